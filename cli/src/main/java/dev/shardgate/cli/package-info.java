@@ -1,0 +1,2 @@
+/** Shardgate cli module. */
+package dev.shardgate.cli;

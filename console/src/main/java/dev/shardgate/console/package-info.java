@@ -1,0 +1,2 @@
+/** Shardgate console module. */
+package dev.shardgate.console;

@@ -1,0 +1,2 @@
+/** Shardgate coordinator module. */
+package dev.shardgate.coordinator;

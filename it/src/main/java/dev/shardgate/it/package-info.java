@@ -1,0 +1,2 @@
+/** Shardgate it module. */
+package dev.shardgate.it;

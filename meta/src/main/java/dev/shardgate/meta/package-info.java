@@ -1,0 +1,2 @@
+/** Shardgate meta module. */
+package dev.shardgate.meta;

@@ -1,0 +1,2 @@
+/** Shardgate qdb module. */
+package dev.shardgate.qdb;

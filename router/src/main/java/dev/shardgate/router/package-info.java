@@ -1,0 +1,2 @@
+/** Shardgate router module. */
+package dev.shardgate.router;

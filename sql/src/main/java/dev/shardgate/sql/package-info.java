@@ -1,0 +1,2 @@
+/** Shardgate sql module. */
+package dev.shardgate.sql;

@@ -1,0 +1,2 @@
+/** Shardgate wire module. */
+package dev.shardgate.wire;
