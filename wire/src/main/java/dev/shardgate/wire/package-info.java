@@ -1,2 +1,0 @@
-/** Shardgate wire module. */
-package dev.shardgate.wire;
