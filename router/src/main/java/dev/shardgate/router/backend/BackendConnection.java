@@ -1,0 +1,139 @@
+package dev.shardgate.router.backend;
+
+import dev.shardgate.wire.PgReader;
+import dev.shardgate.wire.PgWriter;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One logged-in connection from the router to a shard. Owned by exactly one client session at a time
+ * (or idle in its pool), so its state needs no locking.
+ */
+public final class BackendConnection implements AutoCloseable {
+    private final BackendAddress address;
+    private final Socket socket;
+    private final PgReader reader;
+    private final PgWriter writer;
+    private final int processId;
+    private final int secretKey;
+    /** Values the server reported with ParameterStatus (GUC_REPORT parameters), names as the server spells them. */
+    private final Map<String, String> reported;
+    /** Settings the router put on this connection: startup parameters and replayed SETs, lower-case names. */
+    private final Map<String, String> applied;
+    /** Names of statements prepared on this server session (router-side names, see PreparedStatements). */
+    private final Set<String> preparedStatements = ConcurrentHashMap.newKeySet();
+    private final Map<String, String> startupSettings;
+    private long lastUsedNanos = System.nanoTime();
+    private volatile boolean broken;
+
+    BackendConnection(BackendAddress address, Socket socket, PgReader reader, PgWriter writer,
+                      int processId, int secretKey, Map<String, String> reported, Map<String, String> applied) {
+        this.address = address;
+        this.socket = socket;
+        this.reader = reader;
+        this.writer = writer;
+        this.processId = processId;
+        this.secretKey = secretKey;
+        this.reported = new LinkedHashMap<>(reported);
+        this.applied = new HashMap<>(applied);
+        this.startupSettings = Map.copyOf(applied);
+    }
+
+    public BackendAddress address() {
+        return address;
+    }
+
+    public PgReader reader() {
+        return reader;
+    }
+
+    public PgWriter writer() {
+        return writer;
+    }
+
+    public int processId() {
+        return processId;
+    }
+
+    public int secretKey() {
+        return secretKey;
+    }
+
+    public Map<String, String> reported() {
+        return reported;
+    }
+
+    /** The reported value of a parameter, looked up case-insensitively as GUC names are. */
+    public String reportedValue(String lowerCaseName) {
+        for (Map.Entry<String, String> entry : reported.entrySet()) {
+            if (entry.getKey().equalsIgnoreCase(lowerCaseName)) {
+                return entry.getValue();
+            }
+        }
+        return null;
+    }
+
+    public Map<String, String> applied() {
+        return applied;
+    }
+
+    public Set<String> preparedStatements() {
+        return preparedStatements;
+    }
+
+    /** After DISCARD ALL the server forgets prepared statements and returns settings to their startup values. */
+    public void discarded() {
+        preparedStatements.clear();
+        applied.clear();
+        applied.putAll(startupSettings);
+    }
+
+    public void markBroken() {
+        broken = true;
+    }
+
+    public boolean isBroken() {
+        return broken || socket.isClosed();
+    }
+
+    public void touch() {
+        lastUsedNanos = System.nanoTime();
+    }
+
+    public long idleNanos() {
+        return System.nanoTime() - lastUsedNanos;
+    }
+
+    /**
+     * True when the server sent something while the connection sat idle: an idle server session sends
+     * nothing unless it is being terminated (FATAL 57P01 before closing) or was closed, so such a
+     * connection must not be handed out.
+     */
+    public boolean hasUnexpectedInput() {
+        try {
+            return reader.hasBufferedInput();
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // closing a dead socket has nothing left to report
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "backend " + address + " pid=" + processId;
+    }
+}

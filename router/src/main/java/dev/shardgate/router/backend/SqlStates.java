@@ -1,0 +1,34 @@
+package dev.shardgate.router.backend;
+
+import dev.shardgate.wire.SqlState;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** Maps a shard's SQLSTATE onto ours, keeping the class when the exact code is not one we name. */
+final class SqlStates {
+    private static final Map<String, SqlState> BY_CODE = new HashMap<>();
+
+    static {
+        for (SqlState state : SqlState.values()) {
+            BY_CODE.put(state.code(), state);
+        }
+    }
+
+    private SqlStates() {
+    }
+
+    static SqlState fromCode(String code) {
+        SqlState state = code == null ? null : BY_CODE.get(code);
+        if (state != null) {
+            return state;
+        }
+        if (code != null && code.startsWith("28")) {
+            return SqlState.INVALID_AUTHORIZATION_SPECIFICATION;
+        }
+        if (code != null && code.startsWith("08")) {
+            return SqlState.CONNECTION_FAILURE;
+        }
+        return SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
+    }
+}

@@ -1,2 +1,0 @@
-/** Shardgate router module. */
-package dev.shardgate.router;

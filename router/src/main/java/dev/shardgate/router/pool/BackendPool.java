@@ -1,0 +1,197 @@
+package dev.shardgate.router.pool;
+
+import dev.shardgate.router.backend.BackendAddress;
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendConnector;
+import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Connections to one shard for one (database, user), at most {@code connectionLimit} of them. A client
+ * waits up to the pool wait timeout for a free connection and then gets a clear error.
+ */
+public final class BackendPool {
+    private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
+    /** An idle connection older than this is checked with an empty query before it is handed out. */
+    private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+
+    private final PoolKey key;
+    private final List<BackendAddress> addresses;
+    private final String password;
+    private final int connectionLimit;
+    private final Duration waitTimeout;
+    private final BackendConnector connector;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+    private int total;
+    private int waiting;
+    private volatile boolean closed;
+
+    public BackendPool(PoolKey key, List<BackendAddress> addresses, String password, int connectionLimit,
+                       Duration waitTimeout, BackendConnector connector) {
+        this.key = key;
+        this.addresses = List.copyOf(addresses);
+        this.password = password;
+        this.connectionLimit = connectionLimit;
+        this.waitTimeout = waitTimeout;
+        this.connector = connector;
+    }
+
+    public PoolKey key() {
+        return key;
+    }
+
+    /** Hands out an idle connection, opens a new one below the limit, or waits for one to be released. */
+    public BackendConnection acquire() throws IOException {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        while (true) {
+            BackendConnection candidate = null;
+            lock.lock();
+            try {
+                while (true) {
+                    if (closed) {
+                        throw new PgException(SqlState.ADMIN_SHUTDOWN, "router is shutting down");
+                    }
+                    candidate = idle.pollLast();
+                    if (candidate != null || total < connectionLimit) {
+                        break;
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        throw new PgException(SqlState.TOO_MANY_CONNECTIONS,
+                                "no free backend connection for " + key + " within " + waitTimeout.toMillis()
+                                        + " ms (connection_limit " + connectionLimit + " reached)")
+                                .withHint("Raise connection_limit in the backend rule or pool_wait_timeout.");
+                    }
+                    waiting++;
+                    try {
+                        released.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new PgException(SqlState.QUERY_CANCELED, "interrupted while waiting for a backend connection");
+                    } finally {
+                        waiting--;
+                    }
+                }
+                if (candidate == null) {
+                    total++;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (candidate == null) {
+                return open();
+            }
+            if (isHealthy(candidate)) {
+                return candidate;
+            }
+            log.info("event=backend_replaced {} pid={} reason=broken_while_idle", key, candidate.processId());
+            discard(candidate);
+        }
+    }
+
+    private BackendConnection open() throws IOException {
+        IOException last = null;
+        try {
+            for (BackendAddress address : addresses) {
+                try {
+                    BackendConnection connection = connector.connect(address, key.database(), key.user(), password);
+                    log.debug("event=backend_opened {} host={} pid={}", key, address, connection.processId());
+                    return connection;
+                } catch (IOException e) {
+                    last = e;
+                    log.warn("event=backend_connect_failed {} host={} error=\"{}\"", key, address, e.toString());
+                }
+            }
+        } catch (RuntimeException e) {
+            forget();
+            throw e;
+        }
+        forget();
+        throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                "could not connect to shard \"" + key.shard() + "\": " + (last == null ? "no hosts" : last.getMessage()));
+    }
+
+    private boolean isHealthy(BackendConnection connection) {
+        if (connection.isBroken() || connection.hasUnexpectedInput()) {
+            return false;
+        }
+        if (connection.idleNanos() < CHECK_AFTER_IDLE_NANOS) {
+            return true;
+        }
+        return BackendQueries.ping(connection);
+    }
+
+    /** Returns a connection that is idle (ReadyForQuery 'I') and clean. */
+    public void release(BackendConnection connection) {
+        if (connection.isBroken()) {
+            discard(connection);
+            return;
+        }
+        connection.touch();
+        lock.lock();
+        try {
+            if (closed) {
+                total--;
+                connection.close();
+                return;
+            }
+            idle.addLast(connection);
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Closes a connection whose state is unknown or broken and frees its slot. */
+    public void discard(BackendConnection connection) {
+        connection.close();
+        forget();
+    }
+
+    private void forget() {
+        lock.lock();
+        try {
+            total--;
+            released.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public PoolStats stats() {
+        lock.lock();
+        try {
+            return new PoolStats(key, total, idle.size(), total - idle.size(), waiting, connectionLimit);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            for (BackendConnection connection : idle) {
+                connection.close();
+                total--;
+            }
+            idle.clear();
+            released.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

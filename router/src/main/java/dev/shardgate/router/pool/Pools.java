@@ -1,0 +1,59 @@
+package dev.shardgate.router.pool;
+
+import dev.shardgate.router.backend.BackendAddress;
+import dev.shardgate.router.backend.BackendConnector;
+import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** All backend pools of a router, created on first use from the shards and backend rules. */
+public final class Pools {
+    private final RouterConfig config;
+    private final BackendConnector connector;
+    private final ConcurrentHashMap<PoolKey, BackendPool> pools = new ConcurrentHashMap<>();
+
+    public Pools(RouterConfig config, BackendConnector connector) {
+        this.config = config;
+        this.connector = connector;
+    }
+
+    public BackendPool pool(String shard, String database, String user) {
+        PoolKey key = new PoolKey(shard, database, user);
+        BackendPool pool = pools.get(key);
+        return pool != null ? pool : pools.computeIfAbsent(key, this::create);
+    }
+
+    private BackendPool create(PoolKey key) {
+        ShardConfig shard = config.shards().get(key.shard());
+        if (shard == null) {
+            throw new PgException(SqlState.UNDEFINED_OBJECT, "shard \"" + key.shard() + "\" does not exist");
+        }
+        BackendRule rule = config.backendRuleFor(key.database(), key.user())
+                .orElseThrow(() -> new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "no backend rule for user \"" + key.user() + "\" and database \"" + key.database() + "\""));
+        List<BackendAddress> addresses = new ArrayList<>();
+        for (String host : shard.hosts()) {
+            addresses.add(BackendAddress.parse(key.shard(), host));
+        }
+        String password = rule.authRule() == null ? null : rule.authRule().password();
+        return new BackendPool(key, addresses, password, rule.connectionLimit(), config.poolWaitTimeout(), connector);
+    }
+
+    public BackendRule ruleFor(PoolKey key) {
+        return config.backendRuleFor(key.database(), key.user()).orElseThrow();
+    }
+
+    public List<PoolStats> stats() {
+        return pools.values().stream().map(BackendPool::stats).toList();
+    }
+
+    public void close() {
+        pools.values().forEach(BackendPool::close);
+    }
+}

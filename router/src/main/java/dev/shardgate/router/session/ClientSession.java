@@ -1,0 +1,462 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.router.RouterContext;
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.cancel.CancelRegistry;
+import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.pool.BackendPool;
+import dev.shardgate.router.session.BackendLink.Expect;
+import dev.shardgate.router.session.BackendLink.Pending;
+import dev.shardgate.wire.AuthenticationOk;
+import dev.shardgate.wire.BackendKeyData;
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.Close;
+import dev.shardgate.wire.CopyData;
+import dev.shardgate.wire.CopyDone;
+import dev.shardgate.wire.CopyFail;
+import dev.shardgate.wire.Describe;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.Execute;
+import dev.shardgate.wire.Flush;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.FunctionCall;
+import dev.shardgate.wire.ParameterStatus;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.PgReader;
+import dev.shardgate.wire.PgWriter;
+import dev.shardgate.wire.Query;
+import dev.shardgate.wire.ReadyForQuery;
+import dev.shardgate.wire.SqlState;
+import dev.shardgate.wire.Sync;
+import dev.shardgate.wire.Terminate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection, on its own virtual thread: login, then a loop that reads client messages and
+ * writes them to the backend the session holds, acquiring one when it holds none. A relay thread
+ * ({@link Relay}) forwards the backend's answers; in TRANSACTION pool mode it gives the backend back
+ * at ReadyForQuery 'I' when nothing else is in flight.
+ */
+public final class ClientSession implements Runnable, CancelRegistry.Cancellable {
+    private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
+    /** Like PostgreSQL's authentication_timeout: a client that does not finish logging in is dropped. */
+    private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
+
+    private final RouterContext context;
+    private final Socket socket;
+    private final PgReader in;
+    final PgWriter out;
+    private final int processId;
+    private final int secretKey;
+    final ReentrantLock lock = new ReentrantLock();
+    /** The backend held by this session; guarded by {@link #lock}. */
+    BackendLink link;
+    /** The client disconnected; guarded by {@link #lock}, read without it by the relay. */
+    volatile boolean clientGone;
+    private String user;
+    private String database;
+    FrontendRule rule;
+    private SessionSettings settings;
+    private PreparedStatements statements;
+    /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
+    private boolean skipUntilSync;
+
+    public ClientSession(RouterContext context, Socket socket) throws IOException {
+        this.context = context;
+        this.socket = socket;
+        this.in = new PgReader(socket.getInputStream(), context.config().maxMessageLength());
+        this.out = new PgWriter(socket.getOutputStream());
+        this.processId = context.cancels().newProcessId();
+        this.secretKey = context.cancels().newSecretKey();
+    }
+
+    @Override
+    public int secretKey() {
+        return secretKey;
+    }
+
+    @Override
+    public void run() {
+        boolean loggedIn = false;
+        try {
+            socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
+            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), in, out).perform();
+            if (login == null) {
+                return;
+            }
+            user = login.startup().user();
+            database = login.startup().database();
+            rule = login.rule();
+            settings = SessionSettings.fromStartup(login.startup().parameters());
+            statements = new PreparedStatements(context.statementNames());
+            context.cancels().register(processId, this);
+            greet();
+            loggedIn = true;
+            socket.setSoTimeout((int) context.config().clientIdleTimeout().toMillis());
+            log.info("event=client_connected client={} user={} db={} pool_mode={}", processId, user, database, rule.poolMode());
+            serve();
+        } catch (PgException e) {
+            sendFatal(e);
+        } catch (SocketTimeoutException e) {
+            sendFatal(new PgException(SqlState.PROTOCOL_VIOLATION,
+                    loggedIn ? "terminating connection due to idle timeout" : "canceling authentication due to timeout"));
+        } catch (EOFException | SocketException e) {
+            log.debug("event=client_eof client={} error=\"{}\"", processId, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=client_error client={} error=\"{}\"", processId, e.toString());
+        } finally {
+            context.cancels().unregister(processId);
+            clientGone();
+            closeSocket();
+            if (loggedIn) {
+                log.info("event=client_disconnected client={} user={} db={}", processId, user, database);
+            }
+        }
+    }
+
+    /**
+     * AuthenticationOk, then the server's parameters as a real shard reports them: the session takes a
+     * backend once at login, which also proves the shard and the backend credentials work.
+     */
+    private void greet() throws IOException {
+        out.write(AuthenticationOk.INSTANCE);
+        BackendLink first = attach();
+        for (Map.Entry<String, String> parameter : first.backend.reported().entrySet()) {
+            out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
+        }
+        if (rule.poolMode() == PoolMode.TRANSACTION) {
+            lock.lock();
+            try {
+                link = null;
+            } finally {
+                lock.unlock();
+            }
+            Relay.release(this, first);
+        }
+        out.write(new BackendKeyData(processId, secretKey));
+        out.write(new ReadyForQuery((byte) 'I'));
+        out.flush();
+    }
+
+    private void serve() throws IOException {
+        while (true) {
+            int type = in.next();
+            if (type < 0) {
+                return;
+            }
+            FrontendMessage message = in.frontend();
+            if (message instanceof Terminate) {
+                return;
+            }
+            if (skipUntilSync) {
+                if (message instanceof Sync) {
+                    skipUntilSync = false;
+                    out.write(new ReadyForQuery(idleStatus()));
+                    out.flush();
+                }
+                continue;
+            }
+            try {
+                dispatch(message);
+            } catch (PgException e) {
+                routerError(e, isExtendedProtocol(message));
+            }
+        }
+    }
+
+    private static boolean isExtendedProtocol(FrontendMessage message) {
+        return switch (message) {
+            case Parse p -> true;
+            case Bind b -> true;
+            case Describe d -> true;
+            case Execute e -> true;
+            case Close c -> true;
+            case Flush f -> true;
+            default -> false;
+        };
+    }
+
+    /** Sends the message (and any statement it needs prepared on this backend) to the session's backend. */
+    private void dispatch(FrontendMessage message) throws IOException {
+        List<FrontendMessage> outgoing = new ArrayList<>(2);
+        BackendLink current;
+        boolean startRelay;
+        while (true) {
+            BackendLink candidate = currentLink();
+            if (candidate == null) {
+                candidate = attach();
+            }
+            lock.lock();
+            try {
+                if (link != candidate) {
+                    continue; // the relay released it between our look and our lock: take another
+                }
+                register(candidate, message, outgoing);
+                startRelay = !candidate.relaying;
+                candidate.relaying = true;
+                current = candidate;
+                break;
+            } finally {
+                lock.unlock();
+            }
+        }
+        PgWriter backendOut = current.backend.writer();
+        try {
+            for (FrontendMessage m : outgoing) {
+                backendOut.write(m);
+            }
+            if (!in.hasBufferedInput()) {
+                backendOut.flush();
+            }
+        } catch (IOException e) {
+            current.backend.markBroken();
+            throw new PgException(SqlState.CONNECTION_FAILURE,
+                    "lost connection to shard \"" + current.pool.key().shard() + "\": " + e.getMessage());
+        } finally {
+            if (startRelay) {
+                Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, current));
+            }
+        }
+    }
+
+    /** Under the lock: what goes to the backend for this message, and which answers to expect. */
+    private void register(BackendLink l, FrontendMessage message, List<FrontendMessage> outgoing) {
+        switch (message) {
+            case Query q -> expectReady(l, q, outgoing);
+            case Sync s -> {
+                l.unsynced = false;
+                expectReady(l, s, outgoing);
+            }
+            case FunctionCall f -> expectReady(l, f, outgoing);
+            case Parse p -> {
+                l.unsynced = true;
+                PreparedStatements.Definition definition = statements.define(p.statement(), p.sql(), p.parameterTypes());
+                String serverName = definition.serverName();
+                if (serverName.isEmpty()) {
+                    l.unnamed = definition;
+                } else if (!l.backend.preparedStatements().add(serverName)) {
+                    // Already prepared on this backend (by this or another client): re-prepare so the client
+                    // still gets the server's own ParseComplete or error.
+                    outgoing.add(new Close((byte) 'S', serverName));
+                    l.pending.add(new Pending(Expect.CLOSE_COMPLETE, false, null));
+                }
+                outgoing.add(new Parse(serverName, p.sql(), p.parameterTypes()));
+                l.pending.add(new Pending(Expect.PARSE_COMPLETE, true, serverName));
+            }
+            case Bind b -> {
+                l.unsynced = true;
+                String serverName = prepareForUse(l, b.statement(), outgoing);
+                outgoing.add(serverName.equals(b.statement()) ? b
+                        : new Bind(b.portal(), serverName, b.parameterFormats(), b.parameters(), b.resultFormats()));
+            }
+            case Describe d -> {
+                l.unsynced = true;
+                if (d.kind() == 'S') {
+                    String serverName = prepareForUse(l, d.name(), outgoing);
+                    outgoing.add(serverName.equals(d.name()) ? d : new Describe((byte) 'S', serverName));
+                } else {
+                    outgoing.add(d);
+                }
+            }
+            case Close c -> {
+                l.unsynced = true;
+                if (c.kind() == 'S' && !c.name().isEmpty()) {
+                    // The server-side statement may serve other clients: only the client's name goes away.
+                    // Closing a name that does not exist still answers CloseComplete, as the client expects.
+                    statements.remove(c.name());
+                    outgoing.add(new Close((byte) 'S', "sg_closed"));
+                } else {
+                    outgoing.add(c);
+                }
+                l.pending.add(new Pending(Expect.CLOSE_COMPLETE, true, null));
+            }
+            case Execute e -> {
+                l.unsynced = true;
+                outgoing.add(e);
+            }
+            case Flush f -> {
+                l.unsynced = true;
+                outgoing.add(f);
+            }
+            case CopyData d -> outgoing.add(d);
+            case CopyDone d -> outgoing.add(d);
+            case CopyFail f -> outgoing.add(f);
+            default -> throw new PgException(SqlState.PROTOCOL_VIOLATION,
+                    "unexpected message " + message.getClass().getSimpleName() + " after startup");
+        }
+    }
+
+    private static void expectReady(BackendLink l, FrontendMessage message, List<FrontendMessage> outgoing) {
+        l.syncsInFlight++;
+        l.pending.add(new Pending(Expect.READY_FOR_QUERY, true, null));
+        outgoing.add(message);
+    }
+
+    /** Makes sure the client's statement exists on this backend; returns its server-side name. */
+    private String prepareForUse(BackendLink l, String clientName, List<FrontendMessage> outgoing) {
+        PreparedStatements.Definition definition = statements.get(clientName);
+        if (definition == null) {
+            return clientName; // the server reports the missing statement with the client's own name
+        }
+        if (clientName.isEmpty()) {
+            if (l.unnamed != definition) {
+                outgoing.add(new Parse("", definition.sql(), definition.parameterTypes()));
+                l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
+                l.unnamed = definition;
+            }
+            return "";
+        }
+        String serverName = definition.serverName();
+        if (l.backend.preparedStatements().add(serverName)) {
+            outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
+            l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, serverName));
+        }
+        return serverName;
+    }
+
+    private BackendLink currentLink() {
+        lock.lock();
+        try {
+            return link;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
+    private BackendLink attach() throws IOException {
+        String shard = context.shardForTransaction();
+        BackendPool pool = context.pools().pool(shard, database, user);
+        BackendConnection backend = pool.acquire();
+        try {
+            settings.applyTo(backend);
+        } catch (IOException e) {
+            pool.discard(backend);
+            throw new PgException(SqlState.CONNECTION_FAILURE,
+                    "lost connection to shard \"" + shard + "\": " + e.getMessage());
+        } catch (RuntimeException e) {
+            pool.release(backend);
+            throw e;
+        }
+        BackendLink fresh = new BackendLink(backend, pool);
+        lock.lock();
+        try {
+            link = fresh;
+        } finally {
+            lock.unlock();
+        }
+        return fresh;
+    }
+
+    /** Called by the relay for every ParameterStatus the client's own statements caused. */
+    void parameterReported(String name, String value) {
+        settings.offer(name, value);
+    }
+
+    void statementsDiscarded() {
+        // DISCARD ALL / DEALLOCATE ALL run by the client drop its prepared statements, as on a server
+        statements.clear();
+    }
+
+    private byte idleStatus() {
+        lock.lock();
+        try {
+            return link == null ? (byte) 'I' : link.transactionStatus;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void routerError(PgException e, boolean extendedProtocol) throws IOException {
+        log.debug("event=router_error client={} sqlstate={} message=\"{}\"", processId, e.sqlState().code(), e.getMessage());
+        out.write(ErrorResponse.of(e));
+        if (extendedProtocol) {
+            skipUntilSync = true;
+        } else {
+            out.write(new ReadyForQuery(idleStatus()));
+        }
+        out.flush();
+    }
+
+    private void sendFatal(PgException e) {
+        log.info("event=client_rejected client={} sqlstate={} message=\"{}\"", processId, e.sqlState().code(), e.getMessage());
+        try {
+            out.write(ErrorResponse.fatal(e));
+            out.flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the client may already be gone
+        }
+    }
+
+    /** The client left: give back an idle backend, or leave it to the relay that is still reading it. */
+    private void clientGone() {
+        BackendLink leftover = null;
+        BackendLink unfinished = null;
+        lock.lock();
+        try {
+            clientGone = true;
+            if (link != null) {
+                if (!link.relaying) {
+                    leftover = link;
+                    link = null;
+                } else if (link.syncsInFlight == 0) {
+                    // The client sent Parse/Bind/Execute but never Sync: send one, so the backend answers
+                    // and the relay can end.
+                    unfinished = link;
+                    expectReady(unfinished, new Sync(), new ArrayList<>());
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (leftover != null) {
+            Relay.finish(this, leftover);
+        }
+        if (unfinished != null) {
+            try {
+                unfinished.backend.writer().write(new Sync());
+                unfinished.backend.writer().flush();
+            } catch (IOException e) {
+                unfinished.backend.markBroken();
+            }
+        }
+    }
+
+    void closeSocket() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to tell the client
+        }
+    }
+
+    @Override
+    public void cancelRunningQuery() {
+        BackendLink l = currentLink();
+        if (l != null) {
+            CancelForwarder.forward(l.backend);
+        }
+    }
+
+    BackendRule rulesFor(BackendLink l) {
+        return context.pools().ruleFor(l.pool.key());
+    }
+
+    int processId() {
+        return processId;
+    }
+}

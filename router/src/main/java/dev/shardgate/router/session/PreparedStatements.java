@@ -1,0 +1,68 @@
+package dev.shardgate.router.session;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client's prepared statements by the client's names. Each distinct (query text, parameter types)
+ * gets one router-wide server-side name, so a backend that already prepared a statement for any
+ * client can run it for every client: pgjdbc's and pgbench's named statements then survive
+ * TRANSACTION pooling.
+ */
+public final class PreparedStatements {
+    /** A statement as the client defined it with Parse. */
+    public record Definition(String sql, int[] parameterTypes, String serverName) {
+    }
+
+    private record Key(String sql, int[] parameterTypes) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.sql.equals(sql) && Arrays.equals(k.parameterTypes, parameterTypes);
+        }
+
+        @Override
+        public int hashCode() {
+            return sql.hashCode() * 31 + Arrays.hashCode(parameterTypes);
+        }
+    }
+
+    /** Server-side names shared by all sessions of this router. */
+    public static final class Names {
+        private final ConcurrentHashMap<Key, String> names = new ConcurrentHashMap<>();
+        private final AtomicLong sequence = new AtomicLong();
+
+        String nameFor(String sql, int[] parameterTypes) {
+            return names.computeIfAbsent(new Key(sql, parameterTypes.clone()), k -> "sg_" + sequence.incrementAndGet());
+        }
+    }
+
+    private final Names names;
+    private final Map<String, Definition> byClientName = new HashMap<>();
+
+    public PreparedStatements(Names names) {
+        this.names = names;
+    }
+
+    /** Defines or redefines a client statement; the unnamed statement "" keeps the client's text unchanged. */
+    public Definition define(String clientName, String sql, int[] parameterTypes) {
+        String serverName = clientName.isEmpty() ? "" : names.nameFor(sql, parameterTypes);
+        Definition definition = new Definition(sql, parameterTypes, serverName);
+        byClientName.put(clientName, definition);
+        return definition;
+    }
+
+    public Definition get(String clientName) {
+        return byClientName.get(clientName);
+    }
+
+    public void remove(String clientName) {
+        byClientName.remove(clientName);
+    }
+
+    public void clear() {
+        byClientName.clear();
+    }
+}

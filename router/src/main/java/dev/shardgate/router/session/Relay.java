@@ -1,0 +1,226 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.session.BackendLink.Expect;
+import dev.shardgate.router.session.BackendLink.Pending;
+import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.ParameterStatus;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.PgReader;
+import dev.shardgate.wire.PgWriter;
+import dev.shardgate.wire.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * Forwards a backend's answers to the client, byte for byte except for the few messages the router
+ * must see: ParseComplete/CloseComplete it asked for itself, ParameterStatus, and ReadyForQuery, at
+ * which the backend may go back to its pool.
+ */
+final class Relay {
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private Relay() {
+    }
+
+    static void run(ClientSession session, BackendLink link) {
+        BackendConnection backend = link.backend;
+        PgReader from = backend.reader();
+        PgWriter to = session.out;
+        try {
+            while (true) {
+                int type = from.next();
+                if (type < 0) {
+                    throw new EOFException("server closed the connection");
+                }
+                switch (type) {
+                    case '1' -> {
+                        if (answered(session, link, Expect.PARSE_COMPLETE)) {
+                            forward(session, from, to);
+                        }
+                    }
+                    case '3' -> {
+                        if (answered(session, link, Expect.CLOSE_COMPLETE)) {
+                            forward(session, from, to);
+                        }
+                    }
+                    case 'S' -> {
+                        ParameterStatus status = (ParameterStatus) from.backend();
+                        backend.reported().put(status.name(), status.value());
+                        if (SessionSettings.isSettable(status.name())) {
+                            backend.applied().put(status.name().toLowerCase(Locale.ROOT), status.value());
+                            session.parameterReported(status.name(), status.value());
+                        }
+                        forward(session, from, to);
+                    }
+                    case 'C' -> {
+                        if (from.payload().get(0) == 'D') {
+                            noticeDiscard(session, backend, ((CommandComplete) from.backend()).tag());
+                        }
+                        forward(session, from, to);
+                    }
+                    case 'Z' -> {
+                        byte status = from.payload().get(0);
+                        forward(session, from, to);
+                        if (!session.clientGone) {
+                            to.flush();
+                        }
+                        if (readyForQuery(session, link, status)) {
+                            return;
+                        }
+                        continue;
+                    }
+                    default -> forward(session, from, to);
+                }
+                if (!from.hasBufferedInput() && !session.clientGone) {
+                    to.flush();
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            lost(session, link, e);
+        }
+    }
+
+    private static void forward(ClientSession session, PgReader from, PgWriter to) throws IOException {
+        if (!session.clientGone) {
+            from.copyCurrentTo(to);
+        }
+    }
+
+    /** Pops the answer's entry; false when the router sent that message itself and swallows the answer. */
+    private static boolean answered(ClientSession session, BackendLink link, Expect expect) {
+        session.lock.lock();
+        try {
+            Pending head = link.pending.peekFirst();
+            if (head == null || head.expect() != expect) {
+                return true; // not one of ours to track (cannot happen with a well-behaved server)
+            }
+            link.pending.pollFirst();
+            return head.forward();
+        } finally {
+            session.lock.unlock();
+        }
+    }
+
+    /**
+     * At ReadyForQuery: forget answers skipped after an error, and stop relaying when nothing is in
+     * flight; in TRANSACTION mode an idle backend then goes back to its pool.
+     *
+     * @return true when the relay ends
+     */
+    private static boolean readyForQuery(ClientSession session, BackendLink link, byte status) {
+        boolean release;
+        boolean finish;
+        session.lock.lock();
+        try {
+            while (!link.pending.isEmpty()) {
+                Pending p = link.pending.pollFirst();
+                if (p.expect() == Expect.READY_FOR_QUERY) {
+                    break;
+                }
+                if (p.expect() == Expect.PARSE_COMPLETE && p.preparedName() != null && !p.preparedName().isEmpty()) {
+                    link.backend.preparedStatements().remove(p.preparedName()); // skipped after an error
+                }
+            }
+            link.syncsInFlight--;
+            link.transactionStatus = status;
+            if (!link.isQuiet()) {
+                return false;
+            }
+            link.relaying = false;
+            finish = session.clientGone;
+            release = !finish && session.rule.poolMode() == PoolMode.TRANSACTION && status == 'I';
+            if (finish || release) {
+                session.link = null;
+            }
+        } finally {
+            session.lock.unlock();
+        }
+        if (release) {
+            release(session, link);
+        } else if (finish) {
+            finish(session, link);
+        }
+        return true;
+    }
+
+    private static void noticeDiscard(ClientSession session, BackendConnection backend, String tag) {
+        if (tag.equals("DISCARD ALL") || tag.equals("DEALLOCATE ALL")) {
+            backend.discarded();
+            session.statementsDiscarded();
+        }
+    }
+
+    /** Gives an idle backend back to its pool, after DISCARD ALL when the backend rule asks for it. */
+    static void release(ClientSession session, BackendLink link) {
+        BackendConnection backend = link.backend;
+        BackendRule rule = session.rulesFor(link);
+        try {
+            if (rule.poolDiscard()) {
+                BackendQueries.execute(backend, "DISCARD ALL");
+                backend.discarded();
+            }
+            link.pool.release(backend);
+        } catch (IOException | RuntimeException e) {
+            log.warn("event=backend_reset_failed {} error=\"{}\"", link.pool.key(), e.toString());
+            link.pool.discard(backend);
+        }
+    }
+
+    /** The client is gone: roll back what it left open (pool_rollback), or close the backend. */
+    static void finish(ClientSession session, BackendLink link) {
+        BackendConnection backend = link.backend;
+        if (link.transactionStatus != 'I') {
+            if (!session.rulesFor(link).poolRollback()) {
+                link.pool.discard(backend);
+                return;
+            }
+            try {
+                if (BackendQueries.execute(backend, "ROLLBACK") != 'I') {
+                    link.pool.discard(backend);
+                    return;
+                }
+            } catch (IOException | RuntimeException e) {
+                link.pool.discard(backend);
+                return;
+            }
+        }
+        release(session, link);
+    }
+
+    /** The backend connection broke (or the client's did while we wrote to it). */
+    private static void lost(ClientSession session, BackendLink link, Exception e) {
+        link.backend.markBroken();
+        session.lock.lock();
+        try {
+            link.relaying = false;
+            if (session.link == link) {
+                session.link = null;
+            }
+        } finally {
+            session.lock.unlock();
+        }
+        link.pool.discard(link.backend);
+        if (session.clientGone) {
+            return;
+        }
+        log.warn("event=backend_lost client={} {} error=\"{}\"", session.processId(), link.pool.key(), e.toString());
+        try {
+            PgException error = new PgException(SqlState.CONNECTION_FAILURE,
+                    "server connection to shard \"" + link.pool.key().shard() + "\" lost: " + e.getMessage());
+            session.out.write(ErrorResponse.fatal(error));
+            session.out.flush();
+        } catch (IOException | RuntimeException ignored) {
+            // the client connection may be the one that failed
+        }
+        session.closeSocket();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendQueries;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The run-time parameters a client expects its session to have (from its startup packet and from the
+ * ParameterStatus its own SETs produced). In TRANSACTION pool mode clients share server sessions, so
+ * before a client uses a backend the differences are replayed on it with SET / RESET.
+ */
+public final class SessionSettings {
+    /** Startup keys that are not run-time parameters, and parameters a client cannot set. */
+    private static final Set<String> NOT_SETTABLE = Set.of("user", "database", "replication", "options",
+            "server_version", "server_encoding", "integer_datetimes", "is_superuser", "session_authorization",
+            "in_hot_standby", "standard_conforming_strings_readonly");
+    private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private final Map<String, String> desired = new HashMap<>();
+
+    public static SessionSettings fromStartup(Map<String, String> startupParameters) {
+        SessionSettings settings = new SessionSettings();
+        startupParameters.forEach(settings::offer);
+        String options = startupParameters.get("options");
+        if (options != null) {
+            settings.offerCommandLineOptions(options);
+        }
+        return settings;
+    }
+
+    /** Records a value the client asked for or the server reported to the client. */
+    public void offer(String name, String value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches()) {
+            desired.put(key, value);
+        }
+    }
+
+    public static boolean isSettable(String name) {
+        return !NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    public String get(String name) {
+        return desired.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** libpq's {@code options='-c name=value -c other=value'} (backslash escapes spaces). */
+    private void offerCommandLineOptions(String options) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (c == '\\' && i + 1 < options.length()) {
+                word.append(options.charAt(++i));
+            } else if (Character.isWhitespace(c)) {
+                if (!word.isEmpty()) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                }
+            } else {
+                word.append(c);
+            }
+        }
+        if (!word.isEmpty()) {
+            words.add(word.toString());
+        }
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String assignment = null;
+            if (w.equals("-c") && i + 1 < words.size()) {
+                assignment = words.get(++i);
+            } else if (w.startsWith("-c")) {
+                assignment = w.substring(2);
+            } else if (w.startsWith("--")) {
+                assignment = w.substring(2);
+            }
+            if (assignment != null) {
+                int eq = assignment.indexOf('=');
+                if (eq > 0) {
+                    offer(assignment.substring(0, eq).replace('-', '_'), assignment.substring(eq + 1));
+                }
+            }
+        }
+    }
+
+    /** Makes the backend's settings equal to this client's, with one round trip when they differ. */
+    public void applyTo(BackendConnection backend) throws IOException {
+        StringBuilder sql = new StringBuilder();
+        List<String> resets = new ArrayList<>();
+        desired.forEach((key, value) -> {
+            String current = backend.applied().getOrDefault(key, backend.reportedValue(key));
+            if (!value.equals(current)) {
+                sql.append("SET ").append(key).append(" TO ").append(quote(value)).append(';');
+            }
+        });
+        for (String key : backend.applied().keySet()) {
+            if (!desired.containsKey(key) && !key.equals("client_encoding")) {
+                sql.append("RESET ").append(key).append(';');
+                resets.add(key);
+            }
+        }
+        if (sql.isEmpty()) {
+            return;
+        }
+        BackendQueries.execute(backend, sql.toString());
+        backend.applied().putAll(desired);
+        resets.forEach(backend.applied()::remove);
+    }
+
+    private static String quote(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+}
