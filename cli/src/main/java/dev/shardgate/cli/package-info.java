@@ -1,2 +1,0 @@
-/** Shardgate cli module. */
-package dev.shardgate.cli;
