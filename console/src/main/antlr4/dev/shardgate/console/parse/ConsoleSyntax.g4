@@ -1,0 +1,317 @@
+/*
+ * The Shardgate admin console language: SPQR's console statements, with PostgreSQL's lexical
+ * rules (case-insensitive keywords, "quoted identifiers", 'strings' with '' escapes, -- and
+ * nested block comments). StatementBuilder turns the parse tree into dev.shardgate.console.ast.
+ */
+grammar ConsoleSyntax;
+
+options { caseInsensitive = true; }
+
+// Empty statements between semicolons are allowed, as in psql.
+script
+    : statement? (SEMI statement?)* EOF
+    ;
+
+statement
+    : createDistribution
+    | dropDistribution
+    | attachRelations
+    | createDistributedRelation
+    | detachRelation
+    | createReferenceTable
+    | dropReferenceTable
+    | createKeyRange
+    | dropKeyRange
+    | splitKeyRange
+    | uniteKeyRange
+    | lockKeyRange
+    | unlockKeyRange
+    | moveKeyRange
+    | redistributeKeyRange
+    | createShard
+    | dropShard
+    | show
+    | registerRouter
+    | unregisterRouter
+    | stopTaskGroup
+    | retryTaskGroup
+    | killClient
+    ;
+
+// ---- distributions and relations ----
+
+createDistribution
+    : CREATE DISTRIBUTION identifier
+      (COLUMN TYPES columnTypes | LPAREN columnTypes RPAREN)
+      (DEFAULT SHARD defaultShard=identifier)?
+    ;
+
+columnTypes
+    : columnType (COMMA columnType)*
+    ;
+
+columnType
+    : (INTEGER | INT | VARCHAR | UUID) HASH?
+    ;
+
+dropDistribution
+    : DROP DISTRIBUTION (ALL | identifier) CASCADE?
+    ;
+
+attachRelations
+    : ALTER DISTRIBUTION identifier ATTACH relationKeyClause (COMMA relationKeyClause)*
+    ;
+
+relationKeyClause
+    : (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
+    ;
+
+keyColumn
+    : identifier (HASH FUNCTION? hashFunction=identifier)?
+    ;
+
+// SPQR's older spelling: CREATE [DISTRIBUTED] RELATION r (col [HASH [FUNCTION] h], …) [IN ds]
+createDistributedRelation
+    : CREATE DISTRIBUTED? RELATION relationName
+      ( LPAREN keyColumn (COMMA keyColumn)* RPAREN
+      | DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
+      )
+      (IN distribution=identifier | FOR DISTRIBUTION distribution=identifier)?
+    ;
+
+detachRelation
+    : ALTER DISTRIBUTION identifier DETACH (RELATION | TABLE) relationName
+    ;
+
+createReferenceTable
+    : CREATE REFERENCE (TABLE | RELATION) relationName (ON identifierList)?
+    ;
+
+dropReferenceTable
+    : DROP REFERENCE (TABLE | RELATION) relationName
+    ;
+
+relationName
+    : (schema=identifier DOT)? name=identifier
+    ;
+
+// ---- key ranges ----
+
+createKeyRange
+    : CREATE KEY RANGE id=identifier? FROM bound ROUTE TO shard=identifier
+      (FOR DISTRIBUTION distribution=identifier)?
+    ;
+
+bound
+    : literal (COMMA literal)*
+    ;
+
+dropKeyRange
+    : DROP KEY RANGE (ALL | identifier)
+    ;
+
+splitKeyRange
+    : SPLIT KEY RANGE newId=identifier FROM sourceId=identifier BY bound
+    ;
+
+uniteKeyRange
+    : UNITE KEY RANGE keyRange=identifier WITH withKeyRange=identifier
+    ;
+
+lockKeyRange
+    : LOCK KEY RANGE identifier
+    ;
+
+unlockKeyRange
+    : UNLOCK KEY RANGE identifier
+    ;
+
+moveKeyRange
+    : MOVE KEY RANGE keyRange=identifier TO shard=identifier
+    ;
+
+redistributeKeyRange
+    : REDISTRIBUTE KEY RANGE keyRange=identifier TO shard=identifier
+      (BATCH SIZE batchSize=NUMBER)? (CHECK | APPLY)? NOWAIT?
+    ;
+
+// ---- shards ----
+
+createShard
+    : CREATE SHARD identifier
+      ( WITH HOSTS STRING (COMMA STRING)*
+      | OPTIONS LPAREN HOST STRING (COMMA HOST STRING)* RPAREN
+      )
+    ;
+
+dropShard
+    : DROP SHARD identifier
+    ;
+
+// ---- observation ----
+
+// The object list stays open: the executor rejects names it does not know.
+show
+    : SHOW identifier (WHERE condition)?
+    ;
+
+condition
+    : LPAREN condition RPAREN                      # parenthesized
+    | condition AND condition                      # conjunction
+    | condition OR condition                       # disjunction
+    | identifier comparisonOperator literal        # comparison
+    ;
+
+comparisonOperator
+    : EQ | NE
+    ;
+
+// ---- routers, tasks, clients ----
+
+registerRouter
+    : REGISTER ROUTER identifier ADDRESS STRING
+    ;
+
+unregisterRouter
+    : UNREGISTER ROUTER (ALL | identifier)
+    ;
+
+stopTaskGroup
+    : STOP TASK GROUP opaqueId
+    ;
+
+retryTaskGroup
+    : RETRY TASK GROUP opaqueId
+    ;
+
+killClient
+    : KILL CLIENT opaqueId
+    ;
+
+// Task group and client ids are often numbers or UUIDs, which are no bare identifiers.
+opaqueId
+    : identifier | STRING | NUMBER
+    ;
+
+// ---- names and literals ----
+
+literal
+    : NUMBER | STRING
+    ;
+
+identifierList
+    : identifier (COMMA identifier)*
+    ;
+
+identifier
+    : IDENTIFIER
+    | QUOTED_IDENTIFIER
+    | nonReservedKeyword
+    ;
+
+// Every keyword except the few whose place in a statement would collide with a name.
+nonReservedKeyword
+    : ADDRESS | ALTER | APPLY | ATTACH | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
+    | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FOR | FROM | FUNCTION | GROUP | HASH
+    | HOST | HOSTS | IN | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | RANGE
+    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SHARD | SHOW | SIZE
+    | SPLIT | STOP | TABLE | TASK | TO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
+    ;
+
+// ---- lexer ----
+
+ADDRESS: 'address';
+ALL: 'all';
+ALTER: 'alter';
+AND: 'and';
+APPLY: 'apply';
+ATTACH: 'attach';
+BATCH: 'batch';
+BY: 'by';
+CASCADE: 'cascade';
+CHECK: 'check';
+CLIENT: 'client';
+COLUMN: 'column';
+CREATE: 'create';
+DEFAULT: 'default';
+DETACH: 'detach';
+DISTRIBUTED: 'distributed';
+DISTRIBUTION: 'distribution';
+DROP: 'drop';
+FOR: 'for';
+FROM: 'from';
+FUNCTION: 'function';
+GROUP: 'group';
+HASH: 'hash';
+HOST: 'host';
+HOSTS: 'hosts';
+IN: 'in';
+INT: 'int';
+INTEGER: 'integer';
+KEY: 'key';
+KILL: 'kill';
+LOCK: 'lock';
+MOVE: 'move';
+NOWAIT: 'nowait';
+ON: 'on';
+OPTIONS: 'options';
+OR: 'or';
+RANGE: 'range';
+REDISTRIBUTE: 'redistribute';
+REFERENCE: 'reference';
+REGISTER: 'register';
+RELATION: 'relation';
+RETRY: 'retry';
+ROUTE: 'route';
+ROUTER: 'router';
+SHARD: 'shard';
+SHOW: 'show';
+SIZE: 'size';
+SPLIT: 'split';
+STOP: 'stop';
+TABLE: 'table';
+TASK: 'task';
+TO: 'to';
+TYPES: 'types';
+UNITE: 'unite';
+UNLOCK: 'unlock';
+UNREGISTER: 'unregister';
+UUID: 'uuid';
+VARCHAR: 'varchar';
+WHERE: 'where';
+WITH: 'with';
+
+SEMI: ';';
+COMMA: ',';
+DOT: '.';
+LPAREN: '(';
+RPAREN: ')';
+EQ: '=';
+NE: '<>' | '!=';
+
+// A leading minus belongs to the number: the language has no arithmetic, and "--" is a comment.
+NUMBER: '-'? [0-9]+;
+
+STRING: '\'' ( ~'\'' | '\'\'' )* '\'';
+
+QUOTED_IDENTIFIER: '"' ( ~'"' | '""' )+ '"';
+
+// Hyphens inside names are SPQR habit ("sh-1"); never two in a row, which would start a comment.
+IDENTIFIER: [a-z_\u0080-\u{10FFFF}] [a-z0-9_$\u0080-\u{10FFFF}]* ( '-' [a-z0-9_$\u0080-\u{10FFFF}]+ )*;
+
+LINE_COMMENT: '--' ~[\r\n]* -> skip;
+
+// PostgreSQL block comments nest.
+BLOCK_COMMENT: '/*' ( BLOCK_COMMENT | . )*? '*/' -> skip;
+
+WHITESPACE: [ \t\r\n\f]+ -> skip;
+
+// Malformed lexemes: the unterminated forms match only when the closing quote never comes. No
+// parser rule accepts them, so parsing stops there and the error names them as PostgreSQL does.
+UNTERMINATED_STRING: '\'' ( ~'\'' | '\'\'' )* EOF;
+UNTERMINATED_QUOTED_IDENTIFIER: '"' ( ~'"' | '""' )* EOF;
+EMPTY_QUOTED_IDENTIFIER: '""';
+UNTERMINATED_BLOCK_COMMENT: '/*' ( ~'*' | '*'+ ~[*/] )* '*'* EOF;
+
+// Anything else is a token no rule accepts, so it surfaces as "syntax error at or near".
+UNEXPECTED_CHARACTER: .;

@@ -1,0 +1,278 @@
+package dev.shardgate.console.parse;
+
+import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.BoundLiteral;
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateReferenceTable;
+import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.DetachRelation;
+import dev.shardgate.console.ast.DistributedRelation;
+import dev.shardgate.console.ast.DistributionKeyColumn;
+import dev.shardgate.console.ast.DropAllDistributions;
+import dev.shardgate.console.ast.DropAllKeyRanges;
+import dev.shardgate.console.ast.DropDistribution;
+import dev.shardgate.console.ast.DropKeyRange;
+import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.LockKeyRange;
+import dev.shardgate.console.ast.MoveKeyRange;
+import dev.shardgate.console.ast.RedistributeKeyRange;
+import dev.shardgate.console.ast.RegisterRouter;
+import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.SplitKeyRange;
+import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.UniteKeyRange;
+import dev.shardgate.console.ast.UnlockKeyRange;
+import dev.shardgate.console.ast.UnregisterAllRouters;
+import dev.shardgate.console.ast.UnregisterRouter;
+import dev.shardgate.console.ast.WhereClause;
+import dev.shardgate.console.parse.ConsoleSyntaxParser.*;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.antlr.v4.runtime.Token;
+
+/** Turns a syntactically valid parse tree into the console's statement records. */
+final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> {
+
+    @Override
+    public ConsoleStatement visitStatement(StatementContext ctx) {
+        return visit(ctx.getChild(0));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateDistribution(CreateDistributionContext ctx) {
+        List<String> types = ctx.columnTypes().columnType().stream().map(StatementBuilder::columnType).toList();
+        return new CreateDistribution(identifier(ctx.identifier(0)), types, optionalIdentifier(ctx.defaultShard));
+    }
+
+    @Override
+    public ConsoleStatement visitDropDistribution(DropDistributionContext ctx) {
+        boolean cascade = ctx.CASCADE() != null;
+        return ctx.ALL() != null
+                ? new DropAllDistributions(cascade)
+                : new DropDistribution(identifier(ctx.identifier()), cascade);
+    }
+
+    @Override
+    public ConsoleStatement visitAttachRelations(AttachRelationsContext ctx) {
+        List<DistributedRelation> relations = ctx.relationKeyClause().stream()
+                .map(clause -> new DistributedRelation(relationName(clause.relationName()), key(clause.keyColumn())))
+                .toList();
+        return new AttachRelations(identifier(ctx.identifier()), relations);
+    }
+
+    @Override
+    public ConsoleStatement visitCreateDistributedRelation(CreateDistributedRelationContext ctx) {
+        var relation = new DistributedRelation(relationName(ctx.relationName()), key(ctx.keyColumn()));
+        return new AttachRelations(optionalIdentifier(ctx.distribution), List.of(relation));
+    }
+
+    @Override
+    public ConsoleStatement visitDetachRelation(DetachRelationContext ctx) {
+        return new DetachRelation(identifier(ctx.identifier()), relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateReferenceTable(CreateReferenceTableContext ctx) {
+        List<String> shards = ctx.identifierList() == null
+                ? List.of()
+                : ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList();
+        return new CreateReferenceTable(relationName(ctx.relationName()), shards);
+    }
+
+    @Override
+    public ConsoleStatement visitDropReferenceTable(DropReferenceTableContext ctx) {
+        return new DropReferenceTable(relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateKeyRange(CreateKeyRangeContext ctx) {
+        return new CreateKeyRange(optionalIdentifier(ctx.id), bound(ctx.bound()), identifier(ctx.shard),
+                optionalIdentifier(ctx.distribution));
+    }
+
+    @Override
+    public ConsoleStatement visitDropKeyRange(DropKeyRangeContext ctx) {
+        return ctx.ALL() != null ? new DropAllKeyRanges() : new DropKeyRange(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitSplitKeyRange(SplitKeyRangeContext ctx) {
+        return new SplitKeyRange(identifier(ctx.newId), identifier(ctx.sourceId), bound(ctx.bound()));
+    }
+
+    @Override
+    public ConsoleStatement visitUniteKeyRange(UniteKeyRangeContext ctx) {
+        return new UniteKeyRange(identifier(ctx.keyRange), identifier(ctx.withKeyRange));
+    }
+
+    @Override
+    public ConsoleStatement visitLockKeyRange(LockKeyRangeContext ctx) {
+        return new LockKeyRange(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitUnlockKeyRange(UnlockKeyRangeContext ctx) {
+        return new UnlockKeyRange(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitMoveKeyRange(MoveKeyRangeContext ctx) {
+        return new MoveKeyRange(identifier(ctx.keyRange), identifier(ctx.shard));
+    }
+
+    @Override
+    public ConsoleStatement visitRedistributeKeyRange(RedistributeKeyRangeContext ctx) {
+        OptionalInt batchSize = ctx.batchSize == null ? OptionalInt.empty() : OptionalInt.of(batchSize(ctx.batchSize));
+        return new RedistributeKeyRange(identifier(ctx.keyRange), identifier(ctx.shard), batchSize,
+                ctx.CHECK() != null, ctx.NOWAIT() != null);
+    }
+
+    @Override
+    public ConsoleStatement visitCreateShard(CreateShardContext ctx) {
+        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        return new CreateShard(identifier(ctx.identifier()), hosts);
+    }
+
+    @Override
+    public ConsoleStatement visitDropShard(DropShardContext ctx) {
+        return new DropShard(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitShow(ShowContext ctx) {
+        Optional<WhereClause> where = Optional.ofNullable(ctx.condition()).map(StatementBuilder::condition);
+        return new Show(identifier(ctx.identifier()), where);
+    }
+
+    @Override
+    public ConsoleStatement visitRegisterRouter(RegisterRouterContext ctx) {
+        return new RegisterRouter(identifier(ctx.identifier()), stringContent(ctx.STRING().getSymbol()));
+    }
+
+    @Override
+    public ConsoleStatement visitUnregisterRouter(UnregisterRouterContext ctx) {
+        return ctx.ALL() != null ? new UnregisterAllRouters() : new UnregisterRouter(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitStopTaskGroup(StopTaskGroupContext ctx) {
+        return new StopTaskGroup(opaqueId(ctx.opaqueId()));
+    }
+
+    @Override
+    public ConsoleStatement visitRetryTaskGroup(RetryTaskGroupContext ctx) {
+        return new RetryTaskGroup(opaqueId(ctx.opaqueId()));
+    }
+
+    @Override
+    public ConsoleStatement visitKillClient(KillClientContext ctx) {
+        return new KillClient(opaqueId(ctx.opaqueId()));
+    }
+
+    private static String columnType(ColumnTypeContext ctx) {
+        // INT is SPQR's spelling of the same type; one name keeps the executor's switch small.
+        String type = ctx.INT() != null ? "integer" : ctx.getStart().getText().toLowerCase(Locale.ROOT);
+        return ctx.HASH() != null ? type + " hash" : type;
+    }
+
+    private static List<DistributionKeyColumn> key(List<KeyColumnContext> columns) {
+        return columns.stream()
+                .map(column -> new DistributionKeyColumn(identifier(column.identifier(0)),
+                        column.hashFunction == null ? null : identifier(column.hashFunction)))
+                .toList();
+    }
+
+    private static RelationName relationName(RelationNameContext ctx) {
+        return new RelationName(optionalIdentifier(ctx.schema), identifier(ctx.name));
+    }
+
+    private static List<BoundLiteral> bound(BoundContext ctx) {
+        return ctx.literal().stream()
+                .map(literal -> literal.NUMBER() != null
+                        ? BoundLiteral.number(literal.getText())
+                        : BoundLiteral.string(stringContent(literal.STRING().getSymbol())))
+                .toList();
+    }
+
+    private static WhereClause condition(ConditionContext ctx) {
+        return ctx.accept(new ConditionBuilder());
+    }
+
+    private static int batchSize(Token number) {
+        int size;
+        try {
+            size = Integer.parseInt(number.getText());
+        } catch (NumberFormatException tooLarge) {
+            size = -1;
+        }
+        if (size <= 0) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                    "BATCH SIZE must be a positive integer, got " + number.getText())
+                    .withPosition(number.getStartIndex() + 1);
+        }
+        return size;
+    }
+
+    private static String opaqueId(OpaqueIdContext ctx) {
+        if (ctx.identifier() != null) {
+            return identifier(ctx.identifier());
+        }
+        return ctx.STRING() != null ? stringContent(ctx.STRING().getSymbol()) : ctx.getText();
+    }
+
+    private static String optionalIdentifier(IdentifierContext ctx) {
+        return ctx == null ? null : identifier(ctx);
+    }
+
+    /** PostgreSQL's folding: bare names and keywords lower-case, "quoted" names exactly as written. */
+    private static String identifier(IdentifierContext ctx) {
+        if (ctx.QUOTED_IDENTIFIER() != null) {
+            String quoted = ctx.QUOTED_IDENTIFIER().getText();
+            return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
+        }
+        return ctx.getText().toLowerCase(Locale.ROOT);
+    }
+
+    private static String stringContent(Token string) {
+        String quoted = string.getText();
+        return quoted.substring(1, quoted.length() - 1).replace("''", "'");
+    }
+
+    private static final class ConditionBuilder extends ConsoleSyntaxBaseVisitor<WhereClause> {
+        @Override
+        public WhereClause visitParenthesized(ParenthesizedContext ctx) {
+            return visit(ctx.condition());
+        }
+
+        @Override
+        public WhereClause visitConjunction(ConjunctionContext ctx) {
+            return new WhereClause.And(visit(ctx.condition(0)), visit(ctx.condition(1)));
+        }
+
+        @Override
+        public WhereClause visitDisjunction(DisjunctionContext ctx) {
+            return new WhereClause.Or(visit(ctx.condition(0)), visit(ctx.condition(1)));
+        }
+
+        @Override
+        public WhereClause visitComparison(ComparisonContext ctx) {
+            var operator = ctx.comparisonOperator().EQ() != null
+                    ? WhereClause.ComparisonOperator.EQUALS
+                    : WhereClause.ComparisonOperator.NOT_EQUALS;
+            String value = ctx.literal().NUMBER() != null
+                    ? ctx.literal().getText()
+                    : stringContent(ctx.literal().STRING().getSymbol());
+            return new WhereClause.Comparison(identifier(ctx.identifier()), operator, value);
+        }
+    }
+}

@@ -1,0 +1,306 @@
+package dev.shardgate.console.parse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.BoundLiteral;
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateReferenceTable;
+import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.DetachRelation;
+import dev.shardgate.console.ast.DistributedRelation;
+import dev.shardgate.console.ast.DistributionKeyColumn;
+import dev.shardgate.console.ast.DropAllDistributions;
+import dev.shardgate.console.ast.DropAllKeyRanges;
+import dev.shardgate.console.ast.DropDistribution;
+import dev.shardgate.console.ast.DropKeyRange;
+import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.LockKeyRange;
+import dev.shardgate.console.ast.MoveKeyRange;
+import dev.shardgate.console.ast.RedistributeKeyRange;
+import dev.shardgate.console.ast.RegisterRouter;
+import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.SplitKeyRange;
+import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.UniteKeyRange;
+import dev.shardgate.console.ast.UnlockKeyRange;
+import dev.shardgate.console.ast.UnregisterAllRouters;
+import dev.shardgate.console.ast.UnregisterRouter;
+import dev.shardgate.console.ast.WhereClause;
+import dev.shardgate.console.ast.WhereClause.And;
+import dev.shardgate.console.ast.WhereClause.Comparison;
+import dev.shardgate.console.ast.WhereClause.Or;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** One test per statement form: the text on the left parses to exactly the record on the right. */
+class ConsoleParserStatementsTest {
+
+    static void assertParses(String text, ConsoleStatement expected) {
+        assertThat(ConsoleParser.parse(text)).containsExactly(expected);
+    }
+
+    static BoundLiteral number(String digits) {
+        return BoundLiteral.number(digits);
+    }
+
+    static BoundLiteral string(String content) {
+        return BoundLiteral.string(content);
+    }
+
+    static DistributionKeyColumn column(String name) {
+        return new DistributionKeyColumn(name, null);
+    }
+
+    // ---- distributions ----
+
+    @Test
+    void createDistributionWithOneIntegerColumn() {
+        assertParses("CREATE DISTRIBUTION ds1 COLUMN TYPES integer",
+                new CreateDistribution("ds1", List.of("integer"), null));
+    }
+
+    @Test
+    void createDistributionWithHashedVarchar() {
+        assertParses("CREATE DISTRIBUTION ds COLUMN TYPES varchar hash;",
+                new CreateDistribution("ds", List.of("varchar hash"), null));
+    }
+
+    @Test
+    void createDistributionWithCompositeKeyAndDefaultShard() {
+        assertParses("create distribution ds column types integer, VARCHAR, uuid, Varchar Hash, integer hash, "
+                        + "uuid hash, int default shard sh0",
+                new CreateDistribution("ds",
+                        List.of("integer", "varchar", "uuid", "varchar hash", "integer hash", "uuid hash", "integer"),
+                        "sh0"));
+    }
+
+    @Test
+    void createDistributionWithParenthesizedTypes() {
+        assertParses("CREATE DISTRIBUTION ds5 (integer, varchar hash) DEFAULT SHARD sh1",
+                new CreateDistribution("ds5", List.of("integer", "varchar hash"), "sh1"));
+    }
+
+    @Test
+    void dropDistribution() {
+        assertParses("DROP DISTRIBUTION ds1", new DropDistribution("ds1", false));
+        assertParses("DROP DISTRIBUTION ds1 CASCADE", new DropDistribution("ds1", true));
+    }
+
+    @Test
+    void dropAllDistributions() {
+        assertParses("DROP DISTRIBUTION ALL", new DropAllDistributions(false));
+        assertParses("DROP DISTRIBUTION ALL CASCADE", new DropAllDistributions(true));
+    }
+
+    @Test
+    void dropDistributionNamedAllNeedsQuotes() {
+        assertParses("DROP DISTRIBUTION \"all\"", new DropDistribution("all", false));
+    }
+
+    // ---- relations ----
+
+    @Test
+    void attachOneRelation() {
+        assertParses("ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id",
+                new AttachRelations("ds1",
+                        List.of(new DistributedRelation(RelationName.of("orders"), List.of(column("id"))))));
+    }
+
+    @Test
+    void attachRelationsWithHashFunctionsSchemasAndCompositeKeys() {
+        assertParses("""
+                ALTER DISTRIBUTION ds ATTACH RELATION public.orders DISTRIBUTION KEY tenant HASH FUNCTION MURMUR, id,
+                                            RELATION items DISTRIBUTION KEY order_id HASH FUNCTION city,
+                                            TABLE x DISTRIBUTION KEY k HASH FUNCTION ident
+                """,
+                new AttachRelations("ds", List.of(
+                        new DistributedRelation(new RelationName("public", "orders"),
+                                List.of(new DistributionKeyColumn("tenant", "murmur"), column("id"))),
+                        new DistributedRelation(RelationName.of("items"),
+                                List.of(new DistributionKeyColumn("order_id", "city"))),
+                        new DistributedRelation(RelationName.of("x"),
+                                List.of(new DistributionKeyColumn("k", "ident"))))));
+    }
+
+    @Test
+    void createDistributedRelationOldForm() {
+        assertParses("CREATE DISTRIBUTED RELATION r (col HASH FUNCTION murmur, c2) IN ds",
+                new AttachRelations("ds", List.of(new DistributedRelation(RelationName.of("r"),
+                        List.of(new DistributionKeyColumn("col", "murmur"), column("c2"))))));
+    }
+
+    @Test
+    void createRelationOldFormVariants() {
+        assertParses("CREATE RELATION s.r (i HASH murmur)",
+                new AttachRelations(null, List.of(new DistributedRelation(new RelationName("s", "r"),
+                        List.of(new DistributionKeyColumn("i", "murmur"))))));
+        assertParses("CREATE DISTRIBUTED RELATION xx DISTRIBUTION KEY col1, col2 FOR DISTRIBUTION ds1",
+                new AttachRelations("ds1", List.of(new DistributedRelation(RelationName.of("xx"),
+                        List.of(column("col1"), column("col2"))))));
+    }
+
+    @Test
+    void detachRelation() {
+        assertParses("ALTER DISTRIBUTION ds1 DETACH RELATION sales.orders",
+                new DetachRelation("ds1", new RelationName("sales", "orders")));
+    }
+
+    @Test
+    void createReferenceTable() {
+        assertParses("CREATE REFERENCE TABLE tax_rates",
+                new CreateReferenceTable(RelationName.of("tax_rates"), List.of()));
+        assertParses("CREATE REFERENCE RELATION tax_rates ON sh1, sh2",
+                new CreateReferenceTable(RelationName.of("tax_rates"), List.of("sh1", "sh2")));
+    }
+
+    @Test
+    void dropReferenceTable() {
+        assertParses("DROP REFERENCE TABLE s.tax_rates", new DropReferenceTable(new RelationName("s", "tax_rates")));
+        assertParses("DROP REFERENCE RELATION t", new DropReferenceTable(RelationName.of("t")));
+    }
+
+    // ---- key ranges ----
+
+    @Test
+    void createKeyRange() {
+        assertParses("CREATE KEY RANGE krid1 FROM 0 ROUTE TO shard1 FOR DISTRIBUTION ds1",
+                new CreateKeyRange("krid1", List.of(number("0")), "shard1", "ds1"));
+    }
+
+    @Test
+    void createKeyRangeWithoutIdOrDistribution() {
+        assertParses("CREATE KEY RANGE FROM -100 ROUTE TO sh1",
+                new CreateKeyRange(null, List.of(number("-100")), "sh1", null));
+    }
+
+    @Test
+    void createKeyRangeWithCompositeBound() {
+        assertParses("CREATE KEY RANGE kr3 FROM 100, 'aa''bb' ROUTE TO shard3 FOR DISTRIBUTION ds3",
+                new CreateKeyRange("kr3", List.of(number("100"), string("aa'bb")), "shard3", "ds3"));
+    }
+
+    @Test
+    void dropKeyRange() {
+        assertParses("DROP KEY RANGE kr1", new DropKeyRange("kr1"));
+        assertParses("DROP KEY RANGE ALL", new DropAllKeyRanges());
+    }
+
+    @Test
+    void splitKeyRange() {
+        assertParses("SPLIT KEY RANGE kr2 FROM kr1 BY 100", new SplitKeyRange("kr2", "kr1", List.of(number("100"))));
+        assertParses("SPLIT KEY RANGE kr4 FROM kr3 BY 'FF00', 7",
+                new SplitKeyRange("kr4", "kr3", List.of(string("FF00"), number("7"))));
+    }
+
+    @Test
+    void uniteKeyRange() {
+        assertParses("UNITE KEY RANGE kr1 WITH kr2", new UniteKeyRange("kr1", "kr2"));
+    }
+
+    @Test
+    void lockAndUnlockKeyRange() {
+        assertParses("LOCK KEY RANGE kr1", new LockKeyRange("kr1"));
+        assertParses("UNLOCK KEY RANGE kr1", new UnlockKeyRange("kr1"));
+    }
+
+    @Test
+    void moveKeyRange() {
+        assertParses("MOVE KEY RANGE kr1 TO sh2", new MoveKeyRange("kr1", "sh2"));
+    }
+
+    @Test
+    void redistributeKeyRange() {
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2",
+                new RedistributeKeyRange("kr1", "sh2", OptionalInt.empty(), false, false));
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 500 NOWAIT",
+                new RedistributeKeyRange("kr1", "sh2", OptionalInt.of(500), false, true));
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 10 CHECK",
+                new RedistributeKeyRange("kr1", "sh2", OptionalInt.of(10), true, false));
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 APPLY",
+                new RedistributeKeyRange("kr1", "sh2", OptionalInt.empty(), false, false));
+    }
+
+    // ---- shards ----
+
+    @Test
+    void createShardWithHosts() {
+        assertParses("CREATE SHARD sh1 WITH HOSTS 'pg1:5432', 'pg2:5432'",
+                new CreateShard("sh1", List.of("pg1:5432", "pg2:5432")));
+    }
+
+    @Test
+    void createShardWithSpqrOptions() {
+        assertParses("CREATE SHARD shard1 OPTIONS (HOST 'shard1-host:5432', HOST 'replica:6432')",
+                new CreateShard("shard1", List.of("shard1-host:5432", "replica:6432")));
+    }
+
+    @Test
+    void dropShard() {
+        assertParses("DROP SHARD sh1", new DropShard("sh1"));
+    }
+
+    // ---- show ----
+
+    @Test
+    void showAnything() {
+        for (String what : List.of("shards", "distributions", "key_ranges", "relations", "reference_relations",
+                "clients", "pools", "backend_connections", "version", "status", "routers", "task_group",
+                "sequences", "hosts", "something_new")) {
+            assertParses("SHOW " + what, new Show(what, Optional.empty()));
+        }
+        assertParses("SHOW KEY_RANGES", new Show("key_ranges", Optional.empty()));
+    }
+
+    @Test
+    void showWithWhere() {
+        assertParses("SHOW backend_connections WHERE hostname = 'localhost'",
+                new Show("backend_connections", Optional.of(
+                        new Comparison("hostname", WhereClause.ComparisonOperator.EQUALS, "localhost"))));
+    }
+
+    @Test
+    void showWhereAndBindsTighterThanOr() {
+        var a = new Comparison("a", WhereClause.ComparisonOperator.EQUALS, "1");
+        var b = new Comparison("b", WhereClause.ComparisonOperator.NOT_EQUALS, "x");
+        var c = new Comparison("c", WhereClause.ComparisonOperator.NOT_EQUALS, "y");
+        assertParses("SHOW clients WHERE a = 1 OR b <> 'x' AND c != 'y'",
+                new Show("clients", Optional.of(new Or(a, new And(b, c)))));
+        assertParses("SHOW clients WHERE (a = 1 OR b <> 'x') AND c != 'y'",
+                new Show("clients", Optional.of(new And(new Or(a, b), c))));
+    }
+
+    // ---- routers, tasks, clients ----
+
+    @Test
+    void registerRouter() {
+        assertParses("REGISTER ROUTER router1 ADDRESS '[localhost]:7010'",
+                new RegisterRouter("router1", "[localhost]:7010"));
+    }
+
+    @Test
+    void unregisterRouter() {
+        assertParses("UNREGISTER ROUTER router1", new UnregisterRouter("router1"));
+        assertParses("UNREGISTER ROUTER ALL", new UnregisterAllRouters());
+    }
+
+    @Test
+    void taskGroups() {
+        assertParses("STOP TASK GROUP tg1", new StopTaskGroup("tg1"));
+        assertParses("RETRY TASK GROUP '1b4e28ba-2fa1-11d2-883f-0016d3cca427'",
+                new RetryTaskGroup("1b4e28ba-2fa1-11d2-883f-0016d3cca427"));
+    }
+
+    @Test
+    void killClient() {
+        assertParses("KILL CLIENT 824636929312", new KillClient("824636929312"));
+    }
+}
