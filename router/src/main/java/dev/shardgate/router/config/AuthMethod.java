@@ -1,0 +1,23 @@
+package dev.shardgate.router.config;
+
+import java.util.Locale;
+
+/**
+ * How a password is exchanged: {@code ok} asks for none (PostgreSQL's {@code trust}),
+ * {@code clear_text}, {@code md5} and {@code scram} (SCRAM-SHA-256) as in pg_hba.conf.
+ */
+public enum AuthMethod {
+    OK,
+    CLEAR_TEXT,
+    MD5,
+    SCRAM;
+
+    /** The spelling in router.yaml, lower case as SPQR writes it. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public boolean needsPassword() {
+        return this != OK;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.shardgate.router.config;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a client connecting as {@code usr} to {@code db} gets: its pool mode and how it
+ * authenticates. A {@code poolDefault} rule has no db and usr and serves every pair no other rule
+ * names. A rule whose db is a {@linkplain #isConsoleDatabase console database} admits {@code usr}
+ * to the admin console instead; it needs no backend rule.
+ *
+ * @param db   null exactly when {@code poolDefault}
+ * @param usr  null exactly when {@code poolDefault}
+ */
+public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault) {
+    /**
+     * Database names that mean the admin console. SPQR's clients use {@code spqr-console} (and its
+     * docs also {@code spqr_console}); {@code shardgate_console} is ours. They are aliases: a
+     * console rule admits its user under any of them.
+     */
+    public static final Set<String> CONSOLE_DATABASES = Set.of("spqr-console", "spqr_console", "shardgate_console");
+
+    public FrontendRule {
+        Objects.requireNonNull(poolMode, "poolMode");
+        Objects.requireNonNull(authRule, "authRule");
+    }
+
+    /** A rule for one database and user, in transaction pooling. */
+    public static FrontendRule of(String db, String usr, AuthRule authRule) {
+        return new FrontendRule(db, usr, PoolMode.TRANSACTION, authRule, false);
+    }
+
+    /** The rule for every database and user no other rule names. */
+    public static FrontendRule poolDefault(PoolMode poolMode, AuthRule authRule) {
+        return new FrontendRule(null, null, poolMode, authRule, true);
+    }
+
+    /** A rule letting {@code usr} into the admin console. */
+    public static FrontendRule console(String usr, AuthRule authRule) {
+        return new FrontendRule("shardgate_console", usr, PoolMode.TRANSACTION, authRule, false);
+    }
+
+    public static boolean isConsoleDatabase(String db) {
+        return db != null && CONSOLE_DATABASES.contains(db);
+    }
+
+    public boolean isConsoleRule() {
+        return isConsoleDatabase(db);
+    }
+
+    boolean matches(String clientDb, String clientUsr) {
+        return !poolDefault && db.equals(clientDb) && usr.equals(clientUsr);
+    }
+}

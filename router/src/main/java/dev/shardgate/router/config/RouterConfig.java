@@ -1,0 +1,263 @@
+package dev.shardgate.router.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * The router's configuration, read once at start from a YAML file shaped like SPQR's router.yaml
+ * and never changed afterwards. Build one with {@link #load}, {@link #parse} or {@link #builder};
+ * all three apply the same checks.
+ *
+ * <p>{@code frontendRules} are the rules for client databases; rules in {@code frontend_rules}
+ * whose db is a {@linkplain FrontendRule#CONSOLE_DATABASES console database} are kept apart in
+ * {@code consoleRules}. {@code qdbFile} and {@code initSqlFile} are null when not configured.
+ * {@code clientIdleTimeout} of zero means clients may stay idle for ever.
+ *
+ * @param maxMessageLength the longest protocol message accepted from a client, in bytes
+ */
+public record RouterConfig(
+        String host,
+        int routerPort,
+        int adminConsolePort,
+        int grpcApiPort,
+        boolean withCoordinator,
+        RouterMode routerMode,
+        LogLevel logLevel,
+        List<FrontendRule> frontendRules,
+        List<BackendRule> backendRules,
+        Map<String, ShardConfig> shards,
+        List<FrontendRule> consoleRules,
+        Path qdbFile,
+        Path initSqlFile,
+        Duration poolWaitTimeout,
+        Duration clientIdleTimeout,
+        int maxMessageLength,
+        DefaultRouteBehaviour defaultRouteBehaviour,
+        Duration lockWaitTimeout) {
+
+    public static final String DEFAULT_HOST = "localhost";
+    public static final int DEFAULT_ROUTER_PORT = 6432;
+    public static final int DEFAULT_ADMIN_CONSOLE_PORT = 7432;
+    public static final int DEFAULT_GRPC_API_PORT = 7010;
+    public static final Duration DEFAULT_POOL_WAIT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(5);
+    public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256 << 20;
+    /** PostgreSQL refuses messages of 1GB and more (PQ_LARGE_MESSAGE_LIMIT); so do we. */
+    public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
+    /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
+    public static final int MIN_MESSAGE_LENGTH = 16 << 10;
+
+    public RouterConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(routerMode, "routerMode");
+        Objects.requireNonNull(logLevel, "logLevel");
+        frontendRules = List.copyOf(frontendRules);
+        backendRules = List.copyOf(backendRules);
+        shards = Collections.unmodifiableMap(new LinkedHashMap<>(shards));
+        consoleRules = List.copyOf(consoleRules);
+        Objects.requireNonNull(poolWaitTimeout, "poolWaitTimeout");
+        Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
+        Objects.requireNonNull(defaultRouteBehaviour, "defaultRouteBehaviour");
+        Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
+    }
+
+    /**
+     * Reads and checks a config file. Relative {@code qdb_file} and {@code init_sql} are resolved
+     * against the file's directory, and the init_sql file must exist.
+     *
+     * @throws ConfigException naming the file, key path and problem
+     */
+    public static RouterConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new ConfigException(file.toString(), 0, "", "cannot read configuration: " + e, e);
+        }
+        var source = new ConfigSource(file.toString());
+        Path baseDir = file.toAbsolutePath().getParent();
+        RouterConfig config = RouterConfigReader.read(text, source, baseDir);
+        if (config.initSqlFile() != null && !Files.isRegularFile(config.initSqlFile())) {
+            throw source.error("init_sql", "file '" + config.initSqlFile() + "' does not exist");
+        }
+        return config;
+    }
+
+    /**
+     * Reads and checks config text; relative paths are kept as written.
+     *
+     * @param sourceName how messages name the text, e.g. a file name
+     * @throws ConfigException naming the source, key path and problem
+     */
+    public static RouterConfig parse(String yaml, String sourceName) {
+        return RouterConfigReader.read(yaml, new ConfigSource(sourceName), null);
+    }
+
+    /** The config as router.yaml text, passwords included; {@link #parse} reads it back equal. */
+    public String toYaml() {
+        return RouterConfigWriter.write(this);
+    }
+
+    /**
+     * The rule for a client connecting as {@code usr} to {@code db}: the rule naming both, else the
+     * pool_default rule. Console databases never match here; see {@link #consoleRuleFor}.
+     */
+    public Optional<FrontendRule> frontendRuleFor(String db, String usr) {
+        if (FrontendRule.isConsoleDatabase(db)) {
+            return Optional.empty();
+        }
+        return exactThenDefault(frontendRules, rule -> rule.matches(db, usr), FrontendRule::poolDefault);
+    }
+
+    /** The rule for connecting to shards for clients of {@code db} as {@code usr}. */
+    public Optional<BackendRule> backendRuleFor(String db, String usr) {
+        return exactThenDefault(backendRules, rule -> rule.matches(db, usr), BackendRule::poolDefault);
+    }
+
+    /** The console rule for {@code usr}; console database names are aliases of each other. */
+    public Optional<FrontendRule> consoleRuleFor(String usr) {
+        return consoleRules.stream().filter(rule -> rule.usr().equals(usr)).findFirst();
+    }
+
+    private static <R> Optional<R> exactThenDefault(List<R> rules, Predicate<R> exact, Predicate<R> poolDefault) {
+        return rules.stream().filter(exact).findFirst().or(() -> rules.stream().filter(poolDefault).findFirst());
+    }
+
+    /** A builder holding every default; rules and shards start empty. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, to derive a variant. */
+    public Builder toBuilder() {
+        var builder = new Builder()
+                .host(host).routerPort(routerPort).adminConsolePort(adminConsolePort).grpcApiPort(grpcApiPort)
+                .withCoordinator(withCoordinator).routerMode(routerMode).logLevel(logLevel)
+                .backendRules(backendRules).shards(shards)
+                .qdbFile(qdbFile).initSqlFile(initSqlFile)
+                .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
+                .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
+                .lockWaitTimeout(lockWaitTimeout);
+        var allFrontendRules = new ArrayList<>(frontendRules);
+        allFrontendRules.addAll(consoleRules);
+        return builder.frontendRules(allFrontendRules);
+    }
+
+    /** Collects values for a config; {@link #build} checks them as a config file would be. */
+    public static final class Builder {
+        private String host = DEFAULT_HOST;
+        private int routerPort = DEFAULT_ROUTER_PORT;
+        private int adminConsolePort = DEFAULT_ADMIN_CONSOLE_PORT;
+        private int grpcApiPort = DEFAULT_GRPC_API_PORT;
+        private boolean withCoordinator;
+        private RouterMode routerMode = RouterMode.PROXY;
+        private LogLevel logLevel = LogLevel.INFO;
+        private final List<FrontendRule> frontendRules = new ArrayList<>();
+        private final List<BackendRule> backendRules = new ArrayList<>();
+        private final Map<String, ShardConfig> shards = new LinkedHashMap<>();
+        private Path qdbFile;
+        private Path initSqlFile;
+        private Duration poolWaitTimeout = DEFAULT_POOL_WAIT_TIMEOUT;
+        private Duration clientIdleTimeout = Duration.ZERO;
+        private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
+        private DefaultRouteBehaviour defaultRouteBehaviour = DefaultRouteBehaviour.BLOCK;
+        private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+
+        private Builder() {
+        }
+
+        public Builder host(String value) { host = value; return this; }
+        public Builder routerPort(int value) { routerPort = value; return this; }
+        public Builder adminConsolePort(int value) { adminConsolePort = value; return this; }
+        public Builder grpcApiPort(int value) { grpcApiPort = value; return this; }
+        public Builder withCoordinator(boolean value) { withCoordinator = value; return this; }
+        public Builder routerMode(RouterMode value) { routerMode = value; return this; }
+        public Builder logLevel(LogLevel value) { logLevel = value; return this; }
+        public Builder qdbFile(Path value) { qdbFile = value; return this; }
+        public Builder initSqlFile(Path value) { initSqlFile = value; return this; }
+        public Builder poolWaitTimeout(Duration value) { poolWaitTimeout = value; return this; }
+        public Builder clientIdleTimeout(Duration value) { clientIdleTimeout = value; return this; }
+        public Builder maxMessageLength(int bytes) { maxMessageLength = bytes; return this; }
+        public Builder defaultRouteBehaviour(DefaultRouteBehaviour value) { defaultRouteBehaviour = value; return this; }
+        public Builder lockWaitTimeout(Duration value) { lockWaitTimeout = value; return this; }
+
+        /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
+        public Builder frontendRule(FrontendRule rule) {
+            frontendRules.add(rule);
+            return this;
+        }
+
+        /** Replaces all frontend rules, console rules included. */
+        public Builder frontendRules(List<FrontendRule> rules) {
+            frontendRules.clear();
+            frontendRules.addAll(rules);
+            return this;
+        }
+
+        public Builder backendRule(BackendRule rule) {
+            backendRules.add(rule);
+            return this;
+        }
+
+        public Builder backendRules(List<BackendRule> rules) {
+            backendRules.clear();
+            backendRules.addAll(rules);
+            return this;
+        }
+
+        public Builder shard(String name, ShardConfig shard) {
+            shards.put(name, shard);
+            return this;
+        }
+
+        public Builder shards(Map<String, ShardConfig> all) {
+            shards.clear();
+            shards.putAll(all);
+            return this;
+        }
+
+        /** @throws ConfigException when a check fails, naming the key path as in a file */
+        public RouterConfig build() {
+            return build(new ConfigSource(ConfigSource.IN_CODE_NAME));
+        }
+
+        RouterConfig build(ConfigSource source) {
+            RouterConfigChecks.check(this, source);
+            return new RouterConfig(host, routerPort, adminConsolePort, grpcApiPort, withCoordinator, routerMode,
+                    logLevel,
+                    frontendRules.stream().filter(rule -> !rule.isConsoleRule()).toList(),
+                    backendRules, shards,
+                    frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
+                    qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
+                    defaultRouteBehaviour, lockWaitTimeout);
+        }
+
+        // Read by RouterConfigChecks, which sees the rules before console rules are split off.
+        String host() { return host; }
+        int routerPort() { return routerPort; }
+        int adminConsolePort() { return adminConsolePort; }
+        int grpcApiPort() { return grpcApiPort; }
+        RouterMode routerMode() { return routerMode; }
+        LogLevel logLevel() { return logLevel; }
+        List<FrontendRule> frontendRules() { return frontendRules; }
+        List<BackendRule> backendRules() { return backendRules; }
+        Map<String, ShardConfig> shards() { return shards; }
+        Path qdbFile() { return qdbFile; }
+        Path initSqlFile() { return initSqlFile; }
+        Duration poolWaitTimeout() { return poolWaitTimeout; }
+        Duration clientIdleTimeout() { return clientIdleTimeout; }
+        int maxMessageLength() { return maxMessageLength; }
+        DefaultRouteBehaviour defaultRouteBehaviour() { return defaultRouteBehaviour; }
+        Duration lockWaitTimeout() { return lockWaitTimeout; }
+    }
+}

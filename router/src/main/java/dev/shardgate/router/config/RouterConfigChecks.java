@@ -1,0 +1,194 @@
+package dev.shardgate.router.config;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The checks a config must pass whether it was read from a file or built in code: ranges, rules
+ * that name their db and usr, passwords where a method needs one, no two rules for one pair, and a
+ * backend rule for every client frontend rule. The first failure is thrown, with its key path.
+ */
+final class RouterConfigChecks {
+    private RouterConfigChecks() {
+    }
+
+    static void check(RouterConfig.Builder config, ConfigSource source) {
+        checkListenAddress(config, source);
+        checkTimeouts(config, source);
+        checkMaxMessageLength(config.maxMessageLength(), source);
+        checkFrontendRules(config.frontendRules(), source);
+        checkBackendRules(config.backendRules(), source);
+        checkEveryClientRuleHasBackend(config.frontendRules(), config.backendRules(), source);
+        checkShards(config.shards(), source);
+        if (config.qdbFile() != null && config.qdbFile().toString().isBlank()) {
+            throw source.error("qdb_file", "must not be empty");
+        }
+        if (config.initSqlFile() != null && config.initSqlFile().toString().isBlank()) {
+            throw source.error("init_sql", "must not be empty");
+        }
+    }
+
+    private static void checkListenAddress(RouterConfig.Builder config, ConfigSource source) {
+        if (config.host() == null || config.host().isBlank()) {
+            throw source.error("host", "must not be empty");
+        }
+        checkRange(source, "router_port", IntRange.PORT, config.routerPort());
+        checkRange(source, "admin_console_port", IntRange.PORT, config.adminConsolePort());
+        checkRange(source, "grpc_api_port", IntRange.PORT, config.grpcApiPort());
+        if (config.adminConsolePort() == config.routerPort()) {
+            throw source.error("admin_console_port", "must differ from router_port, both are " + config.routerPort());
+        }
+        if (config.grpcApiPort() == config.routerPort()) {
+            throw source.error("grpc_api_port", "must differ from router_port, both are " + config.routerPort());
+        }
+        if (config.grpcApiPort() == config.adminConsolePort()) {
+            throw source.error("grpc_api_port",
+                    "must differ from admin_console_port, both are " + config.adminConsolePort());
+        }
+    }
+
+    private static void checkTimeouts(RouterConfig.Builder config, ConfigSource source) {
+        checkPositive(source, "pool_wait_timeout", config.poolWaitTimeout());
+        checkPositive(source, "lock_wait_timeout", config.lockWaitTimeout());
+        if (config.clientIdleTimeout() != null && config.clientIdleTimeout().isNegative()) {
+            throw source.error("client_idle_timeout", "must not be negative (0 means no timeout)");
+        }
+    }
+
+    private static void checkPositive(ConfigSource source, String key, Duration duration) {
+        if (duration != null && (duration.isNegative() || duration.isZero())) {
+            throw source.error(key, "must be longer than 0, got '" + ConfigUnits.formatDuration(duration) + "'");
+        }
+    }
+
+    static void checkMaxMessageLength(long bytes, ConfigSource source) {
+        if (bytes < RouterConfig.MIN_MESSAGE_LENGTH || bytes > RouterConfig.MAX_MESSAGE_LENGTH_LIMIT) {
+            throw source.error("max_message_length", "must be a size between "
+                    + ConfigUnits.formatSize(RouterConfig.MIN_MESSAGE_LENGTH) + " and "
+                    + ConfigUnits.formatSize(RouterConfig.MAX_MESSAGE_LENGTH_LIMIT)
+                    + ", got '" + ConfigUnits.formatSize(bytes) + "'");
+        }
+    }
+
+    private static void checkFrontendRules(List<FrontendRule> rules, ConfigSource source) {
+        var seen = new HashMap<String, String>();
+        boolean anyClientRule = false;
+        for (int i = 0; i < rules.size(); i++) {
+            FrontendRule rule = rules.get(i);
+            String path = ConfigSource.element("frontend_rules", i);
+            checkRuleTarget(source, path, rule.db(), rule.usr(), rule.poolDefault());
+            checkAuthRule(source, ConfigSource.child(path, "auth_rule"), rule.authRule());
+            String pair = rule.poolDefault() ? "pool_default"
+                    : rule.isConsoleRule() ? "console rule for usr '" + rule.usr() + "'"
+                    : "rule for db '" + rule.db() + "' usr '" + rule.usr() + "'";
+            checkUnique(source, seen, pair, path);
+            anyClientRule |= !rule.isConsoleRule();
+        }
+        if (!anyClientRule) {
+            throw source.error("frontend_rules", "must hold at least one rule for client databases (rules for "
+                    + String.join(", ", FrontendRule.CONSOLE_DATABASES.stream().sorted().toList())
+                    + " only admit users to the admin console)");
+        }
+    }
+
+    private static void checkBackendRules(List<BackendRule> rules, ConfigSource source) {
+        var seen = new HashMap<String, String>();
+        for (int i = 0; i < rules.size(); i++) {
+            BackendRule rule = rules.get(i);
+            String path = ConfigSource.element("backend_rules", i);
+            checkRuleTarget(source, path, rule.db(), rule.usr(), rule.poolDefault());
+            checkRange(source, ConfigSource.child(path, "connection_limit"), IntRange.CONNECTION_LIMIT,
+                    rule.connectionLimit());
+            checkAuthRule(source, ConfigSource.child(path, "auth_rule"), rule.authRule());
+            String pair = rule.poolDefault() ? "pool_default"
+                    : "rule for db '" + rule.db() + "' usr '" + rule.usr() + "'";
+            checkUnique(source, seen, pair, path);
+        }
+    }
+
+    private static void checkUnique(ConfigSource source, Map<String, String> seen, String pair, String path) {
+        String earlier = seen.putIfAbsent(pair, path);
+        if (earlier != null) {
+            String what = pair.equals("pool_default") ? "second pool_default rule" : "duplicate " + pair;
+            throw source.error(path, what + ", already in " + earlier);
+        }
+    }
+
+    private static void checkRuleTarget(ConfigSource source, String path, String db, String usr, boolean poolDefault) {
+        checkRuleTargetKey(source, ConfigSource.child(path, "db"), db, poolDefault);
+        checkRuleTargetKey(source, ConfigSource.child(path, "usr"), usr, poolDefault);
+    }
+
+    private static void checkRuleTargetKey(ConfigSource source, String keyPath, String value, boolean poolDefault) {
+        if (poolDefault && value != null) {
+            throw source.error(keyPath, "must not be set on a pool_default rule, which serves every db and usr");
+        }
+        if (!poolDefault && value == null) {
+            throw source.error(keyPath, "is required unless pool_default is true");
+        }
+        if (!poolDefault && value.isBlank()) {
+            throw source.error(keyPath, "must not be empty");
+        }
+    }
+
+    private static void checkAuthRule(ConfigSource source, String path, AuthRule rule) {
+        String passwordPath = ConfigSource.child(path, "password");
+        String method = rule.method().configName();
+        if (rule.method().needsPassword() && rule.password() == null) {
+            throw source.error(passwordPath, "is required when auth_method is " + method);
+        }
+        if (rule.method().needsPassword() && rule.password().isEmpty()) {
+            throw source.error(passwordPath, "must not be empty");
+        }
+        if (!rule.method().needsPassword() && rule.password() != null) {
+            throw source.error(passwordPath, "must not be set when auth_method is " + method);
+        }
+    }
+
+    private static void checkEveryClientRuleHasBackend(
+            List<FrontendRule> frontendRules, List<BackendRule> backendRules, ConfigSource source) {
+        if (backendRules.stream().anyMatch(BackendRule::poolDefault)) {
+            return;
+        }
+        for (int i = 0; i < frontendRules.size(); i++) {
+            FrontendRule rule = frontendRules.get(i);
+            String path = ConfigSource.element("frontend_rules", i);
+            if (rule.poolDefault()) {
+                throw source.error(path, "a pool_default frontend rule needs a pool_default backend rule");
+            }
+            if (!rule.isConsoleRule() && backendRules.stream().noneMatch(backend -> backend.matches(rule.db(), rule.usr()))) {
+                throw source.error(path, "no backend rule for db '" + rule.db() + "' usr '" + rule.usr()
+                        + "' and no pool_default backend rule");
+            }
+        }
+    }
+
+    private static void checkShards(Map<String, ShardConfig> shards, ConfigSource source) {
+        for (Map.Entry<String, ShardConfig> shard : shards.entrySet()) {
+            String path = ConfigSource.child("shards", shard.getKey());
+            if (shard.getKey().isBlank()) {
+                throw source.error("shards", "shard names must not be empty");
+            }
+            List<String> hosts = shard.getValue().hosts();
+            if (hosts.isEmpty()) {
+                throw source.error(ConfigSource.child(path, "hosts"), "must list at least one 'host:port'");
+            }
+            for (int i = 0; i < hosts.size(); i++) {
+                try {
+                    ShardConfig.parseAddress(hosts.get(i));
+                } catch (IllegalArgumentException e) {
+                    throw source.error(ConfigSource.element(ConfigSource.child(path, "hosts"), i),
+                            "must be 'host:port' with a port between 1 and 65535, got '" + hosts.get(i) + "'");
+                }
+            }
+        }
+    }
+
+    private static void checkRange(ConfigSource source, String path, IntRange range, int value) {
+        if (!range.contains(value)) {
+            throw source.error(path, range.mustBe() + ", got '" + value + "'");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.shardgate.router.config;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Turns router.yaml text into a {@link RouterConfig}: every key known, every value of its type.
+ * The YAML is composed into nodes, not constructed into Java objects, so that values keep their
+ * text and line and no YAML tag can instantiate anything.
+ */
+final class RouterConfigReader {
+    static final List<String> TOP_KEYS = List.of(
+            "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "router_mode",
+            "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
+            "default_route_behaviour", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
+    static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
+    static final List<String> BACKEND_RULE_KEYS = List.of(
+            "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
+    static final List<String> AUTH_RULE_KEYS = List.of("auth_method", "password");
+    static final List<String> SHARD_KEYS = List.of("type", "hosts");
+
+    private RouterConfigReader() {
+    }
+
+    /** @param baseDir directory that relative paths are resolved against, or null to keep them */
+    static RouterConfig read(String text, ConfigSource source, Path baseDir) {
+        Node root = compose(text, source);
+        if (root == null) {
+            throw source.error("", "configuration is empty; at least one frontend rule is required");
+        }
+        YamlMapping top = YamlMapping.of(source, "", root, TOP_KEYS);
+        RouterConfig.Builder builder = RouterConfig.builder();
+        top.string("host").ifPresent(builder::host);
+        top.integer("router_port", IntRange.PORT).ifPresent(builder::routerPort);
+        top.integer("admin_console_port", IntRange.PORT).ifPresent(builder::adminConsolePort);
+        top.integer("grpc_api_port", IntRange.PORT).ifPresent(builder::grpcApiPort);
+        top.bool("with_coordinator").ifPresent(builder::withCoordinator);
+        top.choice("router_mode", RouterMode.values(), RouterMode::configName).ifPresent(builder::routerMode);
+        top.choice("log_level", LogLevel.values(), LogLevel::configName).ifPresent(builder::logLevel);
+        top.duration("pool_wait_timeout").ifPresent(builder::poolWaitTimeout);
+        top.duration("client_idle_timeout").ifPresent(builder::clientIdleTimeout);
+        top.duration("lock_wait_timeout").ifPresent(builder::lockWaitTimeout);
+        top.size("max_message_length").ifPresent(bytes -> {
+            RouterConfigChecks.checkMaxMessageLength(bytes, source);
+            builder.maxMessageLength(Math.toIntExact(bytes));
+        });
+        top.choice("default_route_behaviour", DefaultRouteBehaviour.values(), DefaultRouteBehaviour::configName)
+                .ifPresent(builder::defaultRouteBehaviour);
+        top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
+        top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
+        for (Map.Entry<String, Node> element : top.list("frontend_rules")) {
+            builder.frontendRule(frontendRule(
+                    YamlMapping.of(source, element.getKey(), element.getValue(), FRONTEND_RULE_KEYS)));
+        }
+        for (Map.Entry<String, Node> element : top.list("backend_rules")) {
+            builder.backendRule(backendRule(
+                    YamlMapping.of(source, element.getKey(), element.getValue(), BACKEND_RULE_KEYS)));
+        }
+        top.mapping("shards", List.of()).ifPresent(shards -> {
+            for (String name : shards.keys()) {
+                // A shard written with no value gets no hosts, which the checks report.
+                builder.shard(name, shards.mapping(name, SHARD_KEYS)
+                        .map(shard -> shard(shard, source))
+                        .orElse(new ShardConfig(List.of(), ShardType.DATA)));
+            }
+        });
+        return builder.build(source);
+    }
+
+    private static Node compose(String text, ConfigSource source) {
+        var options = new LoaderOptions();
+        options.setAllowDuplicateKeys(false);
+        try {
+            return new Yaml(options).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new ConfigException(source.name(), line, "", "invalid YAML: " + e.getProblem(), e);
+        } catch (YAMLException e) {
+            throw new ConfigException(source.name(), 0, "", "invalid YAML: " + e.getMessage(), e);
+        }
+    }
+
+    private static FrontendRule frontendRule(YamlMapping rule) {
+        return new FrontendRule(
+                rule.string("db").orElse(null),
+                rule.string("usr").orElse(null),
+                rule.choice("pool_mode", PoolMode.values(), PoolMode::configName).orElse(PoolMode.TRANSACTION),
+                authRule(rule.requiredMapping("auth_rule", AUTH_RULE_KEYS)),
+                rule.bool("pool_default").orElse(false));
+    }
+
+    private static BackendRule backendRule(YamlMapping rule) {
+        return new BackendRule(
+                rule.string("db").orElse(null),
+                rule.string("usr").orElse(null),
+                rule.integer("connection_limit", IntRange.CONNECTION_LIMIT).orElse(BackendRule.DEFAULT_CONNECTION_LIMIT),
+                rule.bool("pool_discard").orElse(false),
+                rule.bool("pool_rollback").orElse(true),
+                rule.mapping("auth_rule", AUTH_RULE_KEYS).map(RouterConfigReader::authRule).orElse(AuthRule.ok()),
+                rule.bool("pool_default").orElse(false));
+    }
+
+    private static AuthRule authRule(YamlMapping rule) {
+        AuthMethod method = rule.choice("auth_method", AuthMethod.values(), AuthMethod::configName)
+                .orElseThrow(() -> rule.missing("auth_method"));
+        return new AuthRule(method, rule.string("password").orElse(null));
+    }
+
+    private static ShardConfig shard(YamlMapping shard, ConfigSource source) {
+        List<String> hosts = shard.list("hosts").stream()
+                .map(element -> YamlMapping.scalarText(source, element.getKey(), element.getValue()))
+                .toList();
+        return new ShardConfig(hosts, shard.choice("type", ShardType.values(), ShardType::configName)
+                .orElse(ShardType.DATA));
+    }
+}

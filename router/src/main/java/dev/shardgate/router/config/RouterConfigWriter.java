@@ -1,0 +1,99 @@
+package dev.shardgate.router.config;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Writes a {@link RouterConfig} as router.yaml, every key spelled out so the file documents the
+ * defaults in force. SnakeYAML does the quoting, so a password like {@code 'yes'} or {@code 123}
+ * comes back as the same string.
+ */
+final class RouterConfigWriter {
+    private RouterConfigWriter() {
+    }
+
+    static String write(RouterConfig config) {
+        var top = new LinkedHashMap<String, Object>();
+        top.put("host", config.host());
+        top.put("router_port", config.routerPort());
+        top.put("admin_console_port", config.adminConsolePort());
+        top.put("grpc_api_port", config.grpcApiPort());
+        top.put("with_coordinator", config.withCoordinator());
+        top.put("router_mode", config.routerMode().configName());
+        top.put("log_level", config.logLevel().configName());
+        top.put("pool_wait_timeout", ConfigUnits.formatDuration(config.poolWaitTimeout()));
+        top.put("client_idle_timeout", ConfigUnits.formatDuration(config.clientIdleTimeout()));
+        top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
+        top.put("max_message_length", ConfigUnits.formatSize(config.maxMessageLength()));
+        top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());
+        if (config.qdbFile() != null) {
+            top.put("qdb_file", config.qdbFile().toString());
+        }
+        if (config.initSqlFile() != null) {
+            top.put("init_sql", config.initSqlFile().toString());
+        }
+        var frontendRules = new ArrayList<Object>();
+        config.frontendRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
+        config.consoleRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
+        top.put("frontend_rules", frontendRules);
+        top.put("backend_rules", config.backendRules().stream().map(RouterConfigWriter::backendRule).toList());
+        var shards = new LinkedHashMap<String, Object>();
+        config.shards().forEach((name, shard) -> shards.put(name, shard(shard)));
+        top.put("shards", shards);
+
+        var options = new DumperOptions();
+        options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+        options.setIndent(2);
+        options.setIndicatorIndent(2);
+        options.setIndentWithIndicator(true);
+        options.setWidth(Integer.MAX_VALUE);
+        return "# Shardgate router configuration\n" + new Yaml(options).dump(top);
+    }
+
+    private static Map<String, Object> frontendRule(FrontendRule rule) {
+        var map = new LinkedHashMap<String, Object>();
+        putTarget(map, rule.db(), rule.usr(), rule.poolDefault());
+        map.put("pool_mode", rule.poolMode().configName());
+        map.put("auth_rule", authRule(rule.authRule()));
+        return map;
+    }
+
+    private static Map<String, Object> backendRule(BackendRule rule) {
+        var map = new LinkedHashMap<String, Object>();
+        putTarget(map, rule.db(), rule.usr(), rule.poolDefault());
+        map.put("connection_limit", rule.connectionLimit());
+        map.put("pool_discard", rule.poolDiscard());
+        map.put("pool_rollback", rule.poolRollback());
+        map.put("auth_rule", authRule(rule.authRule()));
+        return map;
+    }
+
+    private static void putTarget(Map<String, Object> map, String db, String usr, boolean poolDefault) {
+        if (poolDefault) {
+            map.put("pool_default", true);
+        } else {
+            map.put("db", db);
+            map.put("usr", usr);
+        }
+    }
+
+    private static Map<String, Object> authRule(AuthRule rule) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("auth_method", rule.method().configName());
+        if (rule.password() != null) {
+            map.put("password", rule.password());
+        }
+        return map;
+    }
+
+    private static Map<String, Object> shard(ShardConfig shard) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("type", shard.type().configName());
+        map.put("hosts", List.copyOf(shard.hosts()));
+        return map;
+    }
+}

@@ -1,0 +1,98 @@
+package dev.shardgate.router.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RouterConfigYamlTest {
+    @Test
+    void everyValueSurvivesARoundTrip() {
+        RouterConfig config = RouterConfig.builder()
+                .host("0.0.0.0").routerPort(16432).adminConsolePort(17432).grpcApiPort(17010)
+                .withCoordinator(true).routerMode(RouterMode.LOCAL).logLevel(LogLevel.WARNING)
+                .frontendRule(new FrontendRule("sales", "app", PoolMode.SESSION,
+                        new AuthRule(AuthMethod.SCRAM, "s3cret: 'quoted' # not a comment"), false))
+                .frontendRule(FrontendRule.poolDefault(PoolMode.TRANSACTION, new AuthRule(AuthMethod.MD5, "123")))
+                .frontendRule(FrontendRule.console("admin", new AuthRule(AuthMethod.CLEAR_TEXT, "yes")))
+                .backendRule(new BackendRule("sales", "app", 7, true, false,
+                        new AuthRule(AuthMethod.CLEAR_TEXT, "true"), false))
+                .backendRule(BackendRule.poolDefault(AuthRule.ok()))
+                .shard("sh2", ShardConfig.data("pg2:5432"))
+                .shard("sh1", new ShardConfig(List.of("pg1:5432", "[::1]:5433"), ShardType.WORLD))
+                .qdbFile(Path.of("data/qdb.json")).initSqlFile(Path.of("init.sql"))
+                .poolWaitTimeout(Duration.ofMillis(1500)).clientIdleTimeout(Duration.ofHours(2))
+                .maxMessageLength(1 << 30).defaultRouteBehaviour(DefaultRouteBehaviour.ALLOW)
+                .lockWaitTimeout(Duration.ofMinutes(1))
+                .build();
+
+        RouterConfig reread = RouterConfig.parse(config.toYaml(), "written.yaml");
+
+        assertThat(reread).isEqualTo(config);
+        assertThat(reread.shards().keySet()).containsExactly("sh2", "sh1");
+    }
+
+    @Test
+    void fileExampleSurvivesARoundTrip() throws Exception {
+        RouterConfig config = RouterConfig.load(
+                Path.of(RouterConfigYamlTest.class.getResource("/config/spqr-router.yaml").toURI()));
+
+        assertThat(RouterConfig.parse(config.toYaml(), "written.yaml")).isEqualTo(config);
+    }
+
+    @Test
+    void writesSpqrShapedYamlWithPasswords() {
+        RouterConfig config = RouterConfig.builder()
+                .frontendRule(FrontendRule.of("mydb", "myuser", AuthRule.ok()))
+                .backendRule(BackendRule.of("mydb", "myuser", new AuthRule(AuthMethod.CLEAR_TEXT, "backend_password")))
+                .shard("sh1", ShardConfig.data("localhost:5432"))
+                .build();
+
+        assertThat(config.toYaml()).isEqualTo("""
+                # Shardgate router configuration
+                host: localhost
+                router_port: 6432
+                admin_console_port: 7432
+                grpc_api_port: 7010
+                with_coordinator: false
+                router_mode: PROXY
+                log_level: info
+                pool_wait_timeout: 10s
+                client_idle_timeout: '0'
+                lock_wait_timeout: 5s
+                max_message_length: 256MB
+                default_route_behaviour: BLOCK
+                frontend_rules:
+                  - db: mydb
+                    usr: myuser
+                    pool_mode: TRANSACTION
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: mydb
+                    usr: myuser
+                    connection_limit: 50
+                    pool_discard: false
+                    pool_rollback: true
+                    auth_rule:
+                      auth_method: clear_text
+                      password: backend_password
+                shards:
+                  sh1:
+                    type: DATA
+                    hosts:
+                      - localhost:5432
+                """);
+    }
+
+    @Test
+    void toBuilderKeepsEverything() throws Exception {
+        RouterConfig config = RouterConfig.load(
+                Path.of(RouterConfigYamlTest.class.getResource("/config/spqr-router.yaml").toURI()));
+
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.toBuilder().routerPort(9999).build().routerPort()).isEqualTo(9999);
+    }
+}
