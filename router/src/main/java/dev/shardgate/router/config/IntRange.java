@@ -2,7 +2,8 @@ package dev.shardgate.router.config;
 
 /** The integers a key accepts, shared by the parser and the checks so both say the same. */
 record IntRange(int min, int max) {
-    static final IntRange PORT = new IntRange(1, 65535);
+    /** A listening port; 0 asks the system for a free one (tests, demo). */
+    static final IntRange PORT = new IntRange(0, 65535);
     /** PostgreSQL's own ceiling on max_connections (MAX_BACKENDS); more is a typo. */
     static final IntRange CONNECTION_LIMIT = new IntRange(1, 262143);
 

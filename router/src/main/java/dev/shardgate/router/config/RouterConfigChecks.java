@@ -37,13 +37,13 @@ final class RouterConfigChecks {
         checkRange(source, "router_port", IntRange.PORT, config.routerPort());
         checkRange(source, "admin_console_port", IntRange.PORT, config.adminConsolePort());
         checkRange(source, "grpc_api_port", IntRange.PORT, config.grpcApiPort());
-        if (config.adminConsolePort() == config.routerPort()) {
+        if (config.adminConsolePort() == config.routerPort() && config.routerPort() != 0) {
             throw source.error("admin_console_port", "must differ from router_port, both are " + config.routerPort());
         }
-        if (config.grpcApiPort() == config.routerPort()) {
+        if (config.grpcApiPort() == config.routerPort() && config.routerPort() != 0) {
             throw source.error("grpc_api_port", "must differ from router_port, both are " + config.routerPort());
         }
-        if (config.grpcApiPort() == config.adminConsolePort()) {
+        if (config.grpcApiPort() == config.adminConsolePort() && config.grpcApiPort() != 0) {
             throw source.error("grpc_api_port",
                     "must differ from admin_console_port, both are " + config.adminConsolePort());
         }

@@ -147,7 +147,7 @@ public final class ClientLogin {
                     "client selected an invalid SASL authentication mechanism \"" + initial.mechanism() + "\"");
         }
         ScramSecret secret = SECRETS.computeIfAbsent(password, ScramSecret::forPassword);
-        ScramServer server = new ScramServer(secret, user);
+        ScramServer server = new ScramServer(user, secret);
         out.write(new AuthenticationSaslContinue(server.serverFirst(initial.data())));
         out.flush();
         byte[] serverFinal = server.serverFinal(readPassword().asSaslResponse());

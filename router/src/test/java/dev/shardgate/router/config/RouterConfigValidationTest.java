@@ -76,15 +76,15 @@ class RouterConfigValidationTest {
     @Test
     void portOutOfRange() {
         assertRejected("router_port: '99999'\n" + RULES,
-                "router.yaml:1: router_port: must be an integer between 1 and 65535, got '99999'");
-        assertRejected("admin_console_port: 0\n" + RULES,
-                "router.yaml:1: admin_console_port: must be an integer between 1 and 65535, got '0'");
+                "router.yaml:1: router_port: must be an integer between 0 and 65535, got '99999'");
+        assertRejected("admin_console_port: -1\n" + RULES,
+                "router.yaml:1: admin_console_port: must be an integer between 0 and 65535, got '-1'");
     }
 
     @Test
     void portNotANumber() {
         assertRejected("grpc_api_port: 70.10\n" + RULES,
-                "router.yaml:1: grpc_api_port: must be an integer between 1 and 65535, got '70.10'");
+                "router.yaml:1: grpc_api_port: must be an integer between 0 and 65535, got '70.10'");
     }
 
     @Test
