@@ -1,0 +1,236 @@
+package dev.shardgate.wire;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Reads protocol messages from a socket stream through its own buffer. {@link #next()} frames one
+ * message and leaves it in the buffer; the caller then decodes it ({@link #frontend()},
+ * {@link #backend()}), looks at its bytes ({@link #payload()}) or forwards it untouched
+ * ({@link #copyCurrentTo(PgWriter)}). Each read from the stream takes as much as the buffer holds,
+ * so a burst of small messages costs one system call. A message larger than the buffer grows it, up
+ * to the configured maximum. Not thread-safe: one reader per socket direction.
+ */
+public final class PgReader {
+    static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    /** A buffer grown for a large message is dropped afterwards if above this, so idle sessions stay small. */
+    private static final int RETAINED_BUFFER_LIMIT = 256 * 1024;
+    private static final int NO_MESSAGE = -1;
+
+    private final InputStream in;
+    private final int maxMessageLength;
+    private final int initialBufferSize;
+    private byte[] buffer;
+    /** Start of bytes not yet consumed: the current message's type byte while there is one. */
+    private int position;
+    /** End of the bytes read from the stream. */
+    private int filled;
+    private int type = NO_MESSAGE;
+    private int payloadLength;
+
+    /**
+     * @param maxMessageLength the largest length word accepted (it counts itself but not the type
+     *                         byte), like PostgreSQL's PQ_LARGE_MESSAGE_LIMIT
+     */
+    public PgReader(InputStream in, int maxMessageLength) {
+        this(in, maxMessageLength, DEFAULT_BUFFER_SIZE);
+    }
+
+    PgReader(InputStream in, int maxMessageLength, int bufferSize) {
+        if (maxMessageLength < 4 || maxMessageLength > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("invalid maximum message length " + maxMessageLength);
+        }
+        this.in = in;
+        this.maxMessageLength = maxMessageLength;
+        this.initialBufferSize = Math.max(16, bufferSize);
+        this.buffer = new byte[initialBufferSize];
+    }
+
+    /**
+     * Reads the untyped packet that opens a connection: StartupMessage, SSLRequest, GSSENCRequest or
+     * CancelRequest. After an SSLRequest or GSSENCRequest the client must wait for the server's answer,
+     * so bytes already buffered behind it are refused as PostgreSQL does (CVE-2021-23214): they were
+     * sent in clear text and could be injected by a man in the middle.
+     */
+    public FrontendMessage readStartupPacket() throws IOException {
+        consumeCurrent();
+        if (!fill(4)) {
+            throw new EOFException(position == filled ? "connection closed before the startup packet" : "incomplete startup packet");
+        }
+        int length = int32At(position);
+        if (length < 8 || length - 4 > Protocol.MAX_STARTUP_PACKET_LENGTH) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "invalid length of startup packet");
+        }
+        if (!fill(length)) {
+            throw new EOFException("incomplete startup packet");
+        }
+        FrontendMessage message = Decoder.startup(
+                new Payload(buffer, position + 4, position + length, Payload.STARTUP_PACKET, true));
+        position += length;
+        if (position < filled && (message instanceof SslRequest || message instanceof GssEncRequest)) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION,
+                    message instanceof SslRequest ? "received unencrypted data after SSL request"
+                            : "received unencrypted data after GSSAPI encryption request",
+                    "This could be either a client-software bug or evidence of an attempted man-in-the-middle attack.",
+                    null, 0);
+        }
+        return message;
+    }
+
+    /**
+     * Reads the next typed message into the buffer.
+     *
+     * @return its type byte as 0..255, or -1 when the stream ends cleanly between messages
+     * @throws EOFException if the stream ends inside a message
+     * @throws PgException  PROTOCOL_VIOLATION if the length word is below 4 or above the maximum
+     */
+    public int next() throws IOException {
+        consumeCurrent();
+        if (!fill(5)) {
+            if (position == filled) {
+                return -1;
+            }
+            throw new EOFException("connection closed inside a message header");
+        }
+        int messageType = buffer[position] & 0xff;
+        int length = int32At(position + 1);
+        if (length < 4) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION,
+                    "invalid message length " + length + " in message of type " + Protocol.describeType(messageType));
+        }
+        if (length > maxMessageLength) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "message of type " + Protocol.describeType(messageType)
+                    + " has length " + length + ", which exceeds the limit of " + maxMessageLength + " bytes");
+        }
+        if (!fill(1 + length)) {
+            throw new EOFException("connection closed inside a message of type " + Protocol.describeType(messageType)
+                    + " (" + (filled - position) + " of " + (1 + length) + " bytes read)");
+        }
+        type = messageType;
+        payloadLength = length - 4;
+        return messageType;
+    }
+
+    /** The current message's type byte as 0..255. */
+    public int type() {
+        requireMessage();
+        return type;
+    }
+
+    /** The current message's payload length, without the type byte and the length word. */
+    public int length() {
+        requireMessage();
+        return payloadLength;
+    }
+
+    /** A read-only view of the current payload, valid until the next read. */
+    public ByteBuffer payload() {
+        requireMessage();
+        return ByteBuffer.wrap(buffer, position + 5, payloadLength).slice().asReadOnlyBuffer();
+    }
+
+    public FrontendMessage frontend() {
+        requireMessage();
+        return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true));
+    }
+
+    public BackendMessage backend() {
+        requireMessage();
+        return Decoder.backend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, false));
+    }
+
+    /** {@link #next()} then {@link #frontend()}; the end of the stream is an EOFException here. */
+    public FrontendMessage readFrontend() throws IOException {
+        if (next() < 0) {
+            throw new EOFException("connection closed");
+        }
+        return frontend();
+    }
+
+    /** {@link #next()} then {@link #backend()}; the end of the stream is an EOFException here. */
+    public BackendMessage readBackend() throws IOException {
+        if (next() < 0) {
+            throw new EOFException("connection closed");
+        }
+        return backend();
+    }
+
+    /** Writes the current message — type byte, length word, payload — exactly as it was received. */
+    public void copyCurrentTo(PgWriter out) throws IOException {
+        requireMessage();
+        out.writeRawBytes(buffer, position, 5 + payloadLength);
+    }
+
+    /**
+     * True when more input is already at hand: bytes buffered after the current message, or bytes
+     * the stream can deliver without blocking. A proxy flushes its output when this turns false.
+     */
+    public boolean hasBufferedInput() {
+        int consumed = type == NO_MESSAGE ? position : position + 5 + payloadLength;
+        if (consumed < filled) {
+            return true;
+        }
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            // A broken stream has nothing buffered; the next read reports the failure.
+            return false;
+        }
+    }
+
+    private void consumeCurrent() {
+        if (type != NO_MESSAGE) {
+            position += 5 + payloadLength;
+            type = NO_MESSAGE;
+        }
+        if (buffer.length > RETAINED_BUFFER_LIMIT && filled - position <= initialBufferSize) {
+            relocate(new byte[initialBufferSize]);
+        }
+    }
+
+    /** Makes at least {@code count} unconsumed bytes available; false if the stream ends first. */
+    private boolean fill(int count) throws IOException {
+        if (filled - position >= count) {
+            return true;
+        }
+        if (position + count > buffer.length) {
+            relocate(count > buffer.length ? new byte[grownSize(count)] : buffer);
+        }
+        while (filled - position < count) {
+            int read = in.read(buffer, filled, buffer.length - filled);
+            if (read < 0) {
+                return false;
+            }
+            filled += read;
+        }
+        return true;
+    }
+
+    private int grownSize(int count) {
+        long doubled = 2L * buffer.length;
+        long limit = 1L + maxMessageLength;
+        return (int) Math.max(count, Math.min(doubled, limit));
+    }
+
+    /** Moves the unconsumed bytes to the start of {@code target}, which becomes the buffer. */
+    private void relocate(byte[] target) {
+        int unconsumed = filled - position;
+        System.arraycopy(buffer, position, target, 0, unconsumed);
+        buffer = target;
+        position = 0;
+        filled = unconsumed;
+    }
+
+    private int int32At(int offset) {
+        return ((buffer[offset] & 0xff) << 24) | ((buffer[offset + 1] & 0xff) << 16)
+                | ((buffer[offset + 2] & 0xff) << 8) | (buffer[offset + 3] & 0xff);
+    }
+
+    private void requireMessage() {
+        if (type == NO_MESSAGE) {
+            throw new IllegalStateException("no current message: call next() first");
+        }
+    }
+}

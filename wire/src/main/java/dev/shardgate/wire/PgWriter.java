@@ -1,0 +1,121 @@
+package dev.shardgate.wire;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+
+/**
+ * Buffers outgoing messages for one socket direction and hands them to the stream in large writes:
+ * when the buffer fills up, and on {@link #flush()}. Messages are encoded straight into the buffer.
+ * A write that does not fit is passed through without copying. A message that fails to encode
+ * leaves nothing behind. Not thread-safe: exactly one writer per socket direction, used by one
+ * thread at a time.
+ */
+public final class PgWriter {
+    static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    /** After a large message grew the buffer beyond this, it is replaced by a fresh one of the usual size. */
+    private static final int RETAINED_BUFFER_LIMIT = 256 * 1024;
+
+    private final OutputStream out;
+    private final int bufferSize;
+    private ByteSink sink;
+
+    public PgWriter(OutputStream out) {
+        this(out, DEFAULT_BUFFER_SIZE);
+    }
+
+    PgWriter(OutputStream out, int bufferSize) {
+        this.out = out;
+        this.bufferSize = Math.max(16, bufferSize);
+        this.sink = new ByteSink(this.bufferSize);
+    }
+
+    public void write(FrontendMessage message) throws IOException {
+        Encoder.encode(message, sink);
+        drainIfFull();
+    }
+
+    public void write(BackendMessage message) throws IOException {
+        Encoder.encode(message, sink);
+        drainIfFull();
+    }
+
+    /** CopyData travels both ways; this overload settles which {@code write} a call means. */
+    public void write(CopyData message) throws IOException {
+        write((FrontendMessage) message);
+    }
+
+    /** CopyDone travels both ways; this overload settles which {@code write} a call means. */
+    public void write(CopyDone message) throws IOException {
+        write((FrontendMessage) message);
+    }
+
+    /** A message from its type byte and payload (position to limit; the buffer's position is not moved). */
+    public void writeRaw(byte type, ByteBuffer payload) throws IOException {
+        int length = payload.remaining();
+        if (length > Integer.MAX_VALUE - 4) {
+            throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED, "message of " + length + " bytes is too large");
+        }
+        sink.writeByte(type);
+        sink.writeInt32(4 + length);
+        if (payload.hasArray()) {
+            writeRawBytes(payload.array(), payload.arrayOffset() + payload.position(), length);
+            return;
+        }
+        // A read-only or direct buffer has no accessible array: copy it through ours in pieces.
+        int from = payload.position();
+        int end = from + length;
+        while (from < end) {
+            if (sink.size() >= bufferSize) {
+                drain();
+            }
+            int piece = Math.min(end - from, bufferSize - sink.size());
+            int at = sink.reserve(piece);
+            payload.get(from, sink.array(), at, piece);
+            from += piece;
+        }
+        drainIfFull();
+    }
+
+    /** Bytes that already form whole messages, e.g. a message forwarded by {@link PgReader#copyCurrentTo}. */
+    public void writeRawBytes(byte[] bytes, int offset, int length) throws IOException {
+        if ((long) sink.size() + length <= bufferSize) {
+            sink.writeBytes(bytes, offset, length);
+            drainIfFull();
+            return;
+        }
+        drain();
+        if (length >= bufferSize) {
+            out.write(bytes, offset, length);
+        } else {
+            sink.writeBytes(bytes, offset, length);
+        }
+    }
+
+    /** Sends everything buffered and flushes the stream. */
+    public void flush() throws IOException {
+        drain();
+        out.flush();
+    }
+
+    /** Bytes written but not yet handed to the stream. */
+    public int bufferedBytes() {
+        return sink.size();
+    }
+
+    private void drainIfFull() throws IOException {
+        if (sink.size() >= bufferSize) {
+            drain();
+        }
+    }
+
+    private void drain() throws IOException {
+        if (sink.size() > 0) {
+            sink.writeTo(out);
+            sink.reset();
+        }
+        if (sink.capacity() > RETAINED_BUFFER_LIMIT) {
+            sink = new ByteSink(bufferSize);
+        }
+    }
+}
