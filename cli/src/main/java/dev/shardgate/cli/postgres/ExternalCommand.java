@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * through {@code runuser -u postgres --} when this JVM is root, and directly otherwise.
  *
  * @param argv program and arguments; the program should be an absolute path
- * @param environment variables added to the inherited environment
+ * @param environment variables added to the inherited environment, from which libpq's PG* variables
+ *     are removed
  * @param input text fed to stdin, or null for an empty stdin
  * @param runsAsServerUser whether the program must run as the PostgreSQL OS user when we are root
  */
@@ -34,6 +35,12 @@ public record ExternalCommand(
     public static final String SERVER_OS_USER = "postgres";
 
     private static final boolean RUNNING_AS_ROOT = currentUserIsRoot();
+
+    /** util-linux runuser lives in sbin, which a non-login PATH may lack. */
+    private static final String RUNUSER = Stream.of("/usr/sbin/runuser", "/sbin/runuser")
+            .filter(path -> Files.isExecutable(Path.of(path)))
+            .findFirst()
+            .orElse("runuser");
 
     public ExternalCommand {
         argv = List.copyOf(argv);
@@ -80,6 +87,8 @@ public record ExternalCommand(
      */
     public ProcessResult run(Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(effectiveArgv());
+        // libpq reads PGHOST, PGSSLMODE, PGOPTIONS…; inherited ones must not change what we run.
+        builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().putAll(environment);
         if (runsAsServerUser) {
             // The server user may not be allowed into our working directory; "/" it can enter.
@@ -112,7 +121,7 @@ public record ExternalCommand(
 
     private List<String> effectiveArgv() {
         if (runsAsServerUser && RUNNING_AS_ROOT) {
-            return Stream.concat(Stream.of("runuser", "-u", SERVER_OS_USER, "--"), argv.stream()).toList();
+            return Stream.concat(Stream.of(RUNUSER, "-u", SERVER_OS_USER, "--"), argv.stream()).toList();
         }
         return argv;
     }

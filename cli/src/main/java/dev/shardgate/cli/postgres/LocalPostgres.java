@@ -27,7 +27,6 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalPostgres.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
-    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration PSQL_TIMEOUT = Duration.ofMinutes(2);
     private static final int PORT_ATTEMPTS = 5;
@@ -65,7 +64,7 @@ public final class LocalPostgres implements AutoCloseable {
         LocalPostgres server = new LocalPostgres(installation, name, hostAuth, ClusterDirectory.create(baseDir, name));
         RunningServers.track(server);
         try {
-            server.initdb();
+            ClusterTemplate.copyInto(installation, server.dataDir());
             server.directory.writeConfiguration(hostAuth, extraSettings);
             server.launchOnFreePort();
             server.psql(SUPERUSER, "ALTER ROLE " + SUPERUSER + " PASSWORD " + SqlText.literal(SUPERUSER_PASSWORD));
@@ -222,15 +221,6 @@ public final class LocalPostgres implements AutoCloseable {
     @Override
     public String toString() {
         return "LocalPostgres[" + name + " " + HOST + ":" + port + " " + hostAuth + "]";
-    }
-
-    private void initdb() {
-        ExternalCommand.of(installation.binary("initdb").toString(),
-                        "-D", dataDir().toString(), "-U", SUPERUSER, "-E", "UTF8", "--locale=C",
-                        "--no-sync", "--no-instructions", "--auth-local=trust", "--auth-host=" + hostAuth.hbaMethod())
-                .asServerUser()
-                .run(INITDB_TIMEOUT)
-                .requireSuccess("initdb of server " + name);
     }
 
     /** The port comes from binding port 0; someone may take it before postgres binds, so retry. */

@@ -5,8 +5,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Servers not closed yet. One JVM shutdown hook closes them, so a demo interrupted with Ctrl-C or
- * a test run that dies half-way leaves no postmaster and no directory behind.
+ * Servers not closed yet. One JVM shutdown hook closes them and deletes the cluster templates, so
+ * a demo interrupted with Ctrl-C or a test run that dies half-way leaves no postmaster and no
+ * directory behind.
  */
 final class RunningServers {
     private static final Set<LocalPostgres> SERVERS = ConcurrentHashMap.newKeySet();
@@ -35,5 +36,6 @@ final class RunningServers {
         for (LocalPostgres server : List.copyOf(SERVERS)) {
             server.close();
         }
+        ClusterTemplate.deleteAll();
     }
 }
