@@ -179,8 +179,9 @@ public final class Metadata {
         if (valueCount != distribution.columnTypes().size() || valueCount != relation.keyColumns().size()) {
             throw new MetadataException(MetadataException.DATATYPE_MISMATCH,
                     "relation " + MetadataException.quote(relation.name().toString()) + " has "
-                            + relation.keyColumns().size() + " distribution key columns but " + valueCount
-                            + " values were given");
+                            + relation.keyColumns().size() + " distribution key column"
+                            + (relation.keyColumns().size() == 1 ? "" : "s") + " but " + valueCount
+                            + (valueCount == 1 ? " value was" : " values were") + " given");
         }
         return distribution.columnTypes();
     }
