@@ -95,7 +95,8 @@ public record KeyBound(List<KeyValue> values) implements Comparable<KeyBound> {
     }
 
     /**
-     * @throws MetadataException 42804 when this bound does not fit the distribution's column types
+     * @throws MetadataException 42804 when this bound does not fit the distribution's column types,
+     *         22021 when a varchar value is not valid Unicode
      */
     public void checkFits(List<ColumnType> columnTypes, String distributionId) {
         checkArity(values.size(), columnTypes, distributionId);
@@ -107,7 +108,25 @@ public record KeyBound(List<KeyValue> values) implements Comparable<KeyBound> {
                         "bound value " + value.display() + " (" + value.kind() + ") does not fit column " + (i + 1)
                                 + " (" + type + ") of distribution " + MetadataException.quote(distributionId));
             }
+            // Stored bounds must survive UTF-8; a lone surrogate has no UTF-8 form.
+            if (value instanceof KeyValue.VarcharValue(String text) && !isValidUnicode(text)) {
+                throw new MetadataException(MetadataException.CHARACTER_NOT_IN_REPERTOIRE,
+                        "bound value in column " + (i + 1) + " of distribution " + MetadataException.quote(distributionId)
+                                + " is not valid Unicode (it holds an unpaired surrogate)");
+            }
         }
+    }
+
+    private static boolean isValidUnicode(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkArity(int count, List<ColumnType> columnTypes, String distributionId) {

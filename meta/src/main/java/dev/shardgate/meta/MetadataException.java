@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  */
 public class MetadataException extends RuntimeException {
     public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
+    public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
     public static final String INVALID_PARAMETER_VALUE = "22023";
     public static final String INVALID_TEXT_REPRESENTATION = "22P02";
     public static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";

@@ -64,6 +64,16 @@ class KeyRangeChangesTest {
     }
 
     @Test
+    void refusesVarcharBoundThatIsNotUnicode() {
+        Metadata withVarchar = metadata.apply(new CreateDistribution(new Distribution("ds3", List.of(ColumnType.VARCHAR))));
+        assertRefused(() -> withVarchar.apply(new CreateKeyRange(
+                        new KeyRange("kr9", KeyBound.of(KeyValue.varchar("a\uD800b")), "sh1", "ds3"))),
+                "22021", "bound value in column 1 of distribution \"ds3\" is not valid Unicode (it holds an unpaired surrogate)");
+        assertThat(withVarchar.apply(new CreateKeyRange(new KeyRange("kr9", KeyBound.of(KeyValue.varchar("a\uD83D\uDE00")), "sh1", "ds3")))
+                .keyRange("kr9")).isPresent();
+    }
+
+    @Test
     void refusesDuplicateLowerBound() {
         assertRefused(() -> metadata.apply(new CreateKeyRange(new KeyRange("kr9", bound(100), "sh2", "ds1"))),
                 "42710", "key range \"kr9\" has the same lower bound 100 as key range \"kr2\"");
