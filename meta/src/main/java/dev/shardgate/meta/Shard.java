@@ -2,7 +2,10 @@ package dev.shardgate.meta;
 
 import java.util.List;
 
-/** A PostgreSQL cluster that owns data: its id and its hosts as {@code host:port}. */
+/**
+ * A PostgreSQL cluster that owns data: its id and its hosts as {@code host:port}. The host list may
+ * be empty, for a shard declared before its hosts are known; routing to it then fails at connect.
+ */
 public record Shard(String id, List<String> hosts) {
 
     public Shard {
