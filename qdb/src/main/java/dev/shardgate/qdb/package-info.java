@@ -1,2 +1,6 @@
-/** Shardgate qdb module. */
+/**
+ * Metadata storage: the authoritative {@link dev.shardgate.meta.Metadata} snapshot with a version,
+ * watchable, plus a small key-value area. {@link dev.shardgate.qdb.MemoryQdb} keeps it in memory,
+ * {@link dev.shardgate.qdb.FileQdb} also in a file; an etcd implementation fits the same interface.
+ */
 package dev.shardgate.qdb;

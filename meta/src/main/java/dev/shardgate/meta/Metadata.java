@@ -1,0 +1,214 @@
+package dev.shardgate.meta;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Everything a router needs to route, as one immutable snapshot: shards, distributions, relations,
+ * reference relations and key ranges, with one {@link KeyRangeIndex} per distribution built with
+ * the snapshot. Changes produce a new snapshot ({@link #apply}); whoever holds the current one
+ * swaps it atomically.
+ */
+public final class Metadata {
+    private static final Metadata EMPTY = new Metadata(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
+            new TreeMap<>(), new TreeMap<>(), Map.of());
+
+    private final SortedMap<String, Shard> shards;
+    private final SortedMap<String, Distribution> distributions;
+    private final SortedMap<QualifiedName, DistributedRelation> relations;
+    private final SortedMap<QualifiedName, ReferenceRelation> referenceRelations;
+    private final SortedMap<String, KeyRange> keyRanges;
+    private final Map<String, KeyRangeIndex> indexes;
+
+    Metadata(SortedMap<String, Shard> shards, SortedMap<String, Distribution> distributions,
+             SortedMap<QualifiedName, DistributedRelation> relations,
+             SortedMap<QualifiedName, ReferenceRelation> referenceRelations,
+             SortedMap<String, KeyRange> keyRanges, Map<String, KeyRangeIndex> indexes) {
+        this.shards = Collections.unmodifiableSortedMap(new TreeMap<>(shards));
+        this.distributions = Collections.unmodifiableSortedMap(new TreeMap<>(distributions));
+        this.relations = Collections.unmodifiableSortedMap(new TreeMap<>(relations));
+        this.referenceRelations = Collections.unmodifiableSortedMap(new TreeMap<>(referenceRelations));
+        this.keyRanges = Collections.unmodifiableSortedMap(new TreeMap<>(keyRanges));
+        this.indexes = Map.copyOf(indexes);
+    }
+
+    public static Metadata empty() {
+        return EMPTY;
+    }
+
+    /** Validates and applies one change. */
+    public Metadata apply(MetadataChange change) {
+        return apply(List.of(change));
+    }
+
+    /**
+     * Applies the changes in order, each validated against the result of the ones before it, and
+     * returns the new snapshot; if any change is refused nothing is applied and this snapshot stays
+     * as it was.
+     *
+     * @throws MetadataException naming the refused change's object, with its SQLSTATE
+     */
+    public Metadata apply(List<? extends MetadataChange> changes) {
+        MetadataDraft draft = new MetadataDraft(this);
+        for (MetadataChange change : changes) {
+            draft.apply(change);
+        }
+        return draft.build();
+    }
+
+    /** Changes that rebuild this snapshot from {@link #empty()}, in an order that validates. */
+    public List<MetadataChange> asChanges() {
+        List<MetadataChange> changes = new ArrayList<>();
+        shards.values().forEach(shard -> changes.add(new MetadataChange.CreateShard(shard)));
+        distributions.values().forEach(distribution -> changes.add(new MetadataChange.CreateDistribution(distribution)));
+        relations.values().forEach(relation -> changes.add(new MetadataChange.AttachRelation(relation)));
+        referenceRelations.values().forEach(relation -> changes.add(new MetadataChange.CreateReferenceRelation(relation)));
+        keyRanges.values().forEach(range -> changes.add(new MetadataChange.CreateKeyRange(range)));
+        return changes;
+    }
+
+    public SortedMap<String, Shard> shards() {
+        return shards;
+    }
+
+    public Optional<Shard> shard(String id) {
+        return Optional.ofNullable(shards.get(id));
+    }
+
+    public SortedMap<String, Distribution> distributions() {
+        return distributions;
+    }
+
+    public Optional<Distribution> distribution(String id) {
+        return Optional.ofNullable(distributions.get(id));
+    }
+
+    /** Distributed relations by name. */
+    public SortedMap<QualifiedName, DistributedRelation> relations() {
+        return relations;
+    }
+
+    /** The distributed relation; an unqualified name means schema {@code public}. */
+    public Optional<DistributedRelation> relation(QualifiedName name) {
+        return Optional.ofNullable(relations.get(name));
+    }
+
+    public List<DistributedRelation> relationsOf(String distributionId) {
+        return relations.values().stream().filter(r -> r.distributionId().equals(distributionId)).toList();
+    }
+
+    public SortedMap<QualifiedName, ReferenceRelation> referenceRelations() {
+        return referenceRelations;
+    }
+
+    public Optional<ReferenceRelation> referenceRelation(QualifiedName name) {
+        return Optional.ofNullable(referenceRelations.get(name));
+    }
+
+    /** Key ranges of all distributions by id. */
+    public SortedMap<String, KeyRange> keyRanges() {
+        return keyRanges;
+    }
+
+    public Optional<KeyRange> keyRange(String id) {
+        return Optional.ofNullable(keyRanges.get(id));
+    }
+
+    /**
+     * The distribution's key ranges, sorted, ready for lookups.
+     *
+     * @throws MetadataException 42704 when there is no such distribution
+     */
+    public KeyRangeIndex index(String distributionId) {
+        KeyRangeIndex index = indexes.get(distributionId);
+        if (index == null) {
+            throw new MetadataException(MetadataException.UNDEFINED_OBJECT,
+                    "distribution " + MetadataException.quote(distributionId) + " does not exist");
+        }
+        return index;
+    }
+
+    /**
+     * The shard of the key range holding {@code key}, or else the distribution's default shard, or
+     * else empty. Locks are not considered: a router that must hold keys of locked ranges looks at
+     * {@code index(distributionId).rangeFor(key)} itself.
+     *
+     * @throws MetadataException 42704 for an unknown distribution, 42804 when the key does not fit
+     */
+    public Optional<String> shardFor(String distributionId, KeyBound key) {
+        Optional<KeyRange> range = index(distributionId).rangeFor(key);
+        if (range.isPresent()) {
+            return Optional.of(range.get().shardId());
+        }
+        return distributions.get(distributionId).defaultShard();
+    }
+
+    /**
+     * The key of a row of {@code relation} from its key columns' raw values, in key column order
+     * (see {@link ColumnType#keyOf}).
+     */
+    public KeyBound routingKey(DistributedRelation relation, List<?> rawValues) {
+        List<ColumnType> types = columnTypesFor(relation, rawValues.size());
+        List<KeyValue> values = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+            values.add(types.get(i).keyOf(relation.keyColumns().get(i).hash(), rawValues.get(i)));
+        }
+        return new KeyBound(values);
+    }
+
+    /** Like {@link #routingKey} for values in PostgreSQL's text format (see {@link ColumnType#keyOfText}). */
+    public KeyBound routingKeyFromText(DistributedRelation relation, List<String> texts) {
+        List<ColumnType> types = columnTypesFor(relation, texts.size());
+        List<KeyValue> values = new ArrayList<>(types.size());
+        for (int i = 0; i < types.size(); i++) {
+            values.add(types.get(i).keyOfText(relation.keyColumns().get(i).hash(), texts.get(i)));
+        }
+        return new KeyBound(values);
+    }
+
+    private List<ColumnType> columnTypesFor(DistributedRelation relation, int valueCount) {
+        Distribution distribution = distribution(relation.distributionId()).orElseThrow(() ->
+                new MetadataException(MetadataException.UNDEFINED_OBJECT,
+                        "distribution " + MetadataException.quote(relation.distributionId()) + " does not exist"));
+        if (valueCount != distribution.columnTypes().size() || valueCount != relation.keyColumns().size()) {
+            throw new MetadataException(MetadataException.DATATYPE_MISMATCH,
+                    "relation " + MetadataException.quote(relation.name().toString()) + " has "
+                            + relation.keyColumns().size() + " distribution key column"
+                            + (relation.keyColumns().size() == 1 ? "" : "s") + " but " + valueCount
+                            + (valueCount == 1 ? " value was" : " values were") + " given");
+        }
+        return distribution.columnTypes();
+    }
+
+    Map<String, KeyRangeIndex> indexes() {
+        return indexes;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Metadata that
+                && shards.equals(that.shards)
+                && distributions.equals(that.distributions)
+                && relations.equals(that.relations)
+                && referenceRelations.equals(that.referenceRelations)
+                && keyRanges.equals(that.keyRanges);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(shards, distributions, relations, referenceRelations, keyRanges);
+    }
+
+    @Override
+    public String toString() {
+        return "Metadata[shards=" + shards.keySet() + ", distributions=" + distributions.keySet()
+                + ", relations=" + relations.keySet() + ", referenceRelations=" + referenceRelations.keySet()
+                + ", keyRanges=" + keyRanges.keySet() + "]";
+    }
+}

@@ -1,0 +1,71 @@
+package dev.shardgate.meta;
+
+/**
+ * One change to the metadata, as the console and the coordinator issue them. {@link
+ * Metadata#apply(MetadataChange)} validates and applies it; a QDB stores and replays them.
+ */
+public sealed interface MetadataChange {
+
+    record CreateShard(Shard shard) implements MetadataChange {
+    }
+
+    /** Refused (2BP01) while key ranges, distributions (as default shard) or reference relations use it. */
+    record DropShard(String shardId) implements MetadataChange {
+    }
+
+    record CreateDistribution(Distribution distribution) implements MetadataChange {
+    }
+
+    /** Without {@code cascade}, refused (2BP01) while relations or key ranges belong to it. */
+    record DropDistribution(String distributionId, boolean cascade) implements MetadataChange {
+    }
+
+    record AttachRelation(DistributedRelation relation) implements MetadataChange {
+    }
+
+    record DetachRelation(QualifiedName name) implements MetadataChange {
+    }
+
+    record CreateReferenceRelation(ReferenceRelation relation) implements MetadataChange {
+    }
+
+    record DropReferenceRelation(QualifiedName name) implements MetadataChange {
+    }
+
+    /** Creates the range as given, locked or not. */
+    record CreateKeyRange(KeyRange keyRange) implements MetadataChange {
+    }
+
+    record DropKeyRange(String keyRangeId) implements MetadataChange {
+    }
+
+    /** Drops every key range of every distribution; refused (55006) while any is locked. */
+    record DropAllKeyRanges() implements MetadataChange {
+    }
+
+    /**
+     * Cuts the source range at {@code bound}: the source keeps the keys below it, a new unlocked
+     * range {@code newKeyRangeId} on the same shard takes the keys from it on.
+     */
+    record SplitKeyRange(String newKeyRangeId, String sourceKeyRangeId, KeyBound bound) implements MetadataChange {
+    }
+
+    /**
+     * Merges two adjacent ranges of one distribution on one shard, in either order, into {@code
+     * keyRangeId}; {@code otherKeyRangeId} disappears.
+     */
+    record UniteKeyRanges(String keyRangeId, String otherKeyRangeId) implements MetadataChange {
+    }
+
+    /** Refused (55006) when already locked: the lock is what keeps two moves of one range apart. */
+    record LockKeyRange(String keyRangeId) implements MetadataChange {
+    }
+
+    /** Unlocking an unlocked range is no error, so that recovery can always unlock. */
+    record UnlockKeyRange(String keyRangeId) implements MetadataChange {
+    }
+
+    /** Points the range at another shard; allowed while locked, as a move does under its lock. */
+    record MoveKeyRange(String keyRangeId, String toShardId) implements MetadataChange {
+    }
+}

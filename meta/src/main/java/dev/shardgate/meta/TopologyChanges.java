@@ -1,0 +1,131 @@
+package dev.shardgate.meta;
+
+import static dev.shardgate.meta.MetadataException.quote;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Validation and effect of the changes to shards, distributions and relations. */
+final class TopologyChanges {
+    private TopologyChanges() {
+    }
+
+    static void createShard(MetadataDraft draft, Shard shard) {
+        if (draft.shards.containsKey(shard.id())) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT, "shard " + quote(shard.id()) + " already exists");
+        }
+        draft.shards.put(shard.id(), shard);
+    }
+
+    static void dropShard(MetadataDraft draft, String shardId) {
+        draft.requireShard(shardId);
+        List<String> users = new ArrayList<>();
+        draft.distributions.values().stream()
+                .filter(d -> d.defaultShard().filter(shardId::equals).isPresent())
+                .forEach(d -> users.add("distribution " + quote(d.id()) + " (default shard)"));
+        draft.referenceRelations.values().stream()
+                .filter(r -> r.shardIds().contains(shardId))
+                .forEach(r -> users.add("reference relation " + quote(r.name().toString())));
+        draft.keyRanges.values().stream()
+                .filter(r -> r.shardId().equals(shardId))
+                .forEach(r -> users.add("key range " + quote(r.id())));
+        if (!users.isEmpty()) {
+            throw new MetadataException(MetadataException.DEPENDENT_OBJECTS_STILL_EXIST,
+                    "cannot drop shard " + quote(shardId) + " because other objects depend on it: "
+                            + MetadataDraft.list(users));
+        }
+        draft.shards.remove(shardId);
+    }
+
+    static void createDistribution(MetadataDraft draft, Distribution distribution) {
+        if (draft.distributions.containsKey(distribution.id())) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
+                    "distribution " + quote(distribution.id()) + " already exists");
+        }
+        distribution.defaultShard().ifPresent(draft::requireShard);
+        draft.distributions.put(distribution.id(), distribution);
+    }
+
+    static void dropDistribution(MetadataDraft draft, String distributionId, boolean cascade) {
+        draft.requireDistribution(distributionId);
+        List<DistributedRelation> relations = draft.relations.values().stream()
+                .filter(r -> r.distributionId().equals(distributionId)).toList();
+        List<KeyRange> ranges = List.copyOf(draft.rangesOf(distributionId).values());
+        if (!cascade && !(relations.isEmpty() && ranges.isEmpty())) {
+            List<String> users = new ArrayList<>();
+            relations.forEach(r -> users.add("relation " + quote(r.name().toString())));
+            ranges.forEach(r -> users.add("key range " + quote(r.id())));
+            throw new MetadataException(MetadataException.DEPENDENT_OBJECTS_STILL_EXIST,
+                    "cannot drop distribution " + quote(distributionId) + " because other objects depend on it: "
+                            + MetadataDraft.list(users) + "; use CASCADE to drop them too");
+        }
+        List<String> locked = ranges.stream().filter(KeyRange::locked).map(r -> quote(r.id())).toList();
+        if (!locked.isEmpty()) {
+            throw new MetadataException(MetadataException.OBJECT_IN_USE,
+                    "cannot drop distribution " + quote(distributionId) + " because key ranges are locked: "
+                            + MetadataDraft.list(locked));
+        }
+        relations.forEach(r -> draft.relations.remove(r.name()));
+        ranges.forEach(r -> draft.keyRanges.remove(r.id()));
+        draft.removeDistribution(distributionId);
+    }
+
+    static void attachRelation(MetadataDraft draft, DistributedRelation relation) {
+        Distribution distribution = draft.requireDistribution(relation.distributionId());
+        String name = quote(relation.name().toString());
+        requireUnused(draft, relation.name());
+        List<ColumnType> types = distribution.columnTypes();
+        List<DistributionKeyColumn> columns = relation.keyColumns();
+        if (columns.size() != types.size()) {
+            throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
+                    "relation " + name + " has " + columns.size() + " distribution key column"
+                            + (columns.size() == 1 ? "" : "s") + " but distribution " + quote(distribution.id())
+                            + " has " + types.size() + " column type" + (types.size() == 1 ? "" : "s"));
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            DistributionKeyColumn column = columns.get(i);
+            ColumnType type = types.get(i);
+            if (!type.allows(column.hash())) {
+                String need = type.isHashed() ? "needs hash function murmur or city" : "cannot use hash function " + column.hash();
+                throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
+                        "column " + quote(column.column()) + " of relation " + name + " " + need
+                                + ": column " + (i + 1) + " of distribution " + quote(distribution.id()) + " is " + type);
+            }
+        }
+        draft.relations.put(relation.name(), relation);
+    }
+
+    static void detachRelation(MetadataDraft draft, QualifiedName name) {
+        if (draft.relations.remove(name) == null) {
+            throw new MetadataException(MetadataException.UNDEFINED_TABLE,
+                    "relation " + quote(name.toString()) + " is not attached to any distribution");
+        }
+    }
+
+    static void createReferenceRelation(MetadataDraft draft, ReferenceRelation relation) {
+        requireUnused(draft, relation.name());
+        relation.shardIds().forEach(draft::requireShard);
+        draft.referenceRelations.put(relation.name(), relation);
+    }
+
+    static void dropReferenceRelation(MetadataDraft draft, QualifiedName name) {
+        if (draft.referenceRelations.remove(name) == null) {
+            throw new MetadataException(MetadataException.UNDEFINED_TABLE,
+                    "reference relation " + quote(name.toString()) + " does not exist");
+        }
+    }
+
+    /** A relation is either distributed or a reference relation, once. */
+    private static void requireUnused(MetadataDraft draft, QualifiedName name) {
+        DistributedRelation attached = draft.relations.get(name);
+        if (attached != null) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
+                    "relation " + quote(name.toString()) + " is already attached to distribution "
+                            + quote(attached.distributionId()));
+        }
+        if (draft.referenceRelations.containsKey(name)) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
+                    "relation " + quote(name.toString()) + " is already a reference relation");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.shardgate.qdb;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One YAML mapping of the state file read strictly: only the expected keys (a trailing {@code ?}
+ * marks an optional one), each of the expected type, errors naming the file and the place.
+ */
+final class Fields {
+    private final Path file;
+    private final String place;
+    private final Map<?, ?> map;
+
+    private Fields(Path file, String place, Map<?, ?> map) {
+        this.file = file;
+        this.place = place;
+        this.map = map;
+    }
+
+    static Fields of(Path file, String place, Object node, String... expectedKeys) {
+        if (!(node instanceof Map<?, ?> map)) {
+            throw QdbException.corrupt(file, where(place) + " must be a mapping, not " + describe(node), null);
+        }
+        Set<String> allowed = java.util.Arrays.stream(expectedKeys).map(k -> k.replace("?", "")).collect(Collectors.toSet());
+        for (Object key : map.keySet()) {
+            if (!(key instanceof String name) || !allowed.contains(name)) {
+                throw QdbException.corrupt(file, where(place) + " has unknown field " + key, null);
+            }
+        }
+        for (String key : expectedKeys) {
+            if (!key.endsWith("?") && !map.containsKey(key)) {
+                throw QdbException.corrupt(file, where(place) + " lacks field " + key, null);
+            }
+        }
+        return new Fields(file, place, map);
+    }
+
+    QdbException error(String key, String problem) {
+        return QdbException.corrupt(file, child(key) + ": " + problem, null);
+    }
+
+    private String child(String key) {
+        return place.isEmpty() ? key : place + "." + key;
+    }
+
+    /** The place for messages; the empty place is the document's top level. */
+    private static String where(String place) {
+        return place.isEmpty() ? "the top level" : place;
+    }
+
+    String string(String key) {
+        if (map.get(key) instanceof String text) {
+            return text;
+        }
+        throw error(key, "must be a string, not " + describe(map.get(key)));
+    }
+
+    String optionalString(String key) {
+        return map.get(key) == null ? null : string(key);
+    }
+
+    long integer(String key) {
+        return switch (map.get(key)) {
+            case Integer i -> i;
+            case Long l -> l;
+            case null, default -> throw error(key, "must be an integer, not " + describe(map.get(key)));
+        };
+    }
+
+    boolean bool(String key) {
+        if (map.get(key) instanceof Boolean b) {
+            return b;
+        }
+        throw error(key, "must be true or false, not " + describe(map.get(key)));
+    }
+
+    /** A list of strings; integers are taken as their digits, since bounds are often written bare. */
+    List<String> strings(String key) {
+        List<String> strings = new ArrayList<>();
+        for (Object item : list(key)) {
+            switch (item) {
+                case String s -> strings.add(s);
+                case Integer i -> strings.add(i.toString());
+                case Long l -> strings.add(l.toString());
+                case java.math.BigInteger b -> strings.add(b.toString());
+                case null, default -> throw error(key, "must be a list of strings, but holds " + describe(item));
+            }
+        }
+        return strings;
+    }
+
+    List<Fields> objects(String key, String... expectedKeys) {
+        List<Fields> objects = new ArrayList<>();
+        List<?> items = list(key);
+        for (int i = 0; i < items.size(); i++) {
+            objects.add(of(file, child(key) + "[" + i + "]", items.get(i), expectedKeys));
+        }
+        return objects;
+    }
+
+    Map<String, String> stringMap(String key) {
+        if (!(map.get(key) instanceof Map<?, ?> entries)) {
+            throw error(key, "must be a mapping, not " + describe(map.get(key)));
+        }
+        Map<String, String> strings = new LinkedHashMap<>();
+        entries.forEach((k, v) -> {
+            if (!(k instanceof String name) || !(v instanceof String value)) {
+                throw error(key, "must map strings to strings, but holds " + describe(k) + ": " + describe(v));
+            }
+            strings.put(name, value);
+        });
+        return strings;
+    }
+
+    byte[] base64(String key, String entry, String text) {
+        try {
+            return Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw error(key, "value of " + entry + " is not base64: " + e.getMessage());
+        }
+    }
+
+    private List<?> list(String key) {
+        if (map.get(key) instanceof List<?> list) {
+            return list;
+        }
+        throw error(key, "must be a list, not " + describe(map.get(key)));
+    }
+
+    private static String describe(Object node) {
+        return switch (node) {
+            case null -> "nothing";
+            case String s -> "the string \"" + s + "\"";
+            case Map<?, ?> _ -> "a mapping";
+            case List<?> _ -> "a list";
+            default -> node.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + node;
+        };
+    }
+}

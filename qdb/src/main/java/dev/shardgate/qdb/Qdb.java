@@ -1,0 +1,66 @@
+package dev.shardgate.qdb;
+
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.function.Consumer;
+
+/**
+ * The metadata store: one current snapshot with a version that grows by one per applied batch of
+ * changes, change notifications in version order, and a small key-value area for coordinator
+ * bookkeeping (task groups, sequences, two-phase-commit decisions). Thread-safe.
+ */
+public interface Qdb extends AutoCloseable {
+
+    /** The current snapshot. */
+    Metadata snapshot();
+
+    /** The version of the current snapshot: 0 for an empty new store, +1 per applied batch. */
+    long version();
+
+    /**
+     * Validates the changes in order against the current snapshot and, if all pass, stores the
+     * result durably before returning it as the new current snapshot with version + 1. If any
+     * change is refused, or storing fails, nothing changes. An empty list changes nothing.
+     *
+     * @throws dev.shardgate.meta.MetadataException for a refused change
+     * @throws QdbException when the result could not be stored
+     */
+    Metadata apply(List<? extends MetadataChange> changes);
+
+    default Metadata apply(MetadataChange change) {
+        return apply(List.of(change));
+    }
+
+    /**
+     * Calls {@code listener} first with the current state (version, no changes, snapshot), then
+     * with every applied batch, in version order, on a thread of its own; a slow listener delays
+     * only itself. Exceptions thrown by the listener are logged and do not end the subscription.
+     */
+    Subscription watch(Consumer<QdbEvent> listener);
+
+    /** A copy of the value stored under {@code key}. */
+    Optional<byte[]> get(String key);
+
+    /** Stores a copy of {@code value} durably under {@code key}. */
+    void put(String key, byte[] value);
+
+    /**
+     * Stores {@code value} under {@code key} only if the current value equals {@code expected}
+     * (byte for byte; {@code null} means the key must be absent). A {@code null} value deletes the
+     * key. Returns whether the swap happened.
+     */
+    boolean compareAndSet(String key, byte[] expected, byte[] value);
+
+    /** Removes the key; removing an absent key is no error. */
+    void delete(String key);
+
+    /** Copies of all entries whose key starts with {@code prefix}, sorted by key. */
+    SortedMap<String, byte[]> scan(String prefix);
+
+    /** Ends all subscriptions; later calls fail with {@link QdbException}. */
+    @Override
+    void close();
+}
