@@ -18,6 +18,7 @@ import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
+import dev.shardgate.wire.Protocol;
 import dev.shardgate.wire.StartupMessage;
 import dev.shardgate.wire.auth.Md5Password;
 import dev.shardgate.wire.auth.ScramClient;
@@ -58,7 +59,7 @@ public final class BackendConnector {
             startup.put("user", user);
             startup.put("database", database);
             startup.put("client_encoding", "UTF8");
-            writer.write(new StartupMessage(StartupMessage.PROTOCOL_3_0, startup));
+            writer.write(new StartupMessage(Protocol.VERSION_3_0, startup));
             writer.flush();
             authenticate(address, user, password, reader, writer);
             Map<String, String> reported = new LinkedHashMap<>();

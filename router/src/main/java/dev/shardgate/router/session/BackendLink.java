@@ -27,6 +27,12 @@ final class BackendLink {
     int syncsInFlight;
     /** Extended-protocol messages sent since the last Sync: the backend owes answers we cannot count yet. */
     boolean unsynced;
+    /**
+     * The session thread is writing to this backend. The backend may answer before the write call
+     * returns, so the relay must not give it back to the pool meanwhile: the session thread does that
+     * when it finishes writing.
+     */
+    boolean writing;
     /** The relay thread is reading this backend. */
     boolean relaying;
     /** Transaction status from the last ReadyForQuery. */

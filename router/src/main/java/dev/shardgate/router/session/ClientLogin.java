@@ -99,7 +99,7 @@ public final class ClientLogin {
     }
 
     /** A 3.x client newer than 3.0 is told we speak 3.0, as PostgreSQL 15 does. */
-    private void negotiateMinorVersion(StartupMessage startup) {
+    private void negotiateMinorVersion(StartupMessage startup) throws IOException {
         int major = startup.protocolVersion() >>> 16;
         int minor = startup.protocolVersion() & 0xFFFF;
         List<String> unknownOptions = new ArrayList<>();

@@ -206,6 +206,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                     continue; // the relay released it between our look and our lock: take another
                 }
                 register(candidate, message, outgoing);
+                candidate.writing = true;
                 startRelay = !candidate.relaying;
                 candidate.relaying = true;
                 current = candidate;
@@ -228,9 +229,34 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                     "lost connection to shard \"" + current.pool.key().shard() + "\": " + e.getMessage());
         } finally {
             if (startRelay) {
-                Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, current));
+                BackendLink relayed = current;
+                Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, relayed));
             }
+            writeDone(current);
         }
+    }
+
+    /** The relay may have seen the last answer while we were still writing: then the release is ours. */
+    private void writeDone(BackendLink l) {
+        boolean release;
+        lock.lock();
+        try {
+            l.writing = false;
+            release = !l.relaying && link == l && isReleasable(l);
+            if (release) {
+                link = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (release) {
+            Relay.release(this, l);
+        }
+    }
+
+    /** Under the lock: an idle backend with nothing in flight goes back to its pool in TRANSACTION mode. */
+    boolean isReleasable(BackendLink l) {
+        return l.isQuiet() && !l.writing && rule.poolMode() == PoolMode.TRANSACTION && l.transactionStatus == 'I';
     }
 
     /** Under the lock: what goes to the backend for this message, and which answers to expect. */
@@ -402,37 +428,57 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
-    /** The client left: give back an idle backend, or leave it to the relay that is still reading it. */
+    /** The client left: give back an idle backend, or let the relay that is still reading it finish. */
     private void clientGone() {
-        BackendLink leftover = null;
-        BackendLink unfinished = null;
+        BackendLink l;
+        boolean relaying;
+        boolean sendSync = false;
         lock.lock();
         try {
             clientGone = true;
-            if (link != null) {
-                if (!link.relaying) {
-                    leftover = link;
-                    link = null;
-                } else if (link.syncsInFlight == 0) {
-                    // The client sent Parse/Bind/Execute but never Sync: send one, so the backend answers
-                    // and the relay can end.
-                    unfinished = link;
-                    expectReady(unfinished, new Sync(), new ArrayList<>());
+            l = link;
+            if (l == null) {
+                return;
+            }
+            relaying = l.relaying;
+            if (!relaying) {
+                link = null;
+            } else {
+                l.writing = true;
+                if (l.syncsInFlight == 0) {
+                    // Parse/Bind/Execute without a Sync: send one, so the backend answers and the relay ends.
+                    expectReady(l, new Sync(), new ArrayList<>());
+                    sendSync = true;
                 }
             }
         } finally {
             lock.unlock();
         }
-        if (leftover != null) {
-            Relay.finish(this, leftover);
+        if (!relaying) {
+            Relay.finish(this, l);
+            return;
         }
-        if (unfinished != null) {
-            try {
-                unfinished.backend.writer().write(new Sync());
-                unfinished.backend.writer().flush();
-            } catch (IOException e) {
-                unfinished.backend.markBroken();
+        try {
+            if (sendSync) {
+                l.backend.writer().write(new Sync());
             }
+            l.backend.writer().flush(); // the client may have left right after a Sync still in our buffer
+        } catch (IOException e) {
+            l.backend.markBroken();
+        }
+        boolean finishNow;
+        lock.lock();
+        try {
+            l.writing = false;
+            finishNow = !l.relaying && link == l;
+            if (finishNow) {
+                link = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (finishNow) {
+            Relay.finish(this, l);
         }
     }
 

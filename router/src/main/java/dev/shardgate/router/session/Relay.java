@@ -3,7 +3,6 @@ package dev.shardgate.router.session;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.config.BackendRule;
-import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.session.BackendLink.Expect;
 import dev.shardgate.router.session.BackendLink.Pending;
 import dev.shardgate.wire.CommandComplete;
@@ -136,8 +135,8 @@ final class Relay {
                 return false;
             }
             link.relaying = false;
-            finish = session.clientGone;
-            release = !finish && session.rule.poolMode() == PoolMode.TRANSACTION && status == 'I';
+            finish = session.clientGone && !link.writing;
+            release = !session.clientGone && session.isReleasable(link);
             if (finish || release) {
                 session.link = null;
             }

@@ -1,0 +1,99 @@
+package dev.shardgate.cli;
+
+import dev.shardgate.cli.postgres.AuthMethod;
+import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.router.RouterServer;
+import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.config.ShardConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code shardgate demo}: two real PostgreSQL shards in a temporary directory and a router in front of
+ * them, until Ctrl-C, which removes everything again.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start 2 PostgreSQL shards and a router, ready for psql.")
+final class DemoCommand implements Callable<Integer> {
+    static final String DATABASE = "demo";
+    static final String USER = "demo";
+
+    @Option(names = "--port", defaultValue = "6432", description = "router port (default ${DEFAULT-VALUE})")
+    private int port;
+
+    @Option(names = "--shards", defaultValue = "2", description = "number of shards (default ${DEFAULT-VALUE})")
+    private int shardCount;
+
+    @Override
+    public Integer call() throws Exception {
+        Path base = Files.createTempDirectory("shardgate-demo-");
+        List<LocalPostgres> shards = new ArrayList<>();
+        RouterServer router = null;
+        CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            RouterConfig.Builder config = RouterConfig.builder()
+                    .host("localhost")
+                    .routerPort(port)
+                    .adminConsolePort(0)
+                    .grpcApiPort(0)
+                    .frontendRule(FrontendRule.of(DATABASE, USER, AuthRule.ok()))
+                    .backendRule(BackendRule.of(DATABASE, USER, AuthRule.ok()));
+            for (int i = 1; i <= shardCount; i++) {
+                System.out.println("starting PostgreSQL shard sh" + i + " ...");
+                LocalPostgres shard = LocalPostgres.start(base, "sh" + i, AuthMethod.TRUST);
+                shards.add(shard);
+                shard.createUser(USER, null);
+                shard.createDatabase(DATABASE, USER);
+                config.shard("sh" + i, ShardConfig.data(shard.host() + ":" + shard.port()));
+            }
+            Files.writeString(base.resolve("router.yaml"), config.build().toYaml());
+            router = RouterServer.start(config.build());
+            RouterServer running = router;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                running.close();
+                shards.forEach(LocalPostgres::close);
+                deleteQuietly(base);
+                stopped.countDown();
+            }));
+            System.out.println();
+            for (int i = 0; i < shards.size(); i++) {
+                System.out.println("shard sh" + (i + 1) + ": psql \"host=" + shards.get(i).host() + " port="
+                        + shards.get(i).port() + " dbname=" + DATABASE + " user=" + USER + "\"");
+            }
+            System.out.println("router config: " + base.resolve("router.yaml"));
+            System.out.println();
+            System.out.println("Shardgate is ready. Connect with:");
+            System.out.println("  psql \"host=localhost port=" + router.port() + " dbname=" + DATABASE + " user=" + USER + " sslmode=disable\"");
+            System.out.println("Press Ctrl-C to stop and remove everything.");
+            System.out.flush();
+        } catch (RuntimeException e) {
+            if (router != null) {
+                router.close();
+            }
+            shards.forEach(LocalPostgres::close);
+            deleteQuietly(base);
+            System.err.println("shardgate demo: " + e.getMessage());
+            return 1;
+        }
+        stopped.await();
+        return 0;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // best effort: a temp dir left behind is harmless
+        }
+    }
+}
