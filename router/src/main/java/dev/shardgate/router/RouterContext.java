@@ -1,23 +1,106 @@
 package dev.shardgate.router;
 
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.qdb.FileQdb;
+import dev.shardgate.qdb.MemoryQdb;
+import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.Subscription;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.pool.Pools;
 import dev.shardgate.router.session.PreparedStatements;
 
-/** What every client session of one router shares. */
-public record RouterContext(RouterConfig config, Pools pools, CancelRegistry cancels, PreparedStatements.Names statementNames) {
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What every client session of one router shares: configuration, metadata (an immutable snapshot
+ * swapped whenever the QDB changes), backend pools, cancel keys and prepared-statement names.
+ */
+public final class RouterContext implements AutoCloseable {
+    private final RouterConfig config;
+    private final Qdb qdb;
+    private final Pools pools;
+    private final CancelRegistry cancels = new CancelRegistry();
+    private final PreparedStatements.Names statementNames = new PreparedStatements.Names();
+    private final Subscription subscription;
+    private volatile Metadata metadata;
+
+    private RouterContext(RouterConfig config, Qdb qdb) {
+        this.config = config;
+        this.qdb = qdb;
+        registerConfiguredShards(config, qdb);
+        this.metadata = qdb.snapshot();
+        this.subscription = qdb.watch(event -> metadata = event.snapshot());
+        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
+    }
+
+    /** Opens the QDB named by qdb_file (or an in-memory one) and registers the configured shards in it. */
     public static RouterContext create(RouterConfig config) {
-        BackendConnector connector = new BackendConnector(config.maxMessageLength());
-        return new RouterContext(config, new Pools(config, connector), new CancelRegistry(), new PreparedStatements.Names());
+        Qdb qdb = config.qdbFile() == null ? new MemoryQdb() : FileQdb.open(config.qdbFile());
+        return new RouterContext(config, qdb);
+    }
+
+    /** The config's shards appear in the metadata (SHOW shards, ROUTE TO) without a CREATE SHARD. */
+    private static void registerConfiguredShards(RouterConfig config, Qdb qdb) {
+        Metadata current = qdb.snapshot();
+        List<MetadataChange> changes = new ArrayList<>();
+        for (Map.Entry<String, ShardConfig> shard : config.shards().entrySet()) {
+            if (current.shard(shard.getKey()).isEmpty()) {
+                changes.add(new MetadataChange.CreateShard(new Shard(shard.getKey(), shard.getValue().hosts())));
+            }
+        }
+        qdb.apply(changes);
+    }
+
+    public RouterConfig config() {
+        return config;
+    }
+
+    public Qdb qdb() {
+        return qdb;
+    }
+
+    public Metadata metadata() {
+        return metadata;
+    }
+
+    public Pools pools() {
+        return pools;
+    }
+
+    public CancelRegistry cancels() {
+        return cancels;
+    }
+
+    public PreparedStatements.Names statementNames() {
+        return statementNames;
     }
 
     /**
      * The shard a transaction goes to. Until key-range routing lands every transaction goes to the
-     * first shard of the configuration.
+     * first shard of the configuration (or of the metadata, when the config names none).
      */
     public String shardForTransaction() {
-        return config.shards().keySet().iterator().next();
+        if (!config.shards().isEmpty()) {
+            return config.shards().keySet().iterator().next();
+        }
+        return metadata.shards().firstKey();
+    }
+
+    @Override
+    public void close() {
+        subscription.close();
+        pools.close();
+        try {
+            qdb.close();
+        } catch (Exception ignored) {
+            // closing the store at shutdown has nobody left to tell
+        }
     }
 }

@@ -30,8 +30,14 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(RouterConfig config) throws IOException {
         RouterContext context = RouterContext.create(config);
         ServerSocket socket = new ServerSocket();
-        socket.setReuseAddress(true);
-        socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            context.close();
+            throw e;
+        }
         RouterServer server = new RouterServer(context, socket);
         server.acceptor.start();
         log.info("event=router_started host={} port={} shards={}", config.host(), server.port(), config.shards().keySet());
@@ -75,7 +81,7 @@ public final class RouterServer implements AutoCloseable {
         } catch (IOException ignored) {
             // already closed
         }
-        context.pools().close();
+        context.close();
         log.info("event=router_stopped port={}", serverSocket.getLocalPort());
     }
 }
