@@ -1,0 +1,24 @@
+package dev.shardgate.router.route;
+
+import java.util.SortedSet;
+
+/** Where a statement may run, and why; {@link #reason()} is what EXPLAIN ROUTE shows. */
+public sealed interface Route {
+    String reason();
+
+    /** Every key found lives on this shard (or a hint named it). */
+    record OneShard(String shard, String reason) implements Route {
+    }
+
+    /** The keys found live on several shards. */
+    record ManyShards(SortedSet<String> shards, String reason) implements Route {
+    }
+
+    /** The statement touches a distributed relation but names no complete key: the routing policy decides. */
+    record NoKey(String relation, String keyColumns, String reason) implements Route {
+    }
+
+    /** The statement touches no distributed relation (SELECT 1, catalog queries, SHOW …): any shard serves it. */
+    record AnyShard(String reason) implements Route {
+    }
+}

@@ -1,0 +1,83 @@
+package dev.shardgate.router.route;
+
+import dev.shardgate.router.config.DefaultRouteBehaviour;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * SPQR's routing hints: {@code SET __spqr__name = value} for the session, and
+ * {@code /*__spqr__name: value*}{@code /} comments for one statement, which win over the session's.
+ */
+public final class RoutingHints {
+    public static final String PREFIX = "__spqr__";
+    public static final String SHARDING_KEY = "__spqr__sharding_key";
+    public static final String DISTRIBUTION = "__spqr__distribution";
+    public static final String EXECUTE_ON = "__spqr__execute_on";
+    public static final String DEFAULT_ROUTE_BEHAVIOUR = "__spqr__default_route_behaviour";
+    private static final java.util.Set<String> KNOWN = java.util.Set.of(SHARDING_KEY, DISTRIBUTION, EXECUTE_ON,
+            DEFAULT_ROUTE_BEHAVIOUR, "__spqr__commit_strategy", "__spqr__target_session_attrs", "__spqr__reply_notice");
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    public static boolean isHint(String name) {
+        return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
+    }
+
+    /** A session hint; an unknown __spqr__ name is an error naming it, as a misspelt GUC is. */
+    public void set(String name, String value) {
+        String key = checked(name);
+        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR)) {
+            parseBehaviour(value);
+        }
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
+    }
+
+    public void reset(String name) {
+        values.remove(checked(name));
+    }
+
+    public void resetAll() {
+        values.clear();
+    }
+
+    public Optional<String> get(String name) {
+        return Optional.ofNullable(values.get(checked(name)));
+    }
+
+    /** The hints in force for one statement: the session's, overridden by the statement's comments. */
+    public Map<String, String> with(Map<String, String> commentHints) {
+        if (commentHints.isEmpty()) {
+            return values;
+        }
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        commentHints.forEach((name, value) -> merged.put(PREFIX + name.toLowerCase(Locale.ROOT).replaceFirst("^__spqr__", ""), value));
+        return merged;
+    }
+
+    public static DefaultRouteBehaviour parseBehaviour(String value) {
+        try {
+            return DefaultRouteBehaviour.valueOf(value.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                    "invalid value for parameter \"" + DEFAULT_ROUTE_BEHAVIOUR + "\": \"" + value + "\"")
+                    .withHint("Available values: BLOCK, ALLOW.");
+        }
+    }
+
+    private static String checked(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (!KNOWN.contains(key)) {
+            throw new PgException(SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
+        }
+        return key;
+    }
+}

@@ -1,0 +1,212 @@
+package dev.shardgate.router.route;
+
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.KeyRange;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.sql.InsertRow;
+import dev.shardgate.sql.KeyFilter;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.TableRef;
+import dev.shardgate.sql.Value;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Decides where one analysed statement runs: the shards owning the keys it names for its distributed
+ * relations. Pure: metadata and statement in, {@link Route} out.
+ *
+ * <p>A statement that names a key for at least one of its distributed relations goes where those
+ * keys live (joined relations are expected to be co-located on the same key); one that names no key
+ * for any of them is {@link Route.NoKey}.
+ */
+public final class StatementRouter {
+    /** More key combinations than this (IN lists of composite keys) are not worth enumerating. */
+    private static final int MAX_KEYS = 10_000;
+
+    private StatementRouter() {
+    }
+
+    public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
+        SortedSet<String> shards = new TreeSet<>();
+        List<String> reasons = new ArrayList<>();
+        DistributedRelation firstWithoutKey = null;
+        for (TableRef table : statement.tables()) {
+            Optional<DistributedRelation> found = metadata.relation(new QualifiedName(table.schema(), table.name()));
+            if (found.isEmpty()) {
+                continue;
+            }
+            DistributedRelation relation = found.get();
+            List<List<String>> keys = keysOf(statement, table, relation, bound);
+            if (keys == null) {
+                if (firstWithoutKey == null) {
+                    firstWithoutKey = relation;
+                }
+                continue;
+            }
+            for (List<String> key : keys) {
+                KeyBound bound0 = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
+                String shard = shardOf(metadata, relation.distributionId(), bound0);
+                shards.add(shard);
+                reasons.add(relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", key) + " → " + shard);
+            }
+        }
+        if (!shards.isEmpty()) {
+            String reason = "key " + String.join("; ", reasons);
+            return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
+        }
+        if (firstWithoutKey != null) {
+            return new Route.NoKey(firstWithoutKey.name().toString(), keyColumns(firstWithoutKey),
+                    "no value for distribution key " + keyColumns(firstWithoutKey) + " of relation " + firstWithoutKey.name());
+        }
+        return new Route.AnyShard("no distributed relation");
+    }
+
+    /**
+     * The shard owning a key; a locked range (being moved) is reported with {@link KeyRangeLocked}
+     * so the caller can wait for it.
+     */
+    static String shardOf(Metadata metadata, String distributionId, KeyBound key) {
+        Optional<KeyRange> range = KeyErrors.call(() -> metadata.index(distributionId).rangeFor(key));
+        if (range.isPresent()) {
+            if (range.get().locked()) {
+                throw new KeyRangeLocked(range.get().id());
+            }
+            return range.get().shardId();
+        }
+        return KeyErrors.call(() -> metadata.distribution(distributionId).flatMap(d -> d.defaultShard()))
+                .orElseThrow(() -> KeyErrors.noRange(distributionId, key));
+    }
+
+    /** Routes SPQR's sharding-key hint: the key given as text for a distribution. */
+    public static Route routeHintedKey(Metadata metadata, String distributionId, String keyText) {
+        List<String> texts = java.util.Arrays.stream(keyText.split(",")).map(String::strip).toList();
+        List<DistributedRelation> relations = KeyErrors.call(() -> metadata.relationsOf(distributionId));
+        KeyBound key;
+        if (!relations.isEmpty()) {
+            key = KeyErrors.call(() -> metadata.routingKeyFromText(relations.get(0), texts));
+        } else {
+            key = KeyErrors.call(() -> metadata.distribution(distributionId)
+                    .orElseThrow(() -> new dev.shardgate.meta.MetadataException("42704",
+                            "distribution \"" + distributionId + "\" does not exist"))
+                    .parseBound(texts));
+        }
+        String shard = shardOf(metadata, distributionId, key);
+        return new Route.OneShard(shard, "hint sharding_key " + keyText + " in distribution " + distributionId + " → " + shard);
+    }
+
+    /** The key tuples (as text) the statement names for this table, or null when it names none completely. */
+    private static List<List<String>> keysOf(Statement statement, TableRef table, DistributedRelation relation, BoundValues bound) {
+        List<List<String>> fromRows = keysOfInsertRows(statement, table, relation, bound);
+        if (fromRows != null) {
+            return fromRows;
+        }
+        List<List<String>> tuples = new ArrayList<>();
+        tuples.add(List.of());
+        for (DistributionKeyColumn column : relation.keyColumns()) {
+            List<String> values = valuesOf(statement, table, column.column(), bound);
+            if (values == null) {
+                return null;
+            }
+            List<List<String>> extended = new ArrayList<>();
+            for (List<String> tuple : tuples) {
+                for (String value : values) {
+                    List<String> longer = new ArrayList<>(tuple);
+                    longer.add(value);
+                    extended.add(longer);
+                }
+            }
+            if (extended.size() > MAX_KEYS) {
+                return null;
+            }
+            tuples = extended;
+        }
+        return tuples;
+    }
+
+    private static List<List<String>> keysOfInsertRows(Statement statement, TableRef table, DistributedRelation relation,
+                                                       BoundValues bound) {
+        List<List<String>> keys = new ArrayList<>();
+        for (InsertRow row : statement.insertRows()) {
+            if (!row.table().equals(table)) {
+                continue;
+            }
+            List<String> key = new ArrayList<>();
+            for (DistributionKeyColumn column : relation.keyColumns()) {
+                String text = textOf(row.values().get(column.column()), bound);
+                if (text == null) {
+                    return null;
+                }
+                key.add(text);
+            }
+            keys.add(key);
+        }
+        return keys.isEmpty() ? null : keys;
+    }
+
+    /** The values a statement's filters allow for one column, or null when it does not pin the column. */
+    private static List<String> valuesOf(Statement statement, TableRef table, String column, BoundValues bound) {
+        for (KeyFilter filter : statement.filters()) {
+            if (filter.table().equals(table) && filter.column().equals(column)) {
+                List<String> texts = new ArrayList<>(filter.values().size());
+                for (Value value : filter.values()) {
+                    String text = textOf(value, bound);
+                    if (text == null) {
+                        return null;
+                    }
+                    texts.add(text);
+                }
+                return texts;
+            }
+        }
+        return null;
+    }
+
+    private static String textOf(Value value, BoundValues bound) {
+        return switch (value) {
+            case null -> null;
+            case Value.Literal literal -> literal.kind() == dev.shardgate.sql.LiteralKind.NULL ? null : literal.text();
+            case Value.Param param -> bound == null ? null : bound.text(param.number());
+        };
+    }
+
+    private static String keyColumns(DistributedRelation relation) {
+        return relation.keyColumns().stream().map(DistributionKeyColumn::column).collect(Collectors.joining(", "));
+    }
+
+    /** The route a set of statements of one query string takes together. */
+    public static Route combine(List<Route> routes) {
+        SortedSet<String> shards = new TreeSet<>();
+        Route.NoKey noKey = null;
+        List<String> reasons = new ArrayList<>();
+        for (Route route : routes) {
+            switch (route) {
+                case Route.OneShard one -> {
+                    shards.add(one.shard());
+                    reasons.add(one.reason());
+                }
+                case Route.ManyShards many -> {
+                    shards.addAll(many.shards());
+                    reasons.add(many.reason());
+                }
+                case Route.NoKey missing -> noKey = noKey == null ? missing : noKey;
+                case Route.AnyShard any -> { }
+            }
+        }
+        if (shards.size() == 1) {
+            return new Route.OneShard(shards.first(), String.join("; ", reasons));
+        }
+        if (shards.size() > 1) {
+            return new Route.ManyShards(shards, String.join("; ", reasons));
+        }
+        return noKey != null ? noKey : new Route.AnyShard("no distributed relation");
+    }
+
+}
