@@ -15,13 +15,15 @@ import java.util.Map;
  */
 final class Conjunction {
     private final Scope scope;
+    private final Constants constants;
     private final Map<Scope.Column, Scope.Column> parent = new LinkedHashMap<>();
     private final List<Membership> memberships = new ArrayList<>();
 
     private record Membership(Scope.Column column, List<Value> values) {}
 
-    Conjunction(Scope scope) {
+    Conjunction(Scope scope, Constants constants) {
         this.scope = scope;
+        this.constants = constants;
     }
 
     /** Adds a condition that every row of this level satisfies. */
@@ -92,7 +94,7 @@ final class Conjunction {
             if (column != null && right != null && right.is("List")) {
                 List<Value> values = new ArrayList<>();
                 for (Node item : right.positional("items")) {
-                    Value value = Constants.valueOf(item);
+                    Value value = constants.valueOf(item);
                     if (value == null) {
                         return;
                     }
@@ -113,12 +115,12 @@ final class Conjunction {
         if (leftColumn != null && rightColumn != null) {
             union(leftColumn, rightColumn);
         } else if (leftColumn != null) {
-            Value value = Constants.valueOf(right);
+            Value value = constants.valueOf(right);
             if (value != null) {
                 memberships.add(new Membership(leftColumn, List.of(value)));
             }
         } else if (rightColumn != null) {
-            Value value = Constants.valueOf(left);
+            Value value = constants.valueOf(left);
             if (value != null) {
                 memberships.add(new Membership(rightColumn, List.of(value)));
             }

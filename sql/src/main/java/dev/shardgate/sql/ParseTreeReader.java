@@ -11,8 +11,8 @@ import java.util.Set;
  * "stmt_len": n}]}}) into {@link Statement}s.
  */
 final class ParseTreeReader {
-    /** DROP of these object types names tables (or table-like relations) in {@code objects}. */
-    private static final Set<String> DROPPED_RELATIONS = Set.of(
+    /** Object types of DROP and COMMENT that are tables or table-like relations. */
+    private static final Set<String> NAMED_RELATIONS = Set.of(
             "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE");
 
     /** Statement nodes that define or change schema objects, beyond the Create…/Alter…/Drop… ones. */
@@ -21,7 +21,10 @@ final class ParseTreeReader {
             "RuleStmt", "DefineStmt", "CompositeTypeStmt", "RefreshMatViewStmt", "SecLabelStmt",
             "ReassignOwnedStmt", "ImportForeignSchemaStmt");
 
-    private ParseTreeReader() {
+    private final Constants constants;
+
+    private ParseTreeReader(Constants constants) {
+        this.constants = constants;
     }
 
     /**
@@ -32,6 +35,7 @@ final class ParseTreeReader {
         if (!(tree instanceof Map<?, ?> root) || !(root.get("stmts") instanceof List<?> raws)) {
             return List.of();
         }
+        ParseTreeReader reader = new ParseTreeReader(new Constants(utf8));
         List<Statement> statements = new ArrayList<>(raws.size());
         for (Object raw : raws) {
             if (!(raw instanceof Map<?, ?> entry)) {
@@ -39,7 +43,7 @@ final class ParseTreeReader {
             }
             Node statement = Node.of(entry.get("stmt"));
             String text = slice(utf8, entry.get("stmt_location"), entry.get("stmt_len"));
-            statements.add(statement == null ? other(text) : statement(statement, text));
+            statements.add(statement == null ? other(text) : reader.statement(statement, text));
         }
         return statements;
     }
@@ -52,7 +56,7 @@ final class ParseTreeReader {
         return new String(utf8, start, end - start, StandardCharsets.UTF_8).strip();
     }
 
-    static Statement statement(Node statement, String text) {
+    Statement statement(Node statement, String text) {
         return switch (statement.type()) {
             case "SelectStmt" -> statement.has("intoClause") ? selectInto(statement, text) : query(StatementKind.SELECT, statement, text);
             case "InsertStmt" -> query(StatementKind.INSERT, statement, text);
@@ -71,7 +75,8 @@ final class ParseTreeReader {
             case "DeallocateStmt" -> simple(StatementKind.DEALLOCATE, text);
             case "ListenStmt", "UnlistenStmt" -> simple(StatementKind.LISTEN, text);
             case "NotifyStmt" -> simple(StatementKind.NOTIFY, text);
-            case "DropStmt" -> drop(statement, text);
+            case "DropStmt" -> namedRelations(statement.string("removeType"), statement.nodes("objects"), text);
+            case "CommentStmt" -> namedRelations(statement.string("objtype"), nullToEmpty(statement.node("object")), text);
             default -> isDdl(statement.type()) ? ddl(statement, text) : relationsOnly(StatementKind.OTHER, statement, text);
         };
     }
@@ -87,14 +92,14 @@ final class ParseTreeReader {
         return type.startsWith("Create") || type.startsWith("Alter") || type.startsWith("Drop") || OTHER_DDL.contains(type);
     }
 
-    private static Statement query(StatementKind kind, Node statement, String text) {
-        QueryAnalysis analysis = new QueryAnalysis();
+    private Statement query(StatementKind kind, Node statement, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
         analysis.statement(statement, QueryAnalysis.Context.TOP);
         return new Statement(kind, analysis.tables(), analysis.filters(), analysis.rows(), null, text);
     }
 
     /** EXPLAIN, PREPARE, DECLARE CURSOR: the tables, filters and rows of the statement inside. */
-    private static Statement wrapping(StatementKind kind, Node inner, String text) {
+    private Statement wrapping(StatementKind kind, Node inner, String text) {
         if (inner == null) {
             return simple(kind, text);
         }
@@ -102,7 +107,7 @@ final class ParseTreeReader {
         return new Statement(kind, analysed.tables(), analysed.filters(), analysed.insertRows(), null, text);
     }
 
-    private static Statement copy(Node copy, String text) {
+    private Statement copy(Node copy, String text) {
         Node relation = copy.struct("relation", "RangeVar");
         if (relation != null) {
             return new Statement(StatementKind.COPY, List.of(QueryAnalysis.tableRef(relation)), List.of(), List.of(), null, text);
@@ -110,8 +115,8 @@ final class ParseTreeReader {
         return wrapping(StatementKind.COPY, copy.node("query"), text);
     }
 
-    private static Statement setting(Node statement, String text) {
-        SetCommand command = SetCommands.set(statement);
+    private Statement setting(Node statement, String text) {
+        SetCommand command = SetCommands.set(statement, constants);
         StatementKind kind = switch (command.kind()) {
             case RESET, RESET_ALL -> StatementKind.RESET;
             case SET, SET_LOCAL, SET_TRANSACTION -> StatementKind.SET;
@@ -121,19 +126,19 @@ final class ParseTreeReader {
     }
 
     /** DDL lists the relations it names (including those of an embedded query) and never filters: it is not routed by key. */
-    private static Statement ddl(Node statement, String text) {
+    private Statement ddl(Node statement, String text) {
         return relationsOnly(StatementKind.DDL, statement, text);
     }
 
-    private static Statement relationsOnly(StatementKind kind, Node statement, String text) {
-        QueryAnalysis analysis = new QueryAnalysis();
+    private Statement relationsOnly(StatementKind kind, Node statement, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
         collectRelations(statement.fields(), analysis);
         return new Statement(kind, analysis.tables(), List.of(), List.of(), null, text);
     }
 
     /** SELECT … INTO creates a table, like CREATE TABLE AS. */
-    private static Statement selectInto(Node select, String text) {
-        QueryAnalysis analysis = new QueryAnalysis();
+    private Statement selectInto(Node select, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
         Node into = select.struct("intoClause", "IntoClause");
         Node relation = into == null ? null : into.struct("rel", "RangeVar");
         if (relation != null) {
@@ -143,10 +148,11 @@ final class ParseTreeReader {
         return new Statement(StatementKind.DDL, analysis.tables(), List.of(), List.of(), null, text);
     }
 
-    private static Statement drop(Node drop, String text) {
+    /** DROP TABLE and COMMENT ON TABLE name their tables as lists of name parts, not RangeVars. */
+    private static Statement namedRelations(String objectType, List<Node> objects, String text) {
         List<TableRef> tables = new ArrayList<>();
-        if (DROPPED_RELATIONS.contains(drop.string("removeType"))) {
-            for (Node object : drop.nodes("objects")) {
+        if (NAMED_RELATIONS.contains(objectType)) {
+            for (Node object : objects) {
                 List<String> names = object.is("List") ? object.names("items") : null;
                 if (names != null && !names.isEmpty()) {
                     String schema = names.size() >= 2 ? names.get(names.size() - 2) : null;
@@ -157,12 +163,16 @@ final class ParseTreeReader {
         return new Statement(StatementKind.DDL, tables, List.of(), List.of(), null, text);
     }
 
+    private static List<Node> nullToEmpty(Node node) {
+        return node == null ? List.of() : List.of(node);
+    }
+
     /**
      * Every RangeVar in the subtree: wrapped ({@code {"RangeVar": …}}) or embedded (a map with
      * {@code relname}); queries inside (CREATE VIEW … AS, CREATE TABLE … AS) are walked as queries,
      * so that their CTE names are not taken for tables.
      */
-    private static void collectRelations(Object json, QueryAnalysis analysis) {
+    private void collectRelations(Object json, QueryAnalysis analysis) {
         if (json instanceof List<?> list) {
             for (Object element : list) {
                 collectRelations(element, analysis);

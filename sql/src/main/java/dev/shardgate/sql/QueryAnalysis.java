@@ -13,8 +13,13 @@ import java.util.Set;
  * and the rows inserted.
  */
 final class QueryAnalysis {
+    private final Constants constants;
     private final List<TableUse> uses = new ArrayList<>();
     private final List<InsertRow> rows = new ArrayList<>();
+
+    QueryAnalysis(Constants constants) {
+        this.constants = constants;
+    }
 
     /**
      * What a query level sees of its surroundings.
@@ -109,8 +114,8 @@ final class QueryAnalysis {
         Context context = with(select.struct("withClause", "WithClause"), outer);
         String setOperation = select.string("op");
         if (setOperation != null && !"SETOP_NONE".equals(setOperation)) {
-            select(select.node("larg"), context);
-            select(select.node("rarg"), context);
+            statement(select.struct("larg", "SelectStmt"), context);
+            statement(select.struct("rarg", "SelectStmt"), context);
             expressions(select.raw("sortClause"), context);
             expressions(select.raw("limitOffset"), context);
             expressions(select.raw("limitCount"), context);
@@ -121,7 +126,7 @@ final class QueryAnalysis {
             return;
         }
         Scope scope = new Scope(context.columns());
-        Conjunction conjunction = new Conjunction(scope);
+        Conjunction conjunction = new Conjunction(scope, constants);
         for (Node item : select.nodes("fromClause")) {
             fromItem(item, scope, context, true, conjunction);
         }
@@ -151,9 +156,9 @@ final class QueryAnalysis {
         } else if (source != null) {
             statement(source, context);
             if (!columns.isEmpty() && target != null && source.is("SelectStmt") && isPlainSelect(source)) {
-                Map<String, Value> constants = constantColumns(columns, selectedValues(source));
-                if (!constants.isEmpty()) {
-                    rows.add(new InsertRow(target.ref, constants));
+                Map<String, Value> selected = constantColumns(columns, selectedValues(source));
+                if (!selected.isEmpty()) {
+                    rows.add(new InsertRow(target.ref, selected));
                 }
             }
         }
@@ -183,7 +188,7 @@ final class QueryAnalysis {
         if (target != null) {
             scope.add(item(target));
         }
-        Conjunction conjunction = new Conjunction(scope);
+        Conjunction conjunction = new Conjunction(scope, constants);
         for (Node item : statement.nodes(fromField)) {
             fromItem(item, scope, context, true, conjunction);
         }
@@ -329,15 +334,15 @@ final class QueryAnalysis {
         return columns;
     }
 
-    private static Map<String, Value> constantColumns(List<String> columns, List<Node> values) {
-        Map<String, Value> constants = new LinkedHashMap<>();
+    private Map<String, Value> constantColumns(List<String> columns, List<Node> values) {
+        Map<String, Value> byColumn = new LinkedHashMap<>();
         for (int i = 0; i < Math.min(columns.size(), values.size()); i++) {
-            Value value = Constants.valueOf(values.get(i));
+            Value value = constants.valueOf(values.get(i));
             if (columns.get(i) != null && value != null) {
-                constants.put(columns.get(i), value);
+                byColumn.put(columns.get(i), value);
             }
         }
-        return constants;
+        return byColumn;
     }
 
     private static boolean isPlainSelect(Node select) {

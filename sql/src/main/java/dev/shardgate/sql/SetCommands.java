@@ -19,7 +19,7 @@ final class SetCommands {
     }
 
     /** A VariableSetStmt. */
-    static SetCommand set(Node statement) {
+    static SetCommand set(Node statement, Constants constants) {
         String kind = statement.string("kind");
         String name = statement.string("name");
         String lowerName = name == null ? null : name.toLowerCase(Locale.ROOT);
@@ -29,10 +29,10 @@ final class SetCommands {
             return new SetCommand(setKind, lowerName, null);
         }
         return switch (kind) {
-            case "VAR_SET_VALUE" -> new SetCommand(setKind, lowerName, values(lowerName, statement.nodes("args")));
+            case "VAR_SET_VALUE" -> new SetCommand(setKind, lowerName, values(lowerName, statement.nodes("args"), constants));
             case "VAR_RESET" -> new SetCommand(SetCommand.Kind.RESET, lowerName, null);
             case "VAR_RESET_ALL" -> new SetCommand(SetCommand.Kind.RESET_ALL, null, null);
-            case "VAR_SET_MULTI" -> multi(lowerName, statement.nodes("args"), setKind);
+            case "VAR_SET_MULTI" -> multi(lowerName, statement.nodes("args"), setKind, constants);
             // VAR_SET_DEFAULT and VAR_SET_CURRENT: the value comes from the server, not the statement.
             default -> new SetCommand(setKind, lowerName, null);
         };
@@ -52,14 +52,14 @@ final class SetCommands {
      * SET TRANSACTION …, SET TRANSACTION SNAPSHOT … and SET SESSION CHARACTERISTICS AS TRANSACTION …:
      * the value is the list of modes as they could be written again after the command's keywords.
      */
-    private static SetCommand multi(String name, List<Node> args, SetCommand.Kind setKind) {
+    private static SetCommand multi(String name, List<Node> args, SetCommand.Kind setKind, Constants constants) {
         if ("transaction snapshot".equals(name)) {
-            return new SetCommand(SetCommand.Kind.SET_TRANSACTION, name, values(name, args));
+            return new SetCommand(SetCommand.Kind.SET_TRANSACTION, name, values(name, args, constants));
         }
         List<String> modes = new ArrayList<>();
         for (Node arg : args) {
             if (arg.is("DefElem")) {
-                modes.add(transactionMode(arg.string("defname"), text(arg.node("arg"), false)));
+                modes.add(transactionMode(arg.string("defname"), text(arg.node("arg"), false, constants)));
             }
         }
         SetCommand.Kind kind = "transaction".equals(name) ? SetCommand.Kind.SET_TRANSACTION : setKind;
@@ -76,11 +76,11 @@ final class SetCommands {
         };
     }
 
-    private static String values(String name, List<Node> args) {
+    private static String values(String name, List<Node> args, Constants constants) {
         boolean quote = name != null && LIST_QUOTED.contains(name);
         List<String> parts = new ArrayList<>(args.size());
         for (Node arg : args) {
-            String text = text(arg, quote);
+            String text = text(arg, quote, constants);
             if (text != null) {
                 parts.add(text);
             }
@@ -88,8 +88,8 @@ final class SetCommands {
         return parts.isEmpty() ? null : String.join(", ", parts);
     }
 
-    private static String text(Node arg, boolean quoteIdentifier) {
-        Value value = Constants.valueOf(arg);
+    private static String text(Node arg, boolean quoteIdentifier, Constants constants) {
+        Value value = constants.valueOf(arg);
         if (value instanceof Value.Literal literal && literal.text() != null) {
             return quoteIdentifier && literal.kind() == LiteralKind.STRING ? quoteIdentifier(literal.text()) : literal.text();
         }
