@@ -7,7 +7,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Analyses by exact query text, bounded in entries. A hit is one hash lookup without locking;
- * eviction is the CLOCK approximation of LRU: an entry read since the last sweep survives it.
+ * eviction is the CLOCK approximation of LRU: an entry stored or read since the last sweep survives
+ * it. A sweep makes room for a tenth of the capacity at once, so its cost is spread over many
+ * insertions. Under concurrent insertion the bound can be passed by the number of inserting threads.
  */
 final class AnalysisCache {
     private static final class Entry {
@@ -16,6 +18,7 @@ final class AnalysisCache {
 
         Entry(Analysis analysis) {
             this.analysis = analysis;
+            this.recentlyUsed = true;
         }
     }
 
@@ -43,10 +46,14 @@ final class AnalysisCache {
         if (capacity == 0) {
             return analysis;
         }
-        Entry existing = entries.putIfAbsent(sql, new Entry(analysis));
-        if (entries.size() > capacity) {
-            evict();
+        Entry existing = entries.get(sql);
+        if (existing != null) {
+            return existing.analysis;
         }
+        if (entries.size() >= capacity) {
+            evictDownTo(capacity - Math.max(1, capacity / 10));
+        }
+        existing = entries.putIfAbsent(sql, new Entry(analysis));
         return existing != null ? existing.analysis : analysis;
     }
 
@@ -54,15 +61,15 @@ final class AnalysisCache {
         return entries.size();
     }
 
-    private void evict() {
+    private void evictDownTo(int target) {
         if (!sweeping.tryLock()) {
             return;
         }
         try {
-            // Two passes at most: the first clears the used marks of survivors, the second must then evict.
-            for (int pass = 0; pass < 2 && entries.size() > capacity; pass++) {
+            // Two passes at most: the first clears the marks of survivors, the second then finds unmarked entries.
+            for (int pass = 0; pass < 2 && entries.size() > target; pass++) {
                 Iterator<Entry> iterator = entries.values().iterator();
-                while (iterator.hasNext() && entries.size() > capacity) {
+                while (iterator.hasNext() && entries.size() > target) {
                     Entry entry = iterator.next();
                     if (entry.recentlyUsed) {
                         entry.recentlyUsed = false;

@@ -1,6 +1,8 @@
 package dev.shardgate.sql;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Reads constants and bind parameters out of expressions, looking through casts. Needs the parsed
@@ -8,6 +10,9 @@ import java.util.List;
  * as 0, so such a constant's value is read back from the text at its location.
  */
 final class Constants {
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]+");
+    private static final Pattern LEADING_ZEROS = Pattern.compile("^0+(?=.)");
+
     private final byte[] source;
 
     /** @param source the UTF-8 text that was parsed; node locations are byte offsets into it */
@@ -76,7 +81,7 @@ final class Constants {
                 return null;
             }
             // Integers beyond int4 arrive as Float nodes; they are still integer literals.
-            LiteralKind kind = text.matches("-?[0-9]+") ? LiteralKind.INTEGER : LiteralKind.FLOAT;
+            LiteralKind kind = INTEGER.matcher(text).matches() ? LiteralKind.INTEGER : LiteralKind.FLOAT;
             return new Value.Literal(text, kind, null);
         }
         Node sval = constant.struct("sval", "String");
@@ -117,7 +122,7 @@ final class Constants {
                 while (i < source.length && source[i] >= '0' && source[i] <= '9') {
                     i++;
                 }
-                String digits = new String(source, start, i - start, java.nio.charset.StandardCharsets.US_ASCII).replaceFirst("^0+(?=.)", "");
+                String digits = LEADING_ZEROS.matcher(new String(source, start, i - start, StandardCharsets.US_ASCII)).replaceFirst("");
                 return digits.equals("0") ? "0" : negative ? "-" + digits : null;
             } else {
                 return null;

@@ -12,8 +12,22 @@ import java.util.Map;
  * naming the offset, never a silently wrong tree.
  */
 final class Json {
+    /**
+     * Deeper documents are refused: PostgreSQL's grammar happily nests {@code 1+1+…+1} half a
+     * million levels deep, and walking such a tree costs seconds; real statements stay far below.
+     */
+    static final int MAX_DEPTH = 50_000;
+
+    /** The document nests deeper than {@link #MAX_DEPTH}. */
+    static final class TooDeep extends RuntimeException {
+        TooDeep() {
+            super("JSON nests deeper than " + MAX_DEPTH + " levels", null, false, false);
+        }
+    }
+
     private final String text;
     private int pos;
+    private int depth;
 
     private Json(String text) {
         this.text = text;
@@ -52,11 +66,13 @@ final class Json {
     }
 
     private Map<String, Object> object() {
+        enter();
         pos++;
         Map<String, Object> map = new LinkedHashMap<>();
         skipWhitespace();
         if (peek() == '}') {
             pos++;
+            depth--;
             return map;
         }
         while (true) {
@@ -72,6 +88,7 @@ final class Json {
             skipWhitespace();
             char c = next();
             if (c == '}') {
+                depth--;
                 return map;
             }
             if (c != ',') {
@@ -81,11 +98,13 @@ final class Json {
     }
 
     private List<Object> array() {
+        enter();
         pos++;
         List<Object> list = new ArrayList<>();
         skipWhitespace();
         if (peek() == ']') {
             pos++;
+            depth--;
             return list;
         }
         while (true) {
@@ -94,11 +113,18 @@ final class Json {
             skipWhitespace();
             char c = next();
             if (c == ']') {
+                depth--;
                 return list;
             }
             if (c != ',') {
                 throw error("expected ',' or ']'");
             }
+        }
+    }
+
+    private void enter() {
+        if (++depth > MAX_DEPTH) {
+            throw new TooDeep();
         }
     }
 

@@ -93,7 +93,7 @@ public final class SqlAnalyzer {
                 case PgQuery.Outcome.Failure failure -> Analysis.failed(failure.message());
                 case PgQuery.Outcome.Tree tree -> new Analysis(ParseTreeReader.statements(Json.parse(tree.json()), utf8), null);
             };
-        } catch (StackOverflowError e) {
+        } catch (Json.TooDeep | StackOverflowError e) {
             return Analysis.failed("statement is nested too deeply to analyse");
         } catch (RuntimeException e) {
             log.warn("event=sql_analysis_failed bytes={} error={}", utf8.length, e.toString());

@@ -42,6 +42,26 @@ class JsonTest {
     }
 
     @Test
+    void refusesDocumentsNestedDeeperThanTheLimit() {
+        String deepest = "[".repeat(Json.MAX_DEPTH) + "]".repeat(Json.MAX_DEPTH);
+        String tooDeep = "[".repeat(Json.MAX_DEPTH + 1) + "]".repeat(Json.MAX_DEPTH + 1);
+        Thread reader = Thread.ofPlatform().stackSize(ParserThreads.STACK_BYTES).unstarted(() -> {
+            assertThat(Json.parse(deepest)).isInstanceOf(List.class);
+            assertThatThrownBy(() -> Json.parse(tooDeep)).isInstanceOf(Json.TooDeep.class);
+            assertThat(Json.parse("{\"a\":" + "[{},".repeat(10) + "1" + "]".repeat(10) + "}")).isInstanceOf(Map.class);
+        });
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        reader.setUncaughtExceptionHandler((thread, e) -> failure.set(e));
+        reader.start();
+        try {
+            reader.join();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(failure.get()).isNull();
+    }
+
+    @Test
     void rejectsMalformedInputWithItsOffset() {
         for (String bad : List.of("", "{", "{\"a\" 1}", "[1,]", "[1 2]", "\"open", "tru", "{\"a\":1} x", "\"\\x\"", "-", "{1:2}")) {
             assertThatThrownBy(() -> Json.parse(bad)).as(bad)
