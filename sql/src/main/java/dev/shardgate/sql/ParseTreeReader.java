@@ -50,9 +50,9 @@ final class ParseTreeReader {
 
     /** Statement text by byte offset and length; a missing length runs to the end (libpg_query omits it for the last statement). */
     private static String slice(byte[] utf8, Object location, Object length) {
-        int start = location instanceof Number n ? (int) Math.clamp(n.longValue(), 0, utf8.length) : 0;
+        int start = location instanceof Number n ? Math.clamp(n.longValue(), 0, utf8.length) : 0;
         int end = length instanceof Number n && n.longValue() > 0
-                ? (int) Math.clamp(start + n.longValue(), start, utf8.length) : utf8.length;
+                ? Math.clamp(start + n.longValue(), start, utf8.length) : utf8.length;
         return new String(utf8, start, end - start, StandardCharsets.UTF_8).strip();
     }
 

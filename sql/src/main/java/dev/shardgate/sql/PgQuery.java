@@ -30,6 +30,7 @@ import java.util.stream.Stream;
  * different threads are safe; see {@link ParserThreads} for why calls still run on threads of
  * our own.
  */
+@SuppressWarnings("restricted") // native access is this class's purpose; the JVM is started with --enable-native-access
 final class PgQuery {
     static final String ENV_LIBRARY = "SHARDGATE_LIBPG_QUERY";
     static final String INSTALL_HINT = "apt-get install libpg-query-dev";
@@ -84,7 +85,7 @@ final class PgQuery {
      */
     static synchronized PgQuery load() {
         if (loaded == null) {
-            loaded = new PgQuery(findLibrary());
+            loaded = new PgQuery(findLibrary(System.getenv(ENV_LIBRARY), LIBRARY_DIRECTORIES));
         }
         return loaded;
     }
@@ -120,8 +121,11 @@ final class PgQuery {
         return pointer.address() == 0 ? "" : pointer.reinterpret(Long.MAX_VALUE).getString(0);
     }
 
-    private static Path findLibrary() {
-        String configured = System.getenv(ENV_LIBRARY);
+    /**
+     * @param configured the value of {@value #ENV_LIBRARY}, or null
+     * @param directories where to look for {@code libpg_query.so} and then {@code libpg_query.so.*}
+     */
+    static Path findLibrary(String configured, List<Path> directories) {
         if (configured != null && !configured.isBlank()) {
             Path path = Path.of(configured);
             if (Files.isRegularFile(path)) {
@@ -131,7 +135,7 @@ final class PgQuery {
                     + "libpg_query.so (" + INSTALL_HINT + ")");
         }
         List<Path> searched = new ArrayList<>();
-        for (Path directory : LIBRARY_DIRECTORIES) {
+        for (Path directory : directories) {
             Path exact = directory.resolve("libpg_query.so");
             searched.add(exact);
             if (Files.isRegularFile(exact)) {
