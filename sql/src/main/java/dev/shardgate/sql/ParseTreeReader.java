@@ -1,0 +1,229 @@
+package dev.shardgate.sql;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns libpg_query's parse tree ({@code {"version": …, "stmts": [{"stmt": {…}, "stmt_location": n,
+ * "stmt_len": n}]}}) into {@link Statement}s.
+ */
+final class ParseTreeReader {
+    /** Object types of DROP and COMMENT that are tables or table-like relations. */
+    private static final Set<String> NAMED_RELATIONS = Set.of(
+            "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE");
+
+    /** Statement nodes that define or change schema objects, beyond the Create…/Alter…/Drop… ones. */
+    private static final Set<String> OTHER_DDL = Set.of(
+            "ViewStmt", "IndexStmt", "TruncateStmt", "RenameStmt", "CommentStmt", "GrantStmt", "GrantRoleStmt",
+            "RuleStmt", "DefineStmt", "CompositeTypeStmt", "RefreshMatViewStmt", "SecLabelStmt",
+            "ReassignOwnedStmt", "ImportForeignSchemaStmt");
+
+    private final Constants constants;
+
+    private ParseTreeReader(Constants constants) {
+        this.constants = constants;
+    }
+
+    /**
+     * @param tree the parsed JSON
+     * @param utf8 the statement string as parsed; locations in the tree are byte offsets into it
+     */
+    static List<Statement> statements(Object tree, byte[] utf8) {
+        if (!(tree instanceof Map<?, ?> root) || !(root.get("stmts") instanceof List<?> raws)) {
+            return List.of();
+        }
+        ParseTreeReader reader = new ParseTreeReader(new Constants(utf8));
+        List<Statement> statements = new ArrayList<>(raws.size());
+        for (Object raw : raws) {
+            if (!(raw instanceof Map<?, ?> entry)) {
+                continue;
+            }
+            Node statement = Node.of(entry.get("stmt"));
+            String text = slice(utf8, entry.get("stmt_location"), entry.get("stmt_len"));
+            statements.add(statement == null ? other(text) : reader.statement(statement, text));
+        }
+        return statements;
+    }
+
+    /** Statement text by byte offset and length; a missing length runs to the end (libpg_query omits it for the last statement). */
+    private static String slice(byte[] utf8, Object location, Object length) {
+        int start = location instanceof Number n ? Math.clamp(n.longValue(), 0, utf8.length) : 0;
+        int end = length instanceof Number n && n.longValue() > 0
+                ? Math.clamp(start + n.longValue(), start, utf8.length) : utf8.length;
+        return new String(utf8, start, end - start, StandardCharsets.UTF_8).strip();
+    }
+
+    Statement statement(Node statement, String text) {
+        return switch (statement.type()) {
+            case "SelectStmt" -> statement.has("intoClause") ? selectInto(statement, text) : query(StatementKind.SELECT, statement, text);
+            case "InsertStmt" -> query(StatementKind.INSERT, statement, text);
+            case "UpdateStmt" -> query(StatementKind.UPDATE, statement, text);
+            case "DeleteStmt" -> query(StatementKind.DELETE, statement, text);
+            case "TransactionStmt" -> simple(transactionKind(statement.string("kind")), text);
+            case "VariableSetStmt" -> setting(statement, text);
+            case "VariableShowStmt" -> simple(StatementKind.SHOW, text);
+            case "DiscardStmt" -> new Statement(StatementKind.DISCARD, List.of(), List.of(), List.of(),
+                    SetCommands.discard(statement), text);
+            case "CopyStmt" -> copy(statement, text);
+            case "ExplainStmt" -> wrapping(StatementKind.EXPLAIN, statement.node("query"), text);
+            case "PrepareStmt" -> wrapping(StatementKind.PREPARE, statement.node("query"), text);
+            case "DeclareCursorStmt" -> wrapping(StatementKind.OTHER, statement.node("query"), text);
+            case "ExecuteStmt" -> simple(StatementKind.EXECUTE, text);
+            case "DeallocateStmt" -> simple(StatementKind.DEALLOCATE, text);
+            case "ListenStmt", "UnlistenStmt" -> simple(StatementKind.LISTEN, text);
+            case "NotifyStmt" -> simple(StatementKind.NOTIFY, text);
+            case "DropStmt" -> namedRelations(statement.string("removeType"), statement.nodes("objects"), text);
+            case "CommentStmt" -> namedRelations(statement.string("objtype"), nullToEmpty(statement.node("object")), text);
+            default -> isDdl(statement.type()) ? ddl(statement, text) : relationsOnly(StatementKind.OTHER, statement, text);
+        };
+    }
+
+    private static boolean isQuery(String type) {
+        return switch (type) {
+            case "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt" -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean isDdl(String type) {
+        return type.startsWith("Create") || type.startsWith("Alter") || type.startsWith("Drop") || OTHER_DDL.contains(type);
+    }
+
+    private Statement query(StatementKind kind, Node statement, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
+        analysis.statement(statement, QueryAnalysis.Context.TOP);
+        return new Statement(kind, analysis.tables(), analysis.filters(), analysis.rows(), null, text);
+    }
+
+    /** EXPLAIN, PREPARE, DECLARE CURSOR: the tables, filters and rows of the statement inside. */
+    private Statement wrapping(StatementKind kind, Node inner, String text) {
+        if (inner == null) {
+            return simple(kind, text);
+        }
+        Statement analysed = statement(inner, text);
+        return new Statement(kind, analysed.tables(), analysed.filters(), analysed.insertRows(), null, text);
+    }
+
+    private Statement copy(Node copy, String text) {
+        Node relation = copy.struct("relation", "RangeVar");
+        if (relation != null) {
+            return new Statement(StatementKind.COPY, List.of(QueryAnalysis.tableRef(relation)), List.of(), List.of(), null, text);
+        }
+        return wrapping(StatementKind.COPY, copy.node("query"), text);
+    }
+
+    private Statement setting(Node statement, String text) {
+        SetCommand command = SetCommands.set(statement, constants);
+        StatementKind kind = switch (command.kind()) {
+            case RESET, RESET_ALL -> StatementKind.RESET;
+            case SET, SET_LOCAL, SET_TRANSACTION -> StatementKind.SET;
+            case DISCARD_ALL, DISCARD_OTHER -> StatementKind.DISCARD;
+        };
+        return new Statement(kind, List.of(), List.of(), List.of(), command, text);
+    }
+
+    /** DDL lists the relations it names (including those of an embedded query) and never filters: it is not routed by key. */
+    private Statement ddl(Node statement, String text) {
+        return relationsOnly(StatementKind.DDL, statement, text);
+    }
+
+    private Statement relationsOnly(StatementKind kind, Node statement, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
+        collectRelations(statement.fields(), analysis);
+        return new Statement(kind, analysis.tables(), List.of(), List.of(), null, text);
+    }
+
+    /** SELECT … INTO creates a table, like CREATE TABLE AS. */
+    private Statement selectInto(Node select, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
+        Node into = select.struct("intoClause", "IntoClause");
+        Node relation = into == null ? null : into.struct("rel", "RangeVar");
+        if (relation != null) {
+            addRelation(relation, analysis);
+        }
+        analysis.statement(select, QueryAnalysis.Context.TOP);
+        return new Statement(StatementKind.DDL, analysis.tables(), List.of(), List.of(), null, text);
+    }
+
+    /** DROP TABLE and COMMENT ON TABLE name their tables as lists of name parts, not RangeVars. */
+    private static Statement namedRelations(String objectType, List<Node> objects, String text) {
+        List<TableRef> tables = new ArrayList<>();
+        if (NAMED_RELATIONS.contains(objectType)) {
+            for (Node object : objects) {
+                List<String> names = object.is("List") ? object.names("items") : null;
+                if (names != null && !names.isEmpty()) {
+                    String schema = names.size() >= 2 ? names.get(names.size() - 2) : null;
+                    tables.add(new TableRef(schema, names.getLast(), null));
+                }
+            }
+        }
+        return new Statement(StatementKind.DDL, tables, List.of(), List.of(), null, text);
+    }
+
+    private static List<Node> nullToEmpty(Node node) {
+        return node == null ? List.of() : List.of(node);
+    }
+
+    /**
+     * Every RangeVar in the subtree: wrapped ({@code {"RangeVar": …}}) or embedded (a map with
+     * {@code relname}); queries inside (CREATE VIEW … AS, CREATE TABLE … AS) are walked as queries,
+     * so that their CTE names are not taken for tables.
+     */
+    private void collectRelations(Object json, QueryAnalysis analysis) {
+        if (json instanceof List<?> list) {
+            for (Object element : list) {
+                collectRelations(element, analysis);
+            }
+        } else if (json instanceof Map<?, ?> map) {
+            Node node = Node.of(json);
+            if (node != null && node.is("RangeVar")) {
+                addRelation(node, analysis);
+                return;
+            }
+            if (node != null && isQuery(node.type())) {
+                analysis.statement(node, QueryAnalysis.Context.TOP);
+                return;
+            }
+            if (node == null && map.get("relname") instanceof String) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> fields = (Map<String, Object>) map;
+                addRelation(new Node("RangeVar", fields), analysis);
+                return;
+            }
+            for (Object value : map.values()) {
+                collectRelations(value, analysis);
+            }
+        }
+    }
+
+    private static void addRelation(Node rangeVar, QueryAnalysis analysis) {
+        TableRef ref = QueryAnalysis.tableRef(rangeVar);
+        analysis.table(new TableRef(ref.schema(), ref.name(), null));
+    }
+
+    private static Statement simple(StatementKind kind, String text) {
+        return new Statement(kind, List.of(), List.of(), List.of(), null, text);
+    }
+
+    private static Statement other(String text) {
+        return simple(StatementKind.OTHER, text);
+    }
+
+    private static StatementKind transactionKind(String kind) {
+        return switch (kind == null ? "" : kind) {
+            case "TRANS_STMT_BEGIN", "TRANS_STMT_START" -> StatementKind.BEGIN;
+            case "TRANS_STMT_COMMIT" -> StatementKind.COMMIT;
+            case "TRANS_STMT_ROLLBACK" -> StatementKind.ROLLBACK;
+            case "TRANS_STMT_SAVEPOINT" -> StatementKind.SAVEPOINT;
+            case "TRANS_STMT_RELEASE" -> StatementKind.RELEASE;
+            case "TRANS_STMT_ROLLBACK_TO" -> StatementKind.ROLLBACK_TO;
+            case "TRANS_STMT_PREPARE" -> StatementKind.PREPARE_TRANSACTION;
+            case "TRANS_STMT_COMMIT_PREPARED" -> StatementKind.COMMIT_PREPARED;
+            case "TRANS_STMT_ROLLBACK_PREPARED" -> StatementKind.ROLLBACK_PREPARED;
+            default -> StatementKind.OTHER;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package dev.shardgate.sql;
+
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Analyses query strings with PostgreSQL's own grammar (libpg_query) for routing: statement kinds,
+ * tables, key filters, inserted rows and session settings. Thread-safe; results are cached by exact
+ * query text, so a repeated query costs one hash lookup and returns the same {@link Analysis}.
+ */
+public final class SqlAnalyzer {
+    /** Statements longer than this (in UTF-8 bytes) are not parsed: see {@link ParserThreads}. */
+    public static final int DEFAULT_MAX_STATEMENT_BYTES = 1 << 20;
+
+    /** Longer texts are analysed but not cached, so that a few bulk INSERTs cannot fill the heap. */
+    static final int MAX_CACHED_TEXT_LENGTH = 32 * 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(SqlAnalyzer.class);
+
+    private final PgQuery parser;
+    private final ParserThreads threads;
+    private final AnalysisCache cache;
+    private final int maxStatementBytes;
+
+    /**
+     * @param cacheEntries how many distinct query texts to keep analyses for; 0 disables the cache
+     * @throws IllegalStateException when libpg_query is not installed (the message names the package)
+     */
+    public SqlAnalyzer(int cacheEntries) {
+        this(cacheEntries, DEFAULT_MAX_STATEMENT_BYTES);
+    }
+
+    /**
+     * @param maxStatementBytes the longest query string (UTF-8 bytes) to parse; longer ones get a
+     *     parse error. At most {@link #DEFAULT_MAX_STATEMENT_BYTES}: the parser threads' stack is
+     *     sized for that.
+     */
+    public SqlAnalyzer(int cacheEntries, int maxStatementBytes) {
+        if (maxStatementBytes <= 0 || maxStatementBytes > DEFAULT_MAX_STATEMENT_BYTES) {
+            throw new IllegalArgumentException("maxStatementBytes must be in 1.." + DEFAULT_MAX_STATEMENT_BYTES
+                    + ", not " + maxStatementBytes);
+        }
+        this.parser = PgQuery.load();
+        this.threads = ParserThreads.shared();
+        this.cache = new AnalysisCache(cacheEntries);
+        this.maxStatementBytes = maxStatementBytes;
+    }
+
+    /** Never throws: text PostgreSQL would reject gives an {@link Analysis} with a parse error. */
+    public Analysis analyze(String sql) {
+        if (sql == null) {
+            return Analysis.failed("no query text");
+        }
+        Analysis cached = cache.get(sql);
+        if (cached != null) {
+            return cached;
+        }
+        Analysis fresh;
+        try {
+            fresh = analyzeUncached(sql);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Analysis.failed("statement analysis was interrupted");
+        } catch (RuntimeException e) {
+            log.warn("event=sql_analysis_failed length={} error={}", sql.length(), e.toString());
+            return Analysis.failed("statement could not be analysed: " + e.getMessage());
+        }
+        return sql.length() <= MAX_CACHED_TEXT_LENGTH ? cache.putIfAbsent(sql, fresh) : fresh;
+    }
+
+    int cachedEntries() {
+        return cache.size();
+    }
+
+    private Analysis analyzeUncached(String sql) throws InterruptedException {
+        if (sql.indexOf('\0') >= 0) {
+            // The wire protocol cannot carry it, and the parser would stop reading at it.
+            return Analysis.failed("query text contains a zero byte");
+        }
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxStatementBytes) {
+            return Analysis.failed("query text of " + utf8.length + " bytes is longer than the " + maxStatementBytes
+                    + " bytes the router analyses");
+        }
+        return threads.call(() -> parseAndRead(utf8));
+    }
+
+    /** Runs on a parser thread. */
+    private Analysis parseAndRead(byte[] utf8) {
+        try {
+            return switch (parser.parse(utf8)) {
+                case PgQuery.Outcome.Failure failure -> Analysis.failed(failure.message());
+                case PgQuery.Outcome.Tree tree -> new Analysis(ParseTreeReader.statements(Json.parse(tree.json()), utf8), null);
+            };
+        } catch (Json.TooDeep | StackOverflowError e) {
+            return Analysis.failed("statement is nested too deeply to analyse");
+        } catch (RuntimeException e) {
+            log.warn("event=sql_analysis_failed bytes={} error={}", utf8.length, e.toString());
+            return Analysis.failed("statement could not be analysed: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.shardgate.sql;
+
+import java.util.List;
+
+/**
+ * One statement of a query string.
+ *
+ * @param kind what the statement does
+ * @param tables the tables it reads or writes (CTE names are not tables), distinct, in order of
+ *     appearance; an EXPLAIN, PREPARE or COPY lists those of the statement inside it
+ * @param filters the key values the statement restricts tables to: see {@link KeyFilter}
+ * @param insertRows for INSERT with a column list, one entry per VALUES row
+ * @param set the session setting changed, for SET, RESET and DISCARD; null otherwise
+ * @param text this statement's own slice of the query string, without the {@code ;}
+ */
+public record Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
+                        List<InsertRow> insertRows, SetCommand set, String text) {
+    public Statement {
+        tables = List.copyOf(tables);
+        filters = List.copyOf(filters);
+        insertRows = List.copyOf(insertRows);
+    }
+}
