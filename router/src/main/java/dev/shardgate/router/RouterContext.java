@@ -13,6 +13,7 @@ import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.pool.Pools;
 import dev.shardgate.router.session.PreparedStatements;
+import dev.shardgate.sql.SqlAnalyzer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class RouterContext implements AutoCloseable {
     private final Pools pools;
     private final CancelRegistry cancels = new CancelRegistry();
     private final PreparedStatements.Names statementNames = new PreparedStatements.Names();
+    private final SqlAnalyzer analyzer = new SqlAnalyzer(10_000);
     private final Subscription subscription;
     private volatile Metadata metadata;
 
@@ -78,15 +80,19 @@ public final class RouterContext implements AutoCloseable {
         return cancels;
     }
 
+    public SqlAnalyzer analyzer() {
+        return analyzer;
+    }
+
     public PreparedStatements.Names statementNames() {
         return statementNames;
     }
 
     /**
-     * The shard a transaction goes to. Until key-range routing lands every transaction goes to the
-     * first shard of the configuration (or of the metadata, when the config names none).
+     * The shard for statements that touch no distributed relation: the first shard of the
+     * configuration (or of the metadata, when the config names none).
      */
-    public String shardForTransaction() {
+    public String anyShard() {
         if (!config.shards().isEmpty()) {
             return config.shards().keySet().iterator().next();
         }

@@ -23,9 +23,9 @@ import java.util.stream.Collectors;
  * Decides where one analysed statement runs: the shards owning the keys it names for its distributed
  * relations. Pure: metadata and statement in, {@link Route} out.
  *
- * <p>A statement that names a key for at least one of its distributed relations goes where those
- * keys live (joined relations are expected to be co-located on the same key); one that names no key
- * for any of them is {@link Route.NoKey}.
+ * <p>A statement whose every use of a distributed relation is pinned to keys goes where those keys
+ * live; one with any use not pinned is {@link Route.NoKey}, so a statement is never sent to a shard
+ * that may lack some of its rows.
  */
 public final class StatementRouter {
     /** More key combinations than this (IN lists of composite keys) are not worth enumerating. */
@@ -58,13 +58,15 @@ public final class StatementRouter {
                 reasons.add(relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", key) + " → " + shard);
             }
         }
-        if (!shards.isEmpty()) {
-            String reason = "key " + String.join("; ", reasons);
-            return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
-        }
+        // Every use of a distributed relation must be pinned to a key: a join with an unrestricted
+        // copy of a sharded table could need rows from any shard.
         if (firstWithoutKey != null) {
             return new Route.NoKey(firstWithoutKey.name().toString(), keyColumns(firstWithoutKey),
                     "no value for distribution key " + keyColumns(firstWithoutKey) + " of relation " + firstWithoutKey.name());
+        }
+        if (!shards.isEmpty()) {
+            String reason = "key " + String.join("; ", reasons);
+            return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
         }
         return new Route.AnyShard("no distributed relation");
     }

@@ -43,6 +43,7 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -65,13 +66,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final ReentrantLock lock = new ReentrantLock();
     /** The backend held by this session; guarded by {@link #lock}. */
     BackendLink link;
+    /** Signalled whenever a relay stops reading or a backend is let go; waits use {@link #lock}. */
+    final Condition quiet = lock.newCondition();
     /** The client disconnected; guarded by {@link #lock}, read without it by the relay. */
     volatile boolean clientGone;
     private String user;
     private String database;
     FrontendRule rule;
-    private SessionSettings settings;
-    private PreparedStatements statements;
+    SessionSettings settings;
+    PreparedStatements statements;
+    TransactionRouter router;
+    /** Extended-protocol messages held back until the segment names the shard (a keyed Bind or a Sync). */
+    final List<FrontendMessage> held = new ArrayList<>();
+    /** BEGIN, SAVEPOINT, SET LOCAL … answered before the transaction had a shard, replayed on it first. */
+    final List<String> deferred = new ArrayList<>();
     /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
     private boolean skipUntilSync;
 
@@ -103,6 +111,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             rule = login.rule();
             settings = SessionSettings.fromStartup(login.startup().parameters());
             statements = new PreparedStatements(context.statementNames());
+            router = new TransactionRouter(context);
             context.cancels().register(processId, this);
             greet();
             loggedIn = true;
@@ -134,7 +143,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      */
     private void greet() throws IOException {
         out.write(AuthenticationOk.INSTANCE);
-        BackendLink first = attach();
+        BackendLink first = attach(context.anyShard());
         for (Map.Entry<String, String> parameter : first.backend.reported().entrySet()) {
             out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
         }
@@ -171,11 +180,169 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 continue;
             }
             try {
-                dispatch(message);
+                handle(message);
             } catch (PgException e) {
+                held.clear();
                 routerError(e, isExtendedProtocol(message));
             }
         }
+    }
+
+    /** Routes the message: at the start of a transaction, to the shard its first key names. */
+    private void handle(FrontendMessage message) throws IOException {
+        switch (message) {
+            case Query query -> handleQuery(query);
+            case Parse parse -> {
+                statements.define(parse.statement(), parse.sql(), parse.parameterTypes());
+                holdOrSend(parse);
+            }
+            case Bind bind -> handleBind(bind);
+            case Sync sync -> {
+                if (currentLink() == null && held.isEmpty()) {
+                    out.write(new ReadyForQuery(idleStatus())); // nothing to sync: answer as a server would
+                    out.flush();
+                    return;
+                }
+                sendHeld(context.anyShard());
+                send(sync, context.anyShard());
+            }
+            case Flush flush -> {
+                sendHeld(context.anyShard());
+                send(flush, context.anyShard());
+            }
+            default -> holdOrSend(message);
+        }
+    }
+
+    private void holdOrSend(FrontendMessage message) throws IOException {
+        if (currentLink() == null && (isExtendedProtocol(message) || !held.isEmpty())) {
+            held.add(message);
+        } else {
+            send(message, context.anyShard());
+        }
+    }
+
+    /** Sends what was held back, on {@code shard} (or the backend the session already holds). */
+    private void sendHeld(String shard) throws IOException {
+        if (held.isEmpty()) {
+            return;
+        }
+        List<FrontendMessage> messages = List.copyOf(held);
+        held.clear();
+        for (FrontendMessage m : messages) {
+            send(m, shard);
+        }
+    }
+
+    private void handleQuery(Query query) throws IOException {
+        if (LocalCommands.answer(this, query.sql())) {
+            return;
+        }
+        var analysis = router.analyze(query.sql());
+        if (currentLink() == null && LocalCommands.deferOrAnswer(this, analysis)) {
+            return;
+        }
+        String shard = router.shardFor(router.route(query.sql(), analysis, null));
+        BackendLink l = ensureShard(shard);
+        // recorded before sending: once sent, the relay may hand the backend to another client
+        LocalCommands.trackSettings(this, analysis, l.backend);
+        send(query, shard);
+    }
+
+    private void handleBind(Bind bind) throws IOException {
+        PreparedStatements.Definition definition = statements.get(bind.statement());
+        if (definition == null) {
+            holdOrSend(bind); // the server reports the unknown statement
+            return;
+        }
+        var analysis = router.analyze(definition.sql());
+        if (currentLink() == null && LocalCommands.isTransactionStart(analysis)) {
+            held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
+            return;
+        }
+        var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
+        String shard = router.shardFor(router.route(definition.sql(), analysis, bound));
+        ensureShard(shard);
+        sendHeld(shard);
+        send(bind, shard);
+    }
+
+    /**
+     * Makes the session's backend one of {@code shard}: takes one if it holds none, and changes shard
+     * only between transactions. A transaction that needs a second shard is aborted with an error.
+     */
+    private BackendLink ensureShard(String shard) throws IOException {
+        BackendLink l = currentLink();
+        if (l == null) {
+            return startTransaction(shard);
+        }
+        if (l.pool.key().shard().equals(shard)) {
+            return l;
+        }
+        waitQuiet(l);
+        byte status;
+        boolean released;
+        lock.lock();
+        try {
+            released = link != l; // the relay gave it back while we waited
+            status = l.transactionStatus;
+            if (!released && status == 'I') {
+                link = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (released) {
+            return startTransaction(shard);
+        }
+        if (status == 'I') {
+            Relay.release(this, l);
+            return startTransaction(shard);
+        }
+        abortBackendTransaction(l);
+        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "transaction runs on shard \"" + l.pool.key().shard()
+                + "\" but this statement needs shard \"" + shard + "\": cross-shard transactions are not supported yet")
+                .withHint("Keep each transaction on one sharding key range, or commit before touching the other key.");
+    }
+
+    /**
+     * After a refused statement the client sees its transaction failed, so the backend's must fail
+     * too: then ROLLBACK, COMMIT and everything else get the server's own answers.
+     */
+    private void abortBackendTransaction(BackendLink l) throws IOException {
+        try {
+            dev.shardgate.router.backend.BackendQueries.execute(l.backend,
+                    "DO $$BEGIN RAISE EXCEPTION 'shardgate: transaction aborted: a statement needed another shard'; END$$");
+        } catch (PgException expected) {
+            // the error is the point
+        }
+        lock.lock();
+        try {
+            l.transactionStatus = 'E';
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until nothing is in flight on the backend and no relay reads it. */
+    void waitQuiet(BackendLink l) {
+        lock.lock();
+        try {
+            while (link == l && (l.relaying || l.writing)) {
+                quiet.awaitUninterruptibly();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes router-made answers to the client once the backend's answers before them are through. */
+    PgWriter clientWriterWhenQuiet() {
+        BackendLink l = currentLink();
+        if (l != null) {
+            waitQuiet(l);
+        }
+        return out;
     }
 
     private static boolean isExtendedProtocol(FrontendMessage message) {
@@ -190,15 +357,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         };
     }
 
-    /** Sends the message (and any statement it needs prepared on this backend) to the session's backend. */
-    private void dispatch(FrontendMessage message) throws IOException {
+    /**
+     * Sends the message (and any statement it needs prepared on this backend) to the session's
+     * backend, taking one of {@code shard} when the session holds none.
+     */
+    void send(FrontendMessage message, String shard) throws IOException {
         List<FrontendMessage> outgoing = new ArrayList<>(2);
         BackendLink current;
         boolean startRelay;
         while (true) {
             BackendLink candidate = currentLink();
             if (candidate == null) {
-                candidate = attach();
+                candidate = startTransaction(shard);
             }
             lock.lock();
             try {
@@ -246,6 +416,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (release) {
                 link = null;
             }
+            quiet.signalAll();
         } finally {
             lock.unlock();
         }
@@ -364,8 +535,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
-    private BackendLink attach() throws IOException {
-        String shard = context.shardForTransaction();
+    private BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
         BackendConnection backend = pool.acquire();
         try {
@@ -388,6 +558,29 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         return fresh;
     }
 
+    /** Takes a backend of {@code shard} and replays on it what was deferred (BEGIN, SAVEPOINT, SET LOCAL). */
+    private BackendLink startTransaction(String shard) throws IOException {
+        BackendLink fresh = attach(shard);
+        if (!deferred.isEmpty()) {
+            String replay = String.join(";", deferred);
+            deferred.clear();
+            byte status;
+            try {
+                status = dev.shardgate.router.backend.BackendQueries.execute(fresh.backend, replay);
+            } catch (IOException e) {
+                fresh.backend.markBroken();
+                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+            }
+            lock.lock();
+            try {
+                fresh.transactionStatus = status;
+            } finally {
+                lock.unlock();
+            }
+        }
+        return fresh;
+    }
+
     /** Called by the relay for every ParameterStatus the client's own statements caused. */
     void parameterReported(String name, String value) {
         settings.offer(name, value);
@@ -398,10 +591,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         statements.clear();
     }
 
-    private byte idleStatus() {
+    byte idleStatus() {
         lock.lock();
         try {
-            return link == null ? (byte) 'I' : link.transactionStatus;
+            return link == null ? (deferred.isEmpty() ? (byte) 'I' : (byte) 'T') : link.transactionStatus;
         } finally {
             lock.unlock();
         }

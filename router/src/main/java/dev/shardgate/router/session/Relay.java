@@ -135,6 +135,7 @@ final class Relay {
                 return false;
             }
             link.relaying = false;
+            session.quiet.signalAll();
             finish = session.clientGone && !link.writing;
             release = !session.clientGone && session.isReleasable(link);
             if (finish || release) {
@@ -204,6 +205,7 @@ final class Relay {
             if (session.link == link) {
                 session.link = null;
             }
+            session.quiet.signalAll();
         } finally {
             session.lock.unlock();
         }

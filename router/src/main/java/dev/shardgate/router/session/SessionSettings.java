@@ -24,7 +24,15 @@ public final class SessionSettings {
             "in_hot_standby", "standard_conforming_strings_readonly");
     private static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
 
+    /** Parameters PostgreSQL reports with ParameterStatus (GUC_REPORT), lower-case. */
+    private static final Set<String> REPORTED = Set.of("application_name", "client_encoding", "datestyle",
+            "intervalstyle", "timezone", "standard_conforming_strings", "default_transaction_read_only",
+            "in_hot_standby", "integer_datetimes", "is_superuser", "server_encoding", "server_version",
+            "session_authorization");
+
     private final Map<String, String> desired = new HashMap<>();
+    /** The session defaults: what RESET returns to. */
+    private final Map<String, String> startup = new HashMap<>();
 
     public static SessionSettings fromStartup(Map<String, String> startupParameters) {
         SessionSettings settings = new SessionSettings();
@@ -33,7 +41,30 @@ public final class SessionSettings {
         if (options != null) {
             settings.offerCommandLineOptions(options);
         }
+        settings.startup.putAll(settings.desired);
         return settings;
+    }
+
+    /** A SET of this parameter makes the server send ParameterStatus. */
+    public static boolean isReported(String name) {
+        return REPORTED.contains(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** RESET name: back to the value the client connected with, or the server default. */
+    public void reset(String name) {
+        String key = name.toLowerCase(Locale.ROOT);
+        String initial = startup.get(key);
+        if (initial == null) {
+            desired.remove(key);
+        } else {
+            desired.put(key, initial);
+        }
+    }
+
+    /** RESET ALL and DISCARD ALL. */
+    public void resetAll() {
+        desired.clear();
+        desired.putAll(startup);
     }
 
     /** Records a value the client asked for or the server reported to the client. */

@@ -1,0 +1,246 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.router.route.Route;
+import dev.shardgate.router.route.RoutingHints;
+import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.SetCommand;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.DataRow;
+import dev.shardgate.wire.PgWriter;
+import dev.shardgate.wire.ReadyForQuery;
+import dev.shardgate.wire.RowDescription;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Simple-protocol statements the router answers itself: SPQR's hint commands, EXPLAIN ROUTE, and the
+ * start of a transaction (BEGIN, SET, SAVEPOINT …) before a statement has named its shard.
+ */
+final class LocalCommands {
+    private static final Pattern EXPLAIN_ROUTE = Pattern.compile("(?is)^\\s*explain\\s+route\\s+(.+?)\\s*;?\\s*$");
+    private static final Pattern SHOW_HINT = Pattern.compile("(?is)^\\s*show\\s+(__spqr__\\w+)\\s*;?\\s*$");
+    private static final Pattern SET_HINT = Pattern.compile(
+            "(?is)^\\s*set\\s+(?:session\\s+)?(__spqr__\\w+)\\s*(?:=|\\s+to\\s+)\\s*(.+?)\\s*;?\\s*$");
+    private static final Pattern RESET_HINT = Pattern.compile("(?is)^\\s*reset\\s+(__spqr__\\w+|all)\\s*;?\\s*$");
+
+    private LocalCommands() {
+    }
+
+    /** SPQR hint commands and EXPLAIN ROUTE; true when answered. */
+    static boolean answer(ClientSession session, String sql) throws IOException {
+        if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
+            return false;
+        }
+        Matcher m;
+        if ((m = EXPLAIN_ROUTE.matcher(sql)).matches()) {
+            explainRoute(session, m.group(1));
+            return true;
+        }
+        if ((m = SHOW_HINT.matcher(sql)).matches()) {
+            String name = m.group(1).toLowerCase(Locale.ROOT);
+            String value = session.router.hints.get(name).orElse("");
+            rows(session, List.of(name), List.of(List.of(value)), "SHOW");
+            return true;
+        }
+        if ((m = SET_HINT.matcher(sql)).matches()) {
+            session.router.hints.set(m.group(1), unquote(m.group(2)));
+            done(session, "SET");
+            return true;
+        }
+        if ((m = RESET_HINT.matcher(sql)).matches() && !m.group(1).equalsIgnoreCase("all")) {
+            session.router.hints.reset(m.group(1));
+            done(session, "RESET");
+            return true;
+        }
+        return false;
+    }
+
+    private static void explainRoute(ClientSession session, String statement) throws IOException {
+        Analysis analysis = session.router.analyze(statement);
+        Route route = session.router.route(statement, analysis, null);
+        List<List<String>> rows = switch (route) {
+            case Route.OneShard one -> List.of(List.of(one.shard(), one.reason()));
+            case Route.ManyShards many -> many.shards().stream().map(s -> List.of(s, many.reason())).toList();
+            case Route.NoKey noKey -> {
+                String shard;
+                try {
+                    shard = session.router.shardFor(route);
+                } catch (dev.shardgate.wire.PgException e) {
+                    shard = "(refused)";
+                }
+                yield List.of(List.of(shard, noKey.reason() + " (" + "default_route_behaviour decides)"));
+            }
+            case Route.AnyShard any -> List.of(List.of(session.router.shardFor(route), any.reason()));
+        };
+        rows(session, List.of("shard", "reason"), rows, "EXPLAIN");
+    }
+
+    /**
+     * Without a backend: BEGIN and what follows it until the first statement with a shard are
+     * answered here and replayed later; session SETs of unreported parameters only change the
+     * session's settings. True when answered.
+     */
+    static boolean deferOrAnswer(ClientSession session, Analysis analysis) throws IOException {
+        if (!analysis.isParsed() || analysis.statements().size() != 1) {
+            return false;
+        }
+        Statement statement = analysis.statements().getFirst();
+        boolean inDeferredTransaction = !session.deferred.isEmpty();
+        String tag = tagOf(statement);
+        switch (statement.kind()) {
+            case BEGIN -> {
+                if (inDeferredTransaction) {
+                    return false; // a second BEGIN: let the server warn
+                }
+                session.deferred.add(statement.text());
+                done(session, tag);
+                return true;
+            }
+            case COMMIT, ROLLBACK -> {
+                if (!inDeferredTransaction) {
+                    return false;
+                }
+                session.deferred.clear();
+                done(session, tag);
+                return true;
+            }
+            case SAVEPOINT, RELEASE, ROLLBACK_TO -> {
+                if (!inDeferredTransaction) {
+                    return false;
+                }
+                session.deferred.add(statement.text());
+                done(session, tag);
+                return true;
+            }
+            case SET, RESET, DISCARD -> {
+                return setWithoutBackend(session, statement, inDeferredTransaction, tag);
+            }
+            default -> {
+                return false;
+            }
+        }
+    }
+
+    private static boolean setWithoutBackend(ClientSession session, Statement statement, boolean inDeferredTransaction,
+                                             String tag) throws IOException {
+        SetCommand set = statement.set();
+        if (set == null || (set.name() != null && SessionSettings.isReported(set.name()))) {
+            return false; // the server must answer with its ParameterStatus
+        }
+        if (inDeferredTransaction) {
+            if (set.kind() == SetCommand.Kind.DISCARD_ALL || set.kind() == SetCommand.Kind.DISCARD_OTHER) {
+                return false;
+            }
+            session.deferred.add(statement.text());
+            done(session, tag);
+            return true;
+        }
+        switch (set.kind()) {
+            case SET -> session.settings.offer(set.name(), set.value() == null ? "" : set.value());
+            case RESET -> session.settings.reset(set.name());
+            case RESET_ALL -> session.settings.resetAll();
+            case DISCARD_ALL -> {
+                session.settings.resetAll();
+                session.statements.clear();
+            }
+            case SET_LOCAL, SET_TRANSACTION, DISCARD_OTHER -> {
+                return false;
+            }
+        }
+        if (set.kind() == SetCommand.Kind.SET && set.value() == null) {
+            session.settings.reset(set.name()); // SET x TO DEFAULT
+        }
+        done(session, tag);
+        return true;
+    }
+
+    /** A statement that starts or prepares a transaction without naming a shard (extended protocol). */
+    static boolean isTransactionStart(Analysis analysis) {
+        if (!analysis.isParsed() || analysis.statements().size() != 1) {
+            return false;
+        }
+        StatementKind kind = analysis.statements().getFirst().kind();
+        return kind == StatementKind.BEGIN || kind == StatementKind.SAVEPOINT;
+    }
+
+    /** A SET sent to a backend also becomes the session's setting, to be replayed on other backends. */
+    static void trackSettings(ClientSession session, Analysis analysis, dev.shardgate.router.backend.BackendConnection backend) {
+        if (!analysis.isParsed()) {
+            return;
+        }
+        for (Statement statement : analysis.statements()) {
+            SetCommand set = statement.set();
+            if (set == null || set.name() == null || SessionSettings.isReported(set.name())) {
+                continue;
+            }
+            String key = set.name().toLowerCase(Locale.ROOT);
+            switch (set.kind()) {
+                case SET -> {
+                    session.settings.offer(key, set.value() == null ? "" : set.value());
+                    if (backend != null && set.value() != null) {
+                        backend.applied().put(key, set.value());
+                    }
+                }
+                case RESET -> {
+                    session.settings.reset(key);
+                    if (backend != null) {
+                        backend.applied().remove(key);
+                    }
+                }
+                default -> { }
+            }
+        }
+    }
+
+    private static String tagOf(Statement statement) {
+        String text = statement.text().strip().toUpperCase(Locale.ROOT);
+        return switch (statement.kind()) {
+            case BEGIN -> text.startsWith("START") ? "START TRANSACTION" : "BEGIN";
+            case COMMIT -> "COMMIT";
+            case ROLLBACK, ROLLBACK_TO -> "ROLLBACK";
+            case SAVEPOINT -> "SAVEPOINT";
+            case RELEASE -> "RELEASE";
+            case RESET -> "RESET";
+            case DISCARD -> "DISCARD ALL";
+            default -> "SET";
+        };
+    }
+
+    private static String unquote(String value) {
+        String v = value.strip();
+        if (v.length() >= 2 && (v.charAt(0) == '\'' || v.charAt(0) == '"') && v.charAt(v.length() - 1) == v.charAt(0)) {
+            return v.substring(1, v.length() - 1).replace("''", "'");
+        }
+        return v;
+    }
+
+    private static boolean startsWithIgnoreCase(String sql, String word) {
+        String s = sql.stripLeading();
+        return s.regionMatches(true, 0, word, 0, word.length());
+    }
+
+    private static void done(ClientSession session, String tag) throws IOException {
+        PgWriter out = session.clientWriterWhenQuiet();
+        out.write(new CommandComplete(tag));
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+    }
+
+    private static void rows(ClientSession session, List<String> columns, List<List<String>> rows, String tag)
+            throws IOException {
+        PgWriter out = session.clientWriterWhenQuiet();
+        out.write(new RowDescription(columns.stream().map(RowDescription.Field::text).toList()));
+        for (List<String> row : rows) {
+            out.write(DataRow.text(row.toArray(String[]::new)));
+        }
+        out.write(new CommandComplete(tag.equals("SHOW") ? "SHOW" : "EXPLAIN"));
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.router.RouterContext;
+import dev.shardgate.router.config.DefaultRouteBehaviour;
+import dev.shardgate.router.route.BoundValues;
+import dev.shardgate.router.route.KeyRangeLocked;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.router.route.RoutingHints;
+import dev.shardgate.router.route.StatementRouter;
+import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.Hints;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A session's routing decisions: which shard a statement (with its bound values and hints) must run
+ * on, and what to do when it names no key, by the default route behaviour (BLOCK or ALLOW).
+ */
+final class TransactionRouter {
+    private static final long LOCK_POLL_MILLIS = 10;
+
+    private final RouterContext context;
+    final RoutingHints hints = new RoutingHints();
+
+    TransactionRouter(RouterContext context) {
+        this.context = context;
+    }
+
+    Analysis analyze(String sql) {
+        return context.analyzer().analyze(sql);
+    }
+
+    /** The route of a query string or prepared statement, waiting while its key range is locked. */
+    Route route(String sql, Analysis analysis, BoundValues bound) {
+        long deadline = System.nanoTime() + context.config().lockWaitTimeout().toNanos();
+        while (true) {
+            try {
+                return routeOnce(sql, analysis, bound, context.metadata());
+            } catch (KeyRangeLocked locked) {
+                if (System.nanoTime() > deadline) {
+                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId()
+                            + "\" is locked: waited " + context.config().lockWaitTimeout().toMillis() + " ms")
+                            .withHint("The key range is being moved or was locked with LOCK KEY RANGE; retry later.");
+                }
+                try {
+                    Thread.sleep(LOCK_POLL_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new PgException(SqlState.QUERY_CANCELED, "canceling statement while waiting for a locked key range");
+                }
+            }
+        }
+    }
+
+    private Route routeOnce(String sql, Analysis analysis, BoundValues bound, Metadata metadata) {
+        Map<String, String> inForce = hints.with(Hints.fromComments(sql));
+        String executeOn = inForce.get(RoutingHints.EXECUTE_ON);
+        if (executeOn != null) {
+            if (metadata.shard(executeOn).isEmpty() && !context.config().shards().containsKey(executeOn)) {
+                throw new PgException(SqlState.UNDEFINED_OBJECT, "shard \"" + executeOn + "\" named by "
+                        + RoutingHints.EXECUTE_ON + " does not exist");
+            }
+            return new Route.OneShard(executeOn, "hint execute_on " + executeOn);
+        }
+        String key = inForce.get(RoutingHints.SHARDING_KEY);
+        if (key != null) {
+            return StatementRouter.routeHintedKey(metadata, distributionForHint(metadata, analysis, inForce), key);
+        }
+        if (analysis == null || !analysis.isParsed()) {
+            return new Route.AnyShard("statement not analysed: " + (analysis == null ? "unknown" : analysis.parseError()));
+        }
+        List<Route> routes = new ArrayList<>(analysis.statements().size());
+        for (Statement statement : analysis.statements()) {
+            routes.add(StatementRouter.route(metadata, statement, bound));
+        }
+        return StatementRouter.combine(routes);
+    }
+
+    private static String distributionForHint(Metadata metadata, Analysis analysis, Map<String, String> inForce) {
+        String distribution = inForce.get(RoutingHints.DISTRIBUTION);
+        if (distribution != null) {
+            return distribution;
+        }
+        if (analysis != null && analysis.isParsed()) {
+            for (Statement statement : analysis.statements()) {
+                for (var table : statement.tables()) {
+                    var relation = metadata.relation(new dev.shardgate.meta.QualifiedName(table.schema(), table.name()));
+                    if (relation.isPresent()) {
+                        return relation.get().distributionId();
+                    }
+                }
+            }
+        }
+        if (metadata.distributions().size() == 1) {
+            return metadata.distributions().firstKey();
+        }
+        throw new PgException(SqlState.UNDEFINED_OBJECT, RoutingHints.SHARDING_KEY
+                + " needs a distribution: set " + RoutingHints.DISTRIBUTION + " or name a distributed relation");
+    }
+
+    /** The one shard a route runs on under the session's policy, or a clear error. */
+    String shardFor(Route route) {
+        return switch (route) {
+            case Route.OneShard one -> one.shard();
+            case Route.AnyShard any -> context.anyShard();
+            case Route.ManyShards many -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "statement touches keys on several shards (" + String.join(", ", many.shards())
+                            + "); multi-shard statements are not supported yet")
+                    .withDetail(many.reason());
+            case Route.NoKey missing -> {
+                if (behaviour() == DefaultRouteBehaviour.BLOCK) {
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no sharding key found for relation "
+                            + missing.relation() + ": the statement must restrict distribution key column "
+                            + missing.keyColumns() + " to a value")
+                            .withHint("Add " + missing.keyColumns() + " = <value> to the statement, or a /*__spqr__sharding_key: <value>*/ hint, or SET __spqr__default_route_behaviour = ALLOW.");
+                }
+                yield defaultShardOf(missing);
+            }
+        };
+    }
+
+    private String defaultShardOf(Route.NoKey missing) {
+        Metadata metadata = context.metadata();
+        var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+        var shard = relation.flatMap(r -> metadata.distribution(r.distributionId())).flatMap(d -> d.defaultShard());
+        return shard.orElseThrow(() -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                "no sharding key found for relation " + missing.relation()
+                        + " and its distribution has no default shard: running it on all shards is not supported yet"));
+    }
+
+    private DefaultRouteBehaviour behaviour() {
+        return hints.get(RoutingHints.DEFAULT_ROUTE_BEHAVIOUR)
+                .map(RoutingHints::parseBehaviour)
+                .orElse(context.config().defaultRouteBehaviour());
+    }
+}
