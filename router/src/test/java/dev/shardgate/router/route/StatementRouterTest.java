@@ -1,0 +1,163 @@
+package dev.shardgate.router.route;
+
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.KeyRange;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.SqlAnalyzer;
+import dev.shardgate.wire.PgException;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StatementRouterTest {
+    private static final SqlAnalyzer ANALYZER = new SqlAnalyzer(100);
+    /** accounts(id) and orders(account_id) by integer: [0, 100) on sh1, [100, ∞) on sh2; users by varchar. */
+    private static final Metadata METADATA = Metadata.empty().apply(List.of(
+            new MetadataChange.CreateShard(new Shard("sh1", List.of("h1:5432"))),
+            new MetadataChange.CreateShard(new Shard("sh2", List.of("h2:5432"))),
+            new MetadataChange.CreateDistribution(new Distribution("ds1", List.of(ColumnType.INTEGER))),
+            new MetadataChange.CreateDistribution(new Distribution("ds2", List.of(ColumnType.VARCHAR))),
+            new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("accounts"), "ds1",
+                    List.of(DistributionKeyColumn.of("id")))),
+            new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("orders"), "ds1",
+                    List.of(DistributionKeyColumn.of("account_id")))),
+            new MetadataChange.AttachRelation(new DistributedRelation(new QualifiedName("app", "users"), "ds2",
+                    List.of(new DistributionKeyColumn("login", HashFunction.IDENT)))),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr1", bound(0), "sh1", "ds1")),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr2", bound(100), "sh2", "ds1")),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr3", new Distribution("ds2", List.of(ColumnType.VARCHAR))
+                    .parseBound(List.of("a")), "sh1", "ds2")),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr4", new Distribution("ds2", List.of(ColumnType.VARCHAR))
+                    .parseBound(List.of("m")), "sh2", "ds2"))));
+
+    private static KeyBound bound(long value) {
+        return new Distribution("x", List.of(ColumnType.INTEGER)).parseBound(List.of(Long.toString(value)));
+    }
+
+    private static Route route(String sql) {
+        return route(sql, null);
+    }
+
+    private static Route route(String sql, BoundValues bound) {
+        Analysis analysis = ANALYZER.analyze(sql);
+        assertThat(analysis.isParsed()).as(analysis.parseError()).isTrue();
+        return StatementRouter.combine(analysis.statements().stream()
+                .map(s -> StatementRouter.route(METADATA, s, bound)).toList());
+    }
+
+    private static void assertRoutedTo(String shard, String sql) {
+        assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.OneShard.class, r -> assertThat(r.shard()).isEqualTo(shard));
+    }
+
+    private static void assertNoKey(String sql) {
+        assertThat(route(sql)).as(sql).isInstanceOf(Route.NoKey.class);
+    }
+
+    @Test
+    void equalityOnTheKeyPicksTheRangeOwner() {
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id = 5");
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id = 99");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id = 100");
+        assertRoutedTo("sh2", "UPDATE accounts SET balance = 0 WHERE id = 12345");
+        assertRoutedTo("sh1", "DELETE FROM accounts WHERE id = 0");
+        assertRoutedTo("sh2", "SELECT * FROM public.accounts a WHERE a.id = 500::bigint");
+    }
+
+    @Test
+    void insertRowsRouteByTheirKeyColumn() {
+        assertRoutedTo("sh2", "INSERT INTO accounts (id, balance) VALUES (150, 1)");
+        assertRoutedTo("sh1", "INSERT INTO accounts (balance, id) VALUES (1, 3), (2, 4) RETURNING id");
+        assertThat(route("INSERT INTO accounts (id) VALUES (1), (200)")).isInstanceOf(Route.ManyShards.class);
+        assertNoKey("INSERT INTO accounts VALUES (1, 2)");
+    }
+
+    @Test
+    void inListOnOneShardIsOneShardAndAcrossShardsIsMany() {
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id IN (1, 2, 3)");
+        assertThat(route("SELECT * FROM accounts WHERE id IN (1, 200)")).isInstanceOfSatisfying(Route.ManyShards.class,
+                r -> assertThat(r.shards()).containsExactly("sh1", "sh2"));
+    }
+
+    @Test
+    void joinEqualityCarriesTheKeyToTheOtherRelation() {
+        assertRoutedTo("sh2", "SELECT * FROM accounts a JOIN orders o ON o.account_id = a.id WHERE a.id = 150");
+    }
+
+    @Test
+    void neverAWrongShard() {
+        assertNoKey("SELECT * FROM accounts WHERE id = 5 OR id = 500");
+        assertNoKey("SELECT * FROM accounts WHERE id > 5");
+        assertNoKey("SELECT * FROM accounts WHERE abs(id) = 5");
+        assertNoKey("SELECT * FROM accounts");
+        assertNoKey("SELECT * FROM accounts a, orders o WHERE a.id = 5");
+    }
+
+    @Test
+    void statementsWithoutDistributedRelationsRunAnywhere() {
+        assertThat(route("SELECT 1")).isInstanceOf(Route.AnyShard.class);
+        assertThat(route("SELECT * FROM pg_class WHERE oid = 5")).isInstanceOf(Route.AnyShard.class);
+    }
+
+    @Test
+    void boundParametersInTextAndBinary() {
+        byte[] text = "150".getBytes(StandardCharsets.UTF_8);
+        Route r1 = route("SELECT * FROM accounts WHERE id = $1", new BoundValues(new int[] {23}, new short[] {0}, new byte[][] {text}));
+        assertThat(r1).isInstanceOfSatisfying(Route.OneShard.class, r -> assertThat(r.shard()).isEqualTo("sh2"));
+        byte[] int4 = ByteBuffer.allocate(4).putInt(7).array();
+        Route r2 = route("SELECT * FROM accounts WHERE id = $1", new BoundValues(new int[] {23}, new short[] {1}, new byte[][] {int4}));
+        assertThat(r2).isInstanceOfSatisfying(Route.OneShard.class, r -> assertThat(r.shard()).isEqualTo("sh1"));
+        byte[] int8 = ByteBuffer.allocate(8).putLong(1_000_000L).array();
+        Route r3 = route("UPDATE accounts SET balance = $2 WHERE id = $1",
+                new BoundValues(new int[] {20, 0}, new short[] {1, 0}, new byte[][] {int8, "5".getBytes()}));
+        assertThat(r3).isInstanceOfSatisfying(Route.OneShard.class, r -> assertThat(r.shard()).isEqualTo("sh2"));
+        assertThat(route("SELECT * FROM accounts WHERE id = $1", null)).isInstanceOf(Route.NoKey.class);
+    }
+
+    @Test
+    void varcharKeysCompareBytewise() {
+        assertRoutedTo("sh1", "SELECT * FROM app.users WHERE login = 'alice'");
+        assertRoutedTo("sh2", "SELECT * FROM app.users WHERE login = 'zoe'");
+        assertRoutedTo("sh2", "SELECT * FROM app.users WHERE login = 'm'");
+    }
+
+    @Test
+    void keyBelowEveryRangeWithoutDefaultShardIsAClearError() {
+        assertThatThrownBy(() -> route("SELECT * FROM accounts WHERE id = -5"))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getMessage())
+                        .contains("no key range of distribution \"ds1\" holds key"));
+    }
+
+    @Test
+    void aKeyOfTheWrongTypeIsTheClientsError() {
+        assertThatThrownBy(() -> route("SELECT * FROM accounts WHERE id = 'abc'"))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("22P02"));
+    }
+
+    @Test
+    void hintedKeyRoutesWithoutSql() {
+        assertThat(StatementRouter.routeHintedKey(METADATA, "ds1", "150"))
+                .isInstanceOfSatisfying(Route.OneShard.class, r -> assertThat(r.shard()).isEqualTo("sh2"));
+    }
+
+    @Test
+    void lockedRangeIsReportedForWaiting() {
+        Metadata locked = METADATA.apply(new MetadataChange.LockKeyRange("kr2"));
+        var statement = ANALYZER.analyze("SELECT * FROM accounts WHERE id = 150").statements().getFirst();
+        assertThatThrownBy(() -> StatementRouter.route(locked, statement, null))
+                .isInstanceOfSatisfying(KeyRangeLocked.class, e -> assertThat(e.keyRangeId()).isEqualTo("kr2"));
+    }
+}
