@@ -41,6 +41,10 @@ public final class RoutingHints {
         }
     }
 
+    public boolean isEmpty() {
+        return values.isEmpty();
+    }
+
     public void reset(String name) {
         values.remove(checked(name));
     }

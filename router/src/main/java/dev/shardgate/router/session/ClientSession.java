@@ -238,6 +238,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (LocalCommands.answer(this, query.sql())) {
             return;
         }
+        if (!router.needsAnalysis(query.sql())) {
+            // no distributed relation exists and the text cannot change session state: skip the parser
+            send(query, ensureShard(null).pool.key().shard());
+            return;
+        }
         var analysis = router.analyze(query.sql());
         if (currentLink() == null && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
@@ -246,7 +251,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         BackendLink l = ensureShard(shard);
         // recorded before sending: once sent, the relay may hand the backend to another client
         LocalCommands.trackSettings(this, analysis, l.backend);
-        send(query, shard);
+        send(query, l.pool.key().shard());
     }
 
     private void handleBind(Bind bind) throws IOException {
@@ -261,8 +266,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
-        String shard = router.shardFor(router.route(definition.sql(), analysis, bound));
-        ensureShard(shard);
+        String shard = ensureShard(router.shardFor(router.route(definition.sql(), analysis, bound))).pool.key().shard();
         sendHeld(shard);
         send(bind, shard);
     }
@@ -274,9 +278,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private BackendLink ensureShard(String shard) throws IOException {
         BackendLink l = currentLink();
         if (l == null) {
-            return startTransaction(shard);
+            return startTransaction(shard == null ? context.anyShard() : shard);
         }
-        if (l.pool.key().shard().equals(shard)) {
+        if (shard == null || l.pool.key().shard().equals(shard)) {
             return l;
         }
         waitQuiet(l);

@@ -76,7 +76,7 @@ final class LocalCommands {
                 }
                 yield List.of(List.of(shard, noKey.reason() + " (" + "default_route_behaviour decides)"));
             }
-            case Route.AnyShard any -> List.of(List.of(session.router.shardFor(route), any.reason()));
+            case Route.AnyShard any -> List.of(List.of("any", any.reason()));
         };
         rows(session, List.of("shard", "reason"), rows, "EXPLAIN");
     }

@@ -32,6 +32,45 @@ final class TransactionRouter {
         this.context = context;
     }
 
+    /** Statements whose first keyword can change transaction or session state. */
+    private static final java.util.Set<String> STATE_KEYWORDS = java.util.Set.of("set", "reset", "discard", "begin",
+            "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "deallocate");
+
+    /**
+     * False when analysing the text cannot change where it goes or what the session must remember:
+     * no distributed relation exists, no hint is set, and the statement does not start with a
+     * transaction or SET-like keyword.
+     */
+    boolean needsAnalysis(String sql) {
+        return !context.metadata().relations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
+                || STATE_KEYWORDS.contains(firstKeyword(sql));
+    }
+
+    /** The first word of the text, lower-case, after blanks and comments. */
+    static String firstKeyword(String sql) {
+        int i = 0;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c) || c == '(' ) {
+                i++;
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? n : eol + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                break;
+            }
+        }
+        int start = i;
+        while (i < n && Character.isLetter(sql.charAt(i))) {
+            i++;
+        }
+        return sql.substring(start, i).toLowerCase(java.util.Locale.ROOT);
+    }
+
     Analysis analyze(String sql) {
         return context.analyzer().analyze(sql);
     }
@@ -104,11 +143,14 @@ final class TransactionRouter {
                 + " needs a distribution: set " + RoutingHints.DISTRIBUTION + " or name a distributed relation");
     }
 
-    /** The one shard a route runs on under the session's policy, or a clear error. */
+    /**
+     * The one shard a route runs on under the session's policy, or a clear error; null means any
+     * shard will do (the one the transaction already holds, if any).
+     */
     String shardFor(Route route) {
         return switch (route) {
             case Route.OneShard one -> one.shard();
-            case Route.AnyShard any -> context.anyShard();
+            case Route.AnyShard any -> null;
             case Route.ManyShards many -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "statement touches keys on several shards (" + String.join(", ", many.shards())
                             + "); multi-shard statements are not supported yet")
