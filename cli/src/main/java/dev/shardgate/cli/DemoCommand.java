@@ -34,6 +34,26 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shards", defaultValue = "2", description = "number of shards (default ${DEFAULT-VALUE})")
     private int shardCount;
 
+    @Option(names = "--console-port", defaultValue = "7432", description = "admin console port (default ${DEFAULT-VALUE})")
+    private int consolePort;
+
+    /** The sample table, created on every shard: accounts are distributed by id. */
+    static final String SAMPLE_TABLE = "CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, owner text NOT NULL, "
+            + "balance numeric NOT NULL DEFAULT 0)";
+
+    /** The metadata the router boots with: keys below 1000 on sh1, the rest on sh2 (and so on). */
+    static String initSql(int shards) {
+        StringBuilder sql = new StringBuilder("""
+                CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+                ALTER DISTRIBUTION ds1 ATTACH RELATION accounts DISTRIBUTION KEY id;
+                """);
+        for (int i = 1; i <= shards; i++) {
+            sql.append("CREATE KEY RANGE krid").append(i).append(" FROM ").append((i - 1) * 1000)
+                    .append(" ROUTE TO sh").append(i).append(" FOR DISTRIBUTION ds1;\n");
+        }
+        return sql.toString();
+    }
+
     @Override
     public Integer call() throws Exception {
         Path base = Files.createTempDirectory("shardgate-demo-");
@@ -44,7 +64,8 @@ final class DemoCommand implements Callable<Integer> {
             RouterConfig.Builder config = RouterConfig.builder()
                     .host("localhost")
                     .routerPort(port)
-                    .adminConsolePort(0)
+                    .adminConsolePort(consolePort)
+                    .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
                     .grpcApiPort(0)
                     .frontendRule(FrontendRule.of(DATABASE, USER, AuthRule.ok()))
                     .backendRule(BackendRule.of(DATABASE, USER, AuthRule.ok()));
@@ -54,8 +75,12 @@ final class DemoCommand implements Callable<Integer> {
                 shards.add(shard);
                 shard.createUser(USER, null);
                 shard.createDatabase(DATABASE, USER);
+                shard.psql(DATABASE, SAMPLE_TABLE + ";\nALTER TABLE accounts OWNER TO " + USER + ";");
                 config.shard("sh" + i, ShardConfig.data(shard.host() + ":" + shard.port()));
             }
+            Path init = base.resolve("init.sql");
+            Files.writeString(init, initSql(shardCount));
+            config.initSqlFile(init);
             Files.writeString(base.resolve("router.yaml"), config.build().toYaml());
             router = RouterServer.start(config.build());
             RouterServer running = router;
@@ -74,6 +99,11 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("Shardgate is ready. Connect with:");
             System.out.println("  psql \"host=localhost port=" + router.port() + " dbname=" + DATABASE + " user=" + USER + " sslmode=disable\"");
+            System.out.println("Admin console (SHOW key_ranges, CREATE KEY RANGE …):");
+            System.out.println("  psql \"host=localhost port=" + router.consolePort() + " dbname=spqr-console user=" + USER + " sslmode=disable\"");
+            System.out.println("Try: INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob');  -- lands on sh1");
+            System.out.println("     INSERT INTO accounts (id, owner) VALUES (1500, 'cid');           -- lands on sh2");
+            System.out.println("     EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500;");
             System.out.println("Press Ctrl-C to stop and remove everything.");
             System.out.flush();
         } catch (RuntimeException e) {

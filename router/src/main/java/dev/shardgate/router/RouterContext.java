@@ -30,6 +30,8 @@ public final class RouterContext implements AutoCloseable {
     private final CancelRegistry cancels = new CancelRegistry();
     private final PreparedStatements.Names statementNames = new PreparedStatements.Names();
     private final SqlAnalyzer analyzer = new SqlAnalyzer(10_000);
+    private final java.util.Set<dev.shardgate.router.session.ClientSession> sessions =
+            java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Subscription subscription;
     private volatile Metadata metadata;
 
@@ -78,6 +80,11 @@ public final class RouterContext implements AutoCloseable {
 
     public CancelRegistry cancels() {
         return cancels;
+    }
+
+    /** The logged-in client sessions, for SHOW clients. */
+    public java.util.Set<dev.shardgate.router.session.ClientSession> sessions() {
+        return sessions;
     }
 
     public SqlAnalyzer analyzer() {

@@ -1,6 +1,13 @@
 package dev.shardgate.router;
 
+import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.server.ConsoleAccess;
+import dev.shardgate.console.server.ConsoleServer;
+import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.status.LiveStatus;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.router.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +18,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.util.Optional;
 
 /** The router's listener: accepts PostgreSQL clients and runs each session on its own virtual thread. */
 public final class RouterServer implements AutoCloseable {
@@ -18,30 +27,80 @@ public final class RouterServer implements AutoCloseable {
 
     private final RouterContext context;
     private final ServerSocket serverSocket;
+    private final ConsoleServer console;
+    private final LiveStatus status;
     private final Thread acceptor;
 
-    private RouterServer(RouterContext context, ServerSocket serverSocket) {
+    private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status) {
         this.context = context;
         this.serverSocket = serverSocket;
+        this.console = console;
+        this.status = status;
         this.acceptor = Thread.ofPlatform().name("router-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
-    /** Binds router_port on host (port 0 picks a free port) and starts accepting. */
+    /**
+     * Opens the QDB, runs the init file's console commands, binds the admin console and router_port
+     * on host (port 0 picks a free port) and starts accepting clients.
+     */
     public static RouterServer start(RouterConfig config) throws IOException {
         RouterContext context = RouterContext.create(config);
+        LiveStatus status = new LiveStatus(context);
+        ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status);
         ServerSocket socket = new ServerSocket();
+        ConsoleServer console = null;
         try {
+            runInitFile(config, executor);
+            console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
         } catch (IOException | RuntimeException e) {
             socket.close();
+            if (console != null) {
+                console.close();
+            }
             context.close();
             throw e;
         }
-        RouterServer server = new RouterServer(context, socket);
+        RouterServer server = new RouterServer(context, socket, console, status);
         server.acceptor.start();
-        log.info("event=router_started host={} port={} shards={}", config.host(), server.port(), config.shards().keySet());
+        log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
+                console.port(), context.metadata().shards().keySet());
         return server;
+    }
+
+    /** init_sql: console commands that give a single router its metadata at start. */
+    private static void runInitFile(RouterConfig config, ConsoleExecutor executor) throws IOException {
+        if (config.initSqlFile() == null) {
+            return;
+        }
+        String text = Files.readString(config.initSqlFile());
+        try {
+            executor.execute(text);
+        } catch (PgException e) {
+            throw new PgException(e.sqlState(), "init_sql " + config.initSqlFile() + ": " + e.getMessage()
+                    + (e.position() > 0 ? " (at character " + e.position() + ")" : ""));
+        }
+        log.info("event=init_sql_done file={}", config.initSqlFile());
+    }
+
+    /** The console's own frontend rules (db spqr-console / shardgate_console), matched on the user. */
+    private static ConsoleAccess consoleAccess(RouterConfig config) {
+        return (user, database) -> {
+            if (!FrontendRule.isConsoleDatabase(database)) {
+                return Optional.empty();
+            }
+            return config.consoleRuleFor(user).map(rule -> new ConsoleAccess.Rule(switch (rule.authRule().method()) {
+                case OK -> PasswordExchange.Method.TRUST;
+                case CLEAR_TEXT -> PasswordExchange.Method.CLEAR_TEXT;
+                case MD5 -> PasswordExchange.Method.MD5;
+                case SCRAM -> PasswordExchange.Method.SCRAM;
+            }, rule.authRule().password()));
+        };
+    }
+
+    public int consolePort() {
+        return console.port();
     }
 
     public int port() {
@@ -76,11 +135,13 @@ public final class RouterServer implements AutoCloseable {
 
     @Override
     public void close() {
+        status.closed();
         try {
             serverSocket.close();
         } catch (IOException ignored) {
             // already closed
         }
+        console.close();
         context.close();
         log.info("event=router_stopped port={}", serverSocket.getLocalPort());
     }

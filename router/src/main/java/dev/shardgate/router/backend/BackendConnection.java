@@ -102,7 +102,15 @@ public final class BackendConnection implements AutoCloseable {
         return broken || socket.isClosed();
     }
 
+    private volatile long transactionsServed;
+
+    public long transactionsServed() {
+        return transactionsServed;
+    }
+
+    /** Called when the connection comes back to its pool after serving a client. */
     public void touch() {
+        transactionsServed++;
         lastUsedNanos = System.nanoTime();
     }
 

@@ -35,6 +35,8 @@ public final class BackendPool {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition released = lock.newCondition();
     private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
+    /** Every open connection, idle or lent out, for SHOW backend_connections. */
+    private final java.util.Set<BackendConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int total;
     private int waiting;
     private volatile boolean closed;
@@ -108,6 +110,7 @@ public final class BackendPool {
             for (BackendAddress address : addresses) {
                 try {
                     BackendConnection connection = connector.connect(address, key.database(), key.user(), password);
+                    open.add(connection);
                     log.debug("event=backend_opened {} host={} pid={}", key, address, connection.processId());
                     return connection;
                 } catch (IOException e) {
@@ -145,6 +148,7 @@ public final class BackendPool {
         try {
             if (closed) {
                 total--;
+                open.remove(connection);
                 connection.close();
                 return;
             }
@@ -157,6 +161,7 @@ public final class BackendPool {
 
     /** Closes a connection whose state is unknown or broken and frees its slot. */
     public void discard(BackendConnection connection) {
+        open.remove(connection);
         connection.close();
         forget();
     }
@@ -169,6 +174,24 @@ public final class BackendPool {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** The open connections and whether each is idle in the pool or lent to a client. */
+    public java.util.List<dev.shardgate.console.exec.BackendInfo> connections() {
+        java.util.Set<BackendConnection> idleNow;
+        lock.lock();
+        try {
+            idleNow = java.util.Set.copyOf(idle);
+        } finally {
+            lock.unlock();
+        }
+        java.util.List<dev.shardgate.console.exec.BackendInfo> infos = new java.util.ArrayList<>();
+        for (BackendConnection c : open) {
+            infos.add(new dev.shardgate.console.exec.BackendInfo(Integer.toString(c.processId()), key.shard(),
+                    c.address().host() + ":" + c.address().port(), c.processId(), key.user(), key.database(),
+                    idleNow.contains(c) ? "idle" : "active", c.transactionsServed()));
+        }
+        return infos;
     }
 
     public PoolStats stats() {
@@ -185,6 +208,7 @@ public final class BackendPool {
         try {
             closed = true;
             for (BackendConnection connection : idle) {
+                open.remove(connection);
                 connection.close();
                 total--;
             }

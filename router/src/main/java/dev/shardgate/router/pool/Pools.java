@@ -60,6 +60,12 @@ public final class Pools {
         return pools.values().stream().map(BackendPool::stats).toList();
     }
 
+    public List<dev.shardgate.console.exec.BackendInfo> backendConnections() {
+        List<dev.shardgate.console.exec.BackendInfo> all = new ArrayList<>();
+        pools.values().forEach(pool -> all.addAll(pool.connections()));
+        return all;
+    }
+
     public void close() {
         pools.values().forEach(BackendPool::close);
     }

@@ -113,6 +113,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             statements = new PreparedStatements(context.statementNames());
             router = new TransactionRouter(context);
             context.cancels().register(processId, this);
+            context.sessions().add(this);
             greet();
             loggedIn = true;
             socket.setSoTimeout((int) context.config().clientIdleTimeout().toMillis());
@@ -129,6 +130,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             log.warn("event=client_error client={} error=\"{}\"", processId, e.toString());
         } finally {
             context.cancels().unregister(processId);
+            context.sessions().remove(this);
             clientGone();
             closeSocket();
             if (loggedIn) {
@@ -697,6 +699,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     BackendRule rulesFor(BackendLink l) {
         return context.pools().ruleFor(l.pool.key());
+    }
+
+    /** For SHOW clients. */
+    public dev.shardgate.console.exec.ClientInfo info() {
+        BackendLink l = currentLink();
+        String server = l == null ? null : l.pool.key().shard() + ":" + l.backend.processId();
+        return new dev.shardgate.console.exec.ClientInfo(Integer.toString(processId), user, database,
+                String.valueOf(socket.getRemoteSocketAddress()), server);
     }
 
     int processId() {
