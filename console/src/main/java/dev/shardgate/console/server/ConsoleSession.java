@@ -62,8 +62,9 @@ final class ConsoleSession {
 
     void run() {
         String client = socket.getRemoteSocketAddress().toString();
+        // The socket is closed by the caller, after the FATAL error below has been sent.
         PgWriter out = null;
-        try (socket) {
+        try {
             PgReader in = new PgReader(socket.getInputStream(), MAX_MESSAGE_LENGTH);
             out = new PgWriter(socket.getOutputStream());
             socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
@@ -132,9 +133,11 @@ final class ConsoleSession {
                                     "unexpected message type " + Protocol.describeType(in.type()) + " after startup");
                 }
             } catch (PgException e) {
-                if (e.isFatal()) {
+                if (isOutOfPlace(message)) {
                     throw e;
                 }
+                // A statement's error, even a 08P01 one such as a Bind with the wrong parameter count,
+                // is an ERROR: the session survives it, as in PostgreSQL.
                 out.write(ErrorResponse.of(e));
                 skippingToSync = true;
             } catch (RuntimeException e) {
@@ -145,15 +148,18 @@ final class ConsoleSession {
         }
     }
 
+    /** Messages that belong to the startup phase: after it, they mean the client is lost and the session ends. */
+    private static boolean isOutOfPlace(FrontendMessage message) {
+        return message instanceof PasswordMessage || message instanceof StartupMessage || message instanceof SslRequest
+                || message instanceof GssEncRequest || message instanceof CancelRequest;
+    }
+
     /** A simple Query is never part of an extended batch: its errors are followed by ReadyForQuery, not a skip. */
     private void simpleQuery(String sql, PgWriter out) throws IOException {
         List<ConsoleResult> results;
         try {
             results = executor.execute(sql);
         } catch (PgException e) {
-            if (e.isFatal()) {
-                throw e;
-            }
             out.write(ErrorResponse.of(e));
             return;
         } catch (RuntimeException e) {

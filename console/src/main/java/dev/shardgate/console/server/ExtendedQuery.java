@@ -69,6 +69,10 @@ final class ExtendedQuery {
             throw new PgException(SqlState.DUPLICATE_PREPARED_STATEMENT,
                     "prepared statement \"" + parse.statement() + "\" already exists");
         }
+        if (!parsed.isEmpty()) {
+            // PostgreSQL checks a statement's names when parsing it; a SHOW's target and columns likewise.
+            executor.describe(parsed.getFirst());
+        }
         statements.put(parse.statement(), new Prepared(parsed.isEmpty() ? null : parsed.getFirst(), parse.parameterTypes()));
         out.write(ParseComplete.INSTANCE);
     }
@@ -101,6 +105,7 @@ final class ExtendedQuery {
     void describe(Describe describe) throws IOException {
         if (describe.kind() == Describe.STATEMENT) {
             Prepared prepared = prepared(describe.name());
+            Optional<List<String>> columns = columnsOf(prepared);
             int[] types = prepared.parameterTypes().clone();
             for (int i = 0; i < types.length; i++) {
                 if (types[i] == 0) {
@@ -108,7 +113,7 @@ final class ExtendedQuery {
                 }
             }
             out.write(new ParameterDescription(types));
-            writeDescription(columnsOf(prepared), new short[0]);
+            writeDescription(columns, new short[0]);
         } else {
             Portal portal = portal(describe.name());
             writeDescription(columnsOf(portal.prepared), portal.resultFormats);
@@ -126,19 +131,20 @@ final class ExtendedQuery {
         }
         switch (portal.result) {
             case ConsoleResult.Rows rows -> {
+                int start = portal.rowsSent;
                 int end = execute.maxRows() > 0
-                        ? (int) Math.min(rows.rows().size(), (long) portal.rowsSent + execute.maxRows())
+                        ? (int) Math.min(rows.rows().size(), (long) start + execute.maxRows())
                         : rows.rows().size();
-                for (int i = portal.rowsSent; i < end; i++) {
+                for (int i = start; i < end; i++) {
                     out.write(ResultWriter.dataRow(rows.rows().get(i)));
                 }
-                int sentBefore = portal.rowsSent;
                 portal.rowsSent = end;
-                if (end < rows.rows().size()) {
+                // Like PostgreSQL, a portal that filled the row limit is suspended even when no row is
+                // left: only the next Execute, finding none, completes it.
+                if (execute.maxRows() > 0 && end - start == execute.maxRows()) {
                     out.write(PortalSuspended.INSTANCE);
                 } else {
-                    // Like a cursor, the tag counts the rows this Execute returned.
-                    out.write(new CommandComplete(sentBefore == 0 ? rows.tag() : "SELECT " + (end - sentBefore)));
+                    out.write(new CommandComplete("SELECT " + (end - start)));
                 }
             }
             case ConsoleResult.Done done -> out.write(new CommandComplete(done.tag()));
