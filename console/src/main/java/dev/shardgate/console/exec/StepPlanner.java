@@ -76,7 +76,9 @@ final class StepPlanner {
             case UniteKeyRange s -> change("UNITE KEY RANGE", new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()));
             case LockKeyRange s -> change("LOCK KEY RANGE", new MetadataChange.LockKeyRange(s.id()));
             case UnlockKeyRange s -> change("UNLOCK KEY RANGE", new MetadataChange.UnlockKeyRange(s.id()));
-            case MoveKeyRange s -> change("MOVE KEY RANGE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
+            // Not "MOVE KEY RANGE": libpq reads a tag starting with "MOVE " as a cursor MOVE's row
+            // count and complains ("could not interpret result from server").
+            case MoveKeyRange s -> change("MOVE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");

@@ -163,7 +163,7 @@ class KeyRangeStatementsTest {
         assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "ds", "0", "sh1", "true"));
         console.fails("LOCK KEY RANGE kr1", SqlState.OBJECT_IN_USE, "key range \"kr1\" is already locked");
 
-        assertThat(console.tags("MOVE KEY RANGE kr1 TO sh2")).as("a move runs under the lock").containsExactly("MOVE KEY RANGE");
+        assertThat(console.tags("MOVE KEY RANGE kr1 TO sh2")).as("a move runs under the lock").containsExactly("MOVE");
         assertThat(console.tags("UNLOCK KEY RANGE kr1; UNLOCK KEY RANGE kr1"))
                 .as("unlocking twice is no error").containsExactly("UNLOCK KEY RANGE", "UNLOCK KEY RANGE");
         assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "ds", "0", "sh2", "false"));

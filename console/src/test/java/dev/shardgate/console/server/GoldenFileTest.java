@@ -75,32 +75,52 @@ class GoldenFileTest {
         }
     }
 
-    /** Empty when equal, else the first differing lines with some context, as a unified-style listing. */
+    /**
+     * Empty when equal, else a line diff from a longest common subsequence: "-" lines only expected,
+     * "+" lines only in psql's output, each change with two lines of context and its line number.
+     */
     static Optional<String> diff(List<String> expected, List<String> actual) {
-        int first = 0;
-        while (first < expected.size() && first < actual.size() && expected.get(first).equals(actual.get(first))) {
-            first++;
-        }
-        if (first == expected.size() && first == actual.size()) {
+        if (expected.equals(actual)) {
             return Optional.empty();
         }
-        int lastExpected = expected.size() - 1;
-        int lastActual = actual.size() - 1;
-        while (lastExpected >= first && lastActual >= first && expected.get(lastExpected).equals(actual.get(lastActual))) {
-            lastExpected--;
-            lastActual--;
+        int n = expected.size();
+        int m = actual.size();
+        int[][] common = new int[n + 1][m + 1];
+        for (int i = n - 1; i >= 0; i--) {
+            for (int j = m - 1; j >= 0; j--) {
+                common[i][j] = expected.get(i).equals(actual.get(j))
+                        ? common[i + 1][j + 1] + 1
+                        : Math.max(common[i + 1][j], common[i][j + 1]);
+            }
         }
-        List<String> out = new ArrayList<>();
-        out.add("@@ line " + (first + 1) + " @@");
-        for (int i = Math.max(0, first - 3); i < first; i++) {
-            out.add("  " + expected.get(i));
+        List<String> lines = new ArrayList<>();
+        List<Integer> changed = new ArrayList<>();
+        int i = 0;
+        int j = 0;
+        while (i < n || j < m) {
+            if (i < n && j < m && expected.get(i).equals(actual.get(j))) {
+                lines.add("  " + expected.get(i));
+                i++;
+                j++;
+            } else if (i < n && (j == m || common[i + 1][j] >= common[i][j + 1])) {
+                changed.add(lines.size());
+                lines.add("- " + expected.get(i++) + "    (expected line " + i + ")");
+            } else {
+                changed.add(lines.size());
+                lines.add("+ " + actual.get(j++) + "    (output line " + j + ")");
+            }
         }
-        for (int i = first; i <= lastExpected; i++) {
-            out.add("- " + expected.get(i));
+        StringBuilder out = new StringBuilder("\n");
+        int shownUpTo = -1;
+        for (int index : changed) {
+            for (int k = Math.max(shownUpTo + 1, index - 2); k <= Math.min(lines.size() - 1, index + 2); k++) {
+                if (k > shownUpTo + 1 && shownUpTo >= 0) {
+                    out.append("  ...\n");
+                }
+                out.append(lines.get(k)).append('\n');
+                shownUpTo = k;
+            }
         }
-        for (int i = first; i <= lastActual; i++) {
-            out.add("+ " + actual.get(i));
-        }
-        return Optional.of("\n" + String.join("\n", out));
+        return Optional.of(out.toString());
     }
 }
