@@ -36,6 +36,7 @@ statement
     | stopTaskGroup
     | retryTaskGroup
     | killClient
+    | setParameter
     ;
 
 // ---- distributions and relations ----
@@ -193,6 +194,14 @@ opaqueId
     : identifier | STRING | NUMBER
     ;
 
+// ---- session ----
+
+// Drivers set session parameters right after connecting (pgjdbc: SET extra_float_digits = 3);
+// the console accepts and ignores them so that such clients can connect.
+setParameter
+    : SET identifier (EQ | TO) (literal | identifier | ALL)
+    ;
+
 // ---- names and literals ----
 
 literal
@@ -214,7 +223,7 @@ nonReservedKeyword
     : ADDRESS | ALTER | APPLY | ATTACH | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
     | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FOR | FROM | FUNCTION | GROUP | HASH
     | HOST | HOSTS | IN | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | RANGE
-    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SHARD | SHOW | SIZE
+    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SET | SHARD | SHOW | SIZE
     | SPLIT | STOP | TABLE | TASK | TO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
 
@@ -264,6 +273,7 @@ RELATION: 'relation';
 RETRY: 'retry';
 ROUTE: 'route';
 ROUTER: 'router';
+SET: 'set';
 SHARD: 'shard';
 SHOW: 'show';
 SIZE: 'size';

@@ -23,6 +23,7 @@ import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
 import dev.shardgate.console.ast.StopTaskGroup;
@@ -177,6 +178,21 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitKillClient(KillClientContext ctx) {
         return new KillClient(opaqueId(ctx.opaqueId()));
+    }
+
+    @Override
+    public ConsoleStatement visitSetParameter(SetParameterContext ctx) {
+        String value;
+        if (ctx.literal() != null) {
+            value = ctx.literal().NUMBER() != null
+                    ? ctx.literal().getText()
+                    : stringContent(ctx.literal().STRING().getSymbol());
+        } else if (ctx.ALL() != null) {
+            value = "all";
+        } else {
+            value = identifier(ctx.identifier(1));
+        }
+        return new SetParameter(identifier(ctx.identifier(0)), value);
     }
 
     private static String columnType(ColumnTypeContext ctx) {

@@ -25,6 +25,7 @@ import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
 import dev.shardgate.console.ast.StopTaskGroup;
@@ -276,6 +277,18 @@ class ConsoleParserStatementsTest {
                 new Show("clients", Optional.of(new Or(a, new And(b, c)))));
         assertParses("SHOW clients WHERE (a = 1 OR b <> 'x') AND c != 'y'",
                 new Show("clients", Optional.of(new And(new Or(a, b), c))));
+    }
+
+    // ---- session parameters ----
+
+    @Test
+    void setAsDriversSendIt() {
+        assertParses("SET extra_float_digits = 3", new SetParameter("extra_float_digits", "3"));
+        assertParses("SET application_name = 'PostgreSQL JDBC Driver'",
+                new SetParameter("application_name", "PostgreSQL JDBC Driver"));
+        assertParses("set DateStyle TO ISO", new SetParameter("datestyle", "iso"));
+        assertParses("SET search_path = DEFAULT", new SetParameter("search_path", "default"));
+        assertParses("SET x TO ON", new SetParameter("x", "on"));
     }
 
     // ---- routers, tasks, clients ----

@@ -1,0 +1,84 @@
+package dev.shardgate.console.exec;
+
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.parse.ConsoleParser;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.MetadataException;
+import dev.shardgate.qdb.Qdb;
+import dev.shardgate.wire.PgException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs console statements against a QDB. The statements of one query are one implicit transaction,
+ * like a multi-statement simple Query in PostgreSQL: their metadata changes go to the QDB as a
+ * single batch, applied entirely or not at all, and every SHOW among them answers from the
+ * snapshot that batch produced. Thread-safe; holds no state between calls.
+ */
+public final class ConsoleExecutor {
+    private final Qdb qdb;
+    private final RouterStatus status;
+
+    public ConsoleExecutor(Qdb qdb, RouterStatus status) {
+        this.qdb = Objects.requireNonNull(qdb);
+        this.status = Objects.requireNonNull(status);
+    }
+
+    /**
+     * Parses and runs one query text.
+     *
+     * @return one result per statement, in order; empty for a text without statements
+     * @throws PgException 42601 with a position for a syntax error; the SQLSTATE and message of the
+     *         first refused statement otherwise, in which case nothing was changed
+     */
+    public List<ConsoleResult> execute(String text) {
+        return execute(ConsoleParser.parse(text));
+    }
+
+    /** Runs parsed statements as one query; see {@link #execute(String)}. */
+    public List<ConsoleResult> execute(List<ConsoleStatement> statements) {
+        try {
+            Metadata draft = qdb.snapshot();
+            List<MetadataChange> batch = new ArrayList<>();
+            List<Step> steps = new ArrayList<>(statements.size());
+            for (ConsoleStatement statement : statements) {
+                Step step = StepPlanner.plan(statement, draft);
+                if (step instanceof Step.Change change) {
+                    // Each statement sees the ones before it; the QDB validates the whole batch again.
+                    draft = draft.apply(change.changes());
+                    batch.addAll(change.changes());
+                }
+                steps.add(step);
+            }
+            Metadata after = batch.isEmpty() ? draft : qdb.apply(batch);
+            return steps.stream().map(step -> answer(step, after)).toList();
+        } catch (MetadataException e) {
+            throw MetadataErrors.toPg(e);
+        }
+    }
+
+    /**
+     * The columns a statement returns, without running it, for the extended protocol's Describe.
+     *
+     * @return empty for statements that return no rows
+     * @throws PgException for a SHOW that would fail on its target or WHERE columns
+     */
+    public Optional<List<String>> describe(ConsoleStatement statement) {
+        if (statement instanceof Show show) {
+            return Optional.of(ShowQuery.of(show).target().columns());
+        }
+        return Optional.empty();
+    }
+
+    private ConsoleResult answer(Step step, Metadata snapshot) {
+        return switch (step) {
+            case Step.Change change -> new ConsoleResult.Done(change.tag());
+            case Step.Query query -> query.query().answer(snapshot, status);
+            case Step.Reply reply -> reply.result();
+        };
+    }
+}

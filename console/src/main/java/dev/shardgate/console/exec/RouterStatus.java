@@ -1,0 +1,57 @@
+package dev.shardgate.console.exec;
+
+import java.util.List;
+
+/**
+ * The live state of the process serving the console, for the SHOW statements that are not about
+ * metadata. The router implements it; a process without clients (a coordinator, a test) uses
+ * {@link #withoutClients(String)}. Implementations answer from their own thread-safe state: the
+ * console calls these from client session threads.
+ */
+public interface RouterStatus {
+
+    /** Connected clients, for {@code SHOW clients}. */
+    List<ClientInfo> clients();
+
+    /** Backend connection pools, for {@code SHOW pools}. */
+    List<PoolInfo> pools();
+
+    /** Open backend connections, for {@code SHOW backend_connections}. */
+    List<BackendInfo> backendConnections();
+
+    /** For {@code SHOW version}, e.g. {@code Shardgate 0.1.0}. */
+    String version();
+
+    /** For {@code SHOW status}: whether the router accepts clients, e.g. {@code OPEN} or {@code CLOSED}. */
+    String status();
+
+    /** A process that serves no clients and holds no pools: every list is empty, status is OPEN. */
+    static RouterStatus withoutClients(String version) {
+        return new RouterStatus() {
+            @Override
+            public List<ClientInfo> clients() {
+                return List.of();
+            }
+
+            @Override
+            public List<PoolInfo> pools() {
+                return List.of();
+            }
+
+            @Override
+            public List<BackendInfo> backendConnections() {
+                return List.of();
+            }
+
+            @Override
+            public String version() {
+                return version;
+            }
+
+            @Override
+            public String status() {
+                return "OPEN";
+            }
+        };
+    }
+}

@@ -1,0 +1,128 @@
+package dev.shardgate.console.exec;
+
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.KeyRange;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.ReferenceRelation;
+import dev.shardgate.meta.Shard;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * What SHOW can list, with SPQR's column names. All values are text; lists inside a value are
+ * joined with ", ".
+ */
+enum ShowTarget {
+    SHARDS("shards", "shard_id", "hosts"),
+    DISTRIBUTIONS("distributions", "distribution_id", "column_types", "default_shard"),
+    KEY_RANGES("key_ranges", "key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"),
+    RELATIONS("relations", "relation_name", "distribution_id", "distribution_key", "schema_name"),
+    REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
+    CLIENTS("clients", "client_id", "user", "dbname", "client_address", "server_id"),
+    POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit"),
+    BACKEND_CONNECTIONS("backend_connections", "backend_connection_id", "shard_id", "hostname", "pid", "user",
+            "dbname", "tx_status", "tx_served"),
+    STATUS("status", "status"),
+    VERSION("version", "version");
+
+    /** Shown for a reference relation copied to every shard, present and future. */
+    static final String ALL_SHARDS = "all";
+
+    private final String consoleName;
+    private final List<String> columns;
+
+    ShowTarget(String consoleName, String... columns) {
+        this.consoleName = consoleName;
+        this.columns = List.of(columns);
+    }
+
+    String consoleName() {
+        return consoleName;
+    }
+
+    List<String> columns() {
+        return columns;
+    }
+
+    static Optional<ShowTarget> named(String name) {
+        return Arrays.stream(values()).filter(target -> target.consoleName.equals(name)).findFirst();
+    }
+
+    /** {@code shards, distributions, … or version}, for messages. */
+    static String names() {
+        List<String> names = Arrays.stream(values()).map(ShowTarget::consoleName).toList();
+        return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
+    }
+
+    List<List<String>> rows(Metadata metadata, RouterStatus status) {
+        return switch (this) {
+            case SHARDS -> metadata.shards().values().stream().map(ShowTarget::shardRow).toList();
+            case DISTRIBUTIONS -> metadata.distributions().values().stream().map(ShowTarget::distributionRow).toList();
+            case KEY_RANGES -> keyRangeRows(metadata);
+            case RELATIONS -> metadata.relations().values().stream().map(ShowTarget::relationRow).toList();
+            case REFERENCE_RELATIONS ->
+                    metadata.referenceRelations().values().stream().map(ShowTarget::referenceRelationRow).toList();
+            case CLIENTS -> status.clients().stream()
+                    .map(c -> row(c.clientId(), c.user(), c.database(), c.clientAddress(), c.serverId()))
+                    .toList();
+            case POOLS -> status.pools().stream()
+                    .map(p -> row(p.shardId(), p.database(), p.user(), Integer.toString(p.active()),
+                            Integer.toString(p.idle()), Integer.toString(p.waiting()), Integer.toString(p.limit())))
+                    .toList();
+            case BACKEND_CONNECTIONS -> status.backendConnections().stream()
+                    .map(b -> row(b.backendConnectionId(), b.shardId(), b.hostname(), Integer.toString(b.pid()),
+                            b.user(), b.database(), b.transactionState(), Long.toString(b.transactionsServed())))
+                    .toList();
+            case STATUS -> List.of(row(status.status()));
+            case VERSION -> List.of(row(status.version()));
+        };
+    }
+
+    private static List<String> shardRow(Shard shard) {
+        return row(shard.id(), String.join(", ", shard.hosts()));
+    }
+
+    private static List<String> distributionRow(Distribution distribution) {
+        String types = distribution.columnTypes().stream().map(ColumnType::consoleName).collect(Collectors.joining(", "));
+        return row(distribution.id(), types, distribution.defaultShard().orElse(null));
+    }
+
+    /** By distribution, then by lower bound: the order keys are routed in. */
+    private static List<List<String>> keyRangeRows(Metadata metadata) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String distributionId : metadata.distributions().keySet()) {
+            for (KeyRange range : metadata.index(distributionId).ranges()) {
+                rows.add(row(range.id(), range.distributionId(), range.lowerBound().toString(), range.shardId(),
+                        Boolean.toString(range.locked())));
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> relationRow(DistributedRelation relation) {
+        String key = relation.keyColumns().stream().map(ShowTarget::keyColumn).collect(Collectors.joining(", "));
+        return row(relation.name().name(), relation.distributionId(), key, relation.name().schema());
+    }
+
+    /** As ATTACH RELATION takes it back: {@code id}, or {@code tenant hash murmur}. */
+    private static String keyColumn(DistributionKeyColumn column) {
+        return column.hash() == HashFunction.IDENT ? column.column() : column.column() + " hash " + column.hash();
+    }
+
+    private static List<String> referenceRelationRow(ReferenceRelation relation) {
+        String shards = relation.isOnAllShards() ? ALL_SHARDS : String.join(", ", relation.shardIds());
+        return row(relation.name().name(), shards, relation.name().schema());
+    }
+
+    /** A row that may hold nulls, which List.of refuses. */
+    private static List<String> row(String... values) {
+        return Arrays.asList(values);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.shardgate.console.exec;
+
+import dev.shardgate.meta.MetadataChange;
+import java.util.List;
+
+/** What one statement contributes to a console query: changes to the batch, a SHOW, or a fixed reply. */
+sealed interface Step {
+
+    /** Metadata changes, applied with the rest of the query's batch. */
+    record Change(List<MetadataChange> changes, String tag) implements Step {
+        public Change {
+            changes = List.copyOf(changes);
+        }
+    }
+
+    /** A SHOW, answered from the snapshot the batch produced. */
+    record Query(ShowQuery query) implements Step {
+    }
+
+    /** A statement that neither reads nor changes metadata. */
+    record Reply(ConsoleResult result) implements Step {
+    }
+}

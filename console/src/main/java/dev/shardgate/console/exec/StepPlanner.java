@@ -1,0 +1,189 @@
+package dev.shardgate.console.exec;
+
+import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateReferenceTable;
+import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.DetachRelation;
+import dev.shardgate.console.ast.DropAllDistributions;
+import dev.shardgate.console.ast.DropAllKeyRanges;
+import dev.shardgate.console.ast.DropDistribution;
+import dev.shardgate.console.ast.DropKeyRange;
+import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.LockKeyRange;
+import dev.shardgate.console.ast.MoveKeyRange;
+import dev.shardgate.console.ast.RedistributeKeyRange;
+import dev.shardgate.console.ast.RegisterRouter;
+import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetParameter;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.SplitKeyRange;
+import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.UniteKeyRange;
+import dev.shardgate.console.ast.UnlockKeyRange;
+import dev.shardgate.console.ast.UnregisterAllRouters;
+import dev.shardgate.console.ast.UnregisterRouter;
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.KeyRange;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.MetadataException;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.ReferenceRelation;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Decides what each statement does, against the metadata as the statements before it in the same
+ * query left it (the draft): that is where generated ids must be unique, where a distribution
+ * created earlier in the query is found, and whose column types parse a bound.
+ */
+final class StepPlanner {
+    private StepPlanner() {
+    }
+
+    static Step plan(ConsoleStatement statement, Metadata draft) {
+        return switch (statement) {
+            case CreateShard s -> change("CREATE SHARD", new MetadataChange.CreateShard(new Shard(s.id(), s.hosts())));
+            case DropShard s -> change("DROP SHARD", new MetadataChange.DropShard(s.id()));
+            case CreateDistribution s -> change("CREATE DISTRIBUTION", createDistribution(s));
+            case DropDistribution s -> change("DROP DISTRIBUTION", new MetadataChange.DropDistribution(s.id(), s.cascade()));
+            case DropAllDistributions s -> new Step.Change(draft.distributions().keySet().stream()
+                    .map(id -> (MetadataChange) new MetadataChange.DropDistribution(id, s.cascade()))
+                    .toList(), "DROP DISTRIBUTION");
+            case AttachRelations s -> new Step.Change(attachRelations(s, draft), "ATTACH TABLE");
+            case DetachRelation s -> change("DETACH TABLE", detachRelation(s, draft));
+            case CreateReferenceTable s -> change("CREATE REFERENCE TABLE", new MetadataChange.CreateReferenceRelation(
+                    new ReferenceRelation(qualified(s.relation()), s.shards())));
+            case DropReferenceTable s ->
+                    change("DROP REFERENCE TABLE", new MetadataChange.DropReferenceRelation(qualified(s.relation())));
+            case CreateKeyRange s -> change("CREATE KEY RANGE", createKeyRange(s, draft));
+            case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));
+            case DropAllKeyRanges _ -> change("DROP KEY RANGE", new MetadataChange.DropAllKeyRanges());
+            case SplitKeyRange s -> change("SPLIT KEY RANGE", splitKeyRange(s, draft));
+            case UniteKeyRange s -> change("UNITE KEY RANGE", new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()));
+            case LockKeyRange s -> change("LOCK KEY RANGE", new MetadataChange.LockKeyRange(s.id()));
+            case UnlockKeyRange s -> change("UNLOCK KEY RANGE", new MetadataChange.UnlockKeyRange(s.id()));
+            // Not "MOVE KEY RANGE": libpq reads a tag starting with "MOVE " as a cursor MOVE's row
+            // count and complains ("could not interpret result from server").
+            case MoveKeyRange s -> change("MOVE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
+            case Show s -> new Step.Query(ShowQuery.of(s));
+            case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
+            case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
+            case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
+            case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
+            case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");
+            case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
+            case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is not supported yet");
+        };
+    }
+
+    private static Step change(String tag, MetadataChange change) {
+        return new Step.Change(List.of(change), tag);
+    }
+
+    private static PgException coordinatorOnly(String statement) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, statement + " is only supported on the coordinator");
+    }
+
+    private static MetadataChange createDistribution(CreateDistribution s) {
+        List<ColumnType> types = s.columnTypes().stream().map(ColumnType::parse).toList();
+        return new MetadataChange.CreateDistribution(new Distribution(s.id(), types, Optional.ofNullable(s.defaultShard())));
+    }
+
+    private static List<MetadataChange> attachRelations(AttachRelations s, Metadata draft) {
+        String distributionId = s.distribution() != null ? s.distribution() : onlyDistribution(draft);
+        return s.relations().stream()
+                .map(relation -> (MetadataChange) new MetadataChange.AttachRelation(new DistributedRelation(
+                        qualified(relation.name()), distributionId,
+                        relation.distributionKey().stream()
+                                .map(column -> new DistributionKeyColumn(column.column(), hashFunction(column.hashFunction())))
+                                .toList())))
+                .toList();
+    }
+
+    /** Meta detaches by name alone; the statement also names the distribution, which must hold the relation. */
+    private static MetadataChange detachRelation(DetachRelation s, Metadata draft) {
+        requireDistribution(draft, s.distribution());
+        QualifiedName name = qualified(s.relation());
+        draft.relation(name).ifPresent(attached -> {
+            if (!attached.distributionId().equals(s.distribution())) {
+                throw new MetadataException(MetadataException.UNDEFINED_TABLE,
+                        "relation " + quote(name.toString()) + " is attached to distribution "
+                                + quote(attached.distributionId()) + ", not " + quote(s.distribution()));
+            }
+        });
+        return new MetadataChange.DetachRelation(name);
+    }
+
+    private static MetadataChange createKeyRange(CreateKeyRange s, Metadata draft) {
+        String distributionId = s.distribution() != null ? s.distribution() : onlyDistribution(draft);
+        Distribution distribution = requireDistribution(draft, distributionId);
+        String id = s.id() != null ? s.id() : newKeyRangeId(draft);
+        return new MetadataChange.CreateKeyRange(
+                new KeyRange(id, BoundLiterals.parse(s.lowerBound(), distribution), s.shard(), distributionId));
+    }
+
+    private static MetadataChange splitKeyRange(SplitKeyRange s, Metadata draft) {
+        KeyRange source = draft.keyRange(s.sourceId()).orElseThrow(() ->
+                new MetadataException(MetadataException.UNDEFINED_OBJECT, "key range " + quote(s.sourceId()) + " does not exist"));
+        Distribution distribution = requireDistribution(draft, source.distributionId());
+        return new MetadataChange.SplitKeyRange(s.newId(), s.sourceId(), BoundLiterals.parse(s.splitBound(), distribution));
+    }
+
+    /** SPQR's habit: a statement without a distribution means the only one there is. */
+    private static String onlyDistribution(Metadata draft) {
+        var ids = draft.distributions().keySet();
+        if (ids.size() == 1) {
+            return draft.distributions().firstKey();
+        }
+        String why = ids.isEmpty() ? "no distribution exists" : "there are " + ids.size() + " distributions";
+        throw new PgException(SqlState.INVALID_OBJECT_DEFINITION, "distribution must be specified: " + why);
+    }
+
+    /** The lowest free {@code krN}: predictable for people and tests, unique within the draft. */
+    private static String newKeyRangeId(Metadata draft) {
+        for (int n = 1; ; n++) {
+            String id = "kr" + n;
+            if (!draft.keyRanges().containsKey(id)) {
+                return id;
+            }
+        }
+    }
+
+    private static HashFunction hashFunction(String name) {
+        if (name == null) {
+            return HashFunction.IDENT;
+        }
+        try {
+            return HashFunction.parse(name);
+        } catch (MetadataException e) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, e.getMessage());
+        }
+    }
+
+    private static Distribution requireDistribution(Metadata draft, String id) {
+        return draft.distribution(id).orElseThrow(() ->
+                new MetadataException(MetadataException.UNDEFINED_OBJECT, "distribution " + quote(id) + " does not exist"));
+    }
+
+    private static QualifiedName qualified(RelationName name) {
+        return new QualifiedName(name.schema(), name.name());
+    }
+
+    private static String quote(String name) {
+        return '"' + name + '"';
+    }
+}

@@ -1,0 +1,104 @@
+package dev.shardgate.console.server;
+
+import dev.shardgate.console.exec.ConsoleExecutor;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin console over the PostgreSQL protocol, so that psql and drivers can connect: one
+ * virtual thread per client, statements run by a {@link ConsoleExecutor}.
+ */
+public final class ConsoleServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
+
+    private final ServerSocket serverSocket;
+    private final ConsoleAccess access;
+    private final ConsoleExecutor executor;
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+
+    private ConsoleServer(ServerSocket serverSocket, ConsoleAccess access, ConsoleExecutor executor) {
+        this.serverSocket = serverSocket;
+        this.access = access;
+        this.executor = executor;
+        this.acceptor = Thread.ofPlatform().name("console-accept").daemon(true).unstarted(this::acceptLoop);
+    }
+
+    /**
+     * Binds {@code host:port} and starts accepting clients.
+     *
+     * @param port 0 picks a free port; see {@link #port()}
+     */
+    public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor)
+            throws IOException {
+        ServerSocket socket = new ServerSocket();
+        try {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+        ConsoleServer server = new ConsoleServer(socket, Objects.requireNonNull(access), Objects.requireNonNull(executor));
+        server.acceptor.start();
+        log.info("event=console_started host={} port={}", host, server.port());
+        return server;
+    }
+
+    /** The port bound, also when 0 was asked for. */
+    public int port() {
+        return serverSocket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!serverSocket.isClosed()) {
+            Socket client;
+            try {
+                client = serverSocket.accept();
+            } catch (IOException e) {
+                if (!serverSocket.isClosed()) {
+                    log.error("event=console_accept_failed error=\"{}\"", e.toString());
+                }
+                continue;
+            }
+            clients.add(client);
+            Thread.ofVirtual().name("console-client-" + client.getPort()).start(() -> {
+                try {
+                    client.setTcpNoDelay(true);
+                    new ConsoleSession(client, access, executor).run();
+                } catch (IOException e) {
+                    log.warn("event=console_client_setup_failed error=\"{}\"", e.toString());
+                } finally {
+                    clients.remove(client);
+                    closeQuietly(client);
+                }
+            });
+        }
+    }
+
+    /** Stops accepting and disconnects every client. */
+    @Override
+    public void close() {
+        closeQuietly(serverSocket);
+        for (Socket client : clients) {
+            closeQuietly(client);
+        }
+        log.info("event=console_stopped port={}", serverSocket.getLocalPort());
+    }
+
+    private static void closeQuietly(AutoCloseable closeable) {
+        try {
+            closeable.close();
+        } catch (Exception ignored) {
+            // Closing is all that is left to do; a failure changes nothing.
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package dev.shardgate.console.exec;
+
+import static dev.shardgate.console.exec.ConsoleHarness.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** SHOW targets, their columns, and WHERE. */
+class ShowTest {
+    private final ConsoleHarness console = new ConsoleHarness(new RouterStatus() {
+        @Override
+        public List<ClientInfo> clients() {
+            return List.of(new ClientInfo("c1", "app", "shop", "10.0.0.5:5000", "b1"),
+                    new ClientInfo("c2", "report", "shop", "10.0.0.6:5001", null));
+        }
+
+        @Override
+        public List<PoolInfo> pools() {
+            return List.of(new PoolInfo("sh1", "shop", "app", 1, 2, 0, 10));
+        }
+
+        @Override
+        public List<BackendInfo> backendConnections() {
+            return List.of(new BackendInfo("b1", "sh1", "pg1:5432", 4711, "app", "shop", "idle", 42));
+        }
+
+        @Override
+        public String version() {
+            return "Shardgate 9.9";
+        }
+
+        @Override
+        public String status() {
+            return "OPEN";
+        }
+    });
+
+    @BeforeEach
+    void metadata() {
+        console.run("""
+                CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; CREATE SHARD sh2 WITH HOSTS 'pg2:5432';
+                CREATE DISTRIBUTION ds1 COLUMN TYPES integer; CREATE DISTRIBUTION ds2 COLUMN TYPES varchar;
+                CREATE KEY RANGE a1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+                CREATE KEY RANGE a2 FROM 100 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+                CREATE KEY RANGE b1 FROM 'a' ROUTE TO sh2 FOR DISTRIBUTION ds2;
+                LOCK KEY RANGE a2""");
+    }
+
+    @Test
+    void keyRangesHaveSpqrColumns() {
+        ConsoleResult.Rows rows = console.show("SHOW key_ranges");
+        assertThat(rows.columns()).containsExactly("key_range_id", "distribution_id", "lower_bound", "shard_id", "locked");
+        assertThat(rows.rows()).containsExactly(
+                row("a1", "ds1", "0", "sh1", "false"),
+                row("a2", "ds1", "100", "sh2", "true"),
+                row("b1", "ds2", "'a'", "sh2", "false"));
+        assertThat(rows.tag()).isEqualTo("SELECT 3");
+    }
+
+    @Test
+    void whereFiltersByEqualityAndInequality() {
+        assertThat(console.rows("SHOW key_ranges WHERE distribution_id = 'ds1'")).extracting(List::getFirst)
+                .containsExactly("a1", "a2");
+        assertThat(console.rows("SHOW key_ranges WHERE shard_id <> 'sh1'")).extracting(List::getFirst)
+                .containsExactly("a2", "b1");
+        assertThat(console.rows("SHOW key_ranges WHERE shard_id != 'sh1'")).extracting(List::getFirst)
+                .containsExactly("a2", "b1");
+    }
+
+    @Test
+    void whereCombinesWithAndOrAndParentheses() {
+        assertThat(console.rows("SHOW key_ranges WHERE distribution_id = 'ds1' AND shard_id = 'sh2'"))
+                .extracting(List::getFirst).containsExactly("a2");
+        assertThat(console.rows("SHOW key_ranges WHERE key_range_id = 'a1' OR key_range_id = 'b1'"))
+                .extracting(List::getFirst).containsExactly("a1", "b1");
+        assertThat(console.rows("SHOW key_ranges WHERE locked = 'true' OR distribution_id = 'ds2' AND shard_id = 'sh1'"))
+                .as("AND binds tighter than OR").extracting(List::getFirst).containsExactly("a2");
+        assertThat(console.rows("SHOW key_ranges WHERE (locked = 'true' OR distribution_id = 'ds2') AND shard_id = 'sh2'"))
+                .extracting(List::getFirst).containsExactly("a2", "b1");
+    }
+
+    @Test
+    void numbersCompareAsText() {
+        assertThat(console.rows("SHOW key_ranges WHERE lower_bound = 100")).extracting(List::getFirst).containsExactly("a2");
+        assertThat(console.rows("SHOW pools WHERE limit = 10")).hasSize(1);
+    }
+
+    @Test
+    void nullNeverMatchesLikeInSql() {
+        assertThat(console.rows("SHOW clients WHERE server_id = 'b1'")).extracting(List::getFirst).containsExactly("c1");
+        assertThat(console.rows("SHOW clients WHERE server_id <> 'b1'")).as("NULL <> 'b1' is unknown").isEmpty();
+        assertThat(console.rows("SHOW clients WHERE server_id <> 'b1' OR user = 'report'")).extracting(List::getFirst)
+                .containsExactly("c2");
+        assertThat(console.rows("SHOW distributions WHERE default_shard <> 'x'")).isEmpty();
+    }
+
+    @Test
+    void whereOnAnUnknownColumnNamesIt() {
+        PgException e = console.fails("SHOW key_ranges WHERE shard = 'sh1'", SqlState.UNDEFINED_COLUMN,
+                "column \"shard\" does not exist");
+        assertThat(e.hint()).isEqualTo("SHOW key_ranges has columns key_range_id, distribution_id, lower_bound, shard_id, locked.");
+        console.fails("SHOW shards WHERE shard_id = 'sh1' AND nope <> 'x'", SqlState.UNDEFINED_COLUMN,
+                "column \"nope\" does not exist");
+    }
+
+    @Test
+    void whereWorksOnEveryTarget() {
+        assertThat(console.rows("SHOW shards WHERE shard_id = 'sh2'")).containsExactly(row("sh2", "pg2:5432"));
+        assertThat(console.rows("SHOW distributions WHERE column_types = 'varchar'")).containsExactly(row("ds2", "varchar", null));
+        assertThat(console.rows("SHOW backend_connections WHERE hostname = 'pg1:5432'")).hasSize(1);
+        assertThat(console.rows("SHOW backend_connections WHERE hostname = 'localhost'")).isEmpty();
+        assertThat(console.rows("SHOW version WHERE version = 'Shardgate 9.9'")).containsExactly(row("Shardgate 9.9"));
+        assertThat(console.rows("SHOW status WHERE status = 'CLOSED'")).isEmpty();
+    }
+
+    @Test
+    void routerTargetsComeFromRouterStatus() {
+        assertThat(console.show("SHOW clients").columns()).containsExactly("client_id", "user", "dbname", "client_address", "server_id");
+        assertThat(console.rows("SHOW clients")).containsExactly(
+                row("c1", "app", "shop", "10.0.0.5:5000", "b1"), row("c2", "report", "shop", "10.0.0.6:5001", null));
+        assertThat(console.show("SHOW pools").columns())
+                .containsExactly("shard_id", "dbname", "user", "active", "idle", "waiting", "limit");
+        assertThat(console.rows("SHOW pools")).containsExactly(row("sh1", "shop", "app", "1", "2", "0", "10"));
+        assertThat(console.show("SHOW backend_connections").columns()).containsExactly(
+                "backend_connection_id", "shard_id", "hostname", "pid", "user", "dbname", "tx_status", "tx_served");
+        assertThat(console.rows("SHOW backend_connections"))
+                .containsExactly(row("b1", "sh1", "pg1:5432", "4711", "app", "shop", "idle", "42"));
+        assertThat(console.rows("SHOW version")).containsExactly(row("Shardgate 9.9"));
+        assertThat(console.rows("SHOW status")).containsExactly(row("OPEN"));
+    }
+
+    @Test
+    void withoutClientsStatusHasEmptyLists() {
+        var plain = new ConsoleHarness();
+        assertThat(plain.rows("SHOW clients")).isEmpty();
+        assertThat(plain.rows("SHOW pools")).isEmpty();
+        assertThat(plain.rows("SHOW backend_connections")).isEmpty();
+        assertThat(plain.rows("SHOW version")).containsExactly(row("Shardgate test"));
+    }
+
+    @Test
+    void targetNamesAreCaseFolded() {
+        assertThat(console.rows("SHOW KEY_RANGES")).hasSize(3);
+        console.fails("SHOW \"KEY_RANGES\"", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"KEY_RANGES\" (expected shards, "
+                + "distributions, key_ranges, relations, reference_relations, clients, pools, backend_connections, status or version)");
+    }
+
+    @Test
+    void unknownAndCoordinatorTargets() {
+        console.fails("SHOW databases", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"databases\" (expected shards, "
+                + "distributions, key_ranges, relations, reference_relations, clients, pools, backend_connections, status or version)");
+        console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
+        console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
+    }
+}

@@ -1,0 +1,25 @@
+-- Distributions: column types, default shard, drop with and without CASCADE.
+CREATE SHARD sh1 WITH HOSTS 'pg1:5432';
+CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+CREATE DISTRIBUTION ds2 COLUMN TYPES varchar, int, uuid DEFAULT SHARD sh1;
+CREATE DISTRIBUTION ds3 (integer hash, varchar hash, uuid hash);
+SHOW distributions;
+SHOW distributions WHERE default_shard = 'sh1';
+-- errors
+CREATE DISTRIBUTION ds1 COLUMN TYPES varchar;
+CREATE DISTRIBUTION ds4 COLUMN TYPES integer DEFAULT SHARD sh9;
+CREATE DISTRIBUTION ds4 COLUMN TYPES bigint;
+CREATE DISTRIBUTION ds4;
+DROP DISTRIBUTION nope;
+-- drop needs CASCADE while key ranges or relations belong to it
+CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id;
+DROP DISTRIBUTION ds1;
+DROP DISTRIBUTION ds1 CASCADE;
+SHOW key_ranges;
+SHOW relations;
+DROP DISTRIBUTION ds2;
+SHOW distributions;
+DROP DISTRIBUTION ALL;
+SHOW distributions;
+DROP DISTRIBUTION ALL CASCADE;

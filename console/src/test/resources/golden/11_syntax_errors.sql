@@ -1,0 +1,11 @@
+-- Syntax errors point at the offending token, as PostgreSQL's do.
+CREATE SHAR sh1;
+SHOW;
+SHOW key_ranges WHERE;
+CREATE KEY RANGE kr1 FROM ROUTE TO sh1;
+CREATE DISTRIBUTION ds COLUMN TYPES integer
+    DEFAULT sh1;
+DROP KEY RANGE;
+SELECT 1;
+REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 0;
+CREATE SHARD sh1 WITH HOSTS 'unterminated;
