@@ -216,8 +216,22 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /**
+     * No transaction is open: the session holds no backend, or (SESSION mode) one that is idle with
+     * nothing in flight, so the next statement may still choose its shard.
+     */
+    boolean betweenTransactions() {
+        lock.lock();
+        try {
+            BackendLink l = link;
+            return l == null || (l.isQuiet() && !l.relaying && !l.writing && l.transactionStatus == 'I');
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void holdOrSend(FrontendMessage message) throws IOException {
-        if (currentLink() == null && (isExtendedProtocol(message) || !held.isEmpty())) {
+        if (betweenTransactions() && (isExtendedProtocol(message) || !held.isEmpty())) {
             held.add(message);
         } else {
             send(message, context.anyShard());
@@ -246,7 +260,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(query.sql());
-        if (currentLink() == null && LocalCommands.deferOrAnswer(this, analysis)) {
+        if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
         String shard = router.shardFor(router.route(query.sql(), analysis, null));
@@ -263,7 +277,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(definition.sql());
-        if (currentLink() == null && LocalCommands.isTransactionStart(analysis)) {
+        if (betweenTransactions() && LocalCommands.isTransactionStart(analysis)) {
             held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
             return;
         }
@@ -283,7 +297,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return startTransaction(shard == null ? context.anyShard() : shard);
         }
         if (shard == null || l.pool.key().shard().equals(shard)) {
-            return l;
+            return replayDeferred(l);
         }
         waitQuiet(l);
         byte status;
@@ -531,7 +545,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         return serverName;
     }
 
-    private BackendLink currentLink() {
+    BackendLink currentLink() {
         lock.lock();
         try {
             return link;
@@ -566,25 +580,30 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Takes a backend of {@code shard} and replays on it what was deferred (BEGIN, SAVEPOINT, SET LOCAL). */
     private BackendLink startTransaction(String shard) throws IOException {
-        BackendLink fresh = attach(shard);
-        if (!deferred.isEmpty()) {
-            String replay = String.join(";", deferred);
-            deferred.clear();
-            byte status;
-            try {
-                status = dev.shardgate.router.backend.BackendQueries.execute(fresh.backend, replay);
-            } catch (IOException e) {
-                fresh.backend.markBroken();
-                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
-            }
-            lock.lock();
-            try {
-                fresh.transactionStatus = status;
-            } finally {
-                lock.unlock();
-            }
+        return replayDeferred(attach(shard));
+    }
+
+    private BackendLink replayDeferred(BackendLink l) throws IOException {
+        if (deferred.isEmpty()) {
+            return l;
         }
-        return fresh;
+        String replay = String.join(";", deferred);
+        deferred.clear();
+        byte status;
+        try {
+            status = dev.shardgate.router.backend.BackendQueries.execute(l.backend, replay);
+        } catch (IOException e) {
+            l.backend.markBroken();
+            throw new PgException(SqlState.CONNECTION_FAILURE,
+                    "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            l.transactionStatus = status;
+        } finally {
+            lock.unlock();
+        }
+        return l;
     }
 
     /** Called by the relay for every ParameterStatus the client's own statements caused. */
@@ -600,7 +619,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     byte idleStatus() {
         lock.lock();
         try {
-            return link == null ? (deferred.isEmpty() ? (byte) 'I' : (byte) 'T') : link.transactionStatus;
+            byte status = link == null ? (byte) 'I' : link.transactionStatus;
+            return status == 'I' && !deferred.isEmpty() ? (byte) 'T' : status;
         } finally {
             lock.unlock();
         }

@@ -133,6 +133,9 @@ final class LocalCommands {
         if (set == null || (set.name() != null && SessionSettings.isReported(set.name()))) {
             return false; // the server must answer with its ParameterStatus
         }
+        if (!inDeferredTransaction && session.currentLink() != null) {
+            return false; // SESSION mode keeps its backend: the SET goes there (and is tracked)
+        }
         if (inDeferredTransaction) {
             if (set.kind() == SetCommand.Kind.DISCARD_ALL || set.kind() == SetCommand.Kind.DISCARD_OTHER) {
                 return false;
