@@ -51,7 +51,7 @@ public final class SessionSettings {
     }
 
     /** RESET name: back to the value the client connected with, or the server default. */
-    public void reset(String name) {
+    public synchronized void reset(String name) {
         String key = name.toLowerCase(Locale.ROOT);
         String initial = startup.get(key);
         if (initial == null) {
@@ -62,13 +62,13 @@ public final class SessionSettings {
     }
 
     /** RESET ALL and DISCARD ALL. */
-    public void resetAll() {
+    public synchronized void resetAll() {
         desired.clear();
         desired.putAll(startup);
     }
 
     /** Records a value the client asked for or the server reported to the client. */
-    public void offer(String name, String value) {
+    public synchronized void offer(String name, String value) {
         String key = name.toLowerCase(Locale.ROOT);
         if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches()) {
             desired.put(key, value);
@@ -79,7 +79,7 @@ public final class SessionSettings {
         return !NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT));
     }
 
-    public String get(String name) {
+    public synchronized String get(String name) {
         return desired.get(name.toLowerCase(Locale.ROOT));
     }
 
@@ -122,19 +122,25 @@ public final class SessionSettings {
         }
     }
 
-    /** Makes the backend's settings equal to this client's, with one round trip when they differ. */
-    public void applyTo(BackendConnection backend) throws IOException {
-        StringBuilder sql = new StringBuilder();
+    /**
+     * Makes the backend's settings equal to this client's, with one round trip when they differ.
+     * Values are the parameters' text forms (as SHOW prints them), which {@code set_config} takes
+     * as they are, lists such as search_path included.
+     */
+    public synchronized void applyTo(BackendConnection backend) throws IOException {
+        StringBuilder sets = new StringBuilder();
         List<String> resets = new ArrayList<>();
         desired.forEach((key, value) -> {
             String current = backend.applied().getOrDefault(key, backend.reportedValue(key));
             if (!value.equals(current)) {
-                sql.append("SET ").append(key).append(" TO ").append(quote(value)).append(';');
+                sets.append(sets.isEmpty() ? "SELECT " : ", ")
+                        .append("set_config(").append(quote(key)).append(", ").append(quote(value)).append(", false)");
             }
         });
+        StringBuilder sql = new StringBuilder(sets);
         for (String key : backend.applied().keySet()) {
             if (!desired.containsKey(key) && !key.equals("client_encoding")) {
-                sql.append("RESET ").append(key).append(';');
+                sql.append(sql.isEmpty() ? "" : ";").append("RESET ").append(key);
                 resets.add(key);
             }
         }
