@@ -7,7 +7,6 @@ import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.status.LiveStatus;
 import dev.shardgate.wire.PgException;
-import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.router.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -90,12 +89,8 @@ public final class RouterServer implements AutoCloseable {
             if (!FrontendRule.isConsoleDatabase(database)) {
                 return Optional.empty();
             }
-            return config.consoleRuleFor(user).map(rule -> new ConsoleAccess.Rule(switch (rule.authRule().method()) {
-                case OK -> PasswordExchange.Method.TRUST;
-                case CLEAR_TEXT -> PasswordExchange.Method.CLEAR_TEXT;
-                case MD5 -> PasswordExchange.Method.MD5;
-                case SCRAM -> PasswordExchange.Method.SCRAM;
-            }, rule.authRule().password()));
+            return config.consoleRuleFor(user)
+                    .map(rule -> new ConsoleAccess.Rule(rule.authRule().method().exchange(), rule.authRule().password()));
         };
     }
 

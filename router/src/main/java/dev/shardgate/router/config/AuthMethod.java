@@ -17,6 +17,16 @@ public enum AuthMethod {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The server-side password exchange this method asks a client for. */
+    public dev.shardgate.wire.auth.PasswordExchange.Method exchange() {
+        return switch (this) {
+            case OK -> dev.shardgate.wire.auth.PasswordExchange.Method.TRUST;
+            case CLEAR_TEXT -> dev.shardgate.wire.auth.PasswordExchange.Method.CLEAR_TEXT;
+            case MD5 -> dev.shardgate.wire.auth.PasswordExchange.Method.MD5;
+            case SCRAM -> dev.shardgate.wire.auth.PasswordExchange.Method.SCRAM;
+        };
+    }
+
     public boolean needsPassword() {
         return this != OK;
     }

@@ -99,12 +99,6 @@ public final class ClientLogin {
     }
 
     private void authenticate(String user, AuthRule auth) throws IOException {
-        PasswordExchange.Method method = switch (auth.method()) {
-            case OK -> PasswordExchange.Method.TRUST;
-            case CLEAR_TEXT -> PasswordExchange.Method.CLEAR_TEXT;
-            case MD5 -> PasswordExchange.Method.MD5;
-            case SCRAM -> PasswordExchange.Method.SCRAM;
-        };
-        PasswordExchange.authenticate(in, out, method, user, auth.password());
+        PasswordExchange.authenticate(in, out, auth.method().exchange(), user, auth.password());
     }
 }
