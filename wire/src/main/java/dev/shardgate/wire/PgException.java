@@ -50,13 +50,4 @@ public final class PgException extends RuntimeException {
     public int position() {
         return position;
     }
-
-    /** Severity FATAL errors end the session: the server sends the ErrorResponse and closes. */
-    public boolean isFatal() {
-        return switch (sqlState) {
-            case INVALID_PASSWORD, INVALID_AUTHORIZATION_SPECIFICATION, PROTOCOL_VIOLATION,
-                 INVALID_CATALOG_NAME, TOO_MANY_CONNECTIONS, ADMIN_SHUTDOWN, CANNOT_CONNECT_NOW -> true;
-            default -> false;
-        };
-    }
 }
