@@ -1,0 +1,4 @@
+-- the third statement names a shard the config does not have
+CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+CREATE KEY RANGE krid1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+CREATE KEY RANGE krid2 FROM 1000 ROUTE TO sh9 FOR DISTRIBUTION ds1;

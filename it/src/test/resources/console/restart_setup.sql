@@ -1,0 +1,9 @@
+-- Metadata a router must keep across a restart; sh1 and sh2 come from the router's config.
+CREATE SHARD sh3 WITH HOSTS 'shard3a.invalid:5432', 'shard3b.invalid:6432';
+CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id;
+CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+SPLIT KEY RANGE kr3 FROM kr1 BY 500;
+LOCK KEY RANGE kr3;
+CREATE REFERENCE TABLE currencies;
