@@ -62,6 +62,56 @@ public final class ConsoleExecutor {
     }
 
     /**
+     * Statements run one at a time but applied together, as the extended protocol's implicit
+     * transaction up to Sync: each statement sees the ones before it, and nothing reaches the QDB
+     * before {@link Batch#commit()}.
+     */
+    public Batch batch() {
+        return new Batch();
+    }
+
+    /** See {@link #batch()}. Not thread-safe: one per session. */
+    public final class Batch {
+        private Metadata draft = qdb.snapshot();
+        private final List<MetadataChange> changes = new ArrayList<>();
+
+        private Batch() {
+        }
+
+        /** Checks and answers one statement against the batch so far; SHOWs see the batch's changes. */
+        public ConsoleResult execute(ConsoleStatement statement) {
+            try {
+                Step step = StepPlanner.plan(statement, draft);
+                if (step instanceof Step.Change change) {
+                    draft = draft.apply(change.changes());
+                    changes.addAll(change.changes());
+                }
+                return answer(step, draft);
+            } catch (MetadataException e) {
+                throw MetadataErrors.toPg(e);
+            }
+        }
+
+        /** Applies the batch's changes in one QDB write; the QDB checks them again against its state. */
+        public void commit() {
+            List<MetadataChange> pending = List.copyOf(changes);
+            changes.clear();
+            try {
+                draft = pending.isEmpty() ? qdb.snapshot() : qdb.apply(pending);
+            } catch (MetadataException e) {
+                draft = qdb.snapshot();
+                throw MetadataErrors.toPg(e);
+            }
+        }
+
+        /** Forgets the batch's changes (an error ended the implicit transaction). */
+        public void abandon() {
+            changes.clear();
+            draft = qdb.snapshot();
+        }
+    }
+
+    /**
      * The columns a statement returns, without running it, for the extended protocol's Describe.
      *
      * @return empty for statements that return no rows

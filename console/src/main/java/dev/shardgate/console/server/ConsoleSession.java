@@ -111,8 +111,13 @@ final class ConsoleSession {
                     case Execute execute -> extended.execute(execute);
                     case Close close -> extended.close(close);
                     case Sync _ -> {
+                        boolean succeeded = !skippingToSync;
                         skippingToSync = false;
-                        extended.sync();
+                        try {
+                            extended.sync(succeeded);
+                        } catch (PgException e) {
+                            out.write(ErrorResponse.of(e));
+                        }
                         out.write(ReadyForQuery.IDLE);
                         out.flush();
                     }

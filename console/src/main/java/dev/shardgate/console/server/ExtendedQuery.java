@@ -51,6 +51,8 @@ final class ExtendedQuery {
     }
 
     private final ConsoleExecutor executor;
+    /** The implicit transaction's changes since the last Sync; null before its first Execute. */
+    private ConsoleExecutor.Batch batch;
     private final PgWriter out;
     private final Map<String, Prepared> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
@@ -127,7 +129,10 @@ final class ExtendedQuery {
             return;
         }
         if (portal.result == null) {
-            portal.result = executor.execute(List.of(portal.prepared.statement())).getFirst();
+            if (batch == null) {
+                batch = executor.batch();
+            }
+            portal.result = batch.execute(portal.prepared.statement());
         }
         switch (portal.result) {
             case ConsoleResult.Rows rows -> {
@@ -160,9 +165,24 @@ final class ExtendedQuery {
         out.write(CloseComplete.INSTANCE);
     }
 
-    /** The end of the implicit transaction closes its portals; prepared statements stay. */
-    void sync() {
+    /**
+     * The end of the implicit transaction: its changes are applied together, or not at all when a
+     * statement failed; its portals close, prepared statements stay.
+     *
+     * @throws PgException when the QDB refuses the batch (another session changed the metadata)
+     */
+    void sync(boolean succeeded) {
         portals.clear();
+        ConsoleExecutor.Batch ending = batch;
+        batch = null;
+        if (ending == null) {
+            return;
+        }
+        if (succeeded) {
+            ending.commit();
+        } else {
+            ending.abandon();
+        }
     }
 
     private void writeDescription(Optional<List<String>> columns, short[] formats) throws IOException {

@@ -103,6 +103,21 @@ public final class BackendConnection implements AutoCloseable {
     }
 
     private volatile long transactionsServed;
+    /** The status byte of the server's last ReadyForQuery: 'I', 'T' or 'E'. */
+    private volatile byte transactionStatus = 'I';
+
+    public void readyForQuery(byte status) {
+        transactionStatus = status;
+    }
+
+    /** As SHOW backend_connections prints it. */
+    public String transactionState() {
+        return switch (transactionStatus) {
+            case 'T' -> "in transaction";
+            case 'E' -> "in failed transaction";
+            default -> "idle";
+        };
+    }
 
     public long transactionsServed() {
         return transactionsServed;

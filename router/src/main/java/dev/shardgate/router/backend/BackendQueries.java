@@ -32,6 +32,7 @@ public final class BackendQueries {
                             connection.reported().put(status.name(), status.value());
                     case ErrorResponse e -> error = e;
                     case ReadyForQuery ready -> {
+                        connection.readyForQuery(ready.status());
                         if (error != null) {
                             throw new PgException(SqlStates.fromCode(error.code()), error.message());
                         }

@@ -176,20 +176,13 @@ public final class BackendPool {
         }
     }
 
-    /** The open connections and whether each is idle in the pool or lent to a client. */
+    /** The open connections, idle in the pool or lent to a client, with their transaction state. */
     public java.util.List<dev.shardgate.console.exec.BackendInfo> connections() {
-        java.util.Set<BackendConnection> idleNow;
-        lock.lock();
-        try {
-            idleNow = java.util.Set.copyOf(idle);
-        } finally {
-            lock.unlock();
-        }
         java.util.List<dev.shardgate.console.exec.BackendInfo> infos = new java.util.ArrayList<>();
         for (BackendConnection c : open) {
             infos.add(new dev.shardgate.console.exec.BackendInfo(Integer.toString(c.processId()), key.shard(),
                     c.address().host() + ":" + c.address().port(), c.processId(), key.user(), key.database(),
-                    idleNow.contains(c) ? "idle" : "active", c.transactionsServed()));
+                    c.transactionState(), c.transactionsServed()));
         }
         return infos;
     }

@@ -724,9 +724,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** For SHOW clients. */
     public dev.shardgate.console.exec.ClientInfo info() {
         BackendLink l = currentLink();
-        String server = l == null ? null : l.pool.key().shard() + ":" + l.backend.processId();
-        return new dev.shardgate.console.exec.ClientInfo(Integer.toString(processId), user, database,
-                String.valueOf(socket.getRemoteSocketAddress()), server);
+        String server = l == null ? null : Integer.toString(l.backend.processId()); // = backend_connection_id
+        String address = socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(socket.getRemoteSocketAddress());
+        return new dev.shardgate.console.exec.ClientInfo(Integer.toString(processId), user, database, address, server);
     }
 
     int processId() {

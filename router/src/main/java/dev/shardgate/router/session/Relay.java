@@ -68,6 +68,7 @@ final class Relay {
                     }
                     case 'Z' -> {
                         byte status = from.payload().get(0);
+                        backend.readyForQuery(status);
                         forward(session, from, to);
                         if (!session.clientGone) {
                             to.flush();
