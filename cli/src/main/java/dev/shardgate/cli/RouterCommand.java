@@ -26,7 +26,14 @@ final class RouterCommand implements Callable<Integer> {
             return 2;
         }
         Logging.setLevel(routerConfig.logLevel().name());
-        RouterServer server = RouterServer.start(routerConfig);
+        RouterServer server;
+        try {
+            server = RouterServer.start(routerConfig);
+        } catch (RuntimeException | java.io.IOException e) {
+            // a corrupt qdb_file, a failing init_sql, a port in use: one line naming the cause
+            System.err.println("shardgate: router did not start: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
