@@ -108,6 +108,20 @@ class ClientLoginTest {
     }
 
     @Test
+    void startupPacketWithAnUnknownProtocolVersionIsAnsweredPromptly() throws Exception {
+        try (RawClient client = new RawClient(router.port())) {
+            client.send(ByteBuffer.allocate(8).putInt(8).putInt(1234 << 16 | 5678).array());
+            RawClient.Answer answer = client.answer(PROMPTLY);
+            assertThat(answer).as("an ErrorResponse or a closed connection within " + PROMPTLY)
+                    .isInstanceOfAny(RawClient.Error.class, RawClient.Closed.class);
+            if (answer instanceof RawClient.Error error) {
+                assertThat(error.sqlState()).isIn("0A000", "08P01");
+            }
+        }
+        assertQueriesWork(1);
+    }
+
+    @Test
     void truncatedStartupPacketThenCloseLeavesTheRouterServing() throws Exception {
         try (RawClient truncated = new RawClient(router.port())) {
             truncated.send(startupPrefix(100, 10));

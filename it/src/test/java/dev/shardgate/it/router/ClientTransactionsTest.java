@@ -8,6 +8,10 @@ import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.PoolMode;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +59,37 @@ class ClientTransactionsTest {
 
             Sql.execute(a, "COMMIT");
             assertThat(Sql.single(b, "select count(*) from ledger where owner = 'a'")).isEqualTo("2");
+        }
+    }
+
+    /** pool_rollback: a client gone mid-transaction leaves its backend clean for the next one. */
+    @Test
+    void aClientVanishingMidTransactionLeavesNothingBehind() throws Exception {
+        try (Connection a = router.connect(account, Map.of(
+                "socketFactory", TrackedSocketFactory.class.getName(), "socketFactoryArg", "vanishing", "sslmode", "disable"))) {
+            a.setAutoCommit(false);
+            Sql.execute(a, "INSERT INTO ledger VALUES (50, 'vanished')");
+            TrackedSocketFactory.sever("vanishing"); // no COMMIT, no Terminate: the socket just closes
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!shard.psql(account.database(), "SELECT count(*) FROM pg_stat_activity WHERE usename = 'rt_tx' AND state <> 'idle'")
+                .equals("0")) {
+            assertThat(System.nanoTime()).as("the router's backends idle again within 5 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        List<Connection> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // as many as the pool holds: one of them gets the vanished client's backend
+                Connection client = router.connect(account);
+                clients.add(client);
+                client.setAutoCommit(false);
+                // inside the vanished client's transaction its own uncommitted row would be visible
+                assertThat(Sql.single(client, "select count(*) from ledger where id = 50")).isEqualTo("0");
+            }
+        } finally {
+            for (Connection client : clients) {
+                client.close();
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.PoolMode;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -110,6 +111,26 @@ class ErrorsTest {
                 assertThat(rows.next()).isTrue();
                 assertThat(rows.getInt(1)).isEqualTo(25);
             }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} pool mode")
+    @CsvSource({"TRANSACTION", "SESSION"})
+    void duplicateKeyInsideABatchFailsTheBatchAndTheConnectionGoesOn(PoolMode mode) throws SQLException {
+        int base = 1000 + mode.ordinal() * 100;
+        try (Connection connection = connect(mode, "extended");
+                PreparedStatement insert = connection.prepareStatement("INSERT INTO notes VALUES (?, 'batch')")) {
+            for (int id : new int[] {base, base + 1, base, base + 2}) {
+                insert.setInt(1, id);
+                insert.addBatch();
+            }
+            SQLException error = Sql.assertFailsWith("23505", insert::executeBatch);
+            assertThat((Throwable) error).isInstanceOf(BatchUpdateException.class);
+            // autocommit: the whole batch is one implicit transaction, so nothing of it stays
+            assertThat(Sql.single(connection, "select count(*) from notes where id between " + base + " and " + (base + 2)))
+                    .isEqualTo("0");
+            insert.setInt(1, base);
+            assertThat(insert.executeUpdate()).isEqualTo(1);
         }
     }
 
