@@ -8,7 +8,6 @@ import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.PoolMode;
 import java.io.ByteArrayOutputStream;
 import java.io.StringReader;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;

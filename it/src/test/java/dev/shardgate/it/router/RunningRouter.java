@@ -25,15 +25,14 @@ import java.util.Properties;
  */
 final class RunningRouter implements AutoCloseable {
     static final String HOST = "127.0.0.1";
+    /** The name of the only shard in {@link #configFor}'s configs, as errors name it. */
+    static final String SHARD = "sh1";
 
     private final RouterServer server;
 
     private RunningRouter(RouterServer server) {
         this.server = server;
     }
-
-    /** The name of the only shard in {@link #configFor}'s configs, as errors name it. */
-    static final String SHARD = "sh1";
 
     /**
      * A config listening on 127.0.0.1 with a free port and {@code shard} as its only shard, so the

@@ -8,6 +8,8 @@ import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.PoolMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
@@ -83,6 +85,37 @@ class SessionStateTest {
             a.setAutoCommit(true);
             assertThat(Sql.single(a, "show application_name")).isEqualTo("a-session");
             assertThat(Sql.single(b, "show application_name")).isEqualTo("local-b");
+        }
+    }
+
+    private static final String A_STATEMENT_PREPARED =
+            "select count(*) from pg_prepared_statements where statement = 'select $1::int * $2::int'";
+
+    /** DISCARD ALL and DEALLOCATE ALL by one client drop the server-side statements another client relies on. */
+    @Test
+    void anotherClientsDiscardAllDoesNotBreakMyPreparedStatements() throws SQLException {
+        try (Connection a = router.connect(account, Map.of("prepareThreshold", "1"));
+                Connection b = router.connect(account, Map.of("preferQueryMode", "simple"));
+                PreparedStatement square = a.prepareStatement("select ?::int * ?::int")) {
+            for (String discard : new String[] {"DISCARD ALL", "DEALLOCATE ALL"}) {
+                for (int i = 1; i <= 3; i++) {
+                    square.setInt(1, i);
+                    square.setInt(2, i);
+                    try (ResultSet rows = square.executeQuery()) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getInt(1)).isEqualTo(i * i);
+                    }
+                }
+                assertThat(Sql.single(b, A_STATEMENT_PREPARED)).as("a's statement, seen by b").isEqualTo("1");
+                Sql.execute(b, discard);
+                assertThat(Sql.single(b, A_STATEMENT_PREPARED)).isEqualTo("0");
+                square.setInt(1, 7);
+                square.setInt(2, 6);
+                try (ResultSet rows = square.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(1)).as("after b's " + discard).isEqualTo(42);
+                }
+            }
         }
     }
 

@@ -32,10 +32,12 @@ abstract class ShardAuthentication {
     static void startRouter(PostgresServers servers) {
         shard = servers.get(0);
         owner = Account.create(shard, "rt_shard_auth");
-        AuthRule towardsShard = new AuthRule(shardMethod(), owner.password());
         RouterConfig.Builder config = RunningRouter.configFor(shard);
         for (AuthMethod method : new AuthMethod[] {AuthMethod.SCRAM, AuthMethod.MD5, AuthMethod.CLEAR_TEXT}) {
             Account client = clientFor(method);
+            if (method != AuthMethod.MD5) {
+                owner.withUser(shard, client.user());
+            }
             config.frontendRule(RunningRouter.frontend(client, PoolMode.TRANSACTION, new AuthRule(method, client.password())));
             config.backendRule(RunningRouter.backend(client, 2, new AuthRule(shardMethod(), shardPasswordOf(client))));
         }
@@ -45,10 +47,6 @@ abstract class ShardAuthentication {
         Account noShardPassword = owner.withUser(shard, "rt_shard_none");
         config.frontendRule(RunningRouter.frontend(noShardPassword, PoolMode.SESSION, AuthRule.ok()))
                 .backendRule(RunningRouter.backend(noShardPassword, 2, AuthRule.ok()));
-        for (AuthMethod method : new AuthMethod[] {AuthMethod.SCRAM, AuthMethod.CLEAR_TEXT}) {
-            owner.withUser(shard, clientFor(method).user());
-        }
-        assertThat(towardsShard.password()).isEqualTo(shardPasswordOf(owner));
         router = RunningRouter.start(config);
     }
 
