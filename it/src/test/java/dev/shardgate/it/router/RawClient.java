@@ -1,0 +1,92 @@
+package dev.shardgate.it.router;
+
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A TCP client that sends whatever bytes a test wants and reports how the router answered. */
+final class RawClient implements AutoCloseable {
+    /** What came back: an ErrorResponse, another message, the router closing, or nothing in time. */
+    sealed interface Answer {
+    }
+
+    /** @param fields by field type: 'S' severity, 'C' SQLSTATE, 'M' message … */
+    record Error(Map<Character, String> fields) implements Answer {
+        String sqlState() {
+            return fields.get('C');
+        }
+    }
+
+    record OtherMessage(char type) implements Answer {
+    }
+
+    record Closed() implements Answer {
+    }
+
+    record Silence(Duration waited) implements Answer {
+    }
+
+    private final Socket socket;
+
+    RawClient(int port) throws IOException {
+        socket = new Socket(RunningRouter.HOST, port);
+    }
+
+    void send(byte[] bytes) throws IOException {
+        socket.getOutputStream().write(bytes);
+        socket.getOutputStream().flush();
+    }
+
+    /** The first message the router sends within {@code timeout}, or how it did not. */
+    Answer answer(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        try {
+            int type = in.read();
+            if (type < 0) {
+                return new Closed();
+            }
+            if (type != 'E') {
+                return new OtherMessage((char) type);
+            }
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            return new Error(fields(body));
+        } catch (SocketTimeoutException e) {
+            return new Silence(timeout);
+        } catch (EOFException e) {
+            return new Closed();
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("reset")) {
+                return new Closed();
+            }
+            throw e;
+        }
+    }
+
+    private static Map<Character, String> fields(byte[] body) {
+        Map<Character, String> fields = new LinkedHashMap<>();
+        int at = 0;
+        while (at < body.length && body[at] != 0) {
+            char code = (char) body[at++];
+            int end = at;
+            while (body[end] != 0) {
+                end++;
+            }
+            fields.put(code, new String(body, at, end - at, StandardCharsets.UTF_8));
+            at = end + 1;
+        }
+        return fields;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
