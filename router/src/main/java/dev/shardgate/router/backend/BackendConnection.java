@@ -29,6 +29,8 @@ public final class BackendConnection implements AutoCloseable {
     /** Names of statements prepared on this server session (router-side names, see PreparedStatements). */
     private final Set<String> preparedStatements = ConcurrentHashMap.newKeySet();
     private final Map<String, String> startupSettings;
+    /** What the server reported at login: its defaults for this database and user. */
+    private final Map<String, String> serverDefaults;
     private long lastUsedNanos = System.nanoTime();
     private volatile boolean broken;
 
@@ -41,6 +43,7 @@ public final class BackendConnection implements AutoCloseable {
         this.processId = processId;
         this.secretKey = secretKey;
         this.reported = new LinkedHashMap<>(reported);
+        this.serverDefaults = Map.copyOf(reported);
         this.applied = new HashMap<>(applied);
         this.startupSettings = Map.copyOf(applied);
     }
@@ -77,6 +80,11 @@ public final class BackendConnection implements AutoCloseable {
             }
         }
         return null;
+    }
+
+    /** The reported parameters as they were right after login, names as the server spells them. */
+    public Map<String, String> serverDefaults() {
+        return serverDefaults;
     }
 
     public Map<String, String> applied() {

@@ -146,6 +146,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private void greet() throws IOException {
         out.write(AuthenticationOk.INSTANCE);
         BackendLink first = attach(context.anyShard());
+        settings.learnServerDefaults(first.backend.serverDefaults());
         for (Map.Entry<String, String> parameter : first.backend.reported().entrySet()) {
             out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
         }
@@ -282,7 +283,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
-        String shard = ensureShard(router.shardFor(router.route(definition.sql(), analysis, bound))).pool.key().shard();
+        BackendLink l = ensureShard(router.shardFor(router.route(definition.sql(), analysis, bound)));
+        LocalCommands.trackSettings(this, analysis, l.backend);
+        String shard = l.pool.key().shard();
         sendHeld(shard);
         send(bind, shard);
     }
@@ -604,11 +607,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             lock.unlock();
         }
         return l;
-    }
-
-    /** Called by the relay for every ParameterStatus the client's own statements caused. */
-    void parameterReported(String name, String value) {
-        settings.offer(name, value);
     }
 
     void statementsDiscarded() {

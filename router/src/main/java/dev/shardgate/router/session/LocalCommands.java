@@ -130,8 +130,20 @@ final class LocalCommands {
     private static boolean setWithoutBackend(ClientSession session, Statement statement, boolean inDeferredTransaction,
                                              String tag) throws IOException {
         SetCommand set = statement.set();
-        if (set == null || (set.name() != null && SessionSettings.isReported(set.name()))) {
+        if (set == null) {
+            return false;
+        }
+        boolean resets = set.kind() == SetCommand.Kind.RESET || set.kind() == SetCommand.Kind.RESET_ALL
+                || set.kind() == SetCommand.Kind.DISCARD_ALL;
+        if (!resets && set.name() != null && SessionSettings.isReported(set.name())) {
             return false; // the server must answer with its ParameterStatus
+        }
+        // A RESET returns to the client's startup value, which only the router knows: the shared
+        // backend would fall back to its own. The router answers it, with the ParameterStatus a
+        // server would send.
+        var reported = resets ? session.settings.reportedAfterReset(set.name()) : java.util.Optional.<java.util.Map<String, String>>of(java.util.Map.of());
+        if (reported.isEmpty()) {
+            return false;
         }
         if (!inDeferredTransaction && session.currentLink() != null) {
             return false; // SESSION mode keeps its backend: the SET goes there (and is tracked)
@@ -159,6 +171,10 @@ final class LocalCommands {
         if (set.kind() == SetCommand.Kind.SET && set.value() == null) {
             session.settings.reset(set.name()); // SET x TO DEFAULT
         }
+        PgWriter out = session.clientWriterWhenQuiet();
+        for (var parameter : reported.get().entrySet()) {
+            out.write(new dev.shardgate.wire.ParameterStatus(parameter.getKey(), parameter.getValue()));
+        }
         done(session, tag);
         return true;
     }
@@ -179,7 +195,15 @@ final class LocalCommands {
         }
         for (Statement statement : analysis.statements()) {
             SetCommand set = statement.set();
-            if (set == null || set.name() == null || SessionSettings.isReported(set.name())) {
+            if (set == null) {
+                continue;
+            }
+            switch (set.kind()) {
+                case RESET -> session.settings.resetSentToServer(set.name());
+                case RESET_ALL, DISCARD_ALL -> session.settings.resetSentToServer(null);
+                default -> { }
+            }
+            if (set.name() == null || SessionSettings.isReported(set.name())) {
                 continue;
             }
             String key = set.name().toLowerCase(Locale.ROOT);
@@ -191,7 +215,6 @@ final class LocalCommands {
                     }
                 }
                 case RESET -> {
-                    session.settings.reset(key);
                     if (backend != null) {
                         backend.applied().remove(key);
                     }

@@ -54,11 +54,16 @@ final class Relay {
                     case 'S' -> {
                         ParameterStatus status = (ParameterStatus) from.backend();
                         backend.reported().put(status.name(), status.value());
+                        String shown = status.value();
                         if (SessionSettings.isSettable(status.name())) {
                             backend.applied().put(status.name().toLowerCase(Locale.ROOT), status.value());
-                            session.parameterReported(status.name(), status.value());
+                            shown = session.settings.reportedByServer(status.name(), status.value());
                         }
-                        forward(session, from, to);
+                        if (shown.equals(status.value())) {
+                            forward(session, from, to);
+                        } else if (!session.clientGone) {
+                            to.write(new ParameterStatus(status.name(), shown));
+                        }
                     }
                     case 'C' -> {
                         if (from.payload().get(0) == 'D') {

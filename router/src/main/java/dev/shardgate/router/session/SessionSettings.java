@@ -50,6 +50,72 @@ public final class SessionSettings {
         return REPORTED.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Server defaults of reported parameters by lower-case name, with the server's spelling of the name. */
+    private final Map<String, Map.Entry<String, String>> serverDefaults = new HashMap<>();
+
+    /** Learns the server's defaults from a fresh backend's login, for RESET answered by the router. */
+    public synchronized void learnServerDefaults(Map<String, String> reportedAtLogin) {
+        reportedAtLogin.forEach((name, value) -> serverDefaults.put(name.toLowerCase(Locale.ROOT), Map.entry(name, value)));
+    }
+
+    /**
+     * The ParameterStatus values a RESET of {@code name} (or of everything, when null) changes, as the
+     * server would report them: the client's startup value, else the server default.
+     * Empty when a value is not known, so the caller lets a server answer.
+     */
+    public synchronized java.util.Optional<Map<String, String>> reportedAfterReset(String name) {
+        Map<String, String> changes = new java.util.LinkedHashMap<>();
+        for (String key : name == null ? Set.copyOf(desired.keySet()) : Set.of(name.toLowerCase(Locale.ROOT))) {
+            if (!REPORTED.contains(key)) {
+                continue;
+            }
+            Map.Entry<String, String> serverDefault = serverDefaults.get(key);
+            if (serverDefault == null) {
+                return java.util.Optional.empty();
+            }
+            String after = startup.getOrDefault(key, serverDefault.getValue());
+            if (!after.equals(desired.get(key))) {
+                changes.put(serverDefault.getKey(), after);
+            }
+        }
+        return java.util.Optional.of(changes);
+    }
+
+    /** Reported parameters a forwarded RESET is about to report with the backend's own default. */
+    private final Set<String> resetsInFlight = new java.util.HashSet<>();
+
+    /**
+     * A RESET (of one parameter, or of all when null) goes to a backend: its ParameterStatus will
+     * carry the backend's default, but the client's default is its startup value.
+     */
+    public synchronized void resetSentToServer(String name) {
+        if (name == null) {
+            resetAll();
+            startup.keySet().stream().filter(REPORTED::contains).forEach(resetsInFlight::add);
+        } else {
+            String key = name.toLowerCase(Locale.ROOT);
+            reset(key);
+            if (REPORTED.contains(key) && startup.containsKey(key)) {
+                resetsInFlight.add(key);
+            }
+        }
+    }
+
+    /**
+     * A ParameterStatus from the backend for the client's own statement: recorded as the client's
+     * setting, unless it answers a RESET to a startup value, which the client is shown instead.
+     *
+     * @return the value to show the client
+     */
+    public synchronized String reportedByServer(String name, String value) {
+        String key = name.toLowerCase(Locale.ROOT);
+        if (resetsInFlight.remove(key)) {
+            return desired.getOrDefault(key, value);
+        }
+        offer(name, value);
+        return value;
+    }
+
     /** RESET name: back to the value the client connected with, or the server default. */
     public synchronized void reset(String name) {
         String key = name.toLowerCase(Locale.ROOT);
