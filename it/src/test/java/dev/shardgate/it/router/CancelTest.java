@@ -73,6 +73,35 @@ class CancelTest {
         assertThat(sleepersOnShard(account.user())).isZero();
     }
 
+    /** A query still waiting for a pooled backend is cancelled there, not after the pool wait timeout. */
+    @org.junit.jupiter.api.Test
+    void cancelEndsTheWaitForABackend() throws Exception {
+        // connection_limit 2: two open transactions hold both backends, the third client's query waits
+        try (Connection holder = router.connect(transactionUser); Connection holder2 = router.connect(transactionUser);
+             Connection waiter = router.connect(transactionUser); Statement statement = waiter.createStatement()) {
+            holder.setAutoCommit(false);
+            holder2.setAutoCommit(false);
+            Sql.single(holder, "select 1"); // both backends now held by open transactions
+            Sql.single(holder2, "select 1");
+            CompletableFuture<Long> canceledAt = CompletableFuture.supplyAsync(() -> {
+                try {
+                    Thread.sleep(500);
+                    long at = System.nanoTime();
+                    statement.cancel();
+                    return at;
+                } catch (SQLException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            SQLException canceled = Sql.assertFailsWith("57014", () -> statement.executeQuery("select 42"));
+            long ended = System.nanoTime();
+            assertThat(canceled.getMessage()).contains("waiting for a backend connection");
+            assertThat(Duration.ofNanos(ended - canceledAt.get(5, TimeUnit.SECONDS))).isLessThan(Duration.ofSeconds(2));
+            holder.rollback();
+            assertThat(Sql.single(waiter, "select 'after'")).isEqualTo("after");
+        }
+    }
+
     /** Waits until the shard runs the query, so the cancel is not sent before it could matter. */
     private static void awaitSleepingOnShard(String user) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

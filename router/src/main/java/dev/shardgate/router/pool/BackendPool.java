@@ -55,8 +55,14 @@ public final class BackendPool {
         return key;
     }
 
-    /** Hands out an idle connection, opens a new one below the limit, or waits for one to be released. */
-    public BackendConnection acquire() throws IOException {
+    /** A wait for a connection is checked this often for a cancel request. */
+    private static final long CANCEL_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    /**
+     * Hands out an idle connection, opens a new one below the limit, or waits for one to be
+     * released; a client's cancel request ends the wait with 57014, as it would end a query.
+     */
+    public BackendConnection acquire(java.util.function.BooleanSupplier cancelled) throws IOException {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             BackendConnection candidate = null;
@@ -77,9 +83,13 @@ public final class BackendPool {
                                         + " ms (connection_limit " + connectionLimit + " reached)")
                                 .withHint("Raise connection_limit in the backend rule or pool_wait_timeout.");
                     }
+                    if (cancelled.getAsBoolean()) {
+                        throw new PgException(SqlState.QUERY_CANCELED,
+                                "canceling statement due to user request while waiting for a backend connection of " + key);
+                    }
                     waiting++;
                     try {
-                        released.awaitNanos(left);
+                        released.awaitNanos(Math.min(left, CANCEL_CHECK_NANOS));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         throw new PgException(SqlState.QUERY_CANCELED, "interrupted while waiting for a backend connection");

@@ -182,6 +182,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 }
                 continue;
             }
+            cancelWhileWaiting = false; // a cancel only applies to what runs when it arrives
             try {
                 handle(message);
             } catch (PgException e) {
@@ -560,7 +561,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
     private BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
-        BackendConnection backend = pool.acquire();
+        BackendConnection backend = pool.acquire(() -> cancelWhileWaiting);
         try {
             settings.applyTo(backend);
         } catch (IOException e) {
@@ -707,11 +708,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /** A cancel request arrived while the session held no backend, e.g. while it waited for one. */
+    private volatile boolean cancelWhileWaiting;
+
     @Override
     public void cancelRunningQuery() {
         BackendLink l = currentLink();
         if (l != null) {
             CancelForwarder.forward(l.backend);
+        } else {
+            cancelWhileWaiting = true;
         }
     }
 
