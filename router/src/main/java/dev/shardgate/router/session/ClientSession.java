@@ -78,6 +78,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     TransactionRouter router;
     /** Extended-protocol messages held back until the segment names the shard (a keyed Bind or a Sync). */
     final List<FrontendMessage> held = new ArrayList<>();
+    /** Statements and portals of router-answered commands (SPQR hints, EXPLAIN ROUTE) in the extended protocol. */
+    final LocalExtended localExtended = new LocalExtended();
     /** BEGIN, SAVEPOINT, SET LOCAL … answered before the transaction had a shard, replayed on it first. */
     final List<String> deferred = new ArrayList<>();
     /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
@@ -194,6 +196,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Routes the message: at the start of a transaction, to the shard its first key names. */
     private void handle(FrontendMessage message) throws IOException {
+        if (LocalExtended.answer(this, message)) {
+            return;
+        }
         switch (message) {
             case Query query -> handleQuery(query);
             case Parse parse -> {
@@ -355,6 +360,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             while (link == l && (l.relaying || l.writing)) {
                 quiet.awaitUninterruptibly();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Nothing is in flight or held back: the router may answer the client itself, in order. */
+    boolean canAnswerLocally() {
+        lock.lock();
+        try {
+            return held.isEmpty() && (link == null || (!link.relaying && !link.writing && link.isQuiet()));
         } finally {
             lock.unlock();
         }

@@ -32,39 +32,86 @@ final class LocalCommands {
     private LocalCommands() {
     }
 
-    /** SPQR hint commands and EXPLAIN ROUTE; true when answered. */
-    static boolean answer(ClientSession session, String sql) throws IOException {
+    /** What a router-answered statement returns: rows (when columns is not null) and a command tag. */
+    record LocalResult(List<String> columns, List<List<String>> rows, String tag) {
+    }
+
+    /** SPQR hint commands (SET/SHOW/RESET __spqr__…) and EXPLAIN ROUTE, which never reach a shard. */
+    static boolean isLocal(String sql) {
         if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
             return false;
         }
+        return EXPLAIN_ROUTE.matcher(sql).matches() || SHOW_HINT.matcher(sql).matches()
+                || SET_HINT.matcher(sql).matches() || isHintReset(sql);
+    }
+
+    private static boolean isHintReset(String sql) {
+        Matcher m = RESET_HINT.matcher(sql);
+        return m.matches() && !m.group(1).equalsIgnoreCase("all");
+    }
+
+    /** The columns a local statement returns, or null when it returns none (for Describe). */
+    static List<String> columnsOf(String sql) {
+        Matcher m;
+        if (EXPLAIN_ROUTE.matcher(sql).matches()) {
+            return List.of("shard", "reason");
+        }
+        if ((m = SHOW_HINT.matcher(sql)).matches()) {
+            return List.of(m.group(1).toLowerCase(Locale.ROOT));
+        }
+        return null;
+    }
+
+    /** Runs a local statement (see {@link #isLocal}). */
+    static LocalResult run(ClientSession session, String sql) {
         Matcher m;
         if ((m = EXPLAIN_ROUTE.matcher(sql)).matches()) {
-            explainRoute(session, m.group(1));
-            return true;
+            return new LocalResult(List.of("shard", "reason"), explainRoute(session, m.group(1)), "EXPLAIN");
         }
         if ((m = SHOW_HINT.matcher(sql)).matches()) {
             String name = m.group(1).toLowerCase(Locale.ROOT);
             String value = session.router.hints.get(name).orElse("");
-            rows(session, List.of(name), List.of(List.of(value)), "SHOW");
-            return true;
+            return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
         }
         if ((m = SET_HINT.matcher(sql)).matches()) {
             session.router.hints.set(m.group(1), unquote(m.group(2)));
-            done(session, "SET");
-            return true;
+            return new LocalResult(null, List.of(), "SET");
         }
-        if ((m = RESET_HINT.matcher(sql)).matches() && !m.group(1).equalsIgnoreCase("all")) {
+        m = RESET_HINT.matcher(sql);
+        if (m.matches()) {
             session.router.hints.reset(m.group(1));
-            done(session, "RESET");
-            return true;
+            return new LocalResult(null, List.of(), "RESET");
         }
-        return false;
+        throw new IllegalArgumentException("not a local statement: " + sql);
     }
 
-    private static void explainRoute(ClientSession session, String statement) throws IOException {
+    /** SPQR hint commands and EXPLAIN ROUTE in the simple protocol; true when answered. */
+    static boolean answer(ClientSession session, String sql) throws IOException {
+        if (!isLocal(sql)) {
+            return false;
+        }
+        LocalResult result = run(session, sql);
+        PgWriter out = session.clientWriterWhenQuiet();
+        if (result.columns() != null) {
+            out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
+        }
+        writeRows(out, result);
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+        return true;
+    }
+
+    static void writeRows(PgWriter out, LocalResult result) throws IOException {
+        for (List<String> row : result.rows()) {
+            out.write(DataRow.text(row.toArray(String[]::new)));
+        }
+        out.write(new CommandComplete(result.tag()));
+    }
+
+    private static List<List<String>> explainRoute(ClientSession session, String statement) {
         Analysis analysis = session.router.analyze(statement);
         Route route = session.router.route(statement, analysis, null);
-        List<List<String>> rows = switch (route) {
+        return switch (route) {
             case Route.OneShard one -> List.of(List.of(one.shard(), one.reason()));
             case Route.ManyShards many -> many.shards().stream().map(s -> List.of(s, many.reason())).toList();
             case Route.NoKey noKey -> {
@@ -74,11 +121,10 @@ final class LocalCommands {
                 } catch (dev.shardgate.wire.PgException e) {
                     shard = "(refused)";
                 }
-                yield List.of(List.of(shard, noKey.reason() + " (" + "default_route_behaviour decides)"));
+                yield List.of(List.of(shard, noKey.reason() + " (default_route_behaviour decides)"));
             }
             case Route.AnyShard any -> List.of(List.of("any", any.reason()));
         };
-        rows(session, List.of("shard", "reason"), rows, "EXPLAIN");
     }
 
     /**
@@ -258,15 +304,4 @@ final class LocalCommands {
         out.flush();
     }
 
-    private static void rows(ClientSession session, List<String> columns, List<List<String>> rows, String tag)
-            throws IOException {
-        PgWriter out = session.clientWriterWhenQuiet();
-        out.write(new RowDescription(columns.stream().map(RowDescription.Field::text).toList()));
-        for (List<String> row : rows) {
-            out.write(DataRow.text(row.toArray(String[]::new)));
-        }
-        out.write(new CommandComplete(tag.equals("SHOW") ? "SHOW" : "EXPLAIN"));
-        out.write(new ReadyForQuery(session.idleStatus()));
-        out.flush();
-    }
 }

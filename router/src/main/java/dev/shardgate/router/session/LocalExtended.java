@@ -1,0 +1,94 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.BindComplete;
+import dev.shardgate.wire.Close;
+import dev.shardgate.wire.CloseComplete;
+import dev.shardgate.wire.Describe;
+import dev.shardgate.wire.Execute;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.NoData;
+import dev.shardgate.wire.ParameterDescription;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.ParseComplete;
+import dev.shardgate.wire.PgWriter;
+import dev.shardgate.wire.RowDescription;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Router-answered statements (SPQR hint commands, EXPLAIN ROUTE) sent with the extended protocol, as
+ * pgjdbc does: Parse, Bind, Describe, Execute and Close are answered here, in order, while nothing
+ * else is in flight; Sync then gets its ReadyForQuery as usual.
+ */
+final class LocalExtended {
+    /** Client statement name → SQL, for statements answered by the router. */
+    private final Map<String, String> statements = new HashMap<>();
+    /** Client portal name → SQL. */
+    private final Map<String, String> portals = new HashMap<>();
+
+    /** True when the router answered the message itself. */
+    static boolean answer(ClientSession session, FrontendMessage message) throws IOException {
+        LocalExtended local = session.localExtended;
+        return switch (message) {
+            case Parse parse -> {
+                if (!LocalCommands.isLocal(parse.sql()) || !session.canAnswerLocally()) {
+                    local.statements.remove(parse.statement());
+                    yield false;
+                }
+                local.statements.put(parse.statement(), parse.sql());
+                session.out.write(ParseComplete.INSTANCE);
+                yield true;
+            }
+            case Bind bind -> {
+                String sql = local.statements.get(bind.statement());
+                if (sql == null || !session.canAnswerLocally()) {
+                    yield false;
+                }
+                local.portals.put(bind.portal(), sql);
+                session.out.write(BindComplete.INSTANCE);
+                yield true;
+            }
+            case Describe describe -> {
+                boolean ofStatement = describe.kind() == 'S';
+                String sql = ofStatement ? local.statements.get(describe.name()) : local.portals.get(describe.name());
+                if (sql == null) {
+                    yield false;
+                }
+                if (ofStatement) {
+                    session.out.write(new ParameterDescription(new int[0]));
+                }
+                writeDescription(session.out, LocalCommands.columnsOf(sql));
+                yield true;
+            }
+            case Execute execute -> {
+                String sql = local.portals.remove(execute.portal());
+                if (sql == null) {
+                    yield false;
+                }
+                LocalCommands.writeRows(session.out, LocalCommands.run(session, sql));
+                yield true;
+            }
+            case Close close -> {
+                Map<String, String> names = close.kind() == 'S' ? local.statements : local.portals;
+                if (names.remove(close.name()) == null) {
+                    yield false;
+                }
+                session.out.write(CloseComplete.INSTANCE);
+                yield true;
+            }
+            default -> false;
+        };
+    }
+
+    private static void writeDescription(PgWriter out, List<String> columns) throws IOException {
+        if (columns == null) {
+            out.write(NoData.INSTANCE);
+        } else {
+            out.write(new RowDescription(columns.stream().map(RowDescription.Field::text).toList()));
+        }
+    }
+}
