@@ -111,9 +111,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             user = login.startup().user();
             database = login.startup().database();
             rule = login.rule();
-            settings = SessionSettings.fromStartup(login.startup().parameters());
-            statements = new PreparedStatements(context.statementNames());
             router = new TransactionRouter(context);
+            settings = SessionSettings.fromStartup(hintsTakenFrom(login.startup().parameters()));
+            statements = new PreparedStatements(context.statementNames());
             context.cancels().register(processId, this);
             context.sessions().add(this);
             greet();
@@ -363,6 +363,33 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * SPQR hints given as startup parameters ({@code __spqr__x} or {@code options=-c __spqr__x=v})
+     * are the session's hints, not server settings.
+     */
+    private Map<String, String> hintsTakenFrom(Map<String, String> startup) {
+        Map<String, String> rest = new java.util.LinkedHashMap<>(startup);
+        rest.keySet().removeIf(name -> {
+            if (dev.shardgate.router.route.RoutingHints.isHint(name)) {
+                router.hints.set(name, startup.get(name));
+                return true;
+            }
+            return false;
+        });
+        String options = rest.get("options");
+        if (options != null && options.contains(dev.shardgate.router.route.RoutingHints.PREFIX)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+)=(\\S+)").matcher(options);
+            StringBuilder kept = new StringBuilder();
+            while (m.find()) {
+                router.hints.set(m.group(1), m.group(2));
+                m.appendReplacement(kept, "");
+            }
+            m.appendTail(kept);
+            rest.put("options", kept.toString().strip());
+        }
+        return rest;
     }
 
     /** Nothing is in flight or held back: the router may answer the client itself, in order. */

@@ -249,7 +249,7 @@ final class LocalCommands {
                 case RESET_ALL, DISCARD_ALL -> session.settings.resetSentToServer(null);
                 default -> { }
             }
-            if (set.name() == null || SessionSettings.isReported(set.name())) {
+            if (set.name() == null || SessionSettings.isReported(set.name()) || !SessionSettings.isSettable(set.name())) {
                 continue;
             }
             String key = set.name().toLowerCase(Locale.ROOT);

@@ -74,8 +74,15 @@ final class LocalExtended {
             }
             case Close close -> {
                 Map<String, String> names = close.kind() == 'S' ? local.statements : local.portals;
-                if (names.remove(close.name()) == null) {
+                boolean wasLocal = names.remove(close.name()) != null;
+                if (!wasLocal && !session.canAnswerLocally()) {
                     yield false;
+                }
+                // Between transactions no backend holds the client's portals, and its statements are
+                // the router's to forget (pgjdbc closes statements whose Parse failed): answer here
+                // rather than hold the segment back for a backend.
+                if (close.kind() == 'S') {
+                    session.statements.remove(close.name());
                 }
                 session.out.write(CloseComplete.INSTANCE);
                 yield true;

@@ -136,13 +136,16 @@ public final class SessionSettings {
     /** Records a value the client asked for or the server reported to the client. */
     public synchronized void offer(String name, String value) {
         String key = name.toLowerCase(Locale.ROOT);
-        if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches()) {
+        // __spqr__ names are the router's hints, never server settings
+        if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches() && !key.startsWith("__spqr__")) {
             desired.put(key, value);
         }
     }
 
+    /** A server run-time parameter a client may set: not a startup-only key, not an SPQR hint. */
     public static boolean isSettable(String name) {
-        return !NOT_SETTABLE.contains(name.toLowerCase(Locale.ROOT));
+        String key = name.toLowerCase(Locale.ROOT);
+        return !NOT_SETTABLE.contains(key) && !key.startsWith("__spqr__");
     }
 
     public synchronized String get(String name) {
