@@ -1,6 +1,5 @@
 package dev.shardgate.qdb;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,40 +9,41 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One YAML mapping of the state file read strictly: only the expected keys (a trailing {@code ?}
- * marks an optional one), each of the expected type, errors naming the file and the place.
+ * One YAML mapping of a stored state read strictly: only the expected keys (a trailing {@code ?}
+ * marks an optional one), each of the expected type, errors naming the source (the file or the
+ * etcd key) and the place.
  */
 final class Fields {
-    private final Path file;
+    private final String source;
     private final String place;
     private final Map<?, ?> map;
 
-    private Fields(Path file, String place, Map<?, ?> map) {
-        this.file = file;
+    private Fields(String source, String place, Map<?, ?> map) {
+        this.source = source;
         this.place = place;
         this.map = map;
     }
 
-    static Fields of(Path file, String place, Object node, String... expectedKeys) {
+    static Fields of(String source, String place, Object node, String... expectedKeys) {
         if (!(node instanceof Map<?, ?> map)) {
-            throw QdbException.corrupt(file, where(place) + " must be a mapping, not " + describe(node), null);
+            throw QdbException.corrupt(source, where(place) + " must be a mapping, not " + describe(node), null);
         }
         Set<String> allowed = java.util.Arrays.stream(expectedKeys).map(k -> k.replace("?", "")).collect(Collectors.toSet());
         for (Object key : map.keySet()) {
             if (!(key instanceof String name) || !allowed.contains(name)) {
-                throw QdbException.corrupt(file, where(place) + " has unknown field " + key, null);
+                throw QdbException.corrupt(source, where(place) + " has unknown field " + key, null);
             }
         }
         for (String key : expectedKeys) {
             if (!key.endsWith("?") && !map.containsKey(key)) {
-                throw QdbException.corrupt(file, where(place) + " lacks field " + key, null);
+                throw QdbException.corrupt(source, where(place) + " lacks field " + key, null);
             }
         }
-        return new Fields(file, place, map);
+        return new Fields(source, place, map);
     }
 
     QdbException error(String key, String problem) {
-        return QdbException.corrupt(file, child(key) + ": " + problem, null);
+        return QdbException.corrupt(source, child(key) + ": " + problem, null);
     }
 
     private String child(String key) {
@@ -100,7 +100,7 @@ final class Fields {
         List<Fields> objects = new ArrayList<>();
         List<?> items = list(key);
         for (int i = 0; i < items.size(); i++) {
-            objects.add(of(file, child(key) + "[" + i + "]", items.get(i), expectedKeys));
+            objects.add(of(source, child(key) + "[" + i + "]", items.get(i), expectedKeys));
         }
         return objects;
     }
