@@ -162,6 +162,9 @@ final class MetadataYaml {
         options.setWidth(Integer.MAX_VALUE);
         // Escape characters YAML may not hold raw (U+FFFE, C1 controls, ...) instead of dumping !!binary.
         options.setNonPrintableStyle(DumperOptions.NonPrintableStyle.ESCAPE);
+        // A list shared by two objects (List.of(), a shard's hosts in a change and in the snapshot)
+        // is written twice rather than as an anchor and an alias that readers must resolve.
+        options.setDereferenceAliases(true);
         return new Yaml(new QuotingRepresenter(options), options).dump(root);
     }
 
