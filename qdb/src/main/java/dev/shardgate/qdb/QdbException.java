@@ -8,6 +8,8 @@ import java.nio.file.Path;
  * holds something unreadable, or the store is closed.
  */
 public final class QdbException extends MetadataException {
+    /** PostgreSQL's code for "retry the transaction": writers kept overtaking this one. */
+    public static final String SERIALIZATION_FAILURE = "40001";
 
     public QdbException(String sqlState, String message, Throwable cause) {
         super(sqlState, message, cause);
