@@ -78,6 +78,10 @@ public final class LocalEtcd implements AutoCloseable {
         return "http://127.0.0.1:" + clientPort;
     }
 
+    public int clientPort() {
+        return clientPort;
+    }
+
     public List<String> endpoints() {
         return List.of(endpoint());
     }
