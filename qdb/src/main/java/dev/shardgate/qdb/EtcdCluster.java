@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The etcd cluster as a store talks to it: every request has a deadline, and every failure becomes
@@ -30,14 +31,17 @@ import java.util.concurrent.TimeoutException;
  * as failed must not show up minutes later.
  */
 final class EtcdCluster implements AutoCloseable {
-    private final Client client;
+    private final List<URI> uris;
     private final String endpoints;
     private final Duration timeout;
+    private final AtomicReference<Client> client;
+    private boolean closed;
 
-    private EtcdCluster(Client client, String endpoints, Duration timeout) {
-        this.client = client;
-        this.endpoints = endpoints;
+    private EtcdCluster(List<URI> uris, Duration timeout) {
+        this.uris = uris;
+        this.endpoints = String.join(",", uris.stream().map(URI::toString).toList());
         this.timeout = timeout;
+        this.client = new AtomicReference<>(newClient());
     }
 
     /**
@@ -51,15 +55,29 @@ final class EtcdCluster implements AutoCloseable {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd timeout must be positive, not " + timeout, null);
         }
-        List<URI> uris = endpoints.stream().map(EtcdCluster::uri).toList();
-        Client client = Client.builder()
+        return new EtcdCluster(endpoints.stream().map(EtcdCluster::uri).toList(), timeout);
+    }
+
+    private Client newClient() {
+        return Client.builder()
                 .endpoints(uris)
                 .interceptor(new Deadline(timeout))
                 .connectTimeout(timeout)
                 // Whatever jetcd retries must fit in the time the caller waits.
                 .retryMaxDuration(timeout)
                 .build();
-        return new EtcdCluster(client, String.join(",", uris.stream().map(URI::toString).toList()), timeout);
+    }
+
+    /**
+     * Replaces the client by a new one, whose connection attempts start again without delay. gRPC
+     * waits longer and longer between attempts to reach an unreachable server (up to two minutes),
+     * so after a long outage a store would notice etcd's return that much later; calls in flight
+     * on the old client fail.
+     */
+    synchronized void reconnect() {
+        if (!closed) {
+            client.getAndSet(newClient()).close();
+        }
     }
 
     private static URI uri(String endpoint) {
@@ -77,11 +95,11 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     KV kv() {
-        return client.getKVClient();
+        return client.get().getKVClient();
     }
 
     Watch watch() {
-        return client.getWatchClient();
+        return client.get().getWatchClient();
     }
 
     /** The endpoints as given to the client, comma-separated, for messages and logs. */
@@ -139,8 +157,11 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client.close();
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            client.get().close();
+        }
     }
 
     /** Puts the timeout on single requests; watch streams live as long as they are wanted. */

@@ -15,7 +15,6 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
@@ -25,7 +24,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * A store in etcd, shared by every coordinator and router that opens the same prefix. Layout:
@@ -58,7 +56,9 @@ import java.util.function.Supplier;
  * naming the endpoints when it does not answer within the timeout. A write that timed out may
  * still have been stored; the watch tells.
  *
- * <p>The record must fit etcd's request limit (1.5 MiB by default): some ten thousand key ranges.
+ * <p>Stores on one etcd are kept apart by their prefixes, which must not nest ({@code /a} and
+ * {@code /a/kv/b} would share keys). The record must fit etcd's request limit (1.5 MiB by
+ * default): some ten thousand key ranges.
  */
 public final class EtcdQdb implements Qdb {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(3);
@@ -156,12 +156,7 @@ public final class EtcdQdb implements Qdb {
             for (int attempt = 1; ; attempt++) {
                 Metadata next = current.metadata().apply(batch);
                 long version = current.version() + 1;
-                TxnResponse answer = etcd.await(etcd.kv().txn()
-                        .If(new Cmp(metadataKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.revision())))
-                        .Then(Op.put(metadataKey, ByteSequence.from(MetadataRecord.format(version, batch, next)), PutOption.DEFAULT),
-                                Op.put(versionKey, EtcdCluster.bytes(Long.toString(version)), PutOption.DEFAULT))
-                        .Else(Op.get(metadataKey, GetOption.DEFAULT))
-                        .commit(), "store metadata version " + version);
+                TxnResponse answer = store(current, version, batch, next);
                 if (answer.isSucceeded()) {
                     Known stored = new Known(version, answer.getHeader().getRevision(), next);
                     learn(stored);
@@ -181,9 +176,28 @@ public final class EtcdQdb implements Qdb {
         }
     }
 
+    /** Stores the version if the metadata key is still at {@code current}'s revision. */
+    private TxnResponse store(Known current, long version, List<MetadataChange> batch, Metadata next) {
+        try {
+            return etcd.await(etcd.kv().txn()
+                    .If(new Cmp(metadataKey, Cmp.Op.EQUAL, CmpTarget.modRevision(current.revision())))
+                    .Then(Op.put(metadataKey, ByteSequence.from(MetadataRecord.format(version, batch, next)), PutOption.DEFAULT),
+                            Op.put(versionKey, EtcdCluster.bytes(Long.toString(version)), PutOption.DEFAULT))
+                    .Else(Op.get(metadataKey, GetOption.DEFAULT))
+                    .commit(), "store metadata version " + version);
+        } catch (QdbException e) {
+            // etcd may have committed a transaction whose answer was lost.
+            throw new QdbException(e.sqlState(), e.getMessage() + " (the version may have been stored all the same;"
+                    + " the store's watch tells)", e.getCause());
+        }
+    }
+
     @Override
     public Subscription watch(Consumer<QdbEvent> listener) {
-        return subscribers.add(listener, this::openKnown);
+        return subscribers.add(listener, () -> {
+            Known current = openKnown();
+            return new QdbEvent(current.version(), List.of(), current.metadata());
+        });
     }
 
     @Override
@@ -305,70 +319,6 @@ public final class EtcdQdb implements Qdb {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QdbException(MetadataException.IO_ERROR, "interrupted while storing metadata", e);
-        }
-    }
-
-    /** The subscriptions: each gets the current state, then only versions above the last it got. */
-    private static final class Subscribers {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final List<Subscriber> all = new ArrayList<>();
-
-        private static final class Subscriber {
-            final Watcher watcher;
-            long lastVersion;
-
-            Subscriber(Watcher watcher, long lastVersion) {
-                this.watcher = watcher;
-                this.lastVersion = lastVersion;
-            }
-        }
-
-        Subscription add(Consumer<QdbEvent> listener, Supplier<Known> current) {
-            lock.lock();
-            try {
-                // Read under the lock: a version learned after this is delivered to the new subscriber.
-                Known now = current.get();
-                Watcher watcher = new Watcher(listener, this::remove);
-                watcher.deliver(new QdbEvent(now.version(), List.of(), now.metadata()));
-                all.add(new Subscriber(watcher, now.version()));
-                return watcher;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void deliver(QdbEvent event) {
-            lock.lock();
-            try {
-                for (Subscriber subscriber : all) {
-                    if (event.version() > subscriber.lastVersion) {
-                        subscriber.watcher.deliver(event);
-                        subscriber.lastVersion = event.version();
-                    }
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        void closeAll() {
-            List<Subscriber> copy;
-            lock.lock();
-            try {
-                copy = new ArrayList<>(all);
-            } finally {
-                lock.unlock();
-            }
-            copy.forEach(subscriber -> subscriber.watcher.close());
-        }
-
-        private void remove(Watcher watcher) {
-            lock.lock();
-            try {
-                all.removeIf(subscriber -> subscriber.watcher == watcher);
-            } finally {
-                lock.unlock();
-            }
         }
     }
 }

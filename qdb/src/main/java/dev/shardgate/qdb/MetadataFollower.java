@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class MetadataFollower {
     private static final Logger LOG = LoggerFactory.getLogger(MetadataFollower.class);
     private static final long MAX_BACKOFF_MILLIS = 2000;
+    /** How long etcd may stay unreachable before the client is replaced (see {@link EtcdCluster#reconnect}). */
+    private static final long RECONNECT_AFTER_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private sealed interface Signal permits Events, Ended, Stop {
     }
@@ -49,6 +51,7 @@ final class MetadataFollower {
     private long followedRevision;
     private int generation;
     private Watch.Watcher watcher;
+    private long resumedAt = System.nanoTime() - TimeUnit.HOURS.toNanos(1);
 
     /** Follows the key's changes after {@code revision}. */
     MetadataFollower(EtcdQdb store, EtcdCluster etcd, ByteSequence key, long revision) {
@@ -133,8 +136,14 @@ final class MetadataFollower {
         closeWatcher();
         LOG.warn("event=qdb_watch_lost endpoints={} key={} revision={} error=\"{}\"",
                 etcd.endpoints(), keyText, followedRevision, error == null ? "stream ended" : error.getMessage());
+        // A watch that fails again right after resuming (etcd answers reads but refuses watches)
+        // must not turn this into a busy loop.
+        if (System.nanoTime() - resumedAt < TimeUnit.SECONDS.toNanos(1) && !pause(1000)) {
+            return false;
+        }
         boolean historyLost = error instanceof CompactedException;
         long backoff = 100;
+        long connectedAt = System.nanoTime();
         while (true) {
             try {
                 EtcdQdb.Read read = store.read(EtcdQdb.Known.EMPTY);
@@ -149,21 +158,34 @@ final class MetadataFollower {
                     followedRevision = read.clusterRevision();
                 }
                 startWatch();
+                resumedAt = System.nanoTime();
                 LOG.info("event=qdb_watch_resumed endpoints={} key={} revision={} snapshot_only={}",
                         etcd.endpoints(), keyText, followedRevision, historyLost);
                 return true;
             } catch (RuntimeException e) {
                 LOG.debug("event=qdb_watch_resume_failed key={} error=\"{}\"", keyText, e.getMessage());
-            }
-            // Wait, but wake for a stop; signals of the lost watch are stale and dropped.
-            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(backoff);
-            for (long left = backoff; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
-                if (signals.poll(left, TimeUnit.MILLISECONDS) instanceof Stop) {
-                    return false;
+                if (System.nanoTime() - connectedAt > RECONNECT_AFTER_NANOS) {
+                    LOG.info("event=qdb_etcd_reconnect endpoints={}", etcd.endpoints());
+                    etcd.reconnect();
+                    connectedAt = System.nanoTime();
                 }
+            }
+            if (!pause(backoff)) {
+                return false;
             }
             backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
         }
+    }
+
+    /** Waits, but wakes for a stop (false); signals of the lost watch are stale and dropped. */
+    private boolean pause(long millis) throws InterruptedException {
+        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (long left = millis; left > 0; left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime())) {
+            if (signals.poll(left, TimeUnit.MILLISECONDS) instanceof Stop) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void startWatch() {
