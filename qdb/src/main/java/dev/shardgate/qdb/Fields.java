@@ -1,6 +1,5 @@
 package dev.shardgate.qdb;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -10,40 +9,51 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One YAML mapping of the state file read strictly: only the expected keys (a trailing {@code ?}
- * marks an optional one), each of the expected type, errors naming the file and the place.
+ * One YAML mapping of a stored state read strictly: only the expected keys (a trailing {@code ?}
+ * marks an optional one), each of the expected type, errors naming the source (the file or the
+ * etcd key) and the place.
  */
 final class Fields {
-    private final Path file;
+    private final String source;
     private final String place;
     private final Map<?, ?> map;
 
-    private Fields(Path file, String place, Map<?, ?> map) {
-        this.file = file;
+    private Fields(String source, String place, Map<?, ?> map) {
+        this.source = source;
         this.place = place;
         this.map = map;
     }
 
-    static Fields of(Path file, String place, Object node, String... expectedKeys) {
+    static Fields of(String source, String place, Object node, String... expectedKeys) {
+        return mapping(source, place, node).expect(expectedKeys);
+    }
+
+    /** The mapping with its keys not checked yet: for mappings whose kind decides their keys. */
+    static Fields mapping(String source, String place, Object node) {
         if (!(node instanceof Map<?, ?> map)) {
-            throw QdbException.corrupt(file, where(place) + " must be a mapping, not " + describe(node), null);
+            throw QdbException.corrupt(source, where(place) + " must be a mapping, not " + describe(node), null);
         }
+        return new Fields(source, place, map);
+    }
+
+    /** This mapping, after checking it has exactly the expected keys. */
+    Fields expect(String... expectedKeys) {
         Set<String> allowed = java.util.Arrays.stream(expectedKeys).map(k -> k.replace("?", "")).collect(Collectors.toSet());
         for (Object key : map.keySet()) {
             if (!(key instanceof String name) || !allowed.contains(name)) {
-                throw QdbException.corrupt(file, where(place) + " has unknown field " + key, null);
+                throw QdbException.corrupt(source, where(place) + " has unknown field " + key, null);
             }
         }
         for (String key : expectedKeys) {
             if (!key.endsWith("?") && !map.containsKey(key)) {
-                throw QdbException.corrupt(file, where(place) + " lacks field " + key, null);
+                throw QdbException.corrupt(source, where(place) + " lacks field " + key, null);
             }
         }
-        return new Fields(file, place, map);
+        return this;
     }
 
     QdbException error(String key, String problem) {
-        return QdbException.corrupt(file, child(key) + ": " + problem, null);
+        return QdbException.corrupt(source, child(key) + ": " + problem, null);
     }
 
     private String child(String key) {
@@ -97,12 +107,31 @@ final class Fields {
     }
 
     List<Fields> objects(String key, String... expectedKeys) {
-        List<Fields> objects = new ArrayList<>();
+        return mappings(key).stream().map(item -> item.expect(expectedKeys)).toList();
+    }
+
+    /** The list's mappings, keys not checked yet (see {@link #expect}). */
+    List<Fields> mappings(String key) {
+        List<Fields> mappings = new ArrayList<>();
         List<?> items = list(key);
         for (int i = 0; i < items.size(); i++) {
-            objects.add(of(file, child(key) + "[" + i + "]", items.get(i), expectedKeys));
+            mappings.add(mapping(source, child(key) + "[" + i + "]", items.get(i)));
         }
-        return objects;
+        return mappings;
+    }
+
+    /** A list of one-entry mappings of strings to strings, such as {@code [{integer: '1'}]}. */
+    List<Map.Entry<String, String>> singleEntries(String key) {
+        List<Map.Entry<String, String>> entries = new ArrayList<>();
+        for (Object item : list(key)) {
+            if (!(item instanceof Map<?, ?> entry && entry.size() == 1
+                    && entry.keySet().iterator().next() instanceof String name
+                    && entry.values().iterator().next() instanceof String value)) {
+                throw error(key, "must be a list of one-entry mappings of strings, but holds " + describe(item));
+            }
+            entries.add(Map.entry(name, value));
+        }
+        return entries;
     }
 
     Map<String, String> stringMap(String key) {

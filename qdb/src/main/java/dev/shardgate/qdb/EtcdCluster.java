@@ -1,0 +1,176 @@
+package dev.shardgate.qdb;
+
+import dev.shardgate.meta.MetadataException;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KV;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The etcd cluster as a store talks to it: every request has a deadline, and every failure becomes
+ * a {@link QdbException} naming the endpoints.
+ *
+ * <p>The deadline goes into the gRPC call itself, not only into waiting for its answer, so that a
+ * request given up on is cancelled rather than sent when etcd is reachable again: a change reported
+ * as failed must not show up minutes later.
+ */
+final class EtcdCluster implements AutoCloseable {
+    private final List<URI> uris;
+    private final String endpoints;
+    private final Duration timeout;
+    private final AtomicReference<Client> client;
+    private boolean closed;
+
+    private EtcdCluster(List<URI> uris, Duration timeout) {
+        this.uris = uris;
+        this.endpoints = String.join(",", uris.stream().map(URI::toString).toList());
+        this.timeout = timeout;
+        this.client = new AtomicReference<>(newClient());
+    }
+
+    /**
+     * @param endpoints {@code http://host:port} or {@code host:port}
+     * @throws QdbException (22023) for an empty list or an endpoint that is no URL
+     */
+    static EtcdCluster connect(List<String> endpoints, Duration timeout) {
+        if (endpoints == null || endpoints.isEmpty()) {
+            throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd needs at least one endpoint", null);
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd timeout must be positive, not " + timeout, null);
+        }
+        return new EtcdCluster(endpoints.stream().map(EtcdCluster::uri).toList(), timeout);
+    }
+
+    private Client newClient() {
+        return Client.builder()
+                .endpoints(uris)
+                .interceptor(new Deadline(timeout))
+                .connectTimeout(timeout)
+                // Whatever jetcd retries must fit in the time the caller waits.
+                .retryMaxDuration(timeout)
+                .build();
+    }
+
+    /**
+     * Replaces the client by a new one, whose connection attempts start again without delay. gRPC
+     * waits longer and longer between attempts to reach an unreachable server (up to two minutes),
+     * so after a long outage a store would notice etcd's return that much later; calls in flight
+     * on the old client fail.
+     */
+    synchronized void reconnect() {
+        if (!closed) {
+            client.getAndSet(newClient()).close();
+        }
+    }
+
+    private static URI uri(String endpoint) {
+        String text = endpoint == null ? "" : endpoint.strip();
+        try {
+            URI uri = URI.create(text.contains("://") ? text : "http://" + text);
+            if (uri.getHost() == null || uri.getPort() < 0) {
+                throw new IllegalArgumentException("no host:port");
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE,
+                    "invalid etcd endpoint \"" + endpoint + "\": expected http://host:port", e);
+        }
+    }
+
+    KV kv() {
+        return client.get().getKVClient();
+    }
+
+    Watch watch() {
+        return client.get().getWatchClient();
+    }
+
+    /** The endpoints as given to the client, comma-separated, for messages and logs. */
+    String endpoints() {
+        return endpoints;
+    }
+
+    /**
+     * The answer to {@code call}, waiting no longer than the timeout.
+     *
+     * @param doing what the call does, completing "could not ..."
+     * @throws QdbException (58030) when etcd did not answer in time or answered with an error
+     */
+    <T> T await(CompletableFuture<T> call, String doing) {
+        try {
+            // The call's own deadline ends it first; the margin only covers a lost cancellation.
+            return call.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            throw failure(doing, "no answer within " + seconds(), e);
+        } catch (ExecutionException e) {
+            throw failure(doing, describe(e.getCause()), e.getCause());
+        } catch (InterruptedException e) {
+            call.cancel(true);
+            Thread.currentThread().interrupt();
+            throw failure(doing, "interrupted", e);
+        }
+    }
+
+    /**
+     * 58030 like a file store's I/O errors, not class 08: drivers and pools (pgjdbc, HikariCP) take
+     * an 08 SQLSTATE to mean their own connection to us is broken and drop it.
+     */
+    QdbException failure(String doing, String why, Throwable cause) {
+        return new QdbException(MetadataException.IO_ERROR, "could not " + doing + " at etcd " + endpoints + ": " + why, cause);
+    }
+
+    private String describe(Throwable cause) {
+        Status.Code code = cause instanceof EtcdException etcd
+                ? Status.Code.valueOf(etcd.getErrorCode().name())
+                : Status.fromThrowable(cause).getCode();
+        return switch (code) {
+            case DEADLINE_EXCEEDED -> "no answer within " + seconds();
+            case UNAVAILABLE -> "etcd is unavailable (" + cause.getMessage() + ")";
+            default -> String.valueOf(cause.getMessage());
+        };
+    }
+
+    private String seconds() {
+        return timeout.toMillis() % 1000 == 0 ? timeout.toSeconds() + " s" : timeout.toMillis() + " ms";
+    }
+
+    static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            client.get().close();
+        }
+    }
+
+    /** Puts the timeout on single requests; watch streams live as long as they are wanted. */
+    private record Deadline(Duration timeout) implements ClientInterceptor {
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return next.newCall(method, method.getType() == MethodDescriptor.MethodType.UNARY
+                    ? options.withDeadlineAfter(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    : options);
+        }
+    }
+}
