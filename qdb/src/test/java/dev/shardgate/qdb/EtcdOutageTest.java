@@ -75,11 +75,11 @@ class EtcdOutageTest {
                 .hasMessageStartingWith("could not read key k at etcd " + etcd.endpoint());
         assertThatThrownBy(() -> store.put("k", bytes("w"))).isInstanceOf(QdbException.class);
 
-        assertThat(store.snapshot()).isSameAs(before);
+        assertThat(store.snapshot()).isEqualTo(before);
         assertThat(store.version()).isEqualTo(1);
         BlockingQueue<QdbEvent> events = new LinkedBlockingQueue<>();
         store.watch(events::add);
-        assertThat(next(events, 1, Duration.ofSeconds(1)).snapshot()).isSameAs(before);
+        assertThat(next(events, 1, Duration.ofSeconds(1)).snapshot()).isEqualTo(before);
 
         start = System.nanoTime();
         assertThatThrownBy(() -> EtcdQdb.open(etcd.endpoints(), "/other", TIMEOUT))
