@@ -15,7 +15,7 @@ import java.util.ArrayDeque;
  * Parse re-preparing a statement on this backend, a Close before a re-Parse).
  */
 final class BackendLink {
-    enum Expect { PARSE_COMPLETE, CLOSE_COMPLETE, READY_FOR_QUERY }
+    enum Expect { PARSE_COMPLETE, BIND_COMPLETE, CLOSE_COMPLETE, READY_FOR_QUERY }
 
     record Pending(Expect expect, boolean forward, String preparedName) {
     }

@@ -78,6 +78,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     TransactionRouter router;
     /** Extended-protocol messages held back until the segment names the shard (a keyed Bind or a Sync). */
     final List<FrontendMessage> held = new ArrayList<>();
+    /** The backend was told to fail the current extended-protocol segment; messages go to it until Sync. */
+    private boolean segmentFailed;
     /** Statements and portals of router-answered commands (SPQR hints, EXPLAIN ROUTE) in the extended protocol. */
     final LocalExtended localExtended = new LocalExtended();
     /** BEGIN, SAVEPOINT, SET LOCAL … answered before the transaction had a shard, replayed on it first. */
@@ -187,6 +189,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             cancelWhileWaiting = false; // a cancel only applies to what runs when it arrives
             try {
                 handle(message);
+            } catch (SegmentFailed e) {
+                held.clear();
             } catch (PgException e) {
                 held.clear();
                 routerError(e, isExtendedProtocol(message));
@@ -196,6 +200,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Routes the message: at the start of a transaction, to the shard its first key names. */
     private void handle(FrontendMessage message) throws IOException {
+        if (segmentFailed) {
+            // the backend already failed this segment (see failSegmentInBand): it ignores all up to Sync
+            segmentFailed = !(message instanceof Sync);
+            send(message, context.anyShard());
+            return;
+        }
+        if (message instanceof Query || message instanceof Parse || message instanceof Bind) {
+            settle();
+        }
         if (LocalExtended.answer(this, message)) {
             return;
         }
@@ -207,6 +220,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             }
             case Bind bind -> handleBind(bind);
             case Sync sync -> {
+                if (currentLink() == null && LocalCommands.answerHeldTransactionStart(this)) {
+                    return;
+                }
                 if (currentLink() == null && held.isEmpty()) {
                     out.write(new ReadyForQuery(idleStatus())); // nothing to sync: answer as a server would
                     out.flush();
@@ -308,6 +324,17 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (shard == null || l.pool.key().shard().equals(shard)) {
             return replayDeferred(l);
         }
+        boolean midSegment;
+        lock.lock();
+        try {
+            midSegment = l.unsynced;
+        } finally {
+            lock.unlock();
+        }
+        if (midSegment) {
+            failSegmentInBand(l, crossShard(l, shard));
+            throw new SegmentFailed();
+        }
         waitQuiet(l);
         byte status;
         boolean released;
@@ -329,9 +356,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return startTransaction(shard);
         }
         abortBackendTransaction(l);
-        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "transaction runs on shard \"" + l.pool.key().shard()
+        throw crossShard(l, shard);
+    }
+
+    private static PgException crossShard(BackendLink l, String shard) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "transaction runs on shard \"" + l.pool.key().shard()
                 + "\" but this statement needs shard \"" + shard + "\": cross-shard transactions are not supported yet")
                 .withHint("Keep each transaction on one sharding key range, or commit before touching the other key.");
+    }
+
+    /** The refusal was handed to the backend, which reports it in order: nothing more to send now. */
+    private static final class SegmentFailed extends RuntimeException {
+        SegmentFailed() {
+            super(null, null, false, false);
+        }
     }
 
     /**
@@ -353,8 +391,70 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /**
+     * When the previous segment is complete on our side and only its answers are outstanding, waits
+     * for them: whether the session is between transactions (and which backend it holds) is only
+     * known once its ReadyForQuery has been seen.
+     */
+    private void settle() {
+        BackendLink l = currentLink();
+        if (l == null) {
+            return;
+        }
+        boolean answersOutstanding;
+        lock.lock();
+        try {
+            answersOutstanding = l.relaying && !l.unsynced && l.syncsInFlight > 0;
+        } finally {
+            lock.unlock();
+        }
+        if (answersOutstanding) {
+            waitQuiet(l);
+        }
+    }
+
+    /**
+     * A statement refused in the middle of an extended-protocol segment whose earlier messages the
+     * backend already has: the backend itself raises the error, so the client gets it in order, the
+     * backend skips to Sync as PostgreSQL does, and nothing of the segment commits.
+     */
+    private void failSegmentInBand(BackendLink l, PgException error) throws IOException {
+        String tag = "sg_" + Long.toHexString(System.nanoTime());
+        String sql = "DO $" + tag + "$BEGIN RAISE EXCEPTION USING ERRCODE = '" + error.sqlState().code()
+                + "', MESSAGE = " + literal(error.getMessage())
+                + (error.hint() == null ? "" : ", HINT = " + literal(error.hint())) + "; END$" + tag + "$";
+        lock.lock();
+        try {
+            l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
+            l.pending.add(new Pending(Expect.BIND_COMPLETE, false, null));
+            l.unnamed = null; // the client's unnamed statement on this backend is replaced
+            l.writing = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            PgWriter backendOut = l.backend.writer();
+            backendOut.write(new Parse("", sql, new int[0]));
+            backendOut.write(new Bind("", "", new short[0], new byte[0][], new short[0]));
+            backendOut.write(new Execute("", 0));
+            backendOut.flush();
+        } finally {
+            writeDone(l);
+        }
+        segmentFailed = true;
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
+    }
+
     /** Waits until nothing is in flight on the backend and no relay reads it. */
     void waitQuiet(BackendLink l) {
+        try {
+            l.backend.writer().flush(); // answers cannot come for messages still in our buffer
+        } catch (IOException e) {
+            l.backend.markBroken();
+        }
         lock.lock();
         try {
             while (link == l && (l.relaying || l.writing)) {

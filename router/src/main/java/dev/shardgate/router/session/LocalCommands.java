@@ -234,6 +234,67 @@ final class LocalCommands {
         return kind == StatementKind.BEGIN || kind == StatementKind.SAVEPOINT;
     }
 
+    /**
+     * At Sync, when all the segment held back is BEGIN (pgjdbc and libpq send it on its own with
+     * autocommit off): answer it here, as a server would, and defer the BEGIN to the shard the next
+     * statement names. True when answered.
+     */
+    static boolean answerHeldTransactionStart(ClientSession session) throws IOException {
+        if (session.held.isEmpty()) {
+            return false;
+        }
+        java.util.Map<String, String> portals = new java.util.HashMap<>();
+        for (dev.shardgate.wire.FrontendMessage message : session.held) {
+            boolean ok = switch (message) {
+                case dev.shardgate.wire.Parse parse -> isBegin(session, parse.sql());
+                case dev.shardgate.wire.Bind bind -> {
+                    PreparedStatements.Definition definition = session.statements.get(bind.statement());
+                    boolean begin = definition != null && isBegin(session, definition.sql());
+                    if (begin) {
+                        portals.put(bind.portal(), definition.sql());
+                    }
+                    yield begin;
+                }
+                case dev.shardgate.wire.Execute execute -> portals.containsKey(execute.portal());
+                case dev.shardgate.wire.Describe describe -> true;
+                default -> false;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        PgWriter out = session.clientWriterWhenQuiet();
+        for (dev.shardgate.wire.FrontendMessage message : session.held) {
+            switch (message) {
+                case dev.shardgate.wire.Parse parse -> out.write(dev.shardgate.wire.ParseComplete.INSTANCE);
+                case dev.shardgate.wire.Bind bind -> out.write(dev.shardgate.wire.BindComplete.INSTANCE);
+                case dev.shardgate.wire.Describe describe -> {
+                    if (describe.kind() == 'S') {
+                        out.write(new dev.shardgate.wire.ParameterDescription(new int[0]));
+                    }
+                    out.write(dev.shardgate.wire.NoData.INSTANCE);
+                }
+                case dev.shardgate.wire.Execute execute -> {
+                    String sql = portals.get(execute.portal());
+                    Statement statement = session.router.analyze(sql).statements().getFirst();
+                    session.deferred.add(statement.text());
+                    out.write(new CommandComplete(tagOf(statement)));
+                }
+                default -> throw new IllegalStateException("checked above");
+            }
+        }
+        session.held.clear();
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+        return true;
+    }
+
+    private static boolean isBegin(ClientSession session, String sql) {
+        Analysis analysis = session.router.analyze(sql);
+        return analysis.isParsed() && analysis.statements().size() == 1
+                && analysis.statements().getFirst().kind() == StatementKind.BEGIN && session.deferred.isEmpty();
+    }
+
     /** A SET sent to a backend also becomes the session's setting, to be replayed on other backends. */
     static void trackSettings(ClientSession session, Analysis analysis, dev.shardgate.router.backend.BackendConnection backend) {
         if (!analysis.isParsed()) {

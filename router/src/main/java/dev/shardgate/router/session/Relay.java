@@ -51,6 +51,11 @@ final class Relay {
                             forward(session, from, to);
                         }
                     }
+                    case '2' -> {
+                        if (answered(session, link, Expect.BIND_COMPLETE)) {
+                            forward(session, from, to);
+                        }
+                    }
                     case 'S' -> {
                         ParameterStatus status = (ParameterStatus) from.backend();
                         backend.reported().put(status.name(), status.value());
