@@ -48,6 +48,7 @@ final class Orders {
         for (int s = 0; s < cluster.shardCount(); s++) {
             keys.add(Long.toString(key(s))).add(Long.toString(key(s) + 1));
         }
+        cluster.endAbandonedTransactions();
         for (String shard : cluster.shardNames()) {
             cluster.on(shard, "TRUNCATE orders, items;"
                     + "INSERT INTO orders (id, customer) SELECT k, '" + shard + "' FROM unnest(ARRAY[" + keys + "]) k;"

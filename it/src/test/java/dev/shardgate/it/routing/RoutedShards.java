@@ -110,7 +110,7 @@ final class RoutedShards implements AutoCloseable {
                     LocalPostgres server = servers.get(i);
                     server.createUser(USER, null);
                     server.createDatabase(database, USER);
-                    Connection connection = DriverManager.getConnection(server.jdbcUrl(database), USER, "");
+                    Connection connection = DriverManager.getConnection(server.jdbcUrl(database), directProperties());
                     direct.add(connection);
                     if (!schema.isBlank()) {
                         try (Statement statement = connection.createStatement()) {
@@ -127,7 +127,16 @@ final class RoutedShards implements AutoCloseable {
         }
     }
 
-    private static Path resource(String name) {
+    /** Direct connections give up on a lock a router session holds rather than hang the run. */
+    private static Properties directProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("options", "-c lock_timeout=5s");
+        return properties;
+    }
+
+    /** A file of {@code src/test/resources/routing}. */
+    static Path resource(String name) {
         URL url = RoutedShards.class.getResource("/routing/" + name);
         if (url == null) {
             throw new IllegalArgumentException("no test resource routing/" + name);
@@ -178,10 +187,17 @@ final class RoutedShards implements AutoCloseable {
         return database;
     }
 
-    /** A pgjdbc connection to the router speaking {@code protocol}. */
-    Connection connect(Protocol protocol) throws SQLException {
+    /**
+     * A pgjdbc connection to the router speaking {@code protocol}, with more pgjdbc properties as name,
+     * value pairs. A read waits at most 5 s: a router that stops answering fails the test, not the run.
+     */
+    Connection connect(Protocol protocol, String... moreProperties) throws SQLException {
         Properties properties = protocol.properties();
         properties.setProperty("user", USER);
+        properties.setProperty("socketTimeout", "5");
+        for (int i = 0; i + 1 < moreProperties.length; i += 2) {
+            properties.setProperty(moreProperties[i], moreProperties[i + 1]);
+        }
         return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + router.port() + "/" + database, properties);
     }
 
@@ -225,9 +241,34 @@ final class RoutedShards implements AutoCloseable {
         }
     }
 
-    /** Runs SQL directly on one shard; the rows as psql -A -t prints them: columns joined by |, rows by newlines. */
+    /**
+     * Runs SQL directly on one shard; the rows as psql -A -t prints them: columns joined by |, rows by
+     * newlines, NULL as nothing.
+     */
     String on(String shard, String sql) throws SQLException {
         return text(direct.get(indexOf(shard)), sql);
+    }
+
+    /**
+     * Ends the backends a router session left idle in a transaction (after a test that failed or hung),
+     * so their locks do not block the next test; the router's idle pooled backends are left alone. A
+     * session stuck on such a backend wakes up when it ends and may still run what its client had
+     * sent: it gets a moment for that before the caller resets the tables.
+     */
+    void endAbandonedTransactions() throws SQLException {
+        int ended = 0;
+        for (String shard : shardNames()) {
+            ended += Integer.parseInt(on(shard, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                    + " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    + " AND state LIKE 'idle in transaction%'"));
+        }
+        if (ended > 0) {
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     /** The answer of each shard, read directly, by shard name. */
@@ -275,7 +316,8 @@ final class RoutedShards implements AutoCloseable {
                 if (c > 1) {
                     out.append('|');
                 }
-                out.append(rows.getString(c));
+                String value = rows.getString(c);
+                out.append(value == null ? "" : value);
             }
         }
         return out.toString();
