@@ -228,6 +228,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                     out.flush();
                     return;
                 }
+                if (currentLink() == null && !deferred.isEmpty() && isPrepareOnly(held)) {
+                    // libpq's PQprepare inside a transaction not yet placed (pgbench -M prepared after
+                    // BEGIN): any shard can check the statement, and must not take the deferred BEGIN
+                    attach(context.anyShard());
+                }
                 sendHeld(context.anyShard());
                 send(sync, context.anyShard());
             }
@@ -251,6 +256,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A segment that only prepares or describes statements and runs nothing. */
+    private static boolean isPrepareOnly(List<FrontendMessage> messages) {
+        for (FrontendMessage m : messages) {
+            if (!(m instanceof Parse || (m instanceof Describe d && d.kind() == 'S'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void holdOrSend(FrontendMessage message) throws IOException {
