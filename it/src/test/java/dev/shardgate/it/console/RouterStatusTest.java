@@ -73,6 +73,8 @@ class RouterStatusTest {
             assertThat(clientRow(clientId).get(4)).as("server_id in a transaction").contains(backendPid);
 
             client.commit();
+            // the relay gives the backend back right after forwarding ReadyForQuery: allow it a moment
+            eventually(() -> AdminConsole.rows(console, "SHOW pools").get(1).get(4).equals("1"));
             assertThat(AdminConsole.rows(console, "SHOW pools").get(1))
                     .containsExactly("sh1", APP, APP, "0", "1", "0", Integer.toString(BackendRule.DEFAULT_CONNECTION_LIMIT));
             assertThat(clientRow(clientId).get(4)).as("server_id after commit in transaction pooling").isNull();

@@ -58,8 +58,6 @@ class BatchRoutingTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("BUG (open): with 6 clients over 2 backends per shard, an UPDATE sometimes fails with "
-            + "'duplicate key' (an INSERT ran in its place) — a statement mix-up on a shared backend; see the closing note")
     void sixClientsBatchingThroughTwoBackendsPerShard() throws Exception {
         ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
         try {

@@ -465,10 +465,26 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Waits until nothing is in flight on the backend and no relay reads it. */
     void waitQuiet(BackendLink l) {
+        // Answers cannot come for messages still in our buffer: flush it, but only while the backend
+        // is still ours (writing = true keeps the relay from handing it to another session meanwhile).
+        boolean owned;
+        lock.lock();
         try {
-            l.backend.writer().flush(); // answers cannot come for messages still in our buffer
-        } catch (IOException e) {
-            l.backend.markBroken();
+            owned = link == l;
+            if (owned) {
+                l.writing = true;
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (owned) {
+            try {
+                l.backend.writer().flush();
+            } catch (IOException e) {
+                l.backend.markBroken();
+            } finally {
+                writeDone(l);
+            }
         }
         lock.lock();
         try {
