@@ -2,8 +2,24 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.pool.BackendPool;
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.Close;
+import dev.shardgate.wire.CopyData;
+import dev.shardgate.wire.CopyDone;
+import dev.shardgate.wire.CopyFail;
+import dev.shardgate.wire.Describe;
+import dev.shardgate.wire.Execute;
+import dev.shardgate.wire.Flush;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.FunctionCall;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.Query;
+import dev.shardgate.wire.SqlState;
+import dev.shardgate.wire.Sync;
 
 import java.util.ArrayDeque;
+import java.util.List;
 
 /**
  * A backend connection while a client session holds it, with what is in flight on it. The session's
@@ -48,4 +64,101 @@ final class BackendLink {
     boolean isQuiet() {
         return syncsInFlight == 0 && !unsynced;
     }
+
+    /** Under the lock: what goes to the backend for this message, and which answers to expect. */
+    void register(FrontendMessage message, PreparedStatements statements, List<FrontendMessage> outgoing) {
+        switch (message) {
+            case Query q -> expectReady(this, q, outgoing);
+            case Sync s -> {
+                unsynced = false;
+                expectReady(this, s, outgoing);
+            }
+            case FunctionCall f -> expectReady(this, f, outgoing);
+            case Parse p -> {
+                unsynced = true;
+                PreparedStatements.Definition definition = statements.define(p.statement(), p.sql(), p.parameterTypes());
+                String serverName = definition.serverName();
+                if (serverName.isEmpty()) {
+                    unnamed = definition;
+                } else if (!backend.preparedStatements().add(serverName)) {
+                    // Already prepared on this backend (by this or another client): re-prepare so the client
+                    // still gets the server's own ParseComplete or error.
+                    outgoing.add(new Close((byte) 'S', serverName));
+                    pending.add(new Pending(Expect.CLOSE_COMPLETE, false, null));
+                }
+                outgoing.add(new Parse(serverName, p.sql(), p.parameterTypes()));
+                pending.add(new Pending(Expect.PARSE_COMPLETE, true, serverName));
+            }
+            case Bind b -> {
+                unsynced = true;
+                String serverName = prepareForUse(this, statements, b.statement(), outgoing);
+                outgoing.add(serverName.equals(b.statement()) ? b
+                        : new Bind(b.portal(), serverName, b.parameterFormats(), b.parameters(), b.resultFormats()));
+            }
+            case Describe d -> {
+                unsynced = true;
+                if (d.kind() == 'S') {
+                    String serverName = prepareForUse(this, statements, d.name(), outgoing);
+                    outgoing.add(serverName.equals(d.name()) ? d : new Describe((byte) 'S', serverName));
+                } else {
+                    outgoing.add(d);
+                }
+            }
+            case Close c -> {
+                unsynced = true;
+                if (c.kind() == 'S' && !c.name().isEmpty()) {
+                    // The server-side statement may serve other clients: only the client's name goes away.
+                    // Closing a name that does not exist still answers CloseComplete, as the client expects.
+                    statements.remove(c.name());
+                    outgoing.add(new Close((byte) 'S', "sg_closed"));
+                } else {
+                    outgoing.add(c);
+                }
+                pending.add(new Pending(Expect.CLOSE_COMPLETE, true, null));
+            }
+            case Execute e -> {
+                unsynced = true;
+                outgoing.add(e);
+            }
+            case Flush f -> {
+                unsynced = true;
+                outgoing.add(f);
+            }
+            case CopyData d -> outgoing.add(d);
+            case CopyDone d -> outgoing.add(d);
+            case CopyFail f -> outgoing.add(f);
+            default -> throw new PgException(SqlState.PROTOCOL_VIOLATION,
+                    "unexpected message " + message.getClass().getSimpleName() + " after startup");
+        }
+    }
+
+    static void expectReady(BackendLink l, FrontendMessage message, List<FrontendMessage> outgoing) {
+        l.syncsInFlight++;
+        l.pending.add(new Pending(Expect.READY_FOR_QUERY, true, null));
+        outgoing.add(message);
+    }
+
+    /** Makes sure the client's statement exists on this backend; returns its server-side name. */
+    private static String prepareForUse(BackendLink l, PreparedStatements statements, String clientName,
+                                        List<FrontendMessage> outgoing) {
+        PreparedStatements.Definition definition = statements.get(clientName);
+        if (definition == null) {
+            return clientName; // the server reports the missing statement with the client's own name
+        }
+        if (clientName.isEmpty()) {
+            if (l.unnamed != definition) {
+                outgoing.add(new Parse("", definition.sql(), definition.parameterTypes()));
+                l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
+                l.unnamed = definition;
+            }
+            return "";
+        }
+        String serverName = definition.serverName();
+        if (l.backend.preparedStatements().add(serverName)) {
+            outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
+            l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, serverName));
+        }
+        return serverName;
+    }
+
 }

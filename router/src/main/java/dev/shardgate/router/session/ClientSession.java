@@ -572,7 +572,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 if (link != candidate) {
                     continue; // the relay released it between our look and our lock: take another
                 }
-                register(candidate, message, outgoing);
+                candidate.register(message, statements, outgoing);
                 candidate.writing = true;
                 startRelay = !candidate.relaying;
                 candidate.relaying = true;
@@ -625,101 +625,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Under the lock: an idle backend with nothing in flight goes back to its pool in TRANSACTION mode. */
     boolean isReleasable(BackendLink l) {
         return l.isQuiet() && !l.writing && rule.poolMode() == PoolMode.TRANSACTION && l.transactionStatus == 'I';
-    }
-
-    /** Under the lock: what goes to the backend for this message, and which answers to expect. */
-    private void register(BackendLink l, FrontendMessage message, List<FrontendMessage> outgoing) {
-        switch (message) {
-            case Query q -> expectReady(l, q, outgoing);
-            case Sync s -> {
-                l.unsynced = false;
-                expectReady(l, s, outgoing);
-            }
-            case FunctionCall f -> expectReady(l, f, outgoing);
-            case Parse p -> {
-                l.unsynced = true;
-                PreparedStatements.Definition definition = statements.define(p.statement(), p.sql(), p.parameterTypes());
-                String serverName = definition.serverName();
-                if (serverName.isEmpty()) {
-                    l.unnamed = definition;
-                } else if (!l.backend.preparedStatements().add(serverName)) {
-                    // Already prepared on this backend (by this or another client): re-prepare so the client
-                    // still gets the server's own ParseComplete or error.
-                    outgoing.add(new Close((byte) 'S', serverName));
-                    l.pending.add(new Pending(Expect.CLOSE_COMPLETE, false, null));
-                }
-                outgoing.add(new Parse(serverName, p.sql(), p.parameterTypes()));
-                l.pending.add(new Pending(Expect.PARSE_COMPLETE, true, serverName));
-            }
-            case Bind b -> {
-                l.unsynced = true;
-                String serverName = prepareForUse(l, b.statement(), outgoing);
-                outgoing.add(serverName.equals(b.statement()) ? b
-                        : new Bind(b.portal(), serverName, b.parameterFormats(), b.parameters(), b.resultFormats()));
-            }
-            case Describe d -> {
-                l.unsynced = true;
-                if (d.kind() == 'S') {
-                    String serverName = prepareForUse(l, d.name(), outgoing);
-                    outgoing.add(serverName.equals(d.name()) ? d : new Describe((byte) 'S', serverName));
-                } else {
-                    outgoing.add(d);
-                }
-            }
-            case Close c -> {
-                l.unsynced = true;
-                if (c.kind() == 'S' && !c.name().isEmpty()) {
-                    // The server-side statement may serve other clients: only the client's name goes away.
-                    // Closing a name that does not exist still answers CloseComplete, as the client expects.
-                    statements.remove(c.name());
-                    outgoing.add(new Close((byte) 'S', "sg_closed"));
-                } else {
-                    outgoing.add(c);
-                }
-                l.pending.add(new Pending(Expect.CLOSE_COMPLETE, true, null));
-            }
-            case Execute e -> {
-                l.unsynced = true;
-                outgoing.add(e);
-            }
-            case Flush f -> {
-                l.unsynced = true;
-                outgoing.add(f);
-            }
-            case CopyData d -> outgoing.add(d);
-            case CopyDone d -> outgoing.add(d);
-            case CopyFail f -> outgoing.add(f);
-            default -> throw new PgException(SqlState.PROTOCOL_VIOLATION,
-                    "unexpected message " + message.getClass().getSimpleName() + " after startup");
-        }
-    }
-
-    private static void expectReady(BackendLink l, FrontendMessage message, List<FrontendMessage> outgoing) {
-        l.syncsInFlight++;
-        l.pending.add(new Pending(Expect.READY_FOR_QUERY, true, null));
-        outgoing.add(message);
-    }
-
-    /** Makes sure the client's statement exists on this backend; returns its server-side name. */
-    private String prepareForUse(BackendLink l, String clientName, List<FrontendMessage> outgoing) {
-        PreparedStatements.Definition definition = statements.get(clientName);
-        if (definition == null) {
-            return clientName; // the server reports the missing statement with the client's own name
-        }
-        if (clientName.isEmpty()) {
-            if (l.unnamed != definition) {
-                outgoing.add(new Parse("", definition.sql(), definition.parameterTypes()));
-                l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
-                l.unnamed = definition;
-            }
-            return "";
-        }
-        String serverName = definition.serverName();
-        if (l.backend.preparedStatements().add(serverName)) {
-            outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
-            l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, serverName));
-        }
-        return serverName;
     }
 
     BackendLink currentLink() {
@@ -838,7 +743,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 l.writing = true;
                 if (l.syncsInFlight == 0) {
                     // Parse/Bind/Execute without a Sync: send one, so the backend answers and the relay ends.
-                    expectReady(l, new Sync(), new ArrayList<>());
+                    BackendLink.expectReady(l, new Sync(), new ArrayList<>());
                     sendSync = true;
                 }
             }
