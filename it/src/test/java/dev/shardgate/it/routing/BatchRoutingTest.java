@@ -52,6 +52,30 @@ class BatchRoutingTest {
         cluster.onEveryShard("TRUNCATE orders, items");
     }
 
+    /**
+     * A statement refused by the router in the middle of an extended-protocol batch, after the batch's
+     * first statement already went to a shard: the client gets the refusal, nothing of the batch
+     * commits, and the connection goes on.
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusalInTheMiddleOfABatchWritesNothing() throws Exception {
+        try (Connection router = cluster.connect(Protocol.EXTENDED);
+                java.sql.Statement statement = router.createStatement()) {
+            statement.addBatch("INSERT INTO orders (id, customer) VALUES (5, 'first')");
+            statement.addBatch("UPDATE orders SET amount = 1"); // no key: refused under BLOCK
+            java.sql.BatchUpdateException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.sql.BatchUpdateException.class, statement::executeBatch);
+            java.sql.SQLException cause = refused.getNextException() != null ? refused.getNextException() : refused;
+            assertThat(cause.getSQLState()).isEqualTo("0A000");
+            assertThat(cause.getMessage()).contains("no sharding key found for relation public.orders");
+            assertThat(cluster.onEachShard("SELECT count(*) FROM orders")).isEqualTo(cluster.everywhere("0"));
+            try (java.sql.ResultSet rows = router.createStatement().executeQuery("SELECT 'still here'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).isEqualTo("still here");
+            }
+        }
+    }
+
     /** Key j of batch b of client c, in the range of shard (c + b) % 2: ids 0..999 and 1000..1999. */
     private static long key(int client, int batch, int row) {
         return (client + batch) % 2 * 1000L + client * 100 + batch * ROWS_PER_BATCH + row;

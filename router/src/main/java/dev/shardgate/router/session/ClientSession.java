@@ -193,7 +193,13 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 held.clear();
             } catch (PgException e) {
                 held.clear();
-                routerError(e, isExtendedProtocol(message));
+                BackendLink l = midSegmentLink();
+                if (l != null && isExtendedProtocol(message)) {
+                    // the backend has this segment's earlier messages: it must raise the error, in order
+                    failSegmentInBand(l, e);
+                } else {
+                    routerError(e, isExtendedProtocol(message));
+                }
             }
         }
     }
@@ -241,6 +247,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 send(flush, context.anyShard());
             }
             default -> holdOrSend(message);
+        }
+    }
+
+    /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
+    private BackendLink midSegmentLink() {
+        lock.lock();
+        try {
+            return link != null && link.unsynced ? link : null;
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -339,14 +355,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (shard == null || l.pool.key().shard().equals(shard)) {
             return replayDeferred(l);
         }
-        boolean midSegment;
-        lock.lock();
-        try {
-            midSegment = l.unsynced;
-        } finally {
-            lock.unlock();
-        }
-        if (midSegment) {
+        if (midSegmentLink() == l) {
             failSegmentInBand(l, crossShard(l, shard));
             throw new SegmentFailed();
         }
