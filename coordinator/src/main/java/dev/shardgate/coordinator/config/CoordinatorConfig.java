@@ -54,7 +54,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         } catch (IOException e) {
             throw new CoordinatorConfigException(file.toString(), "", "cannot read: " + e.getMessage(), e);
         }
-        return parse(text, file.getFileName().toString());
+        return parse(text, file.toString());
     }
 
     /** @param source how errors name the text, usually the file name */
