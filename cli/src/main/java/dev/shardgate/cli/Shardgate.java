@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code shardgate} command. */
 @Command(name = "shardgate", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "PostgreSQL sharding router.",
-        subcommands = {RouterCommand.class, DemoCommand.class})
+        subcommands = {RouterCommand.class, CoordinatorCommand.class, DemoCommand.class})
 public final class Shardgate implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;

@@ -22,10 +22,52 @@ import java.util.Optional;
 public final class ConsoleExecutor {
     private final Qdb qdb;
     private final RouterStatus status;
+    private final OwnStatements own;
 
     public ConsoleExecutor(Qdb qdb, RouterStatus status) {
+        this(qdb, status, OwnStatements.NONE);
+    }
+
+    /**
+     * @param own statements another component (the coordinator) answers itself; they take effect
+     *            when they run, outside the query's metadata batch
+     */
+    public ConsoleExecutor(Qdb qdb, RouterStatus status, OwnStatements own) {
         this.qdb = Objects.requireNonNull(qdb);
         this.status = Objects.requireNonNull(status);
+        this.own = Objects.requireNonNull(own);
+    }
+
+    /** Statements the executor passes to another component instead of running them. */
+    public interface OwnStatements {
+        OwnStatements NONE = new OwnStatements() {
+            @Override
+            public boolean handles(ConsoleStatement statement) {
+                return false;
+            }
+
+            @Override
+            public ConsoleResult run(ConsoleStatement statement) {
+                throw new IllegalStateException("handles nothing");
+            }
+
+            @Override
+            public Optional<List<String>> describe(ConsoleStatement statement) {
+                return Optional.empty();
+            }
+        };
+
+        boolean handles(ConsoleStatement statement);
+
+        /** Runs a statement {@link #handles} accepted; throws {@link PgException} to refuse it. */
+        ConsoleResult run(ConsoleStatement statement);
+
+        /** The columns {@link #run} will return, as {@link ConsoleExecutor#describe}. */
+        Optional<List<String>> describe(ConsoleStatement statement);
+    }
+
+    private Step plan(ConsoleStatement statement, Metadata draft) {
+        return own.handles(statement) ? new Step.Reply(own.run(statement)) : StepPlanner.plan(statement, draft);
     }
 
     /**
@@ -46,7 +88,7 @@ public final class ConsoleExecutor {
             List<MetadataChange> batch = new ArrayList<>();
             List<Step> steps = new ArrayList<>(statements.size());
             for (ConsoleStatement statement : statements) {
-                Step step = StepPlanner.plan(statement, draft);
+                Step step = plan(statement, draft);
                 if (step instanceof Step.Change change) {
                     // Each statement sees the ones before it; the QDB validates the whole batch again.
                     draft = draft.apply(change.changes());
@@ -81,7 +123,7 @@ public final class ConsoleExecutor {
         /** Checks and answers one statement against the batch so far; SHOWs see the batch's changes. */
         public ConsoleResult execute(ConsoleStatement statement) {
             try {
-                Step step = StepPlanner.plan(statement, draft);
+                Step step = plan(statement, draft);
                 if (step instanceof Step.Change change) {
                     draft = draft.apply(change.changes());
                     changes.addAll(change.changes());
@@ -118,6 +160,9 @@ public final class ConsoleExecutor {
      * @throws PgException for a SHOW that would fail on its target or WHERE columns
      */
     public Optional<List<String>> describe(ConsoleStatement statement) {
+        if (own.handles(statement)) {
+            return own.describe(statement);
+        }
         if (statement instanceof Show show) {
             return Optional.of(ShowQuery.of(show).target().columns());
         }

@@ -1,0 +1,103 @@
+package dev.shardgate.coordinator;
+
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.RegisterRouter;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.UnregisterAllRouters;
+import dev.shardgate.console.ast.UnregisterRouter;
+import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.qdb.Qdb;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The routers registered with the coordinator, kept in the QDB's key-value area as
+ * {@code routers/<id>} = address, so they outlive a coordinator restart. Answers the console
+ * statements about routers, which a router's own console refuses.
+ */
+final class RouterRegistry implements ConsoleExecutor.OwnStatements {
+    static final String KEY_PREFIX = "routers/";
+    static final List<String> SHOW_COLUMNS = List.of("router_id", "address", "status");
+
+    private final Qdb qdb;
+
+    RouterRegistry(Qdb qdb) {
+        this.qdb = Objects.requireNonNull(qdb);
+    }
+
+    @Override
+    public boolean handles(ConsoleStatement statement) {
+        return statement instanceof RegisterRouter
+                || statement instanceof UnregisterRouter
+                || statement instanceof UnregisterAllRouters
+                || statement instanceof Show show && show.what().equals("routers");
+    }
+
+    @Override
+    public ConsoleResult run(ConsoleStatement statement) {
+        return switch (statement) {
+            case RegisterRouter register -> register(register.id(), register.address());
+            case UnregisterRouter unregister -> unregister(unregister.id());
+            case UnregisterAllRouters _ -> unregisterAll();
+            case Show show -> show(show);
+            default -> throw new IllegalArgumentException("not a router statement: " + statement);
+        };
+    }
+
+    @Override
+    public Optional<List<String>> describe(ConsoleStatement statement) {
+        return statement instanceof Show ? Optional.of(SHOW_COLUMNS) : Optional.empty();
+    }
+
+    /** Registered routers by id, sorted, with their addresses as registered. */
+    Map<String, String> routers() {
+        var routers = new java.util.TreeMap<String, String>();
+        qdb.scan(KEY_PREFIX).forEach((key, value) ->
+                routers.put(key.substring(KEY_PREFIX.length()), new String(value, StandardCharsets.UTF_8)));
+        return routers;
+    }
+
+    private ConsoleResult register(String id, String address) {
+        if (id.isEmpty() || id.contains("/")) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "invalid router id \"" + id + "\"");
+        }
+        if (address.isBlank()) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "router \"" + id + "\" needs an address");
+        }
+        // compare-and-set, so two consoles registering the same id cannot both succeed
+        if (!qdb.compareAndSet(KEY_PREFIX + id, null, address.getBytes(StandardCharsets.UTF_8))) {
+            throw new PgException(SqlState.DUPLICATE_OBJECT, "router \"" + id + "\" already exists");
+        }
+        return new ConsoleResult.Done("REGISTER ROUTER");
+    }
+
+    private ConsoleResult unregister(String id) {
+        if (qdb.get(KEY_PREFIX + id).isEmpty()) {
+            throw new PgException(SqlState.UNDEFINED_OBJECT, "router \"" + id + "\" does not exist");
+        }
+        qdb.delete(KEY_PREFIX + id);
+        return new ConsoleResult.Done("UNREGISTER ROUTER");
+    }
+
+    private ConsoleResult unregisterAll() {
+        qdb.scan(KEY_PREFIX).keySet().forEach(qdb::delete);
+        return new ConsoleResult.Done("UNREGISTER ROUTER");
+    }
+
+    private ConsoleResult show(Show show) {
+        if (show.where().isPresent()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers does not take WHERE yet");
+        }
+        // Nobody checks on routers yet, hence "unknown" rather than a guess.
+        List<List<String>> rows = routers().entrySet().stream()
+                .map(router -> List.of(router.getKey(), router.getValue(), "unknown"))
+                .toList();
+        return new ConsoleResult.Rows(SHOW_COLUMNS, rows);
+    }
+}

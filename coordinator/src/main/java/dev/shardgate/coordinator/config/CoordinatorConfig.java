@@ -1,0 +1,113 @@
+package dev.shardgate.coordinator.config;
+
+import dev.shardgate.wire.auth.PasswordExchange;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.YAMLException;
+
+/**
+ * coordinator.yaml in SPQR's shape. Unknown keys are refused, so a misspelt key fails at startup
+ * instead of being silently ignored.
+ *
+ * @param qdbAddr {@code host:port} of etcd; empty keeps the metadata in memory (tests, demos)
+ * @param logLevel upper case, as logback names levels
+ * @param frontendRules who may open the console; empty lets anyone in without a password
+ */
+public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                                List<ConsoleRule> frontendRules) {
+    private static final List<String> TOP_KEYS = List.of(
+            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules");
+    private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
+    private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
+    private static final List<String> LOG_LEVELS = List.of("debug", "info", "warning", "warn", "error", "fatal");
+
+    public CoordinatorConfig {
+        Objects.requireNonNull(host);
+        Objects.requireNonNull(qdbAddr);
+        Objects.requireNonNull(logLevel);
+        frontendRules = List.copyOf(frontendRules);
+    }
+
+    /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
+    public static CoordinatorConfig defaults() {
+        return new CoordinatorConfig("0.0.0.0", 7002, 7003, "", "INFO", List.of());
+    }
+
+    public CoordinatorConfig withCoordinatorPort(int port) {
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules);
+    }
+
+    public static CoordinatorConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new CoordinatorConfigException(file.toString(), "", "cannot read: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /** @param source how errors name the text, usually the file name */
+    public static CoordinatorConfig parse(String text, String source) {
+        Object root;
+        try {
+            LoaderOptions options = new LoaderOptions();
+            options.setAllowDuplicateKeys(false);
+            root = new Yaml(new SafeConstructor(options)).load(text);
+        } catch (YAMLException e) {
+            throw new CoordinatorConfigException(source, "", "not valid YAML: " + e.getMessage(), e);
+        }
+        Section top = new Section(source, "", root == null ? Map.of() : root, TOP_KEYS);
+        CoordinatorConfig d = defaults();
+        List<ConsoleRule> rules = new ArrayList<>();
+        List<?> ruleList = top.list("frontend_rules");
+        for (int i = 0; i < ruleList.size(); i++) {
+            rules.add(rule(new Section(source, "frontend_rules[" + i + "]", ruleList.get(i), RULE_KEYS)));
+        }
+        return new CoordinatorConfig(
+                top.text("host").orElse(d.host()),
+                top.port("coordinator_port").orElse(d.coordinatorPort()),
+                top.port("grpc_api_port").orElse(d.grpcApiPort()),
+                top.text("qdb_addr").orElse(d.qdbAddr()),
+                top.oneOf("log_level", LOG_LEVELS).map(CoordinatorConfig::logbackLevel).orElse(d.logLevel()),
+                rules);
+    }
+
+    private static ConsoleRule rule(Section rule) {
+        String db = rule.text("db").orElseThrow(() -> rule.error("db", "is required"));
+        String usr = rule.text("usr").orElseThrow(() -> rule.error("usr", "is required"));
+        Section auth = rule.section("auth_rule", AUTH_KEYS)
+                .orElseThrow(() -> rule.error("auth_rule", "is required"));
+        String methodName = auth.oneOf("auth_method", List.of("ok", "clear_text", "md5", "scram"))
+                .orElseThrow(() -> auth.error("auth_method", "is required"));
+        PasswordExchange.Method method = switch (methodName) {
+            case "clear_text" -> PasswordExchange.Method.CLEAR_TEXT;
+            case "md5" -> PasswordExchange.Method.MD5;
+            case "scram" -> PasswordExchange.Method.SCRAM;
+            default -> PasswordExchange.Method.TRUST;
+        };
+        Optional<String> password = auth.text("password");
+        if (method != PasswordExchange.Method.TRUST && password.isEmpty()) {
+            throw auth.error("password", "is required for auth_method " + methodName);
+        }
+        return new ConsoleRule(db, usr, method, method == PasswordExchange.Method.TRUST ? null : password.get());
+    }
+
+    private static String logbackLevel(String level) {
+        return switch (level) {
+            case "warning" -> "WARN";
+            case "fatal" -> "ERROR";
+            default -> level.toUpperCase(Locale.ROOT);
+        };
+    }
+}

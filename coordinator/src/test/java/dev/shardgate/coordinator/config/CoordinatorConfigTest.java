@@ -1,0 +1,88 @@
+package dev.shardgate.coordinator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.shardgate.wire.auth.PasswordExchange;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorConfigTest {
+
+    @Test
+    void readsTheSpqrExample() {
+        CoordinatorConfig config = CoordinatorConfig.parse("""
+                host: 'localhost'
+                coordinator_port: '7002'
+                grpc_api_port: '7003'
+                qdb_addr: 'localhost:2379'
+                log_level: info
+                frontend_rules:
+                  - db: spqr_console
+                    usr: admin
+                    auth_rule:
+                      auth_method: ok
+                      password: your_admin_password
+                """, "coordinator.yaml");
+        assertThat(config.host()).isEqualTo("localhost");
+        assertThat(config.coordinatorPort()).isEqualTo(7002);
+        assertThat(config.grpcApiPort()).isEqualTo(7003);
+        assertThat(config.qdbAddr()).isEqualTo("localhost:2379");
+        assertThat(config.logLevel()).isEqualTo("INFO");
+        assertThat(config.frontendRules()).containsExactly(
+                new ConsoleRule("spqr_console", "admin", PasswordExchange.Method.TRUST, null));
+    }
+
+    @Test
+    void emptyFileGivesDefaults() {
+        assertThat(CoordinatorConfig.parse("", "c.yaml")).isEqualTo(CoordinatorConfig.defaults());
+    }
+
+    @Test
+    void unknownKeyIsNamed() {
+        var e = catchThrowableOfType(CoordinatorConfigException.class,
+                () -> CoordinatorConfig.parse("coordinator_prot: 7002\n", "c.yaml"));
+        assertThat(e.keyPath()).isEqualTo("coordinator_prot");
+        assertThat(e.getMessage()).startsWith("c.yaml: coordinator_prot: unknown key");
+    }
+
+    @Test
+    void badPortIsNamed() {
+        var e = catchThrowableOfType(CoordinatorConfigException.class,
+                () -> CoordinatorConfig.parse("coordinator_port: seventy\n", "c.yaml"));
+        assertThat(e.keyPath()).isEqualTo("coordinator_port");
+        assertThat(e.getMessage()).contains("'seventy'");
+    }
+
+    @Test
+    void nestedErrorsNameTheirPath() {
+        var method = catchThrowableOfType(CoordinatorConfigException.class, () -> CoordinatorConfig.parse("""
+                frontend_rules:
+                  - db: d
+                    usr: u
+                    auth_rule: {auth_method: plain}
+                """, "c.yaml"));
+        assertThat(method.keyPath()).isEqualTo("frontend_rules[0].auth_rule.auth_method");
+
+        var password = catchThrowableOfType(CoordinatorConfigException.class, () -> CoordinatorConfig.parse("""
+                frontend_rules:
+                  - db: d
+                    usr: u
+                    auth_rule: {auth_method: md5}
+                """, "c.yaml"));
+        assertThat(password.keyPath()).isEqualTo("frontend_rules[0].auth_rule.password");
+
+        var unknown = catchThrowableOfType(CoordinatorConfigException.class, () -> CoordinatorConfig.parse("""
+                frontend_rules:
+                  - db: d
+                    user: u
+                """, "c.yaml"));
+        assertThat(unknown.keyPath()).isEqualTo("frontend_rules[0].user");
+    }
+
+    @Test
+    void duplicateKeysAreRefused() {
+        var e = catchThrowableOfType(CoordinatorConfigException.class,
+                () -> CoordinatorConfig.parse("host: a\nhost: b\n", "c.yaml"));
+        assertThat(e.getMessage()).contains("host");
+    }
+}
