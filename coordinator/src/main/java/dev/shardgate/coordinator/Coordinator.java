@@ -59,11 +59,8 @@ public final class Coordinator implements AutoCloseable {
         }
     }
 
-    /** No rules lets everyone in, as a fresh development setup expects; a rule list is a whitelist. */
+    /** The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. */
     static ConsoleAccess access(List<ConsoleRule> rules) {
-        if (rules.isEmpty()) {
-            return (user, database) -> Optional.of(ConsoleAccess.Rule.trust());
-        }
         return (user, database) -> rules.stream()
                 .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
                 .findFirst()

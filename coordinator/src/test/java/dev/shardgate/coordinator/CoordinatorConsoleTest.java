@@ -23,7 +23,15 @@ class CoordinatorConsoleTest {
 
     @BeforeEach
     void start() throws Exception {
-        CoordinatorConfig config = CoordinatorConfig.parse("host: 127.0.0.1\ncoordinator_port: 0\n", "test.yaml");
+        CoordinatorConfig config = CoordinatorConfig.parse("""
+                host: 127.0.0.1
+                coordinator_port: 0
+                frontend_rules:
+                  - db: spqr-console
+                    usr: spqr-console
+                    auth_rule:
+                      auth_method: ok
+                """, "test.yaml");
         coordinator = Coordinator.start(config, "test");
     }
 
@@ -102,6 +110,14 @@ class CoordinatorConsoleTest {
             }
         }
         assertThat(coordinator.routers()).isEmpty();
+    }
+
+    @Test
+    void withoutFrontendRulesNobodyGetsIn() throws Exception {
+        coordinator.close();
+        coordinator = Coordinator.start(CoordinatorConfig.parse("host: 127.0.0.1\ncoordinator_port: 0\n", "test.yaml"), "test");
+        SQLException refused = catchThrowableOfType(SQLException.class, () -> connect("simple").close());
+        assertThat(refused.getSQLState()).isEqualTo("28000");
     }
 
     @Test
