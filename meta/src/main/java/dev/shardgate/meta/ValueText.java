@@ -10,7 +10,7 @@ final class ValueText {
     /** Like int8in: optional surrounding whitespace and sign, decimal digits. */
     static long bigint(String text) {
         String digits = text == null ? "" : text.strip();
-        if (!digits.matches("[+-]?[0-9]+")) {
+        if (!isDecimal(digits, digits.startsWith("+") || digits.startsWith("-") ? 1 : 0)) {
             throw new MetadataException(MetadataException.INVALID_TEXT_REPRESENTATION,
                     "invalid input syntax for type bigint: " + MetadataException.quote(String.valueOf(text)));
         }
@@ -20,6 +20,20 @@ final class ValueText {
             throw new MetadataException(MetadataException.NUMERIC_VALUE_OUT_OF_RANGE,
                     "value " + MetadataException.quote(text) + " is out of range for type bigint");
         }
+    }
+
+    /** At least one ASCII digit from {@code from} to the end (routing calls this per key: no regex). */
+    private static boolean isDecimal(String text, int from) {
+        if (from >= text.length()) {
+            return false;
+        }
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static UUID uuid(String text) {
@@ -74,7 +88,7 @@ final class ValueText {
 
     /** An unsigned 32-bit number in plain decimal digits; null when it is not one. */
     static Long unsigned32OrNull(String text) {
-        if (text == null || !text.matches("[0-9]{1,10}")) {
+        if (text == null || text.length() > 10 || !isDecimal(text, 0)) {
             return null;
         }
         long value = Long.parseLong(text);

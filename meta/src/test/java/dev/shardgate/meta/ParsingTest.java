@@ -79,6 +79,23 @@ class ParsingTest {
     }
 
     @Test
+    void readsBigintTextLikeInt8in() {
+        assertThat(ValueText.bigint("42")).isEqualTo(42);
+        assertThat(ValueText.bigint(" -7 ")).isEqualTo(-7);
+        assertThat(ValueText.bigint("+9")).isEqualTo(9);
+        assertThat(ValueText.bigint("-9223372036854775808")).isEqualTo(Long.MIN_VALUE);
+        for (String bad : List.of("", " ", "+", "-", "1.5", "12a", "٣", "1 2", "--1")) {
+            assertRefused(() -> ValueText.bigint(bad), "22P02",
+                    "invalid input syntax for type bigint: \"" + bad + "\"");
+        }
+        assertThat(ValueText.unsigned32OrNull("4294967295")).isEqualTo(4294967295L);
+        assertThat(ValueText.unsigned32OrNull("4294967296")).isNull();
+        assertThat(ValueText.unsigned32OrNull("12345678901")).isNull();
+        assertThat(ValueText.unsigned32OrNull("-1")).isNull();
+        assertThat(ValueText.unsigned32OrNull("")).isNull();
+    }
+
+    @Test
     void keysOfDifferentKindsDoNotCompare() {
         assertRefused(() -> KeyValue.integer(1).compareTo(KeyValue.varchar("1")), "42804",
                 "cannot compare integer 1 with varchar '1'");
