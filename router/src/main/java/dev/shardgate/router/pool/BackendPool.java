@@ -4,6 +4,7 @@ import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ public final class BackendPool {
 
     private final PoolKey key;
     private final List<BackendAddress> addresses;
+    private final BackendRule rule;
     private final String password;
     private final int connectionLimit;
     private final Duration waitTimeout;
@@ -41,18 +43,24 @@ public final class BackendPool {
     private int waiting;
     private volatile boolean closed;
 
-    public BackendPool(PoolKey key, List<BackendAddress> addresses, String password, int connectionLimit,
-                       Duration waitTimeout, BackendConnector connector) {
+    public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, Duration waitTimeout,
+                       BackendConnector connector) {
         this.key = key;
         this.addresses = List.copyOf(addresses);
-        this.password = password;
-        this.connectionLimit = connectionLimit;
+        this.rule = rule;
+        this.password = rule.authRule() == null ? null : rule.authRule().password();
+        this.connectionLimit = rule.connectionLimit();
         this.waitTimeout = waitTimeout;
         this.connector = connector;
     }
 
     public PoolKey key() {
         return key;
+    }
+
+    /** The backend rule this pool was made from: credentials, limit, reset on release. */
+    public BackendRule rule() {
+        return rule;
     }
 
     /** A wait for a connection is checked this often for a cancel request. */

@@ -48,12 +48,7 @@ public final class Pools {
         for (String host : hosts) {
             addresses.add(BackendAddress.parse(key.shard(), host));
         }
-        String password = rule.authRule() == null ? null : rule.authRule().password();
-        return new BackendPool(key, addresses, password, rule.connectionLimit(), config.poolWaitTimeout(), connector);
-    }
-
-    public BackendRule ruleFor(PoolKey key) {
-        return config.backendRuleFor(key.database(), key.user()).orElseThrow();
+        return new BackendPool(key, addresses, rule, config.poolWaitTimeout(), connector);
     }
 
     public List<PoolStats> stats() {

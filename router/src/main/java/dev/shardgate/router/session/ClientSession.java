@@ -3,7 +3,6 @@ package dev.shardgate.router.session;
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.cancel.CancelRegistry;
-import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.pool.BackendPool;
@@ -806,10 +805,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } else {
             cancelWhileWaiting = true;
         }
-    }
-
-    BackendRule rulesFor(BackendLink l) {
-        return context.pools().ruleFor(l.pool.key());
     }
 
     /** For SHOW clients. */

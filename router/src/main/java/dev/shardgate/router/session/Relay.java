@@ -173,7 +173,7 @@ final class Relay {
     /** Gives an idle backend back to its pool, after DISCARD ALL when the backend rule asks for it. */
     static void release(ClientSession session, BackendLink link) {
         BackendConnection backend = link.backend;
-        BackendRule rule = session.rulesFor(link);
+        BackendRule rule = link.pool.rule();
         try {
             if (rule.poolDiscard()) {
                 BackendQueries.execute(backend, "DISCARD ALL");
@@ -190,7 +190,7 @@ final class Relay {
     static void finish(ClientSession session, BackendLink link) {
         BackendConnection backend = link.backend;
         if (link.transactionStatus != 'I') {
-            if (!session.rulesFor(link).poolRollback()) {
+            if (!link.pool.rule().poolRollback()) {
                 link.pool.discard(backend);
                 return;
             }
