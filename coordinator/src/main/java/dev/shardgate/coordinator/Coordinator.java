@@ -6,57 +6,117 @@ import dev.shardgate.console.server.ConsoleAccess;
 import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.coordinator.fleet.CoordinatorApi;
+import dev.shardgate.coordinator.fleet.MetadataFeed;
+import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.qdb.EtcdQdb;
+import dev.shardgate.qdb.LeaderElection;
 import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.sync.Origin;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running coordinator: the QDB that holds the sharding metadata and the registered routers, and
- * the admin console that changes them. Closing stops the console, then the QDB.
+ * A running coordinator: the QDB that holds the sharding metadata and the registered routers, the
+ * admin console that changes them, the gRPC API routers fetch metadata from, and the links that
+ * push every change to every registered router.
+ *
+ * <p>Several coordinators may share one etcd QDB: one is active (it holds the leader key's lease),
+ * the others stand by, serve reads and take over when the active one's lease runs out. With an
+ * in-memory QDB the coordinator is alone and always active.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
     /** Where the coordinator's keys live in etcd. */
     public static final String QDB_PREFIX = "/shardgate";
+    /** How long an active coordinator's lease lives without renewal: the bound on a takeover, plus a second. */
+    public static final Duration LEADER_TTL = Duration.ofSeconds(5);
+    static final String STORE_ID_KEY = "store_id";
 
     private final Qdb qdb;
     private final RouterRegistry routers;
+    private final List<AutoCloseable> parts;
     private final ConsoleServer console;
+    private final CoordinatorApi api;
+    private final RouterFleet fleet;
+    private final LeaderElection election;
 
-    private Coordinator(Qdb qdb, RouterRegistry routers, ConsoleServer console) {
+    private Coordinator(Qdb qdb, RouterRegistry routers, List<AutoCloseable> parts, ConsoleServer console,
+                        CoordinatorApi api, RouterFleet fleet, LeaderElection election) {
         this.qdb = qdb;
         this.routers = routers;
+        this.parts = parts;
         this.console = console;
+        this.api = api;
+        this.fleet = fleet;
+        this.election = election;
     }
 
     /**
-     * Opens the QDB ({@code qdb_addr} in etcd, or in memory when empty) and starts the console.
+     * Opens the QDB ({@code qdb_addr} in etcd, or in memory when empty), starts the console and the
+     * gRPC API, and campaigns to be the active coordinator.
      *
-     * @throws IOException when the console port cannot be bound
+     * @throws IOException when a port cannot be bound
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
         Qdb qdb = config.qdbAddr().isBlank()
                 ? new MemoryQdb()
                 : EtcdQdb.open(List.of(config.qdbAddr().split(",")), QDB_PREFIX);
+        List<AutoCloseable> opened = new ArrayList<>();
         try {
-            RouterRegistry routers = new RouterRegistry(qdb);
-            ConsoleExecutor executor = new ConsoleExecutor(qdb, RouterStatus.withoutClients(version), routers);
+            String storeId = storeId(qdb);
+            MetadataFeed feed = new MetadataFeed(qdb);
+            opened.add(feed);
+            RouterFleet fleet = new RouterFleet(feed, storeId);
+            opened.add(fleet);
+            LeaderElection[] election = {null};
+            Qdb gated = new StandbyGate(qdb, fleet::isActive,
+                    () -> election[0] == null ? "" : election[0].leader());
+            RouterRegistry routers = new RouterRegistry(gated, fleet);
+            ConsoleExecutor executor = new ConsoleExecutor(gated, RouterStatus.withoutClients(version), routers);
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);
-            log.info("event=coordinator_started console_port={} qdb={}", console.port(),
-                    config.qdbAddr().isBlank() ? "memory" : config.qdbAddr());
-            return new Coordinator(qdb, routers, console);
+            opened.add(console);
+            String consoleAddress = config.host() + ":" + console.port();
+            Origin origin = Origin.newBuilder().setStoreId(storeId).setConsoleAddress(consoleAddress).build();
+            fleet.origin(origin);
+            CoordinatorApi api = CoordinatorApi.start(config.host(), config.grpcApiPort(), feed, origin);
+            opened.add(api);
+            if (qdb instanceof EtcdQdb etcd) {
+                election[0] = etcd.election("coordinator", consoleAddress, LEADER_TTL);
+                election[0].start(leading -> {
+                    if (leading) {
+                        fleet.activate(routers.routers());
+                    } else {
+                        fleet.deactivate();
+                    }
+                });
+            } else {
+                fleet.activate(routers.routers());
+            }
+            log.info("event=coordinator_started console_port={} grpc_api_port={} qdb={} store={}", console.port(),
+                    api.port(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(), storeId);
+            return new Coordinator(qdb, routers, opened, console, api, fleet, election[0]);
         } catch (IOException | RuntimeException e) {
+            closeAll(opened);
             qdb.close();
             throw e;
         }
+    }
+
+    /** The store's identity, made by the first coordinator that opens it. */
+    private static String storeId(Qdb qdb) {
+        qdb.compareAndSet(STORE_ID_KEY, null, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        return new String(qdb.get(STORE_ID_KEY).orElseThrow(), StandardCharsets.UTF_8);
     }
 
     /** The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. */
@@ -72,6 +132,16 @@ public final class Coordinator implements AutoCloseable {
         return console.port();
     }
 
+    /** The gRPC API's port, also when 0 was configured. */
+    public int grpcApiPort() {
+        return api.port();
+    }
+
+    /** Whether this coordinator is the active one (always, with an in-memory QDB). */
+    public boolean isActive() {
+        return fleet.isActive();
+    }
+
     public Qdb qdb() {
         return qdb;
     }
@@ -83,7 +153,20 @@ public final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() {
-        console.close();
+        if (election != null) {
+            election.close();
+        }
+        closeAll(parts);
         qdb.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> parts) {
+        for (AutoCloseable part : parts.reversed()) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                log.warn("event=coordinator_close_failed part={} error=\"{}\"", part.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 }

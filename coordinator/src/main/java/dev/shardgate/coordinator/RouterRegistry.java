@@ -7,7 +7,10 @@ import dev.shardgate.console.ast.UnregisterAllRouters;
 import dev.shardgate.console.ast.UnregisterRouter;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import java.nio.charset.StandardCharsets;
@@ -18,17 +21,20 @@ import java.util.Optional;
 
 /**
  * The routers registered with the coordinator, kept in the QDB's key-value area as
- * {@code routers/<id>} = address, so they outlive a coordinator restart. Answers the console
- * statements about routers, which a router's own console refuses.
+ * {@code routers/<id>} = address (the router's grpc_api_port), so they outlive a coordinator
+ * restart, and fed by the {@link RouterFleet}. Answers the console statements about routers, which
+ * a router's own console refuses.
  */
 final class RouterRegistry implements ConsoleExecutor.OwnStatements {
     static final String KEY_PREFIX = "routers/";
     static final List<String> SHOW_COLUMNS = List.of("router_id", "address", "status");
 
     private final Qdb qdb;
+    private final RouterFleet fleet;
 
-    RouterRegistry(Qdb qdb) {
+    RouterRegistry(Qdb qdb, RouterFleet fleet) {
         this.qdb = Objects.requireNonNull(qdb);
+        this.fleet = Objects.requireNonNull(fleet);
     }
 
     @Override
@@ -70,10 +76,16 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
         if (address.isBlank()) {
             throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "router \"" + id + "\" needs an address");
         }
+        try {
+            SyncEndpoint.parse(address);
+        } catch (MetadataException e) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE, "router \"" + id + "\": " + e.getMessage());
+        }
         // compare-and-set, so two consoles registering the same id cannot both succeed
         if (!qdb.compareAndSet(KEY_PREFIX + id, null, address.getBytes(StandardCharsets.UTF_8))) {
             throw new PgException(SqlState.DUPLICATE_OBJECT, "router \"" + id + "\" already exists");
         }
+        fleet.add(id, address);
         return new ConsoleResult.Done("REGISTER ROUTER");
     }
 
@@ -82,11 +94,15 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
             throw new PgException(SqlState.UNDEFINED_OBJECT, "router \"" + id + "\" does not exist");
         }
         qdb.delete(KEY_PREFIX + id);
+        fleet.remove(id);
         return new ConsoleResult.Done("UNREGISTER ROUTER");
     }
 
     private ConsoleResult unregisterAll() {
-        qdb.scan(KEY_PREFIX).keySet().forEach(qdb::delete);
+        for (String key : qdb.scan(KEY_PREFIX).keySet()) {
+            qdb.delete(key);
+            fleet.remove(key.substring(KEY_PREFIX.length()));
+        }
         return new ConsoleResult.Done("UNREGISTER ROUTER");
     }
 
@@ -94,9 +110,10 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
         if (show.where().isPresent()) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers does not take WHERE yet");
         }
-        // Nobody checks on routers yet, hence "unknown" rather than a guess.
         List<List<String>> rows = routers().entrySet().stream()
-                .map(router -> List.of(router.getKey(), router.getValue(), "unknown"))
+                .map(router -> List.of(router.getKey(), router.getValue(), fleet.isActive()
+                        ? fleet.status(router.getKey()).orElse("unknown")
+                        : "unknown (this coordinator is standing by)"))
                 .toList();
         return new ConsoleResult.Rows(SHOW_COLUMNS, rows);
     }

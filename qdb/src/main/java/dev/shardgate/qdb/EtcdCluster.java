@@ -98,6 +98,10 @@ final class EtcdCluster implements AutoCloseable {
         return client.get().getKVClient();
     }
 
+    io.etcd.jetcd.Lease lease() {
+        return client.get().getLeaseClient();
+    }
+
     Watch watch() {
         return client.get().getWatchClient();
     }

@@ -200,6 +200,15 @@ public final class EtcdQdb implements Qdb {
         });
     }
 
+    /**
+     * An election among the processes sharing this store (key {@code <prefix>/leader/<name>}):
+     * see {@link LeaderElection}. Nothing happens until it is started.
+     */
+    public LeaderElection election(String name, String candidate, Duration ttl) {
+        openKnown();
+        return new LeaderElection(etcd, prefix + "/leader/" + name, candidate, ttl);
+    }
+
     @Override
     public Optional<byte[]> get(String key) {
         openKnown();

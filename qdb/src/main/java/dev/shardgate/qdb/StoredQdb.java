@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * serialize on one lock, build the next state, {@link #persist} it, and only then publish it;
  * readers see the last published state without locking.
  */
-abstract sealed class StoredQdb implements Qdb permits MemoryQdb, FileQdb {
+abstract sealed class StoredQdb implements Qdb permits MemoryQdb, FileQdb, MirrorQdb {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final List<Watcher> watchers = new CopyOnWriteArrayList<>();
     private volatile QdbState state;
@@ -62,6 +62,24 @@ abstract sealed class StoredQdb implements Qdb permits MemoryQdb, FileQdb {
             QdbEvent event = new QdbEvent(next.version(), batch, next.metadata());
             watchers.forEach(watcher -> watcher.deliver(event));
             return next.metadata();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Makes {@code metadata} the current state at {@code version}, as produced elsewhere by
+     * {@code batch} (empty for a whole snapshot), and tells the watchers: how a mirror takes in
+     * its source's state. The key-value area is kept.
+     */
+    void publish(long version, List<MetadataChange> batch, Metadata metadata) {
+        writeLock.lock();
+        try {
+            QdbState next = new QdbState(version, metadata, openState().kv());
+            persist(next);
+            state = next;
+            QdbEvent event = new QdbEvent(version, batch, metadata);
+            watchers.forEach(watcher -> watcher.deliver(event));
         } finally {
             writeLock.unlock();
         }

@@ -5,6 +5,7 @@ import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.qdb.FileQdb;
 import dev.shardgate.qdb.MemoryQdb;
+import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.qdb.Qdb;
 import dev.shardgate.qdb.Subscription;
 import dev.shardgate.router.backend.BackendConnector;
@@ -44,9 +45,13 @@ public final class RouterContext implements AutoCloseable {
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
     }
 
-    /** Opens the QDB named by qdb_file (or an in-memory one) and registers the configured shards in it. */
+    /**
+     * Opens the QDB named by qdb_file (or an in-memory one, or with a coordinator the mirror it
+     * fills) and registers the configured shards in it.
+     */
     public static RouterContext create(RouterConfig config) {
-        Qdb qdb = config.qdbFile() == null ? new MemoryQdb() : FileQdb.open(config.qdbFile());
+        Qdb qdb = config.withCoordinator() ? new MirrorQdb()
+                : config.qdbFile() == null ? new MemoryQdb() : FileQdb.open(config.qdbFile());
         return new RouterContext(config, qdb);
     }
 

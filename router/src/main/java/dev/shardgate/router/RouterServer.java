@@ -6,6 +6,8 @@ import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.status.LiveStatus;
+import dev.shardgate.router.sync.CoordinatorSync;
+import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.router.session.ClientSession;
 import org.slf4j.Logger;
@@ -29,6 +31,7 @@ public final class RouterServer implements AutoCloseable {
     private final ConsoleServer console;
     private final LiveStatus status;
     private final Thread acceptor;
+    private CoordinatorSync coordinatorSync;
 
     private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status) {
         this.context = context;
@@ -48,7 +51,12 @@ public final class RouterServer implements AutoCloseable {
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status);
         ServerSocket socket = new ServerSocket();
         ConsoleServer console = null;
+        CoordinatorSync sync = null;
         try {
+            if (context.qdb() instanceof MirrorQdb mirror) {
+                sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), mirror, config.coordinatorAddress(),
+                        config.host() + ":" + config.routerPort());
+            }
             runInitFile(config, executor);
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
             socket.setReuseAddress(true);
@@ -58,10 +66,14 @@ public final class RouterServer implements AutoCloseable {
             if (console != null) {
                 console.close();
             }
+            if (sync != null) {
+                sync.close();
+            }
             context.close();
             throw e;
         }
         RouterServer server = new RouterServer(context, socket, console, status);
+        server.coordinatorSync = sync;
         server.acceptor.start();
         log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
                 console.port(), context.metadata().shards().keySet());
@@ -102,6 +114,11 @@ public final class RouterServer implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** The port of the metadata sync API a coordinator pushes to; -1 without a coordinator. */
+    public int grpcApiPort() {
+        return coordinatorSync == null ? -1 : coordinatorSync.port();
+    }
+
     public RouterContext context() {
         return context;
     }
@@ -137,6 +154,9 @@ public final class RouterServer implements AutoCloseable {
             // already closed
         }
         console.close();
+        if (coordinatorSync != null) {
+            coordinatorSync.close();
+        }
         context.close();
         log.info("event=router_stopped port={}", serverSocket.getLocalPort());
     }

@@ -47,6 +47,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules);
     }
 
+    public CoordinatorConfig withGrpcApiPort(int port) {
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules);
+    }
+
+    public CoordinatorConfig withQdbAddr(String addr) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules);
+    }
+
     public static CoordinatorConfig load(Path file) {
         String text;
         try {

@@ -21,7 +21,9 @@ import java.util.function.Predicate;
  * <p>{@code frontendRules} are the rules for client databases; rules in {@code frontend_rules}
  * whose db is a {@linkplain FrontendRule#CONSOLE_DATABASES console database} are kept apart in
  * {@code consoleRules}. {@code qdbFile} and {@code initSqlFile} are null when not configured.
- * {@code clientIdleTimeout} of zero means clients may stay idle for ever.
+ * {@code clientIdleTimeout} of zero means clients may stay idle for ever. {@code coordinatorAddress}
+ * (host:port of coordinators' gRPC APIs, comma-separated; empty when not configured) is where a
+ * router with a coordinator fetches its metadata at start.
  *
  * @param maxMessageLength the longest protocol message accepted from a client, in bytes
  */
@@ -31,6 +33,7 @@ public record RouterConfig(
         int adminConsolePort,
         int grpcApiPort,
         boolean withCoordinator,
+        String coordinatorAddress,
         RouterMode routerMode,
         LogLevel logLevel,
         List<FrontendRule> frontendRules,
@@ -59,6 +62,7 @@ public record RouterConfig(
 
     public RouterConfig {
         Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(coordinatorAddress, "coordinatorAddress");
         Objects.requireNonNull(routerMode, "routerMode");
         Objects.requireNonNull(logLevel, "logLevel");
         frontendRules = List.copyOf(frontendRules);
@@ -142,7 +146,7 @@ public record RouterConfig(
     public Builder toBuilder() {
         var builder = new Builder()
                 .host(host).routerPort(routerPort).adminConsolePort(adminConsolePort).grpcApiPort(grpcApiPort)
-                .withCoordinator(withCoordinator).routerMode(routerMode).logLevel(logLevel)
+                .withCoordinator(withCoordinator).coordinatorAddress(coordinatorAddress).routerMode(routerMode).logLevel(logLevel)
                 .backendRules(backendRules).shards(shards)
                 .qdbFile(qdbFile).initSqlFile(initSqlFile)
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
@@ -160,6 +164,7 @@ public record RouterConfig(
         private int adminConsolePort = DEFAULT_ADMIN_CONSOLE_PORT;
         private int grpcApiPort = DEFAULT_GRPC_API_PORT;
         private boolean withCoordinator;
+        private String coordinatorAddress = "";
         private RouterMode routerMode = RouterMode.PROXY;
         private LogLevel logLevel = LogLevel.INFO;
         private final List<FrontendRule> frontendRules = new ArrayList<>();
@@ -181,6 +186,7 @@ public record RouterConfig(
         public Builder adminConsolePort(int value) { adminConsolePort = value; return this; }
         public Builder grpcApiPort(int value) { grpcApiPort = value; return this; }
         public Builder withCoordinator(boolean value) { withCoordinator = value; return this; }
+        public Builder coordinatorAddress(String value) { coordinatorAddress = value; return this; }
         public Builder routerMode(RouterMode value) { routerMode = value; return this; }
         public Builder logLevel(LogLevel value) { logLevel = value; return this; }
         public Builder qdbFile(Path value) { qdbFile = value; return this; }
@@ -233,7 +239,8 @@ public record RouterConfig(
 
         RouterConfig build(ConfigSource source) {
             RouterConfigChecks.check(this, source);
-            return new RouterConfig(host, routerPort, adminConsolePort, grpcApiPort, withCoordinator, routerMode,
+            return new RouterConfig(host, routerPort, adminConsolePort, grpcApiPort, withCoordinator,
+                    coordinatorAddress, routerMode,
                     logLevel,
                     frontendRules.stream().filter(rule -> !rule.isConsoleRule()).toList(),
                     backendRules, shards,
@@ -247,6 +254,8 @@ public record RouterConfig(
         int routerPort() { return routerPort; }
         int adminConsolePort() { return adminConsolePort; }
         int grpcApiPort() { return grpcApiPort; }
+        boolean withCoordinator() { return withCoordinator; }
+        String coordinatorAddress() { return coordinatorAddress; }
         RouterMode routerMode() { return routerMode; }
         LogLevel logLevel() { return logLevel; }
         List<FrontendRule> frontendRules() { return frontendRules; }

@@ -28,6 +28,32 @@ final class RouterConfigChecks {
         if (config.initSqlFile() != null && config.initSqlFile().toString().isBlank()) {
             throw source.error("init_sql", "must not be empty");
         }
+        checkCoordinator(config, source);
+    }
+
+    /** With a coordinator, all metadata (shards included) comes from the coordinator's QDB. */
+    private static void checkCoordinator(RouterConfig.Builder config, ConfigSource source) {
+        if (!config.withCoordinator()) {
+            if (!config.coordinatorAddress().isBlank()) {
+                throw source.error("coordinator_address", "needs with_coordinator: true");
+            }
+            return;
+        }
+        String because = "cannot be used with with_coordinator: true; the coordinator holds the metadata";
+        if (config.qdbFile() != null) {
+            throw source.error("qdb_file", because);
+        }
+        if (config.initSqlFile() != null) {
+            throw source.error("init_sql", because + " (run the commands on its console)");
+        }
+        if (!config.shards().isEmpty()) {
+            throw source.error("shards", because + " (CREATE SHARD on its console)");
+        }
+        try {
+            dev.shardgate.qdb.SyncEndpoint.parseList(config.coordinatorAddress());
+        } catch (dev.shardgate.meta.MetadataException e) {
+            throw source.error("coordinator_address", e.getMessage());
+        }
     }
 
     private static void checkListenAddress(RouterConfig.Builder config, ConfigSource source) {

@@ -17,7 +17,8 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class RouterConfigReader {
     static final List<String> TOP_KEYS = List.of(
-            "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "router_mode",
+            "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "coordinator_address",
+            "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
@@ -42,6 +43,7 @@ final class RouterConfigReader {
         top.integer("admin_console_port", IntRange.PORT).ifPresent(builder::adminConsolePort);
         top.integer("grpc_api_port", IntRange.PORT).ifPresent(builder::grpcApiPort);
         top.bool("with_coordinator").ifPresent(builder::withCoordinator);
+        top.string("coordinator_address").ifPresent(builder::coordinatorAddress);
         top.choice("router_mode", RouterMode.values(), RouterMode::configName).ifPresent(builder::routerMode);
         top.choice("log_level", LogLevel.values(), LogLevel::configName).ifPresent(builder::logLevel);
         top.duration("pool_wait_timeout").ifPresent(builder::poolWaitTimeout);

@@ -23,6 +23,9 @@ final class RouterConfigWriter {
         top.put("admin_console_port", config.adminConsolePort());
         top.put("grpc_api_port", config.grpcApiPort());
         top.put("with_coordinator", config.withCoordinator());
+        if (!config.coordinatorAddress().isEmpty()) {
+            top.put("coordinator_address", config.coordinatorAddress());
+        }
         top.put("router_mode", config.routerMode().configName());
         top.put("log_level", config.logLevel().configName());
         top.put("pool_wait_timeout", ConfigUnits.formatDuration(config.poolWaitTimeout()));

@@ -105,7 +105,7 @@ class RouterConfigLoadTest {
                 """, "router.yaml");
 
         assertThat(config).isEqualTo(new RouterConfig(
-                "localhost", 6432, 7432, 7010, false, RouterMode.PROXY, LogLevel.INFO,
+                "localhost", 6432, 7432, 7010, false, "", RouterMode.PROXY, LogLevel.INFO,
                 List.of(new FrontendRule("mydb", "myuser", PoolMode.TRANSACTION, AuthRule.ok(), false)),
                 List.of(new BackendRule("mydb", "myuser", 50, false, true, AuthRule.ok(), false)),
                 Map.of(), List.of(), null, null,

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real single-node etcd for tests: its own temporary data directory and free loopback ports,
+ * A real single-node etcd for tests and the demo: its own temporary data directory and free loopback ports,
  * started and stopped by the test (and killed by a shutdown hook should the JVM end first). It
  * never uses an etcd already running on the machine. Tests that need etcd fail, naming the Debian
  * package, when the {@code etcd} binary is missing: they are not skipped.

@@ -1,0 +1,128 @@
+package dev.shardgate.router.sync;
+
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.qdb.MetadataText;
+import dev.shardgate.qdb.MirrorQdb;
+import dev.shardgate.qdb.SyncEndpoint;
+import dev.shardgate.qdb.sync.CoordinatorMetadataGrpc;
+import dev.shardgate.qdb.sync.FetchRequest;
+import dev.shardgate.qdb.sync.Snapshot;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A router's link to its coordinator: serves the router's metadata sync API on grpc_api_port,
+ * where the active coordinator pushes every change, and at start fetches the current snapshot from
+ * coordinator_address (when configured) so that the router routes from its first client on. Until
+ * one of the two has happened the router holds no metadata.
+ */
+public final class CoordinatorSync implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorSync.class);
+    private static final long FETCH_DEADLINE_MILLIS = 3000;
+
+    private final Server server;
+    private final ExecutorService executor;
+    private final Thread fetcher;
+
+    private CoordinatorSync(Server server, ExecutorService executor, Thread fetcher) {
+        this.server = server;
+        this.executor = executor;
+        this.fetcher = fetcher;
+    }
+
+    /**
+     * Binds host:port (0 picks a free port), then tries each coordinator address once, waiting
+     * for the first answer; while none has answered and no coordinator has pushed, it keeps
+     * trying every second in the background.
+     */
+    public static CoordinatorSync start(String host, int port, MirrorQdb mirror, String coordinatorAddress,
+                                        String routerId) throws IOException {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
+                .executor(executor)
+                .addService(new MetadataReceiver(mirror))
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new IOException("could not listen for the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
+        Thread fetcher = null;
+        if (!coordinators.isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
+            fetcher = Thread.ofVirtual().name("metadata-fetch").start(() -> keepFetching(coordinators, mirror, routerId));
+        }
+        log.info("event=coordinator_sync_listening host={} grpc_api_port={} coordinators={}", host, server.getPort(),
+                coordinators);
+        return new CoordinatorSync(server, executor, fetcher);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    private static void keepFetching(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
+        try {
+            while (mirror.position().storeId().isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
+                Thread.sleep(1000);
+            }
+        } catch (InterruptedException e) {
+            // closing
+        }
+    }
+
+    /** True once the mirror holds a snapshot, fetched now or pushed meanwhile. */
+    private static boolean fetchOnce(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
+        for (SyncEndpoint coordinator : coordinators) {
+            ManagedChannel channel = NettyChannelBuilder.forAddress(coordinator.host(), coordinator.port())
+                    .usePlaintext().build();
+            try {
+                Snapshot snapshot = CoordinatorMetadataGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(FETCH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
+                        .fetch(FetchRequest.newBuilder().setRouterId(routerId).build());
+                Metadata metadata = MetadataText.parseSnapshot("snapshot from " + coordinator, snapshot.getMetadataYaml());
+                synchronized (mirror) {
+                    // A push may have brought something newer from the same store meanwhile.
+                    MirrorQdb.Position now = mirror.position();
+                    if (now.storeId().equals(snapshot.getOrigin().getStoreId()) && now.version() >= snapshot.getVersion()) {
+                        return true;
+                    }
+                    mirror.coordinatorConsole(snapshot.getOrigin().getConsoleAddress());
+                    MetadataReceiver.install(mirror, snapshot.getOrigin().getStoreId(), snapshot.getVersion(), metadata);
+                }
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("event=metadata_fetch_failed coordinator={} error=\"{}\"", coordinator, e.getMessage());
+            } finally {
+                channel.shutdownNow();
+            }
+        }
+        return !mirror.position().storeId().isEmpty();
+    }
+
+    @Override
+    public void close() {
+        if (fetcher != null) {
+            fetcher.interrupt();
+        }
+        server.shutdownNow();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+    }
+}
