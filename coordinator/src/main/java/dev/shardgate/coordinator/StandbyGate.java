@@ -31,6 +31,11 @@ final class StandbyGate implements Qdb {
         this.activeOne = activeOne;
     }
 
+    @Override
+    public void checkWritable() {
+        checkActive();
+    }
+
     private void checkActive() {
         if (!active.getAsBoolean()) {
             String leader = activeOne.get();

@@ -31,6 +31,12 @@ public final class MirrorQdb extends StoredQdb {
         if (changes.isEmpty()) {
             return snapshot();
         }
+        checkWritable();
+        return snapshot();
+    }
+
+    @Override
+    public void checkWritable() {
         String where = coordinatorConsole.isEmpty() ? "" : " at " + coordinatorConsole;
         throw new MetadataException(READ_ONLY, "this router takes its metadata from the coordinator" + where
                 + "; run metadata commands on the coordinator's console");

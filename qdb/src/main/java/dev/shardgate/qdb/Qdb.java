@@ -35,6 +35,16 @@ public interface Qdb extends AutoCloseable {
     }
 
     /**
+     * Throws when this store takes no metadata changes from its own users at all (a router's copy
+     * of a coordinator's metadata, a coordinator standing by), so that a command is refused for that
+     * reason before it is checked against the metadata.
+     *
+     * @throws dev.shardgate.meta.MetadataException (25006) saying where changes are made instead
+     */
+    default void checkWritable() {
+    }
+
+    /**
      * Calls {@code listener} first with the current state (version, no changes, snapshot), then
      * with every applied batch, in version order, on a thread of its own; a slow listener delays
      * only itself. Exceptions thrown by the listener are logged and do not end the subscription.

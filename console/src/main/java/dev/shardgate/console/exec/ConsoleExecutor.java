@@ -8,6 +8,8 @@ import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
 import dev.shardgate.wire.PgException;
+import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.SetParameter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -67,7 +69,18 @@ public final class ConsoleExecutor {
     }
 
     private Step plan(ConsoleStatement statement, Metadata draft) {
-        return own.handles(statement) ? new Step.Reply(own.run(statement)) : StepPlanner.plan(statement, draft);
+        if (own.handles(statement)) {
+            return new Step.Reply(own.run(statement));
+        }
+        if (changesMetadata(statement)) {
+            // "Not here" comes before "not valid": the command would be refused however it was written.
+            qdb.checkWritable();
+        }
+        return StepPlanner.plan(statement, draft);
+    }
+
+    private static boolean changesMetadata(ConsoleStatement statement) {
+        return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter);
     }
 
     /**

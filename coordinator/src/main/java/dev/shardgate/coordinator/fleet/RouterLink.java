@@ -96,6 +96,9 @@ final class RouterLink {
                 if (!pause(backoff)) {
                     return;
                 }
+                // gRPC would wait up to two minutes before its next connection attempt; a router
+                // that restarted must be found within a second.
+                channel.resetConnectBackoff();
                 backoff = Math.min(backoff * 2, CHECK_MILLIS);
             } catch (InterruptedException e) {
                 return;
