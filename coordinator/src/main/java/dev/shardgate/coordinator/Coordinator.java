@@ -12,7 +12,9 @@ import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.qdb.EtcdQdb;
 import dev.shardgate.qdb.LeaderElection;
 import dev.shardgate.qdb.MemoryQdb;
+import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.QdbException;
 import dev.shardgate.qdb.sync.Origin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,7 @@ public final class Coordinator implements AutoCloseable {
     /** How long an active coordinator's lease lives without renewal: the bound on a takeover, plus a second. */
     public static final Duration LEADER_TTL = Duration.ofSeconds(5);
     static final String STORE_ID_KEY = "store_id";
+    static final Duration ETCD_START_WAIT = Duration.ofSeconds(30);
 
     private final Qdb qdb;
     private final RouterRegistry routers;
@@ -68,9 +71,7 @@ public final class Coordinator implements AutoCloseable {
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
-        Qdb qdb = config.qdbAddr().isBlank()
-                ? new MemoryQdb()
-                : EtcdQdb.open(List.of(config.qdbAddr().split(",")), QDB_PREFIX);
+        Qdb qdb = config.qdbAddr().isBlank() ? new MemoryQdb() : openEtcd(config.qdbAddr());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             String storeId = storeId(qdb);
@@ -110,6 +111,30 @@ public final class Coordinator implements AutoCloseable {
             closeAll(opened);
             qdb.close();
             throw e;
+        }
+    }
+
+    /**
+     * etcd started with the coordinator (a machine booting, a container set) may answer only
+     * after a while: wait for it up to {@link #ETCD_START_WAIT}, then give up.
+     */
+    private static EtcdQdb openEtcd(String addresses) {
+        long deadline = System.nanoTime() + ETCD_START_WAIT.toNanos();
+        while (true) {
+            try {
+                return EtcdQdb.open(List.of(addresses.split(",")), QDB_PREFIX);
+            } catch (QdbException e) {
+                if (System.nanoTime() > deadline || !e.sqlState().equals(MetadataException.IO_ERROR)) {
+                    throw e;
+                }
+                log.warn("event=waiting_for_etcd qdb={} error=\"{}\"", addresses, e.getMessage());
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
