@@ -37,6 +37,14 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--console-port", defaultValue = "7432", description = "admin console port (default ${DEFAULT-VALUE})")
     private int consolePort;
 
+    @Option(names = "--with-coordinator", description = "also start etcd, a coordinator and a second router: "
+            + "metadata is changed on the coordinator's console and pushed to both routers")
+    private boolean withCoordinator;
+
+    @Option(names = "--coordinator-port", defaultValue = "7002",
+            description = "coordinator console port with --with-coordinator (default ${DEFAULT-VALUE})")
+    private int coordinatorPort;
+
     /** The sample table, created on every shard: accounts are distributed by id. */
     static final String SAMPLE_TABLE = "CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, owner text NOT NULL, "
             + "balance numeric NOT NULL DEFAULT 0)";
@@ -56,6 +64,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        return withCoordinator ? new CoordinatedDemo(port, consolePort, coordinatorPort, shardCount).run() : runAlone();
+    }
+
+    private int runAlone() throws Exception {
         Path base = Files.createTempDirectory("shardgate-demo-");
         List<LocalPostgres> shards = new ArrayList<>();
         RouterServer router = null;
@@ -119,7 +131,7 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static void deleteQuietly(Path dir) {
+    static void deleteQuietly(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException ignored) {

@@ -51,9 +51,11 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorApi api;
     private final RouterFleet fleet;
     private final LeaderElection election;
+    private final ConsoleExecutor executor;
 
     private Coordinator(Qdb qdb, RouterRegistry routers, List<AutoCloseable> parts, ConsoleServer console,
-                        CoordinatorApi api, RouterFleet fleet, LeaderElection election) {
+                        CoordinatorApi api, RouterFleet fleet, LeaderElection election, ConsoleExecutor executor) {
+        this.executor = executor;
         this.qdb = qdb;
         this.routers = routers;
         this.parts = parts;
@@ -106,7 +108,7 @@ public final class Coordinator implements AutoCloseable {
             }
             log.info("event=coordinator_started console_port={} grpc_api_port={} qdb={} store={}", console.port(),
                     api.port(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(), storeId);
-            return new Coordinator(qdb, routers, opened, console, api, fleet, election[0]);
+            return new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             qdb.close();
@@ -150,6 +152,15 @@ public final class Coordinator implements AutoCloseable {
                 .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
                 .findFirst()
                 .map(rule -> new ConsoleAccess.Rule(rule.method(), rule.password()));
+    }
+
+    /**
+     * Runs console commands as if typed on the console (the demo's setup).
+     *
+     * @throws dev.shardgate.wire.PgException as the console would answer
+     */
+    public void execute(String consoleCommands) {
+        executor.execute(consoleCommands);
     }
 
     /** The console's port, also when 0 was configured. */
