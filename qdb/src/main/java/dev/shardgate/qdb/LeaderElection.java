@@ -118,11 +118,19 @@ public final class LeaderElection implements AutoCloseable {
             onChange.accept(true);
             return;
         }
-        leader = answer.getGetResponses().stream()
+        Optional<KeyValue> holder = answer.getGetResponses().stream()
                 .flatMap(get -> get.getKvs().stream())
-                .map(KeyValue::getValue)
-                .map(value -> value.toString(StandardCharsets.UTF_8))
-                .findFirst().orElse("");
+                .findFirst();
+        if (holder.isPresent() && holder.get().getLease() == leaseId) {
+            // Still ours: this process stepped down while etcd was away, and the lease survived.
+            renewedAt = granted;
+            leader = candidate;
+            leading = true;
+            LOG.info("event=leader_elected key={} leader=\"{}\" ttl_s={} lease=kept", keyText, candidate, ttlSeconds);
+            onChange.accept(true);
+            return;
+        }
+        leader = holder.map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse("");
         // Our idle lease may have expired meanwhile; keep it alive cheaply or take a new one.
         LeaseKeepAliveResponse alive = etcd.await(etcd.lease().keepAliveOnce(leaseId), "renew a lease");
         if (alive.getTTL() <= 0) {

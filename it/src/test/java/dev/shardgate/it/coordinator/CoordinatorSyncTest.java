@@ -212,6 +212,40 @@ class CoordinatorSyncTest {
     }
 
     @Test
+    void withEtcdDownRoutersKeepRoutingAndChangesFailWhole(PostgresServers servers) throws Exception {
+        RouterServer router = startRouter(0);
+        try (Connection console = console(coordinator.consolePort())) {
+            for (String command : SyncedCluster.metadataCommands(servers)) {
+                execute(console, command);
+            }
+            execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
+            await("synced", 10_000, () -> holdsCoordinatorMetadata(router));
+            Metadata before = router.context().metadata();
+
+            etcd.kill();
+            try (Connection client = SyncedCluster.connect(router.port(), DATABASE)) {
+                execute(client, "INSERT INTO orders (id, note) VALUES (1700, 'etcd down')");
+            }
+            assertThat(onShard(servers, 1)).isEqualTo("1700");
+            SQLException failed = catchThrowableOfType(SQLException.class, () -> execute(console,
+                    "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh1 FOR DISTRIBUTION ds1; "
+                            + "CREATE KEY RANGE kr4 FROM 3000 ROUTE TO sh2 FOR DISTRIBUTION ds1"));
+            // etcd does not answer (58030), or the coordinator already stepped down for want of its lease (25006).
+            assertThat(failed.getSQLState()).isIn("58030", "25006");
+            assertThat(router.context().metadata()).isEqualTo(before);
+
+            etcd.restart();
+            await("active again once etcd is back", 20_000, coordinator::isActive);
+            assertThat(coordinator.qdb().snapshot().keyRanges()).as("nothing half-applied")
+                    .doesNotContainKeys("kr3", "kr4");
+        }
+        try (Connection console = console(coordinator.consolePort())) {
+            execute(console, "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+        }
+        await("changes flow again", 5000, () -> router.context().metadata().keyRanges().containsKey("kr3"));
+    }
+
+    @Test
     void concurrentCommandsFromTwoConsolesEqualSomeSerialOrder(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
