@@ -27,7 +27,7 @@ class RouterConfigLoadTest {
         assertThat(config.routerPort()).isEqualTo(6432);
         assertThat(config.adminConsolePort()).isEqualTo(7432);
         assertThat(config.grpcApiPort()).isEqualTo(7010);
-        assertThat(config.withCoordinator()).isTrue();
+        assertThat(config.withCoordinator()).isFalse();
         assertThat(config.routerMode()).isEqualTo(RouterMode.PROXY);
         assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
         assertThat(config.poolWaitTimeout()).isEqualTo(Duration.ofSeconds(3));

@@ -29,9 +29,24 @@ class RouterConfigValidationTest {
     void unknownTopLevelKey() {
         assertRejected("router_prot: 6432\n" + RULES,
                 "router.yaml:1: router_prot: unknown key 'router_prot' (expected one of: host, router_port, "
-                        + "admin_console_port, grpc_api_port, with_coordinator, router_mode, log_level, "
+                        + "admin_console_port, grpc_api_port, with_coordinator, coordinator_address, router_mode, log_level, "
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
                         + "default_route_behaviour, qdb_file, init_sql, frontend_rules, backend_rules, shards)");
+    }
+
+    @Test
+    void aRouterWithACoordinatorTakesNoLocalMetadata() {
+        assertRejected("with_coordinator: true\nqdb_file: q.yaml\n" + RULES,
+                "router.yaml:2: qdb_file: cannot be used with with_coordinator: true; the coordinator holds the metadata");
+        assertRejected("with_coordinator: true\nshards:\n  sh1:\n    hosts: ['h:5432']\n" + RULES,
+                "router.yaml:2: shards: cannot be used with with_coordinator: true; the coordinator holds the metadata"
+                        + " (CREATE SHARD on its console)");
+        assertRejected("coordinator_address: 'localhost:7003'\n" + RULES,
+                "router.yaml:1: coordinator_address: needs with_coordinator: true");
+        assertRejected("with_coordinator: true\ncoordinator_address: 'localhost'\n" + RULES,
+                "router.yaml:2: coordinator_address: invalid address \"localhost\": expected host:port or [host]:port");
+        assertThat(RouterConfig.parse("with_coordinator: true\ncoordinator_address: '[::1]:7003,c2:7003'\n" + RULES,
+                "router.yaml").coordinatorAddress()).isEqualTo("[::1]:7003,c2:7003");
     }
 
     @Test

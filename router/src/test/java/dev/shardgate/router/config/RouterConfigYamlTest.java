@@ -12,7 +12,7 @@ class RouterConfigYamlTest {
     void everyValueSurvivesARoundTrip() {
         RouterConfig config = RouterConfig.builder()
                 .host("0.0.0.0").routerPort(16432).adminConsolePort(17432).grpcApiPort(17010)
-                .withCoordinator(true).routerMode(RouterMode.LOCAL).logLevel(LogLevel.WARNING)
+                .withCoordinator(false).routerMode(RouterMode.LOCAL).logLevel(LogLevel.WARNING)
                 .frontendRule(new FrontendRule("sales", "app", PoolMode.SESSION,
                         new AuthRule(AuthMethod.SCRAM, "s3cret: 'quoted' # not a comment"), false))
                 .frontendRule(FrontendRule.poolDefault(PoolMode.TRANSACTION, new AuthRule(AuthMethod.MD5, "123")))
