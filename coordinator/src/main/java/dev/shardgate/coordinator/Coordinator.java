@@ -82,8 +82,7 @@ public final class Coordinator implements AutoCloseable {
             RouterFleet fleet = new RouterFleet(feed, storeId);
             opened.add(fleet);
             LeaderElection[] election = {null};
-            Qdb gated = new StandbyGate(qdb, fleet::isActive,
-                    () -> election[0] == null ? "" : election[0].leader());
+            Qdb gated = new StandbyGate(qdb, fleet::isActive, () -> activeConsole(election[0]));
             RouterRegistry routers = new RouterRegistry(gated, fleet);
             ConsoleExecutor executor = new ConsoleExecutor(gated, RouterStatus.withoutClients(version), routers);
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
@@ -137,6 +136,21 @@ public final class Coordinator implements AutoCloseable {
                     throw e;
                 }
             }
+        }
+    }
+
+    /** The active coordinator's console as last seen, or read from etcd when not seen yet. */
+    private static String activeConsole(LeaderElection election) {
+        if (election == null) {
+            return "";
+        }
+        if (!election.leader().isEmpty()) {
+            return election.leader();
+        }
+        try {
+            return election.currentLeader().orElse("");
+        } catch (RuntimeException e) {
+            return "";
         }
     }
 
