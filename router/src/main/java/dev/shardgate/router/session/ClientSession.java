@@ -316,7 +316,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
-        String shard = router.shardFor(router.route(query.sql(), analysis, null));
+        var route = router.route(query.sql(), analysis, null);
+        if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
+            return;
+        }
+        String shard = router.shardFor(route);
         BackendLink l = ensureShard(shard);
         // recorded before sending: once sent, the relay may hand the backend to another client
         LocalCommands.trackSettings(this, analysis, l.backend);
@@ -818,5 +822,32 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     int processId() {
         return processId;
+    }
+
+    RouterContext context() {
+        return context;
+    }
+
+    /** The pool of this client's database and user on a shard. */
+    BackendPool poolFor(String shard) {
+        return context.pools().pool(shard, database, user);
+    }
+
+    boolean cancelRequested() {
+        return cancelWhileWaiting;
+    }
+
+    /** The session's backend broke outside the relay: forget it and close it. */
+    void dropLink(BackendLink l) {
+        lock.lock();
+        try {
+            if (link == l) {
+                link = null;
+            }
+            quiet.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        l.pool.discard(l.backend);
     }
 }
