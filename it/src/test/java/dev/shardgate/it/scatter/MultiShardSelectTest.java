@@ -148,6 +148,51 @@ class MultiShardSelectTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1"})
+    void preparedStatementsWithParametersMatchOneServer(String prepareThreshold) throws SQLException {
+        List<String> queries = List.of(
+                "SELECT id, amount FROM orders WHERE qty > ? ORDER BY amount DESC NULLS LAST, id",
+                "SELECT customer, count(*), avg(amount), min(day) FROM orders WHERE id > ? GROUP BY customer ORDER BY customer",
+                "SELECT id, customer FROM orders WHERE qty = ? ORDER BY id LIMIT 3",
+                "SELECT id, at, day, big, amount, price FROM orders WHERE qty > ? ORDER BY at, id",
+                "SELECT count(*), sum(big), avg(qty), max(at), min(price) FROM orders WHERE qty < ?");
+        try (Connection router = cluster.connect("prepareThreshold", prepareThreshold)) {
+            ScatterCluster.execute(router, "SET TimeZone = 'Europe/Berlin'");
+            for (String sql : queries) {
+                for (int parameter : new int[] {3, 7, 9, 5}) {
+                    assertThat(prepared(router, sql, parameter)).as(sql + " with " + parameter)
+                            .containsExactlyElementsOf(prepared(cluster.reference(), sql, parameter));
+                }
+            }
+            SQLException refused = catchThrowableOfType(SQLException.class,
+                    () -> prepared(router, "SELECT id, rank() OVER (ORDER BY id) FROM orders WHERE qty > ?", 1));
+            assertThat(refused.getSQLState()).isEqualTo("0A000");
+            assertThat(prepared(router, "SELECT count(*) FROM orders WHERE qty > ?", 1))
+                    .containsExactlyElementsOf(prepared(cluster.reference(), "SELECT count(*) FROM orders WHERE qty > ?", 1));
+        }
+    }
+
+    private static List<String> prepared(Connection connection, String sql, int parameter) throws SQLException {
+        try (var statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, parameter);
+            try (var rows = statement.executeQuery()) {
+                var meta = rows.getMetaData();
+                List<String> lines = new ArrayList<>();
+                while (rows.next()) {
+                    StringBuilder line = new StringBuilder();
+                    for (int c = 1; c <= meta.getColumnCount(); c++) {
+                        // typed values: text and binary transfer print floats and timestamps differently in pgjdbc
+                        line.append(c > 1 ? "|" : "").append(rows.getObject(c));
+                    }
+                    lines.add(line.toString());
+                }
+                lines.addFirst(meta.getColumnLabel(1) + ":" + meta.getColumnTypeName(1));
+                return lines;
+            }
+        }
+    }
+
     private static List<String> sorted(List<String> answer) {
         List<String> rows = new ArrayList<>(answer.subList(1, answer.size()));
         Collections.sort(rows);

@@ -68,6 +68,33 @@ class MultiShardWriteTest {
     }
 
     @Test
+    void preparedInsertAndUpdateWithParametersSplitAcrossShards() throws SQLException {
+        for (String threshold : new String[] {"0", "1"}) {
+            cluster.onShardsAndReference("TRUNCATE orders");
+            try (Connection router = cluster.connect("prepareThreshold", threshold)) {
+                for (int round = 0; round < 3; round++) {
+                    try (var insert = router.prepareStatement("INSERT INTO orders (id, customer, qty) VALUES (?, ?, ?), (?, ?, ?)")) {
+                        insert.setInt(1, 10 + round);
+                        insert.setString(2, "a");
+                        insert.setInt(3, round);
+                        insert.setInt(4, 1010 + round);
+                        insert.setString(5, "b");
+                        insert.setInt(6, round);
+                        assertThat(insert.executeUpdate()).isEqualTo(2);
+                    }
+                }
+                try (var update = router.prepareStatement("UPDATE orders SET qty = qty + ? WHERE qty >= ?")) {
+                    update.setInt(1, 100);
+                    update.setInt(2, 1);
+                    assertThat(update.executeUpdate()).isEqualTo(4);
+                }
+            }
+            assertThat(ids(0)).isEqualTo("10:0,11:101,12:102");
+            assertThat(ids(1)).isEqualTo("1010:0,1011:101,1012:102");
+        }
+    }
+
+    @Test
     void keylessUpdateAndDeleteRunOnEveryShardWithSummedCounts() throws SQLException {
         ScatterCluster.execute(cluster.shard(0), "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2), (3, 'a', 3)");
         ScatterCluster.execute(cluster.shard(1), "INSERT INTO orders VALUES (1001, 'a', 1), (1002, 'a', 2)");

@@ -90,7 +90,14 @@ final class ScatterCluster implements AutoCloseable {
 
     /** A connection to the router over the simple query protocol. */
     Connection connect() throws SQLException {
-        Properties properties = properties();
+        return connect("preferQueryMode", "simple");
+    }
+
+    /** A connection to the router with a pgjdbc property: e.g. prepareThreshold for the extended protocol. */
+    Connection connect(String property, String value) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty(property, value);
         properties.setProperty("socketTimeout", "10");
         return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + router.port() + "/" + database, properties);
     }

@@ -1,10 +1,19 @@
 package dev.shardgate.router.scatter;
 
 import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.merge.BinaryValues;
 import dev.shardgate.router.merge.ResultMerger;
 import dev.shardgate.router.merge.RowSource;
 import dev.shardgate.sql.MultiShardShape;
+import dev.shardgate.wire.Bind;
 import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.Describe;
+import dev.shardgate.wire.Execute;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.NoData;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.Query;
+import dev.shardgate.wire.Sync;
 import dev.shardgate.wire.DataRow;
 import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.NoticeResponse;
@@ -16,6 +25,7 @@ import dev.shardgate.wire.SqlState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,6 +39,9 @@ public final class MultiShardRun {
     private final Map<String, BackendConnection> backends;
     private final PgWriter client;
     private final List<ShardStream> streams = new ArrayList<>();
+    private boolean extended;
+    /** The client's result formats, when shards are asked for text that the merged rows are converted from; else null. */
+    private short[] clientFormats;
 
     /**
      * @param backends one idle backend per shard, in shard order
@@ -47,13 +60,53 @@ public final class MultiShardRun {
      * @return what happened on each shard, for the caller to give the backends back
      */
     public Outcome run(Map<String, String> sqlByShard, MultiShardShape.Select select) throws IOException {
+        Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
+        sqlByShard.forEach((shard, sql) -> messages.put(shard, List.of(new Query(sql))));
+        return run(messages, select, true, true);
+    }
+
+    /**
+     * The extended-protocol form: each shard gets Parse and Bind of the unnamed statement and portal,
+     * Describe, Execute (unless only described) and Sync. The client's ParseComplete and
+     * BindComplete are the caller's to write.
+     *
+     * @param bind the client's Bind: its parameters and formats go to every shard
+     * @param describe the client asked for the portal's description (Describe P)
+     * @param execute the client sent Execute
+     */
+    public Outcome runExtended(Map<String, String> sqlByShard, int[] parameterTypes, Bind bind,
+                               MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
+        extended = true;
+        boolean merged = select != null && (select.aggregation() != null || !select.sortKeys().isEmpty() || select.distinct());
+        // merging reads values as text; rows that pass through come in the client's formats directly
+        short[] shardFormats = merged ? new short[0] : bind.resultFormats();
+        clientFormats = merged ? bind.resultFormats() : null;
+        Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
+        sqlByShard.forEach((shard, sql) -> {
+            List<FrontendMessage> segment = new ArrayList<>(5);
+            segment.add(new Parse("", sql, parameterTypes));
+            segment.add(new Bind("", "", bind.parameterFormats(), bind.parameters(), shardFormats));
+            segment.add(new Describe((byte) 'P', ""));
+            if (execute) {
+                segment.add(new Execute("", 0));
+            }
+            segment.add(new Sync());
+            messages.put(shard, segment);
+        });
+        return run(messages, select, describe, execute);
+    }
+
+    private Outcome run(Map<String, List<FrontendMessage>> messages, MultiShardShape.Select select,
+                        boolean describe, boolean execute) throws IOException {
+        boolean failed = true;
         try {
-            for (Map.Entry<String, String> entry : sqlByShard.entrySet()) {
+            for (Map.Entry<String, List<FrontendMessage>> entry : messages.entrySet()) {
                 ShardStream stream = new ShardStream(entry.getKey(), backends.get(entry.getKey()), this::notice);
                 streams.add(stream);
                 stream.start(entry.getValue());
             }
-            answer(select);
+            answer(select, describe, execute);
+            failed = false;
         } catch (ShardError e) {
             client.write(e.response());
         } catch (PgException e) {
@@ -73,17 +126,18 @@ public final class MultiShardRun {
             }
             inTransaction |= stream.status() != 'I';
         }
-        return new Outcome(broken, inTransaction);
+        return new Outcome(broken, inTransaction, failed);
     }
 
     /**
      * @param brokenShards shards whose backend connection broke: to be discarded
      * @param inTransaction some shard ended in a transaction block (the statement opened one)
+     * @param failed the client was sent an error
      */
-    public record Outcome(List<String> brokenShards, boolean inTransaction) {
+    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed) {
     }
 
-    private void answer(MultiShardShape.Select select) throws IOException {
+    private void answer(MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
         RowDescription agreed = null;
         boolean withoutRows = false;
         for (ShardStream stream : streams) {
@@ -102,20 +156,78 @@ public final class MultiShardRun {
             throw new PgException(SqlState.DATATYPE_MISMATCH, "some shards answered rows and others none: their schemas differ");
         }
         if (agreed == null) {
-            client.write(new CommandComplete(summedTag()));
+            if (describe && extended) {
+                client.write(NoData.INSTANCE); // the simple protocol has no answer for a statement without rows
+            }
+            if (execute) {
+                client.write(new CommandComplete(summedTag()));
+            }
             return;
         }
         ResultMerger merger = select == null ? null : new ResultMerger(select, agreed);
-        client.write(merger == null ? agreed : merger.columns());
+        RowDescription columns = merger == null ? agreed : merger.columns();
+        boolean[] binary = binaryColumns(columns);
+        if (binary != null) {
+            columns = inClientFormats(columns, binary);
+        }
+        if (describe) {
+            client.write(columns);
+        }
+        if (!execute) {
+            return;
+        }
         List<RowSource> sources = new ArrayList<>(streams);
         RowSource rows = merger == null ? concatenation(sources) : merger.merge(sources);
         long count = 0;
         byte[][] row;
         while ((row = rows.next()) != null) {
+            if (binary != null) {
+                row = toBinary(row, binary, columns);
+            }
             client.write(new DataRow(row));
             count++;
         }
         client.write(new CommandComplete(select != null ? "SELECT " + count : summedTag()));
+    }
+
+    /** Which merged columns the client wants in binary; null when none. */
+    private boolean[] binaryColumns(RowDescription columns) {
+        if (clientFormats == null || clientFormats.length == 0) {
+            return null;
+        }
+        boolean[] binary = new boolean[columns.fields().size()];
+        boolean any = false;
+        for (int i = 0; i < binary.length; i++) {
+            short format = clientFormats.length == 1 ? clientFormats[0] : i < clientFormats.length ? clientFormats[i] : 0;
+            binary[i] = format == 1;
+            if (binary[i] && !BinaryValues.canEncode(columns.fields().get(i).typeOid())) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary results of column \""
+                        + columns.fields().get(i).name() + "\" (type oid " + columns.fields().get(i).typeOid()
+                        + ") are not supported for merged multi-shard queries: ask for text results");
+            }
+            any |= binary[i];
+        }
+        return any ? binary : null;
+    }
+
+    private static RowDescription inClientFormats(RowDescription columns, boolean[] binary) {
+        List<RowDescription.Field> fields = new ArrayList<>();
+        for (int i = 0; i < binary.length; i++) {
+            RowDescription.Field f = columns.fields().get(i);
+            fields.add(new RowDescription.Field(f.name(), f.tableOid(), f.columnNumber(), f.typeOid(), f.typeSize(),
+                    f.typeModifier(), binary[i] ? (short) 1 : (short) 0));
+        }
+        return new RowDescription(fields);
+    }
+
+    private static byte[][] toBinary(byte[][] row, boolean[] binary, RowDescription columns) {
+        byte[][] out = row.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (binary[i] && out[i] != null) {
+                out[i] = BinaryValues.encode(columns.fields().get(i).typeOid(), out[i]);
+            }
+        }
+        return out;
     }
 
     private static RowSource concatenation(List<RowSource> sources) {

@@ -6,6 +6,8 @@ import dev.shardgate.wire.BackendMessage;
 import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.DataRow;
 import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.NoData;
 import dev.shardgate.wire.NoticeResponse;
 import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.PgException;
@@ -15,6 +17,7 @@ import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.function.Consumer;
@@ -55,8 +58,15 @@ final class ShardStream implements RowSource {
 
     /** Sends the query and starts reading the answer. */
     void start(String sql) {
+        start(List.of(new Query(sql)));
+    }
+
+    /** Sends the messages (a Query, or an extended-protocol segment ending in Sync) and starts reading the answer. */
+    void start(List<FrontendMessage> messages) {
         try {
-            backend.writer().write(new Query(sql));
+            for (FrontendMessage message : messages) {
+                backend.writer().write(message);
+            }
             backend.writer().flush();
         } catch (IOException e) {
             backend.markBroken();
@@ -101,13 +111,14 @@ final class ShardStream implements RowSource {
     }
 
     /**
-     * The shard's RowDescription, or null when its statement returns no rows (its CommandComplete
-     * came first). A shard error is thrown as {@link ShardError}.
+     * The shard's RowDescription, or null when its statement returns no rows (NoData, or its
+     * CommandComplete came first). A shard error is thrown as {@link ShardError}.
      */
     RowDescription description() throws IOException {
         Object first = take();
         return switch (first) {
             case RowDescription description -> description;
+            case NoData none -> null;
             case CommandComplete complete -> {
                 tag = complete.tag();
                 peeked = complete;
@@ -178,7 +189,9 @@ final class ShardStream implements RowSource {
                     throw lost(lost.cause());
                 }
                 case BackendMessage message -> {
-                    if (message instanceof dev.shardgate.wire.EmptyQueryResponse) {
+                    if (message instanceof dev.shardgate.wire.EmptyQueryResponse
+                            || message instanceof dev.shardgate.wire.ParseComplete
+                            || message instanceof dev.shardgate.wire.BindComplete) {
                         continue;
                     }
                     return item;

@@ -83,6 +83,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final LocalExtended localExtended = new LocalExtended();
     /** BEGIN, SAVEPOINT, SET LOCAL … answered before the transaction had a shard, replayed on it first. */
     final List<String> deferred = new ArrayList<>();
+    /** The extended-protocol segment of a multi-shard statement, answered by the router up to Sync; or null. */
+    MultiShardSegment multiShardSegment;
     /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
     private boolean skipUntilSync;
 
@@ -205,6 +207,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Routes the message: at the start of a transaction, to the shard its first key names. */
     private void handle(FrontendMessage message) throws IOException {
+        if (multiShardSegment != null) {
+            multiShardSegment.take(this, message);
+            return;
+        }
         if (segmentFailed) {
             // the backend already failed this segment (see failSegmentInBand): it ignores all up to Sync
             segmentFailed = !(message instanceof Sync);
@@ -339,7 +345,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
-        BackendLink l = ensureShard(router.shardFor(router.route(definition.sql(), analysis, bound)));
+        var route = router.route(definition.sql(), analysis, bound);
+        if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
+            return;
+        }
+        BackendLink l = ensureShard(router.shardFor(route));
         LocalCommands.trackSettings(this, analysis, l.backend);
         String shard = l.pool.key().shard();
         sendHeld(shard);

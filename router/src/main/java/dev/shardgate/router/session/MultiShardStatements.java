@@ -5,6 +5,7 @@ import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.pool.BackendPool;
+import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.KeyRangeLocked;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
@@ -39,35 +40,62 @@ final class MultiShardStatements {
     private MultiShardStatements() {
     }
 
+    /**
+     * What each shard runs, and how answers merge.
+     *
+     * @param select the merge of a SELECT; null for writes
+     */
+    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select) {
+    }
+
     /** Runs the statement if its route spans several shards; false when it goes the one-shard way. */
     static boolean runIfMultiShard(ClientSession session, String sql, Analysis analysis, Route route) throws IOException {
+        Plan plan = plan(session, sql, analysis, route, null);
+        if (plan == null) {
+            return false;
+        }
+        withBackends(session, plan, run -> run.run(plan.sqlByShard(), plan.select()));
+        session.out.write(new ReadyForQuery(session.idleStatus()));
+        session.out.flush();
+        return true;
+    }
+
+    /**
+     * The plan of a statement whose route spans several shards, null when it goes the one-shard way;
+     * 0A000 when it spans several shards but cannot run there.
+     */
+    static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound) {
         SortedSet<String> shards = session.router.multiShardTargets(route);
         if (shards == null || analysis == null || analysis.statements().size() != 1) {
-            return false;
+            return null;
         }
         Statement statement = analysis.statements().getFirst();
         StatementKind kind = statement.kind();
         if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE
                 && kind != StatementKind.INSERT) {
-            return false;
+            return null;
         }
-        if (!session.betweenTransactions() || !session.deferred.isEmpty() || !session.held.isEmpty()) {
+        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " on several shards (" + String.join(", ", shards)
                     + ") inside a transaction block is not supported yet")
                     .withHint("Run it outside BEGIN … COMMIT, or restrict it to one sharding key.");
         }
         Metadata metadata = session.context().metadata();
         MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
-        Map<String, String> sqlByShard = statementsByShard(metadata, shards, shape, statement);
-        MultiShardShape.Select select = shape instanceof MultiShardShape.Select s ? s : null;
+        Map<String, String> sqlByShard;
+        try {
+            sqlByShard = statementsByShard(metadata, shards, shape, statement, bound);
+        } catch (PgException e) {
+            throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
+                    + e.getMessage(), route.reason(), e.hint(), 0);
+        }
         log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
-        run(session, sqlByShard, select);
-        return true;
+        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null);
     }
 
     /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */
     private static Map<String, String> statementsByShard(Metadata metadata, SortedSet<String> shards,
-                                                         MultiShardShape shape, Statement statement) {
+                                                         MultiShardShape shape, Statement statement, BoundValues bound) {
         Map<String, String> byShard = new LinkedHashMap<>();
         switch (shape) {
             case MultiShardShape.Unsupported unsupported -> throw refused(unsupported.reason());
@@ -83,7 +111,7 @@ final class MultiShardStatements {
                 DistributedRelation relation = onlyDistributed(metadata, statement.tables());
                 List<String> rowShards;
                 try {
-                    rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, null);
+                    rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, bound);
                 } catch (KeyRangeLocked locked) {
                     throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId() + "\" is locked");
                 }
@@ -145,9 +173,18 @@ final class MultiShardStatements {
         return new PgException(SqlState.FEATURE_NOT_SUPPORTED, reason);
     }
 
-    /** Takes a backend on each shard (the session's own where it holds one), runs, answers, gives them back. */
-    private static void run(ClientSession session, Map<String, String> sqlByShard, MultiShardShape.Select select)
-            throws IOException {
+    /** What runs on the backends. */
+    @FunctionalInterface
+    interface Work {
+        MultiShardRun.Outcome on(MultiShardRun run) throws IOException;
+    }
+
+    /**
+     * Takes a backend on each shard of the plan (the session's own where it holds one), does the
+     * work and gives them back.
+     */
+    static MultiShardRun.Outcome withBackends(ClientSession session, Plan plan, Work work) throws IOException {
+        Map<String, String> sqlByShard = plan.sqlByShard();
         BackendLink own = session.currentLink();
         String ownShard = own == null ? null : own.pool.key().shard();
         Map<String, BackendConnection> backends = new LinkedHashMap<>();
@@ -165,7 +202,7 @@ final class MultiShardStatements {
                 }
             }
             started = true;
-            outcome = new MultiShardRun(backends, session.out).run(sqlByShard, select);
+            outcome = work.on(new MultiShardRun(backends, session.out));
         } finally {
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
                 BackendLink link = entry.getValue();
@@ -177,13 +214,15 @@ final class MultiShardStatements {
                     Relay.release(session, link);
                 }
             }
-            if (own != null && backends.containsKey(ownShard)
-                    && ((started && outcome == null) || (outcome != null && outcome.brokenShards().contains(ownShard)) || own.backend.isBroken())) {
-                session.dropLink(own);
+            if (own != null && backends.containsKey(ownShard)) {
+                own.unnamed = null; // the extended protocol used the backend's unnamed statement
+                if ((started && outcome == null) || (outcome != null && outcome.brokenShards().contains(ownShard))
+                        || own.backend.isBroken()) {
+                    session.dropLink(own);
+                }
             }
         }
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
+        return outcome;
     }
 
     private static BackendLink borrow(ClientSession session, String shard) throws IOException {
