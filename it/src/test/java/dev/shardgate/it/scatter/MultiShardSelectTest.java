@@ -137,6 +137,27 @@ class MultiShardSelectTest {
     }
 
     @Test
+    void aCancelRequestStopsEveryShard() throws Exception {
+        try (Connection router = cluster.connect(); var statement = router.createStatement()) {
+            var canceller = Thread.ofVirtual().start(() -> {
+                try {
+                    Thread.sleep(500);
+                    statement.cancel();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            long start = System.nanoTime();
+            SQLException canceled = catchThrowableOfType(SQLException.class,
+                    () -> statement.executeQuery("SELECT id, pg_sleep(0.2) FROM orders ORDER BY id"));
+            canceller.join();
+            assertThat(canceled.getSQLState()).isEqualTo("57014");
+            assertThat(System.nanoTime() - start).isLessThan(4_000_000_000L); // 40 rows a shard would take 8 s
+            assertThat(answer(router, "SELECT count(*) FROM orders")).containsExactly("count:int8", "80");
+        }
+    }
+
+    @Test
     void insideATransactionAMultiShardReadIsRefused() throws SQLException {
         try (Connection router = cluster.connect()) {
             router.setAutoCommit(false);

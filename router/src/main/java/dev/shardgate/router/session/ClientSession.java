@@ -811,8 +811,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** A cancel request arrived while the session held no backend, e.g. while it waited for one. */
     private volatile boolean cancelWhileWaiting;
 
+    /** The backends a multi-shard statement runs on, while it runs: a cancel request goes to each. */
+    volatile List<BackendConnection> multiShardBackends;
+
     @Override
     public void cancelRunningQuery() {
+        List<BackendConnection> several = multiShardBackends;
+        if (several != null) {
+            several.forEach(CancelForwarder::forward);
+            return;
+        }
         BackendLink l = currentLink();
         if (l != null) {
             CancelForwarder.forward(l.backend);

@@ -202,8 +202,10 @@ final class MultiShardStatements {
                 }
             }
             started = true;
+            session.multiShardBackends = List.copyOf(backends.values());
             outcome = work.on(new MultiShardRun(backends, session.out));
         } finally {
+            session.multiShardBackends = null;
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
                 BackendLink link = entry.getValue();
                 boolean broken = (started && outcome == null) || link.backend.isBroken() || (outcome != null
