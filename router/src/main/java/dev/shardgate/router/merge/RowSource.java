@@ -9,6 +9,11 @@ public interface RowSource {
     /** The next row, or null after the last. */
     byte[][] next() throws IOException;
 
+    /** The rows of each source in turn. */
+    static RowSource concatenation(List<RowSource> sources) {
+        return new Concatenation(sources);
+    }
+
     /** The rows of a list, for a result already in memory. */
     static RowSource of(List<byte[][]> rows) {
         Iterator<byte[][]> iterator = rows.iterator();

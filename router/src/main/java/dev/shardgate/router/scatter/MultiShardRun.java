@@ -177,7 +177,7 @@ public final class MultiShardRun {
             return;
         }
         List<RowSource> sources = new ArrayList<>(streams);
-        RowSource rows = merger == null ? concatenation(sources) : merger.merge(sources);
+        RowSource rows = merger == null ? RowSource.concatenation(sources) : merger.merge(sources);
         long count = 0;
         byte[][] row;
         while ((row = rows.next()) != null) {
@@ -228,20 +228,6 @@ public final class MultiShardRun {
             }
         }
         return out;
-    }
-
-    private static RowSource concatenation(List<RowSource> sources) {
-        int[] current = {0};
-        return () -> {
-            while (current[0] < sources.size()) {
-                byte[][] row = sources.get(current[0]).next();
-                if (row != null) {
-                    return row;
-                }
-                current[0]++;
-            }
-            return null;
-        };
     }
 
     /** "UPDATE 7" from "UPDATE 3" and "UPDATE 4"; INSERT's tag keeps its 0 (the OID field). */
