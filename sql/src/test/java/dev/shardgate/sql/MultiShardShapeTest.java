@@ -114,6 +114,20 @@ class MultiShardShapeTest {
     }
 
     @Test
+    void escapesAndCommentsDoNotEndARow() {
+        var insert = (MultiShardShape.Insert) analyzer.multiShardShape(
+                "INSERT INTO orders (id, note) VALUES /* (x) */ (1, E'\\')\\'') -- )\n, (2, \"we)ird\"('a'))");
+        assertThat(insert.rows()).containsExactly("(1, E'\\')\\'')", "(2, \"we)ird\"('a'))");
+        assertThat(insert.sqlFor(List.of(1))).isEqualTo("INSERT INTO orders (id, note) VALUES (2, \"we)ird\"('a'))");
+    }
+
+    @Test
+    void averageKeepsItsArgumentsWhateverTheirSpelling() {
+        var shape = select("SELECT pg_catalog.avg ( (amount) * 2 ) FROM orders");
+        assertThat(shape.shardSql()).isEqualTo("SELECT sum( (amount) * 2 ), count( (amount) * 2 ) FROM orders");
+    }
+
+    @Test
     void updatesAndDeletesGoAsTheyAre() {
         MultiShardShape shape = analyzer.multiShardShape("UPDATE orders SET amount = 0 WHERE note = 'x'");
         assertThat(shape).isEqualTo(new MultiShardShape.Modify("UPDATE orders SET amount = 0 WHERE note = 'x'",
