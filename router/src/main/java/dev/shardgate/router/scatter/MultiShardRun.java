@@ -113,6 +113,10 @@ public final class MultiShardRun {
             client.write(ErrorResponse.of(e));
         } catch (UncheckedIOException e) {
             throw e.getCause();
+        } catch (RuntimeException e) {
+            // a value the merger could not read (e.g. a timestamp not in DateStyle ISO): the session survives
+            client.write(ErrorResponse.of(new PgException(SqlState.INTERNAL_ERROR,
+                    "merging the shards' answers failed: " + e)));
         } finally {
             for (ShardStream stream : streams) {
                 stream.finish();
