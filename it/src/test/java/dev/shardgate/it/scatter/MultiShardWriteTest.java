@@ -95,6 +95,30 @@ class MultiShardWriteTest {
     }
 
     @Test
+    void batchesOfMultiShardStatementsRunEachInTurn() throws SQLException {
+        try (Connection router = cluster.connect("prepareThreshold", "1");
+             var insert = router.prepareStatement("INSERT INTO orders (id, customer, qty) VALUES (?, 'x', 0), (?, 'y', 0)")) {
+            for (int i = 0; i < 3; i++) {
+                insert.setInt(1, 20 + i);
+                insert.setInt(2, 1020 + i);
+                insert.addBatch();
+            }
+            assertThat(insert.executeBatch()).containsExactly(2, 2, 2);
+            try (var update = router.prepareStatement("UPDATE orders SET qty = qty + ? WHERE customer = ?")) {
+                update.setInt(1, 5);
+                update.setString(2, "x");
+                update.addBatch();
+                update.setInt(1, 7);
+                update.setString(2, "y");
+                update.addBatch();
+                assertThat(update.executeBatch()).containsExactly(3, 3);
+            }
+        }
+        assertThat(ids(0)).isEqualTo("20:5,21:5,22:5");
+        assertThat(ids(1)).isEqualTo("1020:7,1021:7,1022:7");
+    }
+
+    @Test
     void keylessUpdateAndDeleteRunOnEveryShardWithSummedCounts() throws SQLException {
         ScatterCluster.execute(cluster.shard(0), "INSERT INTO orders VALUES (1, 'a', 1), (2, 'b', 2), (3, 'a', 3)");
         ScatterCluster.execute(cluster.shard(1), "INSERT INTO orders VALUES (1001, 'a', 1), (1002, 'a', 2)");

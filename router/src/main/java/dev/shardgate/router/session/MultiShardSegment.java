@@ -28,9 +28,9 @@ import java.io.IOException;
  * and Execute run the statement on the shards with the client's parameters, once.
  */
 final class MultiShardSegment {
-    private final MultiShardStatements.Plan plan;
-    private final Bind bind;
-    private final int[] parameterTypes;
+    private MultiShardStatements.Plan plan;
+    private Bind bind;
+    private int[] parameterTypes;
     private boolean describeAsked;
     private boolean ran;
     /** An error was sent: the rest of the segment is skipped up to Sync, as a server does. */
@@ -82,12 +82,53 @@ final class MultiShardSegment {
             return;
         }
         switch (message) {
+            case Parse parse -> {
+                session.statements.define(parse.statement(), parse.sql(), parse.parameterTypes());
+                session.out.write(ParseComplete.INSTANCE);
+            }
+            case Bind next -> bindNext(session, next);
             case Describe describe when describe.kind() == 'P' && describe.name().equals(bind.portal()) -> describeAsked = true;
             case Execute execute when execute.portal().equals(bind.portal()) && !ran -> run(session, true);
             case Close close -> session.out.write(CloseComplete.INSTANCE);
             case Flush flush -> session.out.flush();
             default -> fail(session, new PgException(SqlState.FEATURE_NOT_SUPPORTED, message.getClass().getSimpleName()
                     + " after a multi-shard statement in the same extended-protocol segment is not supported"));
+        }
+    }
+
+    /**
+     * Another Bind in the segment, as pgjdbc's executeBatch sends: it runs on several shards too, or
+     * the segment fails (a one-shard statement would need the relay this segment bypasses).
+     */
+    private void bindNext(ClientSession session, Bind next) throws IOException {
+        if (describeAsked && !ran) {
+            run(session, false);
+            if (failed) {
+                return;
+            }
+        }
+        try {
+            PreparedStatements.Definition definition = session.statements.get(next.statement());
+            if (definition == null) {
+                throw new PgException(SqlState.INVALID_SQL_STATEMENT_NAME,
+                        "prepared statement \"" + next.statement() + "\" does not exist");
+            }
+            Analysis analysis = session.router.analyze(definition.sql());
+            BoundValues bound = new BoundValues(definition.parameterTypes(), next.parameterFormats(), next.parameters());
+            Route route = session.router.route(definition.sql(), analysis, bound);
+            MultiShardStatements.Plan nextPlan = MultiShardStatements.plan(session, definition.sql(), analysis, route, bound);
+            if (nextPlan == null) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a one-shard statement cannot follow a multi-shard"
+                        + " statement in the same extended-protocol segment: send Sync between them");
+            }
+            plan = nextPlan;
+            bind = next;
+            parameterTypes = definition.parameterTypes();
+            describeAsked = false;
+            ran = false;
+            session.out.write(BindComplete.INSTANCE);
+        } catch (PgException e) {
+            fail(session, e);
         }
     }
 
