@@ -69,6 +69,31 @@ public final class SqlAnalyzer {
         return sql.length() <= MAX_CACHED_TEXT_LENGTH ? cache.putIfAbsent(sql, fresh) : fresh;
     }
 
+    /**
+     * How a single-statement query string that runs on several shards is split among them and its
+     * answers merged; never throws. Parsed afresh: such statements are rarer than routed ones.
+     */
+    public MultiShardShape multiShardShape(String sql) {
+        if (sql == null || sql.indexOf('\0') >= 0) {
+            return new MultiShardShape.Unsupported("no query text");
+        }
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxStatementBytes) {
+            return new MultiShardShape.Unsupported("query text too long to analyse");
+        }
+        try {
+            return threads.call(() -> switch (parser.parse(utf8)) {
+                case PgQuery.Outcome.Failure failure -> new MultiShardShape.Unsupported(failure.message());
+                case PgQuery.Outcome.Tree tree -> MultiShardAnalysis.shape(Json.parse(tree.json()), utf8);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new MultiShardShape.Unsupported("statement analysis was interrupted");
+        } catch (RuntimeException | StackOverflowError e) {
+            return new MultiShardShape.Unsupported("statement could not be analysed: " + e.getMessage());
+        }
+    }
+
     int cachedEntries() {
         return cache.size();
     }

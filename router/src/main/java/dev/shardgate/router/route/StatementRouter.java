@@ -72,6 +72,29 @@ public final class StatementRouter {
     }
 
     /**
+     * The shard of each row an INSERT writes into {@code table} (a distributed relation), in VALUES
+     * order; null when some row names no complete key. A locked range is reported with
+     * {@link KeyRangeLocked}.
+     */
+    public static List<String> insertRowShards(Metadata metadata, Statement statement, DistributedRelation relation,
+                                               BoundValues bound) {
+        List<String> shards = new ArrayList<>();
+        for (InsertRow row : statement.insertRows()) {
+            List<String> key = new ArrayList<>();
+            for (DistributionKeyColumn column : relation.keyColumns()) {
+                String text = textOf(row.values().get(column.column()), bound);
+                if (text == null) {
+                    return null;
+                }
+                key.add(text);
+            }
+            KeyBound routingKey = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
+            shards.add(shardOf(metadata, relation.distributionId(), routingKey));
+        }
+        return shards;
+    }
+
+    /**
      * The shard owning a key; a locked range (being moved) is reported with {@link KeyRangeLocked}
      * so the caller can wait for it.
      */

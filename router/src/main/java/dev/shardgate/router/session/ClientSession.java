@@ -83,6 +83,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final LocalExtended localExtended = new LocalExtended();
     /** BEGIN, SAVEPOINT, SET LOCAL … answered before the transaction had a shard, replayed on it first. */
     final List<String> deferred = new ArrayList<>();
+    /** The extended-protocol segment of a multi-shard statement, answered by the router up to Sync; or null. */
+    MultiShardSegment multiShardSegment;
     /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
     private boolean skipUntilSync;
 
@@ -205,6 +207,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Routes the message: at the start of a transaction, to the shard its first key names. */
     private void handle(FrontendMessage message) throws IOException {
+        if (multiShardSegment != null) {
+            multiShardSegment.take(this, message);
+            return;
+        }
         if (segmentFailed) {
             // the backend already failed this segment (see failSegmentInBand): it ignores all up to Sync
             segmentFailed = !(message instanceof Sync);
@@ -316,7 +322,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
-        String shard = router.shardFor(router.route(query.sql(), analysis, null));
+        var route = router.route(query.sql(), analysis, null);
+        if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
+            return;
+        }
+        String shard = router.shardFor(route);
         BackendLink l = ensureShard(shard);
         // recorded before sending: once sent, the relay may hand the backend to another client
         LocalCommands.trackSettings(this, analysis, l.backend);
@@ -335,7 +345,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
-        BackendLink l = ensureShard(router.shardFor(router.route(definition.sql(), analysis, bound)));
+        var route = router.route(definition.sql(), analysis, bound);
+        if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
+            return;
+        }
+        BackendLink l = ensureShard(router.shardFor(route));
         LocalCommands.trackSettings(this, analysis, l.backend);
         String shard = l.pool.key().shard();
         sendHeld(shard);
@@ -797,8 +811,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** A cancel request arrived while the session held no backend, e.g. while it waited for one. */
     private volatile boolean cancelWhileWaiting;
 
+    /** The backends a multi-shard statement runs on, while it runs: a cancel request goes to each. */
+    volatile List<BackendConnection> multiShardBackends;
+
     @Override
     public void cancelRunningQuery() {
+        List<BackendConnection> several = multiShardBackends;
+        if (several != null) {
+            several.forEach(CancelForwarder::forward);
+            return;
+        }
         BackendLink l = currentLink();
         if (l != null) {
             CancelForwarder.forward(l.backend);
@@ -818,5 +840,32 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     int processId() {
         return processId;
+    }
+
+    RouterContext context() {
+        return context;
+    }
+
+    /** The pool of this client's database and user on a shard. */
+    BackendPool poolFor(String shard) {
+        return context.pools().pool(shard, database, user);
+    }
+
+    boolean cancelRequested() {
+        return cancelWhileWaiting;
+    }
+
+    /** The session's backend broke outside the relay: forget it and close it. */
+    void dropLink(BackendLink l) {
+        lock.lock();
+        try {
+            if (link == l) {
+                link = null;
+            }
+            quiet.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        l.pool.discard(l.backend);
     }
 }

@@ -167,6 +167,35 @@ final class TransactionRouter {
         };
     }
 
+    /**
+     * The shards a statement runs on when it runs on more than one: those its keys name, or, for a
+     * statement without key under ALLOW whose distribution has no default shard, every shard holding
+     * a key range of it. Null when {@link #shardFor} decides (one shard, or an error).
+     */
+    java.util.SortedSet<String> multiShardTargets(Route route) {
+        return switch (route) {
+            case Route.ManyShards many -> many.shards();
+            case Route.NoKey missing -> {
+                if (behaviour() == DefaultRouteBehaviour.BLOCK) {
+                    yield null;
+                }
+                Metadata metadata = context.metadata();
+                var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+                if (relation.isEmpty() || relation.flatMap(r -> metadata.distribution(r.distributionId()))
+                        .flatMap(d -> d.defaultShard()).isPresent()) {
+                    yield null; // a default shard takes keyless statements, as before
+                }
+                java.util.SortedSet<String> shards = new java.util.TreeSet<>();
+                for (var range : metadata.index(relation.get().distributionId()).ranges()) {
+                    shards.add(range.shardId());
+                }
+                yield shards.isEmpty() ? null : shards;
+            }
+            case Route.OneShard one -> null;
+            case Route.AnyShard any -> null;
+        };
+    }
+
     private String defaultShardOf(Route.NoKey missing) {
         Metadata metadata = context.metadata();
         var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));

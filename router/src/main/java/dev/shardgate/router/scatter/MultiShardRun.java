@@ -1,0 +1,291 @@
+package dev.shardgate.router.scatter;
+
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.merge.BinaryValues;
+import dev.shardgate.router.merge.ResultMerger;
+import dev.shardgate.router.merge.RowSource;
+import dev.shardgate.sql.MultiShardShape;
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.Describe;
+import dev.shardgate.wire.Execute;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.NoData;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.Query;
+import dev.shardgate.wire.Sync;
+import dev.shardgate.wire.DataRow;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.NoticeResponse;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.PgWriter;
+import dev.shardgate.wire.RowDescription;
+import dev.shardgate.wire.SqlState;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs one statement on several shards at once over the simple query protocol and answers the client
+ * as one server would: one RowDescription, the merged DataRows, one CommandComplete (rows counted, or
+ * the shards' counts summed), or the first error. Every shard's answer is read through its
+ * ReadyForQuery before returning, so each backend is idle again (or in the state its shard left it).
+ */
+public final class MultiShardRun {
+    private final Map<String, BackendConnection> backends;
+    private final PgWriter client;
+    private final List<ShardStream> streams = new ArrayList<>();
+    private boolean extended;
+    /** The client's result formats, when shards are asked for text that the merged rows are converted from; else null. */
+    private short[] clientFormats;
+
+    /**
+     * @param backends one idle backend per shard, in shard order
+     * @param client where the answer goes; ReadyForQuery is the caller's to write
+     */
+    public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client) {
+        this.backends = backends;
+        this.client = client;
+    }
+
+    /**
+     * Sends each shard its statement and writes the combined answer.
+     *
+     * @param sqlByShard the statement text for each shard of {@code backends} that takes part
+     * @param select how rows merge for a SELECT; null for writes, whose RETURNING rows are concatenated
+     * @return what happened on each shard, for the caller to give the backends back
+     */
+    public Outcome run(Map<String, String> sqlByShard, MultiShardShape.Select select) throws IOException {
+        Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
+        sqlByShard.forEach((shard, sql) -> messages.put(shard, List.of(new Query(sql))));
+        return run(messages, select, true, true);
+    }
+
+    /**
+     * The extended-protocol form: each shard gets Parse and Bind of the unnamed statement and portal,
+     * Describe, Execute (unless only described) and Sync. The client's ParseComplete and
+     * BindComplete are the caller's to write.
+     *
+     * @param bind the client's Bind: its parameters and formats go to every shard
+     * @param describe the client asked for the portal's description (Describe P)
+     * @param execute the client sent Execute
+     */
+    public Outcome runExtended(Map<String, String> sqlByShard, int[] parameterTypes, Bind bind,
+                               MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
+        extended = true;
+        boolean merged = select != null && (select.aggregation() != null || !select.sortKeys().isEmpty() || select.distinct());
+        // merging reads values as text; rows that pass through come in the client's formats directly
+        short[] shardFormats = merged ? new short[0] : bind.resultFormats();
+        clientFormats = merged ? bind.resultFormats() : null;
+        Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
+        sqlByShard.forEach((shard, sql) -> {
+            List<FrontendMessage> segment = new ArrayList<>(5);
+            segment.add(new Parse("", sql, parameterTypes));
+            segment.add(new Bind("", "", bind.parameterFormats(), bind.parameters(), shardFormats));
+            segment.add(new Describe((byte) 'P', ""));
+            if (execute) {
+                segment.add(new Execute("", 0));
+            }
+            segment.add(new Sync());
+            messages.put(shard, segment);
+        });
+        return run(messages, select, describe, execute);
+    }
+
+    private Outcome run(Map<String, List<FrontendMessage>> messages, MultiShardShape.Select select,
+                        boolean describe, boolean execute) throws IOException {
+        boolean failed = true;
+        try {
+            for (Map.Entry<String, List<FrontendMessage>> entry : messages.entrySet()) {
+                ShardStream stream = new ShardStream(entry.getKey(), backends.get(entry.getKey()), this::notice);
+                streams.add(stream);
+                stream.start(entry.getValue());
+            }
+            answer(select, describe, execute);
+            failed = false;
+        } catch (ShardError e) {
+            client.write(e.response());
+        } catch (PgException e) {
+            client.write(ErrorResponse.of(e));
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } catch (RuntimeException e) {
+            // a value the merger could not read (e.g. a timestamp not in DateStyle ISO): the session survives
+            client.write(ErrorResponse.of(new PgException(SqlState.INTERNAL_ERROR,
+                    "merging the shards' answers failed: " + e)));
+        } finally {
+            for (ShardStream stream : streams) {
+                stream.finish();
+            }
+        }
+        List<String> broken = new ArrayList<>();
+        boolean inTransaction = false;
+        for (ShardStream stream : streams) {
+            if (stream.isBroken()) {
+                broken.add(stream.shard());
+            }
+            inTransaction |= stream.status() != 'I';
+        }
+        return new Outcome(broken, inTransaction, failed);
+    }
+
+    /**
+     * @param brokenShards shards whose backend connection broke: to be discarded
+     * @param inTransaction some shard ended in a transaction block (the statement opened one)
+     * @param failed the client was sent an error
+     */
+    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed) {
+    }
+
+    private void answer(MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
+        RowDescription agreed = null;
+        boolean withoutRows = false;
+        for (ShardStream stream : streams) {
+            RowDescription description = stream.description();
+            if (description == null) {
+                withoutRows = true;
+            } else if (agreed == null) {
+                agreed = description;
+            } else if (!sameColumns(agreed, description)) {
+                throw new PgException(SqlState.DATATYPE_MISMATCH, "shards \"" + streams.getFirst().shard() + "\" and \""
+                        + stream.shard() + "\" answered with different columns: their schemas differ")
+                        .withDetail(describe(agreed) + " versus " + describe(description));
+            }
+        }
+        if (agreed != null && withoutRows) {
+            throw new PgException(SqlState.DATATYPE_MISMATCH, "some shards answered rows and others none: their schemas differ");
+        }
+        if (agreed == null) {
+            if (describe && extended) {
+                client.write(NoData.INSTANCE); // the simple protocol has no answer for a statement without rows
+            }
+            if (execute) {
+                client.write(new CommandComplete(summedTag()));
+            }
+            return;
+        }
+        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed);
+        RowDescription columns = merger == null ? agreed : merger.columns();
+        boolean[] binary = binaryColumns(columns);
+        if (binary != null) {
+            columns = inClientFormats(columns, binary);
+        }
+        if (describe) {
+            client.write(columns);
+        }
+        if (!execute) {
+            return;
+        }
+        List<RowSource> sources = new ArrayList<>(streams);
+        RowSource rows = merger == null ? RowSource.concatenation(sources) : merger.merge(sources);
+        long count = 0;
+        byte[][] row;
+        while ((row = rows.next()) != null) {
+            if (binary != null) {
+                row = toBinary(row, binary, columns);
+            }
+            client.write(new DataRow(row));
+            count++;
+        }
+        client.write(new CommandComplete(select != null ? "SELECT " + count : summedTag()));
+    }
+
+    /** Which merged columns the client wants in binary; null when none. */
+    private boolean[] binaryColumns(RowDescription columns) {
+        if (clientFormats == null || clientFormats.length == 0) {
+            return null;
+        }
+        boolean[] binary = new boolean[columns.fields().size()];
+        boolean any = false;
+        for (int i = 0; i < binary.length; i++) {
+            short format = clientFormats.length == 1 ? clientFormats[0] : i < clientFormats.length ? clientFormats[i] : 0;
+            binary[i] = format == 1;
+            if (binary[i] && !BinaryValues.canEncode(columns.fields().get(i).typeOid())) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary results of column \""
+                        + columns.fields().get(i).name() + "\" (type oid " + columns.fields().get(i).typeOid()
+                        + ") are not supported for merged multi-shard queries: ask for text results");
+            }
+            any |= binary[i];
+        }
+        return any ? binary : null;
+    }
+
+    private static RowDescription inClientFormats(RowDescription columns, boolean[] binary) {
+        List<RowDescription.Field> fields = new ArrayList<>();
+        for (int i = 0; i < binary.length; i++) {
+            RowDescription.Field f = columns.fields().get(i);
+            fields.add(new RowDescription.Field(f.name(), f.tableOid(), f.columnNumber(), f.typeOid(), f.typeSize(),
+                    f.typeModifier(), binary[i] ? (short) 1 : (short) 0));
+        }
+        return new RowDescription(fields);
+    }
+
+    private static byte[][] toBinary(byte[][] row, boolean[] binary, RowDescription columns) {
+        byte[][] out = row.clone();
+        for (int i = 0; i < out.length; i++) {
+            if (binary[i] && out[i] != null) {
+                out[i] = BinaryValues.encode(columns.fields().get(i).typeOid(), out[i]);
+            }
+        }
+        return out;
+    }
+
+    /** "UPDATE 7" from "UPDATE 3" and "UPDATE 4"; INSERT's tag keeps its 0 (the OID field). */
+    private String summedTag() throws IOException {
+        String first = null;
+        long total = 0;
+        for (ShardStream stream : streams) {
+            String tag = stream.tag();
+            int space = tag.lastIndexOf(' ');
+            if (first == null) {
+                first = tag;
+            }
+            if (space > 0) {
+                try {
+                    total += Long.parseLong(tag.substring(space + 1));
+                } catch (NumberFormatException e) {
+                    return first; // a tag without a count (e.g. a utility statement): any shard's will do
+                }
+            } else {
+                return first;
+            }
+        }
+        return first.substring(0, first.lastIndexOf(' ') + 1) + total;
+    }
+
+    /** Columns agree in name, type, type modifier and format; table OIDs differ from shard to shard. */
+    private static boolean sameColumns(RowDescription a, RowDescription b) {
+        if (a.fields().size() != b.fields().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.fields().size(); i++) {
+            RowDescription.Field x = a.fields().get(i);
+            RowDescription.Field y = b.fields().get(i);
+            if (!x.name().equals(y.name()) || x.typeOid() != y.typeOid() || x.typeModifier() != y.typeModifier()
+                    || x.format() != y.format()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String describe(RowDescription description) {
+        List<String> columns = new ArrayList<>();
+        for (RowDescription.Field field : description.fields()) {
+            columns.add(field.name() + " (type oid " + field.typeOid() + ")");
+        }
+        return String.join(", ", columns);
+    }
+
+    private void notice(NoticeResponse notice) {
+        try {
+            client.write(notice);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.pool.BackendPool;
+import dev.shardgate.router.route.BoundValues;
+import dev.shardgate.router.route.KeyRangeLocked;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.router.route.StatementRouter;
+import dev.shardgate.router.scatter.MultiShardRun;
+import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.MultiShardShape;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.sql.TableRef;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.ReadyForQuery;
+import dev.shardgate.wire.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+
+/**
+ * A simple-protocol statement that runs on several shards: a SELECT merged from all of them, an
+ * UPDATE or DELETE on each, an INSERT whose rows are regrouped per shard. Runs in autocommit only,
+ * so each shard commits its part on its own: without two-phase commit a multi-shard write can
+ * commit on some shards and fail on others.
+ */
+final class MultiShardStatements {
+    private static final Logger log = LoggerFactory.getLogger(MultiShardStatements.class);
+
+    private MultiShardStatements() {
+    }
+
+    /**
+     * What each shard runs, and how answers merge.
+     *
+     * @param select the merge of a SELECT; null for writes
+     */
+    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select) {
+    }
+
+    /** Runs the statement if its route spans several shards; false when it goes the one-shard way. */
+    static boolean runIfMultiShard(ClientSession session, String sql, Analysis analysis, Route route) throws IOException {
+        Plan plan = plan(session, sql, analysis, route, null);
+        if (plan == null) {
+            return false;
+        }
+        withBackends(session, plan, run -> run.run(plan.sqlByShard(), plan.select()));
+        session.out.write(new ReadyForQuery(session.idleStatus()));
+        session.out.flush();
+        return true;
+    }
+
+    /**
+     * The plan of a statement whose route spans several shards, null when it goes the one-shard way;
+     * 0A000 when it spans several shards but cannot run there.
+     */
+    static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound) {
+        SortedSet<String> shards = session.router.multiShardTargets(route);
+        if (shards == null || analysis == null || analysis.statements().size() != 1) {
+            return null;
+        }
+        Statement statement = analysis.statements().getFirst();
+        StatementKind kind = statement.kind();
+        if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE
+                && kind != StatementKind.INSERT) {
+            return null;
+        }
+        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " on several shards (" + String.join(", ", shards)
+                    + ") inside a transaction block is not supported yet")
+                    .withHint("Run it outside BEGIN … COMMIT, or restrict it to one sharding key.");
+        }
+        Metadata metadata = session.context().metadata();
+        MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
+        Map<String, String> sqlByShard;
+        try {
+            sqlByShard = statementsByShard(metadata, shards, shape, statement, bound);
+        } catch (PgException e) {
+            throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
+                    + e.getMessage(), route.reason(), e.hint(), 0);
+        }
+        log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
+        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null);
+    }
+
+    /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */
+    private static Map<String, String> statementsByShard(Metadata metadata, SortedSet<String> shards,
+                                                         MultiShardShape shape, Statement statement, BoundValues bound) {
+        Map<String, String> byShard = new LinkedHashMap<>();
+        switch (shape) {
+            case MultiShardShape.Unsupported unsupported -> throw refused(unsupported.reason());
+            case MultiShardShape.Select select -> {
+                requireOneDistributedRowSource(metadata, select.tables(), select.rowSources());
+                shards.forEach(shard -> byShard.put(shard, select.shardSql()));
+            }
+            case MultiShardShape.Modify modify -> {
+                requireOneDistributedRowSource(metadata, modify.tables(), modify.rowSources());
+                shards.forEach(shard -> byShard.put(shard, modify.shardSql()));
+            }
+            case MultiShardShape.Insert insert -> {
+                DistributedRelation relation = onlyDistributed(metadata, statement.tables());
+                List<String> rowShards;
+                try {
+                    rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, bound);
+                } catch (KeyRangeLocked locked) {
+                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId() + "\" is locked");
+                }
+                if (rowShards == null || rowShards.size() != insert.rows().size()) {
+                    throw refused("an INSERT whose rows go to several shards needs the sharding key of every row as a constant");
+                }
+                Map<String, List<Integer>> rowsByShard = new LinkedHashMap<>();
+                for (String shard : shards) {
+                    rowsByShard.put(shard, new ArrayList<>());
+                }
+                for (int i = 0; i < rowShards.size(); i++) {
+                    rowsByShard.computeIfAbsent(rowShards.get(i), s -> new ArrayList<>()).add(i);
+                }
+                rowsByShard.forEach((shard, rows) -> {
+                    if (!rows.isEmpty()) {
+                        byShard.put(shard, insert.sqlFor(rows));
+                    }
+                });
+            }
+        }
+        return byShard;
+    }
+
+    /**
+     * Shard-local answers combine correctly only when one distributed relation is read, and its rows
+     * are the result's rows: joins and subqueries over distributed relations would miss rows that
+     * live on other shards.
+     */
+    private static void requireOneDistributedRowSource(Metadata metadata, List<TableRef> tables, List<TableRef> rowSources) {
+        int uses = 0;
+        TableRef distributed = null;
+        for (TableRef table : tables) {
+            if (metadata.relation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+                uses++;
+                distributed = table;
+            }
+        }
+        if (uses != 1 || !rowSources.contains(distributed)) {
+            throw refused("a statement on several shards may read one distributed relation, once, in its FROM clause:"
+                    + " joins and subqueries over distributed relations cannot be merged from several shards yet");
+        }
+    }
+
+    private static DistributedRelation onlyDistributed(Metadata metadata, List<TableRef> tables) {
+        DistributedRelation found = null;
+        for (TableRef table : tables) {
+            var relation = metadata.relation(new QualifiedName(table.schema(), table.name()));
+            if (relation.isPresent()) {
+                if (found != null && !found.equals(relation.get())) {
+                    return null;
+                }
+                found = relation.get();
+            }
+        }
+        return found;
+    }
+
+    private static PgException refused(String reason) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, reason);
+    }
+
+    /** What runs on the backends. */
+    @FunctionalInterface
+    interface Work {
+        MultiShardRun.Outcome on(MultiShardRun run) throws IOException;
+    }
+
+    /**
+     * Takes a backend on each shard of the plan (the session's own where it holds one), does the
+     * work and gives them back.
+     */
+    static MultiShardRun.Outcome withBackends(ClientSession session, Plan plan, Work work) throws IOException {
+        Map<String, String> sqlByShard = plan.sqlByShard();
+        BackendLink own = session.currentLink();
+        String ownShard = own == null ? null : own.pool.key().shard();
+        Map<String, BackendConnection> backends = new LinkedHashMap<>();
+        Map<String, BackendLink> borrowed = new LinkedHashMap<>();
+        MultiShardRun.Outcome outcome = null;
+        boolean started = false;
+        try {
+            for (String shard : sqlByShard.keySet()) {
+                if (shard.equals(ownShard)) {
+                    backends.put(shard, own.backend);
+                } else {
+                    BackendLink link = borrow(session, shard);
+                    borrowed.put(shard, link);
+                    backends.put(shard, link.backend);
+                }
+            }
+            started = true;
+            session.multiShardBackends = List.copyOf(backends.values());
+            outcome = work.on(new MultiShardRun(backends, session.out));
+        } finally {
+            session.multiShardBackends = null;
+            for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
+                BackendLink link = entry.getValue();
+                boolean broken = (started && outcome == null) || link.backend.isBroken() || (outcome != null
+                        && (outcome.brokenShards().contains(entry.getKey()) || outcome.inTransaction()));
+                if (broken) {
+                    link.pool.discard(link.backend);
+                } else {
+                    Relay.release(session, link);
+                }
+            }
+            if (own != null && backends.containsKey(ownShard)) {
+                own.unnamed = null; // the extended protocol used the backend's unnamed statement
+                if ((started && outcome == null) || (outcome != null && outcome.brokenShards().contains(ownShard))
+                        || own.backend.isBroken()) {
+                    session.dropLink(own);
+                }
+            }
+        }
+        return outcome;
+    }
+
+    private static BackendLink borrow(ClientSession session, String shard) throws IOException {
+        BackendPool pool = session.poolFor(shard);
+        BackendConnection backend = pool.acquire(session::cancelRequested);
+        try {
+            session.settings.applyTo(backend);
+        } catch (IOException e) {
+            pool.discard(backend);
+            throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+        } catch (RuntimeException e) {
+            pool.release(backend);
+            throw e;
+        }
+        return new BackendLink(backend, pool);
+    }
+}

@@ -1,0 +1,162 @@
+package dev.shardgate.router.merge;
+
+import dev.shardgate.sql.MultiShardShape;
+import dev.shardgate.sql.MultiShardShape.AggregateKind;
+import dev.shardgate.sql.MultiShardShape.Aggregation;
+import dev.shardgate.sql.MultiShardShape.OutputColumn;
+import dev.shardgate.sql.MultiShardShape.SortKey;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.RowDescription;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The merger over rows in memory: what one server holding every shard's rows would answer. */
+class ResultMergerTest {
+    private static RowDescription.Field field(String name, int typeOid) {
+        return new RowDescription.Field(name, 0, (short) 0, typeOid, (short) -1, -1, (short) 0);
+    }
+
+    private static RowDescription columns(RowDescription.Field... fields) {
+        return new RowDescription(List.of(fields));
+    }
+
+    private static MultiShardShape.Select shape(Aggregation aggregation, List<SortKey> keys, long limit, long offset, boolean distinct) {
+        return new MultiShardShape.Select("", aggregation, keys, limit, offset, distinct, List.of(), List.of());
+    }
+
+    /** Rows written "a|b" with "~" for NULL, one list per shard. */
+    @SafeVarargs
+    private static List<String> merged(ResultMerger merger, List<String>... shards) throws IOException {
+        List<RowSource> sources = new ArrayList<>();
+        for (List<String> shard : shards) {
+            List<byte[][]> rows = new ArrayList<>();
+            for (String row : shard) {
+                rows.add(Arrays.stream(row.split("\\|", -1))
+                        .map(v -> v.equals("~") ? null : v.getBytes(StandardCharsets.UTF_8)).toArray(byte[][]::new));
+            }
+            sources.add(RowSource.of(rows));
+        }
+        RowSource out = merger.merge(sources);
+        List<String> result = new ArrayList<>();
+        byte[][] row;
+        while ((row = out.next()) != null) {
+            result.add(String.join("|", Arrays.stream(row).map(v -> v == null ? "~" : new String(v, StandardCharsets.UTF_8)).toList()));
+        }
+        return result;
+    }
+
+    @Test
+    void withoutOrderRowsComeShardAfterShard() throws IOException {
+        var merger = new ResultMerger(shape(null, List.of(), -1, 0, false), columns(field("id", TypeOids.INT4)));
+        assertThat(merged(merger, List.of("3", "1"), List.of(), List.of("2"))).containsExactly("3", "1", "2");
+    }
+
+    @Test
+    void orderedMergeFollowsTheTypesOrderAndNullPlacement() throws IOException {
+        var byIntegerDescNullsFirst = new ResultMerger(shape(null, List.of(new SortKey(0, null, true, true)), -1, 0, false),
+                columns(field("n", TypeOids.INT8), field("s", TypeOids.TEXT)));
+        assertThat(merged(byIntegerDescNullsFirst, List.of("~|a", "100|b", "9|c"), List.of("~|d", "10|e", "-5|f")))
+                .containsExactly("~|a", "~|d", "100|b", "10|e", "9|c", "-5|f");
+
+        var byTextThenNumeric = new ResultMerger(shape(null,
+                List.of(new SortKey(-1, "s", false, false), new SortKey(0, null, false, false)), -1, 0, false),
+                columns(field("n", TypeOids.NUMERIC), field("s", TypeOids.VARCHAR)));
+        assertThat(merged(byTextThenNumeric, List.of("1.5|B", "10|a", "~|é"), List.of("2|B", "9.99|a", "1|~")))
+                .containsExactly("1.5|B", "2|B", "9.99|a", "10|a", "~|é", "1|~");
+    }
+
+    @Test
+    void timestampsWithTimeZoneOrderByInstant() throws IOException {
+        var merger = new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), -1, 0, false),
+                columns(field("at", TypeOids.TIMESTAMPTZ)));
+        assertThat(merged(merger,
+                List.of("2024-10-27 02:30:00+02", "2024-10-27 02:45:00.5+01", "infinity"),
+                List.of("-infinity", "2024-10-27 02:40:00+02", "2024-10-27 02:10:00+01")))
+                .containsExactly("-infinity", "2024-10-27 02:30:00+02", "2024-10-27 02:40:00+02",
+                        "2024-10-27 02:10:00+01", "2024-10-27 02:45:00.5+01", "infinity");
+    }
+
+    @Test
+    void offsetAndLimitApplyAfterTheMerge() throws IOException {
+        var merger = new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), 3, 2, false),
+                columns(field("id", TypeOids.INT4)));
+        assertThat(merged(merger, List.of("1", "4", "6", "7"), List.of("2", "3", "5"))).containsExactly("3", "4", "5");
+    }
+
+    @Test
+    void groupsAreReaggregated() throws IOException {
+        var aggregation = new Aggregation(List.of(new OutputColumn.Key(0),
+                new OutputColumn.Aggregate(AggregateKind.COUNT, 1), new OutputColumn.Aggregate(AggregateKind.SUM, 2),
+                new OutputColumn.Average(3, 4, "mean"), new OutputColumn.Aggregate(AggregateKind.MIN, 5),
+                new OutputColumn.Aggregate(AggregateKind.MAX, 6)));
+        var merger = new ResultMerger(shape(aggregation, List.of(new SortKey(0, null, false, true)), -1, 0, false),
+                columns(field("customer", TypeOids.TEXT), field("count", TypeOids.INT8), field("sum", TypeOids.NUMERIC),
+                        field("sum", TypeOids.INT8), field("mean", TypeOids.INT8), field("min", TypeOids.DATE),
+                        field("max", TypeOids.INT4)));
+        assertThat(merger.columns().fields()).extracting(RowDescription.Field::name)
+                .containsExactly("customer", "count", "sum", "mean", "min", "max");
+        assertThat(merger.columns().fields().get(3).typeOid()).isEqualTo(TypeOids.NUMERIC);
+        assertThat(merged(merger,
+                List.of("b|2|1.50|3|2|2024-01-02|7", "a|1|~|10|1|2023-12-31|~"),
+                List.of("b|1|2.255|0|1|2024-01-01|3", "~|3|1|100000|3|~|1")))
+                .containsExactly("~|3|1|33333.333333333333|~|1", "a|1|~|10.0000000000000000|2023-12-31|~",
+                        "b|3|3.755|1.00000000000000000000|2024-01-01|7");
+    }
+
+    @Test
+    void averagesHaveNumericDivisionScale() {
+        assertThat(NumberText.divide(new java.math.BigDecimal("3"), java.math.BigDecimal.valueOf(2)).toPlainString())
+                .isEqualTo("1.5000000000000000");
+        assertThat(NumberText.divide(new java.math.BigDecimal("0"), java.math.BigDecimal.valueOf(2)).toPlainString())
+                .isEqualTo("0.00000000000000000000");
+        assertThat(NumberText.divide(new java.math.BigDecimal("-2.5"), java.math.BigDecimal.valueOf(3)).toPlainString())
+                .isEqualTo("-0.83333333333333333333");
+    }
+
+    @Test
+    void floatsPrintAsPostgresqlDoes() {
+        assertThat(NumberText.formatFloat(0.1 + 0.2, false)).isEqualTo("0.30000000000000004");
+        assertThat(NumberText.formatFloat(1e20, false)).isEqualTo("1e+20");
+        assertThat(NumberText.formatFloat(1.5e-5, false)).isEqualTo("1.5e-05");
+        assertThat(NumberText.formatFloat(123456789012345.0, false)).isEqualTo("123456789012345");
+        assertThat(NumberText.formatFloat(-2.5, false)).isEqualTo("-2.5");
+        assertThat(NumberText.formatFloat(1234567, true)).isEqualTo("1.234567e+06");
+    }
+
+    @Test
+    void aggregatesWithoutGroupByGiveOneRow() throws IOException {
+        var aggregation = new Aggregation(List.of(new OutputColumn.Aggregate(AggregateKind.COUNT, 0),
+                new OutputColumn.Aggregate(AggregateKind.SUM, 1)));
+        var merger = new ResultMerger(shape(aggregation, List.of(), -1, 0, false),
+                columns(field("count", TypeOids.INT8), field("sum", TypeOids.FLOAT8)));
+        assertThat(merged(merger, List.of("0|~"), List.of("2|0.1"), List.of("1|0.2"))).containsExactly("3|0.30000000000000004");
+    }
+
+    @Test
+    void distinctSendsEachRowOnce() throws IOException {
+        var merger = new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), 2, 0, true),
+                columns(field("c", TypeOids.TEXT)));
+        assertThat(merged(merger, List.of("a", "b", "c"), List.of("a", "c"))).containsExactly("a", "b");
+    }
+
+    @Test
+    void whatCannotBeMergedIsRefusedWithFeatureNotSupported() {
+        assertThatThrownBy(() -> new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), -1, 0, false),
+                columns(field("p", 600))))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
+        assertThatThrownBy(() -> new ResultMerger(shape(null, List.of(new SortKey(-1, "missing", false, false)), -1, 0, false),
+                columns(field("p", TypeOids.INT4))))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getMessage()).contains("missing"));
+        var sumOfInterval = new Aggregation(List.of(new OutputColumn.Aggregate(AggregateKind.SUM, 0)));
+        assertThatThrownBy(() -> new ResultMerger(shape(sumOfInterval, List.of(), -1, 0, false), columns(field("sum", 1186))))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
+    }
+}

@@ -1,0 +1,305 @@
+package dev.shardgate.sql;
+
+import dev.shardgate.sql.MultiShardShape.AggregateKind;
+import dev.shardgate.sql.MultiShardShape.Aggregation;
+import dev.shardgate.sql.MultiShardShape.OutputColumn;
+import dev.shardgate.sql.MultiShardShape.SortKey;
+import dev.shardgate.sql.MultiShardShape.Unsupported;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** The {@link MultiShardShape.Select} of a top-level SELECT, or why it has none. */
+final class SelectShapes {
+    private final Node select;
+    private final SourceText text;
+    private final List<Node> targets = new ArrayList<>();
+    private final List<String> targetNames = new ArrayList<>();
+    private final List<SourceText.Edit> edits = new ArrayList<>();
+    private boolean hasStar;
+
+    private SelectShapes(Node select, SourceText text) {
+        this.select = select;
+        this.text = text;
+        for (Node target : select.nodes("targetList")) {
+            Node value = target.node("val");
+            targets.add(value);
+            targetNames.add(target.string("name"));
+            hasStar |= isStar(value);
+        }
+    }
+
+    /** Why the merger cannot do it; thrown inside the analysis only. */
+    private static final class Refused extends RuntimeException {
+        Refused(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static MultiShardShape of(Node select, SourceText text) {
+        try {
+            return new SelectShapes(select, text).shape();
+        } catch (Refused refused) {
+            return new Unsupported(refused.getMessage());
+        }
+    }
+
+    private MultiShardShape shape() {
+        refuseWhat(select.has("intoClause"), "SELECT INTO");
+        String op = select.string("op");
+        refuseWhat(op != null && !"SETOP_NONE".equals(op), "UNION, INTERSECT and EXCEPT");
+        refuseWhat(select.has("valuesLists"), "VALUES");
+        refuseWhat(select.has("windowClause") || MultiShardAnalysis.containsWindowFunction(select.fields()), "window functions");
+        refuseWhat(select.has("havingClause"), "HAVING");
+        refuseWhat("LIMIT_OPTION_WITH_TIES".equals(select.string("limitOption")), "FETCH … WITH TIES");
+        List<Node> distinctOn = select.positional("distinctClause");
+        boolean distinct = select.has("distinctClause");
+        refuseWhat(distinct && !(distinctOn.size() == 1 && distinctOn.getFirst() == null), "DISTINCT ON");
+        List<Node> groupBy = select.nodes("groupClause");
+        boolean aggregated = !groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"));
+
+        Aggregation aggregation = aggregated ? aggregation(groupBy) : null;
+        List<SortKey> sortKeys = sortKeys();
+        long limit = limitValue(select.node("limitCount"), -1);
+        long offset = limitValue(select.node("limitOffset"), 0);
+        Node limitNode = select.node("limitCount");
+        Node offsetNode = select.node("limitOffset");
+        if (offsetNode != null && offset > 0) {
+            edits.add(constantEdit(offsetNode, "0"));
+        }
+        if (limit >= 0) {
+            // grouped rows are only complete after merging: shards must not cut them short
+            long pushed = aggregated ? Long.MAX_VALUE : saturatedSum(limit, offset);
+            edits.add(constantEdit(limitNode, Long.toString(pushed)));
+        }
+        return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
+                MultiShardAnalysis.tables(select.fields()), rowSources());
+    }
+
+    private static void refuseWhat(boolean condition, String what) {
+        if (condition) {
+            throw new Refused(what + " cannot be merged from several shards");
+        }
+    }
+
+    private Aggregation aggregation(List<Node> groupBy) {
+        List<OutputColumn> columns = new ArrayList<>();
+        int shardColumn = 0;
+        for (int i = 0; i < targets.size(); i++) {
+            Node value = targets.get(i);
+            if (isStar(value)) {
+                throw new Refused("SELECT * with aggregates or GROUP BY cannot be merged from several shards");
+            }
+            if (MultiShardAnalysis.isAggregateCall(value)) {
+                String name = MultiShardAnalysis.functionName(value);
+                if (value.flag("agg_distinct") || value.has("agg_filter") || value.has("agg_order")
+                        || value.flag("agg_within_group")) {
+                    throw new Refused("aggregate " + name + " with DISTINCT, FILTER or ORDER BY cannot be merged from several shards");
+                }
+                switch (name) {
+                    case "count" -> columns.add(new OutputColumn.Aggregate(AggregateKind.COUNT, shardColumn++));
+                    case "sum" -> columns.add(new OutputColumn.Aggregate(AggregateKind.SUM, shardColumn++));
+                    case "min" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
+                    case "max" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
+                    case "avg" -> {
+                        edits.add(averageAsSumAndCount(value));
+                        columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1,
+                                targetNames.get(i) != null ? targetNames.get(i) : "avg"));
+                        shardColumn += 2;
+                    }
+                    default -> throw new Refused("aggregate " + name + " cannot be merged from several shards");
+                }
+            } else if (value != null && MultiShardAnalysis.containsAggregate(value.fields())) {
+                throw new Refused("an aggregate inside an expression cannot be merged from several shards;"
+                        + " select the aggregate itself");
+            } else {
+                columns.add(new OutputColumn.Key(shardColumn++));
+            }
+        }
+        for (Node item : groupBy) {
+            refuseWhat(item.is("GroupingSet"), "GROUPING SETS, ROLLUP and CUBE");
+            int target = groupTarget(item);
+            if (target < 0 || !(columns.get(target) instanceof OutputColumn.Key)) {
+                throw new Refused("a GROUP BY item must appear in the select list of a multi-shard query");
+            }
+        }
+        return new Aggregation(columns);
+    }
+
+    /** {@code avg(x)} becomes {@code sum(x), count(x)}: their totals give the overall average. */
+    private SourceText.Edit averageAsSumAndCount(Node call) {
+        int start = (int) call.number("location");
+        int open = text.nextOpeningParenthesis(start);
+        int end = open < 0 ? -1 : text.afterMatchingParenthesis(open);
+        if (end < 0) {
+            throw new Refused("the arguments of avg could not be read");
+        }
+        String arguments = text.slice(open, end);
+        return new SourceText.Edit(start, end, "sum" + arguments + ", count" + arguments);
+    }
+
+    /** The select-list entry a GROUP BY item names: by position, or by being the same expression. */
+    private int groupTarget(Node item) {
+        Integer position = position(item);
+        if (position != null) {
+            return position;
+        }
+        return sameExpression(item);
+    }
+
+    private List<SortKey> sortKeys() {
+        List<SortKey> keys = new ArrayList<>();
+        for (Node sortBy : select.nodes("sortClause")) {
+            String direction = sortBy.string("sortby_dir");
+            refuseWhat("SORTBY_USING".equals(direction), "ORDER BY … USING");
+            boolean descending = "SORTBY_DESC".equals(direction);
+            String nulls = sortBy.string("sortby_nulls");
+            boolean nullsFirst = "SORTBY_NULLS_FIRST".equals(nulls) || (descending && !"SORTBY_NULLS_LAST".equals(nulls));
+            Node item = sortBy.node("node");
+            int column = sortTarget(item);
+            if (column >= 0) {
+                keys.add(new SortKey(column, null, descending, nullsFirst));
+            } else if (hasStar && item != null && item.is("ColumnRef") && lastName(item) != null) {
+                keys.add(new SortKey(-1, lastName(item), descending, nullsFirst));
+            } else {
+                throw new Refused("an ORDER BY item must appear in the select list of a multi-shard query");
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The select-list entry an ORDER BY item names, which is also its column in merged rows (and in
+     * shard rows, unless aggregated); -1 when it names none or the {@code *} hides the position.
+     * As in PostgreSQL, a bare name is an output column name first.
+     */
+    private int sortTarget(Node item) {
+        Integer position = position(item);
+        if (position != null) {
+            return hasStar ? -1 : position;
+        }
+        if (hasStar) {
+            return -1;
+        }
+        if (item != null && item.is("ColumnRef") && item.names("fields") != null && item.names("fields").size() == 1) {
+            String name = lastName(item);
+            int named = targetNames.indexOf(name);
+            if (named >= 0) {
+                return named;
+            }
+        }
+        int same = sameExpression(item);
+        if (same >= 0) {
+            return same;
+        }
+        if (item != null && item.is("ColumnRef") && lastName(item) != null) {
+            for (int i = 0; i < targets.size(); i++) {
+                Node value = targets.get(i);
+                if (value != null && value.is("ColumnRef") && lastName(item).equals(lastName(value))
+                        && (targetNames.get(i) == null || targetNames.get(i).equals(lastName(item)))) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** {@code ORDER BY 2} / {@code GROUP BY 2}: the 0-based select-list entry; null for other items. */
+    private Integer position(Node item) {
+        if (item == null || !item.is("A_Const") || !(item.raw("ival") instanceof java.util.Map<?, ?> ival)) {
+            return null;
+        }
+        long number = ival.get("ival") instanceof Number n ? n.longValue() : 0;
+        if (number < 1 || number > targets.size()) {
+            throw new Refused("position " + number + " is not in the select list");
+        }
+        return (int) number - 1;
+    }
+
+    private int sameExpression(Node item) {
+        if (item == null) {
+            return -1;
+        }
+        Object wanted = MultiShardAnalysis.withoutLocations(java.util.Map.of(item.type(), item.fields()));
+        for (int i = 0; i < targets.size(); i++) {
+            Node value = targets.get(i);
+            if (value != null && Objects.equals(wanted,
+                    MultiShardAnalysis.withoutLocations(java.util.Map.of(value.type(), value.fields())))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** LIMIT or OFFSET as a number: a non-negative integer constant, or ALL / NULL (none). */
+    private long limitValue(Node node, long none) {
+        if (node == null) {
+            return none;
+        }
+        if (node.is("A_Const") && node.flag("isnull")) {
+            return none;
+        }
+        if (node.is("A_Const") && node.has("ival")) {
+            int start = (int) node.number("location");
+            String token = text.slice(start, text.tokenEnd(start));
+            if (token.chars().allMatch(Character::isDigit)) {
+                try {
+                    return Long.parseLong(token);
+                } catch (NumberFormatException e) {
+                    // too large: refused below
+                }
+            }
+        }
+        throw new Refused("LIMIT and OFFSET of a multi-shard query must be non-negative integer constants;"
+                + " an expression, a parameter or a negative value");
+    }
+
+    private SourceText.Edit constantEdit(Node constant, String replacement) {
+        int start = (int) constant.number("location");
+        return new SourceText.Edit(start, text.tokenEnd(start), replacement);
+    }
+
+    private static long saturatedSum(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
+    }
+
+    /** Tables in the top-level FROM whose rows all reach the result: not under the null-extended side of an outer join. */
+    private List<TableRef> rowSources() {
+        List<TableRef> sources = new ArrayList<>();
+        for (Node item : select.nodes("fromClause")) {
+            addRowSources(item, sources);
+        }
+        return sources;
+    }
+
+    private static void addRowSources(Node item, List<TableRef> sources) {
+        if (item.is("RangeVar")) {
+            sources.add(QueryAnalysis.tableRef(item));
+        } else if (item.is("JoinExpr")) {
+            String type = item.string("jointype");
+            Node left = item.node("larg");
+            Node right = item.node("rarg");
+            if ((type == null || "JOIN_INNER".equals(type) || "JOIN_LEFT".equals(type)) && left != null) {
+                addRowSources(left, sources);
+            }
+            if ((type == null || "JOIN_INNER".equals(type) || "JOIN_RIGHT".equals(type)) && right != null) {
+                addRowSources(right, sources);
+            }
+        }
+    }
+
+    private static boolean isStar(Node value) {
+        if (value == null || !value.is("ColumnRef")) {
+            return false;
+        }
+        List<Node> fields = value.positional("fields");
+        return !fields.isEmpty() && fields.getLast() != null && fields.getLast().is("A_Star");
+    }
+
+    private static String lastName(Node columnRef) {
+        List<String> names = columnRef.names("fields");
+        return names == null || names.isEmpty() ? null : names.getLast();
+    }
+}

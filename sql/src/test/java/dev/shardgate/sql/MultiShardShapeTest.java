@@ -1,0 +1,136 @@
+package dev.shardgate.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardgate.sql.MultiShardShape.AggregateKind;
+import dev.shardgate.sql.MultiShardShape.OutputColumn;
+import dev.shardgate.sql.MultiShardShape.SortKey;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What shards run and how answers merge, for statements that run on several shards. */
+class MultiShardShapeTest {
+    private static final SqlAnalyzer analyzer = new SqlAnalyzer(0);
+
+    private static MultiShardShape.Select select(String sql) {
+        MultiShardShape shape = analyzer.multiShardShape(sql);
+        assertThat(shape).as(sql).isInstanceOf(MultiShardShape.Select.class);
+        return (MultiShardShape.Select) shape;
+    }
+
+    private static String refusal(String sql) {
+        MultiShardShape shape = analyzer.multiShardShape(sql);
+        assertThat(shape).as(sql).isInstanceOf(MultiShardShape.Unsupported.class);
+        return ((MultiShardShape.Unsupported) shape).reason();
+    }
+
+    @Test
+    void plainSelectPassesRowsThrough() {
+        var shape = select("SELECT id, name FROM orders WHERE amount > 3");
+        assertThat(shape.shardSql()).isEqualTo("SELECT id, name FROM orders WHERE amount > 3");
+        assertThat(shape.aggregation()).isNull();
+        assertThat(shape.sortKeys()).isEmpty();
+        assertThat(shape.limit()).isEqualTo(-1);
+        assertThat(shape.rowSources()).containsExactly(new TableRef(null, "orders", null));
+    }
+
+    @Test
+    void orderByResolvesPositionsNamesAndExpressions() {
+        var shape = select("SELECT id, name AS n, amount * 2 FROM orders ORDER BY 1 DESC, n NULLS FIRST, amount * 2 DESC NULLS LAST, orders.id");
+        assertThat(shape.sortKeys()).containsExactly(
+                new SortKey(0, null, true, true), new SortKey(1, null, false, true),
+                new SortKey(2, null, true, false), new SortKey(0, null, false, false));
+    }
+
+    @Test
+    void orderByUnderStarIsByName() {
+        var shape = select("SELECT * FROM orders ORDER BY amount DESC");
+        assertThat(shape.sortKeys()).containsExactly(new SortKey(-1, "amount", true, true));
+        assertThat(refusal("SELECT * FROM orders ORDER BY 1")).contains("ORDER BY");
+    }
+
+    @Test
+    void sortColumnsMustBeSelected() {
+        assertThat(refusal("SELECT id FROM orders ORDER BY amount")).contains("select list");
+    }
+
+    @Test
+    void limitCoversOffsetOnShards() {
+        var shape = select("SELECT id FROM orders ORDER BY id LIMIT 10 OFFSET /* skip */ 5");
+        assertThat(shape.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id LIMIT 15 OFFSET /* skip */ 0");
+        assertThat(shape.limit()).isEqualTo(10);
+        assertThat(shape.offset()).isEqualTo(5);
+        var fetch = select("SELECT id FROM orders ORDER BY id OFFSET 2 ROWS FETCH FIRST 3 ROWS ONLY");
+        assertThat(fetch.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id OFFSET 0 ROWS FETCH FIRST 5 ROWS ONLY");
+        assertThat(select("SELECT id FROM orders LIMIT ALL OFFSET 4").shardSql()).isEqualTo("SELECT id FROM orders LIMIT ALL OFFSET 0");
+        assertThat(refusal("SELECT id FROM orders LIMIT 2 + 3")).contains("LIMIT");
+        assertThat(refusal("SELECT id FROM orders LIMIT $1")).contains("parameter");
+    }
+
+    @Test
+    void averageIsSentAsSumAndCount() {
+        var shape = select("SELECT customer, count(*), avg(amount) AS mean, sum(amount), min(id), max(id) FROM orders"
+                + " GROUP BY customer ORDER BY mean DESC LIMIT 3 OFFSET 1");
+        assertThat(shape.shardSql()).isEqualTo("SELECT customer, count(*), sum(amount), count(amount) AS mean, sum(amount),"
+                + " min(id), max(id) FROM orders GROUP BY customer ORDER BY mean DESC LIMIT 9223372036854775807 OFFSET 0");
+        assertThat(shape.aggregation().columns()).containsExactly(
+                new OutputColumn.Key(0), new OutputColumn.Aggregate(AggregateKind.COUNT, 1),
+                new OutputColumn.Average(2, 3, "mean"), new OutputColumn.Aggregate(AggregateKind.SUM, 4),
+                new OutputColumn.Aggregate(AggregateKind.MIN, 5), new OutputColumn.Aggregate(AggregateKind.MAX, 6));
+        assertThat(shape.sortKeys()).containsExactly(new SortKey(2, null, true, true));
+        assertThat(shape.limit()).isEqualTo(3);
+    }
+
+    @Test
+    void aggregatesTheMergerCannotCombineAreRefused() {
+        assertThat(refusal("SELECT count(DISTINCT customer) FROM orders")).contains("DISTINCT");
+        assertThat(refusal("SELECT string_agg(customer, ',') FROM orders")).contains("string_agg");
+        assertThat(refusal("SELECT count(*) + 1 FROM orders")).contains("inside an expression");
+        assertThat(refusal("SELECT customer, count(*) FROM orders GROUP BY customer HAVING count(*) > 1")).contains("HAVING");
+        assertThat(refusal("SELECT count(*) FROM orders GROUP BY customer")).contains("GROUP BY");
+        assertThat(refusal("SELECT id, rank() OVER (ORDER BY id) FROM orders")).contains("window");
+        assertThat(refusal("SELECT DISTINCT ON (customer) customer FROM orders")).contains("DISTINCT ON");
+        assertThat(refusal("SELECT id FROM orders UNION SELECT id FROM items")).contains("UNION");
+        assertThat(refusal("SELECT 1; SELECT 2")).contains("several statements");
+    }
+
+    @Test
+    void distinctAndTables() {
+        var shape = select("SELECT DISTINCT o.customer FROM orders o JOIN refs r ON r.id = o.ref LEFT JOIN items i ON i.order_id = o.id"
+                + " WHERE o.id IN (SELECT order_id FROM lines)");
+        assertThat(shape.distinct()).isTrue();
+        assertThat(shape.tables()).extracting(TableRef::name).containsExactly("orders", "refs", "items", "lines");
+        assertThat(shape.rowSources()).extracting(TableRef::name).containsExactly("orders", "refs");
+    }
+
+    @Test
+    void insertRowsAreCutAtTheirParentheses() {
+        MultiShardShape shape = analyzer.multiShardShape(
+                "INSERT INTO orders (id, note) VALUES (1, 'a)('), ( 2 , $$)$$ ) ,(3, f(4, (5))) RETURNING id");
+        assertThat(shape).isInstanceOf(MultiShardShape.Insert.class);
+        var insert = (MultiShardShape.Insert) shape;
+        assertThat(insert.rows()).containsExactly("(1, 'a)(')", "( 2 , $$)$$ )", "(3, f(4, (5)))");
+        assertThat(insert.sqlFor(List.of(2, 0))).isEqualTo("INSERT INTO orders (id, note) VALUES (3, f(4, (5))), (1, 'a)(') RETURNING id");
+    }
+
+    @Test
+    void escapesAndCommentsDoNotEndARow() {
+        var insert = (MultiShardShape.Insert) analyzer.multiShardShape(
+                "INSERT INTO orders (id, note) VALUES /* (x) */ (1, E'\\')\\'') -- )\n, (2, \"we)ird\"('a'))");
+        assertThat(insert.rows()).containsExactly("(1, E'\\')\\'')", "(2, \"we)ird\"('a'))");
+        assertThat(insert.sqlFor(List.of(1))).isEqualTo("INSERT INTO orders (id, note) VALUES (2, \"we)ird\"('a'))");
+    }
+
+    @Test
+    void averageKeepsItsArgumentsWhateverTheirSpelling() {
+        var shape = select("SELECT pg_catalog.avg ( (amount) * 2 ) FROM orders");
+        assertThat(shape.shardSql()).isEqualTo("SELECT sum( (amount) * 2 ), count( (amount) * 2 ) FROM orders");
+    }
+
+    @Test
+    void updatesAndDeletesGoAsTheyAre() {
+        MultiShardShape shape = analyzer.multiShardShape("UPDATE orders SET amount = 0 WHERE note = 'x'");
+        assertThat(shape).isEqualTo(new MultiShardShape.Modify("UPDATE orders SET amount = 0 WHERE note = 'x'",
+                List.of(new TableRef(null, "orders", null)), List.of(new TableRef(null, "orders", null))));
+    }
+}
