@@ -111,11 +111,7 @@ public final class LeaderElection implements AutoCloseable {
                 .Else(Op.get(key, GetOption.DEFAULT))
                 .commit(), "campaign for " + keyText);
         if (answer.isSucceeded()) {
-            renewedAt = granted;
-            leader = candidate;
-            leading = true;
-            LOG.info("event=leader_elected key={} leader=\"{}\" ttl_s={}", keyText, candidate, ttlSeconds);
-            onChange.accept(true);
+            lead(granted, "new");
             return;
         }
         Optional<KeyValue> holder = answer.getGetResponses().stream()
@@ -123,11 +119,7 @@ public final class LeaderElection implements AutoCloseable {
                 .findFirst();
         if (holder.isPresent() && holder.get().getLease() == leaseId) {
             // Still ours: this process stepped down while etcd was away, and the lease survived.
-            renewedAt = granted;
-            leader = candidate;
-            leading = true;
-            LOG.info("event=leader_elected key={} leader=\"{}\" ttl_s={} lease=kept", keyText, candidate, ttlSeconds);
-            onChange.accept(true);
+            lead(granted, "kept");
             return;
         }
         leader = holder.map(kv -> kv.getValue().toString(StandardCharsets.UTF_8)).orElse("");
@@ -136,6 +128,14 @@ public final class LeaderElection implements AutoCloseable {
         if (alive.getTTL() <= 0) {
             leaseId = 0;
         }
+    }
+
+    private void lead(long renewed, String lease) {
+        renewedAt = renewed;
+        leader = candidate;
+        leading = true;
+        LOG.info("event=leader_elected key={} leader=\"{}\" ttl_s={} lease={}", keyText, candidate, ttlSeconds, lease);
+        onChange.accept(true);
     }
 
     private void renew() {

@@ -83,14 +83,18 @@ class CoordinatorSyncTest {
                 && router.context().qdb().version() == coordinator.qdb().version();
     }
 
+    private static void shardOrders(Connection console, PostgresServers servers) throws SQLException {
+        for (String command : SyncedCluster.metadataCommands(servers)) {
+            execute(console, command);
+        }
+    }
+
     @Test
     void changesOnTheCoordinatorRouteOnEveryRouter(PostgresServers servers) throws Exception {
         RouterServer r1 = startRouter(0);
         RouterServer r2 = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
             execute(console, "REGISTER ROUTER r1 ADDRESS '[127.0.0.1]:" + r1.grpcApiPort() + "'");
             execute(console, "REGISTER ROUTER r2 ADDRESS '127.0.0.1:" + r2.grpcApiPort() + "'");
             await("both routers hold the coordinator's metadata", 10_000,
@@ -138,9 +142,7 @@ class CoordinatorSyncTest {
     void aRoutersOwnConsoleRefusesMetadataCommandsNamingTheCoordinator(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
         }
         try (Connection routerConsole = console(router.consolePort())) {
             var refused = catchThrowableOfType(SQLException.class,
@@ -158,9 +160,7 @@ class CoordinatorSyncTest {
         RouterServer r1 = startRouter(0);
         RouterServer r2 = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
             execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + r1.grpcApiPort() + "'");
             execute(console, "REGISTER ROUTER r2 ADDRESS '127.0.0.1:" + r2.grpcApiPort() + "'");
             await("both synced", 10_000, () -> holdsCoordinatorMetadata(r1) && holdsCoordinatorMetadata(r2));
@@ -189,9 +189,7 @@ class CoordinatorSyncTest {
         RouterServer r1 = startRouter(0);
         int grpcPort = r1.grpcApiPort();
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
             execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + grpcPort + "'");
             await("synced", 10_000, () -> holdsCoordinatorMetadata(r1));
             r1.close();
@@ -215,9 +213,7 @@ class CoordinatorSyncTest {
     void withEtcdDownRoutersKeepRoutingAndChangesFailWhole(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
             execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
             await("synced", 10_000, () -> holdsCoordinatorMetadata(router));
             Metadata before = router.context().metadata();
@@ -249,9 +245,7 @@ class CoordinatorSyncTest {
     void concurrentCommandsFromTwoConsolesEqualSomeSerialOrder(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
+            shardOrders(console, servers);
             execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
         }
         long before = coordinator.qdb().version();

@@ -4,19 +4,14 @@ import dev.shardgate.meta.Metadata;
 import dev.shardgate.qdb.MetadataText;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.qdb.SyncEndpoint;
+import dev.shardgate.qdb.SyncServer;
 import dev.shardgate.qdb.sync.CoordinatorMetadataGrpc;
 import dev.shardgate.qdb.sync.FetchRequest;
 import dev.shardgate.qdb.sync.Snapshot;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +26,11 @@ public final class CoordinatorSync implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorSync.class);
     private static final long FETCH_DEADLINE_MILLIS = 3000;
 
-    private final Server server;
-    private final ExecutorService executor;
+    private final SyncServer server;
     private final Thread fetcher;
 
-    private CoordinatorSync(Server server, ExecutorService executor, Thread fetcher) {
+    private CoordinatorSync(SyncServer server, Thread fetcher) {
         this.server = server;
-        this.executor = executor;
         this.fetcher = fetcher;
     }
 
@@ -48,29 +41,19 @@ public final class CoordinatorSync implements AutoCloseable {
      */
     public static CoordinatorSync start(String host, int port, MirrorQdb mirror, String coordinatorAddress,
                                         String routerId) throws IOException {
-        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
-                .executor(executor)
-                .addService(new MetadataReceiver(mirror))
-                .build();
-        try {
-            server.start();
-        } catch (IOException e) {
-            executor.shutdownNow();
-            throw new IOException("could not listen for the coordinator on " + host + ":" + port + ": " + e.getMessage(), e);
-        }
+        SyncServer server = SyncServer.start(host, port, new MetadataReceiver(mirror), "the coordinator");
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
         Thread fetcher = null;
         if (!coordinators.isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
             fetcher = Thread.ofVirtual().name("metadata-fetch").start(() -> keepFetching(coordinators, mirror, routerId));
         }
-        log.info("event=coordinator_sync_listening host={} grpc_api_port={} coordinators={}", host, server.getPort(),
+        log.info("event=coordinator_sync_listening host={} grpc_api_port={} coordinators={}", host, server.port(),
                 coordinators);
-        return new CoordinatorSync(server, executor, fetcher);
+        return new CoordinatorSync(server, fetcher);
     }
 
     public int port() {
-        return server.getPort();
+        return server.port();
     }
 
     private static void keepFetching(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
@@ -117,12 +100,6 @@ public final class CoordinatorSync implements AutoCloseable {
         if (fetcher != null) {
             fetcher.interrupt();
         }
-        server.shutdownNow();
-        try {
-            server.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        executor.shutdownNow();
+        server.close();
     }
 }

@@ -1,0 +1,144 @@
+package dev.shardgate.it.demo;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code shardgate demo}, the README's first command, as a user runs it: a separate JVM that prints
+ * psql lines, routes by the demo's key ranges, and removes everything on SIGTERM (Ctrl-C).
+ */
+class DemoTest {
+
+    @Test
+    void demoRoutesAccountsByKey(@TempDir Path directory) throws Exception {
+        int port = freePort();
+        int console = freePort();
+        Process demo = start(directory, "--port", Integer.toString(port), "--console-port", Integer.toString(console));
+        try {
+            awaitReady(demo, directory);
+            try (Connection client = connect(port, "demo")) {
+                execute(client, "INSERT INTO accounts (id, owner) VALUES (1500, 'cid')");
+                assertThat(first(client, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500")).isEqualTo("sh2");
+                assertThat(first(client, "SELECT owner FROM accounts WHERE id = 1500")).isEqualTo("cid");
+            }
+        } finally {
+            stop(demo);
+        }
+    }
+
+    @Test
+    void demoWithCoordinatorFeedsTwoRouters(@TempDir Path directory) throws Exception {
+        int port = freePort();
+        int console = freePort();
+        int coordinator = freePort();
+        Process demo = start(directory, "--with-coordinator", "--port", Integer.toString(port),
+                "--console-port", Integer.toString(console), "--coordinator-port", Integer.toString(coordinator));
+        try {
+            String out = awaitReady(demo, directory);
+            assertThat(out).contains("port=" + port, "port=" + (port + 1), "port=" + coordinator);
+            try (Connection coordinatorConsole = connect(coordinator, "spqr-console")) {
+                execute(coordinatorConsole, "CREATE KEY RANGE krid9 FROM 5000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+                assertThat(first(coordinatorConsole, "SHOW routers")).isEqualTo("router1");
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            String ranges = "";
+            while (System.nanoTime() < deadline && !ranges.contains("krid9")) {
+                try (Connection secondConsole = connect(console + 1, "spqr-console")) {
+                    ranges = column(secondConsole, "SHOW key_ranges");
+                }
+            }
+            assertThat(ranges).isEqualTo("krid1,krid2,krid9");
+            try (Connection second = connect(port + 1, "demo")) {
+                execute(second, "INSERT INTO accounts (id, owner) VALUES (5500, 'eve')");
+                assertThat(first(second, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 5500")).isEqualTo("sh1");
+            }
+        } finally {
+            stop(demo);
+        }
+    }
+
+    private static Process start(Path directory, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "dev.shardgate.cli.Shardgate", "demo"));
+        command.addAll(List.of(options));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(directory.resolve("demo.log").toFile()).start();
+    }
+
+    private static String awaitReady(Process demo, Path directory) throws Exception {
+        Path log = directory.resolve("demo.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            String out = Files.exists(log) ? Files.readString(log) : "";
+            if (out.contains("Press Ctrl-C")) {
+                return out;
+            }
+            assertThat(demo.isAlive()).as("demo exited early:\n" + out).isTrue();
+            Thread.sleep(200);
+        }
+        throw new AssertionError("demo not ready within 90 s:\n" + Files.readString(log));
+    }
+
+    /** SIGTERM, as Ctrl-C: the demo stops everything and exits. */
+    private static void stop(Process demo) throws InterruptedException {
+        demo.destroy();
+        if (!demo.waitFor(60, TimeUnit.SECONDS)) {
+            demo.destroyForcibly();
+            throw new AssertionError("demo did not stop within 60 s of SIGTERM");
+        }
+    }
+
+    private static Connection connect(int port, String database) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", "demo");
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("preferQueryMode", "simple");
+        properties.setProperty("socketTimeout", "30");
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + database, properties);
+    }
+
+    private static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    private static String first(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).isTrue();
+            return rows.getString(1);
+        }
+    }
+
+    private static String column(Connection connection, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return String.join(",", values);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

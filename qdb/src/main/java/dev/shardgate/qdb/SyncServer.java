@@ -1,0 +1,57 @@
+package dev.shardgate.qdb;
+
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.netty.NettyServerBuilder;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/** A gRPC server of the metadata sync API (either side's), each call on a virtual thread. */
+public final class SyncServer implements AutoCloseable {
+    private final Server server;
+    private final ExecutorService executor;
+
+    private SyncServer(Server server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /**
+     * Binds host:port (0 picks a free port) and serves {@code service}.
+     *
+     * @param forWhom completes "could not listen for ..." in the error
+     */
+    public static SyncServer start(String host, int port, BindableService service, String forWhom) throws IOException {
+        ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
+                .executor(executor)
+                .addService(service)
+                .build();
+        try {
+            server.start();
+        } catch (IOException e) {
+            executor.shutdownNow();
+            throw new IOException("could not listen for " + forWhom + " on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        return new SyncServer(server, executor);
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void close() {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        executor.shutdownNow();
+    }
+}
