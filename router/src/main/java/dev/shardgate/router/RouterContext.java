@@ -15,6 +15,8 @@ import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.pool.Pools;
 import dev.shardgate.router.session.PreparedStatements;
 import dev.shardgate.sql.SqlAnalyzer;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -103,10 +105,18 @@ public final class RouterContext implements AutoCloseable {
     /**
      * The shard for statements that touch no distributed relation: the first shard of the
      * configuration (or of the metadata, when the config names none).
+     *
+     * @throws PgException (57P03) when there is no shard at all yet
      */
     public String anyShard() {
         if (!config.shards().isEmpty()) {
             return config.shards().keySet().iterator().next();
+        }
+        if (metadata.shards().isEmpty()) {
+            // As PostgreSQL answers while it starts up: the client may try again shortly.
+            throw new PgException(SqlState.CANNOT_CONNECT_NOW, config.withCoordinator()
+                    ? "the router has no shards yet: it is waiting for metadata from the coordinator"
+                    : "the router has no shards: configure shards or CREATE SHARD on its console");
         }
         return metadata.shards().firstKey();
     }

@@ -141,6 +141,10 @@ class CoordinatorSyncTest {
     @Test
     void aRoutersOwnConsoleRefusesMetadataCommandsNamingTheCoordinator(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
+        // No shard known yet: clients hear so at login, as from a PostgreSQL that is starting up.
+        SQLException empty = catchThrowableOfType(SQLException.class, () -> SyncedCluster.connect(router.port(), DATABASE));
+        assertThat(empty.getSQLState()).isEqualTo("57P03");
+        assertThat(empty.getMessage()).contains("waiting for metadata from the coordinator");
         try (Connection console = console(coordinator.consolePort())) {
             shardOrders(console, servers);
         }
