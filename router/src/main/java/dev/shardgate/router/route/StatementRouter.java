@@ -99,6 +99,12 @@ public final class StatementRouter {
         return shards;
     }
 
+    /** The shard of one row of {@code relation} whose key columns hold these texts (COPY rows). */
+    public static String shardOfKey(Metadata metadata, DistributedRelation relation, List<String> keyTexts) {
+        KeyBound key = KeyErrors.call(() -> metadata.routingKeyFromText(relation, keyTexts));
+        return shardOf(metadata, relation.distributionId(), key);
+    }
+
     /**
      * The shard owning a key; a locked range (being moved) is reported with {@link KeyRangeLocked}
      * so the caller can wait for it.

@@ -240,7 +240,7 @@ final class MultiShardStatements {
         return outcome;
     }
 
-    private static BackendLink borrow(ClientSession session, String shard) throws IOException {
+    static BackendLink borrow(ClientSession session, String shard) throws IOException {
         BackendPool pool = session.poolFor(shard);
         BackendConnection backend = pool.acquire(session::cancelRequested);
         try {

@@ -42,7 +42,7 @@ final class TransactionRouter {
      * transaction or SET-like keyword.
      */
     boolean needsAnalysis(String sql) {
-        return !context.metadata().relations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
+        return !context.metadata().relations().isEmpty() || !context.metadata().referenceRelations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
                 || STATE_KEYWORDS.contains(firstKeyword(sql));
     }
 
