@@ -14,6 +14,14 @@ public sealed interface Route {
     record ManyShards(SortedSet<String> shards, String reason) implements Route {
     }
 
+    /**
+     * The statement changes something every one of these shards holds a copy of: DDL on a
+     * distributed or reference relation, a write to a reference relation. Each shard runs it, and
+     * their answers must agree.
+     */
+    record EveryShard(SortedSet<String> shards, String reason) implements Route {
+    }
+
     /** The statement touches a distributed relation but names no complete key: the routing policy decides. */
     record NoKey(String relation, String keyColumns, String reason) implements Route {
     }

@@ -35,6 +35,10 @@ public final class StatementRouter {
     }
 
     public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
+        Route copied = CopiedRelations.route(metadata, statement);
+        if (copied != null) {
+            return copied;
+        }
         SortedSet<String> shards = new TreeSet<>();
         List<String> reasons = new ArrayList<>();
         DistributedRelation firstWithoutKey = null;
@@ -68,7 +72,8 @@ public final class StatementRouter {
             String reason = "key " + String.join("; ", reasons);
             return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
         }
-        return new Route.AnyShard("no distributed relation");
+        Route reference = CopiedRelations.readRoute(metadata, statement);
+        return reference != null ? reference : new Route.AnyShard("no distributed relation");
     }
 
     /**
@@ -92,6 +97,12 @@ public final class StatementRouter {
             shards.add(shardOf(metadata, relation.distributionId(), routingKey));
         }
         return shards;
+    }
+
+    /** The shard of one row of {@code relation} whose key columns hold these texts (COPY rows). */
+    public static String shardOfKey(Metadata metadata, DistributedRelation relation, List<String> keyTexts) {
+        KeyBound key = KeyErrors.call(() -> metadata.routingKeyFromText(relation, keyTexts));
+        return shardOf(metadata, relation.distributionId(), key);
     }
 
     /**
@@ -208,7 +219,11 @@ public final class StatementRouter {
 
     /** The route a set of statements of one query string takes together. */
     public static Route combine(List<Route> routes) {
+        if (routes.size() == 1) {
+            return routes.getFirst();
+        }
         SortedSet<String> shards = new TreeSet<>();
+        Route.EveryShard everyShard = null;
         Route.NoKey noKey = null;
         List<String> reasons = new ArrayList<>();
         for (Route route : routes) {
@@ -223,7 +238,17 @@ public final class StatementRouter {
                 }
                 case Route.NoKey missing -> noKey = noKey == null ? missing : noKey;
                 case Route.AnyShard any -> { }
+                case Route.EveryShard every -> {
+                    SortedSet<String> all = new TreeSet<>(every.shards());
+                    if (everyShard != null) {
+                        all.addAll(everyShard.shards());
+                    }
+                    everyShard = new Route.EveryShard(all, every.reason());
+                }
             }
+        }
+        if (everyShard != null) {
+            return everyShard; // TransactionRouter refuses it: such statements must come one per query
         }
         if (shards.size() == 1) {
             return new Route.OneShard(shards.first(), String.join("; ", reasons));

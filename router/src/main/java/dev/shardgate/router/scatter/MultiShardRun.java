@@ -1,6 +1,7 @@
 package dev.shardgate.router.scatter;
 
 import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.merge.BinaryValues;
 import dev.shardgate.router.merge.ResultMerger;
 import dev.shardgate.router.merge.RowSource;
@@ -48,9 +49,24 @@ public final class MultiShardRun {
      * @param client where the answer goes; ReadyForQuery is the caller's to write
      */
     public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client) {
+        this(backends, client, false);
+    }
+
+    /**
+     * @param replicated every shard runs the same statement on its own copy of the data (DDL on a
+     *     distributed relation, writes to a reference relation): the first shard's rows are the
+     *     answer, all command tags must agree, and the shards run it in one transaction each,
+     *     committed only when all succeeded
+     */
+    public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated) {
         this.backends = backends;
         this.client = client;
+        this.replicated = replicated;
     }
+
+    private final boolean replicated;
+    /** Shards where the router opened a transaction around a replicated statement, still to be ended. */
+    private final List<String> opened = new ArrayList<>();
 
     /**
      * Sends each shard its statement and writes the combined answer.
@@ -100,6 +116,9 @@ public final class MultiShardRun {
                         boolean describe, boolean execute) throws IOException {
         boolean failed = true;
         try {
+            if (replicated && messages.values().stream().flatMap(List::stream).noneMatch(MultiShardRun::cannotRunInTransaction)) {
+                begin(messages.keySet());
+            }
             for (Map.Entry<String, List<FrontendMessage>> entry : messages.entrySet()) {
                 ShardStream stream = new ShardStream(entry.getKey(), backends.get(entry.getKey()), this::notice);
                 streams.add(stream);
@@ -108,7 +127,7 @@ public final class MultiShardRun {
             answer(select, describe, execute);
             failed = false;
         } catch (ShardError e) {
-            client.write(e.response());
+            client.write(e.namedResponse());
         } catch (PgException e) {
             client.write(ErrorResponse.of(e));
         } catch (UncheckedIOException e) {
@@ -121,6 +140,7 @@ public final class MultiShardRun {
             for (ShardStream stream : streams) {
                 stream.finish();
             }
+            rollbackOpened();
         }
         List<String> broken = new ArrayList<>();
         boolean inTransaction = false;
@@ -128,7 +148,7 @@ public final class MultiShardRun {
             if (stream.isBroken()) {
                 broken.add(stream.shard());
             }
-            inTransaction |= stream.status() != 'I';
+            inTransaction |= stream.status() != 'I' && !ended.contains(stream.shard());
         }
         return new Outcome(broken, inTransaction, failed);
     }
@@ -164,7 +184,9 @@ public final class MultiShardRun {
                 client.write(NoData.INSTANCE); // the simple protocol has no answer for a statement without rows
             }
             if (execute) {
-                client.write(new CommandComplete(summedTag()));
+                String tag = replicated ? agreedTag() : summedTag();
+                commitOpened();
+                client.write(new CommandComplete(tag));
             }
             return;
         }
@@ -180,7 +202,7 @@ public final class MultiShardRun {
         if (!execute) {
             return;
         }
-        List<RowSource> sources = new ArrayList<>(streams);
+        List<RowSource> sources = replicated ? List.of(streams.getFirst()) : new ArrayList<>(streams);
         RowSource rows = merger == null ? RowSource.concatenation(sources) : merger.merge(sources);
         long count = 0;
         byte[][] row;
@@ -191,8 +213,83 @@ public final class MultiShardRun {
             client.write(new DataRow(row));
             count++;
         }
-        client.write(new CommandComplete(select != null ? "SELECT " + count : summedTag()));
+        String tag = select != null ? "SELECT " + count : replicated ? agreedTag() : summedTag();
+        commitOpened();
+        client.write(new CommandComplete(tag));
     }
+
+    /** The tag every shard answered to a replicated statement; shards that disagree hold different copies. */
+    private String agreedTag() throws IOException {
+        String first = streams.getFirst().tag();
+        for (ShardStream stream : streams) {
+            String tag = stream.tag();
+            if (!tag.equals(first)) {
+                throw new PgException(SqlState.DATA_CORRUPTED, "shards \"" + streams.getFirst().shard() + "\" and \""
+                        + stream.shard() + "\" answered differently (" + first + " versus " + tag
+                        + "): their copies of the relation differ; nothing was committed");
+            }
+        }
+        return first;
+    }
+
+    /** CREATE INDEX CONCURRENTLY and the like refuse to run inside a transaction block. */
+    private static boolean cannotRunInTransaction(FrontendMessage message) {
+        String sql = switch (message) {
+            case Query query -> query.sql();
+            case Parse parse -> parse.sql();
+            default -> "";
+        };
+        return sql.toLowerCase(java.util.Locale.ROOT).contains("concurrently");
+    }
+
+    private void begin(java.util.Set<String> shards) throws IOException {
+        for (String shard : shards) {
+            try {
+                BackendQueries.execute(backends.get(shard), "BEGIN");
+            } catch (IOException e) {
+                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+            }
+            opened.add(shard);
+        }
+    }
+
+    /** Every shard succeeded: each commits (read through ReadyForQuery first, the backends are idle again). */
+    private void commitOpened() {
+        if (opened.isEmpty()) {
+            return;
+        }
+        for (ShardStream stream : streams) {
+            stream.finish();
+        }
+        for (String shard : List.copyOf(opened)) {
+            try {
+                BackendQueries.execute(backends.get(shard), "COMMIT");
+            } catch (IOException e) {
+                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\" at COMMIT: "
+                        + e.getMessage());
+            } catch (PgException e) {
+                throw new PgException(e.sqlState(), "shard \"" + shard + "\": " + e.getMessage());
+            } finally {
+                opened.remove(shard);
+                ended.add(shard);
+            }
+        }
+    }
+
+    private void rollbackOpened() {
+        for (String shard : List.copyOf(opened)) {
+            try {
+                BackendQueries.execute(backends.get(shard), "ROLLBACK");
+                ended.add(shard);
+            } catch (IOException | PgException e) {
+                backends.get(shard).markBroken();
+            }
+            opened.remove(shard);
+        }
+    }
+
+    /** Shards whose router-opened transaction was ended after their stream's last ReadyForQuery. */
+    private final java.util.Set<String> ended = new java.util.HashSet<>();
 
     /** Which merged columns the client wants in binary; null when none. */
     private boolean[] binaryColumns(RowDescription columns) {

@@ -14,4 +14,11 @@ final class ShardError extends RuntimeException {
     ErrorResponse response() {
         return response;
     }
+
+    /** The shard's error with its message prefixed by the shard's name, all other fields as the shard sent them. */
+    ErrorResponse namedResponse() {
+        java.util.Map<Byte, String> fields = new java.util.LinkedHashMap<>(response.fields());
+        fields.put(dev.shardgate.wire.ErrorFields.MESSAGE, getMessage());
+        return new ErrorResponse(fields);
+    }
 }

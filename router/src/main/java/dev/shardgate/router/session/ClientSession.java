@@ -58,7 +58,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private final RouterContext context;
     private final Socket socket;
-    private final PgReader in;
+    final PgReader in;
     final PgWriter out;
     private final int processId;
     private final int secretKey;
@@ -323,6 +323,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var route = router.route(query.sql(), analysis, null);
+        if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
+            return;
+        }
         if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
             return;
         }

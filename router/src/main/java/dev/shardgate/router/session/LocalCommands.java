@@ -114,6 +114,7 @@ final class LocalCommands {
         return switch (route) {
             case Route.OneShard one -> List.of(List.of(one.shard(), one.reason()));
             case Route.ManyShards many -> many.shards().stream().map(s -> List.of(s, many.reason())).toList();
+            case Route.EveryShard every -> every.shards().stream().map(s -> List.of(s, every.reason())).toList();
             case Route.NoKey noKey -> {
                 String shard;
                 try {

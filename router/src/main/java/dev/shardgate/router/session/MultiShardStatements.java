@@ -44,8 +44,10 @@ final class MultiShardStatements {
      * What each shard runs, and how answers merge.
      *
      * @param select the merge of a SELECT; null for writes
+     * @param replicated every shard runs the same statement on its own copy (DDL, reference relation
+     *     writes): one shard's answer stands for all, and they must agree
      */
-    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select) {
+    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
     }
 
     /** Runs the statement if its route spans several shards; false when it goes the one-shard way. */
@@ -71,15 +73,18 @@ final class MultiShardStatements {
         }
         Statement statement = analysis.statements().getFirst();
         StatementKind kind = statement.kind();
+        if (route instanceof Route.EveryShard every) {
+            requireOutsideTransaction(session, kind.toString(), shards);
+            Map<String, String> sqlByShard = new LinkedHashMap<>();
+            shards.forEach(shard -> sqlByShard.put(shard, sql));
+            log.debug("event=every_shard client={} kind={} shards={}", session.processId(), kind, shards);
+            return new Plan(sqlByShard, null, true);
+        }
         if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE
                 && kind != StatementKind.INSERT) {
             return null;
         }
-        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " on several shards (" + String.join(", ", shards)
-                    + ") inside a transaction block is not supported yet")
-                    .withHint("Run it outside BEGIN … COMMIT, or restrict it to one sharding key.");
-        }
+        requireOutsideTransaction(session, kind.toString(), shards);
         Metadata metadata = session.context().metadata();
         MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
         Map<String, String> sqlByShard;
@@ -90,7 +95,15 @@ final class MultiShardStatements {
                     + e.getMessage(), route.reason(), e.hint(), 0);
         }
         log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
-        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null);
+        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false);
+    }
+
+    private static void requireOutsideTransaction(ClientSession session, String kind, SortedSet<String> shards) {
+        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " on several shards (" + String.join(", ", shards)
+                    + ") inside a transaction block is not supported yet")
+                    .withHint("Run it outside BEGIN … COMMIT, or restrict it to one sharding key.");
+        }
     }
 
     /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */
@@ -203,7 +216,7 @@ final class MultiShardStatements {
             }
             started = true;
             session.multiShardBackends = List.copyOf(backends.values());
-            outcome = work.on(new MultiShardRun(backends, session.out));
+            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated()));
         } finally {
             session.multiShardBackends = null;
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
@@ -227,7 +240,7 @@ final class MultiShardStatements {
         return outcome;
     }
 
-    private static BackendLink borrow(ClientSession session, String shard) throws IOException {
+    static BackendLink borrow(ClientSession session, String shard) throws IOException {
         BackendPool pool = session.poolFor(shard);
         BackendConnection backend = pool.acquire(session::cancelRequested);
         try {

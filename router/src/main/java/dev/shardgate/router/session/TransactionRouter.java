@@ -42,7 +42,7 @@ final class TransactionRouter {
      * transaction or SET-like keyword.
      */
     boolean needsAnalysis(String sql) {
-        return !context.metadata().relations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
+        return !context.metadata().relations().isEmpty() || !context.metadata().referenceRelations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
                 || STATE_KEYWORDS.contains(firstKeyword(sql));
     }
 
@@ -151,6 +151,14 @@ final class TransactionRouter {
         return switch (route) {
             case Route.OneShard one -> one.shard();
             case Route.AnyShard any -> null;
+            case Route.EveryShard every -> {
+                if (every.shards().size() == 1) {
+                    yield every.shards().first();
+                }
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a statement that runs on every shard ("
+                        + String.join(", ", every.shards()) + ") must come alone in its query string")
+                        .withDetail(every.reason());
+            }
             case Route.ManyShards many -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "statement touches keys on several shards (" + String.join(", ", many.shards())
                             + "); multi-shard statements are not supported yet")
@@ -175,6 +183,7 @@ final class TransactionRouter {
     java.util.SortedSet<String> multiShardTargets(Route route) {
         return switch (route) {
             case Route.ManyShards many -> many.shards();
+            case Route.EveryShard every -> every.shards().size() > 1 ? every.shards() : null;
             case Route.NoKey missing -> {
                 if (behaviour() == DefaultRouteBehaviour.BLOCK) {
                     yield null;

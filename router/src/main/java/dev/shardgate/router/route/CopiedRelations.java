@@ -1,0 +1,106 @@
+package dev.shardgate.router.route;
+
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.ReferenceRelation;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.sql.TableRef;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * Statements about relations that exist on several shards at once: the schema of a distributed
+ * relation (every shard may come to hold its key ranges, so every shard has the table) and reference
+ * relations (a full copy on each of their shards).
+ */
+final class CopiedRelations {
+    private CopiedRelations() {
+    }
+
+    /**
+     * {@link Route.EveryShard} for DDL on a distributed or reference relation and for a write whose
+     * target is a reference relation; {@link Route.OneShard} for a read of a reference relation kept
+     * on some shards only; null when the statement is routed by key as usual.
+     */
+    static Route route(Metadata metadata, Statement statement) {
+        if (statement.tables().isEmpty()) {
+            return null;
+        }
+        if (statement.kind() == StatementKind.DDL) {
+            SortedSet<String> shards = new TreeSet<>();
+            List<String> names = new ArrayList<>();
+            for (TableRef table : statement.tables()) {
+                QualifiedName name = new QualifiedName(table.schema(), table.name());
+                if (metadata.relation(name).isPresent()) {
+                    shards.addAll(metadata.shards().keySet());
+                    names.add("distributed relation " + name);
+                } else {
+                    reference(metadata, name).ifPresent(reference -> {
+                        shards.addAll(shardsOf(metadata, reference));
+                        names.add("reference relation " + name);
+                    });
+                }
+            }
+            return names.isEmpty() ? null : new Route.EveryShard(shards, "DDL on " + String.join(", ", names) + " → every shard");
+        }
+        TableRef first = statement.tables().getFirst();
+        Optional<ReferenceRelation> target = reference(metadata, new QualifiedName(first.schema(), first.name()));
+        boolean write = statement.kind() == StatementKind.INSERT || statement.kind() == StatementKind.UPDATE
+                || statement.kind() == StatementKind.DELETE;
+        if (write && target.isPresent()) {
+            for (TableRef table : statement.tables()) {
+                if (metadata.relation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a write to reference relation " + target.get().name()
+                            + " cannot read distributed relation " + table.name() + ": each copy would see other rows");
+                }
+            }
+            return new Route.EveryShard(shardsOf(metadata, target.get()),
+                    "write to reference relation " + target.get().name() + " → each of its shards");
+        }
+        return null;
+    }
+
+    /**
+     * Where a statement reading reference relations (and no distributed one) runs: the first shard
+     * that holds a copy of each; null when any shard does.
+     */
+    static Route readRoute(Metadata metadata, Statement statement) {
+        SortedSet<String> common = null;
+        List<String> names = new ArrayList<>();
+        for (TableRef table : statement.tables()) {
+            Optional<ReferenceRelation> reference = reference(metadata, new QualifiedName(table.schema(), table.name()));
+            if (reference.isPresent() && !reference.get().isOnAllShards()) {
+                SortedSet<String> shards = new TreeSet<>(reference.get().shardIds());
+                if (common == null) {
+                    common = shards;
+                } else {
+                    common.retainAll(shards);
+                }
+                names.add(reference.get().name().toString());
+            }
+        }
+        if (common == null) {
+            return null;
+        }
+        if (common.isEmpty()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no shard holds a copy of every reference relation of the statement ("
+                    + String.join(", ", names) + ")");
+        }
+        return new Route.OneShard(common.first(), "reference relation " + String.join(", ", names) + " → " + common.first());
+    }
+
+    private static Optional<ReferenceRelation> reference(Metadata metadata, QualifiedName name) {
+        return metadata.referenceRelation(name);
+    }
+
+    private static SortedSet<String> shardsOf(Metadata metadata, ReferenceRelation reference) {
+        return reference.isOnAllShards() ? new TreeSet<>(metadata.shards().keySet()) : new TreeSet<>(reference.shardIds());
+    }
+}

@@ -1,0 +1,316 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.copy.CopyCommand;
+import dev.shardgate.router.copy.CopyRows;
+import dev.shardgate.router.route.KeyRangeLocked;
+import dev.shardgate.router.route.StatementRouter;
+import dev.shardgate.wire.BackendMessage;
+import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.CopyData;
+import dev.shardgate.wire.CopyDone;
+import dev.shardgate.wire.CopyFail;
+import dev.shardgate.wire.CopyInResponse;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.Flush;
+import dev.shardgate.wire.FrontendMessage;
+import dev.shardgate.wire.NoticeResponse;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.Query;
+import dev.shardgate.wire.ReadyForQuery;
+import dev.shardgate.wire.SqlState;
+import dev.shardgate.wire.Sync;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * COPY … FROM STDIN into a distributed or reference relation: every shard runs the same COPY in a
+ * transaction of its own; the client's rows are cut apart as they come ({@link CopyRows}) and
+ * forwarded in CopyData messages of up to {@link #CHUNK} bytes per shard, so memory stays bounded
+ * whatever the size of the data. The shards commit only when every one of them took its rows.
+ */
+final class CopyIn implements CopyRows.Sink {
+    /** Bytes gathered per shard before they are sent on. */
+    private static final int CHUNK = 64 * 1024;
+
+    private final ClientSession session;
+    private final String sql;
+    private final CopyCommand command;
+    private final Metadata metadata;
+    /** Null for a reference relation: every row goes to every shard. */
+    private final DistributedRelation relation;
+    private final Map<String, BackendLink> links;
+    private final Map<String, Chunk> chunks = new java.util.LinkedHashMap<>();
+
+    /** One shard's rows not sent yet. */
+    private static final class Chunk {
+        final byte[] bytes = new byte[CHUNK];
+        int length;
+    }
+
+    CopyIn(ClientSession session, String sql, CopyCommand command, Metadata metadata, DistributedRelation relation,
+           Map<String, BackendLink> links) {
+        this.session = session;
+        this.sql = sql;
+        this.command = command;
+        this.metadata = metadata;
+        this.relation = relation;
+        this.links = links;
+    }
+
+    /** @return true when every backend ended idle */
+    boolean run() throws IOException {
+        int[] keyPositions = relation == null ? new int[0] : keyPositions();
+        CopyInResponse response = null;
+        ErrorResponse error = null;
+        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            BackendConnection backend = entry.getValue().backend;
+            try {
+                BackendQueries.execute(backend, "BEGIN");
+            } catch (IOException e) {
+                throw ShardedCopy.lost(entry.getKey(), e);
+            }
+            ShardedCopy.send(backend, entry.getKey(), new Query(sql));
+            chunks.put(entry.getKey(), new Chunk());
+        }
+        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            BackendMessage message = untilCopyOrReady(entry.getKey(), entry.getValue().backend);
+            if (message instanceof CopyInResponse r) {
+                response = response == null ? r : response;
+            } else if (message instanceof ErrorResponse e) {
+                error = error == null ? ShardedCopy.named(entry.getKey(), e) : error;
+            }
+        }
+        if (error != null) {
+            // the shards that did start copying are told to stop; none keeps anything
+            for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+                if (copying.contains(entry.getValue().backend)) {
+                    ShardedCopy.send(entry.getValue().backend, entry.getKey(), new CopyFail("another shard refused the COPY"));
+                    untilReady(entry.getKey(), entry.getValue().backend, null);
+                }
+            }
+            endAll("ROLLBACK");
+            session.out.write(error);
+            return true;
+        }
+        session.out.write(response);
+        session.out.flush();
+        PgException failure = readClient(keyPositions);
+        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            ShardedCopy.send(entry.getValue().backend, entry.getKey(),
+                    failure == null ? CopyDone.INSTANCE : new CopyFail(failure.getMessage()));
+        }
+        long total = 0;
+        long firstCount = -1;
+        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            long[] count = {0};
+            ErrorResponse e = untilReady(entry.getKey(), entry.getValue().backend, count);
+            if (e != null && error == null) {
+                error = ShardedCopy.named(entry.getKey(), e);
+            }
+            total += count[0];
+            firstCount = firstCount < 0 ? count[0] : firstCount;
+        }
+        if (failure != null || error != null) {
+            endAll("ROLLBACK");
+            session.out.write(failure != null ? ErrorResponse.of(failure) : error);
+            return true;
+        }
+        endAll("COMMIT");
+        // a reference relation's rows are in every copy: the count is that of one
+        session.out.write(new CommandComplete("COPY " + (relation == null ? firstCount : total)));
+        return true;
+    }
+
+    /**
+     * The client's CopyData, cut into rows and sent on, through CopyDone; null when all went well,
+     * else the reason to fail the COPY (the client's CopyFail, or a row that cannot be routed).
+     * After a failure the rest of the client's data is read and dropped, as a server does.
+     */
+    private PgException readClient(int[] keyPositions) throws IOException {
+        CopyRows rows = new CopyRows(command, keyPositions, this);
+        PgException failure = null;
+        while (true) {
+            if (session.in.next() < 0) {
+                throw new java.io.EOFException("client left during COPY");
+            }
+            FrontendMessage message = session.in.frontend();
+            switch (message) {
+                case CopyData data -> {
+                    if (failure == null) {
+                        try {
+                            rows.feed(data.data());
+                        } catch (PgException e) {
+                            failure = e;
+                        }
+                    }
+                }
+                case CopyDone done -> {
+                    if (failure == null) {
+                        try {
+                            rows.end();
+                            for (String shard : chunks.keySet()) {
+                                flush(shard);
+                            }
+                        } catch (PgException e) {
+                            failure = e;
+                        }
+                    }
+                    return failure;
+                }
+                case CopyFail fail -> {
+                    return new PgException(SqlState.QUERY_CANCELED, "COPY from stdin failed: " + fail.message());
+                }
+                case Flush f -> { }
+                case Sync s -> { }
+                default -> {
+                    return new PgException(SqlState.PROTOCOL_VIOLATION, "unexpected message "
+                            + message.getClass().getSimpleName() + " during COPY from stdin");
+                }
+            }
+        }
+    }
+
+    @Override
+    public void header(byte[] bytes, int length) throws IOException {
+        for (String shard : chunks.keySet()) {
+            add(shard, bytes, length);
+        }
+    }
+
+    @Override
+    public void row(byte[] bytes, int length, String[] key) throws IOException {
+        if (relation == null) {
+            header(bytes, length);
+            return;
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] == null) {
+                throw new PgException(SqlState.DATA_EXCEPTION, "null value in distribution key column \""
+                        + relation.keyColumns().get(i).column() + "\" of relation " + relation.name());
+            }
+        }
+        String shard;
+        try {
+            shard = StatementRouter.shardOfKey(metadata, relation, Arrays.asList(key));
+        } catch (KeyRangeLocked locked) {
+            throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId() + "\" is locked");
+        }
+        if (!chunks.containsKey(shard)) {
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "a row of relation " + relation.name()
+                    + " belongs on shard \"" + shard + "\", which the COPY did not start on: the metadata changed meanwhile");
+        }
+        add(shard, bytes, length);
+    }
+
+    private void add(String shard, byte[] bytes, int length) {
+        Chunk chunk = chunks.get(shard);
+        if (chunk.length + length > CHUNK) {
+            flush(shard);
+        }
+        if (length > CHUNK) {
+            ShardedCopy.send(links.get(shard).backend, shard, new CopyData(Arrays.copyOf(bytes, length)));
+            return;
+        }
+        System.arraycopy(bytes, 0, chunk.bytes, chunk.length, length);
+        chunk.length += length;
+    }
+
+    private void flush(String shard) {
+        Chunk chunk = chunks.get(shard);
+        if (chunk.length == 0) {
+            return;
+        }
+        ShardedCopy.send(links.get(shard).backend, shard, new CopyData(Arrays.copyOf(chunk.bytes, chunk.length)));
+        chunk.length = 0;
+    }
+
+    private List<String> tableColumns() {
+        var first = links.entrySet().iterator().next();
+        return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name());
+    }
+
+    /** Where each key column sits in the COPY's rows. */
+    private int[] keyPositions() {
+        List<String> columns = command.columns().isEmpty() ? tableColumns() : command.columns();
+        int[] positions = new int[relation.keyColumns().size()];
+        for (int i = 0; i < positions.length; i++) {
+            DistributionKeyColumn key = relation.keyColumns().get(i);
+            positions[i] = columns.indexOf(key.column());
+            if (positions[i] < 0) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "COPY into distributed relation " + relation.name()
+                        + " must include its distribution key column \"" + key.column() + "\"");
+            }
+        }
+        return positions;
+    }
+
+    /** Reads up to the shard's CopyInResponse, or its error through ReadyForQuery. */
+    private BackendMessage untilCopyOrReady(String shard, BackendConnection backend) throws IOException {
+        ErrorResponse error = null;
+        while (true) {
+            BackendMessage message = ShardedCopy.read(backend, shard);
+            switch (message) {
+                case CopyInResponse response -> {
+                    copying.add(backend);
+                    return response;
+                }
+                case ErrorResponse e -> error = e;
+                case NoticeResponse notice -> session.out.write(notice);
+                case ReadyForQuery ready -> {
+                    return error;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Reads through ReadyForQuery; the count of a CommandComplete goes into {@code count}; the error, if any, is returned. */
+    private ErrorResponse untilReady(String shard, BackendConnection backend, long[] count) throws IOException {
+        ErrorResponse error = null;
+        copying.remove(backend);
+        while (true) {
+            BackendMessage message = ShardedCopy.read(backend, shard);
+            switch (message) {
+                case CommandComplete complete -> {
+                    if (count != null) {
+                        count[0] = ShardedCopy.countOf(complete.tag());
+                    }
+                }
+                case ErrorResponse e -> error = error == null ? e : error;
+                case NoticeResponse notice -> session.out.write(notice);
+                case ReadyForQuery ready -> {
+                    return error;
+                }
+                default -> { }
+            }
+        }
+    }
+
+    /** Backends in copy-in mode: they must be sent CopyDone or CopyFail. */
+    private final java.util.Set<BackendConnection> copying = new java.util.HashSet<>();
+
+    /** COMMIT or ROLLBACK on every shard; a failed COMMIT is reported with the shard's name. */
+    private void endAll(String command) {
+        PgException first = null;
+        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            try {
+                BackendQueries.execute(entry.getValue().backend, command);
+            } catch (IOException e) {
+                first = first == null ? ShardedCopy.lost(entry.getKey(), e) : first;
+            } catch (PgException e) {
+                first = first == null ? new PgException(e.sqlState(), "shard \"" + entry.getKey() + "\": " + e.getMessage()) : first;
+            }
+        }
+        if (first != null && command.equals("COMMIT")) {
+            throw first;
+        }
+    }
+}

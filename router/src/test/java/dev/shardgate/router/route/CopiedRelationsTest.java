@@ -1,0 +1,61 @@
+package dev.shardgate.router.route;
+
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.ReferenceRelation;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.sql.SqlAnalyzer;
+import dev.shardgate.wire.PgException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CopiedRelationsTest {
+    private static final SqlAnalyzer ANALYZER = new SqlAnalyzer(100);
+    /** orders distributed; countries on every shard; rates on sh2 and sh3 only. */
+    private static final Metadata METADATA = Metadata.empty().apply(List.of(
+            new MetadataChange.CreateShard(new Shard("sh1", List.of("h1:5432"))),
+            new MetadataChange.CreateShard(new Shard("sh2", List.of("h2:5432"))),
+            new MetadataChange.CreateShard(new Shard("sh3", List.of("h3:5432"))),
+            new MetadataChange.CreateDistribution(new Distribution("ds1", List.of(ColumnType.INTEGER))),
+            new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("orders"), "ds1",
+                    List.of(DistributionKeyColumn.of("id")))),
+            new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("countries"), List.of())),
+            new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("rates"), List.of("sh3", "sh2")))));
+
+    private static Route route(String sql) {
+        var analysis = ANALYZER.analyze(sql);
+        return StatementRouter.combine(analysis.statements().stream().map(s -> StatementRouter.route(METADATA, s, null)).toList());
+    }
+
+    @Test
+    void ddlOnADistributedRelationGoesToEveryShard() {
+        for (String sql : List.of("CREATE TABLE orders (id int)", "CREATE INDEX ON orders (id)", "ALTER TABLE orders ADD c int",
+                "DROP TABLE orders", "TRUNCATE orders")) {
+            assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.EveryShard.class,
+                    every -> assertThat(every.shards()).containsExactly("sh1", "sh2", "sh3"));
+        }
+        assertThat(route("CREATE TABLE unrelated (id int)")).isInstanceOf(Route.AnyShard.class);
+    }
+
+    @Test
+    void referenceWritesGoToEachCopyAndReadsToOne() {
+        assertThat(((Route.EveryShard) route("INSERT INTO rates VALUES (1)")).shards()).isEqualTo(Set.of("sh2", "sh3"));
+        assertThat(((Route.EveryShard) route("UPDATE countries SET name = 'x'")).shards()).hasSize(3);
+        assertThat(((Route.EveryShard) route("TRUNCATE rates")).shards()).isEqualTo(Set.of("sh2", "sh3"));
+        assertThat(route("SELECT * FROM rates")).isEqualTo(new Route.OneShard("sh2", "reference relation public.rates → sh2"));
+        assertThat(route("SELECT * FROM countries")).isInstanceOf(Route.AnyShard.class);
+        assertThat(route("SELECT * FROM orders o JOIN countries c ON c.code = o.note")).isInstanceOf(Route.NoKey.class);
+        assertThatThrownBy(() -> route("INSERT INTO countries SELECT * FROM orders"))
+                .isInstanceOf(PgException.class).hasMessageContaining("cannot read distributed relation orders");
+    }
+}
