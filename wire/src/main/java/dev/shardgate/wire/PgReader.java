@@ -180,6 +180,16 @@ public final class PgReader {
         }
     }
 
+    /**
+     * True when bytes after the current message are already in this reader's buffer: what a proxy
+     * asks, without a system call, before flushing its output (a batch of messages read at once is
+     * forwarded in one write).
+     */
+    public boolean hasBufferedMessage() {
+        int consumed = type == NO_MESSAGE ? position : position + 5 + payloadLength;
+        return consumed < filled;
+    }
+
     private void consumeCurrent() {
         if (type != NO_MESSAGE) {
             position += 5 + payloadLength;

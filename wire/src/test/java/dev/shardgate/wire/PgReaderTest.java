@@ -160,6 +160,21 @@ class PgReaderTest {
     }
 
     @Test
+    void hasBufferedMessageLooksOnlyAtTheBuffer() throws IOException {
+        byte[] stream = concat(Encoder.encode(new Sync()), Encoder.encode(new Sync()));
+        PgReader reader = new PgReader(new TrickleInputStream(stream, 5), LIMIT);
+        assertThat(reader.next()).isEqualTo('S');
+        assertThat(reader.hasBufferedMessage()).isFalse(); // the second Sync is still in the stream
+        assertThat(reader.hasBufferedInput()).isTrue();
+
+        PgReader whole = reader(stream);
+        assertThat(whole.next()).isEqualTo('S');
+        assertThat(whole.hasBufferedMessage()).isTrue();
+        assertThat(whole.next()).isEqualTo('S');
+        assertThat(whole.hasBufferedMessage()).isFalse();
+    }
+
+    @Test
     void hasBufferedInputAsksTheStreamWhenTheBufferIsDrained() throws IOException {
         byte[] stream = concat(Encoder.encode(new Sync()), Encoder.encode(new Sync()));
         PgReader reader = new PgReader(new TrickleInputStream(stream, 5), LIMIT);

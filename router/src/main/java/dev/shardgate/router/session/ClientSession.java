@@ -595,7 +595,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             for (FrontendMessage m : outgoing) {
                 backendOut.write(m);
             }
-            if (!in.hasBufferedInput()) {
+            if (!in.hasBufferedMessage()) {
                 backendOut.flush();
             }
         } catch (IOException e) {

@@ -90,7 +90,7 @@ final class Relay {
                     }
                     default -> forward(session, from, to);
                 }
-                if (!from.hasBufferedInput() && !session.clientGone) {
+                if (!from.hasBufferedMessage() && !session.clientGone) {
                     to.flush();
                 }
             }
