@@ -38,7 +38,8 @@ public final class PgReader {
         this(in, maxMessageLength, DEFAULT_BUFFER_SIZE);
     }
 
-    PgReader(InputStream in, int maxMessageLength, int bufferSize) {
+    /** @param bufferSize the buffer to start with; a larger message grows it (sessions that are mostly idle start small) */
+    public PgReader(InputStream in, int maxMessageLength, int bufferSize) {
         if (maxMessageLength < 4 || maxMessageLength > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("invalid maximum message length " + maxMessageLength);
         }

@@ -30,7 +30,13 @@ final class Relay {
     private Relay() {
     }
 
-    static void run(ClientSession session, BackendLink link) {
+    /**
+     * Relays until nothing is in flight on the backend.
+     *
+     * @param onSessionThread the session's own thread relays: at COPY FROM STDIN (or COPY BOTH) the
+     *     client's data must be read, so a relay thread takes over
+     */
+    static void run(ClientSession session, BackendLink link, boolean onSessionThread) {
         BackendConnection backend = link.backend;
         PgReader from = backend.reader();
         PgWriter to = session.out;
@@ -87,6 +93,16 @@ final class Relay {
                             return;
                         }
                         continue;
+                    }
+                    case 'G', 'W' -> {
+                        forward(session, from, to);
+                        if (onSessionThread) {
+                            if (!session.clientGone) {
+                                to.flush();
+                            }
+                            session.startRelayThread(link);
+                            return;
+                        }
                     }
                     default -> forward(session, from, to);
                 }
