@@ -132,6 +132,15 @@ public final class PgReader {
         return ByteBuffer.wrap(buffer, position + 5, payloadLength).slice().asReadOnlyBuffer();
     }
 
+    /** One byte of the current payload, without a view object (a relay peeks at each CommandComplete and ReadyForQuery). */
+    public byte payloadByte(int index) {
+        requireMessage();
+        if (index < 0 || index >= payloadLength) {
+            throw new IndexOutOfBoundsException("byte " + index + " of a payload of " + payloadLength);
+        }
+        return buffer[position + 5 + index];
+    }
+
     public FrontendMessage frontend() {
         requireMessage();
         return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true));

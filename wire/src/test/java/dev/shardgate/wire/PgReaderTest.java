@@ -160,6 +160,17 @@ class PgReaderTest {
     }
 
     @Test
+    void payloadByteReadsTheCurrentPayload() throws IOException {
+        PgReader reader = reader(concat(Encoder.encode(new Query("ab")), Encoder.encode(new Sync())));
+        reader.next();
+        assertThat(reader.payloadByte(0)).isEqualTo((byte) 'a');
+        assertThat(reader.payloadByte(2)).isEqualTo((byte) 0);
+        assertThatThrownBy(() -> reader.payloadByte(3)).isInstanceOf(IndexOutOfBoundsException.class);
+        reader.next();
+        assertThatThrownBy(() -> reader.payloadByte(0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void hasBufferedMessageLooksOnlyAtTheBuffer() throws IOException {
         byte[] stream = concat(Encoder.encode(new Sync()), Encoder.encode(new Sync()));
         PgReader reader = new PgReader(new TrickleInputStream(stream, 5), LIMIT);

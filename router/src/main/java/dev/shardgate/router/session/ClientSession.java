@@ -606,6 +606,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             }
         }
         PgWriter backendOut = current.backend.writer();
+        boolean written = false;
         try {
             for (FrontendMessage m : outgoing) {
                 backendOut.write(m);
@@ -613,12 +614,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (!in.hasBufferedMessage()) {
                 backendOut.flush();
             }
+            written = true;
         } catch (IOException e) {
             current.backend.markBroken();
             throw new PgException(SqlState.CONNECTION_FAILURE,
                     "lost connection to shard \"" + current.pool.key().shard() + "\": " + e.getMessage());
         } finally {
-            if (startRelay && !relayHere) {
+            if (startRelay && !(relayHere && written)) {
+                // also after a failed write: the relay finds the connection broken and cleans up
                 startRelayThread(current);
             }
             writeDone(current);
@@ -784,9 +787,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 link = null;
             } else {
                 l.writing = true;
-                if (l.syncsInFlight == 0) {
+                if (l.unsynced || l.syncsInFlight == 0) {
                     // Parse/Bind/Execute without a Sync: send one, so the backend answers and the relay ends.
                     BackendLink.expectReady(l, new Sync(), new ArrayList<>());
+                    l.unsynced = false; // the Sync ends the segment: its ReadyForQuery leaves the backend quiet
                     sendSync = true;
                 }
             }

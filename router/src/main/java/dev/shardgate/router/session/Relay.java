@@ -77,13 +77,13 @@ final class Relay {
                         }
                     }
                     case 'C' -> {
-                        if (from.payload().get(0) == 'D') {
+                        if (from.length() > 0 && from.payloadByte(0) == 'D') {
                             noticeDiscard(session, backend, ((CommandComplete) from.backend()).tag());
                         }
                         forward(session, from, to);
                     }
                     case 'Z' -> {
-                        byte status = from.payload().get(0);
+                        byte status = from.payloadByte(0);
                         backend.readyForQuery(status);
                         forward(session, from, to);
                         if (!session.clientGone) {
