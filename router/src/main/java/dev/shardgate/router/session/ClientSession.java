@@ -590,7 +590,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 if (link != candidate) {
                     continue; // the relay released it between our look and our lock: take another
                 }
-                candidate.register(message, statements, outgoing);
+                String replay = candidate.replay;
+                if (replay != null) {
+                    outgoing.add(new Query(replay));
+                    BackendLink.expectRouterReady(candidate);
+                }
+                try {
+                    candidate.register(message, statements, outgoing);
+                } catch (RuntimeException e) {
+                    if (replay != null) {
+                        BackendLink.forgetRouterReady(candidate); // still deferred: the next statement sends it
+                    }
+                    throw e;
+                }
+                candidate.replay = null;
                 candidate.writing = true;
                 boolean moreFromClient = in.hasBufferedMessage();
                 // The rest of a batch the client sent at once is at hand: the answers can wait for its end.
@@ -708,6 +721,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (deferred.isEmpty()) {
             return l;
         }
+        if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
+            // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
+            // the shard, in the same write, and the relay swallows its answers (no round trip of its own).
+            lock.lock();
+            try {
+                l.replay = deferred.getFirst();
+            } finally {
+                lock.unlock();
+            }
+            deferred.clear();
+            return l;
+        }
         String replay = String.join(";", deferred);
         deferred.clear();
         byte status;
@@ -727,6 +752,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         return l;
     }
 
+    /** BEGIN or START TRANSACTION, with or without modes: nothing else was deferred. */
+    private static boolean isPlainTransactionStart(String text) {
+        String t = text.strip();
+        return t.regionMatches(true, 0, "BEGIN", 0, 5) || t.regionMatches(true, 0, "START", 0, 5);
+    }
+
     void statementsDiscarded() {
         // DISCARD ALL / DEALLOCATE ALL run by the client drop its prepared statements, as on a server
         statements.clear();
@@ -736,7 +767,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         lock.lock();
         try {
             byte status = link == null ? (byte) 'I' : link.transactionStatus;
-            return status == 'I' && !deferred.isEmpty() ? (byte) 'T' : status;
+            boolean started = !deferred.isEmpty() || (link != null && link.replay != null);
+            return status == 'I' && started ? (byte) 'T' : status;
         } finally {
             lock.unlock();
         }
@@ -776,6 +808,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (l == null) {
                 return;
             }
+            l.replay = null; // a BEGIN not sent yet need not be
             relaying = l.relaying;
             if (!relaying && !l.isQuiet()) {
                 // messages of a batch were sent before their relay was started: drain their answers

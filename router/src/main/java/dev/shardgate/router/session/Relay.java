@@ -46,6 +46,20 @@ final class Relay {
                 if (type < 0) {
                     throw new EOFException("server closed the connection");
                 }
+                if (link.routerQueriesInFlight > 0 && type != 'S') {
+                    // answers to a query the router sent in front of the client's (a deferred BEGIN)
+                    if (type == 'E') {
+                        throw new EOFException("the server refused the transaction start the router replayed");
+                    }
+                    if (type == 'Z') {
+                        byte status = from.payloadByte(0);
+                        backend.readyForQuery(status);
+                        if (readyForQuery(session, link, status)) {
+                            return;
+                        }
+                    }
+                    continue;
+                }
                 switch (type) {
                     case '1' -> {
                         if (answered(session, link, Expect.PARSE_COMPLETE)) {
@@ -150,6 +164,9 @@ final class Relay {
             while (!link.pending.isEmpty()) {
                 Pending p = link.pending.pollFirst();
                 if (p.expect() == Expect.READY_FOR_QUERY) {
+                    if (!p.forward()) {
+                        link.routerQueriesInFlight--;
+                    }
                     break;
                 }
                 if (p.expect() == Expect.PARSE_COMPLETE && p.preparedName() != null && !p.preparedName().isEmpty()) {
