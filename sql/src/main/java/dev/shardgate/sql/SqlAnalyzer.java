@@ -8,6 +8,11 @@ import org.slf4j.LoggerFactory;
  * Analyses query strings with PostgreSQL's own grammar (libpg_query) for routing: statement kinds,
  * tables, key filters, inserted rows and session settings. Thread-safe; results are cached by exact
  * query text, so a repeated query costs one hash lookup and returns the same {@link Analysis}.
+ *
+ * <p>Query strings that differ only in constants ({@code … WHERE aid = 17}, {@code … WHERE aid = 42})
+ * share a {@link QueryShape}: the analysis of the text with its constants masked, checked once
+ * against a real parse. Such a text then costs a scan of its characters and no parse, and is not
+ * stored by its exact text.
  */
 public final class SqlAnalyzer {
     /** Statements longer than this (in UTF-8 bytes) are not parsed: see {@link ParserThreads}. */
@@ -20,8 +25,10 @@ public final class SqlAnalyzer {
 
     private final PgQuery parser;
     private final ParserThreads threads;
-    private final AnalysisCache cache;
+    private final AnalysisCache<Analysis> cache;
+    private final AnalysisCache<QueryShape> shapes;
     private final int maxStatementBytes;
+    private final int cacheEntries;
 
     /**
      * @param cacheEntries how many distinct query texts to keep analyses for; 0 disables the cache
@@ -43,8 +50,10 @@ public final class SqlAnalyzer {
         }
         this.parser = PgQuery.load();
         this.threads = ParserThreads.shared();
-        this.cache = new AnalysisCache(cacheEntries);
+        this.cache = new AnalysisCache<>(cacheEntries);
+        this.shapes = new AnalysisCache<>(cacheEntries);
         this.maxStatementBytes = maxStatementBytes;
+        this.cacheEntries = cacheEntries;
     }
 
     /** Never throws: text PostgreSQL would reject gives an {@link Analysis} with a parse error. */
@@ -55,6 +64,13 @@ public final class SqlAnalyzer {
         Analysis cached = cache.get(sql);
         if (cached != null) {
             return cached;
+        }
+        ConstantMask mask = cacheEntries == 0 || sql.length() > MAX_CACHED_TEXT_LENGTH ? null : ConstantMask.of(sql);
+        if (mask != null) {
+            Analysis byShape = byShape(sql, mask);
+            if (byShape != null) {
+                return byShape;
+            }
         }
         Analysis fresh;
         try {
@@ -92,6 +108,52 @@ public final class SqlAnalyzer {
         } catch (RuntimeException | StackOverflowError e) {
             return new MultiShardShape.Unsupported("statement could not be analysed: " + e.getMessage());
         }
+    }
+
+    /**
+     * The analysis from the text's shape, learning the shape from this text when it is new; null
+     * when the shape cannot give it (then the text is analysed on its own).
+     */
+    private Analysis byShape(String sql, ConstantMask mask) {
+        QueryShape shape = shapes.get(mask.key());
+        if (shape == null) {
+            Analysis[] both;
+            try {
+                both = analyzeTogether(mask.masked(), sql);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Analysis.failed("statement analysis was interrupted");
+            } catch (RuntimeException e) {
+                return null;
+            }
+            QueryShape learned = QueryShape.of(mask, both[0], sql, both[1]);
+            if (learned == null) {
+                return cache.putIfAbsent(sql, both[1]);
+            }
+            shapes.putIfAbsent(mask.key(), learned);
+            return learned instanceof QueryShape.Template ? both[1] : cache.putIfAbsent(sql, both[1]);
+        }
+        return switch (shape) {
+            case QueryShape.Template template -> template.fill(mask, sql);
+            case QueryShape.Unusable unusable -> null;
+        };
+    }
+
+    /** Both texts on one parser thread hand-off: the masked text and the original. */
+    private Analysis[] analyzeTogether(String masked, String original) throws InterruptedException {
+        byte[] maskedUtf8 = masked.getBytes(StandardCharsets.UTF_8);
+        byte[] originalUtf8 = original.getBytes(StandardCharsets.UTF_8);
+        if (original.indexOf('\0') >= 0 || originalUtf8.length > maxStatementBytes || maskedUtf8.length > maxStatementBytes) {
+            throw new IllegalArgumentException("not analysed by shape");
+        }
+        return threads.call(() -> new Analysis[] {parseAndRead(maskedUtf8), parseAndRead(originalUtf8)});
+    }
+
+    /** Whether the text is answered from a checked shape, without a parse. */
+    boolean answersByShape(String sql) {
+        ConstantMask mask = ConstantMask.of(sql);
+        return mask != null && shapes.get(mask.key()) instanceof QueryShape.Template template
+                && template.fill(mask, sql) != null;
     }
 
     int cachedEntries() {

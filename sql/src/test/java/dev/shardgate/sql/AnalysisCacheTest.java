@@ -11,7 +11,7 @@ class AnalysisCacheTest {
 
     @Test
     void firstStoredAnalysisWins() {
-        AnalysisCache cache = new AnalysisCache(10);
+        AnalysisCache<Analysis> cache = new AnalysisCache<>(10);
         Analysis first = analysis("first");
 
         assertThat(cache.putIfAbsent("q", first)).isSameAs(first);
@@ -21,7 +21,7 @@ class AnalysisCacheTest {
 
     @Test
     void entriesReadSinceTheLastSweepSurviveIt() {
-        AnalysisCache cache = new AnalysisCache(10);
+        AnalysisCache<Analysis> cache = new AnalysisCache<>(10);
         for (int i = 0; i < 10; i++) {
             cache.putIfAbsent("q" + i, analysis("a" + i));
         }
@@ -39,7 +39,7 @@ class AnalysisCacheTest {
 
     @Test
     void justStoredEntryIsNeverTheOneEvicted() {
-        AnalysisCache cache = new AnalysisCache(3);
+        AnalysisCache<Analysis> cache = new AnalysisCache<>(3);
         for (int i = 0; i < 100; i++) {
             Analysis stored = analysis("a" + i);
             cache.putIfAbsent("q" + i, stored);
@@ -49,7 +49,7 @@ class AnalysisCacheTest {
 
     @Test
     void neverHoldsMoreThanItsCapacity() {
-        AnalysisCache cache = new AnalysisCache(8);
+        AnalysisCache<Analysis> cache = new AnalysisCache<>(8);
         for (int i = 0; i < 1000; i++) {
             cache.putIfAbsent("q" + i, analysis("a"));
             cache.get("q" + (i / 2));
@@ -59,7 +59,7 @@ class AnalysisCacheTest {
 
     @Test
     void capacityZeroStoresNothing() {
-        AnalysisCache cache = new AnalysisCache(0);
+        AnalysisCache<Analysis> cache = new AnalysisCache<>(0);
         Analysis given = analysis("x");
 
         assertThat(cache.putIfAbsent("q", given)).isSameAs(given);

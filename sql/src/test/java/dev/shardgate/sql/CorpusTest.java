@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CorpusTest {
     private static final String EXPECT = "-- expect:";
 
-    private record Case(int line, List<String> expectations, String sql) {}
+    record Case(int line, List<String> expectations, String sql) {}
 
     @Test
     void everyCorpusStatementMeetsItsExpectations() throws IOException {
@@ -87,7 +87,7 @@ class CorpusTest {
         return "unknown expectation '" + expectation + "'";
     }
 
-    private static List<Case> readCorpus() throws IOException {
+    static List<Case> readCorpus() throws IOException {
         String text;
         try (InputStream in = CorpusTest.class.getResourceAsStream("/corpus.sql")) {
             assertThat(in).as("corpus.sql on the test class path").isNotNull();

@@ -38,7 +38,8 @@ public final class PgReader {
         this(in, maxMessageLength, DEFAULT_BUFFER_SIZE);
     }
 
-    PgReader(InputStream in, int maxMessageLength, int bufferSize) {
+    /** @param bufferSize the buffer to start with; a larger message grows it (sessions that are mostly idle start small) */
+    public PgReader(InputStream in, int maxMessageLength, int bufferSize) {
         if (maxMessageLength < 4 || maxMessageLength > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("invalid maximum message length " + maxMessageLength);
         }
@@ -131,6 +132,15 @@ public final class PgReader {
         return ByteBuffer.wrap(buffer, position + 5, payloadLength).slice().asReadOnlyBuffer();
     }
 
+    /** One byte of the current payload, without a view object (a relay peeks at each CommandComplete and ReadyForQuery). */
+    public byte payloadByte(int index) {
+        requireMessage();
+        if (index < 0 || index >= payloadLength) {
+            throw new IndexOutOfBoundsException("byte " + index + " of a payload of " + payloadLength);
+        }
+        return buffer[position + 5 + index];
+    }
+
     public FrontendMessage frontend() {
         requireMessage();
         return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true));
@@ -178,6 +188,16 @@ public final class PgReader {
             // A broken stream has nothing buffered; the next read reports the failure.
             return false;
         }
+    }
+
+    /**
+     * True when bytes after the current message are already in this reader's buffer: what a proxy
+     * asks, without a system call, before flushing its output (a batch of messages read at once is
+     * forwarded in one write).
+     */
+    public boolean hasBufferedMessage() {
+        int consumed = type == NO_MESSAGE ? position : position + 5 + payloadLength;
+        return consumed < filled;
     }
 
     private void consumeCurrent() {

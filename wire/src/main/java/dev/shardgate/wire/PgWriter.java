@@ -24,7 +24,8 @@ public final class PgWriter {
         this(out, DEFAULT_BUFFER_SIZE);
     }
 
-    PgWriter(OutputStream out, int bufferSize) {
+    /** @param bufferSize how much is gathered before a write; larger messages pass straight through */
+    public PgWriter(OutputStream out, int bufferSize) {
         this.out = out;
         this.bufferSize = Math.max(16, bufferSize);
         this.sink = new ByteSink(this.bufferSize);

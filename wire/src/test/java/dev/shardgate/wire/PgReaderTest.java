@@ -160,6 +160,32 @@ class PgReaderTest {
     }
 
     @Test
+    void payloadByteReadsTheCurrentPayload() throws IOException {
+        PgReader reader = reader(concat(Encoder.encode(new Query("ab")), Encoder.encode(new Sync())));
+        reader.next();
+        assertThat(reader.payloadByte(0)).isEqualTo((byte) 'a');
+        assertThat(reader.payloadByte(2)).isEqualTo((byte) 0);
+        assertThatThrownBy(() -> reader.payloadByte(3)).isInstanceOf(IndexOutOfBoundsException.class);
+        reader.next();
+        assertThatThrownBy(() -> reader.payloadByte(0)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void hasBufferedMessageLooksOnlyAtTheBuffer() throws IOException {
+        byte[] stream = concat(Encoder.encode(new Sync()), Encoder.encode(new Sync()));
+        PgReader reader = new PgReader(new TrickleInputStream(stream, 5), LIMIT);
+        assertThat(reader.next()).isEqualTo('S');
+        assertThat(reader.hasBufferedMessage()).isFalse(); // the second Sync is still in the stream
+        assertThat(reader.hasBufferedInput()).isTrue();
+
+        PgReader whole = reader(stream);
+        assertThat(whole.next()).isEqualTo('S');
+        assertThat(whole.hasBufferedMessage()).isTrue();
+        assertThat(whole.next()).isEqualTo('S');
+        assertThat(whole.hasBufferedMessage()).isFalse();
+    }
+
+    @Test
     void hasBufferedInputAsksTheStreamWhenTheBufferIsDrained() throws IOException {
         byte[] stream = concat(Encoder.encode(new Sync()), Encoder.encode(new Sync()));
         PgReader reader = new PgReader(new TrickleInputStream(stream, 5), LIMIT);

@@ -1,17 +1,37 @@
 package dev.shardgate.router.route;
 
 import java.util.SortedSet;
+import java.util.function.Supplier;
 
-/** Where a statement may run, and why; {@link #reason()} is what EXPLAIN ROUTE shows. */
+/**
+ * Where a statement may run, and why; {@link #reason()} is what EXPLAIN ROUTE shows. The reason is
+ * only put into words when asked for: every routed statement makes a route, few are explained.
+ */
 public sealed interface Route {
     String reason();
 
     /** Every key found lives on this shard (or a hint named it). */
-    record OneShard(String shard, String reason) implements Route {
+    record OneShard(String shard, Supplier<String> why) implements Route {
+        public OneShard(String shard, String reason) {
+            this(shard, () -> reason);
+        }
+
+        @Override
+        public String reason() {
+            return why.get();
+        }
     }
 
     /** The keys found live on several shards. */
-    record ManyShards(SortedSet<String> shards, String reason) implements Route {
+    record ManyShards(SortedSet<String> shards, Supplier<String> why) implements Route {
+        public ManyShards(SortedSet<String> shards, String reason) {
+            this(shards, () -> reason);
+        }
+
+        @Override
+        public String reason() {
+            return why.get();
+        }
     }
 
     /**

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -40,7 +41,7 @@ public final class StatementRouter {
             return copied;
         }
         SortedSet<String> shards = new TreeSet<>();
-        List<String> reasons = new ArrayList<>();
+        List<KeyPlacement> placements = new ArrayList<>(2);
         DistributedRelation firstWithoutKey = null;
         for (TableRef table : statement.tables()) {
             Optional<DistributedRelation> found = metadata.relation(new QualifiedName(table.schema(), table.name()));
@@ -59,7 +60,7 @@ public final class StatementRouter {
                 KeyBound bound0 = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
                 String shard = shardOf(metadata, relation.distributionId(), bound0);
                 shards.add(shard);
-                reasons.add(relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", key) + " → " + shard);
+                placements.add(new KeyPlacement(relation, key, shard));
             }
         }
         // Every use of a distributed relation must be pinned to a key: a join with an unrestricted
@@ -69,7 +70,7 @@ public final class StatementRouter {
                     "no value for distribution key " + keyColumns(firstWithoutKey) + " of relation " + firstWithoutKey.name());
         }
         if (!shards.isEmpty()) {
-            String reason = "key " + String.join("; ", reasons);
+            Supplier<String> reason = () -> "key " + placements.stream().map(KeyPlacement::describe).collect(Collectors.joining("; "));
             return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
         }
         Route reference = CopiedRelations.readRoute(metadata, statement);
@@ -103,6 +104,13 @@ public final class StatementRouter {
     public static String shardOfKey(Metadata metadata, DistributedRelation relation, List<String> keyTexts) {
         KeyBound key = KeyErrors.call(() -> metadata.routingKeyFromText(relation, keyTexts));
         return shardOf(metadata, relation.distributionId(), key);
+    }
+
+    /** A key the statement names and the shard it lives on: the words of a route's reason. */
+    private record KeyPlacement(DistributedRelation relation, List<String> key, String shard) {
+        String describe() {
+            return relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", key) + " → " + shard;
+        }
     }
 
     /**
@@ -219,22 +227,22 @@ public final class StatementRouter {
 
     /** The route a set of statements of one query string takes together. */
     public static Route combine(List<Route> routes) {
-        if (routes.size() == 1) {
-            return routes.getFirst();
+        if (routes.size() == 1 && !(routes.getFirst() instanceof Route.AnyShard)) {
+            return routes.getFirst(); // what the loop below would rebuild
         }
         SortedSet<String> shards = new TreeSet<>();
         Route.EveryShard everyShard = null;
         Route.NoKey noKey = null;
-        List<String> reasons = new ArrayList<>();
+        List<Route> placed = new ArrayList<>(routes.size());
         for (Route route : routes) {
             switch (route) {
                 case Route.OneShard one -> {
                     shards.add(one.shard());
-                    reasons.add(one.reason());
+                    placed.add(one);
                 }
                 case Route.ManyShards many -> {
                     shards.addAll(many.shards());
-                    reasons.add(many.reason());
+                    placed.add(many);
                 }
                 case Route.NoKey missing -> noKey = noKey == null ? missing : noKey;
                 case Route.AnyShard any -> { }
@@ -250,11 +258,12 @@ public final class StatementRouter {
         if (everyShard != null) {
             return everyShard; // TransactionRouter refuses it: such statements must come one per query
         }
+        Supplier<String> reason = () -> placed.stream().map(Route::reason).collect(Collectors.joining("; "));
         if (shards.size() == 1) {
-            return new Route.OneShard(shards.first(), String.join("; ", reasons));
+            return new Route.OneShard(shards.first(), reason);
         }
         if (shards.size() > 1) {
-            return new Route.ManyShards(shards, String.join("; ", reasons));
+            return new Route.ManyShards(shards, reason);
         }
         return noKey != null ? noKey : new Route.AnyShard("no distributed relation");
     }

@@ -61,8 +61,33 @@ final class BackendLink {
         this.pool = pool;
     }
 
+    /**
+     * A deferred BEGIN to send in front of the next message (see ClientSession.replayDeferred); the
+     * transaction has started as far as the session is concerned, so the backend is not quiet.
+     */
+    String replay;
+    /**
+     * Queries the router sent in front of client messages whose ReadyForQuery has not come back: the
+     * relay swallows their answers. Written under the lock, read by the relay per message.
+     */
+    volatile int routerQueriesInFlight;
+
     boolean isQuiet() {
-        return syncsInFlight == 0 && !unsynced;
+        return syncsInFlight == 0 && !unsynced && replay == null;
+    }
+
+    /** Under the lock: a Query of the router's own goes out; its answers, up to its ReadyForQuery, are not the client's. */
+    static void expectRouterReady(BackendLink l) {
+        l.syncsInFlight++;
+        l.routerQueriesInFlight++;
+        l.pending.add(new Pending(Expect.READY_FOR_QUERY, false, null));
+    }
+
+    /** Under the lock: undoes {@link #expectRouterReady} when the query was not sent after all. */
+    static void forgetRouterReady(BackendLink l) {
+        l.syncsInFlight--;
+        l.routerQueriesInFlight--;
+        l.pending.removeLast();
     }
 
     /** Under the lock: what goes to the backend for this message, and which answers to expect. */

@@ -47,14 +47,23 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection, on its own virtual thread: login, then a loop that reads client messages and
- * writes them to the backend the session holds, acquiring one when it holds none. A relay thread
- * ({@link Relay}) forwards the backend's answers; in TRANSACTION pool mode it gives the backend back
- * at ReadyForQuery 'I' when nothing else is in flight.
+ * writes them to the backend the session holds, acquiring one when it holds none. {@link Relay}
+ * forwards the backend's answers; in TRANSACTION pool mode it gives the backend back at
+ * ReadyForQuery 'I' when nothing else is in flight. When the client sent a Query or Sync and nothing
+ * after it, it waits for the answers anyway: the session's own thread relays them (no second thread,
+ * no hand-off). Otherwise, or when COPY needs the client's data, a relay thread does, while this one
+ * goes on reading the client.
  */
 public final class ClientSession implements Runnable, CancelRegistry.Cancellable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Like PostgreSQL's authentication_timeout: a client that does not finish logging in is dropped. */
     private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
+    /**
+     * Read and write buffers per client, like PgBouncer's pkt_buf: most clients send short statements
+     * and sit idle most of the time, so two 64 KiB buffers each made 1000 idle clients cost 130 MB.
+     * Larger messages grow the reader; larger writes pass straight through.
+     */
+    private static final int CLIENT_BUFFER_BYTES = 8 * 1024;
 
     private final RouterContext context;
     private final Socket socket;
@@ -91,8 +100,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     public ClientSession(RouterContext context, Socket socket) throws IOException {
         this.context = context;
         this.socket = socket;
-        this.in = new PgReader(socket.getInputStream(), context.config().maxMessageLength());
-        this.out = new PgWriter(socket.getOutputStream());
+        this.in = new PgReader(socket.getInputStream(), context.config().maxMessageLength(), CLIENT_BUFFER_BYTES);
+        this.out = new PgWriter(socket.getOutputStream(), CLIENT_BUFFER_BYTES);
         this.processId = context.cancels().newProcessId();
         this.secretKey = context.cancels().newSecretKey();
     }
@@ -587,6 +596,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         List<FrontendMessage> outgoing = new ArrayList<>(2);
         BackendLink current;
         boolean startRelay;
+        boolean relayHere;
         while (true) {
             BackendLink candidate = currentLink();
             if (candidate == null) {
@@ -597,10 +607,28 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 if (link != candidate) {
                     continue; // the relay released it between our look and our lock: take another
                 }
-                candidate.register(message, statements, outgoing);
+                String replay = candidate.replay;
+                if (replay != null) {
+                    outgoing.add(new Query(replay));
+                    BackendLink.expectRouterReady(candidate);
+                }
+                try {
+                    candidate.register(message, statements, outgoing);
+                } catch (RuntimeException e) {
+                    if (replay != null) {
+                        BackendLink.forgetRouterReady(candidate); // still deferred: the next statement sends it
+                    }
+                    throw e;
+                }
+                candidate.replay = null;
                 candidate.writing = true;
-                startRelay = !candidate.relaying;
-                candidate.relaying = true;
+                boolean moreFromClient = in.hasBufferedMessage();
+                // The rest of a batch the client sent at once is at hand: the answers can wait for its end.
+                startRelay = !candidate.relaying && (!moreFromClient || endsSegment(message));
+                // The client waits for these answers and sent nothing more: relay them on this thread.
+                relayHere = startRelay && !moreFromClient && !candidate.unsynced && endsSegment(message)
+                        && !(message instanceof Flush);
+                candidate.relaying |= startRelay;
                 current = candidate;
                 break;
             } finally {
@@ -608,24 +636,40 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             }
         }
         PgWriter backendOut = current.backend.writer();
+        boolean written = false;
         try {
             for (FrontendMessage m : outgoing) {
                 backendOut.write(m);
             }
-            if (!in.hasBufferedInput()) {
+            if (!in.hasBufferedMessage()) {
                 backendOut.flush();
             }
+            written = true;
         } catch (IOException e) {
             current.backend.markBroken();
             throw new PgException(SqlState.CONNECTION_FAILURE,
                     "lost connection to shard \"" + current.pool.key().shard() + "\": " + e.getMessage());
         } finally {
-            if (startRelay) {
-                BackendLink relayed = current;
-                Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, relayed));
+            if (startRelay && !(relayHere && written)) {
+                // also after a failed write: the relay finds the connection broken and cleans up
+                startRelayThread(current);
             }
             writeDone(current);
         }
+        if (relayHere) {
+            Relay.run(this, current, true);
+        }
+    }
+
+    /** Messages after which the backend answers without waiting for more from the client. */
+    private static boolean endsSegment(FrontendMessage message) {
+        return message instanceof Query || message instanceof Sync || message instanceof FunctionCall
+                || message instanceof Flush;
+    }
+
+    /** Forwards the backend's answers on a thread of their own while this one reads the client. */
+    void startRelayThread(BackendLink relayed) {
+        Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, relayed, false));
     }
 
     /** The relay may have seen the last answer while we were still writing: then the release is ours. */
@@ -694,6 +738,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (deferred.isEmpty()) {
             return l;
         }
+        if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
+            // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
+            // the shard, in the same write, and the relay swallows its answers (no round trip of its own).
+            lock.lock();
+            try {
+                l.replay = deferred.getFirst();
+            } finally {
+                lock.unlock();
+            }
+            deferred.clear();
+            return l;
+        }
         String replay = String.join(";", deferred);
         deferred.clear();
         byte status;
@@ -713,6 +769,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         return l;
     }
 
+    /** BEGIN or START TRANSACTION, with or without modes: nothing else was deferred. */
+    private static boolean isPlainTransactionStart(String text) {
+        String t = text.strip();
+        return t.regionMatches(true, 0, "BEGIN", 0, 5) || t.regionMatches(true, 0, "START", 0, 5);
+    }
+
     void statementsDiscarded() {
         // DISCARD ALL / DEALLOCATE ALL run by the client drop its prepared statements, as on a server
         statements.clear();
@@ -722,7 +784,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         lock.lock();
         try {
             byte status = link == null ? (byte) 'I' : link.transactionStatus;
-            return status == 'I' && !deferred.isEmpty() ? (byte) 'T' : status;
+            boolean started = !deferred.isEmpty() || (link != null && link.replay != null);
+            return status == 'I' && started ? (byte) 'T' : status;
         } finally {
             lock.unlock();
         }
@@ -753,6 +816,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private void clientGone() {
         BackendLink l;
         boolean relaying;
+        boolean drainHere = false;
         boolean sendSync = false;
         lock.lock();
         try {
@@ -761,14 +825,22 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (l == null) {
                 return;
             }
+            l.replay = null; // a BEGIN not sent yet need not be
             relaying = l.relaying;
+            if (!relaying && !l.isQuiet()) {
+                // messages of a batch were sent before their relay was started: drain their answers
+                l.relaying = true;
+                relaying = true;
+                drainHere = true;
+            }
             if (!relaying) {
                 link = null;
             } else {
                 l.writing = true;
-                if (l.syncsInFlight == 0) {
+                if (l.unsynced || l.syncsInFlight == 0) {
                     // Parse/Bind/Execute without a Sync: send one, so the backend answers and the relay ends.
                     BackendLink.expectReady(l, new Sync(), new ArrayList<>());
+                    l.unsynced = false; // the Sync ends the segment: its ReadyForQuery leaves the backend quiet
                     sendSync = true;
                 }
             }
@@ -800,6 +872,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
         if (finishNow) {
             Relay.finish(this, l);
+        } else if (drainHere) {
+            Relay.run(this, l, false);
         }
     }
 

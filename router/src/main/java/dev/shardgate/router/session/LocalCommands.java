@@ -333,9 +333,9 @@ final class LocalCommands {
     }
 
     private static String tagOf(Statement statement) {
-        String text = statement.text().strip().toUpperCase(Locale.ROOT);
+        // no upper-casing of the text: this runs for every statement routed between transactions
         return switch (statement.kind()) {
-            case BEGIN -> text.startsWith("START") ? "START TRANSACTION" : "BEGIN";
+            case BEGIN -> statement.text().strip().regionMatches(true, 0, "START", 0, 5) ? "START TRANSACTION" : "BEGIN";
             case COMMIT -> "COMMIT";
             case ROLLBACK, ROLLBACK_TO -> "ROLLBACK";
             case SAVEPOINT -> "SAVEPOINT";

@@ -30,7 +30,13 @@ final class Relay {
     private Relay() {
     }
 
-    static void run(ClientSession session, BackendLink link) {
+    /**
+     * Relays until nothing is in flight on the backend.
+     *
+     * @param onSessionThread the session's own thread relays: at COPY FROM STDIN (or COPY BOTH) the
+     *     client's data must be read, so a relay thread takes over
+     */
+    static void run(ClientSession session, BackendLink link, boolean onSessionThread) {
         BackendConnection backend = link.backend;
         PgReader from = backend.reader();
         PgWriter to = session.out;
@@ -39,6 +45,20 @@ final class Relay {
                 int type = from.next();
                 if (type < 0) {
                     throw new EOFException("server closed the connection");
+                }
+                if (link.routerQueriesInFlight > 0 && type != 'S') {
+                    // answers to a query the router sent in front of the client's (a deferred BEGIN)
+                    if (type == 'E') {
+                        throw new EOFException("the server refused the transaction start the router replayed");
+                    }
+                    if (type == 'Z') {
+                        byte status = from.payloadByte(0);
+                        backend.readyForQuery(status);
+                        if (readyForQuery(session, link, status)) {
+                            return;
+                        }
+                    }
+                    continue;
                 }
                 switch (type) {
                     case '1' -> {
@@ -71,13 +91,13 @@ final class Relay {
                         }
                     }
                     case 'C' -> {
-                        if (from.payload().get(0) == 'D') {
+                        if (from.length() > 0 && from.payloadByte(0) == 'D') {
                             noticeDiscard(session, backend, ((CommandComplete) from.backend()).tag());
                         }
                         forward(session, from, to);
                     }
                     case 'Z' -> {
-                        byte status = from.payload().get(0);
+                        byte status = from.payloadByte(0);
                         backend.readyForQuery(status);
                         forward(session, from, to);
                         if (!session.clientGone) {
@@ -88,9 +108,19 @@ final class Relay {
                         }
                         continue;
                     }
+                    case 'G', 'W' -> {
+                        forward(session, from, to);
+                        if (onSessionThread) {
+                            if (!session.clientGone) {
+                                to.flush();
+                            }
+                            session.startRelayThread(link);
+                            return;
+                        }
+                    }
                     default -> forward(session, from, to);
                 }
-                if (!from.hasBufferedInput() && !session.clientGone) {
+                if (!from.hasBufferedMessage() && !session.clientGone) {
                     to.flush();
                 }
             }
@@ -134,6 +164,9 @@ final class Relay {
             while (!link.pending.isEmpty()) {
                 Pending p = link.pending.pollFirst();
                 if (p.expect() == Expect.READY_FOR_QUERY) {
+                    if (!p.forward()) {
+                        link.routerQueriesInFlight--;
+                    }
                     break;
                 }
                 if (p.expect() == Expect.PARSE_COMPLETE && p.preparedName() != null && !p.preparedName().isEmpty()) {
