@@ -52,7 +52,10 @@ class CopiedRelationsTest {
         assertThat(((Route.EveryShard) route("INSERT INTO rates VALUES (1)")).shards()).isEqualTo(Set.of("sh2", "sh3"));
         assertThat(((Route.EveryShard) route("UPDATE countries SET name = 'x'")).shards()).hasSize(3);
         assertThat(((Route.EveryShard) route("TRUNCATE rates")).shards()).isEqualTo(Set.of("sh2", "sh3"));
-        assertThat(route("SELECT * FROM rates")).isEqualTo(new Route.OneShard("sh2", "reference relation public.rates → sh2"));
+        assertThat(route("SELECT * FROM rates")).isInstanceOfSatisfying(Route.OneShard.class, one -> {
+            assertThat(one.shard()).isEqualTo("sh2");
+            assertThat(one.reason()).isEqualTo("reference relation public.rates → sh2");
+        });
         assertThat(route("SELECT * FROM countries")).isInstanceOf(Route.AnyShard.class);
         assertThat(route("SELECT * FROM orders o JOIN countries c ON c.code = o.note")).isInstanceOf(Route.NoKey.class);
         assertThatThrownBy(() -> route("INSERT INTO countries SELECT * FROM orders"))
