@@ -7,8 +7,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A test hook that stops a move just before a named step, to prove every step can be resumed.
- * {@code <step>} or {@code <step>:<batch>} (batch numbers start at 1), e.g. {@code copy:2}.
+ * A test hook that stops a move just before a named step, or after it ran but before that was
+ * recorded, to prove every step can be resumed: {@code <step>} or {@code <step>-done}, optionally
+ * followed by {@code :<batch>} (batch numbers start at 1), e.g. {@code copy:2}, {@code delete-done:1}.
  *
  * <p>The environment variable {@code SHARDGATE_MOVE_FAIL_AT} halts the coordinator's JVM with
  * exit code 137, as SIGKILL would, without any cleanup. The system property
@@ -23,21 +24,31 @@ final class FailPoint {
     private FailPoint() {
     }
 
+    /** Before {@code step} runs. */
     static void check(MoveStep step, TaskGroup group) {
-        Optional.ofNullable(System.getenv(ENVIRONMENT_VARIABLE)).filter(spec -> matches(spec, step, group)).ifPresent(spec -> {
-            log.error("event=move_fail_point action=halt task_group={} batch={} step={}", group.id(), group.batchNumber(), step.label());
+        check(step.label(), "before step " + step.label(), group);
+    }
+
+    /** After {@code step} ran, before the group records it. */
+    static void checkDone(MoveStep step, TaskGroup group) {
+        check(step.label() + "-done", "after step " + step.label(), group);
+    }
+
+    private static void check(String point, String where, TaskGroup group) {
+        Optional.ofNullable(System.getenv(ENVIRONMENT_VARIABLE)).filter(spec -> matches(spec, point, group)).ifPresent(spec -> {
+            log.error("event=move_fail_point action=halt task_group={} batch={} point={}", group.id(), group.batchNumber(), point);
             Runtime.getRuntime().halt(137);
         });
         String property = System.getProperty(SYSTEM_PROPERTY);
-        if (property != null && matches(property, step, group)) {
+        if (property != null && matches(property, point, group)) {
             throw new PgException(SqlState.INTERNAL_ERROR,
-                    "failure injected before step " + step.label() + " of batch " + group.batchNumber());
+                    "failure injected " + where + " of batch " + group.batchNumber());
         }
     }
 
-    private static boolean matches(String spec, MoveStep step, TaskGroup group) {
+    private static boolean matches(String spec, String point, TaskGroup group) {
         String[] parts = spec.trim().split(":");
-        if (!parts[0].equalsIgnoreCase(step.label())) {
+        if (!parts[0].equalsIgnoreCase(point)) {
             return false;
         }
         return parts.length < 2 || parts[1].trim().equals(Integer.toString(group.batchNumber()));

@@ -101,13 +101,13 @@ final class Redistribution {
     private boolean runStep(MoveStep step) throws SQLException, InterruptedException {
         Metadata metadata = qdb.snapshot();
         switch (step) {
-            case PLAN -> group = save(group.planned(planBatch(metadata)));
+            case PLAN -> group = done(step, group.planned(planBatch(metadata)));
             case SPLIT -> {
                 if (group.nextRestId().isPresent() && metadata.keyRange(group.nextRestId().get()).isEmpty()) {
                     KeyBound bound = bound(metadata, group.batchBound().orElseThrow());
                     qdb.apply(new MetadataChange.SplitKeyRange(group.nextRestId().get(), group.restId(), bound));
                 }
-                group = save(group.at(MoveStep.LOCK));
+                group = done(step, group.at(MoveStep.LOCK));
             }
             case LOCK -> {
                 if (!range(metadata, group.batchRangeId()).locked()) {
@@ -124,7 +124,7 @@ final class Redistribution {
                                 + group.batchRangeId() + "\" are still open on shard \"" + group.sourceShard() + "\"");
                     }
                 }
-                group = save(group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
+                group = done(step, group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
             }
             case COPY -> {
                 try (Connection source = connect(metadata, group.sourceShard());
@@ -139,10 +139,11 @@ final class Redistribution {
                         }
                     }
                 }
-                group = save(group.at(MoveStep.VERIFY));
+                group = done(step, group.at(MoveStep.VERIFY));
             }
             case VERIFY -> {
                 boolean same = true;
+                long rows = 0;
                 try (Connection source = connect(metadata, group.sourceShard());
                         Connection destination = connect(metadata, group.destinationShard())) {
                     for (KeySpan span : batchSpans(metadata)) {
@@ -150,6 +151,7 @@ final class Redistribution {
                             List<String> columns = ShardData.columns(source, span);
                             ShardData.Content there = ShardData.content(source, span, columns);
                             ShardData.Content here = ShardData.content(destination, span, columns);
+                            rows += here.rows();
                             if (!there.equals(here)) {
                                 log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
                                         group.id(), span.relation().name(), there, here);
@@ -162,7 +164,7 @@ final class Redistribution {
                     throw new PgException(SqlState.DATA_CORRUPTED, "rows on shard \"" + group.destinationShard()
                             + "\" differ from shard \"" + group.sourceShard() + "\" after " + COPY_ATTEMPTS + " copies");
                 }
-                group = save(group.at(same ? MoveStep.DELETE : MoveStep.COPY));
+                group = done(step, same ? group.verified(rows) : group.at(MoveStep.COPY));
             }
             case DELETE -> {
                 try (Connection source = connect(metadata, group.sourceShard())) {
@@ -174,7 +176,7 @@ final class Redistribution {
                     }
                     source.commit();
                 }
-                group = save(group.at(MoveStep.MOVE));
+                group = done(step, group.at(MoveStep.MOVE));
             }
             case MOVE -> {
                 return move(metadata);
@@ -184,19 +186,12 @@ final class Redistribution {
     }
 
     /** Points the batch at the destination, unlocks it and unites it with the moved part. */
-    private boolean move(Metadata metadata) throws SQLException {
+    private boolean move(Metadata metadata) {
         String batch = group.batchRangeId();
-        long rows = 0;
+        long rows = group.batchRows();
         List<MetadataChange> changes = new ArrayList<>();
         Optional<KeyRange> range = metadata.keyRange(batch);
         if (range.isPresent()) {
-            try (Connection destination = connect(metadata, group.destinationShard())) {
-                for (KeySpan span : batchSpans(metadata)) {
-                    if (ShardData.exists(destination, span)) {
-                        rows += ShardData.content(destination, span, ShardData.columns(destination, span)).rows();
-                    }
-                }
-            }
             if (!range.get().shardId().equals(group.destinationShard())) {
                 changes.add(new MetadataChange.MoveKeyRange(batch, group.destinationShard()));
             }
@@ -208,6 +203,7 @@ final class Redistribution {
         }
         long lockMillis = group.lockStartedMillis() == 0 ? 0 : System.currentTimeMillis() - group.lockStartedMillis();
         boolean last = group.isLastBatch();
+        FailPoint.checkDone(MoveStep.MOVE, group);
         group = group.batchDone(rows, lockMillis);
         log.info("event=task_group_batch_moved task_group={} batch={} rows={} lock_ms={} rows_moved={} batches_done={}",
                 group.id(), group.batchNumber() - 1, rows, lockMillis, group.rowsMoved(), group.batchesDone());
@@ -267,6 +263,12 @@ final class Redistribution {
     private Connection connect(Metadata metadata, String shardId) {
         return shards.connect(metadata.shard(shardId).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
                 "shard \"" + shardId + "\" does not exist")));
+    }
+
+    /** Records that {@code step} ran: the group is about to run the next step. */
+    private TaskGroup done(MoveStep step, TaskGroup next) {
+        FailPoint.checkDone(step, group);
+        return save(next);
     }
 
     /** Stores the group, keeping a STOP that arrived meanwhile. */

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param batchBound   the current batch's upper bound as texts, empty when the batch is the whole rest
  * @param nextRestId   the id the rest takes once the batch is split off; empty for the last batch
  * @param lockStartedMillis when the current batch's lock was taken, 0 before
+ * @param batchRows    the current batch's rows, as VERIFY counted them on the destination
  * @param stopRequested STOP TASK GROUP: end at the next batch boundary
  */
 public record TaskGroup(String id, String keyRangeId, String distributionId, String sourceShard,
@@ -22,7 +23,7 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
                         Optional<String> movedId, String restId, int batchNumber, MoveStep step,
                         Optional<List<String>> batchBound, Optional<String> nextRestId,
                         long rowsMoved, int batchesDone, long lastLockMillis, long lockStartedMillis,
-                        boolean stopRequested) {
+                        long batchRows, boolean stopRequested) {
 
     public TaskGroup {
         Objects.requireNonNull(id);
@@ -37,7 +38,7 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
                              String destinationShard, int batchSize) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize,
                 TaskState.PLANNED, "", Optional.empty(), keyRangeId, 1, MoveStep.PLAN, Optional.empty(),
-                Optional.empty(), 0, 0, 0, 0, false);
+                Optional.empty(), 0, 0, 0, 0, 0, false);
     }
 
     /** The range the current batch moves: the rest, whose low end is split off. */
@@ -48,19 +49,19 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
     TaskGroup at(MoveStep newStep) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, newStep, batchBound, nextRestId, rowsMoved, batchesDone, lastLockMillis,
-                lockStartedMillis, stopRequested);
+                lockStartedMillis, batchRows, stopRequested);
     }
 
     TaskGroup inState(TaskState newState, String newError) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, newState,
                 newError, movedId, restId, batchNumber, step, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, lockStartedMillis, stopRequested);
+                lastLockMillis, lockStartedMillis, batchRows, stopRequested);
     }
 
     TaskGroup withStopRequested() {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, step, batchBound, nextRestId, rowsMoved, batchesDone, lastLockMillis,
-                lockStartedMillis, true);
+                lockStartedMillis, batchRows, true);
     }
 
     /** PLAN done: the batch ends before {@code bound}, or takes the whole rest when empty. */
@@ -68,20 +69,27 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
         Optional<String> next = bound.map(b -> keyRangeId + "_" + id + "_" + (batchNumber + 1));
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.SPLIT, bound.map(KeyBound::texts), next, rowsMoved,
-                batchesDone, lastLockMillis, lockStartedMillis, stopRequested);
+                batchesDone, lastLockMillis, lockStartedMillis, batchRows, stopRequested);
     }
 
     TaskGroup locked(long startedMillis) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.COPY, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, startedMillis, stopRequested);
+                lastLockMillis, startedMillis, batchRows, stopRequested);
     }
 
     /** MOVE done: the batch joined the moved part; the next batch starts from the new rest. */
     TaskGroup batchDone(long rows, long lockMillis) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 Optional.of(movedId.orElse(restId)), nextRestId.orElse(restId), batchNumber + 1, MoveStep.PLAN,
-                Optional.empty(), Optional.empty(), rowsMoved + rows, batchesDone + 1, lockMillis, 0, stopRequested);
+                Optional.empty(), Optional.empty(), rowsMoved + rows, batchesDone + 1, lockMillis, 0, 0, stopRequested);
+    }
+
+    /** VERIFY done: the batch holds {@code rows} rows, about to be deleted from the source. */
+    TaskGroup verified(long rows) {
+        return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
+                movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
+                lastLockMillis, lockStartedMillis, rows, stopRequested);
     }
 
     /** Whether the batch that just finished was the last one. */

@@ -95,6 +95,7 @@ final class TaskGroupStore {
         map.put("batches_done", g.batchesDone());
         map.put("last_lock_ms", g.lastLockMillis());
         map.put("lock_started_ms", g.lockStartedMillis());
+        map.put("batch_rows", g.batchRows());
         map.put("stop_requested", g.stopRequested());
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
@@ -113,7 +114,7 @@ final class TaskGroupStore {
                 Optional.ofNullable((List<Object>) m.get("batch_bound")).map(l -> l.stream().map(String::valueOf).toList()),
                 Optional.ofNullable(m.get("next_rest")).map(String::valueOf), number(m, "rows_moved").longValue(),
                 number(m, "batches_done").intValue(), number(m, "last_lock_ms").longValue(),
-                number(m, "lock_started_ms").longValue(), Boolean.TRUE.equals(m.get("stop_requested")));
+                number(m, "lock_started_ms").longValue(), number(m, "batch_rows").longValue(), Boolean.TRUE.equals(m.get("stop_requested")));
     }
 
     private static String text(Map<String, Object> map, String key) {

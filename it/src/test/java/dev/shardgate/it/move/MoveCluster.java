@@ -39,29 +39,50 @@ final class MoveCluster implements AutoCloseable {
 
     final PostgresServers servers;
     final String database;
+    private final String qdbAddr;
+    private final int consolePort = freePort();
+    private final int grpcApiPort = freePort();
     Coordinator coordinator;
     RouterServer router;
 
-    private MoveCluster(PostgresServers servers, String database) {
+    private MoveCluster(PostgresServers servers, String database, String qdbAddr) {
         this.servers = servers;
         this.database = database;
+        this.qdbAddr = qdbAddr;
     }
 
     /** A fresh database on both servers, a coordinator with an in-memory QDB and a router it feeds. */
     static MoveCluster start(PostgresServers servers, String database) throws Exception {
-        MoveCluster cluster = new MoveCluster(servers, database);
+        return start(servers, database, "");
+    }
+
+    /** As {@link #start(PostgresServers, String)}, with the QDB in etcd at {@code qdbAddr} when not empty. */
+    static MoveCluster start(PostgresServers servers, String database, String qdbAddr) throws Exception {
+        MoveCluster cluster = new MoveCluster(servers, database, qdbAddr);
         for (LocalPostgres server : servers.all()) {
             server.createUser(USER, null);
             server.psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             server.createDatabase(database, USER);
         }
-        cluster.coordinator = Coordinator.start(cluster.coordinatorConfig(""), "test");
+        cluster.startCoordinator();
         cluster.startRouter();
         return cluster;
     }
 
-    CoordinatorConfig coordinatorConfig(String qdbAddr) {
-        return new CoordinatorConfig(HOST, 0, 0, qdbAddr, "INFO",
+    /** Starts the coordinator on the cluster's ports, and waits until it is active. */
+    void startCoordinator() throws Exception {
+        coordinator = Coordinator.start(coordinatorConfig(), "test");
+        await("the coordinator becomes active", 15_000, coordinator::isActive);
+    }
+
+    /** Closes the coordinator (its running task groups end between steps) and starts another on the same QDB. */
+    void restartCoordinator() throws Exception {
+        coordinator.close();
+        startCoordinator();
+    }
+
+    CoordinatorConfig coordinatorConfig() {
+        return new CoordinatorConfig(HOST, consolePort, grpcApiPort, qdbAddr, "INFO",
                 List.of(new ConsoleRule(CONSOLE_DATABASE, USER, PasswordExchange.Method.TRUST, "")),
                 new DataMoveConfig(database, USER, "", 500));
     }
@@ -178,6 +199,14 @@ final class MoveCluster implements AutoCloseable {
                 row.next();
                 return row.getString(1) + "|" + row.getString(2);
             }
+        }
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
