@@ -85,6 +85,12 @@ class RedistributeRecoveryTest {
                 assertThat(group[4]).isEqualTo("ERROR");
                 assertThat(group[5]).contains("step " + step);
                 assertThat(group[10]).isEqualTo(step);
+                // Metrics of the batches done before the failure: 300 rows each, lock time in ms.
+                int batchesBefore = Integer.parseInt(point.substring(point.indexOf(':') + 1)) - 1;
+                assertThat(group[7]).as(point).isEqualTo(Integer.toString(300 * batchesBefore));
+                assertThat(group[8]).as(point).isEqualTo(Integer.toString(batchesBefore));
+                assertThat(group[9]).as(point).isEqualTo(Integer.toString(batchesBefore + 1));
+                assertThat(Long.parseLong(group[11])).as(point).isPositive();
 
                 System.clearProperty(FAIL_AT);
                 List<String> retried = rows(console, "RETRY TASK GROUP " + group[0]);
