@@ -99,6 +99,27 @@ class RedistributeKeyTypesTest {
         }
     }
 
+    @Test
+    void checkNamesARelationMissingOnTheSourceAndMovesNothing() throws Exception {
+        cluster.onShard(0, "CREATE TABLE present (id bigint PRIMARY KEY); INSERT INTO present VALUES (1), (2)");
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
+            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION present DISTRIBUTION KEY id");
+            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION absent DISTRIBUTION KEY id");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            for (String statement : List.of("REDISTRIBUTE KEY RANGE kr1 TO sh2 CHECK", "REDISTRIBUTE KEY RANGE kr1 TO sh2")) {
+                java.sql.SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        java.sql.SQLException.class, () -> rows(console, statement));
+                assertThat(refused.getSQLState()).isEqualTo("42P01");
+                assertThat(refused.getMessage()).contains("relation \"public.absent\" does not exist on shard \"sh1\"");
+            }
+            assertThat(rows(console, "SHOW task_group")).isEmpty();
+            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|ds1|0|sh1|false");
+        }
+        assertThat(cluster.content(0, "present", "true")).startsWith("2|");
+        assertThat(cluster.content(1, "present", "true")).isEqualTo("0|0");
+    }
+
     /**
      * Moves and checks: the range's rows are on sh2 and gone from sh1, the other rows untouched.
      *
