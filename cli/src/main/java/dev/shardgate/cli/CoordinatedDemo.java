@@ -5,6 +5,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.qdb.LocalEtcd;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.AuthRule;
@@ -58,7 +59,8 @@ final class CoordinatedDemo {
             Coordinator coordinator = Coordinator.start(new CoordinatorConfig("localhost", coordinatorPort, 0,
                     etcd.endpoint(), "INFO", List.of(
                             new ConsoleRule("spqr-console", DemoCommand.USER, PasswordExchange.Method.TRUST, ""),
-                            new ConsoleRule("shardgate_console", DemoCommand.USER, PasswordExchange.Method.TRUST, ""))),
+                            new ConsoleRule("shardgate_console", DemoCommand.USER, PasswordExchange.Method.TRUST, "")))
+                    .withDataMove(new DataMoveConfig(DemoCommand.DATABASE, DemoCommand.USER, "", 500)),
                     Version.current());
             running.add(coordinator);
             long deadline = System.nanoTime() + 15_000_000_000L;

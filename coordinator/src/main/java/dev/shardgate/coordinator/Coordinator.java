@@ -9,6 +9,7 @@ import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.coordinator.fleet.CoordinatorApi;
 import dev.shardgate.coordinator.fleet.MetadataFeed;
 import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.coordinator.move.DataMovement;
 import dev.shardgate.qdb.EtcdQdb;
 import dev.shardgate.qdb.LeaderElection;
 import dev.shardgate.qdb.MemoryQdb;
@@ -84,7 +85,10 @@ public final class Coordinator implements AutoCloseable {
             LeaderElection[] election = {null};
             Qdb gated = new StandbyGate(qdb, fleet::isActive, () -> activeConsole(election[0]));
             RouterRegistry routers = new RouterRegistry(gated, fleet);
-            ConsoleExecutor executor = new ConsoleExecutor(gated, RouterStatus.withoutClients(version), routers);
+            DataMovement movement = new DataMovement(gated, fleet, config.dataMove());
+            opened.add(movement);
+            ConsoleExecutor executor = new ConsoleExecutor(gated, RouterStatus.withoutClients(version),
+                    new CoordinatorStatements(List.of(routers, movement)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);
             opened.add(console);
@@ -98,12 +102,15 @@ public final class Coordinator implements AutoCloseable {
                 election[0].start(leading -> {
                     if (leading) {
                         fleet.activate(routers.routers());
+                        Thread.ofVirtual().start(movement::resume);
                     } else {
+                        movement.pause();
                         fleet.deactivate();
                     }
                 });
             } else {
                 fleet.activate(routers.routers());
+                movement.resume();
             }
             log.info("event=coordinator_started console_port={} grpc_api_port={} qdb={} store={}", console.port(),
                     api.port(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(), storeId);

@@ -22,11 +22,13 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param qdbAddr {@code host:port} of etcd; empty keeps the metadata in memory (tests, demos)
  * @param logLevel upper case, as logback names levels
  * @param frontendRules who may open the console; empty lets anyone in without a password
+ * @param dataMove how REDISTRIBUTE KEY RANGE reaches the shards' data
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
-                                List<ConsoleRule> frontendRules) {
+                                List<ConsoleRule> frontendRules, DataMoveConfig dataMove) {
     private static final List<String> TOP_KEYS = List.of(
-            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules");
+            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules", "data_move");
+    private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
     private static final List<String> LOG_LEVELS = List.of("debug", "info", "warning", "warn", "error", "fatal");
@@ -36,6 +38,17 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         Objects.requireNonNull(qdbAddr);
         Objects.requireNonNull(logLevel);
         frontendRules = List.copyOf(frontendRules);
+        Objects.requireNonNull(dataMove);
+    }
+
+    /** With {@link DataMoveConfig#defaults()}. */
+    public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                             List<ConsoleRule> frontendRules) {
+        this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, DataMoveConfig.defaults());
+    }
+
+    public CoordinatorConfig withDataMove(DataMoveConfig value) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -44,15 +57,15 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
-        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules);
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -88,7 +101,26 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 top.port("grpc_api_port").orElse(d.grpcApiPort()),
                 top.text("qdb_addr").orElse(d.qdbAddr()),
                 top.oneOf("log_level", LOG_LEVELS).map(CoordinatorConfig::logbackLevel).orElse(d.logLevel()),
-                rules);
+                rules,
+                top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove()));
+    }
+
+    private static DataMoveConfig dataMove(Section section) {
+        DataMoveConfig d = DataMoveConfig.defaults();
+        int batchSize = d.batchSize();
+        Optional<String> batch = section.text("batch_size");
+        if (batch.isPresent()) {
+            try {
+                batchSize = Integer.parseInt(batch.get());
+            } catch (NumberFormatException e) {
+                batchSize = 0;
+            }
+            if (batchSize < 1) {
+                throw section.error("batch_size", "must be a positive number of rows, not " + batch.get());
+            }
+        }
+        return new DataMoveConfig(section.text("database").orElse(d.database()), section.text("user").orElse(d.user()),
+                section.text("password").orElse(d.password()), batchSize);
     }
 
     private static ConsoleRule rule(Section rule) {

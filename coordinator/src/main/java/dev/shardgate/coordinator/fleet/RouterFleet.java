@@ -3,6 +3,7 @@ package dev.shardgate.coordinator.fleet;
 import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.qdb.sync.Origin;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -70,6 +71,31 @@ public final class RouterFleet implements AutoCloseable {
         }
         RouterLink.Status status = link.status();
         return Optional.of(status.version() < 0 ? status.text() : status.text() + ", version " + status.version());
+    }
+
+    /**
+     * Waits until every router this coordinator feeds and can reach holds {@code version} or a
+     * later one; a router that is down is not waited for (it syncs before it routes again).
+     *
+     * @return whether all reachable routers got there within {@code timeout}
+     */
+    public boolean awaitVersion(long version, java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<RouterLink.Status> statuses;
+            synchronized (this) {
+                statuses = links.values().stream().map(RouterLink::status).toList();
+            }
+            boolean behind = statuses.stream()
+                    .anyMatch(s -> !s.text().startsWith("down") && s.version() < version);
+            if (!behind) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Override

@@ -85,4 +85,29 @@ class CoordinatorConfigTest {
                 () -> CoordinatorConfig.parse("host: a\nhost: b\n", "c.yaml"));
         assertThat(e.getMessage()).contains("host");
     }
+
+    @Test
+    void readsTheDataMoveSection() {
+        CoordinatorConfig config = CoordinatorConfig.parse("""
+                data_move:
+                  database: shop
+                  user: mover
+                  password: secret
+                  batch_size: 1000
+                """, "c.yaml");
+        assertThat(config.dataMove()).isEqualTo(new DataMoveConfig("shop", "mover", "secret", 1000));
+        assertThat(CoordinatorConfig.parse("data_move: {user: u}\n", "c.yaml").dataMove())
+                .isEqualTo(new DataMoveConfig("postgres", "u", "", 500));
+    }
+
+    @Test
+    void dataMoveErrorsNameTheirPath() {
+        var unknown = catchThrowableOfType(CoordinatorConfigException.class,
+                () -> CoordinatorConfig.parse("data_move: {usr: u}\n", "c.yaml"));
+        assertThat(unknown.keyPath()).isEqualTo("data_move.usr");
+        var batch = catchThrowableOfType(CoordinatorConfigException.class,
+                () -> CoordinatorConfig.parse("data_move: {batch_size: 0}\n", "c.yaml"));
+        assertThat(batch.keyPath()).isEqualTo("data_move.batch_size");
+        assertThat(batch.getMessage()).contains("positive");
+    }
 }

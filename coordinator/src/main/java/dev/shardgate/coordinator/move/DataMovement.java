@@ -1,0 +1,232 @@
+package dev.shardgate.coordinator.move;
+
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.RedistributeKeyRange;
+import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.qdb.Qdb;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * REDISTRIBUTE KEY RANGE, SHOW task_group, STOP TASK GROUP and RETRY TASK GROUP on the
+ * coordinator's console, and the task groups they run: one virtual thread per running group.
+ * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
+ */
+public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DataMovement.class);
+    static final List<String> SHOW_COLUMNS = List.of("task_group_id", "key_range_id", "source_shard_id",
+            "destination_shard_id", "state", "error", "batch_size", "rows_moved", "batches_done", "current_batch",
+            "current_step", "last_batch_lock_ms");
+    static final List<String> RESULT_COLUMNS = List.of("task_group_id", "key_range_id", "rows_moved", "batches_done");
+
+    private final Qdb qdb;
+    private final TaskGroupStore store;
+    private final ShardData shards;
+    private final RouterFleet fleet;
+    private final DataMoveConfig config;
+    private final Map<String, CompletableFuture<TaskGroup>> running = new ConcurrentHashMap<>();
+    private volatile boolean leaving;
+
+    public DataMovement(Qdb qdb, RouterFleet fleet, DataMoveConfig config) {
+        this.qdb = qdb;
+        this.store = new TaskGroupStore(qdb);
+        this.shards = new ShardData(config);
+        this.fleet = fleet;
+        this.config = config;
+    }
+
+    @Override
+    public boolean handles(ConsoleStatement statement) {
+        return statement instanceof RedistributeKeyRange || statement instanceof StopTaskGroup
+                || statement instanceof RetryTaskGroup
+                || statement instanceof Show show && (show.what().equals("task_group") || show.what().equals("task_groups"));
+    }
+
+    @Override
+    public ConsoleResult run(ConsoleStatement statement) {
+        return switch (statement) {
+            case RedistributeKeyRange r -> redistribute(r);
+            case StopTaskGroup s -> stop(s.id());
+            case RetryTaskGroup r -> retry(r.id());
+            case Show show -> show(show);
+            default -> throw new IllegalArgumentException("not a data movement statement: " + statement);
+        };
+    }
+
+    @Override
+    public Optional<List<String>> describe(ConsoleStatement statement) {
+        return switch (statement) {
+            case Show _ -> Optional.of(SHOW_COLUMNS);
+            case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
+            case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
+            case RedistributeKeyRange _ -> Optional.of(RESULT_COLUMNS);
+            default -> Optional.empty();
+        };
+    }
+
+    /** Starts the stored groups that were running when the last active coordinator stopped. */
+    public void resume() {
+        leaving = false;
+        for (TaskGroup group : store.all()) {
+            if (group.state() != TaskState.ERROR && !running.containsKey(group.id())) {
+                log.info("event=task_group_resumed task_group={} batch={} step={}", group.id(), group.batchNumber(),
+                        group.step().label());
+                start(group);
+            }
+        }
+    }
+
+    /** Ends the running groups between steps, recording nothing: the next active coordinator resumes them. */
+    public void pause() {
+        leaving = true;
+        for (CompletableFuture<TaskGroup> future : running.values()) {
+            try {
+                future.get(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                // failed or slow: it recorded its state, or will stop after its current step
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        pause();
+    }
+
+    private ConsoleResult redistribute(RedistributeKeyRange statement) {
+        qdb.checkWritable();
+        int batchSize = statement.batchSize().orElse(config.batchSize());
+        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, statement.id(), statement.shard());
+        if (statement.checkOnly()) {
+            return plan.result();
+        }
+        TaskGroup group = TaskGroup.planned(store.nextId(), statement.id(), plan.distributionId(), plan.sourceShard(),
+                statement.shard(), batchSize);
+        if (!store.create(group)) {
+            throw new PgException(SqlState.DUPLICATE_OBJECT, "task group \"" + group.id() + "\" already exists");
+        }
+        log.info("event=task_group_planned task_group={} key_range={} from={} to={} batch_size={}", group.id(),
+                group.keyRangeId(), group.sourceShard(), group.destinationShard(), batchSize);
+        CompletableFuture<TaskGroup> future = start(group);
+        if (statement.noWait()) {
+            return new ConsoleResult.Rows(List.of("task_group_id"), List.of(List.of(group.id())));
+        }
+        TaskGroup done = await(future);
+        return new ConsoleResult.Rows(RESULT_COLUMNS, List.of(List.of(done.id(), done.keyRangeId(),
+                Long.toString(done.rowsMoved()), Integer.toString(done.batchesDone()))));
+    }
+
+    private static TaskGroup await(CompletableFuture<TaskGroup> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgException(SqlState.QUERY_CANCELED, "stopped waiting for the task group; it goes on");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgException pg) {
+                throw pg;
+            }
+            throw new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getCause()));
+        }
+    }
+
+    private CompletableFuture<TaskGroup> start(TaskGroup group) {
+        CompletableFuture<TaskGroup> future = new CompletableFuture<>();
+        running.put(group.id(), future);
+        Thread.ofVirtual().name("task-group-" + group.id()).start(() -> {
+            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group);
+            try {
+                Redistribution.Outcome outcome = redistribution.run();
+                if (outcome == Redistribution.Outcome.INTERRUPTED) {
+                    future.completeExceptionally(new PgException(SqlState.ADMIN_SHUTDOWN,
+                            "the coordinator stopped; task group \"" + group.id() + "\" resumes on the active coordinator"));
+                } else {
+                    future.complete(redistribution.group());
+                }
+            } catch (Throwable e) {
+                future.completeExceptionally(e);
+            } finally {
+                running.remove(group.id(), future);
+            }
+        });
+        return future;
+    }
+
+    private TaskGroup existing(String id) {
+        return store.get(id).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
+                "task group \"" + id + "\" does not exist"));
+    }
+
+    /** Ends the group at its next batch boundary; a failed group first finishes its batch. */
+    private ConsoleResult stop(String id) {
+        qdb.checkWritable();
+        TaskGroup group = existing(id);
+        while (true) {
+            Optional<byte[]> stored = store.raw(id);
+            if (stored.isEmpty()) {
+                return new ConsoleResult.Done("STOP TASK GROUP");
+            }
+            if (store.replace(stored.get(), TaskGroupStore.decode(stored.get()).withStopRequested())) {
+                break;
+            }
+        }
+        CompletableFuture<TaskGroup> future = running.get(id);
+        if (future == null) {
+            future = start(existing(id));
+        }
+        log.info("event=task_group_stop_requested task_group={} state={}", id, group.state());
+        try {
+            future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgException pg) {
+                throw pg;
+            }
+        }
+        return new ConsoleResult.Done("STOP TASK GROUP");
+    }
+
+    /** Runs a failed group again from the step it failed at (or one a stopped coordinator left). */
+    private ConsoleResult retry(String id) {
+        qdb.checkWritable();
+        TaskGroup group = existing(id);
+        if (running.containsKey(id)) {
+            throw new PgException(SqlState.OBJECT_IN_USE, "task group \"" + id + "\" is running");
+        }
+        log.info("event=task_group_retry task_group={} batch={} step={}", id, group.batchNumber(), group.step().label());
+        TaskGroup done = await(start(group));
+        return new ConsoleResult.Rows(RESULT_COLUMNS, List.of(List.of(done.id(), done.keyRangeId(),
+                Long.toString(done.rowsMoved()), Integer.toString(done.batchesDone()))));
+    }
+
+    private ConsoleResult show(Show show) {
+        if (show.where().isPresent()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group does not take WHERE yet");
+        }
+        List<List<String>> rows = store.all().stream().map(g -> java.util.Arrays.asList(g.id(), g.keyRangeId(),
+                g.sourceShard(), g.destinationShard(), g.state().name(), g.error().isEmpty() ? null : g.error(),
+                Integer.toString(g.batchSize()), Long.toString(g.rowsMoved()), Integer.toString(g.batchesDone()),
+                Integer.toString(g.batchNumber()), g.step().label(), Long.toString(g.lastLockMillis()))).toList();
+        return new ConsoleResult.Rows(SHOW_COLUMNS, rows);
+    }
+}

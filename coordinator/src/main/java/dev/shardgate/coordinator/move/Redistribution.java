@@ -1,0 +1,285 @@
+package dev.shardgate.coordinator.move;
+
+import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.KeyRange;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.qdb.Qdb;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task group's batches from the step it recorded, until the range has moved, STOP ends
+ * it at a batch boundary, or a step fails (the group is then stored in state ERROR, its batch
+ * still locked, for RETRY). Every step is recorded before it runs and can run again.
+ */
+final class Redistribution {
+    private static final Logger log = LoggerFactory.getLogger(Redistribution.class);
+    /** How long a lock waits for the routers to hold it before the move goes on without the slow ones. */
+    static final Duration ROUTER_ACK_WAIT = Duration.ofSeconds(5);
+    /** How long a lock waits for transactions older than it on the source before the batch fails. */
+    static final Duration OLD_TRANSACTIONS_WAIT = Duration.ofSeconds(30);
+    private static final int COPY_ATTEMPTS = 3;
+
+    /** How a run ended when it did not fail. */
+    enum Outcome { FINISHED, STOPPED, INTERRUPTED }
+
+    private final Qdb qdb;
+    private final TaskGroupStore store;
+    private final ShardData shards;
+    private final RouterFleet fleet;
+    /** True when the coordinator closes or stands by: end between steps, recording nothing. */
+    private final BooleanSupplier leaving;
+    private TaskGroup group;
+    private int copyAttempts;
+
+    Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
+                   TaskGroup group) {
+        this.qdb = qdb;
+        this.store = store;
+        this.shards = shards;
+        this.fleet = fleet;
+        this.leaving = leaving;
+        this.group = group;
+    }
+
+    TaskGroup group() {
+        return group;
+    }
+
+    /**
+     * @throws PgException with the failed step's error, after storing the group in state ERROR
+     */
+    Outcome run() {
+        group = save(group.inState(TaskState.RUNNING, ""));
+        log.info("event=task_group_running task_group={} key_range={} from={} to={} batch={} step={}", group.id(),
+                group.keyRangeId(), group.sourceShard(), group.destinationShard(), group.batchNumber(), group.step().label());
+        try {
+            while (true) {
+                if (leaving.getAsBoolean()) {
+                    return Outcome.INTERRUPTED;
+                }
+                MoveStep step = group.step();
+                if (step == MoveStep.PLAN && group.stopRequested()) {
+                    store.remove(group.id());
+                    log.info("event=task_group_stopped task_group={} rows_moved={} batches_done={} rest={}", group.id(),
+                            group.rowsMoved(), group.batchesDone(), group.restId());
+                    return Outcome.STOPPED;
+                }
+                FailPoint.check(step, group);
+                if (runStep(step)) {
+                    return Outcome.FINISHED;
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            log.warn("event=task_group_failed task_group={} batch={} step={} error=\"{}\"", group.id(),
+                    group.batchNumber(), group.step().label(), message);
+            group = save(group.inState(TaskState.ERROR, "batch " + group.batchNumber() + ", step "
+                    + group.step().label() + ": " + message));
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "task group \"" + group.id() + "\" failed: "
+                    + group.error()).withHint("Fix the cause, then RETRY TASK GROUP " + group.id() + " or STOP TASK GROUP "
+                    + group.id() + ".");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Outcome.INTERRUPTED;
+        }
+    }
+
+    /** Runs one step and records the next; true when the group is finished. */
+    private boolean runStep(MoveStep step) throws SQLException, InterruptedException {
+        Metadata metadata = qdb.snapshot();
+        switch (step) {
+            case PLAN -> group = done(step, group.planned(planBatch(metadata)));
+            case SPLIT -> {
+                if (group.nextRestId().isPresent() && metadata.keyRange(group.nextRestId().get()).isEmpty()) {
+                    KeyBound bound = bound(metadata, group.batchBound().orElseThrow());
+                    qdb.apply(new MetadataChange.SplitKeyRange(group.nextRestId().get(), group.restId(), bound));
+                }
+                group = done(step, group.at(MoveStep.LOCK));
+            }
+            case LOCK -> {
+                if (!range(metadata, group.batchRangeId()).locked()) {
+                    qdb.apply(new MetadataChange.LockKeyRange(group.batchRangeId()));
+                }
+                long lockedAt = System.currentTimeMillis();
+                if (!fleet.awaitVersion(qdb.version(), ROUTER_ACK_WAIT)) {
+                    log.warn("event=task_group_lock_not_seen task_group={} key_range={} wait_ms={}", group.id(),
+                            group.batchRangeId(), ROUTER_ACK_WAIT.toMillis());
+                }
+                try (Connection source = connect(metadata, group.sourceShard())) {
+                    if (!ShardData.awaitOlderTransactions(source, OLD_TRANSACTIONS_WAIT.toMillis())) {
+                        throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "transactions older than the lock of key range \""
+                                + group.batchRangeId() + "\" are still open on shard \"" + group.sourceShard() + "\"");
+                    }
+                }
+                group = done(step, group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
+            }
+            case COPY -> {
+                try (Connection source = connect(metadata, group.sourceShard());
+                        Connection destination = connect(metadata, group.destinationShard())) {
+                    for (KeySpan span : batchSpans(metadata)) {
+                        if (ShardData.exists(source, span)) {
+                            if (!ShardData.exists(destination, span)) {
+                                TableDefinition.read(source, span.relation().name().schema(), span.relation().name().name())
+                                        .create(destination);
+                            }
+                            ShardData.copy(source, destination, span, ShardData.columns(source, span));
+                        }
+                    }
+                }
+                group = done(step, group.at(MoveStep.VERIFY));
+            }
+            case VERIFY -> {
+                boolean same = true;
+                long rows = 0;
+                try (Connection source = connect(metadata, group.sourceShard());
+                        Connection destination = connect(metadata, group.destinationShard())) {
+                    for (KeySpan span : batchSpans(metadata)) {
+                        if (ShardData.exists(source, span)) {
+                            List<String> columns = ShardData.columns(source, span);
+                            ShardData.Content there = ShardData.content(source, span, columns);
+                            ShardData.Content here = ShardData.content(destination, span, columns);
+                            rows += here.rows();
+                            if (!there.equals(here)) {
+                                log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
+                                        group.id(), span.relation().name(), there, here);
+                                same = false;
+                            }
+                        }
+                    }
+                }
+                if (!same && ++copyAttempts >= COPY_ATTEMPTS) {
+                    throw new PgException(SqlState.DATA_CORRUPTED, "rows on shard \"" + group.destinationShard()
+                            + "\" differ from shard \"" + group.sourceShard() + "\" after " + COPY_ATTEMPTS + " copies");
+                }
+                group = done(step, same ? group.verified(rows) : group.at(MoveStep.COPY));
+            }
+            case DELETE -> {
+                try (Connection source = connect(metadata, group.sourceShard())) {
+                    source.setAutoCommit(false);
+                    for (KeySpan span : batchSpans(metadata)) {
+                        if (ShardData.exists(source, span)) {
+                            ShardData.delete(source, span);
+                        }
+                    }
+                    source.commit();
+                }
+                group = done(step, group.at(MoveStep.MOVE));
+            }
+            case MOVE -> {
+                return move(metadata);
+            }
+        }
+        return false;
+    }
+
+    /** Points the batch at the destination, unlocks it and unites it with the moved part. */
+    private boolean move(Metadata metadata) {
+        String batch = group.batchRangeId();
+        long rows = group.batchRows();
+        List<MetadataChange> changes = new ArrayList<>();
+        Optional<KeyRange> range = metadata.keyRange(batch);
+        if (range.isPresent()) {
+            if (!range.get().shardId().equals(group.destinationShard())) {
+                changes.add(new MetadataChange.MoveKeyRange(batch, group.destinationShard()));
+            }
+            changes.add(new MetadataChange.UnlockKeyRange(batch));
+            if (group.movedId().isPresent() && !group.movedId().get().equals(batch)) {
+                changes.add(new MetadataChange.UniteKeyRanges(group.movedId().get(), batch));
+            }
+            qdb.apply(changes);
+        }
+        long lockMillis = group.lockStartedMillis() == 0 ? 0 : System.currentTimeMillis() - group.lockStartedMillis();
+        boolean last = group.isLastBatch();
+        FailPoint.checkDone(MoveStep.MOVE, group);
+        group = group.batchDone(rows, lockMillis);
+        log.info("event=task_group_batch_moved task_group={} batch={} rows={} lock_ms={} rows_moved={} batches_done={}",
+                group.id(), group.batchNumber() - 1, rows, lockMillis, group.rowsMoved(), group.batchesDone());
+        if (last) {
+            store.remove(group.id());
+            log.info("event=task_group_finished task_group={} key_range={} to={} rows_moved={} batches_done={}", group.id(),
+                    group.keyRangeId(), group.destinationShard(), group.rowsMoved(), group.batchesDone());
+            return true;
+        }
+        group = save(group);
+        return false;
+    }
+
+    /** The next batch's upper bound: the lowest over the relations, empty when the rest fits in one batch. */
+    private Optional<KeyBound> planBatch(Metadata metadata) throws SQLException {
+        KeyRange rest = range(metadata, group.restId());
+        Optional<KeyBound> lowest = Optional.empty();
+        try (Connection source = connect(metadata, group.sourceShard())) {
+            for (KeySpan span : spans(metadata, rest)) {
+                if (!ShardData.exists(source, span)) {
+                    continue;
+                }
+                Optional<KeyBound> end = ShardData.batchEnd(source, span, group.batchSize());
+                if (end.isPresent() && end.get().compareTo(rest.lowerBound()) > 0
+                        && (lowest.isEmpty() || end.get().compareTo(lowest.get()) < 0)) {
+                    lowest = end;
+                }
+            }
+        }
+        return lowest;
+    }
+
+    private List<KeySpan> batchSpans(Metadata metadata) {
+        return spans(metadata, range(metadata, group.batchRangeId()));
+    }
+
+    /** One span per relation of the distribution, over the keys of {@code range}. */
+    static List<KeySpan> spans(Metadata metadata, KeyRange range) {
+        var distribution = metadata.distribution(range.distributionId()).orElseThrow();
+        Optional<KeyBound> upper = metadata.index(range.distributionId()).upperBound(range);
+        List<KeySpan> spans = new ArrayList<>();
+        for (DistributedRelation relation : metadata.relationsOf(range.distributionId())) {
+            spans.add(new KeySpan(relation, distribution.columnTypes(), range.lowerBound(), upper));
+        }
+        return spans;
+    }
+
+    private KeyBound bound(Metadata metadata, List<String> texts) {
+        return metadata.distribution(group.distributionId()).orElseThrow().parseBound(texts);
+    }
+
+    private static KeyRange range(Metadata metadata, String id) {
+        return metadata.keyRange(id).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
+                "key range \"" + id + "\" does not exist"));
+    }
+
+    private Connection connect(Metadata metadata, String shardId) {
+        return shards.connect(metadata.shard(shardId).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
+                "shard \"" + shardId + "\" does not exist")));
+    }
+
+    /** Records that {@code step} ran: the group is about to run the next step. */
+    private TaskGroup done(MoveStep step, TaskGroup next) {
+        FailPoint.checkDone(step, group);
+        return save(next);
+    }
+
+    /** Stores the group, keeping a STOP that arrived meanwhile. */
+    private TaskGroup save(TaskGroup next) {
+        while (true) {
+            Optional<byte[]> stored = store.raw(next.id());
+            TaskGroup merged = stored.map(TaskGroupStore::decode).filter(TaskGroup::stopRequested).isPresent()
+                    ? next.withStopRequested() : next;
+            if (store.replace(stored.orElse(null), merged)) {
+                return merged;
+            }
+        }
+    }
+}

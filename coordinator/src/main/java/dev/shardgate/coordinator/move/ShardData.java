@@ -1,0 +1,206 @@
+package dev.shardgate.coordinator.move;
+
+import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+/** The SQL a move runs on shards: one connection per shard, opened with the data_move credentials. */
+final class ShardData {
+    private final DataMoveConfig config;
+
+    ShardData(DataMoveConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * A connection to the shard's primary, autocommit on.
+     *
+     * @throws PgException 08001 naming the shard when it cannot be reached
+     */
+    Connection connect(Shard shard) {
+        if (shard.hosts().isEmpty()) {
+            throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard.id() + "\" has no hosts");
+        }
+        String url = "jdbc:postgresql://" + String.join(",", shard.hosts()) + "/" + config.database()
+                + "?targetServerType=primary";
+        Properties properties = new Properties();
+        properties.setProperty("user", config.user());
+        if (!config.password().isEmpty()) {
+            properties.setProperty("password", config.password());
+        }
+        properties.setProperty("connectTimeout", "10");
+        properties.setProperty("ApplicationName", "shardgate coordinator data move");
+        try {
+            Connection connection = DriverManager.getConnection(url, properties);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET standard_conforming_strings = on");
+            }
+            return connection;
+        } catch (SQLException e) {
+            throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                    "cannot connect to shard \"" + shard.id() + "\" for a data move: " + e.getMessage());
+        }
+    }
+
+    /** The upper bound of a batch: the key after {@code rows} keys from the span's start, if there is one. */
+    static Optional<KeyBound> batchEnd(Connection source, KeySpan span, int rows) throws SQLException {
+        String sql = "SELECT " + plainKeyColumns(span) + " FROM " + span.table() + " WHERE " + span.predicate()
+                + " ORDER BY " + span.keyColumns() + " LIMIT 1 OFFSET " + rows;
+        try (Statement statement = source.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            if (!row.next()) {
+                return Optional.empty();
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 1; i <= span.types().size(); i++) {
+                texts.add(row.getString(i));
+            }
+            return Optional.of(KeyBound.parse(texts, span.types(), span.relation().distributionId()));
+        }
+    }
+
+    private static String plainKeyColumns(KeySpan span) {
+        return String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
+    }
+
+    /** The relation's columns in order, quoted, as both shards must have them. */
+    static List<String> columns(Connection connection, KeySpan span) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT a.attname FROM pg_attribute a
+                WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
+                  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+                ORDER BY a.attnum""")) {
+            statement.setString(1, span.relation().name().schema());
+            statement.setString(2, span.relation().name().name());
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(KeySpan.identifier(rows.getString(1)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /**
+     * Replaces the span's rows on the destination with the source's, in one destination
+     * transaction: running it twice gives the same result.
+     *
+     * @return rows copied
+     */
+    static long copy(Connection source, Connection destination, KeySpan span, List<String> columns) throws SQLException {
+        String list = String.join(", ", columns);
+        destination.setAutoCommit(false);
+        try {
+            try (Statement statement = destination.createStatement()) {
+                statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + span.predicate());
+            }
+            CopyOut out = source.unwrap(PGConnection.class).getCopyAPI()
+                    .copyOut("COPY (SELECT " + list + " FROM " + span.table() + " WHERE " + span.predicate() + ") TO STDOUT");
+            CopyIn in = destination.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY " + span.table() + " (" + list + ") FROM STDIN");
+            try {
+                byte[] chunk;
+                while ((chunk = out.readFromCopy()) != null) {
+                    in.writeToCopy(chunk, 0, chunk.length);
+                }
+                long rows = in.endCopy();
+                destination.commit();
+                return rows;
+            } finally {
+                if (out.isActive()) {
+                    out.cancelCopy();
+                }
+                if (in.isActive()) {
+                    in.cancelCopy();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            destination.rollback();
+            throw e;
+        } finally {
+            destination.setAutoCommit(true);
+        }
+    }
+
+    /** Row count and a checksum of the rows' text forms, which equal rows give on any shard. */
+    record Content(long rows, long checksum) {
+    }
+
+    static Content content(Connection connection, KeySpan span, List<String> columns) throws SQLException {
+        String sql = "SELECT count(*), coalesce(sum(hashtext(ROW(" + String.join(", ", columns) + ")::text)::bigint), 0)"
+                + " FROM " + span.table() + " WHERE " + span.predicate();
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return new Content(row.getLong(1), row.getLong(2));
+        }
+    }
+
+    /** Deletes the span's rows on the source; returns how many. */
+    static long delete(Connection source, KeySpan span) throws SQLException {
+        try (Statement statement = source.createStatement()) {
+            return statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + span.predicate());
+        }
+    }
+
+    /** Whether the relation exists on the shard. */
+    static boolean exists(Connection connection, KeySpan span) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
+            statement.setString(1, span.relation().name().schema());
+            statement.setString(2, span.relation().name().name());
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getBoolean(1);
+            }
+        }
+    }
+
+    /**
+     * Waits until no transaction on the shard started before the shard's current time, other than
+     * this session's: writes routed before the routers saw a lock have then ended.
+     *
+     * @return whether they ended within {@code timeoutMillis}
+     */
+    static boolean awaitOlderTransactions(Connection connection, long timeoutMillis) throws SQLException, InterruptedException {
+        Timestamp now;
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery("SELECT clock_timestamp()")) {
+            row.next();
+            now = row.getTimestamp(1);
+        }
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT count(*) FROM pg_stat_activity
+                WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < ?
+                  AND backend_type = 'client backend'""")) {
+            statement.setTimestamp(1, now);
+            while (true) {
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    if (row.getLong(1) == 0) {
+                        return true;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(20);
+            }
+        }
+    }
+}

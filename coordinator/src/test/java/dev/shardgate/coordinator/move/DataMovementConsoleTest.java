@@ -1,0 +1,80 @@
+package dev.shardgate.coordinator.move;
+
+import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.console.exec.RouterStatus;
+import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.coordinator.fleet.MetadataFeed;
+import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.qdb.MemoryQdb;
+import dev.shardgate.wire.PgException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** What the console answers about data movement before any shard is contacted. */
+class DataMovementConsoleTest {
+    private MemoryQdb qdb;
+    private MetadataFeed feed;
+    private DataMovement movement;
+    private ConsoleExecutor console;
+
+    @BeforeEach
+    void start() {
+        qdb = new MemoryQdb();
+        feed = new MetadataFeed(qdb);
+        movement = new DataMovement(qdb, new RouterFleet(feed, "store"), DataMoveConfig.defaults());
+        console = new ConsoleExecutor(qdb, RouterStatus.withoutClients("test"), movement);
+        console.execute("""
+                CREATE SHARD sh1 WITH HOSTS '127.0.0.1:1';
+                CREATE SHARD sh2 WITH HOSTS '127.0.0.1:1';
+                CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+                CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+                CREATE DISTRIBUTION dh COLUMN TYPES varchar hash;
+                CREATE KEY RANGE krh FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dh;""");
+    }
+
+    @AfterEach
+    void stop() {
+        movement.close();
+        feed.close();
+        qdb.close();
+    }
+
+    @Test
+    void showTaskGroupListsNothingWithoutGroups() {
+        ConsoleResult.Rows rows = (ConsoleResult.Rows) console.execute("SHOW task_group").getFirst();
+        assertThat(rows.columns()).startsWith("task_group_id", "key_range_id").contains("state", "error", "rows_moved",
+                "batches_done", "last_batch_lock_ms");
+        assertThat(rows.rows()).isEmpty();
+    }
+
+    @Test
+    void refusalsNameWhatStandsInTheWay() {
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr9 TO sh2")).isEqualTo("42704 key range \"kr9\" does not exist");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh9")).isEqualTo("42704 shard \"sh9\" does not exist");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh1")).isEqualTo("55000 key range \"kr1\" is already on shard \"sh1\"");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE krh TO sh2")).startsWith("0A000 REDISTRIBUTE KEY RANGE does not support hashed");
+        assertThat(refusal("STOP TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
+        assertThat(refusal("RETRY TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
+        console.execute("LOCK KEY RANGE kr1");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh2 CHECK")).isEqualTo("55006 key range \"kr1\" is locked");
+    }
+
+    @Test
+    void anUnreachableShardFailsTheCheckAndStartsNoGroup() {
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh2 CHECK")).startsWith("08001 cannot connect to shard \"sh1\"");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh2")).startsWith("08001 cannot connect to shard \"sh1\"");
+        assertThat(((ConsoleResult.Rows) console.execute("SHOW task_group").getFirst()).rows()).isEmpty();
+        assertThat(qdb.snapshot().keyRange("kr1").orElseThrow().locked()).isFalse();
+    }
+
+    private String refusal(String statement) {
+        PgException e = catchThrowableOfType(PgException.class, () -> console.execute(statement));
+        assertThat(e).as(statement).isNotNull();
+        return e.sqlState().code() + " " + e.getMessage();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.shardgate.coordinator.move;
+
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.KeyValue;
+import dev.shardgate.qdb.MemoryQdb;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TaskGroupStoreTest {
+    private final TaskGroupStore store = new TaskGroupStore(new MemoryQdb());
+
+    @Test
+    void aGroupSurvivesTheRoundTripAtEveryStage() {
+        TaskGroup group = TaskGroup.planned(store.nextId(), "kr1", "ds1", "sh1", "sh2", 100);
+        assertThat(store.create(group)).isTrue();
+        assertThat(store.create(group)).isFalse();
+        assertThat(store.get(group.id())).contains(group);
+
+        // A varchar bound that looks like a number, with a quote, stays a string.
+        TaskGroup planned = group.inState(TaskState.RUNNING, "")
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(7), new KeyValue.VarcharValue("0'12"))));
+        TaskGroup verified = planned.at(MoveStep.LOCK).locked(1234).at(MoveStep.VERIFY).verified(42);
+        for (TaskGroup stage : List.of(planned, verified, verified.withStopRequested(),
+                verified.inState(TaskState.ERROR, "batch 1, step copy: boom"))) {
+            store.save(stage);
+            assertThat(store.get(group.id())).contains(stage);
+        }
+        assertThat(verified.batchBound()).contains(List.of("7", "0'12"));
+        assertThat(verified.nextRestId()).contains("kr1_tg1_2");
+        assertThat(verified.step()).isEqualTo(MoveStep.DELETE);
+    }
+
+    @Test
+    void aFinishedBatchMakesItsRangeTheMovedPartAndTheRestTheNextBatch() {
+        TaskGroup group = TaskGroup.planned("tg1", "kr1", "ds1", "sh1", "sh2", 10)
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10))));
+        TaskGroup first = group.batchDone(10, 5);
+        assertThat(first.movedId()).contains("kr1");
+        assertThat(first.restId()).isEqualTo("kr1_tg1_2");
+        assertThat(first.batchNumber()).isEqualTo(2);
+        assertThat(first.step()).isEqualTo(MoveStep.PLAN);
+        assertThat(first.rowsMoved()).isEqualTo(10);
+        assertThat(first.lastLockMillis()).isEqualTo(5);
+
+        TaskGroup last = first.planned(Optional.empty());
+        assertThat(last.isLastBatch()).isTrue();
+        assertThat(last.batchRangeId()).isEqualTo("kr1_tg1_2");
+    }
+
+    @Test
+    void idsComeFromASequenceAndListInNumericOrder() {
+        for (int i = 0; i < 11; i++) {
+            store.create(TaskGroup.planned(store.nextId(), "kr" + i, "ds1", "sh1", "sh2", 1));
+        }
+        assertThat(store.all()).extracting(TaskGroup::id).startsWith("tg1", "tg2").endsWith("tg10", "tg11");
+        store.remove("tg2");
+        assertThat(store.get("tg2")).isEmpty();
+    }
+}

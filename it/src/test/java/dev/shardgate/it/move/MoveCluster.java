@@ -1,0 +1,239 @@
+package dev.shardgate.it.move;
+
+import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.coordinator.Coordinator;
+import dev.shardgate.coordinator.config.ConsoleRule;
+import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.router.RouterServer;
+import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.wire.auth.PasswordExchange;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Two shards, a coordinator whose console moves data and a router it feeds: what the data
+ * movement tests share. Shards get a fresh database per test class; the coordinator logs in to
+ * them as the same trust user as the router.
+ */
+final class MoveCluster implements AutoCloseable {
+    static final String USER = "mover";
+    static final String CONSOLE_DATABASE = "shardgate_console";
+    static final String HOST = "127.0.0.1";
+
+    final PostgresServers servers;
+    final String database;
+    private final String qdbAddr;
+    private final int consolePort = freePort();
+    private final int grpcApiPort = freePort();
+    Coordinator coordinator;
+    RouterServer router;
+
+    private MoveCluster(PostgresServers servers, String database, String qdbAddr) {
+        this.servers = servers;
+        this.database = database;
+        this.qdbAddr = qdbAddr;
+    }
+
+    /** A fresh database on both servers, a coordinator with an in-memory QDB and a router it feeds. */
+    static MoveCluster start(PostgresServers servers, String database) throws Exception {
+        return start(servers, database, "");
+    }
+
+    /** As {@link #start(PostgresServers, String)}, with the QDB in etcd at {@code qdbAddr} when not empty. */
+    static MoveCluster start(PostgresServers servers, String database, String qdbAddr) throws Exception {
+        MoveCluster cluster = new MoveCluster(servers, database, qdbAddr);
+        for (LocalPostgres server : servers.all()) {
+            server.createUser(USER, null);
+            server.psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            server.createDatabase(database, USER);
+        }
+        cluster.startCoordinator();
+        cluster.startRouter();
+        return cluster;
+    }
+
+    /** Starts the coordinator on the cluster's ports, and waits until it is active. */
+    void startCoordinator() throws Exception {
+        coordinator = Coordinator.start(coordinatorConfig(), "test");
+        await("the coordinator becomes active", 15_000, coordinator::isActive);
+    }
+
+    /** Closes the coordinator (its running task groups end between steps) and starts another on the same QDB. */
+    void restartCoordinator() throws Exception {
+        coordinator.close();
+        startCoordinator();
+    }
+
+    CoordinatorConfig coordinatorConfig() {
+        return new CoordinatorConfig(HOST, consolePort, grpcApiPort, qdbAddr, "INFO",
+                List.of(new ConsoleRule(CONSOLE_DATABASE, USER, PasswordExchange.Method.TRUST, "")),
+                new DataMoveConfig(database, USER, "", 500));
+    }
+
+    void startRouter() throws Exception {
+        router = RouterServer.start(RouterConfig.builder()
+                .host(HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
+                .withCoordinator(true).coordinatorAddress(HOST + ":" + coordinator.grpcApiPort())
+                .lockWaitTimeout(Duration.ofSeconds(60))
+                .frontendRule(FrontendRule.of(database, USER, AuthRule.ok()))
+                .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
+                .backendRule(new BackendRule(database, USER, 20, false, true, AuthRule.ok(), false))
+                .build());
+        try (Connection console = console()) {
+            execute(console, "REGISTER ROUTER r1 ADDRESS '" + HOST + ":" + router.grpcApiPort() + "'");
+        }
+    }
+
+    /** Waits until the router holds the coordinator's current metadata. */
+    void awaitRouterSynced() {
+        await("the router holds the coordinator's metadata", 10_000,
+                () -> router.context().qdb().version() == coordinator.qdb().version());
+    }
+
+    /** CREATE SHARD sh1, sh2 on the two servers. */
+    void createShards() throws SQLException {
+        try (Connection console = console()) {
+            for (int i = 0; i < servers.size(); i++) {
+                LocalPostgres server = servers.get(i);
+                execute(console, "CREATE SHARD sh" + (i + 1) + " WITH HOSTS '" + server.host() + ":" + server.port() + "'");
+            }
+        }
+    }
+
+    Connection console() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("preferQueryMode", "simple");
+        properties.setProperty("socketTimeout", "600");
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + coordinator.consolePort() + "/"
+                + CONSOLE_DATABASE, properties);
+    }
+
+    /** A client connection through the router. */
+    Connection client() throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("sslmode", "disable");
+        properties.setProperty("socketTimeout", "120");
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + router.port() + "/" + database, properties);
+    }
+
+    /** A connection straight to shard {@code index} (0 for sh1). */
+    Connection shard(int index) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        return DriverManager.getConnection(servers.get(index).jdbcUrl(database), properties);
+    }
+
+    /** Runs SQL straight on shard {@code index}. */
+    void onShard(int index, String sql) throws SQLException {
+        try (Connection connection = shard(index)) {
+            execute(connection, sql);
+        }
+    }
+
+    static void execute(Connection connection, String sql) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        }
+    }
+
+    /** Every row of a query's result, its columns joined by "|". */
+    static List<String> rows(Connection connection, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(result.getString(i));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
+    }
+
+    /** The first column of the first row. */
+    static String value(Connection connection, String sql) throws SQLException {
+        List<String> rows = rows(connection, sql);
+        return rows.isEmpty() ? null : rows.getFirst().split("\\|", -1)[0];
+    }
+
+    /** {@code count|checksum} of a table on shard {@code index}: the checksum hashes each row's text. */
+    String content(int index, String table, String where) throws SQLException {
+        try (Connection connection = shard(index)) {
+            if (value(connection, "SELECT to_regclass('" + table + "') IS NOT NULL").equals("f")) {
+                return "0|0";
+            }
+            return rows(connection, "SELECT count(*), coalesce(sum(hashtext(t::text)::bigint), 0) FROM " + table
+                    + " t WHERE " + where).getFirst();
+        }
+    }
+
+    /** The same, over what a statement selects as rows of the table's type, computed on shard 0. */
+    String expectedContent(String rowsSql, long[] ids) throws SQLException {
+        try (Connection connection = shard(0); PreparedStatement statement = connection.prepareStatement(
+                "SELECT count(*), coalesce(sum(hashtext(t::text)::bigint), 0) FROM (" + rowsSql + ") t")) {
+            Array array = connection.createArrayOf("bigint", java.util.Arrays.stream(ids).boxed().toArray());
+            statement.setArray(1, array);
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return row.getString(1) + "|" + row.getString(2);
+            }
+        }
+    }
+
+    static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static long await(String what, long millis, BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + millis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("not within " + millis + " ms: " + what);
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    @Override
+    public void close() {
+        if (router != null) {
+            router.close();
+        }
+        if (coordinator != null) {
+            coordinator.close();
+        }
+    }
+}
