@@ -1,6 +1,7 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.Show;
@@ -53,15 +54,26 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
 
     @Override
     public boolean handles(ConsoleStatement statement) {
-        return statement instanceof RedistributeKeyRange || statement instanceof StopTaskGroup
+        return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange
+                || statement instanceof StopTaskGroup
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && (show.what().equals("task_group") || show.what().equals("task_groups"));
+    }
+
+    /**
+     * On the coordinator, MOVE KEY RANGE moves the range's rows too (as SPQR's does): it is a
+     * REDISTRIBUTE with the configured batch size that waits for its end. A router's own console,
+     * which has no data mover, only changes the metadata.
+     */
+    private static RedistributeKeyRange asRedistribute(MoveKeyRange move) {
+        return new RedistributeKeyRange(move.id(), move.shard(), java.util.OptionalInt.empty(), false, false);
     }
 
     @Override
     public ConsoleResult run(ConsoleStatement statement) {
         return switch (statement) {
             case RedistributeKeyRange r -> redistribute(r);
+            case MoveKeyRange m -> redistribute(asRedistribute(m));
             case StopTaskGroup s -> stop(s.id());
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
@@ -75,7 +87,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case Show _ -> Optional.of(SHOW_COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
-            case RedistributeKeyRange _ -> Optional.of(RESULT_COLUMNS);
+            case RedistributeKeyRange _, MoveKeyRange _ -> Optional.of(RESULT_COLUMNS);
             default -> Optional.empty();
         };
     }

@@ -3,6 +3,7 @@ package dev.shardgate.it.coordinator;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.meta.Metadata;
@@ -50,7 +51,8 @@ class CoordinatorSyncTest {
         SyncedCluster.prepareShards(servers, DATABASE);
         etcd = LocalEtcd.start();
         coordinator = Coordinator.start(new CoordinatorConfig(SyncedCluster.HOST, 0, 0, etcd.endpoint(), "INFO",
-                List.of(new ConsoleRule(SyncedCluster.CONSOLE_DATABASE, SyncedCluster.USER, PasswordExchange.Method.TRUST, ""))),
+                List.of(new ConsoleRule(SyncedCluster.CONSOLE_DATABASE, SyncedCluster.USER, PasswordExchange.Method.TRUST, "")))
+                .withDataMove(new DataMoveConfig(DATABASE, SyncedCluster.USER, "", 500)),
                 "test");
         await("the only coordinator becomes active", 10_000, coordinator::isActive);
     }
@@ -125,7 +127,9 @@ class CoordinatorSyncTest {
                 execute(c2, "INSERT INTO orders (id, note) VALUES (1600, 'moved range')");
                 execute(c2, "INSERT INTO orders (id, note) VALUES (2600, 'new range')");
             }
-            assertThat(onShard(servers, 0)).isEqualTo("500,1600,2600");
+            // On the coordinator MOVE moves the rows too: 1500 went along with kr4.
+            assertThat(onShard(servers, 0)).isEqualTo("500,1500,1600,2600");
+            assertThat(onShard(servers, 1)).isEmpty();
 
             long version = coordinator.qdb().version();
             await("SHOW routers says both are up", 3000, () -> {
