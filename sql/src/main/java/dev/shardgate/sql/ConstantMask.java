@@ -1,5 +1,7 @@
 package dev.shardgate.sql;
 
+import java.util.Arrays;
+
 /**
  * A query string with its plain constants — integers (a directly preceding unary minus included)
  * and ordinary {@code '…'} strings — replaced by {@code $1 … $n}. Query strings that differ only in
@@ -137,9 +139,9 @@ record ConstantMask(String key, String masked, String[] values, LiteralKind[] ki
             masked.append(sql, copied, n);
             String maskedText = masked.toString();
             String key = maskedText + '\0' + kindMarks;
-            return new ConstantMask(key, maskedText, java.util.Arrays.copyOf(values, count),
-                    java.util.Arrays.copyOf(kinds, count), java.util.Arrays.copyOf(originalStarts, count),
-                    java.util.Arrays.copyOf(originalEnds, count), java.util.Arrays.copyOf(maskedStarts, count));
+            return new ConstantMask(key, maskedText, Arrays.copyOf(values, count),
+                    Arrays.copyOf(kinds, count), Arrays.copyOf(originalStarts, count),
+                    Arrays.copyOf(originalEnds, count), Arrays.copyOf(maskedStarts, count));
         }
 
         /** A plain string constant from its opening quote; returns the offset after it, or -1 to give up. */
@@ -243,11 +245,11 @@ record ConstantMask(String key, String masked, String[] values, LiteralKind[] ki
         private void add(int start, int end, String value, LiteralKind kind, char mark) {
             if (count == values.length) {
                 int grown = count * 2;
-                values = java.util.Arrays.copyOf(values, grown);
-                kinds = java.util.Arrays.copyOf(kinds, grown);
-                originalStarts = java.util.Arrays.copyOf(originalStarts, grown);
-                originalEnds = java.util.Arrays.copyOf(originalEnds, grown);
-                maskedStarts = java.util.Arrays.copyOf(maskedStarts, grown);
+                values = Arrays.copyOf(values, grown);
+                kinds = Arrays.copyOf(kinds, grown);
+                originalStarts = Arrays.copyOf(originalStarts, grown);
+                originalEnds = Arrays.copyOf(originalEnds, grown);
+                maskedStarts = Arrays.copyOf(maskedStarts, grown);
             }
             masked.append(sql, copied, start);
             maskedStarts[count] = masked.length();
