@@ -7,7 +7,6 @@ import dev.shardgate.qdb.FileQdb;
 import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.qdb.Qdb;
-import dev.shardgate.qdb.Subscription;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.RouterConfig;
@@ -23,8 +22,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What every client session of one router shares: configuration, metadata (an immutable snapshot
- * swapped whenever the QDB changes), backend pools, cancel keys and prepared-statement names.
+ * What every client session of one router shares: configuration, metadata (the QDB's current immutable
+ * snapshot), backend pools, cancel keys and prepared-statement names.
  */
 public final class RouterContext implements AutoCloseable {
     private final RouterConfig config;
@@ -35,15 +34,11 @@ public final class RouterContext implements AutoCloseable {
     private final SqlAnalyzer analyzer = new SqlAnalyzer(10_000);
     private final java.util.Set<dev.shardgate.router.session.ClientSession> sessions =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Subscription subscription;
-    private volatile Metadata metadata;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
-        this.metadata = qdb.snapshot();
-        this.subscription = qdb.watch(event -> metadata = event.snapshot());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
     }
 
@@ -77,8 +72,13 @@ public final class RouterContext implements AutoCloseable {
         return qdb;
     }
 
+    /**
+     * The store's current snapshot, read on every call (one volatile read for the router's stores):
+     * a change made on this router's console routes the very next statement, with no watcher
+     * thread in between.
+     */
     public Metadata metadata() {
-        return metadata;
+        return qdb.snapshot();
     }
 
     public Pools pools() {
@@ -112,6 +112,7 @@ public final class RouterContext implements AutoCloseable {
         if (!config.shards().isEmpty()) {
             return config.shards().keySet().iterator().next();
         }
+        Metadata metadata = metadata();
         if (metadata.shards().isEmpty()) {
             // As PostgreSQL answers while it starts up: the client may try again shortly.
             throw new PgException(SqlState.CANNOT_CONNECT_NOW, config.withCoordinator()
@@ -123,7 +124,6 @@ public final class RouterContext implements AutoCloseable {
 
     @Override
     public void close() {
-        subscription.close();
         pools.close();
         try {
             qdb.close();
