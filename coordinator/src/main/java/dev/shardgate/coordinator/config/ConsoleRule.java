@@ -15,4 +15,11 @@ public record ConsoleRule(String db, String usr, PasswordExchange.Method method,
         Objects.requireNonNull(usr);
         Objects.requireNonNull(method);
     }
+
+    /** Without the password: configs end up in logs and error messages. */
+    @Override
+    public String toString() {
+        return "ConsoleRule[db=" + db + ", usr=" + usr + ", method=" + method + ", password="
+                + (password == null || password.isEmpty() ? "<none>" : "<hidden>") + "]";
+    }
 }

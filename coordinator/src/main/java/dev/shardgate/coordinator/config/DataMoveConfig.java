@@ -23,6 +23,13 @@ public record DataMoveConfig(String database, String user, String password, int 
         }
     }
 
+    /** Without the password: configs end up in logs and error messages. */
+    @Override
+    public String toString() {
+        return "DataMoveConfig[database=" + database + ", user=" + user + ", password="
+                + (password.isEmpty() ? "<none>" : "<hidden>") + ", batchSize=" + batchSize + "]";
+    }
+
     /** {@code postgres} as user and database, no password, batches of 500 rows. */
     public static DataMoveConfig defaults() {
         return new DataMoveConfig("postgres", "postgres", "", DEFAULT_BATCH_SIZE);

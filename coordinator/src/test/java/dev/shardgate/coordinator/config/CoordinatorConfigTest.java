@@ -110,4 +110,13 @@ class CoordinatorConfigTest {
         assertThat(batch.keyPath()).isEqualTo("data_move.batch_size");
         assertThat(batch.getMessage()).contains("positive");
     }
+
+    @Test
+    void printedConfigsKeepPasswordsOut() {
+        CoordinatorConfig config = CoordinatorConfig.defaults()
+                .withDataMove(new DataMoveConfig("db", "mover", "s3cret-move", 100));
+        ConsoleRule rule = new ConsoleRule("spqr-console", "admin", PasswordExchange.Method.MD5, "s3cret-console");
+        assertThat(config.toString()).doesNotContain("s3cret").contains("mover");
+        assertThat(rule.toString()).doesNotContain("s3cret").contains("admin");
+    }
 }
