@@ -13,8 +13,13 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.shardgate.it.scatter.ScatterCluster.answer;
+import static dev.shardgate.it.scatter.ScatterCluster.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -158,5 +163,28 @@ class MultiShardWriteTest {
             assertThat(error.getSQLState()).isEqualTo("0A000");
             router.rollback();
         }
+    }
+
+    @Test
+    void keylessAndSplitWritesWaitWhileARangeIsLocked() throws Exception {
+        cluster.insertDirectly(1005, "INSERT INTO orders (id, customer, qty) VALUES (1005, 'b', 0)");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Connection console = cluster.console(); Connection first = cluster.connect(); Connection second = cluster.connect()) {
+            // A locked range may be half moved: its rows on two shards at once. Statements that may
+            // touch it wait, as keyed ones do, instead of reading or writing both copies.
+            execute(console, "LOCK KEY RANGE kr2");
+            Future<Integer> keyless = pool.submit(() -> update(first, "UPDATE orders SET qty = qty + 1"));
+            Future<Integer> split = pool.submit(() -> update(second, "INSERT INTO orders (id, customer, qty) VALUES (7, 'a', 0), (1007, 'b', 0)"));
+            Thread.sleep(700);
+            assertThat(keyless.isDone()).as("keyless UPDATE waits while kr2 is locked").isFalse();
+            assertThat(split.isDone()).as("split INSERT waits while kr2 is locked").isFalse();
+            execute(console, "UNLOCK KEY RANGE kr2");
+            // Either order once unlocked: the UPDATE sees the two new rows (3 + 2) or not (1 + 2).
+            assertThat(keyless.get(10, TimeUnit.SECONDS) + split.get(10, TimeUnit.SECONDS)).isIn(3, 5);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(ids(0)).matches("7:[01]");
+        assertThat(ids(1)).matches("1005:1,1007:[01]");
     }
 }

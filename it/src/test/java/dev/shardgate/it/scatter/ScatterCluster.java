@@ -88,6 +88,12 @@ final class ScatterCluster implements AutoCloseable {
         return properties;
     }
 
+    /** The router's admin console (LOCK KEY RANGE …). */
+    Connection console() throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + router.consolePort() + "/shardgate_console",
+                properties());
+    }
+
     /** A connection to the router over the simple query protocol. */
     Connection connect() throws SQLException {
         return connect("preferQueryMode", "simple");

@@ -6,7 +6,6 @@ import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.route.BoundValues;
-import dev.shardgate.router.route.KeyRangeLocked;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.MultiShardRun;
@@ -85,11 +84,18 @@ final class MultiShardStatements {
             return null;
         }
         requireOutsideTransaction(session, kind.toString(), shards);
-        Metadata metadata = session.context().metadata();
         MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
         Map<String, String> sqlByShard;
         try {
-            sqlByShard = statementsByShard(metadata, shards, shape, statement, bound);
+            // While a range the statement may touch is locked (being moved, its rows may be on two
+            // shards at once), wait as single-shard statements do.
+            sqlByShard = session.router.waitingOnLocks(() -> {
+                Metadata metadata = session.context().metadata();
+                if (route instanceof Route.NoKey missing) {
+                    session.router.requireNoLockedRange(metadata, missing);
+                }
+                return statementsByShard(metadata, shards, shape, statement, bound);
+            });
         } catch (PgException e) {
             throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
                     + e.getMessage(), route.reason(), e.hint(), 0);
@@ -123,11 +129,7 @@ final class MultiShardStatements {
             case MultiShardShape.Insert insert -> {
                 DistributedRelation relation = onlyDistributed(metadata, statement.tables());
                 List<String> rowShards;
-                try {
-                    rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, bound);
-                } catch (KeyRangeLocked locked) {
-                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId() + "\" is locked");
-                }
+                rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, bound);
                 if (rowShards == null || rowShards.size() != insert.rows().size()) {
                     throw refused("an INSERT whose rows go to several shards needs the sharding key of every row as a constant");
                 }

@@ -77,10 +77,18 @@ final class TransactionRouter {
 
     /** The route of a query string or prepared statement, waiting while its key range is locked. */
     Route route(String sql, Analysis analysis, BoundValues bound) {
+        return waitingOnLocks(() -> routeOnce(sql, analysis, bound, context.metadata()));
+    }
+
+    /**
+     * What {@code decision} decides from the current metadata, asked again every few milliseconds
+     * while it reports a locked key range, up to lock_wait_timeout (then 55P03).
+     */
+    <T> T waitingOnLocks(java.util.function.Supplier<T> decision) {
         long deadline = System.nanoTime() + context.config().lockWaitTimeout().toNanos();
         while (true) {
             try {
-                return routeOnce(sql, analysis, bound, context.metadata());
+                return decision.get();
             } catch (KeyRangeLocked locked) {
                 if (System.nanoTime() > deadline) {
                     throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId()
@@ -180,6 +188,24 @@ final class TransactionRouter {
      * statement without key under ALLOW whose distribution has no default shard, every shard holding
      * a key range of it. Null when {@link #shardFor} decides (one shard, or an error).
      */
+    /**
+     * A statement with no key may touch any range of its relation's distribution, so it waits
+     * while any of them is locked.
+     *
+     * @throws KeyRangeLocked naming a locked range
+     */
+    void requireNoLockedRange(Metadata metadata, Route.NoKey missing) {
+        var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+        if (relation.isEmpty()) {
+            return;
+        }
+        for (var range : metadata.index(relation.get().distributionId()).ranges()) {
+            if (range.locked()) {
+                throw new KeyRangeLocked(range.id());
+            }
+        }
+    }
+
     java.util.SortedSet<String> multiShardTargets(Route route) {
         return switch (route) {
             case Route.ManyShards many -> many.shards();
