@@ -37,6 +37,8 @@ public final class RouterContext implements AutoCloseable {
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Subscription subscription;
     private volatile Metadata metadata;
+    private final dev.shardgate.router.twophase.TransactionIds transactionIds;
+    private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -45,6 +47,24 @@ public final class RouterContext implements AutoCloseable {
         this.metadata = qdb.snapshot();
         this.subscription = qdb.watch(event -> metadata = event.snapshot());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
+        this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
+        this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(qdb);
+    }
+
+    /** Names of this router's prepared transactions (two-phase commit), unique across restarts. */
+    public dev.shardgate.router.twophase.TransactionIds transactionIds() {
+        return transactionIds;
+    }
+
+    /** Two-phase commit decisions, kept in the QDB so that they survive the router. */
+    public dev.shardgate.router.twophase.CommitDecisions commitDecisions() {
+        return commitDecisions;
+    }
+
+    /** Commits or rolls back the prepared transactions this router left on its shards. */
+    public java.util.List<dev.shardgate.router.twophase.TwoPhaseRecovery.Action> recoverTwoPhase() {
+        return new dev.shardgate.router.twophase.TwoPhaseRecovery(pools, config.backendRules(), transactionIds,
+                commitDecisions).run(metadata.shards().keySet());
     }
 
     /**
