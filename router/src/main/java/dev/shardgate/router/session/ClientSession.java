@@ -291,6 +291,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /**
+     * In a transaction block, between segments: the next Bind may name another shard, which then
+     * joins the transaction, so the segment's messages wait for it as between transactions.
+     */
+    private boolean joinable() {
+        lock.lock();
+        try {
+            BackendLink l = link;
+            return l != null && l.isQuiet() && !l.relaying && !l.writing && l.transactionStatus != 'I';
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A segment that only prepares or describes statements and runs nothing. */
     private static boolean isPrepareOnly(List<FrontendMessage> messages) {
         for (FrontendMessage m : messages) {
@@ -302,7 +316,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void holdOrSend(FrontendMessage message) throws IOException {
-        if (betweenTransactions() && (isExtendedProtocol(message) || !held.isEmpty())) {
+        if ((betweenTransactions() || joinable()) && (isExtendedProtocol(message) || !held.isEmpty())) {
             held.add(message);
         } else {
             send(message, context.anyShard());
