@@ -99,16 +99,43 @@ class MultiShardTransactionTest {
         assertThat(balance(1, 1001)).isEqualTo(100);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"2pc", "best_effort"})
+    void commitWorksInTheExtendedProtocolToo(String strategy) throws SQLException {
+        try (Connection client = cluster.connect(false)) {
+            execute(client, "SET __spqr__commit_strategy = '" + strategy + "'");
+            client.setAutoCommit(false);
+            for (int i = 0; i < 7; i++) { // past prepareThreshold: named statements too
+                try (var update = client.prepareStatement("UPDATE accounts SET balance = balance + ? WHERE id = ?")) {
+                    update.setInt(1, -1);
+                    update.setInt(2, 1);
+                    assertThat(update.executeUpdate()).isEqualTo(1);
+                    update.setInt(1, 1);
+                    update.setInt(2, 1001);
+                    assertThat(update.executeUpdate()).isEqualTo(1);
+                }
+                client.commit();
+                assertThat((Object) client.getWarnings()).isNull();
+            }
+        }
+        assertThat(balance(0, 1)).isEqualTo(93);
+        assertThat(balance(1, 1001)).isEqualTo(107);
+        assertThat(prepared(cluster.shard(0))).isEmpty();
+        assertThat(prepared(cluster.shard(1))).isEmpty();
+    }
+
     @Test
-    void bestEffortCommitWorksInTheExtendedProtocolToo() throws SQLException {
+    void aFailedTransactionDoesNotCommitInTheExtendedProtocol() throws SQLException {
         try (Connection client = cluster.connect(false)) {
             client.setAutoCommit(false);
-            execute(client, "UPDATE accounts SET balance = balance - 5 WHERE id = 1");
-            execute(client, "UPDATE accounts SET balance = balance + 5 WHERE id = 1001");
-            client.commit();
+            execute(client, "UPDATE accounts SET balance = balance - 30 WHERE id = 1");
+            assertThatThrownBy(() -> execute(client, "UPDATE accounts SET balance = balance / 0 WHERE id = 1001"))
+                    .isInstanceOf(SQLException.class);
+            assertThatThrownBy(client::commit).isInstanceOf(SQLException.class);
+            client.setAutoCommit(true);
+            assertThat(column(client, "SELECT balance FROM accounts WHERE id = 1")).containsExactly("100");
         }
-        assertThat(balance(0, 1)).isEqualTo(95);
-        assertThat(balance(1, 1001)).isEqualTo(105);
+        assertThat(balance(0, 1)).isEqualTo(100);
     }
 
     @Test

@@ -103,9 +103,9 @@ final class JoinedShards {
     }
 
     /**
-     * An extended-protocol COMMIT or ROLLBACK goes to the current shard as it is: the parked shards
-     * end first. A ROLLBACK (or COMMIT of a failed transaction) rolls them back, a COMMIT under
-     * best effort commits them; two-phase commit needs the simple protocol.
+     * An extended-protocol COMMIT or ROLLBACK (its Parse is still held, so every backend is quiet):
+     * the router ends the transaction on all shards as for a simple query, then starts an empty one
+     * for the client's own statement to end, so that the client gets the server's usual answers.
      */
     void beforeExtended(ClientSession session, Analysis analysis) {
         if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
@@ -115,27 +115,14 @@ final class JoinedShards {
         if (end == null) {
             return;
         }
-        BackendLink current = session.currentLink();
-        boolean failed = current == null || current.transactionStatus != 'T'
-                || parked.values().stream().anyMatch(l -> l.transactionStatus != 'T');
-        if (end.kind() == StatementKind.COMMIT && !failed && strategy(session) == CommitStrategy.TWO_PHASE) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "two-phase COMMIT of a transaction on several shards ("
-                    + String.join(", ", shardsOf(session)) + ") must be sent as a simple query")
-                    .withHint("Use the simple query protocol for COMMIT (e.g. preferQueryMode=simple), or ROLLBACK.");
+        boolean commit = end.kind() == StatementKind.COMMIT;
+        if (finish(session, commit).equals("ROLLBACK") && commit) {
+            // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
+            // transaction cannot reproduce: the client learns it this way instead
+            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                    "current transaction is aborted: it was rolled back on every shard instead of committed");
         }
-        List<BackendLink> others = new ArrayList<>(parked.values());
-        parked.clear();
-        start = null;
-        List<Participant> participants = participants(others);
-        try {
-            if (end.kind() == StatementKind.COMMIT && !failed) {
-                BestEffortCommit.commit(participants);
-            } else {
-                Rollback.all(participants);
-            }
-        } finally {
-            giveBack(session, others, null);
-        }
+        session.deferred.add("BEGIN");
     }
 
     /** The client left: the parked shards roll back and go back to their pools. */
@@ -197,15 +184,6 @@ final class JoinedShards {
 
     private static List<Participant> participants(List<BackendLink> links) {
         return links.stream().map(l -> new Participant(l.pool.key().shard(), l.backend)).toList();
-    }
-
-    private List<String> shardsOf(ClientSession session) {
-        List<String> shards = new ArrayList<>(parked.keySet());
-        BackendLink current = session.currentLink();
-        if (current != null) {
-            shards.add(current.pool.key().shard());
-        }
-        return shards;
     }
 
     private static CommitStrategy strategy(ClientSession session) {
