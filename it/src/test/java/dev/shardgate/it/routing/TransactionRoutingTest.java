@@ -17,7 +17,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 
-import static dev.shardgate.it.routing.Sql.error;
 import static dev.shardgate.it.routing.Sql.execute;
 import static dev.shardgate.it.routing.Sql.query;
 import static dev.shardgate.it.routing.Sql.update;
