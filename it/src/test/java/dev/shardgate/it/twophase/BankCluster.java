@@ -62,13 +62,17 @@ final class BankCluster implements AutoCloseable {
     }
 
     static BankCluster start(PostgresServers servers, String database) throws SQLException, IOException {
+        return start(servers, database, PoolMode.TRANSACTION);
+    }
+
+    static BankCluster start(PostgresServers servers, String database, PoolMode poolMode) throws SQLException, IOException {
         Path directory = Files.createTempDirectory("twophase");
         Path init = directory.resolve("init.sql");
         Files.writeString(init, METADATA);
         List<Connection> direct = prepareShards(servers, database);
         RouterConfig.Builder config = RouterConfig.builder()
                 .host(LocalPostgres.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
-                .frontendRule(new FrontendRule(database, USER, PoolMode.TRANSACTION, AuthRule.ok(), false))
+                .frontendRule(new FrontendRule(database, USER, poolMode, AuthRule.ok(), false))
                 .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
                 .backendRule(new BackendRule(database, USER, BackendRule.DEFAULT_CONNECTION_LIMIT, false, true, AuthRule.ok(), false))
                 .initSqlFile(init).qdbFile(directory.resolve("qdb.yaml")).routerId(ROUTER_ID);

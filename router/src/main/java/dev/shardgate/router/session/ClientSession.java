@@ -760,7 +760,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (deferred.isEmpty()) {
             return l;
         }
-        joined.rememberStart(deferred);
+        joined.rememberStart(deferred, l);
         if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
             // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
             // the shard, in the same write, and the relay swallows its answers (no round trip of its own).

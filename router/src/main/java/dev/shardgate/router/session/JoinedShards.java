@@ -35,10 +35,18 @@ final class JoinedShards {
     private final Map<String, BackendLink> parked = new LinkedHashMap<>();
     /** What started the transaction on its first shard (BEGIN with its modes, SET LOCAL …), replayed on the others. */
     private List<String> start;
+    /** The backend {@link #start} was replayed on: it only holds for the transaction that backend began. */
+    private BackendLink startedOn;
+    /** The backend the transaction began on; in SESSION mode the session keeps it afterwards. */
+    private BackendLink home;
 
     /** The session replays its deferred transaction start on a backend: the same starts the next shards. */
-    void rememberStart(List<String> deferred) {
+    void rememberStart(List<String> deferred, BackendLink on) {
+        if (!parked.isEmpty()) {
+            return; // a shard joining: the start is the first shard's
+        }
         start = List.copyOf(deferred);
+        startedOn = on;
     }
 
     boolean isEmpty() {
@@ -56,6 +64,9 @@ final class JoinedShards {
             throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
                     "current transaction is aborted, commands ignored until end of transaction block");
         }
+        if (parked.isEmpty()) {
+            home = current;
+        }
         setLink(session, current, null);
         parked.put(current.pool.key().shard(), current);
         BackendLink back = parked.remove(shard);
@@ -64,7 +75,8 @@ final class JoinedShards {
             return back;
         }
         session.deferred.clear();
-        session.deferred.addAll(start == null || start.isEmpty() ? List.of("BEGIN") : start);
+        // a transaction the client began without the router deferring it started with a plain BEGIN, as far as we know
+        session.deferred.addAll(start == null || startedOn != home ? List.of("BEGIN") : start);
         try {
             return session.startTransaction(shard);
         } catch (IOException | RuntimeException e) {
@@ -130,6 +142,8 @@ final class JoinedShards {
         List<BackendLink> others = new ArrayList<>(parked.values());
         parked.clear();
         start = null;
+        startedOn = null;
+        home = null;
         for (BackendLink l : others) {
             Relay.finish(session, l);
         }
@@ -148,9 +162,11 @@ final class JoinedShards {
         }
         parked.clear();
         start = null;
+        startedOn = null;
         boolean failed = all.stream().anyMatch(l -> l.transactionStatus != 'T');
         List<Participant> participants = participants(all);
-        BackendLink keep = session.rule.poolMode() == PoolMode.SESSION ? current : null;
+        BackendLink keep = session.rule.poolMode() == PoolMode.SESSION ? home : null;
+        home = null;
         try {
             if (!commit || failed) {
                 Rollback.all(participants);
