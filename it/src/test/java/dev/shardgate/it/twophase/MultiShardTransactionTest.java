@@ -71,6 +71,43 @@ class MultiShardTransactionTest {
         assertThat(cluster.router.context().qdb().scan("2pc/")).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"COMMIT", "ROLLBACK"})
+    void statementsOverBothShardsRunInsideTheTransaction(String end) throws SQLException {
+        try (Connection client = cluster.connect(true)) {
+            execute(client, "SET __spqr__commit_strategy = '2pc'");
+            execute(client, "BEGIN");
+            execute(client, "UPDATE accounts SET balance = balance + 1 WHERE id IN (1, 1001)");
+            assertThat(column(client, "SELECT sum(balance) FROM accounts WHERE id IN (1, 1001)")).containsExactly("202");
+            execute(client, "INSERT INTO accounts (id, balance) VALUES (2, 5)");
+            execute(client, "INSERT INTO accounts (id, balance) VALUES (1002, 5)");
+            execute(client, "UPDATE accounts SET balance = balance - 1 WHERE id = 1001");
+            assertThat(column(client, "SELECT sum(balance) FROM accounts WHERE id IN (2, 1002)")).containsExactly("10");
+            assertThat(number(cluster.shard(1), "SELECT count(*) FROM accounts")).isEqualTo(1); // not committed yet
+            execute(client, end);
+        }
+        boolean committed = end.equals("COMMIT");
+        assertThat(balance(0, 1)).isEqualTo(committed ? 101 : 100);
+        assertThat(balance(1, 1001)).isEqualTo(100);
+        assertThat(number(cluster.shard(1), "SELECT count(*) FROM accounts")).isEqualTo(committed ? 2 : 1);
+        assertThat(prepared(cluster.shard(1))).isEmpty();
+    }
+
+    @Test
+    void aStatementOverBothShardsFailingOnOneFailsTheTransaction() throws SQLException {
+        try (Connection client = cluster.connect(true)) {
+            execute(client, "BEGIN");
+            execute(client, "UPDATE accounts SET balance = balance - 30 WHERE id = 1");
+            assertThatThrownBy(() -> execute(client, "UPDATE accounts SET balance = balance / (id - 1001) WHERE id IN (1, 1001)"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22012"));
+            assertThatThrownBy(() -> execute(client, "UPDATE accounts SET balance = balance + 1 WHERE id = 1"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("25P02"));
+            execute(client, "COMMIT");
+        }
+        assertThat(balance(0, 1)).isEqualTo(100);
+        assertThat(balance(1, 1001)).isEqualTo(100);
+    }
+
     @Test
     void theConfiguredStrategyIsTheDefaultAndBadValuesAreRefused() throws SQLException {
         try (Connection client = cluster.connect(true)) {

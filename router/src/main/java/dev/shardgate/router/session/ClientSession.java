@@ -355,6 +355,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
             return;
         }
+        if ((!betweenTransactions() || !deferred.isEmpty()) && joined.runMultiShard(this, query.sql(), analysis, route)) {
+            return;
+        }
         if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
             return;
         }
@@ -395,12 +398,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      * Makes the session's backend one of {@code shard}: takes one if it holds none, changes shard
      * freely between transactions, and inside one lets the other shard join it (see JoinedShards).
      */
-    private BackendLink ensureShard(String shard) throws IOException {
+    BackendLink ensureShard(String shard) throws IOException {
         BackendLink l = currentLink();
         if (l == null) {
             return startTransaction(shard == null ? context.anyShard() : shard);
         }
         if (shard == null || l.pool.key().shard().equals(shard)) {
+            if (!joined.isEmpty()) {
+                joined.requireNotFailed(); // the statement would succeed here though another shard failed
+            }
             return replayDeferred(l);
         }
         if (midSegmentLink() == l) {

@@ -1,6 +1,10 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.router.RouterContext;
+import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.route.RoutingHints;
@@ -61,9 +65,9 @@ final class JoinedShards {
      */
     BackendLink join(ClientSession session, BackendLink current, String shard) throws IOException {
         if (current.transactionStatus == 'E') {
-            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                    "current transaction is aborted, commands ignored until end of transaction block");
+            throw failedTransaction();
         }
+        requireNotFailed();
         if (parked.isEmpty()) {
             home = current;
         }
@@ -91,6 +95,90 @@ final class JoinedShards {
             setLink(session, null, current);
             session.abortBackendTransaction(current);
             throw e;
+        }
+    }
+
+    /** 25P02 when the transaction failed on a parked shard: PostgreSQL refuses everything until its end. */
+    void requireNotFailed() {
+        for (BackendLink l : parked.values()) {
+            if (l.transactionStatus != 'T') {
+                throw failedTransaction();
+            }
+        }
+    }
+
+    private static PgException failedTransaction() {
+        return new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                "current transaction is aborted, commands ignored until end of transaction block");
+    }
+
+    /**
+     * A simple-protocol statement over several shards inside a transaction block: each shard it needs
+     * joins the transaction, and it runs there within the open transactions, answers merged as in
+     * autocommit. False when it goes the one-shard way; statements every shard runs alike (DDL,
+     * reference relations) are refused as before.
+     */
+    boolean runMultiShard(ClientSession session, String sql, Analysis analysis, Route route) throws IOException {
+        if (session.router.multiShardTargets(route) == null || route instanceof Route.EveryShard) {
+            return false;
+        }
+        MultiShardStatements.Plan plan = MultiShardStatements.plan(session, sql, analysis, route, null, true);
+        if (plan == null || plan.replicated()) {
+            return false;
+        }
+        Map<String, BackendLink> links = new LinkedHashMap<>();
+        for (String shard : plan.sqlByShard().keySet()) {
+            BackendLink l = session.ensureShard(shard);
+            startNow(session, l);
+            links.put(shard, l);
+        }
+        requireNotFailed();
+        BackendLink current = session.currentLink();
+        if (current != null && current.transactionStatus != 'T') {
+            throw failedTransaction();
+        }
+        Map<String, BackendConnection> backends = new LinkedHashMap<>();
+        links.forEach((shard, l) -> backends.put(shard, l.backend));
+        session.multiShardBackends = List.copyOf(backends.values());
+        try {
+            new MultiShardRun(backends, session.out, false).run(plan.sqlByShard(), plan.select());
+        } finally {
+            session.multiShardBackends = null;
+            boolean failed = false;
+            session.lock.lock();
+            try {
+                for (BackendLink l : links.values()) {
+                    boolean ok = !l.backend.isBroken() && l.backend.transactionState().equals("in transaction");
+                    l.transactionStatus = ok ? (byte) 'T' : (byte) 'E';
+                    failed |= !ok;
+                }
+            } finally {
+                session.lock.unlock();
+            }
+            session.out.write(new ReadyForQuery(failed ? (byte) 'E' : (byte) 'T'));
+            session.out.flush();
+        }
+        return true;
+    }
+
+    /** A BEGIN the session holds back for the next message goes out now: the statement bypasses the session's sending. */
+    private static void startNow(ClientSession session, BackendLink l) throws IOException {
+        String replay;
+        session.lock.lock();
+        try {
+            replay = l.replay;
+            l.replay = null;
+        } finally {
+            session.lock.unlock();
+        }
+        if (replay != null) {
+            byte status = BackendQueries.execute(l.backend, replay);
+            session.lock.lock();
+            try {
+                l.transactionStatus = status;
+            } finally {
+                session.lock.unlock();
+            }
         }
     }
 
