@@ -34,12 +34,32 @@ public final class RouterContext implements AutoCloseable {
     private final SqlAnalyzer analyzer = new SqlAnalyzer(10_000);
     private final java.util.Set<dev.shardgate.router.session.ClientSession> sessions =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final dev.shardgate.router.twophase.TransactionIds transactionIds;
+    private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
+        this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
+        this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(qdb);
+    }
+
+    /** Names of this router's prepared transactions (two-phase commit), unique across restarts. */
+    public dev.shardgate.router.twophase.TransactionIds transactionIds() {
+        return transactionIds;
+    }
+
+    /** Two-phase commit decisions, kept in the QDB so that they survive the router. */
+    public dev.shardgate.router.twophase.CommitDecisions commitDecisions() {
+        return commitDecisions;
+    }
+
+    /** Commits or rolls back the prepared transactions this router left on its shards. */
+    public java.util.List<dev.shardgate.router.twophase.TwoPhaseRecovery.Action> recoverTwoPhase() {
+        return new dev.shardgate.router.twophase.TwoPhaseRecovery(pools, config.backendRules(), transactionIds,
+                commitDecisions).run(metadata().shards().keySet());
     }
 
     /**

@@ -48,7 +48,7 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(RouterConfig config) throws IOException {
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
-        ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status);
+        ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, new TwoPhaseConsole(context));
         ServerSocket socket = new ServerSocket();
         ConsoleServer console = null;
         CoordinatorSync sync = null;
@@ -58,6 +58,10 @@ public final class RouterServer implements AutoCloseable {
                         config.host() + ":" + config.routerPort());
             }
             runInitFile(config, executor);
+            if (!config.withCoordinator()) {
+                // before any client can start a transaction: what a crash left prepared is finished first
+                recoverTwoPhase(context);
+            }
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
@@ -78,6 +82,15 @@ public final class RouterServer implements AutoCloseable {
         log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
                 console.port(), context.metadata().shards().keySet());
         return server;
+    }
+
+    private static void recoverTwoPhase(RouterContext context) {
+        try {
+            var actions = context.recoverTwoPhase();
+            log.info("event=two_phase_recovery_done prepared_transactions={}", actions.size());
+        } catch (RuntimeException e) {
+            log.warn("event=two_phase_recovery_failed error=\"{}\"", e.toString());
+        }
     }
 
     /** init_sql: console commands that give a single router its metadata at start. */

@@ -36,6 +36,7 @@ statement
     | stopTaskGroup
     | retryTaskGroup
     | killClient
+    | recoverTwoPhase
     | setParameter
     ;
 
@@ -189,6 +190,11 @@ killClient
     : KILL CLIENT opaqueId
     ;
 
+// Finishes the prepared transactions a crashed router left on its shards.
+recoverTwoPhase
+    : RECOVER TWO PHASE
+    ;
+
 // Task group and client ids are often numbers or UUIDs, which are no bare identifiers.
 opaqueId
     : identifier | STRING | NUMBER
@@ -222,9 +228,9 @@ identifier
 nonReservedKeyword
     : ADDRESS | ALTER | APPLY | ATTACH | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
     | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FOR | FROM | FUNCTION | GROUP | HASH
-    | HOST | HOSTS | IN | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | RANGE
+    | HOST | HOSTS | IN | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RECOVER
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SET | SHARD | SHOW | SIZE
-    | SPLIT | STOP | TABLE | TASK | TO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
+    | SPLIT | STOP | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
 
 // ---- lexer ----
@@ -265,7 +271,9 @@ NOWAIT: 'nowait';
 ON: 'on';
 OPTIONS: 'options';
 OR: 'or';
+PHASE: 'phase';
 RANGE: 'range';
+RECOVER: 'recover';
 REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';
 REGISTER: 'register';
@@ -282,6 +290,7 @@ STOP: 'stop';
 TABLE: 'table';
 TASK: 'task';
 TO: 'to';
+TWO: 'two';
 TYPES: 'types';
 UNITE: 'unite';
 UNLOCK: 'unlock';

@@ -12,5 +12,5 @@ public sealed interface ConsoleStatement
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange,
                 CreateShard, DropShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
-                StopTaskGroup, RetryTaskGroup, KillClient, SetParameter {
+                StopTaskGroup, RetryTaskGroup, KillClient, RecoverTwoPhase, SetParameter {
 }

@@ -80,7 +80,8 @@ public final class ConsoleExecutor {
     }
 
     private static boolean changesMetadata(ConsoleStatement statement) {
-        return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter);
+        return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
+                || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase);
     }
 
     /**

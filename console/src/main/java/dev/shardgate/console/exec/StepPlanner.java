@@ -14,6 +14,7 @@ import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
@@ -87,6 +88,8 @@ final class StepPlanner {
             case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");
             case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
             case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is not supported yet");
+            case RecoverTwoPhase _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "RECOVER TWO PHASE is only supported on a router");
         };
     }
 

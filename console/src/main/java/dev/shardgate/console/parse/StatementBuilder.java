@@ -17,6 +17,7 @@ import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
@@ -178,6 +179,11 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitKillClient(KillClientContext ctx) {
         return new KillClient(opaqueId(ctx.opaqueId()));
+    }
+
+    @Override
+    public ConsoleStatement visitRecoverTwoPhase(RecoverTwoPhaseContext ctx) {
+        return new RecoverTwoPhase();
     }
 
     @Override

@@ -316,4 +316,12 @@ class ConsoleParserStatementsTest {
     void killClient() {
         assertParses("KILL CLIENT 824636929312", new KillClient("824636929312"));
     }
+
+    @Test
+    void recoverTwoPhase() {
+        assertParses("recover Two PHASE", new dev.shardgate.console.ast.RecoverTwoPhase());
+        // its words stay usable as names
+        assertThat(ConsoleParser.parse("CREATE DISTRIBUTION phase COLUMN TYPES integer; CREATE SHARD recover WITH HOSTS 'h:1'"))
+                .hasSize(2);
+    }
 }

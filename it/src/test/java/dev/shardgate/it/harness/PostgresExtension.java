@@ -33,9 +33,23 @@ public final class PostgresExtension implements ParameterResolver {
         if (request.servers() < 1) {
             throw new ParameterResolutionException("@RealPostgres(servers = " + request.servers() + ") must ask for at least one server");
         }
-        String key = "servers=" + request.servers() + " auth=" + request.auth();
+        String key = "servers=" + request.servers() + " auth=" + request.auth()
+                + (request.settings().length == 0 ? "" : " settings=" + String.join(",", request.settings()));
         return context.getRoot().getStore(NAMESPACE).getOrComputeIfAbsent(key,
-                ignored -> PostgresServers.start(BASE_DIR, request.servers(), request.auth()), PostgresServers.class);
+                ignored -> PostgresServers.start(BASE_DIR, request.servers(), request.auth(), settingsOf(request)),
+                PostgresServers.class);
+    }
+
+    private static java.util.Map<String, String> settingsOf(RealPostgres request) {
+        java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+        for (String line : request.settings()) {
+            int eq = line.indexOf('=');
+            if (eq < 1) {
+                throw new ParameterResolutionException("@RealPostgres setting \"" + line + "\" is not name=value");
+            }
+            settings.put(line.substring(0, eq).strip(), line.substring(eq + 1).strip());
+        }
+        return settings;
     }
 
     /** The annotation of the test class or, for @Nested classes, of the nearest enclosing one. */

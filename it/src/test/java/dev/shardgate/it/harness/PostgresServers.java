@@ -15,11 +15,13 @@ public final class PostgresServers implements AutoCloseable {
     }
 
     /** Starts {@code count} servers; if one fails to start, those already running are closed. */
-    static PostgresServers start(Path baseDir, int count, AuthMethod auth) {
+    static PostgresServers start(Path baseDir, int count, AuthMethod auth, java.util.Map<String, String> settings) {
         List<LocalPostgres> started = new ArrayList<>();
+        // servers with other settings get directories of their own
+        String variant = settings.isEmpty() ? "" : "-s" + Integer.toHexString(settings.hashCode());
         try {
             for (int i = 0; i < count; i++) {
-                started.add(LocalPostgres.start(baseDir, "it-" + auth.name().toLowerCase() + "-" + i, auth));
+                started.add(LocalPostgres.start(baseDir, "it-" + auth.name().toLowerCase() + variant + "-" + i, auth, settings));
             }
             return new PostgresServers(started);
         } catch (RuntimeException e) {

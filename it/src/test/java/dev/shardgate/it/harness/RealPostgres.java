@@ -24,4 +24,10 @@ public @interface RealPostgres {
 
     /** How TCP connections from 127.0.0.1 authenticate. */
     AuthMethod auth() default AuthMethod.TRUST;
+
+    /**
+     * Extra postgresql.conf lines, each {@code name=value} (e.g. {@code max_prepared_transactions=20});
+     * classes share servers only when they ask for the same settings too.
+     */
+    String[] settings() default {};
 }

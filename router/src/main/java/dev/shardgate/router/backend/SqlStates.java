@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** Maps a shard's SQLSTATE onto ours, keeping the class when the exact code is not one we name. */
-final class SqlStates {
+public final class SqlStates {
     private static final Map<String, SqlState> BY_CODE = new HashMap<>();
 
     static {
@@ -18,7 +18,7 @@ final class SqlStates {
     private SqlStates() {
     }
 
-    static SqlState fromCode(String code) {
+    public static SqlState fromCode(String code) {
         SqlState state = code == null ? null : BY_CODE.get(code);
         if (state != null) {
             return state;

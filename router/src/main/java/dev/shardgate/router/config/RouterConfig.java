@@ -46,7 +46,9 @@ public record RouterConfig(
         Duration clientIdleTimeout,
         int maxMessageLength,
         DefaultRouteBehaviour defaultRouteBehaviour,
-        Duration lockWaitTimeout) {
+        Duration lockWaitTimeout,
+        CommitStrategy commitStrategy,
+        String routerId) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -73,6 +75,17 @@ public record RouterConfig(
         Objects.requireNonNull(clientIdleTimeout, "clientIdleTimeout");
         Objects.requireNonNull(defaultRouteBehaviour, "defaultRouteBehaviour");
         Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
+        Objects.requireNonNull(commitStrategy, "commitStrategy");
+    }
+
+    /**
+     * What names this router's prepared transactions on the shards ({@code sg_<id>_<n>}): router_id
+     * when set, else host and port, so that it stays the same across restarts. Only letters and
+     * digits are kept, so that one router's names never start with another's.
+     */
+    public String twoPhaseId() {
+        String id = routerId != null ? routerId : host + "p" + routerPort;
+        return id.replaceAll("[^A-Za-z0-9]", "");
     }
 
     /**
@@ -151,7 +164,7 @@ public record RouterConfig(
                 .qdbFile(qdbFile).initSqlFile(initSqlFile)
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
-                .lockWaitTimeout(lockWaitTimeout);
+                .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -177,6 +190,8 @@ public record RouterConfig(
         private int maxMessageLength = DEFAULT_MAX_MESSAGE_LENGTH;
         private DefaultRouteBehaviour defaultRouteBehaviour = DefaultRouteBehaviour.BLOCK;
         private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
+        private CommitStrategy commitStrategy = CommitStrategy.BEST_EFFORT;
+        private String routerId;
 
         private Builder() {
         }
@@ -196,6 +211,8 @@ public record RouterConfig(
         public Builder maxMessageLength(int bytes) { maxMessageLength = bytes; return this; }
         public Builder defaultRouteBehaviour(DefaultRouteBehaviour value) { defaultRouteBehaviour = value; return this; }
         public Builder lockWaitTimeout(Duration value) { lockWaitTimeout = value; return this; }
+        public Builder commitStrategy(CommitStrategy value) { commitStrategy = value; return this; }
+        public Builder routerId(String value) { routerId = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -246,7 +263,7 @@ public record RouterConfig(
                     backendRules, shards,
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
-                    defaultRouteBehaviour, lockWaitTimeout);
+                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -268,5 +285,6 @@ public record RouterConfig(
         int maxMessageLength() { return maxMessageLength; }
         DefaultRouteBehaviour defaultRouteBehaviour() { return defaultRouteBehaviour; }
         Duration lockWaitTimeout() { return lockWaitTimeout; }
+        String routerId() { return routerId; }
     }
 }

@@ -29,6 +29,9 @@ final class RouterConfigChecks {
             throw source.error("init_sql", "must not be empty");
         }
         checkCoordinator(config, source);
+        if (config.routerId() != null && !config.routerId().matches("[A-Za-z0-9]{1,32}")) {
+            throw source.error("router_id", "must be 1 to 32 letters or digits, it names prepared transactions");
+        }
     }
 
     /** With a coordinator, all metadata (shards included) comes from the coordinator's QDB. */

@@ -33,6 +33,10 @@ final class RouterConfigWriter {
         top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
         top.put("max_message_length", ConfigUnits.formatSize(config.maxMessageLength()));
         top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());
+        top.put("commit_strategy", config.commitStrategy().configName());
+        if (config.routerId() != null) {
+            top.put("router_id", config.routerId());
+        }
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

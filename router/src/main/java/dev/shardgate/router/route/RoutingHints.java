@@ -1,5 +1,6 @@
 package dev.shardgate.router.route;
 
+import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
@@ -19,8 +20,9 @@ public final class RoutingHints {
     public static final String DISTRIBUTION = "__spqr__distribution";
     public static final String EXECUTE_ON = "__spqr__execute_on";
     public static final String DEFAULT_ROUTE_BEHAVIOUR = "__spqr__default_route_behaviour";
+    public static final String COMMIT_STRATEGY = "__spqr__commit_strategy";
     private static final java.util.Set<String> KNOWN = java.util.Set.of(SHARDING_KEY, DISTRIBUTION, EXECUTE_ON,
-            DEFAULT_ROUTE_BEHAVIOUR, "__spqr__commit_strategy", "__spqr__target_session_attrs", "__spqr__reply_notice");
+            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, "__spqr__target_session_attrs", "__spqr__reply_notice");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -33,6 +35,9 @@ public final class RoutingHints {
         String key = checked(name);
         if (key.equals(DEFAULT_ROUTE_BEHAVIOUR)) {
             parseBehaviour(value);
+        }
+        if (key.equals(COMMIT_STRATEGY) && value != null) {
+            parseCommitStrategy(value);
         }
         if (value == null) {
             values.remove(key);
@@ -75,6 +80,12 @@ public final class RoutingHints {
                     "invalid value for parameter \"" + DEFAULT_ROUTE_BEHAVIOUR + "\": \"" + value + "\"")
                     .withHint("Available values: BLOCK, ALLOW.");
         }
+    }
+
+    public static CommitStrategy parseCommitStrategy(String value) {
+        return CommitStrategy.parse(value).orElseThrow(() -> new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                "invalid value for parameter \"" + COMMIT_STRATEGY + "\": \"" + value + "\"")
+                .withHint("Available values: best_effort, 2pc."));
     }
 
     private static String checked(String name) {

@@ -96,6 +96,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     MultiShardSegment multiShardSegment;
     /** After a router-made error in the extended protocol, messages are skipped up to Sync, as a server does. */
     private boolean skipUntilSync;
+    /** Shards other than the current backend's that the open transaction block touched. */
+    final JoinedShards joined = new JoinedShards();
 
     public ClientSession(RouterContext context, Socket socket) throws IOException {
         this.context = context;
@@ -146,6 +148,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             context.cancels().unregister(processId);
             context.sessions().remove(this);
             clientGone();
+            joined.abandon(this);
             closeSocket();
             if (loggedIn) {
                 log.info("event=client_disconnected client={} user={} db={}", processId, user, database);
@@ -288,6 +291,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /**
+     * In a transaction block, between segments: the next Bind may name another shard, which then
+     * joins the transaction, so the segment's messages wait for it as between transactions.
+     */
+    private boolean joinable() {
+        lock.lock();
+        try {
+            BackendLink l = link;
+            return l != null && l.isQuiet() && !l.relaying && !l.writing && l.transactionStatus != 'I';
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** A segment that only prepares or describes statements and runs nothing. */
     private static boolean isPrepareOnly(List<FrontendMessage> messages) {
         for (FrontendMessage m : messages) {
@@ -299,7 +316,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void holdOrSend(FrontendMessage message) throws IOException {
-        if (betweenTransactions() && (isExtendedProtocol(message) || !held.isEmpty())) {
+        if ((betweenTransactions() || joinable()) && (isExtendedProtocol(message) || !held.isEmpty())) {
             held.add(message);
         } else {
             send(message, context.anyShard());
@@ -331,8 +348,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
+        if (!joined.isEmpty() && joined.endIfJoined(this, analysis)) {
+            return;
+        }
         var route = router.route(query.sql(), analysis, null);
         if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
+            return;
+        }
+        if ((!betweenTransactions() || !deferred.isEmpty()) && joined.runMultiShard(this, query.sql(), analysis, route)) {
             return;
         }
         if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
@@ -356,6 +379,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
             return;
         }
+        if (!joined.isEmpty()) {
+            joined.beforeExtended(this, analysis);
+        }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
         var route = router.route(definition.sql(), analysis, bound);
         if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
@@ -369,15 +395,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /**
-     * Makes the session's backend one of {@code shard}: takes one if it holds none, and changes shard
-     * only between transactions. A transaction that needs a second shard is aborted with an error.
+     * Makes the session's backend one of {@code shard}: takes one if it holds none, changes shard
+     * freely between transactions, and inside one lets the other shard join it (see JoinedShards).
      */
-    private BackendLink ensureShard(String shard) throws IOException {
+    BackendLink ensureShard(String shard) throws IOException {
         BackendLink l = currentLink();
         if (l == null) {
             return startTransaction(shard == null ? context.anyShard() : shard);
         }
         if (shard == null || l.pool.key().shard().equals(shard)) {
+            if (!joined.isEmpty()) {
+                joined.requireNotFailed(); // the statement would succeed here though another shard failed
+            }
             return replayDeferred(l);
         }
         if (midSegmentLink() == l) {
@@ -404,8 +433,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             Relay.release(this, l);
             return startTransaction(shard);
         }
-        abortBackendTransaction(l);
-        throw crossShard(l, shard);
+        return joined.join(this, l, shard);
     }
 
     private static PgException crossShard(BackendLink l, String shard) {
@@ -425,7 +453,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      * After a refused statement the client sees its transaction failed, so the backend's must fail
      * too: then ROLLBACK, COMMIT and everything else get the server's own answers.
      */
-    private void abortBackendTransaction(BackendLink l) throws IOException {
+    void abortBackendTransaction(BackendLink l) throws IOException {
         try {
             dev.shardgate.router.backend.BackendQueries.execute(l.backend,
                     "DO $$BEGIN RAISE EXCEPTION 'shardgate: transaction aborted: a statement needed another shard'; END$$");
@@ -730,7 +758,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** Takes a backend of {@code shard} and replays on it what was deferred (BEGIN, SAVEPOINT, SET LOCAL). */
-    private BackendLink startTransaction(String shard) throws IOException {
+    BackendLink startTransaction(String shard) throws IOException {
         return replayDeferred(attach(shard));
     }
 
@@ -738,6 +766,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (deferred.isEmpty()) {
             return l;
         }
+        joined.rememberStart(deferred, l);
         if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
             // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
             // the shard, in the same write, and the relay swallows its answers (no round trip of its own).

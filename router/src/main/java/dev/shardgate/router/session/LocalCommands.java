@@ -70,7 +70,8 @@ final class LocalCommands {
         }
         if ((m = SHOW_HINT.matcher(sql)).matches()) {
             String name = m.group(1).toLowerCase(Locale.ROOT);
-            String value = session.router.hints.get(name).orElse("");
+            String value = session.router.hints.get(name).orElseGet(() -> name.equals(RoutingHints.COMMIT_STRATEGY)
+                    ? session.context().config().commitStrategy().configName() : "");
             return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
         }
         if ((m = SET_HINT.matcher(sql)).matches()) {

@@ -66,6 +66,15 @@ final class MultiShardStatements {
      * 0A000 when it spans several shards but cannot run there.
      */
     static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound) {
+        return plan(session, sql, analysis, route, bound, false);
+    }
+
+    /**
+     * @param inTransaction the statement runs inside the open transaction block on each shard (see
+     *     JoinedShards): only statements that are not replicated may
+     */
+    static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound,
+                     boolean inTransaction) {
         SortedSet<String> shards = session.router.multiShardTargets(route);
         if (shards == null || analysis == null || analysis.statements().size() != 1) {
             return null;
@@ -83,7 +92,9 @@ final class MultiShardStatements {
                 && kind != StatementKind.INSERT) {
             return null;
         }
-        requireOutsideTransaction(session, kind.toString(), shards);
+        if (!inTransaction) {
+            requireOutsideTransaction(session, kind.toString(), shards);
+        }
         MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
         Map<String, String> sqlByShard;
         try {

@@ -64,6 +64,7 @@ class RouterConfigYamlTest {
                 lock_wait_timeout: 5s
                 max_message_length: 256MB
                 default_route_behaviour: BLOCK
+                commit_strategy: best_effort
                 frontend_rules:
                   - db: mydb
                     usr: myuser

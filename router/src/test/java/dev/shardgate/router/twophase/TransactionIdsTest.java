@@ -1,0 +1,48 @@
+package dev.shardgate.router.twophase;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardgate.qdb.MemoryQdb;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TransactionIdsTest {
+    @Test
+    void namesAreUniqueCarryTheRouterIdAndAreInFlightUntilDone() {
+        TransactionIds ids = new TransactionIds("r1");
+        String first = ids.next();
+        String second = ids.next();
+        assertThat(first).startsWith("sg_r1_").isNotEqualTo(second);
+        assertThat(ids.isInFlight(first)).isTrue();
+        ids.done(first);
+        assertThat(ids.isInFlight(first)).isFalse();
+        assertThat(ids.isInFlight(second)).isTrue();
+        // LIKE must not take another router's names: _ is a wildcard there
+        assertThat(ids.likePattern()).isEqualTo("sg\\_r1\\_%");
+    }
+
+    @Test
+    void aRestartedRouterDoesNotReuseNames() {
+        String before = new TransactionIds("r1").next();
+        String after = new TransactionIds("r1").next();
+        assertThat(Long.parseLong(after.substring(6))).isGreaterThan(Long.parseLong(before.substring(6)));
+    }
+
+    @Test
+    void routerIdsAreLettersAndDigits() {
+        assertThatThrownBy(() -> new TransactionIds("a_b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void decisionsAreKeptInTheQdbUntilForgotten() {
+        try (MemoryQdb qdb = new MemoryQdb()) {
+            CommitDecisions decisions = new CommitDecisions(qdb);
+            decisions.recordCommit("sg_r1_5", List.of("sh1", "sh2"));
+            assertThat(new String(qdb.get("2pc/sg_r1_5").orElseThrow())).isEqualTo("commit:sh1,sh2");
+            assertThat(decisions.all()).containsEntry("sg_r1_5", List.of("sh1", "sh2"));
+            decisions.forget("sg_r1_5");
+            assertThat(decisions.all()).isEmpty();
+        }
+    }
+}
