@@ -3,6 +3,7 @@ package dev.shardgate.it.coordinator;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.qdb.LocalEtcd;
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -14,6 +14,7 @@ import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.wire.auth.PasswordExchange;
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

@@ -2,6 +2,7 @@ package dev.shardgate.it.coordinator;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;

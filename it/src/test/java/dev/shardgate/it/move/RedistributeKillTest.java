@@ -4,9 +4,8 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.qdb.LocalEtcd;
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -141,7 +140,7 @@ class RedistributeKillTest {
         }
         coordinator = builder.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!accepts(consolePort)) {
+        while (!ShardgateProcess.accepts(consolePort)) {
             if (!coordinator.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("coordinator did not start:\n"
                         + Files.readString(directory.resolve("coordinator.log")));
@@ -163,15 +162,6 @@ class RedistributeKillTest {
         } catch (AssertionError e) {
             throw new AssertionError(e.getMessage() + ": " + lastError[0] + "\n"
                     + Files.readString(directory.resolve("coordinator.log")), e);
-        }
-    }
-
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 

@@ -3,10 +3,8 @@ package dev.shardgate.it.twophase;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,14 +14,11 @@ import java.util.List;
  * a test can kill with SIGKILL and start again on the same configuration.
  */
 final class RouterChild implements AutoCloseable {
-    private final Path config;
-    private final Path log;
+    private final ShardgateProcess process;
     final int port;
-    private Process process;
 
-    private RouterChild(Path config, Path log, int port) {
-        this.config = config;
-        this.log = log;
+    private RouterChild(ShardgateProcess process, int port) {
+        this.process = process;
         this.port = port;
     }
 
@@ -31,7 +26,7 @@ final class RouterChild implements AutoCloseable {
         Path directory = Files.createTempDirectory("twophase-router");
         Path init = directory.resolve("init.sql");
         Files.writeString(init, BankCluster.METADATA);
-        int port = freePort();
+        int port = ShardgateProcess.freePort();
         StringBuilder shards = new StringBuilder();
         for (int i = 0; i < servers.size(); i++) {
             LocalPostgres server = servers.get(i);
@@ -60,63 +55,31 @@ final class RouterChild implements AutoCloseable {
                     auth_rule:
                       auth_method: ok
                 shards:
-                %s""".formatted(port, freePort(), freePort(), init, directory.resolve("qdb.yaml"), BankCluster.ROUTER_ID,
+                %s""".formatted(port, ShardgateProcess.freePort(), ShardgateProcess.freePort(), init, directory.resolve("qdb.yaml"), BankCluster.ROUTER_ID,
                 database, BankCluster.USER, database, BankCluster.USER, shards);
-        Path config = directory.resolve("router.yaml");
-        Files.writeString(config, yaml);
-        RouterChild router = new RouterChild(config, directory.resolve("router.log"), port);
+        ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
+        RouterChild router = new RouterChild(process, port);
         router.launch();
         // the metadata is in the QDB file now: a second init_sql would create it again, and fail
-        Files.writeString(config, yaml.replace("init_sql: " + init + "\n", ""));
+        Files.writeString(process.config(), yaml.replace("init_sql: " + init + "\n", ""));
         return router;
     }
 
     /** Starts the router process and waits until it accepts clients (after its recovery). */
-    void launch() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate", "router", "--config", config.toString());
-        process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!accepts(port)) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                close();
-                throw new IllegalStateException("router did not start; its log:\n" + Files.readString(log));
-            }
-            sleepMillis(100);
-        }
+    void launch() {
+        process.start();
     }
 
     /** SIGKILL: no shutdown hook, no cleanup, whatever the router was doing. */
     void kill() {
-        process.destroyForcibly(); // SIGKILL on Unix
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        process.kill();
     }
 
-    String logText() throws IOException {
-        return Files.readString(log);
+    String logText() {
+        return process.logText();
     }
 
-    private static boolean accepts(int port) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
+    /** Sleeps; an interrupt (the test stopping its clients) ends the sleep early and stays set. */
     static void sleepMillis(long millis) {
         try {
             Thread.sleep(millis);
@@ -127,8 +90,8 @@ final class RouterChild implements AutoCloseable {
 
     @Override
     public void close() {
-        if (process != null) {
-            kill();
+        if (process.isAlive()) {
+            process.kill();
         }
     }
 }

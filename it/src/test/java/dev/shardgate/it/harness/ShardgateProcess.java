@@ -1,4 +1,4 @@
-package dev.shardgate.it.coordinator;
+package dev.shardgate.it.harness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,62 +8,91 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * {@code shardgate router|coordinator --config FILE} as its own JVM, so a test can kill it with
  * SIGKILL (nothing runs on the way out: no resign, no close) and start it again on the same ports.
+ * Its output goes to a log file that failures quote.
  */
-final class ShardgateProcess implements AutoCloseable {
+public final class ShardgateProcess implements AutoCloseable {
     private final String command;
     private final Path config;
     private final Path log;
     private final int readyPort;
+    private final List<String> jvmOptions;
     private Process process;
 
-    private ShardgateProcess(String command, Path config, Path log, int readyPort) {
+    private ShardgateProcess(String command, Path config, Path log, int readyPort, List<String> jvmOptions) {
         this.command = command;
         this.config = config;
         this.log = log;
         this.readyPort = readyPort;
+        this.jvmOptions = List.copyOf(jvmOptions);
     }
 
-    /** Writes the config, starts the process and waits until {@code readyPort} accepts connections. */
-    static ShardgateProcess start(String command, Path directory, String name, String yaml, int readyPort) {
+    /** Writes {@code name.yaml} into the directory, starts the process and waits until {@code readyPort} accepts connections. */
+    public static ShardgateProcess start(String command, Path directory, String name, String yaml, int readyPort) {
+        ShardgateProcess process = prepare(command, directory, name, yaml, readyPort, List.of());
+        process.start();
+        return process;
+    }
+
+    /** As {@link #start}, without starting: for JVM options, or an environment given to {@link #start(Map)}. */
+    public static ShardgateProcess prepare(String command, Path directory, String name, String yaml, int readyPort,
+                                           List<String> jvmOptions) {
         try {
             Path config = directory.resolve(name + ".yaml");
             Files.writeString(config, yaml);
-            ShardgateProcess process = new ShardgateProcess(command, config, directory.resolve(name + ".log"), readyPort);
-            process.start();
-            return process;
+            return new ShardgateProcess(command, config, directory.resolve(name + ".log"), readyPort, jvmOptions);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    void start() {
+    public void start() {
+        start(Map.of());
+    }
+
+    /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
+    public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> line = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        line.addAll(jvmOptions);
+        line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
+                command, "--config", config.toString()));
         try {
-            process = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
-                    command, "--config", config.toString()))
+            ProcessBuilder builder = new ProcessBuilder(line)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!accepts(readyPort)) {
             if (!process.isAlive() || System.nanoTime() > deadline) {
+                process.destroyForcibly();
                 throw new IllegalStateException(command + " did not start; its log:\n" + logTail());
             }
             sleep(100);
         }
     }
 
+    /** The config file, for a test that changes it before a restart. */
+    public Path config() {
+        return config;
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** SIGKILL, and wait for the process to be gone. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
         try {
             process.waitFor();
@@ -72,16 +101,21 @@ final class ShardgateProcess implements AutoCloseable {
         }
     }
 
-    String logTail() {
+    /** The whole log (every start appends to it). */
+    public String logText() {
         try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+            return Files.readString(log);
         } catch (IOException e) {
             return "(no log: " + e + ")";
         }
     }
 
-    static boolean accepts(int port) {
+    public String logTail() {
+        List<String> lines = logText().lines().toList();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    public static boolean accepts(int port) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
             return true;
@@ -90,7 +124,7 @@ final class ShardgateProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         } catch (IOException e) {
@@ -98,7 +132,7 @@ final class ShardgateProcess implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
@@ -107,6 +141,7 @@ final class ShardgateProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, then SIGKILL after 10 s. */
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
