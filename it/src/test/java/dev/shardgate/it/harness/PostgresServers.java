@@ -38,6 +38,20 @@ public final class PostgresServers implements AutoCloseable {
         return servers.size();
     }
 
+    /**
+     * The servers as a router.yaml {@code shards:} mapping, {@code sh1} being the first, indented
+     * to stand under the key.
+     */
+    public String routerShardsYaml() {
+        StringBuilder shards = new StringBuilder();
+        for (int i = 0; i < size(); i++) {
+            LocalPostgres server = get(i);
+            shards.append("  sh").append(i + 1).append(":\n    hosts: ['").append(server.host()).append(':')
+                    .append(server.port()).append("']\n");
+        }
+        return shards.toString();
+    }
+
     public List<LocalPostgres> all() {
         return servers;
     }

@@ -1,6 +1,5 @@
 package dev.shardgate.it.multishard;
 
-import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 
 import dev.shardgate.it.harness.ShardgateProcess;
@@ -27,12 +26,7 @@ final class RouterProcess implements AutoCloseable {
         Path init = directory.resolve("init.sql");
         Files.writeString(init, metadata);
         int port = ShardgateProcess.freePort();
-        StringBuilder shards = new StringBuilder();
-        for (int i = 0; i < servers.size(); i++) {
-            LocalPostgres server = servers.get(i);
-            shards.append("  sh").append(i + 1).append(":\n    hosts: ['").append(server.host()).append(':')
-                    .append(server.port()).append("']\n");
-        }
+        String shards = servers.routerShardsYaml();
         String yaml = """
                 host: 127.0.0.1
                 router_port: %d

@@ -1,6 +1,7 @@
 package dev.shardgate.it.twophase;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.AuthRule;
@@ -15,9 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -115,24 +114,16 @@ final class BankCluster implements AutoCloseable {
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 
     /** The first column of every row, as text. */
     static List<String> column(Connection connection, String sql) throws SQLException {
-        List<String> values = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            while (rows.next()) {
-                values.add(rows.getString(1));
-            }
-        }
-        return values;
+        return Jdbc.column(connection, sql);
     }
 
     static long number(Connection connection, String sql) throws SQLException {
-        return Long.parseLong(column(connection, sql).getFirst());
+        return Jdbc.number(connection, sql);
     }
 
     /** This database's prepared transactions on a shard, by gid. */

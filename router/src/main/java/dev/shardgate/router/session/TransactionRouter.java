@@ -194,8 +194,13 @@ final class TransactionRouter {
      *
      * @throws KeyRangeLocked naming a locked range
      */
+    /** The relation a statement with no key touches, as the metadata has it now. */
+    private static java.util.Optional<dev.shardgate.meta.DistributedRelation> relationOf(Metadata metadata, Route.NoKey missing) {
+        return metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+    }
+
     void requireNoLockedRange(Metadata metadata, Route.NoKey missing) {
-        var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+        var relation = relationOf(metadata, missing);
         if (relation.isEmpty()) {
             return;
         }
@@ -215,7 +220,7 @@ final class TransactionRouter {
                     yield null;
                 }
                 Metadata metadata = context.metadata();
-                var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+                var relation = relationOf(metadata, missing);
                 if (relation.isEmpty() || relation.flatMap(r -> metadata.distribution(r.distributionId()))
                         .flatMap(d -> d.defaultShard()).isPresent()) {
                     yield null; // a default shard takes keyless statements, as before
@@ -233,7 +238,7 @@ final class TransactionRouter {
 
     private String defaultShardOf(Route.NoKey missing) {
         Metadata metadata = context.metadata();
-        var relation = metadata.relation(dev.shardgate.meta.QualifiedName.parse(missing.relation()));
+        var relation = relationOf(metadata, missing);
         var shard = relation.flatMap(r -> metadata.distribution(r.distributionId())).flatMap(d -> d.defaultShard());
         return shard.orElseThrow(() -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                 "no sharding key found for relation " + missing.relation()
