@@ -13,6 +13,7 @@ import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.wire.auth.PasswordExchange;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,7 +101,7 @@ final class CoordinatedDemo {
                     + DemoCommand.USER + " sslmode=disable\"");
             System.out.println("Press Ctrl-C to stop and remove everything.");
             System.out.flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             closeAll(running);
             DemoCommand.deleteQuietly(base);
             System.err.println("shardgate demo: " + e.getMessage());

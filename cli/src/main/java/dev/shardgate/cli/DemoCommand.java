@@ -11,6 +11,7 @@ import dev.shardgate.router.config.ShardConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -118,7 +119,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("     EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500;");
             System.out.println("Press Ctrl-C to stop and remove everything.");
             System.out.flush();
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             if (router != null) {
                 router.close();
             }

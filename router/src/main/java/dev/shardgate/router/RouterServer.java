@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -64,7 +65,12 @@ public final class RouterServer implements AutoCloseable {
             }
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
             socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
+            try {
+                socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
+            } catch (BindException e) {
+                throw new BindException("cannot listen for clients on " + config.host() + ":"
+                        + config.routerPort() + ": " + e.getMessage());
+            }
         } catch (IOException | RuntimeException e) {
             socket.close();
             if (console != null) {

@@ -2,6 +2,7 @@ package dev.shardgate.console.server;
 
 import dev.shardgate.console.exec.ConsoleExecutor;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -43,6 +44,10 @@ public final class ConsoleServer implements AutoCloseable {
         try {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName(host), port), 128);
+        } catch (BindException e) {
+            socket.close();
+            throw new BindException("cannot listen for the admin console on " + host + ":" + port + ": "
+                    + e.getMessage());
         } catch (IOException e) {
             socket.close();
             throw e;

@@ -1,6 +1,8 @@
 package dev.shardgate.it.demo;
 
+import dev.shardgate.it.harness.ShardgateProcess;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +28,8 @@ class DemoTest {
 
     @Test
     void demoRoutesAccountsByKey(@TempDir Path directory) throws Exception {
-        int port = freePort();
-        int console = freePort();
+        int port = ShardgateProcess.freePort();
+        int console = ShardgateProcess.freePort();
         Process demo = start(directory, "--port", Integer.toString(port), "--console-port", Integer.toString(console));
         try {
             awaitReady(demo, directory);
@@ -43,9 +45,9 @@ class DemoTest {
 
     @Test
     void demoWithCoordinatorFeedsTwoRouters(@TempDir Path directory) throws Exception {
-        int port = freePort();
-        int console = freePort();
-        int coordinator = freePort();
+        int port = ShardgateProcess.freePorts(2);
+        int console = ShardgateProcess.freePorts(2);
+        int coordinator = ShardgateProcess.freePort();
         Process demo = start(directory, "--with-coordinator", "--port", Integer.toString(port),
                 "--console-port", Integer.toString(console), "--coordinator-port", Integer.toString(coordinator));
         try {
@@ -69,6 +71,22 @@ class DemoTest {
             }
         } finally {
             stop(demo);
+        }
+    }
+
+    @Test
+    void demoOnATakenPortSaysWhichAndCleansUp(@TempDir Path directory) throws Exception {
+        int port = ShardgateProcess.freePort();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress("localhost", port));
+            Process demo = start(directory, "--port", Integer.toString(port), "--console-port",
+                    Integer.toString(ShardgateProcess.freePort()));
+            assertThat(demo.waitFor(90, TimeUnit.SECONDS)).as("demo exits").isTrue();
+            String out = Files.readString(directory.resolve("demo.log"));
+            assertThat(demo.exitValue()).as(out).isEqualTo(1);
+            assertThat(out).contains("shardgate demo: cannot listen for clients on localhost:" + port)
+                    .contains("postgres stopped name=sh1", "postgres stopped name=sh2")
+                    .doesNotContain("\tat java.base");
         }
     }
 
@@ -134,11 +152,5 @@ class DemoTest {
             }
         }
         return String.join(",", values);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

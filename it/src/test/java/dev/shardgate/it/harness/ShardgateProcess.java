@@ -124,12 +124,42 @@ public final class ShardgateProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A port free to listen on, taken below Linux's ephemeral range (32768–60999): a port the kernel
+     * hands out to outgoing connections can be taken by one between this check and the child's bind.
+     */
     public static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        return freePorts(1);
+    }
+
+    /** The first of {@code count} consecutive free ports, as {@link #freePort()} chooses them. */
+    public static synchronized int freePorts(int count) {
+        for (int attempt = 0; attempt < 2_000; attempt++) {
+            int first = nextPort;
+            nextPort += count;
+            if (nextPort + count >= LAST_PORT) {
+                nextPort = FIRST_PORT;
+            }
+            if (listenable(first, count)) {
+                return first;
+            }
         }
+        throw new IllegalStateException("no " + count + " consecutive free ports in " + FIRST_PORT + "–" + LAST_PORT);
+    }
+
+    private static final int FIRST_PORT = 20_000;
+    private static final int LAST_PORT = 32_000;
+    private static int nextPort = FIRST_PORT + (int) ((ProcessHandle.current().pid() * 7919L) % (LAST_PORT - FIRST_PORT));
+
+    private static boolean listenable(int first, int count) {
+        for (int port = first; port < first + count; port++) {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.bind(new InetSocketAddress("0.0.0.0", port));
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void sleep(long millis) {

@@ -203,11 +203,7 @@ final class MoveCluster implements AutoCloseable {
     }
 
     static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return dev.shardgate.it.harness.ShardgateProcess.freePort();
     }
 
     static long await(String what, long millis, BooleanSupplier condition) {
