@@ -95,7 +95,7 @@ public final class Coordinator implements AutoCloseable {
             String consoleAddress = config.host() + ":" + console.port();
             Origin origin = Origin.newBuilder().setStoreId(storeId).setConsoleAddress(consoleAddress).build();
             fleet.origin(origin);
-            CoordinatorApi api = CoordinatorApi.start(config.host(), config.grpcApiPort(), feed, origin);
+            CoordinatorApi api = CoordinatorApi.start(config.host(), config.grpcApiPort(), feed, origin, qdb);
             opened.add(api);
             if (qdb instanceof EtcdQdb etcd) {
                 election[0] = etcd.election("coordinator", consoleAddress, LEADER_TTL);

@@ -3,8 +3,6 @@ package dev.shardgate.qdb;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import java.util.List;
-import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.Consumer;
 
 /**
@@ -12,7 +10,7 @@ import java.util.function.Consumer;
  * changes, change notifications in version order, and a small key-value area for coordinator
  * bookkeeping (task groups, sequences, two-phase-commit decisions). Thread-safe.
  */
-public interface Qdb extends AutoCloseable {
+public interface Qdb extends KeyValues, AutoCloseable {
 
     /** The current snapshot. */
     Metadata snapshot();
@@ -50,25 +48,6 @@ public interface Qdb extends AutoCloseable {
      * only itself. Exceptions thrown by the listener are logged and do not end the subscription.
      */
     Subscription watch(Consumer<QdbEvent> listener);
-
-    /** A copy of the value stored under {@code key}. */
-    Optional<byte[]> get(String key);
-
-    /** Stores a copy of {@code value} durably under {@code key}. */
-    void put(String key, byte[] value);
-
-    /**
-     * Stores {@code value} under {@code key} only if the current value equals {@code expected}
-     * (byte for byte; {@code null} means the key must be absent). A {@code null} value deletes the
-     * key. Returns whether the swap happened.
-     */
-    boolean compareAndSet(String key, byte[] expected, byte[] value);
-
-    /** Removes the key; removing an absent key is no error. */
-    void delete(String key);
-
-    /** Copies of all entries whose key starts with {@code prefix}, sorted by key. */
-    SortedMap<String, byte[]> scan(String prefix);
 
     /** Ends all subscriptions; later calls fail with {@link QdbException}. */
     @Override

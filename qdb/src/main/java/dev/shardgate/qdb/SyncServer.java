@@ -21,16 +21,18 @@ public final class SyncServer implements AutoCloseable {
     }
 
     /**
-     * Binds host:port (0 picks a free port) and serves {@code service}.
+     * Binds host:port (0 picks a free port) and serves the services.
      *
      * @param forWhom completes "could not listen for ..." in the error
      */
-    public static SyncServer start(String host, int port, BindableService service, String forWhom) throws IOException {
+    public static SyncServer start(String host, int port, String forWhom, BindableService... services) throws IOException {
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
-                .executor(executor)
-                .addService(service)
-                .build();
+        NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
+                .executor(executor);
+        for (BindableService service : services) {
+            builder.addService(service);
+        }
+        Server server = builder.build();
         try {
             server.start();
         } catch (IOException e) {

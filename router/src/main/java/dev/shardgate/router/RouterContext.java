@@ -7,6 +7,8 @@ import dev.shardgate.qdb.FileQdb;
 import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.RemoteKeyValues;
+import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.RouterConfig;
@@ -64,12 +66,18 @@ public final class RouterContext implements AutoCloseable {
 
     /**
      * Opens the QDB named by qdb_file (or an in-memory one, or with a coordinator the mirror it
-     * fills) and registers the configured shards in it.
+     * fills, whose key-value area is the coordinator's when coordinator_address names it) and
+     * registers the configured shards in it.
      */
     public static RouterContext create(RouterConfig config) {
-        Qdb qdb = config.withCoordinator() ? new MirrorQdb()
+        Qdb qdb = config.withCoordinator() ? mirror(config)
                 : config.qdbFile() == null ? new MemoryQdb() : FileQdb.open(config.qdbFile());
         return new RouterContext(config, qdb);
+    }
+
+    private static MirrorQdb mirror(RouterConfig config) {
+        List<SyncEndpoint> coordinators = SyncEndpoint.parseList(config.coordinatorAddress());
+        return new MirrorQdb(coordinators.isEmpty() ? null : new RemoteKeyValues(coordinators));
     }
 
     /** The config's shards appear in the metadata (SHOW shards, ROUTE TO) without a CREATE SHARD. */

@@ -55,8 +55,13 @@ public final class RouterServer implements AutoCloseable {
         CoordinatorSync sync = null;
         try {
             if (context.qdb() instanceof MirrorQdb mirror) {
+                if (!mirror.sharesKeyValues()) {
+                    log.warn("event=two_phase_decisions_in_memory reason=\"no coordinator_address: two-phase commit "
+                            + "decisions and sequence blocks live in this router's memory only\"");
+                }
+                // Commit decisions live in the coordinator's QDB; recovery needs them and the shards.
                 sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), mirror, config.coordinatorAddress(),
-                        config.host() + ":" + config.routerPort());
+                        config.host() + ":" + config.routerPort(), () -> recoverTwoPhase(context));
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {

@@ -1,5 +1,6 @@
 package dev.shardgate.coordinator.fleet;
 
+import dev.shardgate.qdb.KeyValues;
 import dev.shardgate.qdb.MetadataText;
 import dev.shardgate.qdb.QdbEvent;
 import dev.shardgate.qdb.SyncServer;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's gRPC API on grpc_api_port: routers fetch the current metadata here when they
- * start. Standing-by coordinators serve it too; they read the same QDB.
+ * start, and keep their sequence blocks and commit decisions in the QDB's key-value area through it.
+ * Standing-by coordinators serve it too; they use the same QDB.
  */
 public final class CoordinatorApi implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorApi.class);
@@ -25,8 +27,9 @@ public final class CoordinatorApi implements AutoCloseable {
         this.server = server;
     }
 
-    public static CoordinatorApi start(String host, int port, MetadataFeed feed, Origin origin) throws IOException {
-        return new CoordinatorApi(SyncServer.start(host, port, new CoordinatorMetadataGrpc.CoordinatorMetadataImplBase() {
+    public static CoordinatorApi start(String host, int port, MetadataFeed feed, Origin origin, KeyValues keyValues)
+            throws IOException {
+        return new CoordinatorApi(SyncServer.start(host, port, "routers", new CoordinatorMetadataGrpc.CoordinatorMetadataImplBase() {
             @Override
             public void fetch(FetchRequest request, StreamObserver<Snapshot> answer) {
                 QdbEvent latest = feed.latest();
@@ -38,7 +41,7 @@ public final class CoordinatorApi implements AutoCloseable {
                         .build());
                 answer.onCompleted();
             }
-        }, "routers"));
+        }, new KeyValuesService(keyValues)));
     }
 
     public int port() {

@@ -38,14 +38,25 @@ public final class CoordinatorSync implements AutoCloseable {
      * Binds host:port (0 picks a free port), then tries each coordinator address once, waiting
      * for the first answer; while none has answered and no coordinator has pushed, it keeps
      * trying every second in the background.
+     *
+     * @param whenFed runs once the mirror holds metadata from a coordinator address: before this
+     *     returns when the first fetch succeeds, else on the background fetcher when one arrives
      */
     public static CoordinatorSync start(String host, int port, MirrorQdb mirror, String coordinatorAddress,
-                                        String routerId) throws IOException {
-        SyncServer server = SyncServer.start(host, port, new MetadataReceiver(mirror), "the coordinator");
+                                        String routerId, Runnable whenFed) throws IOException {
+        SyncServer server = SyncServer.start(host, port, "the coordinator", new MetadataReceiver(mirror));
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
         Thread fetcher = null;
-        if (!coordinators.isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
-            fetcher = Thread.ofVirtual().name("metadata-fetch").start(() -> keepFetching(coordinators, mirror, routerId));
+        if (!coordinators.isEmpty()) {
+            if (fetchOnce(coordinators, mirror, routerId)) {
+                whenFed.run();
+            } else {
+                fetcher = Thread.ofVirtual().name("metadata-fetch").start(() -> {
+                    if (keepFetching(coordinators, mirror, routerId)) {
+                        whenFed.run();
+                    }
+                });
+            }
         }
         log.info("event=coordinator_sync_listening host={} grpc_api_port={} coordinators={}", host, server.port(),
                 coordinators);
@@ -56,13 +67,15 @@ public final class CoordinatorSync implements AutoCloseable {
         return server.port();
     }
 
-    private static void keepFetching(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
+    /** False when interrupted (closing) before the mirror held metadata. */
+    private static boolean keepFetching(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
         try {
             while (mirror.position().storeId().isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
                 Thread.sleep(1000);
             }
+            return true;
         } catch (InterruptedException e) {
-            // closing
+            return false;
         }
     }
 

@@ -1,6 +1,6 @@
 package dev.shardgate.router.twophase;
 
-import dev.shardgate.qdb.Qdb;
+import dev.shardgate.qdb.KeyValues;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,9 +18,9 @@ public final class CommitDecisions {
     private static final String PREFIX = "2pc/";
     private static final String COMMIT = "commit:";
 
-    private final Qdb qdb;
+    private final KeyValues qdb;
 
-    public CommitDecisions(Qdb qdb) {
+    public CommitDecisions(KeyValues qdb) {
         this.qdb = qdb;
     }
 
@@ -33,10 +33,13 @@ public final class CommitDecisions {
         qdb.delete(PREFIX + gid);
     }
 
-    /** The recorded commit decisions: gid to the shards that prepared it. */
-    public SortedMap<String, List<String>> all() {
+    /**
+     * The recorded commit decisions of transactions whose name starts with {@code gidPrefix} (one
+     * router's: routers fed by one coordinator share its QDB): gid to the shards that prepared it.
+     */
+    public SortedMap<String, List<String>> all(String gidPrefix) {
         SortedMap<String, List<String>> decisions = new TreeMap<>();
-        for (Map.Entry<String, byte[]> entry : qdb.scan(PREFIX).entrySet()) {
+        for (Map.Entry<String, byte[]> entry : qdb.scan(PREFIX + gidPrefix).entrySet()) {
             String value = new String(entry.getValue(), StandardCharsets.UTF_8);
             String shards = value.startsWith(COMMIT) ? value.substring(COMMIT.length()) : "";
             decisions.put(entry.getKey().substring(PREFIX.length()),

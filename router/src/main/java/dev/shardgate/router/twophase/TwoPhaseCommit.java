@@ -12,7 +12,9 @@ import java.util.List;
  * Two-phase commit of a transaction open on several shards: PREPARE TRANSACTION on each, then the
  * commit decision into the QDB, then COMMIT PREPARED on each, then the decision is deleted. Before
  * the decision is stored, any failure rolls everything back and the client gets an error; after it,
- * the transaction is committed: a shard that cannot be told now is told by recovery.
+ * the transaction is committed: a shard that cannot be told now is told by recovery. When the QDB
+ * fails so that the decision may or may not be stored, the transaction stays prepared for recovery
+ * and the client gets 08007 (transaction resolution unknown).
  */
 public final class TwoPhaseCommit {
     private static final Logger log = LoggerFactory.getLogger(TwoPhaseCommit.class);
@@ -57,6 +59,18 @@ public final class TwoPhaseCommit {
             try {
                 decisions.recordCommit(gid, shards);
             } catch (RuntimeException e) {
+                if (!forgetQuietly(gid)) {
+                    // A write that failed on the way may still have been stored: rolling back now
+                    // could contradict a stored decision, so only recovery may finish it.
+                    log.error("event=two_phase_in_doubt gid={} shards={} error=\"{}\"", gid, shards, e.getMessage());
+                    throw new PgException(SqlState.TRANSACTION_RESOLUTION_UNKNOWN, "could not record the commit "
+                            + "decision of two-phase transaction " + gid + ", nor make sure it is absent: " + e.getMessage())
+                            .withDetail("The transaction stays prepared on shards " + String.join(", ", shards)
+                                    + " until two-phase recovery finishes it: it commits if the decision was stored, "
+                                    + "else rolls back.")
+                            .withHint("Run RECOVER TWO PHASE on the router's console once its QDB is reachable; "
+                                    + "the router also recovers when it starts.");
+                }
                 abort(gid, prepared, List.of());
                 throw new PgException(SqlState.SERIALIZATION_FAILURE,
                         "could not record the commit decision of two-phase transaction " + gid + ": " + e.getMessage())
@@ -78,6 +92,16 @@ public final class TwoPhaseCommit {
             log.debug("event=two_phase_commit gid={} shards={} complete={}", gid, shards, allCommitted);
         } finally {
             ids.done(gid);
+        }
+    }
+
+    /** True when the decision is surely not stored (deleted, or never written). */
+    private boolean forgetQuietly(String gid) {
+        try {
+            decisions.forget(gid);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 

@@ -47,7 +47,7 @@ public final class TwoPhaseRecovery {
 
     /** Recovers on every shard; an unreachable shard is logged and keeps its decisions for next time. */
     public List<Action> run(Set<String> shards) {
-        Map<String, List<String>> decided = decisions.all();
+        Map<String, List<String>> decided = decisions.all(ids.prefix());
         List<Action> actions = new ArrayList<>();
         boolean complete = true;
         Set<String> unfinished = new HashSet<>();

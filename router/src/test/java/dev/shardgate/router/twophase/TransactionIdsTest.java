@@ -39,10 +39,14 @@ class TransactionIdsTest {
         try (MemoryQdb qdb = new MemoryQdb()) {
             CommitDecisions decisions = new CommitDecisions(qdb);
             decisions.recordCommit("sg_r1_5", List.of("sh1", "sh2"));
+            decisions.recordCommit("sg_r10_7", List.of("sh2"));
             assertThat(new String(qdb.get("2pc/sg_r1_5").orElseThrow())).isEqualTo("commit:sh1,sh2");
-            assertThat(decisions.all()).containsEntry("sg_r1_5", List.of("sh1", "sh2"));
+            assertThat(decisions.all(new TransactionIds("r1").prefix()))
+                    .as("another router's decisions are its own business").containsOnlyKeys("sg_r1_5")
+                    .containsEntry("sg_r1_5", List.of("sh1", "sh2"));
             decisions.forget("sg_r1_5");
-            assertThat(decisions.all()).isEmpty();
+            assertThat(decisions.all("sg_r1_")).isEmpty();
+            assertThat(decisions.all("sg_r10_")).containsOnlyKeys("sg_r10_7");
         }
     }
 }
