@@ -47,7 +47,7 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
         }
         this.coordinators = List.copyOf(coordinators);
         for (SyncEndpoint coordinator : this.coordinators) {
-            channels.add(NettyChannelBuilder.forAddress(coordinator.host(), coordinator.port()).usePlaintext().build());
+            channels.add(open(coordinator));
         }
     }
 
@@ -97,8 +97,9 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
         List<String> failures = new ArrayList<>();
         for (int i = 0; i < coordinators.size(); i++) {
             int index = (first + i) % coordinators.size();
+            ManagedChannel channel = channel(index);
             try {
-                T answer = operation.apply(CoordinatorKeyValuesGrpc.newBlockingStub(channels.get(index))
+                T answer = operation.apply(CoordinatorKeyValuesGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(DEADLINE_MILLIS, TimeUnit.MILLISECONDS));
                 preferred = index;
                 return answer;
@@ -106,12 +107,32 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
                 if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION) {
                     throw refused(doing, coordinators.get(index), e.getStatus().getDescription());
                 }
+                if (e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    // gRPC would wait out a growing back-off before connecting again; a coordinator
+                    // that comes back must answer the next call, not one minutes later
+                    replace(index, channel);
+                }
                 failures.add(coordinators.get(index) + " (" + e.getStatus().getCode()
                         + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");
             }
         }
         throw new QdbException(MetadataException.IO_ERROR, "could not " + doing + " in the coordinator's QDB: "
                 + String.join(", ", failures), null);
+    }
+
+    private synchronized ManagedChannel channel(int index) {
+        return channels.get(index);
+    }
+
+    private synchronized void replace(int index, ManagedChannel failed) {
+        if (channels.get(index) == failed) {
+            channels.set(index, open(coordinators.get(index)));
+            failed.shutdownNow();
+        }
+    }
+
+    private static ManagedChannel open(SyncEndpoint coordinator) {
+        return NettyChannelBuilder.forAddress(coordinator.host(), coordinator.port()).usePlaintext().build();
     }
 
     /** The coordinator answered, but its QDB refused or failed: its SQLSTATE and message. */
@@ -125,7 +146,7 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         channels.forEach(ManagedChannel::shutdownNow);
     }
 

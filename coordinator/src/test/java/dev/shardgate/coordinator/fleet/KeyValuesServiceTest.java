@@ -78,6 +78,20 @@ class KeyValuesServiceTest {
     }
 
     @Test
+    void aCoordinatorThatComesBackAnswersAtOnce() throws IOException {
+        int port = api.port();
+        try (RemoteKeyValues remote = new RemoteKeyValues(List.of(new SyncEndpoint("127.0.0.1", port)))) {
+            remote.put("k", bytes("1"));
+            api.close();
+            catchThrowableOfType(QdbException.class, () -> remote.put("k", bytes("2")));
+            catchThrowableOfType(QdbException.class, () -> remote.put("k", bytes("2")));
+            api = CoordinatorApi.start("127.0.0.1", port, feed, Origin.getDefaultInstance(), qdb);
+            remote.put("k", bytes("3"));
+            assertThat(new String(qdb.get("k").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("3");
+        }
+    }
+
+    @Test
     void aFailureOfTheCoordinatorsQdbKeepsItsSqlState() {
         try (RemoteKeyValues remote = new RemoteKeyValues(List.of(new SyncEndpoint("127.0.0.1", api.port())))) {
             QdbException e = catchThrowableOfType(QdbException.class, () -> remote.put("", bytes("v")));

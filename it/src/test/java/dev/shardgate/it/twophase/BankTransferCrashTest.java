@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 @RealPostgres(servers = 2, settings = "max_prepared_transactions=20")
 class BankTransferCrashTest {
     private static final String DATABASE = "twophase_bank";
-    private static final int ACCOUNTS_PER_SHARD = 10;
-    private static final int OPENING_BALANCE = 1000;
-    private static final int CLIENTS = 6;
+    static final int ACCOUNTS_PER_SHARD = 10;
+    static final int OPENING_BALANCE = 1000;
+    static final int CLIENTS = 6;
 
     @Test
     void theTotalBalanceSurvivesARouterKilledInTheMiddleOfTransfers(PostgresServers servers) throws Exception {
@@ -46,7 +46,7 @@ class BankTransferCrashTest {
                 List<Thread> clients = new ArrayList<>();
                 for (int c = 0; c < CLIENTS; c++) {
                     clients.add(Thread.ofPlatform().name("transfer-" + c).start(
-                            () -> transfer(router.port, stop, committed, failed)));
+                            () -> transfer(router.port, DATABASE, stop, committed, failed)));
                 }
                 waitFor(committed, 100);
                 router.kill();
@@ -74,10 +74,10 @@ class BankTransferCrashTest {
     }
 
     /** Transfers until told to stop, reconnecting whenever the router goes away. */
-    private static void transfer(int port, AtomicBoolean stop, AtomicLong committed, AtomicLong failed) {
+    static void transfer(int port, String database, AtomicBoolean stop, AtomicLong committed, AtomicLong failed) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         while (!stop.get()) {
-            try (Connection client = BankCluster.connect(port, DATABASE, true); Statement statement = client.createStatement()) {
+            try (Connection client = BankCluster.connect(port, database, true); Statement statement = client.createStatement()) {
                 while (!stop.get()) {
                     int from = random.nextInt(ACCOUNTS_PER_SHARD);
                     int to = 1000 + random.nextInt(ACCOUNTS_PER_SHARD);
@@ -95,11 +95,11 @@ class BankTransferCrashTest {
         }
     }
 
-    private static void waitFor(AtomicLong counter, long atLeast) {
+    static void waitFor(AtomicLong counter, long atLeast) {
         waitFor(counter::get, atLeast);
     }
 
-    private static void waitFor(LongSupplier counter, long atLeast) {
+    static void waitFor(LongSupplier counter, long atLeast) {
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (counter.getAsLong() < atLeast) {
             if (System.nanoTime() > deadline) {

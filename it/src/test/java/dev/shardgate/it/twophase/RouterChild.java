@@ -9,16 +9,18 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code shardgate router --config} in a JVM of its own, with two-phase commit and a QDB file, that
- * a test can kill with SIGKILL and start again on the same configuration.
+ * {@code shardgate router --config} in a JVM of its own, with two-phase commit and a QDB file (or
+ * fed by a coordinator), that a test can kill with SIGKILL and start again on the same configuration.
  */
 final class RouterChild implements AutoCloseable {
     private final ShardgateProcess process;
     final int port;
+    final int consolePort;
 
-    private RouterChild(ShardgateProcess process, int port) {
+    private RouterChild(ShardgateProcess process, int port, int consolePort) {
         this.process = process;
         this.port = port;
+        this.consolePort = consolePort;
     }
 
     static RouterChild start(PostgresServers servers, String database) throws IOException {
@@ -26,6 +28,7 @@ final class RouterChild implements AutoCloseable {
         Path init = directory.resolve("init.sql");
         Files.writeString(init, BankCluster.METADATA);
         int port = ShardgateProcess.freePort();
+        int consolePort = ShardgateProcess.freePort();
         String shards = servers.routerShardsYaml();
         String yaml = """
                 host: 127.0.0.1
@@ -49,13 +52,55 @@ final class RouterChild implements AutoCloseable {
                     auth_rule:
                       auth_method: ok
                 shards:
-                %s""".formatted(port, ShardgateProcess.freePort(), ShardgateProcess.freePort(), init, directory.resolve("qdb.yaml"), BankCluster.ROUTER_ID,
+                %s""".formatted(port, consolePort, ShardgateProcess.freePort(), init, directory.resolve("qdb.yaml"), BankCluster.ROUTER_ID,
                 database, BankCluster.USER, database, BankCluster.USER, shards);
         ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
-        RouterChild router = new RouterChild(process, port);
+        RouterChild router = new RouterChild(process, port, consolePort);
         router.launch();
         // the metadata is in the QDB file now: a second init_sql would create it again, and fail
         Files.writeString(process.config(), yaml.replace("init_sql: " + init + "\n", ""));
+        return router;
+    }
+
+    /**
+     * A router with {@code with_coordinator: true}: its metadata comes from the coordinator whose
+     * gRPC API is at {@code coordinatorGrpcPort}, and its commit decisions live in that coordinator's
+     * QDB. It listens for the coordinator on {@code grpcApiPort}, the same across restarts.
+     */
+    static RouterChild startFedBy(int coordinatorGrpcPort, int grpcApiPort, String database) throws IOException {
+        Path directory = Files.createTempDirectory("twophase-fed-router");
+        int port = ShardgateProcess.freePort();
+        int consolePort = ShardgateProcess.freePort();
+        String yaml = """
+                host: 127.0.0.1
+                router_port: %d
+                admin_console_port: %d
+                grpc_api_port: %d
+                with_coordinator: true
+                coordinator_address: 127.0.0.1:%d
+                commit_strategy: 2pc
+                router_id: %s
+                log_level: info
+                frontend_rules:
+                  - db: %s
+                    usr: %s
+                    pool_mode: TRANSACTION
+                    auth_rule:
+                      auth_method: ok
+                  - db: spqr-console
+                    usr: %s
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: %s
+                    usr: %s
+                    auth_rule:
+                      auth_method: ok
+                """.formatted(port, consolePort, grpcApiPort, coordinatorGrpcPort, BankCluster.ROUTER_ID,
+                database, BankCluster.USER, BankCluster.USER, database, BankCluster.USER);
+        ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
+        RouterChild router = new RouterChild(process, port, consolePort);
+        router.launch();
         return router;
     }
 
