@@ -87,7 +87,7 @@ public final class Coordinator implements AutoCloseable {
             RouterRegistry routers = new RouterRegistry(gated, fleet);
             DataMovement movement = new DataMovement(gated, fleet, config.dataMove());
             opened.add(movement);
-            ConsoleExecutor executor = new ConsoleExecutor(gated, RouterStatus.withoutClients(version),
+            ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
                     new CoordinatorStatements(List.of(routers, movement)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);

@@ -52,6 +52,14 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         this.config = config;
     }
 
+    /**
+     * The QDB for the console's other commands: refuses metadata changes to what a task group is
+     * moving (see {@link TaskGroupGuard}).
+     */
+    public Qdb guarding(Qdb consoleQdb) {
+        return new TaskGroupGuard(consoleQdb, store);
+    }
+
     @Override
     public boolean handles(ConsoleStatement statement) {
         return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange

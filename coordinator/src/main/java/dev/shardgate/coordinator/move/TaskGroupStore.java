@@ -18,7 +18,7 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 final class TaskGroupStore {
     static final String KEY_PREFIX = "task_groups/";
-    private static final String SEQUENCE_KEY = "sequences/task_group";
+    private static final String SEQUENCE_KEY = "task_group_last_id";
 
     private final Qdb qdb;
 
