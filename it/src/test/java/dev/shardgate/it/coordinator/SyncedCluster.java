@@ -1,8 +1,8 @@
 package dev.shardgate.it.coordinator;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.it.harness.ShardgateProcess;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * What the coordinator tests share: the shards' database and table, connections to consoles and
@@ -80,9 +79,7 @@ final class SyncedCluster {
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 
     /** The first column of every row, joined by commas. */
@@ -103,14 +100,6 @@ final class SyncedCluster {
 
     /** Waits up to {@code millis} for the condition; fails naming {@code what} otherwise. Returns the time taken. */
     static long await(String what, long millis, BooleanSupplier condition) {
-        long start = System.nanoTime();
-        long deadline = start + millis * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + millis + " ms: " + what);
-            }
-            ShardgateProcess.sleep(20);
-        }
-        return (System.nanoTime() - start) / 1_000_000;
+        return Jdbc.await(what, millis, condition);
     }
 }

@@ -6,8 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
-/** Plain JDBC steps the test clusters share. */
+/** Plain JDBC steps, and waiting for a condition, that the test clusters share. */
 public final class Jdbc {
 
     private Jdbc() {
@@ -28,6 +29,38 @@ public final class Jdbc {
             }
         }
         return values;
+    }
+
+    /** Every row of a query's result, its columns joined by "|". */
+    public static List<String> rows(Connection connection, String sql) throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(result.getString(i));
+                }
+                rows.add(String.join("|", values));
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Waits up to {@code millis} for the condition, checking every 20 ms; fails naming {@code what}
+     * otherwise. Returns the time taken in ms.
+     */
+    public static long await(String what, long millis, BooleanSupplier condition) {
+        long start = System.nanoTime();
+        long deadline = start + millis * 1_000_000;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + millis + " ms: " + what);
+            }
+            ShardgateProcess.sleep(20);
+        }
+        return (System.nanoTime() - start) / 1_000_000;
     }
 
     /** The single number a query answers. */

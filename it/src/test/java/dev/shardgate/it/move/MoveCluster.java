@@ -5,7 +5,9 @@ import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.it.harness.ShardgateProcess;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.BackendRule;
@@ -18,14 +20,11 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Two shards, a coordinator whose console moves data and a router it feeds: what the data
@@ -151,25 +150,12 @@ final class MoveCluster implements AutoCloseable {
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 
     /** Every row of a query's result, its columns joined by "|". */
     static List<String> rows(Connection connection, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(sql)) {
-            int columns = result.getMetaData().getColumnCount();
-            while (result.next()) {
-                List<String> values = new ArrayList<>();
-                for (int i = 1; i <= columns; i++) {
-                    values.add(result.getString(i));
-                }
-                rows.add(String.join("|", values));
-            }
-        }
-        return rows;
+        return Jdbc.rows(connection, sql);
     }
 
     /** The first column of the first row. */
@@ -203,24 +189,11 @@ final class MoveCluster implements AutoCloseable {
     }
 
     static int freePort() {
-        return dev.shardgate.it.harness.ShardgateProcess.freePort();
+        return ShardgateProcess.freePort();
     }
 
     static long await(String what, long millis, BooleanSupplier condition) {
-        long start = System.nanoTime();
-        long deadline = start + millis * 1_000_000;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within " + millis + " ms: " + what);
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        return (System.nanoTime() - start) / 1_000_000;
+        return Jdbc.await(what, millis, condition);
     }
 
     @Override

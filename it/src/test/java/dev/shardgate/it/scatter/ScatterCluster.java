@@ -1,6 +1,7 @@
 package dev.shardgate.it.scatter;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.AuthRule;
@@ -130,9 +131,7 @@ final class ScatterCluster implements AutoCloseable {
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
-        try (Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
+        Jdbc.execute(connection, sql);
     }
 
     /** Column names (with type names), then the rows, as psql -A prints them, NULL as "∅". */
