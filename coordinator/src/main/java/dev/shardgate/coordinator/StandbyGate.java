@@ -3,13 +3,10 @@ package dev.shardgate.coordinator;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.MetadataException;
+import dev.shardgate.qdb.ForwardingQdb;
 import dev.shardgate.qdb.Qdb;
-import dev.shardgate.qdb.Subscription;
 import java.util.List;
-import java.util.Optional;
-import java.util.SortedMap;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -17,16 +14,15 @@ import java.util.function.Supplier;
  * the active one. A standing-by coordinator refuses them, naming the active one, so that changes
  * reach routers through one coordinator only.
  */
-final class StandbyGate implements Qdb {
+final class StandbyGate extends ForwardingQdb {
     /** SQLSTATE read_only_sql_transaction, as a hot standby answers a write. */
     static final String READ_ONLY = "25006";
 
-    private final Qdb qdb;
     private final BooleanSupplier active;
     private final Supplier<String> activeOne;
 
     StandbyGate(Qdb qdb, BooleanSupplier active, Supplier<String> activeOne) {
-        this.qdb = qdb;
+        super(qdb);
         this.active = active;
         this.activeOne = activeOne;
     }
@@ -46,31 +42,11 @@ final class StandbyGate implements Qdb {
     }
 
     @Override
-    public Metadata snapshot() {
-        return qdb.snapshot();
-    }
-
-    @Override
-    public long version() {
-        return qdb.version();
-    }
-
-    @Override
     public Metadata apply(List<? extends MetadataChange> changes) {
         if (!changes.isEmpty()) {
             checkActive();
         }
         return qdb.apply(changes);
-    }
-
-    @Override
-    public Subscription watch(Consumer<dev.shardgate.qdb.QdbEvent> listener) {
-        return qdb.watch(listener);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-        return qdb.get(key);
     }
 
     @Override
@@ -89,15 +65,5 @@ final class StandbyGate implements Qdb {
     public void delete(String key) {
         checkActive();
         qdb.delete(key);
-    }
-
-    @Override
-    public SortedMap<String, byte[]> scan(String prefix) {
-        return qdb.scan(prefix);
-    }
-
-    @Override
-    public void close() {
-        // The coordinator closes the store itself.
     }
 }

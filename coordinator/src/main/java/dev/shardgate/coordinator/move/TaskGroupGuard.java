@@ -5,14 +5,11 @@ import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.MetadataException;
-import dev.shardgate.qdb.QdbEvent;
+import dev.shardgate.qdb.ForwardingQdb;
 import dev.shardgate.qdb.Qdb;
-import dev.shardgate.qdb.Subscription;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SortedMap;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -22,12 +19,11 @@ import java.util.stream.Stream;
  * The group's own steps go to the QDB directly. A group that failed keeps its ranges until RETRY or
  * STOP TASK GROUP ends it, since it resumes from what it recorded.
  */
-final class TaskGroupGuard implements Qdb {
-    private final Qdb qdb;
+final class TaskGroupGuard extends ForwardingQdb {
     private final TaskGroupStore groups;
 
     TaskGroupGuard(Qdb qdb, TaskGroupStore groups) {
-        this.qdb = qdb;
+        super(qdb);
         this.groups = groups;
     }
 
@@ -85,55 +81,5 @@ final class TaskGroupGuard implements Qdb {
                 + "\", which moves key range \"" + group.keyRangeId() + "\" from shard \"" + group.sourceShard()
                 + "\" to \"" + group.destinationShard() + "\" (" + group.state().name() + "); wait until it ends, or end "
                 + "it with STOP TASK GROUP " + group.id());
-    }
-
-    @Override
-    public void checkWritable() {
-        qdb.checkWritable();
-    }
-
-    @Override
-    public Metadata snapshot() {
-        return qdb.snapshot();
-    }
-
-    @Override
-    public long version() {
-        return qdb.version();
-    }
-
-    @Override
-    public Subscription watch(Consumer<QdbEvent> listener) {
-        return qdb.watch(listener);
-    }
-
-    @Override
-    public Optional<byte[]> get(String key) {
-        return qdb.get(key);
-    }
-
-    @Override
-    public void put(String key, byte[] value) {
-        qdb.put(key, value);
-    }
-
-    @Override
-    public boolean compareAndSet(String key, byte[] expected, byte[] value) {
-        return qdb.compareAndSet(key, expected, value);
-    }
-
-    @Override
-    public void delete(String key) {
-        qdb.delete(key);
-    }
-
-    @Override
-    public SortedMap<String, byte[]> scan(String prefix) {
-        return qdb.scan(prefix);
-    }
-
-    @Override
-    public void close() {
-        // the coordinator closes the store itself
     }
 }

@@ -1,7 +1,6 @@
 package dev.shardgate.it.twophase;
 
 import dev.shardgate.it.harness.PostgresServers;
-
 import dev.shardgate.it.harness.ShardgateProcess;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,38 +26,16 @@ final class RouterChild implements AutoCloseable {
         Path directory = Files.createTempDirectory("twophase-router");
         Path init = directory.resolve("init.sql");
         Files.writeString(init, BankCluster.METADATA);
-        int port = ShardgateProcess.freePort();
-        int consolePort = ShardgateProcess.freePort();
-        String shards = servers.routerShardsYaml();
-        String yaml = """
-                host: 127.0.0.1
-                router_port: %d
-                admin_console_port: %d
+        String own = """
                 grpc_api_port: %d
                 init_sql: %s
                 qdb_file: %s
-                commit_strategy: 2pc
-                router_id: %s
-                log_level: info
-                frontend_rules:
-                  - db: %s
-                    usr: %s
-                    pool_mode: TRANSACTION
-                    auth_rule:
-                      auth_method: ok
-                backend_rules:
-                  - db: %s
-                    usr: %s
-                    auth_rule:
-                      auth_method: ok
                 shards:
-                %s""".formatted(port, consolePort, ShardgateProcess.freePort(), init, directory.resolve("qdb.yaml"), BankCluster.ROUTER_ID,
-                database, BankCluster.USER, database, BankCluster.USER, shards);
-        ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
-        RouterChild router = new RouterChild(process, port, consolePort);
-        router.launch();
+                %s""".formatted(ShardgateProcess.freePort(), init, directory.resolve("qdb.yaml"), servers.routerShardsYaml());
+        RouterChild router = launch(directory, database, own);
         // the metadata is in the QDB file now: a second init_sql would create it again, and fail
-        Files.writeString(process.config(), yaml.replace("init_sql: " + init + "\n", ""));
+        Files.writeString(router.process.config(), Files.readString(router.process.config())
+                .replace("init_sql: " + init + "\n", ""));
         return router;
     }
 
@@ -68,16 +45,22 @@ final class RouterChild implements AutoCloseable {
      * QDB. It listens for the coordinator on {@code grpcApiPort}, the same across restarts.
      */
     static RouterChild startFedBy(int coordinatorGrpcPort, int grpcApiPort, String database) throws IOException {
-        Path directory = Files.createTempDirectory("twophase-fed-router");
+        String own = """
+                grpc_api_port: %d
+                with_coordinator: true
+                coordinator_address: 127.0.0.1:%d
+                """.formatted(grpcApiPort, coordinatorGrpcPort);
+        return launch(Files.createTempDirectory("twophase-fed-router"), database, own);
+    }
+
+    /** Two-phase commit for {@code database}, a console, and the variant's own keys. */
+    private static RouterChild launch(Path directory, String database, String ownKeys) {
         int port = ShardgateProcess.freePort();
         int consolePort = ShardgateProcess.freePort();
         String yaml = """
                 host: 127.0.0.1
                 router_port: %d
                 admin_console_port: %d
-                grpc_api_port: %d
-                with_coordinator: true
-                coordinator_address: 127.0.0.1:%d
                 commit_strategy: 2pc
                 router_id: %s
                 log_level: info
@@ -96,8 +79,8 @@ final class RouterChild implements AutoCloseable {
                     usr: %s
                     auth_rule:
                       auth_method: ok
-                """.formatted(port, consolePort, grpcApiPort, coordinatorGrpcPort, BankCluster.ROUTER_ID,
-                database, BankCluster.USER, BankCluster.USER, database, BankCluster.USER);
+                """.formatted(port, consolePort, BankCluster.ROUTER_ID, database, BankCluster.USER, BankCluster.USER,
+                database, BankCluster.USER) + ownKeys;
         ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
         RouterChild router = new RouterChild(process, port, consolePort);
         router.launch();
