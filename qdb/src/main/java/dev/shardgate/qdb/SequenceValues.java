@@ -18,8 +18,6 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class SequenceValues {
     public static final String PREFIX = "sequences/";
-    /** PostgreSQL's sequence_generator_limit_exceeded. */
-    static final String LIMIT_EXCEEDED = "2200H";
     /** Compare-and-set losses in a row before giving up: with blocks, routers rarely collide at all. */
     private static final int MAX_ATTEMPTS = 200;
 
@@ -51,7 +49,7 @@ public final class SequenceValues {
      * @param start where a sequence no value was taken of begins; a stored next value below it moves
      *              up to it (ATTACH … AUTO INCREMENT id START n after earlier use), never down
      * @return the first value taken
-     * @throws MetadataException 2200H when the values would pass the largest bigint; 40001 when other
+     * @throws MetadataException 22003 when the values would pass the largest bigint; 40001 when other
      *         takers kept winning the compare-and-set
      */
     public static long take(Qdb qdb, String sequenceName, long start, long count) {
@@ -63,7 +61,7 @@ public final class SequenceValues {
             byte[] stored = qdb.get(key).orElse(null);
             long first = stored == null ? start : Math.max(parse(sequenceName, stored), start);
             if (first > Long.MAX_VALUE - count) {
-                throw new MetadataException(LIMIT_EXCEEDED, "sequence \"" + sequenceName
+                throw new MetadataException(MetadataException.NUMERIC_VALUE_OUT_OF_RANGE, "sequence \"" + sequenceName
                         + "\" reached its maximum value (" + Long.MAX_VALUE + ")");
             }
             if (qdb.compareAndSet(key, stored, text(first + count))) {

@@ -67,7 +67,7 @@ abstract class SequenceValuesContract {
         assertThatThrownBy(() -> SequenceValues.take(qdb, "s", 1, 10))
                 .isInstanceOf(MetadataException.class)
                 .hasMessage("sequence \"s\" reached its maximum value (9223372036854775807)")
-                .satisfies(e -> assertThat(((MetadataException) e).sqlState()).isEqualTo("2200H"));
+                .satisfies(e -> assertThat(((MetadataException) e).sqlState()).isEqualTo("22003"));
     }
 
     @Test
