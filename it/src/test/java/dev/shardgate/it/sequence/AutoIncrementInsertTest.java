@@ -206,6 +206,19 @@ class AutoIncrementInsertTest {
     }
 
     @Test
+    void copyLeavingOutTheIdIsRefusedAndCopyGivingItRuns() throws SQLException {
+        ProcessResult refused = cluster.psql().script("COPY orders (name) FROM STDIN;\nno id\n\\.\n");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("auto-increment column \"id\" of relation \"public.orders\"")
+                .contains("not in COPY");
+
+        ProcessResult copied = cluster.psql().script("COPY orders (id, name) FROM STDIN;\n3\tthree\n77\tseventy-seven\n\\.\n");
+        assertThat(copied.exitCode()).as(copied.stderr()).isZero();
+        assertThat(cluster.idsOn(0)).containsExactly(3L);
+        assertThat(cluster.idsOn(1)).containsExactly(77L);
+    }
+
+    @Test
     void concurrentClientsNeverGetTheSameId() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(6);
         try {

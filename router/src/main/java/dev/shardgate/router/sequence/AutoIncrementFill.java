@@ -225,6 +225,23 @@ public final class AutoIncrementFill {
         return false;
     }
 
+    /**
+     * COPY rows are not rewritten: a COPY FROM whose column list leaves out an auto-increment
+     * column would store rows without ids, so it is refused (0A000). Without a column list the
+     * data holds every column, ids included.
+     */
+    public static void requireCopyColumns(DistributedRelation relation, List<String> copyColumns) {
+        if (copyColumns.isEmpty()) {
+            return;
+        }
+        for (AutoIncrementColumn column : relation.autoIncrement()) {
+            if (!copyColumns.contains(column.column())) {
+                throw unfillable(relation, column, "COPY").withHint(
+                        "Give \"" + column.column() + "\" in the COPY data, or insert the rows with INSERT … VALUES.");
+            }
+        }
+    }
+
     private static PgException unfillable(DistributedRelation relation, AutoIncrementColumn column, String form) {
         return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "auto-increment column \"" + column.column()
                 + "\" of relation \"" + relation.name() + "\" can only be filled by the router in"

@@ -94,6 +94,18 @@ class AutoIncrementFillTest {
     }
 
     @Test
+    void copyMustGiveTheAutoIncrementColumnsWhenItListsColumns() {
+        DistributedRelation items = qdb.snapshot().relation(new QualifiedName("sales", "items")).orElseThrow();
+        AutoIncrementFill.requireCopyColumns(items, List.of());
+        AutoIncrementFill.requireCopyColumns(items, List.of("line", "order_id", "id"));
+        PgException e = catchThrowableOfType(PgException.class,
+                () -> AutoIncrementFill.requireCopyColumns(items, List.of("order_id", "id")));
+        assertThat(e.sqlState()).isEqualTo(SqlState.FEATURE_NOT_SUPPORTED);
+        assertThat(e.getMessage()).isEqualTo("auto-increment column \"line\" of relation \"sales.items\" can only be"
+                + " filled by the router in INSERT INTO … (columns) VALUES …, not in COPY");
+    }
+
+    @Test
     void preparedInsertGetsHiddenBigintParametersAfterTheClientsOwn() {
         AutoIncrementFill.Prepared prepared = fill.prepare("INSERT INTO orders (name, note) VALUES ($1, $2), ($3, 'x')",
                 new int[] {25});
