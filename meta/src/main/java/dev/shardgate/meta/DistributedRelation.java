@@ -1,12 +1,19 @@
 package dev.shardgate.meta;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * A table sharded by a distribution: each row lives on the shard of the key range its key columns
  * fall into. Key columns match the distribution's column types one for one.
+ *
+ * @param autoIncrement the columns the router fills from sequences when an INSERT leaves them out;
+ *                      each column once
  */
-public record DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyColumn> keyColumns) {
+public record DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyColumn> keyColumns,
+                                  List<AutoIncrementColumn> autoIncrement) {
 
     public DistributedRelation {
         if (name == null) {
@@ -18,5 +25,32 @@ public record DistributedRelation(QualifiedName name, String distributionId, Lis
             throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
                     "relation " + MetadataException.quote(name.toString()) + " needs at least one distribution key column");
         }
+        autoIncrement = List.copyOf(autoIncrement);
+        Set<String> seen = new HashSet<>();
+        for (AutoIncrementColumn column : autoIncrement) {
+            if (!seen.add(column.column())) {
+                throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
+                        "column " + MetadataException.quote(column.column()) + " of relation "
+                                + MetadataException.quote(name.toString()) + " is named twice in AUTO INCREMENT");
+            }
+        }
+    }
+
+    /** A relation without auto-increment columns. */
+    public DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyColumn> keyColumns) {
+        this(name, distributionId, keyColumns, List.of());
+    }
+
+    public Optional<AutoIncrementColumn> autoIncrement(String column) {
+        return autoIncrement.stream().filter(c -> c.column().equals(column)).findFirst();
+    }
+
+    /**
+     * The sequence that fills {@code column}: {@code <relation>_<column>} as SPQR names it, with
+     * the schema in front when it is not {@code public} ({@code sales.orders_id}).
+     */
+    public String sequenceName(AutoIncrementColumn column) {
+        String prefix = name.schema().equals(QualifiedName.DEFAULT_SCHEMA) ? "" : name.schema() + ".";
+        return prefix + name.name() + "_" + column.column();
     }
 }

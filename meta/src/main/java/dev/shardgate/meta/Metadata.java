@@ -99,6 +99,34 @@ public final class Metadata {
         return Optional.ofNullable(relations.get(name));
     }
 
+    /** The relation and column a sequence fills, if any relation uses the sequence. */
+    public Optional<SequenceUse> sequenceUse(String sequenceName) {
+        for (DistributedRelation relation : relations.values()) {
+            for (AutoIncrementColumn column : relation.autoIncrement()) {
+                if (relation.sequenceName(column).equals(sequenceName)) {
+                    return Optional.of(new SequenceUse(sequenceName, relation, column));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every sequence a relation uses, by name. */
+    public SortedMap<String, SequenceUse> sequenceUses() {
+        SortedMap<String, SequenceUse> uses = new TreeMap<>();
+        for (DistributedRelation relation : relations.values()) {
+            for (AutoIncrementColumn column : relation.autoIncrement()) {
+                String name = relation.sequenceName(column);
+                uses.put(name, new SequenceUse(name, relation, column));
+            }
+        }
+        return uses;
+    }
+
+    /** A sequence in use: it fills {@code column} of {@code relation}. */
+    public record SequenceUse(String sequenceName, DistributedRelation relation, AutoIncrementColumn column) {
+    }
+
     public List<DistributedRelation> relationsOf(String distributionId) {
         return relations.values().stream().filter(r -> r.distributionId().equals(distributionId)).toList();
     }

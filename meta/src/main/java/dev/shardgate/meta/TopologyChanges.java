@@ -92,7 +92,25 @@ final class TopologyChanges {
                                 + ": column " + (i + 1) + " of distribution " + quote(distribution.id()) + " is " + type);
             }
         }
+        requireFreeSequenceNames(draft, relation);
         draft.relations.put(relation.name(), relation);
+    }
+
+    /** Two relations could make one sequence name ({@code a_b} + {@code c}, {@code a} + {@code b_c}): ids would collide. */
+    private static void requireFreeSequenceNames(MetadataDraft draft, DistributedRelation relation) {
+        for (AutoIncrementColumn column : relation.autoIncrement()) {
+            String sequence = relation.sequenceName(column);
+            for (DistributedRelation other : draft.relations.values()) {
+                for (AutoIncrementColumn taken : other.autoIncrement()) {
+                    if (other.sequenceName(taken).equals(sequence)) {
+                        throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
+                                "sequence " + quote(sequence) + " for column " + quote(column.column()) + " of relation "
+                                        + quote(relation.name().toString()) + " is already used by column "
+                                        + quote(taken.column()) + " of relation " + quote(other.name().toString()));
+                    }
+                }
+            }
+        }
     }
 
     static void detachRelation(MetadataDraft draft, QualifiedName name) {

@@ -123,7 +123,7 @@ final class ChangeYaml {
             case "dropDistribution" -> new MetadataChange.DropDistribution(
                     item.expect("change", "id", "cascade").string("id"), item.bool("cascade"));
             case "attachRelation" -> new MetadataChange.AttachRelation(MetadataYaml.readRelation(
-                    item.expect("change", "schema", "name", "distribution", "keyColumns")));
+                    item.expect("change", "schema", "name", "distribution", "keyColumns", "autoIncrement?")));
             case "detachRelation" -> new MetadataChange.DetachRelation(MetadataYaml.name(item.expect("change", "schema", "name")));
             case "createReferenceRelation" -> new MetadataChange.CreateReferenceRelation(
                     MetadataYaml.readReferenceRelation(item.expect("change", "schema", "name", "shards")));

@@ -65,6 +65,10 @@ final class Fields {
         return place.isEmpty() ? "the top level" : place;
     }
 
+    boolean has(String key) {
+        return map.get(key) != null;
+    }
+
     String string(String key) {
         if (map.get(key) instanceof String text) {
             return text;

@@ -1,5 +1,6 @@
 package dev.shardgate.qdb;
 
+import dev.shardgate.meta.AutoIncrementColumn;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
@@ -34,7 +35,8 @@ import org.yaml.snakeyaml.representer.Representer;
  * <pre>
  * shards:             [{id, hosts: [host:port, ...]}]
  * distributions:      [{id, columnTypes: [integer, varchar hash, ...], defaultShard?}]
- * relations:          [{schema, name, distribution, keyColumns: [{column, hash}]}]
+ * relations:          [{schema, name, distribution, keyColumns: [{column, hash}],
+ *                       autoIncrement?: [{column, start}]}]   # absent = none
  * referenceRelations: [{schema, name, shards: [...]}]   # no shards = all shards
  * keyRanges:          [{id, distribution, lowerBound: ['100', ...], shard, locked}]
  * </pre>
@@ -77,7 +79,7 @@ final class MetadataYaml {
             distributions.put(distribution.id(), distribution);
             changes.add(new MetadataChange.CreateDistribution(distribution));
         }
-        for (Fields item : root.objects("relations", "schema", "name", "distribution", "keyColumns")) {
+        for (Fields item : root.objects("relations", "schema", "name", "distribution", "keyColumns", "autoIncrement?")) {
             changes.add(new MetadataChange.AttachRelation(readRelation(item)));
         }
         for (Fields item : root.objects("referenceRelations", "schema", "name", "shards")) {
@@ -117,19 +119,32 @@ final class MetadataYaml {
                 Optional.ofNullable(item.optionalString("defaultShard")));
     }
 
+    /** Without auto-increment columns the field is left out, so such relations read as before it existed. */
     static Map<String, Object> relation(DistributedRelation relation) {
-        return fields("schema", relation.name().schema(), "name", relation.name().name(),
+        Map<String, Object> fields = fields("schema", relation.name().schema(), "name", relation.name().name(),
                 "distribution", relation.distributionId(),
                 "keyColumns", relation.keyColumns().stream().map(column -> fields(
                         "column", column.column(), "hash", column.hash().consoleName())).toList());
+        if (!relation.autoIncrement().isEmpty()) {
+            fields.put("autoIncrement", relation.autoIncrement().stream()
+                    .map(column -> fields("column", column.column(), "start", column.start())).toList());
+        }
+        return fields;
     }
 
+    /** Reads a mapping with the fields {@link #relation} writes; autoIncrement may be absent. */
     static DistributedRelation readRelation(Fields item) {
         List<DistributionKeyColumn> columns = new ArrayList<>();
         for (Fields column : item.objects("keyColumns", "column", "hash")) {
             columns.add(new DistributionKeyColumn(column.string("column"), HashFunction.parse(column.string("hash"))));
         }
-        return new DistributedRelation(name(item), item.string("distribution"), columns);
+        List<AutoIncrementColumn> autoIncrement = new ArrayList<>();
+        if (item.has("autoIncrement")) {
+            for (Fields column : item.objects("autoIncrement", "column", "start")) {
+                autoIncrement.add(new AutoIncrementColumn(column.string("column"), column.integer("start")));
+            }
+        }
+        return new DistributedRelation(name(item), item.string("distribution"), columns, autoIncrement);
     }
 
     static Map<String, Object> referenceRelation(ReferenceRelation relation) {

@@ -3,6 +3,7 @@ package dev.shardgate.qdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardgate.meta.AutoIncrementColumn;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
@@ -46,7 +47,8 @@ class FileQdbTest extends QdbContract {
                     List.of(ColumnType.INTEGER, ColumnType.VARCHAR, ColumnType.UUID), Optional.of("sh2"))),
             new MetadataChange.CreateDistribution(new Distribution("ds2", List.of(ColumnType.VARCHAR_HASH))),
             new MetadataChange.AttachRelation(new DistributedRelation(new QualifiedName("sales", "orders"), "ds1",
-                    List.of(DistributionKeyColumn.of("id"), DistributionKeyColumn.of("name"), DistributionKeyColumn.of("u")))),
+                    List.of(DistributionKeyColumn.of("id"), DistributionKeyColumn.of("name"), DistributionKeyColumn.of("u")),
+                    List.of(AutoIncrementColumn.of("id"), new AutoIncrementColumn("serial: no", -9223372036854775808L)))),
             new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("users.v2"), "ds2",
                     List.of(new DistributionKeyColumn("email", HashFunction.CITY)))),
             new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("countries"), List.of())),

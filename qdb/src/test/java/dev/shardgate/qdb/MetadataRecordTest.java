@@ -3,6 +3,9 @@ package dev.shardgate.qdb;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardgate.meta.AutoIncrementColumn;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
 import dev.shardgate.meta.Metadata;
@@ -79,6 +82,29 @@ class MetadataRecordTest {
         assertCorrupt("", "the record is empty");
         assertThatThrownBy(() -> MetadataRecord.parse(KEY, new byte[] {(byte) 0xff, 'a'}))
                 .isInstanceOf(QdbException.class).hasMessage("etcd key " + KEY + " is corrupt: not valid UTF-8");
+    }
+
+    @Test
+    void writesAutoIncrementColumnsOnlyForRelationsThatHaveThem() {
+        List<MetadataChange> changes = new ArrayList<>(QdbContract.SETUP);
+        changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("items"), "ds1",
+                List.of(DistributionKeyColumn.of("id")), List.of(new AutoIncrementColumn("id", 1000)))));
+        changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("plain"), "ds1",
+                List.of(DistributionKeyColumn.of("id")))));
+        Metadata metadata = Metadata.empty().apply(changes);
+        byte[] record = MetadataRecord.format(1, changes, metadata);
+        String text = new String(record, StandardCharsets.UTF_8);
+        assertThat(text).contains("- change: attachRelation\n  schema: public\n  name: items\n  distribution: ds1\n"
+                + "  keyColumns:\n  - column: id\n    hash: ident\n  autoIncrement:\n  - column: id\n    start: 1000\n"
+                + "- change: attachRelation\n  schema: public\n  name: plain\n  distribution: ds1\n"
+                + "  keyColumns:\n  - column: id\n    hash: ident\nshards:\n");
+
+        QdbEvent read = MetadataRecord.parse(KEY, record);
+        assertThat(read.changes()).isEqualTo(changes);
+        assertThat(read.snapshot()).isEqualTo(metadata);
+        assertThat(read.snapshot().sequenceUse("items_id")).isPresent();
+        assertCorrupt(text.replace("    start: 1000\n", "    start: soon\n"),
+                "changes[3].autoIncrement[0].start: must be an integer, not the string \"soon\"");
     }
 
     private static void assertCorrupt(String text, String problem) {

@@ -38,6 +38,7 @@ public final class RouterContext implements AutoCloseable {
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final dev.shardgate.router.twophase.TransactionIds transactionIds;
     private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
+    private final dev.shardgate.router.sequence.AutoIncrementFill autoIncrement;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -46,6 +47,13 @@ public final class RouterContext implements AutoCloseable {
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(qdb);
+        this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
+                new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    /** Fills the auto-increment columns INSERTs leave out, from this router's blocks of sequence values. */
+    public dev.shardgate.router.sequence.AutoIncrementFill autoIncrement() {
+        return autoIncrement;
     }
 
     /** Names of this router's prepared transactions (two-phase commit), unique across restarts. */

@@ -111,6 +111,32 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * The INSERTs of a query string and where columns can be added to them; parsed afresh, as only
+     * INSERTs into relations with auto-increment columns need it. Never throws: a text that cannot
+     * be read gives {@link InsertSites#isRead()} false.
+     */
+    public InsertSites insertSites(String sql) {
+        if (sql == null || sql.indexOf('\0') >= 0) {
+            return InsertSites.unread(sql == null ? "" : sql);
+        }
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxStatementBytes) {
+            return InsertSites.unread(sql);
+        }
+        try {
+            return threads.call(() -> switch (parser.parse(utf8)) {
+                case PgQuery.Outcome.Failure failure -> InsertSites.unread(sql);
+                case PgQuery.Outcome.Tree tree -> InsertSiteReader.read(Json.parse(tree.json()), utf8);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return InsertSites.unread(sql);
+        } catch (RuntimeException | StackOverflowError e) {
+            return InsertSites.unread(sql);
+        }
+    }
+
+    /**
      * The analysis from the text's shape, learning the shape from this text when it is new; null
      * when the shape cannot give it (then the text is analysed on its own).
      */

@@ -18,6 +18,7 @@ statement
     | attachRelations
     | createDistributedRelation
     | detachRelation
+    | dropSequence
     | createReferenceTable
     | dropReferenceTable
     | createKeyRange
@@ -65,7 +66,7 @@ attachRelations
     ;
 
 relationKeyClause
-    : (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
+    : (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)* autoIncrement?
     ;
 
 keyColumn
@@ -78,7 +79,18 @@ createDistributedRelation
       ( LPAREN keyColumn (COMMA keyColumn)* RPAREN
       | DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
       )
+      autoIncrement?
       (IN distribution=identifier | FOR DISTRIBUTION distribution=identifier)?
+    ;
+
+// Columns the router fills from sequences when an INSERT leaves them out (SPQR's spelling).
+autoIncrement
+    : AUTO INCREMENT identifier (COMMA identifier)* (START start=NUMBER)?
+    ;
+
+// Sequences are named <relation>_<column>, with the schema in front outside public.
+dropSequence
+    : DROP SEQUENCE (schema=identifier DOT)? name=identifier
     ;
 
 detachRelation
@@ -226,11 +238,11 @@ identifier
 
 // Every keyword except the few whose place in a statement would collide with a name.
 nonReservedKeyword
-    : ADDRESS | ALTER | APPLY | ATTACH | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
+    : ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
     | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FOR | FROM | FUNCTION | GROUP | HASH
-    | HOST | HOSTS | IN | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RECOVER
-    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SET | SHARD | SHOW | SIZE
-    | SPLIT | STOP | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
+    | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RECOVER
+    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
+    | SIZE | SPLIT | START | STOP | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
 
 // ---- lexer ----
@@ -241,6 +253,7 @@ ALTER: 'alter';
 AND: 'and';
 APPLY: 'apply';
 ATTACH: 'attach';
+AUTO: 'auto';
 BATCH: 'batch';
 BY: 'by';
 CASCADE: 'cascade';
@@ -261,6 +274,7 @@ HASH: 'hash';
 HOST: 'host';
 HOSTS: 'hosts';
 IN: 'in';
+INCREMENT: 'increment';
 INT: 'int';
 INTEGER: 'integer';
 KEY: 'key';
@@ -281,11 +295,13 @@ RELATION: 'relation';
 RETRY: 'retry';
 ROUTE: 'route';
 ROUTER: 'router';
+SEQUENCE: 'sequence';
 SET: 'set';
 SHARD: 'shard';
 SHOW: 'show';
 SIZE: 'size';
 SPLIT: 'split';
+START: 'start';
 STOP: 'stop';
 TABLE: 'table';
 TASK: 'task';

@@ -3,8 +3,9 @@ package dev.shardgate.console.ast;
 import java.util.List;
 
 /**
- * {@code ALTER DISTRIBUTION ds ATTACH RELATION r DISTRIBUTION KEY col [HASH FUNCTION h] [, RELATION …]},
- * and SPQR's older {@code CREATE [DISTRIBUTED] RELATION r (col [HASH FUNCTION h]) [IN ds]}.
+ * {@code ALTER DISTRIBUTION ds ATTACH RELATION r DISTRIBUTION KEY col [HASH FUNCTION h] [AUTO INCREMENT c]
+ * [, RELATION …]}, and SPQR's older {@code CREATE [DISTRIBUTED] RELATION r (col [HASH FUNCTION h])
+ * [AUTO INCREMENT c] [IN ds]}.
  *
  * @param distribution null only for the older form written without {@code IN ds}, where SPQR
  *                     falls back to its default distribution

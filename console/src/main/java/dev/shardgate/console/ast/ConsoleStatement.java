@@ -6,7 +6,7 @@ package dev.shardgate.console.ast;
  * objects exist is for the executor to decide.
  */
 public sealed interface ConsoleStatement
-        permits CreateDistribution, DropDistribution, DropAllDistributions, AttachRelations, DetachRelation,
+        permits CreateDistribution, DropDistribution, DropAllDistributions, AttachRelations, DetachRelation, DropSequence,
                 CreateReferenceTable, DropReferenceTable,
                 CreateKeyRange, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange,

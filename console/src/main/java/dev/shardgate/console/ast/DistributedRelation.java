@@ -1,10 +1,16 @@
 package dev.shardgate.console.ast;
 
 import java.util.List;
+import java.util.Optional;
 
-/** A relation and the columns, in key order, whose values route its rows. */
-public record DistributedRelation(RelationName name, List<DistributionKeyColumn> distributionKey) {
+/** A relation, the columns, in key order, whose values route its rows, and its AUTO INCREMENT clause if any. */
+public record DistributedRelation(RelationName name, List<DistributionKeyColumn> distributionKey,
+                                  Optional<AutoIncrement> autoIncrement) {
     public DistributedRelation {
         distributionKey = List.copyOf(distributionKey);
+    }
+
+    public DistributedRelation(RelationName name, List<DistributionKeyColumn> distributionKey) {
+        this(name, distributionKey, Optional.empty());
     }
 }

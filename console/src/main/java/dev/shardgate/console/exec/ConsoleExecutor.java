@@ -76,7 +76,11 @@ public final class ConsoleExecutor {
             // "Not here" comes before "not valid": the command would be refused however it was written.
             qdb.checkWritable();
         }
-        return StepPlanner.plan(statement, draft);
+        Step step = StepPlanner.plan(statement, draft);
+        if (step instanceof Step.SequenceDrop drop) {
+            SequenceStatements.checkDrop(qdb, draft, drop.name());
+        }
+        return step;
     }
 
     private static boolean changesMetadata(ConsoleStatement statement) {
@@ -130,6 +134,7 @@ public final class ConsoleExecutor {
     public final class Batch {
         private Metadata draft = qdb.snapshot();
         private final List<MetadataChange> changes = new ArrayList<>();
+        private final List<String> sequenceDrops = new ArrayList<>();
 
         private Batch() {
         }
@@ -142,6 +147,10 @@ public final class ConsoleExecutor {
                     draft = draft.apply(change.changes());
                     changes.addAll(change.changes());
                 }
+                if (step instanceof Step.SequenceDrop drop) {
+                    sequenceDrops.add(drop.name()); // nothing reaches the QDB before commit
+                    return new ConsoleResult.Done("DROP SEQUENCE");
+                }
                 return answer(step, draft);
             } catch (MetadataException e) {
                 throw MetadataErrors.toPg(e);
@@ -151,9 +160,14 @@ public final class ConsoleExecutor {
         /** Applies the batch's changes in one QDB write; the QDB checks them again against its state. */
         public void commit() {
             List<MetadataChange> pending = List.copyOf(changes);
+            List<String> drops = List.copyOf(sequenceDrops);
             changes.clear();
+            sequenceDrops.clear();
             try {
                 draft = pending.isEmpty() ? qdb.snapshot() : qdb.apply(pending);
+                for (String name : drops) {
+                    SequenceStatements.drop(qdb, draft, name);
+                }
             } catch (MetadataException e) {
                 draft = qdb.snapshot();
                 throw MetadataErrors.toPg(e);
@@ -163,6 +177,7 @@ public final class ConsoleExecutor {
         /** Forgets the batch's changes (an error ended the implicit transaction). */
         public void abandon() {
             changes.clear();
+            sequenceDrops.clear();
             draft = qdb.snapshot();
         }
     }
@@ -186,7 +201,8 @@ public final class ConsoleExecutor {
     private ConsoleResult answer(Step step, Metadata snapshot) {
         return switch (step) {
             case Step.Change change -> new ConsoleResult.Done(change.tag());
-            case Step.Query query -> query.query().answer(snapshot, status);
+            case Step.Query query -> query.query().answer(snapshot, status, qdb);
+            case Step.SequenceDrop drop -> SequenceStatements.drop(qdb, snapshot, drop.name());
             case Step.Reply reply -> reply.result();
         };
     }

@@ -2,6 +2,7 @@ package dev.shardgate.console.exec;
 
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.meta.Metadata;
+import dev.shardgate.qdb.Qdb;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import java.util.List;
@@ -22,8 +23,8 @@ record ShowQuery(ShowTarget target, Predicate<List<String>> filter) {
         return new ShowQuery(target, filter);
     }
 
-    ConsoleResult.Rows answer(Metadata metadata, RouterStatus status) {
-        List<List<String>> rows = target.rows(metadata, status).stream().filter(filter).toList();
+    ConsoleResult.Rows answer(Metadata metadata, RouterStatus status, Qdb qdb) {
+        List<List<String>> rows = target.rows(metadata, status, qdb).stream().filter(filter).toList();
         return new ConsoleResult.Rows(target.columns(), rows);
     }
 

@@ -9,6 +9,7 @@ import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.meta.Shard;
+import dev.shardgate.qdb.Qdb;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +26,7 @@ enum ShowTarget {
     KEY_RANGES("key_ranges", "key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"),
     RELATIONS("relations", "relation_name", "distribution_id", "distribution_key", "schema_name"),
     REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
+    SEQUENCES("sequences", "sequence_name", "relation_name", "column_name", "next_value"),
     CLIENTS("clients", "client_id", "user", "dbname", "client_address", "server_id"),
     POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit"),
     BACKEND_CONNECTIONS("backend_connections", "backend_connection_id", "shard_id", "hostname", "pid", "user",
@@ -61,7 +63,7 @@ enum ShowTarget {
         return String.join(", ", names.subList(0, names.size() - 1)) + " or " + names.getLast();
     }
 
-    List<List<String>> rows(Metadata metadata, RouterStatus status) {
+    List<List<String>> rows(Metadata metadata, RouterStatus status, Qdb qdb) {
         return switch (this) {
             case SHARDS -> metadata.shards().values().stream().map(ShowTarget::shardRow).toList();
             case DISTRIBUTIONS -> metadata.distributions().values().stream().map(ShowTarget::distributionRow).toList();
@@ -69,6 +71,7 @@ enum ShowTarget {
             case RELATIONS -> metadata.relations().values().stream().map(ShowTarget::relationRow).toList();
             case REFERENCE_RELATIONS ->
                     metadata.referenceRelations().values().stream().map(ShowTarget::referenceRelationRow).toList();
+            case SEQUENCES -> SequenceStatements.rows(metadata, qdb);
             case CLIENTS -> status.clients().stream()
                     .map(c -> row(c.clientId(), c.user(), c.database(), c.clientAddress(), c.serverId()))
                     .toList();

@@ -17,6 +17,13 @@ sealed interface Step {
     record Query(ShowQuery query) implements Step {
     }
 
+    /**
+     * DROP SEQUENCE: its values live outside the metadata, so they are dropped after the query's
+     * metadata changes are stored, not with them.
+     */
+    record SequenceDrop(String name) implements Step {
+    }
+
     /** A statement that neither reads nor changes metadata. */
     record Reply(ConsoleResult result) implements Step {
     }

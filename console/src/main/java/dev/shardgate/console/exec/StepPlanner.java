@@ -12,6 +12,7 @@ import dev.shardgate.console.ast.DropAllKeyRanges;
 import dev.shardgate.console.ast.DropDistribution;
 import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.RecoverTwoPhase;
@@ -29,6 +30,7 @@ import dev.shardgate.console.ast.UniteKeyRange;
 import dev.shardgate.console.ast.UnlockKeyRange;
 import dev.shardgate.console.ast.UnregisterAllRouters;
 import dev.shardgate.console.ast.UnregisterRouter;
+import dev.shardgate.meta.AutoIncrementColumn;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
@@ -66,6 +68,7 @@ final class StepPlanner {
                     .toList(), "DROP DISTRIBUTION");
             case AttachRelations s -> new Step.Change(attachRelations(s, draft), "ATTACH TABLE");
             case DetachRelation s -> change("DETACH TABLE", detachRelation(s, draft));
+            case DropSequence s -> new Step.SequenceDrop(s.name());
             case CreateReferenceTable s -> change("CREATE REFERENCE TABLE", new MetadataChange.CreateReferenceRelation(
                     new ReferenceRelation(qualified(s.relation()), s.shards())));
             case DropReferenceTable s ->
@@ -113,8 +116,18 @@ final class StepPlanner {
                         qualified(relation.name()), distributionId,
                         relation.distributionKey().stream()
                                 .map(column -> new DistributionKeyColumn(column.column(), hashFunction(column.hashFunction())))
-                                .toList())))
+                                .toList(),
+                        autoIncrementColumns(relation))))
                 .toList();
+    }
+
+    /** START applies to every column of the clause; without it sequences start at 1, as PostgreSQL's do. */
+    private static List<AutoIncrementColumn> autoIncrementColumns(dev.shardgate.console.ast.DistributedRelation relation) {
+        return relation.autoIncrement()
+                .map(clause -> clause.columns().stream()
+                        .map(column -> new AutoIncrementColumn(column, clause.start().orElse(AutoIncrementColumn.DEFAULT_START)))
+                        .toList())
+                .orElse(List.of());
     }
 
     /** Meta detaches by name alone; the statement also names the distribution, which must hold the relation. */

@@ -1,6 +1,7 @@
 package dev.shardgate.console.parse;
 
 import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
@@ -15,6 +16,7 @@ import dev.shardgate.console.ast.DropAllKeyRanges;
 import dev.shardgate.console.ast.DropDistribution;
 import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.RecoverTwoPhase;
@@ -40,6 +42,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.antlr.v4.runtime.Token;
 
 /** Turns a syntactically valid parse tree into the console's statement records. */
@@ -67,20 +70,30 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitAttachRelations(AttachRelationsContext ctx) {
         List<DistributedRelation> relations = ctx.relationKeyClause().stream()
-                .map(clause -> new DistributedRelation(relationName(clause.relationName()), key(clause.keyColumn())))
+                .map(clause -> new DistributedRelation(relationName(clause.relationName()), key(clause.keyColumn()),
+                        autoIncrement(clause.autoIncrement())))
                 .toList();
         return new AttachRelations(identifier(ctx.identifier()), relations);
     }
 
     @Override
     public ConsoleStatement visitCreateDistributedRelation(CreateDistributedRelationContext ctx) {
-        var relation = new DistributedRelation(relationName(ctx.relationName()), key(ctx.keyColumn()));
+        var relation = new DistributedRelation(relationName(ctx.relationName()), key(ctx.keyColumn()),
+                autoIncrement(ctx.autoIncrement()));
         return new AttachRelations(optionalIdentifier(ctx.distribution), List.of(relation));
     }
 
     @Override
     public ConsoleStatement visitDetachRelation(DetachRelationContext ctx) {
         return new DetachRelation(identifier(ctx.identifier()), relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitDropSequence(DropSequenceContext ctx) {
+        String schema = optionalIdentifier(ctx.schema);
+        String name = identifier(ctx.name);
+        // public is the schema a name without one means, as with relations
+        return new DropSequence(schema == null || schema.equals("public") ? name : schema + "." + name);
     }
 
     @Override
@@ -212,6 +225,25 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
                 .map(column -> new DistributionKeyColumn(identifier(column.identifier(0)),
                         column.hashFunction == null ? null : identifier(column.hashFunction)))
                 .toList();
+    }
+
+    private static Optional<AutoIncrement> autoIncrement(AutoIncrementContext ctx) {
+        if (ctx == null) {
+            return Optional.empty();
+        }
+        List<String> columns = ctx.identifier().stream().map(StatementBuilder::identifier).toList();
+        OptionalLong start = ctx.start == null ? OptionalLong.empty() : OptionalLong.of(start(ctx.start));
+        return Optional.of(new AutoIncrement(columns, start));
+    }
+
+    private static long start(Token number) {
+        try {
+            return Long.parseLong(number.getText());
+        } catch (NumberFormatException tooLarge) {
+            throw new PgException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE,
+                    "START value " + number.getText() + " is out of range for type bigint")
+                    .withPosition(number.getStartIndex() + 1);
+        }
     }
 
     private static RelationName relationName(RelationNameContext ctx) {

@@ -3,6 +3,7 @@ package dev.shardgate.console.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
@@ -17,6 +18,7 @@ import dev.shardgate.console.ast.DropAllKeyRanges;
 import dev.shardgate.console.ast.DropDistribution;
 import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.LockKeyRange;
@@ -40,6 +42,7 @@ import dev.shardgate.console.ast.WhereClause.Or;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 
 /** One test per statement form: the text on the left parses to exactly the record on the right. */
@@ -147,6 +150,51 @@ class ConsoleParserStatementsTest {
         assertParses("CREATE DISTRIBUTED RELATION xx DISTRIBUTION KEY col1, col2 FOR DISTRIBUTION ds1",
                 new AttachRelations("ds1", List.of(new DistributedRelation(RelationName.of("xx"),
                         List.of(column("col1"), column("col2"))))));
+    }
+
+    @Test
+    void attachRelationWithAutoIncrement() {
+        assertParses("ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id AUTO INCREMENT id",
+                new AttachRelations("ds1", List.of(new DistributedRelation(RelationName.of("orders"), List.of(column("id")),
+                        Optional.of(new AutoIncrement(List.of("id"), OptionalLong.empty()))))));
+    }
+
+    @Test
+    void autoIncrementTakesSeveralColumnsAStartAndLeavesTheNextRelationClauseAlone() {
+        assertParses("""
+                ALTER DISTRIBUTION ds ATTACH RELATION a DISTRIBUTION KEY k AUTO INCREMENT id, "Serial", relation START -5,
+                                      RELATION b DISTRIBUTION KEY k auto increment id
+                """,
+                new AttachRelations("ds", List.of(
+                        new DistributedRelation(RelationName.of("a"), List.of(column("k")),
+                                Optional.of(new AutoIncrement(List.of("id", "Serial", "relation"), OptionalLong.of(-5)))),
+                        new DistributedRelation(RelationName.of("b"), List.of(column("k")),
+                                Optional.of(new AutoIncrement(List.of("id"), OptionalLong.empty()))))));
+    }
+
+    @Test
+    void createDistributedRelationWithAutoIncrementBeforeIn() {
+        assertParses("CREATE DISTRIBUTED RELATION t (id HASH FUNCTION murmur) AUTO INCREMENT id START 1000 IN ds",
+                new AttachRelations("ds", List.of(new DistributedRelation(RelationName.of("t"),
+                        List.of(new DistributionKeyColumn("id", "murmur")),
+                        Optional.of(new AutoIncrement(List.of("id"), OptionalLong.of(1000)))))));
+        assertParses("CREATE RELATION t DISTRIBUTION KEY k AUTO INCREMENT id",
+                new AttachRelations(null, List.of(new DistributedRelation(RelationName.of("t"), List.of(column("k")),
+                        Optional.of(new AutoIncrement(List.of("id"), OptionalLong.empty()))))));
+    }
+
+    @Test
+    void newKeywordsStayUsableAsNames() {
+        assertParses("CREATE DISTRIBUTED RELATION auto (increment) AUTO INCREMENT start IN sequence",
+                new AttachRelations("sequence", List.of(new DistributedRelation(RelationName.of("auto"),
+                        List.of(column("increment")), Optional.of(new AutoIncrement(List.of("start"), OptionalLong.empty()))))));
+    }
+
+    @Test
+    void dropSequence() {
+        assertParses("DROP SEQUENCE orders_id", new DropSequence("orders_id"));
+        assertParses("drop sequence Sales.\"Orders_id\"", new DropSequence("sales.Orders_id"));
+        assertParses("DROP SEQUENCE public.orders_id", new DropSequence("orders_id"));
     }
 
     @Test

@@ -44,6 +44,14 @@ class ConsoleParserSyntaxErrorTest {
     }
 
     @Test
+    void autoIncrementNeedsAColumnAndANumericStart() {
+        assertSyntaxError("CREATE RELATION t (id) AUTO INCREMENT IN ds", "syntax error at or near \"ds\"", 42);
+        assertSyntaxError("CREATE RELATION t (id) AUTO INCREMENT id START x", "syntax error at or near \"x\"", 48);
+        assertError("CREATE RELATION t (id) AUTO INCREMENT id START 9223372036854775808", SqlState.NUMERIC_VALUE_OUT_OF_RANGE,
+                "START value 9223372036854775808 is out of range for type bigint", 48);
+    }
+
+    @Test
     void extraTokenAfterStatement() {
         assertSyntaxError("DROP SHARD sh1 sh2", "syntax error at or near \"sh2\"", 16);
     }

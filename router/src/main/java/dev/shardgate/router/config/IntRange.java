@@ -6,6 +6,8 @@ record IntRange(int min, int max) {
     static final IntRange PORT = new IntRange(0, 65535);
     /** PostgreSQL's own ceiling on max_connections (MAX_BACKENDS); more is a typo. */
     static final IntRange CONNECTION_LIMIT = new IntRange(1, 262143);
+    /** Values of a sequence taken at once; a million lost at a restart is already a lot. */
+    static final IntRange SEQUENCE_BLOCK_SIZE = new IntRange(1, 1_000_000);
 
     boolean contains(long value) {
         return value >= min && value <= max;

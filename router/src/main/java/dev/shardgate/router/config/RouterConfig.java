@@ -26,6 +26,8 @@ import java.util.function.Predicate;
  * router with a coordinator fetches its metadata at start.
  *
  * @param maxMessageLength the longest protocol message accepted from a client, in bytes
+ * @param sequenceBlockSize how many values of an auto-increment sequence the router takes from the
+ *     QDB at once and hands out from memory
  */
 public record RouterConfig(
         String host,
@@ -48,7 +50,8 @@ public record RouterConfig(
         DefaultRouteBehaviour defaultRouteBehaviour,
         Duration lockWaitTimeout,
         CommitStrategy commitStrategy,
-        String routerId) {
+        String routerId,
+        int sequenceBlockSize) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -61,6 +64,7 @@ public record RouterConfig(
     public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
     /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
     public static final int MIN_MESSAGE_LENGTH = 16 << 10;
+    public static final int DEFAULT_SEQUENCE_BLOCK_SIZE = 100;
 
     public RouterConfig {
         Objects.requireNonNull(host, "host");
@@ -164,7 +168,8 @@ public record RouterConfig(
                 .qdbFile(qdbFile).initSqlFile(initSqlFile)
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
-                .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId);
+                .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
+                .sequenceBlockSize(sequenceBlockSize);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -192,6 +197,7 @@ public record RouterConfig(
         private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
         private CommitStrategy commitStrategy = CommitStrategy.BEST_EFFORT;
         private String routerId;
+        private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
 
         private Builder() {
         }
@@ -213,6 +219,7 @@ public record RouterConfig(
         public Builder lockWaitTimeout(Duration value) { lockWaitTimeout = value; return this; }
         public Builder commitStrategy(CommitStrategy value) { commitStrategy = value; return this; }
         public Builder routerId(String value) { routerId = value; return this; }
+        public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -263,7 +270,7 @@ public record RouterConfig(
                     backendRules, shards,
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
-                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId);
+                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -286,5 +293,6 @@ public record RouterConfig(
         DefaultRouteBehaviour defaultRouteBehaviour() { return defaultRouteBehaviour; }
         Duration lockWaitTimeout() { return lockWaitTimeout; }
         String routerId() { return routerId; }
+        int sequenceBlockSize() { return sequenceBlockSize; }
     }
 }

@@ -29,6 +29,7 @@ final class RouterConfigChecks {
             throw source.error("init_sql", "must not be empty");
         }
         checkCoordinator(config, source);
+        checkRange(source, "sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE, config.sequenceBlockSize());
         if (config.routerId() != null && !config.routerId().matches("[A-Za-z0-9]{1,32}")) {
             throw source.error("router_id", "must be 1 to 32 letters or digits, it names prepared transactions");
         }

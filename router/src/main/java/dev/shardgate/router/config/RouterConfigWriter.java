@@ -37,6 +37,7 @@ final class RouterConfigWriter {
         if (config.routerId() != null) {
             top.put("router_id", config.routerId());
         }
+        top.put("sequence_block_size", config.sequenceBlockSize());
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

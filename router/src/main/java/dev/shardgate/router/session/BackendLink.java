@@ -31,9 +31,13 @@ import java.util.List;
  * Parse re-preparing a statement on this backend, a Close before a re-Parse).
  */
 final class BackendLink {
-    enum Expect { PARSE_COMPLETE, BIND_COMPLETE, CLOSE_COMPLETE, READY_FOR_QUERY }
+    enum Expect { PARSE_COMPLETE, BIND_COMPLETE, CLOSE_COMPLETE, PARAMETER_DESCRIPTION, READY_FOR_QUERY }
 
-    record Pending(Expect expect, boolean forward, String preparedName) {
+    /** @param keptParameters for PARAMETER_DESCRIPTION: how many parameters the client is told of */
+    record Pending(Expect expect, boolean forward, String preparedName, int keptParameters) {
+        Pending(Expect expect, boolean forward, String preparedName) {
+            this(expect, forward, preparedName, -1);
+        }
     }
 
     final BackendConnection backend;
@@ -111,7 +115,7 @@ final class BackendLink {
                     outgoing.add(new Close((byte) 'S', serverName));
                     pending.add(new Pending(Expect.CLOSE_COMPLETE, false, null));
                 }
-                outgoing.add(new Parse(serverName, p.sql(), p.parameterTypes()));
+                outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
                 pending.add(new Pending(Expect.PARSE_COMPLETE, true, serverName));
             }
             case Bind b -> {
@@ -125,6 +129,12 @@ final class BackendLink {
                 if (d.kind() == 'S') {
                     String serverName = prepareForUse(this, statements, d.name(), outgoing);
                     outgoing.add(serverName.equals(d.name()) ? d : new Describe((byte) 'S', serverName));
+                    PreparedStatements.Definition described = statements.get(d.name());
+                    if (described != null && described.autoIncrement() != null) {
+                        // the client is told of its own parameters only, not of the auto-increment ones
+                        pending.add(new Pending(Expect.PARAMETER_DESCRIPTION, true, null,
+                                described.autoIncrement().clientParameterCount()));
+                    }
                 } else {
                     outgoing.add(d);
                 }

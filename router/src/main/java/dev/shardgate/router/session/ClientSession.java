@@ -127,7 +127,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             rule = login.rule();
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(hintsTakenFrom(login.startup().parameters()));
-            statements = new PreparedStatements(context.statementNames());
+            statements = new PreparedStatements(context.statementNames(), context.autoIncrement());
             context.cancels().register(processId, this);
             context.sessions().add(this);
             greet();
@@ -219,6 +219,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Routes the message: at the start of a transaction, to the shard its first key names. */
     private void handle(FrontendMessage message) throws IOException {
+        if (message instanceof Bind bind) {
+            message = statements.withAutoIncrementValues(bind);
+        }
         if (multiShardSegment != null) {
             multiShardSegment.take(this, message);
             return;
@@ -345,6 +348,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(query.sql());
+        String filled = context.autoIncrement().query(query.sql(), analysis);
+        if (!filled.equals(query.sql())) {
+            query = new Query(filled);
+            analysis = router.analyze(filled);
+        }
         if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }

@@ -1,5 +1,7 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.router.sequence.AutoIncrementFill;
+import dev.shardgate.wire.Bind;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,8 +15,23 @@ import java.util.concurrent.atomic.AtomicLong;
  * TRANSACTION pooling.
  */
 public final class PreparedStatements {
-    /** A statement as the client defined it with Parse. */
-    public record Definition(String sql, int[] parameterTypes, String serverName) {
+    /**
+     * A statement as the client defined it with Parse.
+     *
+     * @param sql            the text servers prepare: the client's, or with auto-increment columns added
+     * @param parameterTypes the types servers are given, likewise
+     * @param autoIncrement  how auto-increment columns are filled; null when none are
+     */
+    public record Definition(String sql, int[] parameterTypes, String serverName, AutoIncrementFill.Prepared autoIncrement) {
+        public Definition(String sql, int[] parameterTypes, String serverName) {
+            this(sql, parameterTypes, serverName, null);
+        }
+
+        boolean isDefinedBy(String clientSql, int[] clientTypes) {
+            return autoIncrement == null
+                    ? sql.equals(clientSql) && Arrays.equals(parameterTypes, clientTypes)
+                    : autoIncrement.clientSql().equals(clientSql) && Arrays.equals(autoIncrement.clientTypes(), clientTypes);
+        }
     }
 
     private record Key(String sql, int[] parameterTypes) {
@@ -40,18 +57,44 @@ public final class PreparedStatements {
     }
 
     private final Names names;
+    private final AutoIncrementFill autoIncrement;
     private final Map<String, Definition> byClientName = new HashMap<>();
 
     public PreparedStatements(Names names) {
-        this.names = names;
+        this(names, null);
     }
 
-    /** Defines or redefines a client statement; the unnamed statement "" keeps the client's text unchanged. */
+    /** @param autoIncrement fills auto-increment columns of INSERTs; null for none */
+    public PreparedStatements(Names names, AutoIncrementFill autoIncrement) {
+        this.names = names;
+        this.autoIncrement = autoIncrement;
+    }
+
+    /**
+     * Defines or redefines a client statement; the unnamed statement "" keeps its name. An INSERT
+     * leaving out auto-increment columns gets them as extra parameters (see AutoIncrementFill).
+     *
+     * @throws dev.shardgate.wire.PgException 0A000 for an INSERT whose auto-increment columns cannot be filled
+     */
     public Definition define(String clientName, String sql, int[] parameterTypes) {
-        String serverName = clientName.isEmpty() ? "" : names.nameFor(sql, parameterTypes);
-        Definition definition = new Definition(sql, parameterTypes, serverName);
+        Definition previous = byClientName.get(clientName);
+        // A Parse is defined when it arrives and again when it is sent: the second time costs nothing.
+        AutoIncrementFill.Prepared filled = previous != null && previous.isDefinedBy(sql, parameterTypes)
+                ? previous.autoIncrement()
+                : autoIncrement == null ? null : autoIncrement.prepare(sql, parameterTypes);
+        String serverSql = filled == null ? sql : filled.sql();
+        int[] serverTypes = filled == null ? parameterTypes : filled.parameterTypes();
+        String serverName = clientName.isEmpty() ? "" : names.nameFor(serverSql, serverTypes);
+        Definition definition = new Definition(serverSql, serverTypes, serverName, filled);
         byClientName.put(clientName, definition);
         return definition;
+    }
+
+    /** The Bind with fresh auto-increment values added when its statement has hidden parameters. */
+    public Bind withAutoIncrementValues(Bind bind) {
+        Definition definition = byClientName.get(bind.statement());
+        return definition == null || definition.autoIncrement() == null ? bind
+                : autoIncrement.bind(definition.autoIncrement(), bind);
     }
 
     public Definition get(String clientName) {

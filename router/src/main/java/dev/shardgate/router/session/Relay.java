@@ -7,6 +7,7 @@ import dev.shardgate.router.session.BackendLink.Expect;
 import dev.shardgate.router.session.BackendLink.Pending;
 import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.ParameterDescription;
 import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.PgReader;
@@ -74,6 +75,15 @@ final class Relay {
                     case '2' -> {
                         if (answered(session, link, Expect.BIND_COMPLETE)) {
                             forward(session, from, to);
+                        }
+                    }
+                    case 't' -> {
+                        int kept = parametersKept(session, link);
+                        if (kept < 0) {
+                            forward(session, from, to);
+                        } else if (!session.clientGone) {
+                            int[] types = ((ParameterDescription) from.backend()).typeOids();
+                            to.write(new ParameterDescription(java.util.Arrays.copyOf(types, Math.min(kept, types.length))));
                         }
                     }
                     case 'S' -> {
@@ -145,6 +155,21 @@ final class Relay {
             }
             link.pending.pollFirst();
             return head.forward();
+        } finally {
+            session.lock.unlock();
+        }
+    }
+
+    /** For a ParameterDescription: how many parameters the client is told of, or -1 for all of them. */
+    private static int parametersKept(ClientSession session, BackendLink link) {
+        session.lock.lock();
+        try {
+            Pending head = link.pending.peekFirst();
+            if (head == null || head.expect() != Expect.PARAMETER_DESCRIPTION) {
+                return -1;
+            }
+            link.pending.pollFirst();
+            return head.keptParameters();
         } finally {
             session.lock.unlock();
         }

@@ -7,6 +7,7 @@ import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.copy.CopyCommand;
 import dev.shardgate.router.route.Route;
+import dev.shardgate.router.sequence.AutoIncrementFill;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
@@ -62,6 +63,9 @@ final class ShardedCopy {
         CopyCommand command = CopyCommand.parse(sql);
         if (command == null) {
             return false; // COPY (query) TO STDOUT, or to a file: routed as its query
+        }
+        if (command.from() && relation.isPresent()) {
+            AutoIncrementFill.requireCopyColumns(relation.get(), command.columns()); // COPY rows get no ids
         }
         if (command.format() == CopyCommand.Format.BINARY) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary COPY of relation " + name

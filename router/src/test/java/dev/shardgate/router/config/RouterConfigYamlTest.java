@@ -65,6 +65,7 @@ class RouterConfigYamlTest {
                 max_message_length: 256MB
                 default_route_behaviour: BLOCK
                 commit_strategy: best_effort
+                sequence_block_size: 100
                 frontend_rules:
                   - db: mydb
                     usr: myuser
