@@ -70,8 +70,13 @@ class CoordinatorSyncTest {
     }
 
     private RouterServer startRouter(int grpcApiPort) throws Exception {
+        return startRouter(grpcApiPort, 100);
+    }
+
+    private RouterServer startRouter(int grpcApiPort, int sequenceBlockSize) throws Exception {
         RouterServer router = RouterServer.start(RouterConfig.builder()
                 .host(SyncedCluster.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(grpcApiPort)
+                .sequenceBlockSize(sequenceBlockSize)
                 .withCoordinator(true).coordinatorAddress(SyncedCluster.HOST + ":" + coordinator.grpcApiPort())
                 .frontendRule(FrontendRule.of(DATABASE, SyncedCluster.USER, AuthRule.ok()))
                 .frontendRule(FrontendRule.console(SyncedCluster.USER, AuthRule.ok()))
@@ -140,6 +145,55 @@ class CoordinatorSyncTest {
                     throw new IllegalStateException(e);
                 }
             });
+        }
+    }
+
+    @Test
+    void autoIncrementIdsFromTwoRoutersNeverCollide(PostgresServers servers) throws Exception {
+        RouterServer r1 = startRouter(0, 7);
+        RouterServer r2 = startRouter(0, 7);
+        try (Connection console = console(coordinator.consolePort())) {
+            for (String command : SyncedCluster.metadataCommands(servers)) {
+                execute(console, command.endsWith("DISTRIBUTION KEY id") ? command + " AUTO INCREMENT id START 990" : command);
+            }
+            execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + r1.grpcApiPort() + "'");
+            execute(console, "REGISTER ROUTER r2 ADDRESS '127.0.0.1:" + r2.grpcApiPort() + "'");
+            await("both synced", 10_000, () -> holdsCoordinatorMetadata(r1) && holdsCoordinatorMetadata(r2));
+        }
+        // Blocks of 7 from one sequence in etcd, taken by both routers in turn through the coordinator.
+        int perClient = 40;
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<String>>> ids = new ArrayList<>();
+            for (RouterServer router : List.of(r1, r2, r1, r2)) {
+                ids.add(clients.submit(() -> {
+                    List<String> mine = new ArrayList<>();
+                    try (Connection client = SyncedCluster.connect(router.port(), DATABASE)) {
+                        for (int i = 0; i < perClient; i++) {
+                            mine.add(column(client, "INSERT INTO orders (note) VALUES ('" + router.port() + "') RETURNING id"));
+                        }
+                    }
+                    return mine;
+                }));
+            }
+            List<String> all = new ArrayList<>();
+            for (Future<List<String>> future : ids) {
+                all.addAll(future.get());
+            }
+            assertThat(all).hasSize(4 * perClient).doesNotHaveDuplicates();
+            assertThat(all.stream().mapToLong(Long::parseLong).min().orElseThrow()).isGreaterThanOrEqualTo(990);
+        } finally {
+            clients.shutdownNow();
+        }
+        try (Connection sh1 = SyncedCluster.direct(servers.get(0), DATABASE);
+                Connection sh2 = SyncedCluster.direct(servers.get(1), DATABASE)) {
+            assertThat(column(sh1, "SELECT count(*) FILTER (WHERE id < 1000) || '/' || count(*) FROM orders"))
+                    .as("ids 990..999 on sh1, nothing else").isEqualTo("10/10");
+            assertThat(column(sh2, "SELECT count(*) FILTER (WHERE id >= 1000) || '/' || count(*) FROM orders"))
+                    .as("ids from 1000 on sh2").isEqualTo((4 * perClient - 10) + "/" + (4 * perClient - 10));
+        }
+        try (Connection console = console(coordinator.consolePort())) {
+            assertThat(column(console, "SHOW sequences")).isEqualTo("orders_id");
         }
     }
 
