@@ -98,6 +98,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private boolean skipUntilSync;
     /** Shards other than the current backend's that the open transaction block touched. */
     final JoinedShards joined = new JoinedShards();
+    /** The savepoints of the open transaction block, for shards that join it. */
+    final Savepoints savepoints = new Savepoints();
 
     public ClientSession(RouterContext context, Socket socket) throws IOException {
         this.context = context;
@@ -126,7 +128,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             database = login.startup().database();
             rule = login.rule();
             router = new TransactionRouter(context);
-            settings = SessionSettings.fromStartup(hintsTakenFrom(login.startup().parameters()));
+            settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
             statements = new PreparedStatements(context.statementNames());
             context.cancels().register(processId, this);
             context.sessions().add(this);
@@ -268,7 +270,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
-    private BackendLink midSegmentLink() {
+    BackendLink midSegmentLink() {
         lock.lock();
         try {
             return link != null && link.unsynced ? link : null;
@@ -289,6 +291,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A transaction block is open, or was begun and waits for its first shard. */
+    boolean inTransactionBlock() {
+        return !betweenTransactions() || !deferred.isEmpty();
     }
 
     /**
@@ -345,17 +352,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(query.sql());
-        if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
+        if (!joined.isEmpty() && joined.endIfJoined(this, analysis)) {
             return;
         }
-        if (!joined.isEmpty() && joined.endIfJoined(this, analysis)) {
+        savepoints.follow(analysis, () -> joined.hasFailed(this));
+        if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
         var route = router.route(query.sql(), analysis, null);
         if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
-            return;
-        }
-        if ((!betweenTransactions() || !deferred.isEmpty()) && joined.runMultiShard(this, query.sql(), analysis, route)) {
             return;
         }
         if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
@@ -375,12 +380,13 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(definition.sql());
+        if (!joined.isEmpty()) {
+            joined.beforeExtended(this, analysis);
+        }
+        savepoints.follow(analysis, () -> joined.hasFailed(this));
         if (betweenTransactions() && LocalCommands.isTransactionStart(analysis)) {
             held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
             return;
-        }
-        if (!joined.isEmpty()) {
-            joined.beforeExtended(this, analysis);
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
         var route = router.route(definition.sql(), analysis, bound);
@@ -446,25 +452,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private static final class SegmentFailed extends RuntimeException {
         SegmentFailed() {
             super(null, null, false, false);
-        }
-    }
-
-    /**
-     * After a refused statement the client sees its transaction failed, so the backend's must fail
-     * too: then ROLLBACK, COMMIT and everything else get the server's own answers.
-     */
-    void abortBackendTransaction(BackendLink l) throws IOException {
-        try {
-            dev.shardgate.router.backend.BackendQueries.execute(l.backend,
-                    "DO $$BEGIN RAISE EXCEPTION 'shardgate: transaction aborted: a statement needed another shard'; END$$");
-        } catch (PgException expected) {
-            // the error is the point
-        }
-        lock.lock();
-        try {
-            l.transactionStatus = 'E';
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -556,33 +543,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * SPQR hints given as startup parameters ({@code __spqr__x} or {@code options=-c __spqr__x=v})
-     * are the session's hints, not server settings.
-     */
-    private Map<String, String> hintsTakenFrom(Map<String, String> startup) {
-        Map<String, String> rest = new java.util.LinkedHashMap<>(startup);
-        rest.keySet().removeIf(name -> {
-            if (dev.shardgate.router.route.RoutingHints.isHint(name)) {
-                router.hints.set(name, startup.get(name));
-                return true;
-            }
-            return false;
-        });
-        String options = rest.get("options");
-        if (options != null && options.contains(dev.shardgate.router.route.RoutingHints.PREFIX)) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+)=(\\S+)").matcher(options);
-            StringBuilder kept = new StringBuilder();
-            while (m.find()) {
-                router.hints.set(m.group(1), m.group(2));
-                m.appendReplacement(kept, "");
-            }
-            m.appendTail(kept);
-            rest.put("options", kept.toString().strip());
-        }
-        return rest;
     }
 
     /** Nothing is in flight or held back: the router may answer the client itself, in order. */

@@ -1,10 +1,7 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.router.RouterContext;
-import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
-import dev.shardgate.router.route.Route;
-import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.route.RoutingHints;
@@ -49,8 +46,15 @@ final class JoinedShards {
         if (!parked.isEmpty()) {
             return; // a shard joining: the start is the first shard's
         }
-        start = List.copyOf(deferred);
+        // savepoints are replayed from the session's Savepoints, which knows which of them still exist
+        start = deferred.stream().filter(statement -> !isSavepointCommand(statement)).toList();
         startedOn = on;
+    }
+
+    /** In a deferred transaction start a ROLLBACK is a ROLLBACK TO: a plain one ended the start. */
+    private static boolean isSavepointCommand(String statement) {
+        String keyword = TransactionRouter.firstKeyword(statement);
+        return keyword.equals("savepoint") || keyword.equals("release") || keyword.equals("rollback");
     }
 
     boolean isEmpty() {
@@ -81,6 +85,7 @@ final class JoinedShards {
         session.deferred.clear();
         // a transaction the client began without the router deferring it started with a plain BEGIN, as far as we know
         session.deferred.addAll(start == null || startedOn != home ? List.of("BEGIN") : start);
+        session.deferred.addAll(session.savepoints.replay());
         try {
             return session.startTransaction(shard);
         } catch (IOException | RuntimeException e) {
@@ -93,7 +98,7 @@ final class JoinedShards {
             }
             parked.remove(current.pool.key().shard());
             setLink(session, null, current);
-            session.abortBackendTransaction(current);
+            abortBackendTransaction(session, current);
             throw e;
         }
     }
@@ -107,90 +112,17 @@ final class JoinedShards {
         }
     }
 
-    private static PgException failedTransaction() {
+    static PgException failedTransaction() {
         return new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block");
     }
 
     /**
-     * A simple-protocol statement over several shards inside a transaction block: each shard it needs
-     * joins the transaction, and it runs there within the open transactions, answers merged as in
-     * autocommit. False when it goes the one-shard way; statements every shard runs alike (DDL,
-     * reference relations) are refused as before.
-     */
-    boolean runMultiShard(ClientSession session, String sql, Analysis analysis, Route route) throws IOException {
-        if (session.router.multiShardTargets(route) == null || route instanceof Route.EveryShard) {
-            return false;
-        }
-        MultiShardStatements.Plan plan = MultiShardStatements.plan(session, sql, analysis, route, null, true);
-        if (plan == null || plan.replicated()) {
-            return false;
-        }
-        Map<String, BackendLink> links = new LinkedHashMap<>();
-        for (String shard : plan.sqlByShard().keySet()) {
-            BackendLink l = session.ensureShard(shard);
-            startNow(session, l);
-            links.put(shard, l);
-        }
-        requireNotFailed();
-        BackendLink current = session.currentLink();
-        if (current != null && current.transactionStatus != 'T') {
-            throw failedTransaction();
-        }
-        Map<String, BackendConnection> backends = new LinkedHashMap<>();
-        links.forEach((shard, l) -> backends.put(shard, l.backend));
-        session.multiShardBackends = List.copyOf(backends.values());
-        try {
-            new MultiShardRun(backends, session.out, false).run(plan.sqlByShard(), plan.select());
-        } finally {
-            session.multiShardBackends = null;
-            boolean failed = false;
-            session.lock.lock();
-            try {
-                for (BackendLink l : links.values()) {
-                    boolean ok = !l.backend.isBroken() && l.backend.transactionState().equals("in transaction");
-                    l.transactionStatus = ok ? (byte) 'T' : (byte) 'E';
-                    failed |= !ok;
-                }
-            } finally {
-                session.lock.unlock();
-            }
-            session.out.write(new ReadyForQuery(failed ? (byte) 'E' : (byte) 'T'));
-            session.out.flush();
-        }
-        return true;
-    }
-
-    /** A BEGIN the session holds back for the next message goes out now: the statement bypasses the session's sending. */
-    private static void startNow(ClientSession session, BackendLink l) throws IOException {
-        String replay;
-        session.lock.lock();
-        try {
-            replay = l.replay;
-            l.replay = null;
-        } finally {
-            session.lock.unlock();
-        }
-        if (replay != null) {
-            byte status = BackendQueries.execute(l.backend, replay);
-            session.lock.lock();
-            try {
-                l.transactionStatus = status;
-            } finally {
-                session.lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * A simple-protocol COMMIT or ROLLBACK of a transaction on several shards: ends it on all and
-     * answers the client. False when the statement is not for this (or no shard joined).
+     * Before a simple-protocol statement of a transaction on several shards: see {@link #beforeStatement};
+     * a COMMIT or ROLLBACK ends the transaction on all shards and is answered here. True when answered.
      */
     boolean endIfJoined(ClientSession session, Analysis analysis) throws IOException {
-        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
-            return false;
-        }
-        Statement end = transactionEnd(analysis);
+        Statement end = beforeStatement(session, analysis);
         if (end == null) {
             return false;
         }
@@ -203,15 +135,13 @@ final class JoinedShards {
     }
 
     /**
-     * An extended-protocol COMMIT or ROLLBACK (its Parse is still held, so every backend is quiet):
-     * the router ends the transaction on all shards as for a simple query, then starts an empty one
-     * for the client's own statement to end, so that the client gets the server's usual answers.
+     * Before an extended-protocol statement (at its Bind; its Parse is still held, so every backend
+     * is quiet): see {@link #beforeStatement}. A COMMIT or ROLLBACK ends the transaction on all shards
+     * as for a simple query, then an empty transaction starts for the client's own statement to end,
+     * so that the client gets the server's usual answers.
      */
-    void beforeExtended(ClientSession session, Analysis analysis) {
-        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
-            return;
-        }
-        Statement end = transactionEnd(analysis);
+    void beforeExtended(ClientSession session, Analysis analysis) throws IOException {
+        Statement end = beforeStatement(session, analysis);
         if (end == null) {
             return;
         }
@@ -223,6 +153,125 @@ final class JoinedShards {
                     "current transaction is aborted: it was rolled back on every shard instead of committed");
         }
         session.deferred.add("BEGIN");
+    }
+
+    /**
+     * What every statement of a transaction on several shards needs first: a failure on one shard
+     * fails the transaction on all of them; SAVEPOINT, RELEASE and ROLLBACK TO run on every parked
+     * shard now, and the client's own statement then goes to the session's backend, whose answer is
+     * the client's (every shard holds the same savepoints, so all answer alike).
+     *
+     * @return the COMMIT or ROLLBACK ending the transaction, or null
+     */
+    private Statement beforeStatement(ClientSession session, Analysis analysis) throws IOException {
+        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
+            return null;
+        }
+        spreadFailure(session);
+        Statement control = transactionControl(analysis);
+        if (control == null) {
+            return null;
+        }
+        if (control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK) {
+            return control;
+        }
+        applyToParked(session, control);
+        return null;
+    }
+
+    /** A SAVEPOINT, RELEASE or ROLLBACK TO on every parked shard; the shard's error when one refuses it. */
+    private void applyToParked(ClientSession session, Statement command) throws IOException {
+        if (command.kind() != StatementKind.ROLLBACK_TO && hasFailed(session)) {
+            throw failedTransaction(); // only ROLLBACK TO (or ROLLBACK) leaves a failed transaction
+        }
+        PgException refused = null;
+        for (BackendLink l : parked.values()) {
+            byte status;
+            try {
+                status = BackendQueries.execute(l.backend, command.text());
+            } catch (PgException e) {
+                status = 'E';
+                refused = refused == null ? e : refused;
+            } catch (IOException e) {
+                status = 'E';
+                refused = refused == null ? new PgException(SqlState.CONNECTION_FAILURE,
+                        "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage()) : refused;
+            }
+            setStatus(session, l, status);
+        }
+        if (refused != null) {
+            failEverywhere(session);
+            throw refused;
+        }
+    }
+
+    /**
+     * When the transaction failed on one shard (a statement the relay forwarded failed there), makes
+     * it fail on every joined shard: each then refuses what follows until ROLLBACK or ROLLBACK TO,
+     * as one server would.
+     */
+    void spreadFailure(ClientSession session) throws IOException {
+        if (hasFailed(session)) {
+            failEverywhere(session);
+        }
+    }
+
+    /** Some shard of the transaction failed, as far as the router knows. */
+    boolean hasFailed(ClientSession session) {
+        for (BackendLink l : parked.values()) {
+            if (l.transactionStatus != 'T') {
+                return true;
+            }
+        }
+        BackendLink current = session.currentLink();
+        return current != null && quietStatus(session, current) == 'E';
+    }
+
+    /** Fails the transaction on every joined shard where it has not failed yet. */
+    void failEverywhere(ClientSession session) throws IOException {
+        List<BackendLink> all = new ArrayList<>(parked.values());
+        BackendLink current = session.currentLink();
+        if (current != null && quietStatus(session, current) != 0) {
+            all.add(current); // one still answering fails in its own time, or in band (see ClientSession)
+        }
+        for (BackendLink l : all) {
+            if (l.transactionStatus == 'T') {
+                abortBackendTransaction(session, l);
+            }
+        }
+    }
+
+    /** The transaction status of a backend with nothing in flight; 0 while answers are outstanding. */
+    private static byte quietStatus(ClientSession session, BackendLink l) {
+        session.lock.lock();
+        try {
+            return l.isQuiet() && !l.relaying && !l.writing ? l.transactionStatus : 0;
+        } finally {
+            session.lock.unlock();
+        }
+    }
+
+    private static void setStatus(ClientSession session, BackendLink l, byte status) {
+        session.lock.lock();
+        try {
+            l.transactionStatus = status;
+        } finally {
+            session.lock.unlock();
+        }
+    }
+
+    /**
+     * The client's transaction failed elsewhere, so this shard's part must fail too: then ROLLBACK,
+     * COMMIT and everything else get the server's own answers.
+     */
+    static void abortBackendTransaction(ClientSession session, BackendLink l) {
+        try {
+            BackendQueries.execute(l.backend,
+                    "DO $$BEGIN RAISE EXCEPTION 'shardgate: the transaction failed on another shard'; END$$");
+        } catch (PgException | IOException expected) {
+            // the error is the point; a broken connection fails the transaction as well
+        }
+        setStatus(session, l, (byte) 'E');
     }
 
     /** The client left: the parked shards roll back and go back to their pools. */
@@ -251,6 +300,7 @@ final class JoinedShards {
         parked.clear();
         start = null;
         startedOn = null;
+        session.savepoints.clear();
         boolean failed = all.stream().anyMatch(l -> l.transactionStatus != 'T');
         List<Participant> participants = participants(all);
         BackendLink keep = session.rule.poolMode() == PoolMode.SESSION ? home : null;
@@ -296,30 +346,31 @@ final class JoinedShards {
     }
 
     /**
-     * The COMMIT or ROLLBACK ending the transaction, or null; 0A000 for what cannot end a
-     * transaction on several shards correctly.
+     * The COMMIT, ROLLBACK, SAVEPOINT, RELEASE or ROLLBACK TO, or null; 0A000 for what cannot run
+     * correctly in a transaction on several shards.
      */
-    private static Statement transactionEnd(Analysis analysis) {
+    private static Statement transactionControl(Analysis analysis) {
         List<Statement> statements = analysis.statements();
-        Statement end = null;
+        Statement control = null;
         for (Statement statement : statements) {
             switch (statement.kind()) {
-                case COMMIT, ROLLBACK -> end = statement;
+                case COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> control = statement;
                 case PREPARE_TRANSACTION -> throw refused("PREPARE TRANSACTION");
-                case SAVEPOINT, RELEASE, ROLLBACK_TO -> throw refused("a savepoint");
                 default -> { }
             }
         }
-        if (end == null) {
+        if (control == null) {
             return null;
         }
+        boolean ends = control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK;
         if (statements.size() != 1) {
-            throw refused("COMMIT or ROLLBACK together with other statements in one query string");
+            throw refused((ends ? "COMMIT or ROLLBACK" : "SAVEPOINT, RELEASE or ROLLBACK TO")
+                    + " together with other statements in one query string");
         }
-        if (end.text().toLowerCase(Locale.ROOT).contains("chain")) {
+        if (ends && control.text().toLowerCase(Locale.ROOT).contains("chain")) {
             throw refused("AND CHAIN");
         }
-        return end;
+        return control;
     }
 
     private static PgException refused(String what) {

@@ -242,23 +242,47 @@ final class LocalCommands {
      * statement names. True when answered.
      */
     static boolean answerHeldTransactionStart(ClientSession session) throws IOException {
-        if (session.held.isEmpty()) {
+        if (session.held.isEmpty() || !answerHeld(session, false)) {
             return false;
         }
+        PgWriter out = session.clientWriterWhenQuiet();
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+        return true;
+    }
+
+    /**
+     * Answers the held messages as a server would when they are a BEGIN (its Parse, Bind, Describe
+     * and Execute) and, with {@code anyParse}, Parse messages of other statements, and defers the
+     * BEGIN; writes nothing and returns false when something else is held.
+     *
+     * @param anyParse a multi-shard statement the router runs itself follows: the shards check its
+     *     Parse when it runs
+     */
+    static boolean answerHeld(ClientSession session, boolean anyParse) throws IOException {
         java.util.Map<String, String> portals = new java.util.HashMap<>();
+        // what each statement name meant at that point of the segment: a later Parse may reuse the name
+        java.util.Map<String, String> parsed = new java.util.HashMap<>();
+        java.util.function.Function<String, String> sqlOf = name -> parsed.containsKey(name) ? parsed.get(name)
+                : session.statements.get(name) == null ? null : session.statements.get(name).sql();
         for (dev.shardgate.wire.FrontendMessage message : session.held) {
             boolean ok = switch (message) {
-                case dev.shardgate.wire.Parse parse -> isBegin(session, parse.sql());
+                case dev.shardgate.wire.Parse parse -> {
+                    parsed.put(parse.statement(), parse.sql());
+                    yield anyParse || isBegin(session, parse.sql());
+                }
                 case dev.shardgate.wire.Bind bind -> {
-                    PreparedStatements.Definition definition = session.statements.get(bind.statement());
-                    boolean begin = definition != null && isBegin(session, definition.sql());
+                    String sql = sqlOf.apply(bind.statement());
+                    boolean begin = sql != null && isBegin(session, sql);
                     if (begin) {
-                        portals.put(bind.portal(), definition.sql());
+                        portals.put(bind.portal(), sql);
                     }
                     yield begin;
                 }
                 case dev.shardgate.wire.Execute execute -> portals.containsKey(execute.portal());
-                case dev.shardgate.wire.Describe describe -> true;
+                case dev.shardgate.wire.Describe describe -> describe.kind() == 'S'
+                        ? sqlOf.apply(describe.name()) != null && isBegin(session, sqlOf.apply(describe.name()))
+                        : portals.containsKey(describe.name());
                 default -> false;
             };
             if (!ok) {
@@ -286,8 +310,6 @@ final class LocalCommands {
             }
         }
         session.held.clear();
-        out.write(new ReadyForQuery(session.idleStatus()));
-        out.flush();
         return true;
     }
 
