@@ -343,6 +343,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void handleQuery(Query query) throws IOException {
+        if (!held.isEmpty() && !(betweenTransactions() && LocalCommands.answerHeld(this, false))) {
+            // A Query inside an extended-protocol segment (pgjdbc sends its autosave SAVEPOINT so):
+            // the messages held before it go first, to the Query's shard. Held BEGIN is answered above.
+            var analysis = router.analyze(query.sql());
+            savepoints.follow(analysis, () -> joined.hasFailed(this));
+            String shard = ensureShard(router.shardFor(router.route(query.sql(), analysis, null))).pool.key().shard();
+            sendHeld(shard);
+            send(query, shard);
+            return;
+        }
         if (LocalCommands.answer(this, query.sql())) {
             return;
         }
@@ -352,7 +362,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(query.sql());
-        if (!joined.isEmpty() && joined.endIfJoined(this, analysis)) {
+        if (!joined.isEmpty() && joined.answerIfJoined(this, analysis)) {
             return;
         }
         savepoints.follow(analysis, () -> joined.hasFailed(this));
@@ -380,8 +390,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(definition.sql());
-        if (!joined.isEmpty()) {
-            joined.beforeExtended(this, analysis);
+        if (joined.beforeExtended(this, bind, analysis)) {
+            return;
         }
         savepoints.follow(analysis, () -> joined.hasFailed(this));
         if (betweenTransactions() && LocalCommands.isTransactionStart(analysis)) {
@@ -782,7 +792,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private void routerError(PgException e, boolean extendedProtocol) throws IOException {
         log.debug("event=router_error client={} sqlstate={} message=\"{}\"", processId, e.sqlState().code(), e.getMessage());
-        out.write(ErrorResponse.of(e));
+        shardError(ErrorResponse.of(e), extendedProtocol);
+    }
+
+    /** An error for the client's statement, then ReadyForQuery, or (extended protocol) skipping up to Sync. */
+    void shardError(ErrorResponse error, boolean extendedProtocol) throws IOException {
+        out.write(error);
         if (extendedProtocol) {
             skipUntilSync = true;
         } else {

@@ -1,7 +1,6 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.router.RouterContext;
-import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.route.RoutingHints;
@@ -12,8 +11,16 @@ import dev.shardgate.router.twophase.TwoPhaseCommit;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
+import dev.shardgate.wire.BackendMessage;
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.BindComplete;
 import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.ParameterStatus;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.ParseComplete;
 import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.Query;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
 
@@ -118,91 +125,124 @@ final class JoinedShards {
     }
 
     /**
-     * Before a simple-protocol statement of a transaction on several shards: see {@link #beforeStatement};
-     * a COMMIT or ROLLBACK ends the transaction on all shards and is answered here. True when answered.
+     * Before a simple-protocol statement of a transaction on several shards: see {@link #beforeStatement}.
+     * COMMIT and ROLLBACK end the transaction on all shards; SAVEPOINT, RELEASE and ROLLBACK TO run
+     * on all of them; either is answered here. True when answered.
      */
-    boolean endIfJoined(ClientSession session, Analysis analysis) throws IOException {
-        Statement end = beforeStatement(session, analysis);
-        if (end == null) {
+    boolean answerIfJoined(ClientSession session, Analysis analysis) throws IOException {
+        Statement control = beforeStatement(session, analysis);
+        if (control == null) {
             return false;
         }
-        boolean commit = end.kind() == StatementKind.COMMIT;
-        String tag = finish(session, commit);
-        session.out.write(new CommandComplete(tag));
+        if (isEnd(control)) {
+            String tag = finish(session, control.kind() == StatementKind.COMMIT);
+            session.out.write(new CommandComplete(tag));
+            session.out.write(new ReadyForQuery(session.idleStatus()));
+            session.out.flush();
+            return true;
+        }
+        ErrorResponse refused = session.savepoints.runOn(session, everyLink(session), control, analysis);
+        if (refused != null) {
+            failEverywhere(session);
+            session.shardError(refused, false);
+            return true;
+        }
+        session.out.write(new CommandComplete(LocalCommands.tagOf(control)));
         session.out.write(new ReadyForQuery(session.idleStatus()));
         session.out.flush();
         return true;
     }
 
     /**
-     * Before an extended-protocol statement (at its Bind; its Parse is still held, so every backend
-     * is quiet): see {@link #beforeStatement}. A COMMIT or ROLLBACK ends the transaction on all shards
-     * as for a simple query, then an empty transaction starts for the client's own statement to end,
-     * so that the client gets the server's usual answers.
+     * Before an extended-protocol statement, at its Bind: see {@link #beforeStatement}. A COMMIT or
+     * ROLLBACK ends the transaction on all shards as for a simple query, then an empty transaction
+     * starts for the client's own statement to end, so that the client gets the server's usual
+     * answers. SAVEPOINT, RELEASE and ROLLBACK TO run on every shard of the transaction, even on one
+     * shard only while no other joined yet: pgjdbc's autosave sends them in the segment of the next
+     * statement, which may name another shard. The router answers their Parse and Bind, and their
+     * Describe and Execute after (see LocalExtended). True when answered.
      */
-    void beforeExtended(ClientSession session, Analysis analysis) throws IOException {
-        Statement end = beforeStatement(session, analysis);
-        if (end == null) {
-            return;
+    boolean beforeExtended(ClientSession session, Bind bind, Analysis analysis) throws IOException {
+        Statement control = parked.isEmpty() ? savepointInTransaction(session, analysis) : beforeStatement(session, analysis);
+        if (control == null) {
+            return false;
         }
-        boolean commit = end.kind() == StatementKind.COMMIT;
-        if (finish(session, commit).equals("ROLLBACK") && commit) {
-            // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
-            // transaction cannot reproduce: the client learns it this way instead
-            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                    "current transaction is aborted: it was rolled back on every shard instead of committed");
+        if (isEnd(control)) {
+            boolean commit = control.kind() == StatementKind.COMMIT;
+            if (finish(session, commit).equals("ROLLBACK") && commit) {
+                // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
+                // transaction cannot reproduce: the client learns it this way instead
+                throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                        "current transaction is aborted: it was rolled back on every shard instead of committed");
+            }
+            session.deferred.add("BEGIN");
+            return false;
         }
-        session.deferred.add("BEGIN");
+        if (session.midSegmentLink() != null || session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
+            throw refused(control.kind() + " after other statements in the same extended-protocol segment");
+        }
+        ErrorResponse refused = session.savepoints.runOn(session, everyLink(session), control, analysis);
+        if (refused != null) {
+            failEverywhere(session);
+            session.held.clear();
+            session.shardError(refused, true);
+            return true;
+        }
+        for (int i = 0; i < session.held.size(); i++) {
+            session.out.write(ParseComplete.INSTANCE);
+        }
+        session.held.clear();
+        session.out.write(BindComplete.INSTANCE);
+        session.localExtended.answered(bind.portal(), LocalCommands.tagOf(control));
+        return true;
+    }
+
+    /**
+     * A SAVEPOINT, RELEASE or ROLLBACK TO first in its segment, in a transaction open on the
+     * session's backend alone; else null (it goes to the backend as any statement).
+     */
+    private static Statement savepointInTransaction(ClientSession session, Analysis analysis) {
+        if (analysis == null || !analysis.isParsed() || analysis.statements().size() != 1) {
+            return null;
+        }
+        Statement statement = analysis.statements().getFirst();
+        StatementKind kind = statement.kind();
+        if (kind != StatementKind.SAVEPOINT && kind != StatementKind.RELEASE && kind != StatementKind.ROLLBACK_TO) {
+            return null;
+        }
+        BackendLink current = session.currentLink();
+        byte status = current == null ? 0 : quietStatus(session, current);
+        boolean onlyParses = session.held.stream().allMatch(m -> m instanceof Parse);
+        return (status == 'T' || status == 'E') && onlyParses ? statement : null;
+    }
+
+    private static boolean isEnd(Statement control) {
+        return control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK;
     }
 
     /**
      * What every statement of a transaction on several shards needs first: a failure on one shard
-     * fails the transaction on all of them; SAVEPOINT, RELEASE and ROLLBACK TO run on every parked
-     * shard now, and the client's own statement then goes to the session's backend, whose answer is
-     * the client's (every shard holds the same savepoints, so all answer alike).
+     * fails the transaction on all of them.
      *
-     * @return the COMMIT or ROLLBACK ending the transaction, or null
+     * @return the COMMIT, ROLLBACK, SAVEPOINT, RELEASE or ROLLBACK TO, or null
      */
     private Statement beforeStatement(ClientSession session, Analysis analysis) throws IOException {
         if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
             return null;
         }
         spreadFailure(session);
-        Statement control = transactionControl(analysis);
-        if (control == null) {
-            return null;
-        }
-        if (control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK) {
-            return control;
-        }
-        applyToParked(session, control);
-        return null;
+        return transactionControl(analysis);
     }
 
-    /** A SAVEPOINT, RELEASE or ROLLBACK TO on every parked shard; the shard's error when one refuses it. */
-    private void applyToParked(ClientSession session, Statement command) throws IOException {
-        if (command.kind() != StatementKind.ROLLBACK_TO && hasFailed(session)) {
-            throw failedTransaction(); // only ROLLBACK TO (or ROLLBACK) leaves a failed transaction
+    /** The parked backends and the session's own, which must be quiet. */
+    private List<BackendLink> everyLink(ClientSession session) {
+        List<BackendLink> all = new ArrayList<>(parked.values());
+        BackendLink current = session.currentLink();
+        if (current != null) {
+            session.waitQuiet(current);
+            all.add(current);
         }
-        PgException refused = null;
-        for (BackendLink l : parked.values()) {
-            byte status;
-            try {
-                status = BackendQueries.execute(l.backend, command.text());
-            } catch (PgException e) {
-                status = 'E';
-                refused = refused == null ? e : refused;
-            } catch (IOException e) {
-                status = 'E';
-                refused = refused == null ? new PgException(SqlState.CONNECTION_FAILURE,
-                        "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage()) : refused;
-            }
-            setStatus(session, l, status);
-        }
-        if (refused != null) {
-            failEverywhere(session);
-            throw refused;
-        }
+        return all;
     }
 
     /**
@@ -251,27 +291,51 @@ final class JoinedShards {
         }
     }
 
-    private static void setStatus(ClientSession session, BackendLink l, byte status) {
-        session.lock.lock();
-        try {
-            l.transactionStatus = status;
-        } finally {
-            session.lock.unlock();
-        }
-    }
-
     /**
      * The client's transaction failed elsewhere, so this shard's part must fail too: then ROLLBACK,
      * COMMIT and everything else get the server's own answers.
      */
     static void abortBackendTransaction(ClientSession session, BackendLink l) {
+        runOn(session, l, "DO $$BEGIN RAISE EXCEPTION 'shardgate: the transaction failed on another shard'; END$$");
+    }
+
+    /**
+     * Runs a simple query of the router's on a quiet backend of the transaction and reads through
+     * its ReadyForQuery, rows and notices dropped.
+     *
+     * @return the shard's error, as the shard sent it, or null
+     */
+    static ErrorResponse runOn(ClientSession session, BackendLink l, String sql) {
+        byte status = 'E';
+        ErrorResponse error = null;
         try {
-            BackendQueries.execute(l.backend,
-                    "DO $$BEGIN RAISE EXCEPTION 'shardgate: the transaction failed on another shard'; END$$");
-        } catch (PgException | IOException expected) {
-            // the error is the point; a broken connection fails the transaction as well
+            l.backend.writer().write(new Query(sql));
+            l.backend.writer().flush();
+            while (true) {
+                BackendMessage message = l.backend.reader().readBackend();
+                if (message instanceof ParameterStatus parameter) {
+                    l.backend.reported().put(parameter.name(), parameter.value());
+                } else if (message instanceof ErrorResponse e && error == null) {
+                    error = e;
+                } else if (message instanceof ReadyForQuery ready) {
+                    l.backend.readyForQuery(ready.status());
+                    status = ready.status();
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            l.backend.markBroken();
+            error = ErrorResponse.of(new PgException(SqlState.CONNECTION_FAILURE,
+                    "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage()));
         }
-        setStatus(session, l, (byte) 'E');
+        session.lock.lock();
+        try {
+            l.transactionStatus = status;
+            l.unnamed = null; // a simple Query drops the unnamed statement
+        } finally {
+            session.lock.unlock();
+        }
+        return error;
     }
 
     /** The client left: the parked shards roll back and go back to their pools. */

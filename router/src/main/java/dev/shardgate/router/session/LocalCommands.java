@@ -238,8 +238,8 @@ final class LocalCommands {
 
     /**
      * At Sync, when all the segment held back is BEGIN (pgjdbc and libpq send it on its own with
-     * autocommit off): answer it here, as a server would, and defer the BEGIN to the shard the next
-     * statement names. True when answered.
+     * autocommit off), perhaps with SAVEPOINTs after it: answer it here, as a server would, and defer
+     * it to the shard the next statement names. True when answered.
      */
     static boolean answerHeldTransactionStart(ClientSession session) throws IOException {
         if (session.held.isEmpty() || !answerHeld(session, false)) {
@@ -252,9 +252,9 @@ final class LocalCommands {
     }
 
     /**
-     * Answers the held messages as a server would when they are a BEGIN (its Parse, Bind, Describe
-     * and Execute) and, with {@code anyParse}, Parse messages of other statements, and defers the
-     * BEGIN; writes nothing and returns false when something else is held.
+     * Answers the held messages as a server would when they are a BEGIN or SAVEPOINT (their Parse,
+     * Bind, Describe and Execute) and, with {@code anyParse}, Parse messages of other statements, and
+     * defers the statements; writes nothing and returns false when something else is held.
      *
      * @param anyParse a multi-shard statement the router runs itself follows: the shards check its
      *     Parse when it runs
@@ -263,25 +263,29 @@ final class LocalCommands {
         java.util.Map<String, String> portals = new java.util.HashMap<>();
         // what each statement name meant at that point of the segment: a later Parse may reuse the name
         java.util.Map<String, String> parsed = new java.util.HashMap<>();
+        List<String> executed = new java.util.ArrayList<>(); // the statement of each Execute, in order
         java.util.function.Function<String, String> sqlOf = name -> parsed.containsKey(name) ? parsed.get(name)
                 : session.statements.get(name) == null ? null : session.statements.get(name).sql();
         for (dev.shardgate.wire.FrontendMessage message : session.held) {
             boolean ok = switch (message) {
                 case dev.shardgate.wire.Parse parse -> {
                     parsed.put(parse.statement(), parse.sql());
-                    yield anyParse || isBegin(session, parse.sql());
+                    yield anyParse || isStart(session, parse.sql(), true);
                 }
                 case dev.shardgate.wire.Bind bind -> {
                     String sql = sqlOf.apply(bind.statement());
-                    boolean begin = sql != null && isBegin(session, sql);
+                    boolean begin = sql != null && isStart(session, sql, !portals.isEmpty());
                     if (begin) {
                         portals.put(bind.portal(), sql);
                     }
                     yield begin;
                 }
-                case dev.shardgate.wire.Execute execute -> portals.containsKey(execute.portal());
+                case dev.shardgate.wire.Execute execute -> {
+                    executed.add(portals.get(execute.portal()));
+                    yield portals.containsKey(execute.portal());
+                }
                 case dev.shardgate.wire.Describe describe -> describe.kind() == 'S'
-                        ? sqlOf.apply(describe.name()) != null && isBegin(session, sqlOf.apply(describe.name()))
+                        ? sqlOf.apply(describe.name()) != null && isStart(session, sqlOf.apply(describe.name()), true)
                         : portals.containsKey(describe.name());
                 default -> false;
             };
@@ -290,6 +294,7 @@ final class LocalCommands {
             }
         }
         PgWriter out = session.clientWriterWhenQuiet();
+        java.util.Iterator<String> executions = executed.iterator();
         for (dev.shardgate.wire.FrontendMessage message : session.held) {
             switch (message) {
                 case dev.shardgate.wire.Parse parse -> out.write(dev.shardgate.wire.ParseComplete.INSTANCE);
@@ -301,7 +306,7 @@ final class LocalCommands {
                     out.write(dev.shardgate.wire.NoData.INSTANCE);
                 }
                 case dev.shardgate.wire.Execute execute -> {
-                    String sql = portals.get(execute.portal());
+                    String sql = executions.next();
                     Statement statement = session.router.analyze(sql).statements().getFirst();
                     session.deferred.add(statement.text());
                     out.write(new CommandComplete(tagOf(statement)));
@@ -313,10 +318,20 @@ final class LocalCommands {
         return true;
     }
 
-    private static boolean isBegin(ClientSession session, String sql) {
+    /**
+     * BEGIN, when no transaction start is deferred yet, or a SAVEPOINT after one (pgjdbc's
+     * setSavepoint as the first statement of a transaction block).
+     *
+     * @param begun a BEGIN came earlier in the held messages
+     */
+    private static boolean isStart(ClientSession session, String sql, boolean begun) {
         Analysis analysis = session.router.analyze(sql);
-        return analysis.isParsed() && analysis.statements().size() == 1
-                && analysis.statements().getFirst().kind() == StatementKind.BEGIN && session.deferred.isEmpty();
+        if (!analysis.isParsed() || analysis.statements().size() != 1) {
+            return false;
+        }
+        StatementKind kind = analysis.statements().getFirst().kind();
+        return session.deferred.isEmpty() ? kind == StatementKind.BEGIN || (begun && kind == StatementKind.SAVEPOINT)
+                : kind == StatementKind.SAVEPOINT;
     }
 
     /** A SET sent to a backend also becomes the session's setting, to be replayed on other backends. */
@@ -355,7 +370,7 @@ final class LocalCommands {
         }
     }
 
-    private static String tagOf(Statement statement) {
+    static String tagOf(Statement statement) {
         // no upper-casing of the text: this runs for every statement routed between transactions
         return switch (statement.kind()) {
             case BEGIN -> statement.text().strip().regionMatches(true, 0, "START", 0, 5) ? "START TRANSACTION" : "BEGIN";

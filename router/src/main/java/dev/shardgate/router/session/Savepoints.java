@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
+import dev.shardgate.wire.ErrorResponse;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,24 @@ final class Savepoints {
                 default -> { }
             }
         }
+    }
+
+    /**
+     * Runs SAVEPOINT, RELEASE or ROLLBACK TO on every backend of a transaction on several shards
+     * (each holds the same savepoints, so all answer alike), and follows it when all succeeded.
+     *
+     * @return the first shard error, as the shard sent it, or null
+     */
+    ErrorResponse runOn(ClientSession session, List<BackendLink> links, Statement command, Analysis analysis) {
+        ErrorResponse refused = null;
+        for (BackendLink l : links) {
+            ErrorResponse error = JoinedShards.runOn(session, l, command.text());
+            refused = refused == null ? error : refused;
+        }
+        if (refused == null) {
+            follow(analysis, () -> false);
+        }
+        return refused;
     }
 
     void clear() {
