@@ -11,16 +11,10 @@ import dev.shardgate.router.twophase.TwoPhaseCommit;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
-import dev.shardgate.wire.BackendMessage;
 import dev.shardgate.wire.Bind;
-import dev.shardgate.wire.BindComplete;
 import dev.shardgate.wire.CommandComplete;
-import dev.shardgate.wire.ErrorResponse;
-import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.Parse;
-import dev.shardgate.wire.ParseComplete;
 import dev.shardgate.wire.PgException;
-import dev.shardgate.wire.Query;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
 
@@ -34,9 +28,10 @@ import java.util.Map;
 /**
  * The shards a transaction block joined besides the one the session's backend is on. A statement
  * for another shard parks the session's backend here, with its transaction open, and takes the
- * other shard's (starting a transaction there as on the first shard); COMMIT and ROLLBACK then end
- * the transaction on all of them, COMMIT with two-phase commit when the commit strategy says 2pc.
- * Used by the session's own thread only.
+ * other shard's (starting a transaction there as on the first shard, with the savepoints that exist);
+ * COMMIT and ROLLBACK then end the transaction on all of them, COMMIT with two-phase commit when the
+ * commit strategy says 2pc. SAVEPOINT, RELEASE and ROLLBACK TO run on all of them, and a failure on
+ * one fails the transaction on every one, as on a single server. Used by the session's own thread only.
  */
 final class JoinedShards {
     /** Open transactions on shards other than the session's current backend, by shard. */
@@ -105,7 +100,7 @@ final class JoinedShards {
             }
             parked.remove(current.pool.key().shard());
             setLink(session, null, current);
-            abortBackendTransaction(session, current);
+            TransactionQueries.abort(session, current);
             throw e;
         }
     }
@@ -141,15 +136,7 @@ final class JoinedShards {
             session.out.flush();
             return true;
         }
-        ErrorResponse refused = session.savepoints.runOn(session, everyLink(session), control, analysis);
-        if (refused != null) {
-            failEverywhere(session);
-            session.shardError(refused, false);
-            return true;
-        }
-        session.out.write(new CommandComplete(LocalCommands.tagOf(control)));
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
+        session.savepoints.answer(session, everyLink(session), control, analysis, null);
         return true;
     }
 
@@ -163,7 +150,7 @@ final class JoinedShards {
      * Describe and Execute after (see LocalExtended). True when answered.
      */
     boolean beforeExtended(ClientSession session, Bind bind, Analysis analysis) throws IOException {
-        Statement control = parked.isEmpty() ? savepointInTransaction(session, analysis) : beforeStatement(session, analysis);
+        Statement control = parked.isEmpty() ? Savepoints.firstInSegment(session, analysis) : beforeStatement(session, analysis);
         if (control == null) {
             return false;
         }
@@ -181,39 +168,8 @@ final class JoinedShards {
         if (session.midSegmentLink() != null || session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
             throw refused(control.kind() + " after other statements in the same extended-protocol segment");
         }
-        ErrorResponse refused = session.savepoints.runOn(session, everyLink(session), control, analysis);
-        if (refused != null) {
-            failEverywhere(session);
-            session.held.clear();
-            session.shardError(refused, true);
-            return true;
-        }
-        for (int i = 0; i < session.held.size(); i++) {
-            session.out.write(ParseComplete.INSTANCE);
-        }
-        session.held.clear();
-        session.out.write(BindComplete.INSTANCE);
-        session.localExtended.answered(bind.portal(), LocalCommands.tagOf(control));
+        session.savepoints.answer(session, everyLink(session), control, analysis, bind);
         return true;
-    }
-
-    /**
-     * A SAVEPOINT, RELEASE or ROLLBACK TO first in its segment, in a transaction open on the
-     * session's backend alone; else null (it goes to the backend as any statement).
-     */
-    private static Statement savepointInTransaction(ClientSession session, Analysis analysis) {
-        if (analysis == null || !analysis.isParsed() || analysis.statements().size() != 1) {
-            return null;
-        }
-        Statement statement = analysis.statements().getFirst();
-        StatementKind kind = statement.kind();
-        if (kind != StatementKind.SAVEPOINT && kind != StatementKind.RELEASE && kind != StatementKind.ROLLBACK_TO) {
-            return null;
-        }
-        BackendLink current = session.currentLink();
-        byte status = current == null ? 0 : quietStatus(session, current);
-        boolean onlyParses = session.held.stream().allMatch(m -> m instanceof Parse);
-        return (status == 'T' || status == 'E') && onlyParses ? statement : null;
     }
 
     private static boolean isEnd(Statement control) {
@@ -226,7 +182,7 @@ final class JoinedShards {
      *
      * @return the COMMIT, ROLLBACK, SAVEPOINT, RELEASE or ROLLBACK TO, or null
      */
-    private Statement beforeStatement(ClientSession session, Analysis analysis) throws IOException {
+    private Statement beforeStatement(ClientSession session, Analysis analysis) {
         if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
             return null;
         }
@@ -235,11 +191,12 @@ final class JoinedShards {
     }
 
     /** The parked backends and the session's own, which must be quiet. */
-    private List<BackendLink> everyLink(ClientSession session) {
+    private List<BackendLink> everyLink(ClientSession session) throws IOException {
         List<BackendLink> all = new ArrayList<>(parked.values());
         BackendLink current = session.currentLink();
         if (current != null) {
             session.waitQuiet(current);
+            MultiShardInTransaction.startNow(session, current);
             all.add(current);
         }
         return all;
@@ -250,7 +207,7 @@ final class JoinedShards {
      * it fail on every joined shard: each then refuses what follows until ROLLBACK or ROLLBACK TO,
      * as one server would.
      */
-    void spreadFailure(ClientSession session) throws IOException {
+    void spreadFailure(ClientSession session) {
         if (hasFailed(session)) {
             failEverywhere(session);
         }
@@ -264,78 +221,21 @@ final class JoinedShards {
             }
         }
         BackendLink current = session.currentLink();
-        return current != null && quietStatus(session, current) == 'E';
+        return current != null && TransactionQueries.quietStatus(session, current) == 'E';
     }
 
     /** Fails the transaction on every joined shard where it has not failed yet. */
-    void failEverywhere(ClientSession session) throws IOException {
+    void failEverywhere(ClientSession session) {
         List<BackendLink> all = new ArrayList<>(parked.values());
         BackendLink current = session.currentLink();
-        if (current != null && quietStatus(session, current) != 0) {
+        if (current != null && TransactionQueries.quietStatus(session, current) != 0) {
             all.add(current); // one still answering fails in its own time, or in band (see ClientSession)
         }
         for (BackendLink l : all) {
             if (l.transactionStatus == 'T') {
-                abortBackendTransaction(session, l);
+                TransactionQueries.abort(session, l);
             }
         }
-    }
-
-    /** The transaction status of a backend with nothing in flight; 0 while answers are outstanding. */
-    private static byte quietStatus(ClientSession session, BackendLink l) {
-        session.lock.lock();
-        try {
-            return l.isQuiet() && !l.relaying && !l.writing ? l.transactionStatus : 0;
-        } finally {
-            session.lock.unlock();
-        }
-    }
-
-    /**
-     * The client's transaction failed elsewhere, so this shard's part must fail too: then ROLLBACK,
-     * COMMIT and everything else get the server's own answers.
-     */
-    static void abortBackendTransaction(ClientSession session, BackendLink l) {
-        runOn(session, l, "DO $$BEGIN RAISE EXCEPTION 'shardgate: the transaction failed on another shard'; END$$");
-    }
-
-    /**
-     * Runs a simple query of the router's on a quiet backend of the transaction and reads through
-     * its ReadyForQuery, rows and notices dropped.
-     *
-     * @return the shard's error, as the shard sent it, or null
-     */
-    static ErrorResponse runOn(ClientSession session, BackendLink l, String sql) {
-        byte status = 'E';
-        ErrorResponse error = null;
-        try {
-            l.backend.writer().write(new Query(sql));
-            l.backend.writer().flush();
-            while (true) {
-                BackendMessage message = l.backend.reader().readBackend();
-                if (message instanceof ParameterStatus parameter) {
-                    l.backend.reported().put(parameter.name(), parameter.value());
-                } else if (message instanceof ErrorResponse e && error == null) {
-                    error = e;
-                } else if (message instanceof ReadyForQuery ready) {
-                    l.backend.readyForQuery(ready.status());
-                    status = ready.status();
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            l.backend.markBroken();
-            error = ErrorResponse.of(new PgException(SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage()));
-        }
-        session.lock.lock();
-        try {
-            l.transactionStatus = status;
-            l.unnamed = null; // a simple Query drops the unnamed statement
-        } finally {
-            session.lock.unlock();
-        }
-        return error;
     }
 
     /** The client left: the parked shards roll back and go back to their pools. */
@@ -345,6 +245,7 @@ final class JoinedShards {
         start = null;
         startedOn = null;
         home = null;
+        session.savepoints.clear();
         for (BackendLink l : others) {
             Relay.finish(session, l);
         }

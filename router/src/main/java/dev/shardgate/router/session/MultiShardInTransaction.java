@@ -69,7 +69,7 @@ final class MultiShardInTransaction {
     }
 
     /** A BEGIN the session holds back for the next message goes out now: the statement bypasses the session's sending. */
-    private static void startNow(ClientSession session, BackendLink l) throws IOException {
+    static void startNow(ClientSession session, BackendLink l) throws IOException {
         String replay;
         session.lock.lock();
         try {

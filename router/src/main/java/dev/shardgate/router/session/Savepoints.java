@@ -2,8 +2,16 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.BindComplete;
+import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.ParseComplete;
+import dev.shardgate.wire.ReadyForQuery;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,21 +63,62 @@ final class Savepoints {
     }
 
     /**
-     * Runs SAVEPOINT, RELEASE or ROLLBACK TO on every backend of a transaction on several shards
-     * (each holds the same savepoints, so all answer alike), and follows it when all succeeded.
+     * Runs SAVEPOINT, RELEASE or ROLLBACK TO on every backend of the transaction (each holds the same
+     * savepoints, so all answer alike), follows it, and answers the client: in the simple protocol
+     * through ReadyForQuery; in the extended protocol its held Parse and its Bind now, its Describe
+     * and Execute when they come (see LocalExtended). When a shard refuses it, the client gets that
+     * shard's error and the transaction fails on every shard.
      *
-     * @return the first shard error, as the shard sent it, or null
+     * @param bind the statement's Bind in the extended protocol; null for a simple Query
      */
-    ErrorResponse runOn(ClientSession session, List<BackendLink> links, Statement command, Analysis analysis) {
+    void answer(ClientSession session, List<BackendLink> links, Statement command, Analysis analysis, Bind bind)
+            throws IOException {
         ErrorResponse refused = null;
         for (BackendLink l : links) {
-            ErrorResponse error = JoinedShards.runOn(session, l, command.text());
+            ErrorResponse error = TransactionQueries.run(session, l, command.text());
             refused = refused == null ? error : refused;
         }
-        if (refused == null) {
-            follow(analysis, () -> false);
+        if (refused != null) {
+            session.joined.failEverywhere(session);
+            session.held.clear();
+            session.shardError(refused, bind != null);
+            return;
         }
-        return refused;
+        follow(analysis, () -> false);
+        String tag = LocalCommands.tagOf(command);
+        if (bind == null) {
+            session.out.write(new CommandComplete(tag));
+            session.out.write(new ReadyForQuery(session.idleStatus()));
+            session.out.flush();
+            return;
+        }
+        for (int i = 0; i < session.held.size(); i++) {
+            session.out.write(ParseComplete.INSTANCE);
+        }
+        session.held.clear();
+        session.out.write(BindComplete.INSTANCE);
+        session.localExtended.answered(bind.portal(), tag);
+    }
+
+    /**
+     * A SAVEPOINT, RELEASE or ROLLBACK TO first in its extended-protocol segment, in a transaction
+     * open on the session's backend alone: the router runs it (see {@link #answer}), because the
+     * next statement of the segment may name another shard, which must then find the savepoint to
+     * replay. Null for any other statement: it goes to the backend as usual.
+     */
+    static Statement firstInSegment(ClientSession session, Analysis analysis) {
+        if (analysis == null || !analysis.isParsed() || analysis.statements().size() != 1) {
+            return null;
+        }
+        Statement statement = analysis.statements().getFirst();
+        StatementKind kind = statement.kind();
+        if (kind != StatementKind.SAVEPOINT && kind != StatementKind.RELEASE && kind != StatementKind.ROLLBACK_TO) {
+            return null;
+        }
+        BackendLink current = session.currentLink();
+        byte status = current == null ? 0 : TransactionQueries.quietStatus(session, current);
+        boolean onlyParses = session.held.stream().allMatch(m -> m instanceof Parse);
+        return (status == 'T' || status == 'E') && onlyParses ? statement : null;
     }
 
     void clear() {
