@@ -201,6 +201,23 @@ class SavepointTest {
         assertThat(balance(1, 1001)).isEqualTo(100);
     }
 
+    /** A batch sends the SAVEPOINT and the statement that makes the next shard join in one segment. */
+    @Test
+    void aSavepointInTheSegmentOfAJoiningStatement() throws SQLException {
+        try (Connection client = begin(false, "2pc"); var batch = client.createStatement()) {
+            add(client, 1, -10);
+            batch.addBatch("SAVEPOINT s");
+            batch.addBatch("UPDATE accounts SET balance = balance + 10 WHERE id = 1001");
+            assertThat(batch.executeBatch()).containsExactly(0, 1);
+            assertThat(read(client, 1001)).isEqualTo("110");
+            execute(client, "ROLLBACK TO SAVEPOINT s");
+            assertThat(read(client, 1001)).isEqualTo("100");
+            client.commit();
+        }
+        assertThat(balance(0, 1)).isEqualTo(90);
+        assertThat(balance(1, 1001)).isEqualTo(100);
+    }
+
     @Test
     void pgjdbcSavepointApi() throws SQLException {
         try (Connection client = begin(false, "2pc")) {

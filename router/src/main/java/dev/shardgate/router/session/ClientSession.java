@@ -453,9 +453,13 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private static PgException crossShard(BackendLink l, String shard) {
-        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "transaction runs on shard \"" + l.pool.key().shard()
-                + "\" but this statement needs shard \"" + shard + "\": cross-shard transactions are not supported yet")
-                .withHint("Keep each transaction on one sharding key range, or commit before touching the other key.");
+        // the segment's earlier messages wait on that backend for the client's Sync: another shard
+        // cannot run this one in between, nor can the two share the segment's implicit transaction
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "this extended-protocol segment began on shard \""
+                + l.pool.key().shard() + "\" but this statement needs shard \"" + shard
+                + "\": statements up to a Sync must run on one shard")
+                .withHint("Send Sync before a statement for another shard (in JDBC, do not batch statements for"
+                        + " different shards), or use BEGIN … COMMIT with one statement per segment.");
     }
 
     /** The refusal was handed to the backend, which reports it in order: nothing more to send now. */

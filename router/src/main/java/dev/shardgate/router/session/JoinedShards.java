@@ -136,7 +136,7 @@ final class JoinedShards {
             session.out.flush();
             return true;
         }
-        session.savepoints.answer(session, everyLink(session), control, analysis, null);
+        session.savepoints.answer(session, everyLink(session, control), control, analysis, null);
         return true;
     }
 
@@ -165,10 +165,10 @@ final class JoinedShards {
             session.deferred.add("BEGIN");
             return false;
         }
-        if (session.midSegmentLink() != null || session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
+        if (session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
             throw refused(control.kind() + " after other statements in the same extended-protocol segment");
         }
-        session.savepoints.answer(session, everyLink(session), control, analysis, bind);
+        session.savepoints.answer(session, everyLink(session, control), control, analysis, bind);
         return true;
     }
 
@@ -190,8 +190,12 @@ final class JoinedShards {
         return transactionControl(analysis);
     }
 
-    /** The parked backends and the session's own, which must be quiet. */
-    private List<BackendLink> everyLink(ClientSession session) throws IOException {
+    /** The parked backends and the session's own, quiet, for a savepoint statement the router runs on all. */
+    private List<BackendLink> everyLink(ClientSession session, Statement savepoint) throws IOException {
+        if (session.midSegmentLink() != null) {
+            // the backend holds messages of an extended-protocol segment that only the client's Sync ends
+            throw refused(savepoint.kind() + " after other statements in the same extended-protocol segment");
+        }
         List<BackendLink> all = new ArrayList<>(parked.values());
         BackendLink current = session.currentLink();
         if (current != null) {
