@@ -458,8 +458,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "this extended-protocol segment began on shard \""
                 + l.pool.key().shard() + "\" but this statement needs shard \"" + shard
                 + "\": statements up to a Sync must run on one shard")
-                .withHint("Send Sync before a statement for another shard (in JDBC, do not batch statements for"
-                        + " different shards), or use BEGIN … COMMIT with one statement per segment.");
+                .withHint("Send Sync before a statement for another shard: in JDBC, run statements for different"
+                        + " shards one by one rather than in one batch.");
     }
 
     /** The refusal was handed to the backend, which reports it in order: nothing more to send now. */
