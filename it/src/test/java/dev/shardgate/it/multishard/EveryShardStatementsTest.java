@@ -127,15 +127,4 @@ class EveryShardStatementsTest {
         }
         assertThat(column(cluster.shard(0), "SELECT name FROM countries")).containsExactly("France");
     }
-
-    @Test
-    void aWriteToAReferenceRelationInsideATransactionIsRefusedForNow() throws SQLException {
-        try (Connection router = cluster.connect(true)) {
-            execute(router, "CREATE TABLE countries (code text PRIMARY KEY, name text)");
-            router.setAutoCommit(false);
-            SQLException error = catchThrowableOfType(SQLException.class,
-                    () -> execute(router, "INSERT INTO countries VALUES ('fr', 'France')"));
-            assertThat(error.getSQLState()).isEqualTo("0A000");
-        }
-    }
 }

@@ -56,7 +56,7 @@ public final class MultiShardRun {
      * @param replicated every shard runs the same statement on its own copy of the data (DDL on a
      *     distributed relation, writes to a reference relation): the first shard's rows are the
      *     answer, all command tags must agree, and the shards run it in one transaction each,
-     *     committed only when all succeeded
+     *     committed only when all succeeded (backends already in a transaction run it there)
      */
     public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated) {
         this.backends = backends;
@@ -244,6 +244,9 @@ public final class MultiShardRun {
 
     private void begin(java.util.Set<String> shards) throws IOException {
         for (String shard : shards) {
+            if (!backends.get(shard).transactionState().equals("idle")) {
+                continue; // inside the client's transaction block: the shard's part ends with it
+            }
             try {
                 BackendQueries.execute(backends.get(shard), "BEGIN");
             } catch (IOException e) {

@@ -98,6 +98,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private boolean skipUntilSync;
     /** Shards other than the current backend's that the open transaction block touched. */
     final JoinedShards joined = new JoinedShards();
+    /** The savepoints of the open transaction block, for shards that join it. */
+    final Savepoints savepoints = new Savepoints();
 
     public ClientSession(RouterContext context, Socket socket) throws IOException {
         this.context = context;
@@ -126,7 +128,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             database = login.startup().database();
             rule = login.rule();
             router = new TransactionRouter(context);
-            settings = SessionSettings.fromStartup(hintsTakenFrom(login.startup().parameters()));
+            settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
             statements = new PreparedStatements(context.statementNames(), context.autoIncrement());
             context.cancels().register(processId, this);
             context.sessions().add(this);
@@ -271,7 +273,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
-    private BackendLink midSegmentLink() {
+    BackendLink midSegmentLink() {
         lock.lock();
         try {
             return link != null && link.unsynced ? link : null;
@@ -292,6 +294,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
+    }
+
+    /** A transaction block is open, or was begun and waits for its first shard. */
+    boolean inTransactionBlock() {
+        return !betweenTransactions() || !deferred.isEmpty();
     }
 
     /**
@@ -339,6 +346,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void handleQuery(Query query) throws IOException {
+        if (!held.isEmpty() && !(betweenTransactions() && LocalCommands.answerHeld(this, false))) {
+            // A Query inside an extended-protocol segment (pgjdbc sends its autosave SAVEPOINT so):
+            // the messages held before it go first, to the Query's shard. Held BEGIN is answered above.
+            var analysis = router.analyze(query.sql());
+            savepoints.follow(analysis, () -> joined.hasFailed(this));
+            String shard = ensureShard(router.shardFor(router.route(query.sql(), analysis, null))).pool.key().shard();
+            sendHeld(shard);
+            send(query, shard);
+            return;
+        }
         if (LocalCommands.answer(this, query.sql())) {
             return;
         }
@@ -353,17 +370,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             query = new Query(filled);
             analysis = router.analyze(filled);
         }
-        if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
+        if (!joined.isEmpty() && joined.answerIfJoined(this, analysis)) {
             return;
         }
-        if (!joined.isEmpty() && joined.endIfJoined(this, analysis)) {
+        savepoints.follow(analysis, () -> joined.hasFailed(this));
+        if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
         var route = router.route(query.sql(), analysis, null);
         if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
-            return;
-        }
-        if ((!betweenTransactions() || !deferred.isEmpty()) && joined.runMultiShard(this, query.sql(), analysis, route)) {
             return;
         }
         if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
@@ -383,12 +398,13 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(definition.sql());
+        if (joined.beforeExtended(this, bind, analysis)) {
+            return;
+        }
+        savepoints.follow(analysis, () -> joined.hasFailed(this));
         if (betweenTransactions() && LocalCommands.isTransactionStart(analysis)) {
             held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
             return;
-        }
-        if (!joined.isEmpty()) {
-            joined.beforeExtended(this, analysis);
         }
         var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
         var route = router.route(definition.sql(), analysis, bound);
@@ -445,34 +461,19 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private static PgException crossShard(BackendLink l, String shard) {
-        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "transaction runs on shard \"" + l.pool.key().shard()
-                + "\" but this statement needs shard \"" + shard + "\": cross-shard transactions are not supported yet")
-                .withHint("Keep each transaction on one sharding key range, or commit before touching the other key.");
+        // the segment's earlier messages wait on that backend for the client's Sync: another shard
+        // cannot run this one in between, nor can the two share the segment's implicit transaction
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "this extended-protocol segment began on shard \""
+                + l.pool.key().shard() + "\" but this statement needs shard \"" + shard
+                + "\": statements up to a Sync must run on one shard")
+                .withHint("Send Sync before a statement for another shard: in JDBC, run statements for different"
+                        + " shards one by one rather than in one batch.");
     }
 
     /** The refusal was handed to the backend, which reports it in order: nothing more to send now. */
     private static final class SegmentFailed extends RuntimeException {
         SegmentFailed() {
             super(null, null, false, false);
-        }
-    }
-
-    /**
-     * After a refused statement the client sees its transaction failed, so the backend's must fail
-     * too: then ROLLBACK, COMMIT and everything else get the server's own answers.
-     */
-    void abortBackendTransaction(BackendLink l) throws IOException {
-        try {
-            dev.shardgate.router.backend.BackendQueries.execute(l.backend,
-                    "DO $$BEGIN RAISE EXCEPTION 'shardgate: transaction aborted: a statement needed another shard'; END$$");
-        } catch (PgException expected) {
-            // the error is the point
-        }
-        lock.lock();
-        try {
-            l.transactionStatus = 'E';
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -564,33 +565,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * SPQR hints given as startup parameters ({@code __spqr__x} or {@code options=-c __spqr__x=v})
-     * are the session's hints, not server settings.
-     */
-    private Map<String, String> hintsTakenFrom(Map<String, String> startup) {
-        Map<String, String> rest = new java.util.LinkedHashMap<>(startup);
-        rest.keySet().removeIf(name -> {
-            if (dev.shardgate.router.route.RoutingHints.isHint(name)) {
-                router.hints.set(name, startup.get(name));
-                return true;
-            }
-            return false;
-        });
-        String options = rest.get("options");
-        if (options != null && options.contains(dev.shardgate.router.route.RoutingHints.PREFIX)) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+)=(\\S+)").matcher(options);
-            StringBuilder kept = new StringBuilder();
-            while (m.find()) {
-                router.hints.set(m.group(1), m.group(2));
-                m.appendReplacement(kept, "");
-            }
-            m.appendTail(kept);
-            rest.put("options", kept.toString().strip());
-        }
-        return rest;
     }
 
     /** Nothing is in flight or held back: the router may answer the client itself, in order. */
@@ -830,7 +804,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private void routerError(PgException e, boolean extendedProtocol) throws IOException {
         log.debug("event=router_error client={} sqlstate={} message=\"{}\"", processId, e.sqlState().code(), e.getMessage());
-        out.write(ErrorResponse.of(e));
+        shardError(ErrorResponse.of(e), extendedProtocol);
+    }
+
+    /** An error for the client's statement, then ReadyForQuery, or (extended protocol) skipping up to Sync. */
+    void shardError(ErrorResponse error, boolean extendedProtocol) throws IOException {
+        out.write(error);
         if (extendedProtocol) {
             skipUntilSync = true;
         } else {

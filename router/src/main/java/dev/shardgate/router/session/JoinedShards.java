@@ -1,10 +1,6 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.router.RouterContext;
-import dev.shardgate.router.backend.BackendConnection;
-import dev.shardgate.router.backend.BackendQueries;
-import dev.shardgate.router.route.Route;
-import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.route.RoutingHints;
@@ -15,7 +11,9 @@ import dev.shardgate.router.twophase.TwoPhaseCommit;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
+import dev.shardgate.wire.Bind;
 import dev.shardgate.wire.CommandComplete;
+import dev.shardgate.wire.Parse;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
@@ -30,9 +28,10 @@ import java.util.Map;
 /**
  * The shards a transaction block joined besides the one the session's backend is on. A statement
  * for another shard parks the session's backend here, with its transaction open, and takes the
- * other shard's (starting a transaction there as on the first shard); COMMIT and ROLLBACK then end
- * the transaction on all of them, COMMIT with two-phase commit when the commit strategy says 2pc.
- * Used by the session's own thread only.
+ * other shard's (starting a transaction there as on the first shard, with the savepoints that exist);
+ * COMMIT and ROLLBACK then end the transaction on all of them, COMMIT with two-phase commit when the
+ * commit strategy says 2pc. SAVEPOINT, RELEASE and ROLLBACK TO run on all of them, and a failure on
+ * one fails the transaction on every one, as on a single server. Used by the session's own thread only.
  */
 final class JoinedShards {
     /** Open transactions on shards other than the session's current backend, by shard. */
@@ -49,8 +48,15 @@ final class JoinedShards {
         if (!parked.isEmpty()) {
             return; // a shard joining: the start is the first shard's
         }
-        start = List.copyOf(deferred);
+        // savepoints are replayed from the session's Savepoints, which knows which of them still exist
+        start = deferred.stream().filter(statement -> !isSavepointCommand(statement)).toList();
         startedOn = on;
+    }
+
+    /** In a deferred transaction start a ROLLBACK is a ROLLBACK TO: a plain one ended the start. */
+    private static boolean isSavepointCommand(String statement) {
+        String keyword = TransactionRouter.firstKeyword(statement);
+        return keyword.equals("savepoint") || keyword.equals("release") || keyword.equals("rollback");
     }
 
     boolean isEmpty() {
@@ -81,6 +87,7 @@ final class JoinedShards {
         session.deferred.clear();
         // a transaction the client began without the router deferring it started with a plain BEGIN, as far as we know
         session.deferred.addAll(start == null || startedOn != home ? List.of("BEGIN") : start);
+        session.deferred.addAll(session.savepoints.replay());
         try {
             return session.startTransaction(shard);
         } catch (IOException | RuntimeException e) {
@@ -93,7 +100,7 @@ final class JoinedShards {
             }
             parked.remove(current.pool.key().shard());
             setLink(session, null, current);
-            session.abortBackendTransaction(current);
+            TransactionQueries.abort(session, current);
             throw e;
         }
     }
@@ -107,122 +114,132 @@ final class JoinedShards {
         }
     }
 
-    private static PgException failedTransaction() {
+    static PgException failedTransaction() {
         return new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
                 "current transaction is aborted, commands ignored until end of transaction block");
     }
 
     /**
-     * A simple-protocol statement over several shards inside a transaction block: each shard it needs
-     * joins the transaction, and it runs there within the open transactions, answers merged as in
-     * autocommit. False when it goes the one-shard way; statements every shard runs alike (DDL,
-     * reference relations) are refused as before.
+     * Before a simple-protocol statement of a transaction on several shards: see {@link #beforeStatement}.
+     * COMMIT and ROLLBACK end the transaction on all shards; SAVEPOINT, RELEASE and ROLLBACK TO run
+     * on all of them; either is answered here. True when answered.
      */
-    boolean runMultiShard(ClientSession session, String sql, Analysis analysis, Route route) throws IOException {
-        if (session.router.multiShardTargets(route) == null || route instanceof Route.EveryShard) {
+    boolean answerIfJoined(ClientSession session, Analysis analysis) throws IOException {
+        Statement control = beforeStatement(session, analysis);
+        if (control == null) {
             return false;
         }
-        MultiShardStatements.Plan plan = MultiShardStatements.plan(session, sql, analysis, route, null, true);
-        if (plan == null || plan.replicated()) {
-            return false;
-        }
-        Map<String, BackendLink> links = new LinkedHashMap<>();
-        for (String shard : plan.sqlByShard().keySet()) {
-            BackendLink l = session.ensureShard(shard);
-            startNow(session, l);
-            links.put(shard, l);
-        }
-        requireNotFailed();
-        BackendLink current = session.currentLink();
-        if (current != null && current.transactionStatus != 'T') {
-            throw failedTransaction();
-        }
-        Map<String, BackendConnection> backends = new LinkedHashMap<>();
-        links.forEach((shard, l) -> backends.put(shard, l.backend));
-        session.multiShardBackends = List.copyOf(backends.values());
-        try {
-            new MultiShardRun(backends, session.out, false).run(plan.sqlByShard(), plan.select());
-        } finally {
-            session.multiShardBackends = null;
-            boolean failed = false;
-            session.lock.lock();
-            try {
-                for (BackendLink l : links.values()) {
-                    boolean ok = !l.backend.isBroken() && l.backend.transactionState().equals("in transaction");
-                    l.transactionStatus = ok ? (byte) 'T' : (byte) 'E';
-                    failed |= !ok;
-                }
-            } finally {
-                session.lock.unlock();
-            }
-            session.out.write(new ReadyForQuery(failed ? (byte) 'E' : (byte) 'T'));
+        if (isEnd(control)) {
+            String tag = finish(session, control.kind() == StatementKind.COMMIT);
+            session.out.write(new CommandComplete(tag));
+            session.out.write(new ReadyForQuery(session.idleStatus()));
             session.out.flush();
+            return true;
         }
+        session.savepoints.answer(session, everyLink(session, control), control, analysis, null);
         return true;
     }
 
-    /** A BEGIN the session holds back for the next message goes out now: the statement bypasses the session's sending. */
-    private static void startNow(ClientSession session, BackendLink l) throws IOException {
-        String replay;
-        session.lock.lock();
-        try {
-            replay = l.replay;
-            l.replay = null;
-        } finally {
-            session.lock.unlock();
+    /**
+     * Before an extended-protocol statement, at its Bind: see {@link #beforeStatement}. A COMMIT or
+     * ROLLBACK ends the transaction on all shards as for a simple query, then an empty transaction
+     * starts for the client's own statement to end, so that the client gets the server's usual
+     * answers. SAVEPOINT, RELEASE and ROLLBACK TO run on every shard of the transaction, even on one
+     * shard only while no other joined yet: pgjdbc's autosave sends them in the segment of the next
+     * statement, which may name another shard. The router answers their Parse and Bind, and their
+     * Describe and Execute after (see LocalExtended). True when answered.
+     */
+    boolean beforeExtended(ClientSession session, Bind bind, Analysis analysis) throws IOException {
+        Statement control = parked.isEmpty() ? Savepoints.firstInSegment(session, analysis) : beforeStatement(session, analysis);
+        if (control == null) {
+            return false;
         }
-        if (replay != null) {
-            byte status = BackendQueries.execute(l.backend, replay);
-            session.lock.lock();
-            try {
-                l.transactionStatus = status;
-            } finally {
-                session.lock.unlock();
+        if (isEnd(control)) {
+            boolean commit = control.kind() == StatementKind.COMMIT;
+            if (finish(session, commit).equals("ROLLBACK") && commit) {
+                // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
+                // transaction cannot reproduce: the client learns it this way instead
+                throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
+                        "current transaction is aborted: it was rolled back on every shard instead of committed");
+            }
+            session.deferred.add("BEGIN");
+            return false;
+        }
+        if (session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
+            throw refused(control.kind() + " after other statements in the same extended-protocol segment");
+        }
+        session.savepoints.answer(session, everyLink(session, control), control, analysis, bind);
+        return true;
+    }
+
+    private static boolean isEnd(Statement control) {
+        return control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK;
+    }
+
+    /**
+     * What every statement of a transaction on several shards needs first: a failure on one shard
+     * fails the transaction on all of them.
+     *
+     * @return the COMMIT, ROLLBACK, SAVEPOINT, RELEASE or ROLLBACK TO, or null
+     */
+    private Statement beforeStatement(ClientSession session, Analysis analysis) {
+        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
+            return null;
+        }
+        spreadFailure(session);
+        return transactionControl(analysis);
+    }
+
+    /** The parked backends and the session's own, quiet, for a savepoint statement the router runs on all. */
+    private List<BackendLink> everyLink(ClientSession session, Statement savepoint) throws IOException {
+        if (session.midSegmentLink() != null) {
+            // the backend holds messages of an extended-protocol segment that only the client's Sync ends
+            throw refused(savepoint.kind() + " after other statements in the same extended-protocol segment");
+        }
+        List<BackendLink> all = new ArrayList<>(parked.values());
+        BackendLink current = session.currentLink();
+        if (current != null) {
+            session.waitQuiet(current);
+            MultiShardInTransaction.startNow(session, current);
+            all.add(current);
+        }
+        return all;
+    }
+
+    /**
+     * When the transaction failed on one shard (a statement the relay forwarded failed there), makes
+     * it fail on every joined shard: each then refuses what follows until ROLLBACK or ROLLBACK TO,
+     * as one server would.
+     */
+    void spreadFailure(ClientSession session) {
+        if (hasFailed(session)) {
+            failEverywhere(session);
+        }
+    }
+
+    /** Some shard of the transaction failed, as far as the router knows. */
+    boolean hasFailed(ClientSession session) {
+        for (BackendLink l : parked.values()) {
+            if (l.transactionStatus != 'T') {
+                return true;
             }
         }
+        BackendLink current = session.currentLink();
+        return current != null && TransactionQueries.quietStatus(session, current) == 'E';
     }
 
-    /**
-     * A simple-protocol COMMIT or ROLLBACK of a transaction on several shards: ends it on all and
-     * answers the client. False when the statement is not for this (or no shard joined).
-     */
-    boolean endIfJoined(ClientSession session, Analysis analysis) throws IOException {
-        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
-            return false;
+    /** Fails the transaction on every joined shard where it has not failed yet. */
+    void failEverywhere(ClientSession session) {
+        List<BackendLink> all = new ArrayList<>(parked.values());
+        BackendLink current = session.currentLink();
+        if (current != null && TransactionQueries.quietStatus(session, current) != 0) {
+            all.add(current); // one still answering fails in its own time, or in band (see ClientSession)
         }
-        Statement end = transactionEnd(analysis);
-        if (end == null) {
-            return false;
+        for (BackendLink l : all) {
+            if (l.transactionStatus == 'T') {
+                TransactionQueries.abort(session, l);
+            }
         }
-        boolean commit = end.kind() == StatementKind.COMMIT;
-        String tag = finish(session, commit);
-        session.out.write(new CommandComplete(tag));
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
-        return true;
-    }
-
-    /**
-     * An extended-protocol COMMIT or ROLLBACK (its Parse is still held, so every backend is quiet):
-     * the router ends the transaction on all shards as for a simple query, then starts an empty one
-     * for the client's own statement to end, so that the client gets the server's usual answers.
-     */
-    void beforeExtended(ClientSession session, Analysis analysis) {
-        if (parked.isEmpty() || analysis == null || !analysis.isParsed()) {
-            return;
-        }
-        Statement end = transactionEnd(analysis);
-        if (end == null) {
-            return;
-        }
-        boolean commit = end.kind() == StatementKind.COMMIT;
-        if (finish(session, commit).equals("ROLLBACK") && commit) {
-            // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
-            // transaction cannot reproduce: the client learns it this way instead
-            throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                    "current transaction is aborted: it was rolled back on every shard instead of committed");
-        }
-        session.deferred.add("BEGIN");
     }
 
     /** The client left: the parked shards roll back and go back to their pools. */
@@ -232,6 +249,7 @@ final class JoinedShards {
         start = null;
         startedOn = null;
         home = null;
+        session.savepoints.clear();
         for (BackendLink l : others) {
             Relay.finish(session, l);
         }
@@ -251,6 +269,7 @@ final class JoinedShards {
         parked.clear();
         start = null;
         startedOn = null;
+        session.savepoints.clear();
         boolean failed = all.stream().anyMatch(l -> l.transactionStatus != 'T');
         List<Participant> participants = participants(all);
         BackendLink keep = session.rule.poolMode() == PoolMode.SESSION ? home : null;
@@ -296,30 +315,31 @@ final class JoinedShards {
     }
 
     /**
-     * The COMMIT or ROLLBACK ending the transaction, or null; 0A000 for what cannot end a
-     * transaction on several shards correctly.
+     * The COMMIT, ROLLBACK, SAVEPOINT, RELEASE or ROLLBACK TO, or null; 0A000 for what cannot run
+     * correctly in a transaction on several shards.
      */
-    private static Statement transactionEnd(Analysis analysis) {
+    private static Statement transactionControl(Analysis analysis) {
         List<Statement> statements = analysis.statements();
-        Statement end = null;
+        Statement control = null;
         for (Statement statement : statements) {
             switch (statement.kind()) {
-                case COMMIT, ROLLBACK -> end = statement;
+                case COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO -> control = statement;
                 case PREPARE_TRANSACTION -> throw refused("PREPARE TRANSACTION");
-                case SAVEPOINT, RELEASE, ROLLBACK_TO -> throw refused("a savepoint");
                 default -> { }
             }
         }
-        if (end == null) {
+        if (control == null) {
             return null;
         }
+        boolean ends = control.kind() == StatementKind.COMMIT || control.kind() == StatementKind.ROLLBACK;
         if (statements.size() != 1) {
-            throw refused("COMMIT or ROLLBACK together with other statements in one query string");
+            throw refused((ends ? "COMMIT or ROLLBACK" : "SAVEPOINT, RELEASE or ROLLBACK TO")
+                    + " together with other statements in one query string");
         }
-        if (end.text().toLowerCase(Locale.ROOT).contains("chain")) {
+        if (ends && control.text().toLowerCase(Locale.ROOT).contains("chain")) {
             throw refused("AND CHAIN");
         }
-        return end;
+        return control;
     }
 
     private static PgException refused(String what) {

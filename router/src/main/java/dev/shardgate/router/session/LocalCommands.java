@@ -238,27 +238,55 @@ final class LocalCommands {
 
     /**
      * At Sync, when all the segment held back is BEGIN (pgjdbc and libpq send it on its own with
-     * autocommit off): answer it here, as a server would, and defer the BEGIN to the shard the next
-     * statement names. True when answered.
+     * autocommit off), perhaps with SAVEPOINTs after it: answer it here, as a server would, and defer
+     * it to the shard the next statement names. True when answered.
      */
     static boolean answerHeldTransactionStart(ClientSession session) throws IOException {
-        if (session.held.isEmpty()) {
+        if (session.held.isEmpty() || !answerHeld(session, false)) {
             return false;
         }
+        PgWriter out = session.clientWriterWhenQuiet();
+        out.write(new ReadyForQuery(session.idleStatus()));
+        out.flush();
+        return true;
+    }
+
+    /**
+     * Answers the held messages as a server would when they are a BEGIN or SAVEPOINT (their Parse,
+     * Bind, Describe and Execute) and, with {@code anyParse}, Parse messages of other statements, and
+     * defers the statements; writes nothing and returns false when something else is held.
+     *
+     * @param anyParse a multi-shard statement the router runs itself follows: the shards check its
+     *     Parse when it runs
+     */
+    static boolean answerHeld(ClientSession session, boolean anyParse) throws IOException {
         java.util.Map<String, String> portals = new java.util.HashMap<>();
+        // what each statement name meant at that point of the segment: a later Parse may reuse the name
+        java.util.Map<String, String> parsed = new java.util.HashMap<>();
+        List<String> executed = new java.util.ArrayList<>(); // the statement of each Execute, in order
+        java.util.function.Function<String, String> sqlOf = name -> parsed.containsKey(name) ? parsed.get(name)
+                : session.statements.get(name) == null ? null : session.statements.get(name).sql();
         for (dev.shardgate.wire.FrontendMessage message : session.held) {
             boolean ok = switch (message) {
-                case dev.shardgate.wire.Parse parse -> isBegin(session, parse.sql());
+                case dev.shardgate.wire.Parse parse -> {
+                    parsed.put(parse.statement(), parse.sql());
+                    yield anyParse || isStart(session, parse.sql(), true);
+                }
                 case dev.shardgate.wire.Bind bind -> {
-                    PreparedStatements.Definition definition = session.statements.get(bind.statement());
-                    boolean begin = definition != null && isBegin(session, definition.sql());
+                    String sql = sqlOf.apply(bind.statement());
+                    boolean begin = sql != null && isStart(session, sql, !portals.isEmpty());
                     if (begin) {
-                        portals.put(bind.portal(), definition.sql());
+                        portals.put(bind.portal(), sql);
                     }
                     yield begin;
                 }
-                case dev.shardgate.wire.Execute execute -> portals.containsKey(execute.portal());
-                case dev.shardgate.wire.Describe describe -> true;
+                case dev.shardgate.wire.Execute execute -> {
+                    executed.add(portals.get(execute.portal()));
+                    yield portals.containsKey(execute.portal());
+                }
+                case dev.shardgate.wire.Describe describe -> describe.kind() == 'S'
+                        ? sqlOf.apply(describe.name()) != null && isStart(session, sqlOf.apply(describe.name()), true)
+                        : portals.containsKey(describe.name());
                 default -> false;
             };
             if (!ok) {
@@ -266,6 +294,7 @@ final class LocalCommands {
             }
         }
         PgWriter out = session.clientWriterWhenQuiet();
+        java.util.Iterator<String> executions = executed.iterator();
         for (dev.shardgate.wire.FrontendMessage message : session.held) {
             switch (message) {
                 case dev.shardgate.wire.Parse parse -> out.write(dev.shardgate.wire.ParseComplete.INSTANCE);
@@ -277,7 +306,7 @@ final class LocalCommands {
                     out.write(dev.shardgate.wire.NoData.INSTANCE);
                 }
                 case dev.shardgate.wire.Execute execute -> {
-                    String sql = portals.get(execute.portal());
+                    String sql = executions.next();
                     Statement statement = session.router.analyze(sql).statements().getFirst();
                     session.deferred.add(statement.text());
                     out.write(new CommandComplete(tagOf(statement)));
@@ -286,15 +315,23 @@ final class LocalCommands {
             }
         }
         session.held.clear();
-        out.write(new ReadyForQuery(session.idleStatus()));
-        out.flush();
         return true;
     }
 
-    private static boolean isBegin(ClientSession session, String sql) {
+    /**
+     * BEGIN, when no transaction start is deferred yet, or a SAVEPOINT after one (pgjdbc's
+     * setSavepoint as the first statement of a transaction block).
+     *
+     * @param begun a BEGIN came earlier in the held messages
+     */
+    private static boolean isStart(ClientSession session, String sql, boolean begun) {
         Analysis analysis = session.router.analyze(sql);
-        return analysis.isParsed() && analysis.statements().size() == 1
-                && analysis.statements().getFirst().kind() == StatementKind.BEGIN && session.deferred.isEmpty();
+        if (!analysis.isParsed() || analysis.statements().size() != 1) {
+            return false;
+        }
+        StatementKind kind = analysis.statements().getFirst().kind();
+        return session.deferred.isEmpty() ? kind == StatementKind.BEGIN || (begun && kind == StatementKind.SAVEPOINT)
+                : kind == StatementKind.SAVEPOINT;
     }
 
     /** A SET sent to a backend also becomes the session's setting, to be replayed on other backends. */
@@ -333,7 +370,7 @@ final class LocalCommands {
         }
     }
 
-    private static String tagOf(Statement statement) {
+    static String tagOf(Statement statement) {
         // no upper-casing of the text: this runs for every statement routed between transactions
         return switch (statement.kind()) {
             case BEGIN -> statement.text().strip().regionMatches(true, 0, "START", 0, 5) ? "START TRANSACTION" : "BEGIN";

@@ -29,6 +29,13 @@ final class LocalExtended {
     private final Map<String, String> statements = new HashMap<>();
     /** Client portal name → SQL. */
     private final Map<String, String> portals = new HashMap<>();
+    /** Portals of statements the router already ran (savepoints on several shards) → their command tag. */
+    private final Map<String, String> ran = new HashMap<>();
+
+    /** The router ran the statement of the portal at its Bind: Describe and Execute get its answers. */
+    void answered(String portal, String tag) {
+        ran.put(portal, tag);
+    }
 
     /** True when the router answered the message itself. */
     static boolean answer(ClientSession session, FrontendMessage message) throws IOException {
@@ -44,12 +51,21 @@ final class LocalExtended {
                 yield true;
             }
             case Bind bind -> {
+                local.ran.remove(bind.portal()); // the portal is bound anew
                 String sql = local.statements.get(bind.statement());
                 if (sql == null || !session.canAnswerLocally()) {
                     yield false;
                 }
                 local.portals.put(bind.portal(), sql);
                 session.out.write(BindComplete.INSTANCE);
+                yield true;
+            }
+            case Describe describe when describe.kind() == 'P' && local.ran.containsKey(describe.name()) -> {
+                session.out.write(NoData.INSTANCE);
+                yield true;
+            }
+            case Execute execute when local.ran.containsKey(execute.portal()) -> {
+                session.out.write(new dev.shardgate.wire.CommandComplete(local.ran.remove(execute.portal())));
                 yield true;
             }
             case Describe describe -> {
@@ -73,6 +89,9 @@ final class LocalExtended {
                 yield true;
             }
             case Close close -> {
+                if (close.kind() == 'P') {
+                    local.ran.remove(close.name());
+                }
                 Map<String, String> names = close.kind() == 'S' ? local.statements : local.portals;
                 boolean wasLocal = names.remove(close.name()) != null;
                 if (!wasLocal && !session.canAnswerLocally()) {

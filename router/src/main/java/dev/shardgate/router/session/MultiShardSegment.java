@@ -52,16 +52,16 @@ final class MultiShardSegment {
         if (plan == null) {
             return false;
         }
-        for (FrontendMessage message : session.held) {
-            if (!(message instanceof Parse)) {
-                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a multi-shard statement cannot follow "
-                        + message.getClass().getSimpleName() + " in the same extended-protocol segment");
-            }
+        if (session.midSegmentLink() != null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a multi-shard statement cannot follow a one-shard"
+                    + " statement in the same extended-protocol segment: send Sync between them");
         }
-        for (int i = 0; i < session.held.size(); i++) {
-            session.out.write(ParseComplete.INSTANCE);
+        // pgjdbc sends the BEGIN of a transaction block in the segment of its first statement
+        if (!LocalCommands.answerHeld(session, true)) {
+            FrontendMessage other = session.held.stream().filter(m -> !(m instanceof Parse)).findFirst().orElseThrow();
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a multi-shard statement cannot follow "
+                    + other.getClass().getSimpleName() + " in the same extended-protocol segment");
         }
-        session.held.clear();
         session.out.write(BindComplete.INSTANCE);
         session.multiShardSegment = new MultiShardSegment(plan, bind, definition.parameterTypes());
         return true;
@@ -135,8 +135,11 @@ final class MultiShardSegment {
     private void run(ClientSession session, boolean execute) throws IOException {
         ran = true;
         try {
-            MultiShardRun.Outcome outcome = MultiShardStatements.withBackends(session, plan,
-                    run -> run.runExtended(plan.sqlByShard(), parameterTypes, bind, plan.select(), describeAsked, execute));
+            MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), parameterTypes, bind,
+                    plan.select(), describeAsked, execute);
+            MultiShardRun.Outcome outcome = session.inTransactionBlock()
+                    ? MultiShardInTransaction.run(session, plan, work)
+                    : MultiShardStatements.withBackends(session, plan, work);
             failed = outcome == null || outcome.failed();
         } catch (PgException e) {
             fail(session, e); // e.g. no backend for a shard: the client still gets its error in order

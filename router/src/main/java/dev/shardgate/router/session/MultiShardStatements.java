@@ -29,9 +29,10 @@ import java.util.SortedSet;
 
 /**
  * A simple-protocol statement that runs on several shards: a SELECT merged from all of them, an
- * UPDATE or DELETE on each, an INSERT whose rows are regrouped per shard. Runs in autocommit only,
- * so each shard commits its part on its own: without two-phase commit a multi-shard write can
- * commit on some shards and fail on others.
+ * UPDATE or DELETE on each, an INSERT whose rows are regrouped per shard, and statements every shard
+ * runs alike. Inside a transaction block each shard runs its part within the client's transaction
+ * (see MultiShardInTransaction); in autocommit each shard commits its part on its own, so a
+ * multi-shard write can commit on some shards and fail on others.
  */
 final class MultiShardStatements {
     private static final Logger log = LoggerFactory.getLogger(MultiShardStatements.class);
@@ -55,7 +56,12 @@ final class MultiShardStatements {
         if (plan == null) {
             return false;
         }
-        withBackends(session, plan, run -> run.run(plan.sqlByShard(), plan.select()));
+        Work work = run -> run.run(plan.sqlByShard(), plan.select());
+        if (session.inTransactionBlock()) {
+            MultiShardInTransaction.run(session, plan, work);
+        } else {
+            withBackends(session, plan, work);
+        }
         session.out.write(new ReadyForQuery(session.idleStatus()));
         session.out.flush();
         return true;
@@ -66,15 +72,6 @@ final class MultiShardStatements {
      * 0A000 when it spans several shards but cannot run there.
      */
     static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound) {
-        return plan(session, sql, analysis, route, bound, false);
-    }
-
-    /**
-     * @param inTransaction the statement runs inside the open transaction block on each shard (see
-     *     JoinedShards): only statements that are not replicated may
-     */
-    static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound,
-                     boolean inTransaction) {
         SortedSet<String> shards = session.router.multiShardTargets(route);
         if (shards == null || analysis == null || analysis.statements().size() != 1) {
             return null;
@@ -82,7 +79,6 @@ final class MultiShardStatements {
         Statement statement = analysis.statements().getFirst();
         StatementKind kind = statement.kind();
         if (route instanceof Route.EveryShard every) {
-            requireOutsideTransaction(session, kind.toString(), shards);
             Map<String, String> sqlByShard = new LinkedHashMap<>();
             shards.forEach(shard -> sqlByShard.put(shard, sql));
             log.debug("event=every_shard client={} kind={} shards={}", session.processId(), kind, shards);
@@ -91,9 +87,6 @@ final class MultiShardStatements {
         if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE
                 && kind != StatementKind.INSERT) {
             return null;
-        }
-        if (!inTransaction) {
-            requireOutsideTransaction(session, kind.toString(), shards);
         }
         MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
         Map<String, String> sqlByShard;
@@ -113,14 +106,6 @@ final class MultiShardStatements {
         }
         log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
         return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false);
-    }
-
-    private static void requireOutsideTransaction(ClientSession session, String kind, SortedSet<String> shards) {
-        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " on several shards (" + String.join(", ", shards)
-                    + ") inside a transaction block is not supported yet")
-                    .withHint("Run it outside BEGIN … COMMIT, or restrict it to one sharding key.");
-        }
     }
 
     /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */

@@ -32,6 +32,33 @@ final class TransactionRouter {
         this.context = context;
     }
 
+    /**
+     * SPQR hints given as startup parameters ({@code __spqr__x} or {@code options=-c __spqr__x=v})
+     * are the session's hints, not server settings.
+     */
+    Map<String, String> hintsTakenFrom(Map<String, String> startup) {
+        Map<String, String> rest = new java.util.LinkedHashMap<>(startup);
+        rest.keySet().removeIf(name -> {
+            if (RoutingHints.isHint(name)) {
+                hints.set(name, startup.get(name));
+                return true;
+            }
+            return false;
+        });
+        String options = rest.get("options");
+        if (options != null && options.contains(RoutingHints.PREFIX)) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+)=(\\S+)").matcher(options);
+            StringBuilder kept = new StringBuilder();
+            while (m.find()) {
+                hints.set(m.group(1), m.group(2));
+                m.appendReplacement(kept, "");
+            }
+            m.appendTail(kept);
+            rest.put("options", kept.toString().strip());
+        }
+        return rest;
+    }
+
     /** Statements whose first keyword can change transaction or session state. */
     private static final java.util.Set<String> STATE_KEYWORDS = java.util.Set.of("set", "reset", "discard", "begin",
             "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "deallocate");
