@@ -8,6 +8,7 @@ import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.session.BackendLink.Expect;
 import dev.shardgate.router.session.BackendLink.Pending;
+import dev.shardgate.sql.Analysis;
 import dev.shardgate.wire.AuthenticationOk;
 import dev.shardgate.wire.BackendKeyData;
 import dev.shardgate.wire.Bind;
@@ -345,11 +346,23 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /** A query with the AUTO INCREMENT columns it leaves out filled in, and its analysis. */
+    private record Filled(Query query, Analysis analysis) {
+    }
+
+    private Filled filled(Query query) {
+        Analysis analysis = router.analyze(query.sql());
+        String sql = context.autoIncrement().query(query.sql(), analysis);
+        return sql.equals(query.sql()) ? new Filled(query, analysis) : new Filled(new Query(sql), router.analyze(sql));
+    }
+
     private void handleQuery(Query query) throws IOException {
         if (!held.isEmpty() && !(betweenTransactions() && LocalCommands.answerHeld(this, false))) {
             // A Query inside an extended-protocol segment (pgjdbc sends its autosave SAVEPOINT so):
             // the messages held before it go first, to the Query's shard. Held BEGIN is answered above.
-            var analysis = router.analyze(query.sql());
+            Filled filled = filled(query);
+            query = filled.query();
+            var analysis = filled.analysis();
             savepoints.follow(analysis, () -> joined.hasFailed(this));
             String shard = ensureShard(router.shardFor(router.route(query.sql(), analysis, null))).pool.key().shard();
             sendHeld(shard);
@@ -364,12 +377,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             send(query, ensureShard(null).pool.key().shard());
             return;
         }
-        var analysis = router.analyze(query.sql());
-        String filled = context.autoIncrement().query(query.sql(), analysis);
-        if (!filled.equals(query.sql())) {
-            query = new Query(filled);
-            analysis = router.analyze(filled);
-        }
+        Filled filled = filled(query);
+        query = filled.query();
+        var analysis = filled.analysis();
         if (!joined.isEmpty() && joined.answerIfJoined(this, analysis)) {
             return;
         }
