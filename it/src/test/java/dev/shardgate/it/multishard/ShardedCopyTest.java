@@ -98,6 +98,38 @@ class ShardedCopyTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "simple protocol: {0}")
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    void copyInsideATransactionBlockCommitsOrRollsBackWithIt(boolean simple) throws Exception {
+        try (Connection router = cluster.connect(simple)) {
+            router.setAutoCommit(false);
+            execute(router, "INSERT INTO orders (id, qty) VALUES (7, 7)");
+            assertThat(copy(router).copyIn("COPY orders (id, qty) FROM STDIN", new StringReader("1\t1\n1001\t2\n"))).isEqualTo(2);
+            StringWriter seen = new StringWriter();
+            assertThat(copy(router).copyOut("COPY orders (id) TO STDOUT", seen)).as("the transaction's own rows").isEqualTo(3);
+            assertThat(seen.toString().lines().sorted().toList()).containsExactly("1", "1001", "7");
+            router.rollback();
+            assertThat(count(cluster.shard(0), "SELECT count(*) FROM orders")).isZero();
+            assertThat(count(cluster.shard(1), "SELECT count(*) FROM orders")).isZero();
+
+            assertThat(copy(router).copyIn("COPY orders (id, qty) FROM STDIN", new StringReader("2\t1\n1002\t2\n"))).isEqualTo(2);
+            execute(router, "UPDATE orders SET qty = 9 WHERE id = 1002");
+            router.commit();
+            assertThat(column(cluster.shard(0), "SELECT id || ':' || qty FROM orders")).containsExactly("2:1");
+            assertThat(column(cluster.shard(1), "SELECT id || ':' || qty FROM orders")).containsExactly("1002:9");
+
+            execute(router, "INSERT INTO orders (id, qty) VALUES (3, 3)");
+            SQLException refused = catchThrowableOfType(SQLException.class,
+                    () -> copy(router).copyIn("COPY orders (id, qty) FROM STDIN", new StringReader("4\t1\n1004\tmany\n")));
+            assertThat(refused.getSQLState()).isEqualTo("22P02");
+            SQLException aborted = catchThrowableOfType(SQLException.class, () -> execute(router, "SELECT 1"));
+            assertThat(aborted.getSQLState()).as("the whole transaction failed").isEqualTo("25P02");
+            router.rollback();
+        }
+        assertThat(column(cluster.shard(0), "SELECT id FROM orders")).containsExactly("2");
+        assertThat(column(cluster.shard(1), "SELECT id FROM orders")).containsExactly("1002");
+    }
+
     /** A million generated rows, never all in memory: "note-i\ti\ti % 7\n" for i in [0, rows). */
     private static Reader generated(int rows) {
         return new Reader() {

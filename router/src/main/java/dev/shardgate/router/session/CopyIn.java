@@ -47,6 +47,8 @@ final class CopyIn implements CopyRows.Sink {
     /** Null for a reference relation: every row goes to every shard. */
     private final DistributedRelation relation;
     private final Map<String, BackendLink> links;
+    /** The shards run the COPY within the client's transaction, which commits or rolls it back. */
+    private final boolean inClientTransaction;
     private final Map<String, Chunk> chunks = new java.util.LinkedHashMap<>();
 
     /** One shard's rows not sent yet. */
@@ -56,26 +58,29 @@ final class CopyIn implements CopyRows.Sink {
     }
 
     CopyIn(ClientSession session, String sql, CopyCommand command, Metadata metadata, DistributedRelation relation,
-           Map<String, BackendLink> links) {
+           Map<String, BackendLink> links, boolean inClientTransaction) {
         this.session = session;
         this.sql = sql;
         this.command = command;
         this.metadata = metadata;
         this.relation = relation;
         this.links = links;
+        this.inClientTransaction = inClientTransaction;
     }
 
-    /** @return true when every backend ended idle */
+    /** @return true when every backend ended idle (in its transaction, within the client's) */
     boolean run() throws IOException {
         int[] keyPositions = relation == null ? new int[0] : keyPositions();
         CopyInResponse response = null;
         ErrorResponse error = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
             BackendConnection backend = entry.getValue().backend;
-            try {
-                BackendQueries.execute(backend, "BEGIN");
-            } catch (IOException e) {
-                throw ShardedCopy.lost(entry.getKey(), e);
+            if (!inClientTransaction) {
+                try {
+                    BackendQueries.execute(backend, "BEGIN");
+                } catch (IOException e) {
+                    throw ShardedCopy.lost(entry.getKey(), e);
+                }
             }
             ShardedCopy.send(backend, entry.getKey(), new Query(sql));
             chunks.put(entry.getKey(), new Chunk());
@@ -297,8 +302,15 @@ final class CopyIn implements CopyRows.Sink {
     /** Backends in copy-in mode: they must be sent CopyDone or CopyFail. */
     private final java.util.Set<BackendConnection> copying = new java.util.HashSet<>();
 
-    /** COMMIT or ROLLBACK on every shard; a failed COMMIT is reported with the shard's name. */
+    /**
+     * COMMIT or ROLLBACK on every shard; a failed COMMIT is reported with the shard's name. Within
+     * the client's transaction nothing: a failed COPY left the shards' parts failed, and the client
+     * ends the transaction.
+     */
     private void endAll(String command) {
+        if (inClientTransaction) {
+            return;
+        }
         PgException first = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
             try {

@@ -5,19 +5,25 @@ import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.scatter.MultiShardRun;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * A statement over several shards inside the client's transaction block, in either protocol: a
  * scatter SELECT, a split INSERT, a keyless UPDATE or DELETE, and the statements every shard runs
- * alike (DDL, writes to reference relations). Each shard it needs joins the transaction (see
+ * alike (DDL, writes to reference relations), and COPY of a distributed or reference relation. Each shard it needs joins the transaction (see
  * {@link JoinedShards}) and runs its part there, so the part commits or rolls back with the
  * transaction. When the statement fails anywhere, the transaction fails on every shard.
  */
 final class MultiShardInTransaction {
     private MultiShardInTransaction() {
+    }
+
+    /** What runs on the shards' backends, each within its part of the transaction. */
+    interface OnLinks {
+        /** @return false when the statement failed (the client was sent an error) */
+        boolean on(Map<String, BackendLink> links) throws IOException;
     }
 
     /**
@@ -28,8 +34,24 @@ final class MultiShardInTransaction {
      */
     static MultiShardRun.Outcome run(ClientSession session, MultiShardStatements.Plan plan,
                                      MultiShardStatements.Work work) throws IOException {
+        MultiShardRun.Outcome[] outcome = {null};
+        runOnLinks(session, plan.sqlByShard().keySet(), links -> {
+            Map<String, BackendConnection> backends = new LinkedHashMap<>();
+            links.forEach((shard, l) -> backends.put(shard, l.backend));
+            outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated()));
+            return outcome[0] != null && !outcome[0].failed();
+        });
+        return outcome[0];
+    }
+
+    /**
+     * Joins {@code shards} to the open transaction and runs the work on their backends; when the
+     * work fails, or leaves a shard's part failed, the transaction fails on every shard. The client's
+     * ReadyForQuery is the caller's to write.
+     */
+    static void runOnLinks(ClientSession session, Collection<String> shards, OnLinks work) throws IOException {
         Map<String, BackendLink> links = new LinkedHashMap<>();
-        for (String shard : plan.sqlByShard().keySet()) {
+        for (String shard : shards) {
             BackendLink l = session.ensureShard(shard);
             startNow(session, l);
             links.put(shard, l);
@@ -39,15 +61,13 @@ final class MultiShardInTransaction {
         if (current != null && current.transactionStatus != 'T') {
             throw JoinedShards.failedTransaction();
         }
-        Map<String, BackendConnection> backends = new LinkedHashMap<>();
-        links.forEach((shard, l) -> backends.put(shard, l.backend));
-        session.multiShardBackends = List.copyOf(backends.values());
-        MultiShardRun.Outcome outcome = null;
+        session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
+        boolean succeeded = false;
         try {
-            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated()));
+            succeeded = work.on(links);
         } finally {
             session.multiShardBackends = null;
-            boolean failed = outcome == null || outcome.failed();
+            boolean failed = !succeeded;
             session.lock.lock();
             try {
                 for (BackendLink l : links.values()) {
@@ -65,7 +85,6 @@ final class MultiShardInTransaction {
                 session.joined.failEverywhere(session);
             }
         }
-        return outcome;
     }
 
     /** A BEGIN the session holds back for the next message goes out now: the statement bypasses the session's sending. */

@@ -71,14 +71,18 @@ final class ShardedCopy {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary COPY of relation " + name
                     + " over several shards is not supported: use text or CSV format");
         }
-        if (!session.betweenTransactions() || !session.deferred.isEmpty()) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "COPY of relation " + name
-                    + " over several shards inside a transaction block is not supported yet")
-                    .withHint("Run it outside BEGIN … COMMIT.");
-        }
         SortedSet<String> shards = relation.isPresent() ? shardsOf(metadata, relation.get()) : shardsOf(metadata, reference.get());
         if (!command.from() && reference.isPresent()) {
             shards = new TreeSet<>(List.of(shards.first())); // one copy is the whole table
+        }
+        if (session.inTransactionBlock()) {
+            // every shard joins the client's transaction and copies within it
+            MultiShardInTransaction.runOnLinks(session, shards, links -> command.from()
+                    ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, true).run()
+                    : copyOut(session, sql, command, links));
+            session.out.write(new ReadyForQuery(session.idleStatus()));
+            session.out.flush();
+            return true;
         }
         Map<String, BackendLink> links = new LinkedHashMap<>();
         boolean clean = false;
@@ -88,7 +92,7 @@ final class ShardedCopy {
             }
             session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
             if (command.from()) {
-                clean = new CopyIn(session, sql, command, metadata, relation.orElse(null), links).run();
+                clean = new CopyIn(session, sql, command, metadata, relation.orElse(null), links, false).run();
             } else {
                 clean = copyOut(session, sql, command, links);
             }
