@@ -1,25 +1,15 @@
 package dev.shardgate.it.multishard;
 
-import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.router.RouterServer;
-import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.BackendRule;
-import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.it.harness.RoutedShards;
 import dev.shardgate.router.config.PoolMode;
-import dev.shardgate.router.config.RouterConfig;
-import dev.shardgate.router.config.ShardConfig;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
+import java.util.function.UnaryOperator;
 
 /**
  * Two shards behind a router with the default route behaviour (BLOCK): relation {@code orders} is
@@ -37,57 +27,27 @@ final class ShardedCluster implements AutoCloseable {
             CREATE REFERENCE TABLE countries;
             """;
 
-    private final String database;
-    private final RouterServer router;
-    private final List<Connection> shards;
+    private final RoutedShards cluster;
 
-    private ShardedCluster(String database, RouterServer router, List<Connection> shards) {
-        this.database = database;
-        this.router = router;
-        this.shards = shards;
+    private ShardedCluster(RoutedShards cluster) {
+        this.cluster = cluster;
     }
 
     static ShardedCluster start(PostgresServers servers, String database, PoolMode poolMode) throws SQLException, IOException {
-        Path init = Files.createTempFile("multishard-init", ".sql");
-        Files.writeString(init, METADATA);
-        RouterConfig.Builder config = RouterConfig.builder()
-                .host(LocalPostgres.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
-                .frontendRule(new FrontendRule(database, USER, poolMode, AuthRule.ok(), false))
-                .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
-                .backendRule(new BackendRule(database, USER, BackendRule.DEFAULT_CONNECTION_LIMIT, false, true, AuthRule.ok(), false))
-                .initSqlFile(init);
-        List<Connection> direct = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-            LocalPostgres server = servers.get(i);
-            server.createUser(USER, null);
-            server.createDatabase(database, USER);
-            direct.add(DriverManager.getConnection(server.jdbcUrl(database), properties()));
-            config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
-        }
-        return new ShardedCluster(database, RouterServer.start(config.build()), direct);
-    }
-
-    private static Properties properties() {
-        Properties properties = new Properties();
-        properties.setProperty("user", USER);
-        return properties;
+        return new ShardedCluster(RoutedShards.start(servers, database, USER, poolMode, METADATA, UnaryOperator.identity()));
     }
 
     /** A connection to the router; {@code simple} chooses the simple query protocol, else pgjdbc's extended one. */
     Connection connect(boolean simple) throws SQLException {
-        Properties properties = properties();
-        properties.setProperty("preferQueryMode", simple ? "simple" : "extended");
-        properties.setProperty("prepareThreshold", "1");
-        properties.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":" + router.port() + "/" + database, properties);
+        return cluster.connect(simple);
     }
 
     Connection shard(int index) {
-        return shards.get(index);
+        return cluster.shard(index);
     }
 
     int shardCount() {
-        return shards.size();
+        return cluster.shards().size();
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
@@ -105,9 +65,6 @@ final class ShardedCluster implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        router.close();
-        for (Connection shard : shards) {
-            shard.close();
-        }
+        cluster.close();
     }
 }

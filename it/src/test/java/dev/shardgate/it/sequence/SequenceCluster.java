@@ -4,22 +4,12 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.Psql;
-import dev.shardgate.router.RouterServer;
-import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.BackendRule;
-import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.it.harness.RoutedShards;
 import dev.shardgate.router.config.PoolMode;
-import dev.shardgate.router.config.RouterConfig;
-import dev.shardgate.router.config.ShardConfig;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * Two shards behind a router whose relation {@code orders} is distributed by {@code id}, an AUTO
@@ -46,69 +36,39 @@ final class SequenceCluster implements AutoCloseable {
         return (int) (id / RANGE_WIDTH % 2);
     }
 
-    private final String database;
-    private final RouterServer router;
-    private final List<Connection> shards;
+    private final RoutedShards cluster;
 
-    private SequenceCluster(String database, RouterServer router, List<Connection> shards) {
-        this.database = database;
-        this.router = router;
-        this.shards = shards;
+    private SequenceCluster(RoutedShards cluster) {
+        this.cluster = cluster;
     }
 
     static SequenceCluster start(PostgresServers servers, String database) throws SQLException, IOException {
-        Path init = Files.createTempFile("sequence-init", ".sql");
-        Files.writeString(init, METADATA);
-        RouterConfig.Builder config = RouterConfig.builder()
-                .host(LocalPostgres.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
-                .frontendRule(new FrontendRule(database, USER, PoolMode.TRANSACTION, AuthRule.ok(), false))
-                .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
-                .backendRule(new BackendRule(database, USER, BackendRule.DEFAULT_CONNECTION_LIMIT, false, true, AuthRule.ok(), false))
-                .initSqlFile(init)
-                .sequenceBlockSize(BLOCK_SIZE);
-        List<Connection> direct = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
-            LocalPostgres server = servers.get(i);
-            server.createUser(USER, null);
-            server.createDatabase(database, USER);
-            direct.add(DriverManager.getConnection(server.jdbcUrl(database), properties()));
-            config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
-        }
-        return new SequenceCluster(database, RouterServer.start(config.build()), direct);
-    }
-
-    private static Properties properties() {
-        Properties properties = new Properties();
-        properties.setProperty("user", USER);
-        return properties;
+        return new SequenceCluster(RoutedShards.start(servers, database, USER, PoolMode.TRANSACTION, METADATA,
+                config -> config.sequenceBlockSize(BLOCK_SIZE)));
     }
 
     /** A pgjdbc connection to the router: simple query protocol, or the extended one with server-prepared statements from the first use. */
     Connection connect(boolean simple) throws SQLException {
-        Properties properties = properties();
-        properties.setProperty("preferQueryMode", simple ? "simple" : "extended");
-        properties.setProperty("prepareThreshold", "1");
-        properties.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":" + router.port() + "/" + database, properties);
+        return cluster.connect(simple);
     }
 
     /** psql against the router. */
     Psql psql() {
-        return new Psql(LocalPostgres.HOST, router.port(), USER, null, database);
+        return new Psql(LocalPostgres.HOST, cluster.router().port(), USER, null, cluster.database());
     }
 
     /** psql against the router's admin console. */
     Psql console() {
-        return new Psql(LocalPostgres.HOST, router.consolePort(), USER, null, "shardgate_console");
+        return new Psql(LocalPostgres.HOST, cluster.router().consolePort(), USER, null, "shardgate_console");
     }
 
     Connection shard(int index) {
-        return shards.get(index);
+        return cluster.shard(index);
     }
 
     /** Each shard gets an empty {@code orders (id bigint PRIMARY KEY, name text)}. */
     void freshTables() throws SQLException {
-        for (Connection shard : shards) {
+        for (Connection shard : cluster.shards()) {
             Jdbc.execute(shard, "DROP TABLE IF EXISTS orders");
             Jdbc.execute(shard, "CREATE TABLE orders (id bigint PRIMARY KEY, name text)");
         }
@@ -116,14 +76,11 @@ final class SequenceCluster implements AutoCloseable {
 
     /** The ids stored on a shard, ascending. */
     List<Long> idsOn(int shard) throws SQLException {
-        return Jdbc.column(shards.get(shard), "SELECT id FROM orders ORDER BY id").stream().map(Long::parseLong).toList();
+        return Jdbc.column(cluster.shard(shard), "SELECT id FROM orders ORDER BY id").stream().map(Long::parseLong).toList();
     }
 
     @Override
     public void close() throws SQLException {
-        router.close();
-        for (Connection shard : shards) {
-            shard.close();
-        }
+        cluster.close();
     }
 }

@@ -3,13 +3,9 @@ package dev.shardgate.it.twophase;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.it.harness.RoutedShards;
 import dev.shardgate.router.RouterServer;
-import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.BackendRule;
-import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
-import dev.shardgate.router.config.RouterConfig;
-import dev.shardgate.router.config.ShardConfig;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,12 +33,12 @@ final class BankCluster implements AutoCloseable {
 
     final String database;
     final RouterServer router;
-    private final List<Connection> shards;
+    private final RoutedShards cluster;
 
-    private BankCluster(String database, RouterServer router, List<Connection> shards) {
-        this.database = database;
-        this.router = router;
-        this.shards = shards;
+    private BankCluster(RoutedShards cluster) {
+        this.cluster = cluster;
+        this.database = cluster.database();
+        this.router = cluster.router();
     }
 
     /** Makes the user and database on every server and a fresh {@code accounts} table on each shard. */
@@ -53,11 +49,15 @@ final class BankCluster implements AutoCloseable {
             server.createUser(USER, null);
             server.createDatabase(database, USER);
             Connection connection = DriverManager.getConnection(server.jdbcUrl(database), properties());
-            execute(connection, "DROP TABLE IF EXISTS accounts");
-            execute(connection, "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL CHECK (balance > -1000000))");
+            freshAccounts(connection);
             direct.add(connection);
         }
         return direct;
+    }
+
+    private static void freshAccounts(Connection shard) throws SQLException {
+        execute(shard, "DROP TABLE IF EXISTS accounts");
+        execute(shard, "CREATE TABLE accounts (id int PRIMARY KEY, balance int NOT NULL CHECK (balance > -1000000))");
     }
 
     static BankCluster start(PostgresServers servers, String database) throws SQLException, IOException {
@@ -65,21 +65,13 @@ final class BankCluster implements AutoCloseable {
     }
 
     static BankCluster start(PostgresServers servers, String database, PoolMode poolMode) throws SQLException, IOException {
-        Path directory = Files.createTempDirectory("twophase");
-        Path init = directory.resolve("init.sql");
-        Files.writeString(init, METADATA);
-        List<Connection> direct = prepareShards(servers, database);
-        RouterConfig.Builder config = RouterConfig.builder()
-                .host(LocalPostgres.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
-                .frontendRule(new FrontendRule(database, USER, poolMode, AuthRule.ok(), false))
-                .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
-                .backendRule(new BackendRule(database, USER, BackendRule.DEFAULT_CONNECTION_LIMIT, false, true, AuthRule.ok(), false))
-                .initSqlFile(init).qdbFile(directory.resolve("qdb.yaml")).routerId(ROUTER_ID);
-        for (int i = 0; i < servers.size(); i++) {
-            LocalPostgres server = servers.get(i);
-            config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
+        Path qdb = Files.createTempDirectory("twophase").resolve("qdb.yaml");
+        RoutedShards cluster = RoutedShards.start(servers, database, USER, poolMode, METADATA,
+                config -> config.qdbFile(qdb).routerId(ROUTER_ID));
+        for (Connection shard : cluster.shards()) {
+            freshAccounts(shard);
         }
-        return new BankCluster(database, RouterServer.start(config.build()), direct);
+        return new BankCluster(cluster);
     }
 
     static Properties properties() {
@@ -110,7 +102,7 @@ final class BankCluster implements AutoCloseable {
     }
 
     Connection shard(int index) {
-        return shards.get(index);
+        return cluster.shard(index);
     }
 
     static void execute(Connection connection, String sql) throws SQLException {
@@ -133,9 +125,6 @@ final class BankCluster implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        router.close();
-        for (Connection shard : shards) {
-            shard.close();
-        }
+        cluster.close();
     }
 }
