@@ -2,7 +2,7 @@ package dev.shardgate.it.multishard;
 
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.it.harness.RoutedShards;
+import dev.shardgate.it.harness.RouterOnShards;
 import dev.shardgate.router.config.PoolMode;
 
 import java.io.IOException;
@@ -27,14 +27,14 @@ final class ShardedCluster implements AutoCloseable {
             CREATE REFERENCE TABLE countries;
             """;
 
-    private final RoutedShards cluster;
+    private final RouterOnShards cluster;
 
-    private ShardedCluster(RoutedShards cluster) {
+    private ShardedCluster(RouterOnShards cluster) {
         this.cluster = cluster;
     }
 
     static ShardedCluster start(PostgresServers servers, String database, PoolMode poolMode) throws SQLException, IOException {
-        return new ShardedCluster(RoutedShards.start(servers, database, USER, poolMode, METADATA, UnaryOperator.identity()));
+        return new ShardedCluster(RouterOnShards.start(servers, database, USER, poolMode, METADATA, UnaryOperator.identity()));
     }
 
     /** A connection to the router; {@code simple} chooses the simple query protocol, else pgjdbc's extended one. */

@@ -4,7 +4,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.Psql;
-import dev.shardgate.it.harness.RoutedShards;
+import dev.shardgate.it.harness.RouterOnShards;
 import dev.shardgate.router.config.PoolMode;
 import java.io.IOException;
 import java.sql.Connection;
@@ -36,14 +36,14 @@ final class SequenceCluster implements AutoCloseable {
         return (int) (id / RANGE_WIDTH % 2);
     }
 
-    private final RoutedShards cluster;
+    private final RouterOnShards cluster;
 
-    private SequenceCluster(RoutedShards cluster) {
+    private SequenceCluster(RouterOnShards cluster) {
         this.cluster = cluster;
     }
 
     static SequenceCluster start(PostgresServers servers, String database) throws SQLException, IOException {
-        return new SequenceCluster(RoutedShards.start(servers, database, USER, PoolMode.TRANSACTION, METADATA,
+        return new SequenceCluster(RouterOnShards.start(servers, database, USER, PoolMode.TRANSACTION, METADATA,
                 config -> config.sequenceBlockSize(BLOCK_SIZE)));
     }
 

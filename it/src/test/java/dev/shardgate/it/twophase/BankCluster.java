@@ -3,7 +3,7 @@ package dev.shardgate.it.twophase;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.it.harness.RoutedShards;
+import dev.shardgate.it.harness.RouterOnShards;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.PoolMode;
 
@@ -33,9 +33,9 @@ final class BankCluster implements AutoCloseable {
 
     final String database;
     final RouterServer router;
-    private final RoutedShards cluster;
+    private final RouterOnShards cluster;
 
-    private BankCluster(RoutedShards cluster) {
+    private BankCluster(RouterOnShards cluster) {
         this.cluster = cluster;
         this.database = cluster.database();
         this.router = cluster.router();
@@ -66,7 +66,7 @@ final class BankCluster implements AutoCloseable {
 
     static BankCluster start(PostgresServers servers, String database, PoolMode poolMode) throws SQLException, IOException {
         Path qdb = Files.createTempDirectory("twophase").resolve("qdb.yaml");
-        RoutedShards cluster = RoutedShards.start(servers, database, USER, poolMode, METADATA,
+        RouterOnShards cluster = RouterOnShards.start(servers, database, USER, poolMode, METADATA,
                 config -> config.qdbFile(qdb).routerId(ROUTER_ID));
         for (Connection shard : cluster.shards()) {
             freshAccounts(shard);

@@ -24,13 +24,13 @@ import java.util.function.UnaryOperator;
  * user (created on each server, trusted), its metadata from console commands run at start; plus a
  * direct connection to each shard, to check where rows went.
  */
-public final class RoutedShards implements AutoCloseable {
+public final class RouterOnShards implements AutoCloseable {
     private final String database;
     private final String user;
     private final RouterServer router;
     private final List<Connection> shards;
 
-    private RoutedShards(String database, String user, RouterServer router, List<Connection> shards) {
+    private RouterOnShards(String database, String user, RouterServer router, List<Connection> shards) {
         this.database = database;
         this.user = user;
         this.router = router;
@@ -41,7 +41,7 @@ public final class RoutedShards implements AutoCloseable {
      * @param metadata console commands run at start (init_sql)
      * @param tuning   further router settings, or {@code UnaryOperator.identity()}
      */
-    public static RoutedShards start(PostgresServers servers, String database, String user, PoolMode poolMode,
+    public static RouterOnShards start(PostgresServers servers, String database, String user, PoolMode poolMode,
                                      String metadata, UnaryOperator<RouterConfig.Builder> tuning)
             throws SQLException, IOException {
         Path init = Files.createTempFile("routed-shards-init", ".sql");
@@ -60,7 +60,7 @@ public final class RoutedShards implements AutoCloseable {
             direct.add(DriverManager.getConnection(server.jdbcUrl(database), properties(user)));
             config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
         }
-        return new RoutedShards(database, user, RouterServer.start(tuning.apply(config).build()), direct);
+        return new RouterOnShards(database, user, RouterServer.start(tuning.apply(config).build()), direct);
     }
 
     private static Properties properties(String user) {
