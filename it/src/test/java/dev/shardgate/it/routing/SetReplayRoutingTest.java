@@ -15,6 +15,7 @@ import java.sql.SQLException;
 import static dev.shardgate.it.routing.Sql.execute;
 import static dev.shardgate.it.routing.Sql.query;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * TRANSACTION pooling with one backend per shard for two clients: a client's SET of a parameter the
@@ -46,6 +47,23 @@ class SetReplayRoutingTest {
     @AfterAll
     void stopRouter() {
         cluster.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
+    void aSetTheServerRefusesIsRefusedAndNotReplayed(Protocol protocol) throws SQLException {
+        try (Connection a = cluster.connect(protocol)) {
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> execute(a, "SET statement_timeout = 'soon'"));
+            assertThat(refused.getSQLState()).as(refused.getMessage()).isEqualTo("22023");
+            assertThat(refused.getMessage()).contains("statement_timeout");
+            SQLException unknown = catchThrowableOfType(SQLException.class, () -> execute(a, "SET no_such_setting = 1"));
+            assertThat(unknown.getSQLState()).as(unknown.getMessage()).isEqualTo("42704");
+            assertThat(query(a, "SELECT customer FROM orders WHERE id = ?", 5L)).as("the session goes on").isEqualTo("sh1");
+            assertThat(query(a, "SELECT customer FROM orders WHERE id = ?", 1005L)).isEqualTo("sh2");
+            execute(a, "SET statement_timeout = '5s'");
+            assertThat(query(a, "SELECT current_setting('statement_timeout') || customer FROM orders WHERE id = ?", 1005L))
+                    .isEqualTo("5ssh2");
+        }
     }
 
     @ParameterizedTest

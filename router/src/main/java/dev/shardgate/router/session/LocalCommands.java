@@ -1,5 +1,6 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.RoutingHints;
 import dev.shardgate.sql.Analysis;
@@ -205,7 +206,12 @@ final class LocalCommands {
             return true;
         }
         switch (set.kind()) {
-            case SET -> session.settings.offer(set.name(), set.value() == null ? "" : set.value());
+            case SET -> {
+                if (set.value() != null) {
+                    judgedByAShard(session, statement.text(), set);
+                }
+                session.settings.offer(set.name(), set.value() == null ? "" : set.value());
+            }
             case RESET -> session.settings.reset(set.name());
             case RESET_ALL -> session.settings.resetAll();
             case DISCARD_ALL -> {
@@ -225,6 +231,34 @@ final class LocalCommands {
         }
         done(session, tag);
         return true;
+    }
+
+    /**
+     * Runs the client's SET on a backend of some shard before the router takes it as the session's
+     * setting: only the server knows which parameters exist and which values they take, and a
+     * setting it refuses would otherwise be replayed before every later transaction, and fail it.
+     *
+     * @throws dev.shardgate.wire.PgException the server's refusal (22023, 42704, …)
+     */
+    private static void judgedByAShard(ClientSession session, String text, SetCommand set) throws IOException {
+        BackendLink link = MultiShardStatements.borrow(session, session.context().anyShard());
+        boolean reusable = false;
+        try {
+            BackendQueries.execute(link.backend, text);
+            if (SessionSettings.isSettable(set.name())) {
+                link.backend.applied().put(set.name().toLowerCase(Locale.ROOT), set.value());
+            }
+            reusable = true;
+        } catch (dev.shardgate.wire.PgException e) {
+            reusable = !link.backend.isBroken() && "idle".equals(link.backend.transactionState());
+            throw e;
+        } finally {
+            if (reusable) {
+                Relay.release(session, link);
+            } else {
+                link.pool.discard(link.backend);
+            }
+        }
     }
 
     /** A statement that starts or prepares a transaction without naming a shard (extended protocol). */

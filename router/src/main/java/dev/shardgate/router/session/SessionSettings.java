@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.wire.PgException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The run-time parameters a client expects its session to have (from its startup packet and from the
@@ -18,6 +21,7 @@ import java.util.regex.Pattern;
  * before a client uses a backend the differences are replayed on it with SET / RESET.
  */
 public final class SessionSettings {
+    private static final Logger log = LoggerFactory.getLogger(SessionSettings.class);
     /** Startup keys that are not run-time parameters, and parameters a client cannot set. */
     private static final Set<String> NOT_SETTABLE = Set.of("user", "database", "replication", "options",
             "server_version", "server_encoding", "integer_datetimes", "is_superuser", "session_authorization",
@@ -197,6 +201,49 @@ public final class SessionSettings {
      * as they are, lists such as search_path included.
      */
     public synchronized void applyTo(BackendConnection backend) throws IOException {
+        try {
+            applyAll(backend);
+        } catch (PgException refused) {
+            applyOneByOne(backend, refused);
+        }
+    }
+
+    /**
+     * The server refused the settings as a whole: one of them names a parameter it does not know or
+     * a value it does not take (a SET the client sent on the extended protocol or inside a
+     * transaction, which the server refused after the router noted it). Each setting is tried alone,
+     * and those the server refuses are forgotten, so that they cannot fail every later transaction.
+     */
+    private void applyOneByOne(BackendConnection backend, PgException refused) throws IOException {
+        for (Map.Entry<String, String> wanted : List.copyOf(desired.entrySet())) {
+            String key = wanted.getKey();
+            String current = backend.applied().getOrDefault(key, backend.reportedValue(key));
+            if (wanted.getValue().equals(current)) {
+                continue;
+            }
+            try {
+                BackendQueries.execute(backend, "SELECT set_config(" + quote(key) + ", " + quote(wanted.getValue()) + ", false)");
+                backend.applied().put(key, wanted.getValue());
+            } catch (PgException e) {
+                desired.remove(key);
+                startup.remove(key);
+                log.warn("event=setting_dropped parameter={} error=\"{}\"", key, e.getMessage());
+            }
+        }
+        for (String key : List.copyOf(backend.applied().keySet())) {
+            if (!desired.containsKey(key) && !key.equals("client_encoding")) {
+                try {
+                    BackendQueries.execute(backend, "RESET " + key);
+                } catch (PgException e) {
+                    log.warn("event=setting_reset_failed parameter={} error=\"{}\"", key, e.getMessage());
+                }
+                backend.applied().remove(key);
+            }
+        }
+        log.debug("event=settings_applied_one_by_one first_error=\"{}\"", refused.getMessage());
+    }
+
+    private void applyAll(BackendConnection backend) throws IOException {
         StringBuilder sets = new StringBuilder();
         List<String> resets = new ArrayList<>();
         desired.forEach((key, value) -> {
