@@ -18,7 +18,6 @@ final class RouterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CarrierThreads.applyDefaults(Runtime.getRuntime().availableProcessors());
         RouterConfig routerConfig;
         try {
             routerConfig = RouterConfig.load(config);
