@@ -13,6 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -21,10 +22,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The real pgbench through the router: initialization, then the TPC-B-like script with each query
  * protocol in each pool mode. In TRANSACTION mode four clients share two backends.
  *
- * <p>With two clients per pgbench thread, {@code -M prepared} in TRANSACTION mode with fewer
- * backends than clients stalls until pool_wait_timeout: PQprepare blocks the whole thread while
- * one client waits for a backend that the thread's other client holds in a transaction. That is
- * pgbench's design (PgBouncer users meet it too), not something the router can fix.
+ * <p>pgbench -M prepared prepares synchronously: PQprepare blocks the whole thread, while the
+ * thread's other clients may hold backends in open transactions. With more clients than backends a
+ * prepare that needed a backend waited for pool_wait_timeout; the router now answers the prepare of a
+ * statement a shard already accepted without a backend.
  */
 @RealPostgres(servers = 2)
 @Timeout(120)
@@ -79,6 +80,18 @@ class PgbenchTest {
         // pgbench truncates pgbench_history before a run (its vacuum step, through the router too), and
         // each TPC-B-like transaction inserts one row: none lost, none doubled
         assertThat(historyRows()).isEqualTo(processed);
+    }
+
+    @Test
+    void preparedWithTwoClientsPerThreadOverTwoBackendsDoesNotStall() {
+        ProcessResult run = router.pgbench(transactionUser).run(Duration.ofSeconds(60),
+                "-M", "prepared", "-c", "8", "-j", "2", "-T", "3");
+
+        String output = run.stdout() + run.stderr();
+        assertThat(run.exitCode()).as(output).isZero();
+        assertThat(output.toLowerCase(Locale.ROOT)).as(output).doesNotContain("error");
+        assertThat(run.stdout()).contains("number of failed transactions: 0");
+        assertThat(historyRows()).isEqualTo(processed(run.stdout()));
     }
 
     private static long processed(String pgbenchOutput) {

@@ -252,6 +252,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 if (currentLink() == null && LocalCommands.answerHeldTransactionStart(this)) {
                     return;
                 }
+                if (currentLink() == null && PreparedLocally.answer(this)) {
+                    return;
+                }
                 if (currentLink() == null && held.isEmpty()) {
                     out.write(new ReadyForQuery(idleStatus())); // nothing to sync: answer as a server would
                     out.flush();

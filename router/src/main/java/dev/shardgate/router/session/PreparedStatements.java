@@ -5,6 +5,7 @@ import dev.shardgate.wire.Bind;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -50,9 +51,19 @@ public final class PreparedStatements {
     public static final class Names {
         private final ConcurrentHashMap<Key, String> names = new ConcurrentHashMap<>();
         private final AtomicLong sequence = new AtomicLong();
+        /** Server names some shard answered ParseComplete for: their text and types are known to parse. */
+        private final Set<String> accepted = ConcurrentHashMap.newKeySet();
 
         String nameFor(String sql, int[] parameterTypes) {
             return names.computeIfAbsent(new Key(sql, parameterTypes.clone()), k -> "sg_" + sequence.incrementAndGet());
+        }
+
+        void accepted(String serverName) {
+            accepted.add(serverName);
+        }
+
+        boolean isAccepted(String serverName) {
+            return accepted.contains(serverName);
         }
     }
 
@@ -95,6 +106,18 @@ public final class PreparedStatements {
         Definition definition = byClientName.get(bind.statement());
         return definition == null || definition.autoIncrement() == null ? bind
                 : autoIncrement.bind(definition.autoIncrement(), bind);
+    }
+
+    /** True when a shard already accepted this statement's text and types under its server-side name. */
+    boolean isAccepted(Definition definition) {
+        return !definition.serverName().isEmpty() && names.isAccepted(definition.serverName());
+    }
+
+    /** A shard answered ParseComplete for the statement of this server-side name. */
+    void accepted(String serverName) {
+        if (!serverName.isEmpty()) {
+            names.accepted(serverName);
+        }
     }
 
     public Definition get(String clientName) {

@@ -154,6 +154,9 @@ final class Relay {
                 return true; // not one of ours to track (cannot happen with a well-behaved server)
             }
             link.pending.pollFirst();
+            if (expect == Expect.PARSE_COMPLETE && head.preparedName() != null) {
+                session.statements.accepted(head.preparedName());
+            }
             return head.forward();
         } finally {
             session.lock.unlock();

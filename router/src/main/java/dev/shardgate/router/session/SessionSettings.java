@@ -244,28 +244,41 @@ public final class SessionSettings {
     }
 
     private void applyAll(BackendConnection backend) throws IOException {
-        StringBuilder sets = new StringBuilder();
-        List<String> resets = new ArrayList<>();
-        desired.forEach((key, value) -> {
-            String current = backend.applied().getOrDefault(key, backend.reportedValue(key));
-            if (!value.equals(current)) {
-                sets.append(sets.isEmpty() ? "SELECT " : ", ")
-                        .append("set_config(").append(quote(key)).append(", ").append(quote(value)).append(", false)");
+        // Runs at every transaction start in TRANSACTION mode: usually the backend already has the
+        // client's values, so nothing is built and the reported values are only scanned when needed.
+        Map<String, String> applied = backend.applied();
+        StringBuilder sets = null;
+        for (Map.Entry<String, String> wanted : desired.entrySet()) {
+            String key = wanted.getKey();
+            String current = applied.get(key);
+            if (current == null) {
+                current = backend.reportedValue(key);
             }
-        });
-        StringBuilder sql = new StringBuilder(sets);
-        for (String key : backend.applied().keySet()) {
+            if (!wanted.getValue().equals(current)) {
+                sets = sets == null ? new StringBuilder("SELECT ") : sets.append(", ");
+                sets.append("set_config(").append(quote(key)).append(", ").append(quote(wanted.getValue())).append(", false)");
+            }
+        }
+        List<String> resets = null;
+        for (String key : applied.keySet()) {
             if (!desired.containsKey(key) && !key.equals("client_encoding")) {
-                sql.append(sql.isEmpty() ? "" : ";").append("RESET ").append(key);
+                if (resets == null) {
+                    resets = new ArrayList<>();
+                }
                 resets.add(key);
             }
         }
-        if (sql.isEmpty()) {
+        if (sets == null && resets == null) {
             return;
         }
+        StringBuilder sql = sets == null ? new StringBuilder() : sets;
+        List<String> reset = resets == null ? List.of() : resets;
+        for (String key : reset) {
+            sql.append(sql.isEmpty() ? "" : ";").append("RESET ").append(key);
+        }
         BackendQueries.execute(backend, sql.toString());
-        backend.applied().putAll(desired);
-        resets.forEach(backend.applied()::remove);
+        applied.putAll(desired);
+        reset.forEach(applied::remove);
     }
 
     private static String quote(String value) {
