@@ -99,7 +99,8 @@ class RedistributeKillTest {
     @Test
     void aCoordinatorHaltedInsideABatchIsResumedOnRestart() throws Exception {
         int from = 0;
-        for (String point : List.of("lock:2", "copy-done:2", "delete-done:2", "move-done:3")) {
+        for (String point : List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-done:2", "move:2",
+                "move-done:3")) {
             int to = 1 - from;
             coordinator.destroy();
             coordinator.waitFor(20, TimeUnit.SECONDS);
