@@ -105,6 +105,19 @@ final class BankCluster implements AutoCloseable {
         return cluster.shard(index);
     }
 
+    /** Accounts 1 (on sh1) and 1001 (on sh2) at 100, and no other. */
+    void twoAccounts() throws SQLException {
+        execute(shard(0), "TRUNCATE accounts");
+        execute(shard(1), "TRUNCATE accounts");
+        execute(shard(0), "INSERT INTO accounts VALUES (1, 100)");
+        execute(shard(1), "INSERT INTO accounts VALUES (1001, 100)");
+    }
+
+    /** An account's balance as its shard holds it. */
+    long balance(int shard, int id) throws SQLException {
+        return number(shard(shard), "SELECT balance FROM accounts WHERE id = " + id);
+    }
+
     static void execute(Connection connection, String sql) throws SQLException {
         Jdbc.execute(connection, sql);
     }

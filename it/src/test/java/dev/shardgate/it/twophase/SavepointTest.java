@@ -46,14 +46,11 @@ class SavepointTest {
 
     @BeforeEach
     void accounts() throws SQLException {
-        execute(cluster.shard(0), "TRUNCATE accounts");
-        execute(cluster.shard(1), "TRUNCATE accounts");
-        execute(cluster.shard(0), "INSERT INTO accounts VALUES (1, 100)");
-        execute(cluster.shard(1), "INSERT INTO accounts VALUES (1001, 100)");
+        cluster.twoAccounts();
     }
 
     private long balance(int shard, int id) throws SQLException {
-        return number(cluster.shard(shard), "SELECT balance FROM accounts WHERE id = " + id);
+        return cluster.balance(shard, id);
     }
 
     /** A client in a transaction block: psql-like (simple protocol, BEGIN) or pgjdbc (extended, autocommit off). */
