@@ -13,6 +13,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.it.harness.ShardgateProcess;
@@ -146,11 +147,7 @@ class CoordinatedTwoPhaseTest {
     }
 
     private void awaitActive() {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!coordinator.isActive()) {
-            assertThat(System.nanoTime()).as("coordinator active within 20 s").isLessThan(deadline);
-            RouterChild.sleepMillis(50);
-        }
+        Jdbc.await("coordinator active", 20_000, coordinator::isActive);
     }
 
     private List<String> decisionsInEtcd() {

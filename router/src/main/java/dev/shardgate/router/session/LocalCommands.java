@@ -242,22 +242,18 @@ final class LocalCommands {
      */
     private static void judgedByAShard(ClientSession session, String text, SetCommand set) throws IOException {
         BackendLink link = MultiShardStatements.borrow(session, session.context().anyShard());
-        boolean reusable = false;
+        boolean answered = false;
         try {
             BackendQueries.execute(link.backend, text);
             if (SessionSettings.isSettable(set.name())) {
                 link.backend.applied().put(set.name().toLowerCase(Locale.ROOT), set.value());
             }
-            reusable = true;
+            answered = true;
         } catch (dev.shardgate.wire.PgException e) {
-            reusable = !link.backend.isBroken() && "idle".equals(link.backend.transactionState());
+            answered = true; // refused: the backend answered and is idle again
             throw e;
         } finally {
-            if (reusable) {
-                Relay.release(session, link);
-            } else {
-                link.pool.discard(link.backend);
-            }
+            Relay.giveBack(session, link, answered);
         }
     }
 

@@ -247,6 +247,18 @@ final class Relay {
         }
     }
 
+    /**
+     * A borrowed backend goes back to its pool when it ended idle and the work went well
+     * ({@code clean}); otherwise it is closed, since its state is unknown.
+     */
+    static void giveBack(ClientSession session, BackendLink link, boolean clean) {
+        if (clean && !link.backend.isBroken() && "idle".equals(link.backend.transactionState())) {
+            release(session, link);
+        } else {
+            link.pool.discard(link.backend);
+        }
+    }
+
     /** The client is gone: roll back what it left open (pool_rollback), or close the backend. */
     static void finish(ClientSession session, BackendLink link) {
         BackendConnection backend = link.backend;

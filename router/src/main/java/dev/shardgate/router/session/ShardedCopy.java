@@ -99,11 +99,7 @@ final class ShardedCopy {
         } finally {
             session.multiShardBackends = null;
             for (BackendLink link : links.values()) {
-                if (clean && !link.backend.isBroken() && "idle".equals(link.backend.transactionState())) {
-                    Relay.release(session, link);
-                } else {
-                    link.pool.discard(link.backend);
-                }
+                Relay.giveBack(session, link, clean);
             }
         }
         session.out.write(new ReadyForQuery(session.idleStatus()));
