@@ -217,8 +217,7 @@ public final class SessionSettings {
     private void applyOneByOne(BackendConnection backend, PgException refused) throws IOException {
         for (Map.Entry<String, String> wanted : List.copyOf(desired.entrySet())) {
             String key = wanted.getKey();
-            String current = backend.applied().getOrDefault(key, backend.reportedValue(key));
-            if (wanted.getValue().equals(current)) {
+            if (wanted.getValue().equals(valueOn(backend, key))) {
                 continue;
             }
             try {
@@ -250,11 +249,7 @@ public final class SessionSettings {
         StringBuilder sets = null;
         for (Map.Entry<String, String> wanted : desired.entrySet()) {
             String key = wanted.getKey();
-            String current = applied.get(key);
-            if (current == null) {
-                current = backend.reportedValue(key);
-            }
-            if (!wanted.getValue().equals(current)) {
+            if (!wanted.getValue().equals(valueOn(backend, key))) {
                 sets = sets == null ? new StringBuilder("SELECT ") : sets.append(", ");
                 sets.append("set_config(").append(quote(key)).append(", ").append(quote(wanted.getValue())).append(", false)");
             }
@@ -279,6 +274,12 @@ public final class SessionSettings {
         BackendQueries.execute(backend, sql.toString());
         applied.putAll(desired);
         reset.forEach(applied::remove);
+    }
+
+    /** What the backend has for the parameter: what was set on it, else what it reported. */
+    private static String valueOn(BackendConnection backend, String key) {
+        String set = backend.applied().get(key);
+        return set != null ? set : backend.reportedValue(key);
     }
 
     private static String quote(String value) {
