@@ -23,6 +23,9 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -60,6 +63,7 @@ public final class RelayModels {
             case "blocking" -> Blocking.run(port, pool);
             case "selector" -> SelectorLoop.run(port, pool);
             case "edge" -> EdgeTriggered.run(port, pool);
+            case "loop" -> Loops.run(port, pool, args.length > 5 ? Integer.parseInt(args[5]) : 2);
             default -> throw new IllegalArgumentException("model: blocking, selector or edge");
         }
     }
@@ -403,7 +407,7 @@ public final class RelayModels {
             boolean drained;
         }
 
-        private static MethodHandle libc(String name, FunctionDescriptor descriptor) {
+        static MethodHandle libc(String name, FunctionDescriptor descriptor) {
             return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), descriptor);
         }
 
@@ -527,6 +531,255 @@ public final class RelayModels {
                     answer.compact();
                 }
                 pool.release(backend);
+            }
+        }
+    }
+
+    /**
+     * Virtual threads whose carriers are event loops: each loop thread runs its sessions'
+     * continuations and, when none is runnable, waits in its own edge-triggered epoll for their
+     * sockets. A wake-up of a session by its own loop is a queue push, with no thread hop.
+     */
+    private static final class Loops {
+        private static final int EPOLLIN = 0x1;
+        private static final int EPOLLET = 0x80000000;
+        private static final int EPOLL_CTL_ADD = 1;
+        private static final int EPOLL_CTL_DEL = 2;
+        private static final int EVENT_SIZE = 12;
+        private static final Linker LINKER = Linker.nativeLinker();
+        private static final MethodHandle EPOLL_CREATE = EdgeTriggered.libc("epoll_create1",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        private static final MethodHandle EPOLL_CTL = EdgeTriggered.libc("epoll_ctl", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        private static final MethodHandle EPOLL_WAIT = EdgeTriggered.libc("epoll_wait", FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        private static final MethodHandle EVENTFD = EdgeTriggered.libc("eventfd",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+        private static final MethodHandle WRITE = EdgeTriggered.libc("write", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        private static final MethodHandle READ = EdgeTriggered.libc("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
+        private static final Readiness[] byDescriptor = new Readiness[65536];
+        private static final ThreadLocal<Loop> current = new ThreadLocal<>();
+        private static Loop[] loops;
+        private static final Pool<Object[]> pool = new Pool<>();
+        private static boolean sharedPool = Boolean.getBoolean("sharedPool");
+
+        static final class Readiness {
+            final int descriptor;
+            volatile Thread waiter;
+            volatile int edges;
+            int edgesAtLastRead;
+            boolean drained;
+            Loop loop;
+
+            Readiness(int descriptor) {
+                this.descriptor = descriptor;
+            }
+        }
+
+        static final class Loop implements Executor {
+            private static final int RUNNING = 0;
+            private static final int WAITING = 1;
+            final int epoll;
+            final int wake;
+            final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+            final AtomicInteger state = new AtomicInteger(RUNNING);
+            final MemorySegment one = Arena.global().allocate(8);
+            final Pool<Object[]> backends = new Pool<>();
+            Thread.Builder.OfVirtual builder;
+
+            Loop() throws Throwable {
+                epoll = (int) EPOLL_CREATE.invokeExact(0);
+                wake = (int) EVENTFD.invokeExact(0, 0x800); // EFD_NONBLOCK
+                one.set(ValueLayout.JAVA_LONG, 0, 1L);
+                add(wake, EPOLLIN);
+                var constructor = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder").getDeclaredConstructor(Executor.class);
+                constructor.setAccessible(true);
+                builder = (Thread.Builder.OfVirtual) constructor.newInstance(this);
+            }
+
+            void add(int descriptor, int events) throws Throwable {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment event = arena.allocate(EVENT_SIZE);
+                    event.set(ValueLayout.JAVA_INT_UNALIGNED, 0, events);
+                    event.set(ValueLayout.JAVA_LONG_UNALIGNED, 4, descriptor);
+                    if ((int) EPOLL_CTL.invokeExact(epoll, EPOLL_CTL_ADD, descriptor, event) != 0) {
+                        throw new IOException("epoll_ctl failed");
+                    }
+                }
+            }
+
+            void remove(int descriptor) throws Throwable {
+                int ignored = (int) EPOLL_CTL.invokeExact(epoll, EPOLL_CTL_DEL, descriptor, MemorySegment.NULL);
+            }
+
+            @Override
+            public void execute(Runnable task) {
+                tasks.add(task);
+                if (state.get() == WAITING && state.compareAndSet(WAITING, RUNNING)) {
+                    try {
+                        long ignored = (long) WRITE.invokeExact(wake, one, 8L);
+                    } catch (Throwable e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+
+            void run() {
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment events = arena.allocate(EVENT_SIZE * 256L);
+                    MemorySegment drain = arena.allocate(8);
+                    while (true) {
+                        Runnable task;
+                        while ((task = tasks.poll()) != null) {
+                            task.run();
+                        }
+                        int timeout = 0;
+                        state.set(WAITING);
+                        if (tasks.isEmpty()) {
+                            timeout = -1;
+                        }
+                        int count = (int) EPOLL_WAIT.invokeExact(epoll, events, 256, timeout);
+                        state.set(RUNNING);
+                        for (int i = 0; i < count; i++) {
+                            int descriptor = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) EVENT_SIZE * i + 4);
+                            if (descriptor == wake) {
+                                long ignored = (long) READ.invokeExact(wake, drain, 8L);
+                                continue;
+                            }
+                            Readiness readiness = byDescriptor[descriptor];
+                            readiness.edges++;
+                            Thread waiter = readiness.waiter;
+                            if (waiter != null) {
+                                readiness.waiter = null;
+                                LockSupport.unpark(waiter);
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    e.printStackTrace();
+                }
+            }
+        }
+
+        static void run(int port, int size, int count) throws Throwable {
+            loops = new Loop[count];
+            for (int i = 0; i < count; i++) {
+                loops[i] = new Loop();
+                Loop loop = loops[i];
+                Thread.ofPlatform().daemon().name("loop-" + i).start(loop::run);
+            }
+            for (int i = 0; i < size; i++) {
+                SocketChannel channel = SocketChannel.open(new InetSocketAddress(pgHost, pgPort));
+                login(channel);
+                Loop loop = loops[i % count];
+                Object[] backend = {channel, register(channel, loop), ByteBuffer.allocateDirect(16384)};
+                (sharedPool ? pool : loop.backends).release(backend);
+            }
+            ServerSocketChannel server = ServerSocketChannel.open();
+            server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1024);
+            System.out.println("ready");
+            int next = 0;
+            while (true) {
+                SocketChannel client = server.accept();
+                client.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                Loop loop = loops[next++ % count];
+                loop.builder.start(() -> {
+                    try (client) {
+                        current.set(loop);
+                        serve(client, loop);
+                    } catch (Throwable ignored) {
+                        // the client left
+                    }
+                });
+            }
+        }
+
+        private static Readiness register(SocketChannel channel, Loop loop) throws Throwable {
+            channel.configureBlocking(false);
+            int descriptor = (int) Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal").invoke(channel);
+            Readiness readiness = new Readiness(descriptor);
+            readiness.loop = loop;
+            byDescriptor[descriptor] = readiness;
+            loop.add(descriptor, EPOLLIN | EPOLLET);
+            return readiness;
+        }
+
+        private static int read(SocketChannel channel, Readiness readiness, ByteBuffer into, Loop loop) throws Throwable {
+            if (readiness.loop != loop) {
+                readiness.loop.remove(readiness.descriptor);
+                readiness.loop = loop;
+                loop.add(readiness.descriptor, EPOLLIN | EPOLLET);
+                readiness.drained = false;
+            }
+            while (true) {
+                int edges = readiness.edges;
+                if (!(readiness.drained && edges == readiness.edgesAtLastRead)) {
+                    int wanted = into.remaining();
+                    int read = channel.read(into);
+                    if (read != 0) {
+                        readiness.drained = read < wanted;
+                        readiness.edgesAtLastRead = edges;
+                        return read;
+                    }
+                }
+                readiness.edgesAtLastRead = edges;
+                readiness.drained = true;
+                readiness.waiter = Thread.currentThread();
+                if (readiness.edges == edges) {
+                    LockSupport.park();
+                }
+                readiness.waiter = null;
+                readiness.drained = false;
+            }
+        }
+
+        private static void serve(SocketChannel client, Loop loop) throws Throwable {
+            Readiness clientReadiness = register(client, loop);
+            ByteBuffer request = ByteBuffer.allocateDirect(8192);
+            // startup: skip an SSLRequest, answer the greeting
+            while (true) {
+                while (request.position() < 8 || request.position() < request.getInt(0)) {
+                    if (read(client, clientReadiness, request, loop) < 0) {
+                        return;
+                    }
+                }
+                boolean ssl = request.getInt(4) == SSL_REQUEST_CODE;
+                request.clear();
+                SelectorLoop.writeAll(client, ByteBuffer.wrap(ssl ? new byte[] {'N'} : greeting));
+                if (!ssl) {
+                    break;
+                }
+            }
+            Pool<Object[]> backends = sharedPool ? pool : loop.backends;
+            while (true) {
+                while (wholeMessages(request, 0, request.position()) == 0) {
+                    if (read(client, clientReadiness, request, loop) < 0) {
+                        return;
+                    }
+                }
+                if (request.get(0) == 'X') {
+                    return;
+                }
+                Object[] backend = backends.acquire();
+                SocketChannel channel = (SocketChannel) backend[0];
+                Readiness readiness = (Readiness) backend[1];
+                ByteBuffer answer = (ByteBuffer) backend[2];
+                SelectorLoop.writeAll(channel, request.flip());
+                request.clear();
+                boolean done = false;
+                while (!done) {
+                    if (read(channel, readiness, answer, loop) < 0) {
+                        throw new EOFException("server closed");
+                    }
+                    int end = wholeMessages(answer, 0, answer.position());
+                    done = endsWithReadyForQuery(answer, end);
+                    SelectorLoop.writeAll(client, answer.duplicate().position(0).limit(end));
+                    answer.limit(answer.position()).position(end);
+                    answer.compact();
+                }
+                backends.release(backend);
             }
         }
     }

@@ -13,6 +13,7 @@ import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.pool.Pools;
 import dev.shardgate.router.session.PreparedStatements;
 import dev.shardgate.sql.SqlAnalyzer;
@@ -39,16 +40,23 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.twophase.TransactionIds transactionIds;
     private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
     private final dev.shardgate.router.sequence.AutoIncrementFill autoIncrement;
+    private final EventLoops loops;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
-        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength()));
+        this.loops = EventLoops.shared(config.eventLoops());
+        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(qdb);
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    /** The event loops that carry sessions and wait on their sockets; null when sessions use the JDK's scheduler. */
+    public EventLoops loops() {
+        return loops;
     }
 
     /** Fills the auto-increment columns INSERTs leave out, from this router's blocks of sequence values. */

@@ -5,6 +5,7 @@ import dev.shardgate.console.server.ConsoleAccess;
 import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.status.LiveStatus;
 import dev.shardgate.router.sync.CoordinatorSync;
 import dev.shardgate.qdb.MirrorQdb;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.util.Optional;
 
@@ -50,7 +52,8 @@ public final class RouterServer implements AutoCloseable {
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, new TwoPhaseConsole(context));
-        ServerSocket socket = new ServerSocket();
+        // A channel's socket: its accepted sockets have channels, which the event loops can drive.
+        ServerSocket socket = ServerSocketChannel.open().socket();
         ConsoleServer console = null;
         CoordinatorSync sync = null;
         try {
@@ -152,13 +155,24 @@ public final class RouterServer implements AutoCloseable {
             try {
                 Socket client = serverSocket.accept();
                 client.setTcpNoDelay(true);
-                Thread.ofVirtual().name("client-" + client.getPort()).start(() -> {
+                Runnable session = () -> {
                     try {
-                        new ClientSession(context, client).run();
+                        new ClientSession(context, Conduit.of(client, context.loops())).run();
                     } catch (IOException e) {
                         log.warn("event=client_setup_failed error=\"{}\"", e.toString());
+                        try {
+                            client.close();
+                        } catch (IOException ignored) {
+                            // the client is gone either way
+                        }
                     }
-                });
+                };
+                String name = "client-" + client.getPort();
+                if (context.loops() != null) {
+                    context.loops().next().start(name, session);
+                } else {
+                    Thread.ofVirtual().name(name).start(session);
+                }
             } catch (SocketException e) {
                 if (!serverSocket.isClosed()) {
                     log.error("event=accept_failed error=\"{}\"", e.toString());

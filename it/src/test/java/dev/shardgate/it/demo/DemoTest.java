@@ -91,9 +91,9 @@ class DemoTest {
     }
 
     private static Process start(Path directory, String... options) throws IOException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "dev.shardgate.cli.Shardgate", "demo"));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(ShardgateProcess.JVM_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate", "demo"));
         command.addAll(List.of(options));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(directory.resolve("demo.log").toFile()).start();

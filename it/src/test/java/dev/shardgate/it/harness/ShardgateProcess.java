@@ -57,9 +57,14 @@ public final class ShardgateProcess implements AutoCloseable {
     }
 
     /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
+    /** What the shardgate jar's manifest grants: native access, and the JDK internals of the router's event loops. */
+    public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+            "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
+
     public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> line = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        List<String> line = new ArrayList<>(List.of(java));
+        line.addAll(JVM_FLAGS);
         line.addAll(jvmOptions);
         line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
                 command, "--config", config.toString()));

@@ -130,9 +130,11 @@ class RedistributeKillTest {
 
     private void startCoordinator(String failAt) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
-                "coordinator", "--config", yaml.toString()))
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(ShardgateProcess.JVM_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
+                "coordinator", "--config", yaml.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("coordinator.log").toFile()));
         builder.environment().remove("SHARDGATE_MOVE_FAIL_AT");

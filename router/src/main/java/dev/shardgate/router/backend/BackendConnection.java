@@ -1,10 +1,12 @@
 package dev.shardgate.router.backend;
 
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.EventLoop;
+import dev.shardgate.router.loop.LoopConduit;
 import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 
 import java.io.IOException;
-import java.net.Socket;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class BackendConnection implements AutoCloseable {
     private final BackendAddress address;
-    private final Socket socket;
+    private final Conduit socket;
     private final PgReader reader;
     private final PgWriter writer;
     private final int processId;
@@ -34,7 +36,7 @@ public final class BackendConnection implements AutoCloseable {
     private long lastUsedNanos = System.nanoTime();
     private volatile boolean broken;
 
-    BackendConnection(BackendAddress address, Socket socket, PgReader reader, PgWriter writer,
+    BackendConnection(BackendAddress address, Conduit socket, PgReader reader, PgWriter writer,
                       int processId, int secretKey, Map<String, String> reported, Map<String, String> applied) {
         this.address = address;
         this.socket = socket;
@@ -152,6 +154,11 @@ public final class BackendConnection implements AutoCloseable {
         } catch (RuntimeException e) {
             return true;
         }
+    }
+
+    /** The event loop whose epoll set watches this connection's socket, or null (a pool hands it to that loop's sessions first). */
+    public EventLoop loop() {
+        return socket instanceof LoopConduit conduit ? conduit.watchedBy() : null;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.shardgate.router.backend;
 
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.wire.AuthenticationCleartextPassword;
 import dev.shardgate.wire.AuthenticationMd5Password;
 import dev.shardgate.wire.AuthenticationOk;
@@ -26,6 +28,7 @@ import dev.shardgate.wire.auth.ScramClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,9 +41,16 @@ public final class BackendConnector {
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final int maxMessageLength;
+    private final EventLoops loops;
 
     public BackendConnector(int maxMessageLength) {
+        this(maxMessageLength, null);
+    }
+
+    /** @param loops the event loops that drive backend sockets, or null for plain blocking sockets */
+    public BackendConnector(int maxMessageLength, EventLoops loops) {
         this.maxMessageLength = maxMessageLength;
+        this.loops = loops;
     }
 
     /**
@@ -48,13 +58,15 @@ public final class BackendConnector {
      */
     public BackendConnection connect(BackendAddress address, String database, String user, String password)
             throws IOException {
-        Socket socket = new Socket();
+        Socket socket = loops == null ? new Socket() : SocketChannel.open().socket();
+        Conduit conduit = null;
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
             socket.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
-            PgReader reader = new PgReader(socket.getInputStream(), maxMessageLength);
-            PgWriter writer = new PgWriter(socket.getOutputStream());
+            conduit = Conduit.of(socket, loops);
+            PgReader reader = new PgReader(conduit.input(), maxMessageLength);
+            PgWriter writer = new PgWriter(conduit.output());
             Map<String, String> startup = new LinkedHashMap<>();
             startup.put("user", user);
             startup.put("database", database);
@@ -75,7 +87,7 @@ public final class BackendConnector {
                     }
                     case ReadyForQuery ignored -> {
                         Map<String, String> applied = Map.of("client_encoding", "UTF8");
-                        return new BackendConnection(address, socket, reader, writer, processId, secretKey, reported, applied);
+                        return new BackendConnection(address, conduit, reader, writer, processId, secretKey, reported, applied);
                     }
                     case ErrorResponse error -> throw shardError(address, error);
                     case NoticeResponse ignored -> { }
@@ -85,6 +97,9 @@ public final class BackendConnector {
                 }
             }
         } catch (IOException | RuntimeException e) {
+            if (conduit != null) {
+                conduit.close();
+            }
             socket.close();
             throw e;
         }

@@ -8,6 +8,8 @@ record IntRange(int min, int max) {
     static final IntRange CONNECTION_LIMIT = new IntRange(1, 262143);
     /** Values of a sequence taken at once; a million lost at a restart is already a lot. */
     static final IntRange SEQUENCE_BLOCK_SIZE = new IntRange(1, 1_000_000);
+    /** Event-loop threads; 0 turns them off. More than a machine has CPUs only adds switches. */
+    static final IntRange EVENT_LOOPS = new IntRange(0, 1024);
 
     boolean contains(long value) {
         return value >= min && value <= max;

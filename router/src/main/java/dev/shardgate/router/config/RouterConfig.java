@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  * @param maxMessageLength the longest protocol message accepted from a client, in bytes
  * @param sequenceBlockSize how many values of an auto-increment sequence the router takes from the
  *     QDB at once and hands out from memory
+ * @param eventLoops how many event-loop threads carry the client sessions and wait on their sockets
+ *     (default: one per CPU); 0 runs sessions on the JDK's own virtual-thread scheduler
  */
 public record RouterConfig(
         String host,
@@ -51,7 +53,8 @@ public record RouterConfig(
         Duration lockWaitTimeout,
         CommitStrategy commitStrategy,
         String routerId,
-        int sequenceBlockSize) {
+        int sequenceBlockSize,
+        int eventLoops) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -65,6 +68,7 @@ public record RouterConfig(
     /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
     public static final int MIN_MESSAGE_LENGTH = 16 << 10;
     public static final int DEFAULT_SEQUENCE_BLOCK_SIZE = 100;
+    public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
 
     public RouterConfig {
         Objects.requireNonNull(host, "host");
@@ -169,7 +173,7 @@ public record RouterConfig(
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
-                .sequenceBlockSize(sequenceBlockSize);
+                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -198,6 +202,7 @@ public record RouterConfig(
         private CommitStrategy commitStrategy = CommitStrategy.BEST_EFFORT;
         private String routerId;
         private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
+        private int eventLoops = DEFAULT_EVENT_LOOPS;
 
         private Builder() {
         }
@@ -220,6 +225,7 @@ public record RouterConfig(
         public Builder commitStrategy(CommitStrategy value) { commitStrategy = value; return this; }
         public Builder routerId(String value) { routerId = value; return this; }
         public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
+        public Builder eventLoops(int value) { eventLoops = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -270,7 +276,7 @@ public record RouterConfig(
                     backendRules, shards,
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
-                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize);
+                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -294,5 +300,6 @@ public record RouterConfig(
         Duration lockWaitTimeout() { return lockWaitTimeout; }
         String routerId() { return routerId; }
         int sequenceBlockSize() { return sequenceBlockSize; }
+        int eventLoops() { return eventLoops; }
     }
 }

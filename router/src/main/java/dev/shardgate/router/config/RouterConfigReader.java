@@ -20,7 +20,7 @@ final class RouterConfigReader {
             "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "coordinator_address",
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
-            "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
+            "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
@@ -58,6 +58,7 @@ final class RouterConfigReader {
         top.choice("commit_strategy", CommitStrategy.values(), CommitStrategy::configName).ifPresent(builder::commitStrategy);
         top.string("router_id").ifPresent(builder::routerId);
         top.integer("sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE).ifPresent(builder::sequenceBlockSize);
+        top.integer("event_loops", IntRange.EVENT_LOOPS).ifPresent(builder::eventLoops);
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {

@@ -38,6 +38,7 @@ final class RouterConfigWriter {
             top.put("router_id", config.routerId());
         }
         top.put("sequence_block_size", config.sequenceBlockSize());
+        top.put("event_loops", config.eventLoops());
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

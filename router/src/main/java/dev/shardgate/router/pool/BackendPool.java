@@ -1,5 +1,6 @@
 package dev.shardgate.router.pool;
 
+import dev.shardgate.router.loop.EventLoop;
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
@@ -80,7 +81,7 @@ public final class BackendPool {
                     if (closed) {
                         throw new PgException(SqlState.ADMIN_SHUTDOWN, "router is shutting down");
                     }
-                    candidate = idle.pollLast();
+                    candidate = takeIdle();
                     if (candidate != null || total < connectionLimit) {
                         break;
                     }
@@ -120,6 +121,24 @@ public final class BackendPool {
             log.info("event=backend_replaced {} pid={} reason=broken_while_idle", key, candidate.processId());
             discard(candidate);
         }
+    }
+
+    /**
+     * The most recently released idle connection watched by the caller's event loop, else the most
+     * recently released one: a backend that stays on its loop costs no move between epoll sets.
+     */
+    private BackendConnection takeIdle() {
+        EventLoop here = EventLoop.current();
+        if (here != null) {
+            for (var it = idle.descendingIterator(); it.hasNext(); ) {
+                BackendConnection connection = it.next();
+                if (connection.loop() == here) {
+                    it.remove();
+                    return connection;
+                }
+            }
+        }
+        return idle.pollLast();
     }
 
     private BackendConnection open() throws IOException {

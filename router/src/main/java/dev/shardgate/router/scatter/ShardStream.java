@@ -74,7 +74,7 @@ final class ShardStream implements RowSource {
             ended = true;
             throw lost(e);
         }
-        reader = Thread.ofVirtual().name("scatter-" + shard).start(this::read);
+        reader = dev.shardgate.router.loop.EventLoops.startVirtual("scatter-" + shard, this::read);
     }
 
     private void read() {

@@ -1,5 +1,7 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.cancel.CancelRegistry;
@@ -37,7 +39,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
@@ -67,7 +68,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private static final int CLIENT_BUFFER_BYTES = 8 * 1024;
 
     private final RouterContext context;
-    private final Socket socket;
+    private final Conduit socket;
     final PgReader in;
     final PgWriter out;
     private final int processId;
@@ -102,11 +103,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** The savepoints of the open transaction block, for shards that join it. */
     final Savepoints savepoints = new Savepoints();
 
-    public ClientSession(RouterContext context, Socket socket) throws IOException {
+    public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
         this.socket = socket;
-        this.in = new PgReader(socket.getInputStream(), context.config().maxMessageLength(), CLIENT_BUFFER_BYTES);
-        this.out = new PgWriter(socket.getOutputStream(), CLIENT_BUFFER_BYTES);
+        this.in = new PgReader(socket.input(), context.config().maxMessageLength(), CLIENT_BUFFER_BYTES);
+        this.out = new PgWriter(socket.output(), CLIENT_BUFFER_BYTES);
         this.processId = context.cancels().newProcessId();
         this.secretKey = context.cancels().newSecretKey();
     }
@@ -120,7 +121,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     public void run() {
         boolean loggedIn = false;
         try {
-            socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
+            socket.readTimeout(LOGIN_TIMEOUT_MILLIS);
             ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), in, out).perform();
             if (login == null) {
                 return;
@@ -135,7 +136,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             context.sessions().add(this);
             greet();
             loggedIn = true;
-            socket.setSoTimeout((int) context.config().clientIdleTimeout().toMillis());
+            socket.readTimeout((int) context.config().clientIdleTimeout().toMillis());
             log.info("event=client_connected client={} user={} db={} pool_mode={}", processId, user, database, rule.poolMode());
             serve();
         } catch (PgException e) {
@@ -692,7 +693,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** Forwards the backend's answers on a thread of their own while this one reads the client. */
     void startRelayThread(BackendLink relayed) {
-        Thread.ofVirtual().name("relay-" + processId).start(() -> Relay.run(this, relayed, false));
+        EventLoops.startVirtual("relay-" + processId, () -> Relay.run(this, relayed, false));
     }
 
     /** The relay may have seen the last answer while we were still writing: then the release is ours. */
@@ -939,8 +940,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     public dev.shardgate.console.exec.ClientInfo info() {
         BackendLink l = currentLink();
         String server = l == null ? null : Integer.toString(l.backend.processId()); // = backend_connection_id
-        String address = socket.getRemoteSocketAddress() instanceof java.net.InetSocketAddress a
-                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(socket.getRemoteSocketAddress());
+        String address = socket.remoteAddress() instanceof java.net.InetSocketAddress a
+                ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(socket.remoteAddress());
         return new dev.shardgate.console.exec.ClientInfo(Integer.toString(processId), user, database, address, server);
     }
 

@@ -110,7 +110,7 @@ class RouterConfigLoadTest {
                 List.of(new BackendRule("mydb", "myuser", 50, false, true, AuthRule.ok(), false)),
                 Map.of(), List.of(), null, null,
                 Duration.ofSeconds(10), Duration.ZERO, 256 * 1024 * 1024, DefaultRouteBehaviour.BLOCK,
-                Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100));
+                Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors()));
     }
 
     @Test

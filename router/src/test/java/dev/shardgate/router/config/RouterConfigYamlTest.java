@@ -66,6 +66,7 @@ class RouterConfigYamlTest {
                 default_route_behaviour: BLOCK
                 commit_strategy: best_effort
                 sequence_block_size: 100
+                event_loops: %d
                 frontend_rules:
                   - db: mydb
                     usr: myuser
@@ -86,7 +87,7 @@ class RouterConfigYamlTest {
                     type: DATA
                     hosts:
                       - localhost:5432
-                """);
+                """.formatted(RouterConfig.DEFAULT_EVENT_LOOPS));
     }
 
     @Test

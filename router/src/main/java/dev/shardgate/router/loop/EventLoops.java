@@ -1,0 +1,89 @@
+package dev.shardgate.router.loop;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The process's event loops, made once on first use and shared by every router in the JVM. They
+ * need two JDK internals: the constructor of a virtual-thread builder with its own scheduler
+ * ({@code --add-opens java.base/java.lang=ALL-UNNAMED}) and a socket channel's descriptor
+ * ({@code --add-exports java.base/sun.nio.ch=ALL-UNNAMED}); the shardgate jar's manifest grants
+ * both. Without them {@link #shared(int)} says why and sessions run on the JDK's own virtual threads.
+ */
+public final class EventLoops {
+    private static final Logger log = LoggerFactory.getLogger(EventLoops.class);
+    private static EventLoops shared;
+    private static String unavailable;
+
+    private final EventLoop[] loops;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private EventLoops(EventLoop[] loops) {
+        this.loops = loops;
+    }
+
+    /**
+     * The shared loops, made with {@code count} threads by the first call; or null when loops are
+     * off ({@code count} 0) or this JVM cannot run them (logged once).
+     */
+    public static synchronized EventLoops shared(int count) {
+        if (count <= 0) {
+            return null;
+        }
+        if (shared != null || unavailable != null) {
+            return shared;
+        }
+        try {
+            MethodHandle fd = MethodHandles.lookup().findVirtual(Class.forName("sun.nio.ch.SelChImpl"), "getFDVal",
+                    MethodType.methodType(int.class));
+            Constructor<?> constructor = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder")
+                    .getDeclaredConstructor(Executor.class);
+            constructor.setAccessible(true);
+            MethodHandle factory = MethodHandles.lookup().unreflectConstructor(constructor)
+                    .asType(MethodType.methodType(Object.class, Executor.class));
+            LoopConduit.descriptorOf(fd);
+            EventLoop[] loops = new EventLoop[count];
+            for (int i = 0; i < count; i++) {
+                loops[i] = new EventLoop(i, factory);
+            }
+            shared = new EventLoops(loops);
+            log.info("event=event_loops_started count={}", count);
+        } catch (Throwable e) {
+            unavailable = e.toString();
+            log.warn("event=event_loops_unavailable reason=\"{}\" hint=\"run with --add-opens java.base/java.lang=ALL-UNNAMED"
+                    + " --add-exports java.base/sun.nio.ch=ALL-UNNAMED, as the shardgate jar does; sessions use the JDK's"
+                    + " virtual-thread scheduler\"", e.toString());
+        }
+        return shared;
+    }
+
+    /** The loop for a new session, in turn. */
+    public EventLoop next() {
+        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
+    }
+
+    /** A loop for a socket first waited on by a thread that is on no loop. */
+    EventLoop any() {
+        return loops[0];
+    }
+
+    public int size() {
+        return loops.length;
+    }
+
+    /**
+     * Starts a virtual thread on the caller's loop when the caller runs on one (its helpers then
+     * share its carrier and its sockets' epoll set), else an ordinary virtual thread.
+     */
+    public static Thread startVirtual(String name, Runnable task) {
+        EventLoop loop = EventLoop.current();
+        return loop != null ? loop.start(name, task) : Thread.ofVirtual().name(name).start(task);
+    }
+}

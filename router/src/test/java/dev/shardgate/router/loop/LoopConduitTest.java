@@ -1,0 +1,228 @@
+package dev.shardgate.router.loop;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Sockets driven by the event loops, against plain blocking sockets on the other end: what a
+ * session sees through the streams must be what a socket's own streams give.
+ */
+class LoopConduitTest {
+    private static EventLoops loops;
+    private ServerSocketChannel server;
+    private Socket peer;
+    private Conduit conduit;
+
+    @BeforeAll
+    static void loops() {
+        loops = EventLoops.shared(2);
+        assertThat(loops).as("the test JVM grants what the event loops need (pom test.jvm.args)").isNotNull();
+    }
+
+    /** A connected pair: the conduit on the loops, the peer a plain blocking socket. */
+    private void connect() throws IOException {
+        server = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        Socket client = SocketChannel.open(server.getLocalAddress()).socket();
+        peer = server.accept().socket();
+        conduit = Conduit.of(client, loops);
+        assertThat(conduit).isInstanceOf(LoopConduit.class);
+    }
+
+    @AfterEach
+    void close() throws IOException {
+        if (conduit != null) {
+            conduit.close();
+        }
+        if (peer != null) {
+            peer.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Runs on a virtual thread carried by the next loop and returns what it returned (or threw). */
+    private static <T> T onLoop(Task<T> task) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loops.next().start("test", () -> {
+            try {
+                result.complete(task.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    interface Task<T> {
+        T run() throws Exception;
+    }
+
+    @Test
+    void aThreadOnALoopKnowsItsLoopAndSleepsAndWakesThere() throws Exception {
+        EventLoop loop = onLoop(() -> {
+            EventLoop before = EventLoop.current();
+            Thread.sleep(20);
+            assertThat(EventLoop.current()).isSameAs(before);
+            return before;
+        });
+        assertThat(loop).isNotNull();
+        assertThat(EventLoop.current()).as("a thread on no loop").isNull();
+    }
+
+    @Test
+    void bytesTravelBothWaysInEitherSizeAndTheEndReadsAsMinusOne() throws Exception {
+        connect();
+        byte[] large = new byte[8 << 20]; // far more than the socket buffers: the writer must wait for room
+        new Random(7).nextBytes(large);
+        CompletableFuture<byte[]> echoed = CompletableFuture.supplyAsync(() -> {
+            try {
+                InputStream in = peer.getInputStream();
+                byte[] all = in.readNBytes(large.length);
+                peer.getOutputStream().write(all);
+                peer.shutdownOutput();
+                return all;
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        byte[] back = onLoop(() -> {
+            OutputStream out = conduit.output();
+            InputStream in = conduit.input();
+            // write and read at once, as a relay does, so neither side's buffers fill for good
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            EventLoops.startVirtual("writer", () -> {
+                try {
+                    out.write(large);
+                    written.complete(null);
+                } catch (IOException e) {
+                    written.completeExceptionally(e);
+                }
+            });
+            byte[] all = in.readNBytes(large.length);
+            assertThat(in.read()).as("after the peer's end").isEqualTo(-1);
+            written.get(30, TimeUnit.SECONDS);
+            return all;
+        });
+        assertThat(Arrays.equals(echoed.get(30, TimeUnit.SECONDS), large)).isTrue();
+        assertThat(Arrays.equals(back, large)).isTrue();
+    }
+
+    @Test
+    void aReadWaitsForDataThatComesLater() throws Exception {
+        connect();
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        loops.next().start("reader", () -> {
+            try {
+                read.complete(conduit.input().read());
+            } catch (IOException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        Thread.sleep(100);
+        assertThat(read).isNotDone();
+        peer.getOutputStream().write(42);
+        assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(42);
+    }
+
+    @Test
+    void aReadTimeoutEndsTheWaitAsASocketDoes() throws Exception {
+        connect();
+        conduit.readTimeout(150);
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> onLoop(() -> conduit.input().read())).isInstanceOf(SocketTimeoutException.class);
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started)).isBetween(140L, 5_000L);
+        conduit.readTimeout(0);
+        peer.getOutputStream().write(7);
+        assertThat(onLoop(() -> conduit.input().read())).as("the conduit still reads after a timeout").isEqualTo(7);
+    }
+
+    @Test
+    void closingFromAnotherThreadWakesAParkedReader() throws Exception {
+        connect();
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        loops.next().start("reader", () -> {
+            try {
+                read.complete(conduit.input().read());
+            } catch (IOException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        Thread.sleep(100);
+        conduit.close();
+        assertThat(conduit.isClosed()).isTrue();
+        assertThatThrownBy(() -> read.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(SocketException.class);
+        assertThatThrownBy(() -> conduit.output().write(1)).isInstanceOf(SocketException.class);
+    }
+
+    @Test
+    void aSocketMovesBetweenLoopsAndServesThreadsOnNoLoop() throws Exception {
+        connect();
+        OutputStream toConduit = peer.getOutputStream();
+        for (int i = 0; i < 6; i++) {
+            int value = i;
+            // the next loop each time: the socket leaves one epoll set for the other while a read waits
+            CompletableFuture<Integer> read = new CompletableFuture<>();
+            loops.next().start("reader-" + i, () -> {
+                try {
+                    read.complete(conduit.input().read());
+                } catch (IOException e) {
+                    read.completeExceptionally(e);
+                }
+            });
+            Thread.sleep(20);
+            toConduit.write(value);
+            assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(value);
+        }
+        CompletableFuture<Integer> onNoLoop = CompletableFuture.supplyAsync(() -> {
+            try {
+                return conduit.input().read();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(20);
+        toConduit.write(99);
+        assertThat(onNoLoop.get(10, TimeUnit.SECONDS)).isEqualTo(99);
+    }
+
+    @Test
+    void availableSeesBytesThatArrivedAndNoneAfterTheyAreRead() throws Exception {
+        connect();
+        InputStream in = conduit.input();
+        peer.getOutputStream().write(new byte[] {1, 2, 3});
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (in.available() < 3 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(in.available()).isEqualTo(3);
+        assertThat(onLoop(() -> in.readNBytes(3))).containsExactly(1, 2, 3);
+        assertThat(in.available()).isZero();
+    }
+}
