@@ -14,6 +14,7 @@ import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.loop.EventLoops;
+import dev.shardgate.router.loop.OffLoopKeyValues;
 import dev.shardgate.router.pool.Pools;
 import dev.shardgate.router.session.PreparedStatements;
 import dev.shardgate.sql.SqlAnalyzer;
@@ -49,7 +50,7 @@ public final class RouterContext implements AutoCloseable {
         this.loops = EventLoops.shared(config.eventLoops());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
-        this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(qdb);
+        this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
     }

@@ -94,6 +94,21 @@ class PgbenchTest {
         assertThat(historyRows()).isEqualTo(processed(run.stdout()));
     }
 
+    /** The same sessions on the JDK's own virtual-thread scheduler and plain sockets ({@code event_loops: 0}). */
+    @Test
+    void withEventLoopsOffTheJdkSchedulerServesTheSameRun() {
+        var config = RunningRouter.admit(RunningRouter.configFor(shard).eventLoops(0), transactionUser, PoolMode.TRANSACTION, 2);
+        try (RunningRouter plain = RunningRouter.start(config)) {
+            ProcessResult run = plain.pgbench(transactionUser).run(Duration.ofSeconds(60),
+                    "-M", "extended", "-c", "4", "-j", "4", "-T", "2");
+
+            String output = run.stdout() + run.stderr();
+            assertThat(run.exitCode()).as(output).isZero();
+            assertThat(output.toLowerCase(Locale.ROOT)).as(output).doesNotContain("error");
+            assertThat(historyRows()).isEqualTo(processed(run.stdout()));
+        }
+    }
+
     private static long processed(String pgbenchOutput) {
         Matcher matcher = PROCESSED.matcher(pgbenchOutput);
         assertThat(matcher.find()).as("pgbench reports transactions processed:\n" + pgbenchOutput).isTrue();

@@ -63,7 +63,9 @@ public final class BackendConnector {
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
-            socket.connect(new InetSocketAddress(address.host(), address.port()), CONNECT_TIMEOUT_MILLIS);
+            // name resolution blocks its thread in the kernel: not on an event loop's
+            socket.connect(EventLoops.offLoop(() -> new InetSocketAddress(address.host(), address.port())),
+                    CONNECT_TIMEOUT_MILLIS);
             conduit = Conduit.of(socket, loops);
             PgReader reader = new PgReader(conduit.input(), maxMessageLength);
             PgWriter writer = new PgWriter(conduit.output());

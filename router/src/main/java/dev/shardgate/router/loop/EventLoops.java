@@ -79,6 +79,37 @@ public final class EventLoops {
     }
 
     /**
+     * Runs a call that may block its thread in the kernel (file writes with fsync, name
+     * resolution) where that blocks no loop: on an ordinary virtual thread, which the JDK's
+     * scheduler compensates for, while the caller parks. Off a loop it simply runs the call.
+     * Runtime exceptions and errors reach the caller as they were thrown.
+     */
+    public static <T> T offLoop(java.util.function.Supplier<T> call) {
+        if (EventLoop.current() == null) {
+            return call.get();
+        }
+        java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
+        Thread.ofVirtual().name("off-loop").start(() -> {
+            try {
+                result.complete(call.get());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Starts a virtual thread on the caller's loop when the caller runs on one (its helpers then
      * share its carrier and its sockets' epoll set), else an ordinary virtual thread.
      */

@@ -1,11 +1,11 @@
 package dev.shardgate.router.pool;
 
-import dev.shardgate.router.loop.EventLoop;
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.loop.EventLoop;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import org.slf4j.Logger;

@@ -3,6 +3,7 @@ package dev.shardgate.router.sequence;
 import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
 import dev.shardgate.qdb.SequenceValues;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import java.util.Arrays;
@@ -77,7 +78,8 @@ public final class SequenceBlocks {
         long size = Math.max(blockSize, needed);
         long first;
         try {
-            first = SequenceValues.take(qdb, sequenceName, start, size);
+            // a file QDB fsyncs: not on an event loop's thread
+            first = EventLoops.offLoop(() -> SequenceValues.take(qdb, sequenceName, start, size));
         } catch (MetadataException e) {
             throw new PgException(sqlState(e.sqlState()), "could not take values of sequence \"" + sequenceName
                     + "\" from the QDB: " + e.getMessage());

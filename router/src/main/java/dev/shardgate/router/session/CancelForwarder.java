@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.wire.CancelRequest;
 import dev.shardgate.wire.PgWriter;
 import org.slf4j.Logger;
@@ -21,7 +22,8 @@ final class CancelForwarder {
     static void forward(BackendConnection backend) {
         BackendAddress address = backend.address();
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address.host(), address.port()), 5_000);
+            // name resolution blocks its thread in the kernel: not on an event loop's
+            socket.connect(EventLoops.offLoop(() -> new InetSocketAddress(address.host(), address.port())), 5_000);
             PgWriter writer = new PgWriter(socket.getOutputStream());
             writer.write(new CancelRequest(backend.processId(), backend.secretKey()));
             writer.flush();

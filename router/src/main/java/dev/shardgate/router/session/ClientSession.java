@@ -1,12 +1,12 @@
 package dev.shardgate.router.session;
 
-import dev.shardgate.router.loop.Conduit;
-import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.session.BackendLink.Expect;
 import dev.shardgate.router.session.BackendLink.Pending;

@@ -97,6 +97,22 @@ class LoopConduitTest {
     }
 
     @Test
+    void blockingCallsRunOffTheLoopAndTheirFailuresReachTheCaller() throws Exception {
+        Thread[] ranOn = new Thread[1];
+        String answer = onLoop(() -> EventLoops.offLoop(() -> {
+            ranOn[0] = Thread.currentThread();
+            return EventLoop.current() == null ? "off the loop" : "on a loop";
+        }));
+        assertThat(answer).isEqualTo("off the loop");
+        assertThat(ranOn[0].getName()).isEqualTo("off-loop");
+        assertThatThrownBy(() -> onLoop(() -> EventLoops.offLoop(() -> {
+            throw new IllegalStateException("disk full");
+        }))).isInstanceOf(IllegalStateException.class).hasMessage("disk full");
+        assertThat(EventLoops.offLoop(() -> Thread.currentThread())).as("off a loop it runs in place")
+                .isSameAs(Thread.currentThread());
+    }
+
+    @Test
     void bytesTravelBothWaysInEitherSizeAndTheEndReadsAsMinusOne() throws Exception {
         connect();
         byte[] large = new byte[8 << 20]; // far more than the socket buffers: the writer must wait for room
