@@ -400,7 +400,7 @@ public final class RelayModels {
         private static int epoll;
 
         /** What the epoll thread tells a reader: edges seen on the socket, and who waits for the next. */
-        private static final class Readiness {
+        static class Readiness {
             volatile Thread waiter;
             volatile int edges;
             int edgesAtLastRead;
@@ -476,7 +476,7 @@ public final class RelayModels {
          * Reads at least one byte, or -1. A read that returned less than asked emptied the socket, so
          * until the next edge the next read waits without trying.
          */
-        private static int read(SocketChannel channel, Readiness readiness, ByteBuffer into) throws IOException {
+        static int read(SocketChannel channel, Readiness readiness, ByteBuffer into) throws IOException {
             while (true) {
                 int edges = readiness.edges;
                 if (!(readiness.drained && edges == readiness.edgesAtLastRead)) {
@@ -560,17 +560,14 @@ public final class RelayModels {
         private static final MethodHandle READ = EdgeTriggered.libc("read", FunctionDescriptor.of(ValueLayout.JAVA_LONG,
                 ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG));
         private static final Readiness[] byDescriptor = new Readiness[65536];
-        private static final ThreadLocal<Loop> current = new ThreadLocal<>();
         private static Loop[] loops;
         private static final Pool<Object[]> pool = new Pool<>();
-        private static boolean sharedPool = Boolean.getBoolean("sharedPool");
+        /** -DsharedPool=true: one pool for both loops, its backends moving between their epoll sets. */
+        private static final boolean sharedPool = Boolean.getBoolean("sharedPool");
 
-        static final class Readiness {
+        /** The edge model's readiness, plus the descriptor and the loop whose epoll set watches it. */
+        static final class Readiness extends EdgeTriggered.Readiness {
             final int descriptor;
-            volatile Thread waiter;
-            volatile int edges;
-            int edgesAtLastRead;
-            boolean drained;
             Loop loop;
 
             Readiness(int descriptor) {
@@ -687,7 +684,6 @@ public final class RelayModels {
                 Loop loop = loops[next++ % count];
                 loop.builder.start(() -> {
                     try (client) {
-                        current.set(loop);
                         serve(client, loop);
                     } catch (Throwable ignored) {
                         // the client left
@@ -706,6 +702,7 @@ public final class RelayModels {
             return readiness;
         }
 
+        /** The edge model's read, after moving the socket to the caller's loop's epoll set. */
         private static int read(SocketChannel channel, Readiness readiness, ByteBuffer into, Loop loop) throws Throwable {
             if (readiness.loop != loop) {
                 readiness.loop.remove(readiness.descriptor);
@@ -713,26 +710,7 @@ public final class RelayModels {
                 loop.add(readiness.descriptor, EPOLLIN | EPOLLET);
                 readiness.drained = false;
             }
-            while (true) {
-                int edges = readiness.edges;
-                if (!(readiness.drained && edges == readiness.edgesAtLastRead)) {
-                    int wanted = into.remaining();
-                    int read = channel.read(into);
-                    if (read != 0) {
-                        readiness.drained = read < wanted;
-                        readiness.edgesAtLastRead = edges;
-                        return read;
-                    }
-                }
-                readiness.edgesAtLastRead = edges;
-                readiness.drained = true;
-                readiness.waiter = Thread.currentThread();
-                if (readiness.edges == edges) {
-                    LockSupport.park();
-                }
-                readiness.waiter = null;
-                readiness.drained = false;
-            }
+            return EdgeTriggered.read(channel, readiness, into);
         }
 
         private static void serve(SocketChannel client, Loop loop) throws Throwable {

@@ -80,6 +80,19 @@ class LoopConduitTest {
         }
     }
 
+    /** One byte read by a virtual thread of the next loop, which waits for it there. */
+    private CompletableFuture<Integer> readOnNextLoop() {
+        CompletableFuture<Integer> read = new CompletableFuture<>();
+        loops.next().start("reader", () -> {
+            try {
+                read.complete(conduit.input().read());
+            } catch (IOException e) {
+                read.completeExceptionally(e);
+            }
+        });
+        return read;
+    }
+
     interface Task<T> {
         T run() throws Exception;
     }
@@ -153,14 +166,7 @@ class LoopConduitTest {
     @Test
     void aReadWaitsForDataThatComesLater() throws Exception {
         connect();
-        CompletableFuture<Integer> read = new CompletableFuture<>();
-        loops.next().start("reader", () -> {
-            try {
-                read.complete(conduit.input().read());
-            } catch (IOException e) {
-                read.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Integer> read = readOnNextLoop();
         Thread.sleep(100);
         assertThat(read).isNotDone();
         peer.getOutputStream().write(42);
@@ -182,14 +188,7 @@ class LoopConduitTest {
     @Test
     void closingFromAnotherThreadWakesAParkedReader() throws Exception {
         connect();
-        CompletableFuture<Integer> read = new CompletableFuture<>();
-        loops.next().start("reader", () -> {
-            try {
-                read.complete(conduit.input().read());
-            } catch (IOException e) {
-                read.completeExceptionally(e);
-            }
-        });
+        CompletableFuture<Integer> read = readOnNextLoop();
         Thread.sleep(100);
         conduit.close();
         assertThat(conduit.isClosed()).isTrue();
@@ -201,17 +200,9 @@ class LoopConduitTest {
     void aSocketMovesBetweenLoopsAndServesThreadsOnNoLoop() throws Exception {
         connect();
         OutputStream toConduit = peer.getOutputStream();
-        for (int i = 0; i < 6; i++) {
-            int value = i;
+        for (int value = 0; value < 6; value++) {
             // the next loop each time: the socket leaves one epoll set for the other while a read waits
-            CompletableFuture<Integer> read = new CompletableFuture<>();
-            loops.next().start("reader-" + i, () -> {
-                try {
-                    read.complete(conduit.input().read());
-                } catch (IOException e) {
-                    read.completeExceptionally(e);
-                }
-            });
+            CompletableFuture<Integer> read = readOnNextLoop();
             Thread.sleep(20);
             toConduit.write(value);
             assertThat(read.get(10, TimeUnit.SECONDS)).isEqualTo(value);
