@@ -23,6 +23,7 @@ public final class ShardgateProcess implements AutoCloseable {
     private final Path log;
     private final int readyPort;
     private final List<String> jvmOptions;
+    private boolean eventLoopFlags = true;
     private Process process;
 
     private ShardgateProcess(String command, Path config, Path log, int readyPort, List<String> jvmOptions) {
@@ -56,15 +57,21 @@ public final class ShardgateProcess implements AutoCloseable {
         start(Map.of());
     }
 
-    /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
     /** What the shardgate jar's manifest grants: native access, and the JDK internals of the router's event loops. */
     public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
 
+    /** Launches without the event loops' JDK internals (only native access), as {@code java -cp} with no flags would. */
+    public ShardgateProcess withoutEventLoopFlags() {
+        eventLoopFlags = false;
+        return this;
+    }
+
+    /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
     public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> line = new ArrayList<>(List.of(java));
-        line.addAll(JVM_FLAGS);
+        line.addAll(eventLoopFlags ? JVM_FLAGS : JVM_FLAGS.subList(0, 1));
         line.addAll(jvmOptions);
         line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
                 command, "--config", config.toString()));
