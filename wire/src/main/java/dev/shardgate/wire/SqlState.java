@@ -45,6 +45,8 @@ public enum SqlState {
     QUERY_CANCELED("57014"),
     ADMIN_SHUTDOWN("57P01"),
     CANNOT_CONNECT_NOW("57P03"),
+    /** PostgreSQL 14+: idle_session_timeout. */
+    IDLE_SESSION_TIMEOUT("57P05"),
     CONFIG_FILE_ERROR("F0000"),
     INTERNAL_ERROR("XX000"),
     CHARACTER_NOT_IN_REPERTOIRE("22021"),

@@ -70,6 +70,22 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /** Reads whole messages up to and including ReadyForQuery (after a startup packet): false if the router closed first. */
+    boolean readUntilReady(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                return false;
+            }
+            in.readFully(new byte[in.readInt() - 4]);
+            if (type == 'Z') {
+                return true;
+            }
+        }
+    }
+
     private static Map<Character, String> fields(byte[] body) {
         Map<Character, String> fields = new LinkedHashMap<>();
         int at = 0;

@@ -142,8 +142,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } catch (PgException e) {
             sendFatal(e);
         } catch (SocketTimeoutException e) {
-            sendFatal(new PgException(SqlState.PROTOCOL_VIOLATION,
-                    loggedIn ? "terminating connection due to idle timeout" : "canceling authentication due to timeout"));
+            // as PostgreSQL's idle_session_timeout says it
+            sendFatal(loggedIn
+                    ? new PgException(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout")
+                    : new PgException(SqlState.PROTOCOL_VIOLATION, "canceling authentication due to timeout"));
         } catch (EOFException | SocketException e) {
             log.debug("event=client_eof client={} error=\"{}\"", processId, e.getMessage());
         } catch (IOException | RuntimeException e) {
