@@ -94,6 +94,18 @@ class PgbenchTest {
         assertThat(historyRows()).isEqualTo(processed(run.stdout()));
     }
 
+    /** A new connection per transaction (-C): sockets close and their descriptors come back at once, to other sessions. */
+    @Test
+    void aConnectionPerTransactionLosesNothing() {
+        ProcessResult run = router.pgbench(transactionUser).run(Duration.ofSeconds(60),
+                "-M", "simple", "-C", "-c", "8", "-j", "4", "-T", "2");
+
+        String output = run.stdout() + run.stderr();
+        assertThat(run.exitCode()).as(output).isZero();
+        assertThat(output.toLowerCase(Locale.ROOT)).as(output).doesNotContain("error");
+        assertThat(historyRows()).isEqualTo(processed(run.stdout()));
+    }
+
     /** The same sessions on the JDK's own virtual-thread scheduler and plain sockets ({@code event_loops: 0}). */
     @Test
     void withEventLoopsOffTheJdkSchedulerServesTheSameRun() {

@@ -15,6 +15,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -27,6 +29,7 @@ public final class BackendPool {
     private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
     /** An idle connection older than this is checked with an empty query before it is handed out. */
     private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final int MAX_GREETINGS = 256;
 
     private final PoolKey key;
     private final List<BackendAddress> addresses;
@@ -41,6 +44,10 @@ public final class BackendPool {
     /** Every open connection, idle or lent out, for SHOW backend_connections. */
     private final java.util.Set<BackendConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int total;
+    /** What a fresh backend reported at login: the server's defaults for this database and user; null before the first. */
+    private volatile Map<String, String> serverDefaults;
+    /** The ParameterStatus values of a login, by the client's settings (see {@link #greeting}). */
+    private final ConcurrentHashMap<Map<String, String>, Map<String, String>> greetings = new ConcurrentHashMap<>();
     private int waiting;
     private volatile boolean closed;
 
@@ -147,6 +154,7 @@ public final class BackendPool {
             for (BackendAddress address : addresses) {
                 try {
                     BackendConnection connection = connector.connect(address, key.database(), key.user(), password);
+                    serverDefaults = connection.serverDefaults();
                     open.add(connection);
                     log.debug("event=backend_opened {} host={} pid={}", key, address, connection.processId());
                     return connection;
@@ -162,6 +170,29 @@ public final class BackendPool {
         forget();
         throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                 "could not connect to shard \"" + key.shard() + "\": " + (last == null ? "no hosts" : last.getMessage()));
+    }
+
+    /** What a fresh backend of this pool reported at login; null before any backend connected. */
+    public Map<String, String> serverDefaults() {
+        return serverDefaults;
+    }
+
+    /**
+     * The parameter values a backend reported after taking the client settings {@code settings}, as
+     * remembered from an earlier login with the same settings; null if there was none. A client
+     * in transaction pooling then logs in without a backend, as with PgBouncer: a backend at every
+     * login deadlocks clients that connect while their own thread holds a backend in a
+     * transaction (pgbench -C), and costs a pool round trip per connection.
+     */
+    public Map<String, String> greeting(Map<String, String> settings) {
+        return greetings.get(settings);
+    }
+
+    public void rememberGreeting(Map<String, String> settings, Map<String, String> reported) {
+        if (greetings.size() >= MAX_GREETINGS) {
+            greetings.clear(); // many distinct settings: forget, the next logins take backends again
+        }
+        greetings.put(settings, Map.copyOf(reported));
     }
 
     private boolean isHealthy(BackendConnection connection) {

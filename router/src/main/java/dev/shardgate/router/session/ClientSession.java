@@ -163,28 +163,46 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /**
-     * AuthenticationOk, then the server's parameters as a real shard reports them: the session takes a
-     * backend once at login, which also proves the shard and the backend credentials work.
+     * AuthenticationOk, then the server's parameters as a real shard reports them. The first login
+     * with a given set of client settings takes a backend (which also proves the shard and the
+     * backend credentials work); in transaction pooling, later logins with the same settings are
+     * answered from what that backend reported, without one.
      */
     private void greet() throws IOException {
         out.write(AuthenticationOk.INSTANCE);
-        BackendLink first = attach(context.anyShard());
-        settings.learnServerDefaults(first.backend.serverDefaults());
-        for (Map.Entry<String, String> parameter : first.backend.reported().entrySet()) {
-            out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
-        }
-        if (rule.poolMode() == PoolMode.TRANSACTION) {
-            lock.lock();
-            try {
-                link = null;
-            } finally {
-                lock.unlock();
+        boolean pooled = rule.poolMode() == PoolMode.TRANSACTION;
+        BackendPool pool = context.pools().pool(context.anyShard(), database, user);
+        Map<String, String> asked = settings.snapshot();
+        Map<String, String> known = pooled ? pool.greeting(asked) : null;
+        Map<String, String> defaults = pool.serverDefaults();
+        if (known != null && defaults != null) {
+            // an earlier login with these settings showed what a backend reports: no backend needed
+            settings.learnServerDefaults(defaults);
+            writeParameters(known);
+        } else {
+            BackendLink first = attach(context.anyShard());
+            settings.learnServerDefaults(first.backend.serverDefaults());
+            writeParameters(first.backend.reported());
+            if (pooled) {
+                pool.rememberGreeting(asked, first.backend.reported());
+                lock.lock();
+                try {
+                    link = null;
+                } finally {
+                    lock.unlock();
+                }
+                Relay.release(this, first);
             }
-            Relay.release(this, first);
         }
         out.write(new BackendKeyData(processId, secretKey));
         out.write(new ReadyForQuery((byte) 'I'));
         out.flush();
+    }
+
+    private void writeParameters(Map<String, String> reported) throws IOException {
+        for (Map.Entry<String, String> parameter : reported.entrySet()) {
+            out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
+        }
     }
 
     private void serve() throws IOException {

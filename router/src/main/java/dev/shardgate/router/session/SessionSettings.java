@@ -49,6 +49,11 @@ public final class SessionSettings {
         return settings;
     }
 
+    /** What the client asked for so far (lower-case names), as an immutable map: equal maps log in to equal greetings. */
+    public synchronized Map<String, String> snapshot() {
+        return Map.copyOf(desired);
+    }
+
     /** A SET of this parameter makes the server send ParameterStatus. */
     public static boolean isReported(String name) {
         return REPORTED.contains(name.toLowerCase(Locale.ROOT));
