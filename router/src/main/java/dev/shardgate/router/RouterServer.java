@@ -168,10 +168,16 @@ public final class RouterServer implements AutoCloseable {
                     }
                 };
                 String name = "client-" + client.getPort();
-                if (context.loops() != null) {
-                    context.loops().next().start(name, session);
-                } else {
-                    Thread.ofVirtual().name(name).start(session);
+                try {
+                    if (context.loops() != null) {
+                        context.loops().next().start(name, session);
+                    } else {
+                        Thread.ofVirtual().name(name).start(session);
+                    }
+                } catch (RuntimeException | OutOfMemoryError e) {
+                    // no thread for this client: drop it, keep accepting the others
+                    log.error("event=client_thread_failed error=\"{}\"", e.toString());
+                    client.close();
                 }
             } catch (SocketException e) {
                 if (!serverSocket.isClosed()) {
