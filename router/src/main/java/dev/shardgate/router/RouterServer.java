@@ -20,7 +20,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.util.Optional;
@@ -179,12 +178,12 @@ public final class RouterServer implements AutoCloseable {
                     log.error("event=client_thread_failed error=\"{}\"", e.toString());
                     client.close();
                 }
-            } catch (SocketException e) {
+            } catch (IOException e) {
+                // closing the server socket ends a waiting accept (SocketException, or
+                // AsynchronousCloseException for a channel's socket): only other failures are news
                 if (!serverSocket.isClosed()) {
                     log.error("event=accept_failed error=\"{}\"", e.toString());
                 }
-            } catch (IOException e) {
-                log.error("event=accept_failed error=\"{}\"", e.toString());
             }
         }
     }
