@@ -458,17 +458,21 @@ public final class RelayModels {
                     int count = (int) EPOLL_WAIT.invokeExact(epoll, events, 256, -1);
                     for (int i = 0; i < count; i++) {
                         int descriptor = (int) events.get(ValueLayout.JAVA_LONG_UNALIGNED, (long) EVENT_SIZE * i + 4);
-                        Readiness readiness = byDescriptor[descriptor];
-                        readiness.edges++;
-                        Thread waiter = readiness.waiter;
-                        if (waiter != null) {
-                            readiness.waiter = null;
-                            LockSupport.unpark(waiter);
-                        }
+                        fire(byDescriptor[descriptor]);
                     }
                 }
             } catch (Throwable e) {
                 e.printStackTrace();
+            }
+        }
+
+        /** An edge on a socket: counted, and the thread waiting for it (if any) woken. */
+        static void fire(Readiness readiness) {
+            readiness.edges++;
+            Thread waiter = readiness.waiter;
+            if (waiter != null) {
+                readiness.waiter = null;
+                LockSupport.unpark(waiter);
             }
         }
 
@@ -645,13 +649,7 @@ public final class RelayModels {
                                 long ignored = (long) READ.invokeExact(wake, drain, 8L);
                                 continue;
                             }
-                            Readiness readiness = byDescriptor[descriptor];
-                            readiness.edges++;
-                            Thread waiter = readiness.waiter;
-                            if (waiter != null) {
-                                readiness.waiter = null;
-                                LockSupport.unpark(waiter);
-                            }
+                            EdgeTriggered.fire(byDescriptor[descriptor]);
                         }
                     }
                 } catch (Throwable e) {

@@ -57,6 +57,34 @@ public final class ShardgateProcess implements AutoCloseable {
         start(Map.of());
     }
 
+    /**
+     * A router.yaml for one database and user that the router and the shards trust, in transaction
+     * pooling, on 127.0.0.1:{@code port} with free console and gRPC ports; {@code extraKeys} (whole
+     * top-level lines, or empty) go before the rules.
+     */
+    public static String trustingRouterYaml(int port, String database, String user, String extraKeys, String shardsYaml) {
+        return """
+                host: 127.0.0.1
+                router_port: %d
+                admin_console_port: %d
+                grpc_api_port: %d
+                log_level: info
+                %s
+                frontend_rules:
+                  - db: %s
+                    usr: %s
+                    pool_mode: TRANSACTION
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: %s
+                    usr: %s
+                    auth_rule:
+                      auth_method: ok
+                shards:
+                %s""".formatted(port, freePort(), freePort(), extraKeys.strip(), database, user, database, user, shardsYaml);
+    }
+
     /** What the shardgate jar's manifest grants: native access, and the JDK internals of the router's event loops. */
     public static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");

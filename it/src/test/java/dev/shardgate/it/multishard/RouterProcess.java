@@ -27,27 +27,7 @@ final class RouterProcess implements AutoCloseable {
         Files.writeString(init, metadata);
         int port = ShardgateProcess.freePort();
         String shards = servers.routerShardsYaml();
-        String yaml = """
-                host: 127.0.0.1
-                router_port: %d
-                admin_console_port: %d
-                grpc_api_port: %d
-                init_sql: %s
-                log_level: info
-                frontend_rules:
-                  - db: %s
-                    usr: %s
-                    pool_mode: TRANSACTION
-                    auth_rule:
-                      auth_method: ok
-                backend_rules:
-                  - db: %s
-                    usr: %s
-                    auth_rule:
-                      auth_method: ok
-                shards:
-                %s""".formatted(port, ShardgateProcess.freePort(), ShardgateProcess.freePort(), init, database, ShardedCluster.USER, database,
-                ShardedCluster.USER, shards);
+        String yaml = ShardgateProcess.trustingRouterYaml(port, database, ShardedCluster.USER, "init_sql: " + init, shards);
         ShardgateProcess process = ShardgateProcess.prepare("router", directory, "router", yaml, port,
                 List.of("-Xmx" + maxHeap));
         process.start();

@@ -49,28 +49,9 @@ class EventLoopFlagsTest {
 
     private static ShardgateProcess launch(PostgresServers servers, int port, boolean withoutFlags) throws Exception {
         Path directory = Files.createTempDirectory("event-loop-router");
-        String yaml = """
-                host: 127.0.0.1
-                router_port: %d
-                admin_console_port: %d
-                grpc_api_port: %d
+        String yaml = ShardgateProcess.trustingRouterYaml(port, DATABASE, USER, """
                 event_loops: 2
-                log_level: info
-                default_route_behaviour: ALLOW
-                frontend_rules:
-                  - db: %s
-                    usr: %s
-                    pool_mode: TRANSACTION
-                    auth_rule:
-                      auth_method: ok
-                backend_rules:
-                  - db: %s
-                    usr: %s
-                    auth_rule:
-                      auth_method: ok
-                shards:
-                %s""".formatted(port, ShardgateProcess.freePort(), ShardgateProcess.freePort(), DATABASE, USER, DATABASE, USER,
-                servers.routerShardsYaml());
+                default_route_behaviour: ALLOW""", servers.routerShardsYaml());
         ShardgateProcess router = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of("-Xmx256m"));
         if (withoutFlags) {
             router.withoutEventLoopFlags();
