@@ -40,14 +40,12 @@ public final class LoopConduit implements Conduit {
     private volatile EventLoop watchedBy;
     private volatile boolean closed;
 
-    private volatile int readEdges;
-    private volatile Thread reader;
+    private final Edges readable = new Edges();
     private int readEdgesSeen;
     private boolean readDrained;
     private long readTimeoutNanos;
 
-    private volatile int writeEdges;
-    private volatile Thread writer;
+    private final Edges writable = new Edges();
 
     private final Input input = new Input();
     private final Output output = new Output();
@@ -85,18 +83,10 @@ public final class LoopConduit implements Conduit {
             return;
         }
         if ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
-            conduit.readEdges++;
-            Thread waiting = conduit.reader;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
+            conduit.readable.fire();
         }
         if ((events & (Epoll.EPOLLOUT | Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
-            conduit.writeEdges++;
-            Thread waiting = conduit.writer;
-            if (waiting != null) {
-                LockSupport.unpark(waiting);
-            }
+            conduit.writable.fire();
         }
     }
 
@@ -171,14 +161,8 @@ public final class LoopConduit implements Conduit {
         try {
             channel.close(); // the kernel drops a closed descriptor from its epoll set
         } finally {
-            wake(reader);
-            wake(writer);
-        }
-    }
-
-    private static void wake(Thread thread) {
-        if (thread != null) {
-            LockSupport.unpark(thread);
+            readable.wake();
+            writable.wake();
         }
     }
 
@@ -212,7 +196,7 @@ public final class LoopConduit implements Conduit {
         long deadline = readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : 0;
         ByteBuffer into = ByteBuffer.wrap(bytes, offset, length);
         while (true) {
-            int edges = readEdges;
+            int edges = readable.count;
             if (!(readDrained && edges == readEdgesSeen)) {
                 int read;
                 try {
@@ -232,21 +216,8 @@ public final class LoopConduit implements Conduit {
                 throw new SocketException("Socket closed");
             }
             watchFromHere();
-            reader = Thread.currentThread();
-            try {
-                if (readEdges == edges && !closed) {
-                    if (deadline == 0) {
-                        LockSupport.park(this);
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            throw new SocketTimeoutException("Read timed out");
-                        }
-                        LockSupport.parkNanos(this, left);
-                    }
-                }
-            } finally {
-                reader = null;
+            if (!readable.await(edges, deadline)) {
+                throw new SocketTimeoutException("Read timed out");
             }
             readDrained = false;
         }
@@ -255,7 +226,7 @@ public final class LoopConduit implements Conduit {
     private void write(byte[] bytes, int offset, int length) throws IOException {
         ByteBuffer from = ByteBuffer.wrap(bytes, offset, length);
         while (from.hasRemaining()) {
-            int edges = writeEdges;
+            int edges = writable.count;
             int written;
             try {
                 written = channel.write(from);
@@ -269,13 +240,49 @@ public final class LoopConduit implements Conduit {
                 throw new SocketException("Socket closed");
             }
             watchFromHere();
-            writer = Thread.currentThread();
+            writable.await(edges, 0);
+        }
+    }
+
+    /** The edges a loop saw in one direction of the socket, and the thread waiting for the next. */
+    private final class Edges {
+        volatile int count;
+        volatile Thread waiter;
+
+        /** Called by a loop: one more edge; the waiting thread, if any, runs again. */
+        void fire() {
+            count++;
+            wake();
+        }
+
+        void wake() {
+            Thread waiting = waiter;
+            if (waiting != null) {
+                LockSupport.unpark(waiting);
+            }
+        }
+
+        /**
+         * Parks unless an edge came after {@code seen} or the socket closed, until the next one (or a
+         * close, or a spurious wake-up). False when {@code deadline} (0: none) has passed.
+         */
+        boolean await(int seen, long deadline) {
+            waiter = Thread.currentThread();
             try {
-                if (writeEdges == edges && !closed) {
-                    LockSupport.park(this);
+                if (count == seen && !closed) {
+                    if (deadline == 0) {
+                        LockSupport.park(LoopConduit.this);
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return false;
+                        }
+                        LockSupport.parkNanos(LoopConduit.this, left);
+                    }
                 }
+                return true;
             } finally {
-                writer = null;
+                waiter = null;
             }
         }
     }
@@ -306,7 +313,7 @@ public final class LoopConduit implements Conduit {
          */
         @Override
         public int available() {
-            if (closed || (readDrained && readEdges == readEdgesSeen && watchedBy != null)) {
+            if (closed || (readDrained && readable.count == readEdgesSeen && watchedBy != null)) {
                 return 0;
             }
             return Epoll.readable(fd);
