@@ -7,43 +7,18 @@ import static dev.shardgate.it.twophase.BankCluster.prepared;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.it.harness.RealPostgres;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Transaction blocks writing on two shards: commit (2pc and best effort), rollback, failure, recovery. */
-@RealPostgres(servers = 2, settings = "max_prepared_transactions=20")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MultiShardTransactionTest {
-    private BankCluster cluster;
-
-    @BeforeAll
-    void start(PostgresServers servers) throws Exception {
-        cluster = BankCluster.start(servers, "twophase_tx");
-    }
-
-    @AfterAll
-    void stop() throws SQLException {
-        cluster.close();
-    }
-
-    @BeforeEach
-    void accounts() throws SQLException {
-        cluster.twoAccounts();
-    }
-
-    private long balance(int shard, int id) throws SQLException {
-        return cluster.balance(shard, id);
+class MultiShardTransactionTest extends TwoAccountsTest {
+    MultiShardTransactionTest() {
+        super("twophase_tx");
     }
 
     @ParameterizedTest

@@ -8,18 +8,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
-import dev.shardgate.it.harness.PostgresServers;
-import dev.shardgate.it.harness.RealPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,28 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * TO apply to every shard of the transaction, and a shard that joins after a savepoint is rolled
  * back to its join by ROLLBACK TO that savepoint. Accounts 1 (sh1) and 1001 (sh2) start at 100.
  */
-@RealPostgres(servers = 2, settings = "max_prepared_transactions=20")
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SavepointTest {
-    private BankCluster cluster;
-
-    @BeforeAll
-    void start(PostgresServers servers) throws Exception {
-        cluster = BankCluster.start(servers, "twophase_savepoints");
-    }
-
-    @AfterAll
-    void stop() throws SQLException {
-        cluster.close();
-    }
-
-    @BeforeEach
-    void accounts() throws SQLException {
-        cluster.twoAccounts();
-    }
-
-    private long balance(int shard, int id) throws SQLException {
-        return cluster.balance(shard, id);
+class SavepointTest extends TwoAccountsTest {
+    SavepointTest() {
+        super("twophase_savepoints");
     }
 
     /** A client in a transaction block: psql-like (simple protocol, BEGIN) or pgjdbc (extended, autocommit off). */
