@@ -44,9 +44,7 @@ class EveryShardStatementsTest {
 
     @BeforeEach
     void noTables() throws SQLException {
-        for (int i = 0; i < cluster.shardCount(); i++) {
-            execute(cluster.shard(i), "DROP TABLE IF EXISTS orders, countries");
-        }
+        cluster.dropTables();
     }
 
     private long tablesNamed(int shard, String name) throws SQLException {

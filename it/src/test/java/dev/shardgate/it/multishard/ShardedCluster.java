@@ -50,6 +50,13 @@ final class ShardedCluster implements AutoCloseable {
         return cluster.shards().size();
     }
 
+    /** Drops the tests' tables, {@code orders} and {@code countries}, on every shard: each test makes its own. */
+    void dropTables() throws SQLException {
+        for (int i = 0; i < shardCount(); i++) {
+            execute(shard(i), "DROP TABLE IF EXISTS orders, countries");
+        }
+    }
+
     static void execute(Connection connection, String sql) throws SQLException {
         Jdbc.execute(connection, sql);
     }

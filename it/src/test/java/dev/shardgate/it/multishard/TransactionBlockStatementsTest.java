@@ -48,9 +48,7 @@ class TransactionBlockStatementsTest {
 
     @BeforeEach
     void noTables() throws SQLException {
-        for (int i = 0; i < cluster.shardCount(); i++) {
-            execute(cluster.shard(i), "DROP TABLE IF EXISTS orders, countries");
-        }
+        cluster.dropTables();
     }
 
     private Connection client(boolean simple, String strategy) throws SQLException {
