@@ -506,18 +506,28 @@ public final class RelayModels {
         private static void serve(SocketChannel client) throws Throwable {
             readStartup(new DataInputStream(Channels.newInputStream(client)), Channels.newOutputStream(client));
             client.write(ByteBuffer.wrap(greeting));
-            Readiness clientReadiness = register(client);
+            relay(client, register(client), pool, EdgeTriggered::read);
+        }
+
+        /** How a model reads a non-blocking socket: at least one byte, or -1. */
+        interface Reader {
+            int read(SocketChannel channel, Readiness readiness, ByteBuffer into) throws Throwable;
+        }
+
+        /** One Query at a time from the client to a pooled backend, and its answers back, until Terminate. */
+        static void relay(SocketChannel client, Readiness clientReadiness, Pool<Object[]> backends, Reader reader)
+                throws Throwable {
             ByteBuffer request = ByteBuffer.allocateDirect(8192);
             while (true) {
                 while (wholeMessages(request, 0, request.position()) == 0) {
-                    if (read(client, clientReadiness, request) < 0) {
+                    if (reader.read(client, clientReadiness, request) < 0) {
                         return;
                     }
                 }
                 if (request.get(0) == 'X') {
                     return;
                 }
-                Object[] backend = pool.acquire();
+                Object[] backend = backends.acquire();
                 SocketChannel channel = (SocketChannel) backend[0];
                 Readiness readiness = (Readiness) backend[1];
                 ByteBuffer answer = (ByteBuffer) backend[2];
@@ -525,7 +535,7 @@ public final class RelayModels {
                 request.clear();
                 boolean done = false;
                 while (!done) {
-                    if (read(channel, readiness, answer) < 0) {
+                    if (reader.read(channel, readiness, answer) < 0) {
                         throw new EOFException("server closed");
                     }
                     int end = wholeMessages(answer, 0, answer.position());
@@ -534,7 +544,7 @@ public final class RelayModels {
                     answer.limit(answer.position()).position(end);
                     answer.compact();
                 }
-                pool.release(backend);
+                backends.release(backend);
             }
         }
     }
@@ -712,51 +722,10 @@ public final class RelayModels {
         }
 
         private static void serve(SocketChannel client, Loop loop) throws Throwable {
-            Readiness clientReadiness = register(client, loop);
-            ByteBuffer request = ByteBuffer.allocateDirect(8192);
-            // startup: skip an SSLRequest, answer the greeting
-            while (true) {
-                while (request.position() < 8 || request.position() < request.getInt(0)) {
-                    if (read(client, clientReadiness, request, loop) < 0) {
-                        return;
-                    }
-                }
-                boolean ssl = request.getInt(4) == SSL_REQUEST_CODE;
-                request.clear();
-                SelectorLoop.writeAll(client, ByteBuffer.wrap(ssl ? new byte[] {'N'} : greeting));
-                if (!ssl) {
-                    break;
-                }
-            }
-            Pool<Object[]> backends = sharedPool ? pool : loop.backends;
-            while (true) {
-                while (wholeMessages(request, 0, request.position()) == 0) {
-                    if (read(client, clientReadiness, request, loop) < 0) {
-                        return;
-                    }
-                }
-                if (request.get(0) == 'X') {
-                    return;
-                }
-                Object[] backend = backends.acquire();
-                SocketChannel channel = (SocketChannel) backend[0];
-                Readiness readiness = (Readiness) backend[1];
-                ByteBuffer answer = (ByteBuffer) backend[2];
-                SelectorLoop.writeAll(channel, request.flip());
-                request.clear();
-                boolean done = false;
-                while (!done) {
-                    if (read(channel, readiness, answer, loop) < 0) {
-                        throw new EOFException("server closed");
-                    }
-                    int end = wholeMessages(answer, 0, answer.position());
-                    done = endsWithReadyForQuery(answer, end);
-                    SelectorLoop.writeAll(client, answer.duplicate().position(0).limit(end));
-                    answer.limit(answer.position()).position(end);
-                    answer.compact();
-                }
-                backends.release(backend);
-            }
+            readStartup(new DataInputStream(Channels.newInputStream(client)), Channels.newOutputStream(client));
+            client.write(ByteBuffer.wrap(greeting));
+            EdgeTriggered.relay(client, register(client, loop), sharedPool ? pool : loop.backends,
+                    (channel, readiness, into) -> read(channel, (Readiness) readiness, into, loop));
         }
     }
 }
