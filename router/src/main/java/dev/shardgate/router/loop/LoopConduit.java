@@ -21,8 +21,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * for it. The socket is watched by the loop of the first thread that has to wait on it and moves
  * to another loop's set when a thread of that loop waits on it (a pooled backend serves sessions
  * of every loop). Edges are counted, so an edge that comes between a failed read and the park is
- * not lost; a read that returned less than it asked for emptied the socket, so the next read waits
- * for the next edge without trying.
+ * not lost; a read that returned less than it asked for emptied the socket of bytes, so the next
+ * read waits for the next edge without trying — unless an edge said the peer's end (or an error)
+ * has come: that edge may have come with the last bytes, and no other follows it, so from then on
+ * every read tries the socket.
  *
  * <p>One reader and one writer at a time, as with a socket's streams; {@link #close()} from any
  * thread wakes both.
@@ -43,6 +45,8 @@ public final class LoopConduit implements Conduit {
     private final Edges readable = new Edges();
     private int readEdgesSeen;
     private boolean readDrained;
+    /** Set by a loop when an edge carried the peer's end of stream, a hang-up or an error; never cleared. */
+    private volatile boolean readEnded;
     private long readTimeoutNanos;
 
     private final Edges writable = new Edges();
@@ -81,6 +85,9 @@ public final class LoopConduit implements Conduit {
         LoopConduit conduit = fd < table.length ? table[fd] : null;
         if (conduit == null) {
             return;
+        }
+        if ((events & (Epoll.EPOLLRDHUP | Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
+            conduit.readEnded = true; // before the edge counts, so the woken reader sees it
         }
         if ((events & (Epoll.EPOLLIN | Epoll.EPOLLRDHUP | Epoll.EPOLLERR | Epoll.EPOLLHUP)) != 0) {
             conduit.readable.fire();
@@ -197,7 +204,7 @@ public final class LoopConduit implements Conduit {
         ByteBuffer into = ByteBuffer.wrap(bytes, offset, length);
         while (true) {
             int edges = readable.count;
-            if (!(readDrained && edges == readEdgesSeen)) {
+            if (!(readDrained && edges == readEdgesSeen) || readEnded) {
                 int read;
                 try {
                     read = channel.read(into);
@@ -313,7 +320,7 @@ public final class LoopConduit implements Conduit {
          */
         @Override
         public int available() {
-            if (closed || (readDrained && readable.count == readEdgesSeen && watchedBy != null)) {
+            if (closed || (readDrained && readable.count == readEdgesSeen && watchedBy != null && !readEnded)) {
                 return 0;
             }
             return Epoll.readable(fd);

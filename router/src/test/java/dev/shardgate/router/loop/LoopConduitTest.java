@@ -164,6 +164,71 @@ class LoopConduitTest {
     }
 
     @Test
+    void theEndThatArrivesWithTheLastBytesIsSeenAfterAShortRead() throws Exception {
+        connect();
+        int[] reads = onLoop(() -> {
+            InputStream in = conduit.input();
+            CompletableFuture.runAsync(() -> send(new byte[] {1}, false), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            int first = in.read(); // waits: the socket is watched by this loop from here on
+            // data and the end arrive before the reader looks again: the loop has counted their edges,
+            // and a short read empties the socket of bytes but not of its end
+            send(new byte[] {2, 3, 4}, true);
+            Thread.sleep(100);
+            byte[] buffer = new byte[100];
+            int second = in.read(buffer, 0, buffer.length);
+            conduit.readTimeout(3_000); // a lost end fails here, not after the test's 30 s
+            return new int[] {first, second, in.read(buffer, 0, buffer.length)};
+        });
+        assertThat(reads).containsExactly(1, 3, -1);
+    }
+
+    @Test
+    void anEndThatComesWhileTheReaderWaitsAfterAShortReadIsSeen() throws Exception {
+        connect();
+        int[] reads = onLoop(() -> {
+            InputStream in = conduit.input();
+            byte[] buffer = new byte[8192];
+            CompletableFuture.runAsync(() -> send(new byte[] {1, 2, 3}, false), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            int first = in.read(buffer, 0, buffer.length);
+            CompletableFuture.runAsync(() -> send(new byte[0], true), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            return new int[] {first, in.read(buffer, 0, buffer.length)};
+        });
+        assertThat(reads).containsExactly(3, -1);
+    }
+
+    @Test
+    void aPeerThatResetsTheConnectionEndsAWaitingRead() throws Exception {
+        connect();
+        peer.setSoLinger(true, 0); // close sends RST
+        assertThatThrownBy(() -> onLoop(() -> {
+            InputStream in = conduit.input();
+            CompletableFuture.runAsync(() -> send(new byte[] {1}, false), CompletableFuture.delayedExecutor(50, TimeUnit.MILLISECONDS));
+            assertThat(in.read()).isEqualTo(1);
+            send(new byte[] {5, 6}, false);
+            peer.close();
+            Thread.sleep(100);
+            byte[] buffer = new byte[100];
+            int read;
+            do {
+                read = in.read(buffer, 0, buffer.length);
+            } while (read > 0);
+            return read;
+        })).as("a reset is an error, not a wait").isInstanceOf(SocketException.class);
+    }
+
+    /** Writes from the peer's side, then ends its output if asked. */
+    private void send(byte[] bytes, boolean end) {
+        try {
+            peer.getOutputStream().write(bytes);
+            if (end) {
+                peer.shutdownOutput();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void aReadWaitsForDataThatComesLater() throws Exception {
         connect();
         CompletableFuture<Integer> read = readOnNextLoop();
