@@ -1,6 +1,7 @@
 package dev.shardgate.sql;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a statement that runs on several shards is sent to them and how their answers make one
@@ -21,13 +22,77 @@ public sealed interface MultiShardShape {
      * @param tables every table the statement reads, at any depth, once per use
      * @param rowSources the tables whose rows make the result rows: named in the top-level FROM and
      *     not on the null-extended side of an outer join
+     * @param collations what decides the collation of the values the merge compares
      */
     record Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
-                  boolean distinct, List<TableRef> tables, List<TableRef> rowSources) implements MultiShardShape {
+                  boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations)
+            implements MultiShardShape {
         public Select {
             sortKeys = List.copyOf(sortKeys);
             tables = List.copyOf(tables);
             rowSources = List.copyOf(rowSources);
+        }
+
+        /** A shape whose collations are unknown: text is merged only when the router is told it is in C order. */
+        public Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
+                      boolean distinct, List<TableRef> tables, List<TableRef> rowSources) {
+            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, Collations.UNKNOWN);
+        }
+    }
+
+    /**
+     * What decides the collation of the values a merge compares: text merges by bytes, which is the
+     * collation's order only for C and POSIX (PostgreSQL documentation, 24.2 Collation Support).
+     *
+     * @param sortKeys for each of {@link Select#sortKeys()}, its expression
+     * @param extremes for each min or max output column (by output index), its argument
+     * @param from the top-level FROM, to find the tables of the columns the expressions name
+     */
+    record Collations(List<Collated> sortKeys, Map<Integer, Collated> extremes, FromScope from) {
+        public static final Collations UNKNOWN = new Collations(List.of(), Map.of(), new FromScope(List.of(), true));
+
+        public Collations {
+            sortKeys = List.copyOf(sortKeys);
+            extremes = Map.copyOf(extremes);
+        }
+
+        /** The expression of the i-th sort key; unknown when the analysis did not say. */
+        public Collated sortKey(int i) {
+            return i < sortKeys.size() ? sortKeys.get(i) : Collated.UNKNOWN;
+        }
+    }
+
+    /**
+     * The parts of an expression that decide its collation (PostgreSQL documentation, 24.2.1
+     * Concepts: an explicit COLLATE wins, else the implicit collation of the columns, else the
+     * database default).
+     *
+     * @param explicit the collation a COLLATE clause around the whole expression names, or null
+     * @param nested the collations COLLATE clauses inside it name
+     * @param columns the column references in it, as written (qualifier first)
+     * @param plainColumn the expression is one column reference and nothing else
+     * @param opaque it holds something whose collation the router cannot follow (a subquery, *)
+     */
+    record Collated(String explicit, List<String> nested, List<List<String>> columns, boolean plainColumn,
+                    boolean opaque) {
+        public static final Collated UNKNOWN = new Collated(null, List.of(), List.of(), false, true);
+
+        public Collated {
+            nested = List.copyOf(nested);
+            columns = columns.stream().map(List::copyOf).toList();
+        }
+    }
+
+    /**
+     * The relations of the top-level FROM.
+     *
+     * @param relations the tables and views named there (joins included)
+     * @param otherSources it also has subqueries, functions, WITH queries or aliased joins, whose
+     *     columns the router cannot look up
+     */
+    record FromScope(List<TableRef> relations, boolean otherSources) {
+        public FromScope {
+            relations = List.copyOf(relations);
         }
     }
 

@@ -2,12 +2,16 @@ package dev.shardgate.sql;
 
 import dev.shardgate.sql.MultiShardShape.AggregateKind;
 import dev.shardgate.sql.MultiShardShape.Aggregation;
+import dev.shardgate.sql.MultiShardShape.Collated;
+import dev.shardgate.sql.MultiShardShape.Collations;
 import dev.shardgate.sql.MultiShardShape.OutputColumn;
 import dev.shardgate.sql.MultiShardShape.SortKey;
 import dev.shardgate.sql.MultiShardShape.Unsupported;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /** The {@link MultiShardShape.Select} of a top-level SELECT, or why it has none. */
@@ -17,6 +21,10 @@ final class SelectShapes {
     private final List<Node> targets = new ArrayList<>();
     private final List<String> targetNames = new ArrayList<>();
     private final List<SourceText.Edit> edits = new ArrayList<>();
+    /** The expression of each sort key, in the order of the sort keys. */
+    private final List<Collated> sortCollations = new ArrayList<>();
+    /** The argument of each min or max, by output column. */
+    private final Map<Integer, Collated> extremes = new HashMap<>();
     private boolean hasStar;
 
     private SelectShapes(Node select, SourceText text) {
@@ -46,6 +54,10 @@ final class SelectShapes {
     }
 
     private MultiShardShape shape() {
+        String unknownFunction = KnownFunctions.refusal(select.fields());
+        if (unknownFunction != null) {
+            throw new Refused(unknownFunction);
+        }
         refuseWhat(select.has("intoClause"), "SELECT INTO");
         String op = select.string("op");
         refuseWhat(op != null && !"SETOP_NONE".equals(op), "UNION, INTERSECT and EXCEPT");
@@ -73,8 +85,9 @@ final class SelectShapes {
             long pushed = aggregated ? Long.MAX_VALUE : saturatedSum(limit, offset);
             edits.add(constantEdit(limitNode, Long.toString(pushed)));
         }
+        Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select));
         return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
-                MultiShardAnalysis.tables(select.fields()), rowSources());
+                MultiShardAnalysis.tables(select.fields()), rowSources(), collations);
     }
 
     private static void refuseWhat(boolean condition, String what) {
@@ -97,11 +110,16 @@ final class SelectShapes {
                         || value.flag("agg_within_group")) {
                     throw new Refused("aggregate " + name + " with DISTINCT, FILTER or ORDER BY cannot be merged from several shards");
                 }
+                if (name.equals("min") || name.equals("max")) {
+                    List<Node> arguments = value.nodes("args");
+                    extremes.put(i, arguments.size() == 1 ? CollationInputs.of(arguments.getFirst(), null) : Collated.UNKNOWN);
+                }
                 switch (name) {
                     case "count" -> columns.add(new OutputColumn.Aggregate(AggregateKind.COUNT, shardColumn++));
                     case "sum" -> columns.add(new OutputColumn.Aggregate(AggregateKind.SUM, shardColumn++));
-                    case "min" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
-                    case "max" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
+                    // false sorts before true: bool_and is the least of the shards' answers, bool_or the greatest
+                    case "min", "bool_and", "every" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
+                    case "max", "bool_or" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
                     case "avg" -> {
                         edits.add(averageAsSumAndCount(value));
                         columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1,
@@ -157,11 +175,24 @@ final class SelectShapes {
             String nulls = sortBy.string("sortby_nulls");
             boolean nullsFirst = "SORTBY_NULLS_FIRST".equals(nulls) || (descending && !"SORTBY_NULLS_LAST".equals(nulls));
             Node item = sortBy.node("node");
+            // ORDER BY x COLLATE "C" sorts the selected x in that collation
+            String collation = item != null && item.is("CollateClause") ? CollationInputs.collationName(item) : null;
+            if (collation != null) {
+                item = item.node("arg");
+            }
             int column = sortTarget(item);
             if (column >= 0) {
                 keys.add(new SortKey(column, null, descending, nullsFirst));
-            } else if (hasStar && item != null && item.is("ColumnRef") && lastName(item) != null) {
+                sortCollations.add(CollationInputs.of(targets.get(column), collation));
+            } else if (hasStar && item != null && item.is("ColumnRef") && item.names("fields") != null
+                    && item.names("fields").size() == 1) {
+                // a bare name under *: the output column of that name (RowDescription), as in PostgreSQL
                 keys.add(new SortKey(-1, lastName(item), descending, nullsFirst));
+                sortCollations.add(CollationInputs.of(item, collation));
+            } else if (hasStar && item != null && item.is("ColumnRef") && item.names("fields") != null
+                    && isSingleRelationColumn(item)) {
+                keys.add(new SortKey(-1, lastName(item), descending, nullsFirst));
+                sortCollations.add(CollationInputs.of(item, collation));
             } else {
                 throw new Refused("an ORDER BY item must appear in the select list of a multi-shard query");
             }
@@ -172,7 +203,10 @@ final class SelectShapes {
     /**
      * The select-list entry an ORDER BY item names, which is also its column in merged rows (and in
      * shard rows, unless aggregated); -1 when it names none or the {@code *} hides the position.
-     * As in PostgreSQL, a bare name is an output column name first.
+     * Names resolve as in PostgreSQL (parse_clause.c, findTargetlistEntrySQL92 then SQL99): a bare
+     * name is an output column name first, then an input column; a qualified name is an input
+     * column, which is a selected one only when the select list holds that very column. Where the
+     * router cannot be sure which column a name means, the item is refused.
      */
     private int sortTarget(Node item) {
         Integer position = position(item);
@@ -182,27 +216,68 @@ final class SelectShapes {
         if (hasStar) {
             return -1;
         }
-        if (item != null && item.is("ColumnRef") && item.names("fields") != null && item.names("fields").size() == 1) {
+        boolean bareName = item != null && item.is("ColumnRef") && item.names("fields") != null
+                && item.names("fields").size() == 1;
+        if (bareName) {
             String name = lastName(item);
-            int named = targetNames.indexOf(name);
-            if (named >= 0) {
-                return named;
+            boolean unknownNames = false;
+            for (int i = 0; i < targets.size(); i++) {
+                String output = OutputNames.of(targetNames.get(i), targets.get(i));
+                if (name.equals(output)) {
+                    // several of that name: PostgreSQL takes the first if they are equal, else fails on every shard
+                    return i;
+                }
+                unknownNames |= output == null;
+            }
+            if (unknownNames) {
+                throw new Refused("ORDER BY \"" + name + "\" may name a select-list column whose name the router"
+                        + " cannot tell; in a multi-shard query, name it with AS or order by its position");
             }
         }
         int same = sameExpression(item);
         if (same >= 0) {
             return same;
         }
-        if (item != null && item.is("ColumnRef") && lastName(item) != null) {
+        if (item != null && item.is("ColumnRef") && isSingleRelationColumn(item)) {
+            String column = columnOfSingleRelation(item);
             for (int i = 0; i < targets.size(); i++) {
                 Node value = targets.get(i);
-                if (value != null && value.is("ColumnRef") && lastName(item).equals(lastName(value))
-                        && (targetNames.get(i) == null || targetNames.get(i).equals(lastName(item)))) {
+                if (value != null && value.is("ColumnRef") && column.equals(columnOfSingleRelation(value))) {
                     return i;
                 }
             }
         }
         return -1;
+    }
+
+    /** A column reference that surely means a column of the FROM clause's only relation. */
+    private boolean isSingleRelationColumn(Node columnRef) {
+        return columnOfSingleRelation(columnRef) != null;
+    }
+
+    /**
+     * The column a reference names when the FROM clause is one table (or one aliased subquery): its
+     * name, written bare or qualified with the table's visible name; null otherwise.
+     */
+    private String columnOfSingleRelation(Node columnRef) {
+        List<Node> from = select.nodes("fromClause");
+        List<String> names = columnRef.names("fields");
+        if (from.size() != 1 || names == null || names.isEmpty()) {
+            return null;
+        }
+        Node only = from.getFirst();
+        Node alias = only.struct("alias", "Alias");
+        String visible = alias != null ? alias.string("aliasname") : only.is("RangeVar") ? only.string("relname") : null;
+        if (visible == null || !(only.is("RangeVar") || only.is("RangeSubselect"))) {
+            return null;
+        }
+        return switch (names.size()) {
+            case 1 -> names.getFirst();
+            case 2 -> names.getFirst().equals(visible) ? names.getLast() : null;
+            case 3 -> alias == null && names.get(1).equals(visible) && names.getFirst().equals(only.string("schemaname"))
+                    ? names.getLast() : null;
+            default -> null;
+        };
     }
 
     /** {@code ORDER BY 2} / {@code GROUP BY 2}: the 0-based select-list entry; null for other items. */

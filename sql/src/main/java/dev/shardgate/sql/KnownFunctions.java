@@ -1,0 +1,105 @@
+package dev.shardgate.sql;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which function names a multi-shard SELECT may call. The parse tree does not say whether
+ * {@code f(x)} is an aggregate: PostgreSQL decides that from the catalog, and a user's
+ * {@code CREATE AGGREGATE f} makes every shard answer one row where one server would answer one row
+ * in all. So only names known from PostgreSQL 15's own catalog (pg_catalog_functions.txt) pass:
+ * built-in functions that are not aggregates anywhere, and the aggregates the merger re-aggregates.
+ */
+final class KnownFunctions {
+    /** Aggregates whose per-shard results the merger combines (see SelectShapes). */
+    static final Set<String> REAGGREGATED = Set.of("count", "sum", "min", "max", "avg", "bool_and", "bool_or", "every");
+
+    private static final Set<String> NOT_AGGREGATES;
+    private static final Set<String> AGGREGATES;
+
+    static {
+        Set<String> plain = new HashSet<>();
+        Set<String> aggregates = new HashSet<>();
+        try (InputStream in = KnownFunctions.class.getResourceAsStream("pg_catalog_functions.txt")) {
+            if (in == null) {
+                throw new IllegalStateException("pg_catalog_functions.txt is missing from the classpath");
+            }
+            BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = lines.readLine()) != null) {
+                if (line.isBlank() || line.startsWith("#")) {
+                    continue;
+                }
+                String[] nameAndKind = line.split(" ");
+                (nameAndKind[1].equals("a") ? aggregates : plain).add(nameAndKind[0]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        plain.removeAll(aggregates); // cume_dist, rank, …: window functions and hypothetical-set aggregates
+        NOT_AGGREGATES = Set.copyOf(plain);
+        AGGREGATES = Set.copyOf(aggregates);
+    }
+
+    private KnownFunctions() {
+    }
+
+    /** True for a built-in aggregate of PostgreSQL 15. */
+    static boolean isBuiltInAggregate(String name) {
+        return AGGREGATES.contains(name);
+    }
+
+    /**
+     * Why the first call in the subtree (nested queries included) cannot be merged from several
+     * shards, or null when every call is to a built-in non-aggregate or a re-aggregated aggregate.
+     * Built-in aggregates the merger cannot combine are refused where they are read (SelectShapes).
+     */
+    static String refusal(Object json) {
+        if (json instanceof List<?> list) {
+            for (Object item : list) {
+                String reason = refusal(item);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+        } else if (json instanceof Map<?, ?> map) {
+            Node node = Node.of(json);
+            if (node != null && node.is("FuncCall")) {
+                String reason = refusalOf(node);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+            for (Object value : map.values()) {
+                String reason = refusal(value);
+                if (reason != null) {
+                    return reason;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static String refusalOf(Node call) {
+        List<String> names = call.names("funcname");
+        if (names == null || names.isEmpty()) {
+            return "a function call whose name could not be read cannot be merged from several shards";
+        }
+        String name = names.getLast();
+        String qualified = String.join(".", names);
+        boolean inCatalog = names.size() == 1 || (names.size() == 2 && names.getFirst().equals("pg_catalog"));
+        if (inCatalog && (NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name))) {
+            return null;
+        }
+        return "function " + qualified + " is not a built-in function of PostgreSQL, so the router cannot tell"
+                + " whether it is an aggregate: a multi-shard SELECT cannot call it";
+    }
+}
