@@ -25,13 +25,30 @@ final class ValueOrder {
                     Comparator.comparingLong(ValueOrder::integer);
             case TypeOids.NUMERIC -> ValueOrder::compareNumeric;
             case TypeOids.FLOAT4, TypeOids.FLOAT8 -> ValueOrder::compareFloat;
-            case TypeOids.TEXT, TypeOids.VARCHAR, TypeOids.BPCHAR, TypeOids.NAME, TypeOids.CHAR, TypeOids.BOOL,
+            case TypeOids.BPCHAR -> ValueOrder::compareBpchar;
+            case TypeOids.TEXT, TypeOids.VARCHAR, TypeOids.NAME, TypeOids.CHAR, TypeOids.BOOL,
                  TypeOids.UUID, TypeOids.BYTEA, TypeOids.TIME -> Arrays::compareUnsigned;
             case TypeOids.DATE -> Comparator.comparingLong(ValueOrder::dateKey);
             case TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ -> Comparator.comparingLong(ValueOrder::timestampKey);
             default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "column \"" + column
                     + "\" has a type (oid " + typeOid + ") whose order the router cannot merge from several shards");
         };
+    }
+
+    /**
+     * character(n): trailing blanks do not count (bpcharcmp compares the values without them), so
+     * {@code 'a'} equals {@code 'a  '} and sorts after {@code 'a\t'}; the rest compares as text in C.
+     */
+    static int compareBpchar(byte[] a, byte[] b) {
+        return Arrays.compareUnsigned(a, 0, withoutTrailingBlanks(a), b, 0, withoutTrailingBlanks(b));
+    }
+
+    private static int withoutTrailingBlanks(byte[] value) {
+        int end = value.length;
+        while (end > 0 && value[end - 1] == ' ') {
+            end--;
+        }
+        return end;
     }
 
     static long integer(byte[] value) {

@@ -5,6 +5,8 @@ import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.merge.BinaryValues;
 import dev.shardgate.router.merge.ResultMerger;
 import dev.shardgate.router.merge.RowSource;
+import dev.shardgate.router.merge.ShardCollations;
+import dev.shardgate.router.merge.TextOrder;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.wire.Bind;
 import dev.shardgate.wire.CommandComplete;
@@ -43,6 +45,8 @@ public final class MultiShardRun {
     private boolean extended;
     /** The client's result formats, when shards are asked for text that the merged rows are converted from; else null. */
     private short[] clientFormats;
+    /** Each shard's collations, when the merge compares values whose collation its catalog decides. */
+    private final Map<String, ShardCollations> collations = new LinkedHashMap<>();
 
     /**
      * @param backends one idle backend per shard, in shard order
@@ -119,6 +123,11 @@ public final class MultiShardRun {
             if (replicated && messages.values().stream().flatMap(List::stream).noneMatch(MultiShardRun::cannotRunInTransaction)) {
                 begin(messages.keySet());
             }
+            if (select != null && TextOrder.needsCatalog(select)) {
+                for (String shard : messages.keySet()) {
+                    collations.put(shard, CollationLookup.of(shard, backends.get(shard), select.collations().from()));
+                }
+            }
             for (Map.Entry<String, List<FrontendMessage>> entry : messages.entrySet()) {
                 ShardStream stream = new ShardStream(entry.getKey(), backends.get(entry.getKey()), this::notice);
                 streams.add(stream);
@@ -191,6 +200,11 @@ public final class MultiShardRun {
             return;
         }
         ResultMerger merger = select == null ? null : new ResultMerger(select, agreed);
+        if (merger != null) {
+            for (ShardStream stream : streams) {
+                TextOrder.require(select, merger.columns(), collations.get(stream.shard()));
+            }
+        }
         RowDescription columns = merger == null ? agreed : merger.columns();
         boolean[] binary = binaryColumns(columns);
         if (binary != null) {
