@@ -118,8 +118,10 @@ final class SelectShapes {
                     case "count" -> columns.add(new OutputColumn.Aggregate(AggregateKind.COUNT, shardColumn++));
                     case "sum" -> columns.add(new OutputColumn.Aggregate(AggregateKind.SUM, shardColumn++));
                     // false sorts before true: bool_and is the least of the shards' answers, bool_or the greatest
-                    case "min", "bool_and", "every" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
-                    case "max", "bool_or" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
+                    case "bool_and", "every" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
+                    case "bool_or" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
+                    case "min" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
+                    case "max" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
                     case "avg" -> {
                         edits.add(averageAsSumAndCount(value));
                         columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1,

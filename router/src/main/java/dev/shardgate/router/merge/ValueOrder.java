@@ -25,7 +25,8 @@ final class ValueOrder {
                     Comparator.comparingLong(ValueOrder::integer);
             case TypeOids.NUMERIC -> ValueOrder::compareNumeric;
             case TypeOids.FLOAT4, TypeOids.FLOAT8 -> ValueOrder::compareFloat;
-            case TypeOids.BPCHAR -> ValueOrder::compareBpchar;
+            // bpchar compares without its trailing blanks (bpcharcmp)
+            case TypeOids.BPCHAR -> (a, b) -> Arrays.compareUnsigned(a, 0, withoutTrailingBlanks(a), b, 0, withoutTrailingBlanks(b));
             case TypeOids.TEXT, TypeOids.VARCHAR, TypeOids.NAME, TypeOids.CHAR, TypeOids.BOOL,
                  TypeOids.UUID, TypeOids.BYTEA, TypeOids.TIME -> Arrays::compareUnsigned;
             case TypeOids.DATE -> Comparator.comparingLong(ValueOrder::dateKey);
@@ -35,15 +36,8 @@ final class ValueOrder {
         };
     }
 
-    /**
-     * character(n): trailing blanks do not count (bpcharcmp compares the values without them), so
-     * {@code 'a'} equals {@code 'a  '} and sorts after {@code 'a\t'}; the rest compares as text in C.
-     */
-    static int compareBpchar(byte[] a, byte[] b) {
-        return Arrays.compareUnsigned(a, 0, withoutTrailingBlanks(a), b, 0, withoutTrailingBlanks(b));
-    }
-
-    private static int withoutTrailingBlanks(byte[] value) {
+    /** The length of a bpchar value without its trailing blanks. */
+    static int withoutTrailingBlanks(byte[] value) {
         int end = value.length;
         while (end > 0 && value[end - 1] == ' ') {
             end--;
