@@ -58,6 +58,10 @@ final class SelectShapes {
         if (unknownFunction != null) {
             throw new Refused(unknownFunction);
         }
+        String outerAggregate = OuterAggregates.refusal(select);
+        if (outerAggregate != null) {
+            throw new Refused(outerAggregate);
+        }
         refuseWhat(select.has("intoClause"), "SELECT INTO");
         String op = select.string("op");
         refuseWhat(op != null && !"SETOP_NONE".equals(op), "UNION, INTERSECT and EXCEPT");

@@ -117,4 +117,24 @@ class MultiShardNamesTest {
         assertThat(select("SELECT a.id FROM orders a JOIN (SELECT 1 AS k) s ON true, items i").collations().from())
                 .isEqualTo(new MultiShardShape.FromScope(List.of(new TableRef(null, "orders", "a"), new TableRef(null, "items", "i")), true));
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT (SELECT max(o.qty)) FROM orders o",
+            "SELECT id, (SELECT count(o.note) FROM ref r WHERE r.k = 1) FROM orders o",
+            "SELECT id FROM orders o ORDER BY (SELECT sum(qty))",
+    })
+    void aSubqueryAggregatingOuterColumnsIsRefused(String sql) {
+        assertThat(refusal(sql)).contains("aggregates the rows of an outer query");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT id, (SELECT max(r.v) FROM ref r WHERE r.k = o.id) FROM orders o",
+            "SELECT id, (SELECT count(*)) FROM orders o",
+            "SELECT id FROM orders WHERE qty IN (SELECT max(k) FROM ref GROUP BY v)",
+    })
+    void aSubqueryAggregatingItsOwnRowsPasses(String sql) {
+        select(sql);
+    }
 }

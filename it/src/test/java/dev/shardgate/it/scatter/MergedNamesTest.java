@@ -79,6 +79,7 @@ class MergedNamesTest {
     @ParameterizedTest
     @ValueSource(strings = {
             "SELECT bool_and(paid), bool_or(paid), every(paid), count(*) FROM orders",
+            "SELECT id, (SELECT max(c.v) FROM cust c WHERE c.id = o.cid) FROM orders o ORDER BY id",
             "SELECT qty, bool_and(paid), bool_or(qty > 3) FROM orders GROUP BY qty ORDER BY qty",
             "SELECT o.id, c.v FROM orders o JOIN cust c ON c.id = o.cid ORDER BY v, o.id LIMIT 5",
             "SELECT o.id, o.v AS w, c.v FROM orders o JOIN cust c ON c.id = o.cid ORDER BY o.v DESC, o.id LIMIT 4",
@@ -111,6 +112,7 @@ class MergedNamesTest {
             "SELECT array_agg(id) FROM orders|array_agg",
             "SELECT stddev(qty) FROM orders|stddev",
             "SELECT bit_or(qty) FROM orders|bit_or",
+            "SELECT (SELECT max(o.qty)) FROM orders o|aggregate max in a subquery",
             "SELECT o.id, c.v FROM orders o JOIN cust c ON c.id = o.cid ORDER BY o.v LIMIT 3|select list",
             "SELECT id, label FROM orders ORDER BY label, id|\"label\" is compared in collation \"en-US-x-icu\"",
             "SELECT id, v FROM orders ORDER BY v COLLATE \"en-US-x-icu\", id|collation \"en-US-x-icu\"",
