@@ -25,6 +25,11 @@ final class CollationInputs {
             explicit = collationName(inner);
             inner = inner.node("arg");
         }
+        // min and max give one of their inputs, in its collation
+        String function = MultiShardAnalysis.functionName(inner);
+        if (("min".equals(function) || "max".equals(function)) && inner.nodes("args").size() == 1) {
+            return of(inner.nodes("args").getFirst(), explicit);
+        }
         List<String> nested = new ArrayList<>();
         List<List<String>> columns = new ArrayList<>();
         boolean[] opaque = {false};

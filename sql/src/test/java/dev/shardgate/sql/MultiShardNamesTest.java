@@ -114,6 +114,8 @@ class MultiShardNamesTest {
         assertThat(aggregated.collations().extremes()).containsEntry(0, new Collated("C", List.of(), List.of(List.of("note")), true, false))
                 .containsEntry(1, new Collated(null, List.of(), List.of(List.of("customer")), false, false));
         assertThat(select("SELECT id, (SELECT min(v) FROM r) AS m FROM orders ORDER BY m").collations().sortKey(0).opaque()).isTrue();
+        assertThat(select("SELECT max(note), count(*) FROM orders ORDER BY 1").collations().sortKey(0))
+                .isEqualTo(new Collated(null, List.of(), List.of(List.of("note")), true, false));
         assertThat(select("SELECT a.id FROM orders a JOIN (SELECT 1 AS k) s ON true, items i").collations().from())
                 .isEqualTo(new MultiShardShape.FromScope(List.of(new TableRef(null, "orders", "a"), new TableRef(null, "items", "i")), true));
     }

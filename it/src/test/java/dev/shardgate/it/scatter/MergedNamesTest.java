@@ -150,6 +150,7 @@ class MergedNamesTest {
             "SELECT id, name FROM orders ORDER BY name, id",
             "SELECT id, v FROM orders ORDER BY v COLLATE \"C\", id",
             "SELECT min(name), max(v COLLATE \"C\") FROM orders",
+            "SELECT qty, max(name) FROM orders GROUP BY qty ORDER BY 2, 1",
             "SELECT id, qty FROM orders ORDER BY qty, id",
     })
     void anIcuDatabaseMergesWhatIsInByteOrder(String sql) throws SQLException {
