@@ -22,6 +22,7 @@ import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -48,7 +49,7 @@ public final class RouterContext implements AutoCloseable {
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
-        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops));
+        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks()));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
@@ -165,6 +166,18 @@ public final class RouterContext implements AutoCloseable {
                     : "the router has no shards: configure shards or CREATE SHARD on its console");
         }
         return metadata.shards().firstKey();
+    }
+
+    /**
+     * Every shard, {@link #anyShard()}'s first: where a login may learn the server's parameters when
+     * the first shard does not answer.
+     */
+    public List<String> shardsFirstToLast() {
+        LinkedHashSet<String> all = new LinkedHashSet<>();
+        all.add(anyShard());
+        all.addAll(config.shards().keySet());
+        all.addAll(metadata().shards().keySet());
+        return List.copyOf(all);
     }
 
     @Override

@@ -154,6 +154,7 @@ public final class RouterServer implements AutoCloseable {
             try {
                 Socket client = serverSocket.accept();
                 client.setTcpNoDelay(true);
+                context.config().shardLinks().applyKeepaliveTo(client);
                 Runnable session = () -> {
                     try {
                         new ClientSession(context, Conduit.of(client, context.loops())).run();

@@ -1,5 +1,6 @@
 package dev.shardgate.router.backend;
 
+import dev.shardgate.router.config.ShardLinkSettings;
 import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.wire.AuthenticationCleartextPassword;
@@ -28,29 +29,34 @@ import dev.shardgate.wire.auth.ScramClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Opens a connection to a shard and logs in as a PostgreSQL client would (protocol 3.0, trust,
  * cleartext, md5 or SCRAM-SHA-256, whichever the server asks for).
  */
 public final class BackendConnector {
-    private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
-
     private final int maxMessageLength;
     private final EventLoops loops;
+    private final ShardLinkSettings links;
 
     public BackendConnector(int maxMessageLength) {
-        this(maxMessageLength, null);
+        this(maxMessageLength, null, ShardLinkSettings.DEFAULTS);
     }
 
-    /** @param loops the event loops that drive backend sockets, or null for plain blocking sockets */
-    public BackendConnector(int maxMessageLength, EventLoops loops) {
+    /**
+     * @param loops the event loops that drive backend sockets, or null for plain blocking sockets
+     * @param links the connect-and-login timeout and the keepalive of backend sockets
+     */
+    public BackendConnector(int maxMessageLength, EventLoops loops, ShardLinkSettings links) {
         this.maxMessageLength = maxMessageLength;
         this.loops = loops;
+        this.links = links;
     }
 
     /**
@@ -60,13 +66,18 @@ public final class BackendConnector {
             throws IOException {
         Socket socket = loops == null ? new Socket() : SocketChannel.open().socket();
         Conduit conduit = null;
+        long timeoutMillis = links.serverConnectTimeout().toMillis();
+        long deadline = System.nanoTime() + links.serverConnectTimeout().toNanos();
         try {
             socket.setTcpNoDelay(true);
-            socket.setKeepAlive(true);
+            links.applyKeepaliveTo(socket);
             // name resolution blocks its thread in the kernel: not on an event loop's
             socket.connect(EventLoops.offLoop(() -> new InetSocketAddress(address.host(), address.port())),
-                    CONNECT_TIMEOUT_MILLIS);
+                    (int) Math.min(Integer.MAX_VALUE, timeoutMillis));
             conduit = Conduit.of(socket, loops);
+            // a hung server (SIGSTOP) completes the TCP handshake in its kernel and never answers the
+            // startup packet: the login must finish within what is left of server_connect_timeout
+            conduit.readTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
             PgReader reader = new PgReader(conduit.input(), maxMessageLength);
             PgWriter writer = new PgWriter(conduit.output());
             Map<String, String> startup = new LinkedHashMap<>();
@@ -88,6 +99,7 @@ public final class BackendConnector {
                         secretKey = key.secretKey();
                     }
                     case ReadyForQuery ignored -> {
+                        conduit.readTimeout(0);
                         Map<String, String> applied = Map.of("client_encoding", "UTF8");
                         return new BackendConnection(address, conduit, reader, writer, processId, secretKey, reported, applied);
                     }
@@ -98,12 +110,25 @@ public final class BackendConnector {
                             "shard " + address + " sent unexpected message " + message.getClass().getSimpleName() + " during startup");
                 }
             }
+        } catch (SocketTimeoutException e) {
+            closeQuietly(conduit, socket);
+            // an IOException: the pool tries the shard's next host, then fails with 08001 naming the shard
+            throw new SocketTimeoutException("no answer from " + address.host() + ":" + address.port()
+                    + " within server_connect_timeout (" + timeoutMillis + " ms)");
         } catch (IOException | RuntimeException e) {
+            closeQuietly(conduit, socket);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(Conduit conduit, Socket socket) {
+        try {
             if (conduit != null) {
                 conduit.close();
             }
             socket.close();
-            throw e;
+        } catch (IOException ignored) {
+            // the connection failed already; its error is what the caller reports
         }
     }
 

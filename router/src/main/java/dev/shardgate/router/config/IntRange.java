@@ -10,6 +10,7 @@ record IntRange(int min, int max) {
     static final IntRange SEQUENCE_BLOCK_SIZE = new IntRange(1, 1_000_000);
     /** Event-loop threads; 0 turns them off. More than a machine has CPUs only adds switches. */
     static final IntRange EVENT_LOOPS = new IntRange(0, 1024);
+    static final IntRange TCP_KEEP_COUNT = new IntRange(0, 127);
 
     boolean contains(long value) {
         return value >= min && value <= max;

@@ -30,6 +30,7 @@ import java.util.function.Predicate;
  *     QDB at once and hands out from memory
  * @param eventLoops how many event-loop threads carry the client sessions and wait on their sockets
  *     (default: one per CPU); 0 runs sessions on the JDK's own virtual-thread scheduler
+ * @param shardLinks timeouts towards shards and TCP keepalive
  */
 public record RouterConfig(
         String host,
@@ -54,7 +55,8 @@ public record RouterConfig(
         CommitStrategy commitStrategy,
         String routerId,
         int sequenceBlockSize,
-        int eventLoops) {
+        int eventLoops,
+        ShardLinkSettings shardLinks) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -84,6 +86,7 @@ public record RouterConfig(
         Objects.requireNonNull(defaultRouteBehaviour, "defaultRouteBehaviour");
         Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
         Objects.requireNonNull(commitStrategy, "commitStrategy");
+        Objects.requireNonNull(shardLinks, "shardLinks");
     }
 
     /**
@@ -173,7 +176,7 @@ public record RouterConfig(
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
-                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops);
+                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -203,6 +206,7 @@ public record RouterConfig(
         private String routerId;
         private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
         private int eventLoops = DEFAULT_EVENT_LOOPS;
+        private ShardLinkSettings shardLinks = ShardLinkSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -226,6 +230,7 @@ public record RouterConfig(
         public Builder routerId(String value) { routerId = value; return this; }
         public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
         public Builder eventLoops(int value) { eventLoops = value; return this; }
+        public Builder shardLinks(ShardLinkSettings value) { shardLinks = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -276,7 +281,7 @@ public record RouterConfig(
                     backendRules, shards,
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
-                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops);
+                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -298,6 +303,7 @@ public record RouterConfig(
         int maxMessageLength() { return maxMessageLength; }
         DefaultRouteBehaviour defaultRouteBehaviour() { return defaultRouteBehaviour; }
         Duration lockWaitTimeout() { return lockWaitTimeout; }
+        ShardLinkSettings shardLinks() { return shardLinks; }
         String routerId() { return routerId; }
         int sequenceBlockSize() { return sequenceBlockSize; }
         int eventLoops() { return eventLoops; }

@@ -86,6 +86,14 @@ final class RouterConfigChecks {
         if (config.clientIdleTimeout() != null && config.clientIdleTimeout().isNegative()) {
             throw source.error("client_idle_timeout", "must not be negative (0 means no timeout)");
         }
+        ShardLinkSettings links = config.shardLinks();
+        checkPositive(source, "server_connect_timeout", links.serverConnectTimeout());
+        if (links.tcpKeepIdle().isNegative()) {
+            throw source.error("tcp_keepidle", "must not be negative (0 means the kernel's)");
+        }
+        if (links.tcpKeepInterval().isNegative()) {
+            throw source.error("tcp_keepintvl", "must not be negative (0 means the kernel's)");
+        }
     }
 
     private static void checkPositive(ConfigSource source, String key, Duration duration) {

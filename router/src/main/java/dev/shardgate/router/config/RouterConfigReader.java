@@ -20,7 +20,8 @@ final class RouterConfigReader {
             "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "coordinator_address",
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
-            "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
+            "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
@@ -28,6 +29,16 @@ final class RouterConfigReader {
     static final List<String> SHARD_KEYS = List.of("type", "hosts");
 
     private RouterConfigReader() {
+    }
+
+    private static ShardLinkSettings shardLinks(YamlMapping top) {
+        ShardLinkSettings defaults = ShardLinkSettings.DEFAULTS;
+        return new ShardLinkSettings(
+                top.duration("server_connect_timeout").orElse(defaults.serverConnectTimeout()),
+                top.bool("tcp_keepalive").orElse(defaults.tcpKeepalive()),
+                top.duration("tcp_keepidle").orElse(defaults.tcpKeepIdle()),
+                top.duration("tcp_keepintvl").orElse(defaults.tcpKeepInterval()),
+                top.integer("tcp_keepcnt", IntRange.TCP_KEEP_COUNT).orElse(defaults.tcpKeepCount()));
     }
 
     /** @param baseDir directory that relative paths are resolved against, or null to keep them */
@@ -59,6 +70,7 @@ final class RouterConfigReader {
         top.string("router_id").ifPresent(builder::routerId);
         top.integer("sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE).ifPresent(builder::sequenceBlockSize);
         top.integer("event_loops", IntRange.EVENT_LOOPS).ifPresent(builder::eventLoops);
+        builder.shardLinks(shardLinks(top));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {

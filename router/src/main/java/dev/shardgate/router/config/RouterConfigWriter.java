@@ -39,6 +39,12 @@ final class RouterConfigWriter {
         }
         top.put("sequence_block_size", config.sequenceBlockSize());
         top.put("event_loops", config.eventLoops());
+        ShardLinkSettings links = config.shardLinks();
+        top.put("server_connect_timeout", ConfigUnits.formatDuration(links.serverConnectTimeout()));
+        top.put("tcp_keepalive", links.tcpKeepalive());
+        top.put("tcp_keepidle", ConfigUnits.formatDuration(links.tcpKeepIdle()));
+        top.put("tcp_keepintvl", ConfigUnits.formatDuration(links.tcpKeepInterval()));
+        top.put("tcp_keepcnt", links.tcpKeepCount());
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

@@ -171,20 +171,53 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private void greet() throws IOException {
         out.write(AuthenticationOk.INSTANCE);
         boolean pooled = rule.poolMode() == PoolMode.TRANSACTION;
-        BackendPool pool = context.pools().pool(context.anyShard(), database, user);
         Map<String, String> asked = settings.snapshot();
-        Map<String, String> known = pooled ? pool.greeting(asked) : null;
-        Map<String, String> defaults = pool.serverDefaults();
-        if (known != null && defaults != null) {
-            // an earlier login with these settings showed what a backend reports: no backend needed
-            settings.learnServerDefaults(defaults);
-            writeParameters(known);
-        } else {
-            BackendLink first = attach(context.anyShard());
+        if (!(pooled && greetFromEarlierLogin(asked))) {
+            greetFromABackend(pooled, asked);
+        }
+        out.write(new BackendKeyData(processId, secretKey));
+        out.write(new ReadyForQuery((byte) 'I'));
+        out.flush();
+    }
+
+    /** An earlier login with these settings showed what a backend of some shard reports: no backend needed. */
+    private boolean greetFromEarlierLogin(Map<String, String> asked) throws IOException {
+        for (String shard : context.shardsFirstToLast()) {
+            BackendPool pool = context.pools().pool(shard, database, user);
+            Map<String, String> known = pool.greeting(asked);
+            Map<String, String> defaults = pool.serverDefaults();
+            if (known != null && defaults != null) {
+                settings.learnServerDefaults(defaults);
+                writeParameters(known);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Takes a backend of the first shard that answers, so that one shard down does not stop every
+     * login: the client's transactions may well need only the others. Fails with the first shard's
+     * error when none answers.
+     */
+    private void greetFromABackend(boolean pooled, Map<String, String> asked) throws IOException {
+        PgException firstFailure = null;
+        for (String shard : context.shardsFirstToLast()) {
+            BackendLink first;
+            try {
+                first = attach(shard);
+            } catch (PgException e) {
+                if (!e.sqlState().code().startsWith("08")) {
+                    throw e; // not the shard being unreachable: the login's own problem (auth, limits)
+                }
+                log.warn("event=login_shard_unreachable client={} shard={} error=\"{}\"", processId, shard, e.getMessage());
+                firstFailure = firstFailure == null ? e : firstFailure;
+                continue;
+            }
             settings.learnServerDefaults(first.backend.serverDefaults());
             writeParameters(first.backend.reported());
             if (pooled) {
-                pool.rememberGreeting(asked, first.backend.reported());
+                context.pools().pool(shard, database, user).rememberGreeting(asked, first.backend.reported());
                 lock.lock();
                 try {
                     link = null;
@@ -193,10 +226,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 }
                 Relay.release(this, first);
             }
+            return;
         }
-        out.write(new BackendKeyData(processId, secretKey));
-        out.write(new ReadyForQuery((byte) 'I'));
-        out.flush();
+        throw firstFailure;
     }
 
     private void writeParameters(Map<String, String> reported) throws IOException {

@@ -110,7 +110,30 @@ class RouterConfigLoadTest {
                 List.of(new BackendRule("mydb", "myuser", 50, false, true, AuthRule.ok(), false)),
                 Map.of(), List.of(), null, null,
                 Duration.ofSeconds(10), Duration.ZERO, 256 * 1024 * 1024, DefaultRouteBehaviour.BLOCK,
-                Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors()));
+                Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors(),
+                new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3)));
+    }
+
+    @Test
+    void shardLinkSettingsTakePgBouncersNames() {
+        RouterConfig config = RouterConfig.parse("""
+                server_connect_timeout: 2s
+                tcp_keepalive: true
+                tcp_keepidle: 60s
+                tcp_keepintvl: 5s
+                tcp_keepcnt: 4
+                frontend_rules:
+                  - db: mydb
+                    usr: myuser
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: mydb
+                    usr: myuser
+                """, "router.yaml");
+
+        assertThat(config.shardLinks()).isEqualTo(
+                new ShardLinkSettings(Duration.ofSeconds(2), true, Duration.ofSeconds(60), Duration.ofSeconds(5), 4));
     }
 
     @Test

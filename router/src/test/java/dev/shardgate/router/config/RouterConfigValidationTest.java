@@ -31,7 +31,8 @@ class RouterConfigValidationTest {
                 "router.yaml:1: router_prot: unknown key 'router_prot' (expected one of: host, router_port, "
                         + "admin_console_port, grpc_api_port, with_coordinator, coordinator_address, router_mode, log_level, "
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
-                        + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, qdb_file, init_sql, frontend_rules, backend_rules, shards)");
+                        + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
+                        + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, qdb_file, init_sql, frontend_rules, backend_rules, shards)");
     }
 
     @Test

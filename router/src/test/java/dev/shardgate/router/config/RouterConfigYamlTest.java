@@ -67,6 +67,11 @@ class RouterConfigYamlTest {
                 commit_strategy: best_effort
                 sequence_block_size: 100
                 event_loops: %d
+                server_connect_timeout: 5s
+                tcp_keepalive: true
+                tcp_keepidle: 30s
+                tcp_keepintvl: 10s
+                tcp_keepcnt: 3
                 frontend_rules:
                   - db: mydb
                     usr: myuser

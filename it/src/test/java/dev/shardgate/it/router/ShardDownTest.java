@@ -1,0 +1,134 @@
+package dev.shardgate.it.router;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.it.harness.RealPostgres;
+import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.DefaultRouteBehaviour;
+import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.router.config.ShardLinkSettings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * One shard down or hung does not take the router down: clients whose transactions go to the other
+ * shard log in and work; those of the missing shard get 08001 naming it, within
+ * server_connect_timeout when the shard hangs; after the shard is back everything works.
+ */
+@RealPostgres(servers = 2)
+@Timeout(120)
+class ShardDownTest {
+    private static final String METADATA = """
+            CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
+            ALTER DISTRIBUTION ds1 ATTACH RELATION t DISTRIBUTION KEY id;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            """;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
+
+    @Test
+    void withTheFirstShardStoppedClientsOfTheSecondLogInAndWork(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_shard_stopped");
+        sh1.stop();
+        try (RunningRouter router = RunningRouter.start(config(account, sh1, sh2))) {
+            try (Connection client = router.connect(account)) {
+                assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 1500")).isEqualTo("on sh2");
+                SQLException refused = catchThrowableOfType(SQLException.class,
+                        () -> Sql.single(client, "SELECT v FROM t WHERE id = 5"));
+                assertThat(refused.getSQLState()).isEqualTo("08001");
+                assertThat(refused.getMessage()).contains("sh1");
+                assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 1500")).as("the session survives").isEqualTo("on sh2");
+            }
+            var psql = router.psql(account).command("SELECT v FROM t WHERE id = 1500");
+            assertThat(psql.stdout()).contains("on sh2");
+
+            sh1.restart();
+            try (Connection client = router.connect(account)) {
+                assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
+            }
+        } finally {
+            if (!sh1.isRunning()) {
+                sh1.restart();
+            }
+        }
+    }
+
+    @Test
+    void aHungShardFailsItsClientsWithinTheConnectTimeoutAndNobodyElseWaits(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_shard_hung");
+        long postmaster = Long.parseLong(Files.readAllLines(sh1.dataDir().resolve("postmaster.pid")).getFirst().strip());
+        // the postmaster stopped: the kernel still completes TCP handshakes, nobody answers a login
+        signal("STOP", postmaster);
+        try (RunningRouter router = RunningRouter.start(config(account, sh1, sh2))) {
+            try (Connection client = router.connect(account)) {
+                long started = System.nanoTime();
+                SQLException refused = catchThrowableOfType(SQLException.class,
+                        () -> Sql.single(client, "SELECT v FROM t WHERE id = 5"));
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(refused.getSQLState()).isEqualTo("08001");
+                assertThat(refused.getMessage()).contains("sh1").contains("server_connect_timeout");
+                assertThat(waited).isBetween(CONNECT_TIMEOUT.minusMillis(100), CONNECT_TIMEOUT.plusSeconds(3));
+            }
+            for (int i = 0; i < 3; i++) {
+                long started = System.nanoTime();
+                try (Connection client = router.connect(account)) {
+                    assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 1500")).isEqualTo("on sh2");
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a login and a query of sh2")
+                        .isLessThan(Duration.ofSeconds(1));
+            }
+            signal("CONT", postmaster);
+            try (Connection client = router.connect(account)) {
+                assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
+            }
+        } finally {
+            signal("CONT", postmaster);
+        }
+    }
+
+    private static Account accountOnBoth(LocalPostgres sh1, LocalPostgres sh2, String name) {
+        Account account = Account.create(sh1, name);
+        sh2.createUser(account.user(), account.password());
+        sh2.createDatabase(account.database(), account.user());
+        for (LocalPostgres shard : new LocalPostgres[] {sh1, sh2}) {
+            String label = shard == sh1 ? "on sh1" : "on sh2";
+            shard.psql(account.database(), "CREATE TABLE t (id int PRIMARY KEY, v text); ALTER TABLE t OWNER TO " + name
+                    + "; INSERT INTO t VALUES (" + (shard == sh1 ? 5 : 1500) + ", '" + label + "')");
+        }
+        return account;
+    }
+
+    private static RouterConfig.Builder config(Account account, LocalPostgres sh1, LocalPostgres sh2) throws IOException {
+        Path init = Files.createTempFile("shard-down", ".sql");
+        Files.writeString(init, METADATA);
+        ShardLinkSettings defaults = ShardLinkSettings.DEFAULTS;
+        return RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
+                .shard("sh1", ShardConfig.data(sh1.host() + ":" + sh1.port()))
+                .shard("sh2", ShardConfig.data(sh2.host() + ":" + sh2.port()))
+                .defaultRouteBehaviour(DefaultRouteBehaviour.BLOCK)
+                .initSqlFile(init)
+                .shardLinks(new ShardLinkSettings(CONNECT_TIMEOUT, defaults.tcpKeepalive(), defaults.tcpKeepIdle(),
+                        defaults.tcpKeepInterval(), defaults.tcpKeepCount()))
+                .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
+                .backendRule(RunningRouter.backend(account, 4, AuthRule.ok()));
+    }
+
+    private static void signal(String name, long pid) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+    }
+}
