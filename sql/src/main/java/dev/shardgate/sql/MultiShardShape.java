@@ -13,7 +13,8 @@ public sealed interface MultiShardShape {
      * A SELECT.
      *
      * @param shardSql the text each shard runs: the statement with {@code avg(x)} split into
-     *     {@code sum(x), count(x)}, LIMIT raised to cover the OFFSET and OFFSET made 0
+     *     {@code sum(x), count(x), avg(x)} (positional GROUP BY and ORDER BY items renumbered to
+     *     match), LIMIT raised to cover the OFFSET and OFFSET made 0
      * @param aggregation how shard rows are re-aggregated; null when rows pass through as they are
      * @param sortKeys the ORDER BY, in the columns of the shard rows (or, when aggregated, of the output rows)
      * @param limit the LIMIT applied after merging, or -1 for none
@@ -152,16 +153,24 @@ public sealed interface MultiShardShape {
 
     /** An output column of an aggregated SELECT. */
     sealed interface OutputColumn {
-        /** A grouping value (any expression without aggregates): rows are grouped on all of these. */
-        record Key(int shardColumn) implements OutputColumn {
+        /**
+         * A value without aggregates.
+         *
+         * @param grouped named by GROUP BY: rows are grouped on these; the others depend on them
+         *     (constants, columns of a grouped primary key), and any row of the group gives them
+         */
+        record Key(int shardColumn, boolean grouped) implements OutputColumn {
         }
 
         /** count, sum, min or max of each shard, combined. */
         record Aggregate(AggregateKind kind, int shardColumn) implements OutputColumn {
         }
 
-        /** avg, sent to the shards as sum and count. */
-        record Average(int sumColumn, int countColumn, String name) implements OutputColumn {
+        /**
+         * avg, sent to the shards as sum, count and avg: the sums and counts give the overall average,
+         * the shards' avg column its name and type (and, for real, its float8 sum: sum(real) is real).
+         */
+        record Average(int sumColumn, int countColumn, int averageColumn) implements OutputColumn {
         }
     }
 

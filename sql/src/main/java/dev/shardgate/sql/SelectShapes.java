@@ -68,6 +68,8 @@ final class SelectShapes {
         refuseWhat(select.has("valuesLists"), "VALUES");
         refuseWhat(select.has("windowClause") || MultiShardAnalysis.containsWindowFunction(select.fields()), "window functions");
         refuseWhat(select.has("havingClause"), "HAVING");
+        refuseWhat(select.nodes("groupClause").stream().anyMatch(item -> item.is("GroupingSet")),
+                "GROUPING SETS, ROLLUP and CUBE");
         refuseWhat("LIMIT_OPTION_WITH_TIES".equals(select.string("limitOption")), "FETCH … WITH TIES");
         List<Node> distinctOn = select.positional("distinctClause");
         boolean distinct = select.has("distinctClause");
@@ -77,6 +79,9 @@ final class SelectShapes {
 
         Aggregation aggregation = aggregated ? aggregation(groupBy) : null;
         List<SortKey> sortKeys = sortKeys();
+        if (aggregation != null) {
+            renumberPositions(aggregation);
+        }
         long limit = limitValue(select.node("limitCount"), -1);
         long offset = limitValue(select.node("limitOffset"), 0);
         Node limitNode = select.node("limitCount");
@@ -127,10 +132,9 @@ final class SelectShapes {
                     case "min" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
                     case "max" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
                     case "avg" -> {
-                        edits.add(averageAsSumAndCount(value));
-                        columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1,
-                                targetNames.get(i) != null ? targetNames.get(i) : "avg"));
-                        shardColumn += 2;
+                        edits.add(averageAsSumCountAndAverage(value));
+                        columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1, shardColumn + 2));
+                        shardColumn += 3;
                     }
                     default -> throw new Refused("aggregate " + name + " cannot be merged from several shards");
                 }
@@ -138,21 +142,24 @@ final class SelectShapes {
                 throw new Refused("an aggregate inside an expression cannot be merged from several shards;"
                         + " select the aggregate itself");
             } else {
-                columns.add(new OutputColumn.Key(shardColumn++));
+                columns.add(new OutputColumn.Key(shardColumn++, false));
             }
         }
         for (Node item : groupBy) {
-            refuseWhat(item.is("GroupingSet"), "GROUPING SETS, ROLLUP and CUBE");
             int target = groupTarget(item);
-            if (target < 0 || !(columns.get(target) instanceof OutputColumn.Key)) {
+            if (target < 0 || !(columns.get(target) instanceof OutputColumn.Key key)) {
                 throw new Refused("a GROUP BY item must appear in the select list of a multi-shard query");
             }
+            columns.set(target, new OutputColumn.Key(key.shardColumn(), true));
         }
         return new Aggregation(columns);
     }
 
-    /** {@code avg(x)} becomes {@code sum(x), count(x)}: their totals give the overall average. */
-    private SourceText.Edit averageAsSumAndCount(Node call) {
+    /**
+     * {@code avg(x)} becomes {@code sum(x), count(x), avg(x)}: the sums and counts give the overall
+     * average, and the shard's own avg its result type.
+     */
+    private SourceText.Edit averageAsSumCountAndAverage(Node call) {
         int start = (int) call.number("location");
         int open = text.nextOpeningParenthesis(start);
         int end = open < 0 ? -1 : text.afterMatchingParenthesis(open);
@@ -160,7 +167,32 @@ final class SelectShapes {
             throw new Refused("the arguments of avg could not be read");
         }
         String arguments = text.slice(open, end);
-        return new SourceText.Edit(start, end, "sum" + arguments + ", count" + arguments);
+        return new SourceText.Edit(start, end, "sum" + arguments + ", count" + arguments + ", " + text.slice(start, end));
+    }
+
+    /**
+     * {@code GROUP BY 2} and {@code ORDER BY 2} name select-list entries, which move in the shards'
+     * statement once an avg before them became three columns: they are renumbered to the shard column.
+     */
+    private void renumberPositions(Aggregation aggregation) {
+        List<Node> items = new ArrayList<>(select.nodes("groupClause"));
+        for (Node sortBy : select.nodes("sortClause")) {
+            items.add(sortBy.node("node"));
+        }
+        for (Node item : items) {
+            Integer position = position(item);
+            if (position == null) {
+                continue;
+            }
+            int shardColumn = switch (aggregation.columns().get(position)) {
+                case OutputColumn.Key key -> key.shardColumn();
+                case OutputColumn.Aggregate aggregate -> aggregate.shardColumn();
+                case OutputColumn.Average average -> average.averageColumn();
+            };
+            if (shardColumn != position) {
+                edits.add(constantEdit(item, Integer.toString(shardColumn + 1)));
+            }
+        }
     }
 
     /** The select-list entry a GROUP BY item names: by position, or by being the same expression. */

@@ -68,15 +68,15 @@ class MultiShardShapeTest {
     }
 
     @Test
-    void averageIsSentAsSumAndCount() {
+    void averageIsSentAsSumCountAndAverage() {
         var shape = select("SELECT customer, count(*), avg(amount) AS mean, sum(amount), min(id), max(id) FROM orders"
                 + " GROUP BY customer ORDER BY mean DESC LIMIT 3 OFFSET 1");
-        assertThat(shape.shardSql()).isEqualTo("SELECT customer, count(*), sum(amount), count(amount) AS mean, sum(amount),"
-                + " min(id), max(id) FROM orders GROUP BY customer ORDER BY mean DESC LIMIT 9223372036854775807 OFFSET 0");
+        assertThat(shape.shardSql()).isEqualTo("SELECT customer, count(*), sum(amount), count(amount), avg(amount) AS mean,"
+                + " sum(amount), min(id), max(id) FROM orders GROUP BY customer ORDER BY mean DESC LIMIT 9223372036854775807 OFFSET 0");
         assertThat(shape.aggregation().columns()).containsExactly(
-                new OutputColumn.Key(0), new OutputColumn.Aggregate(AggregateKind.COUNT, 1),
-                new OutputColumn.Average(2, 3, "mean"), new OutputColumn.Aggregate(AggregateKind.SUM, 4),
-                new OutputColumn.Aggregate(AggregateKind.MIN, 5), new OutputColumn.Aggregate(AggregateKind.MAX, 6));
+                new OutputColumn.Key(0, true), new OutputColumn.Aggregate(AggregateKind.COUNT, 1),
+                new OutputColumn.Average(2, 3, 4), new OutputColumn.Aggregate(AggregateKind.SUM, 5),
+                new OutputColumn.Aggregate(AggregateKind.MIN, 6), new OutputColumn.Aggregate(AggregateKind.MAX, 7));
         assertThat(shape.sortKeys()).containsExactly(new SortKey(2, null, true, true));
         assertThat(shape.limit()).isEqualTo(3);
     }
@@ -124,7 +124,36 @@ class MultiShardShapeTest {
     @Test
     void averageKeepsItsArgumentsWhateverTheirSpelling() {
         var shape = select("SELECT pg_catalog.avg ( (amount) * 2 ) FROM orders");
-        assertThat(shape.shardSql()).isEqualTo("SELECT sum( (amount) * 2 ), count( (amount) * 2 ) FROM orders");
+        assertThat(shape.shardSql()).isEqualTo(
+                "SELECT sum( (amount) * 2 ), count( (amount) * 2 ), pg_catalog.avg ( (amount) * 2 ) FROM orders");
+    }
+
+    @Test
+    void positionsAfterAnAverageAreRenumberedForTheShards() {
+        var shape = select("SELECT avg(amount), customer, qty, count(*) FROM orders GROUP BY 2, qty ORDER BY 4 DESC, 1, 2");
+        assertThat(shape.shardSql()).isEqualTo("SELECT sum(amount), count(amount), avg(amount), customer, qty, count(*)"
+                + " FROM orders GROUP BY 4, qty ORDER BY 6 DESC, 3, 4");
+        assertThat(shape.aggregation().columns()).containsExactly(new OutputColumn.Average(0, 1, 2),
+                new OutputColumn.Key(3, true), new OutputColumn.Key(4, true), new OutputColumn.Aggregate(AggregateKind.COUNT, 5));
+        assertThat(shape.sortKeys()).containsExactly(new SortKey(3, null, true, true), new SortKey(0, null, false, false),
+                new SortKey(1, null, false, false));
+    }
+
+    @Test
+    void onlyGroupByItemsGroupTheMergedRows() {
+        var shape = select("SELECT id, customer, 'x', count(*) FROM orders GROUP BY id");
+        assertThat(shape.aggregation().columns()).containsExactly(new OutputColumn.Key(0, true),
+                new OutputColumn.Key(1, false), new OutputColumn.Key(2, false), new OutputColumn.Aggregate(AggregateKind.COUNT, 3));
+    }
+
+    @Test
+    void groupingSetsTiesAndUsingAreRefusedByName() {
+        assertThat(refusal("SELECT customer, count(*) FROM orders GROUP BY ROLLUP (customer)")).contains("ROLLUP");
+        assertThat(refusal("SELECT customer, qty, count(*) FROM orders GROUP BY CUBE (customer, qty)")).contains("CUBE");
+        assertThat(refusal("SELECT customer, grouping(customer) FROM orders GROUP BY GROUPING SETS ((customer), ())"))
+                .contains("GROUPING SETS");
+        assertThat(refusal("SELECT id FROM orders ORDER BY id FETCH FIRST 3 ROWS WITH TIES")).contains("WITH TIES");
+        assertThat(refusal("SELECT id FROM orders ORDER BY id USING >")).contains("USING");
     }
 
     @Test

@@ -25,7 +25,8 @@ public final class BinaryValues {
         return switch (typeOid) {
             case TypeOids.BOOL, TypeOids.BYTEA, TypeOids.CHAR, TypeOids.NAME, TypeOids.INT8, TypeOids.INT2, TypeOids.INT4,
                  TypeOids.TEXT, TypeOids.OID, TypeOids.FLOAT4, TypeOids.FLOAT8, TypeOids.BPCHAR, TypeOids.VARCHAR,
-                 TypeOids.DATE, TypeOids.TIME, TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ, TypeOids.NUMERIC, TypeOids.UUID -> true;
+                 TypeOids.DATE, TypeOids.TIME, TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ, TypeOids.NUMERIC, TypeOids.UUID,
+                 TypeOids.INTERVAL -> true;
             default -> false;
         };
     }
@@ -48,6 +49,7 @@ public final class BinaryValues {
             case TypeOids.TIME -> ByteBuffer.allocate(8).putLong(time(value)).array();
             case TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ -> ByteBuffer.allocate(8).putLong(timestamp(text)).array();
             case TypeOids.NUMERIC -> numeric(value);
+            case TypeOids.INTERVAL -> Interval.parse(text).binary();
             default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary results of type oid " + typeOid
                     + " are not supported for merged multi-shard queries: ask for text results");
         };

@@ -1,5 +1,8 @@
 package dev.shardgate.router.merge;
 
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
@@ -52,6 +55,31 @@ final class NumberText {
             return 0;
         }
         return value.abs().scaleByPowerOfTen(-DECIMAL_DIGITS_PER_WORD * weight).toBigInteger().intValue();
+    }
+
+    /**
+     * float8pl: the sum, or 22003 when finite values add up to an infinity (an infinite input gives an
+     * infinite or NaN sum without error, as in PostgreSQL).
+     */
+    static double plus(double a, double b) {
+        double sum = a + b;
+        if (Double.isInfinite(sum) && !Double.isInfinite(a) && !Double.isInfinite(b)) {
+            throw overflow();
+        }
+        return sum;
+    }
+
+    /** float4pl: sum(real) adds in single precision, with float8pl's overflow rule. */
+    static float plus(float a, float b) {
+        float sum = a + b;
+        if (Float.isInfinite(sum) && !Float.isInfinite(a) && !Float.isInfinite(b)) {
+            throw overflow();
+        }
+        return sum;
+    }
+
+    private static PgException overflow() {
+        return new PgException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -28,6 +29,11 @@ public final class ResultMerger {
     private final RowDescription columns;
     private final Comparator<byte[][]> order;
     private final List<Supplier<Total>> totals;
+    /** The shard columns GROUP BY names, and their equality; empty without GROUP BY (one group). */
+    private final int[] groupColumns;
+    private final List<Function<byte[], Object>> groupEqualities = new ArrayList<>();
+    /** The equality of every output column, for DISTINCT; null without DISTINCT. */
+    private final List<Function<byte[], Object>> distinctEqualities;
 
     /** Checks that the shards' columns can be merged as the shape asks: 0A000 when they cannot. */
     public ResultMerger(MultiShardShape.Select shape, RowDescription shardColumns) {
@@ -35,12 +41,17 @@ public final class ResultMerger {
         if (shape.aggregation() == null) {
             this.columns = shardColumns;
             this.totals = null;
+            this.groupColumns = new int[0];
         } else {
             List<RowDescription.Field> fields = new ArrayList<>();
             List<Supplier<Total>> factories = new ArrayList<>();
             int expected = 0;
+            List<Integer> grouped = new ArrayList<>();
             for (OutputColumn column : shape.aggregation().columns()) {
-                expected += column instanceof OutputColumn.Average ? 2 : 1;
+                expected += column instanceof OutputColumn.Average ? 3 : 1;
+                if (column instanceof OutputColumn.Key key && key.grouped()) {
+                    grouped.add(key.shardColumn());
+                }
             }
             if (expected != shardColumns.fields().size()) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "shards answered " + shardColumns.fields().size()
@@ -52,6 +63,19 @@ public final class ResultMerger {
             }
             this.columns = new RowDescription(fields);
             this.totals = factories;
+            this.groupColumns = grouped.stream().mapToInt(Integer::intValue).toArray();
+            for (int column : groupColumns) {
+                RowDescription.Field field = shardColumns.fields().get(column);
+                groupEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
+            }
+        }
+        if (shape.distinct()) {
+            distinctEqualities = new ArrayList<>();
+            for (RowDescription.Field field : columns.fields()) {
+                distinctEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
+            }
+        } else {
+            distinctEqualities = null;
         }
         this.order = rowOrder(shape.sortKeys(), columns);
     }
@@ -73,24 +97,17 @@ public final class ResultMerger {
         } else {
             rows = order == null ? new Concatenation(shards) : new OrderedMerge(shards, order);
         }
-        if (shape.distinct()) {
-            rows = distinct(rows);
+        if (distinctEqualities != null) {
+            rows = distinct(rows, distinctEqualities);
         }
         return window(rows, shape.offset(), shape.limit());
     }
 
     private List<byte[][]> aggregate(RowSource rows) throws IOException {
         Map<RowKey, Total[]> groups = new LinkedHashMap<>();
-        List<OutputColumn> outputs = shape.aggregation().columns();
         byte[][] row;
         while ((row = rows.next()) != null) {
-            byte[][] key = new byte[outputs.size()][];
-            for (int i = 0; i < outputs.size(); i++) {
-                if (outputs.get(i) instanceof OutputColumn.Key k) {
-                    key[i] = row[k.shardColumn()];
-                }
-            }
-            Total[] group = groups.computeIfAbsent(new RowKey(key), ignored -> {
+            Total[] group = groups.computeIfAbsent(RowKey.of(row, groupColumns, groupEqualities), ignored -> {
                 Total[] fresh = new Total[totals.size()];
                 for (int i = 0; i < fresh.length; i++) {
                     fresh[i] = totals.get(i).get();
@@ -112,13 +129,14 @@ public final class ResultMerger {
         return result;
     }
 
-    /** DISTINCT: the first of equal rows; holds each distinct row seen. */
-    private static RowSource distinct(RowSource rows) {
+    /** DISTINCT: the first of equal rows (equal by each column type's equality); holds each distinct row seen. */
+    private static RowSource distinct(RowSource rows, List<Function<byte[], Object>> equalities) {
         Set<RowKey> seen = new HashSet<>();
+        int[] all = java.util.stream.IntStream.range(0, equalities.size()).toArray();
         return () -> {
             byte[][] row;
             while ((row = rows.next()) != null) {
-                if (seen.add(new RowKey(row))) {
+                if (seen.add(RowKey.of(row, all, equalities))) {
                     return row;
                 }
             }

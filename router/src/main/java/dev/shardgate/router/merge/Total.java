@@ -29,9 +29,9 @@ sealed interface Total {
                 RowDescription.Field field = shardColumns.fields().get(aggregate.shardColumn());
                 int c = aggregate.shardColumn();
                 yield switch (aggregate.kind()) {
-                    case COUNT -> () -> new Sum(c, Arithmetic.INTEGER);
+                    case COUNT -> () -> new Sum(c, Arithmetic.BIGINT);
                     case SUM -> {
-                        Arithmetic arithmetic = Arithmetic.of(field);
+                        Arithmetic arithmetic = Arithmetic.of(field, "sum");
                         yield () -> new Sum(c, arithmetic);
                     }
                     case MIN, MAX -> {
@@ -42,44 +42,50 @@ sealed interface Total {
                 };
             }
             case OutputColumn.Average average -> {
-                Arithmetic arithmetic = Arithmetic.of(shardColumns.fields().get(average.sumColumn()));
-                yield () -> new Average(new Sum(average.sumColumn(), arithmetic), new Sum(average.countColumn(), Arithmetic.INTEGER));
+                Arithmetic arithmetic = Arithmetic.of(shardColumns.fields().get(average.sumColumn()), "avg");
+                yield () -> new Average(average, arithmetic);
             }
         };
     }
 
-    /** The RowDescription field of an output column. */
+    /**
+     * The RowDescription field of an output column: the shards' own, so the type is PostgreSQL's
+     * (sum(int4) is bigint, sum(real) real, avg(int) numeric, avg(real) double precision, …).
+     */
     static RowDescription.Field field(OutputColumn column, RowDescription shardColumns) {
         return switch (column) {
             case OutputColumn.Key key -> shardColumns.fields().get(key.shardColumn());
             case OutputColumn.Aggregate aggregate -> shardColumns.fields().get(aggregate.shardColumn());
-            case OutputColumn.Average average -> {
-                // avg of integers and numeric is numeric; of real and double precision, double precision
-                boolean floating = Arithmetic.of(shardColumns.fields().get(average.sumColumn())) == Arithmetic.FLOATING;
-                yield floating
-                        ? new RowDescription.Field(average.name(), 0, (short) 0, TypeOids.FLOAT8, (short) 8, -1, (short) 0)
-                        : new RowDescription.Field(average.name(), 0, (short) 0, TypeOids.NUMERIC, (short) -1, -1, (short) 0);
-            }
+            case OutputColumn.Average average -> shardColumns.fields().get(average.averageColumn());
         };
     }
 
-    /** How sums of a type are added up. */
+    /** How the shards' sums of a type (the type of sum's result) are added up. */
     enum Arithmetic {
-        INTEGER, NUMERIC, FLOATING, FLOATING_SINGLE;
+        /** count, and sum of smallint and integer. */
+        BIGINT,
+        /** sum of bigint and numeric. */
+        NUMERIC,
+        REAL,
+        DOUBLE,
+        INTERVAL;
 
-        static Arithmetic of(RowDescription.Field field) {
+        static Arithmetic of(RowDescription.Field field, String function) {
             return switch (field.typeOid()) {
-                case TypeOids.INT8, TypeOids.INT4, TypeOids.INT2 -> INTEGER;
+                case TypeOids.INT8 -> BIGINT;
                 case TypeOids.NUMERIC -> NUMERIC;
-                case TypeOids.FLOAT8 -> FLOATING;
-                case TypeOids.FLOAT4 -> FLOATING_SINGLE;
-                default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "sum or avg of column \"" + field.name()
+                case TypeOids.FLOAT4 -> REAL;
+                case TypeOids.FLOAT8 -> DOUBLE;
+                case TypeOids.INTERVAL -> INTERVAL;
+                case TypeOids.MONEY -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, function + " of money column \""
+                        + field.name() + "\" cannot be merged from several shards: money's text depends on lc_monetary");
+                default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, function + " of column \"" + field.name()
                         + "\" (type oid " + field.typeOid() + ") cannot be merged from several shards");
             };
         }
     }
 
-    /** A value of the group key: all shard rows of the group agree on it. */
+    /** A value of the group key, or one depending on it: the first shard row of the group gives it. */
     final class Key implements Total {
         private final int column;
         private byte[] value;
@@ -103,15 +109,20 @@ sealed interface Total {
         }
     }
 
-    /** count (the shards' counts added up) and sum; NULL only when every shard's sum was NULL. */
+    /**
+     * count (the shards' counts added up) and sum, in the type's own arithmetic with its overflow
+     * errors; NULL only when every shard's sum was NULL.
+     */
     final class Sum implements Total {
         private final int column;
         private final Arithmetic arithmetic;
-        private long integer;
-        private BigDecimal numeric;
-        private double floating;
+        private long bigint;
+        private BigDecimal numeric = BigDecimal.ZERO;
         /** NaN or ±Infinity seen by a numeric sum: the result is then that. */
         private String special;
+        private double floating;
+        private float real;
+        private Interval interval = new Interval(0, 0, 0);
         private boolean seen;
 
         Sum(int column, Arithmetic arithmetic) {
@@ -122,60 +133,40 @@ sealed interface Total {
         @Override
         public void add(byte[][] shardRow) {
             byte[] value = shardRow[column];
-            if (value == null) {
-                return;
+            if (value != null) {
+                accumulate(value);
             }
-            String text = new String(value, StandardCharsets.UTF_8);
+        }
+
+        void accumulate(byte[] value) {
+            String text = ValueOrder.text(value);
             switch (arithmetic) {
-                case INTEGER -> {
+                case BIGINT -> {
                     try {
-                        integer = Math.addExact(integer, Long.parseLong(text));
+                        bigint = Math.addExact(bigint, Long.parseLong(text));
                     } catch (ArithmeticException e) {
                         throw new PgException(SqlState.NUMERIC_VALUE_OUT_OF_RANGE, "bigint out of range");
                     }
                 }
                 case NUMERIC -> addNumeric(text);
-                case FLOATING, FLOATING_SINGLE -> floating += Double.parseDouble(text);
+                case DOUBLE -> floating = NumberText.plus(floating, Double.parseDouble(text));
+                case REAL -> real = NumberText.plus(real, Float.parseFloat(text));
+                case INTERVAL -> interval = interval.plus(Interval.parse(value));
             }
             seen = true;
         }
 
+        /** numeric_add: NaN wins, Infinity plus -Infinity is NaN. */
         private void addNumeric(String text) {
             if (text.equals("NaN") || text.endsWith("Infinity")) {
                 special = special == null || special.equals(text) ? text : "NaN";
                 return;
             }
-            BigDecimal value = new BigDecimal(text);
-            numeric = numeric == null ? value : numeric.add(value);
+            numeric = numeric.add(new BigDecimal(text));
         }
 
         boolean isNull() {
             return !seen;
-        }
-
-        long integer() {
-            return integer;
-        }
-
-        /** The sum as a number; null when a numeric sum is NaN or infinite. */
-        BigDecimal decimal() {
-            return switch (arithmetic) {
-                case INTEGER -> BigDecimal.valueOf(integer);
-                case NUMERIC -> special != null ? null : numeric == null ? BigDecimal.ZERO : numeric;
-                case FLOATING, FLOATING_SINGLE -> BigDecimal.valueOf(floating);
-            };
-        }
-
-        boolean isFloating() {
-            return arithmetic == Arithmetic.FLOATING || arithmetic == Arithmetic.FLOATING_SINGLE;
-        }
-
-        double floating() {
-            return floating;
-        }
-
-        String special() {
-            return special;
         }
 
         @Override
@@ -184,11 +175,24 @@ sealed interface Total {
                 return null;
             }
             return bytes(switch (arithmetic) {
-                case INTEGER -> Long.toString(integer);
+                case BIGINT -> Long.toString(bigint);
                 case NUMERIC -> special != null ? special : numeric.toPlainString();
-                case FLOATING -> NumberText.formatFloat(floating, false);
-                case FLOATING_SINGLE -> NumberText.formatFloat(floating, true);
+                case DOUBLE -> NumberText.formatFloat(floating, false);
+                case REAL -> NumberText.formatFloat(real, true);
+                case INTERVAL -> interval.toString();
             });
+        }
+
+        /** avg's final function over this sum and a count: numeric_div, float8 division or interval_div. */
+        String dividedBy(long count) {
+            return switch (arithmetic) {
+                case BIGINT -> NumberText.divide(BigDecimal.valueOf(bigint), BigDecimal.valueOf(count)).toPlainString();
+                case NUMERIC -> special != null ? special
+                        : NumberText.divide(numeric, BigDecimal.valueOf(count)).toPlainString();
+                case DOUBLE -> NumberText.formatFloat(floating / count, false);
+                case REAL -> throw new IllegalStateException("avg(real) sums in double precision");
+                case INTERVAL -> interval.dividedBy(count).toString();
+            };
         }
     }
 
@@ -217,35 +221,47 @@ sealed interface Total {
         }
     }
 
-    /** avg: the shards' sums over the shards' counts, with numeric_div's scale. */
+    /**
+     * avg: the shards' sums over the shards' counts, divided as avg's final function divides. avg(real)
+     * sums in double precision (float4_accum) but sum(real) is real, so its sums are the shards'
+     * averages times their counts.
+     */
     final class Average implements Total {
+        private final OutputColumn.Average columns;
         private final Sum sum;
         private final Sum count;
 
-        Average(Sum sum, Sum count) {
-            this.sum = sum;
-            this.count = count;
+        private final boolean ofReal;
+
+        Average(OutputColumn.Average columns, Arithmetic arithmetic) {
+            this.columns = columns;
+            this.ofReal = arithmetic == Arithmetic.REAL;
+            this.sum = new Sum(columns.sumColumn(), ofReal ? Arithmetic.DOUBLE : arithmetic);
+            this.count = new Sum(columns.countColumn(), Arithmetic.BIGINT);
         }
 
         @Override
         public void add(byte[][] shardRow) {
-            sum.add(shardRow);
             count.add(shardRow);
+            if (!ofReal) {
+                sum.add(shardRow);
+                return;
+            }
+            byte[] average = shardRow[columns.averageColumn()];
+            if (average != null) {
+                double shardSum = Double.parseDouble(ValueOrder.text(average))
+                        * Long.parseLong(ValueOrder.text(shardRow[columns.countColumn()]));
+                sum.accumulate(bytes(Double.toString(shardSum)));
+            }
         }
 
         @Override
         public byte[] result() {
-            long n = count.integer();
+            long n = count.bigint;
             if (n == 0 || sum.isNull()) {
                 return null;
             }
-            if (sum.isFloating()) {
-                return bytes(NumberText.formatFloat(sum.floating() / n, false));
-            }
-            if (sum.special() != null) {
-                return bytes(sum.special());
-            }
-            return bytes(NumberText.divide(sum.decimal(), BigDecimal.valueOf(n)).toPlainString());
+            return bytes(sum.dividedBy(n));
         }
     }
 

@@ -13,12 +13,15 @@ final class TypeOids {
     static final int OID = 26;
     static final int FLOAT4 = 700;
     static final int FLOAT8 = 701;
+    static final int MONEY = 790;
     static final int BPCHAR = 1042;
     static final int VARCHAR = 1043;
     static final int DATE = 1082;
     static final int TIME = 1083;
     static final int TIMESTAMP = 1114;
     static final int TIMESTAMPTZ = 1184;
+    static final int INTERVAL = 1186;
+    static final int TIMETZ = 1266;
     static final int NUMERIC = 1700;
     static final int UUID = 2950;
 

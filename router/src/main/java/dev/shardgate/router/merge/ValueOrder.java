@@ -31,6 +31,7 @@ final class ValueOrder {
                  TypeOids.UUID, TypeOids.BYTEA, TypeOids.TIME -> Arrays::compareUnsigned;
             case TypeOids.DATE -> Comparator.comparingLong(ValueOrder::dateKey);
             case TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ -> Comparator.comparingLong(ValueOrder::timestampKey);
+            case TypeOids.INTERVAL -> Comparator.comparing(value -> Interval.parse(value).comparable());
             default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "column \"" + column
                     + "\" has a type (oid " + typeOid + ") whose order the router cannot merge from several shards");
         };
