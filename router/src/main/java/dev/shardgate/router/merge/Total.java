@@ -37,7 +37,10 @@ sealed interface Total {
                     case MIN, MAX -> {
                         Comparator<byte[]> order = ValueOrder.of(field.typeOid(), field.name());
                         Comparator<byte[]> better = aggregate.kind() == AggregateKind.MIN ? order : order.reversed();
-                        yield () -> new Extreme(c, better);
+                        // float8smaller, numeric_smaller, interval_smaller… give the later of equal values
+                        // (0 and -0, 2.0 and 2.00), bpchar_smaller the earlier
+                        boolean keepsEarlier = field.typeOid() == TypeOids.BPCHAR;
+                        yield () -> new Extreme(c, better, keepsEarlier);
                     }
                 };
             }
@@ -77,8 +80,8 @@ sealed interface Total {
                 case TypeOids.FLOAT4 -> REAL;
                 case TypeOids.FLOAT8 -> DOUBLE;
                 case TypeOids.INTERVAL -> INTERVAL;
-                case TypeOids.MONEY -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, function + " of money column \""
-                        + field.name() + "\" cannot be merged from several shards: money's text depends on lc_monetary");
+                case TypeOids.MONEY -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, function + " over money (result column \""
+                        + field.name() + "\") cannot be merged from several shards: money's text depends on lc_monetary");
                 default -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, function + " of column \"" + field.name()
                         + "\" (type oid " + field.typeOid() + ") cannot be merged from several shards");
             };
@@ -196,21 +199,27 @@ sealed interface Total {
         }
     }
 
-    /** min or max: the best non-null value of the shards'. */
+    /** min or max: the best non-null value of the shards'; of equal ones, the one PostgreSQL's function keeps. */
     final class Extreme implements Total {
         private final int column;
         private final Comparator<byte[]> better;
+        private final boolean keepsEarlier;
         private byte[] best;
 
-        Extreme(int column, Comparator<byte[]> better) {
+        Extreme(int column, Comparator<byte[]> better, boolean keepsEarlier) {
             this.column = column;
             this.better = better;
+            this.keepsEarlier = keepsEarlier;
         }
 
         @Override
         public void add(byte[][] shardRow) {
             byte[] value = shardRow[column];
-            if (value != null && (best == null || better.compare(value, best) < 0)) {
+            if (value == null) {
+                return;
+            }
+            int comparison = best == null ? -1 : better.compare(value, best);
+            if (comparison < 0 || comparison == 0 && !keepsEarlier) {
                 best = value;
             }
         }

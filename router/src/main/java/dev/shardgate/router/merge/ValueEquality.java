@@ -35,11 +35,7 @@ final class ValueEquality {
     }
 
     private static Object withoutTrailingBlanks(byte[] value) {
-        int end = value.length;
-        while (end > 0 && value[end - 1] == ' ') {
-            end--;
-        }
-        return ByteBuffer.wrap(value, 0, end);
+        return ByteBuffer.wrap(value, 0, ValueOrder.withoutTrailingBlanks(value));
     }
 
     /** numeric: equal by value whatever the scale; NaN equals NaN (numeric_eq), infinities themselves. */
