@@ -148,7 +148,67 @@ class ResultMergerTest {
     }
 
     @Test
+    void groupsAndDistinctRowsAreEqualByTheTypesEquality() throws IOException {
+        var aggregation = new Aggregation(List.of(new OutputColumn.Key(0, true), new OutputColumn.Key(1, true),
+                new OutputColumn.Key(2, true), new OutputColumn.Aggregate(AggregateKind.COUNT, 3)));
+        var merger = new ResultMerger(shape(aggregation, List.of(new SortKey(3, null, false, false)), -1, 0, false),
+                columns(field("n", TypeOids.NUMERIC), field("f", TypeOids.FLOAT8), field("i", TypeOids.INTERVAL),
+                        field("count", TypeOids.INT8)));
+        assertThat(merged(merger,
+                List.of("2.0|0|1 day|1", "NaN|NaN|1 mon|2", "~|~|~|1"),
+                List.of("2.00|-0|24:00:00|3", "NaN|NaN|30 days|4", "3|1|1 day|5", "~|~|~|6")))
+                .containsExactly("2.0|0|1 day|4", "3|1|1 day|5", "NaN|NaN|1 mon|6", "~|~|~|7");
+
+        var distinct = new ResultMerger(shape(null, List.of(), -1, 0, true),
+                columns(field("r", TypeOids.FLOAT4), field("c", TypeOids.BPCHAR)));
+        assertThat(merged(distinct, List.of("0|a", "NaN|b"), List.of("-0|a  ", "NaN|b", "1|b"))).containsExactly("0|a", "NaN|b", "1|b");
+    }
+
+    @Test
+    void onlyGroupByItemsGroupTheRows() throws IOException {
+        var aggregation = new Aggregation(List.of(new OutputColumn.Key(0, true), new OutputColumn.Key(1, false),
+                new OutputColumn.Aggregate(AggregateKind.SUM, 2)));
+        var merger = new ResultMerger(shape(aggregation, List.of(), -1, 0, false),
+                columns(field("n", TypeOids.NUMERIC), field("t", TypeOids.TEXT), field("sum", TypeOids.INT8)));
+        assertThat(merged(merger, List.of("2.0|2.0|1"), List.of("2.00|2.00|2"))).containsExactly("2.0|2.0|3");
+    }
+
+    @Test
+    void averagesHavePostgresqlsTypesAndArithmetic() throws IOException {
+        var average = new Aggregation(List.of(new OutputColumn.Average(0, 1, 2)));
+        var ofReal = new ResultMerger(shape(average, List.of(), -1, 0, false),
+                columns(field("sum", TypeOids.FLOAT4), field("count", TypeOids.INT8), field("avg", TypeOids.FLOAT8)));
+        assertThat(ofReal.columns().fields().getFirst().typeOid()).isEqualTo(TypeOids.FLOAT8);
+        // avg(real) sums in double precision: 0.1::real is 0.10000000149011612 there
+        assertThat(merged(ofReal, List.of("0.1|1|0.10000000149011612"), List.of("0.2|1|0.20000000298023224")))
+                .containsExactly("0.15000000223517418");
+        var ofInterval = new ResultMerger(shape(average, List.of(), -1, 0, false),
+                columns(field("sum", TypeOids.INTERVAL), field("count", TypeOids.INT8), field("avg", TypeOids.INTERVAL)));
+        assertThat(merged(ofInterval, List.of("1 mon 1 day|2|15 days 12:00:00"), List.of("00:00:00.000001|1|00:00:00.000001")))
+                .containsExactly("10 days 08:00:00");
+    }
+
+    @Test
+    void floatSumsOverflowUnlessAnInputIsInfinite() throws IOException {
+        var sum = new Aggregation(List.of(new OutputColumn.Aggregate(AggregateKind.SUM, 0)));
+        var doubles = new ResultMerger(shape(sum, List.of(), -1, 0, false), columns(field("sum", TypeOids.FLOAT8)));
+        assertThatThrownBy(() -> merged(doubles, List.of("1e+308"), List.of("1e+308")))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getMessage()).isEqualTo("value out of range: overflow"));
+        assertThat(merged(doubles, List.of("Infinity"), List.of("1e+308"))).containsExactly("Infinity");
+        assertThat(merged(doubles, List.of("Infinity"), List.of("-Infinity"))).containsExactly("NaN");
+        var reals = new ResultMerger(shape(sum, List.of(), -1, 0, false), columns(field("sum", TypeOids.FLOAT4)));
+        assertThatThrownBy(() -> merged(reals, List.of("3e+38"), List.of("3e+38")))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("22003"));
+        assertThat(merged(reals, List.of("0.1"), List.of("0.2"))).containsExactly("0.3");
+    }
+
+    @Test
     void whatCannotBeMergedIsRefusedWithFeatureNotSupported() {
+        var groupByJsonb = new Aggregation(List.of(new OutputColumn.Key(0, true)));
+        assertThatThrownBy(() -> new ResultMerger(shape(groupByJsonb, List.of(), -1, 0, false), columns(field("j", 3802))))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getMessage()).contains("\"j\"", "equality"));
+        assertThatThrownBy(() -> new ResultMerger(shape(null, List.of(), -1, 0, true), columns(field("j", 3802))))
+                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
         assertThatThrownBy(() -> new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), -1, 0, false),
                 columns(field("p", 600))))
                 .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
