@@ -147,10 +147,13 @@ final class SelectShapes {
         }
         for (Node item : groupBy) {
             int target = groupTarget(item);
-            if (target < 0 || !(columns.get(target) instanceof OutputColumn.Key key)) {
+            if (target < 0) {
                 throw new Refused("a GROUP BY item must appear in the select list of a multi-shard query");
             }
-            columns.set(target, new OutputColumn.Key(key.shardColumn(), true));
+            // an aggregate named by GROUP BY is PostgreSQL's error (42803), which every shard answers
+            if (columns.get(target) instanceof OutputColumn.Key key) {
+                columns.set(target, new OutputColumn.Key(key.shardColumn(), true));
+            }
         }
         return new Aggregation(columns);
     }

@@ -124,6 +124,7 @@ class MergedValuesTest {
             "SELECT g, avg(amount), avg(ri), avg(i2), avg(iv), sum(ri), sum(iv) FROM orders GROUP BY g ORDER BY g",
             "SELECT avg(hugeinf), sum(hugeinf), avg(hugereal) FROM orders",
             "SELECT avg(n) FROM orders WHERE n <> 'NaN'",
+            "SELECT sum(n), avg(n), min(n), max(n), count(n) FROM orders",
             "SELECT avg(amount), sum(amount) FROM orders WHERE id IN (3, 1002)",
             "SELECT avg(i4), g FROM orders GROUP BY 2 ORDER BY 2",
             "SELECT g, avg(d), count(*) FROM orders GROUP BY 1 ORDER BY 3 DESC, 1",
@@ -143,15 +144,17 @@ class MergedValuesTest {
             "SELECT sum(longiv) FROM orders",
             "SELECT avg(longiv) FROM orders",
             "SELECT g, sum(huge) FROM orders GROUP BY g",
+            "SELECT avg(i4), g FROM orders GROUP BY 1",
     })
-    void overflowAcrossShardsFailsAsOnOneServer(String sql) throws SQLException {
+    void errorsAreOneServersErrors(String sql) throws SQLException {
         SQLException expected = catchThrowableOfType(SQLException.class, () -> answer(cluster.reference(), sql));
         assertThat((Throwable) expected).as(sql + " on one server").isNotNull();
         try (Connection router = cluster.connect()) {
             SQLException error = catchThrowableOfType(SQLException.class, () -> answer(router, sql));
             assertThat((Throwable) error).as(sql).isNotNull();
             assertThat(error.getSQLState()).as(error.getMessage()).isEqualTo(expected.getSQLState());
-            assertThat(error.getMessage()).isEqualTo(expected.getMessage());
+            // a shard's own error names the shard
+            assertThat(error.getMessage()).contains(expected.getMessage().lines().findFirst().orElseThrow().replace("ERROR: ", ""));
             assertThat(answer(router, "SELECT count(*) FROM orders")).containsExactly("count:int8", "9");
         }
     }
