@@ -125,6 +125,8 @@ class MergedValuesTest {
             "SELECT avg(hugeinf), sum(hugeinf), avg(hugereal) FROM orders",
             "SELECT avg(n) FROM orders WHERE n <> 'NaN'",
             "SELECT sum(n), avg(n), min(n), max(n), count(n) FROM orders",
+            "SELECT g, avg(amount * 1000000), avg(amount / 1000000), avg(i8 / 7.0), avg(i4::numeric / 3) FROM orders GROUP BY g ORDER BY g",
+            "SELECT avg(amount * 1000000), avg(amount / 1000000), avg(i8 / 7.0), avg(-i2 / 9.0), avg(i8 * 1e-30) FROM orders",
             "SELECT avg(amount), sum(amount) FROM orders WHERE id IN (3, 1002)",
             "SELECT avg(i4), g FROM orders GROUP BY 2 ORDER BY 2",
             "SELECT g, avg(d), count(*) FROM orders GROUP BY 1 ORDER BY 3 DESC, 1",
