@@ -24,6 +24,17 @@ final class TypeOids {
     static final int TIMETZ = 1266;
     static final int NUMERIC = 1700;
     static final int UUID = 2950;
+    static final int INET = 869;
+    static final int CIDR = 650;
+    static final int MACADDR = 829;
+    static final int BOOL_ARRAY = 1000;
+    static final int INT2_ARRAY = 1005;
+    static final int INT4_ARRAY = 1007;
+    static final int TEXT_ARRAY = 1009;
+    static final int VARCHAR_ARRAY = 1015;
+    static final int INT8_ARRAY = 1016;
+    static final int DATE_ARRAY = 1182;
+    static final int UUID_ARRAY = 2951;
 
     private TypeOids() {
     }

@@ -19,10 +19,14 @@ final class ValueEquality {
     /** The key of non-null values of a type; 0A000 naming the column when the router does not know its equality. */
     static Function<byte[], Object> of(int typeOid, String column) {
         return switch (typeOid) {
-            // the output function prints equal values alike and different ones differently
+            // the output function prints equal values alike and different ones differently (text: under
+            // a deterministic collation; arrays: array_eq also compares dimensions, which the text shows)
             case TypeOids.INT2, TypeOids.INT4, TypeOids.INT8, TypeOids.OID, TypeOids.TEXT, TypeOids.VARCHAR,
                  TypeOids.NAME, TypeOids.CHAR, TypeOids.BOOL, TypeOids.UUID, TypeOids.BYTEA, TypeOids.DATE,
-                 TypeOids.TIME, TypeOids.TIMETZ, TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ, TypeOids.MONEY -> ByteBuffer::wrap;
+                 TypeOids.TIME, TypeOids.TIMETZ, TypeOids.TIMESTAMP, TypeOids.TIMESTAMPTZ, TypeOids.MONEY,
+                 TypeOids.INET, TypeOids.CIDR, TypeOids.MACADDR, TypeOids.BOOL_ARRAY, TypeOids.INT2_ARRAY,
+                 TypeOids.INT4_ARRAY, TypeOids.INT8_ARRAY, TypeOids.TEXT_ARRAY, TypeOids.VARCHAR_ARRAY,
+                 TypeOids.DATE_ARRAY, TypeOids.UUID_ARRAY -> ByteBuffer::wrap;
             // bpchareq ignores trailing blanks
             case TypeOids.BPCHAR -> ValueEquality::withoutTrailingBlanks;
             case TypeOids.NUMERIC -> ValueEquality::numeric;

@@ -162,6 +162,8 @@ class ResultMergerTest {
         var distinct = new ResultMerger(shape(null, List.of(), -1, 0, true),
                 columns(field("r", TypeOids.FLOAT4), field("c", TypeOids.BPCHAR)));
         assertThat(merged(distinct, List.of("0|a", "NaN|b"), List.of("-0|a  ", "NaN|b", "1|b"))).containsExactly("0|a", "NaN|b", "1|b");
+        var arrays = new ResultMerger(shape(null, List.of(), -1, 0, true), columns(field("a", TypeOids.INT4_ARRAY)));
+        assertThat(merged(arrays, List.of("{1,2}", "[0:1]={1,2}"), List.of("{1,2}"))).containsExactly("{1,2}", "[0:1]={1,2}");
     }
 
     @Test
