@@ -47,6 +47,12 @@ class IntervalTest {
     }
 
     @Test
+    void binaryFormIsIntervalSends() {
+        assertThat(BinaryValues.encode(TypeOids.INTERVAL, "1 year -2 days +00:00:01.5".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(java.nio.ByteBuffer.allocate(16).putLong(1_500_000).putInt(-2).putInt(12).array());
+    }
+
+    @Test
     void otherIntervalStylesAreRefused() {
         for (String text : new String[] {"@ 1 day", "P1D", "1-2", "3 4:05:06"}) {
             assertThatThrownBy(() -> interval(text)).as(text)
