@@ -75,6 +75,11 @@ final class SelectShapes {
         boolean distinct = select.has("distinctClause");
         refuseWhat(distinct && !(distinctOn.size() == 1 && distinctOn.getFirst() == null), "DISTINCT ON");
         List<Node> groupBy = select.nodes("groupClause");
+        if (hasPositionOutsideSelectList()) {
+            // PostgreSQL's own error (42P10), which every shard answers for the statement as written
+            return new MultiShardShape.Select(text.slice(0, text.length()), null, List.of(), -1, 0, false,
+                    MultiShardAnalysis.tables(select.fields()), rowSources());
+        }
         boolean aggregated = !groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"));
 
         Aggregation aggregation = aggregated ? aggregation(groupBy) : null;
@@ -319,6 +324,26 @@ final class SelectShapes {
                     ? names.getLast() : null;
             default -> null;
         };
+    }
+
+    /** A positional GROUP BY or ORDER BY item past the select list (which {@code *} hides). */
+    private boolean hasPositionOutsideSelectList() {
+        if (hasStar) {
+            return false;
+        }
+        List<Node> items = new ArrayList<>(select.nodes("groupClause"));
+        for (Node sortBy : select.nodes("sortClause")) {
+            items.add(sortBy.node("node"));
+        }
+        for (Node item : items) {
+            if (item != null && item.is("A_Const") && item.raw("ival") instanceof java.util.Map<?, ?> ival) {
+                long number = ival.get("ival") instanceof Number n ? n.longValue() : 0;
+                if (number < 1 || number > targets.size()) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** {@code ORDER BY 2} / {@code GROUP BY 2}: the 0-based select-list entry; null for other items. */

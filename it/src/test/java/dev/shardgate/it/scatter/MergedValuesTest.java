@@ -147,6 +147,8 @@ class MergedValuesTest {
             "SELECT avg(longiv) FROM orders",
             "SELECT g, sum(huge) FROM orders GROUP BY g",
             "SELECT avg(i4), g FROM orders GROUP BY 1",
+            "SELECT avg(i4), g FROM orders GROUP BY 3",
+            "SELECT g, count(*) FROM orders GROUP BY g ORDER BY 0",
     })
     void errorsAreOneServersErrors(String sql) throws SQLException {
         SQLException expected = catchThrowableOfType(SQLException.class, () -> answer(cluster.reference(), sql));
