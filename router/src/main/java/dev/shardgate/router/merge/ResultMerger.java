@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.stream.IntStream;
 
 /**
  * Makes the rows of several shards into the result one server holding all rows would give, for a
@@ -132,7 +133,7 @@ public final class ResultMerger {
     /** DISTINCT: the first of equal rows (equal by each column type's equality); holds each distinct row seen. */
     private static RowSource distinct(RowSource rows, List<Function<byte[], Object>> equalities) {
         Set<RowKey> seen = new HashSet<>();
-        int[] all = java.util.stream.IntStream.range(0, equalities.size()).toArray();
+        int[] all = IntStream.range(0, equalities.size()).toArray();
         return () -> {
             byte[][] row;
             while ((row = rows.next()) != null) {
