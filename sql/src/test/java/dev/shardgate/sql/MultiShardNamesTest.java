@@ -65,7 +65,7 @@ class MultiShardNamesTest {
     @Test
     void boolAggregatesAreTheLeastAndGreatestOfTheShards() {
         var shape = select("SELECT customer, bool_and(paid), every(paid), bool_or(paid) FROM orders GROUP BY customer");
-        assertThat(shape.aggregation().columns()).containsExactly(new OutputColumn.Key(0),
+        assertThat(shape.aggregation().columns()).containsExactly(new OutputColumn.Key(0, true),
                 new OutputColumn.Aggregate(AggregateKind.MIN, 1), new OutputColumn.Aggregate(AggregateKind.MIN, 2),
                 new OutputColumn.Aggregate(AggregateKind.MAX, 3));
     }
