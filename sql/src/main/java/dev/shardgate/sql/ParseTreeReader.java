@@ -21,6 +21,23 @@ final class ParseTreeReader {
             "RuleStmt", "DefineStmt", "CompositeTypeStmt", "RefreshMatViewStmt", "SecLabelStmt",
             "ReassignOwnedStmt", "ImportForeignSchemaStmt");
 
+    /** Statements that define objects relations may depend on (see {@link Statement#definesSharedObject()}). */
+    private static final Set<String> SHARED_OBJECT_STATEMENTS = Set.of(
+            "CreateSchemaStmt", "CreateDomainStmt", "AlterDomainStmt", "CreateEnumStmt", "AlterEnumStmt",
+            "CompositeTypeStmt", "CreateRangeStmt", "AlterTypeStmt", "CreateExtensionStmt", "AlterExtensionStmt",
+            "AlterExtensionContentsStmt", "CreateFunctionStmt", "AlterFunctionStmt", "CreateSeqStmt", "AlterSeqStmt",
+            "CreateCastStmt", "CreateOpClassStmt", "CreateOpFamilyStmt", "AlterOpFamilyStmt", "AlterOperatorStmt",
+            "AlterTSConfigurationStmt", "AlterTSDictionaryStmt", "CreateConversionStmt", "AlterCollationStmt",
+            "CreateTransformStmt");
+
+    /** The object types of DROP, ALTER … RENAME/SET SCHEMA/OWNER, COMMENT and DefineStmt that are such objects. */
+    private static final Set<String> SHARED_OBJECT_TYPES = Set.of(
+            "OBJECT_SCHEMA", "OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_DOMCONSTRAINT", "OBJECT_FUNCTION",
+            "OBJECT_PROCEDURE", "OBJECT_ROUTINE", "OBJECT_AGGREGATE", "OBJECT_SEQUENCE", "OBJECT_EXTENSION",
+            "OBJECT_COLLATION", "OBJECT_CAST", "OBJECT_OPERATOR", "OBJECT_OPCLASS", "OBJECT_OPFAMILY",
+            "OBJECT_CONVERSION", "OBJECT_TSCONFIGURATION", "OBJECT_TSDICTIONARY", "OBJECT_TSPARSER",
+            "OBJECT_TSTEMPLATE", "OBJECT_TRANSFORM", "OBJECT_ATTRIBUTE");
+
     private final Constants constants;
 
     private ParseTreeReader(Constants constants) {
@@ -68,15 +85,17 @@ final class ParseTreeReader {
             case "DiscardStmt" -> new Statement(StatementKind.DISCARD, List.of(), List.of(), List.of(),
                     SetCommands.discard(statement), text);
             case "CopyStmt" -> copy(statement, text);
-            case "ExplainStmt" -> wrapping(StatementKind.EXPLAIN, statement.node("query"), text);
-            case "PrepareStmt" -> wrapping(StatementKind.PREPARE, statement.node("query"), text);
-            case "DeclareCursorStmt" -> wrapping(StatementKind.OTHER, statement.node("query"), text);
+            case "ExplainStmt" -> wrapping(StatementKind.EXPLAIN, statement.node("query"), text, analyzes(statement));
+            // the writes of a prepared statement happen at EXECUTE, which names no relation
+            case "PrepareStmt" -> wrapping(StatementKind.PREPARE, statement.node("query"), text, true);
+            case "DeclareCursorStmt" -> wrapping(StatementKind.OTHER, statement.node("query"), text, true);
+            case "MergeStmt" -> merge(statement, text);
             case "ExecuteStmt" -> simple(StatementKind.EXECUTE, text);
             case "DeallocateStmt" -> simple(StatementKind.DEALLOCATE, text);
             case "ListenStmt", "UnlistenStmt" -> simple(StatementKind.LISTEN, text);
             case "NotifyStmt" -> simple(StatementKind.NOTIFY, text);
-            case "DropStmt" -> namedRelations(statement.string("removeType"), statement.nodes("objects"), text);
-            case "CommentStmt" -> namedRelations(statement.string("objtype"), nullToEmpty(statement.node("object")), text);
+            case "DropStmt" -> marked(statement, namedRelations(statement.string("removeType"), statement.nodes("objects"), text));
+            case "CommentStmt" -> marked(statement, namedRelations(statement.string("objtype"), nullToEmpty(statement.node("object")), text));
             default -> isDdl(statement.type()) ? ddl(statement, text) : relationsOnly(StatementKind.OTHER, statement, text);
         };
     }
@@ -95,16 +114,43 @@ final class ParseTreeReader {
     private Statement query(StatementKind kind, Node statement, String text) {
         QueryAnalysis analysis = new QueryAnalysis(constants);
         analysis.statement(statement, QueryAnalysis.Context.TOP);
-        return new Statement(kind, analysis.tables(), analysis.filters(), analysis.rows(), null, text);
+        return new Statement(kind, analysis.tables(), analysis.filters(), analysis.rows(), null, text,
+                analysis.writes(), false);
     }
 
-    /** EXPLAIN, PREPARE, DECLARE CURSOR: the tables, filters and rows of the statement inside. */
-    private Statement wrapping(StatementKind kind, Node inner, String text) {
+    /**
+     * EXPLAIN, PREPARE, DECLARE CURSOR, COPY (query): the tables, filters and rows of the statement
+     * inside, and its writes when {@code runs} (EXPLAIN ANALYZE runs it; plain EXPLAIN does not).
+     */
+    private Statement wrapping(StatementKind kind, Node inner, String text, boolean runs) {
         if (inner == null) {
             return simple(kind, text);
         }
         Statement analysed = statement(inner, text);
-        return new Statement(kind, analysed.tables(), analysed.filters(), analysed.insertRows(), null, text);
+        return new Statement(kind, analysed.tables(), analysed.filters(), analysed.insertRows(), null, text,
+                runs ? analysed.writes() : List.of(), false);
+    }
+
+    /** EXPLAIN's ANALYZE option, unless given as false. */
+    private static boolean analyzes(Node explain) {
+        for (Node option : explain.nodes("options")) {
+            if ("analyze".equals(option.string("defname"))) {
+                Node arg = option.node("arg");
+                String value = arg == null ? null : arg.is("String") ? arg.string("sval")
+                        : arg.is("Boolean") ? Boolean.toString(arg.flag("boolval")) : arg.is("Integer") ? Long.toString(arg.number("ival")) : null;
+                return value == null || !(value.equalsIgnoreCase("false") || value.equalsIgnoreCase("off") || value.equals("0"));
+            }
+        }
+        return false;
+    }
+
+    /** MERGE: its tables as DDL's (no key filters: it is not routed by key) and what it writes. */
+    private Statement merge(Node merge, String text) {
+        QueryAnalysis analysis = new QueryAnalysis(constants);
+        collectRelations(merge.fields(), analysis);
+        analysis.merge(merge);
+        return new Statement(StatementKind.OTHER, analysis.tables(), List.of(), List.of(), null, text,
+                analysis.writes(), false);
     }
 
     private Statement copy(Node copy, String text) {
@@ -112,7 +158,7 @@ final class ParseTreeReader {
         if (relation != null) {
             return new Statement(StatementKind.COPY, List.of(QueryAnalysis.tableRef(relation)), List.of(), List.of(), null, text);
         }
-        return wrapping(StatementKind.COPY, copy.node("query"), text);
+        return wrapping(StatementKind.COPY, copy.node("query"), text, true);
     }
 
     private Statement setting(Node statement, String text) {
@@ -127,7 +173,30 @@ final class ParseTreeReader {
 
     /** DDL lists the relations it names (including those of an embedded query) and never filters: it is not routed by key. */
     private Statement ddl(Node statement, String text) {
-        return relationsOnly(StatementKind.DDL, statement, text);
+        return marked(statement, relationsOnly(StatementKind.DDL, statement, text));
+    }
+
+    /** The DDL statement, marked when it defines a shared object. */
+    private static Statement marked(Node statement, Statement ddl) {
+        if (!definesSharedObject(statement)) {
+            return ddl;
+        }
+        return new Statement(StatementKind.DDL, ddl.tables(), List.of(), List.of(), null, ddl.text(), List.of(), true);
+    }
+
+    private static boolean definesSharedObject(Node statement) {
+        if (SHARED_OBJECT_STATEMENTS.contains(statement.type())) {
+            return true;
+        }
+        String objectType = switch (statement.type()) {
+            case "DropStmt" -> statement.string("removeType");
+            case "RenameStmt" -> statement.string("renameType");
+            case "AlterObjectSchemaStmt", "AlterOwnerStmt" -> statement.string("objectType");
+            case "CommentStmt", "AlterTableStmt" -> statement.string("objtype");
+            case "DefineStmt" -> statement.string("kind");
+            default -> null;
+        };
+        return objectType != null && SHARED_OBJECT_TYPES.contains(objectType);
     }
 
     private Statement relationsOnly(StatementKind kind, Node statement, String text) {

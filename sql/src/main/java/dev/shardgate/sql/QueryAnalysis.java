@@ -16,6 +16,7 @@ final class QueryAnalysis {
     private final Constants constants;
     private final List<TableUse> uses = new ArrayList<>();
     private final List<InsertRow> rows = new ArrayList<>();
+    private final List<Write> writes = new ArrayList<>();
 
     QueryAnalysis(Constants constants) {
         this.constants = constants;
@@ -110,6 +111,48 @@ final class QueryAnalysis {
         return List.copyOf(rows);
     }
 
+    List<Write> writes() {
+        return List.copyOf(writes);
+    }
+
+    /**
+     * Records what a MERGE writes; its tables are collected as DDL's are (it is not routed by key).
+     * {@code WHEN NOT MATCHED THEN INSERT} adds rows whose values come from the source rows.
+     */
+    void merge(Node merge) {
+        Node target = merge.struct("relation", "RangeVar");
+        if (target == null || target.string("relname") == null) {
+            return;
+        }
+        List<String> assigned = new ArrayList<>();
+        boolean inserts = false;
+        for (Node clause : merge.nodes("mergeWhenClauses")) {
+            String command = clause.string("commandType");
+            if ("CMD_UPDATE".equals(command)) {
+                assigned.addAll(targetNames(clause.nodes("targetList")));
+            } else if ("CMD_INSERT".equals(command)) {
+                inserts = true;
+            }
+        }
+        writes.add(new Write(tableRef(target), Write.Kind.MERGE, distinct(assigned), inserts ? "MERGE … INSERT" : null));
+    }
+
+    /** The columns a SET list or INSERT column list names ({@code SET (a, b) = …} gives one target per column). */
+    private static List<String> targetNames(List<Node> targets) {
+        List<String> names = new ArrayList<>(targets.size());
+        for (Node target : targets) {
+            String name = target.string("name");
+            if (name != null) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    private static List<String> distinct(List<String> names) {
+        return List.copyOf(new LinkedHashSet<>(names));
+    }
+
     private void select(Node select, Context outer) {
         Context context = with(select.struct("withClause", "WithClause"), outer);
         String setOperation = select.string("op");
@@ -144,6 +187,8 @@ final class QueryAnalysis {
         Context context = with(insert.struct("withClause", "WithClause"), outer);
         List<String> columns = insertColumns(insert.nodes("cols"));
         Node source = insert.node("selectStmt");
+        // null while every row the INSERT adds is recorded in rows
+        String unknownRows = source == null ? "INSERT … DEFAULT VALUES" : null;
         if (source != null && source.is("SelectStmt") && source.has("valuesLists")
                 && !source.has("withClause") && !source.has("fromClause")) {
             for (Node row : source.nodes("valuesLists")) {
@@ -153,14 +198,26 @@ final class QueryAnalysis {
                     rows.add(new InsertRow(target.ref, constantColumns(columns, values)));
                 }
             }
+            if (columns.isEmpty()) {
+                unknownRows = "INSERT without a column list";
+            }
         } else if (source != null) {
             statement(source, context);
+            unknownRows = columns.isEmpty() ? "INSERT without a column list" : "INSERT … SELECT";
             if (!columns.isEmpty() && target != null && source.is("SelectStmt") && isPlainSelect(source)) {
                 Map<String, Value> selected = constantColumns(columns, selectedValues(source));
                 if (!selected.isEmpty()) {
+                    // every row the SELECT yields has these constants in these columns
                     rows.add(new InsertRow(target.ref, selected));
+                    unknownRows = null;
                 }
             }
+        }
+        Node onConflict = insert.struct("onConflictClause", "OnConflictClause");
+        List<String> assigned = onConflict != null && "ONCONFLICT_UPDATE".equals(onConflict.string("action"))
+                ? targetNames(onConflict.nodes("targetList")) : List.of();
+        if (target != null) {
+            writes.add(new Write(target.ref, Write.Kind.INSERT, distinct(assigned), unknownRows));
         }
         Scope scope = new Scope(context.columns());
         if (target != null) {
@@ -173,15 +230,21 @@ final class QueryAnalysis {
     }
 
     private void update(Node update, Context outer) {
-        modification(update, outer, "fromClause", List.of("targetList", "whereClause", "returningList"));
+        TableUse target = modification(update, outer, "fromClause", List.of("targetList", "whereClause", "returningList"));
+        if (target != null) {
+            writes.add(new Write(target.ref, Write.Kind.UPDATE, distinct(targetNames(update.nodes("targetList"))), null));
+        }
     }
 
     private void delete(Node delete, Context outer) {
-        modification(delete, outer, "usingClause", List.of("whereClause", "returningList"));
+        TableUse target = modification(delete, outer, "usingClause", List.of("whereClause", "returningList"));
+        if (target != null) {
+            writes.add(new Write(target.ref, Write.Kind.DELETE, List.of(), null));
+        }
     }
 
     /** UPDATE … FROM and DELETE … USING: the target and the other tables form one query level. */
-    private void modification(Node statement, Context outer, String fromField, List<String> expressionFields) {
+    private TableUse modification(Node statement, Context outer, String fromField, List<String> expressionFields) {
         TableUse target = use(statement.struct("relation", "RangeVar"));
         Context context = with(statement.struct("withClause", "WithClause"), outer);
         Scope scope = new Scope(context.columns());
@@ -198,6 +261,7 @@ final class QueryAnalysis {
             expressions(statement.raw(field), inside);
         }
         conjunction.restrictTables();
+        return target;
     }
 
     /**

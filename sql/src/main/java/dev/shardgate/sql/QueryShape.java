@@ -39,7 +39,8 @@ sealed interface QueryShape {
                 String text = original.substring(mask.originalOffset(statementStarts[s]),
                         mask.originalOffset(statementEnds[s])).strip();
                 filled.add(new Statement(statement.kind(), statement.tables(), filters(statement.filters(), mask),
-                        rows(statement.insertRows(), mask), statement.set(), text));
+                        rows(statement.insertRows(), mask), statement.set(), text, statement.writes(),
+                        statement.definesSharedObject()));
             }
             return new Analysis(filled, null);
         }

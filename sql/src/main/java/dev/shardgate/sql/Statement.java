@@ -12,12 +12,24 @@ import java.util.List;
  * @param insertRows for INSERT with a column list, one entry per VALUES row
  * @param set the session setting changed, for SET, RESET and DISCARD; null otherwise
  * @param text this statement's own slice of the query string, without the {@code ;}
+ * @param writes the relations it writes, at any depth (WITH queries, EXPLAIN ANALYZE, MERGE)
+ * @param definesSharedObject DDL on an object that relations on every shard may depend on: a
+ *     schema, type, domain, function, sequence, extension, collation, cast, operator, text search
+ *     configuration
  */
 public record Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
-                        List<InsertRow> insertRows, SetCommand set, String text) {
+                        List<InsertRow> insertRows, SetCommand set, String text, List<Write> writes,
+                        boolean definesSharedObject) {
     public Statement {
         tables = List.copyOf(tables);
         filters = List.copyOf(filters);
         insertRows = List.copyOf(insertRows);
+        writes = List.copyOf(writes);
+    }
+
+    /** A statement that writes nothing and defines no shared object. */
+    public Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
+                     List<InsertRow> insertRows, SetCommand set, String text) {
+        this(kind, tables, filters, insertRows, set, text, List.of(), false);
     }
 }

@@ -6,6 +6,7 @@ import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
 import dev.shardgate.sql.TableRef;
+import dev.shardgate.sql.Write;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -30,6 +31,11 @@ final class CopiedRelations {
      * on some shards only; null when the statement is routed by key as usual.
      */
     static Route route(Metadata metadata, Statement statement) {
+        if (statement.definesSharedObject() && !metadata.shards().isEmpty()) {
+            // A schema, type, function … that a relation on any shard may come to depend on.
+            return new Route.EveryShard(new TreeSet<>(metadata.shards().keySet()),
+                    "DDL on a schema-level object (schema, type, function, sequence, …) → every shard");
+        }
         if (statement.tables().isEmpty()) {
             return null;
         }
@@ -50,21 +56,44 @@ final class CopiedRelations {
             }
             return names.isEmpty() ? null : new Route.EveryShard(shards, "DDL on " + String.join(", ", names) + " → every shard");
         }
-        TableRef first = statement.tables().getFirst();
-        Optional<ReferenceRelation> target = reference(metadata, new QualifiedName(first.schema(), first.name()));
-        boolean write = statement.kind() == StatementKind.INSERT || statement.kind() == StatementKind.UPDATE
-                || statement.kind() == StatementKind.DELETE;
-        if (write && target.isPresent()) {
-            for (TableRef table : statement.tables()) {
-                if (metadata.relation(new QualifiedName(table.schema(), table.name())).isPresent()) {
-                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a write to reference relation " + target.get().name()
-                            + " cannot read distributed relation " + table.name() + ": each copy would see other rows");
-                }
-            }
-            return new Route.EveryShard(shardsOf(metadata, target.get()),
-                    "write to reference relation " + target.get().name() + " → each of its shards");
+        return referenceWrite(metadata, statement);
+    }
+
+    /**
+     * Every write to a reference relation, however nested (a WITH query, EXPLAIN ANALYZE, MERGE),
+     * runs on each of its copies, or the copies would differ.
+     */
+    private static Route referenceWrite(Metadata metadata, Statement statement) {
+        List<ReferenceRelation> written = new ArrayList<>();
+        for (Write write : statement.writes()) {
+            reference(metadata, new QualifiedName(write.table().schema(), write.table().name()))
+                    .filter(reference -> !written.contains(reference))
+                    .ifPresent(written::add);
         }
-        return null;
+        if (written.isEmpty()) {
+            return null;
+        }
+        ReferenceRelation target = written.getFirst();
+        if (statement.kind() == StatementKind.PREPARE) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "PREPARE of a statement that writes reference relation "
+                    + target.name() + " is not supported: its EXECUTE would run on one copy only")
+                    .withHint("Use the extended query protocol (a driver's prepared statements) instead.");
+        }
+        for (TableRef table : statement.tables()) {
+            if (metadata.relation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a write to reference relation " + target.name()
+                        + " cannot read distributed relation " + table.name() + ": each copy would see other rows");
+            }
+        }
+        SortedSet<String> shards = shardsOf(metadata, target);
+        for (ReferenceRelation other : written) {
+            if (!shardsOf(metadata, other).equals(shards)) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a statement that writes reference relations "
+                        + target.name() + " and " + other.name() + " is not supported: their copies are on different shards");
+            }
+        }
+        List<String> names = written.stream().map(reference -> reference.name().toString()).toList();
+        return new Route.EveryShard(shards, "write to reference relation " + String.join(", ", names) + " → each of its shards");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.shardgate.router.route;
 
+import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.KeyBound;
@@ -11,6 +12,8 @@ import dev.shardgate.sql.KeyFilter;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.TableRef;
 import dev.shardgate.sql.Value;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -36,12 +39,18 @@ public final class StatementRouter {
     }
 
     public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
+        RowPlacement.check(metadata, statement, bound);
         Route copied = CopiedRelations.route(metadata, statement);
         if (copied != null) {
             return copied;
         }
+        return RowPlacement.requireRowsOnRoute(metadata, statement, routeByKeys(metadata, statement, bound));
+    }
+
+    private static Route routeByKeys(Metadata metadata, Statement statement, BoundValues bound) {
         SortedSet<String> shards = new TreeSet<>();
         List<KeyPlacement> placements = new ArrayList<>(2);
+        List<String> keysOfNoRow = new ArrayList<>(0);
         DistributedRelation firstWithoutKey = null;
         for (TableRef table : statement.tables()) {
             Optional<DistributedRelation> found = metadata.relation(new QualifiedName(table.schema(), table.name()));
@@ -49,7 +58,16 @@ public final class StatementRouter {
                 continue;
             }
             DistributedRelation relation = found.get();
-            List<List<String>> keys = keysOf(statement, table, relation, bound);
+            List<List<String>> newRows = newRowKeys(metadata, statement, table, relation, bound);
+            if (newRows != null) {
+                for (List<String> key : newRows) {
+                    String shard = shardOfNewRow(metadata, relation, key);
+                    shards.add(shard);
+                    placements.add(new KeyPlacement(relation, key, shard));
+                }
+                continue;
+            }
+            List<List<String>> keys = filterKeys(metadata, statement, table, relation, bound);
             if (keys == null) {
                 if (firstWithoutKey == null) {
                     firstWithoutKey = relation;
@@ -57,10 +75,13 @@ public final class StatementRouter {
                 continue;
             }
             for (List<String> key : keys) {
-                KeyBound bound0 = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
-                String shard = shardOf(metadata, relation.distributionId(), bound0);
-                shards.add(shard);
-                placements.add(new KeyPlacement(relation, key, shard));
+                Optional<String> shard = shardHolding(metadata, relation, key);
+                if (shard.isPresent()) {
+                    shards.add(shard.get());
+                    placements.add(new KeyPlacement(relation, key, shard.get()));
+                } else {
+                    keysOfNoRow.add(relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", key));
+                }
             }
         }
         // Every use of a distributed relation must be pinned to a key: a join with an unrestricted
@@ -74,7 +95,13 @@ public final class StatementRouter {
             return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
         }
         Route reference = CopiedRelations.readRoute(metadata, statement);
-        return reference != null ? reference : new Route.AnyShard("no distributed relation");
+        if (reference != null) {
+            return reference;
+        }
+        // A key no range holds (below the first range, 1000.5 for an integer): no shard has such rows,
+        // so any shard gives PostgreSQL's answer, no rows.
+        return new Route.AnyShard(keysOfNoRow.isEmpty() ? "no distributed relation"
+                : "no key range holds " + String.join("; ", keysOfNoRow) + ": no row has such a key");
     }
 
     /**
@@ -85,25 +112,40 @@ public final class StatementRouter {
     public static List<String> insertRowShards(Metadata metadata, Statement statement, DistributedRelation relation,
                                                BoundValues bound) {
         List<String> shards = new ArrayList<>();
+        List<ColumnType> types = columnTypes(metadata, relation);
         for (InsertRow row : statement.insertRows()) {
-            List<String> key = new ArrayList<>();
-            for (DistributionKeyColumn column : relation.keyColumns()) {
-                String text = textOf(row.values().get(column.column()), bound);
-                if (text == null) {
-                    return null;
-                }
-                key.add(text);
+            List<String> key = newRowKey(row, relation, types, bound);
+            if (key == null) {
+                return null;
             }
-            KeyBound routingKey = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
-            shards.add(shardOf(metadata, relation.distributionId(), routingKey));
+            shards.add(shardOfNewRow(metadata, relation, key));
         }
         return shards;
     }
 
     /** The shard of one row of {@code relation} whose key columns hold these texts (COPY rows). */
     public static String shardOfKey(Metadata metadata, DistributedRelation relation, List<String> keyTexts) {
-        KeyBound key = KeyErrors.call(() -> metadata.routingKeyFromText(relation, keyTexts));
-        return shardOf(metadata, relation.distributionId(), key);
+        return shardOfNewRow(metadata, relation, keyTexts);
+    }
+
+    /**
+     * The shard a new row with this key must go to; a key no range holds (and no default shard takes)
+     * is refused as PostgreSQL refuses a row no partition accepts (23514).
+     */
+    static String shardOfNewRow(Metadata metadata, DistributedRelation relation, List<String> key) {
+        KeyBound bound = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
+        return shardOf(metadata, relation.distributionId(), bound).orElseThrow(() ->
+                new PgException(SqlState.CHECK_VIOLATION, "no key range of relation \"" + relation.name() + "\" found for row")
+                        .withDetail("Distribution key of the failing row contains (" + keyColumns(relation) + ") = ("
+                                + String.join(", ", key) + ").")
+                        .withHint("Create a key range of distribution \"" + relation.distributionId()
+                                + "\" starting at or below it, or give the distribution a DEFAULT SHARD."));
+    }
+
+    /** The shard holding existing rows with this key; empty when no shard may hold any. */
+    private static Optional<String> shardHolding(Metadata metadata, DistributedRelation relation, List<String> key) {
+        KeyBound bound = KeyErrors.call(() -> metadata.routingKeyFromText(relation, key));
+        return shardOf(metadata, relation.distributionId(), bound);
     }
 
     /** A key the statement names and the shard it lives on: the words of a route's reason. */
@@ -117,20 +159,19 @@ public final class StatementRouter {
      * The shard owning a key; a locked range (being moved) is reported with {@link KeyRangeLocked}
      * so the caller can wait for it.
      */
-    static String shardOf(Metadata metadata, String distributionId, KeyBound key) {
+    static Optional<String> shardOf(Metadata metadata, String distributionId, KeyBound key) {
         Optional<KeyRange> range = KeyErrors.call(() -> metadata.index(distributionId).rangeFor(key));
         if (range.isPresent()) {
             if (range.get().locked()) {
                 throw new KeyRangeLocked(range.get().id());
             }
-            return range.get().shardId();
+            return Optional.of(range.get().shardId());
         }
-        return KeyErrors.call(() -> metadata.distribution(distributionId).flatMap(d -> d.defaultShard()))
-                .orElseThrow(() -> KeyErrors.noRange(distributionId, key));
+        return KeyErrors.call(() -> metadata.distribution(distributionId).flatMap(d -> d.defaultShard()));
     }
 
     /** Routes SPQR's sharding-key hint: the key given as text for a distribution. */
-    public static Route routeHintedKey(Metadata metadata, String distributionId, String keyText) {
+    public static Route.OneShard routeHintedKey(Metadata metadata, String distributionId, String keyText) {
         List<String> texts = java.util.Arrays.stream(keyText.split(",")).map(String::strip).toList();
         List<DistributedRelation> relations = KeyErrors.call(() -> metadata.relationsOf(distributionId));
         KeyBound key;
@@ -142,20 +183,21 @@ public final class StatementRouter {
                             "distribution \"" + distributionId + "\" does not exist"))
                     .parseBound(texts));
         }
-        String shard = shardOf(metadata, distributionId, key);
+        String shard = shardOf(metadata, distributionId, key).orElseThrow(() -> KeyErrors.noRange(distributionId, key));
         return new Route.OneShard(shard, "hint sharding_key " + keyText + " in distribution " + distributionId + " → " + shard);
     }
 
-    /** The key tuples (as text) the statement names for this table, or null when it names none completely. */
-    private static List<List<String>> keysOf(Statement statement, TableRef table, DistributedRelation relation, BoundValues bound) {
-        List<List<String>> fromRows = keysOfInsertRows(statement, table, relation, bound);
-        if (fromRows != null) {
-            return fromRows;
-        }
+    /**
+     * The key tuples (as text) the statement's filters allow for this table, or null when they pin
+     * none completely. Values no row can have ({@code id = 1000.5} for an integer key) are left out.
+     */
+    private static List<List<String>> filterKeys(Metadata metadata, Statement statement, TableRef table,
+                                                 DistributedRelation relation, BoundValues bound) {
+        List<ColumnType> types = columnTypes(metadata, relation);
         List<List<String>> tuples = new ArrayList<>();
         tuples.add(List.of());
-        for (DistributionKeyColumn column : relation.keyColumns()) {
-            List<String> values = valuesOf(statement, table, column.column(), bound);
+        for (int i = 0; i < relation.keyColumns().size(); i++) {
+            List<String> values = valuesOf(statement, table, relation.keyColumns().get(i).column(), typeAt(types, i), bound);
             if (values == null) {
                 return null;
             }
@@ -175,37 +217,57 @@ public final class StatementRouter {
         return tuples;
     }
 
-    private static List<List<String>> keysOfInsertRows(Statement statement, TableRef table, DistributedRelation relation,
-                                                       BoundValues bound) {
+    /**
+     * The keys of the rows the statement inserts into {@code table}, in order; null when it inserts
+     * none or some row's key is not known.
+     */
+    static List<List<String>> newRowKeys(Metadata metadata, Statement statement, TableRef table,
+                                         DistributedRelation relation, BoundValues bound) {
+        List<ColumnType> types = columnTypes(metadata, relation);
         List<List<String>> keys = new ArrayList<>();
         for (InsertRow row : statement.insertRows()) {
             if (!row.table().equals(table)) {
                 continue;
             }
-            List<String> key = new ArrayList<>();
-            for (DistributionKeyColumn column : relation.keyColumns()) {
-                String text = textOf(row.values().get(column.column()), bound);
-                if (text == null) {
-                    return null;
-                }
-                key.add(text);
+            List<String> key = newRowKey(row, relation, types, bound);
+            if (key == null) {
+                return null;
             }
             keys.add(key);
         }
         return keys.isEmpty() ? null : keys;
     }
 
-    /** The values a statement's filters allow for one column, or null when it does not pin the column. */
-    private static List<String> valuesOf(Statement statement, TableRef table, String column, BoundValues bound) {
+    private static List<String> newRowKey(InsertRow row, DistributedRelation relation, List<ColumnType> types,
+                                          BoundValues bound) {
+        List<String> key = new ArrayList<>(types.size());
+        for (int i = 0; i < relation.keyColumns().size(); i++) {
+            if (!(KeyValues.of(row.values().get(relation.keyColumns().get(i).column()), typeAt(types, i), true, bound)
+                    instanceof KeyValues.Key.Text text)) {
+                return null;
+            }
+            key.add(text.text());
+        }
+        return key;
+    }
+
+    /**
+     * The values a statement's filters allow for one column, less those no row can have; null when
+     * it does not pin the column.
+     */
+    private static List<String> valuesOf(Statement statement, TableRef table, String column, ColumnType type,
+                                         BoundValues bound) {
         for (KeyFilter filter : statement.filters()) {
             if (filter.table().equals(table) && filter.column().equals(column)) {
                 List<String> texts = new ArrayList<>(filter.values().size());
                 for (Value value : filter.values()) {
-                    String text = textOf(value, bound);
-                    if (text == null) {
-                        return null;
+                    switch (KeyValues.of(value, type, false, bound)) {
+                        case KeyValues.Key.Text text -> texts.add(text.text());
+                        case KeyValues.Key.NoRow noRow -> { }
+                        case KeyValues.Key.Unknown unknown -> {
+                            return null;
+                        }
                     }
-                    texts.add(text);
                 }
                 return texts;
             }
@@ -213,12 +275,25 @@ public final class StatementRouter {
         return null;
     }
 
-    private static String textOf(Value value, BoundValues bound) {
-        return switch (value) {
-            case null -> null;
-            case Value.Literal literal -> literal.kind() == dev.shardgate.sql.LiteralKind.NULL ? null : literal.text();
-            case Value.Param param -> bound == null ? null : bound.text(param.number());
-        };
+    /** Null past the distribution's columns: the key is then refused by its length when routed. */
+    static ColumnType typeAt(List<ColumnType> types, int i) {
+        return i < types.size() ? types.get(i) : null;
+    }
+
+    /**
+     * A statement routed by a hint ({@code __spqr__execute_on}, {@code __spqr__sharding_key}) to
+     * {@code shard}: refused when it would write a row of a distributed relation there that the
+     * shard's key ranges do not hold.
+     */
+    public static void checkHinted(Metadata metadata, Statement statement, BoundValues bound, String shard) {
+        RowPlacement.requireRowsOn(metadata, statement, bound, shard);
+    }
+
+    static List<ColumnType> columnTypes(Metadata metadata, DistributedRelation relation) {
+        return KeyErrors.call(() -> metadata.distribution(relation.distributionId())
+                .orElseThrow(() -> new dev.shardgate.meta.MetadataException("42704",
+                        "distribution \"" + relation.distributionId() + "\" does not exist"))
+                .columnTypes());
     }
 
     private static String keyColumns(DistributedRelation relation) {
@@ -227,7 +302,7 @@ public final class StatementRouter {
 
     /** The route a set of statements of one query string takes together. */
     public static Route combine(List<Route> routes) {
-        if (routes.size() == 1 && !(routes.getFirst() instanceof Route.AnyShard)) {
+        if (routes.size() == 1) {
             return routes.getFirst(); // what the loop below would rebuild
         }
         SortedSet<String> shards = new TreeSet<>();

@@ -140,11 +140,12 @@ final class TransactionRouter {
                 throw new PgException(SqlState.UNDEFINED_OBJECT, "shard \"" + executeOn + "\" named by "
                         + RoutingHints.EXECUTE_ON + " does not exist");
             }
-            return new Route.OneShard(executeOn, "hint execute_on " + executeOn);
+            return hinted(metadata, analysis, bound, new Route.OneShard(executeOn, "hint execute_on " + executeOn));
         }
         String key = inForce.get(RoutingHints.SHARDING_KEY);
         if (key != null) {
-            return StatementRouter.routeHintedKey(metadata, distributionForHint(metadata, analysis, inForce), key);
+            return hinted(metadata, analysis, bound,
+                    StatementRouter.routeHintedKey(metadata, distributionForHint(metadata, analysis, inForce), key));
         }
         if (analysis == null || !analysis.isParsed()) {
             return new Route.AnyShard("statement not analysed: " + (analysis == null ? "unknown" : analysis.parseError()));
@@ -154,6 +155,16 @@ final class TransactionRouter {
             routes.add(StatementRouter.route(metadata, statement, bound));
         }
         return StatementRouter.combine(routes);
+    }
+
+    /** A hint chooses the shard, but never one where a row the statement writes does not belong. */
+    private static Route hinted(Metadata metadata, Analysis analysis, BoundValues bound, Route.OneShard route) {
+        if (analysis != null && analysis.isParsed()) {
+            for (Statement statement : analysis.statements()) {
+                StatementRouter.checkHinted(metadata, statement, bound, route.shard());
+            }
+        }
+        return route;
     }
 
     private static String distributionForHint(Metadata metadata, Analysis analysis, Map<String, String> inForce) {

@@ -61,4 +61,40 @@ class CopiedRelationsTest {
         assertThatThrownBy(() -> route("INSERT INTO countries SELECT * FROM orders"))
                 .isInstanceOf(PgException.class).hasMessageContaining("cannot read distributed relation orders");
     }
+
+    @Test
+    void nestedReferenceWritesGoToEachCopy() {
+        for (String sql : List.of("WITH i AS (INSERT INTO rates VALUES (1) RETURNING *) SELECT * FROM i",
+                "WITH d AS (DELETE FROM rates RETURNING *) SELECT count(*) FROM d",
+                "WITH u AS (UPDATE rates SET r = 2 RETURNING *) SELECT * FROM u",
+                "EXPLAIN ANALYZE UPDATE rates SET r = 2",
+                "MERGE INTO rates r USING (VALUES (1)) v(x) ON r.r = v.x WHEN NOT MATCHED THEN INSERT VALUES (v.x)")) {
+            assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.EveryShard.class,
+                    every -> assertThat(every.shards()).containsExactly("sh2", "sh3"));
+        }
+        assertThatThrownBy(() -> route("WITH i AS (INSERT INTO rates VALUES (1)) SELECT * FROM orders WHERE id = 5"))
+                .isInstanceOf(PgException.class).hasMessageContaining("cannot read distributed relation orders");
+        assertThatThrownBy(() -> route("WITH i AS (INSERT INTO rates VALUES (1)) INSERT INTO countries VALUES ('x')"))
+                .isInstanceOf(PgException.class).hasMessageContaining("their copies are on different shards");
+        assertThatThrownBy(() -> route("PREPARE p AS INSERT INTO countries VALUES ('x')"))
+                .isInstanceOf(PgException.class).hasMessageContaining("PREPARE of a statement that writes reference relation");
+    }
+
+    @Test
+    void ddlOnSchemaLevelObjectsGoesToEveryShard() {
+        for (String sql : List.of("CREATE SCHEMA s", "DROP SCHEMA s CASCADE", "ALTER SCHEMA s RENAME TO t",
+                "CREATE TYPE mood AS ENUM ('ok')", "ALTER TYPE mood ADD VALUE 'sad'", "CREATE TYPE pair AS (a int, b int)",
+                "DROP TYPE mood", "CREATE DOMAIN posint AS int CHECK (VALUE > 0)", "CREATE EXTENSION IF NOT EXISTS pgcrypto",
+                "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1'", "DROP FUNCTION f()",
+                "CREATE PROCEDURE p() LANGUAGE sql AS 'SELECT 1'", "CREATE SEQUENCE s.seq", "ALTER SEQUENCE seq RESTART",
+                "DROP SEQUENCE seq", "CREATE COLLATION c (locale = 'C')", "CREATE CAST (int AS mood) WITH INOUT",
+                "CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq)",
+                "CREATE TEXT SEARCH CONFIGURATION tsc (COPY = english)", "ALTER FUNCTION f() OWNER TO bob",
+                "ALTER TYPE mood SET SCHEMA s", "COMMENT ON SCHEMA s IS 'x'")) {
+            assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.EveryShard.class,
+                    every -> assertThat(every.shards()).containsExactly("sh1", "sh2", "sh3"));
+        }
+        assertThat(route("CREATE TABLE s.unrelated (id int)")).isInstanceOf(Route.AnyShard.class);
+        assertThat(route("CREATE VIEW v AS SELECT 1")).isInstanceOf(Route.AnyShard.class);
+    }
 }

@@ -82,7 +82,72 @@ class StatementRouterTest {
         assertRoutedTo("sh2", "INSERT INTO accounts (id, balance) VALUES (150, 1)");
         assertRoutedTo("sh1", "INSERT INTO accounts (balance, id) VALUES (1, 3), (2, 4) RETURNING id");
         assertThat(route("INSERT INTO accounts (id) VALUES (1), (200)")).isInstanceOf(Route.ManyShards.class);
-        assertNoKey("INSERT INTO accounts VALUES (1, 2)");
+        assertRoutedTo("sh1", "INSERT INTO accounts (id, balance) SELECT 7, 1");
+    }
+
+    @Test
+    void newRowsWhoseKeyTheRouterCannotSeeAreRefused() {
+        for (String sql : List.of(
+                "INSERT INTO accounts VALUES (1, 2)",
+                "INSERT INTO accounts (id, balance) SELECT id, 0 FROM accounts WHERE id = 5",
+                "INSERT INTO accounts (balance) VALUES (1)",
+                "INSERT INTO accounts (id) VALUES (DEFAULT)",
+                "INSERT INTO accounts (id) VALUES (5), (random()::int)",
+                "INSERT INTO accounts (id) VALUES ((SELECT 5))",
+                "INSERT INTO accounts (id) VALUES (NULL)",
+                "INSERT INTO accounts DEFAULT VALUES",
+                "WITH i AS (INSERT INTO accounts (id) SELECT g FROM generate_series(1, 3) g RETURNING id) SELECT * FROM i",
+                "EXPLAIN ANALYZE INSERT INTO accounts SELECT 1",
+                "COPY (INSERT INTO accounts SELECT 1 RETURNING id) TO STDOUT",
+                "MERGE INTO accounts a USING orders o ON a.id = o.account_id WHEN NOT MATCHED THEN INSERT (id) VALUES (o.account_id)",
+                "PREPARE p AS INSERT INTO accounts (id) VALUES ($1)")) {
+            assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class,
+                    e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
+        }
+        assertThat(route("EXPLAIN INSERT INTO accounts SELECT 1")).isInstanceOf(Route.NoKey.class); // plans, writes nothing
+    }
+
+    @Test
+    void newRowsMustBeOnTheOneShardTheStatementRunsOn() {
+        for (String sql : List.of(
+                "WITH a AS (INSERT INTO accounts (id) VALUES (1)) INSERT INTO accounts (id) VALUES (200)",
+                "WITH a AS (INSERT INTO accounts (id) VALUES (1) RETURNING id) SELECT * FROM a, orders WHERE orders.account_id = 200",
+                "INSERT INTO accounts (id, balance) SELECT 5, count(*) FROM orders")) {
+            assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class,
+                    e -> assertThat(e.getMessage()).contains("must run on their shard alone"));
+        }
+        assertRoutedTo("sh1", "WITH a AS (INSERT INTO accounts (id) VALUES (1) RETURNING id) SELECT * FROM a");
+    }
+
+    @Test
+    void assigningTheDistributionKeyIsRefusedAtAnyDepth() {
+        for (String sql : List.of(
+                "UPDATE accounts SET id = 1005 WHERE id = 5",
+                "UPDATE accounts SET (balance, id) = (1, 2) WHERE id = 5",
+                "UPDATE accounts SET (balance, id) = (SELECT 1, 2) WHERE id = 5",
+                "INSERT INTO accounts (id) VALUES (5) ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1000",
+                "WITH u AS (UPDATE accounts SET id = 7 WHERE id = 5 RETURNING *) SELECT * FROM u",
+                "MERGE INTO accounts a USING orders o ON a.id = o.account_id WHEN MATCHED THEN UPDATE SET id = 3")) {
+            assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class, e -> {
+                assertThat(e.sqlState().code()).isEqualTo("0A000");
+                assertThat(e.getMessage()).startsWith("updating the distribution key column \"id\" of relation \"public.accounts\" is not supported");
+            });
+        }
+        assertRoutedTo("sh1", "UPDATE accounts SET balance = 1 WHERE id = 5");
+        assertRoutedTo("sh1", "INSERT INTO accounts (id) VALUES (5) ON CONFLICT (id) DO UPDATE SET balance = 0");
+    }
+
+    @Test
+    void numericConstantsMeetAnIntegerKeyAsPostgresqlMakesThem() {
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id = 1e3");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id = 1000.0");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id = 99.5::int");
+        assertThat(route("SELECT * FROM accounts WHERE id = 1000.5")).isInstanceOf(Route.AnyShard.class);
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id IN (1000.5, 5)");
+        // assignment rounds: numeric half away from zero, float half to even
+        assertRoutedTo("sh2", "INSERT INTO accounts (id) VALUES (99.5)");
+        assertRoutedTo("sh1", "INSERT INTO accounts (id) VALUES (99.4)");
+        assertRoutedTo("sh2", "INSERT INTO accounts (id) VALUES (99.5::float8)"); // rint: 100, even
     }
 
     @Test
@@ -135,10 +200,16 @@ class StatementRouterTest {
     }
 
     @Test
-    void keyBelowEveryRangeWithoutDefaultShardIsAClearError() {
-        assertThatThrownBy(() -> route("SELECT * FROM accounts WHERE id = -5"))
-                .isInstanceOfSatisfying(PgException.class, e -> assertThat(e.getMessage())
-                        .contains("no key range of distribution \"ds1\" holds key"));
+    void keyBelowEveryRangeMatchesNoRowAndCannotBeInserted() {
+        assertThat(route("SELECT * FROM accounts WHERE id = -5")).isInstanceOfSatisfying(Route.AnyShard.class,
+                any -> assertThat(any.reason()).contains("no key range holds accounts.id = -5"));
+        assertThat(route("DELETE FROM accounts WHERE id = -5")).isInstanceOf(Route.AnyShard.class);
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id IN (-5, 500)");
+        assertThatThrownBy(() -> route("INSERT INTO accounts (id) VALUES (-5)"))
+                .isInstanceOfSatisfying(PgException.class, e -> {
+                    assertThat(e.sqlState().code()).isEqualTo("23514");
+                    assertThat(e.getMessage()).isEqualTo("no key range of relation \"public.accounts\" found for row");
+                });
     }
 
     @Test
