@@ -381,6 +381,11 @@ final class SelectShapes {
         if (node.is("A_Const") && node.flag("isnull")) {
             return none;
         }
+        if (node.is("A_Const") && node.has("ival") && node.number("location") < 0) {
+            // FETCH FIRST ROW ONLY: the grammar supplies the 1, which has no place in the text
+            Node ival = node.struct("ival", "Integer");
+            return ival == null ? 0 : ival.number("ival");
+        }
         if (node.is("A_Const") && node.has("ival")) {
             int start = (int) node.number("location");
             String token = text.slice(start, text.tokenEnd(start));
@@ -398,7 +403,23 @@ final class SelectShapes {
 
     private SourceText.Edit constantEdit(Node constant, String replacement) {
         int start = (int) constant.number("location");
+        if (start < 0) {
+            return implicitRowCount(replacement);
+        }
         return new SourceText.Edit(start, text.tokenEnd(start), replacement);
+    }
+
+    /** {@code FETCH FIRST ROW ONLY} written with a count: the count goes after FIRST (or NEXT). */
+    private SourceText.Edit implicitRowCount(String count) {
+        for (int fetch = text.keywordAtTopLevel("FETCH", 0); fetch >= 0; fetch = text.keywordAtTopLevel("FETCH", text.tokenEnd(fetch))) {
+            int first = text.skipBlanks(text.tokenEnd(fetch));
+            int firstEnd = text.tokenEnd(first);
+            String word = text.slice(first, firstEnd);
+            if (word.equalsIgnoreCase("FIRST") || word.equalsIgnoreCase("NEXT")) {
+                return new SourceText.Edit(firstEnd, firstEnd, " " + count);
+            }
+        }
+        throw new Refused("the FETCH FIRST clause of the query was not found");
     }
 
     private static long saturatedSum(long a, long b) {

@@ -68,6 +68,17 @@ class MultiShardShapeTest {
     }
 
     @Test
+    void fetchFirstRowOnlyIsLimitOne() {
+        var one = select("SELECT id FROM orders ORDER BY id FETCH FIRST ROW ONLY");
+        assertThat(one.limit()).isEqualTo(1);
+        assertThat(one.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id FETCH FIRST 1 ROW ONLY");
+        var next = select("SELECT id FROM orders ORDER BY id OFFSET 2 ROWS FETCH NEXT ROW ONLY");
+        assertThat(next.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id OFFSET 0 ROWS FETCH NEXT 3 ROW ONLY");
+        assertThat(next.limit()).isEqualTo(1);
+        assertThat(next.offset()).isEqualTo(2);
+    }
+
+    @Test
     void averageIsSentAsSumCountAndAverage() {
         var shape = select("SELECT customer, count(*), avg(amount) AS mean, sum(amount), min(id), max(id) FROM orders"
                 + " GROUP BY customer ORDER BY mean DESC LIMIT 3 OFFSET 1");

@@ -59,14 +59,18 @@ final class TransactionRouter {
         return rest;
     }
 
-    /** Statements whose first keyword can change transaction or session state. */
+    /**
+     * Statements whose first keyword can change transaction or session state, or define an object
+     * (a schema, type, function …) that every shard needs, before any relation is distributed.
+     */
     private static final java.util.Set<String> STATE_KEYWORDS = java.util.Set.of("set", "reset", "discard", "begin",
-            "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "deallocate");
+            "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "deallocate",
+            "create", "alter", "drop", "comment");
 
     /**
      * False when analysing the text cannot change where it goes or what the session must remember:
      * no distributed relation exists, no hint is set, and the statement does not start with a
-     * transaction or SET-like keyword.
+     * transaction, SET-like or DDL keyword.
      */
     boolean needsAnalysis(String sql) {
         return !context.metadata().relations().isEmpty() || !context.metadata().referenceRelations().isEmpty() || !hints.isEmpty() || sql.contains(RoutingHints.PREFIX)
