@@ -19,7 +19,7 @@ UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;
 UPDATE pgbench_tellers SET tbalance = tbalance + $1 WHERE tid = $2;
 -- expect: kind UPDATE; key pgbench_branches.bid=$2
 UPDATE pgbench_branches SET bbalance = bbalance + $1 WHERE bid = $2;
--- expect: kind INSERT; nokey; row pgbench_history(tid=$1, bid=$2, aid=$3, delta=$4)
+-- expect: kind INSERT; key pgbench_history.tid=$1; key pgbench_history.bid=$2; key pgbench_history.aid=$3; key pgbench_history.delta=$4; row pgbench_history(tid=$1, bid=$2, aid=$3, delta=$4)
 INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES ($1, $2, $3, $4, CURRENT_TIMESTAMP);
 -- expect: kind UPDATE; key pgbench_accounts.aid=33417
 UPDATE pgbench_accounts SET abalance = abalance + -3247 WHERE aid = 33417;
@@ -27,7 +27,7 @@ UPDATE pgbench_accounts SET abalance = abalance + -3247 WHERE aid = 33417;
 SELECT abalance FROM pgbench_accounts WHERE aid = 33417;
 -- expect: kind INSERT; row pgbench_history(tid=7, bid=1, aid=33417, delta=-3247)
 INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (7, 1, 33417, -3247, CURRENT_TIMESTAMP);
--- expect: kind BEGIN,UPDATE,SELECT,UPDATE,UPDATE,INSERT,COMMIT; key pgbench_accounts.aid=$2; key pgbench_accounts.aid=$1; key pgbench_tellers.tid=$2; key pgbench_branches.bid=$2
+-- expect: kind BEGIN,UPDATE,SELECT,UPDATE,UPDATE,INSERT,COMMIT; key pgbench_accounts.aid=$2; key pgbench_accounts.aid=$1; key pgbench_tellers.tid=$2; key pgbench_branches.bid=$2; key pgbench_history.tid=$3; key pgbench_history.bid=$4; key pgbench_history.aid=$2; key pgbench_history.delta=$1
 BEGIN;
 UPDATE pgbench_accounts SET abalance = abalance + $1 WHERE aid = $2;
 SELECT abalance FROM pgbench_accounts WHERE aid = $1;
@@ -47,9 +47,9 @@ create table pgbench_history(tid int,bid int,aid int,delta int,mtime timestamp,f
 truncate table pgbench_accounts, pgbench_branches, pgbench_history, pgbench_tellers
 -- expect: kind COPY; tables pgbench_accounts; nokey
 copy pgbench_accounts from stdin with (freeze on)
--- expect: kind INSERT; tables pgbench_branches; nokey; row pgbench_branches(bbalance=0)
+-- expect: kind INSERT; tables pgbench_branches; key pgbench_branches.bbalance=0; row pgbench_branches(bbalance=0)
 insert into pgbench_branches(bid,bbalance) select bid, 0 from generate_series(1, 1) as bid
--- expect: kind INSERT; tables pgbench_tellers; nokey; row pgbench_tellers(tbalance=0)
+-- expect: kind INSERT; tables pgbench_tellers; key pgbench_tellers.tbalance=0; row pgbench_tellers(tbalance=0)
 insert into pgbench_tellers(tid,bid,tbalance) select tid, (tid - 1) / 10 + 1, 0 from generate_series(1, 10) as tid
 -- expect: kind OTHER; tables pgbench_branches
 vacuum analyze pgbench_branches
@@ -462,7 +462,7 @@ PREPARE TRANSACTION 'tx-1'
 COMMIT PREPARED 'tx-1'
 -- expect: kind ROLLBACK_PREPARED
 ROLLBACK PREPARED 'tx-1'
--- expect: kind BEGIN,INSERT,UPDATE,COMMIT; key accounts.id=2; row transfers(id=1, amount=10)
+-- expect: kind BEGIN,INSERT,UPDATE,COMMIT; key transfers.id=1; key transfers.amount=10; key accounts.id=2; row transfers(id=1, amount=10)
 BEGIN; INSERT INTO transfers (id, amount) VALUES (1, 10); UPDATE accounts SET balance = balance - 10 WHERE id = 2; COMMIT;
 
 -- ===== session settings =====

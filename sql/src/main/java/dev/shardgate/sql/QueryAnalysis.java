@@ -213,6 +213,9 @@ final class QueryAnalysis {
                 }
             }
         }
+        if (target != null && unknownRows == null) {
+            restrictToRows(target);
+        }
         Node onConflict = insert.struct("onConflictClause", "OnConflictClause");
         List<String> assigned = onConflict != null && "ONCONFLICT_UPDATE".equals(onConflict.string("action"))
                 ? targetNames(onConflict.nodes("targetList")) : List.of();
@@ -387,6 +390,33 @@ final class QueryAnalysis {
             names = names.plus(cte.string("ctename"));
         }
         return new Context(outer.columns(), names);
+    }
+
+    /**
+     * The rows an INSERT writes are all it touches of its target (ON CONFLICT DO UPDATE touches the
+     * row with the same key): each column every row gives a value restricts the target to those
+     * values. Another use of the same table in the statement (INSERT … SELECT … FROM t) is then
+     * filtered only when it is restricted too.
+     */
+    private void restrictToRows(TableUse target) {
+        List<InsertRow> ofTarget = rows.stream().filter(row -> row.table().equals(target.ref)).toList();
+        if (ofTarget.isEmpty()) {
+            return;
+        }
+        for (String column : ofTarget.getFirst().values().keySet()) {
+            Set<Value> values = new LinkedHashSet<>();
+            for (InsertRow row : ofTarget) {
+                Value value = row.values().get(column);
+                if (value == null) {
+                    values = null;
+                    break;
+                }
+                values.add(value);
+            }
+            if (values != null) {
+                target.restrict(column, List.copyOf(values));
+            }
+        }
     }
 
     /** The insert column list; a null entry stands for a column with indirection ({@code a[1]}, {@code a.b}). */

@@ -36,19 +36,19 @@ final class RowPlacement {
             for (DistributionKeyColumn column : relation.keyColumns()) {
                 if (write.assignedColumns().contains(column.column())) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "updating the distribution key column \""
-                            + column.column() + "\" of relation \"" + relation.name() + "\" is not supported: the row"
+                            + column.column() + "\" of relation \"" + write.table().qualifiedName() + "\" is not supported: the row"
                             + " would stay on the shard of its old key")
                             .withHint("DELETE the row and INSERT it with the new key: the router sends it to the new key's shard.");
                 }
             }
             if (statement.kind() == StatementKind.PREPARE) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "PREPARE of a statement that writes distributed"
-                        + " relation \"" + relation.name() + "\" is not supported: its EXECUTE names no key to route by")
+                        + " relation \"" + write.table().qualifiedName() + "\" is not supported: its EXECUTE names no key to route by")
                         .withHint("Use the extended query protocol (a driver's prepared statements): the router routes each Bind.");
             }
             if (write.unknownRows() != null) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, write.unknownRows() + " into distributed relation \""
-                        + relation.name() + "\" is not supported: the router cannot tell which shard each new row belongs to")
+                        + write.table().qualifiedName() + "\" is not supported: the router cannot tell which shard each new row belongs to")
                         .withHint("Insert the rows with INSERT … (columns) VALUES naming the distribution key "
                                 + keyColumns(relation) + ", or with COPY.");
             }
@@ -74,7 +74,7 @@ final class RowPlacement {
                 }
                 if (KeyValues.of(value, StatementRouter.typeAt(types, i), true, bound) instanceof KeyValues.Key.Unknown) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a new row of distributed relation \""
-                            + relation.name() + "\" must give distribution key column \"" + column
+                            + write.table().qualifiedName() + "\" must give distribution key column \"" + column
                             + "\" a constant or parameter value: the router cannot place a row whose key the shard"
                             + " computes (a column default, DEFAULT, NULL, a function, a subquery)")
                             .withHint("Compute the key in the application, or let the router fill it: ATTACH RELATION … AUTO INCREMENT "
@@ -103,7 +103,7 @@ final class RowPlacement {
                     && statement.writes().size() == 1;
             if (!regrouped) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a statement that adds rows to distributed relation \""
-                        + relation.get().name() + "\" must run on their shard alone, but this one "
+                        + write.table().qualifiedName() + "\" must run on their shard alone, but this one "
                         + (route instanceof Route.NoKey missing ? "names no key for relation " + missing.relation()
                         : "runs on several shards") + ": its rows could be written where their keys do not belong")
                         .withDetail(route.reason())
@@ -127,12 +127,12 @@ final class RowPlacement {
             List<List<String>> keys = StatementRouter.newRowKeys(metadata, statement, write.table(), relation.get(), bound);
             if (keys == null) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "the router cannot tell the keys of the new rows of"
-                        + " distributed relation \"" + relation.get().name() + "\": a routing hint cannot place them");
+                        + " distributed relation \"" + write.table().qualifiedName() + "\": a routing hint cannot place them");
             }
             for (List<String> key : keys) {
                 String owner = StatementRouter.shardOfNewRow(metadata, relation.get(), key);
                 if (!owner.equals(shard)) {
-                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "the new row of relation \"" + relation.get().name()
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "the new row of relation \"" + write.table().qualifiedName()
                             + "\" with key " + String.join(", ", key) + " belongs to shard \"" + owner
                             + "\", not to shard \"" + shard + "\" that the routing hint names");
                 }

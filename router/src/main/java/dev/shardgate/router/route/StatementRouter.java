@@ -65,8 +65,8 @@ public final class StatementRouter {
                     shards.add(shard);
                     placements.add(new KeyPlacement(relation, key, shard));
                 }
-                continue;
             }
+            // The rows' keys are among these when the statement's other uses of the table are pinned too.
             List<List<String>> keys = filterKeys(metadata, statement, table, relation, bound);
             if (keys == null) {
                 if (firstWithoutKey == null) {

@@ -425,8 +425,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             send(query, shard);
             return;
         }
-        if (LocalCommands.answer(this, query.sql())) {
+        String unanswered = LocalCommands.answer(this, query.sql());
+        if (unanswered == null) {
             return;
+        }
+        if (!unanswered.equals(query.sql())) {
+            query = new Query(unanswered); // the hint commands it began with were answered
         }
         if (!router.needsAnalysis(query.sql())) {
             // no distributed relation exists and the text cannot change session state: skip the parser

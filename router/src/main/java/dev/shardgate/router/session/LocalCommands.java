@@ -37,13 +37,23 @@ final class LocalCommands {
     record LocalResult(List<String> columns, List<List<String>> rows, String tag) {
     }
 
-    /** SPQR hint commands (SET/SHOW/RESET __spqr__…) and EXPLAIN ROUTE, which never reach a shard. */
-    static boolean isLocal(String sql) {
+    /**
+     * SPQR hint commands (SET/SHOW/RESET __spqr__…) and EXPLAIN ROUTE, which never reach a shard, as
+     * the whole of an extended-protocol statement.
+     */
+    static boolean isLocal(ClientSession session, String sql) {
         if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
             return false;
         }
-        return EXPLAIN_ROUTE.matcher(sql).matches() || SHOW_HINT.matcher(sql).matches()
-                || SET_HINT.matcher(sql).matches() || isHintReset(sql);
+        if (EXPLAIN_ROUTE.matcher(sql).matches()) {
+            return true;
+        }
+        if (!(SHOW_HINT.matcher(sql).matches() || SET_HINT.matcher(sql).matches() || isHintReset(sql))) {
+            return false;
+        }
+        // one statement only: "SET __spqr__x = 'a'; SELECT 1" is no hint command (a shard refuses it)
+        Analysis analysis = session.router.analyze(sql);
+        return !analysis.isParsed() || analysis.statements().size() == 1;
     }
 
     private static boolean isHintReset(String sql) {
@@ -76,6 +86,10 @@ final class LocalCommands {
             return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
         }
         if ((m = SET_HINT.matcher(sql)).matches()) {
+            Analysis analysis = session.router.analyze(sql);
+            if (analysis.isParsed() && analysis.statements().size() == 1 && analysis.statements().getFirst().set() != null) {
+                return runHint(session, analysis.statements().getFirst());
+            }
             session.router.hints.set(m.group(1), unquote(m.group(2)));
             return new LocalResult(null, List.of(), "SET");
         }
@@ -87,20 +101,88 @@ final class LocalCommands {
         throw new IllegalArgumentException("not a local statement: " + sql);
     }
 
-    /** SPQR hint commands and EXPLAIN ROUTE in the simple protocol; true when answered. */
-    static boolean answer(ClientSession session, String sql) throws IOException {
-        if (!isLocal(sql)) {
-            return false;
+    /**
+     * EXPLAIN ROUTE, and the SPQR hint commands a simple query string starts with, answered here;
+     * the rest of the string is left for the shards. A hint's value is read from the parse tree, so
+     * it ends where its statement ends.
+     *
+     * @return null when the whole string was answered (ReadyForQuery sent), else the text still to
+     *     run: {@code sql} itself when nothing was answered
+     * @throws dev.shardgate.wire.PgException 0A000 for a hint command after another statement
+     */
+    static String answer(ClientSession session, String sql) throws IOException {
+        if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
+            return sql;
         }
-        LocalResult result = run(session, sql);
-        PgWriter out = session.clientWriterWhenQuiet();
-        if (result.columns() != null) {
+        if (EXPLAIN_ROUTE.matcher(sql).matches()) {
+            LocalResult result = run(session, sql);
+            PgWriter out = session.clientWriterWhenQuiet();
             out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
+            writeRows(out, result);
+            out.write(new ReadyForQuery(session.idleStatus()));
+            out.flush();
+            return null;
         }
-        writeRows(out, result);
-        out.write(new ReadyForQuery(session.idleStatus()));
+        Analysis analysis = session.router.analyze(sql);
+        if (!analysis.isParsed() || analysis.statements().isEmpty()) {
+            return sql;
+        }
+        List<Statement> statements = analysis.statements();
+        int leading = 0;
+        while (leading < statements.size() && isHintCommand(statements.get(leading))) {
+            leading++;
+        }
+        for (Statement later : statements.subList(leading, statements.size())) {
+            if (isHintCommand(later)) {
+                throw new dev.shardgate.wire.PgException(dev.shardgate.wire.SqlState.FEATURE_NOT_SUPPORTED,
+                        "a __spqr__ SET, SHOW or RESET after another statement in the same query string is not supported")
+                        .withHint("Send it first in the query string, or in a query string of its own.");
+            }
+        }
+        if (leading == 0) {
+            return sql;
+        }
+        PgWriter out = session.clientWriterWhenQuiet();
+        for (Statement hint : statements.subList(0, leading)) {
+            LocalResult result = runHint(session, hint);
+            if (result.columns() != null) {
+                out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
+            }
+            writeRows(out, result);
+        }
+        if (leading == statements.size()) {
+            out.write(new ReadyForQuery(session.idleStatus()));
+            out.flush();
+            return null;
+        }
         out.flush();
-        return true;
+        return String.join(";\n", statements.subList(leading, statements.size()).stream().map(Statement::text).toList());
+    }
+
+    /** SET [SESSION], RESET or SHOW of a {@code __spqr__} name. */
+    private static boolean isHintCommand(Statement statement) {
+        SetCommand set = statement.set();
+        return switch (statement.kind()) {
+            case SET -> set != null && set.kind() == SetCommand.Kind.SET && RoutingHints.isHint(set.name());
+            case RESET -> set != null && set.kind() == SetCommand.Kind.RESET && RoutingHints.isHint(set.name());
+            case SHOW -> SHOW_HINT.matcher(statement.text()).matches();
+            default -> false;
+        };
+    }
+
+    private static LocalResult runHint(ClientSession session, Statement statement) {
+        SetCommand set = statement.set();
+        return switch (statement.kind()) {
+            case SET -> {
+                session.router.hints.set(set.name(), set.value()); // null: SET … TO DEFAULT
+                yield new LocalResult(null, List.of(), "SET");
+            }
+            case RESET -> {
+                session.router.hints.reset(set.name());
+                yield new LocalResult(null, List.of(), "RESET");
+            }
+            default -> run(session, statement.text());
+        };
     }
 
     static void writeRows(PgWriter out, LocalResult result) throws IOException {

@@ -42,7 +42,7 @@ final class LocalExtended {
         LocalExtended local = session.localExtended;
         return switch (message) {
             case Parse parse -> {
-                if (!LocalCommands.isLocal(parse.sql()) || !session.canAnswerLocally()) {
+                if (!LocalCommands.isLocal(session, parse.sql()) || !session.canAnswerLocally()) {
                     local.statements.remove(parse.statement());
                     yield false;
                 }

@@ -130,7 +130,7 @@ class StatementRouterTest {
                 "MERGE INTO accounts a USING orders o ON a.id = o.account_id WHEN MATCHED THEN UPDATE SET id = 3")) {
             assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class, e -> {
                 assertThat(e.sqlState().code()).isEqualTo("0A000");
-                assertThat(e.getMessage()).startsWith("updating the distribution key column \"id\" of relation \"public.accounts\" is not supported");
+                assertThat(e.getMessage()).startsWith("updating the distribution key column \"id\" of relation \"accounts\" is not supported");
             });
         }
         assertRoutedTo("sh1", "UPDATE accounts SET balance = 1 WHERE id = 5");
