@@ -114,17 +114,23 @@ final class LocalCommands {
         if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
             return sql;
         }
-        if (EXPLAIN_ROUTE.matcher(sql).matches()) {
+        Analysis analysis = EXPLAIN_ROUTE.matcher(sql).matches() ? null : session.router.analyze(sql);
+        if (analysis == null || !analysis.isParsed()) {
+            // EXPLAIN ROUTE of anything; a hint value PostgreSQL's grammar would not take (sh-2) as written
+            if (!(analysis == null || SHOW_HINT.matcher(sql).matches() || SET_HINT.matcher(sql).matches() || isHintReset(sql))) {
+                return sql;
+            }
             LocalResult result = run(session, sql);
             PgWriter out = session.clientWriterWhenQuiet();
-            out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
+            if (result.columns() != null) {
+                out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
+            }
             writeRows(out, result);
             out.write(new ReadyForQuery(session.idleStatus()));
             out.flush();
             return null;
         }
-        Analysis analysis = session.router.analyze(sql);
-        if (!analysis.isParsed() || analysis.statements().isEmpty()) {
+        if (analysis.statements().isEmpty()) {
             return sql;
         }
         List<Statement> statements = analysis.statements();
