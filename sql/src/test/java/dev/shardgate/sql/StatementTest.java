@@ -160,4 +160,41 @@ class StatementTest {
         assertThat(merge.tables()).extracting(TableRef::name).containsExactly("t", "s");
         assertThat(merge.filters()).isEmpty();
     }
+
+    private static List<String> writes(String sql) {
+        return single(sql).writes().stream().map(w -> w.table().qualifiedName() + " " + w.kind()
+                + " set" + w.assignedColumns() + (w.unknownRows() == null ? "" : " unknown " + w.unknownRows())).toList();
+    }
+
+    @Test
+    void writesAreFoundAtEveryDepthWithTheColumnsTheyAssign() {
+        assertThat(writes("UPDATE t SET (a, id) = (SELECT 1, 2) WHERE id = 5")).containsExactly("t UPDATE set[a, id]");
+        assertThat(writes("INSERT INTO t (id) VALUES (5) ON CONFLICT (id) DO UPDATE SET id = 7, v = 1"))
+                .containsExactly("t INSERT set[id, v]");
+        assertThat(writes("INSERT INTO t (id) VALUES (5) ON CONFLICT DO NOTHING")).containsExactly("t INSERT set[]");
+        assertThat(writes("WITH d AS (DELETE FROM s.r RETURNING *), i AS (INSERT INTO t SELECT * FROM d) SELECT 1"))
+                .containsExactly("s.r DELETE set[]", "t INSERT set[] unknown INSERT without a column list");
+        assertThat(writes("INSERT INTO t (id, v) SELECT id, v FROM u")).containsExactly("t INSERT set[] unknown INSERT … SELECT");
+        assertThat(writes("INSERT INTO t (id, v) SELECT 5, v FROM u")).containsExactly("t INSERT set[]");
+        assertThat(writes("INSERT INTO t DEFAULT VALUES")).containsExactly("t INSERT set[] unknown INSERT … DEFAULT VALUES");
+        assertThat(writes("MERGE INTO t USING u ON t.id = u.id WHEN MATCHED THEN UPDATE SET v = 1"
+                + " WHEN NOT MATCHED THEN INSERT (id) VALUES (u.id)")).containsExactly("t MERGE set[v] unknown MERGE … INSERT");
+        assertThat(writes("EXPLAIN ANALYZE DELETE FROM t")).containsExactly("t DELETE set[]");
+        assertThat(writes("EXPLAIN DELETE FROM t")).isEmpty();
+        assertThat(writes("COPY (UPDATE t SET v = 1 RETURNING id) TO STDOUT")).containsExactly("t UPDATE set[v]");
+        assertThat(writes("SELECT * FROM t")).isEmpty();
+    }
+
+    @Test
+    void ddlOnObjectsEveryShardNeedsIsMarked() {
+        for (String sql : List.of("CREATE SCHEMA s", "DROP SCHEMA s", "CREATE TYPE e AS ENUM ('a')", "ALTER DOMAIN d DROP NOT NULL",
+                "CREATE EXTENSION hstore", "DROP FUNCTION f(int)", "CREATE SEQUENCE q", "ALTER SCHEMA s OWNER TO u",
+                "COMMENT ON TYPE e IS 'x'", "CREATE AGGREGATE a (int) (SFUNC = int4pl, STYPE = int)")) {
+            assertThat(single(sql).definesSharedObject()).as(sql).isTrue();
+        }
+        for (String sql : List.of("CREATE TABLE t (id int)", "DROP TABLE t", "CREATE INDEX ON t (id)", "COMMENT ON TABLE t IS 'x'",
+                "CREATE VIEW v AS SELECT 1", "GRANT SELECT ON t TO u")) {
+            assertThat(single(sql).definesSharedObject()).as(sql).isFalse();
+        }
+    }
 }

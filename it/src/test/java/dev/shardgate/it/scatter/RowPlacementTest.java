@@ -217,7 +217,7 @@ class RowPlacementTest {
             assertThat(blocked.getSQLState()).isEqualTo("0A000");
             assertThat(blocked.getMessage()).contains("no sharding key found");
             // the hint of the first statement routes the ones after it
-            assertThat(statement.execute("SET __spqr__default_route_behaviour TO allow; SELECT count(*) FROM orders")).isFalse();
+            assertThat(statement.execute("SET __spqr__default_route_behaviour TO Allow; SELECT count(*) FROM orders")).isFalse();
             assertThat(statement.getMoreResults()).isTrue();
             try (ResultSet rows = statement.getResultSet()) {
                 assertThat(rows.next()).isTrue();
@@ -226,7 +226,7 @@ class RowPlacementTest {
             SQLException late = catchThrowableOfType(SQLException.class,
                     () -> execute(router, "SELECT 1; SET __spqr__default_route_behaviour = 'BLOCK'"));
             assertThat(late.getSQLState()).isEqualTo("0A000");
-            assertThat(answer(router, "SHOW __spqr__default_route_behaviour")).containsExactly("__spqr__default_route_behaviour:text", "allow");
+            assertThat(answer(router, "SHOW __spqr__default_route_behaviour")).containsExactly("__spqr__default_route_behaviour:text", "Allow");
         }
     }
 

@@ -180,7 +180,13 @@ final class LocalCommands {
         SetCommand set = statement.set();
         return switch (statement.kind()) {
             case SET -> {
-                session.router.hints.set(set.name(), set.value()); // null: SET … TO DEFAULT
+                if (set.value() == null) {
+                    session.router.hints.reset(set.name()); // SET … TO DEFAULT
+                } else {
+                    // as written within the statement's own text: the parser folds ALLOW to allow
+                    Matcher m = SET_HINT.matcher(statement.text());
+                    session.router.hints.set(set.name(), m.matches() ? unquote(m.group(2)) : set.value());
+                }
                 yield new LocalResult(null, List.of(), "SET");
             }
             case RESET -> {
