@@ -90,6 +90,7 @@ final class ParseTreeReader {
             case "PrepareStmt" -> wrapping(StatementKind.PREPARE, statement.node("query"), text, true);
             case "DeclareCursorStmt" -> wrapping(StatementKind.OTHER, statement.node("query"), text, true);
             case "MergeStmt" -> merge(statement, text);
+            case "CreateTableAsStmt" -> createTableAs(statement, text);
             case "ExecuteStmt" -> simple(StatementKind.EXECUTE, text);
             case "DeallocateStmt" -> simple(StatementKind.DEALLOCATE, text);
             case "ListenStmt", "UnlistenStmt" -> simple(StatementKind.LISTEN, text);
@@ -156,7 +157,11 @@ final class ParseTreeReader {
     private Statement copy(Node copy, String text) {
         Node relation = copy.struct("relation", "RangeVar");
         if (relation != null) {
-            return new Statement(StatementKind.COPY, List.of(QueryAnalysis.tableRef(relation)), List.of(), List.of(), null, text);
+            TableRef table = QueryAnalysis.tableRef(relation);
+            // COPY FROM STDIN is cut into rows by the router; a server-side file or program is not
+            List<Write> writes = copy.flag("is_from") && (copy.has("filename") || copy.flag("is_program"))
+                    ? List.of(new Write(table, Write.Kind.INSERT, List.of(), "COPY … FROM a file or program")) : List.of();
+            return new Statement(StatementKind.COPY, List.of(table), List.of(), List.of(), null, text, writes, false);
         }
         return wrapping(StatementKind.COPY, copy.node("query"), text, true);
     }
@@ -205,7 +210,7 @@ final class ParseTreeReader {
         return new Statement(kind, analysis.tables(), List.of(), List.of(), null, text);
     }
 
-    /** SELECT … INTO creates a table, like CREATE TABLE AS. */
+    /** SELECT … INTO creates a table, like CREATE TABLE AS, and fills it. */
     private Statement selectInto(Node select, String text) {
         QueryAnalysis analysis = new QueryAnalysis(constants);
         Node into = select.struct("intoClause", "IntoClause");
@@ -214,7 +219,26 @@ final class ParseTreeReader {
             addRelation(relation, analysis);
         }
         analysis.statement(select, QueryAnalysis.Context.TOP);
-        return new Statement(StatementKind.DDL, analysis.tables(), List.of(), List.of(), null, text);
+        return new Statement(StatementKind.DDL, analysis.tables(), List.of(), List.of(), null, text,
+                filled(into, "SELECT … INTO"), false);
+    }
+
+    /** CREATE TABLE … AS: DDL whose new table gets the query's rows (unless WITH NO DATA). */
+    private Statement createTableAs(Node statement, String text) {
+        Statement ddl = ddl(statement, text);
+        List<Write> writes = "OBJECT_TABLE".equals(statement.string("objtype"))
+                ? filled(statement.struct("into", "IntoClause"), "CREATE TABLE … AS") : List.of();
+        return new Statement(ddl.kind(), ddl.tables(), List.of(), List.of(), null, text, writes, ddl.definesSharedObject());
+    }
+
+    /** The rows an INTO clause's new table gets, which the router cannot see. */
+    private static List<Write> filled(Node into, String form) {
+        Node relation = into == null ? null : into.struct("rel", "RangeVar");
+        if (relation == null || into.flag("skipData")) {
+            return List.of();
+        }
+        TableRef ref = QueryAnalysis.tableRef(relation);
+        return List.of(new Write(new TableRef(ref.schema(), ref.name(), null), Write.Kind.INSERT, List.of(), form));
     }
 
     /** DROP TABLE and COMMENT ON TABLE name their tables as lists of name parts, not RangeVars. */

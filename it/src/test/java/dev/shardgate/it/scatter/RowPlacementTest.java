@@ -123,6 +123,27 @@ class RowPlacementTest {
     }
 
     @Test
+    void rowsFromFilesOrQueriesTheRouterCannotSplitAreRefused() throws SQLException {
+        try (Connection router = cluster.connect()) {
+            for (String sql : List.of("COPY orders FROM '/nonexistent/orders.csv'", "COPY orders FROM PROGRAM 'true'",
+                    "CREATE TABLE orders AS SELECT 7 AS id", "SELECT 7 AS id INTO orders")) {
+                SQLException e = catchThrowableOfType(SQLException.class, () -> execute(router, sql));
+                assertThat((Throwable) e).as(sql).isNotNull();
+                assertThat(e.getSQLState()).as(sql).isEqualTo("0A000");
+            }
+            // a hint does not send COPY rows of a distributed relation past their keys
+            long copied = router.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(
+                    "/*__spqr__execute_on: sh2*/ COPY orders (id, customer) FROM STDIN", new java.io.StringReader("7\tx\n1007\ty\n"));
+            assertThat(copied).isEqualTo(2);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+        assertEveryRowOnItsShard();
+        assertThat(ids(0)).containsExactly("5", "7");
+        assertThat(ids(1)).containsExactly("1000", "1007");
+    }
+
+    @Test
     void keysNoRangeHoldsOrNoIntegerEqualsMatchNothing() throws SQLException {
         try (Connection router = cluster.connect()) {
             for (String sql : List.of(

@@ -48,10 +48,10 @@ final class ShardedCopy {
             return false;
         }
         Statement statement = analysis.statements().getFirst();
-        if (statement.kind() != StatementKind.COPY || statement.tables().size() != 1
-                || (route instanceof Route.OneShard one && one.reason().startsWith("hint"))) {
+        if (statement.kind() != StatementKind.COPY || statement.tables().size() != 1) {
             return false;
         }
+        boolean hinted = route instanceof Route.OneShard one && one.reason().startsWith("hint");
         Metadata metadata = session.context().metadata();
         var table = statement.tables().getFirst();
         QualifiedName name = new QualifiedName(table.schema(), table.name());
@@ -63,6 +63,9 @@ final class ShardedCopy {
         CopyCommand command = CopyCommand.parse(sql);
         if (command == null) {
             return false; // COPY (query) TO STDOUT, or to a file: routed as its query
+        }
+        if (hinted && !(command.from() && relation.isPresent())) {
+            return false; // a hint may say where to read; a distributed relation's rows go by their keys
         }
         if (command.from() && relation.isPresent()) {
             AutoIncrementFill.requireCopyColumns(relation.get(), command.columns()); // COPY rows get no ids

@@ -100,11 +100,16 @@ class StatementRouterTest {
                 "EXPLAIN ANALYZE INSERT INTO accounts SELECT 1",
                 "COPY (INSERT INTO accounts SELECT 1 RETURNING id) TO STDOUT",
                 "MERGE INTO accounts a USING orders o ON a.id = o.account_id WHEN NOT MATCHED THEN INSERT (id) VALUES (o.account_id)",
-                "PREPARE p AS INSERT INTO accounts (id) VALUES ($1)")) {
+                "PREPARE p AS INSERT INTO accounts (id) VALUES ($1)",
+                "CREATE TABLE accounts AS SELECT 1 AS id",
+                "SELECT 1 AS id INTO accounts",
+                "COPY accounts FROM '/tmp/accounts.csv'",
+                "COPY accounts FROM PROGRAM 'cat /tmp/accounts.csv'")) {
             assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class,
                     e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
         }
         assertThat(route("EXPLAIN INSERT INTO accounts SELECT 1")).isInstanceOf(Route.NoKey.class); // plans, writes nothing
+        assertThat(route("CREATE TABLE accounts AS SELECT 1 AS id WITH NO DATA")).isInstanceOf(Route.EveryShard.class);
     }
 
     @Test
