@@ -50,7 +50,7 @@ final class RowPlacement {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, write.unknownRows() + " into distributed relation \""
                         + write.table().qualifiedName() + "\" is not supported: the router cannot tell which shard each new row belongs to")
                         .withHint("Insert the rows with INSERT … (columns) VALUES naming the distribution key "
-                                + keyColumns(relation) + ", or with COPY.");
+                                + keyColumns(relation) + ", or with COPY … FROM STDIN.");
             }
             if (write.kind() == Write.Kind.INSERT) {
                 requireKnownKeys(metadata, statement, write, relation, bound);
