@@ -246,7 +246,8 @@ class RowPlacementTest {
             }
             assertThat(answer(router, "SHOW __spqr__default_route_behaviour")).containsExactly("__spqr__default_route_behaviour:text", "Allow");
             // an ordinary SET after a hint command is the session's setting, as on its own
-            assertThat(statement.execute("SET __spqr__default_route_behaviour = 'ALLOW'; SET statement_timeout = '7s'")).isFalse();
+            assertThat(statement.execute("SET __spqr__default_route_behaviour = 'ALLOW'; SET statement_timeout = '7s' -- why\n;"
+                    + " SELECT 1")).isFalse();
             assertThat(answer(router, "SHOW statement_timeout")).containsExactly("statement_timeout:text", "7s");
             SQLException late = catchThrowableOfType(SQLException.class,
                     () -> execute(router, "SELECT 1; SET __spqr__default_route_behaviour = 'BLOCK'"));

@@ -162,7 +162,8 @@ final class LocalCommands {
             return null;
         }
         out.flush();
-        return String.join(";\n", statements.subList(leading, statements.size()).stream().map(Statement::text).toList());
+        // each on its own line: a statement's text may end in a -- comment, which would swallow the ;
+        return String.join("\n;\n", statements.subList(leading, statements.size()).stream().map(Statement::text).toList());
     }
 
     /** SET [SESSION], RESET or SHOW of a {@code __spqr__} name. */
