@@ -185,6 +185,14 @@ public final class ByteSink {
         bytes[size++] = 0;
     }
 
+    /** Bytes of a string already encoded (statement text in the client's encoding), then the NUL. */
+    public void writeCStringBytes(byte[] value) {
+        ensure(value.length + 1L);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
+        bytes[size++] = 0;
+    }
+
     private void writeUtf8(String value, int from) {
         int length = value.length();
         for (int i = from; i < length; i++) {

@@ -83,6 +83,20 @@ final class Payload {
         return value;
     }
 
+    /** A NUL-terminated string's bytes, undecoded (statement text, forwarded as sent). */
+    byte[] cstringBytes() {
+        int end = position;
+        while (end < limit && bytes[end] != 0) {
+            end++;
+        }
+        if (end == limit) {
+            throw malformed("invalid string in message");
+        }
+        byte[] value = java.util.Arrays.copyOfRange(bytes, position, end);
+        position = end + 1;
+        return value;
+    }
+
     byte[] bytes(int length) {
         if (length < 0) {
             throw malformed("invalid length " + length);

@@ -142,8 +142,13 @@ public final class PgReader {
     }
 
     public FrontendMessage frontend() {
+        return frontend(ClientEncoding.UTF8);
+    }
+
+    /** The current message, its Query or Parse text read in the session's client encoding. */
+    public FrontendMessage frontend(ClientEncoding encoding) {
         requireMessage();
-        return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true));
+        return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true), encoding);
     }
 
     public BackendMessage backend() {

@@ -82,7 +82,7 @@ final class CopyIn implements CopyRows.Sink {
                     throw ShardedCopy.lost(entry.getKey(), e);
                 }
             }
-            ShardedCopy.send(backend, entry.getKey(), new Query(sql));
+            ShardedCopy.send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
             chunks.put(entry.getKey(), new Chunk());
         }
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
@@ -146,7 +146,7 @@ final class CopyIn implements CopyRows.Sink {
             if (session.in.next() < 0) {
                 throw new java.io.EOFException("client left during COPY");
             }
-            FrontendMessage message = session.in.frontend();
+            FrontendMessage message = session.in.frontend(session.settings.clientEncoding());
             switch (message) {
                 case CopyData data -> {
                     if (failure == null) {
@@ -239,7 +239,7 @@ final class CopyIn implements CopyRows.Sink {
 
     private List<String> tableColumns() {
         var first = links.entrySet().iterator().next();
-        return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name());
+        return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name(), session.settings.clientEncoding());
     }
 
     /** Where each key column sits in the COPY's rows. */

@@ -244,7 +244,7 @@ final class LocalCommands {
         BackendLink link = MultiShardStatements.borrow(session, session.context().anyShard());
         boolean answered = false;
         try {
-            BackendQueries.execute(link.backend, text);
+            BackendQueries.execute(link.backend, text, session.settings.clientEncoding());
             if (SessionSettings.isSettable(set.name())) {
                 link.backend.applied().put(set.name().toLowerCase(Locale.ROOT), set.value());
             }

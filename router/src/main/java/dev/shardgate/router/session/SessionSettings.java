@@ -35,6 +35,11 @@ public final class SessionSettings {
             "session_authorization");
 
     private final Map<String, String> desired = new HashMap<>();
+    /**
+     * The client_encoding in force, in which the router reads the client's statements and COPY keys and
+     * writes the statements it makes for it: what the client asked for, else the backends' UTF8.
+     */
+    private volatile dev.shardgate.wire.ClientEncoding clientEncoding = dev.shardgate.wire.ClientEncoding.UTF8;
     /** The session defaults: what RESET returns to. */
     private final Map<String, String> startup = new HashMap<>();
 
@@ -46,6 +51,7 @@ public final class SessionSettings {
             settings.offerCommandLineOptions(options);
         }
         settings.startup.putAll(settings.desired);
+        settings.encodingMayHaveChanged();
         return settings;
     }
 
@@ -59,12 +65,37 @@ public final class SessionSettings {
         return REPORTED.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Read without a lock on every statement: see the field. */
+    public dev.shardgate.wire.ClientEncoding clientEncoding() {
+        return clientEncoding;
+    }
+
+    /** The shards' server_encoding, as PostgreSQL names it in its conversion errors (UTF8 until known). */
+    public synchronized String serverEncoding() {
+        Map.Entry<String, String> known = serverDefaults.get("server_encoding");
+        return known == null ? "UTF8" : known.getValue();
+    }
+
+    /**
+     * A SQL_ASCII client's bytes go unconverted, and PostgreSQL checks them as text of the server's
+     * encoding (pg_any_to_server): the router reads them so too; in SQL_ASCII databases they are opaque.
+     */
+    private void encodingMayHaveChanged() {
+        dev.shardgate.wire.ClientEncoding asked = dev.shardgate.wire.ClientEncoding.named(desired.get("client_encoding"));
+        Map.Entry<String, String> server = serverDefaults.get("server_encoding");
+        if (asked.name().equals("SQL_ASCII") && server != null) {
+            asked = dev.shardgate.wire.ClientEncoding.named(server.getValue());
+        }
+        clientEncoding = asked;
+    }
+
     /** Server defaults of reported parameters by lower-case name, with the server's spelling of the name. */
     private final Map<String, Map.Entry<String, String>> serverDefaults = new HashMap<>();
 
     /** Learns the server's defaults from a fresh backend's login, for RESET answered by the router. */
     public synchronized void learnServerDefaults(Map<String, String> reportedAtLogin) {
         reportedAtLogin.forEach((name, value) -> serverDefaults.put(name.toLowerCase(Locale.ROOT), Map.entry(name, value)));
+        encodingMayHaveChanged();
     }
 
     /**
@@ -134,12 +165,14 @@ public final class SessionSettings {
         } else {
             desired.put(key, initial);
         }
+        encodingMayHaveChanged();
     }
 
     /** RESET ALL and DISCARD ALL. */
     public synchronized void resetAll() {
         desired.clear();
         desired.putAll(startup);
+        encodingMayHaveChanged();
     }
 
     /** Records a value the client asked for or the server reported to the client. */
@@ -148,6 +181,7 @@ public final class SessionSettings {
         // __spqr__ names are the router's hints, never server settings
         if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches() && !key.startsWith("__spqr__")) {
             desired.put(key, value);
+            encodingMayHaveChanged();
         }
     }
 
@@ -231,6 +265,7 @@ public final class SessionSettings {
             } catch (PgException e) {
                 desired.remove(key);
                 startup.remove(key);
+                encodingMayHaveChanged();
                 log.warn("event=setting_dropped parameter={} error=\"{}\"", key, e.getMessage());
             }
         }
