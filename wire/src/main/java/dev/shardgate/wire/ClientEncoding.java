@@ -139,6 +139,10 @@ public record ClientEncoding(String name, Charset charset) {
 
     /** The text in this encoding, for statements the router writes. */
     public byte[] encode(String text) {
+        if (text.indexOf('\0') >= 0) {
+            // A NUL would end the string early and shift every later field: refuse instead of corrupting.
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "string contains a NUL byte, which the protocol cannot carry");
+        }
         return text.getBytes(charset == null ? StandardCharsets.US_ASCII : charset);
     }
 

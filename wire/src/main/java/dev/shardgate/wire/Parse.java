@@ -1,6 +1,5 @@
 package dev.shardgate.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -24,7 +23,7 @@ public record Parse(String statement, byte[] text, String sql, int[] parameterTy
 
     /** A Parse of the router's own in UTF-8 (ASCII text, or a UTF8 session). */
     public Parse(String statement, String sql, int[] parameterTypes) {
-        this(statement, sql.getBytes(StandardCharsets.UTF_8), sql, parameterTypes);
+        this(statement, ClientEncoding.UTF8.encode(sql), sql, parameterTypes);
     }
 
     /** A Parse that leaves every parameter type to the server. */

@@ -1,6 +1,5 @@
 package dev.shardgate.wire;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -22,7 +21,7 @@ public record Query(byte[] text, String sql) implements FrontendMessage {
 
     /** A query of the router's own in UTF-8: commands of ASCII text, or for a UTF8 session. */
     public Query(String sql) {
-        this(sql.getBytes(StandardCharsets.UTF_8), sql);
+        this(ClientEncoding.UTF8.encode(sql), sql);
     }
 
     /** A query the router writes for a session in {@code encoding}, e.g. a statement it rewrote. */
