@@ -114,6 +114,35 @@ public record ClientEncoding(String name, Charset charset) {
     }
 
     /**
+     * The client-only encodings whose multi-byte characters may hold bytes that look like ASCII (an
+     * SJIS trail byte 0x5c is not a backslash): text in them is scanned character by character
+     * (PostgreSQL's encoding_embeds_ascii).
+     */
+    public boolean embedsAscii() {
+        return switch (name) {
+            case "SJIS", "SHIFT_JIS_2004", "BIG5", "GBK", "UHC", "GB18030", "JOHAB" -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * How many bytes the character starting with {@code lead} has in an encoding that
+     * {@link #embedsAscii}, as pg_encoding_mblen counts; for GB18030, 0 when the next byte decides
+     * (a digit there makes four bytes, anything else two).
+     */
+    public int characterLength(byte lead) {
+        int b = lead & 0xff;
+        if (b < 0x80) {
+            return 1;
+        }
+        return switch (name) {
+            case "SJIS", "SHIFT_JIS_2004" -> b >= 0xa1 && b <= 0xdf ? 1 : 2;
+            case "GB18030" -> 0;
+            default -> 2;
+        };
+    }
+
+    /**
      * The text as the router analyses it, or null when the bytes are not valid in this encoding (or
      * hold non-ASCII bytes of an encoding Java cannot read): {@link #unreadable} then says why.
      */
