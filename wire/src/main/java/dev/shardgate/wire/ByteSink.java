@@ -15,6 +15,8 @@ public final class ByteSink {
 
     private byte[] bytes;
     private int size;
+    /** null for UTF-8, written by hand below; else the charset strings are written in. */
+    private java.nio.charset.Charset text;
 
     public ByteSink() {
         this(256);
@@ -164,7 +166,19 @@ public final class ByteSink {
      * The string in UTF-8 followed by a NUL. Encodes by hand rather than through getBytes to skip the
      * intermediate array on the hot path; unpaired surrogates become '?' as String.getBytes does.
      */
+    /** Strings are written in this charset from now on (UTF-8 unless set): the peer's client encoding. */
+    public void textCharset(java.nio.charset.Charset charset) {
+        text = charset == java.nio.charset.StandardCharsets.UTF_8 ? null : charset;
+    }
+
     public void writeCString(String value) {
+        if (text != null) {
+            if (value.indexOf('\0') >= 0) {
+                throw nulInString();
+            }
+            writeCStringBytes(value.getBytes(text));
+            return;
+        }
         int length = value.length();
         ensure(length + 1L);
         int i = 0;

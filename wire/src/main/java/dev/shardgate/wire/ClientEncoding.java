@@ -109,6 +109,25 @@ public record ClientEncoding(String name, Charset charset) {
         return clean.toString();
     }
 
+    /**
+     * The encoding a session's text is in, from its client_encoding and the server_encoding (null
+     * while unknown): a SQL_ASCII client's bytes go unconverted, and PostgreSQL checks them as text of
+     * the server's encoding (pg_any_to_server), so they are read so; in SQL_ASCII databases they stay
+     * opaque.
+     */
+    public static ClientEncoding ofSession(String clientEncoding, String serverEncoding) {
+        ClientEncoding asked = named(clientEncoding);
+        return asked.name().equals("SQL_ASCII") && serverEncoding != null ? named(serverEncoding) : asked;
+    }
+
+    /**
+     * The charset strings inside messages (names, error texts) are read and written in: for an
+     * encoding Java cannot read, ISO-8859-1, so that their bytes at least pass through unchanged.
+     */
+    public Charset textCharset() {
+        return charset != null ? charset : StandardCharsets.ISO_8859_1;
+    }
+
     public boolean isUtf8() {
         return this == UTF8;
     }
@@ -172,7 +191,7 @@ public record ClientEncoding(String name, Charset charset) {
             // A NUL would end the string early and shift every later field: refuse instead of corrupting.
             throw new PgException(SqlState.PROTOCOL_VIOLATION, "string contains a NUL byte, which the protocol cannot carry");
         }
-        return text.getBytes(charset == null ? StandardCharsets.US_ASCII : charset);
+        return text.getBytes(textCharset());
     }
 
     /**

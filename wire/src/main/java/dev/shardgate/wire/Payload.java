@@ -1,6 +1,7 @@
 package dev.shardgate.wire;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,14 +17,21 @@ final class Payload {
     private final int limit;
     private final int type;
     private final boolean fromFrontend;
+    /** The charset of the strings: the session's client encoding (names, error texts, parameter values). */
+    private final Charset text;
     private int position;
 
     Payload(byte[] bytes, int from, int to, int type, boolean fromFrontend) {
+        this(bytes, from, to, type, fromFrontend, StandardCharsets.UTF_8);
+    }
+
+    Payload(byte[] bytes, int from, int to, int type, boolean fromFrontend, Charset text) {
         this.bytes = bytes;
         this.position = from;
         this.limit = to;
         this.type = type;
         this.fromFrontend = fromFrontend;
+        this.text = text;
     }
 
     /** Reads from position to limit of the buffer, without moving its position. */
@@ -78,7 +86,7 @@ final class Payload {
         if (end == limit) {
             throw malformed("invalid string in message");
         }
-        String value = new String(bytes, position, end - position, StandardCharsets.UTF_8);
+        String value = new String(bytes, position, end - position, text);
         position = end + 1;
         return value;
     }

@@ -19,6 +19,8 @@ public final class PgWriter {
     private final OutputStream out;
     private final int bufferSize;
     private ByteSink sink;
+    /** The charset of the strings written (names, error texts): the peer's client encoding. */
+    private volatile java.nio.charset.Charset text = java.nio.charset.StandardCharsets.UTF_8;
 
     public PgWriter(OutputStream out) {
         this(out, DEFAULT_BUFFER_SIZE);
@@ -32,13 +34,20 @@ public final class PgWriter {
     }
 
     public void write(FrontendMessage message) throws IOException {
+        sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
     }
 
     public void write(BackendMessage message) throws IOException {
+        sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
+    }
+
+    /** Strings in later messages are written in this encoding (statement text travels as bytes already). */
+    public void textEncoding(ClientEncoding encoding) {
+        this.text = encoding.textCharset();
     }
 
     /** CopyData travels both ways; this overload settles which {@code write} a call means. */

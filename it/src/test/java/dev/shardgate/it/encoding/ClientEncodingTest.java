@@ -143,6 +143,28 @@ class ClientEncodingTest {
         assertThat(namesOn(1)).containsExactly("ÿb=‰ two");
     }
 
+    /**
+     * In WIN1252 € is 0x80 and ‰ 0x89, below ü (0xfc), but as characters (U+20AC, U+2030) they sort
+     * after it: the merge orders characters, as the shards' C collation does on their UTF-8.
+     */
+    @Test
+    void multiShardAnswersSpeakTheClientsEncoding() throws Exception {
+        try (EncodedClient router = router("WIN1252")) {
+            assertThat(router.query("INSERT INTO notes (name, note) VALUES ('éa', '€ one'), ('ÿb', '‰ two'), ('ac', 'ü three'),"
+                    + " ('ÿc', 'a four')").tag()).isEqualTo("INSERT 0 4");
+            EncodedClient.Answer merged = router.query(
+                    "SELECT note AS \"clé\" FROM notes WHERE name IN ('éa', 'ÿb', 'ac', 'ÿc') ORDER BY note");
+            assertThat(merged.sqlState()).as(merged.message()).isNull();
+            assertThat(merged.columns()).containsExactly("clé");
+            assertThat(merged.column(router.charset)).containsExactly("a four", "ü three", "‰ two", "€ one");
+            EncodedClient.Answer maximum = router.query("SELECT max(note) FROM notes WHERE name IN ('éa', 'ÿb', 'ac')");
+            assertThat(maximum.column(router.charset)).containsExactly("€ one");
+            EncodedClient.Answer refused = router.query("SELECT 'ü'::int FROM notes WHERE name IN ('éa', 'ÿb')");
+            assertThat(refused.sqlState()).isEqualTo("22P02");
+            assertThat(refused.message()).contains("invalid input syntax for type integer: \"ü\"");
+        }
+    }
+
     @Test
     void setClientEncodingAndResetChangeHowTheRouterReadsStatements() throws Exception {
         try (EncodedClient router = router("UTF8")) {

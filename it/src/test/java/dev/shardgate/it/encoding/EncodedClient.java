@@ -15,6 +15,7 @@ import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 import dev.shardgate.wire.Query;
 import dev.shardgate.wire.ReadyForQuery;
+import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.StartupMessage;
 import dev.shardgate.wire.Sync;
 import dev.shardgate.wire.Terminate;
@@ -34,7 +35,7 @@ import java.util.Map;
  */
 final class EncodedClient implements AutoCloseable {
     /** One statement's answer: the rows' values as sent, the command tag, or the error (SQLSTATE and message). */
-    record Answer(List<byte[][]> rows, String tag, String sqlState, String message, byte status) {
+    record Answer(List<String> columns, List<byte[][]> rows, String tag, String sqlState, String message, byte status) {
         /** The first column of each row, read in {@code charset}. */
         List<String> column(Charset charset) {
             List<String> values = new ArrayList<>();
@@ -113,7 +114,7 @@ final class EncodedClient implements AutoCloseable {
         if (!(first instanceof CopyInResponse)) {
             if (first instanceof ErrorResponse error) {
                 Answer rest = untilReady();
-                return new Answer(List.of(), null, error.code(), error.message(), rest.status());
+                return new Answer(List.of(), List.of(), null, error.code(), error.message(), rest.status());
             }
             throw new IOException("expected CopyInResponse, got " + first);
         }
@@ -125,16 +126,19 @@ final class EncodedClient implements AutoCloseable {
 
     private Answer untilReady() throws IOException {
         List<byte[][]> rows = new ArrayList<>();
+        List<String> columns = new ArrayList<>();
         String tag = null;
         ErrorResponse error = null;
         while (true) {
             BackendMessage message = in.readBackend();
             switch (message) {
                 case DataRow row -> rows.add(row.values());
+                // the reader follows the server's client_encoding, as libpq's callers do
+                case RowDescription description -> description.fields().forEach(field -> columns.add(field.name()));
                 case CommandComplete complete -> tag = complete.tag();
                 case ErrorResponse e -> error = error == null ? e : error;
                 case ReadyForQuery ready -> {
-                    return new Answer(rows, tag, error == null ? null : error.code(), error == null ? null : error.message(),
+                    return new Answer(columns, rows, tag, error == null ? null : error.code(), error == null ? null : error.message(),
                             ready.status());
                 }
                 default -> { }

@@ -208,7 +208,7 @@ public final class MultiShardRun {
             }
             return;
         }
-        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed);
+        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed, encoding);
         if (merger != null) {
             for (ShardStream stream : streams) {
                 TextOrder.require(select, merger.columns(), collations.get(stream.shard()));

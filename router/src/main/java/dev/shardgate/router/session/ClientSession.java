@@ -131,6 +131,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             rule = login.rule();
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
+            settings.onClientEncoding(out::textEncoding);
             statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
             context.sessions().add(this);

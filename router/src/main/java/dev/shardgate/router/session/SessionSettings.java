@@ -81,12 +81,21 @@ public final class SessionSettings {
      * encoding (pg_any_to_server): the router reads them so too; in SQL_ASCII databases they are opaque.
      */
     private void encodingMayHaveChanged() {
-        dev.shardgate.wire.ClientEncoding asked = dev.shardgate.wire.ClientEncoding.named(desired.get("client_encoding"));
         Map.Entry<String, String> server = serverDefaults.get("server_encoding");
-        if (asked.name().equals("SQL_ASCII") && server != null) {
-            asked = dev.shardgate.wire.ClientEncoding.named(server.getValue());
+        dev.shardgate.wire.ClientEncoding now = dev.shardgate.wire.ClientEncoding.ofSession(desired.get("client_encoding"),
+                server == null ? null : server.getValue());
+        if (!now.equals(clientEncoding)) {
+            clientEncoding = now;
+            encodingListener.accept(now);
         }
-        clientEncoding = asked;
+    }
+
+    private java.util.function.Consumer<dev.shardgate.wire.ClientEncoding> encodingListener = encoding -> { };
+
+    /** Told of the client encoding now and whenever it changes: the writer to the client writes its strings in it. */
+    public synchronized void onClientEncoding(java.util.function.Consumer<dev.shardgate.wire.ClientEncoding> listener) {
+        encodingListener = listener;
+        listener.accept(clientEncoding);
     }
 
     /** Server defaults of reported parameters by lower-case name, with the server's spelling of the name. */
