@@ -175,6 +175,10 @@ class ClientEncodingTest {
             assertThat(router.query("SET NAMES 'WIN1252'").sqlState()).isNull();
             assertThat(router.queryBytes("INSERT INTO notes (name, note) VALUES ('éte', '€')".getBytes(Charset.forName("windows-1252")))
                     .sqlState()).isNull();
+            EncodedClient.Answer explained = router.queryBytes("EXPLAIN ROUTE SELECT * FROM notes WHERE name = 'über'"
+                    .getBytes(Charset.forName("windows-1252")));
+            assertThat(new String(explained.rows().getFirst()[1], Charset.forName("windows-1252")))
+                    .as("the router's own rows are in the client's encoding too").contains("über");
             assertThat(router.query("RESET client_encoding").sqlState()).isNull();
             EncodedClient.Answer utf8 = router.queryBytes("SELECT note FROM notes WHERE name = 'élan'".getBytes(StandardCharsets.UTF_8));
             assertThat(utf8.column(StandardCharsets.UTF_8)).containsExactly("café");

@@ -22,7 +22,8 @@ public final class BackendQueries {
      * @return the transaction status byte of the final ReadyForQuery
      */
     public static byte execute(BackendConnection connection, String sql) throws IOException {
-        return execute(connection, sql, ClientEncoding.UTF8);
+        // sent in the encoding the server reads statements in now (values of settings may be non-ASCII)
+        return execute(connection, sql, connection.reader().textEncoding());
     }
 
     /** As above, for text that may hold the client's own words: sent in the client encoding the backend has. */
