@@ -19,7 +19,7 @@ public final class Decoder {
 
     /** As above, reading Query and Parse text in the session's client encoding. */
     public static FrontendMessage decodeFrontend(byte type, ByteBuffer payload, ClientEncoding encoding) {
-        return frontend(Payload.of(payload, type, true), encoding);
+        return frontend(Payload.of(payload, type, true, encoding.textCharset()), encoding);
     }
 
     /** A typed message sent by a server; {@code payload} excludes the type byte and the length word. */

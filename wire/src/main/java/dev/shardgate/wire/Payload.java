@@ -36,13 +36,18 @@ final class Payload {
 
     /** Reads from position to limit of the buffer, without moving its position. */
     static Payload of(ByteBuffer buffer, int type, boolean fromFrontend) {
+        return of(buffer, type, fromFrontend, StandardCharsets.UTF_8);
+    }
+
+    /** As above, its strings in {@code text}. */
+    static Payload of(ByteBuffer buffer, int type, boolean fromFrontend, Charset text) {
         if (buffer.hasArray()) {
             int from = buffer.arrayOffset() + buffer.position();
-            return new Payload(buffer.array(), from, from + buffer.remaining(), type, fromFrontend);
+            return new Payload(buffer.array(), from, from + buffer.remaining(), type, fromFrontend, text);
         }
         byte[] copy = new byte[buffer.remaining()];
         buffer.get(buffer.position(), copy);
-        return new Payload(copy, 0, copy.length, type, fromFrontend);
+        return new Payload(copy, 0, copy.length, type, fromFrontend, text);
     }
 
     int type() {
