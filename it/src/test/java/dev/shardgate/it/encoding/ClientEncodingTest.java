@@ -165,6 +165,20 @@ class ClientEncodingTest {
         }
     }
 
+    /** 表 and ソ end in 0x5c, a backslash in ASCII: in SJIS it is part of the character, not an escape. */
+    @Test
+    void copyInSjisRoutesByTheCharactersOfTheKey() throws Exception {
+        Charset sjis = charsetOf("SJIS");
+        byte[] data = "表\t予定 ソ\nソ表\t能\nabc\t\\x41\n".getBytes(sjis);
+        try (EncodedClient router = router("SJIS")) {
+            EncodedClient.Answer copied = router.copyIn("COPY notes (name, note) FROM STDIN", data);
+            assertThat(copied.sqlState()).as(copied.message()).isNull();
+            assertThat(copied.tag()).isEqualTo("COPY 3");
+        }
+        assertThat(namesOn(0)).containsExactly("abc=A");
+        assertThat(namesOn(1)).containsExactly("ソ表=能", "表=予定 ソ");
+    }
+
     @Test
     void setClientEncodingAndResetChangeHowTheRouterReadsStatements() throws Exception {
         try (EncodedClient router = router("UTF8")) {
