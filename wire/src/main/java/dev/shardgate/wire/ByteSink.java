@@ -2,6 +2,8 @@ package dev.shardgate.wire;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -16,7 +18,7 @@ public final class ByteSink {
     private byte[] bytes;
     private int size;
     /** null for UTF-8, written by hand below; else the charset strings are written in. */
-    private java.nio.charset.Charset text;
+    private Charset text;
 
     public ByteSink() {
         this(256);
@@ -167,8 +169,8 @@ public final class ByteSink {
      * intermediate array on the hot path; unpaired surrogates become '?' as String.getBytes does.
      */
     /** Strings are written in this charset from now on (UTF-8 unless set): the peer's client encoding. */
-    public void textCharset(java.nio.charset.Charset charset) {
-        text = charset == java.nio.charset.StandardCharsets.UTF_8 ? null : charset;
+    public void textCharset(Charset charset) {
+        text = charset == StandardCharsets.UTF_8 ? null : charset;
     }
 
     public void writeCString(String value) {

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * Reads protocol messages from a socket stream through its own buffer. {@link #next()} frames one
@@ -36,7 +37,7 @@ public final class PgReader {
     private ClientEncoding serverText = ClientEncoding.UTF8;
     private String reportedClientEncoding;
     private String reportedServerEncoding;
-    private java.util.function.Consumer<ClientEncoding> textEncodingListener = encoding -> { };
+    private Consumer<ClientEncoding> textEncodingListener = encoding -> { };
 
     /**
      * @param maxMessageLength the largest length word accepted (it counts itself but not the type
@@ -172,7 +173,7 @@ public final class PgReader {
     }
 
     /** Told whenever the server's text encoding changes (a writer to the same server follows it). */
-    public void onTextEncoding(java.util.function.Consumer<ClientEncoding> listener) {
+    public void onTextEncoding(Consumer<ClientEncoding> listener) {
         this.textEncodingListener = listener;
         listener.accept(serverText);
     }

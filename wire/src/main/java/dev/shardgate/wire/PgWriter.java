@@ -3,6 +3,8 @@ package dev.shardgate.wire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Buffers outgoing messages for one socket direction and hands them to the stream in large writes:
@@ -20,7 +22,7 @@ public final class PgWriter {
     private final int bufferSize;
     private ByteSink sink;
     /** The charset of the strings written (names, error texts): the peer's client encoding. */
-    private volatile java.nio.charset.Charset text = java.nio.charset.StandardCharsets.UTF_8;
+    private volatile Charset text = StandardCharsets.UTF_8;
 
     public PgWriter(OutputStream out) {
         this(out, DEFAULT_BUFFER_SIZE);

@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,7 @@ public final class SessionSettings {
      * The client_encoding in force, in which the router reads the client's statements and COPY keys and
      * writes the statements it makes for it: what the client asked for, else the backends' UTF8.
      */
-    private volatile dev.shardgate.wire.ClientEncoding clientEncoding = dev.shardgate.wire.ClientEncoding.UTF8;
+    private volatile ClientEncoding clientEncoding = ClientEncoding.UTF8;
     /** The session defaults: what RESET returns to. */
     private final Map<String, String> startup = new HashMap<>();
 
@@ -66,7 +68,7 @@ public final class SessionSettings {
     }
 
     /** Read without a lock on every statement: see the field. */
-    public dev.shardgate.wire.ClientEncoding clientEncoding() {
+    public ClientEncoding clientEncoding() {
         return clientEncoding;
     }
 
@@ -82,7 +84,7 @@ public final class SessionSettings {
      */
     private void encodingMayHaveChanged() {
         Map.Entry<String, String> server = serverDefaults.get("server_encoding");
-        dev.shardgate.wire.ClientEncoding now = dev.shardgate.wire.ClientEncoding.ofSession(desired.get("client_encoding"),
+        ClientEncoding now = ClientEncoding.ofSession(desired.get("client_encoding"),
                 server == null ? null : server.getValue());
         if (!now.equals(clientEncoding)) {
             clientEncoding = now;
@@ -90,10 +92,10 @@ public final class SessionSettings {
         }
     }
 
-    private java.util.function.Consumer<dev.shardgate.wire.ClientEncoding> encodingListener = encoding -> { };
+    private Consumer<ClientEncoding> encodingListener = encoding -> { };
 
     /** Told of the client encoding now and whenever it changes: the writer to the client writes its strings in it. */
-    public synchronized void onClientEncoding(java.util.function.Consumer<dev.shardgate.wire.ClientEncoding> listener) {
+    public synchronized void onClientEncoding(Consumer<ClientEncoding> listener) {
         encodingListener = listener;
         listener.accept(clientEncoding);
     }
