@@ -2,6 +2,8 @@ package dev.shardgate.wire;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -15,6 +17,8 @@ public final class ByteSink {
 
     private byte[] bytes;
     private int size;
+    /** null for UTF-8, written by hand below; else the charset strings are written in. */
+    private Charset text;
 
     public ByteSink() {
         this(256);
@@ -164,7 +168,19 @@ public final class ByteSink {
      * The string in UTF-8 followed by a NUL. Encodes by hand rather than through getBytes to skip the
      * intermediate array on the hot path; unpaired surrogates become '?' as String.getBytes does.
      */
+    /** Strings are written in this charset from now on (UTF-8 unless set): the peer's client encoding. */
+    public void textCharset(Charset charset) {
+        text = charset == StandardCharsets.UTF_8 ? null : charset;
+    }
+
     public void writeCString(String value) {
+        if (text != null) {
+            if (value.indexOf('\0') >= 0) {
+                throw nulInString();
+            }
+            writeCStringBytes(value.getBytes(text));
+            return;
+        }
         int length = value.length();
         ensure(length + 1L);
         int i = 0;
@@ -182,6 +198,14 @@ public final class ByteSink {
             ensure(utf8Length(value, i) + 1L);
             writeUtf8(value, i);
         }
+        bytes[size++] = 0;
+    }
+
+    /** Bytes of a string already encoded (statement text in the client's encoding), then the NUL. */
+    public void writeCStringBytes(byte[] value) {
+        ensure(value.length + 1L);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
         bytes[size++] = 0;
     }
 

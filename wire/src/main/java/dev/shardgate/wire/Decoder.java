@@ -14,7 +14,12 @@ public final class Decoder {
 
     /** A typed message sent by a client; {@code payload} excludes the type byte and the length word. */
     public static FrontendMessage decodeFrontend(byte type, ByteBuffer payload) {
-        return frontend(Payload.of(payload, type, true));
+        return frontend(Payload.of(payload, type, true), ClientEncoding.UTF8);
+    }
+
+    /** As above, reading Query and Parse text in the session's client encoding. */
+    public static FrontendMessage decodeFrontend(byte type, ByteBuffer payload, ClientEncoding encoding) {
+        return frontend(Payload.of(payload, type, true, encoding.textCharset()), encoding);
     }
 
     /** A typed message sent by a server; {@code payload} excludes the type byte and the length word. */
@@ -30,11 +35,11 @@ public final class Decoder {
         return startup(Payload.of(payloadAfterLength, Payload.STARTUP_PACKET, true));
     }
 
-    static FrontendMessage frontend(Payload in) {
+    static FrontendMessage frontend(Payload in, ClientEncoding encoding) {
         byte type = (byte) in.type();
         FrontendMessage message = switch (type) {
-            case Query.TYPE -> Query.decode(in);
-            case Parse.TYPE -> Parse.decode(in);
+            case Query.TYPE -> Query.decode(in, encoding);
+            case Parse.TYPE -> Parse.decode(in, encoding);
             case Bind.TYPE -> Bind.decode(in);
             case Describe.TYPE -> Describe.decode(in);
             case Execute.TYPE -> Execute.decode(in);

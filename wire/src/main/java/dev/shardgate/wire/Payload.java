@@ -1,6 +1,7 @@
 package dev.shardgate.wire;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -16,25 +17,37 @@ final class Payload {
     private final int limit;
     private final int type;
     private final boolean fromFrontend;
+    /** The charset of the strings: the session's client encoding (names, error texts, parameter values). */
+    private final Charset text;
     private int position;
 
     Payload(byte[] bytes, int from, int to, int type, boolean fromFrontend) {
+        this(bytes, from, to, type, fromFrontend, StandardCharsets.UTF_8);
+    }
+
+    Payload(byte[] bytes, int from, int to, int type, boolean fromFrontend, Charset text) {
         this.bytes = bytes;
         this.position = from;
         this.limit = to;
         this.type = type;
         this.fromFrontend = fromFrontend;
+        this.text = text;
     }
 
     /** Reads from position to limit of the buffer, without moving its position. */
     static Payload of(ByteBuffer buffer, int type, boolean fromFrontend) {
+        return of(buffer, type, fromFrontend, StandardCharsets.UTF_8);
+    }
+
+    /** As above, its strings in {@code text}. */
+    static Payload of(ByteBuffer buffer, int type, boolean fromFrontend, Charset text) {
         if (buffer.hasArray()) {
             int from = buffer.arrayOffset() + buffer.position();
-            return new Payload(buffer.array(), from, from + buffer.remaining(), type, fromFrontend);
+            return new Payload(buffer.array(), from, from + buffer.remaining(), type, fromFrontend, text);
         }
         byte[] copy = new byte[buffer.remaining()];
         buffer.get(buffer.position(), copy);
-        return new Payload(copy, 0, copy.length, type, fromFrontend);
+        return new Payload(copy, 0, copy.length, type, fromFrontend, text);
     }
 
     int type() {
@@ -78,7 +91,21 @@ final class Payload {
         if (end == limit) {
             throw malformed("invalid string in message");
         }
-        String value = new String(bytes, position, end - position, StandardCharsets.UTF_8);
+        String value = new String(bytes, position, end - position, text);
+        position = end + 1;
+        return value;
+    }
+
+    /** A NUL-terminated string's bytes, undecoded (statement text, forwarded as sent). */
+    byte[] cstringBytes() {
+        int end = position;
+        while (end < limit && bytes[end] != 0) {
+            end++;
+        }
+        if (end == limit) {
+            throw malformed("invalid string in message");
+        }
+        byte[] value = java.util.Arrays.copyOfRange(bytes, position, end);
         position = end + 1;
         return value;
     }

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.util.function.Consumer;
 
 /**
  * Reads protocol messages from a socket stream through its own buffer. {@link #next()} frames one
@@ -29,6 +30,14 @@ public final class PgReader {
     private int filled;
     private int type = NO_MESSAGE;
     private int payloadLength;
+    /**
+     * The encoding of the strings in server messages: a server sends text in the client_encoding it
+     * last reported, so a reader of server messages follows its ParameterStatus.
+     */
+    private ClientEncoding serverText = ClientEncoding.UTF8;
+    private String reportedClientEncoding;
+    private String reportedServerEncoding;
+    private Consumer<ClientEncoding> textEncodingListener = encoding -> { };
 
     /**
      * @param maxMessageLength the largest length word accepted (it counts itself but not the type
@@ -142,13 +151,50 @@ public final class PgReader {
     }
 
     public FrontendMessage frontend() {
-        requireMessage();
-        return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true));
+        return frontend(ClientEncoding.UTF8);
     }
 
+    /** The current message, its Query or Parse text read in the session's client encoding. */
+    public FrontendMessage frontend(ClientEncoding encoding) {
+        requireMessage();
+        return Decoder.frontend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, true,
+                encoding.textCharset()), encoding);
+    }
+
+    /** The current server message, its strings read in the client_encoding the server reported. */
     public BackendMessage backend() {
         requireMessage();
-        return Decoder.backend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, false));
+        BackendMessage message = Decoder.backend(new Payload(buffer, position + 5, position + 5 + payloadLength, type, false,
+                serverText.textCharset()));
+        if (message instanceof ParameterStatus status) {
+            follow(status);
+        }
+        return message;
+    }
+
+    /** Told whenever the server's text encoding changes (a writer to the same server follows it). */
+    public void onTextEncoding(Consumer<ClientEncoding> listener) {
+        this.textEncodingListener = listener;
+        listener.accept(serverText);
+    }
+
+    public ClientEncoding textEncoding() {
+        return serverText;
+    }
+
+    private void follow(ParameterStatus status) {
+        if (status.name().equalsIgnoreCase("client_encoding")) {
+            reportedClientEncoding = status.value();
+        } else if (status.name().equalsIgnoreCase("server_encoding")) {
+            reportedServerEncoding = status.value();
+        } else {
+            return;
+        }
+        ClientEncoding now = ClientEncoding.ofSession(reportedClientEncoding, reportedServerEncoding);
+        if (!now.equals(serverText)) {
+            serverText = now;
+            textEncodingListener.accept(now);
+        }
     }
 
     /** {@link #next()} then {@link #frontend()}; the end of the stream is an EOFException here. */

@@ -3,6 +3,8 @@ package dev.shardgate.wire;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Buffers outgoing messages for one socket direction and hands them to the stream in large writes:
@@ -19,6 +21,8 @@ public final class PgWriter {
     private final OutputStream out;
     private final int bufferSize;
     private ByteSink sink;
+    /** The charset of the strings written (names, error texts): the peer's client encoding. */
+    private volatile Charset text = StandardCharsets.UTF_8;
 
     public PgWriter(OutputStream out) {
         this(out, DEFAULT_BUFFER_SIZE);
@@ -32,13 +36,20 @@ public final class PgWriter {
     }
 
     public void write(FrontendMessage message) throws IOException {
+        sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
     }
 
     public void write(BackendMessage message) throws IOException {
+        sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
+    }
+
+    /** Strings in later messages are written in this encoding (statement text travels as bytes already). */
+    public void textEncoding(ClientEncoding encoding) {
+        this.text = encoding.textCharset();
     }
 
     /** CopyData travels both ways; this overload settles which {@code write} a call means. */

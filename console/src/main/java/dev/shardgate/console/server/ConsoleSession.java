@@ -101,7 +101,7 @@ final class ConsoleSession {
             try {
                 switch (message) {
                     case Query query -> {
-                        simpleQuery(query.sql(), out);
+                        simpleQuery(readable(query.text(), query.sql()), out);
                         out.write(ReadyForQuery.IDLE);
                         out.flush();
                     }
@@ -191,5 +191,16 @@ final class ConsoleSession {
         } catch (IOException ignored) {
             // The client is gone; there is nobody left to tell.
         }
+    }
+
+    /**
+     * The console reads its statements as UTF-8 whatever client_encoding the client announced (its
+     * commands and object names are ASCII in practice); invalid UTF-8 gets PostgreSQL's 22021.
+     */
+    static String readable(byte[] text, String sql) {
+        if (sql == null) {
+            throw dev.shardgate.wire.ClientEncoding.UTF8.unreadable(text, "UTF8");
+        }
+        return sql;
     }
 }

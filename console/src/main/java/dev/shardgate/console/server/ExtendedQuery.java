@@ -63,7 +63,7 @@ final class ExtendedQuery {
     }
 
     void parse(Parse parse) throws IOException {
-        List<ConsoleStatement> parsed = ConsoleParser.parse(parse.sql());
+        List<ConsoleStatement> parsed = ConsoleParser.parse(ConsoleSession.readable(parse.text(), parse.sql()));
         if (parsed.size() > 1) {
             throw new PgException(SqlState.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement");
         }

@@ -48,6 +48,8 @@ public final class BackendConnection implements AutoCloseable {
         this.serverDefaults = Map.copyOf(reported);
         this.applied = new HashMap<>(applied);
         this.startupSettings = Map.copyOf(applied);
+        // names and texts the router writes reach the server in the encoding it reads them in
+        reader.onTextEncoding(writer::textEncoding);
     }
 
     public BackendAddress address() {

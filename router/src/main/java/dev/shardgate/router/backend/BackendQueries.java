@@ -1,6 +1,7 @@
 package dev.shardgate.router.backend;
 
 import dev.shardgate.wire.BackendMessage;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.PgException;
@@ -21,8 +22,14 @@ public final class BackendQueries {
      * @return the transaction status byte of the final ReadyForQuery
      */
     public static byte execute(BackendConnection connection, String sql) throws IOException {
+        // sent in the encoding the server reads statements in now (values of settings may be non-ASCII)
+        return execute(connection, sql, connection.reader().textEncoding());
+    }
+
+    /** As above, for text that may hold the client's own words: sent in the client encoding the backend has. */
+    public static byte execute(BackendConnection connection, String sql, ClientEncoding encoding) throws IOException {
         try {
-            connection.writer().write(new Query(sql));
+            connection.writer().write(Query.of(sql, encoding));
             connection.writer().flush();
             ErrorResponse error = null;
             while (true) {

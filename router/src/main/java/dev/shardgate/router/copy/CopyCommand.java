@@ -11,15 +11,20 @@ import java.util.Locale;
 /**
  * A {@code COPY table [(columns)] FROM STDIN | TO STDOUT [options]} statement, with the options that
  * decide where its rows begin and end and how a field reads (PostgreSQL documentation, "COPY").
- * Both the parenthesized option list and the pre-9.0 keyword form are read; options that do not
- * change the data's shape (ENCODING aside, which is refused) are left to the shards.
+ * Both the parenthesized option list and the pre-9.0 keyword form are read, with every option
+ * PostgreSQL 15 accepts; the statement goes to the shards as the client wrote it, so they apply all
+ * options and check them as PostgreSQL does (an option the router does not know included).
  *
- * @param columns the column list, empty when the statement names none
- * @param from true for COPY FROM STDIN, false for COPY TO STDOUT
- * @param nullText how NULL is written: {@code \N} in text format, the empty string in CSV
+ * @param columns      the column list, empty when the statement names none
+ * @param from         true for COPY FROM STDIN, false for COPY TO STDOUT
+ * @param nullText     how NULL is written: {@code \N} in text format, the empty string in CSV
+ * @param forceNull    FORCE_NULL columns: a quoted field equal to the NULL string is NULL there
+ * @param forceNotNull FORCE_NOT_NULL columns: a field equal to the NULL string is that string there
+ * @param encoding     the ENCODING option: the data's encoding when not the client's; null when not given
  */
 public record CopyCommand(QualifiedName table, List<String> columns, boolean from, Format format, byte delimiter,
-                          byte quote, byte escape, String nullText, boolean header) {
+                          byte quote, byte escape, String nullText, boolean header, List<String> forceNull,
+                          List<String> forceNotNull, String encoding) {
 
     public enum Format { TEXT, CSV, BINARY }
 
@@ -64,40 +69,55 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
         Options options = new Options();
         c.takeWord("with");
         if (c.take("(")) {
+            // copy_generic_opt_list: name [ value | * | ( value, … ) ]
             do {
                 String option = c.word();
-                String value = c.peekIs(",") || c.peekIs(")") ? null : c.value();
-                options.set(option, value);
+                if (c.take("(")) {
+                    List<String> names = new ArrayList<>();
+                    do {
+                        names.add(c.identifier());
+                    } while (c.take(","));
+                    c.expect(")");
+                    options.setColumns(option, names);
+                } else if (c.take("*")) {
+                    options.setColumns(option, List.of("*"));
+                } else {
+                    options.set(option, c.peekIs(",") || c.peekIs(")") ? null : c.value());
+                }
             } while (c.take(","));
             c.expect(")");
         } else {
+            // the keyword form (copy_opt_item), still accepted by PostgreSQL
             while (c.more() && !c.peekIs(";")) {
                 String option = c.word();
                 switch (option) {
-                    case "binary", "csv", "header", "freeze" -> options.set(option.equals("binary") || option.equals("csv") ? "format" : option,
-                            option.equals("binary") || option.equals("csv") ? option : null);
-                    case "delimiter", "null", "quote", "escape" -> {
+                    case "binary", "csv" -> options.set("format", option);
+                    case "header", "freeze" -> options.set(option, null);
+                    case "delimiter", "null", "quote", "escape", "encoding" -> {
                         c.takeWord("as");
                         options.set(option, c.value());
                     }
                     case "force" -> {
-                        // FORCE QUOTE / FORCE NOT NULL col, …: the shards apply them
-                        while (c.more() && !c.peekIs(";") && !isOldOption(c.peek())) {
-                            c.next();
+                        String what = c.word();
+                        if (what.equals("not")) {
+                            c.expectWord("null");
+                            what = "not_null";
                         }
+                        List<String> names = new ArrayList<>();
+                        if (what.equals("quote") && c.take("*")) {
+                            names.add("*");
+                        } else {
+                            do {
+                                names.add(c.identifier());
+                            } while (c.take(","));
+                        }
+                        options.setColumns("force_" + what, names);
                     }
-                    default -> throw new PgException(SqlState.SYNTAX_ERROR, "COPY option \"" + option + "\" is not understood by the router");
+                    default -> throw new PgException(SqlState.SYNTAX_ERROR, "syntax error at or near \"" + option + "\"");
                 }
             }
         }
         return options.command(new QualifiedName(schema, name), columns, from);
-    }
-
-    private static boolean isOldOption(String token) {
-        return switch (token.toLowerCase(Locale.ROOT)) {
-            case "binary", "csv", "header", "delimiter", "null", "quote", "escape", "force", "freeze" -> true;
-            default -> false;
-        };
     }
 
     /** The options as given, with PostgreSQL's defaults for what is not given. */
@@ -108,6 +128,18 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
         private String escape;
         private String nullText;
         private boolean header;
+        private List<String> forceNull = List.of();
+        private List<String> forceNotNull = List.of();
+        private String encoding;
+
+        /** FORCE_NULL, FORCE_NOT_NULL and FORCE_QUOTE (for COPY TO; the shards apply it) take columns. */
+        void setColumns(String option, List<String> names) {
+            switch (option) {
+                case "force_null" -> forceNull = List.copyOf(names);
+                case "force_not_null" -> forceNotNull = List.copyOf(names);
+                default -> { } // force_quote, and anything else the shard judges
+            }
+        }
 
         void set(String option, String value) {
             switch (option) {
@@ -123,9 +155,8 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
                 case "quote" -> quote = value;
                 case "escape" -> escape = value;
                 case "null" -> nullText = value;
-                case "encoding" -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
-                        "COPY with ENCODING into a distributed relation is not supported: set client_encoding instead");
-                default -> { } // FREEZE, FORCE_QUOTE, FORCE_NOT_NULL, FORCE_NULL, ON_ERROR, …: the shards apply them
+                case "encoding" -> encoding = value;
+                default -> { } // FREEZE, DEFAULT, ON_ERROR, …: the shards apply them, or refuse them as PostgreSQL does
             }
         }
 
@@ -135,7 +166,7 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
             byte q = oneByte("QUOTE", quote, '"');
             byte e = oneByte("ESCAPE", escape, q);
             return new CopyCommand(table, List.copyOf(columns), from, format, d, q, e,
-                    nullText != null ? nullText : csv ? "" : "\\N", header);
+                    nullText != null ? nullText : csv ? "" : "\\N", header, forceNull, forceNotNull, encoding);
         }
 
         private static byte oneByte(String option, String value, int fallback) {
@@ -190,6 +221,12 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
                 return true;
             }
             return false;
+        }
+
+        void expectWord(String word) {
+            if (!takeWord(word)) {
+                throw new PgException(SqlState.SYNTAX_ERROR, "syntax error in COPY at \"" + peek() + "\"");
+            }
         }
 
         void expect(String token) {

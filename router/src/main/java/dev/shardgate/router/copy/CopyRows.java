@@ -1,11 +1,12 @@
 package dev.shardgate.router.copy;
 
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Cuts a COPY FROM STDIN data stream into rows as it arrives, whatever CopyData boundaries the
@@ -28,8 +29,14 @@ public final class CopyRows {
 
     private final CopyCommand command;
     private final int[] keyPositions;
+    private final boolean[] forceNull;
+    private final boolean[] forceNotNull;
     private final int lastKeyPosition;
+    private final ClientEncoding encoding;
+    private final CopyFields fields;
     private final Sink sink;
+    /** Bytes still to come of a multi-byte character (SJIS …); -1 when the next byte decides (GB18030). */
+    private int trailing;
     private byte[] row = new byte[256];
     private int length;
     private boolean inQuotes;
@@ -42,12 +49,30 @@ public final class CopyRows {
      * @param keyPositions the zero-based field positions of the distribution key columns, in key order
      */
     public CopyRows(CopyCommand command, int[] keyPositions, Sink sink) {
+        this(command, keyPositions, List.of(), ClientEncoding.UTF8, ClientEncoding.UTF8, sink);
+    }
+
+    /**
+     * @param keyColumns the key columns' names, in key order: FORCE_NULL and FORCE_NOT_NULL name them
+     * @param data       the encoding of the data (the COPY's ENCODING, else the client_encoding)
+     * @param server     the server_encoding, in which octal and hex escapes are read
+     */
+    public CopyRows(CopyCommand command, int[] keyPositions, List<String> keyColumns, ClientEncoding data,
+                    ClientEncoding server, Sink sink) {
         if (command.format() == CopyCommand.Format.BINARY) {
             throw new IllegalArgumentException("binary COPY has no rows to cut");
         }
         this.command = command;
         this.keyPositions = keyPositions.clone();
+        this.forceNull = new boolean[keyPositions.length];
+        this.forceNotNull = new boolean[keyPositions.length];
+        for (int k = 0; k < keyColumns.size() && k < keyPositions.length; k++) {
+            forceNull[k] = command.forceNull().contains(keyColumns.get(k));
+            forceNotNull[k] = command.forceNotNull().contains(keyColumns.get(k));
+        }
         this.lastKeyPosition = Arrays.stream(keyPositions).max().orElse(-1);
+        this.encoding = data;
+        this.fields = new CopyFields(command, data, server);
         this.sink = sink;
         this.headerPending = command.header();
     }
@@ -61,8 +86,20 @@ public final class CopyRows {
                 return;
             }
             append(b);
+            if (trailing != 0) {
+                // inside a multi-byte character: its bytes are never quotes, backslashes or newlines
+                trailing = trailing < 0 ? (b >= '0' && b <= '9' ? 2 : 0) : trailing - 1;
+                continue;
+            }
+            boolean leadByte = b < 0 && encoding.embedsAscii();
+            if (leadByte) {
+                int characterLength = encoding.characterLength(b);
+                trailing = characterLength == 0 ? -1 : characterLength - 1;
+            }
             if (escapedNext) {
                 escapedNext = false;
+            } else if (leadByte) {
+                continue;
             } else if (csv) {
                 if (inQuotes && b == escape && escape != quote) {
                     escapedNext = true;
@@ -131,7 +168,10 @@ public final class CopyRows {
                 throw new PgException(SqlState.DATA_EXCEPTION, "missing data for the distribution key at line " + line);
             }
             int[] end = new int[1];
-            fields[position] = csv ? csvField(i, content, end) : textField(i, content, end);
+            int key = keyIndex(position);
+            fields[position] = key < 0 ? skip(i, content, end, csv)
+                    : csv ? this.fields.csv(row, i, content, end, forceNull[key], forceNotNull[key])
+                    : this.fields.text(row, i, content, end);
             i = end[0] + 1; // past the delimiter
             position++;
         }
@@ -142,74 +182,25 @@ public final class CopyRows {
         return key;
     }
 
-    /** A text-format field from {@code start}: backslash escapes read, the NULL string as null. */
-    private String textField(int start, int content, int[] end) {
-        int i = start;
-        while (i < content && row[i] != command.delimiter()) {
-            i += row[i] == '\\' ? 2 : 1;
-        }
-        i = Math.min(i, content);
-        end[0] = i;
-        String raw = new String(row, start, i - start, StandardCharsets.UTF_8);
-        if (raw.equals(command.nullText())) {
-            return null;
-        }
-        if (raw.indexOf('\\') < 0) {
-            return raw;
-        }
-        StringBuilder out = new StringBuilder(raw.length());
-        for (int j = 0; j < raw.length(); j++) {
-            char c = raw.charAt(j);
-            if (c != '\\' || j + 1 >= raw.length()) {
-                out.append(c);
-                continue;
+    private int keyIndex(int position) {
+        for (int k = 0; k < keyPositions.length; k++) {
+            if (keyPositions[k] == position) {
+                return k;
             }
-            char e = raw.charAt(++j);
-            out.append(switch (e) {
-                case 't' -> '\t';
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case 'v' -> '\u000b';
-                default -> e;
-            });
         }
-        return out.toString();
+        return -1;
     }
 
-    /** A CSV field from {@code start}: quoted or not; an unquoted field equal to the NULL string is null. */
-    private String csvField(int start, int content, int[] end) {
-        byte quote = command.quote();
-        byte escape = command.escape();
-        if (start < content && row[start] == quote) {
-            java.io.ByteArrayOutputStream value = new java.io.ByteArrayOutputStream();
-            int i = start + 1;
-            while (i < content) {
-                byte b = row[i];
-                if (b == escape && i + 1 < content && (row[i + 1] == quote || row[i + 1] == escape) && (escape != quote || row[i + 1] == quote)) {
-                    value.write(row[i + 1]);
-                    i += 2;
-                } else if (b == quote) {
-                    i++;
-                    break;
-                } else {
-                    value.write(b);
-                    i++;
-                }
-            }
-            while (i < content && row[i] != command.delimiter()) {
-                i++; // PostgreSQL would refuse text after the closing quote; the shard reports it
-            }
-            end[0] = i;
-            return value.toString(StandardCharsets.UTF_8);
+    /** A field before the key that is not read, only stepped over. */
+    private String skip(int start, int content, int[] end, boolean csv) {
+        if (csv) {
+            return fields.csv(row, start, content, end, false, false);
         }
         int i = start;
         while (i < content && row[i] != command.delimiter()) {
-            i++;
+            i = row[i] == '\\' && i + 1 < content ? fields.next(row, i + 1, content) : fields.next(row, i, content);
         }
         end[0] = i;
-        String raw = new String(row, start, i - start, StandardCharsets.UTF_8);
-        return raw.equals(command.nullText()) ? null : raw;
+        return null;
     }
 }

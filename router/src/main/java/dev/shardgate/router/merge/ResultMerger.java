@@ -3,6 +3,7 @@ package dev.shardgate.router.merge;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.MultiShardShape.OutputColumn;
 import dev.shardgate.sql.MultiShardShape.SortKey;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.SqlState;
@@ -38,6 +39,11 @@ public final class ResultMerger {
 
     /** Checks that the shards' columns can be merged as the shape asks: 0A000 when they cannot. */
     public ResultMerger(MultiShardShape.Select shape, RowDescription shardColumns) {
+        this(shape, shardColumns, ClientEncoding.UTF8);
+    }
+
+    /** @param encoding the client's encoding, which the shards send text values in */
+    public ResultMerger(MultiShardShape.Select shape, RowDescription shardColumns, ClientEncoding encoding) {
         this.shape = shape;
         if (shape.aggregation() == null) {
             this.columns = shardColumns;
@@ -60,7 +66,7 @@ public final class ResultMerger {
             }
             for (OutputColumn column : shape.aggregation().columns()) {
                 fields.add(Total.field(column, shardColumns));
-                factories.add(Total.factory(column, shardColumns));
+                factories.add(Total.factory(column, shardColumns, encoding));
             }
             this.columns = new RowDescription(fields);
             this.totals = factories;
@@ -78,7 +84,7 @@ public final class ResultMerger {
         } else {
             distinctEqualities = null;
         }
-        this.order = rowOrder(shape.sortKeys(), columns);
+        this.order = rowOrder(shape.sortKeys(), columns, encoding);
     }
 
     /** The columns the client is told of. */
@@ -168,7 +174,7 @@ public final class ResultMerger {
     }
 
     /** The ORDER BY as a row comparator over {@code columns}; null when there is none. */
-    private static Comparator<byte[][]> rowOrder(List<SortKey> keys, RowDescription columns) {
+    private static Comparator<byte[][]> rowOrder(List<SortKey> keys, RowDescription columns, ClientEncoding encoding) {
         Comparator<byte[][]> order = null;
         for (SortKey key : keys) {
             int column = key.column() >= 0 ? key.column() : columnNamed(columns, key.columnName());
@@ -177,7 +183,7 @@ public final class ResultMerger {
                         + " is not among the " + columns.fields().size() + " columns the shards answered");
             }
             RowDescription.Field field = columns.fields().get(column);
-            Comparator<byte[]> values = ValueOrder.of(field.typeOid(), field.name());
+            Comparator<byte[]> values = ValueOrder.of(field.typeOid(), field.name(), encoding);
             if (key.descending()) {
                 values = values.reversed();
             }

@@ -2,6 +2,7 @@ package dev.shardgate.router.merge;
 
 import dev.shardgate.sql.MultiShardShape.AggregateKind;
 import dev.shardgate.sql.MultiShardShape.OutputColumn;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.SqlState;
@@ -22,7 +23,7 @@ sealed interface Total {
      * How totals of an output column are made, checked against the shards' column types once: 0A000
      * when the merger cannot give PostgreSQL's answer for the type.
      */
-    static Supplier<Total> factory(OutputColumn column, RowDescription shardColumns) {
+    static Supplier<Total> factory(OutputColumn column, RowDescription shardColumns, ClientEncoding encoding) {
         return switch (column) {
             case OutputColumn.Key key -> () -> new Key(key.shardColumn());
             case OutputColumn.Aggregate aggregate -> {
@@ -35,7 +36,7 @@ sealed interface Total {
                         yield () -> new Sum(c, arithmetic);
                     }
                     case MIN, MAX -> {
-                        Comparator<byte[]> order = ValueOrder.of(field.typeOid(), field.name());
+                        Comparator<byte[]> order = ValueOrder.of(field.typeOid(), field.name(), encoding);
                         Comparator<byte[]> better = aggregate.kind() == AggregateKind.MIN ? order : order.reversed();
                         // float8smaller, numeric_smaller, interval_smaller… give the later of equal values
                         // (0 and -0, 2.0 and 2.00), bpchar_smaller the earlier

@@ -1,5 +1,6 @@
 package dev.shardgate.router.merge;
 
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -20,6 +21,26 @@ final class ValueOrder {
 
     /** The order of non-null values of a type; 0A000 naming the column when the merger does not know it. */
     static Comparator<byte[]> of(int typeOid, String column) {
+        return of(typeOid, column, ClientEncoding.UTF8);
+    }
+
+    /**
+     * As above, for values in the client's encoding: text sorts by character (the order of the
+     * server's UTF-8 or LATIN1 bytes in the C collation), which is byte order only in UTF8, LATIN1
+     * and SQL_ASCII; in WIN1252, SJIS and the like it is read first.
+     */
+    static Comparator<byte[]> of(int typeOid, String column, ClientEncoding encoding) {
+        boolean bytesInCharacterOrder = encoding.isUtf8() || encoding.textCharset().equals(StandardCharsets.ISO_8859_1);
+        if (!bytesInCharacterOrder && switch (typeOid) {
+            case TypeOids.TEXT, TypeOids.VARCHAR, TypeOids.BPCHAR, TypeOids.NAME, TypeOids.CHAR -> true;
+            default -> false;
+        }) {
+            // bpchar compares without its trailing blanks (bpcharcmp)
+            boolean blankPadded = typeOid == TypeOids.BPCHAR;
+            return (a, b) -> compareCodePoints(
+                    encoding.decode(a, 0, blankPadded ? withoutTrailingBlanks(a) : a.length),
+                    encoding.decode(b, 0, blankPadded ? withoutTrailingBlanks(b) : b.length));
+        }
         return switch (typeOid) {
             case TypeOids.INT2, TypeOids.INT4, TypeOids.INT8, TypeOids.OID ->
                     Comparator.comparingLong(ValueOrder::integer);
@@ -44,6 +65,21 @@ final class ValueOrder {
             end--;
         }
         return end;
+    }
+
+    private static int compareCodePoints(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            int x = a.codePointAt(i);
+            int y = b.codePointAt(j);
+            if (x != y) {
+                return Integer.compare(x, y);
+            }
+            i += Character.charCount(x);
+            j += Character.charCount(y);
+        }
+        return Boolean.compare(i < a.length(), j < b.length());
     }
 
     static long integer(byte[] value) {

@@ -1,7 +1,8 @@
 package dev.shardgate.router.route;
 
+import dev.shardgate.wire.ClientEncoding;
+
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
@@ -11,12 +12,18 @@ import java.util.UUID;
  * @param types     the parameter type OIDs from Parse (0 or missing = unspecified)
  * @param formats   Bind's format codes (none = all text, one = all the same)
  * @param values    the values, null elements for SQL NULL
+ * @param encoding  the session's client encoding: text values, in either format, are in it
  */
-public record BoundValues(int[] types, short[] formats, byte[][] values) {
+public record BoundValues(int[] types, short[] formats, byte[][] values, ClientEncoding encoding) {
     private static final int INT2 = 21;
     private static final int INT4 = 23;
     private static final int INT8 = 20;
     private static final int UUID_OID = 2950;
+
+    /** Values of a UTF8 session. */
+    public BoundValues(int[] types, short[] formats, byte[][] values) {
+        this(types, formats, values, ClientEncoding.UTF8);
+    }
 
     /** The text of parameter {@code $number}, or null when it is NULL, absent, or of a type not understood. */
     public String text(int number) {
@@ -27,7 +34,7 @@ public record BoundValues(int[] types, short[] formats, byte[][] values) {
         byte[] value = values[i];
         short format = formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : i < formats.length ? formats[i] : 0;
         if (format == 0) {
-            return new String(value, StandardCharsets.UTF_8);
+            return encoding.decode(value, 0, value.length);
         }
         int type = i < types.length ? types[i] : 0;
         ByteBuffer buffer = ByteBuffer.wrap(value);
@@ -37,8 +44,8 @@ public record BoundValues(int[] types, short[] formats, byte[][] values) {
             case INT8 -> value.length == 8 ? Long.toString(buffer.getLong()) : null;
             case UUID_OID -> value.length == 16 ? new UUID(buffer.getLong(), buffer.getLong()).toString() : null;
             case 0 -> guessUnspecified(value, buffer);
-            // text, varchar, bpchar, name: binary is the UTF-8 text itself
-            case 25, 1043, 1042, 19 -> new String(value, StandardCharsets.UTF_8);
+            // text, varchar, bpchar, name: binary is the text itself, in the client encoding (textrecv)
+            case 25, 1043, 1042, 19 -> encoding.decode(value, 0, value.length);
             default -> null;
         };
     }

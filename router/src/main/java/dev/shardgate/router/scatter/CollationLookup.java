@@ -14,7 +14,6 @@ import dev.shardgate.wire.Query;
 import dev.shardgate.wire.ReadyForQuery;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -90,7 +89,9 @@ final class CollationLookup {
     /** Runs a query and returns its rows as text; a server error after ReadyForQuery, the connection stays usable. */
     private static List<String[]> rows(BackendConnection connection, String sql) throws IOException {
         try {
-            connection.writer().write(new Query(sql));
+            // relation and column names are the client's: in the encoding the server reads and answers in
+            dev.shardgate.wire.ClientEncoding encoding = connection.reader().textEncoding();
+            connection.writer().write(Query.of(sql, encoding));
             connection.writer().flush();
             List<String[]> rows = new ArrayList<>();
             ErrorResponse error = null;
@@ -102,7 +103,7 @@ final class CollationLookup {
                         String[] values = new String[row.values().length];
                         for (int i = 0; i < values.length; i++) {
                             byte[] value = row.values()[i];
-                            values[i] = value == null ? null : new String(value, StandardCharsets.UTF_8);
+                            values[i] = value == null ? null : encoding.decode(value, 0, value.length);
                         }
                         rows.add(values);
                     }

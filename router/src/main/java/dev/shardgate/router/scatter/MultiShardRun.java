@@ -16,6 +16,7 @@ import dev.shardgate.wire.FrontendMessage;
 import dev.shardgate.wire.NoData;
 import dev.shardgate.wire.Parse;
 import dev.shardgate.wire.Query;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.Sync;
 import dev.shardgate.wire.DataRow;
 import dev.shardgate.wire.ErrorResponse;
@@ -63,10 +64,18 @@ public final class MultiShardRun {
      *     committed only when all succeeded (backends already in a transaction run it there)
      */
     public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated) {
+        this(backends, client, replicated, ClientEncoding.UTF8);
+    }
+
+    /** @param encoding the client's encoding, which the shards read the statements in (they have the client's settings) */
+    public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated, ClientEncoding encoding) {
         this.backends = backends;
         this.client = client;
         this.replicated = replicated;
+        this.encoding = encoding;
     }
+
+    private final ClientEncoding encoding;
 
     private final boolean replicated;
     /** Shards where the router opened a transaction around a replicated statement, still to be ended. */
@@ -81,7 +90,7 @@ public final class MultiShardRun {
      */
     public Outcome run(Map<String, String> sqlByShard, MultiShardShape.Select select) throws IOException {
         Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
-        sqlByShard.forEach((shard, sql) -> messages.put(shard, List.of(new Query(sql))));
+        sqlByShard.forEach((shard, sql) -> messages.put(shard, List.of(Query.of(sql, encoding))));
         return run(messages, select, true, true);
     }
 
@@ -104,7 +113,7 @@ public final class MultiShardRun {
         Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
         sqlByShard.forEach((shard, sql) -> {
             List<FrontendMessage> segment = new ArrayList<>(5);
-            segment.add(new Parse("", sql, parameterTypes));
+            segment.add(Parse.of("", sql, parameterTypes, encoding));
             segment.add(new Bind("", "", bind.parameterFormats(), bind.parameters(), shardFormats));
             segment.add(new Describe((byte) 'P', ""));
             if (execute) {
@@ -199,7 +208,7 @@ public final class MultiShardRun {
             }
             return;
         }
-        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed);
+        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed, encoding);
         if (merger != null) {
             for (ShardStream stream : streams) {
                 TextOrder.require(select, merger.columns(), collations.get(stream.shard()));
@@ -249,8 +258,8 @@ public final class MultiShardRun {
     /** CREATE INDEX CONCURRENTLY and the like refuse to run inside a transaction block. */
     private static boolean cannotRunInTransaction(FrontendMessage message) {
         String sql = switch (message) {
-            case Query query -> query.sql();
-            case Parse parse -> parse.sql();
+            case Query query -> query.sql() == null ? "" : query.sql();
+            case Parse parse -> parse.sql() == null ? "" : parse.sql();
             default -> "";
         };
         return sql.toLowerCase(java.util.Locale.ROOT).contains("concurrently");

@@ -103,9 +103,15 @@ final class BackendLink {
                 expectReady(this, s, outgoing);
             }
             case FunctionCall f -> expectReady(this, f, outgoing);
+            case Parse p when p.sql() == null -> {
+                // only after the segment failed (the server ignores it up to Sync): nothing to define
+                unsynced = true;
+                outgoing.add(p);
+                pending.add(new Pending(Expect.PARSE_COMPLETE, true, null));
+            }
             case Parse p -> {
                 unsynced = true;
-                PreparedStatements.Definition definition = statements.define(p.statement(), p.sql(), p.parameterTypes());
+                PreparedStatements.Definition definition = statements.define(p.statement(), p.text(), p.sql(), p.parameterTypes());
                 String serverName = definition.serverName();
                 if (serverName.isEmpty()) {
                     unnamed = definition;
@@ -115,7 +121,7 @@ final class BackendLink {
                     outgoing.add(new Close((byte) 'S', serverName));
                     pending.add(new Pending(Expect.CLOSE_COMPLETE, false, null));
                 }
-                outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
+                outgoing.add(definition.parse(serverName));
                 pending.add(new Pending(Expect.PARSE_COMPLETE, true, serverName));
             }
             case Bind b -> {
@@ -182,7 +188,7 @@ final class BackendLink {
         }
         if (clientName.isEmpty()) {
             if (l.unnamed != definition) {
-                outgoing.add(new Parse("", definition.sql(), definition.parameterTypes()));
+                outgoing.add(definition.parse(""));
                 l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
                 l.unnamed = definition;
             }
@@ -190,7 +196,7 @@ final class BackendLink {
         }
         String serverName = definition.serverName();
         if (l.backend.preparedStatements().add(serverName)) {
-            outgoing.add(new Parse(serverName, definition.sql(), definition.parameterTypes()));
+            outgoing.add(definition.parse(serverName));
             l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, serverName));
         }
         return serverName;

@@ -131,7 +131,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             rule = login.rule();
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
-            statements = new PreparedStatements(context.statementNames(), context.autoIncrement());
+            settings.onClientEncoding(out::textEncoding);
+            statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
             context.sessions().add(this);
             greet();
@@ -243,7 +244,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (type < 0) {
                 return;
             }
-            FrontendMessage message = in.frontend();
+            FrontendMessage message = in.frontend(settings.clientEncoding());
             if (message instanceof Terminate) {
                 return;
             }
@@ -291,13 +292,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (message instanceof Query || message instanceof Parse || message instanceof Bind) {
             settle();
         }
+        if (message instanceof Query query && query.sql() == null) {
+            unreadableQuery(query);
+            return;
+        }
+        if (message instanceof Parse parse && parse.sql() == null) {
+            throw unreadable(parse.text());
+        }
         if (LocalExtended.answer(this, message)) {
             return;
         }
         switch (message) {
             case Query query -> handleQuery(query);
             case Parse parse -> {
-                statements.define(parse.statement(), parse.sql(), parse.parameterTypes());
+                statements.define(parse.statement(), parse.text(), parse.sql(), parse.parameterTypes());
                 holdOrSend(parse);
             }
             case Bind bind -> handleBind(bind);
@@ -327,6 +335,25 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             }
             default -> holdOrSend(message);
         }
+    }
+
+    /** PostgreSQL's error for statement bytes that are not text of the client encoding (22021, 22P05). */
+    PgException unreadable(byte[] text) {
+        return settings.clientEncoding().unreadable(text, settings.serverEncoding());
+    }
+
+    /**
+     * PostgreSQL refuses such a query string when it reads it, and an open transaction block then
+     * fails: inside one the transaction's shard raises the error, so the block fails there as well.
+     * The bytes themselves go nowhere, since they cannot be analysed to be routed.
+     */
+    private void unreadableQuery(Query query) throws IOException {
+        PgException error = unreadable(query.text());
+        if (!inTransactionBlock()) {
+            throw error;
+        }
+        BackendLink l = ensureShard(null);
+        send(Query.of(raising(error), settings.clientEncoding()), l.pool.key().shard());
     }
 
     /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
@@ -409,7 +436,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private Filled filled(Query query) {
         Analysis analysis = router.analyze(query.sql());
         String sql = context.autoIncrement().query(query.sql(), analysis);
-        return sql.equals(query.sql()) ? new Filled(query, analysis) : new Filled(new Query(sql), router.analyze(sql));
+        return sql.equals(query.sql()) ? new Filled(query, analysis)
+                : new Filled(Query.of(sql, settings.clientEncoding()), router.analyze(sql));
     }
 
     private void handleQuery(Query query) throws IOException {
@@ -430,7 +458,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         if (!unanswered.equals(query.sql())) {
-            query = new Query(unanswered); // the hint commands it began with were answered
+            query = Query.of(unanswered, settings.clientEncoding()); // the hint commands it began with were answered
         }
         if (!router.needsAnalysis(query.sql())) {
             // no distributed relation exists and the text cannot change session state: skip the parser
@@ -476,7 +504,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             held.add(bind); // BEGIN, SET …: keep holding until a statement names the shard
             return;
         }
-        var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters());
+        var bound = new dev.shardgate.router.route.BoundValues(definition.parameterTypes(), bind.parameterFormats(), bind.parameters(),
+                settings.clientEncoding());
         var route = router.route(definition.sql(), analysis, bound);
         if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
             return;
@@ -575,10 +604,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      * backend skips to Sync as PostgreSQL does, and nothing of the segment commits.
      */
     private void failSegmentInBand(BackendLink l, PgException error) throws IOException {
-        String tag = "sg_" + Long.toHexString(System.nanoTime());
-        String sql = "DO $" + tag + "$BEGIN RAISE EXCEPTION USING ERRCODE = '" + error.sqlState().code()
-                + "', MESSAGE = " + literal(error.getMessage())
-                + (error.hint() == null ? "" : ", HINT = " + literal(error.hint())) + "; END$" + tag + "$";
+        String sql = raising(error);
         lock.lock();
         try {
             l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
@@ -590,7 +616,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
         try {
             PgWriter backendOut = l.backend.writer();
-            backendOut.write(new Parse("", sql, new int[0]));
+            backendOut.write(Parse.of("", sql, new int[0], settings.clientEncoding()));
             backendOut.write(new Bind("", "", new short[0], new byte[0][], new short[0]));
             backendOut.write(new Execute("", 0));
             backendOut.flush();
@@ -598,6 +624,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             writeDone(l);
         }
         segmentFailed = true;
+    }
+
+    /** A statement that makes a server raise {@code error}, so that it fails in order and fails the transaction. */
+    private static String raising(PgException error) {
+        String tag = "sg_" + Long.toHexString(System.nanoTime());
+        return "DO $" + tag + "$BEGIN RAISE EXCEPTION USING ERRCODE = '" + error.sqlState().code()
+                + "', MESSAGE = " + literal(error.getMessage())
+                + (error.hint() == null ? "" : ", HINT = " + literal(error.hint())) + "; END$" + tag + "$";
     }
 
     private static String literal(String text) {
@@ -689,7 +723,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 }
                 String replay = candidate.replay;
                 if (replay != null) {
-                    outgoing.add(new Query(replay));
+                    outgoing.add(Query.of(replay, settings.clientEncoding()));
                     BackendLink.expectRouterReady(candidate);
                 }
                 try {
@@ -835,7 +869,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         deferred.clear();
         byte status;
         try {
-            status = dev.shardgate.router.backend.BackendQueries.execute(l.backend, replay);
+            status = dev.shardgate.router.backend.BackendQueries.execute(l.backend, replay, settings.clientEncoding());
         } catch (IOException e) {
             l.backend.markBroken();
             throw new PgException(SqlState.CONNECTION_FAILURE,

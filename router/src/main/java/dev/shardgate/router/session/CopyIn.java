@@ -10,6 +10,7 @@ import dev.shardgate.router.copy.CopyRows;
 import dev.shardgate.router.route.KeyRangeLocked;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.wire.BackendMessage;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.CopyData;
 import dev.shardgate.wire.CopyDone;
@@ -82,7 +83,7 @@ final class CopyIn implements CopyRows.Sink {
                     throw ShardedCopy.lost(entry.getKey(), e);
                 }
             }
-            ShardedCopy.send(backend, entry.getKey(), new Query(sql));
+            ShardedCopy.send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
             chunks.put(entry.getKey(), new Chunk());
         }
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
@@ -140,13 +141,18 @@ final class CopyIn implements CopyRows.Sink {
      * After a failure the rest of the client's data is read and dropped, as a server does.
      */
     private PgException readClient(int[] keyPositions) throws IOException {
-        CopyRows rows = new CopyRows(command, keyPositions, this);
+        List<String> keyColumns = relation == null ? List.of()
+                : relation.keyColumns().stream().map(DistributionKeyColumn::column).toList();
+        ClientEncoding dataEncoding = command.encoding() != null ? ClientEncoding.named(command.encoding())
+                : session.settings.clientEncoding();
+        CopyRows rows = new CopyRows(command, keyPositions, keyColumns, dataEncoding,
+                ClientEncoding.named(session.settings.serverEncoding()), this);
         PgException failure = null;
         while (true) {
             if (session.in.next() < 0) {
                 throw new java.io.EOFException("client left during COPY");
             }
-            FrontendMessage message = session.in.frontend();
+            FrontendMessage message = session.in.frontend(session.settings.clientEncoding());
             switch (message) {
                 case CopyData data -> {
                     if (failure == null) {
@@ -198,8 +204,10 @@ final class CopyIn implements CopyRows.Sink {
         }
         for (int i = 0; i < key.length; i++) {
             if (key[i] == null) {
-                throw new PgException(SqlState.DATA_EXCEPTION, "null value in distribution key column \""
-                        + relation.keyColumns().get(i).column() + "\" of relation " + relation.name());
+                // PostgreSQL's not_null_violation: a row without a key has no shard to go to
+                throw new PgException(SqlState.NOT_NULL_VIOLATION, "null value in distribution key column \""
+                        + relation.keyColumns().get(i).column() + "\" of relation " + relation.name()
+                        + ": the router cannot choose a shard for the row");
             }
         }
         String shard;
@@ -239,7 +247,7 @@ final class CopyIn implements CopyRows.Sink {
 
     private List<String> tableColumns() {
         var first = links.entrySet().iterator().next();
-        return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name());
+        return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name(), session.settings.clientEncoding());
     }
 
     /** Where each key column sits in the COPY's rows. */

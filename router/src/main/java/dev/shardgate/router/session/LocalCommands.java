@@ -125,7 +125,7 @@ final class LocalCommands {
             if (result.columns() != null) {
                 out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
             }
-            writeRows(out, result);
+            writeRows(out, result, session.settings.clientEncoding());
             out.write(new ReadyForQuery(session.idleStatus()));
             out.flush();
             return null;
@@ -154,7 +154,7 @@ final class LocalCommands {
             if (result.columns() != null) {
                 out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
             }
-            writeRows(out, result);
+            writeRows(out, result, session.settings.clientEncoding());
         }
         if (leading == statements.size()) {
             out.write(new ReadyForQuery(session.idleStatus()));
@@ -198,9 +198,14 @@ final class LocalCommands {
         };
     }
 
-    static void writeRows(PgWriter out, LocalResult result) throws IOException {
+    /** The rows as text in the client's encoding, as a server sends them. */
+    static void writeRows(PgWriter out, LocalResult result, dev.shardgate.wire.ClientEncoding encoding) throws IOException {
         for (List<String> row : result.rows()) {
-            out.write(DataRow.text(row.toArray(String[]::new)));
+            byte[][] values = new byte[row.size()][];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = row.get(i) == null ? null : row.get(i).getBytes(encoding.textCharset());
+            }
+            out.write(new DataRow(values));
         }
         out.write(new CommandComplete(result.tag()));
     }
@@ -339,7 +344,7 @@ final class LocalCommands {
         BackendLink link = MultiShardStatements.borrow(session, session.context().anyShard());
         boolean answered = false;
         try {
-            BackendQueries.execute(link.backend, text);
+            BackendQueries.execute(link.backend, text, session.settings.clientEncoding());
             if (SessionSettings.isSettable(set.name())) {
                 link.backend.applied().put(set.name().toLowerCase(Locale.ROOT), set.value());
             }

@@ -85,7 +85,7 @@ final class LocalExtended {
                 if (sql == null) {
                     yield false;
                 }
-                LocalCommands.writeRows(session.out, LocalCommands.run(session, sql));
+                LocalCommands.writeRows(session.out, LocalCommands.run(session, sql), session.settings.clientEncoding());
                 yield true;
             }
             case Close close -> {

@@ -38,7 +38,7 @@ final class MultiShardInTransaction {
         runOnLinks(session, plan.sqlByShard().keySet(), links -> {
             Map<String, BackendConnection> backends = new LinkedHashMap<>();
             links.forEach((shard, l) -> backends.put(shard, l.backend));
-            outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated()));
+            outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));
             return outcome[0] != null && !outcome[0].failed();
         });
         return outcome[0];
@@ -98,7 +98,7 @@ final class MultiShardInTransaction {
             session.lock.unlock();
         }
         if (replay != null) {
-            byte status = BackendQueries.execute(l.backend, replay);
+            byte status = BackendQueries.execute(l.backend, replay, session.settings.clientEncoding());
             session.lock.lock();
             try {
                 l.transactionStatus = status;

@@ -82,8 +82,9 @@ final class MultiShardSegment {
             return;
         }
         switch (message) {
+            case Parse parse when parse.sql() == null -> fail(session, session.unreadable(parse.text()));
             case Parse parse -> {
-                session.statements.define(parse.statement(), parse.sql(), parse.parameterTypes());
+                session.statements.define(parse.statement(), parse.text(), parse.sql(), parse.parameterTypes());
                 session.out.write(ParseComplete.INSTANCE);
             }
             case Bind next -> bindNext(session, next);
@@ -114,7 +115,8 @@ final class MultiShardSegment {
                         "prepared statement \"" + next.statement() + "\" does not exist");
             }
             Analysis analysis = session.router.analyze(definition.sql());
-            BoundValues bound = new BoundValues(definition.parameterTypes(), next.parameterFormats(), next.parameters());
+            BoundValues bound = new BoundValues(definition.parameterTypes(), next.parameterFormats(), next.parameters(),
+                    session.settings.clientEncoding());
             Route route = session.router.route(definition.sql(), analysis, bound);
             MultiShardStatements.Plan nextPlan = MultiShardStatements.plan(session, definition.sql(), analysis, route, bound);
             if (nextPlan == null) {

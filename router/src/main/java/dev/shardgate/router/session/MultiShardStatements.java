@@ -214,7 +214,7 @@ final class MultiShardStatements {
             }
             started = true;
             session.multiShardBackends = List.copyOf(backends.values());
-            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated()));
+            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));
         } finally {
             session.multiShardBackends = null;
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {

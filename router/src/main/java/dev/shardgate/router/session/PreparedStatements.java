@@ -2,12 +2,15 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.sequence.AutoIncrementFill;
 import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.ClientEncoding;
+import dev.shardgate.wire.Parse;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A client's prepared statements by the client's names. Each distinct (query text, parameter types)
@@ -19,13 +22,22 @@ public final class PreparedStatements {
     /**
      * A statement as the client defined it with Parse.
      *
-     * @param sql            the text servers prepare: the client's, or with auto-increment columns added
+     * @param sql            the text servers prepare as the router reads it: the client's, or with
+     *                       auto-increment columns added
+     * @param text           that text's bytes in the client encoding: the client's own bytes when the
+     *                       router added nothing
      * @param parameterTypes the types servers are given, likewise
      * @param autoIncrement  how auto-increment columns are filled; null when none are
      */
-    public record Definition(String sql, int[] parameterTypes, String serverName, AutoIncrementFill.Prepared autoIncrement) {
+    public record Definition(String sql, byte[] text, int[] parameterTypes, String serverName,
+                             AutoIncrementFill.Prepared autoIncrement) {
         public Definition(String sql, int[] parameterTypes, String serverName) {
-            this(sql, parameterTypes, serverName, null);
+            this(sql, sql.getBytes(java.nio.charset.StandardCharsets.UTF_8), parameterTypes, serverName, null);
+        }
+
+        /** The Parse that prepares this statement on a server under {@code name}. */
+        public Parse parse(String name) {
+            return new Parse(name, text, sql, parameterTypes);
         }
 
         boolean isDefinedBy(String clientSql, int[] clientTypes) {
@@ -70,15 +82,20 @@ public final class PreparedStatements {
     private final Names names;
     private final AutoIncrementFill autoIncrement;
     private final Map<String, Definition> byClientName = new HashMap<>();
+    private final Supplier<ClientEncoding> encoding;
 
     public PreparedStatements(Names names) {
-        this(names, null);
+        this(names, null, () -> ClientEncoding.UTF8);
     }
 
-    /** @param autoIncrement fills auto-increment columns of INSERTs; null for none */
-    public PreparedStatements(Names names, AutoIncrementFill autoIncrement) {
+    /**
+     * @param autoIncrement fills auto-increment columns of INSERTs; null for none
+     * @param encoding      the session's client encoding, in which statements the router completes are sent
+     */
+    public PreparedStatements(Names names, AutoIncrementFill autoIncrement, Supplier<ClientEncoding> encoding) {
         this.names = names;
         this.autoIncrement = autoIncrement;
+        this.encoding = encoding;
     }
 
     /**
@@ -88,15 +105,22 @@ public final class PreparedStatements {
      * @throws dev.shardgate.wire.PgException 0A000 for an INSERT whose auto-increment columns cannot be filled
      */
     public Definition define(String clientName, String sql, int[] parameterTypes) {
+        return define(clientName, sql.getBytes(java.nio.charset.StandardCharsets.UTF_8), sql, parameterTypes);
+    }
+
+    /** As above, for text the client sent as {@code text} in its encoding and the router read as {@code sql}. */
+    public Definition define(String clientName, byte[] text, String sql, int[] parameterTypes) {
         Definition previous = byClientName.get(clientName);
         // A Parse is defined when it arrives and again when it is sent: the second time costs nothing.
         AutoIncrementFill.Prepared filled = previous != null && previous.isDefinedBy(sql, parameterTypes)
                 ? previous.autoIncrement()
                 : autoIncrement == null ? null : autoIncrement.prepare(sql, parameterTypes);
         String serverSql = filled == null ? sql : filled.sql();
+        byte[] serverText = filled == null ? text
+                : previous != null && previous.autoIncrement() == filled ? previous.text() : encoding.get().encode(serverSql);
         int[] serverTypes = filled == null ? parameterTypes : filled.parameterTypes();
         String serverName = clientName.isEmpty() ? "" : names.nameFor(serverSql, serverTypes);
-        Definition definition = new Definition(serverSql, serverTypes, serverName, filled);
+        Definition definition = new Definition(serverSql, serverText, serverTypes, serverName, filled);
         byClientName.put(clientName, definition);
         return definition;
     }

@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.PgException;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,11 @@ public final class SessionSettings {
             "session_authorization");
 
     private final Map<String, String> desired = new HashMap<>();
+    /**
+     * The client_encoding in force, in which the router reads the client's statements and COPY keys and
+     * writes the statements it makes for it: what the client asked for, else the backends' UTF8.
+     */
+    private volatile ClientEncoding clientEncoding = ClientEncoding.UTF8;
     /** The session defaults: what RESET returns to. */
     private final Map<String, String> startup = new HashMap<>();
 
@@ -46,6 +53,7 @@ public final class SessionSettings {
             settings.offerCommandLineOptions(options);
         }
         settings.startup.putAll(settings.desired);
+        settings.encodingMayHaveChanged();
         return settings;
     }
 
@@ -59,12 +67,46 @@ public final class SessionSettings {
         return REPORTED.contains(name.toLowerCase(Locale.ROOT));
     }
 
+    /** Read without a lock on every statement: see the field. */
+    public ClientEncoding clientEncoding() {
+        return clientEncoding;
+    }
+
+    /** The shards' server_encoding, as PostgreSQL names it in its conversion errors (UTF8 until known). */
+    public synchronized String serverEncoding() {
+        Map.Entry<String, String> known = serverDefaults.get("server_encoding");
+        return known == null ? "UTF8" : known.getValue();
+    }
+
+    /**
+     * A SQL_ASCII client's bytes go unconverted, and PostgreSQL checks them as text of the server's
+     * encoding (pg_any_to_server): the router reads them so too; in SQL_ASCII databases they are opaque.
+     */
+    private void encodingMayHaveChanged() {
+        Map.Entry<String, String> server = serverDefaults.get("server_encoding");
+        ClientEncoding now = ClientEncoding.ofSession(desired.get("client_encoding"),
+                server == null ? null : server.getValue());
+        if (!now.equals(clientEncoding)) {
+            clientEncoding = now;
+            encodingListener.accept(now);
+        }
+    }
+
+    private Consumer<ClientEncoding> encodingListener = encoding -> { };
+
+    /** Told of the client encoding now and whenever it changes: the writer to the client writes its strings in it. */
+    public synchronized void onClientEncoding(Consumer<ClientEncoding> listener) {
+        encodingListener = listener;
+        listener.accept(clientEncoding);
+    }
+
     /** Server defaults of reported parameters by lower-case name, with the server's spelling of the name. */
     private final Map<String, Map.Entry<String, String>> serverDefaults = new HashMap<>();
 
     /** Learns the server's defaults from a fresh backend's login, for RESET answered by the router. */
     public synchronized void learnServerDefaults(Map<String, String> reportedAtLogin) {
         reportedAtLogin.forEach((name, value) -> serverDefaults.put(name.toLowerCase(Locale.ROOT), Map.entry(name, value)));
+        encodingMayHaveChanged();
     }
 
     /**
@@ -134,12 +176,14 @@ public final class SessionSettings {
         } else {
             desired.put(key, initial);
         }
+        encodingMayHaveChanged();
     }
 
     /** RESET ALL and DISCARD ALL. */
     public synchronized void resetAll() {
         desired.clear();
         desired.putAll(startup);
+        encodingMayHaveChanged();
     }
 
     /** Records a value the client asked for or the server reported to the client. */
@@ -148,6 +192,7 @@ public final class SessionSettings {
         // __spqr__ names are the router's hints, never server settings
         if (!NOT_SETTABLE.contains(key) && PARAMETER_NAME.matcher(key).matches() && !key.startsWith("__spqr__")) {
             desired.put(key, value);
+            encodingMayHaveChanged();
         }
     }
 
@@ -231,6 +276,7 @@ public final class SessionSettings {
             } catch (PgException e) {
                 desired.remove(key);
                 startup.remove(key);
+                encodingMayHaveChanged();
                 log.warn("event=setting_dropped parameter={} error=\"{}\"", key, e.getMessage());
             }
         }

@@ -21,6 +21,7 @@ import dev.shardgate.wire.NoticeResponse;
 import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.Query;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
 
@@ -139,7 +140,7 @@ final class ShardedCopy {
         ErrorResponse error = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
             BackendConnection backend = entry.getValue().backend;
-            send(backend, entry.getKey(), new Query(sql));
+            send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
             boolean skipHeader = command.header() && !first;
             while (true) {
                 BackendMessage message = read(backend, entry.getKey());
@@ -226,16 +227,16 @@ final class ShardedCopy {
         }
     }
 
-    static List<String> columnsOf(BackendConnection backend, String shard, QualifiedName table) {
+    static List<String> columnsOf(BackendConnection backend, String shard, QualifiedName table, ClientEncoding encoding) {
         String regclass = quoteIdent(table.schema()) + "." + quoteIdent(table.name());
-        send(backend, shard, new Query("SELECT attname FROM pg_attribute WHERE attrelid = '"
-                + regclass.replace("'", "''") + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum"));
+        send(backend, shard, Query.of("SELECT attname FROM pg_attribute WHERE attrelid = '"
+                + regclass.replace("'", "''") + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", encoding));
         List<String> columns = new ArrayList<>();
         ErrorResponse error = null;
         while (true) {
             BackendMessage message = read(backend, shard);
             switch (message) {
-                case dev.shardgate.wire.DataRow row -> columns.add(new String(row.values()[0], java.nio.charset.StandardCharsets.UTF_8));
+                case dev.shardgate.wire.DataRow row -> columns.add(encoding.decode(row.values()[0], 0, row.values()[0].length));
                 case ErrorResponse e -> error = e;
                 case ReadyForQuery ready -> {
                     if (error != null) {

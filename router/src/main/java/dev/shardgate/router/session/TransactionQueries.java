@@ -47,7 +47,7 @@ final class TransactionQueries {
         byte status = 'E';
         ErrorResponse error = null;
         try {
-            l.backend.writer().write(new Query(sql));
+            l.backend.writer().write(Query.of(sql, session.settings.clientEncoding()));
             l.backend.writer().flush();
             while (true) {
                 BackendMessage message = l.backend.reader().readBackend();

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.shardgate.wire.ClientEncoding;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CopyRowsTest {
@@ -66,5 +68,44 @@ class CopyRowsTest {
         assertThat(CopyCommand.parse("COPY (SELECT 1) TO STDOUT")).isNull();
         assertThat(CopyCommand.parse("COPY orders FROM '/tmp/x'")).isNull();
         assertThat(CopyCommand.parse("COPY orders TO STDOUT (FORMAT csv, HEADER)").header()).isTrue();
+    }
+
+    @Test
+    void textEscapesAreReadBeforeTheKeyIsTaken() throws IOException {
+        CopyCommand command = CopyCommand.parse("COPY orders (id, note) FROM STDIN");
+        // \065 is octal for '5', \x35 hex for it; \N alone is NULL, an escaped delimiter is data
+        feedBytewise(new CopyRows(command, new int[] {0, 1}, sink),
+                "1\\0657\ta\\n\n\\x35\\x0\tb\\\tc\n\\N\t\\\\N\n\\v\\b\\f\\r\\q\t\\303\\251t\u00e9\n");
+        assertThat(keys).containsExactly("[157, a\n]", "[5\u0000, b\tc]", "[null, \\N]", "[\u000b\b\f\rq, \u00e9t\u00e9]");
+    }
+
+    @Test
+    void forceNullAndForceNotNullDecideWhetherAnEmptyKeyIsNull() throws IOException {
+        CopyCommand forced = CopyCommand.parse("COPY orders (id, note) FROM STDIN WITH (FORMAT csv, FORCE_NULL (id), FORCE_NOT_NULL (\"note\"))");
+        assertThat(forced.forceNull()).containsExactly("id");
+        assertThat(forced.forceNotNull()).containsExactly("note");
+        feedBytewise(new CopyRows(forced, new int[] {0, 1}, List.of("id", "note"), ClientEncoding.UTF8, ClientEncoding.UTF8, sink),
+                "\"\",\n7,\"\"\n\"a\"b\"c\",x\n");
+        assertThat(keys).containsExactly("[null, ]", "[7, ]", "[abc, x]");
+
+        CopyCommand old = CopyCommand.parse("COPY orders (id, note) FROM STDIN CSV HEADER FORCE NOT NULL id, note FORCE NULL note ENCODING 'LATIN1'");
+        assertThat(old.forceNotNull()).containsExactly("id", "note");
+        assertThat(old.forceNull()).containsExactly("note");
+        assertThat(old.encoding()).isEqualTo("LATIN1");
+        assertThat(CopyCommand.parse("COPY orders TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *, HEADER match, FREEZE)").header()).isTrue();
+        assertThat(CopyCommand.parse("COPY orders TO STDOUT CSV FORCE QUOTE *").format()).isEqualTo(CopyCommand.Format.CSV);
+    }
+
+    @Test
+    void sjisTrailBytesAreNeitherBackslashesNorQuotes() throws IOException {
+        ClientEncoding sjis = ClientEncoding.named("SJIS");
+        CopyCommand command = CopyCommand.parse("COPY orders (note, id) FROM STDIN");
+        CopyRows copyRows = new CopyRows(command, new int[] {0}, List.of("note"), sjis, ClientEncoding.UTF8, sink);
+        for (byte b : "\u8868\t1\n\u30bd\t2\n".getBytes(sjis.charset())) { // 表 and ソ end in 0x5c
+            copyRows.feed(new byte[] {b});
+        }
+        copyRows.end();
+        assertThat(keys).containsExactly("[\u8868]", "[\u30bd]");
+        assertThat(rows).hasSize(2);
     }
 }
