@@ -60,7 +60,13 @@ final class ParseTreeReader {
             }
             Node statement = Node.of(entry.get("stmt"));
             String text = slice(utf8, entry.get("stmt_location"), entry.get("stmt_len"));
-            statements.add(statement == null ? other(text) : reader.statement(statement, text));
+            if (statement == null) {
+                statements.add(other(text));
+            } else {
+                Statement read = reader.statement(statement, text);
+                List<FunctionRef> called = FunctionCalls.in(statement);
+                statements.add(called.isEmpty() ? read : read.withFunctions(called));
+            }
         }
         return statements;
     }

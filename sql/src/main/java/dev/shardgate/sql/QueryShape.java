@@ -40,7 +40,7 @@ sealed interface QueryShape {
                         mask.originalOffset(statementEnds[s])).strip();
                 filled.add(new Statement(statement.kind(), statement.tables(), filters(statement.filters(), mask),
                         rows(statement.insertRows(), mask), statement.set(), text, statement.writes(),
-                        statement.definesSharedObject()));
+                        statement.definesSharedObject(), statement.functions()));
             }
             return new Analysis(filled, null);
         }

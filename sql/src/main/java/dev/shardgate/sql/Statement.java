@@ -16,20 +16,35 @@ import java.util.List;
  * @param definesSharedObject DDL on an object that relations on every shard may depend on: a
  *     schema, type, domain, function, sequence, extension, collation, cast, operator, text search
  *     configuration
+ * @param functions the functions it calls anywhere (operators and casts aside), distinct, in order
+ *     of appearance: a function may read relations the statement does not name
  */
 public record Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
                         List<InsertRow> insertRows, SetCommand set, String text, List<Write> writes,
-                        boolean definesSharedObject) {
+                        boolean definesSharedObject, List<FunctionRef> functions) {
     public Statement {
         tables = List.copyOf(tables);
         filters = List.copyOf(filters);
         insertRows = List.copyOf(insertRows);
         writes = List.copyOf(writes);
+        functions = List.copyOf(functions);
     }
 
-    /** A statement that writes nothing and defines no shared object. */
+    /** A statement that calls no function. */
+    public Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
+                     List<InsertRow> insertRows, SetCommand set, String text, List<Write> writes,
+                     boolean definesSharedObject) {
+        this(kind, tables, filters, insertRows, set, text, writes, definesSharedObject, List.of());
+    }
+
+    /** A statement that writes nothing, defines no shared object and calls no function. */
     public Statement(StatementKind kind, List<TableRef> tables, List<KeyFilter> filters,
                      List<InsertRow> insertRows, SetCommand set, String text) {
-        this(kind, tables, filters, insertRows, set, text, List.of(), false);
+        this(kind, tables, filters, insertRows, set, text, List.of(), false, List.of());
+    }
+
+    /** The same statement with the functions it calls. */
+    Statement withFunctions(List<FunctionRef> called) {
+        return new Statement(kind, tables, filters, insertRows, set, text, writes, definesSharedObject, called);
     }
 }
