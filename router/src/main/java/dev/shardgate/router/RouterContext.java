@@ -37,6 +37,8 @@ public final class RouterContext implements AutoCloseable {
     private final CancelRegistry cancels = new CancelRegistry();
     private final PreparedStatements.Names statementNames = new PreparedStatements.Names();
     private final SqlAnalyzer analyzer = new SqlAnalyzer(10_000);
+    private final dev.shardgate.router.catalog.CatalogCache catalogCache =
+            new dev.shardgate.router.catalog.CatalogCache(dev.shardgate.router.catalog.CatalogCache.DEFAULT_TIME_TO_LIVE);
     private final java.util.Set<dev.shardgate.router.session.ClientSession> sessions =
             java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final dev.shardgate.router.twophase.TransactionIds transactionIds;
@@ -142,6 +144,11 @@ public final class RouterContext implements AutoCloseable {
 
     public SqlAnalyzer analyzer() {
         return analyzer;
+    }
+
+    /** What the shards' catalogs said about views and functions, for a few seconds. */
+    public dev.shardgate.router.catalog.CatalogCache catalogCache() {
+        return catalogCache;
     }
 
     public PreparedStatements.Names statementNames() {

@@ -132,6 +132,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
             settings.onClientEncoding(out::textEncoding);
+            router.seeThroughWith(new ShardCatalog(this), () -> settings.get("search_path"));
             statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
             context.sessions().add(this);

@@ -98,7 +98,7 @@ final class MultiShardStatements {
                 if (route instanceof Route.NoKey missing) {
                     session.router.requireNoLockedRange(metadata, missing);
                 }
-                return statementsByShard(metadata, shards, shape, statement, bound);
+                return statementsByShard(metadata, table -> session.router.distributedBehind(metadata, table), shards, shape, statement, bound);
             });
         } catch (PgException e) {
             throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
@@ -109,21 +109,21 @@ final class MultiShardStatements {
     }
 
     /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */
-    private static Map<String, String> statementsByShard(Metadata metadata, SortedSet<String> shards,
+    private static Map<String, String> statementsByShard(Metadata metadata, Behind behind, SortedSet<String> shards,
                                                          MultiShardShape shape, Statement statement, BoundValues bound) {
         Map<String, String> byShard = new LinkedHashMap<>();
         switch (shape) {
             case MultiShardShape.Unsupported unsupported -> throw refused(unsupported.reason());
             case MultiShardShape.Select select -> {
-                requireOneDistributedRowSource(metadata, select.tables(), select.rowSources());
+                requireOneDistributedRowSource(behind, select.tables(), select.rowSources());
                 shards.forEach(shard -> byShard.put(shard, select.shardSql()));
             }
             case MultiShardShape.Modify modify -> {
-                requireOneDistributedRowSource(metadata, modify.tables(), modify.rowSources());
+                requireOneDistributedRowSource(behind, modify.tables(), modify.rowSources());
                 shards.forEach(shard -> byShard.put(shard, modify.shardSql()));
             }
             case MultiShardShape.Insert insert -> {
-                DistributedRelation relation = onlyDistributed(metadata, statement.tables());
+                DistributedRelation relation = onlyDistributed(metadata, behind, statement.tables());
                 List<String> rowShards;
                 rowShards = relation == null ? null : StatementRouter.insertRowShards(metadata, statement, relation, bound);
                 if (rowShards == null || rowShards.size() != insert.rows().size()) {
@@ -151,11 +151,11 @@ final class MultiShardStatements {
      * are the result's rows: joins and subqueries over distributed relations would miss rows that
      * live on other shards.
      */
-    private static void requireOneDistributedRowSource(Metadata metadata, List<TableRef> tables, List<TableRef> rowSources) {
+    private static void requireOneDistributedRowSource(Behind behind, List<TableRef> tables, List<TableRef> rowSources) {
         int uses = 0;
         TableRef distributed = null;
         for (TableRef table : tables) {
-            if (metadata.relation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+            if (behind.relation(table).isPresent()) {
                 uses++;
                 distributed = table;
             }
@@ -166,9 +166,12 @@ final class MultiShardStatements {
         }
     }
 
-    private static DistributedRelation onlyDistributed(Metadata metadata, List<TableRef> tables) {
+    private static DistributedRelation onlyDistributed(Metadata metadata, Behind behind, List<TableRef> tables) {
         DistributedRelation found = null;
         for (TableRef table : tables) {
+            if (metadata.relation(new QualifiedName(table.schema(), table.name())).isEmpty() && behind.relation(table).isPresent()) {
+                return null; // rows inserted through a view: its key column may have another name, or none
+            }
             var relation = metadata.relation(new QualifiedName(table.schema(), table.name()));
             if (relation.isPresent()) {
                 if (found != null && !found.equals(relation.get())) {
@@ -178,6 +181,12 @@ final class MultiShardStatements {
             }
         }
         return found;
+    }
+
+    /** The distributed relation a table stands for: itself, or the relation a filtering view reads. */
+    @FunctionalInterface
+    interface Behind {
+        java.util.Optional<DistributedRelation> relation(TableRef table);
     }
 
     private static PgException refused(String reason) {

@@ -2,6 +2,8 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.router.RouterContext;
+import dev.shardgate.router.catalog.Catalog;
+import dev.shardgate.router.catalog.SeeThrough;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
 import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.KeyRangeLocked;
@@ -27,9 +29,31 @@ final class TransactionRouter {
 
     private final RouterContext context;
     final RoutingHints hints = new RoutingHints();
+    /** The catalog of views and functions, as this session sees it (its search_path), through the router's cache. */
+    private Catalog catalog;
 
     TransactionRouter(RouterContext context) {
         this.context = context;
+    }
+
+    /** Lets routing look through views and functions, asking the shards' catalog with this session's settings. */
+    void seeThroughWith(Catalog shardCatalog, java.util.function.Supplier<String> searchPath) {
+        this.catalog = context.catalogCache().over(searchPath, shardCatalog);
+    }
+
+    private SeeThrough seeThrough(Metadata metadata) {
+        return new SeeThrough(metadata, context.analyzer(), catalog);
+    }
+
+    /**
+     * The distributed relation a table of a statement stands for: itself, or the one relation a
+     * filtering view reads (see SeeThrough).
+     */
+    java.util.Optional<dev.shardgate.meta.DistributedRelation> distributedBehind(Metadata metadata, dev.shardgate.sql.TableRef table) {
+        if (catalog == null) {
+            return metadata.relation(new dev.shardgate.meta.QualifiedName(table.schema(), table.name()));
+        }
+        return seeThrough(metadata).distributedBehind(table);
     }
 
     /**
@@ -155,8 +179,13 @@ final class TransactionRouter {
             return new Route.AnyShard("statement not analysed: " + (analysis == null ? "unknown" : analysis.parseError()));
         }
         List<Route> routes = new ArrayList<>(analysis.statements().size());
+        SeeThrough seeThrough = catalog == null ? null : seeThrough(metadata);
         for (Statement statement : analysis.statements()) {
-            routes.add(StatementRouter.route(metadata, statement, bound));
+            if (statement.kind() == dev.shardgate.sql.StatementKind.DDL) {
+                context.catalogCache().invalidate(); // it may create or replace a view or function
+            }
+            Route route = StatementRouter.route(metadata, statement, bound);
+            routes.add(seeThrough == null ? route : seeThrough.route(statement, route));
         }
         return StatementRouter.combine(routes);
     }

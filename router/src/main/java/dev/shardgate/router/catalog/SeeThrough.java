@@ -1,0 +1,316 @@
+package dev.shardgate.router.catalog;
+
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.FunctionRef;
+import dev.shardgate.sql.MultiShardShape;
+import dev.shardgate.sql.SqlAnalyzer;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.sql.TableRef;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Sees through views and functions a statement names, to the distributed relations behind them. The
+ * router's metadata knows distributed and reference relations only; a view or a function body can
+ * read a distributed relation the statement does not name, and run on one shard it would answer for
+ * that shard alone. So:
+ *
+ * <ul>
+ *   <li>A view that only filters and projects one distributed relation (joined with reference
+ *       relations at most; no aggregates, DISTINCT, ORDER BY, LIMIT, windows or set operations) is
+ *       that relation with fewer rows and columns: a statement over it is a statement over the
+ *       relation without a key, routed and merged as such.</li>
+ *   <li>Any other view that reads a distributed relation is refused (0A000, naming the view).</li>
+ *   <li>In a statement that touches no distributed relation, an SQL function's body is read for the
+ *       relations it uses; a function in another language may read anything and is refused, with the
+ *       hint that names a shard on purpose.</li>
+ * </ul>
+ *
+ * Nothing here runs for a statement that names only relations the metadata knows (or the system
+ * catalogs) and, if it has a key, whatever it calls: the single-shard path asks no catalog.
+ */
+public final class SeeThrough {
+    /** Views over views, and functions calling functions, are followed this deep. */
+    private static final int MAX_DEPTH = 8;
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("pg_catalog", "information_schema");
+    /** Languages whose functions cannot read relations: compiled into the server. */
+    private static final Set<String> SAFE_LANGUAGES = Set.of("internal");
+
+    private final Metadata metadata;
+    private final SqlAnalyzer analyzer;
+    private final Catalog catalog;
+
+    public SeeThrough(Metadata metadata, SqlAnalyzer analyzer, Catalog catalog) {
+        this.metadata = metadata;
+        this.analyzer = analyzer;
+        this.catalog = catalog;
+    }
+
+    /** What a relation reads of distributed data. */
+    private sealed interface Reach {
+        /** Nothing distributed: a table, a view over tables, a reference relation. */
+        record Nothing() implements Reach {
+        }
+
+        /** A filter and projection of one distributed relation. */
+        record Filtered(DistributedRelation relation) implements Reach {
+        }
+
+        /** Distributed data in a way the router cannot split by shard. */
+        record Unsplittable(String reason) implements Reach {
+        }
+    }
+
+    private static final Reach NOTHING = new Reach.Nothing();
+
+    /**
+     * The route of {@code statement} once its views and functions are seen through: {@code routed}
+     * when they change nothing, a route without key when it reads a distributed relation through a
+     * view; 0A000 when it cannot run correctly.
+     */
+    public Route route(Statement statement, Route routed) {
+        if (metadata.relations().isEmpty()) {
+            return routed; // nothing is distributed: every shard answers alike
+        }
+        if (statement.kind() == StatementKind.DDL) {
+            return ddlRoute(statement, routed);
+        }
+        Route throughView = null;
+        for (TableRef table : statement.tables()) {
+            if (isKnown(table)) {
+                continue;
+            }
+            switch (reach(table, 0)) {
+                case Reach.Nothing nothing -> { }
+                case Reach.Unsplittable unsplittable -> throw refusedView(table, unsplittable.reason());
+                case Reach.Filtered filtered -> {
+                    if (throughView == null) {
+                        DistributedRelation relation = filtered.relation();
+                        String keys = keyColumns(relation);
+                        throughView = new Route.NoKey(relation.name().toString(), keys, "view " + table.qualifiedName()
+                                + " reads distributed relation " + relation.name() + " with no value for distribution key " + keys);
+                    }
+                }
+            }
+        }
+        if (throughView != null) {
+            return throughView;
+        }
+        if (routed instanceof Route.AnyShard) {
+            for (FunctionRef function : statement.functions()) {
+                requireShardIndependent(function);
+            }
+        }
+        return routed;
+    }
+
+    /**
+     * DDL on a view over distributed relations (CREATE OR REPLACE, DROP, ALTER, REFRESH) changes an
+     * object every shard holds, as DDL on the relations themselves does.
+     */
+    private Route ddlRoute(Statement statement, Route routed) {
+        if (routed instanceof Route.EveryShard) {
+            return routed;
+        }
+        for (TableRef table : statement.tables()) {
+            if (!isKnown(table) && !(reach(table, 0) instanceof Reach.Nothing)) {
+                return new Route.EveryShard(new java.util.TreeSet<>(metadata.shards().keySet()),
+                        "DDL on view " + table.qualifiedName() + " over distributed relations → every shard");
+            }
+        }
+        return routed;
+    }
+
+    /**
+     * The distributed relation a table of a statement stands for: itself when distributed, the
+     * relation a filtering view reads; empty otherwise.
+     */
+    public Optional<DistributedRelation> distributedBehind(TableRef table) {
+        Optional<DistributedRelation> direct = metadata.relation(new QualifiedName(table.schema(), table.name()));
+        if (direct.isPresent() || isKnown(table) || metadata.relations().isEmpty()) {
+            return direct;
+        }
+        return reach(table, 0) instanceof Reach.Filtered filtered ? Optional.of(filtered.relation()) : Optional.empty();
+    }
+
+    /** Distributed, reference or system relations: the metadata (or PostgreSQL) says what they are. */
+    private boolean isKnown(TableRef table) {
+        if (table.schema() != null && SYSTEM_SCHEMAS.contains(table.schema())) {
+            return true;
+        }
+        QualifiedName name = new QualifiedName(table.schema(), table.name());
+        return metadata.relation(name).isPresent() || metadata.referenceRelation(name).isPresent();
+    }
+
+    private Reach reach(TableRef table, int depth) {
+        if (isKnown(table)) {
+            Optional<DistributedRelation> relation = metadata.relation(new QualifiedName(table.schema(), table.name()));
+            return relation.<Reach>map(Reach.Filtered::new).orElse(NOTHING);
+        }
+        Optional<RelationInfo> found = catalog.relation(table);
+        if (found.isEmpty() || !found.get().isView() || SYSTEM_SCHEMAS.contains(found.get().schema())) {
+            return NOTHING;
+        }
+        if (depth >= MAX_DEPTH) {
+            return new Reach.Unsplittable("views are nested more than " + MAX_DEPTH + " deep");
+        }
+        String definition = found.get().definition();
+        Analysis analysis = analyzer.analyze(definition);
+        if (!analysis.isParsed() || analysis.statements().size() != 1) {
+            return new Reach.Unsplittable("its definition could not be analysed");
+        }
+        Statement body = analysis.statements().getFirst();
+        DistributedRelation read = null;
+        String readThrough = null;
+        for (TableRef inner : body.tables()) {
+            switch (reach(inner, depth + 1)) {
+                case Reach.Nothing nothing -> { }
+                case Reach.Unsplittable unsplittable -> {
+                    return new Reach.Unsplittable("it reads view " + inner.qualifiedName() + ", where " + unsplittable.reason());
+                }
+                case Reach.Filtered filtered -> {
+                    if (read != null) {
+                        return new Reach.Unsplittable("it reads distributed relations " + readThrough + " and "
+                                + inner.qualifiedName() + " together");
+                    }
+                    read = filtered.relation();
+                    readThrough = inner.qualifiedName();
+                }
+            }
+        }
+        if (read == null) {
+            return NOTHING;
+        }
+        String shapeProblem = filteringProblem(definition, body, readThrough);
+        return shapeProblem == null ? new Reach.Filtered(read) : new Reach.Unsplittable(shapeProblem);
+    }
+
+    /** Why a view over one distributed relation is more than a filter and projection of it; null when it is not. */
+    private String filteringProblem(String definition, Statement body, String distributed) {
+        MultiShardShape shape = analyzer.multiShardShape(definition);
+        if (!(shape instanceof MultiShardShape.Select select)) {
+            return shape instanceof MultiShardShape.Unsupported unsupported ? unsupported.reason() : "it is not a SELECT";
+        }
+        if (select.aggregation() != null) {
+            return "it aggregates or groups rows";
+        }
+        if (select.distinct()) {
+            return "it has DISTINCT";
+        }
+        if (!select.sortKeys().isEmpty()) {
+            return "it has ORDER BY";
+        }
+        if (select.limit() >= 0 || select.offset() != 0) {
+            return "it has LIMIT or OFFSET";
+        }
+        long uses = select.tables().stream().filter(t -> t.qualifiedName().equals(distributed)).count();
+        boolean isRowSource = select.rowSources().stream().anyMatch(t -> t.qualifiedName().equals(distributed));
+        if (uses != 1 || !isRowSource) {
+            return "it reads " + distributed + " in a subquery, more than once or on the outer side of a join";
+        }
+        for (TableRef other : select.tables()) {
+            if (!other.qualifiedName().equals(distributed) && !isReferenceOrSystem(other)) {
+                return "it joins " + distributed + " with " + other.qualifiedName() + ", which is not a reference relation";
+            }
+        }
+        if (body.functions().stream().anyMatch(f -> !isShardIndependent(f))) {
+            return "it calls a function that may read other relations";
+        }
+        return null;
+    }
+
+    private boolean isReferenceOrSystem(TableRef table) {
+        if (table.schema() != null && SYSTEM_SCHEMAS.contains(table.schema())) {
+            return true;
+        }
+        if (metadata.referenceRelation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+            return true;
+        }
+        Optional<RelationInfo> found = catalog.relation(table);
+        return found.isPresent() && SYSTEM_SCHEMAS.contains(found.get().schema());
+    }
+
+    private boolean isShardIndependent(FunctionRef function) {
+        return dependence(function, 0) == null;
+    }
+
+    /**
+     * A function whose answer does not depend on the shard it runs on: built in, compiled into the
+     * server, a C function of an extension, or an SQL function whose body reads no distributed
+     * relation (directly, through views or through the functions it calls).
+     */
+    private void requireShardIndependent(FunctionRef function) {
+        Dependence found = dependence(function, 0);
+        if (found != null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "function " + found.function().qualifiedName()
+                    + " may read distributed relations and would see one shard only: " + found.reason())
+                    .withHint("To run it on one shard on purpose, name the shard: /*__spqr__execute_on: <shard>*/ "
+                            + "before the statement, or give its sharding key with /*__spqr__sharding_key: <key>*/.");
+        }
+    }
+
+    /** Why a function's answer may depend on the shard it runs on. */
+    private record Dependence(FunctionInfo function, String reason) {
+    }
+
+    private Dependence dependence(FunctionRef function, int depth) {
+        if (function.schema() != null && SYSTEM_SCHEMAS.contains(function.schema())) {
+            return null;
+        }
+        for (FunctionInfo info : catalog.functions(function)) {
+            if (info.isBuiltIn() || SAFE_LANGUAGES.contains(info.language())
+                    || (info.inExtension() && "c".equals(info.language()))) {
+                continue;
+            }
+            if (!"sql".equals(info.language())) {
+                return new Dependence(info, "it is written in " + info.language()
+                        + ", so the router cannot see which relations it reads");
+            }
+            if (depth >= MAX_DEPTH) {
+                return new Dependence(info, "functions are nested more than " + MAX_DEPTH + " deep");
+            }
+            Analysis analysis = info.source() == null ? null : analyzer.analyze(info.source());
+            if (analysis == null || !analysis.isParsed()) {
+                return new Dependence(info, "its body could not be analysed");
+            }
+            for (Statement statement : analysis.statements()) {
+                for (TableRef table : statement.tables()) {
+                    if (!(reach(table, depth + 1) instanceof Reach.Nothing)) {
+                        return new Dependence(info, "it reads distributed relation " + table.qualifiedName());
+                    }
+                }
+                for (FunctionRef called : statement.functions()) {
+                    boolean itself = called.name().equals(info.name())
+                            && (called.schema() == null || called.schema().equals(info.schema()));
+                    Dependence inner = itself ? null : dependence(called, depth + 1);
+                    if (inner != null) {
+                        return new Dependence(info, "it calls function " + inner.function().qualifiedName()
+                                + ", where " + inner.reason());
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static PgException refusedView(TableRef view, String reason) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "view " + view.qualifiedName()
+                + " reads distributed relations in a way the router cannot split by shard: " + reason)
+                .withHint("Only views that filter and project one distributed relation (joined with reference"
+                        + " relations at most) can be queried through the router; query the relations directly.");
+    }
+
+    private static String keyColumns(DistributedRelation relation) {
+        return relation.keyColumns().stream().map(DistributionKeyColumn::column).collect(Collectors.joining(", "));
+    }
+}
