@@ -111,6 +111,31 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * The SQL-level PREPARE, EXECUTE or DEALLOCATE a one-statement query string holds, or null;
+     * parsed afresh (the router tracks such statements per session). Never throws.
+     */
+    public PreparedCommand preparedCommand(String sql) {
+        if (sql == null || sql.indexOf('\0') >= 0) {
+            return null;
+        }
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxStatementBytes) {
+            return null;
+        }
+        try {
+            return threads.call(() -> switch (parser.parse(utf8)) {
+                case PgQuery.Outcome.Failure failure -> null;
+                case PgQuery.Outcome.Tree tree -> PreparedCommand.read(Json.parse(tree.json()), utf8);
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    /**
      * The INSERTs of a query string and where columns can be added to them; parsed afresh, as only
      * INSERTs into relations with auto-increment columns need it. Never throws: a text that cannot
      * be read gives {@link InsertSites#isRead()} false.

@@ -30,6 +30,8 @@ public final class BackendConnection implements AutoCloseable {
     private final Map<String, String> applied;
     /** Names of statements prepared on this server session (router-side names, see PreparedStatements). */
     private final Set<String> preparedStatements = ConcurrentHashMap.newKeySet();
+    /** SQL-level PREPAREs run on this server session: statement name → the PREPARE's text. */
+    private final Map<String, String> sqlPrepared = new ConcurrentHashMap<>();
     private final Map<String, String> startupSettings;
     /** What the server reported at login: its defaults for this database and user. */
     private final Map<String, String> serverDefaults;
@@ -99,9 +101,14 @@ public final class BackendConnection implements AutoCloseable {
         return preparedStatements;
     }
 
+    public Map<String, String> sqlPreparedStatements() {
+        return sqlPrepared;
+    }
+
     /** After DISCARD ALL the server forgets prepared statements and returns settings to their startup values. */
     public void discarded() {
         preparedStatements.clear();
+        sqlPrepared.clear();
         applied.clear();
         applied.putAll(startupSettings);
     }

@@ -28,6 +28,81 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
 
     public enum Format { TEXT, CSV, BINARY }
 
+    /**
+     * {@code COPY (query) TO …}: the query's text, and the options when it goes TO STDOUT (null when it
+     * goes to a file or program).
+     */
+    public record OfQuery(String query, CopyCommand toStdout) {
+    }
+
+    /** The COPY of a query, or null when the statement is not one (or its parentheses do not close). */
+    public static OfQuery parseQuery(String sql) {
+        List<String> tokens = SqlTokens.of(sql);
+        if (tokens.size() < 2 || !tokens.get(0).equalsIgnoreCase("copy") || !tokens.get(1).equals("(")) {
+            return null;
+        }
+        int open = sql.indexOf('(', sql.toLowerCase(Locale.ROOT).indexOf("copy"));
+        int close = closingParenthesis(sql, open);
+        if (close < 0) {
+            return null;
+        }
+        String query = sql.substring(open + 1, close).strip();
+        CopyCommand options;
+        try {
+            options = parse("COPY copied_query " + sql.substring(close + 1));
+        } catch (PgException e) {
+            options = null;
+        }
+        return new OfQuery(query, options == null || options.from() ? null : options);
+    }
+
+    /** Where the parenthesis at {@code open} closes, past strings, quoted names, dollar quotes and comments; -1 if it does not. */
+    private static int closingParenthesis(String sql, int open) {
+        int depth = 0;
+        int i = open;
+        int n = sql.length();
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = sql.indexOf(c, i + 1);
+                while (end >= 0 && end + 1 < n && sql.charAt(end + 1) == c) {
+                    end = sql.indexOf(c, end + 2);
+                }
+                if (end < 0) {
+                    return -1;
+                }
+                i = end + 1;
+            } else if (c == '$' && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
+                int tagEnd = sql.indexOf('$', i + 1);
+                String tag = tagEnd < 0 ? null : sql.substring(i, tagEnd + 1);
+                if (tag == null || !tag.chars().skip(1).limit(tag.length() - 2).allMatch(ch -> Character.isLetterOrDigit(ch) || ch == '_')
+                        || (tag.length() > 2 && Character.isDigit(tag.charAt(1)))) {
+                    i++; // $1, a parameter
+                    continue;
+                }
+                int end = sql.indexOf(tag, tagEnd + 1);
+                if (end < 0) {
+                    return -1;
+                }
+                i = end + tag.length();
+            } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? n : eol + 1;
+            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+                int end = sql.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+            } else {
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && --depth == 0) {
+                    return i;
+                }
+                i++;
+            }
+        }
+        return -1;
+    }
+
     /** The COPY statement, or null when it is not a COPY of a table from STDIN or to STDOUT (a query, a file, a program). */
     public static CopyCommand parse(String sql) {
         List<String> tokens = SqlTokens.of(sql);

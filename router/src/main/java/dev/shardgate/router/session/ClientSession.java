@@ -476,11 +476,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (betweenTransactions() && LocalCommands.deferOrAnswer(this, analysis)) {
             return;
         }
+        if (SqlPrepared.runIfPrepared(this, query, analysis)) {
+            return;
+        }
         var route = router.route(query.sql(), analysis, null);
         if (ShardedCopy.runIfSharded(this, query.sql(), analysis, route)) {
             return;
         }
-        if (MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
+        if (UtilityOnShards.runIfUtility(this, query.sql(), analysis, route)
+                || MultiShardStatements.runIfMultiShard(this, query.sql(), analysis, route)) {
             return;
         }
         String shard = router.shardFor(route);

@@ -108,6 +108,32 @@ final class MultiShardStatements {
         return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false);
     }
 
+    /**
+     * A SELECT whose rows, shard after shard, are its answer (COPY (SELECT …) TO STDOUT): no merge
+     * step may be needed; 0A000 saying why otherwise.
+     */
+    static void requireConcatenable(ClientSession session, String select) {
+        MultiShardShape shape = session.context().analyzer().multiShardShape(select);
+        String why = switch (shape) {
+            case MultiShardShape.Select s when s.aggregation() != null -> "it aggregates or groups rows";
+            case MultiShardShape.Select s when s.distinct() -> "it has DISTINCT";
+            case MultiShardShape.Select s when !s.sortKeys().isEmpty() -> "it has ORDER BY";
+            case MultiShardShape.Select s when s.limit() >= 0 || s.offset() != 0 -> "it has LIMIT or OFFSET";
+            case MultiShardShape.Select s -> null;
+            case MultiShardShape.Unsupported unsupported -> unsupported.reason();
+            case MultiShardShape.Modify modify -> "it is not a SELECT";
+            case MultiShardShape.Insert insert -> "it is not a SELECT";
+        };
+        if (why != null) {
+            throw refused("COPY (query) TO STDOUT over several shards sends each shard's rows in turn, which this query's"
+                    + " answer is not: " + why);
+        }
+        MultiShardShape.Select select1 = (MultiShardShape.Select) shape;
+        Metadata metadata = session.context().metadata();
+        requireOneDistributedRowSource(table -> session.router.distributedBehind(metadata, table), select1.tables(),
+                select1.rowSources());
+    }
+
     /** What each shard runs; 0A000 saying why when the merged answer could be wrong. */
     private static Map<String, String> statementsByShard(Metadata metadata, Behind behind, SortedSet<String> shards,
                                                          MultiShardShape shape, Statement statement, BoundValues bound) {

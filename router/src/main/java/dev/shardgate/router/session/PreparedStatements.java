@@ -154,5 +154,30 @@ public final class PreparedStatements {
 
     public void clear() {
         byClientName.clear();
+        deallocated.addAll(sqlLevel.keySet());
+        sqlLevel.clear();
+    }
+
+    /** SQL-level PREPAREs of this client: name → the PREPARE's text, prepared again on each backend that runs them. */
+    private final Map<String, String> sqlLevel = new HashMap<>();
+    /** Names the client deallocated: backends may still hold them, but for this client they are gone. */
+    private final Set<String> deallocated = new java.util.HashSet<>();
+
+    String sqlText(String name) {
+        return sqlLevel.get(name);
+    }
+
+    void sqlPrepared(String name, String prepareText) {
+        sqlLevel.put(name, prepareText);
+        deallocated.remove(name);
+    }
+
+    void sqlDeallocated(String name) {
+        sqlLevel.remove(name);
+        deallocated.add(name);
+    }
+
+    boolean wasSqlDeallocated(String name) {
+        return deallocated.contains(name);
     }
 }

@@ -135,13 +135,19 @@ final class ShardedCopy {
      */
     private static boolean copyOut(ClientSession session, String sql, CopyCommand command, Map<String, BackendLink> links)
             throws IOException {
+        return copyOut(session, sql, command.header(), links);
+    }
+
+    /** As above, for a COPY whose CSV header (when {@code header}) each shard writes. */
+    static boolean copyOut(ClientSession session, String sql, boolean header, Map<String, BackendLink> links)
+            throws IOException {
         long total = 0;
         boolean first = true;
         ErrorResponse error = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
             BackendConnection backend = entry.getValue().backend;
             send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
-            boolean skipHeader = command.header() && !first;
+            boolean skipHeader = header && !first;
             while (true) {
                 BackendMessage message = read(backend, entry.getKey());
                 switch (message) {

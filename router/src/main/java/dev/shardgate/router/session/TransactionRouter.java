@@ -88,7 +88,7 @@ final class TransactionRouter {
      * (a schema, type, function …) that every shard needs, before any relation is distributed.
      */
     private static final java.util.Set<String> STATE_KEYWORDS = java.util.Set.of("set", "reset", "discard", "begin",
-            "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "deallocate",
+            "start", "commit", "end", "rollback", "abort", "savepoint", "release", "prepare", "execute", "deallocate",
             "create", "alter", "drop", "comment");
 
     /**
