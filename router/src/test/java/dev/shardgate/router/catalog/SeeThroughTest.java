@@ -1,0 +1,133 @@
+package dev.shardgate.router.catalog;
+
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
+import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataChange;
+import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.Shard;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.sql.FunctionRef;
+import dev.shardgate.sql.SqlAnalyzer;
+import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.TableRef;
+import dev.shardgate.wire.PgException;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** What the router makes of views and functions over distributed relations, from what a catalog says. */
+class SeeThroughTest {
+    private static final SqlAnalyzer ANALYZER = new SqlAnalyzer(100);
+    private static final Metadata METADATA = Metadata.empty().apply(List.of(
+            new MetadataChange.CreateShard(new Shard("sh1", List.of("h1:5432"))),
+            new MetadataChange.CreateShard(new Shard("sh2", List.of("h2:5432"))),
+            new MetadataChange.CreateDistribution(new Distribution("ds1", List.of(ColumnType.INTEGER))),
+            new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("orders"), "ds1",
+                    List.of(DistributionKeyColumn.of("id"))))));
+
+    /** A catalog in memory, counting the questions it is asked. */
+    private static final class FakeCatalog implements Catalog {
+        final Map<String, RelationInfo> relations = new HashMap<>();
+        final Map<String, List<FunctionInfo>> functions = new HashMap<>();
+        final List<String> asked = new ArrayList<>();
+
+        FakeCatalog view(String name, String definition) {
+            relations.put(name, new RelationInfo("public", name, 'v', definition));
+            return this;
+        }
+
+        FakeCatalog function(String name, String language, String source) {
+            functions.put(name, List.of(new FunctionInfo("public", name, language, source, false)));
+            return this;
+        }
+
+        @Override
+        public Optional<RelationInfo> relation(TableRef table) {
+            asked.add(table.name());
+            return Optional.ofNullable(relations.get(table.name()));
+        }
+
+        @Override
+        public List<FunctionInfo> functions(FunctionRef function) {
+            asked.add(function.name() + "()");
+            return functions.getOrDefault(function.name(),
+                    List.of(new FunctionInfo("pg_catalog", function.name(), "internal", null, false)));
+        }
+    }
+
+    private static Route route(FakeCatalog catalog, String sql, Route routed) {
+        Statement statement = ANALYZER.analyze(sql).statements().getFirst();
+        return new SeeThrough(METADATA, ANALYZER, catalog).route(statement, routed);
+    }
+
+    private static final Route ANY = new Route.AnyShard("no distributed relation");
+
+    @Test
+    void aFilteringViewIsItsRelationWithoutKey() {
+        FakeCatalog catalog = new FakeCatalog().view("big", "SELECT id, amount * 2 AS d FROM orders WHERE amount > 1;")
+                .view("bigger", "SELECT id FROM big WHERE d > 10");
+        assertThat(route(catalog, "SELECT count(*) FROM bigger", ANY)).isInstanceOfSatisfying(Route.NoKey.class,
+                noKey -> assertThat(noKey.relation()).isEqualTo("public.orders"));
+    }
+
+    @Test
+    void otherViewsOverDistributedRelationsAreRefusedByName() {
+        FakeCatalog catalog = new FakeCatalog()
+                .view("totals", "SELECT sum(amount) FROM orders")
+                .view("self_join", "SELECT a.id FROM orders a JOIN orders b ON a.id = b.id")
+                .view("limited", "SELECT id FROM orders LIMIT 3")
+                .view("with_table", "SELECT o.id FROM orders o JOIN plain p ON p.id = o.id");
+        for (String view : List.of("totals", "self_join", "limited", "with_table")) {
+            assertThatThrownBy(() -> route(catalog, "SELECT * FROM " + view, ANY)).as(view)
+                    .isInstanceOf(PgException.class).hasMessageContaining("view " + view);
+        }
+    }
+
+    @Test
+    void functionsAreReadOnlyWhenTheStatementTouchesNoDistributedRelation() {
+        FakeCatalog catalog = new FakeCatalog().function("count_orders", "sql", "SELECT count(*) FROM orders")
+                .function("twice", "sql", "SELECT $1 * 2").function("pl", "plpgsql", null);
+        assertThatThrownBy(() -> route(catalog, "SELECT count_orders()", ANY))
+                .hasMessageContaining("function public.count_orders").hasMessageContaining("orders");
+        assertThatThrownBy(() -> route(catalog, "SELECT pl()", ANY)).hasMessageContaining("written in plpgsql");
+        assertThat(route(catalog, "SELECT twice(2), lower('A')", ANY)).isSameAs(ANY);
+        Route keyed = new Route.OneShard("sh1", "key");
+        assertThat(route(catalog, "SELECT count_orders() FROM orders WHERE id = 1", keyed)).isSameAs(keyed);
+    }
+
+    @Test
+    void statementsNamingOnlyKnownRelationsAskNoCatalog() {
+        FakeCatalog catalog = new FakeCatalog();
+        Route keyed = new Route.OneShard("sh1", "key");
+        route(catalog, "SELECT * FROM orders WHERE id = 1", keyed);
+        route(catalog, "SELECT * FROM pg_catalog.pg_class", ANY);
+        assertThat(catalog.asked).isEmpty();
+    }
+
+    @Test
+    void theCacheAnswersUntilDdlClearsIt() {
+        FakeCatalog shard = new FakeCatalog().view("big", "SELECT id FROM orders WHERE id > 1");
+        CatalogCache cache = new CatalogCache(Duration.ofMinutes(1));
+        Catalog cached = cache.over(() -> "public", shard);
+        TableRef big = new TableRef(null, "big", null);
+        cached.relation(big);
+        cached.relation(big);
+        assertThat(shard.asked).containsExactly("big");
+        cache.invalidate();
+        cached.relation(big);
+        assertThat(shard.asked).containsExactly("big", "big");
+        cache.over(() -> "other, public", shard).relation(big);
+        assertThat(shard.asked).as("another search_path may name another relation").hasSize(3);
+    }
+}
