@@ -35,7 +35,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 @RealPostgres(servers = 2)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KeylessUtilityTest {
-    static final String SCHEMA = "CREATE TABLE orders (id int PRIMARY KEY, customer text, amount numeric(10,2));";
+    static final String SCHEMA = """
+            CREATE TABLE orders (id int PRIMARY KEY, customer text, amount numeric(10,2));
+            CREATE VIEW cheap AS SELECT id, amount FROM orders WHERE amount < 20;
+            CREATE FUNCTION count_orders() RETURNS bigint LANGUAGE sql AS 'SELECT count(*) FROM orders';
+            """;
     static final String ROWS = """
             INSERT INTO orders SELECT id, 'c' || k % 4, k * 1.5
             FROM generate_series(0, 29) k, LATERAL (SELECT CASE WHEN k % 2 = 0 THEN k * 10 ELSE 1000 + k * 10 END AS id) i
@@ -130,6 +134,23 @@ class KeylessUtilityTest {
             assertThat(error.getSQLState()).isEqualTo("0A000");
             assertThat(error.getMessage()).contains("DECLARE CURSOR");
             ScatterCluster.execute(router, "ROLLBACK");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(PoolMode.class)
+    void viewsAndFunctionsAreSeenThroughInBothPoolModes(PoolMode mode) throws SQLException {
+        ScatterCluster cluster = clusters.get(mode);
+        try (Connection router = cluster.connect()) {
+            for (int i = 0; i < 3; i++) {
+                String sql = "SELECT count(*), sum(amount) FROM cheap";
+                assertThat(answer(router, sql)).containsExactlyElementsOf(answer(cluster.reference(), sql));
+                assertThat(sqlState(router, "SELECT count_orders()")).isEqualTo("0A000");
+            }
+            ScatterCluster.execute(router, "BEGIN");
+            assertThat(answer(router, "SELECT count(*) FROM cheap WHERE id > 0"))
+                    .containsExactlyElementsOf(answer(cluster.reference(), "SELECT count(*) FROM cheap WHERE id > 0"));
+            ScatterCluster.execute(router, "COMMIT");
         }
     }
 
