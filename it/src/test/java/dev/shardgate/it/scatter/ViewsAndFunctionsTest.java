@@ -126,6 +126,17 @@ class ViewsAndFunctionsTest {
     }
 
     @Test
+    void writesThroughAFilteringViewReachEveryShardAndInsertsAreRefused() throws SQLException {
+        String update = "UPDATE big_orders SET customer = customer WHERE customer = 'a'";
+        try (Connection router = cluster.connect(); var viaRouter = router.createStatement();
+             var onReference = cluster.reference().createStatement()) {
+            assertThat(viaRouter.executeUpdate(update)).isEqualTo(onReference.executeUpdate(update)).isPositive();
+            SQLException error = refusal(router, "INSERT INTO big_orders (id, customer) VALUES (5000, 'z')");
+            assertThat(error.getMessage()).contains("INSERT into view big_orders");
+        }
+    }
+
+    @Test
     void underBlockAViewWithoutKeyIsRefusedLikeItsRelation() throws SQLException {
         try (Connection router = cluster.connect()) {
             ScatterCluster.execute(router, "SET __spqr__default_route_behaviour = BLOCK");

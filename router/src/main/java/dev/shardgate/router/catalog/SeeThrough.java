@@ -94,6 +94,12 @@ public final class SeeThrough {
                 case Reach.Nothing nothing -> { }
                 case Reach.Unsplittable unsplittable -> throw refusedView(table, unsplittable.reason());
                 case Reach.Filtered filtered -> {
+                    if (statement.kind() == StatementKind.INSERT && table.equals(statement.tables().getFirst())) {
+                        // the row's shard comes from its key, which the view may rename or hide
+                        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "INSERT into view " + table.qualifiedName()
+                                + " over distributed relation " + filtered.relation().name() + " is not supported")
+                                .withHint("Insert into " + filtered.relation().name() + " itself.");
+                    }
                     if (throughView == null) {
                         DistributedRelation relation = filtered.relation();
                         String keys = keyColumns(relation);

@@ -82,6 +82,14 @@ class SeeThroughTest {
     }
 
     @Test
+    void rowsAreNotInsertedThroughAView() {
+        FakeCatalog catalog = new FakeCatalog().view("big", "SELECT id, amount FROM orders WHERE amount > 1");
+        assertThatThrownBy(() -> route(catalog, "INSERT INTO big (id, amount) VALUES (1, 2)", ANY))
+                .hasMessageContaining("INSERT into view big");
+        assertThat(route(catalog, "UPDATE big SET amount = 3", ANY)).isInstanceOf(Route.NoKey.class);
+    }
+
+    @Test
     void otherViewsOverDistributedRelationsAreRefusedByName() {
         FakeCatalog catalog = new FakeCatalog()
                 .view("totals", "SELECT sum(amount) FROM orders")
