@@ -111,6 +111,31 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * The plain column references of a one-SELECT text's select list (a view's definition), with
+     * their output names; null when the text is not one SELECT. Never throws.
+     */
+    public java.util.List<SelectedColumn> selectedColumns(String sql) {
+        if (sql == null || sql.indexOf('\0') >= 0) {
+            return null;
+        }
+        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > maxStatementBytes) {
+            return null;
+        }
+        try {
+            return threads.call(() -> switch (parser.parse(utf8)) {
+                case PgQuery.Outcome.Failure failure -> null;
+                case PgQuery.Outcome.Tree tree -> SelectedColumn.read(Json.parse(tree.json()));
+            });
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (RuntimeException | StackOverflowError e) {
+            return null;
+        }
+    }
+
+    /**
      * The SQL-level PREPARE, EXECUTE or DEALLOCATE a one-statement query string holds, or null;
      * parsed afresh (the router tracks such statements per session). Never throws.
      */

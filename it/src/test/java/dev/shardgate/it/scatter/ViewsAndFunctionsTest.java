@@ -96,7 +96,7 @@ class ViewsAndFunctionsTest {
             "SELECT * FROM first_orders",
             "SELECT * FROM totals_of_totals",
             "SELECT n FROM order_count",
-            "SELECT o.id FROM orders o JOIN big_orders b ON b.id = o.id WHERE o.id = 20",
+            "SELECT o.id FROM orders o JOIN big_orders b ON b.customer = o.customer WHERE o.id = 20",
     })
     void aViewThatCannotBeSplitByShardIsRefusedByName(String sql) throws SQLException {
         try (Connection router = cluster.connect()) {
@@ -142,6 +142,21 @@ class ViewsAndFunctionsTest {
             ScatterCluster.execute(router, "SET __spqr__default_route_behaviour = BLOCK");
             SQLException error = refusal(router, "SELECT count(*) FROM big_orders");
             assertThat(error.getMessage()).contains("orders");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "SELECT * FROM big_orders WHERE id = 1150",
+            "SELECT * FROM big_orders WHERE id IN (200, 1150, 1210) ORDER BY id",
+            "SELECT id, doubled FROM big_orders_of_a WHERE id = 1270",
+            "SELECT o.id, b.doubled FROM orders o JOIN big_orders b ON b.id = o.id WHERE o.id = 1330",
+    })
+    void aViewQueriedByTheKeyItShowsIsRoutedByIt(String sql) throws SQLException {
+        try (Connection router = cluster.connect()) {
+            ScatterCluster.execute(router, "SET __spqr__default_route_behaviour = BLOCK");
+            assertThat(answer(router, sql)).as(sql).containsExactlyElementsOf(answer(cluster.reference(), sql)).hasSizeGreaterThan(1);
+            assertThat(answer(router, "EXPLAIN ROUTE " + sql).toString()).contains("view");
         }
     }
 

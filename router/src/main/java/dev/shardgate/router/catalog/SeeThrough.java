@@ -4,9 +4,15 @@ import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
+import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.FunctionRef;
+import dev.shardgate.sql.KeyFilter;
+import dev.shardgate.sql.LiteralKind;
+import dev.shardgate.sql.SelectedColumn;
+import dev.shardgate.sql.Value;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.SqlAnalyzer;
 import dev.shardgate.sql.Statement;
@@ -15,7 +21,11 @@ import dev.shardgate.sql.TableRef;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -29,7 +39,8 @@ import java.util.stream.Collectors;
  *   <li>A view that only filters and projects one distributed relation (joined with reference
  *       relations at most; no aggregates, DISTINCT, ORDER BY, LIMIT, windows or set operations) is
  *       that relation with fewer rows and columns: a statement over it is a statement over the
- *       relation without a key, routed and merged as such.</li>
+ *       relation, routed by key when it restricts the column that shows the relation's key
+ *       unchanged, else without a key, and merged as such.</li>
  *   <li>Any other view that reads a distributed relation is refused (0A000, naming the view).</li>
  *   <li>In a statement that touches no distributed relation, an SQL function's body is read for the
  *       relations it uses; a function in another language may read anything and is refused, with the
@@ -62,8 +73,13 @@ public final class SeeThrough {
         record Nothing() implements Reach {
         }
 
-        /** A filter and projection of one distributed relation. */
-        record Filtered(DistributedRelation relation) implements Reach {
+        /**
+         * A filter and projection of one distributed relation.
+         *
+         * @param keyColumn the column under which it shows the relation's (one-column) distribution
+         *     key unchanged, or null: a query restricting it to values is routed by them
+         */
+        record Filtered(DistributedRelation relation, String keyColumn) implements Reach {
         }
 
         /** Distributed data in a way the router cannot split by shard. */
@@ -79,13 +95,20 @@ public final class SeeThrough {
      * view; 0A000 when it cannot run correctly.
      */
     public Route route(Statement statement, Route routed) {
+        return route(statement, routed, null);
+    }
+
+    /** As {@link #route(Statement, Route)}, with the values bound to the statement's parameters. */
+    public Route route(Statement statement, Route routed, BoundValues bound) {
         if (metadata.relations().isEmpty()) {
             return routed; // nothing is distributed: every shard answers alike
         }
         if (statement.kind() == StatementKind.DDL) {
             return ddlRoute(statement, routed);
         }
-        Route throughView = null;
+        Route withoutKey = null;
+        SortedSet<String> keyedShards = new TreeSet<>();
+        List<String> keyed = new ArrayList<>();
         for (TableRef table : statement.tables()) {
             if (isKnown(table)) {
                 continue;
@@ -94,23 +117,44 @@ public final class SeeThrough {
                 case Reach.Nothing nothing -> { }
                 case Reach.Unsplittable unsplittable -> throw refusedView(table, unsplittable.reason());
                 case Reach.Filtered filtered -> {
+                    DistributedRelation relation = filtered.relation();
                     if (statement.kind() == StatementKind.INSERT && table.equals(statement.tables().getFirst())) {
                         // the row's shard comes from its key, which the view may rename or hide
                         throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "INSERT into view " + table.qualifiedName()
-                                + " over distributed relation " + filtered.relation().name() + " is not supported")
-                                .withHint("Insert into " + filtered.relation().name() + " itself.");
+                                + " over distributed relation " + relation.name() + " is not supported")
+                                .withHint("Insert into " + relation.name() + " itself.");
                     }
-                    if (throughView == null) {
-                        DistributedRelation relation = filtered.relation();
-                        String keys = keyColumns(relation);
-                        throughView = new Route.NoKey(relation.name().toString(), keys, "view " + table.qualifiedName()
-                                + " reads distributed relation " + relation.name() + " with no value for distribution key " + keys);
+                    if (routed instanceof Route.EveryShard) {
+                        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a statement that runs on every copy of a"
+                                + " reference relation cannot read view " + table.qualifiedName() + " over distributed relation "
+                                + relation.name() + ": each copy would see other rows");
+                    }
+                    List<String> keys = keysOf(statement, table, filtered.keyColumn(), bound);
+                    if (keys != null) {
+                        for (String key : keys) {
+                            String shard = StatementRouter.shardOfKey(metadata, relation, List.of(key));
+                            keyedShards.add(shard);
+                            keyed.add("view " + table.qualifiedName() + "." + filtered.keyColumn() + " = " + key + " → " + shard);
+                        }
+                    } else if (withoutKey == null) {
+                        String columns = keyColumns(relation);
+                        withoutKey = new Route.NoKey(relation.name().toString(), columns, "view " + table.qualifiedName()
+                                + " reads distributed relation " + relation.name() + " with no value for distribution key " + columns);
                     }
                 }
             }
         }
-        if (throughView != null) {
-            return throughView;
+        if (withoutKey != null || routed instanceof Route.NoKey) {
+            return withoutKey != null ? withoutKey : routed;
+        }
+        if (!keyedShards.isEmpty()) {
+            switch (routed) {
+                case Route.OneShard one -> keyedShards.add(one.shard());
+                case Route.ManyShards many -> keyedShards.addAll(many.shards());
+                default -> { }
+            }
+            String reason = String.join("; ", keyed);
+            return keyedShards.size() == 1 ? new Route.OneShard(keyedShards.first(), reason) : new Route.ManyShards(keyedShards, reason);
         }
         if (routed instanceof Route.AnyShard) {
             for (FunctionRef function : statement.functions()) {
@@ -118,6 +162,30 @@ public final class SeeThrough {
             }
         }
         return routed;
+    }
+
+    /** The key values a statement restricts a view's key column to (every use of it), or null. */
+    private static List<String> keysOf(Statement statement, TableRef view, String keyColumn, BoundValues bound) {
+        if (keyColumn == null) {
+            return null;
+        }
+        for (KeyFilter filter : statement.filters()) {
+            if (filter.table().equals(view) && filter.column().equals(keyColumn)) {
+                List<String> texts = new ArrayList<>();
+                for (Value value : filter.values()) {
+                    String text = switch (value) {
+                        case Value.Literal literal -> literal.kind() == LiteralKind.NULL ? null : literal.text();
+                        case Value.Param param -> bound == null ? null : bound.text(param.number());
+                    };
+                    if (text == null) {
+                        return null;
+                    }
+                    texts.add(text);
+                }
+                return texts.isEmpty() ? null : texts;
+            }
+        }
+        return null;
     }
 
     /**
@@ -161,7 +229,8 @@ public final class SeeThrough {
     private Reach reach(TableRef table, int depth) {
         if (isKnown(table)) {
             Optional<DistributedRelation> relation = metadata.relation(new QualifiedName(table.schema(), table.name()));
-            return relation.<Reach>map(Reach.Filtered::new).orElse(NOTHING);
+            return relation.<Reach>map(r -> new Reach.Filtered(r, r.keyColumns().size() == 1
+                    ? r.keyColumns().getFirst().column() : null)).orElse(NOTHING);
         }
         Optional<RelationInfo> found = catalog.relation(table);
         if (found.isEmpty() || !found.get().isView() || SYSTEM_SCHEMAS.contains(found.get().schema())) {
@@ -178,6 +247,8 @@ public final class SeeThrough {
         Statement body = analysis.statements().getFirst();
         DistributedRelation read = null;
         String readThrough = null;
+        TableRef readRef = null;
+        String readKey = null;
         for (TableRef inner : body.tables()) {
             switch (reach(inner, depth + 1)) {
                 case Reach.Nothing nothing -> { }
@@ -191,6 +262,8 @@ public final class SeeThrough {
                     }
                     read = filtered.relation();
                     readThrough = inner.qualifiedName();
+                    readRef = inner;
+                    readKey = filtered.keyColumn();
                 }
             }
         }
@@ -198,7 +271,26 @@ public final class SeeThrough {
             return NOTHING;
         }
         String shapeProblem = filteringProblem(definition, body, readThrough);
-        return shapeProblem == null ? new Reach.Filtered(read) : new Reach.Unsplittable(shapeProblem);
+        return shapeProblem == null ? new Reach.Filtered(read, shownAs(definition, readRef, readKey))
+                : new Reach.Unsplittable(shapeProblem);
+    }
+
+    /** The output column under which a view's select list shows {@code column} of {@code source} unchanged, or null. */
+    private String shownAs(String definition, TableRef source, String column) {
+        if (column == null) {
+            return null;
+        }
+        List<SelectedColumn> selected = analyzer.selectedColumns(definition);
+        if (selected == null) {
+            return null;
+        }
+        String sourceName = source.alias() != null ? source.alias() : source.name();
+        for (SelectedColumn candidate : selected) {
+            if (candidate.column().equals(column) && (candidate.qualifier() == null || candidate.qualifier().equals(sourceName))) {
+                return candidate.outputName();
+            }
+        }
+        return null;
     }
 
     /** Why a view over one distributed relation is more than a filter and projection of it; null when it is not. */

@@ -185,7 +185,7 @@ final class TransactionRouter {
                 context.catalogCache().invalidate(); // it may create or replace a view or function
             }
             Route route = StatementRouter.route(metadata, statement, bound);
-            routes.add(seeThrough == null ? route : seeThrough.route(statement, route));
+            routes.add(seeThrough == null ? route : seeThrough.route(statement, route, bound));
         }
         return StatementRouter.combine(routes);
     }

@@ -4,6 +4,8 @@ import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
@@ -34,7 +36,13 @@ class SeeThroughTest {
             new MetadataChange.CreateShard(new Shard("sh2", List.of("h2:5432"))),
             new MetadataChange.CreateDistribution(new Distribution("ds1", List.of(ColumnType.INTEGER))),
             new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("orders"), "ds1",
-                    List.of(DistributionKeyColumn.of("id"))))));
+                    List.of(DistributionKeyColumn.of("id")))),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr1", bound(0), "sh1", "ds1")),
+            new MetadataChange.CreateKeyRange(new KeyRange("kr2", bound(100), "sh2", "ds1"))));
+
+    private static KeyBound bound(long value) {
+        return new Distribution("x", List.of(ColumnType.INTEGER)).parseBound(List.of(Long.toString(value)));
+    }
 
     /** A catalog in memory, counting the questions it is asked. */
     private static final class FakeCatalog implements Catalog {
@@ -79,6 +87,19 @@ class SeeThroughTest {
                 .view("bigger", "SELECT id FROM big WHERE d > 10");
         assertThat(route(catalog, "SELECT count(*) FROM bigger", ANY)).isInstanceOfSatisfying(Route.NoKey.class,
                 noKey -> assertThat(noKey.relation()).isEqualTo("public.orders"));
+    }
+
+    @Test
+    void aViewShowingTheKeyUnchangedIsRoutedByIt() {
+        FakeCatalog catalog = new FakeCatalog().view("big", "SELECT orders.id AS order_id, amount FROM orders WHERE amount > 1;")
+                .view("bigger", "SELECT big.order_id, big.amount FROM big WHERE amount > 10")
+                .view("hidden", "SELECT id + 0 AS id FROM orders");
+        assertThat(route(catalog, "SELECT * FROM bigger WHERE order_id = 150", ANY)).isInstanceOfSatisfying(Route.OneShard.class,
+                one -> assertThat(one.shard()).isEqualTo("sh2"));
+        assertThat(route(catalog, "SELECT * FROM big WHERE order_id IN (1, 150)", ANY)).isInstanceOf(Route.ManyShards.class);
+        assertThat(route(catalog, "SELECT * FROM hidden WHERE id = 150", ANY)).isInstanceOf(Route.NoKey.class);
+        assertThat(route(catalog, "SELECT * FROM big b JOIN big c ON c.amount = b.amount WHERE b.order_id = 1", ANY))
+                .as("every use must be pinned").isInstanceOf(Route.NoKey.class);
     }
 
     @Test
