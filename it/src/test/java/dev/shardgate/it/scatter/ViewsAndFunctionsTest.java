@@ -117,6 +117,27 @@ class ViewsAndFunctionsTest {
     }
 
     @Test
+    void theExtendedProtocolSeesThroughViewsWithBoundKeys() throws SQLException {
+        try (Connection router = cluster.connect("prepareThreshold", "1");
+             var byKey = router.prepareStatement("SELECT customer, doubled FROM big_orders WHERE id = ?");
+             var all = router.prepareStatement("SELECT count(*) FROM big_orders")) {
+            for (int run = 0; run < 3; run++) {
+                byKey.setInt(1, 1150);
+                try (var rows = byKey.executeQuery()) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getString(1)).isEqualTo("a");
+                    assertThat(rows.getBigDecimal(2)).isEqualByComparingTo("45.00");
+                    assertThat(rows.next()).isFalse();
+                }
+                try (var rows = all.executeQuery()) {
+                    rows.next();
+                    assertThat(rows.getLong(1)).isEqualTo(Long.parseLong(answer(cluster.reference(), "SELECT count(*) FROM big_orders").get(1)));
+                }
+            }
+        }
+    }
+
+    @Test
     void aShardNamedOnPurposeRunsTheFunctionThere() throws SQLException {
         try (Connection router = cluster.connect()) {
             assertThat(answer(router, "/*__spqr__execute_on: sh2*/ SELECT pl_count()")).containsExactly("pl_count:int8", "20");
