@@ -5,6 +5,7 @@ import dev.shardgate.router.backend.SqlStates;
 import dev.shardgate.sql.FunctionRef;
 import dev.shardgate.sql.TableRef;
 import dev.shardgate.wire.BackendMessage;
+import dev.shardgate.wire.ClientEncoding;
 import dev.shardgate.wire.DataRow;
 import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.ParameterStatus;
@@ -14,7 +15,6 @@ import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -59,7 +59,9 @@ public final class CatalogQueries {
     /** Runs a query through its ReadyForQuery; a server error is rethrown after it, so the backend stays usable. */
     private static List<String[]> rows(BackendConnection backend, String sql) {
         try {
-            backend.writer().write(new Query(sql));
+            // names are the client's: in the encoding the backend's session reads and answers in
+            ClientEncoding encoding = backend.reader().textEncoding();
+            backend.writer().write(Query.of(sql, encoding));
             backend.writer().flush();
             List<String[]> rows = new ArrayList<>();
             ErrorResponse error = null;
@@ -72,7 +74,7 @@ public final class CatalogQueries {
                         String[] values = new String[row.columnCount()];
                         for (int i = 0; i < values.length; i++) {
                             byte[] value = row.values()[i];
-                            values[i] = value == null ? null : new String(value, StandardCharsets.UTF_8);
+                            values[i] = value == null ? null : encoding.decode(value, 0, value.length);
                         }
                         rows.add(values);
                     }

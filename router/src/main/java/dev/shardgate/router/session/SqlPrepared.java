@@ -160,12 +160,13 @@ final class SqlPrepared {
         byte status = 'I';
         try {
             if (replay != null) {
-                status = BackendQueries.execute(link.backend, replay);
+                status = BackendQueries.execute(link.backend, replay, session.settings.clientEncoding());
             }
             if (link.backend.sqlPreparedStatements().remove(name) != null) {
-                status = BackendQueries.execute(link.backend, "DEALLOCATE " + quoteIdent(name)); // another client's text
+                status = BackendQueries.execute(link.backend, "DEALLOCATE " + quoteIdent(name),
+                        session.settings.clientEncoding()); // another client's text
             }
-            status = BackendQueries.execute(link.backend, prepareText);
+            status = BackendQueries.execute(link.backend, prepareText, session.settings.clientEncoding());
             link.backend.sqlPreparedStatements().put(name, prepareText);
         } catch (IOException e) {
             session.dropLink(link);

@@ -110,7 +110,7 @@ final class UtilityOnShards {
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
             String shard = entry.getKey();
             BackendConnection backend = entry.getValue().backend;
-            ShardedCopy.send(backend, shard, new Query(sql));
+            ShardedCopy.send(backend, shard, Query.of(sql, session.settings.clientEncoding()));
             ErrorResponse error = null;
             while (true) {
                 BackendMessage message = ShardedCopy.read(backend, shard);
