@@ -109,6 +109,11 @@ final class ScatterCluster implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + router.port() + "/" + database, properties);
     }
 
+    /** A protocol-level client logged in to the router, for what drivers cannot send (untyped parameters). */
+    WireClient wire() throws IOException {
+        return WireClient.connect(HOST, router.port(), USER, database);
+    }
+
     /** Runs SQL on the shard holding {@code key} and on the reference. */
     void insertDirectly(long key, String sql) throws SQLException {
         execute(shards.get(key < 1000 ? 0 : 1), sql);

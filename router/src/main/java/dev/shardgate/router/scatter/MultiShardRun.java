@@ -99,11 +99,13 @@ public final class MultiShardRun {
      * Describe, Execute (unless only described) and Sync. The client's ParseComplete and
      * BindComplete are the caller's to write.
      *
+     * @param split shards whose statement uses only some of the client's parameters (a split INSERT):
+     *     their statement, Parse types and Bind are cut to those; the others get the client's as they are
      * @param bind the client's Bind: its parameters and formats go to every shard
      * @param describe the client asked for the portal's description (Describe P)
      * @param execute the client sent Execute
      */
-    public Outcome runExtended(Map<String, String> sqlByShard, int[] parameterTypes, Bind bind,
+    public Outcome runExtended(Map<String, String> sqlByShard, Map<String, ShardParameters> split, int[] parameterTypes, Bind bind,
                                MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
         extended = true;
         boolean merged = select != null && (select.aggregation() != null || !select.sortKeys().isEmpty() || select.distinct());
@@ -113,8 +115,14 @@ public final class MultiShardRun {
         Map<String, List<FrontendMessage>> messages = new LinkedHashMap<>();
         sqlByShard.forEach((shard, sql) -> {
             List<FrontendMessage> segment = new ArrayList<>(5);
-            segment.add(Parse.of("", sql, parameterTypes, encoding));
-            segment.add(new Bind("", "", bind.parameterFormats(), bind.parameters(), shardFormats));
+            ShardParameters own = split.get(shard);
+            if (own == null) {
+                segment.add(Parse.of("", sql, parameterTypes, encoding));
+                segment.add(new Bind("", "", bind.parameterFormats(), bind.parameters(), shardFormats));
+            } else {
+                segment.add(Parse.of("", own.sql(), own.parameterTypes(parameterTypes), encoding));
+                segment.add(own.bind(bind, "", shardFormats));
+            }
             segment.add(new Describe((byte) 'P', ""));
             if (execute) {
                 segment.add(new Execute("", 0));

@@ -137,7 +137,7 @@ final class MultiShardSegment {
     private void run(ClientSession session, boolean execute) throws IOException {
         ran = true;
         try {
-            MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), parameterTypes, bind,
+            MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
                     plan.select(), describeAsked, execute);
             MultiShardRun.Outcome outcome = session.inTransactionBlock()
                     ? MultiShardInTransaction.run(session, plan, work)

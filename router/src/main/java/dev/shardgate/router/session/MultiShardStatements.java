@@ -9,6 +9,7 @@ import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.MultiShardRun;
+import dev.shardgate.router.scatter.ShardParameters;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.Statement;
@@ -46,8 +47,14 @@ final class MultiShardStatements {
      * @param select the merge of a SELECT; null for writes
      * @param replicated every shard runs the same statement on its own copy (DDL, reference relation
      *     writes): one shard's answer stands for all, and they must agree
+     * @param parametersByShard for a split INSERT in the extended protocol, each shard's statement with
+     *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
      */
-    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
+    record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
+                Map<String, ShardParameters> parametersByShard) {
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
+            this(sqlByShard, select, replicated, Map.of());
+        }
     }
 
     /** Runs the statement if its route spans several shards; false when it goes the one-shard way. */
@@ -105,7 +112,12 @@ final class MultiShardStatements {
                     + e.getMessage(), route.reason(), e.hint(), 0);
         }
         log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
-        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false);
+        Map<String, ShardParameters> parametersByShard = new LinkedHashMap<>();
+        if (bound != null && shape instanceof MultiShardShape.Insert) {
+            // each shard's rows mention some of the parameters only: its Bind carries just those
+            sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
+        }
+        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false, parametersByShard);
     }
 
     /**
