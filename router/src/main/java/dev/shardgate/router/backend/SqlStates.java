@@ -29,6 +29,11 @@ public final class SqlStates {
         if (code != null && code.startsWith("08")) {
             return SqlState.CONNECTION_FAILURE;
         }
+        // a code we do not name keeps its class when the class has a code of its own (23xxx → 23000)
+        SqlState ofClass = code == null || code.length() != 5 ? null : BY_CODE.get(code.substring(0, 2) + "000");
+        if (ofClass != null) {
+            return ofClass;
+        }
         return SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION;
     }
 }

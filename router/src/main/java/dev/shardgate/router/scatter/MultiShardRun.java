@@ -69,15 +69,38 @@ public final class MultiShardRun {
 
     /** @param encoding the client's encoding, which the shards read the statements in (they have the client's settings) */
     public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated, ClientEncoding encoding) {
+        this(backends, client, replicated, encoding, ShardCommit.ONE_BY_ONE);
+    }
+
+    /**
+     * @param commit how the shards commit a write the router opened a transaction for (a write
+     *     outside the client's transaction block): all or none under two-phase commit
+     */
+    public MultiShardRun(Map<String, BackendConnection> backends, PgWriter client, boolean replicated, ClientEncoding encoding,
+                         ShardCommit commit) {
         this.backends = backends;
         this.client = client;
         this.replicated = replicated;
         this.encoding = encoding;
+        this.commit = commit;
+    }
+
+    /**
+     * Commits the transactions the router opened on the shards of one statement; on failure every
+     * shard is rolled back (or, for best effort, those after the failing one) and the error thrown.
+     */
+    @FunctionalInterface
+    public interface ShardCommit {
+        /** COMMIT shard by shard: a failing COMMIT after another succeeded leaves that one committed. */
+        ShardCommit ONE_BY_ONE = dev.shardgate.router.twophase.BestEffortCommit::commit;
+
+        void commit(List<dev.shardgate.router.twophase.Participant> participants);
     }
 
     private final ClientEncoding encoding;
 
     private final boolean replicated;
+    private final ShardCommit commit;
     /** Shards where the router opened a transaction around a replicated statement, still to be ended. */
     private final List<String> opened = new ArrayList<>();
 
@@ -137,7 +160,10 @@ public final class MultiShardRun {
                         boolean describe, boolean execute) throws IOException {
         boolean failed = true;
         try {
-            if (replicated && messages.values().stream().flatMap(List::stream).noneMatch(MultiShardRun::cannotRunInTransaction)) {
+            // A write (or a statement every shard runs alike) runs in a transaction on each shard,
+            // committed only once every shard succeeded: a failure anywhere leaves no shard changed.
+            boolean writes = replicated || select == null;
+            if (writes && messages.values().stream().flatMap(List::stream).noneMatch(MultiShardRun::cannotRunInTransaction)) {
                 begin(messages.keySet());
             }
             if (select != null && TextOrder.needsCatalog(select)) {
@@ -287,7 +313,10 @@ public final class MultiShardRun {
         }
     }
 
-    /** Every shard succeeded: each commits (read through ReadyForQuery first, the backends are idle again). */
+    /**
+     * Every shard succeeded: they commit, by the statement's commit strategy (read through
+     * ReadyForQuery first, the backends are idle again).
+     */
     private void commitOpened() {
         if (opened.isEmpty()) {
             return;
@@ -295,18 +324,20 @@ public final class MultiShardRun {
         for (ShardStream stream : streams) {
             stream.finish();
         }
-        for (String shard : List.copyOf(opened)) {
-            try {
-                BackendQueries.execute(backends.get(shard), "COMMIT");
-            } catch (IOException e) {
-                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\" at COMMIT: "
-                        + e.getMessage());
-            } catch (PgException e) {
-                throw new PgException(e.sqlState(), "shard \"" + shard + "\": " + e.getMessage());
-            } finally {
-                opened.remove(shard);
-                ended.add(shard);
+        List<dev.shardgate.router.twophase.Participant> participants = new ArrayList<>();
+        for (String shard : opened) {
+            participants.add(new dev.shardgate.router.twophase.Participant(shard, backends.get(shard)));
+        }
+        try {
+            if (participants.size() == 1) {
+                ShardCommit.ONE_BY_ONE.commit(participants);
+            } else {
+                commit.commit(participants);
             }
+        } finally {
+            // committed or rolled back by the commit itself: nothing is left open
+            ended.addAll(opened);
+            opened.clear();
         }
     }
 

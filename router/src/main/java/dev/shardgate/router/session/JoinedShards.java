@@ -309,7 +309,7 @@ final class JoinedShards {
         return links.stream().map(l -> new Participant(l.pool.key().shard(), l.backend)).toList();
     }
 
-    private static CommitStrategy strategy(ClientSession session) {
+    static CommitStrategy strategy(ClientSession session) {
         return session.router.hints.get(RoutingHints.COMMIT_STRATEGY).map(RoutingHints::parseCommitStrategy)
                 .orElse(session.context().config().commitStrategy());
     }

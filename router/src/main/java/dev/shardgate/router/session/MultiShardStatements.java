@@ -32,8 +32,8 @@ import java.util.SortedSet;
  * A simple-protocol statement that runs on several shards: a SELECT merged from all of them, an
  * UPDATE or DELETE on each, an INSERT whose rows are regrouped per shard, and statements every shard
  * runs alike. Inside a transaction block each shard runs its part within the client's transaction
- * (see MultiShardInTransaction); in autocommit each shard commits its part on its own, so a
- * multi-shard write can commit on some shards and fail on others.
+ * (see MultiShardInTransaction); in autocommit a write runs in a transaction on each shard, committed
+ * once all succeeded, by the session's commit strategy (see MultiShardRun).
  */
 final class MultiShardStatements {
     private static final Logger log = LoggerFactory.getLogger(MultiShardStatements.class);
@@ -261,7 +261,8 @@ final class MultiShardStatements {
             }
             started = true;
             session.multiShardBackends = List.copyOf(backends.values());
-            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));
+            outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding(),
+                    commitOf(session)));
         } finally {
             session.multiShardBackends = null;
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
@@ -283,6 +284,18 @@ final class MultiShardStatements {
             }
         }
         return outcome;
+    }
+
+    /**
+     * How a write outside a transaction block commits on its shards: by two-phase commit when the
+     * session's commit strategy is 2pc (all shards or none), else shard by shard.
+     */
+    private static MultiShardRun.ShardCommit commitOf(ClientSession session) {
+        if (JoinedShards.strategy(session) != dev.shardgate.router.config.CommitStrategy.TWO_PHASE) {
+            return MultiShardRun.ShardCommit.ONE_BY_ONE;
+        }
+        var context = session.context();
+        return new dev.shardgate.router.twophase.TwoPhaseCommit(context.transactionIds(), context.commitDecisions())::commit;
     }
 
     static BackendLink borrow(ClientSession session, String shard) throws IOException {
