@@ -25,6 +25,12 @@ public final class RoutingHints {
             DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, "__spqr__target_session_attrs", "__spqr__reply_notice");
 
     private final Map<String, String> values = new LinkedHashMap<>();
+    /** {@code SET LOCAL} hints: they win over the session's until the transaction ends. */
+    private final Map<String, String> local = new LinkedHashMap<>();
+
+    /** The session's and the transaction's hints at one moment, to return to (see {@link #restore}). */
+    public record Snapshot(Map<String, String> session, Map<String, String> local) {
+    }
 
     public static boolean isHint(String name) {
         return name != null && name.toLowerCase(Locale.ROOT).startsWith(PREFIX);
@@ -33,7 +39,7 @@ public final class RoutingHints {
     /** A session hint; an unknown __spqr__ name is an error naming it, as a misspelt GUC is. */
     public void set(String name, String value) {
         String key = checked(name);
-        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR)) {
+        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR) && value != null) {
             parseBehaviour(value);
         }
         if (key.equals(COMMIT_STRATEGY) && value != null) {
@@ -44,30 +50,74 @@ public final class RoutingHints {
         } else {
             values.put(key, value);
         }
+        local.remove(key); // as PostgreSQL's SET after SET LOCAL in one transaction
+    }
+
+    /** {@code SET LOCAL}: the hint holds until the transaction ends (see {@link #endTransaction}). */
+    public void setLocal(String name, String value) {
+        String key = checked(name);
+        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR) && value != null) {
+            parseBehaviour(value);
+        }
+        if (key.equals(COMMIT_STRATEGY) && value != null) {
+            parseCommitStrategy(value);
+        }
+        local.put(key, value);
+    }
+
+    /** The transaction ended: its SET LOCAL hints are gone. */
+    public void endTransaction() {
+        local.clear();
+    }
+
+    public Snapshot snapshot() {
+        return new Snapshot(Map.copyOf(values), java.util.Collections.unmodifiableMap(new LinkedHashMap<>(local)));
+    }
+
+    /** Back to a snapshot's hints: a rolled-back transaction or savepoint undoes its SETs. */
+    public void restore(Snapshot snapshot) {
+        values.clear();
+        values.putAll(snapshot.session());
+        local.clear();
+        local.putAll(snapshot.local());
     }
 
     public boolean isEmpty() {
-        return values.isEmpty();
+        return values.isEmpty() && local.isEmpty();
     }
 
     public void reset(String name) {
-        values.remove(checked(name));
+        String key = checked(name);
+        values.remove(key);
+        local.remove(key);
     }
 
     public void resetAll() {
         values.clear();
+        local.clear();
     }
 
     public Optional<String> get(String name) {
-        return Optional.ofNullable(values.get(checked(name)));
+        String key = checked(name);
+        if (local.containsKey(key)) {
+            return Optional.ofNullable(local.get(key)); // SET LOCAL x TO DEFAULT hides the session's value
+        }
+        return Optional.ofNullable(values.get(key));
     }
 
-    /** The hints in force for one statement: the session's, overridden by the statement's comments. */
+    /** The hints in force for one statement: the session's, then SET LOCAL's, overridden by the statement's comments. */
     public Map<String, String> with(Map<String, String> commentHints) {
-        if (commentHints.isEmpty()) {
+        if (commentHints.isEmpty() && local.isEmpty()) {
             return values;
         }
         Map<String, String> merged = new LinkedHashMap<>(values);
+        local.forEach((name, value) -> {
+            if (value == null) {
+                merged.remove(name);
+            } else {
+                merged.put(name, value);
+            }
+        });
         commentHints.forEach((name, value) -> merged.put(PREFIX + name.toLowerCase(Locale.ROOT).replaceFirst("^__spqr__", ""), value));
         return merged;
     }

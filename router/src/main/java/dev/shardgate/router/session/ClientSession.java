@@ -8,8 +8,6 @@ import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.pool.BackendPool;
-import dev.shardgate.router.session.BackendLink.Expect;
-import dev.shardgate.router.session.BackendLink.Pending;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.wire.AuthenticationOk;
 import dev.shardgate.wire.BackendKeyData;
@@ -102,6 +100,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final JoinedShards joined = new JoinedShards();
     /** The savepoints of the open transaction block, for shards that join it. */
     final Savepoints savepoints = new Savepoints();
+    /** The session state to restore when the transaction block or a savepoint rolls back. */
+    final TransactionSettings transactionSettings = new TransactionSettings();
 
     public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
@@ -157,6 +157,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             context.sessions().remove(this);
             clientGone();
             joined.abandon(this);
+            transactionSettings.clear();
             closeSocket();
             if (loggedIn) {
                 log.info("event=client_disconnected client={} user={} db={}", processId, user, database);
@@ -354,7 +355,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             throw error;
         }
         BackendLink l = ensureShard(null);
-        send(Query.of(raising(error), settings.clientEncoding()), l.pool.key().shard());
+        send(Query.of(InBandError.raising(error), settings.clientEncoding()), l.pool.key().shard());
     }
 
     /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
@@ -448,6 +449,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             Filled filled = filled(query);
             query = filled.query();
             var analysis = filled.analysis();
+            transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
             savepoints.follow(analysis, () -> joined.hasFailed(this));
             String shard = ensureShard(router.shardFor(router.route(query.sql(), analysis, null))).pool.key().shard();
             sendHeld(shard);
@@ -469,6 +471,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         Filled filled = filled(query);
         query = filled.query();
         var analysis = filled.analysis();
+        transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
         if (!joined.isEmpty() && joined.answerIfJoined(this, analysis)) {
             return;
         }
@@ -501,6 +504,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         var analysis = router.analyze(definition.sql());
+        transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
         if (joined.beforeExtended(this, bind, analysis)) {
             return;
         }
@@ -603,44 +607,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
-    /**
-     * A statement refused in the middle of an extended-protocol segment whose earlier messages the
-     * backend already has: the backend itself raises the error, so the client gets it in order, the
-     * backend skips to Sync as PostgreSQL does, and nothing of the segment commits.
-     */
+    /** A statement refused mid-segment: the backend raises the error in order (see InBandError). */
     private void failSegmentInBand(BackendLink l, PgException error) throws IOException {
-        String sql = raising(error);
-        lock.lock();
-        try {
-            l.pending.add(new Pending(Expect.PARSE_COMPLETE, false, null));
-            l.pending.add(new Pending(Expect.BIND_COMPLETE, false, null));
-            l.unnamed = null; // the client's unnamed statement on this backend is replaced
-            l.writing = true;
-        } finally {
-            lock.unlock();
-        }
-        try {
-            PgWriter backendOut = l.backend.writer();
-            backendOut.write(Parse.of("", sql, new int[0], settings.clientEncoding()));
-            backendOut.write(new Bind("", "", new short[0], new byte[0][], new short[0]));
-            backendOut.write(new Execute("", 0));
-            backendOut.flush();
-        } finally {
-            writeDone(l);
-        }
+        InBandError.raise(this, l, error);
         segmentFailed = true;
-    }
-
-    /** A statement that makes a server raise {@code error}, so that it fails in order and fails the transaction. */
-    private static String raising(PgException error) {
-        String tag = "sg_" + Long.toHexString(System.nanoTime());
-        return "DO $" + tag + "$BEGIN RAISE EXCEPTION USING ERRCODE = '" + error.sqlState().code()
-                + "', MESSAGE = " + literal(error.getMessage())
-                + (error.hint() == null ? "" : ", HINT = " + literal(error.hint())) + "; END$" + tag + "$";
-    }
-
-    private static String literal(String text) {
-        return "'" + text.replace("'", "''") + "'";
     }
 
     /** Waits until nothing is in flight on the backend and no relay reads it. */
@@ -792,7 +762,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** The relay may have seen the last answer while we were still writing: then the release is ours. */
-    private void writeDone(BackendLink l) {
+    void writeDone(BackendLink l) {
         boolean release;
         lock.lock();
         try {
@@ -858,6 +828,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return l;
         }
         joined.rememberStart(deferred, l);
+        LocalCommands.replayedOn(this, deferred, l.backend);
         if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
             // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
             // the shard, in the same write, and the relay swallows its answers (no round trip of its own).

@@ -27,7 +27,7 @@ final class LocalCommands {
     private static final Pattern EXPLAIN_ROUTE = Pattern.compile("(?is)^\\s*explain\\s+route\\s+(.+?)\\s*;?\\s*$");
     private static final Pattern SHOW_HINT = Pattern.compile("(?is)^\\s*show\\s+(__spqr__\\w+)\\s*;?\\s*$");
     private static final Pattern SET_HINT = Pattern.compile(
-            "(?is)^\\s*set\\s+(?:session\\s+)?(__spqr__\\w+)\\s*(?:=|\\s+to\\s+)\\s*(.+?)\\s*;?\\s*$");
+            "(?is)^\\s*set\\s+(?:session\\s+|(local)\\s+)?(__spqr__\\w+)\\s*(?:=|\\s+to\\s+)\\s*(.+?)\\s*;?\\s*$");
     private static final Pattern RESET_HINT = Pattern.compile("(?is)^\\s*reset\\s+(__spqr__\\w+|all)\\s*;?\\s*$");
 
     private LocalCommands() {
@@ -90,7 +90,7 @@ final class LocalCommands {
             if (analysis.isParsed() && analysis.statements().size() == 1 && analysis.statements().getFirst().set() != null) {
                 return runHint(session, analysis.statements().getFirst());
             }
-            session.router.hints.set(m.group(1), unquote(m.group(2)));
+            setHint(session, m);
             return new LocalResult(null, List.of(), "SET");
         }
         m = RESET_HINT.matcher(sql);
@@ -166,27 +166,45 @@ final class LocalCommands {
         return String.join("\n;\n", statements.subList(leading, statements.size()).stream().map(Statement::text).toList());
     }
 
-    /** SET [SESSION], RESET or SHOW of a {@code __spqr__} name. */
+    /** SET [SESSION | LOCAL], RESET or SHOW of a {@code __spqr__} name. */
     private static boolean isHintCommand(Statement statement) {
         SetCommand set = statement.set();
         return switch (statement.kind()) {
-            case SET -> set != null && set.kind() == SetCommand.Kind.SET && RoutingHints.isHint(set.name());
+            case SET -> set != null && (set.kind() == SetCommand.Kind.SET || set.kind() == SetCommand.Kind.SET_LOCAL)
+                    && RoutingHints.isHint(set.name());
             case RESET -> set != null && set.kind() == SetCommand.Kind.RESET && RoutingHints.isHint(set.name());
             case SHOW -> SHOW_HINT.matcher(statement.text()).matches();
             default -> false;
         };
     }
 
+    /** SET [SESSION | LOCAL] __spqr__name = value | DEFAULT, matched by {@link #SET_HINT}. */
+    private static void setHint(ClientSession session, Matcher m) {
+        String value = m.group(3).equalsIgnoreCase("default") ? null : unquote(m.group(3));
+        if (m.group(1) == null) {
+            session.router.hints.set(m.group(2), value);
+        } else if (session.inTransactionBlock()) {
+            session.router.hints.setLocal(m.group(2), value); // until the transaction ends
+        }
+        // SET LOCAL outside a transaction block has no effect (PostgreSQL warns)
+    }
+
     private static LocalResult runHint(ClientSession session, Statement statement) {
         SetCommand set = statement.set();
         return switch (statement.kind()) {
             case SET -> {
-                if (set.value() == null) {
+                // as written within the statement's own text: the parser folds ALLOW to allow
+                Matcher m = SET_HINT.matcher(statement.text());
+                if (m.matches()) {
+                    setHint(session, m);
+                } else if (set.kind() == SetCommand.Kind.SET_LOCAL) {
+                    if (session.inTransactionBlock()) {
+                        session.router.hints.setLocal(set.name(), set.value());
+                    }
+                } else if (set.value() == null) {
                     session.router.hints.reset(set.name()); // SET … TO DEFAULT
                 } else {
-                    // as written within the statement's own text: the parser folds ALLOW to allow
-                    Matcher m = SET_HINT.matcher(statement.text());
-                    session.router.hints.set(set.name(), m.matches() ? unquote(m.group(2)) : set.value());
+                    session.router.hints.set(set.name(), set.value());
                 }
                 yield new LocalResult(null, List.of(), "SET");
             }
@@ -302,6 +320,14 @@ final class LocalCommands {
                 return false;
             }
             session.deferred.add(statement.text());
+            if (set.kind() == SetCommand.Kind.SET && set.name() != null && SessionSettings.isSettable(set.name())) {
+                // the session's setting from now on, even when the block commits before using a shard
+                if (set.value() == null) {
+                    session.settings.reset(set.name());
+                } else {
+                    session.settings.offer(set.name(), set.value());
+                }
+            }
             done(session, tag);
             return true;
         }
@@ -487,15 +513,39 @@ final class LocalCommands {
                 case SET -> {
                     session.settings.offer(key, set.value() == null ? "" : set.value());
                     if (backend != null && set.value() != null) {
-                        backend.applied().put(key, set.value());
+                        session.transactionSettings.backendSet(backend, key, backend.applied().put(key, set.value()));
                     }
                 }
                 case RESET -> {
                     if (backend != null) {
-                        backend.applied().remove(key);
+                        session.transactionSettings.backendSet(backend, key, backend.applied().remove(key));
                     }
                 }
                 default -> { }
+            }
+        }
+    }
+
+    /**
+     * The deferred start of a transaction (BEGIN, SET …) ran on a backend: its SETs of parameters the
+     * router replays are now that backend's, to be reset before another client uses it.
+     */
+    static void replayedOn(ClientSession session, List<String> statements, dev.shardgate.router.backend.BackendConnection backend) {
+        for (String text : statements) {
+            if (!TransactionRouter.firstKeyword(text).equals("set")) {
+                continue;
+            }
+            Analysis analysis = session.router.analyze(text);
+            if (!analysis.isParsed()) {
+                continue;
+            }
+            for (Statement statement : analysis.statements()) {
+                SetCommand set = statement.set();
+                if (set != null && set.kind() == SetCommand.Kind.SET && set.name() != null && set.value() != null
+                        && SessionSettings.isSettable(set.name()) && !SessionSettings.isReported(set.name())) {
+                    String key = set.name().toLowerCase(Locale.ROOT);
+                    session.transactionSettings.backendSet(backend, key, backend.applied().put(key, set.value()));
+                }
             }
         }
     }

@@ -62,6 +62,12 @@ public final class SessionSettings {
         return Map.copyOf(desired);
     }
 
+    /** Back to what {@link #snapshot} returned: the SETs of a rolled-back transaction or savepoint are undone. */
+    public synchronized void restore(Map<String, String> snapshot) {
+        desired.clear();
+        desired.putAll(snapshot);
+    }
+
     /** A SET of this parameter makes the server send ParameterStatus. */
     public static boolean isReported(String name) {
         return REPORTED.contains(name.toLowerCase(Locale.ROOT));

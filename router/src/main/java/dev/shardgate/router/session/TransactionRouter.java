@@ -161,6 +161,11 @@ final class TransactionRouter {
     }
 
     private Route routeOnce(String sql, Analysis analysis, BoundValues bound, Metadata metadata) {
+        if (isTransactionControl(analysis)) {
+            // COMMIT, ROLLBACK [TO] … end or rewind the transaction where it is, whatever the hints
+            // say (a ROLLBACK also undoes the hints set in the transaction before it is routed)
+            return new Route.AnyShard("transaction control runs on the transaction's shard");
+        }
         Map<String, String> inForce = hints.with(Hints.fromComments(sql));
         String executeOn = inForce.get(RoutingHints.EXECUTE_ON);
         if (executeOn != null) {
@@ -198,6 +203,21 @@ final class TransactionRouter {
             }
         }
         return route;
+    }
+
+    private static boolean isTransactionControl(Analysis analysis) {
+        if (analysis == null || !analysis.isParsed() || analysis.statements().isEmpty()) {
+            return false;
+        }
+        for (Statement statement : analysis.statements()) {
+            switch (statement.kind()) {
+                case COMMIT, ROLLBACK, SAVEPOINT, RELEASE, ROLLBACK_TO, PREPARE_TRANSACTION -> { }
+                default -> {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String distributionForHint(Metadata metadata, Analysis analysis, Map<String, String> inForce) {
