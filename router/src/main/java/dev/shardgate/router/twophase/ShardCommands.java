@@ -19,11 +19,14 @@ import java.util.List;
 /**
  * Transaction-control statements the router runs on a shard itself. Unlike BackendQueries it keeps
  * the command tag (PREPARE TRANSACTION and COMMIT of an aborted transaction answer ROLLBACK, not an
- * error) and the first column of the rows.
+ * error) and the rows.
  */
 final class ShardCommands {
-    /** What a statement answered: its last command tag and the first column of its rows. */
-    record Answer(String tag, List<String> firstColumn) {
+    /** What a statement answered: its last command tag and its rows (text values). */
+    record Answer(String tag, List<List<String>> rows) {
+        List<String> firstColumn() {
+            return rows.stream().map(row -> row.isEmpty() ? null : row.getFirst()).toList();
+        }
     }
 
     private ShardCommands() {
@@ -42,7 +45,7 @@ final class ShardCommands {
             backend.writer().flush();
             ErrorResponse error = null;
             String tag = "";
-            List<String> rows = new ArrayList<>();
+            List<List<String>> rows = new ArrayList<>();
             while (true) {
                 BackendMessage message = backend.reader().readBackend();
                 switch (message) {
@@ -50,8 +53,11 @@ final class ShardCommands {
                     case ErrorResponse e -> error = e;
                     case CommandComplete complete -> tag = complete.tag();
                     case DataRow row -> {
-                        byte[] value = row.values().length == 0 ? null : row.values()[0];
-                        rows.add(value == null ? null : new String(value, StandardCharsets.UTF_8));
+                        List<String> values = new ArrayList<>(row.values().length);
+                        for (byte[] value : row.values()) {
+                            values.add(value == null ? null : new String(value, StandardCharsets.UTF_8));
+                        }
+                        rows.add(values);
                     }
                     case ReadyForQuery ready -> {
                         backend.readyForQuery(ready.status());

@@ -35,8 +35,9 @@ public final class TwoPhaseRecovery {
     private final CommitDecisions decisions;
 
     /**
-     * @param rules the backend rules naming a database and user: a prepared transaction can only be
-     *     finished from its own database, so recovery connects as each of them
+     * @param rules the backend rules: recovery reads the router's prepared transactions over the first
+     *     naming a database and user that connects, and finishes each as its owner, in its database,
+     *     over the rule for that user and database (or the default rule)
      */
     public TwoPhaseRecovery(Pools pools, List<BackendRule> rules, TransactionIds ids, CommitDecisions decisions) {
         this.pools = pools;
@@ -52,14 +53,21 @@ public final class TwoPhaseRecovery {
         boolean complete = true;
         Set<String> unfinished = new HashSet<>();
         for (String shard : shards) {
-            for (BackendRule rule : rules) {
-                try {
-                    recoverOn(shard, rule, decided, actions, unfinished);
-                } catch (IOException | PgException e) {
-                    complete = false;
-                    log.warn("event=two_phase_recovery_failed shard={} db={} user={} error=\"{}\"",
-                            shard, rule.db(), rule.usr(), e.getMessage());
+            List<Prepared> found = preparedOn(shard);
+            if (found == null) {
+                complete = false;
+                continue;
+            }
+            for (Prepared prepared : found) {
+                if (ids.isInFlight(prepared.gid())) {
+                    unfinished.add(prepared.gid());
+                    continue;
                 }
+                Action action = finish(shard, prepared, decided.containsKey(prepared.gid()));
+                if (!action.action().equals("commit") && !action.action().equals("rollback")) {
+                    unfinished.add(prepared.gid());
+                }
+                actions.add(action);
             }
         }
         for (String gid : decided.keySet()) {
@@ -71,34 +79,77 @@ public final class TwoPhaseRecovery {
         return actions;
     }
 
-    private void recoverOn(String shard, BackendRule rule, Map<String, List<String>> decided, List<Action> actions,
-                           Set<String> unfinished) throws IOException {
-        BackendPool pool = pools.pool(shard, rule.db(), rule.usr());
+    /** A prepared transaction of this router: only its owner (or a superuser) may finish it, from its database. */
+    private record Prepared(String gid, String owner, String database) {
+    }
+
+    /**
+     * This router's prepared transactions on the shard, in every database (pg_prepared_xacts shows
+     * them all to any user), read over the first backend rule that connects; null when none does.
+     */
+    private List<Prepared> preparedOn(String shard) {
+        if (rules.isEmpty()) {
+            log.warn("event=two_phase_recovery_failed shard={} error=\"no backend rule names a database and user to look with\"", shard);
+        }
+        for (BackendRule rule : rules) {
+            try {
+                List<Prepared> found = new ArrayList<>();
+                List<List<String>> rows = withBackend(shard, rule.db(), rule.usr(), on -> ShardCommands.run(on,
+                        "SELECT gid, owner, database FROM pg_prepared_xacts WHERE gid LIKE '"
+                                + ids.likePattern() + "' ESCAPE '\\' ORDER BY gid").rows());
+                for (List<String> row : rows) {
+                    found.add(new Prepared(row.get(0), row.get(1), row.get(2)));
+                }
+                return found;
+            } catch (IOException | PgException e) {
+                log.warn("event=two_phase_recovery_failed shard={} db={} user={} error=\"{}\"",
+                        shard, rule.db(), rule.usr(), e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Commits or rolls back as the transaction's owner, over the backend rule for its user and
+     * database: PostgreSQL refuses anyone else but a superuser ("permission denied to finish prepared
+     * transaction"), and the transaction would stay prepared, holding its locks.
+     */
+    private Action finish(String shard, Prepared prepared, boolean commit) {
+        String verb = commit ? "commit" : "rollback";
+        String sql = (commit ? "COMMIT PREPARED '" : "ROLLBACK PREPARED '") + prepared.gid() + "'";
+        String action;
+        try {
+            withBackend(shard, prepared.database(), prepared.owner(), on -> ShardCommands.run(on, sql));
+            action = verb;
+            log.info("event=two_phase_recovered gid={} shard={} action={} owner={} db={}",
+                    prepared.gid(), shard, verb, prepared.owner(), prepared.database());
+        } catch (IOException | PgException e) {
+            action = "cannot " + verb + " as owner \"" + prepared.owner() + "\" in database \"" + prepared.database()
+                    + "\": " + e.getMessage();
+            log.error("event=two_phase_recovery_stuck gid={} shard={} action={} owner={} db={} error=\"{}\"",
+                    prepared.gid(), shard, verb, prepared.owner(), prepared.database(), e.getMessage());
+        }
+        return new Action(prepared.gid(), shard, action);
+    }
+
+    private interface OnBackend<T> {
+        T run(Participant on) throws IOException;
+    }
+
+    /** Runs on a backend of the pool for (shard, database, user): 42704-like errors when no backend rule names them. */
+    private <T> T withBackend(String shard, String database, String user, OnBackend<T> work) throws IOException {
+        BackendPool pool = pools.pool(shard, database, user);
         BackendConnection backend = pool.acquire(() -> false);
-        Participant on = new Participant(shard, backend);
         boolean reusable = false;
         try {
-            List<String> prepared = ShardCommands.run(on, "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE '"
-                    + ids.likePattern() + "' ESCAPE '\\' AND database = current_database() ORDER BY gid").firstColumn();
-            for (String gid : prepared) {
-                if (ids.isInFlight(gid)) {
-                    unfinished.add(gid);
-                    continue;
-                }
-                boolean commit = decided.containsKey(gid);
-                String action = commit ? "commit" : "rollback";
-                try {
-                    ShardCommands.run(on, (commit ? "COMMIT PREPARED '" : "ROLLBACK PREPARED '") + gid + "'");
-                } catch (PgException e) {
-                    unfinished.add(gid);
-                    action = action + " failed: " + e.getMessage();
-                }
-                actions.add(new Action(gid, shard, action));
-                log.info("event=two_phase_recovered gid={} shard={} action=\"{}\"", gid, shard, action);
-            }
+            T result = work.run(new Participant(shard, backend));
             reusable = true;
+            return result;
+        } catch (PgException e) {
+            reusable = true; // the shard answered with an error: the connection is fine
+            throw e;
         } finally {
-            if (reusable && !backend.isBroken()) {
+            if (reusable && !backend.isBroken() && backend.transactionState().equals("idle")) {
                 pool.release(backend);
             } else {
                 pool.discard(backend);
