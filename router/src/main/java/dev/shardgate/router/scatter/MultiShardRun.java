@@ -130,7 +130,17 @@ public final class MultiShardRun {
      */
     public Outcome runExtended(Map<String, String> sqlByShard, Map<String, ShardParameters> split, int[] parameterTypes, Bind bind,
                                MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
+        return runExtended(sqlByShard, split, parameterTypes, bind, select, describe, execute, 0);
+    }
+
+    /**
+     * @param maxRows the client's Execute row limit (0 for none): past it the portal is suspended and
+     *     the rest of the rows is held for the next Execute (see {@link Outcome#suspended})
+     */
+    public Outcome runExtended(Map<String, String> sqlByShard, Map<String, ShardParameters> split, int[] parameterTypes, Bind bind,
+                               MultiShardShape.Select select, boolean describe, boolean execute, int maxRows) throws IOException {
         extended = true;
+        rowLimit = maxRows;
         boolean merged = select != null && (select.aggregation() != null || !select.sortKeys().isEmpty() || select.distinct());
         // merging reads values as text; rows that pass through come in the client's formats directly
         short[] shardFormats = merged ? new short[0] : bind.resultFormats();
@@ -202,16 +212,22 @@ public final class MultiShardRun {
             }
             inTransaction |= stream.status() != 'I' && !ended.contains(stream.shard());
         }
-        return new Outcome(broken, inTransaction, failed);
+        return new Outcome(broken, inTransaction, failed, failed ? null : suspended);
     }
 
     /**
      * @param brokenShards shards whose backend connection broke: to be discarded
      * @param inTransaction some shard ended in a transaction block (the statement opened one)
      * @param failed the client was sent an error
+     * @param suspended the rows an Execute with a row limit left for the next Execute; null when it completed
      */
-    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed) {
+    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed, SuspendedPortal suspended) {
     }
+
+    /** The client's Execute row limit; 0 for none. */
+    private int rowLimit;
+    /** What a row limit left of the answer, once it was reached. */
+    private SuspendedPortal suspended;
 
     private void answer(MultiShardShape.Select select, boolean describe, boolean execute) throws IOException {
         RowDescription agreed = null;
@@ -262,16 +278,28 @@ public final class MultiShardRun {
         List<RowSource> sources = replicated ? List.of(streams.getFirst()) : new ArrayList<>(streams);
         RowSource rows = merger == null ? RowSource.concatenation(sources) : merger.merge(sources);
         long count = 0;
-        byte[][] row;
-        while ((row = rows.next()) != null) {
-            if (binary != null) {
-                row = toBinary(row, binary, columns);
-            }
-            client.write(new DataRow(row));
+        byte[][] row = null;
+        while ((rowLimit <= 0 || count < rowLimit) && (row = rows.next()) != null) {
+            client.write(new DataRow(binary == null ? row : toBinary(row, binary, columns)));
             count++;
+        }
+        List<byte[][]> rest = null;
+        if (rowLimit > 0 && count == rowLimit) {
+            // PostgreSQL suspends the portal at the limit, even when no row is left. The shards'
+            // answers are read to their end now (their backends serve other statements before the
+            // next Execute comes): the rest waits in the router's memory.
+            rest = new ArrayList<>();
+            while ((row = rows.next()) != null) {
+                rest.add(binary == null ? row : toBinary(row, binary, columns));
+            }
         }
         String tag = select != null ? "SELECT " + count : replicated ? agreedTag() : summedTag();
         commitOpened();
+        if (rest != null) {
+            suspended = new SuspendedPortal(rest, tag.substring(0, tag.lastIndexOf(' ') + 1));
+            client.write(dev.shardgate.wire.PortalSuspended.INSTANCE);
+            return;
+        }
         client.write(new CommandComplete(tag));
     }
 

@@ -32,6 +32,43 @@ final class LocalExtended {
     /** Portals of statements the router already ran (savepoints on several shards) → their command tag. */
     private final Map<String, String> ran = new HashMap<>();
 
+    /** Multi-shard portals an Execute with a row limit suspended, with the rows still to send. */
+    private final Map<String, dev.shardgate.router.scatter.SuspendedPortal> suspended = new HashMap<>();
+
+    /** A multi-shard portal was suspended at its Execute's row limit: the next Execute of it goes on here. */
+    void suspend(String portal, dev.shardgate.router.scatter.SuspendedPortal rest) {
+        suspended.put(portal, rest);
+    }
+
+    /**
+     * An Execute of a suspended multi-shard portal sends its next rows; false for any other portal.
+     * Portals live until their transaction ends: outside a transaction block, until the Sync after
+     * them (the backend then reports a later Execute's unknown portal, as a server would).
+     */
+    static boolean resume(ClientSession session, Execute execute) throws IOException {
+        LocalExtended local = session.localExtended;
+        dev.shardgate.router.scatter.SuspendedPortal portal = local.suspended.get(execute.portal());
+        if (portal == null) {
+            return false;
+        }
+        if (portal.resume(session.clientWriterWhenQuiet(), execute.maxRows())) {
+            local.suspended.remove(execute.portal());
+        }
+        return true;
+    }
+
+    /** A Sync: outside a transaction block it ends the implicit transaction, and its portals with it. */
+    void synced(ClientSession session) {
+        if (!suspended.isEmpty() && !session.inTransactionBlock()) {
+            suspended.clear();
+        }
+    }
+
+    /** The transaction block ended: its portals are gone. */
+    void transactionEnded() {
+        suspended.clear();
+    }
+
     /** The router ran the statement of the portal at its Bind: Describe and Execute get its answers. */
     void answered(String portal, String tag) {
         ran.put(portal, tag);
@@ -52,6 +89,7 @@ final class LocalExtended {
             }
             case Bind bind -> {
                 local.ran.remove(bind.portal()); // the portal is bound anew
+                local.suspended.remove(bind.portal());
                 String sql = local.statements.get(bind.statement());
                 if (sql == null || !session.canAnswerLocally()) {
                     yield false;
@@ -63,6 +101,11 @@ final class LocalExtended {
             case Describe describe when describe.kind() == 'P' && local.ran.containsKey(describe.name()) -> {
                 session.out.write(NoData.INSTANCE);
                 yield true;
+            }
+            case Execute execute when local.suspended.containsKey(execute.portal()) -> resume(session, execute);
+            case dev.shardgate.wire.Sync sync -> {
+                local.synced(session);
+                yield false; // answered as usual
             }
             case Execute execute when local.ran.containsKey(execute.portal()) -> {
                 session.out.write(new dev.shardgate.wire.CommandComplete(local.ran.remove(execute.portal())));
@@ -89,11 +132,13 @@ final class LocalExtended {
                 yield true;
             }
             case Close close -> {
+                boolean wasSuspended = false;
                 if (close.kind() == 'P') {
                     local.ran.remove(close.name());
+                    wasSuspended = local.suspended.remove(close.name()) != null;
                 }
                 Map<String, String> names = close.kind() == 'S' ? local.statements : local.portals;
-                boolean wasLocal = names.remove(close.name()) != null;
+                boolean wasLocal = names.remove(close.name()) != null || wasSuspended;
                 if (!wasLocal && !session.canAnswerLocally()) {
                     yield false;
                 }

@@ -71,15 +71,19 @@ final class MultiShardSegment {
     void take(ClientSession session, FrontendMessage message) throws IOException {
         if (message instanceof Sync) {
             if (!failed && describeAsked && !ran) {
-                run(session, false);
+                run(session, false, 0);
             }
             session.multiShardSegment = null;
+            session.localExtended.synced(session);
             session.out.write(new ReadyForQuery(session.idleStatus()));
             session.out.flush();
             return;
         }
         if (failed) {
             return;
+        }
+        if (message instanceof Execute execute && LocalExtended.resume(session, execute)) {
+            return; // the next rows of a portal an earlier Execute suspended
         }
         switch (message) {
             case Parse parse when parse.sql() == null -> fail(session, session.unreadable(parse.text()));
@@ -89,7 +93,7 @@ final class MultiShardSegment {
             }
             case Bind next -> bindNext(session, next);
             case Describe describe when describe.kind() == 'P' && describe.name().equals(bind.portal()) -> describeAsked = true;
-            case Execute execute when execute.portal().equals(bind.portal()) && !ran -> run(session, true);
+            case Execute execute when execute.portal().equals(bind.portal()) && !ran -> run(session, true, execute.maxRows());
             case Close close -> session.out.write(CloseComplete.INSTANCE);
             case Flush flush -> session.out.flush();
             default -> fail(session, new PgException(SqlState.FEATURE_NOT_SUPPORTED, message.getClass().getSimpleName()
@@ -103,7 +107,7 @@ final class MultiShardSegment {
      */
     private void bindNext(ClientSession session, Bind next) throws IOException {
         if (describeAsked && !ran) {
-            run(session, false);
+            run(session, false, 0);
             if (failed) {
                 return;
             }
@@ -134,15 +138,19 @@ final class MultiShardSegment {
         }
     }
 
-    private void run(ClientSession session, boolean execute) throws IOException {
+    /** @param maxRows the Execute's row limit (0 for none): past it the portal is suspended */
+    private void run(ClientSession session, boolean execute, int maxRows) throws IOException {
         ran = true;
         try {
             MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
-                    plan.select(), describeAsked, execute);
+                    plan.select(), describeAsked, execute, maxRows);
             MultiShardRun.Outcome outcome = session.inTransactionBlock()
                     ? MultiShardInTransaction.run(session, plan, work)
                     : MultiShardStatements.withBackends(session, plan, work);
             failed = outcome == null || outcome.failed();
+            if (!failed && outcome.suspended() != null) {
+                session.localExtended.suspend(bind.portal(), outcome.suspended());
+            }
         } catch (PgException e) {
             fail(session, e); // e.g. no backend for a shard: the client still gets its error in order
         }

@@ -102,6 +102,7 @@ final class TransactionSettings {
     }
 
     private void end(ClientSession session, boolean rolledBack) {
+        session.localExtended.transactionEnded(); // and the multi-shard portals it suspended
         if (marks.isEmpty()) {
             session.router.hints.endTransaction();
             return;
