@@ -39,6 +39,7 @@ class RolledBackSettingsTest {
                 .schema(Orders.SCHEMA + """
                         DROP SCHEMA IF EXISTS myschema CASCADE;
                         CREATE SCHEMA myschema;
+                        ALTER TABLE items ADD CONSTRAINT one_qty_per_order UNIQUE (order_id, qty) DEFERRABLE INITIALLY DEFERRED;
                         """)
                 .initSql(Orders.init(2))
                 .connectionLimit(1)
@@ -95,6 +96,14 @@ class RolledBackSettingsTest {
             assertThat(query(a, WHERE)).isEqualTo("sh2");
             execute(a, "COMMIT");
             assertThat(query(a, WHERE)).as("after SET LOCAL's block").isEqualTo("sh1");
+
+            // a block over two shards whose COMMIT fails (a deferred check on sh2) rolled back: so did its SET
+            execute(a, "BEGIN");
+            assertThat(query(a, "SELECT customer FROM orders WHERE id = ?", 5L)).isEqualTo("sh1");
+            execute(a, "SET __spqr__sharding_key = 1005");
+            execute(a, "INSERT INTO items (order_id, sku, qty) VALUES (1005, 'c', 1)");
+            assertThat(catchThrowableOfType(SQLException.class, () -> execute(a, "COMMIT")).getSQLState()).isEqualTo("23505");
+            assertThat(query(a, WHERE)).as("after a failed COMMIT").isEqualTo("sh1");
 
             // a committed SET stays
             execute(a, "BEGIN");

@@ -279,11 +279,16 @@ final class JoinedShards {
                 Rollback.all(participants);
                 return "ROLLBACK";
             }
-            if (strategy(session) == CommitStrategy.TWO_PHASE) {
-                RouterContext context = session.context();
-                new TwoPhaseCommit(context.transactionIds(), context.commitDecisions()).commit(participants);
-            } else {
-                BestEffortCommit.commit(participants);
+            try {
+                if (strategy(session) == CommitStrategy.TWO_PHASE) {
+                    RouterContext context = session.context();
+                    new TwoPhaseCommit(context.transactionIds(), context.commitDecisions()).commit(participants);
+                } else {
+                    BestEffortCommit.commit(participants);
+                }
+            } catch (PgException e) {
+                session.transactionSettings.commitFailed(session);
+                throw e;
             }
             return "COMMIT";
         } finally {

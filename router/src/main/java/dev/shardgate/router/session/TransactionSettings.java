@@ -42,8 +42,10 @@ final class TransactionSettings {
         if (analysis == null || !analysis.isParsed()) {
             return;
         }
+        committed = null;
         if (!marks.isEmpty() && !session.inTransactionBlock()) {
             end(session, false); // it ended where the router did not see it end: as committed
+            committed = null;
         }
         for (Statement statement : analysis.statements()) {
             switch (statement.kind()) {
@@ -101,14 +103,32 @@ final class TransactionSettings {
         backendChanges.clear();
     }
 
+    /**
+     * The COMMIT the router ran on several shards failed, so the transaction rolled back after all
+     * (on every shard, or under best_effort on those that had not committed): its SETs are undone.
+     */
+    void commitFailed(ClientSession session) {
+        if (committed != null) {
+            session.router.hints.restore(committed.hints());
+            session.settings.restore(committed.settings());
+            committed = null;
+        }
+    }
+
+    /** The start of the transaction the last COMMIT ended, until the next statement. */
+    private Mark committed;
+
     private void end(ClientSession session, boolean rolledBack) {
         session.localExtended.transactionEnded(); // and the multi-shard portals it suspended
+        committed = null;
         if (marks.isEmpty()) {
             session.router.hints.endTransaction();
             return;
         }
         if (rolledBack) {
             restore(session, marks.getFirst());
+        } else {
+            committed = marks.getFirst();
         }
         marks.clear();
         backendChanges.clear();
