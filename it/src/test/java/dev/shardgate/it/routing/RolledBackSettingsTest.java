@@ -115,6 +115,24 @@ class RolledBackSettingsTest {
 
     @ParameterizedTest
     @EnumSource(Protocol.class)
+    void pgjdbcsRollbackWithAutocommitOffUndoesTheHint(Protocol protocol) throws SQLException {
+        try (Connection a = cluster.connect(protocol)) {
+            execute(a, "SET __spqr__sharding_key = 5");
+            a.setAutoCommit(false);
+            execute(a, "SET __spqr__sharding_key = 1005"); // pgjdbc sends its BEGIN in front of this
+            assertThat(query(a, WHERE)).isEqualTo("sh2");
+            a.rollback();
+            assertThat(query(a, WHERE)).as("after rollback()").isEqualTo("sh1");
+            a.rollback();
+            execute(a, "SET __spqr__sharding_key = 1005");
+            a.commit();
+            a.setAutoCommit(true);
+            assertThat(query(a, WHERE)).as("after commit()").isEqualTo("sh2");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Protocol.class)
     void aSearchPathSetInARolledBackBlockIsNeitherKeptNorReplayed(Protocol protocol) throws SQLException {
         String sql = "SELECT current_setting('search_path'), customer FROM orders WHERE id = ?";
         try (Connection a = cluster.connect(protocol); Connection b = cluster.connect(protocol)) {

@@ -79,6 +79,11 @@ final class LocalExtended {
         LocalExtended local = session.localExtended;
         return switch (message) {
             case Parse parse -> {
+                if (LocalCommands.isLocal(session, parse.sql()) && !session.held.isEmpty() && session.betweenTransactions()) {
+                    // pgjdbc with autocommit off sends its BEGIN in the segment of the first statement,
+                    // here a hint: the BEGIN is answered and deferred first, in order
+                    LocalCommands.answerHeld(session, false);
+                }
                 if (!LocalCommands.isLocal(session, parse.sql()) || !session.canAnswerLocally()) {
                     local.statements.remove(parse.statement());
                     yield false;
