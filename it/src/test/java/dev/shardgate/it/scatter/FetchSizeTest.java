@@ -4,6 +4,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.Close;
 import dev.shardgate.wire.Execute;
 import dev.shardgate.wire.Parse;
 import dev.shardgate.wire.Query;
@@ -138,7 +139,13 @@ class FetchSizeTest {
                     .containsExactly("DataRow 1005", "PortalSuspended", "ReadyForQuery T");
             assertThat(client.exchange(new Execute("p", 1), new Sync()))
                     .containsExactly("CommandComplete SELECT 0", "ReadyForQuery T");
-            assertThat(client.exchange(new Query("COMMIT"))).containsExactly("CommandComplete COMMIT", "ReadyForQuery I");
+            // Close ends a portal before its last row
+            assertThat(client.exchange(new Bind("r", "", new short[0], new byte[0][], new short[0]), new Execute("r", 3),
+                    new Close(Close.PORTAL, "r"), new Sync()))
+                    .containsExactly("BindComplete", "DataRow 2", "DataRow 4", "DataRow 1001", "PortalSuspended",
+                            "CloseComplete", "ReadyForQuery T");
+            assertThat(client.exchange(new Execute("r", 3), new Sync()).getFirst()).startsWith("ErrorResponse 34000");
+            assertThat(client.exchange(new Query("COMMIT"))).containsExactly("CommandComplete ROLLBACK", "ReadyForQuery I");
 
             // outside a transaction block the portal ends at Sync
             assertThat(client.exchange(new Parse("", sql, new int[0]),

@@ -64,6 +64,11 @@ final class LocalExtended {
         }
     }
 
+    /** Close of a portal: a suspended multi-shard one is gone. */
+    void closePortal(String portal) {
+        suspended.remove(portal);
+    }
+
     /** The transaction block ended: its portals are gone. */
     void transactionEnded() {
         suspended.clear();

@@ -94,7 +94,12 @@ final class MultiShardSegment {
             case Bind next -> bindNext(session, next);
             case Describe describe when describe.kind() == 'P' && describe.name().equals(bind.portal()) -> describeAsked = true;
             case Execute execute when execute.portal().equals(bind.portal()) && !ran -> run(session, true, execute.maxRows());
-            case Close close -> session.out.write(CloseComplete.INSTANCE);
+            case Close close -> {
+                if (close.kind() == Close.PORTAL) {
+                    session.localExtended.closePortal(close.name());
+                }
+                session.out.write(CloseComplete.INSTANCE);
+            }
             case Flush flush -> session.out.flush();
             default -> fail(session, new PgException(SqlState.FEATURE_NOT_SUPPORTED, message.getClass().getSimpleName()
                     + " after a multi-shard statement in the same extended-protocol segment is not supported"));
