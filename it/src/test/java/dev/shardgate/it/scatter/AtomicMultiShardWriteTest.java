@@ -120,6 +120,24 @@ class AtomicMultiShardWriteTest {
     }
 
     @Test
+    void aCopyOverSeveralShardsCommitsAllOrNothingUnderTwoPhaseCommit() throws Exception {
+        try (Connection router = cluster.connect()) {
+            execute(router, "SET __spqr__commit_strategy = '2pc'");
+            var copy = new org.postgresql.copy.CopyManager(router.unwrap(org.postgresql.core.BaseConnection.class));
+            // sh2's deferred unique check fails when it is prepared: sh1's rows go too
+            SQLException failed = catchThrowableOfType(SQLException.class,
+                    () -> copy.copyIn("COPY orders (id, customer, qty) FROM STDIN", new java.io.StringReader("7\tr\t1\n1007\tz\t1\n")));
+            assertThat(failed.getSQLState()).isEqualTo("23505");
+            assertThat(copy.copyIn("COPY orders (id, customer, qty) FROM STDIN", new java.io.StringReader("7\tr\t1\n1007\ts\t1\n")))
+                    .isEqualTo(2);
+        }
+        assertThat(rowsOf(0)).containsExactly("id:int4|customer:text|qty:int4", "1|a|1", "7|r|1");
+        assertThat(rowsOf(1)).containsExactly("id:int4|customer:text|qty:int4", "1001|z|1", "1007|s|1");
+        assertThat(prepared(cluster.shard(0))).containsExactly("gid:text");
+        assertThat(prepared(cluster.shard(1))).containsExactly("gid:text");
+    }
+
+    @Test
     void underBestEffortAFailingCommitAfterAnotherShardCommittedNamesThatShard() throws SQLException {
         try (Connection router = cluster.connect()) {
             SQLException failed = catchThrowableOfType(SQLException.class,

@@ -173,7 +173,8 @@ public final class MultiShardRun {
             // A write (or a statement every shard runs alike) runs in a transaction on each shard,
             // committed only once every shard succeeded: a failure anywhere leaves no shard changed.
             boolean writes = replicated || select == null;
-            if (writes && messages.values().stream().flatMap(List::stream).noneMatch(MultiShardRun::cannotRunInTransaction)) {
+            if (writes && (!replicated || messages.values().stream().flatMap(List::stream)
+                    .noneMatch(MultiShardRun::cannotRunInTransaction))) {
                 begin(messages.keySet());
             }
             if (select != null && TextOrder.needsCatalog(select)) {

@@ -129,7 +129,7 @@ final class CopyIn implements CopyRows.Sink {
             session.out.write(failure != null ? ErrorResponse.of(failure) : error);
             return true;
         }
-        endAll("COMMIT");
+        commitAll();
         // a reference relation's rows are in every copy: the count is that of one
         session.out.write(new CommandComplete("COPY " + (relation == null ? firstCount : total)));
         return true;
@@ -311,7 +311,21 @@ final class CopyIn implements CopyRows.Sink {
     private final java.util.Set<BackendConnection> copying = new java.util.HashSet<>();
 
     /**
-     * COMMIT or ROLLBACK on every shard; a failed COMMIT is reported with the shard's name. Within
+     * Every shard took its rows: they commit by the session's commit strategy (two-phase under
+     * 2pc: all or none), outside the client's transaction; a failure rolls back what it can and is thrown.
+     */
+    private void commitAll() {
+        if (inClientTransaction) {
+            return;
+        }
+        List<dev.shardgate.router.twophase.Participant> participants = new java.util.ArrayList<>();
+        links.forEach((shard, link) -> participants.add(new dev.shardgate.router.twophase.Participant(shard, link.backend)));
+        (participants.size() == 1 ? dev.shardgate.router.scatter.MultiShardRun.ShardCommit.ONE_BY_ONE
+                : MultiShardStatements.commitOf(session)).commit(participants);
+    }
+
+    /**
+     * ROLLBACK on every shard. Within
      * the client's transaction nothing: a failed COPY left the shards' parts failed, and the client
      * ends the transaction.
      */

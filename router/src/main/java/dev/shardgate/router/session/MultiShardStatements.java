@@ -290,7 +290,7 @@ final class MultiShardStatements {
      * How a write outside a transaction block commits on its shards: by two-phase commit when the
      * session's commit strategy is 2pc (all shards or none), else shard by shard.
      */
-    private static MultiShardRun.ShardCommit commitOf(ClientSession session) {
+    static MultiShardRun.ShardCommit commitOf(ClientSession session) {
         if (JoinedShards.strategy(session) != dev.shardgate.router.config.CommitStrategy.TWO_PHASE) {
             return MultiShardRun.ShardCommit.ONE_BY_ONE;
         }
