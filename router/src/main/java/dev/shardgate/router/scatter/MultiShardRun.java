@@ -38,6 +38,8 @@ import java.util.Map;
  * as one server would: one RowDescription, the merged DataRows, one CommandComplete (rows counted, or
  * the shards' counts summed), or the first error. Every shard's answer is read through its
  * ReadyForQuery before returning, so each backend is idle again (or in the state its shard left it).
+ * Outside the client's transaction block a write runs in a transaction the router opens on each
+ * shard and commits (by its {@link ShardCommit}) only when every shard succeeded.
  */
 public final class MultiShardRun {
     private final Map<String, BackendConnection> backends;
@@ -101,7 +103,7 @@ public final class MultiShardRun {
 
     private final boolean replicated;
     private final ShardCommit commit;
-    /** Shards where the router opened a transaction around a replicated statement, still to be ended. */
+    /** Shards where the router opened a transaction around a write (or replicated statement), still to be ended. */
     private final List<String> opened = new ArrayList<>();
 
     /**
