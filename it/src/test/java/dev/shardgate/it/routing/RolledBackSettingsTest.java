@@ -163,6 +163,15 @@ class RolledBackSettingsTest {
             assertThat(query(a, sql, 1005L)).isEqualTo(DEFAULT_SEARCH_PATH + "|sh2");
             assertThat(query(a, "SELECT current_setting('statement_timeout') FROM orders WHERE id = ?", 1005L)).isEqualTo("0");
 
+            // the router cannot undo a SET the same query string rolls back: it refuses the string
+            if (protocol == Protocol.SIMPLE) {
+                SQLException refused = catchThrowableOfType(SQLException.class,
+                        () -> execute(a, "BEGIN; SET search_path TO myschema, public; ROLLBACK"));
+                assertThat(refused.getSQLState()).isEqualTo("0A000");
+                assertThat(refused.getMessage()).contains("SET or RESET followed by ROLLBACK in one query string");
+                assertThat(query(a, sql, 1005L)).isEqualTo(DEFAULT_SEARCH_PATH + "|sh2");
+            }
+
             // committed: A keeps it on every shard, B never sees it
             execute(a, "BEGIN");
             execute(a, "SET search_path TO myschema, public");

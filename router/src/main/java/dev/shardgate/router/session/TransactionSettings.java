@@ -3,7 +3,11 @@ package dev.shardgate.router.session;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.route.RoutingHints;
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.SetCommand;
 import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +46,7 @@ final class TransactionSettings {
         if (analysis == null || !analysis.isParsed()) {
             return;
         }
+        requireNoSetBeforeRollback(analysis);
         committed = null;
         if (!marks.isEmpty() && !session.inTransactionBlock()) {
             end(session, false); // it ended where the router did not see it end: as committed
@@ -78,6 +83,29 @@ final class TransactionSettings {
                 case ROLLBACK -> end(session, true);
                 case COMMIT, PREPARE_TRANSACTION -> end(session, failed.getAsBoolean());
                 default -> { }
+            }
+        }
+    }
+
+    /**
+     * A query string with a SET and, after it, a ROLLBACK or ROLLBACK TO that undoes it: the router
+     * records the SETs of a string once it is sent, after the rollback it follows here, so it would
+     * keep a setting PostgreSQL undid. Refused rather than answered differently.
+     */
+    private static void requireNoSetBeforeRollback(Analysis analysis) {
+        if (analysis.statements().size() < 2) {
+            return;
+        }
+        boolean set = false;
+        for (Statement statement : analysis.statements()) {
+            SetCommand command = statement.set();
+            if (command != null && command.kind() != SetCommand.Kind.SET_LOCAL
+                    && command.kind() != SetCommand.Kind.SET_TRANSACTION) {
+                set = true;
+            } else if (set && (statement.kind() == StatementKind.ROLLBACK || statement.kind() == StatementKind.ROLLBACK_TO)) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                        "SET or RESET followed by ROLLBACK in one query string is not supported")
+                        .withHint("Send the ROLLBACK in a query string of its own.");
             }
         }
     }
