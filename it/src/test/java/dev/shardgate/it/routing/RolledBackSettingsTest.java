@@ -172,6 +172,18 @@ class RolledBackSettingsTest {
                 assertThat(query(a, sql, 1005L)).isEqualTo(DEFAULT_SEARCH_PATH + "|sh2");
             }
 
+            // pgjdbc with autocommit off: its BEGIN goes in the segment of the SET
+            a.setAutoCommit(false);
+            execute(a, "SET search_path TO myschema, public");
+            assertThat(query(a, sql, 5L)).isEqualTo("myschema, public|sh1");
+            a.rollback();
+            a.setAutoCommit(true);
+            for (long key : new long[] {5L, 1005L}) {
+                String shard = key < 1000 ? "sh1" : "sh2";
+                assertThat(query(a, sql, key)).as("after rollback()").isEqualTo(DEFAULT_SEARCH_PATH + "|" + shard);
+                assertThat(query(b, sql, key)).isEqualTo(DEFAULT_SEARCH_PATH + "|" + shard);
+            }
+
             // committed: A keeps it on every shard, B never sees it
             execute(a, "BEGIN");
             execute(a, "SET search_path TO myschema, public");

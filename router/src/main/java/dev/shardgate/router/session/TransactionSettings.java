@@ -48,7 +48,8 @@ final class TransactionSettings {
         }
         requireNoSetBeforeRollback(analysis);
         committed = null;
-        if (!marks.isEmpty() && !session.inTransactionBlock()) {
+        if (!marks.isEmpty() && session.held.isEmpty() && !session.inTransactionBlock()) {
+            // (a BEGIN still held back in the segment, as pgjdbc sends it, has not begun it yet)
             end(session, false); // it ended where the router did not see it end: as committed
             committed = null;
         }
