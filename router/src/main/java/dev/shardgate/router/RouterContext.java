@@ -31,6 +31,7 @@ import java.util.Map;
  * snapshot), backend pools, cancel keys and prepared-statement names.
  */
 public final class RouterContext implements AutoCloseable {
+    private volatile boolean closed;
     private final RouterConfig config;
     private final Qdb qdb;
     private final Pools pools;
@@ -80,8 +81,13 @@ public final class RouterContext implements AutoCloseable {
 
     /** Commits or rolls back the prepared transactions this router left on its shards. */
     public java.util.List<dev.shardgate.router.twophase.TwoPhaseRecovery.Action> recoverTwoPhase() {
+        return recoverTwoPhaseOutcome().actions();
+    }
+
+    /** {@link #recoverTwoPhase()}, saying also whether every shard was reached. */
+    public dev.shardgate.router.twophase.TwoPhaseRecovery.Outcome recoverTwoPhaseOutcome() {
         return new dev.shardgate.router.twophase.TwoPhaseRecovery(pools, config.backendRules(), transactionIds,
-                commitDecisions).run(metadata().shards().keySet());
+                commitDecisions).recover(metadata().shards().keySet());
     }
 
     /**
@@ -187,8 +193,14 @@ public final class RouterContext implements AutoCloseable {
         return List.copyOf(all);
     }
 
+    /** True once {@link #close()} began: background work of the router stops. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     @Override
     public void close() {
+        closed = true;
         pools.close();
         try {
             qdb.close();

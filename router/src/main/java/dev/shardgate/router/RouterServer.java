@@ -67,8 +67,7 @@ public final class RouterServer implements AutoCloseable {
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {
-                // before any client can start a transaction: what a crash left prepared is finished first
-                recoverTwoPhase(context);
+                StartupRecovery.start(context);
             }
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
             socket.setReuseAddress(true);

@@ -46,6 +46,8 @@ public final class BackendPool {
     private int total;
     /** What a fresh backend reported at login: the server's defaults for this database and user; null before the first. */
     private volatile Map<String, String> serverDefaults;
+    /** When the last attempt to open a backend failed on every host (System.nanoTime), or 0. */
+    private volatile long unreachableSince;
     /** The ParameterStatus values of a login, by the client's settings (see {@link #greeting}). */
     private final ConcurrentHashMap<Map<String, String>, Map<String, String>> greetings = new ConcurrentHashMap<>();
     private int waiting;
@@ -155,6 +157,7 @@ public final class BackendPool {
                 try {
                     BackendConnection connection = connector.connect(address, key.database(), key.user(), password);
                     serverDefaults = connection.serverDefaults();
+                    unreachableSince = 0;
                     open.add(connection);
                     log.debug("event=backend_opened {} host={} pid={}", key, address, connection.processId());
                     return connection;
@@ -168,8 +171,18 @@ public final class BackendPool {
             throw e;
         }
         forget();
+        unreachableSince = System.nanoTime() | 1;
         throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                 "could not connect to shard \"" + key.shard() + "\": " + (last == null ? "no hosts" : last.getMessage()));
+    }
+
+    /**
+     * True when the last attempt to open a backend failed on every host within {@code window}: a
+     * login that may use any shard tries this one last.
+     */
+    public boolean recentlyUnreachable(java.time.Duration window) {
+        long since = unreachableSince;
+        return since != 0 && System.nanoTime() - since < window.toNanos();
     }
 
     /** What a fresh backend of this pool reported at login; null before any backend connected. */

@@ -39,7 +39,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
@@ -58,6 +60,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Like PostgreSQL's authentication_timeout: a client that does not finish logging in is dropped. */
     private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
+    /** How long a shard whose backends could not be opened is tried last by logins. */
+    private static final Duration UNREACHABLE_WINDOW = Duration.ofSeconds(30);
     /**
      * Read and write buffers per client, like PgBouncer's pkt_buf: most clients send short statements
      * and sit idle most of the time, so two 64 KiB buffers each made 1000 idle clients cost 130 MB.
@@ -205,7 +209,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      */
     private void greetFromABackend(boolean pooled, Map<String, String> asked) throws IOException {
         PgException firstFailure = null;
-        for (String shard : context.shardsFirstToLast()) {
+        List<String> shards = new ArrayList<>(context.shardsFirstToLast());
+        // shards known to answer first, those that just failed to connect last: a hung shard would
+        // cost server_connect_timeout (the stable sort keeps the configured order otherwise)
+        shards.sort(Comparator.comparingInt(shard -> {
+            BackendPool pool = context.pools().pool(shard, database, user);
+            return pool.recentlyUnreachable(UNREACHABLE_WINDOW) ? 2 : pool.serverDefaults() != null ? 0 : 1;
+        }));
+        for (String shard : shards) {
             BackendLink first;
             try {
                 first = attach(shard);

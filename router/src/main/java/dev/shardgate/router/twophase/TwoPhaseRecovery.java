@@ -11,9 +11,14 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Finishes the prepared transactions this router left on its shards (it crashed between PREPARE
@@ -46,28 +51,51 @@ public final class TwoPhaseRecovery {
         this.decisions = decisions;
     }
 
+    /**
+     * What a recovery did, and whether it reached every shard: only then are the decisions it found no
+     * prepared transaction for deleted, and only then is there nothing left to retry.
+     */
+    public record Outcome(List<Action> actions, boolean complete) {
+    }
+
+    /** What recovery found and did on one shard; {@code reached} false when no backend rule connected. */
+    private record OnShard(List<Action> actions, Set<String> unfinished, boolean reached) {
+    }
+
     /** Recovers on every shard; an unreachable shard is logged and keeps its decisions for next time. */
     public List<Action> run(Set<String> shards) {
+        return recover(shards).actions();
+    }
+
+    /**
+     * Recovers on every shard at once, so that a shard that does not answer (it costs
+     * server_connect_timeout per try) holds back no other shard's recovery.
+     */
+    public Outcome recover(Set<String> shards) {
         Map<String, List<String>> decided = decisions.all(ids.prefix());
         List<Action> actions = new ArrayList<>();
         boolean complete = true;
         Set<String> unfinished = new HashSet<>();
-        for (String shard : shards) {
-            List<Prepared> found = preparedOn(shard);
-            if (found == null) {
-                complete = false;
-                continue;
+        Map<String, Future<OnShard>> running = new LinkedHashMap<>();
+        try (ExecutorService perShard = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String shard : shards) {
+                running.put(shard, perShard.submit(() -> recoverOn(shard, decided)));
             }
-            for (Prepared prepared : found) {
-                if (ids.isInFlight(prepared.gid())) {
-                    unfinished.add(prepared.gid());
+            for (Map.Entry<String, Future<OnShard>> each : running.entrySet()) {
+                OnShard done;
+                try {
+                    done = each.getValue().get();
+                } catch (ExecutionException e) {
+                    log.warn("event=two_phase_recovery_failed shard={} error=\"{}\"", each.getKey(), e.getCause().toString());
+                    complete = false;
                     continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return new Outcome(actions, false);
                 }
-                Action action = finish(shard, prepared, decided.containsKey(prepared.gid()));
-                if (!action.action().equals("commit") && !action.action().equals("rollback")) {
-                    unfinished.add(prepared.gid());
-                }
-                actions.add(action);
+                complete &= done.reached();
+                actions.addAll(done.actions());
+                unfinished.addAll(done.unfinished());
             }
         }
         for (String gid : decided.keySet()) {
@@ -76,7 +104,28 @@ public final class TwoPhaseRecovery {
                 log.info("event=two_phase_decision_deleted gid={}", gid);
             }
         }
-        return actions;
+        return new Outcome(actions, complete);
+    }
+
+    private OnShard recoverOn(String shard, Map<String, List<String>> decided) {
+        List<Prepared> found = preparedOn(shard);
+        if (found == null) {
+            return new OnShard(List.of(), Set.of(), false);
+        }
+        List<Action> actions = new ArrayList<>();
+        Set<String> unfinished = new HashSet<>();
+        for (Prepared prepared : found) {
+            if (ids.isInFlight(prepared.gid())) {
+                unfinished.add(prepared.gid());
+                continue;
+            }
+            Action action = finish(shard, prepared, decided.containsKey(prepared.gid()));
+            if (!action.action().equals("commit") && !action.action().equals("rollback")) {
+                unfinished.add(prepared.gid());
+            }
+            actions.add(action);
+        }
+        return new OnShard(actions, unfinished, true);
     }
 
     /** A prepared transaction of this router: only its owner (or a superuser) may finish it, from its database. */
