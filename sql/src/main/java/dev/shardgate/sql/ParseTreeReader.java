@@ -101,6 +101,8 @@ final class ParseTreeReader {
             case "DeallocateStmt" -> simple(StatementKind.DEALLOCATE, text);
             case "ListenStmt", "UnlistenStmt" -> simple(StatementKind.LISTEN, text);
             case "NotifyStmt" -> simple(StatementKind.NOTIFY, text);
+            case "DoStmt" -> simple(StatementKind.DO, text);
+            case "CallStmt" -> relationsOnly(StatementKind.CALL, statement, text);
             case "DropStmt" -> marked(statement, namedRelations(statement.string("removeType"), statement.nodes("objects"), text));
             case "CommentStmt" -> marked(statement, namedRelations(statement.string("objtype"), nullToEmpty(statement.node("object")), text));
             default -> isDdl(statement.type()) ? ddl(statement, text) : relationsOnly(StatementKind.OTHER, statement, text);

@@ -14,6 +14,10 @@ public enum StatementKind {
     /** LISTEN and UNLISTEN. */
     LISTEN,
     NOTIFY,
-    /** Everything else: DO, CALL, VACUUM, LOCK, MERGE, cursors, CHECKPOINT, … */
+    /** DO: an anonymous code block, which may read and write any relation. */
+    DO,
+    /** CALL of a procedure, which may read and write any relation. */
+    CALL,
+    /** Everything else: VACUUM, LOCK, MERGE, cursors, CHECKPOINT, … */
     OTHER
 }

@@ -39,6 +39,7 @@ public final class StatementRouter {
     }
 
     public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
+        OpaqueCode.refuseWithoutHint(metadata, statement);
         RowPlacement.check(metadata, statement, bound);
         Route copied = CopiedRelations.route(metadata, statement);
         if (copied != null) {
@@ -299,48 +300,4 @@ public final class StatementRouter {
     private static String keyColumns(DistributedRelation relation) {
         return relation.keyColumns().stream().map(DistributionKeyColumn::column).collect(Collectors.joining(", "));
     }
-
-    /** The route a set of statements of one query string takes together. */
-    public static Route combine(List<Route> routes) {
-        if (routes.size() == 1) {
-            return routes.getFirst(); // what the loop below would rebuild
-        }
-        SortedSet<String> shards = new TreeSet<>();
-        Route.EveryShard everyShard = null;
-        Route.NoKey noKey = null;
-        List<Route> placed = new ArrayList<>(routes.size());
-        for (Route route : routes) {
-            switch (route) {
-                case Route.OneShard one -> {
-                    shards.add(one.shard());
-                    placed.add(one);
-                }
-                case Route.ManyShards many -> {
-                    shards.addAll(many.shards());
-                    placed.add(many);
-                }
-                case Route.NoKey missing -> noKey = noKey == null ? missing : noKey;
-                case Route.AnyShard any -> { }
-                case Route.EveryShard every -> {
-                    SortedSet<String> all = new TreeSet<>(every.shards());
-                    if (everyShard != null) {
-                        all.addAll(everyShard.shards());
-                    }
-                    everyShard = new Route.EveryShard(all, every.reason());
-                }
-            }
-        }
-        if (everyShard != null) {
-            return everyShard; // TransactionRouter refuses it: such statements must come one per query
-        }
-        Supplier<String> reason = () -> placed.stream().map(Route::reason).collect(Collectors.joining("; "));
-        if (shards.size() == 1) {
-            return new Route.OneShard(shards.first(), reason);
-        }
-        if (shards.size() > 1) {
-            return new Route.ManyShards(shards, reason);
-        }
-        return noKey != null ? noKey : new Route.AnyShard("no distributed relation");
-    }
-
 }

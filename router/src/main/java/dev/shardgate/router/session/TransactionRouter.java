@@ -7,6 +7,7 @@ import dev.shardgate.router.catalog.SeeThrough;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
 import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.KeyRangeLocked;
+import dev.shardgate.router.route.QueryStringRoute;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.RoutingHints;
 import dev.shardgate.router.route.StatementRouter;
@@ -192,7 +193,21 @@ final class TransactionRouter {
             Route route = StatementRouter.route(metadata, statement, bound);
             routes.add(seeThrough == null ? route : seeThrough.route(statement, route, bound));
         }
-        return StatementRouter.combine(routes);
+        return QueryStringRoute.of(analysis.statements(), routes, this::underPolicy);
+    }
+
+    /**
+     * Where a statement without key of a query string of several statements runs by the session's
+     * policy: refused under BLOCK; under ALLOW its distribution's default shard, or every shard
+     * holding a key range of it.
+     */
+    private Route underPolicy(Route.NoKey missing) {
+        java.util.SortedSet<String> every = multiShardTargets(missing);
+        if (every != null) {
+            return new Route.ManyShards(every, missing.reason() + ", default_route_behaviour ALLOW → every shard of its distribution");
+        }
+        String shard = shardFor(missing);
+        return new Route.OneShard(shard, missing.reason() + ", default_route_behaviour ALLOW → default shard " + shard);
     }
 
     /** A hint chooses the shard, but never one where a row the statement writes does not belong. */

@@ -34,7 +34,8 @@ class CopiedRelationsTest {
 
     private static Route route(String sql) {
         var analysis = ANALYZER.analyze(sql);
-        return StatementRouter.combine(analysis.statements().stream().map(s -> StatementRouter.route(METADATA, s, null)).toList());
+        return QueryStringRoute.of(analysis.statements(),
+                analysis.statements().stream().map(s -> StatementRouter.route(METADATA, s, null)).toList(), missing -> missing);
     }
 
     @Test

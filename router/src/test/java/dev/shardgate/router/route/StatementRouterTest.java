@@ -55,8 +55,8 @@ class StatementRouterTest {
     private static Route route(String sql, BoundValues bound) {
         Analysis analysis = ANALYZER.analyze(sql);
         assertThat(analysis.isParsed()).as(analysis.parseError()).isTrue();
-        return StatementRouter.combine(analysis.statements().stream()
-                .map(s -> StatementRouter.route(METADATA, s, bound)).toList());
+        return QueryStringRoute.of(analysis.statements(), analysis.statements().stream()
+                .map(s -> StatementRouter.route(METADATA, s, bound)).toList(), missing -> missing);
     }
 
     private static void assertRoutedTo(String shard, String sql) {
