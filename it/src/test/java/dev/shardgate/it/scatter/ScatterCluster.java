@@ -114,6 +114,11 @@ final class ScatterCluster implements AutoCloseable {
         return WireClient.connect(HOST, router.port(), USER, database);
     }
 
+    /** The router's client port (raw protocol clients, psql). */
+    int routerPort() {
+        return router.port();
+    }
+
     /** Runs SQL on the shard holding {@code key} and on the reference. */
     void insertDirectly(long key, String sql) throws SQLException {
         execute(shards.get(key < 1000 ? 0 : 1), sql);
