@@ -101,6 +101,13 @@ class QueryStringRouteTest {
     }
 
     @Test
+    void copyOfADistributedRelationMustComeAlone() {
+        assertRefused("SELECT 1; COPY accounts FROM STDIN", ALLOW_EVERY, "would run on different shards (sh1, sh2)");
+        assertRefused("COPY accounts TO STDOUT; SELECT 1", ALLOW_EVERY, "would run on different shards (sh1, sh2)");
+        assertRefused("SELECT 1; COPY accounts FROM STDIN", BLOCK, "no sharding key found");
+    }
+
+    @Test
     void doBlocksAndCallsAreRefusedWhileRelationsAreDistributed() {
         assertRefused("DO $$ BEGIN DELETE FROM accounts; END $$", BLOCK, "DO blocks are not supported while distributed or reference relations exist");
         assertRefused("CALL app.purge(1)", BLOCK, "procedure app.purge may read or write distributed or reference relations");
