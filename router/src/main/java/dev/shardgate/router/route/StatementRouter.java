@@ -39,7 +39,7 @@ public final class StatementRouter {
     }
 
     public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
-        OpaqueCode.refuseWithoutHint(metadata, statement);
+        AnonymousBlocks.refuseWithoutHint(metadata, statement);
         RowPlacement.check(metadata, statement, bound);
         Route copied = CopiedRelations.route(metadata, statement);
         if (copied != null) {
