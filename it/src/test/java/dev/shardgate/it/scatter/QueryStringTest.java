@@ -140,6 +140,21 @@ class QueryStringTest {
     }
 
     @Test
+    void sqlLevelPreparedStatementCommandsComeAlone() throws IOException, SQLException {
+        try (SimpleQueries router = router("BLOCK"); SimpleQueries reference = reference()) {
+            assertThat(router.query("PREPARE q AS SELECT * FROM orders WHERE id = $1; EXECUTE q(1000)"))
+                    .containsExactly("ERROR 0A000", "ready I");
+            assertThat(router.lastErrorMessage()).startsWith("PREPARE must come alone in its query string");
+            for (String sql : List.of("PREPARE q AS SELECT * FROM orders WHERE id = $1", "EXECUTE q(1000)", "EXECUTE q(5)")) {
+                assertThat(router.query(sql)).as(sql).isEqualTo(reference.query(sql));
+            }
+            assertThat(router.query("SELECT * FROM orders WHERE id = 5; EXECUTE q(1000)")).containsExactly("ERROR 0A000", "ready I");
+            assertThat(router.lastErrorMessage()).startsWith("EXECUTE must come alone in its query string");
+        }
+        assertSameRowsAsReference();
+    }
+
+    @Test
     void psqlGetsTheServersAnswerOrTheRefusal() throws SQLException {
         String oneShard = "SELECT qty FROM orders WHERE id = 5; UPDATE orders SET qty = 4 WHERE id = 5; SELECT customer, qty FROM orders WHERE id = 5";
         ProcessResult viaRouter = psql(cluster.routerPort(), DATABASE).command(oneShard);

@@ -1,6 +1,7 @@
 package dev.shardgate.router.route;
 
 import dev.shardgate.sql.Statement;
+import dev.shardgate.sql.StatementKind;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -40,6 +41,17 @@ public final class QueryStringRoute {
     public static Route of(List<Statement> statements, List<Route> routes, Function<Route.NoKey, Route> policy) {
         if (routes.size() == 1) {
             return routes.getFirst();
+        }
+        for (int i = 0; i < statements.size(); i++) {
+            StatementKind kind = statements.get(i).kind();
+            if (kind == StatementKind.PREPARE || kind == StatementKind.EXECUTE || kind == StatementKind.DEALLOCATE) {
+                // EXECUTE goes where its arguments' key lives, on a backend where the session's PREPARE
+                // is replayed first: the router does that for a command alone in its query string
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, kind + " must come alone in its query string:"
+                        + " the router routes and keeps track of SQL-level prepared statements one command at a time")
+                        .withDetail("statement " + (i + 1) + " (" + shown(statements.get(i).text()) + ")")
+                        .withHint("Send it as a query of its own.");
+            }
         }
         SortedSet<String> shards = new TreeSet<>();
         boolean spansShards = false;

@@ -101,6 +101,15 @@ class QueryStringRouteTest {
     }
 
     @Test
+    void sqlLevelPreparedStatementCommandsMustComeAlone() {
+        assertRefused("PREPARE q AS SELECT * FROM accounts WHERE id = $1; EXECUTE q(150)", ALLOW_EVERY,
+                "PREPARE must come alone in its query string");
+        assertRefused("SELECT * FROM accounts WHERE id = 1; EXECUTE q(150)", BLOCK, "EXECUTE must come alone in its query string");
+        assertRefused("SELECT 1; DEALLOCATE q", BLOCK, "DEALLOCATE must come alone in its query string");
+        assertThat(route("EXECUTE q(150)", BLOCK)).isInstanceOf(Route.AnyShard.class); // alone: the session routes it by q's text
+    }
+
+    @Test
     void copyOfADistributedRelationMustComeAlone() {
         assertRefused("SELECT 1; COPY accounts FROM STDIN", ALLOW_EVERY, "would run on different shards (sh1, sh2)");
         assertRefused("COPY accounts TO STDOUT; SELECT 1", ALLOW_EVERY, "would run on different shards (sh1, sh2)");
