@@ -4,6 +4,7 @@ import dev.shardgate.bench.meta.AccountsMetadata;
 import dev.shardgate.bench.sql.PgbenchQueries;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.router.route.BoundValues;
+import dev.shardgate.router.route.QueryStringRoute;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.sql.Analysis;
@@ -109,6 +110,6 @@ public class StatementRoutingBenchmark {
         for (Statement statement : analysis.statements()) {
             routes.add(StatementRouter.route(metadata, statement, textBound()));
         }
-        return StatementRouter.combine(routes);
+        return QueryStringRoute.of(analysis.statements(), routes, missing -> missing);
     }
 }
