@@ -34,6 +34,10 @@ class DifferentialQuickTest {
             tally = new DifferentialRun(cluster, SEED, Feature.quickRun(), out).run(CASES);
         }
         System.out.println("differential quick run " + mode + " seed " + SEED + "\n" + tally.table());
-        assertThat(tally.wrong()).as("WRONG answers (%s):%n%s", tally.table(), wrongs.toString(StandardCharsets.UTF_8)).isZero();
+        String rerun = "scripts/difftest --seed " + SEED + " --statements " + CASES + " --behaviour " + behaviour + " --collation " + collation
+                + " --features " + Feature.quickRun().stream().map(f -> f.name().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.joining(","));
+        assertThat(tally.wrong()).as("WRONG answers (%s):%n%s%nrerun with: %s", tally.table(), wrongs.toString(StandardCharsets.UTF_8), rerun)
+                .isZero();
     }
 }

@@ -22,6 +22,7 @@ final class DifferentialRun {
     private final Tally tally = new Tally();
     private final Dataset dataset;
     private int statement;
+    private int caseNumber;
     private boolean trace;
 
     DifferentialRun(DifferentialCluster cluster, long seed, Set<Feature> features, PrintStream out) {
@@ -44,15 +45,27 @@ final class DifferentialRun {
         Generator generator = new Generator(seed, features);
         for (int i = 0; i < cases; i++) {
             Case next = generator.next();
+            caseNumber++;
             runCase(next, generator.protocol());
         }
+        return tally;
+    }
+
+    /**
+     * Runs one case on the starting rows of this run's seed, as a regression test does with a WRONG
+     * the long run found; the tally says what the judge decided (and the output why).
+     */
+    Tally replay(Case reproduced, Protocol protocol) throws SQLException {
+        cluster.load(dataset);
+        caseNumber++;
+        runCase(reproduced, protocol);
         return tally;
     }
 
     private void runCase(Case next, Protocol protocol) throws SQLException {
         Connection router = cluster.router(protocol);
         Connection oracle = cluster.oracle(protocol);
-        boolean transaction = next.steps().size() > 1;
+        boolean transaction = next.inTransaction();
         for (Step step : next.steps()) {
             statement++;
             Answer routerAnswer = Execution.run(router, step);
@@ -70,7 +83,7 @@ final class DifferentialRun {
             }
             tally.add(step.feature(), verdict);
             if (trace) {
-                out.printf("#%d %s %s %s: %s%n", statement, protocol, step.feature(), verdict, step.describe());
+                out.printf("#%d (case %d) %s %s %s: %s%n", statement, caseNumber, protocol, step.feature(), verdict, step.describe());
             }
             if (verdict instanceof Verdict.Wrong wrong) {
                 report(step, protocol, wrong.reason(), routerAnswer, oracleAnswer);
@@ -110,7 +123,7 @@ final class DifferentialRun {
             return;
         }
         tally.add(written.feature(), new Verdict.Wrong("state"));
-        out.printf("WRONG state after statement %d (seed %d, %s, %s, feature %s):%n", statement, seed, cluster.mode(), protocol,
+        out.printf("WRONG state after statement %d (case %d, seed %d, %s, %s, feature %s):%n", statement, caseNumber, seed, cluster.mode(), protocol,
                 written.feature().name().toLowerCase(java.util.Locale.ROOT));
         for (Step step : written.steps()) {
             out.println("    " + step.describe());
@@ -121,7 +134,7 @@ final class DifferentialRun {
     }
 
     private void report(Step step, Protocol protocol, String reason, Answer router, Answer oracle) {
-        out.printf("WRONG statement %d (seed %d, %s, %s, feature %s): %s%n    %s%n  router: %s%n  oracle: %s%n%n", statement, seed,
+        out.printf("WRONG statement %d (case %d, seed %d, %s, %s, feature %s): %s%n    %s%n  router: %s%n  oracle: %s%n%n", statement, caseNumber, seed,
                 cluster.mode(), protocol, step.feature().name().toLowerCase(java.util.Locale.ROOT), reason, step.describe(), router,
                 oracle == null ? "(not run)" : oracle);
     }
