@@ -13,6 +13,7 @@ import java.util.Set;
 enum Feature {
     POINT_SELECT(true),
     IN_LIST(true),
+    KEY_FORMS(false),
     RANGE(true),
     KEYLESS_SCAN(true),
     AGGREGATE(false),
@@ -39,6 +40,7 @@ enum Feature {
     WRITABLE_CTE(true),
     REFERENCE_WRITE(true),
     TRANSACTION(false),
+    MULTI_SHARD_TRANSACTION(false),
     COPY(true);
 
     private final boolean quick;

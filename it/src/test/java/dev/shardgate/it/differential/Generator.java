@@ -15,12 +15,14 @@ final class Generator {
     private final List<Feature> features;
     private final ReadStatements reads;
     private final WriteStatements writes;
+    private final KeyForms keyForms;
 
     Generator(long seed, Set<Feature> enabled) {
         this.random = new Random(seed);
         this.features = List.copyOf(enabled);
         this.reads = new ReadStatements(random);
         this.writes = new WriteStatements(random, reads);
+        this.keyForms = new KeyForms(random);
         if (features.isEmpty()) {
             throw new IllegalArgumentException("no feature enabled");
         }
@@ -35,6 +37,7 @@ final class Generator {
         return switch (feature) {
             case POINT_SELECT -> Case.of(reads.pointSelect());
             case IN_LIST -> Case.of(reads.inList());
+            case KEY_FORMS -> Case.of(keyForms.next());
             case RANGE -> Case.of(reads.range());
             case KEYLESS_SCAN -> Case.of(reads.keylessScan());
             case AGGREGATE -> Case.of(reads.aggregate());
@@ -61,6 +64,7 @@ final class Generator {
             case WRITABLE_CTE -> Case.of(writes.writableCte());
             case REFERENCE_WRITE -> Case.of(writes.referenceWrite());
             case TRANSACTION -> transaction();
+            case MULTI_SHARD_TRANSACTION -> multiShardTransaction();
             case COPY -> Case.of(writes.copy());
         };
     }
@@ -89,5 +93,36 @@ final class Generator {
         }
         steps.add(Step.control(Feature.TRANSACTION, random.nextBoolean() ? "COMMIT" : "ROLLBACK", false));
         return new Case(Feature.TRANSACTION, steps);
+    }
+
+    /**
+     * BEGIN, then keyed reads and writes of keys on any shard (shards join the transaction as they
+     * come), sometimes a SAVEPOINT and ROLLBACK TO it, then COMMIT or ROLLBACK: every shard must end
+     * as PostgreSQL does.
+     */
+    private Case multiShardTransaction() {
+        Feature feature = Feature.MULTI_SHARD_TRANSACTION;
+        List<Step> steps = new ArrayList<>();
+        steps.add(Step.control(feature, "BEGIN", false));
+        int count = 2 + random.nextInt(4);
+        boolean savepoint = false;
+        for (int i = 0; i < count; i++) {
+            int key = Keys.pick(random);
+            if (!savepoint && random.nextInt(4) == 0) {
+                steps.add(Step.control(feature, "SAVEPOINT s1", false));
+                savepoint = true;
+            }
+            steps.add(switch (random.nextInt(4)) {
+                case 0 -> writes.updateOf(feature, key);
+                case 1 -> writes.insertOf(feature, key);
+                case 2 -> writes.deleteOf(feature, key);
+                default -> reads.pointSelectOf(feature, key);
+            });
+        }
+        if (savepoint && random.nextBoolean()) {
+            steps.add(Step.control(feature, "ROLLBACK TO SAVEPOINT s1", false));
+        }
+        steps.add(Step.control(feature, random.nextBoolean() ? "COMMIT" : "ROLLBACK", false));
+        return new Case(feature, steps);
     }
 }
