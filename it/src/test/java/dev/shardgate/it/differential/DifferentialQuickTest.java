@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @RealPostgres(servers = 3)
 class DifferentialQuickTest {
     private static final long SEED = 20261206L;
-    private static final int CASES = 300;
+    private static final int CASES = 600;
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"ALLOW, C", "BLOCK, ICU", "ALLOW, ICU", "BLOCK, C"})

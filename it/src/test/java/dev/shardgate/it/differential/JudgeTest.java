@@ -76,6 +76,15 @@ class JudgeTest {
     }
 
     @Test
+    void aFloatSumOverflowThatInfinityCanMaskIsNotCountedAgainstTheRouter() {
+        Shape sums = Shape.checks(Check.EXACT, Check.APPROXIMATE);
+        List<String> types = List.of("int8", "float8");
+        Answer overflow = new Answer.Failure("22003", "value out of range: overflow");
+        assertThat(Judge.judge(sums, rows(types, "3|Infinity"), overflow)).isInstanceOf(Verdict.Match.class);
+        assertThat(Judge.judge(sums, rows(types, "3|1.7976931348623157e+308"), overflow)).isInstanceOf(Verdict.Wrong.class);
+    }
+
+    @Test
     void intervalsAreReadInBothRenderings() {
         assertThat(Values.intervalMicros("1 day")).isEqualTo(Values.intervalMicros("24:00:00"));
         assertThat(Values.intervalMicros("0 years 1 mons 0 days 0 hours 0 mins 0.0 secs")).isEqualTo(Values.intervalMicros("30 days"));
