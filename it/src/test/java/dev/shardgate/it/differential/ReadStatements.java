@@ -75,9 +75,14 @@ final class ReadStatements {
         List<Check> checks = new ArrayList<>();
         items.add("count(*)");
         items.add("count(" + column.sqlName() + ")");
+        checks.add(Check.EXACT);
+        checks.add(Check.EXACT);
         if (column.ordered) {
+            // among equal values of different text (1 mon, 720:00:00) min/max keep the one met first or last: the row order decides
             items.add("min(" + column.sqlName() + ")");
             items.add("max(" + column.sqlName() + ")");
+            checks.add(Check.VALUE);
+            checks.add(Check.VALUE);
         }
         if (column == Column.FLAG) {
             items.add("bool_and(flag)");
@@ -112,7 +117,7 @@ final class ReadStatements {
             checks.add(Check.APPROXIMATE);
         } else if (measured.ordered) {
             items.append(", max(").append(measured.sqlName()).append(')');
-            checks.add(Check.EXACT);
+            checks.add(Check.VALUE);
         }
         String sql = "SELECT " + items + " FROM t1 GROUP BY " + key.sqlName();
         Shape shape = new Shape(checks, null);
