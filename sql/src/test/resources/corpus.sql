@@ -550,11 +550,11 @@ UNLISTEN *
 NOTIFY orders_changed, 'id=5'
 -- expect: kind SELECT; nokey
 SELECT pg_notify('orders_changed', 'x')
--- expect: kind OTHER; nokey
+-- expect: kind DO; nokey
 DO $$ BEGIN UPDATE items SET n = 0 WHERE id = 1; END $$
--- expect: kind OTHER; nokey
+-- expect: kind DO; nokey
 DO LANGUAGE plpgsql $body$ DECLARE r record; BEGIN FOR r IN SELECT * FROM items LOOP RAISE NOTICE '%', r.id; END LOOP; END $body$
--- expect: kind OTHER; nokey
+-- expect: kind CALL; nokey
 CALL refresh_totals(5)
 -- expect: kind OTHER; tables items
 LOCK TABLE items IN ACCESS EXCLUSIVE MODE

@@ -93,7 +93,8 @@ class StatementTest {
         assertThat(kind("LISTEN c")).isEqualTo(StatementKind.LISTEN);
         assertThat(kind("UNLISTEN c")).isEqualTo(StatementKind.LISTEN);
         assertThat(kind("NOTIFY c")).isEqualTo(StatementKind.NOTIFY);
-        assertThat(kind("DO $$ BEGIN END $$")).isEqualTo(StatementKind.OTHER);
+        assertThat(kind("DO $$ BEGIN END $$")).isEqualTo(StatementKind.DO);
+        assertThat(kind("CALL p()")).isEqualTo(StatementKind.CALL);
         assertThat(kind("VACUUM")).isEqualTo(StatementKind.OTHER);
     }
 
