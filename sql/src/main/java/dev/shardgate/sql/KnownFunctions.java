@@ -88,6 +88,43 @@ final class KnownFunctions {
         return null;
     }
 
+    /**
+     * The first call in the subtree (nested queries included) to a function that is not built into
+     * PostgreSQL 15, as written; null when there is none. A multi-shard write runs such a function
+     * once per shard, where it sees and changes that shard's rows only: its side effects and reads
+     * would not be one server's.
+     */
+    static String firstNotBuiltIn(Object json) {
+        if (json instanceof List<?> list) {
+            for (Object item : list) {
+                String name = firstNotBuiltIn(item);
+                if (name != null) {
+                    return name;
+                }
+            }
+        } else if (json instanceof Map<?, ?> map) {
+            Node node = Node.of(json);
+            if (node != null && node.is("FuncCall")) {
+                List<String> names = node.names("funcname");
+                if (names == null || names.isEmpty()) {
+                    return "?";
+                }
+                boolean inCatalog = names.size() == 1 || (names.size() == 2 && names.getFirst().equals("pg_catalog"));
+                String name = names.getLast();
+                if (!inCatalog || !(NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name))) {
+                    return String.join(".", names);
+                }
+            }
+            for (Object value : map.values()) {
+                String name = firstNotBuiltIn(value);
+                if (name != null) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
     private static String refusalOf(Node call) {
         List<String> names = call.names("funcname");
         if (names == null || names.isEmpty()) {

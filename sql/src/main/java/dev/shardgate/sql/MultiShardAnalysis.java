@@ -38,6 +38,10 @@ final class MultiShardAnalysis {
     }
 
     private static MultiShardShape modify(Node statement, SourceText text) {
+        String function = KnownFunctions.firstNotBuiltIn(statement.fields());
+        if (function != null) {
+            return notBuiltIn(function, statement.is("UpdateStmt") ? "UPDATE" : "DELETE");
+        }
         Node target = statement.struct("relation", "RangeVar");
         List<TableRef> sources = target == null ? List.of() : List.of(QueryAnalysis.tableRef(target));
         return new MultiShardShape.Modify(text.slice(0, text.length()), tables(statement.fields()), sources);
@@ -45,6 +49,10 @@ final class MultiShardAnalysis {
 
     /** INSERT … VALUES (…), (…): the rows' texts, to be regrouped by the shard each belongs to. */
     private static MultiShardShape insert(Node insert, SourceText text, int statementStart) {
+        String function = KnownFunctions.firstNotBuiltIn(insert.fields());
+        if (function != null) {
+            return notBuiltIn(function, "INSERT");
+        }
         Node source = insert.node("selectStmt");
         if (source == null || !source.is("SelectStmt") || !source.has("valuesLists") || source.has("withClause")) {
             return new Unsupported("only INSERT … VALUES can have its rows sent to several shards");
@@ -74,6 +82,12 @@ final class MultiShardAnalysis {
             return new Unsupported("the rows of the INSERT's VALUES list could not be told apart");
         }
         return new MultiShardShape.Insert(text.slice(0, afterKeyword) + " ", rows, text.slice(lastEnd, text.length()));
+    }
+
+    /** One server would run the function once over all rows; each shard would run it over its own rows only. */
+    private static Unsupported notBuiltIn(String function, String verb) {
+        return new Unsupported("function " + function + " is not a built-in function of PostgreSQL: a multi-shard " + verb
+                + " would call it on each shard, where it sees and changes that shard's rows only");
     }
 
     /** Every table named anywhere in the subtree, once per use. */

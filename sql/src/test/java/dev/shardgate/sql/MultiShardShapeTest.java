@@ -117,19 +117,31 @@ class MultiShardShapeTest {
     @Test
     void insertRowsAreCutAtTheirParentheses() {
         MultiShardShape shape = analyzer.multiShardShape(
-                "INSERT INTO orders (id, note) VALUES (1, 'a)('), ( 2 , $$)$$ ) ,(3, f(4, (5))) RETURNING id");
+                "INSERT INTO orders (id, note) VALUES (1, 'a)('), ( 2 , $$)$$ ) ,(3, greatest(4, (5))) RETURNING id");
         assertThat(shape).isInstanceOf(MultiShardShape.Insert.class);
         var insert = (MultiShardShape.Insert) shape;
-        assertThat(insert.rows()).containsExactly("(1, 'a)(')", "( 2 , $$)$$ )", "(3, f(4, (5)))");
-        assertThat(insert.sqlFor(List.of(2, 0))).isEqualTo("INSERT INTO orders (id, note) VALUES (3, f(4, (5))), (1, 'a)(') RETURNING id");
+        assertThat(insert.rows()).containsExactly("(1, 'a)(')", "( 2 , $$)$$ )", "(3, greatest(4, (5)))");
+        assertThat(insert.sqlFor(List.of(2, 0))).isEqualTo("INSERT INTO orders (id, note) VALUES (3, greatest(4, (5))), (1, 'a)(') RETURNING id");
+    }
+
+    @Test
+    void multiShardWritesMayCallBuiltInFunctionsOnly() {
+        for (String sql : List.of("UPDATE orders SET note = stamp(note)", "DELETE FROM orders WHERE id = public.pick()",
+                "INSERT INTO orders (id, note) VALUES (1, 'a'), (1001, log_it('b'))",
+                "UPDATE orders SET note = 'x' WHERE id IN (SELECT pick())")) {
+            assertThat(analyzer.multiShardShape(sql)).as(sql).isInstanceOfSatisfying(MultiShardShape.Unsupported.class,
+                    unsupported -> assertThat(unsupported.reason()).contains("is not a built-in function of PostgreSQL"));
+        }
+        assertThat(analyzer.multiShardShape("UPDATE orders SET note = lower(note) || now()::text WHERE id > abs(-1)"))
+                .isInstanceOf(MultiShardShape.Modify.class);
     }
 
     @Test
     void escapesAndCommentsDoNotEndARow() {
         var insert = (MultiShardShape.Insert) analyzer.multiShardShape(
-                "INSERT INTO orders (id, note) VALUES /* (x) */ (1, E'\\')\\'') -- )\n, (2, \"we)ird\"('a'))");
-        assertThat(insert.rows()).containsExactly("(1, E'\\')\\'')", "(2, \"we)ird\"('a'))");
-        assertThat(insert.sqlFor(List.of(1))).isEqualTo("INSERT INTO orders (id, note) VALUES (2, \"we)ird\"('a'))");
+                "INSERT INTO orders (id, note) VALUES /* (x) */ (1, E'\\')\\'') -- )\n, (2, 'a'::\"we)ird\")");
+        assertThat(insert.rows()).containsExactly("(1, E'\\')\\'')", "(2, 'a'::\"we)ird\")");
+        assertThat(insert.sqlFor(List.of(1))).isEqualTo("INSERT INTO orders (id, note) VALUES (2, 'a'::\"we)ird\")");
     }
 
     @Test
