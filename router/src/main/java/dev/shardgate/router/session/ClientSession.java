@@ -318,6 +318,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         switch (message) {
             case Query query -> handleQuery(query);
             case Parse parse -> {
+                SqlPrepared.refuseInParse(this, parse.sql());
                 statements.define(parse.statement(), parse.text(), parse.sql(), parse.parameterTypes());
                 holdOrSend(parse);
             }

@@ -217,4 +217,37 @@ final class SqlPrepared {
     private static String quoteIdent(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";
     }
+
+    /**
+     * 0A000 for a named PREPARE, EXECUTE or DEALLOCATE sent in a Parse message (pgjdbc sends every
+     * Statement.execute so). The router tracks them only in simple Query messages: sent as they are
+     * over the extended protocol, the statement would be prepared on one backend and executed on
+     * whichever the next statement's route chose. DEALLOCATE ALL is tracked from its command tag.
+     */
+    static void refuseInParse(ClientSession session, String sql) {
+        if (!mayBePreparedCommand(sql)) {
+            return;
+        }
+        PreparedCommand command = session.context().analyzer().preparedCommand(sql);
+        if (command == null || command.name() == null) {
+            return;
+        }
+        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SQL-level " + command.kind() + " of \"" + command.name()
+                + "\" over the extended protocol (Parse/Bind/Execute) is not supported")
+                .withHint("Send it as a simple query (pgjdbc: preferQueryMode=simple), or use protocol-level prepared"
+                        + " statements (PreparedStatement).");
+    }
+
+    /** A cheap test before parsing: every Parse passes here. */
+    private static boolean mayBePreparedCommand(String sql) {
+        for (int i = 0; i + 7 <= sql.length(); i++) {
+            char c = sql.charAt(i);
+            if ((c == 'p' || c == 'P' || c == 'e' || c == 'E' || c == 'd' || c == 'D')
+                    && (sql.regionMatches(true, i, "prepare", 0, 7) || sql.regionMatches(true, i, "execute", 0, 7)
+                    || sql.regionMatches(true, i, "dealloc", 0, 7))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }
