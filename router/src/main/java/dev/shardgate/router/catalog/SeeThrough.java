@@ -45,10 +45,14 @@ import java.util.stream.Collectors;
  *   <li>In a statement that touches no distributed relation, an SQL function's body is read for the
  *       relations it uses; a function in another language may read anything and is refused, with the
  *       hint that names a shard on purpose.</li>
+ *   <li>While reference relations exist, a statement that does not run on every copy may not call
+ *       an SQL function whose body writes one (it would change one copy), nor, on an arbitrary
+ *       shard, a function in another language.</li>
  * </ul>
  *
  * Nothing here runs for a statement that names only relations the metadata knows (or the system
- * catalogs) and, if it has a key, whatever it calls: the single-shard path asks no catalog.
+ * catalogs) and, if it has a key, whatever it calls: the single-shard path asks no catalog, unless
+ * reference relations exist and it calls functions (their answers are cached, see CatalogCache).
  */
 public final class SeeThrough {
     /** Views over views, and functions calling functions, are followed this deep. */
@@ -100,6 +104,17 @@ public final class SeeThrough {
 
     /** As {@link #route(Statement, Route)}, with the values bound to the statement's parameters. */
     public Route route(Statement statement, Route routed, BoundValues bound) {
+        Route seen = throughViewsAndFunctions(statement, routed, bound);
+        if (!metadata.referenceRelations().isEmpty() && !(seen instanceof Route.EveryShard)
+                && statement.kind() != StatementKind.DDL) {
+            for (FunctionRef function : statement.functions()) {
+                requireNoReferenceWrite(function, seen instanceof Route.AnyShard);
+            }
+        }
+        return seen;
+    }
+
+    private Route throughViewsAndFunctions(Statement statement, Route routed, BoundValues bound) {
         if (metadata.relations().isEmpty()) {
             return routed; // nothing is distributed: every shard answers alike
         }
@@ -355,6 +370,67 @@ public final class SeeThrough {
                     .withHint("To run it on one shard on purpose, name the shard: /*__spqr__execute_on: <shard>*/ "
                             + "before the statement, or give its sharding key with /*__spqr__sharding_key: <key>*/.");
         }
+    }
+
+    /**
+     * A function that writes a reference relation changes the copy on the shard the statement runs
+     * on only, unless the statement runs on every copy (the caller checks that). SQL bodies are read
+     * for their writes; a function in another language may write anything, which is refused where the
+     * statement runs on an arbitrary shard ({@code unknownLanguages}). In a statement routed by key
+     * or by a hint, other languages are not refused: the shard is chosen, and its functions are the
+     * caller's responsibility (docs/correctness.md, known gaps).
+     */
+    private void requireNoReferenceWrite(FunctionRef function, boolean unknownLanguages) {
+        Dependence found = referenceWrite(function, unknownLanguages, 0);
+        if (found != null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "function " + found.function().qualifiedName()
+                    + " may write reference relations and would change one copy only: " + found.reason())
+                    .withHint("Write reference relations in statements of their own; the router sends those to every copy.");
+        }
+    }
+
+    private Dependence referenceWrite(FunctionRef function, boolean unknownLanguages, int depth) {
+        if (function.schema() != null && SYSTEM_SCHEMAS.contains(function.schema())) {
+            return null;
+        }
+        for (FunctionInfo info : catalog.functions(function)) {
+            if (info.isBuiltIn() || SAFE_LANGUAGES.contains(info.language())
+                    || (info.inExtension() && "c".equals(info.language()))) {
+                continue;
+            }
+            if (!"sql".equals(info.language())) {
+                if (unknownLanguages) {
+                    return new Dependence(info, "it is written in " + info.language()
+                            + ", so the router cannot see which relations it writes");
+                }
+                continue;
+            }
+            if (depth >= MAX_DEPTH) {
+                return new Dependence(info, "functions are nested more than " + MAX_DEPTH + " deep");
+            }
+            Analysis analysis = info.source() == null ? null : analyzer.analyze(info.source());
+            if (analysis == null || !analysis.isParsed()) {
+                return new Dependence(info, "its body could not be analysed");
+            }
+            for (Statement statement : analysis.statements()) {
+                for (dev.shardgate.sql.Write write : statement.writes()) {
+                    TableRef table = write.table();
+                    if (metadata.referenceRelation(new QualifiedName(table.schema(), table.name())).isPresent()) {
+                        return new Dependence(info, "it writes reference relation " + table.qualifiedName());
+                    }
+                }
+                for (FunctionRef called : statement.functions()) {
+                    boolean itself = called.name().equals(info.name())
+                            && (called.schema() == null || called.schema().equals(info.schema()));
+                    Dependence inner = itself ? null : referenceWrite(called, unknownLanguages, depth + 1);
+                    if (inner != null) {
+                        return new Dependence(info, "it calls function " + inner.function().qualifiedName()
+                                + ", where " + inner.reason());
+                    }
+                }
+            }
+        }
+        return null;
     }
 
     /** Why a function's answer may depend on the shard it runs on. */
