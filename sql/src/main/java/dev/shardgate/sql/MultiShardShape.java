@@ -48,13 +48,17 @@ public sealed interface MultiShardShape {
      * @param sortKeys for each of {@link Select#sortKeys()}, its expression
      * @param extremes for each min or max output column (by output index), its argument
      * @param from the top-level FROM, to find the tables of the columns the expressions name
+     * @param groupKeys for each output column the merge groups on (GROUP BY keys, every column of
+     *     SELECT DISTINCT), by output index, its expression; a grouped column missing here is unknown
      */
-    record Collations(List<Collated> sortKeys, Map<Integer, Collated> extremes, FromScope from) {
-        public static final Collations UNKNOWN = new Collations(List.of(), Map.of(), new FromScope(List.of(), true));
+    record Collations(List<Collated> sortKeys, Map<Integer, Collated> extremes, FromScope from,
+                      Map<Integer, Collated> groupKeys) {
+        public static final Collations UNKNOWN = new Collations(List.of(), Map.of(), new FromScope(List.of(), true), Map.of());
 
         public Collations {
             sortKeys = List.copyOf(sortKeys);
             extremes = Map.copyOf(extremes);
+            groupKeys = Map.copyOf(groupKeys);
         }
 
         /** The expression of the i-th sort key; unknown when the analysis did not say. */

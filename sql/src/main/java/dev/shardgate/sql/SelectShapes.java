@@ -25,6 +25,8 @@ final class SelectShapes {
     private final List<Collated> sortCollations = new ArrayList<>();
     /** The argument of each min or max, by output column. */
     private final Map<Integer, Collated> extremes = new HashMap<>();
+    /** The expression of each output column the merge groups on, by output column. */
+    private final Map<Integer, Collated> groupKeys = new HashMap<>();
     private boolean hasStar;
 
     private SelectShapes(Node select, SourceText text) {
@@ -99,7 +101,12 @@ final class SelectShapes {
             long pushed = aggregated ? Long.MAX_VALUE : saturatedSum(limit, offset);
             edits.add(constantEdit(limitNode, Long.toString(pushed)));
         }
-        Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select));
+        if (distinct && !hasStar) {
+            for (int i = 0; i < targets.size(); i++) {
+                groupKeys.putIfAbsent(i, CollationInputs.of(targets.get(i), null));
+            }
+        }
+        Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select), groupKeys);
         return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
                 MultiShardAnalysis.tables(select.fields()), rowSources(), collations);
     }
@@ -158,6 +165,7 @@ final class SelectShapes {
             // an aggregate named by GROUP BY is PostgreSQL's error (42803), which every shard answers
             if (columns.get(target) instanceof OutputColumn.Key key) {
                 columns.set(target, new OutputColumn.Key(key.shardColumn(), true));
+                groupKeys.put(target, CollationInputs.of(targets.get(target), null));
             }
         }
         return new Aggregation(columns);

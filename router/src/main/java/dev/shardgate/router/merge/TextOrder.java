@@ -42,7 +42,35 @@ public final class TextOrder {
                 }
             }
         }
+        if (select.distinct() && (collations.groupKeys().isEmpty()
+                || collations.groupKeys().values().stream().anyMatch(key -> !isC(key.explicit())))) {
+            return true;
+        }
+        for (int column : groupedColumns(select)) {
+            if (!isC(explicitOf(collations.groupKeys().get(column)))) {
+                return true;
+            }
+        }
         return false;
+    }
+
+    /**
+     * The output columns the merge finds equal values of: GROUP BY keys, and every column under
+     * DISTINCT (up to the widest index known; with {@code *} the catalog decides them all).
+     */
+    private static List<Integer> groupedColumns(MultiShardShape.Select select) {
+        List<Integer> grouped = new java.util.ArrayList<>();
+        if (select.aggregation() != null) {
+            List<OutputColumn> columns = select.aggregation().columns();
+            for (int i = 0; i < columns.size(); i++) {
+                if (select.distinct() || (columns.get(i) instanceof OutputColumn.Key key && key.grouped())) {
+                    grouped.add(i);
+                }
+            }
+        } else if (select.distinct()) {
+            grouped.add(0); // at least one column; require() looks at each the shards answer with
+        }
+        return grouped;
     }
 
     /**
@@ -69,6 +97,65 @@ public final class TextOrder {
                 }
             }
         }
+        requireDeterministic(select, output, shard);
+    }
+
+    /**
+     * The merger finds equal text by equal bytes, which is the collation's equality only for a
+     * deterministic collation (PostgreSQL documentation, 24.2.2.4 Nondeterministic Collations: under
+     * one, {@code 'a'} may equal {@code 'A'}). A grouped or DISTINCT text column whose collation is
+     * nondeterministic, or cannot be told while the shard has nondeterministic collations, is refused.
+     */
+    private static void requireDeterministic(MultiShardShape.Select select, RowDescription output, ShardCollations shard) {
+        boolean everyColumn = select.distinct();
+        List<Integer> grouped = everyColumn ? java.util.stream.IntStream.range(0, output.fields().size()).boxed().toList()
+                : groupedColumns(select);
+        MultiShardShape.Collations collations = select.collations();
+        for (int column : grouped) {
+            if (column >= output.fields().size() || !isCollatable(output.fields().get(column).typeOid())) {
+                continue;
+            }
+            Collated collated = collations.groupKeys().getOrDefault(column, Collated.UNKNOWN);
+            if (isC(collated.explicit())) {
+                continue;
+            }
+            String collation = nondeterministicOf(collated, collations.from(), shard);
+            if (collation != null) {
+                String where = shard == null ? "" : " on shard \"" + shard.shard() + "\"";
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "column \"" + output.fields().get(column).name()
+                        + "\" is grouped in collation \"" + collation + "\"" + where + ", which may be nondeterministic:"
+                        + " the router cannot find its equal values from several shards, as it compares text by bytes"
+                        + " (write COLLATE \"C\" to group by bytes)");
+            }
+        }
+    }
+
+    /** The nondeterministic collation of the expression, {@code unknown} when it cannot be told; null when deterministic. */
+    private static String nondeterministicOf(Collated collated, FromScope from, ShardCollations shard) {
+        if (shard == null) {
+            return UNKNOWN;
+        }
+        if (shard.nondeterministic().isEmpty()) {
+            return null; // no collation of the shard's database can find different bytes equal
+        }
+        if (collated.explicit() != null) {
+            return shard.nondeterministic().contains(collated.explicit()) ? collated.explicit() : null;
+        }
+        if (collated.opaque()) {
+            return UNKNOWN;
+        }
+        for (String nested : collated.nested()) {
+            if (shard.nondeterministic().contains(nested)) {
+                return nested;
+            }
+        }
+        for (List<String> reference : collated.columns()) {
+            String column = columnCollation(reference, from, shard);
+            if (column.equals(UNKNOWN) || shard.nondeterministic().contains(column)) {
+                return column;
+            }
+        }
+        return null;
     }
 
     private static void check(RowDescription.Field field, Collated collated, FromScope from, ShardCollations shard) {
@@ -154,6 +241,9 @@ public final class TextOrder {
     }
 
     private static boolean isC(String collation) {
+        if (collation == null) {
+            return false;
+        }
         return switch (collation) {
             case "C", "POSIX", "pg_catalog.C", "pg_catalog.POSIX" -> true;
             default -> false;

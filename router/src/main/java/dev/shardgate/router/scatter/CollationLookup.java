@@ -23,8 +23,8 @@ import java.util.Map;
  * Asks a shard, on the backend about to run a merged SELECT and before it does, for its database's
  * default collation and the collations of the columns of the statement's FROM relations. It runs
  * in the client's transaction and search_path, so it sees the tables the statement will see. One
- * round trip per shard, only for SELECTs that compare values (ORDER BY, min, max) without an
- * explicit COLLATE.
+ * round trip per shard, only for SELECTs that compare values (ORDER BY, min, max, GROUP BY,
+ * DISTINCT) without an explicit COLLATE "C".
  */
 final class CollationLookup {
     /** A collation that orders by bytes: libc C or POSIX; datlocprovider is read through row_to_json to run on any version. */
@@ -43,6 +43,12 @@ final class CollationLookup {
                 ON a.attrelid = pg_catalog.to_regclass(r.name) AND a.attnum > 0 AND NOT a.attisdropped
             LEFT JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation""";
 
+    /** Names of the collations whose equality is not byte equality (PostgreSQL 12 and later). */
+    private static final String NONDETERMINISTIC = """
+            SELECT -1, c.collname::text, n.nspname::text
+            FROM pg_catalog.pg_collation c JOIN pg_catalog.pg_namespace n ON n.oid = c.collnamespace
+            WHERE NOT c.collisdeterministic""";
+
     private CollationLookup() {
     }
 
@@ -51,7 +57,9 @@ final class CollationLookup {
         for (TableRef relation : from.relations()) {
             names.add(literal(relation));
         }
-        String sql = DATABASE_DEFAULT + "\nUNION ALL\n" + COLUMNS.formatted(String.join(", ", names));
+        String sql = DATABASE_DEFAULT + "\nUNION ALL\n" + NONDETERMINISTIC + "\nUNION ALL\n"
+                + COLUMNS.formatted(String.join(", ", names));
+        java.util.Set<String> nondeterministic = new java.util.HashSet<>();
         String databaseDefault = "unknown";
         List<Map<String, String>> relations = new ArrayList<>();
         for (int i = 0; i < from.relations().size(); i++) {
@@ -59,7 +67,10 @@ final class CollationLookup {
         }
         for (String[] row : rows(backend, sql)) {
             int relation = Integer.parseInt(row[0]);
-            if (relation == 0) {
+            if (relation == -1) {
+                nondeterministic.add(row[1]);
+                nondeterministic.add(row[2] + "." + row[1]);
+            } else if (relation == 0) {
                 databaseDefault = row[2];
             } else if (row[1] != null) {
                 Map<String, String> columns = relations.get(relation - 1);
@@ -70,7 +81,7 @@ final class CollationLookup {
                 columns.put(row[1], row[2] == null ? "unknown" : row[2]);
             }
         }
-        return new ShardCollations(shard, databaseDefault, relations);
+        return new ShardCollations(shard, databaseDefault, relations, nondeterministic);
     }
 
     /** {@code '"schema"."name"'}: to_regclass reads the quoted identifiers as written. */
