@@ -188,6 +188,31 @@ class KeylessUtilityTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(PoolMode.class)
+    void sqlPreparedStatementsOverTheExtendedProtocolAreRefused(PoolMode mode) throws SQLException {
+        ScatterCluster cluster = clusters.get(mode);
+        try (Connection router = cluster.connect("preferQueryMode", "extended")) {
+            for (String sql : List.of("PREPARE by_key (int) AS SELECT id FROM orders WHERE id = $1", "EXECUTE by_key(1010)",
+                    "DEALLOCATE by_key", "/* why */ execute by_key(1)")) {
+                SQLException error = catchThrowableOfType(SQLException.class, () -> ScatterCluster.execute(router, sql));
+                assertThat((Throwable) error).as(sql).isNotNull();
+                assertThat(error.getSQLState()).as(error.getMessage()).isEqualTo("0A000");
+                assertThat(error.getMessage()).as(sql).contains("by_key").contains("over the extended protocol");
+            }
+            String count = "SELECT count(*) FROM orders WHERE id = 1010";
+            assertThat(answer(router, count)).containsExactlyElementsOf(answer(cluster.reference(), count));
+            ScatterCluster.execute(router, "DEALLOCATE ALL");
+            router.setAutoCommit(false);
+            assertThat(answer(router, count)).containsExactlyElementsOf(answer(cluster.reference(), count));
+            assertThat(sqlState(router, "PREPARE in_block AS SELECT 1")).isEqualTo("0A000");
+            assertThat(sqlState(router, count)).as("the transaction failed, as on a server").isEqualTo("25P02");
+            router.rollback();
+            router.setAutoCommit(true);
+            assertThat(answer(router, count)).containsExactlyElementsOf(answer(cluster.reference(), count));
+        }
+    }
+
     private static String sqlState(Connection connection, String sql) {
         SQLException error = catchThrowableOfType(SQLException.class, () -> ScatterCluster.execute(connection, sql));
         assertThat((Throwable) error).as(sql).isNotNull();

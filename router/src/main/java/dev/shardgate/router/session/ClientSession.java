@@ -318,7 +318,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         switch (message) {
             case Query query -> handleQuery(query);
             case Parse parse -> {
-                SqlPrepared.refuseInParse(this, parse.sql());
+                PgException refused = SqlPrepared.refusalInParse(this, parse.sql());
+                if (refused != null && inTransactionBlock()) {
+                    // as a server's error would, it fails the transaction: the backend raises it
+                    failSegmentInBand(ensureShard(null), refused);
+                    return;
+                }
+                if (refused != null) {
+                    throw refused;
+                }
                 statements.define(parse.statement(), parse.text(), parse.sql(), parse.parameterTypes());
                 holdOrSend(parse);
             }

@@ -219,20 +219,21 @@ final class SqlPrepared {
     }
 
     /**
-     * 0A000 for a named PREPARE, EXECUTE or DEALLOCATE sent in a Parse message (pgjdbc sends every
+     * The 0A000 for a named PREPARE, EXECUTE or DEALLOCATE sent in a Parse message (pgjdbc sends every
      * Statement.execute so). The router tracks them only in simple Query messages: sent as they are
      * over the extended protocol, the statement would be prepared on one backend and executed on
      * whichever the next statement's route chose. DEALLOCATE ALL is tracked from its command tag.
+     * Null when the statement is none of these.
      */
-    static void refuseInParse(ClientSession session, String sql) {
+    static PgException refusalInParse(ClientSession session, String sql) {
         if (!mayBePreparedCommand(sql)) {
-            return;
+            return null;
         }
         PreparedCommand command = session.context().analyzer().preparedCommand(sql);
         if (command == null || command.name() == null) {
-            return;
+            return null;
         }
-        throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SQL-level " + command.kind() + " of \"" + command.name()
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SQL-level " + command.kind() + " of \"" + command.name()
                 + "\" over the extended protocol (Parse/Bind/Execute) is not supported")
                 .withHint("Send it as a simple query (pgjdbc: preferQueryMode=simple), or use protocol-level prepared"
                         + " statements (PreparedStatement).");

@@ -159,4 +159,30 @@ class SeeThroughTest {
         cache.over(() -> "other, public", shard).relation(big);
         assertThat(shard.asked).as("another search_path may name another relation").hasSize(3);
     }
+
+    @Test
+    void withReferenceRelationsOnlyAFunctionThatMayWriteOneIsRefusedUnlessEveryCopyRunsIt() {
+        Metadata referencesOnly = Metadata.empty().apply(List.of(
+                new MetadataChange.CreateShard(new Shard("sh1", List.of("h1:5432"))),
+                new MetadataChange.CreateShard(new Shard("sh2", List.of("h2:5432"))),
+                new MetadataChange.CreateReferenceRelation(new dev.shardgate.meta.ReferenceRelation(QualifiedName.of("settings"),
+                        List.of("sh1", "sh2")))));
+        FakeCatalog catalog = new FakeCatalog().function("bump", "sql", "UPDATE settings SET v = v + 1 RETURNING v")
+                .function("outer_bump", "sql", "SELECT bump()").function("pl", "plpgsql", null)
+                .function("reads", "sql", "SELECT v FROM settings");
+        SeeThrough seeThrough = new SeeThrough(referencesOnly, ANALYZER, catalog);
+        for (String sql : List.of("SELECT bump()", "SELECT outer_bump()", "SELECT pl()")) {
+            Statement statement = ANALYZER.analyze(sql).statements().getFirst();
+            assertThatThrownBy(() -> seeThrough.route(statement, ANY)).as(sql).isInstanceOf(PgException.class)
+                    .hasMessageContaining("may write reference relations and would change one copy only");
+        }
+        Statement keyed = ANALYZER.analyze("SELECT bump()").statements().getFirst();
+        assertThatThrownBy(() -> seeThrough.route(keyed, new Route.OneShard("sh1", () -> "hint")))
+                .hasMessageContaining("it writes reference relation settings");
+        Route every = new Route.EveryShard(new java.util.TreeSet<>(List.of("sh1", "sh2")), "reference write");
+        Statement write = ANALYZER.analyze("INSERT INTO settings VALUES ('b', bump())").statements().getFirst();
+        assertThat(seeThrough.route(write, every)).isSameAs(every);
+        Statement read = ANALYZER.analyze("SELECT reads(), pl() FROM settings").statements().getFirst();
+        assertThat(seeThrough.route(read, new Route.OneShard("sh1", () -> "keyed"))).isInstanceOf(Route.OneShard.class);
+    }
 }
