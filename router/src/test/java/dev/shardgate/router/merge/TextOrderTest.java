@@ -101,4 +101,28 @@ class TextOrderTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void groupingTextIsRefusedOnlyInANondeterministicCollationOrAnUnknownOneWhileSuchExist() {
+        var ci = Map.of("id", ShardCollations.NOT_COLLATABLE, "v", ShardCollations.DEFAULT, "n", "ci", "l", "de-x-icu");
+        var withCi = new ShardCollations("sh1", ShardCollations.C, List.of(ci), java.util.Set.of("ci", "public.ci"));
+        var withoutCi = new ShardCollations("sh1", ShardCollations.C, List.of(ci));
+        var grouped = select("SELECT n, count(*) FROM orders GROUP BY n");
+        assertThat(TextOrder.needsCatalog(grouped)).isTrue();
+        assertThatThrownBy(() -> TextOrder.require(grouped, columns(TypeOids.TEXT, TypeOids.INT8), withCi))
+                .hasMessageContaining("column \"col0\" is grouped in collation \"ci\" on shard \"sh1\"");
+        TextOrder.require(grouped, columns(TypeOids.TEXT, TypeOids.INT8), withoutCi);
+        TextOrder.require(grouped, columns(TypeOids.INT4, TypeOids.INT8), withCi); // not text
+        for (String sql : List.of("SELECT DISTINCT v, l FROM orders", "SELECT DISTINCT n COLLATE \"C\", id FROM orders",
+                "SELECT l, count(*) FROM orders GROUP BY l")) {
+            TextOrder.require(select(sql), columns(TypeOids.TEXT, TypeOids.TEXT), withCi);
+        }
+        for (String sql : List.of("SELECT DISTINCT v, upper(n) FROM orders", "SELECT DISTINCT v COLLATE public.ci FROM orders",
+                "SELECT DISTINCT * FROM orders")) {
+            assertThatThrownBy(() -> TextOrder.require(select(sql), columns(TypeOids.TEXT, TypeOids.TEXT), withCi)).as(sql)
+                    .isInstanceOf(PgException.class).hasMessageContaining("is grouped in collation");
+        }
+        assertThat(TextOrder.needsCatalog(select("SELECT DISTINCT v COLLATE \"C\" FROM orders"))).isFalse();
+        assertThat(TextOrder.needsCatalog(select("SELECT count(*) FROM orders"))).isFalse();
+    }
 }
