@@ -25,6 +25,11 @@ class TransactionIdsTest {
     @Test
     void aRestartedRouterDoesNotReuseNames() {
         String before = new TransactionIds("r1").next();
+        // the counter starts from the clock in milliseconds: a restart takes longer than one
+        long started = System.currentTimeMillis();
+        while (System.currentTimeMillis() == started) {
+            Thread.onSpinWait();
+        }
         String after = new TransactionIds("r1").next();
         assertThat(Long.parseLong(after.substring(6))).isGreaterThan(Long.parseLong(before.substring(6)));
     }
