@@ -79,35 +79,11 @@ final class ShardedCopy {
         if (!command.from() && reference.isPresent()) {
             shards = new TreeSet<>(List.of(shards.first())); // one copy is the whole table
         }
-        if (session.inTransactionBlock()) {
-            // every shard joins the client's transaction and copies within it
-            MultiShardInTransaction.runOnLinks(session, shards, links -> command.from()
-                    ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, true).run()
-                    : copyOut(session, sql, command, links));
-            session.out.write(new ReadyForQuery(session.idleStatus()));
-            session.out.flush();
-            return true;
-        }
-        Map<String, BackendLink> links = new LinkedHashMap<>();
-        boolean clean = false;
-        try {
-            for (String shard : shards) {
-                links.put(shard, MultiShardStatements.borrow(session, shard));
-            }
-            session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
-            if (command.from()) {
-                clean = new CopyIn(session, sql, command, metadata, relation.orElse(null), links, false).run();
-            } else {
-                clean = copyOut(session, sql, command, links);
-            }
-        } finally {
-            session.multiShardBackends = null;
-            for (BackendLink link : links.values()) {
-                Relay.giveBack(session, link, clean);
-            }
-        }
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
+        // within a transaction block every shard joins the client's transaction and copies within it
+        boolean inTransactionBlock = session.inTransactionBlock();
+        MultiShardStatements.runOnShards(session, shards, links -> command.from()
+                ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, inTransactionBlock).run()
+                : copyOut(session, sql, command, links));
         return true;
     }
 

@@ -18,7 +18,6 @@ import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
@@ -60,7 +59,7 @@ final class UtilityOnShards {
         }
         if (statement.kind() == StatementKind.EXPLAIN) {
             requireExplainable(sql);
-            run(session, shards, links -> explain(session, sql, links));
+            MultiShardStatements.runOnShards(session, shards, links -> explain(session, sql, links));
             return true;
         }
         CopyCommand.OfQuery copy = CopyCommand.parseQuery(sql);
@@ -77,7 +76,7 @@ final class UtilityOnShards {
         }
         MultiShardStatements.requireConcatenable(session, copy.query());
         boolean header = copy.toStdout().header();
-        run(session, shards, links -> ShardedCopy.copyOut(session, sql, header, links));
+        MultiShardStatements.runOnShards(session, shards, links -> ShardedCopy.copyOut(session, sql, header, links));
         return true;
     }
 
@@ -138,34 +137,5 @@ final class UtilityOnShards {
         }
         session.out.write(new CommandComplete("EXPLAIN"));
         return true;
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        boolean on(Map<String, BackendLink> links) throws IOException;
-    }
-
-    /** The work on a backend of each shard: within the client's transaction block, or on borrowed idle backends. */
-    private static void run(ClientSession session, SortedSet<String> shards, Work work) throws IOException {
-        if (session.inTransactionBlock()) {
-            MultiShardInTransaction.runOnLinks(session, shards, work::on);
-        } else {
-            Map<String, BackendLink> links = new LinkedHashMap<>();
-            boolean clean = false;
-            try {
-                for (String shard : shards) {
-                    links.put(shard, MultiShardStatements.borrow(session, shard));
-                }
-                session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
-                clean = work.on(links);
-            } finally {
-                session.multiShardBackends = null;
-                for (BackendLink link : links.values()) {
-                    Relay.giveBack(session, link, clean);
-                }
-            }
-        }
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
     }
 }
