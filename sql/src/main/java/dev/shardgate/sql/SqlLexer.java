@@ -100,10 +100,18 @@ public final class SqlLexer {
      * The offset after a dollar-quoted string whose delimiter runs from {@code dollar} to
      * {@code tagEnd} (see {@link #dollarQuoteTagEnd}), or -1 when its closing delimiter is missing.
      */
-    public static int dollarQuotedEnd(String sql, int dollar, int tagEnd) {
-        String delimiter = sql.substring(dollar, tagEnd + 1);
-        int close = sql.indexOf(delimiter, tagEnd + 1);
-        return close < 0 ? -1 : close + delimiter.length();
+    public static int dollarQuotedEnd(CharSequence sql, int dollar, int tagEnd) {
+        int length = tagEnd + 1 - dollar;
+        search:
+        for (int close = tagEnd + 1; close + length <= sql.length(); close++) {
+            for (int k = 0; k < length; k++) {
+                if (sql.charAt(close + k) != sql.charAt(dollar + k)) {
+                    continue search;
+                }
+            }
+            return close + length;
+        }
+        return -1;
     }
 
     /** A parameter symbol {@code $n} at {@code [start, end)} of the text. */
@@ -148,6 +156,37 @@ public final class SqlLexer {
             } else {
                 i++;
             }
+        }
+    }
+
+    /**
+     * UTF-8 text seen one {@code char} per byte, so that offsets are byte offsets (libpg_query's
+     * locations); every delimiter is ASCII and every byte of a multibyte character reads as an
+     * identifier character, as in PostgreSQL's scanner.
+     */
+    static CharSequence ofBytes(byte[] utf8) {
+        return new Latin1(utf8);
+    }
+
+    private record Latin1(byte[] bytes) implements CharSequence {
+        @Override
+        public int length() {
+            return bytes.length;
+        }
+
+        @Override
+        public char charAt(int index) {
+            return (char) (bytes[index] & 0xff);
+        }
+
+        @Override
+        public CharSequence subSequence(int start, int end) {
+            return new String(bytes, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+
+        @Override
+        public String toString() {
+            return new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -41,4 +41,14 @@ class SqlLexerTest {
         assertEquals(5, SqlLexer.dollarQuotedEnd("$$x$$ y", 0, 1));
         assertEquals(-1, SqlLexer.dollarQuoteTagEnd("$ x", 0));
     }
+
+    @Test
+    void utf8TextIsScannedByByteOffsets() {
+        byte[] utf8 = "'é' /* ü */ $é$ x $é$!".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        CharSequence text = SqlLexer.ofBytes(utf8);
+        assertEquals(4, SqlLexer.quotedEnd(text, 0, false));
+        assertEquals(13, SqlLexer.blockCommentEnd(text, 5));
+        assertEquals(17, SqlLexer.dollarQuoteTagEnd(text, 14));
+        assertEquals(utf8.length - 1, SqlLexer.dollarQuotedEnd(text, 14, 17));
+    }
 }
