@@ -84,10 +84,9 @@ record ConstantMask(String key, String masked, String[] values, LiteralKind[] ki
             while (i < n) {
                 char c = sql.charAt(i);
                 if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                    int eol = sql.indexOf('\n', i);
-                    i = eol < 0 ? n : eol + 1;
+                    i = SqlLexer.lineCommentEnd(sql, i);
                 } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                    i = afterBlockComment(i);
+                    i = SqlLexer.blockCommentEnd(sql, i);
                     if (i < 0) {
                         return null;
                     }
@@ -104,14 +103,10 @@ record ConstantMask(String key, String masked, String[] values, LiteralKind[] ki
                         return null;
                     }
                 } else if (c == '"') {
-                    int end = sql.indexOf('"', i + 1);
-                    while (end >= 0 && end + 1 < n && sql.charAt(end + 1) == '"') {
-                        end = sql.indexOf('"', end + 2);
-                    }
-                    if (end < 0) {
+                    i = SqlLexer.quotedEnd(sql, i, false);
+                    if (i < 0) {
                         return null;
                     }
-                    i = end + 1;
                 } else if (c >= '0' && c <= '9') {
                     i = number(i);
                     if (i < 0) {
@@ -261,26 +256,6 @@ record ConstantMask(String key, String masked, String[] values, LiteralKind[] ki
             kindMarks.append(mark);
             copied = end;
             count++;
-        }
-
-        private int afterBlockComment(int open) {
-            int depth = 0;
-            int i = open;
-            while (i + 1 < n) {
-                if (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*') {
-                    depth++;
-                    i += 2;
-                } else if (sql.charAt(i) == '*' && sql.charAt(i + 1) == '/') {
-                    depth--;
-                    i += 2;
-                    if (depth == 0) {
-                        return i;
-                    }
-                } else {
-                    i++;
-                }
-            }
-            return -1;
         }
     }
 

@@ -107,11 +107,10 @@ final class Constants {
         while (i < source.length) {
             byte b = source[i];
             if (b == '-' && i + 1 < source.length && source[i + 1] == '-') {
-                while (i < source.length && source[i] != '\n') {
-                    i++;
-                }
+                i = SqlLexer.lineCommentEnd(SqlLexer.ofBytes(source), i);
             } else if (b == '/' && i + 1 < source.length && source[i + 1] == '*') {
-                i = afterBlockComment(i);
+                CharSequence text = SqlLexer.ofBytes(source);
+                i = SqlLexer.orLength(text, SqlLexer.blockCommentEnd(text, i));
             } else if (b == '-') {
                 negative = !negative;
                 i++;
@@ -129,25 +128,5 @@ final class Constants {
             }
         }
         return null;
-    }
-
-    private int afterBlockComment(int open) {
-        int depth = 0;
-        int i = open;
-        while (i + 1 < source.length) {
-            if (source[i] == '/' && source[i + 1] == '*') {
-                depth++;
-                i += 2;
-            } else if (source[i] == '*' && source[i + 1] == '/') {
-                depth--;
-                i += 2;
-                if (depth == 0) {
-                    return i;
-                }
-            } else {
-                i++;
-            }
-        }
-        return source.length;
     }
 }

@@ -33,16 +33,16 @@ public final class Hints {
             char c = sql.charAt(i);
             char next = i + 1 < length ? sql.charAt(i + 1) : '\0';
             if (c == '\'') {
-                i = skipQuoted(sql, i, '\'', isEscapeString(sql, i));
+                i = SqlLexer.orLength(sql, SqlLexer.quotedEnd(sql, i, SqlLexer.isEscapeStringQuote(sql, i)));
             } else if (c == '"') {
-                i = skipQuoted(sql, i, '"', false);
+                i = SqlLexer.orLength(sql, SqlLexer.quotedEnd(sql, i, false));
             } else if (c == '-' && next == '-') {
-                int newline = sql.indexOf('\n', i);
-                i = newline < 0 ? length : newline + 1;
+                i = SqlLexer.lineCommentEnd(sql, i);
             } else if (c == '/' && next == '*') {
                 i = blockComment(sql, i, hints);
-            } else if (c == '$' && (i == 0 || !isIdentifierChar(sql.charAt(i - 1)))) {
-                i = skipDollarQuoted(sql, i);
+            } else if (c == '$' && (i == 0 || !SqlLexer.isIdentifierPart(sql.charAt(i - 1)))) {
+                int tagEnd = SqlLexer.dollarQuoteTagEnd(sql, i);
+                i = tagEnd < 0 ? i + 1 : SqlLexer.orLength(sql, SqlLexer.dollarQuotedEnd(sql, i, tagEnd));
             } else {
                 i++;
             }
@@ -50,73 +50,11 @@ public final class Hints {
         return Collections.unmodifiableMap(hints);
     }
 
-    /** E'…' strings take backslash escapes: {@code E'it\'s'}. */
-    private static boolean isEscapeString(String sql, int quote) {
-        if (quote == 0) {
-            return false;
-        }
-        char prefix = sql.charAt(quote - 1);
-        return (prefix == 'E' || prefix == 'e') && (quote < 2 || !isIdentifierChar(sql.charAt(quote - 2)));
-    }
-
-    /** Skips '…' or "…" with doubled quotes (and backslash escapes when asked); returns the index after it. */
-    private static int skipQuoted(String sql, int open, char quote, boolean backslashEscapes) {
-        int i = open + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (backslashEscapes && c == '\\') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return sql.length();
-    }
-
-    /** Skips $tag$…$tag$ when a dollar quote opens here ($1 is a parameter, not a quote). */
-    private static int skipDollarQuoted(String sql, int dollar) {
-        int i = dollar + 1;
-        if (i < sql.length() && Character.isDigit(sql.charAt(i))) {
-            return i;
-        }
-        while (i < sql.length() && sql.charAt(i) != '$') {
-            if (!isIdentifierChar(sql.charAt(i))) {
-                return dollar + 1;
-            }
-            i++;
-        }
-        if (i >= sql.length()) {
-            return sql.length();
-        }
-        String tag = sql.substring(dollar, i + 1);
-        int close = sql.indexOf(tag, i + 1);
-        return close < 0 ? sql.length() : close + tag.length();
-    }
-
     /** Reads hints from a block comment (PostgreSQL's nest) and returns the index after it. */
     private static int blockComment(String sql, int open, Map<String, String> hints) {
-        int depth = 1;
-        int i = open + 2;
-        while (i < sql.length() && depth > 0) {
-            if (sql.startsWith("/*", i)) {
-                depth++;
-                i += 2;
-            } else if (sql.startsWith("*/", i)) {
-                depth--;
-                i += 2;
-            } else {
-                i++;
-            }
-        }
-        int contentEnd = depth == 0 ? i - 2 : sql.length();
-        readHints(sql.substring(open + 2, contentEnd), hints);
-        return i;
+        int end = SqlLexer.blockCommentEnd(sql, open);
+        readHints(sql.substring(open + 2, end < 0 ? sql.length() : end - 2), hints);
+        return SqlLexer.orLength(sql, end);
     }
 
     private static void readHints(String comment, Map<String, String> hints) {
@@ -141,9 +79,5 @@ public final class Hints {
             }
             at = following;
         }
-    }
-
-    private static boolean isIdentifierChar(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 }

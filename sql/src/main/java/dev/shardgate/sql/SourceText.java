@@ -12,9 +12,11 @@ import java.util.List;
  */
 final class SourceText {
     private final byte[] utf8;
+    private final CharSequence chars;
 
     SourceText(byte[] utf8) {
         this.utf8 = utf8;
+        this.chars = SqlLexer.ofBytes(utf8);
     }
 
     int length() {
@@ -33,37 +35,14 @@ final class SourceText {
             if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
                 i++;
             } else if (c == '-' && i + 1 < n && utf8[i + 1] == '-') {
-                while (i < n && utf8[i] != '\n') {
-                    i++;
-                }
+                i = SqlLexer.lineCommentEnd(chars, i);
             } else if (c == '/' && i + 1 < n && utf8[i + 1] == '*') {
-                i = endOfBlockComment(i);
+                i = SqlLexer.orLength(chars, SqlLexer.blockCommentEnd(chars, i));
             } else {
                 break;
             }
         }
         return i;
-    }
-
-    /** Block comments nest in PostgreSQL. */
-    private int endOfBlockComment(int i) {
-        int depth = 0;
-        int n = utf8.length;
-        while (i < n) {
-            if (utf8[i] == '/' && i + 1 < n && utf8[i + 1] == '*') {
-                depth++;
-                i += 2;
-            } else if (utf8[i] == '*' && i + 1 < n && utf8[i + 1] == '/') {
-                depth--;
-                i += 2;
-                if (depth == 0) {
-                    return i;
-                }
-            } else {
-                i++;
-            }
-        }
-        return n;
     }
 
     /** The end of the token starting at {@code i} (which must not be a blank or comment). */
@@ -75,18 +54,15 @@ final class SourceText {
         byte c = utf8[i];
         if (c == '\'') {
             boolean backslashes = i > 0 && (utf8[i - 1] == 'e' || utf8[i - 1] == 'E');
-            return endOfQuoted(i, (byte) '\'', backslashes);
+            return SqlLexer.orLength(chars, SqlLexer.quotedEnd(chars, i, backslashes));
         }
         if (c == '"') {
-            return endOfQuoted(i, (byte) '"', false);
+            return SqlLexer.orLength(chars, SqlLexer.quotedEnd(chars, i, false));
         }
-        if (c == '$' && i + 1 < n && !isDigit(utf8[i + 1])) {
-            int tagEnd = i + 1;
-            while (tagEnd < n && isIdentifierPart(utf8[tagEnd]) && utf8[tagEnd] != '$') {
-                tagEnd++;
-            }
-            if (tagEnd < n && utf8[tagEnd] == '$') {
-                return endOfDollarQuoted(i, tagEnd + 1);
+        if (c == '$') {
+            int tagEnd = SqlLexer.dollarQuoteTagEnd(chars, i);
+            if (tagEnd >= 0) {
+                return SqlLexer.orLength(chars, SqlLexer.dollarQuotedEnd(chars, i, tagEnd));
             }
         }
         if (isIdentifierPart(c) || c == '$') {
@@ -96,40 +72,11 @@ final class SourceText {
             }
             // E'…', U&'…', B'…' and X'…' are one token with their quote
             if (j < n && utf8[j] == '\'' && j - i == 1) {
-                return endOfQuoted(j, (byte) '\'', c == 'e' || c == 'E');
+                return SqlLexer.orLength(chars, SqlLexer.quotedEnd(chars, j, c == 'e' || c == 'E'));
             }
             return j;
         }
         return i + 1;
-    }
-
-    private int endOfQuoted(int start, byte quote, boolean backslashes) {
-        int n = utf8.length;
-        int i = start + 1;
-        while (i < n) {
-            if (backslashes && utf8[i] == '\\') {
-                i += 2;
-            } else if (utf8[i] == quote) {
-                if (i + 1 < n && utf8[i + 1] == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return n;
-    }
-
-    private int endOfDollarQuoted(int start, int bodyStart) {
-        byte[] tag = java.util.Arrays.copyOfRange(utf8, start, bodyStart);
-        for (int i = bodyStart; i + tag.length <= utf8.length; i++) {
-            if (java.util.Arrays.equals(utf8, i, i + tag.length, tag, 0, tag.length)) {
-                return i + tag.length;
-            }
-        }
-        return utf8.length;
     }
 
     /**

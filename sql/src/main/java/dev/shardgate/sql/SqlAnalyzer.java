@@ -90,24 +90,7 @@ public final class SqlAnalyzer {
      * answers merged; never throws. Parsed afresh: such statements are rarer than routed ones.
      */
     public MultiShardShape multiShardShape(String sql) {
-        if (sql == null || sql.indexOf('\0') >= 0) {
-            return new MultiShardShape.Unsupported("no query text");
-        }
-        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > maxStatementBytes) {
-            return new MultiShardShape.Unsupported("query text too long to analyse");
-        }
-        try {
-            return threads.call(() -> switch (parser.parse(utf8)) {
-                case PgQuery.Outcome.Failure failure -> new MultiShardShape.Unsupported(failure.message());
-                case PgQuery.Outcome.Tree tree -> MultiShardAnalysis.shape(Json.parse(tree.json()), utf8);
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new MultiShardShape.Unsupported("statement analysis was interrupted");
-        } catch (RuntimeException | StackOverflowError e) {
-            return new MultiShardShape.Unsupported("statement could not be analysed: " + e.getMessage());
-        }
+        return parsedAfresh(sql, MultiShardAnalysis::shape, MultiShardShape.Unsupported::new);
     }
 
     /**
@@ -115,24 +98,7 @@ public final class SqlAnalyzer {
      * their output names; null when the text is not one SELECT. Never throws.
      */
     public java.util.List<SelectedColumn> selectedColumns(String sql) {
-        if (sql == null || sql.indexOf('\0') >= 0) {
-            return null;
-        }
-        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > maxStatementBytes) {
-            return null;
-        }
-        try {
-            return threads.call(() -> switch (parser.parse(utf8)) {
-                case PgQuery.Outcome.Failure failure -> null;
-                case PgQuery.Outcome.Tree tree -> SelectedColumn.read(Json.parse(tree.json()));
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        }
+        return parsedAfresh(sql, (tree, utf8) -> SelectedColumn.read(tree), reason -> null);
     }
 
     /**
@@ -140,24 +106,7 @@ public final class SqlAnalyzer {
      * parsed afresh (the router tracks such statements per session). Never throws.
      */
     public PreparedCommand preparedCommand(String sql) {
-        if (sql == null || sql.indexOf('\0') >= 0) {
-            return null;
-        }
-        byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
-        if (utf8.length > maxStatementBytes) {
-            return null;
-        }
-        try {
-            return threads.call(() -> switch (parser.parse(utf8)) {
-                case PgQuery.Outcome.Failure failure -> null;
-                case PgQuery.Outcome.Tree tree -> PreparedCommand.read(Json.parse(tree.json()), utf8);
-            });
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (RuntimeException | StackOverflowError e) {
-            return null;
-        }
+        return parsedAfresh(sql, PreparedCommand::read, reason -> null);
     }
 
     /**
@@ -166,23 +115,37 @@ public final class SqlAnalyzer {
      * be read gives {@link InsertSites#isRead()} false.
      */
     public InsertSites insertSites(String sql) {
+        return parsedAfresh(sql, InsertSiteReader::read, reason -> InsertSites.unread(sql == null ? "" : sql));
+    }
+
+    /** Reads what a caller needs from a parse tree and the UTF-8 text it was parsed from. */
+    @FunctionalInterface
+    private interface TreeReader<T> {
+        T read(Object tree, byte[] utf8);
+    }
+
+    /**
+     * The text parsed afresh (not cached) on a parser thread and read; when there is no tree to read,
+     * what {@code otherwise} makes of the reason. Never throws.
+     */
+    private <T> T parsedAfresh(String sql, TreeReader<T> reader, java.util.function.Function<String, T> otherwise) {
         if (sql == null || sql.indexOf('\0') >= 0) {
-            return InsertSites.unread(sql == null ? "" : sql);
+            return otherwise.apply("no query text");
         }
         byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > maxStatementBytes) {
-            return InsertSites.unread(sql);
+            return otherwise.apply("query text too long to analyse");
         }
         try {
             return threads.call(() -> switch (parser.parse(utf8)) {
-                case PgQuery.Outcome.Failure failure -> InsertSites.unread(sql);
-                case PgQuery.Outcome.Tree tree -> InsertSiteReader.read(Json.parse(tree.json()), utf8);
+                case PgQuery.Outcome.Failure failure -> otherwise.apply(failure.message());
+                case PgQuery.Outcome.Tree tree -> reader.read(Json.parse(tree.json()), utf8);
             });
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return InsertSites.unread(sql);
+            return otherwise.apply("statement analysis was interrupted");
         } catch (RuntimeException | StackOverflowError e) {
-            return InsertSites.unread(sql);
+            return otherwise.apply("statement could not be analysed: " + e.getMessage());
         }
     }
 

@@ -52,8 +52,15 @@ final class ShardedCluster implements AutoCloseable {
 
     /** Drops the tests' tables, {@code orders} and {@code countries}, on every shard: each test makes its own. */
     void dropTables() throws SQLException {
+        onEveryShard("DROP TABLE IF EXISTS orders, countries");
+    }
+
+    /** Runs the statements, in order, directly on every shard (not through the router). */
+    void onEveryShard(String... statements) throws SQLException {
         for (int i = 0; i < shardCount(); i++) {
-            execute(shard(i), "DROP TABLE IF EXISTS orders, countries");
+            for (String sql : statements) {
+                execute(shard(i), sql);
+            }
         }
     }
 

@@ -21,7 +21,6 @@ import java.sql.SQLException;
 
 import static dev.shardgate.it.multishard.ShardedCluster.column;
 import static dev.shardgate.it.multishard.ShardedCluster.count;
-import static dev.shardgate.it.multishard.ShardedCluster.execute;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -47,10 +46,7 @@ class ShardedCopyFieldsTest {
 
     @BeforeEach
     void tables() throws SQLException {
-        for (int i = 0; i < cluster.shardCount(); i++) {
-            execute(cluster.shard(i), "DROP TABLE IF EXISTS orders");
-            execute(cluster.shard(i), "CREATE TABLE orders (note text, id int, qty int)");
-        }
+        cluster.onEveryShard("DROP TABLE IF EXISTS orders", "CREATE TABLE orders (note text, id int, qty int)");
     }
 
     private static CopyManager copy(Connection connection) throws SQLException {

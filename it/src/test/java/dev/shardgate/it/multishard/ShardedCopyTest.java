@@ -44,11 +44,8 @@ class ShardedCopyTest {
 
     @BeforeEach
     void tables() throws SQLException {
-        for (int i = 0; i < cluster.shardCount(); i++) {
-            execute(cluster.shard(i), "DROP TABLE IF EXISTS orders, countries");
-            execute(cluster.shard(i), "CREATE TABLE orders (note text, id int, qty int)");
-            execute(cluster.shard(i), "CREATE TABLE countries (code text, name text)");
-        }
+        cluster.dropTables();
+        cluster.onEveryShard("CREATE TABLE orders (note text, id int, qty int)", "CREATE TABLE countries (code text, name text)");
     }
 
     private static CopyManager copy(Connection connection) throws SQLException {

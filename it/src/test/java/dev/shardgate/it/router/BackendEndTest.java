@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
-import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.PoolMode;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,9 +32,7 @@ class BackendEndTest {
     void aTerminatedBackendFailsItsClientAndFreesItsSlot(int eventLoops, PostgresServers servers) throws Exception {
         LocalPostgres shard = servers.get(0);
         Account account = Account.create(shard, "rt_backend_end_" + eventLoops);
-        var config = RunningRouter.configFor(shard).eventLoops(eventLoops)
-                .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
-                .backendRule(RunningRouter.backend(account, BACKENDS, AuthRule.ok()));
+        var config = RunningRouter.trusting(RunningRouter.configFor(shard).eventLoops(eventLoops), account, BACKENDS);
         try (RunningRouter router = RunningRouter.start(config)) {
             for (int round = 0; round < 2; round++) {
                 List<Connection> clients = new ArrayList<>();

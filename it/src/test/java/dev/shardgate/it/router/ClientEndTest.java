@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
-import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.PoolMode;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -40,9 +37,7 @@ class ClientEndTest {
     void everyWayOfDyingFreesTheBackend(int eventLoops, PostgresServers servers) throws Exception {
         LocalPostgres shard = servers.get(0);
         Account account = Account.create(shard, "rt_client_end_" + eventLoops);
-        var config = RunningRouter.configFor(shard).eventLoops(eventLoops)
-                .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
-                .backendRule(RunningRouter.backend(account, BACKENDS, AuthRule.ok()));
+        var config = RunningRouter.trusting(RunningRouter.configFor(shard).eventLoops(eventLoops), account, BACKENDS);
         try (RunningRouter router = RunningRouter.start(config)) {
             try (Connection setup = router.connect(account)) {
                 Sql.execute(setup, "CREATE TABLE t (id int PRIMARY KEY, v int)");
@@ -70,11 +65,11 @@ class ClientEndTest {
         try (Socket socket = new Socket(RunningRouter.HOST, router.port())) {
             socket.setSoTimeout(10_000);
             var out = socket.getOutputStream();
-            out.write(startup(account));
+            out.write(RawClient.startup(account));
             readUntilReady(socket);
-            out.write(query("BEGIN; UPDATE t SET v = v + 1 WHERE id = 1"));
+            out.write(RawClient.query("BEGIN; UPDATE t SET v = v + 1 WHERE id = 1"));
             readUntilReady(socket);
-            byte[] next = query("SELECT 'the rest of a message that never comes'");
+            byte[] next = RawClient.query("SELECT 'the rest of a message that never comes'");
             switch (death) {
                 case HALF_MESSAGE_THEN_SHUTDOWN, HALF_MESSAGE_THEN_CLOSE -> out.write(Arrays.copyOf(next, next.length / 2));
                 case HALF_HEADER_THEN_SHUTDOWN -> out.write(Arrays.copyOf(next, 3));
@@ -126,15 +121,5 @@ class ClientEndTest {
                 return;
             }
         }
-    }
-
-    private static byte[] startup(Account account) {
-        byte[] fields = ("user\0" + account.user() + "\0database\0" + account.database() + "\0\0").getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array();
-    }
-
-    private static byte[] query(String sql) {
-        byte[] text = (sql + "\0").getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(5 + text.length).put((byte) 'Q').putInt(4 + text.length).put(text).array();
     }
 }

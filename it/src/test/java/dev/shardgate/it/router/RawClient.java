@@ -5,6 +5,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -33,6 +34,18 @@ final class RawClient implements AutoCloseable {
     }
 
     private final Socket socket;
+
+    /** A protocol 3.0 StartupMessage for the account's user and database. */
+    static byte[] startup(Account account) {
+        byte[] fields = ("user\0" + account.user() + "\0database\0" + account.database() + "\0\0").getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array();
+    }
+
+    /** A simple Query message. */
+    static byte[] query(String sql) {
+        byte[] text = (sql + "\0").getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(5 + text.length).put((byte) 'Q').putInt(4 + text.length).put(text).array();
+    }
 
     RawClient(int port) throws IOException {
         socket = new Socket(RunningRouter.HOST, port);

@@ -59,6 +59,12 @@ final class RunningRouter implements AutoCloseable {
                 .backendRule(backend(account, connectionLimit, AuthRule.ok()));
     }
 
+    /** Frontend rule in TRANSACTION mode and backend rule for the account, neither asking for a password. */
+    static RouterConfig.Builder trusting(RouterConfig.Builder config, Account account, int connectionLimit) {
+        return config.frontendRule(frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
+                .backendRule(backend(account, connectionLimit, AuthRule.ok()));
+    }
+
     static RunningRouter start(RouterConfig.Builder config) {
         try {
             return new RunningRouter(RouterServer.start(config.build()));

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
-import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
-import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.config.ShardLinkSettings;
@@ -125,15 +123,14 @@ class ShardDownTest {
         Path init = Files.createTempFile("shard-down", ".sql");
         Files.writeString(init, METADATA);
         ShardLinkSettings defaults = ShardLinkSettings.DEFAULTS;
-        return RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
+        RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                 .shard("sh1", ShardConfig.data(sh1.host() + ":" + sh1.port()))
                 .shard("sh2", ShardConfig.data(sh2.host() + ":" + sh2.port()))
                 .defaultRouteBehaviour(DefaultRouteBehaviour.BLOCK)
                 .initSqlFile(init)
                 .shardLinks(new ShardLinkSettings(CONNECT_TIMEOUT, defaults.tcpKeepalive(), defaults.tcpKeepIdle(),
-                        defaults.tcpKeepInterval(), defaults.tcpKeepCount()))
-                .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
-                .backendRule(RunningRouter.backend(account, 4, AuthRule.ok()));
+                        defaults.tcpKeepInterval(), defaults.tcpKeepCount()));
+        return RunningRouter.trusting(config, account, 4);
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {

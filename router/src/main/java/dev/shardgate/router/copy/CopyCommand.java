@@ -1,6 +1,7 @@
 package dev.shardgate.router.copy;
 
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.sql.SqlLexer;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -86,11 +87,9 @@ public record CopyCommand(QualifiedName table, List<String> columns, boolean fro
                 }
                 i = end + tag.length();
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
+                i = SqlLexer.lineCommentEnd(sql, i);
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = SqlLexer.orLength(sql, SqlLexer.blockCommentEnd(sql, i));
             } else {
                 if (c == '(') {
                     depth++;

@@ -1,5 +1,7 @@
 package dev.shardgate.router.copy;
 
+import dev.shardgate.sql.SqlLexer;
+
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,11 +19,9 @@ final class SqlTokens {
             if (Character.isWhitespace(c)) {
                 i++;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
+                i = SqlLexer.lineCommentEnd(sql, i);
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = SqlLexer.orLength(sql, SqlLexer.blockCommentEnd(sql, i));
             } else if (c == '\'' || ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'')) {
                 boolean escapes = c != '\'';
                 int start = i;

@@ -1,5 +1,6 @@
 package dev.shardgate.router.scatter;
 
+import dev.shardgate.sql.SqlLexer;
 import dev.shardgate.wire.Bind;
 
 import java.util.Arrays;
@@ -21,7 +22,7 @@ public record ShardParameters(String sql, int[] used) {
     /** Renumbers the parameters the text mentions, in ascending order of their client numbers. */
     public static ShardParameters of(String sql) {
         BitSet mentioned = new BitSet();
-        scan(sql, (start, end, number) -> mentioned.set(number));
+        SqlLexer.forEachParameter(sql, (start, end, number) -> mentioned.set(number));
         int[] used = mentioned.stream().toArray();
         int[] renumbered = new int[used.length == 0 ? 1 : used[used.length - 1] + 1];
         for (int i = 0; i < used.length; i++) {
@@ -29,7 +30,7 @@ public record ShardParameters(String sql, int[] used) {
         }
         StringBuilder out = new StringBuilder(sql.length());
         int[] copied = {0};
-        scan(sql, (start, end, number) -> {
+        SqlLexer.forEachParameter(sql, (start, end, number) -> {
             out.append(sql, copied[0], start).append('$').append(renumbered[number]);
             copied[0] = end;
         });
@@ -61,116 +62,6 @@ public record ShardParameters(String sql, int[] used) {
             formats = cut;
         }
         return new Bind(portal, "", formats, values, resultFormats);
-    }
-
-    /** A parameter symbol {@code $n} at {@code [start, end)} of the text. */
-    private interface ParameterFound {
-        void at(int start, int end, int number);
-    }
-
-    /**
-     * Finds the parameter symbols as PostgreSQL's lexer does: {@code $} and digits, not inside string
-     * constants ('…', E'…', $tag$…$tag$), quoted identifiers or comments, and not part of an
-     * identifier (which may contain {@code $}).
-     */
-    private static void scan(String sql, ParameterFound found) {
-        int n = sql.length();
-        int i = 0;
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
-            } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                i = blockCommentEnd(sql, i);
-            } else if (c == '\'') {
-                boolean escapes = i > 0 && (sql.charAt(i - 1) == 'E' || sql.charAt(i - 1) == 'e')
-                        && (i < 2 || !isIdentifierChar(sql.charAt(i - 2)));
-                i = quotedEnd(sql, i, '\'', escapes);
-            } else if (c == '"') {
-                i = quotedEnd(sql, i, '"', false);
-            } else if (c == '$' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
-                int end = i + 1;
-                while (end < n && Character.isDigit(sql.charAt(end))) {
-                    end++;
-                }
-                found.at(i, end, Integer.parseInt(sql.substring(i + 1, end)));
-                i = end;
-            } else if (c == '$') {
-                i = dollarQuotedEnd(sql, i);
-            } else if (isIdentifierStart(c)) {
-                while (i < n && isIdentifierChar(sql.charAt(i))) {
-                    i++;
-                }
-            } else if (Character.isDigit(c)) {
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_' || sql.charAt(i) == '.')) {
-                    i++;
-                }
-            } else {
-                i++;
-            }
-        }
-    }
-
-    private static int blockCommentEnd(String sql, int start) {
-        int depth = 0;
-        int i = start;
-        while (i < sql.length()) {
-            if (sql.startsWith("/*", i)) {
-                depth++;
-                i += 2;
-            } else if (sql.startsWith("*/", i)) {
-                depth--;
-                i += 2;
-                if (depth == 0) {
-                    return i;
-                }
-            } else {
-                i++;
-            }
-        }
-        return i;
-    }
-
-    private static int quotedEnd(String sql, int start, char quote, boolean backslashEscapes) {
-        int i = start + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (backslashEscapes && c == '\\') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return i;
-    }
-
-    /** {@code $tag$ … $tag$}; a lone {@code $} is skipped. */
-    private static int dollarQuotedEnd(String sql, int start) {
-        int i = start + 1;
-        while (i < sql.length() && isIdentifierChar(sql.charAt(i)) && sql.charAt(i) != '$') {
-            i++;
-        }
-        if (i >= sql.length() || sql.charAt(i) != '$') {
-            return start + 1;
-        }
-        String delimiter = sql.substring(start, i + 1);
-        int close = sql.indexOf(delimiter, i + 1);
-        return close < 0 ? sql.length() : close + delimiter.length();
-    }
-
-    private static boolean isIdentifierStart(char c) {
-        return Character.isLetter(c) || c == '_' || c >= 0x80;
-    }
-
-    private static boolean isIdentifierChar(char c) {
-        return isIdentifierStart(c) || Character.isDigit(c) || c == '$';
     }
 
     @Override

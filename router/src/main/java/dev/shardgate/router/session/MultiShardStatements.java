@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -296,6 +297,35 @@ final class MultiShardStatements {
         }
         var context = session.context();
         return new dev.shardgate.router.twophase.TwoPhaseCommit(context.transactionIds(), context.commitDecisions())::commit;
+    }
+
+    /**
+     * The work on a backend of each shard: within the client's transaction block, or on borrowed idle
+     * backends given back afterwards (discarded unless the work reports them idle); then the
+     * client's ReadyForQuery.
+     */
+    static void runOnShards(ClientSession session, Collection<String> shards, MultiShardInTransaction.OnLinks work)
+            throws IOException {
+        if (session.inTransactionBlock()) {
+            MultiShardInTransaction.runOnLinks(session, shards, work);
+        } else {
+            Map<String, BackendLink> links = new LinkedHashMap<>();
+            boolean clean = false;
+            try {
+                for (String shard : shards) {
+                    links.put(shard, borrow(session, shard));
+                }
+                session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
+                clean = work.on(links);
+            } finally {
+                session.multiShardBackends = null;
+                for (BackendLink link : links.values()) {
+                    Relay.giveBack(session, link, clean);
+                }
+            }
+        }
+        session.out.write(new ReadyForQuery(session.idleStatus()));
+        session.out.flush();
     }
 
     static BackendLink borrow(ClientSession session, String shard) throws IOException {

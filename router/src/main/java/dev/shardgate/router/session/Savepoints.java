@@ -1,6 +1,7 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.SqlLexer;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
 import dev.shardgate.wire.Bind;
@@ -154,11 +155,9 @@ final class Savepoints {
         while (i < n) {
             char c = text.charAt(i);
             if (c == '-' && i + 1 < n && text.charAt(i + 1) == '-') {
-                int eol = text.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
+                i = SqlLexer.lineCommentEnd(text, i);
             } else if (c == '/' && i + 1 < n && text.charAt(i + 1) == '*') {
-                int end = text.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = SqlLexer.orLength(text, SqlLexer.blockCommentEnd(text, i));
             } else if (c == '"') {
                 StringBuilder word = new StringBuilder();
                 i++;

@@ -79,35 +79,11 @@ final class ShardedCopy {
         if (!command.from() && reference.isPresent()) {
             shards = new TreeSet<>(List.of(shards.first())); // one copy is the whole table
         }
-        if (session.inTransactionBlock()) {
-            // every shard joins the client's transaction and copies within it
-            MultiShardInTransaction.runOnLinks(session, shards, links -> command.from()
-                    ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, true).run()
-                    : copyOut(session, sql, command, links));
-            session.out.write(new ReadyForQuery(session.idleStatus()));
-            session.out.flush();
-            return true;
-        }
-        Map<String, BackendLink> links = new LinkedHashMap<>();
-        boolean clean = false;
-        try {
-            for (String shard : shards) {
-                links.put(shard, MultiShardStatements.borrow(session, shard));
-            }
-            session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
-            if (command.from()) {
-                clean = new CopyIn(session, sql, command, metadata, relation.orElse(null), links, false).run();
-            } else {
-                clean = copyOut(session, sql, command, links);
-            }
-        } finally {
-            session.multiShardBackends = null;
-            for (BackendLink link : links.values()) {
-                Relay.giveBack(session, link, clean);
-            }
-        }
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
+        // within a transaction block every shard joins the client's transaction and copies within it
+        boolean inTransactionBlock = session.inTransactionBlock();
+        MultiShardStatements.runOnShards(session, shards, links -> command.from()
+                ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, inTransactionBlock).run()
+                : copyOut(session, sql, command, links));
         return true;
     }
 
@@ -141,32 +117,60 @@ final class ShardedCopy {
     /** As above, for a COPY whose CSV header (when {@code header}) each shard writes. */
     static boolean copyOut(ClientSession session, String sql, boolean header, Map<String, BackendLink> links)
             throws IOException {
-        long total = 0;
+        long[] total = {0};
+        String[] headerSkipped = {null};
+        boolean succeeded = inTurn(session, sql, links, (shard, first, message) -> {
+            switch (message) {
+                case CopyOutResponse response -> {
+                    if (first) {
+                        session.out.write(response);
+                    }
+                }
+                case CopyData data -> {
+                    if (header && !first && !shard.equals(headerSkipped[0])) {
+                        headerSkipped[0] = shard;
+                    } else {
+                        session.out.write(data);
+                    }
+                }
+                case CommandComplete complete -> total[0] += countOf(complete.tag());
+                default -> { } // CopyDone: the client gets one, after the last shard
+            }
+        });
+        if (succeeded) {
+            session.out.write(CopyDone.INSTANCE);
+            session.out.write(new CommandComplete("COPY " + total[0]));
+        }
+        return true;
+    }
+
+    /** What a caller makes of one message of a shard's answer in its turn. */
+    @FunctionalInterface
+    interface TurnAnswer {
+        void on(String shard, boolean first, BackendMessage message) throws IOException;
+    }
+
+    /**
+     * Sends the query to each shard in turn and hands the messages of its answer, up to its
+     * ReadyForQuery, to {@code answer} ({@code first} for the first shard's); notices go to the
+     * client. The first shard that fails ends the turns, and the client gets its error named after it.
+     *
+     * @return false when a shard failed
+     */
+    static boolean inTurn(ClientSession session, String sql, Map<String, BackendLink> links, TurnAnswer answer)
+            throws IOException {
         boolean first = true;
-        ErrorResponse error = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            String shard = entry.getKey();
             BackendConnection backend = entry.getValue().backend;
-            send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
-            boolean skipHeader = header && !first;
+            send(backend, shard, Query.of(sql, session.settings.clientEncoding()));
+            ErrorResponse error = null;
             while (true) {
-                BackendMessage message = read(backend, entry.getKey());
+                BackendMessage message = read(backend, shard);
                 switch (message) {
-                    case CopyOutResponse response -> {
-                        if (first) {
-                            session.out.write(response);
-                        }
-                    }
-                    case CopyData data -> {
-                        if (skipHeader) {
-                            skipHeader = false;
-                        } else {
-                            session.out.write(data);
-                        }
-                    }
-                    case CommandComplete complete -> total += countOf(complete.tag());
-                    case ErrorResponse e -> error = error == null ? named(entry.getKey(), e) : error;
+                    case ErrorResponse e -> error = error == null ? named(shard, e) : error;
                     case NoticeResponse notice -> session.out.write(notice);
-                    default -> { } // CopyDone: the client gets one, after the last shard
+                    default -> answer.on(shard, first, message);
                 }
                 if (message instanceof ReadyForQuery) {
                     break;
@@ -175,11 +179,9 @@ final class ShardedCopy {
             first = false;
             if (error != null) {
                 session.out.write(error);
-                return true;
+                return false;
             }
         }
-        session.out.write(CopyDone.INSTANCE);
-        session.out.write(new CommandComplete("COPY " + total));
         return true;
     }
 

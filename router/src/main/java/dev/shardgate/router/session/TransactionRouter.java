@@ -1,5 +1,6 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.sql.SqlLexer;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.catalog.Catalog;
@@ -111,11 +112,9 @@ final class TransactionRouter {
             if (Character.isWhitespace(c) || c == '(' ) {
                 i++;
             } else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? n : eol + 1;
+                i = SqlLexer.lineCommentEnd(sql, i);
             } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? n : end + 2;
+                i = SqlLexer.orLength(sql, SqlLexer.blockCommentEnd(sql, i));
             } else {
                 break;
             }

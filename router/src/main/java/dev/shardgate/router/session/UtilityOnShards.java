@@ -1,24 +1,17 @@
 package dev.shardgate.router.session;
 
-import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.copy.CopyCommand;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
-import dev.shardgate.wire.BackendMessage;
 import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.DataRow;
-import dev.shardgate.wire.ErrorResponse;
-import dev.shardgate.wire.NoticeResponse;
 import dev.shardgate.wire.PgException;
-import dev.shardgate.wire.Query;
-import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.RowDescription;
 import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SortedSet;
@@ -60,7 +53,7 @@ final class UtilityOnShards {
         }
         if (statement.kind() == StatementKind.EXPLAIN) {
             requireExplainable(sql);
-            run(session, shards, links -> explain(session, sql, links));
+            MultiShardStatements.runOnShards(session, shards, links -> explain(session, sql, links));
             return true;
         }
         CopyCommand.OfQuery copy = CopyCommand.parseQuery(sql);
@@ -77,7 +70,7 @@ final class UtilityOnShards {
         }
         MultiShardStatements.requireConcatenable(session, copy.query());
         boolean header = copy.toStdout().header();
-        run(session, shards, links -> ShardedCopy.copyOut(session, sql, header, links));
+        MultiShardStatements.runOnShards(session, shards, links -> ShardedCopy.copyOut(session, sql, header, links));
         return true;
     }
 
@@ -106,66 +99,21 @@ final class UtilityOnShards {
 
     /** Each shard's EXPLAIN in turn: a row {@code shard <name>:}, then its plan's rows; one EXPLAIN tag. */
     private static boolean explain(ClientSession session, String sql, Map<String, BackendLink> links) throws IOException {
-        boolean first = true;
-        for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
-            String shard = entry.getKey();
-            BackendConnection backend = entry.getValue().backend;
-            ShardedCopy.send(backend, shard, Query.of(sql, session.settings.clientEncoding()));
-            ErrorResponse error = null;
-            while (true) {
-                BackendMessage message = ShardedCopy.read(backend, shard);
-                switch (message) {
-                    case RowDescription description -> {
-                        if (first) {
-                            session.out.write(description);
-                        }
-                        session.out.write(DataRow.text("shard " + shard + ":"));
+        boolean succeeded = ShardedCopy.inTurn(session, sql, links, (shard, first, message) -> {
+            switch (message) {
+                case RowDescription description -> {
+                    if (first) {
+                        session.out.write(description);
                     }
-                    case DataRow row -> session.out.write(row);
-                    case ErrorResponse e -> error = error == null ? ShardedCopy.named(shard, e) : error;
-                    case NoticeResponse notice -> session.out.write(notice);
-                    default -> { } // CommandComplete: the client gets one, after the last shard
+                    session.out.write(DataRow.text("shard " + shard + ":"));
                 }
-                if (message instanceof ReadyForQuery) {
-                    break;
-                }
+                case DataRow row -> session.out.write(row);
+                default -> { } // CommandComplete: the client gets one, after the last shard
             }
-            first = false;
-            if (error != null) {
-                session.out.write(error);
-                return true;
-            }
+        });
+        if (succeeded) {
+            session.out.write(new CommandComplete("EXPLAIN"));
         }
-        session.out.write(new CommandComplete("EXPLAIN"));
         return true;
-    }
-
-    @FunctionalInterface
-    private interface Work {
-        boolean on(Map<String, BackendLink> links) throws IOException;
-    }
-
-    /** The work on a backend of each shard: within the client's transaction block, or on borrowed idle backends. */
-    private static void run(ClientSession session, SortedSet<String> shards, Work work) throws IOException {
-        if (session.inTransactionBlock()) {
-            MultiShardInTransaction.runOnLinks(session, shards, work::on);
-        } else {
-            Map<String, BackendLink> links = new LinkedHashMap<>();
-            boolean clean = false;
-            try {
-                for (String shard : shards) {
-                    links.put(shard, MultiShardStatements.borrow(session, shard));
-                }
-                session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
-                clean = work.on(links);
-            } finally {
-                session.multiShardBackends = null;
-                for (BackendLink link : links.values()) {
-                    Relay.giveBack(session, link, clean);
-                }
-            }
-        }
-        session.out.write(new ReadyForQuery(session.idleStatus()));
-        session.out.flush();
     }
 }
