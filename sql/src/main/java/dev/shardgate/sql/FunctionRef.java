@@ -11,6 +11,15 @@ public record FunctionRef(String schema, String name) {
         Objects.requireNonNull(name, "name");
     }
 
+    /**
+     * Whether the name is one of PostgreSQL 15's built-in functions (pg_catalog_functions.txt). By
+     * name only: which function a call resolves to (a user's overload of a built-in name) only the
+     * catalog of a shard can say.
+     */
+    public boolean isBuiltIn() {
+        return KnownFunctions.isBuiltIn(schema, name);
+    }
+
     /** {@code schema.name} or {@code name}. */
     public String qualifiedName() {
         return schema == null ? name : schema + "." + name;

@@ -52,6 +52,11 @@ final class KnownFunctions {
     private KnownFunctions() {
     }
 
+    /** True for a function of PostgreSQL 15's own catalog, called unqualified or as pg_catalog.name. */
+    static boolean isBuiltIn(String schema, String name) {
+        return (schema == null || schema.equals("pg_catalog")) && (NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name));
+    }
+
     /** True for a built-in aggregate of PostgreSQL 15. */
     static boolean isBuiltInAggregate(String name) {
         return AGGREGATES.contains(name);

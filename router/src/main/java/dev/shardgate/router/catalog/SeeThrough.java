@@ -42,16 +42,18 @@ import java.util.stream.Collectors;
  *       relation, routed by key when it restricts the column that shows the relation's key
  *       unchanged, else without a key, and merged as such.</li>
  *   <li>Any other view that reads a distributed relation is refused (0A000, naming the view).</li>
- *   <li>In a statement that touches no distributed relation, an SQL function's body is read for the
- *       relations it uses; a function in another language may read anything and is refused, with the
- *       hint that names a shard on purpose.</li>
+ *   <li>In a statement that touches no distributed relation, or one routed by keys (to one shard,
+ *       several, or every copy of a reference relation), an SQL function's body is read for the
+ *       relations it uses; one that reads a distributed relation, and a function in another language
+ *       (it may read anything), are refused, with the hint that names a shard on purpose. In a keyed
+ *       statement only functions that are not PostgreSQL built-ins are looked up.</li>
  *   <li>While reference relations exist, a statement that does not run on every copy may not call
  *       an SQL function whose body writes one (it would change one copy), nor, on an arbitrary
  *       shard, a function in another language.</li>
  * </ul>
  *
  * Nothing here runs for a statement that names only relations the metadata knows (or the system
- * catalogs) and, if it has a key, whatever it calls: the single-shard path asks no catalog, unless
+ * catalogs) and, if it has a key, only built-in functions: the single-shard path asks no catalog, unless
  * reference relations exist and it calls functions (their answers are cached, see CatalogCache).
  */
 public final class SeeThrough {
@@ -162,6 +164,7 @@ public final class SeeThrough {
         if (withoutKey != null || routed instanceof Route.NoKey) {
             return withoutKey != null ? withoutKey : routed;
         }
+        Route seen = routed;
         if (!keyedShards.isEmpty()) {
             switch (routed) {
                 case Route.OneShard one -> keyedShards.add(one.shard());
@@ -169,14 +172,27 @@ public final class SeeThrough {
                 default -> { }
             }
             String reason = String.join("; ", keyed);
-            return keyedShards.size() == 1 ? new Route.OneShard(keyedShards.first(), reason) : new Route.ManyShards(keyedShards, reason);
+            seen = keyedShards.size() == 1 ? new Route.OneShard(keyedShards.first(), reason) : new Route.ManyShards(keyedShards, reason);
         }
-        if (routed instanceof Route.AnyShard) {
-            for (FunctionRef function : statement.functions()) {
+        requireShardIndependentCalls(statement, seen);
+        return seen;
+    }
+
+    /**
+     * A function whose body reads a distributed relation sees the rows of the shard it runs on only.
+     * Where no key chose that shard, any function may be such a one. Where keys did, they chose it for
+     * the statement's own relations, not for what its functions read, so one server's answer needs
+     * functions that read no distributed relation; only names outside PostgreSQL's built-in list are
+     * asked about, so a keyed statement calling built-ins asks no catalog. A routing hint never comes
+     * here: it names the shard on purpose.
+     */
+    private void requireShardIndependentCalls(Statement statement, Route route) {
+        boolean keyless = route instanceof Route.AnyShard;
+        for (FunctionRef function : statement.functions()) {
+            if (keyless || !function.isBuiltIn()) {
                 requireShardIndependent(function);
             }
         }
-        return routed;
     }
 
     /** The key values a statement restricts a view's key column to (every use of it), or null. */

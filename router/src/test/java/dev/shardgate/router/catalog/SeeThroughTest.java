@@ -131,8 +131,32 @@ class SeeThroughTest {
                 .hasMessageContaining("function public.count_orders").hasMessageContaining("orders");
         assertThatThrownBy(() -> route(catalog, "SELECT pl()", ANY)).hasMessageContaining("written in plpgsql");
         assertThat(route(catalog, "SELECT twice(2), lower('A')", ANY)).isSameAs(ANY);
+    }
+
+    @Test
+    void aKeyedStatementMayNotCallAFunctionThatReadsOtherShards() {
+        FakeCatalog catalog = new FakeCatalog().function("count_orders", "sql", "SELECT count(*) FROM orders")
+                .function("calls_count", "sql", "SELECT count_orders() + $1")
+                .function("twice", "sql", "SELECT $1 * 2").function("pl", "plpgsql", null);
         Route keyed = new Route.OneShard("sh1", "key");
-        assertThat(route(catalog, "SELECT count_orders() FROM orders WHERE id = 1", keyed)).isSameAs(keyed);
+        assertThatThrownBy(() -> route(catalog, "SELECT id, count_orders() FROM orders WHERE id = 1", keyed))
+                .isInstanceOfSatisfying(PgException.class, e -> {
+                    assertThat(e.sqlState().code()).isEqualTo("0A000");
+                    assertThat(e.hint()).contains("/*__spqr__execute_on: <shard>*/");
+                })
+                .hasMessageContaining("function public.count_orders");
+        assertThatThrownBy(() -> route(catalog, "UPDATE orders SET amount = calls_count(1) WHERE id = 1", keyed))
+                .hasMessageContaining("function public.calls_count");
+        assertThatThrownBy(() -> route(catalog, "SELECT pl() FROM orders WHERE id = 1", keyed))
+                .hasMessageContaining("written in plpgsql");
+        Route both = new Route.ManyShards(new java.util.TreeSet<>(List.of("sh1", "sh2")), "keys");
+        assertThatThrownBy(() -> route(catalog, "DELETE FROM orders WHERE id IN (1, 150) AND amount < count_orders()", both))
+                .hasMessageContaining("function public.count_orders");
+        assertThat(route(catalog, "SELECT twice(amount) FROM orders WHERE id = 1", keyed)).isSameAs(keyed);
+        catalog.asked.clear();
+        assertThat(route(catalog, "SELECT count(*), lower(note), pg_catalog.abs(amount) FROM orders WHERE id = 1", keyed))
+                .isSameAs(keyed);
+        assertThat(catalog.asked).as("built-ins in a keyed statement ask no catalog").isEmpty();
     }
 
     @Test
