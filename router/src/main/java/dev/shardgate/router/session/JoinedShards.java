@@ -12,8 +12,10 @@ import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
 import dev.shardgate.wire.Bind;
+import dev.shardgate.wire.BindComplete;
 import dev.shardgate.wire.CommandComplete;
 import dev.shardgate.wire.Parse;
+import dev.shardgate.wire.ParseComplete;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.ReadyForQuery;
 import dev.shardgate.wire.SqlState;
@@ -144,7 +146,8 @@ final class JoinedShards {
      * Before an extended-protocol statement, at its Bind: see {@link #beforeStatement}. A COMMIT or
      * ROLLBACK ends the transaction on all shards as for a simple query, then an empty transaction
      * starts for the client's own statement to end, so that the client gets the server's usual
-     * answers. SAVEPOINT, RELEASE and ROLLBACK TO run on every shard of the transaction, even on one
+     * answers (a COMMIT of a failed transaction the router answers itself, see
+     * {@link #answerFailedCommit}). SAVEPOINT, RELEASE and ROLLBACK TO run on every shard of the transaction, even on one
      * shard only while no other joined yet: pgjdbc's autosave sends them in the segment of the next
      * statement, which may name another shard. The router answers their Parse and Bind, and their
      * Describe and Execute after (see LocalExtended). True when answered.
@@ -157,10 +160,8 @@ final class JoinedShards {
         if (isEnd(control)) {
             boolean commit = control.kind() == StatementKind.COMMIT;
             if (finish(session, commit).equals("ROLLBACK") && commit) {
-                // a server answers COMMIT of a failed transaction with the tag ROLLBACK, which an empty
-                // transaction cannot reproduce: the client learns it this way instead
-                throw new PgException(SqlState.IN_FAILED_SQL_TRANSACTION,
-                        "current transaction is aborted: it was rolled back on every shard instead of committed");
+                answerFailedCommit(session, bind);
+                return true;
             }
             session.deferred.add("BEGIN");
             return false;
@@ -170,6 +171,26 @@ final class JoinedShards {
         }
         session.savepoints.answer(session, everyLink(session, control), control, analysis, bind);
         return true;
+    }
+
+    /**
+     * PostgreSQL answers COMMIT of a failed transaction without error, with the tag ROLLBACK
+     * (EndTransactionBlock), which an empty transaction on a backend cannot reproduce: the transaction
+     * is rolled back on every shard already, so the router answers the statement's Parse and Bind now,
+     * its Describe (NoData) and Execute (ROLLBACK) when they come, and Sync as usual (idle).
+     */
+    private static void answerFailedCommit(ClientSession session, Bind bind) throws IOException {
+        if (session.held.stream().anyMatch(m -> !(m instanceof Parse))) {
+            // a statement of the failed transaction came first in the segment: a server fails it, and
+            // skips the COMMIT with the rest of the segment
+            throw failedTransaction();
+        }
+        for (int i = 0; i < session.held.size(); i++) {
+            session.out.write(ParseComplete.INSTANCE);
+        }
+        session.held.clear();
+        session.out.write(BindComplete.INSTANCE);
+        session.localExtended.answered(bind.portal(), "ROLLBACK");
     }
 
     private static boolean isEnd(Statement control) {
