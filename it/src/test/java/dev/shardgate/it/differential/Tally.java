@@ -24,6 +24,10 @@ final class Tally {
         return counts.getOrDefault(feature, new long[3])[2];
     }
 
+    long refused(Feature feature) {
+        return counts.getOrDefault(feature, new long[3])[1];
+    }
+
     String table() {
         StringBuilder text = new StringBuilder(String.format("%-20s %8s %8s %8s%n", "feature", "match", "refused", "wrong"));
         long[] total = new long[3];

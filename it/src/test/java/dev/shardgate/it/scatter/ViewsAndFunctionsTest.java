@@ -110,9 +110,12 @@ class ViewsAndFunctionsTest {
     @ValueSource(strings = {"count_orders", "count_big", "count_standard", "calls_count", "pl_count"})
     void aFunctionThatMayReadADistributedRelationIsRefusedByName(String function) throws SQLException {
         try (Connection router = cluster.connect()) {
-            SQLException error = refusal(router, "SELECT " + function + "()");
-            assertThat(error.getMessage()).contains("function public." + function);
-            assertThat(((org.postgresql.util.PSQLException) error).getServerErrorMessage().getHint()).contains("__spqr__execute_on");
+            for (String sql : new String[] {"SELECT " + function + "()", "SELECT id, " + function + "() FROM orders WHERE id = 1010"}) {
+                // a key chooses the shard for orders, not for what the function reads
+                SQLException error = refusal(router, sql);
+                assertThat(error.getMessage()).as(sql).contains("function public." + function);
+                assertThat(((org.postgresql.util.PSQLException) error).getServerErrorMessage().getHint()).contains("__spqr__execute_on");
+            }
         }
     }
 
@@ -141,8 +144,9 @@ class ViewsAndFunctionsTest {
     void aShardNamedOnPurposeRunsTheFunctionThere() throws SQLException {
         try (Connection router = cluster.connect()) {
             assertThat(answer(router, "/*__spqr__execute_on: sh2*/ SELECT pl_count()")).containsExactly("pl_count:int8", "20");
-            assertThat(answer(router, "SELECT count_orders() FROM orders WHERE id = 1010"))
+            assertThat(answer(router, "/*__spqr__execute_on: sh2*/ SELECT count_orders() FROM orders WHERE id = 1010"))
                     .containsExactly("count_orders:int8", "20");
+            assertThat(answer(router, "SELECT double_it(id) FROM orders WHERE id = 1010")).containsExactly("double_it:int4", "2020");
         }
     }
 
