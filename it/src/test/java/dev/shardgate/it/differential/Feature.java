@@ -29,7 +29,7 @@ enum Feature {
     UNION(true),
     WINDOW(true),
     VIEW(true),
-    FUNCTION(false),
+    FUNCTION(true),
     ERROR(true),
     INSERT(true),
     INSERT_MULTI(true),
@@ -40,7 +40,7 @@ enum Feature {
     WRITABLE_CTE(true),
     REFERENCE_WRITE(true),
     TRANSACTION(true),
-    MULTI_SHARD_TRANSACTION(false),
+    MULTI_SHARD_TRANSACTION(true),
     COPY(true);
 
     private final boolean quick;
