@@ -7,6 +7,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
@@ -29,7 +30,13 @@ class ClientEndTest {
 
     /** How a client goes away while its transaction holds a backend. */
     enum Death {
-        HALF_MESSAGE_THEN_SHUTDOWN, HALF_MESSAGE_THEN_CLOSE, HALF_HEADER_THEN_SHUTDOWN, IN_TRANSACTION_SHUTDOWN, IN_TRANSACTION_CLOSE
+        HALF_MESSAGE_THEN_SHUTDOWN, HALF_MESSAGE_THEN_CLOSE, HALF_HEADER_THEN_SHUTDOWN, IN_TRANSACTION_SHUTDOWN, IN_TRANSACTION_CLOSE,
+        /** In COPY FROM STDIN, after half a row. */
+        MID_COPY_THEN_CLOSE,
+        /** COMMIT sent, the connection closed before its answer was read. */
+        COMMIT_THEN_CLOSE,
+        /** Parse, Bind and Execute sent without their Sync. */
+        MID_EXTENDED_SEGMENT_THEN_CLOSE
     }
 
     @ParameterizedTest(name = "event_loops: {0}")
@@ -74,9 +81,21 @@ class ClientEndTest {
                 case HALF_MESSAGE_THEN_SHUTDOWN, HALF_MESSAGE_THEN_CLOSE -> out.write(Arrays.copyOf(next, next.length / 2));
                 case HALF_HEADER_THEN_SHUTDOWN -> out.write(Arrays.copyOf(next, 3));
                 case IN_TRANSACTION_SHUTDOWN, IN_TRANSACTION_CLOSE -> { }
+                case MID_COPY_THEN_CLOSE -> {
+                    out.write(RawClient.query("COPY t FROM STDIN"));
+                    readUntil(socket, 'G');
+                    out.write(message('d', "2\t0\n3\t".getBytes(StandardCharsets.UTF_8)));
+                }
+                case COMMIT_THEN_CLOSE -> out.write(RawClient.query("COMMIT"));
+                case MID_EXTENDED_SEGMENT_THEN_CLOSE -> {
+                    out.write(message('P', cstrings("", "UPDATE t SET v = v + 1 WHERE id = 1"), new byte[2]));
+                    out.write(message('B', cstrings("", ""), new byte[6]));
+                    out.write(message('E', cstrings(""), new byte[4]));
+                }
             }
             out.flush();
-            if (death == Death.HALF_MESSAGE_THEN_CLOSE || death == Death.IN_TRANSACTION_CLOSE) {
+            if (death != Death.HALF_MESSAGE_THEN_SHUTDOWN && death != Death.HALF_HEADER_THEN_SHUTDOWN
+                    && death != Death.IN_TRANSACTION_SHUTDOWN) {
                 return; // try-with-resources closes the socket
             }
             socket.shutdownOutput();
@@ -103,6 +122,42 @@ class ClientEndTest {
             Thread.sleep(100);
         }
         assertThat(count).as("backends idle in transaction after a client died: " + death).isEqualTo("0");
+    }
+
+    /** A protocol message: type, length, then the parts. */
+    private static byte[] message(char type, byte[]... parts) {
+        int length = 4;
+        for (byte[] part : parts) {
+            length += part.length;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(1 + length).put((byte) type).putInt(length);
+        for (byte[] part : parts) {
+            buffer.put(part);
+        }
+        return buffer.array();
+    }
+
+    private static byte[] cstrings(String... values) {
+        StringBuilder all = new StringBuilder();
+        for (String value : values) {
+            all.append(value).append('\0');
+        }
+        return all.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Reads whole messages until one of {@code type}. */
+    private static void readUntil(Socket socket, char type) throws IOException {
+        var in = new java.io.DataInputStream(socket.getInputStream());
+        while (true) {
+            int read = in.read();
+            if (read < 0) {
+                throw new java.io.EOFException("the router closed the connection");
+            }
+            in.readFully(new byte[in.readInt() - 4]);
+            if (read == type) {
+                return;
+            }
+        }
     }
 
     private static void readUntilReady(Socket socket) throws IOException {

@@ -55,6 +55,11 @@ final class BackendLink {
     boolean writing;
     /** The relay thread is reading this backend. */
     boolean relaying;
+    /**
+     * The backend is in COPY FROM STDIN (it sent CopyInResponse, no ReadyForQuery yet): it ignores
+     * Sync there, so a client that leaves mid-COPY must be answered with a CopyFail for the backend.
+     */
+    volatile boolean copyingIn;
     /** Transaction status from the last ReadyForQuery. */
     byte transactionStatus = 'I';
     /** The client's unnamed statement definition as last parsed on this backend, or null. */

@@ -968,6 +968,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             return;
         }
         try {
+            if (l.copyingIn) {
+                // ends the COPY with an error; the relay then sees its ReadyForQuery and rolls back
+                l.backend.writer().write(new CopyFail("the client connection ended during COPY"));
+            }
             if (sendSync) {
                 l.backend.writer().write(new Sync());
             }

@@ -107,6 +107,7 @@ final class Relay {
                         forward(session, from, to);
                     }
                     case 'Z' -> {
+                        link.copyingIn = false;
                         byte status = from.payloadByte(0);
                         backend.readyForQuery(status);
                         forward(session, from, to);
@@ -119,6 +120,7 @@ final class Relay {
                         continue;
                     }
                     case 'G', 'W' -> {
+                        link.copyingIn = true;
                         forward(session, from, to);
                         if (onSessionThread) {
                             if (!session.clientGone) {
