@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A backend that the shard ends while it runs a client's query (an administrator's
- * pg_terminate_backend: FATAL, then the connection closes) fails that client's query at once with
- * an error naming the shard, and its pool slot is free again: the pool serves as many clients as
- * before. On the event loops and without them.
+ * pg_terminate_backend, or a fast shutdown of the server: FATAL, then the connection closes) fails
+ * that client's query at once with PostgreSQL's 57P01, and its pool slot is free again: the pool
+ * serves as many clients as before. On the event loops and without them.
  */
 @RealPostgres(servers = 1)
 @Timeout(120)
@@ -50,13 +50,24 @@ class BackendEndTest {
                     }, Thread::startVirtualThread)); // not the common pool: it may run one task at a time
                 }
                 awaitActive(shard, account, BACKENDS);
-                shard.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
-                        + account.user() + "' AND query LIKE 'SELECT pg_sleep%'");
-                for (CompletableFuture<SQLException> each : sleeping) {
-                    SQLException error = each.get(10, TimeUnit.SECONDS);
-                    assertThat((Object) error).as("the client of a terminated backend gets an error").isNotNull();
-                    assertThat(error.getSQLState()).isEqualTo("57P01");
-                    assertThat(error.getMessage()).contains("terminating connection due to administrator command");
+                boolean fastShutdown = round == 1;
+                if (fastShutdown) {
+                    shard.stop(); // pg_ctl stop -m fast: every backend gets FATAL 57P01 and closes
+                } else {
+                    shard.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '"
+                            + account.user() + "' AND query LIKE 'SELECT pg_sleep%'");
+                }
+                try {
+                    for (CompletableFuture<SQLException> each : sleeping) {
+                        SQLException error = each.get(10, TimeUnit.SECONDS);
+                        assertThat((Object) error).as("the client of a terminated backend gets an error").isNotNull();
+                        assertThat(error.getSQLState()).isEqualTo("57P01");
+                        assertThat(error.getMessage()).contains("terminating connection due to administrator command");
+                    }
+                } finally {
+                    if (fastShutdown) {
+                        shard.restart();
+                    }
                 }
                 for (Connection client : clients) {
                     client.close();
