@@ -77,6 +77,10 @@ final class RunningRouter implements AutoCloseable {
         return server.port();
     }
 
+    int consolePort() {
+        return server.consolePort();
+    }
+
     String jdbcUrl(String database) {
         return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
     }

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
+import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
+import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.config.ShardLinkSettings;
@@ -14,8 +16,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -90,6 +95,14 @@ class ShardDownTest {
                 assertThat(refused.getMessage()).contains("sh1").contains("server_connect_timeout");
                 assertThat(waited).isBetween(CONNECT_TIMEOUT.minusMillis(100), CONNECT_TIMEOUT.plusSeconds(3));
             }
+            // while a client of sh1 waits for it, sh2's clients and the console answer at once
+            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
+                try (Connection client = router.connect(account)) {
+                    return Sql.single(client, "SELECT v FROM t WHERE id = 5");
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            }, Thread::startVirtualThread);
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 try (Connection client = router.connect(account)) {
@@ -97,11 +110,49 @@ class ShardDownTest {
                 }
                 assertThat(Duration.ofNanos(System.nanoTime() - started)).as("a login and a query of sh2")
                         .isLessThan(Duration.ofSeconds(1));
+                started = System.nanoTime();
+                try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
+                        + router.consolePort() + "/spqr-console?user=" + account.user() + "&preferQueryMode=simple")) {
+                    var shards = console.createStatement().executeQuery("SHOW shards");
+                    int rows = 0;
+                    while (shards.next()) {
+                        rows++;
+                    }
+                    assertThat(rows).as("SHOW shards while sh1 hangs").isEqualTo(2);
+                }
+                assertThat(Duration.ofNanos(System.nanoTime() - started)).as("the console").isLessThan(Duration.ofSeconds(1));
             }
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).isEqualTo("08001");
             signal("CONT", postmaster);
             try (Connection client = router.connect(account)) {
                 assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
             }
+        } finally {
+            signal("CONT", postmaster);
+        }
+    }
+
+    @Test
+    void aRouterStopsAtOnceWhileAClientWaitsForAHungShard(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_shard_hung_stop");
+        long postmaster = Long.parseLong(Files.readAllLines(sh1.dataDir().resolve("postmaster.pid")).getFirst().strip());
+        signal("STOP", postmaster);
+        try {
+            RunningRouter router = RunningRouter.start(config(account, sh1, sh2));
+            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
+                try (Connection client = router.connect(account)) {
+                    return Sql.single(client, "SELECT v FROM t WHERE id = 5");
+                } catch (SQLException e) {
+                    return e.getSQLState();
+                }
+            }, Thread::startVirtualThread);
+            Thread.sleep(300); // the client waits for sh1 now
+            long started = System.nanoTime();
+            router.close();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("stopping the router").isLessThan(Duration.ofSeconds(2));
+            assertThat(waiting.get(10, TimeUnit.SECONDS)).as("the waiting client got an error").isNotNull();
         } finally {
             signal("CONT", postmaster);
         }
@@ -130,7 +181,8 @@ class ShardDownTest {
                 .initSqlFile(init)
                 .shardLinks(new ShardLinkSettings(CONNECT_TIMEOUT, defaults.tcpKeepalive(), defaults.tcpKeepIdle(),
                         defaults.tcpKeepInterval(), defaults.tcpKeepCount()));
-        return RunningRouter.trusting(config, account, 4);
+        return RunningRouter.trusting(config, account, 4)
+                .frontendRule(FrontendRule.console(account.user(), AuthRule.ok()));
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
