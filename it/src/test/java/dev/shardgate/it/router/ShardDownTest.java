@@ -74,7 +74,7 @@ class ShardDownTest {
         LocalPostgres sh1 = servers.get(0);
         LocalPostgres sh2 = servers.get(1);
         Account account = accountOnBoth(sh1, sh2, "rt_shard_hung");
-        long postmaster = Long.parseLong(Files.readAllLines(sh1.dataDir().resolve("postmaster.pid")).getFirst().strip());
+        long postmaster = postmasterOf(sh1);
         // the postmaster stopped: the kernel still completes TCP handshakes, nobody answers a login
         signal("STOP", postmaster);
         RouterConfig.Builder config = config(account, sh1, sh2);
@@ -96,13 +96,7 @@ class ShardDownTest {
                 assertThat(waited).isBetween(CONNECT_TIMEOUT.minusMillis(100), CONNECT_TIMEOUT.plusSeconds(3));
             }
             // while a client of sh1 waits for it, sh2's clients and the console answer at once
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-                try (Connection client = router.connect(account)) {
-                    return Sql.single(client, "SELECT v FROM t WHERE id = 5");
-                } catch (SQLException e) {
-                    return e.getSQLState();
-                }
-            }, Thread::startVirtualThread);
+            CompletableFuture<String> waiting = askSh1(router, account);
             for (int i = 0; i < 3; i++) {
                 long started = System.nanoTime();
                 try (Connection client = router.connect(account)) {
@@ -137,17 +131,11 @@ class ShardDownTest {
         LocalPostgres sh1 = servers.get(0);
         LocalPostgres sh2 = servers.get(1);
         Account account = accountOnBoth(sh1, sh2, "rt_shard_hung_stop");
-        long postmaster = Long.parseLong(Files.readAllLines(sh1.dataDir().resolve("postmaster.pid")).getFirst().strip());
+        long postmaster = postmasterOf(sh1);
         signal("STOP", postmaster);
         try {
             RunningRouter router = RunningRouter.start(config(account, sh1, sh2));
-            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
-                try (Connection client = router.connect(account)) {
-                    return Sql.single(client, "SELECT v FROM t WHERE id = 5");
-                } catch (SQLException e) {
-                    return e.getSQLState();
-                }
-            }, Thread::startVirtualThread);
+            CompletableFuture<String> waiting = askSh1(router, account);
             Thread.sleep(300); // the client waits for sh1 now
             long started = System.nanoTime();
             router.close();
@@ -156,6 +144,21 @@ class ShardDownTest {
         } finally {
             signal("CONT", postmaster);
         }
+    }
+
+    private static long postmasterOf(LocalPostgres server) throws IOException {
+        return Long.parseLong(Files.readAllLines(server.dataDir().resolve("postmaster.pid")).getFirst().strip());
+    }
+
+    /** A client of sh1 asking for its row on a thread of its own: the row, or the SQLSTATE it got. */
+    private static CompletableFuture<String> askSh1(RunningRouter router, Account account) {
+        return CompletableFuture.supplyAsync(() -> {
+            try (Connection client = router.connect(account)) {
+                return Sql.single(client, "SELECT v FROM t WHERE id = 5");
+            } catch (SQLException e) {
+                return e.getSQLState();
+            }
+        }, Thread::startVirtualThread);
     }
 
     private static Account accountOnBoth(LocalPostgres sh1, LocalPostgres sh2, String name) {

@@ -107,7 +107,9 @@ final class Relay {
                         forward(session, from, to);
                     }
                     case 'Z' -> {
-                        link.copyingIn = false;
+                        if (link.copyingIn) {
+                            link.copyingIn = false; // a volatile store only after a COPY, not per transaction
+                        }
                         byte status = from.payloadByte(0);
                         backend.readyForQuery(status);
                         forward(session, from, to);
