@@ -5,6 +5,7 @@ import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.TargetSessionAttrs;
 import dev.shardgate.router.loop.EventLoop;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
@@ -81,6 +82,15 @@ public final class BackendPool {
      * released; a client's cancel request ends the wait with 57014, as it would end a query.
      */
     public BackendConnection acquire(java.util.function.BooleanSupplier cancelled) throws IOException {
+        return acquire(TargetSessionAttrs.READ_WRITE, cancelled);
+    }
+
+    /**
+     * Like {@link #acquire(java.util.function.BooleanSupplier)}, on a host of the shard that
+     * {@code attrs} allows ({@code smart-read-write} is the session's to resolve, never passed here).
+     */
+    public BackendConnection acquire(TargetSessionAttrs attrs, java.util.function.BooleanSupplier cancelled)
+            throws IOException {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         while (true) {
             BackendConnection candidate = null;
