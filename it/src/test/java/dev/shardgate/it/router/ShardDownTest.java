@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,115 @@ class ShardDownTest {
         }
     }
 
+    @Test
+    void queryTimeoutCancelsAQueryOnAHungShardAndClosesItsBackendWhenTheCancelGoesUnanswered(PostgresServers servers)
+            throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_query_timeout");
+        Duration queryTimeout = Duration.ofSeconds(2);
+        Duration cancelWait = Duration.ofSeconds(1);
+        RouterConfig.Builder config = config(account, sh1, sh2,
+                ShardLinkSettings.DEFAULTS.withQueryTimeouts(queryTimeout, cancelWait));
+        try (RunningRouter router = RunningRouter.start(config);
+             Connection client = router.connect(account)) {
+            assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 5")).as("a pooled backend of sh1").isEqualTo("on sh1");
+            List<Long> stopped = stopEveryProcessOf(sh1); // the pooled backend hangs too, not only new logins
+            try {
+                CompletableFuture<String> neighbour = CompletableFuture.supplyAsync(() -> {
+                    long started = System.nanoTime();
+                    try (Connection other = router.connect(account)) {
+                        Sql.single(other, "SELECT v FROM t WHERE id = 1500");
+                    } catch (SQLException e) {
+                        return e.getSQLState();
+                    }
+                    return Duration.ofNanos(System.nanoTime() - started).toMillis() < 1000 ? "fast" : "slow";
+                }, Thread::startVirtualThread);
+                long started = System.nanoTime();
+                SQLException cancelled = catchThrowableOfType(SQLException.class,
+                        () -> Sql.single(client, "SELECT v FROM t WHERE id = 5"));
+                Duration waited = Duration.ofNanos(System.nanoTime() - started);
+                assertThat(cancelled.getSQLState()).isEqualTo("57014");
+                assertThat(cancelled.getMessage()).contains("query_timeout").contains("\"sh1\"")
+                        .contains(sh1.host() + ":" + sh1.port()).contains("cancel_wait_timeout");
+                assertThat(waited).isBetween(queryTimeout.minusMillis(100), queryTimeout.plus(cancelWait).plusSeconds(2));
+                assertThat(neighbour.get(10, TimeUnit.SECONDS)).as("sh2's client meanwhile").isEqualTo("fast");
+                assertThat(activeBackendsOf(router, account, "sh1")).as("sh1's pool slot is free").isZero();
+            } finally {
+                signalAll("CONT", stopped);
+            }
+            try (Connection again = router.connect(account)) {
+                assertThat(Sql.single(again, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
+            }
+        }
+    }
+
+    @Test
+    void aClientsCancelOfAQueryOnAHungShardEndsItWithinTheCancelWaitTimeout(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_cancel_wait");
+        Duration cancelWait = Duration.ofSeconds(1);
+        RouterConfig.Builder config = config(account, sh1, sh2,
+                ShardLinkSettings.DEFAULTS.withQueryTimeouts(Duration.ZERO, cancelWait));
+        List<Long> stopped = List.of();
+        try (RunningRouter router = RunningRouter.start(config);
+             Connection client = router.connect(account);
+             var statement = client.createStatement()) {
+            CompletableFuture<String> sleeping = CompletableFuture.supplyAsync(() -> {
+                try {
+                    statement.executeQuery("SELECT pg_sleep(60) FROM t WHERE id = 5");
+                    return "answered";
+                } catch (SQLException e) {
+                    return e.getSQLState() + " " + e.getMessage();
+                }
+            }, Thread::startVirtualThread);
+            Thread.sleep(500); // the query runs on sh1 now
+            stopped = stopEveryProcessOf(sh1);
+            long started = System.nanoTime();
+            statement.cancel();
+            String outcome = sleeping.get(10, TimeUnit.SECONDS);
+            Duration waited = Duration.ofNanos(System.nanoTime() - started);
+            assertThat(outcome).startsWith("57014").contains("cancel request").contains("\"sh1\"")
+                    .contains("cancel_wait_timeout");
+            assertThat(waited).isLessThan(cancelWait.plusSeconds(3));
+            assertThat(activeBackendsOf(router, account, "sh1")).as("sh1's pool slot is free").isZero();
+        } finally {
+            signalAll("CONT", stopped);
+        }
+    }
+
+    /** Stops the server's postmaster and every process under it: running backends hang as well. */
+    private static List<Long> stopEveryProcessOf(LocalPostgres server) throws IOException, InterruptedException {
+        long postmaster = postmasterOf(server);
+        List<Long> pids = new java.util.ArrayList<>();
+        pids.add(postmaster);
+        ProcessHandle.of(postmaster).orElseThrow().descendants().forEach(p -> pids.add(p.pid()));
+        signalAll("STOP", pids);
+        return pids;
+    }
+
+    private static void signalAll(String name, List<Long> pids) throws IOException, InterruptedException {
+        for (long pid : pids) {
+            signal(name, pid);
+        }
+    }
+
+    /** The "active" column of SHOW pools for the account's pool of {@code shard}, 0 when it has none. */
+    private static int activeBackendsOf(RunningRouter router, Account account, String shard) throws SQLException {
+        try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
+                + router.consolePort() + "/spqr-console?user=" + account.user() + "&preferQueryMode=simple");
+             var pools = console.createStatement().executeQuery("SHOW pools")) {
+            int active = 0;
+            while (pools.next()) {
+                if (pools.getString("shard_id").equals(shard) && pools.getString("user").equals(account.user())) {
+                    active += pools.getInt("active");
+                }
+            }
+            return active;
+        }
+    }
+
     private static long postmasterOf(LocalPostgres server) throws IOException {
         return Long.parseLong(Files.readAllLines(server.dataDir().resolve("postmaster.pid")).getFirst().strip());
     }
@@ -174,16 +284,21 @@ class ShardDownTest {
     }
 
     private static RouterConfig.Builder config(Account account, LocalPostgres sh1, LocalPostgres sh2) throws IOException {
+        ShardLinkSettings defaults = ShardLinkSettings.DEFAULTS;
+        return config(account, sh1, sh2, new ShardLinkSettings(CONNECT_TIMEOUT, defaults.tcpKeepalive(), defaults.tcpKeepIdle(),
+                defaults.tcpKeepInterval(), defaults.tcpKeepCount(), defaults.queryTimeout(), defaults.cancelWaitTimeout()));
+    }
+
+    private static RouterConfig.Builder config(Account account, LocalPostgres sh1, LocalPostgres sh2, ShardLinkSettings links)
+            throws IOException {
         Path init = Files.createTempFile("shard-down", ".sql");
         Files.writeString(init, METADATA);
-        ShardLinkSettings defaults = ShardLinkSettings.DEFAULTS;
         RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                 .shard("sh1", ShardConfig.data(sh1.host() + ":" + sh1.port()))
                 .shard("sh2", ShardConfig.data(sh2.host() + ":" + sh2.port()))
                 .defaultRouteBehaviour(DefaultRouteBehaviour.BLOCK)
                 .initSqlFile(init)
-                .shardLinks(new ShardLinkSettings(CONNECT_TIMEOUT, defaults.tcpKeepalive(), defaults.tcpKeepIdle(),
-                        defaults.tcpKeepInterval(), defaults.tcpKeepCount()));
+                .shardLinks(links);
         return RunningRouter.trusting(config, account, 4)
                 .frontendRule(FrontendRule.console(account.user(), AuthRule.ok()));
     }

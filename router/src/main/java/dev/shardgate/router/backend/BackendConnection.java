@@ -6,7 +6,10 @@ import dev.shardgate.router.loop.LoopConduit;
 import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 
+import dev.shardgate.router.config.ShardLinkSettings;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -37,6 +40,12 @@ public final class BackendConnection implements AutoCloseable {
     private final Map<String, String> serverDefaults;
     private long lastUsedNanos = System.nanoTime();
     private volatile boolean broken;
+    /** ReadyForQuery messages seen; written before the volatile transactionStatus, read after it. */
+    private long readyCount;
+    /** Why the router closed this connection under a running query (see {@link QueryCancel}), or null. */
+    private volatile String abandonedBecause;
+    private Duration cancelWaitTimeout = ShardLinkSettings.DEFAULTS.cancelWaitTimeout();
+    private long queryTimeoutMillis;
 
     BackendConnection(BackendAddress address, Conduit socket, PgReader reader, PgWriter writer,
                       int processId, int secretKey, Map<String, String> reported, Map<String, String> applied) {
@@ -126,7 +135,46 @@ public final class BackendConnection implements AutoCloseable {
     private volatile byte transactionStatus = 'I';
 
     public void readyForQuery(byte status) {
+        readyCount++;
         transactionStatus = status;
+    }
+
+    /** How many ReadyForQuery the server has sent: a query has ended when this moved. */
+    public long readyCount() {
+        if (transactionStatus == 0) { // the volatile read that makes the count, written before it, visible
+            return readyCount;
+        }
+        return readyCount;
+    }
+
+    /** How long a cancelled query may take to end before this connection is closed (cancel_wait_timeout). */
+    public Duration cancelWaitTimeout() {
+        return cancelWaitTimeout;
+    }
+
+    /** The query_timeout this connection's reads carry, in milliseconds (0: none). */
+    public long queryTimeoutMillis() {
+        return queryTimeoutMillis;
+    }
+
+    void timeouts(long queryTimeoutMillis, Duration cancelWait) {
+        this.queryTimeoutMillis = queryTimeoutMillis;
+        cancelWaitTimeout = cancelWait;
+    }
+
+    /** Closes the connection under a query that did not end after a cancel; readers waiting on it fail. */
+    void abandon(String reason) {
+        abandonedBecause = reason;
+        markBroken();
+        close();
+    }
+
+    /**
+     * The 57014 message for a client whose query this connection was closed under, or null when the
+     * connection failed on its own.
+     */
+    public String abandonedBecause() {
+        return abandonedBecause;
     }
 
     /** As SHOW backend_connections prints it. */

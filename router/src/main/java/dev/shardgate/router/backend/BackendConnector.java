@@ -99,9 +99,13 @@ public final class BackendConnector {
                         secretKey = key.secretKey();
                     }
                     case ReadyForQuery ignored -> {
-                        conduit.readTimeout(0);
+                        // from now on a read waits for an answer: query_timeout bounds the shard's silence
+                        conduit.readTimeout(links.backendReadTimeoutMillis());
                         Map<String, String> applied = Map.of("client_encoding", "UTF8");
-                        return new BackendConnection(address, conduit, reader, writer, processId, secretKey, reported, applied);
+                        BackendConnection connection = new BackendConnection(address, conduit, reader, writer,
+                                processId, secretKey, reported, applied);
+                        connection.timeouts(links.backendReadTimeoutMillis(), links.cancelWaitTimeout());
+                        return connection;
                     }
                     case ErrorResponse error -> throw shardError(address, error);
                     case NoticeResponse ignored -> { }

@@ -88,6 +88,10 @@ final class RouterConfigChecks {
         }
         ShardLinkSettings links = config.shardLinks();
         checkPositive(source, "server_connect_timeout", links.serverConnectTimeout());
+        checkPositive(source, "cancel_wait_timeout", links.cancelWaitTimeout());
+        if (links.queryTimeout().isNegative()) {
+            throw source.error("query_timeout", "must not be negative (0 means no limit)");
+        }
         if (links.tcpKeepIdle().isNegative()) {
             throw source.error("tcp_keepidle", "must not be negative (0 means the kernel's)");
         }

@@ -21,7 +21,7 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
-            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
@@ -38,7 +38,9 @@ final class RouterConfigReader {
                 top.bool("tcp_keepalive").orElse(defaults.tcpKeepalive()),
                 top.duration("tcp_keepidle").orElse(defaults.tcpKeepIdle()),
                 top.duration("tcp_keepintvl").orElse(defaults.tcpKeepInterval()),
-                top.integer("tcp_keepcnt", IntRange.TCP_KEEP_COUNT).orElse(defaults.tcpKeepCount()));
+                top.integer("tcp_keepcnt", IntRange.TCP_KEEP_COUNT).orElse(defaults.tcpKeepCount()),
+                top.duration("query_timeout").orElse(defaults.queryTimeout()),
+                top.duration("cancel_wait_timeout").orElse(defaults.cancelWaitTimeout()));
     }
 
     /** @param baseDir directory that relative paths are resolved against, or null to keep them */

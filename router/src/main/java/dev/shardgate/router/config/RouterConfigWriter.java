@@ -45,6 +45,8 @@ final class RouterConfigWriter {
         top.put("tcp_keepidle", ConfigUnits.formatDuration(links.tcpKeepIdle()));
         top.put("tcp_keepintvl", ConfigUnits.formatDuration(links.tcpKeepInterval()));
         top.put("tcp_keepcnt", links.tcpKeepCount());
+        top.put("query_timeout", ConfigUnits.formatDuration(links.queryTimeout()));
+        top.put("cancel_wait_timeout", ConfigUnits.formatDuration(links.cancelWaitTimeout()));
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

@@ -79,8 +79,21 @@ final class ShardStream implements RowSource {
 
     private void read() {
         try {
+            long cancelledAtReady = -1;
             while (true) {
-                BackendMessage message = backend.reader().readBackend();
+                BackendMessage message;
+                try {
+                    message = backend.reader().readBackend();
+                } catch (java.net.SocketTimeoutException e) {
+                    // query_timeout without a message from this shard: cancel once; the cancel's watch closes
+                    // the backend if the shard does not end the query either
+                    if (cancelledAtReady != backend.readyCount()) {
+                        cancelledAtReady = backend.readyCount();
+                        dev.shardgate.router.backend.QueryCancel.cancel(backend, "query_timeout ("
+                                + backend.queryTimeoutMillis() + " ms without an answer)", () -> true);
+                    }
+                    continue;
+                }
                 if (message instanceof ParameterStatus parameter) {
                     backend.reported().put(parameter.name(), parameter.value());
                     continue;
@@ -202,7 +215,12 @@ final class ShardStream implements RowSource {
     }
 
     private PgException lost(IOException e) {
-        return new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+        String cancelled = backend.abandonedBecause();
+        if (cancelled != null) {
+            return new PgException(SqlState.QUERY_CANCELED, cancelled);
+        }
+        return new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\" ("
+                + backend.address().host() + ":" + backend.address().port() + "): " + e.getMessage());
     }
 
     /** Reads and drops the rest of the answer through ReadyForQuery, then waits for the reader to stop. */

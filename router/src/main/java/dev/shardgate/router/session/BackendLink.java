@@ -60,6 +60,8 @@ final class BackendLink {
      * Sync there, so a client that leaves mid-COPY must be answered with a CopyFail for the backend.
      */
     volatile boolean copyingIn;
+    /** The backend's ReadyForQuery count when query_timeout last cancelled its query: one cancel per query. */
+    long cancelledAtReady = -1;
     /** Transaction status from the last ReadyForQuery. */
     byte transactionStatus = 'I';
     /** The client's unnamed statement definition as last parsed on this backend, or null. */

@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.backend.BackendConnection;
+import dev.shardgate.router.backend.QueryCancel;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
@@ -1015,14 +1016,26 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     public void cancelRunningQuery() {
         List<BackendConnection> several = multiShardBackends;
         if (several != null) {
-            several.forEach(CancelForwarder::forward);
+            several.forEach(b -> QueryCancel.cancel(b, "a cancel request", () -> multiShardBackends == several));
             return;
         }
         BackendLink l = currentLink();
-        if (l != null) {
-            CancelForwarder.forward(l.backend);
-        } else {
+        if (l == null) {
             cancelWhileWaiting = true;
+        } else if (isRelaying(l)) {
+            QueryCancel.cancel(l.backend, "a cancel request", () -> isRelaying(l));
+        } else {
+            QueryCancel.send(l.backend); // nothing runs: the server ignores it, nothing to watch
+        }
+    }
+
+    /** True while {@code l} is this session's backend and an answer from it is awaited. */
+    boolean isRelaying(BackendLink l) {
+        lock.lock();
+        try {
+            return link == l && l.relaying;
+        } finally {
+            lock.unlock();
         }
     }
 

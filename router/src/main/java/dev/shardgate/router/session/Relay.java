@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.backend.QueryCancel;
 import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.session.BackendLink.Expect;
 import dev.shardgate.router.session.BackendLink.Pending;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
 import java.util.Locale;
 
 /**
@@ -43,7 +45,13 @@ final class Relay {
         PgWriter to = session.out;
         try {
             while (true) {
-                int type = from.next();
+                int type;
+                try {
+                    type = from.next();
+                } catch (SocketTimeoutException e) {
+                    silent(session, link);
+                    continue;
+                }
                 if (type < 0) {
                     throw new EOFException("server closed the connection");
                 }
@@ -141,6 +149,23 @@ final class Relay {
         } catch (IOException | RuntimeException e) {
             lost(session, link, e);
         }
+    }
+
+    /**
+     * query_timeout passed without a message from the shard: cancel the query once (the watch then
+     * closes the backend if the shard does not end it either); a COPY FROM STDIN waits for the client,
+     * not the shard, and is left alone.
+     */
+    private static void silent(ClientSession session, BackendLink link) {
+        BackendConnection backend = link.backend;
+        if (link.copyingIn || link.cancelledAtReady == backend.readyCount()) {
+            return;
+        }
+        link.cancelledAtReady = backend.readyCount();
+        log.warn("event=query_timeout client={} {} host={}:{} query_timeout_ms={}", session.processId(), link.pool.key(),
+                backend.address().host(), backend.address().port(), backend.queryTimeoutMillis());
+        QueryCancel.cancel(backend, "query_timeout (" + backend.queryTimeoutMillis() + " ms without an answer)",
+                () -> session.isRelaying(link));
     }
 
     private static void forward(ClientSession session, PgReader from, PgWriter to) throws IOException {
@@ -301,10 +326,14 @@ final class Relay {
         if (session.clientGone) {
             return;
         }
-        log.warn("event=backend_lost client={} {} error=\"{}\"", session.processId(), link.pool.key(), e.toString());
+        BackendConnection backend = link.backend;
+        log.warn("event=backend_lost client={} {} host={}:{} error=\"{}\"", session.processId(), link.pool.key(),
+                backend.address().host(), backend.address().port(), e.toString());
         try {
-            PgException error = new PgException(SqlState.CONNECTION_FAILURE,
-                    "server connection to shard \"" + link.pool.key().shard() + "\" lost: " + e.getMessage());
+            String cancelled = backend.abandonedBecause();
+            PgException error = cancelled != null ? new PgException(SqlState.QUERY_CANCELED, cancelled)
+                    : new PgException(SqlState.CONNECTION_FAILURE, "server connection to shard \"" + link.pool.key().shard()
+                            + "\" (" + backend.address().host() + ":" + backend.address().port() + ") lost: " + e.getMessage());
             session.out.write(ErrorResponse.fatal(error));
             session.out.flush();
         } catch (IOException | RuntimeException ignored) {

@@ -111,7 +111,8 @@ class RouterConfigLoadTest {
                 Map.of(), List.of(), null, null,
                 Duration.ofSeconds(10), Duration.ZERO, 256 * 1024 * 1024, DefaultRouteBehaviour.BLOCK,
                 Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors(),
-                new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3)));
+                new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
+                        Duration.ZERO, Duration.ofSeconds(10))));
     }
 
     @Test
@@ -122,6 +123,8 @@ class RouterConfigLoadTest {
                 tcp_keepidle: 60s
                 tcp_keepintvl: 5s
                 tcp_keepcnt: 4
+                query_timeout: 30s
+                cancel_wait_timeout: 3s
                 frontend_rules:
                   - db: mydb
                     usr: myuser
@@ -133,7 +136,8 @@ class RouterConfigLoadTest {
                 """, "router.yaml");
 
         assertThat(config.shardLinks()).isEqualTo(
-                new ShardLinkSettings(Duration.ofSeconds(2), true, Duration.ofSeconds(60), Duration.ofSeconds(5), 4));
+                new ShardLinkSettings(Duration.ofSeconds(2), true, Duration.ofSeconds(60), Duration.ofSeconds(5), 4,
+                Duration.ofSeconds(30), Duration.ofSeconds(3)));
     }
 
     @Test
