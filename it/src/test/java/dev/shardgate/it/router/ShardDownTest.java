@@ -187,6 +187,8 @@ class ShardDownTest {
             try (Connection again = router.connect(account)) {
                 assertThat(Sql.single(again, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
             }
+            client.close();
+            assertNothingLeaked(router, account, sh1, sh2);
         }
     }
 
@@ -220,9 +222,72 @@ class ShardDownTest {
                     .contains("cancel_wait_timeout");
             assertThat(waited).isLessThan(cancelWait.plusSeconds(3));
             assertThat(activeBackendsOf(router, account, "sh1")).as("sh1's pool slot is free").isZero();
+            signalAll("CONT", stopped);
+            try (Connection again = router.connect(account)) {
+                assertThat(Sql.single(again, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
+            }
+            assertNothingLeaked(router, account, sh1, sh2);
         } finally {
             signalAll("CONT", stopped);
         }
+    }
+
+    /**
+     * Counted on the shards and on this process's sockets: no backend of the account is left in a
+     * transaction, each shard has exactly the backends the router's pools hold open, and no socket of
+     * the router to a shard lingers half-closed (CLOSE-WAIT).
+     */
+    private static void assertNothingLeaked(RunningRouter router, Account account, LocalPostgres... shards)
+            throws Exception {
+        for (int i = 0; i < shards.length; i++) {
+            LocalPostgres shard = shards[i];
+            String id = "sh" + (i + 1);
+            String where = "usename = '" + account.user() + "' AND backend_type = 'client backend'";
+            // a backend the router closed may take a moment to leave pg_stat_activity
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                int onShard = Integer.parseInt(shard.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + where));
+                int inPools = backendsOf(router, account, account.user(), id);
+                if (onShard == inPools || System.nanoTime() > deadline) {
+                    assertThat(onShard).as("backends of " + id + " on the shard vs in the router's pools").isEqualTo(inPools);
+                    break;
+                }
+                Thread.sleep(100);
+            }
+            assertThat(shard.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + where
+                    + " AND state LIKE 'idle in transaction%'")).as("backends of " + id + " left in a transaction").isEqualTo("0");
+            assertThat(socketsTo(shard, "CLOSE-WAIT")).as("half-closed sockets to " + id).isZero();
+            assertThat(socketsTo(shard, "ESTAB")).as("open sockets to " + id + " vs backends in the pools")
+                    .isEqualTo(backendsOf(router, account, null, id));
+        }
+    }
+
+    /** Rows of SHOW backend_connections on {@code shard} for {@code user}, or for every user when null. */
+    private static int backendsOf(RunningRouter router, Account account, String user, String shard) throws SQLException {
+        try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
+                + router.consolePort() + "/spqr-console?user=" + account.user() + "&preferQueryMode=simple");
+             var rows = console.createStatement().executeQuery("SHOW backend_connections")) {
+            int count = 0;
+            while (rows.next()) {
+                if (rows.getString("shard_id").equals(shard) && (user == null || rows.getString("user").equals(user))) {
+                    count++;
+                }
+            }
+            return count;
+        }
+    }
+
+    /** This process's TCP sockets to the server's port in {@code state}, as {@code ss} lists them. */
+    private static long socketsTo(LocalPostgres server, String state) throws IOException, InterruptedException {
+        Process ss = new ProcessBuilder("ss", "-tanp").redirectErrorStream(true).start();
+        String out = new String(ss.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        ss.waitFor();
+        String pid = "pid=" + ProcessHandle.current().pid() + ",";
+        // the peer as ss prints it: 127.0.0.1:port, or [::ffff:127.0.0.1]:port for a dual-stack socket
+        java.util.function.Predicate<String> isServer = peer -> peer.endsWith(":" + server.port())
+                && peer.replace("[::ffff:", "").replace("]", "").equals(server.host() + ":" + server.port());
+        return out.lines().filter(line -> line.startsWith(state) && line.contains(pid))
+                .filter(line -> line.split("\\s+").length > 4 && isServer.test(line.split("\\s+")[4])).count();
     }
 
     /** Stops the server's postmaster and every process under it: running backends hang as well. */
