@@ -10,8 +10,6 @@ import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.sql.Analysis;
-import dev.shardgate.wire.AuthenticationOk;
-import dev.shardgate.wire.BackendKeyData;
 import dev.shardgate.wire.Bind;
 import dev.shardgate.wire.Close;
 import dev.shardgate.wire.CopyData;
@@ -23,7 +21,6 @@ import dev.shardgate.wire.Execute;
 import dev.shardgate.wire.Flush;
 import dev.shardgate.wire.FrontendMessage;
 import dev.shardgate.wire.FunctionCall;
-import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.Parse;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.PgReader;
@@ -40,9 +37,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
@@ -61,8 +56,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     /** Like PostgreSQL's authentication_timeout: a client that does not finish logging in is dropped. */
     private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
-    /** How long a shard whose backends could not be opened is tried last by logins. */
-    private static final Duration UNREACHABLE_WINDOW = Duration.ofSeconds(30);
     /**
      * Read and write buffers per client, like PgBouncer's pkt_buf: most clients send short statements
      * and sit idle most of the time, so two 64 KiB buffers each made 1000 idle clients cost 130 MB.
@@ -141,7 +134,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
             context.sessions().add(this);
-            greet();
+            Greeting.send(this);
             loggedIn = true;
             socket.readTimeout((int) context.config().clientIdleTimeout().toMillis());
             log.info("event=client_connected client={} user={} db={} pool_mode={}", processId, user, database, rule.poolMode());
@@ -167,88 +160,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (loggedIn) {
                 log.info("event=client_disconnected client={} user={} db={}", processId, user, database);
             }
-        }
-    }
-
-    /**
-     * AuthenticationOk, then the server's parameters as a real shard reports them. The first login
-     * with a given set of client settings takes a backend (which also proves the shard and the
-     * backend credentials work); in transaction pooling, later logins with the same settings are
-     * answered from what that backend reported, without one.
-     */
-    private void greet() throws IOException {
-        out.write(AuthenticationOk.INSTANCE);
-        boolean pooled = rule.poolMode() == PoolMode.TRANSACTION;
-        Map<String, String> asked = settings.snapshot();
-        if (!(pooled && greetFromEarlierLogin(asked))) {
-            greetFromABackend(pooled, asked);
-        }
-        out.write(new BackendKeyData(processId, secretKey));
-        out.write(new ReadyForQuery((byte) 'I'));
-        out.flush();
-    }
-
-    /** An earlier login with these settings showed what a backend of some shard reports: no backend needed. */
-    private boolean greetFromEarlierLogin(Map<String, String> asked) throws IOException {
-        for (String shard : context.shardsFirstToLast()) {
-            BackendPool pool = context.pools().pool(shard, database, user);
-            Map<String, String> known = pool.greeting(asked);
-            Map<String, String> defaults = pool.serverDefaults();
-            if (known != null && defaults != null) {
-                settings.learnServerDefaults(defaults);
-                writeParameters(known);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Takes a backend of the first shard that answers, so that one shard down does not stop every
-     * login: the client's transactions may well need only the others. Fails with the first shard's
-     * error when none answers.
-     */
-    private void greetFromABackend(boolean pooled, Map<String, String> asked) throws IOException {
-        PgException firstFailure = null;
-        List<String> shards = new ArrayList<>(context.shardsFirstToLast());
-        // shards known to answer first, those that just failed to connect last: a hung shard would
-        // cost server_connect_timeout (the stable sort keeps the configured order otherwise)
-        shards.sort(Comparator.comparingInt(shard -> {
-            BackendPool pool = context.pools().pool(shard, database, user);
-            return pool.recentlyUnreachable(UNREACHABLE_WINDOW) ? 2 : pool.serverDefaults() != null ? 0 : 1;
-        }));
-        for (String shard : shards) {
-            BackendLink first;
-            try {
-                first = attach(shard);
-            } catch (PgException e) {
-                if (!e.sqlState().code().startsWith("08")) {
-                    throw e; // not the shard being unreachable: the login's own problem (auth, limits)
-                }
-                log.warn("event=login_shard_unreachable client={} shard={} error=\"{}\"", processId, shard, e.getMessage());
-                firstFailure = firstFailure == null ? e : firstFailure;
-                continue;
-            }
-            settings.learnServerDefaults(first.backend.serverDefaults());
-            writeParameters(first.backend.reported());
-            if (pooled) {
-                context.pools().pool(shard, database, user).rememberGreeting(asked, first.backend.reported());
-                lock.lock();
-                try {
-                    link = null;
-                } finally {
-                    lock.unlock();
-                }
-                Relay.release(this, first);
-            }
-            return;
-        }
-        throw firstFailure;
-    }
-
-    private void writeParameters(Map<String, String> reported) throws IOException {
-        for (Map.Entry<String, String> parameter : reported.entrySet()) {
-            out.write(new ParameterStatus(parameter.getKey(), parameter.getValue()));
         }
     }
 
@@ -818,7 +729,12 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
     private BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
-        BackendConnection backend = pool.acquire(() -> cancelWhileWaiting);
+        return attach(pool, pool.acquire(() -> cancelWhileWaiting));
+    }
+
+    /** Makes {@code backend}, just taken from {@code pool}, this session's, with this client's settings. */
+    BackendLink attach(BackendPool pool, BackendConnection backend) throws IOException {
+        String shard = pool.key().shard();
         try {
             settings.applyTo(backend);
         } catch (IOException e) {
@@ -1063,6 +979,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     boolean cancelRequested() {
         return cancelWhileWaiting;
+    }
+
+    /** The session lets go of {@code l} (it is about to go back to its pool). */
+    void forgetLink(BackendLink l) {
+        lock.lock();
+        try {
+            if (link == l) {
+                link = null;
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The session's backend broke outside the relay: forget it and close it. */
