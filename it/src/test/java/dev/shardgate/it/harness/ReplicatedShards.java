@@ -28,6 +28,11 @@ public final class ReplicatedShards implements AutoCloseable {
         return start(PostgresExtension.BASE_DIR, shards, standbysPerShard, AuthMethod.TRUST);
     }
 
+    /** {@link #start(Path, int, int, AuthMethod)} trusting TCP, e.g. under a {@code @TempDir} (keep it short: unix socket paths). */
+    public static ReplicatedShards start(Path baseDir, int shards, int standbysPerShard) {
+        return start(baseDir, shards, standbysPerShard, AuthMethod.TRUST);
+    }
+
     /**
      * Starts {@code shards} primaries, each with {@code standbysPerShard} standbys made from it;
      * if any server fails to start, those already running are closed.
