@@ -93,6 +93,29 @@ record ClusterDirectory(Path root, Path dataDirectory, Path logFile) {
         }
     }
 
+    /**
+     * Makes a base backup of another server this server's own: the copied postgresql.conf names the
+     * primary's socket directory, and a later line wins (Setting Parameters, 20.1.2). The primary's
+     * log file, copied along, is deleted. hot_standby is PostgreSQL 15's default, written to be sure;
+     * hot_standby_feedback keeps the primary's vacuum from removing rows a standby query still
+     * reads, so reads on a standby are not cancelled by replay conflicts.
+     */
+    void writeStandbyConfiguration(Path copiedPrimaryLog) {
+        String conf = """
+
+                # Written by shardgate: this server is a streaming standby of the server it was copied from.
+                unix_socket_directories = %s
+                hot_standby = on
+                hot_standby_feedback = on
+                """.formatted(SqlText.literal(socketDirectory().toString()));
+        try {
+            Files.deleteIfExists(dataDirectory.resolve(copiedPrimaryLog.getFileName().toString()));
+            Files.writeString(dataDirectory.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new LocalPostgresException("cannot write the standby configuration in " + dataDirectory + ": " + e, e);
+        }
+    }
+
     /** The postmaster named in postmaster.pid, whether or not it still runs. */
     Optional<Postmaster> postmaster() {
         try {

@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,14 +37,20 @@ public final class LocalPostgres implements AutoCloseable {
     private final String name;
     private final AuthMethod hostAuth;
     private final ClusterDirectory directory;
+    /** The server this one was copied from as a standby and its slot there; null for a primary. */
+    private final LocalPostgres upstream;
+    private final String upstreamSlot;
     private volatile int port;
     private volatile boolean closed;
 
-    private LocalPostgres(PostgresInstallation installation, String name, AuthMethod hostAuth, ClusterDirectory directory) {
+    private LocalPostgres(PostgresInstallation installation, String name, AuthMethod hostAuth, ClusterDirectory directory,
+                          LocalPostgres upstream, String upstreamSlot) {
         this.installation = installation;
         this.name = name;
         this.hostAuth = hostAuth;
         this.directory = directory;
+        this.upstream = upstream;
+        this.upstreamSlot = upstreamSlot;
     }
 
     public static LocalPostgres start(Path baseDir, String name, AuthMethod hostAuth) {
@@ -57,11 +64,9 @@ public final class LocalPostgres implements AutoCloseable {
      * the server is stopped and its directory deleted before the exception propagates.
      */
     public static LocalPostgres start(Path baseDir, String name, AuthMethod hostAuth, Map<String, String> extraSettings) {
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("server name must match " + NAME + ": " + name);
-        }
+        requireValidName(name);
         PostgresInstallation installation = PostgresInstallation.locate();
-        LocalPostgres server = new LocalPostgres(installation, name, hostAuth, ClusterDirectory.create(baseDir, name));
+        LocalPostgres server = new LocalPostgres(installation, name, hostAuth, ClusterDirectory.create(baseDir, name), null, null);
         RunningServers.track(server);
         try {
             ClusterTemplate.copyInto(installation, server.dataDir());
@@ -72,6 +77,40 @@ public final class LocalPostgres implements AutoCloseable {
             return server;
         } catch (RuntimeException e) {
             server.discardAfter(e);
+            throw e;
+        }
+    }
+
+    /**
+     * Starts a streaming standby of the running {@code primary} in a new directory under
+     * {@code baseDir}: a pg_basebackup of the primary (never a copy of the cluster template, whose
+     * system identifier differs), on a free port of its own, with the primary's authentication,
+     * settings and roles. Returns once it accepts read-only connections in recovery. The standby
+     * streams through a replication slot of its own on the primary, dropped when the standby is
+     * closed. On any failure the standby is stopped and its directory deleted.
+     */
+    public static LocalPostgres startStandby(Path baseDir, String name, LocalPostgres primary) {
+        requireValidName(name);
+        if (!primary.isRunning()) {
+            throw new LocalPostgresException("server " + primary.name + " is not running; a standby needs a running primary");
+        }
+        String slot = BaseBackup.slotFor(name);
+        LocalPostgres standby = new LocalPostgres(primary.installation, name, primary.hostAuth,
+                ClusterDirectory.create(baseDir, name), primary, slot);
+        RunningServers.track(standby);
+        try {
+            BaseBackup.take(standby.installation, primary, standby.dataDir(), slot);
+            standby.directory.writeStandbyConfiguration(primary.logFile());
+            standby.launchOnFreePort();
+            if (!standby.isInRecovery()) {
+                throw new LocalPostgresException("server " + name + " started but is not in recovery; standby.signal is missing");
+            }
+            LOG.info("postgres standby started name={} port={} primary={} slot={} dir={}",
+                    name, standby.port, primary.name, slot, standby.directory.root());
+            return standby;
+        } catch (RuntimeException e) {
+            standby.discardAfter(e);
+            standby.dropUpstreamSlot();
             throw e;
         }
     }
@@ -155,6 +194,94 @@ public final class LocalPostgres implements AutoCloseable {
         return result.stdout().stripTrailing();
     }
 
+    /** Whether the server is in recovery (a standby), from {@code pg_is_in_recovery()}. */
+    public boolean isInRecovery() {
+        return psql("postgres", "SELECT pg_is_in_recovery()").equals("t");
+    }
+
+    /**
+     * Promotes this standby with {@code pg_ctl promote -w}: returns when the server has left
+     * recovery and accepts writes. Its standby.signal is gone, so a restart keeps it a primary.
+     */
+    public void promote() {
+        pgCtl("promote", "-D", dataDir().toString(), "-w", "-t", Long.toString(PG_CTL_TIMEOUT.toSeconds()))
+                .requireSuccess("pg_ctl promote of server " + name);
+        if (isInRecovery()) {
+            throw new LocalPostgresException("server " + name + " is still in recovery after pg_ctl promote");
+        }
+        LOG.info("postgres promoted name={} port={}", name, port);
+    }
+
+    /**
+     * Pauses WAL replay on this standby ({@code pg_wal_replay_pause()}); WAL keeps arriving but is
+     * not applied. Returns once the pause is in effect, so nothing committed on the primary after
+     * this call becomes visible here until {@link #resumeReplay()}.
+     */
+    public void pauseReplay() {
+        psql("postgres", "SELECT pg_wal_replay_pause()");
+        // Before PostgreSQL 14 the pause took effect at once; since then it is requested and the
+        // startup process confirms it before the next record (pg_get_wal_replay_pause_state()).
+        waitFor("replay on server " + name + " to pause", PG_CTL_TIMEOUT,
+                () -> psql("postgres", "SELECT pg_get_wal_replay_pause_state()").equals("paused"));
+        LOG.info("postgres replay paused name={} port={}", name, port);
+    }
+
+    /** Resumes WAL replay on this standby ({@code pg_wal_replay_resume()}). */
+    public void resumeReplay() {
+        psql("postgres", "SELECT pg_wal_replay_resume()");
+        LOG.info("postgres replay resumed name={} port={}", name, port);
+    }
+
+    /**
+     * The end of the last WAL record this standby replayed ({@code pg_last_wal_replay_lsn()}) as
+     * text such as {@code 0/3000148}. A server that never was a standby has none and throws.
+     */
+    public String replayLsn() {
+        String lsn = psql("postgres", "SELECT pg_last_wal_replay_lsn()");
+        if (lsn.isEmpty()) {
+            throw new LocalPostgresException("server " + name + " has replayed no WAL: it never was a standby");
+        }
+        return lsn;
+    }
+
+    /**
+     * This primary's WAL write position ({@code pg_current_wal_lsn()}), read after every commit so
+     * far is written out. With synchronous_commit off a commit returns before its WAL is written,
+     * and only written WAL is streamed; a synchronous commit flushes everything before it, but
+     * only when its transaction wrote WAL besides the commit record (RecordTransactionCommit),
+     * hence the transactional logical message. Every transaction committed before the call ends
+     * at or before this LSN.
+     */
+    public String currentLsn() {
+        return psql("postgres", """
+                SET synchronous_commit = on;
+                SELECT pg_logical_emit_message(true, 'shardgate', 'current lsn') \\g /dev/null
+                SELECT pg_current_wal_lsn();
+                """);
+    }
+
+    /**
+     * Waits until this standby has replayed everything {@code primary} had committed when this
+     * method was called (its {@link #currentLsn()}); fails after {@code timeout}, naming both
+     * servers and both positions. A paused replay makes it time out.
+     */
+    public void waitForReplay(LocalPostgres primary, Duration timeout) {
+        String target = primary.currentLsn();
+        String sql = "SELECT coalesce(pg_last_wal_replay_lsn() >= " + SqlText.literal(target) + "::pg_lsn, false)";
+        try {
+            waitFor("server " + name + " to replay server " + primary.name + " up to " + target, timeout,
+                    () -> psql("postgres", sql).equals("t"));
+        } catch (LocalPostgresException e) {
+            String replayed;
+            try {
+                replayed = replayLsn();
+            } catch (RuntimeException unknown) {
+                replayed = "unknown: " + unknown.getMessage();
+            }
+            throw new LocalPostgresException(e.getMessage() + " (replayed up to " + replayed + ")", e);
+        }
+    }
+
     /** Stops the server with a fast shutdown (clients disconnected, no waiting for them). */
     public void stop() {
         if (!isRunning()) {
@@ -215,6 +342,7 @@ public final class LocalPostgres implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("postgres directory not deleted name={} error={}", name, e.getMessage());
         }
+        dropUpstreamSlot();
         RunningServers.forget(this);
     }
 
@@ -268,6 +396,43 @@ public final class LocalPostgres implements AutoCloseable {
             failure.addSuppressed(e);
         }
         RunningServers.forget(this);
+    }
+
+    /**
+     * Drops this standby's slot on its primary, which would otherwise keep WAL for it forever.
+     * Best effort: a primary that is stopped or closed keeps or loses the slot with its directory.
+     */
+    private void dropUpstreamSlot() {
+        if (upstream == null || upstream.closed || !upstream.isRunning()) {
+            return;
+        }
+        try {
+            upstream.psql("postgres", "SELECT pg_drop_replication_slot(slot_name) FROM pg_catalog.pg_replication_slots"
+                    + " WHERE slot_name = " + SqlText.literal(upstreamSlot) + " AND NOT active");
+        } catch (RuntimeException e) {
+            LOG.warn("replication slot not dropped name={} primary={} slot={} error={}", name, upstream.name, upstreamSlot, e.getMessage());
+        }
+    }
+
+    private static void waitFor(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new LocalPostgresException("waited " + timeout + " for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LocalPostgresException("interrupted while waiting for " + what, e);
+            }
+        }
+    }
+
+    private static void requireValidName(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("server name must match " + NAME + ": " + name);
+        }
     }
 
     private static int freePort() {

@@ -19,7 +19,7 @@ public final class PostgresExtension implements ParameterResolver {
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(PostgresExtension.class);
 
     /** Short and under /tmp: unix socket paths are limited to 107 bytes. */
-    private static final Path BASE_DIR = Path.of("/tmp", "shardgate-it");
+    static final Path BASE_DIR = Path.of("/tmp", "shardgate-it");
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
