@@ -61,9 +61,10 @@ public final class RouterServer implements AutoCloseable {
                     log.warn("event=two_phase_decisions_in_memory reason=\"no coordinator_address: two-phase commit "
                             + "decisions and sequence blocks live in this router's memory only\"");
                 }
-                // Commit decisions live in the coordinator's QDB; recovery needs them and the shards.
+                // Commit decisions live in the coordinator's QDB; recovery needs them and the shards, and runs
+                // as at any start: in the background, waiting for no hung shard.
                 sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), mirror, config.coordinatorAddress(),
-                        config.host() + ":" + config.routerPort(), () -> recoverTwoPhase(context));
+                        config.host() + ":" + config.routerPort(), () -> StartupRecovery.start(context));
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {
@@ -94,15 +95,6 @@ public final class RouterServer implements AutoCloseable {
         log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
                 console.port(), context.metadata().shards().keySet());
         return server;
-    }
-
-    private static void recoverTwoPhase(RouterContext context) {
-        try {
-            var actions = context.recoverTwoPhase();
-            log.info("event=two_phase_recovery_done prepared_transactions={}", actions.size());
-        } catch (RuntimeException e) {
-            log.warn("event=two_phase_recovery_failed error=\"{}\"", e.toString());
-        }
     }
 
     /** init_sql: console commands that give a single router its metadata at start. */
