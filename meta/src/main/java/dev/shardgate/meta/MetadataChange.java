@@ -1,5 +1,7 @@
 package dev.shardgate.meta;
 
+import java.util.List;
+
 /**
  * One change to the metadata, as the console and the coordinator issue them. {@link
  * Metadata#apply(MetadataChange)} validates and applies it; a QDB stores and replays them.
@@ -11,6 +13,27 @@ public sealed interface MetadataChange {
 
     /** Refused (2BP01) while key ranges, distributions (as default shard) or reference relations use it. */
     record DropShard(String shardId) implements MetadataChange {
+    }
+
+    /**
+     * Adds hosts to a shard's list, at its end. Refused (42710) for a host the shard already has;
+     * the host's role (primary or standby) is the server's to say, not the list's.
+     */
+    record AddShardHosts(String shardId, List<String> hosts) implements MetadataChange {
+        public AddShardHosts {
+            hosts = Shard.checkedHosts(shardId, hosts);
+        }
+    }
+
+    /**
+     * Removes hosts from a shard's list. Refused (42704) for a host the shard does not have, and
+     * (55000) when no host would be left: a shard without hosts cannot serve its key ranges, and
+     * adding the new host first makes the same drop valid.
+     */
+    record DropShardHosts(String shardId, List<String> hosts) implements MetadataChange {
+        public DropShardHosts {
+            hosts = Shard.checkedHosts(shardId, hosts);
+        }
     }
 
     record CreateDistribution(Distribution distribution) implements MetadataChange {

@@ -35,6 +35,8 @@ final class MetadataDraft {
         switch (change) {
             case MetadataChange.CreateShard c -> TopologyChanges.createShard(this, c.shard());
             case MetadataChange.DropShard c -> TopologyChanges.dropShard(this, c.shardId());
+            case MetadataChange.AddShardHosts c -> ShardHostChanges.add(this, c.shardId(), c.hosts());
+            case MetadataChange.DropShardHosts c -> ShardHostChanges.drop(this, c.shardId(), c.hosts());
             case MetadataChange.CreateDistribution c -> TopologyChanges.createDistribution(this, c.distribution());
             case MetadataChange.DropDistribution c ->
                     TopologyChanges.dropDistribution(this, c.distributionId(), c.cascade());

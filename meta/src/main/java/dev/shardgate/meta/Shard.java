@@ -10,14 +10,20 @@ public record Shard(String id, List<String> hosts) {
 
     public Shard {
         MetadataException.requireName(id, "shard id");
-        hosts = List.copyOf(hosts);
-        for (String host : hosts) {
+        hosts = checkedHosts(id, hosts);
+    }
+
+    /** A copy of {@code hosts}, each checked to be {@code host:port}; refused (22023) naming the shard. */
+    static List<String> checkedHosts(String shardId, List<String> hosts) {
+        List<String> copy = List.copyOf(hosts);
+        for (String host : copy) {
             if (!isHostAndPort(host)) {
                 throw new MetadataException(MetadataException.INVALID_PARAMETER_VALUE,
-                        "invalid host " + MetadataException.quote(host) + " for shard " + MetadataException.quote(id)
+                        "invalid host " + MetadataException.quote(host) + " for shard " + MetadataException.quote(shardId)
                                 + ": expected host:port with a port from 1 to 65535");
             }
         }
+        return copy;
     }
 
     /** {@code name:5432}, {@code 10.0.0.1:5432} or {@code [::1]:5432}. */

@@ -32,6 +32,14 @@ final class ChangeYaml {
         switch (change) {
             case MetadataChange.CreateShard c -> fields.putAll(MetadataYaml.shard(c.shard()));
             case MetadataChange.DropShard c -> fields.put("id", c.shardId());
+            case MetadataChange.AddShardHosts c -> {
+                fields.put("id", c.shardId());
+                fields.put("hosts", c.hosts());
+            }
+            case MetadataChange.DropShardHosts c -> {
+                fields.put("id", c.shardId());
+                fields.put("hosts", c.hosts());
+            }
             case MetadataChange.CreateDistribution c -> fields.putAll(MetadataYaml.distribution(c.distribution()));
             case MetadataChange.DropDistribution c -> {
                 fields.put("id", c.distributionId());
@@ -75,6 +83,8 @@ final class ChangeYaml {
         return switch (change) {
             case MetadataChange.CreateShard _ -> "createShard";
             case MetadataChange.DropShard _ -> "dropShard";
+            case MetadataChange.AddShardHosts _ -> "addShardHosts";
+            case MetadataChange.DropShardHosts _ -> "dropShardHosts";
             case MetadataChange.CreateDistribution _ -> "createDistribution";
             case MetadataChange.DropDistribution _ -> "dropDistribution";
             case MetadataChange.AttachRelation _ -> "attachRelation";
@@ -118,6 +128,10 @@ final class ChangeYaml {
         return switch (kind) {
             case "createShard" -> new MetadataChange.CreateShard(MetadataYaml.readShard(item.expect("change", "id", "hosts")));
             case "dropShard" -> new MetadataChange.DropShard(item.expect("change", "id").string("id"));
+            case "addShardHosts" -> new MetadataChange.AddShardHosts(
+                    item.expect("change", "id", "hosts").string("id"), item.strings("hosts"));
+            case "dropShardHosts" -> new MetadataChange.DropShardHosts(
+                    item.expect("change", "id", "hosts").string("id"), item.strings("hosts"));
             case "createDistribution" -> new MetadataChange.CreateDistribution(MetadataYaml.readDistribution(
                     item.expect("change", "id", "columnTypes", "defaultShard?")));
             case "dropDistribution" -> new MetadataChange.DropDistribution(

@@ -23,6 +23,8 @@ class MetadataRecordTest {
 
     /** Every change kind once, in an order that validates after {@link FileQdbTest#RICH}. */
     static final List<MetadataChange> EVERY_KIND = List.of(
+            new MetadataChange.AddShardHosts("sh2", List.of("db2:5432", "[::1]:6433")),
+            new MetadataChange.DropShardHosts("sh2", List.of("db2:5432")),
             new MetadataChange.UnlockKeyRange("kr2"),
             new MetadataChange.SplitKeyRange("kr2b", "kr2", KeyBound.of(KeyValue.integer(100),
                     KeyValue.varchar("z: 'q'\n"), KeyValue.uuid(new UUID(-1, -1)))),

@@ -65,6 +65,23 @@ abstract class QdbContract {
     }
 
     @Test
+    void storesHostsAddedToAndDroppedFromAShard() throws InterruptedException {
+        qdb.apply(SETUP);
+        BlockingQueue<QdbEvent> events = new LinkedBlockingQueue<>();
+        try (Subscription subscription = qdb.watch(events::add)) {
+            events.poll(5, TimeUnit.SECONDS); // the current state
+            qdb.apply(new MetadataChange.AddShardHosts("sh1", List.of("db1b:5432", "db1c:5432")));
+            qdb.apply(new MetadataChange.DropShardHosts("sh1", List.of("db1:5432")));
+            assertThat(qdb.snapshot().shard("sh1").orElseThrow().hosts()).containsExactly("db1b:5432", "db1c:5432");
+            QdbEvent added = events.poll(5, TimeUnit.SECONDS);
+            assertThat(added.changes())
+                    .containsExactly(new MetadataChange.AddShardHosts("sh1", List.of("db1b:5432", "db1c:5432")));
+            QdbEvent dropped = events.poll(5, TimeUnit.SECONDS);
+            assertThat(dropped.snapshot().shard("sh1").orElseThrow().hosts()).containsExactly("db1b:5432", "db1c:5432");
+        }
+    }
+
+    @Test
     void refusedBatchChangesNothing() {
         qdb.apply(SETUP);
         Metadata before = qdb.snapshot();
