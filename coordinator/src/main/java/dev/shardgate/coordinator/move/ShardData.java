@@ -5,6 +5,8 @@ import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -29,6 +31,16 @@ final class ShardData {
     }
 
     /**
+     * pgjdbc's multi-host URL: it tries the hosts in order and, with {@code targetServerType=primary},
+     * keeps only one that answers {@code transaction_read_only = off} (pgjdbc's check of a primary),
+     * so rows are always written to the primary, wherever it is in the list after a failover.
+     */
+    static String url(Shard shard, String database) {
+        return "jdbc:postgresql://" + String.join(",", shard.hosts()) + "/"
+                + URLEncoder.encode(database, StandardCharsets.UTF_8).replace("+", "%20") + "?targetServerType=primary";
+    }
+
+    /**
      * A connection to the shard's primary, autocommit on.
      *
      * @throws PgException 08001 naming the shard when it cannot be reached
@@ -37,8 +49,7 @@ final class ShardData {
         if (shard.hosts().isEmpty()) {
             throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard.id() + "\" has no hosts");
         }
-        String url = "jdbc:postgresql://" + String.join(",", shard.hosts()) + "/" + config.database()
-                + "?targetServerType=primary";
+        String url = url(shard, config.database());
         Properties properties = new Properties();
         properties.setProperty("user", config.user());
         if (!config.password().isEmpty()) {
