@@ -31,6 +31,9 @@ statement
     | redistributeKeyRange
     | createShard
     | dropShard
+    | alterShardHosts
+    | failoverShard
+    | switchoverShard
     | show
     | registerRouter
     | unregisterRouter
@@ -162,6 +165,21 @@ dropShard
     : DROP SHARD identifier
     ;
 
+// HOST and HOSTS are both accepted: one host or a list reads naturally either way.
+alterShardHosts
+    : ALTER SHARD identifier (ADD | DROP) (HOST | HOSTS) STRING (COMMA STRING)*
+    ;
+
+// ---- replicas ----
+
+failoverShard
+    : FAILOVER SHARD identifier (TO STRING)? FORCE?
+    ;
+
+switchoverShard
+    : SWITCHOVER SHARD identifier (TO STRING)?
+    ;
+
 // ---- observation ----
 
 // The object list stays open: the executor rejects names it does not know.
@@ -238,15 +256,16 @@ identifier
 
 // Every keyword except the few whose place in a statement would collide with a name.
 nonReservedKeyword
-    : ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
-    | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FOR | FROM | FUNCTION | GROUP | HASH
+    : ADD | ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
+    | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FAILOVER | FOR | FORCE | FROM | FUNCTION | GROUP | HASH
     | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RECOVER
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
-    | SIZE | SPLIT | START | STOP | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
+    | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
 
 // ---- lexer ----
 
+ADD: 'add';
 ADDRESS: 'address';
 ALL: 'all';
 ALTER: 'alter';
@@ -266,7 +285,9 @@ DETACH: 'detach';
 DISTRIBUTED: 'distributed';
 DISTRIBUTION: 'distribution';
 DROP: 'drop';
+FAILOVER: 'failover';
 FOR: 'for';
+FORCE: 'force';
 FROM: 'from';
 FUNCTION: 'function';
 GROUP: 'group';
@@ -303,6 +324,7 @@ SIZE: 'size';
 SPLIT: 'split';
 START: 'start';
 STOP: 'stop';
+SWITCHOVER: 'switchover';
 TABLE: 'table';
 TASK: 'task';
 TO: 'to';

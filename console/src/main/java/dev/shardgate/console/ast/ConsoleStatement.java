@@ -10,7 +10,7 @@ public sealed interface ConsoleStatement
                 CreateReferenceTable, DropReferenceTable,
                 CreateKeyRange, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange,
-                CreateShard, DropShard, Show,
+                CreateShard, DropShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
                 StopTaskGroup, RetryTaskGroup, KillClient, RecoverTwoPhase, SetParameter {
 }

@@ -59,6 +59,32 @@ public final class ConsoleExecutor {
             }
         };
 
+        /** The first of {@code parts} that handles a statement runs and describes it. */
+        static OwnStatements firstOf(List<OwnStatements> parts) {
+            List<OwnStatements> copy = List.copyOf(parts);
+            return new OwnStatements() {
+                @Override
+                public boolean handles(ConsoleStatement statement) {
+                    return copy.stream().anyMatch(part -> part.handles(statement));
+                }
+
+                @Override
+                public ConsoleResult run(ConsoleStatement statement) {
+                    return owner(statement).run(statement);
+                }
+
+                @Override
+                public Optional<List<String>> describe(ConsoleStatement statement) {
+                    return owner(statement).describe(statement);
+                }
+
+                private OwnStatements owner(ConsoleStatement statement) {
+                    return copy.stream().filter(part -> part.handles(statement)).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("no part handles " + statement));
+                }
+            };
+        }
+
         boolean handles(ConsoleStatement statement);
 
         /** Runs a statement {@link #handles} accepted; throws {@link PgException} to refuse it. */
@@ -85,7 +111,9 @@ public final class ConsoleExecutor {
 
     private static boolean changesMetadata(ConsoleStatement statement) {
         return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
-                || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase);
+                || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase
+                || statement instanceof dev.shardgate.console.ast.FailoverShard
+                || statement instanceof dev.shardgate.console.ast.SwitchoverShard);
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.function.Predicate;
  * gives unknown, AND and OR follow three-valued logic, and a row is kept only when the whole
  * condition is true.
  */
-final class RowFilter {
+public final class RowFilter {
     private RowFilter() {
     }
 
@@ -19,7 +19,7 @@ final class RowFilter {
      * @param what the statement, for the error message: {@code SHOW key_ranges}
      * @throws PgException 42703 when the condition names a column not in {@code columns}
      */
-    static Predicate<List<String>> of(WhereClause where, List<String> columns, String what) {
+    public static Predicate<List<String>> of(WhereClause where, List<String> columns, String what) {
         Condition condition = compile(where, columns, what);
         return row -> Boolean.TRUE.equals(condition.test(row));
     }

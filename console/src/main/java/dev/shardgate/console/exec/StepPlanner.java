@@ -1,5 +1,6 @@
 package dev.shardgate.console.exec;
 
+import dev.shardgate.console.ast.AddShardHosts;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
@@ -14,6 +15,9 @@ import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
 import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.DropShardHosts;
+import dev.shardgate.console.ast.FailoverShard;
+import dev.shardgate.console.ast.SwitchoverShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
@@ -61,6 +65,10 @@ final class StepPlanner {
         return switch (statement) {
             case CreateShard s -> change("CREATE SHARD", new MetadataChange.CreateShard(new Shard(s.id(), s.hosts())));
             case DropShard s -> change("DROP SHARD", new MetadataChange.DropShard(s.id()));
+            case AddShardHosts s -> change("ALTER SHARD", new MetadataChange.AddShardHosts(s.id(), s.hosts()));
+            case DropShardHosts s -> change("ALTER SHARD", new MetadataChange.DropShardHosts(s.id(), s.hosts()));
+            case FailoverShard _ -> throw cannotReachHosts("FAILOVER SHARD");
+            case SwitchoverShard _ -> throw cannotReachHosts("SWITCHOVER SHARD");
             case CreateDistribution s -> change("CREATE DISTRIBUTION", createDistribution(s));
             case DropDistribution s -> change("DROP DISTRIBUTION", new MetadataChange.DropDistribution(s.id(), s.cascade()));
             case DropAllDistributions s -> new Step.Change(draft.distributions().keySet().stream()
@@ -98,6 +106,11 @@ final class StepPlanner {
 
     private static Step change(String tag, MetadataChange change) {
         return new Step.Change(List.of(change), tag);
+    }
+
+    /** Only a console that can reach a shard's hosts (router, coordinator) promotes standbys. */
+    private static PgException cannotReachHosts(String statement) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, statement + " is only supported on a router or the coordinator");
     }
 
     private static PgException coordinatorOnly(String statement) {

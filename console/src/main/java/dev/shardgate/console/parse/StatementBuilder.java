@@ -1,5 +1,6 @@
 package dev.shardgate.console.parse;
 
+import dev.shardgate.console.ast.AddShardHosts;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
@@ -18,6 +19,8 @@ import dev.shardgate.console.ast.DropKeyRange;
 import dev.shardgate.console.ast.DropReferenceTable;
 import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.DropShardHosts;
+import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
@@ -30,6 +33,7 @@ import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
 import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.SwitchoverShard;
 import dev.shardgate.console.ast.UniteKeyRange;
 import dev.shardgate.console.ast.UnlockKeyRange;
 import dev.shardgate.console.ast.UnregisterAllRouters;
@@ -161,6 +165,27 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitDropShard(DropShardContext ctx) {
         return new DropShard(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitAlterShardHosts(AlterShardHostsContext ctx) {
+        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        String id = identifier(ctx.identifier());
+        return ctx.ADD() != null ? new AddShardHosts(id, hosts) : new DropShardHosts(id, hosts);
+    }
+
+    @Override
+    public ConsoleStatement visitFailoverShard(FailoverShardContext ctx) {
+        return new FailoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()), ctx.FORCE() != null);
+    }
+
+    @Override
+    public ConsoleStatement visitSwitchoverShard(SwitchoverShardContext ctx) {
+        return new SwitchoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()));
+    }
+
+    private static Optional<String> optionalString(org.antlr.v4.runtime.tree.TerminalNode string) {
+        return string == null ? Optional.empty() : Optional.of(stringContent(string.getSymbol()));
     }
 
     @Override

@@ -39,6 +39,48 @@ class TopologyStatementsTest {
     }
 
     @Test
+    void alterShardAddsAndDropsHostsShownBySHOWShards() {
+        console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'");
+
+        assertThat(console.tags("ALTER SHARD sh1 ADD HOST 'pg1b:5432', 'pg1c:5432'")).containsExactly("ALTER SHARD");
+        assertThat(console.rows("SHOW shards")).containsExactly(row("sh1", "pg1:5432, pg1b:5432, pg1c:5432"));
+        assertThat(console.tags("ALTER SHARD sh1 DROP HOST 'pg1:5432'")).containsExactly("ALTER SHARD");
+        assertThat(console.qdb.snapshot().shard("sh1")).contains(new Shard("sh1", List.of("pg1b:5432", "pg1c:5432")));
+        // one query is one batch: replacing the last host works when the new one comes first
+        console.run("ALTER SHARD sh1 DROP HOSTS 'pg1b:5432'; ALTER SHARD sh1 ADD HOST 'pg1d:5432';"
+                + " ALTER SHARD sh1 DROP HOST 'pg1c:5432'");
+        assertThat(console.rows("SHOW shards WHERE shard_id = 'sh1'")).containsExactly(row("sh1", "pg1d:5432"));
+    }
+
+    @Test
+    void alterShardErrorsNameShardAndHost() {
+        console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432', 'pg2:5432'");
+
+        console.fails("ALTER SHARD sh9 ADD HOST 'pg9:5432'", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
+        console.fails("ALTER SHARD sh1 ADD HOST 'pg2:5432'", SqlState.DUPLICATE_OBJECT,
+                "host \"pg2:5432\" of shard \"sh1\" already exists");
+        console.fails("ALTER SHARD sh1 DROP HOST 'pg9:5432'", SqlState.UNDEFINED_OBJECT,
+                "host \"pg9:5432\" of shard \"sh1\" does not exist");
+        console.fails("ALTER SHARD sh1 ADD HOST 'pg3'", SqlState.INVALID_PARAMETER_VALUE,
+                "invalid host \"pg3\" for shard \"sh1\": expected host:port with a port from 1 to 65535");
+        console.fails("ALTER SHARD sh1 DROP HOST 'pg1:5432', 'pg2:5432'", SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "cannot drop the last host of shard \"sh1\": a shard keeps at least one host;"
+                        + " add the new host first, or use DROP SHARD");
+        // a refused statement leaves the whole query's batch unapplied
+        console.fails("ALTER SHARD sh1 ADD HOST 'pg3:5432'; ALTER SHARD sh1 DROP HOST 'pg9:5432'",
+                SqlState.UNDEFINED_OBJECT, "host \"pg9:5432\" of shard \"sh1\" does not exist");
+    }
+
+    @Test
+    void failoverAndSwitchoverNeedAConsoleThatReachesHosts() {
+        console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'");
+        console.fails("FAILOVER SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED,
+                "FAILOVER SHARD is only supported on a router or the coordinator");
+        console.fails("SWITCHOVER SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED,
+                "SWITCHOVER SHARD is only supported on a router or the coordinator");
+    }
+
+    @Test
     void dropShardRefusesWhileKeyRangesUseIt() {
         console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; CREATE SHARD sh2 WITH HOSTS 'pg2:5432';"
                 + "CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1");

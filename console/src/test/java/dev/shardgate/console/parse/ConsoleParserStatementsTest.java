@@ -9,7 +9,11 @@ import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
 import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateReferenceTable;
+import dev.shardgate.console.ast.AddShardHosts;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.DropShardHosts;
+import dev.shardgate.console.ast.FailoverShard;
+import dev.shardgate.console.ast.SwitchoverShard;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DistributedRelation;
 import dev.shardgate.console.ast.DistributionKeyColumn;
@@ -290,6 +294,36 @@ class ConsoleParserStatementsTest {
     void createShardWithSpqrOptions() {
         assertParses("CREATE SHARD shard1 OPTIONS (HOST 'shard1-host:5432', HOST 'replica:6432')",
                 new CreateShard("shard1", List.of("shard1-host:5432", "replica:6432")));
+    }
+
+    @Test
+    void alterShardAddAndDropHosts() {
+        assertParses("ALTER SHARD sh1 ADD HOST 'pg3:5432'", new AddShardHosts("sh1", List.of("pg3:5432")));
+        assertParses("alter shard \"Sh-1\" add hosts 'pg3:5432', '[::1]:6432'",
+                new AddShardHosts("Sh-1", List.of("pg3:5432", "[::1]:6432")));
+        assertParses("ALTER SHARD sh1 DROP HOST 'pg1:5432', 'pg2:5432'",
+                new DropShardHosts("sh1", List.of("pg1:5432", "pg2:5432")));
+    }
+
+    @Test
+    void failoverShard() {
+        assertParses("FAILOVER SHARD sh1", new FailoverShard("sh1", Optional.empty(), false));
+        assertParses("FAILOVER SHARD sh1 TO 'pg2:5432'", new FailoverShard("sh1", Optional.of("pg2:5432"), false));
+        assertParses("failover shard sh1 force", new FailoverShard("sh1", Optional.empty(), true));
+        assertParses("FAILOVER SHARD sh1 TO 'pg2:5432' FORCE", new FailoverShard("sh1", Optional.of("pg2:5432"), true));
+    }
+
+    @Test
+    void switchoverShard() {
+        assertParses("SWITCHOVER SHARD sh1", new SwitchoverShard("sh1", Optional.empty()));
+        assertParses("SWITCHOVER SHARD sh1 TO 'pg2:5432'", new SwitchoverShard("sh1", Optional.of("pg2:5432")));
+    }
+
+    @Test
+    void replicaKeywordsStayUsableAsNames() {
+        assertParses("FAILOVER SHARD failover FORCE", new FailoverShard("failover", Optional.empty(), true));
+        assertParses("ALTER SHARD add ADD HOST 'force:1'", new AddShardHosts("add", List.of("force:1")));
+        assertParses("DROP SHARD switchover", new DropShard("switchover"));
     }
 
     @Test

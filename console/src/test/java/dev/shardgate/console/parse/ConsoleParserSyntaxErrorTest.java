@@ -52,6 +52,14 @@ class ConsoleParserSyntaxErrorTest {
     }
 
     @Test
+    void hostsAreStringsAndAtLeastOne() {
+        assertSyntaxError("ALTER SHARD sh1 ADD HOST pg1:5432", "syntax error at or near \"pg1\"", 26);
+        assertSyntaxError("ALTER SHARD sh1 DROP HOST", "syntax error at end of input", 26);
+        assertSyntaxError("FAILOVER SHARD sh1 TO pg2", "syntax error at or near \"pg2\"", 23);
+        assertSyntaxError("SWITCHOVER SHARD sh1 FORCE", "syntax error at or near \"FORCE\"", 22);
+    }
+
+    @Test
     void extraTokenAfterStatement() {
         assertSyntaxError("DROP SHARD sh1 sh2", "syntax error at or near \"sh2\"", 16);
     }
