@@ -10,6 +10,8 @@ import dev.shardgate.coordinator.fleet.CoordinatorApi;
 import dev.shardgate.coordinator.fleet.MetadataFeed;
 import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.coordinator.move.DataMovement;
+import dev.shardgate.coordinator.replica.CoordinatorReplicas;
+import dev.shardgate.coordinator.replica.JdbcHostQueries;
 import dev.shardgate.qdb.EtcdQdb;
 import dev.shardgate.qdb.LeaderElection;
 import dev.shardgate.qdb.MemoryQdb;
@@ -87,8 +89,10 @@ public final class Coordinator implements AutoCloseable {
             RouterRegistry routers = new RouterRegistry(gated, fleet);
             DataMovement movement = new DataMovement(gated, fleet, config.dataMove());
             opened.add(movement);
+            CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
+                    new JdbcHostQueries(config.dataMove()));
             ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
-                    new CoordinatorStatements(List.of(routers, movement)));
+                    new CoordinatorStatements(List.of(routers, movement, replicas)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);
             opened.add(console);
@@ -103,6 +107,7 @@ public final class Coordinator implements AutoCloseable {
                     if (leading) {
                         fleet.activate(routers.routers());
                         Thread.ofVirtual().start(movement::resume);
+                        Thread.ofVirtual().start(replicas::resume);
                     } else {
                         movement.pause();
                         fleet.deactivate();
@@ -111,6 +116,7 @@ public final class Coordinator implements AutoCloseable {
             } else {
                 fleet.activate(routers.routers());
                 movement.resume();
+                Thread.ofVirtual().start(replicas::resume);
             }
             log.info("event=coordinator_started console_port={} grpc_api_port={} qdb={} store={}", console.port(),
                     api.port(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(), storeId);

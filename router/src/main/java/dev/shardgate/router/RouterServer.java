@@ -1,6 +1,10 @@
 package dev.shardgate.router;
 
 import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.replica.PromotionJournal;
+import dev.shardgate.console.replica.ReplicaStatements;
+import dev.shardgate.router.backend.BackendConnector;
+import dev.shardgate.router.replica.DirectHostQueries;
 import dev.shardgate.console.server.ConsoleAccess;
 import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.router.config.FrontendRule;
@@ -22,6 +26,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Optional;
 
 /** The router's listener: accepts PostgreSQL clients and runs each session on its own virtual thread. */
@@ -43,6 +48,13 @@ public final class RouterServer implements AutoCloseable {
         this.acceptor = Thread.ofPlatform().name("router-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
+    /** FAILOVER and SWITCHOVER SHARD; SHOW hosts is the pool layer's, which knows the hosts' health. */
+    private static ReplicaStatements replicaStatements(RouterConfig config, RouterContext context) {
+        var queries = new DirectHostQueries(new BackendConnector(config.maxMessageLength(), null, config.shardLinks()),
+                config.backendRules());
+        return new ReplicaStatements(context.qdb(), queries, PromotionJournal.NONE, false);
+    }
+
     /**
      * Opens the QDB, runs the init file's console commands, binds the admin console and router_port
      * on host (port 0 picks a free port) and starts accepting clients.
@@ -50,7 +62,8 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(RouterConfig config) throws IOException {
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
-        ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, new TwoPhaseConsole(context));
+        ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
+                new TwoPhaseConsole(context), replicaStatements(config, context))));
         // A channel's socket: its accepted sockets have channels, which the event loops can drive.
         ServerSocket socket = ServerSocketChannel.open().socket();
         ConsoleServer console = null;
