@@ -198,6 +198,48 @@ class CoordinatorSyncTest {
     }
 
     @Test
+    void hostsAddedAndDroppedOnTheCoordinatorReachEveryRouter(PostgresServers servers) throws Exception {
+        RouterServer r1 = startRouter(0);
+        RouterServer r2 = startRouter(0);
+        String sh1 = servers.get(0).host() + ":" + servers.get(0).port();
+        try (Connection console = console(coordinator.consolePort())) {
+            shardOrders(console, servers);
+            execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + r1.grpcApiPort() + "'");
+            execute(console, "REGISTER ROUTER r2 ADDRESS '127.0.0.1:" + r2.grpcApiPort() + "'");
+            await("both synced", 10_000, () -> holdsCoordinatorMetadata(r1) && holdsCoordinatorMetadata(r2));
+
+            execute(console, "ALTER SHARD sh1 ADD HOST 'standby-a.invalid:5432', 'standby-b.invalid:5433'");
+            await("the new hosts on both routers", 2000, () -> holdsCoordinatorMetadata(r1) && holdsCoordinatorMetadata(r2));
+            for (RouterServer router : List.of(r1, r2)) {
+                try (Connection routerConsole = console(router.consolePort())) {
+                    assertThat(column(routerConsole, "SHOW shards WHERE shard_id = 'sh1'", 2))
+                            .isEqualTo(sh1 + ", standby-a.invalid:5432, standby-b.invalid:5433");
+                }
+            }
+
+            execute(console, "ALTER SHARD sh1 DROP HOST 'standby-a.invalid:5432'");
+            await("the drop on both routers", 2000, () -> holdsCoordinatorMetadata(r1) && holdsCoordinatorMetadata(r2));
+            assertThat(r2.context().metadata().shard("sh1").orElseThrow().hosts())
+                    .containsExactly(sh1, "standby-b.invalid:5433");
+            var last = catchThrowableOfType(SQLException.class, () -> execute(console,
+                    "ALTER SHARD sh1 DROP HOST '" + sh1 + "', 'standby-b.invalid:5433'"));
+            assertThat(last.getSQLState()).isEqualTo("55000");
+            assertThat(last.getMessage()).contains("cannot drop the last host of shard \"sh1\"");
+            // The shard still routes to its primary.
+            try (Connection c1 = SyncedCluster.connect(r1.port(), DATABASE)) {
+                execute(c1, "INSERT INTO orders (id, note) VALUES (7, 'after host changes')");
+            }
+            assertThat(onShard(servers, 0)).isEqualTo("7");
+        }
+        try (Connection routerConsole = console(r1.consolePort())) {
+            var refused = catchThrowableOfType(SQLException.class,
+                    () -> execute(routerConsole, "ALTER SHARD sh1 ADD HOST 'elsewhere.invalid:5432'"));
+            assertThat(refused.getSQLState()).isEqualTo("25006");
+            assertThat(refused.getMessage()).contains("coordinator");
+        }
+    }
+
+    @Test
     void aRoutersOwnConsoleRefusesMetadataCommandsNamingTheCoordinator(PostgresServers servers) throws Exception {
         RouterServer router = startRouter(0);
         // No shard known yet: clients hear so at login, as from a PostgreSQL that is starting up.
