@@ -114,8 +114,9 @@ public final class ShardSwitchover {
                     point.lsn(), terminated);
             awaitReplay(shard, host, point.lsn());
         } catch (PgException e) {
-            reopen(shard, primary, e);
-            journal.finished(promotion);
+            if (reopen(shard, primary, e)) {
+                journal.finished(promotion); // nothing left to finish; otherwise the record says the primary is read-only
+            }
             throw e;
         }
         promoter.promote(shard.id(), host);
@@ -155,16 +156,18 @@ public final class ShardSwitchover {
         }
     }
 
-    /** The switchover stopped before any promotion: the old primary takes writes again. */
-    private void reopen(Shard shard, String primary, PgException why) {
+    /** The switchover stopped before any promotion: the old primary takes writes again. False when it could not. */
+    private boolean reopen(Shard shard, String primary, PgException why) {
         try {
             run(shard, primary, WRITABLE);
             run(shard, primary, RELOAD);
             log.warn("event=switchover_abandoned shard={} primary={} error=\"{}\"", shard.id(), primary, why.getMessage());
+            return true;
         } catch (PgException e) {
             log.error("event=switchover_abandoned shard={} primary={} error=\"{}\" reopen_error=\"{}\"",
                     shard.id(), primary, why.getMessage(), e.getMessage());
             why.addSuppressed(e);
+            return false;
         }
     }
 
