@@ -48,13 +48,17 @@ public final class HostProbe {
         return timeout;
     }
 
-    /** Never throws: an unreachable host, or one that answers nonsense, is a host in state UNKNOWN. */
+    /**
+     * Never throws: a host that cannot be checked has role UNKNOWN, and is {@link
+     * HostState#running} when the server answered with an error of its own rather than a
+     * connection failure (SQLSTATE class 08).
+     */
     public HostState check(String shard, String host) {
         Instant now = clock.instant();
         try {
             List<List<String>> rows = queries.query(shard, host, SQL, timeout);
             if (rows.size() != 1 || rows.getFirst().size() != 3) {
-                return HostState.unreachable(shard, host, now, "unexpected answer to the check: " + rows);
+                return HostState.failing(shard, host, now, "unexpected answer to the check: " + rows);
             }
             List<String> row = rows.getFirst();
             boolean standby = "t".equals(row.get(0));
@@ -62,9 +66,12 @@ public final class HostProbe {
             Duration replayAge = row.get(2) == null ? null
                     : Duration.ofNanos(new BigDecimal(row.get(2)).movePointRight(9).longValue());
             return new HostState(shard, host, standby ? HostState.Role.STANDBY : HostState.Role.PRIMARY, lsn,
-                    replayAge, now, null);
-        } catch (PgException | NumberFormatException | ArithmeticException e) {
-            return HostState.unreachable(shard, host, now, e.getMessage());
+                    replayAge, now, null, true);
+        } catch (PgException e) {
+            boolean silent = e.sqlState().code().startsWith("08");
+            return silent ? HostState.silent(shard, host, now, e.getMessage()) : HostState.failing(shard, host, now, e.getMessage());
+        } catch (NumberFormatException | ArithmeticException e) {
+            return HostState.failing(shard, host, now, "unexpected answer to the check: " + e.getMessage());
         }
     }
 
@@ -87,10 +94,10 @@ public final class HostProbe {
         try {
             return check.get();
         } catch (ExecutionException e) {
-            return HostState.unreachable(shard, host, clock.instant(), String.valueOf(e.getCause()));
+            return HostState.failing(shard, host, clock.instant(), String.valueOf(e.getCause()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return HostState.unreachable(shard, host, clock.instant(), "interrupted");
+            return HostState.silent(shard, host, clock.instant(), "interrupted");
         }
     }
 }

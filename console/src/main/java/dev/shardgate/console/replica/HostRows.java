@@ -42,7 +42,7 @@ public final class HostRows {
             row.add(host.shard());
             row.add(host.host());
             row.add(host.role().consoleName());
-            row.add(host.isReachable() ? "up" : "down");
+            row.add(host.stateName());
             row.add(lagBytes);
             row.add(lagSeconds);
             row.add(null);

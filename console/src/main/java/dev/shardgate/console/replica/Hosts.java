@@ -26,7 +26,8 @@ final class Hosts {
         if (state.isStandby()) {
             return state;
         }
-        String why = state.isReachable() ? "it is a " + state.role().consoleName() : "it cannot be reached: " + state.error();
+        String why = state.isReachable() ? "it is a " + state.role().consoleName()
+                : state.running() ? "its role is unknown: " + state.error() : "it cannot be reached: " + state.error();
         throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
                 "host " + quote(host) + " of shard " + quote(shard.id()) + " is not a reachable standby: " + why);
     }

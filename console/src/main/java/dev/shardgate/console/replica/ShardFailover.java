@@ -55,6 +55,17 @@ public final class ShardFailover {
                     .withHint("Use SWITCHOVER SHARD to move the primary role without losing transactions, or"
                             + " FAILOVER SHARD " + shard.id() + " FORCE if that primary is fenced off.");
         }
+        List<HostState> unchecked = states.stream().filter(HostState::isRunningUnchecked).toList();
+        if (!unchecked.isEmpty() && !force) {
+            // A primary that refuses logins (too many connections, a bad password) is still a
+            // primary: promoting a standby beside it would make two.
+            HostState first = unchecked.getFirst();
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                    "host " + Hosts.quote(first.host()) + " of shard " + Hosts.quote(shard.id())
+                            + " is running but its role is unknown, so it may be the primary: " + first.error())
+                    .withDetail(Hosts.describe(states))
+                    .withHint("Stop that server, or use FAILOVER SHARD " + shard.id() + " FORCE if it is fenced off.");
+        }
         HostState chosen = target.map(host -> Hosts.reachableStandby(shard, states, host))
                 .orElseGet(() -> mostAdvanced(shard, states));
         String former = primaries.isEmpty()

@@ -24,6 +24,8 @@ final class FakeHosts implements HostQueries {
         int writers;
         boolean refusesPromotion;
         boolean readOnly;
+        /** A server that refuses logins with this SQLSTATE (running, role unknown); null when it lets us in. */
+        SqlState refusesLogin;
         final List<String> received = new ArrayList<>();
     }
 
@@ -65,6 +67,10 @@ final class FakeHosts implements HostQueries {
         if (h == null || !h.reachable) {
             throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
                     "cannot connect to host \"" + host + "\" of shard \"" + shard + "\": Connection refused");
+        }
+        if (h.refusesLogin != null) {
+            throw new PgException(h.refusesLogin, "host \"" + host + "\" of shard \"" + shard
+                    + "\": sorry, too many clients already");
         }
         h.received.add(sql);
         if (sql.equals(HostProbe.SQL)) {

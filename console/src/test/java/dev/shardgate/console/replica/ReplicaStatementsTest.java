@@ -29,6 +29,8 @@ class ReplicaStatementsTest {
         hosts.standby("s1:5432", 0x3000000);
         hosts.down("s2:5432");
         hosts.primary("q:5432", 0x1000000);
+        console.execute("ALTER SHARD sh2 ADD HOST 'busy:5432'");
+        hosts.standby("busy:5432", 0x1000000).refusesLogin = SqlState.TOO_MANY_CONNECTIONS;
 
         ConsoleResult.Rows shown = one("SHOW hosts");
 
@@ -38,7 +40,8 @@ class ReplicaStatementsTest {
                 row("sh1", "p:5432", "primary", "up", "0", "0", null),
                 row("sh1", "s1:5432", "standby", "up", "256", "1.500", null),
                 row("sh1", "s2:5432", "unknown", "down", null, null, null),
-                row("sh2", "q:5432", "primary", "up", "0", "0", null));
+                row("sh2", "q:5432", "primary", "up", "0", "0", null),
+                row("sh2", "busy:5432", "unknown", "error", null, null, null));
         assertThat(shown.rows().get(2).get(8)).isEqualTo("cannot connect to host \"s2:5432\" of shard \"sh1\": Connection refused");
         assertThat(shown.rows().getFirst().get(7)).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(hosts.received("p:5432")).containsExactly(HostProbe.SQL);

@@ -108,6 +108,21 @@ class ShardFailoverTest {
     }
 
     @Test
+    void aHostThatRefusesLoginsIsRunningAndMayBeThePrimary() {
+        hosts.primary("p:5432", 0x3000000).refusesLogin = SqlState.TOO_MANY_CONNECTIONS;
+        hosts.standby("s1:5432", 0x3000000);
+        hosts.standby("s2:5432", 0x2000000);
+
+        PgException e = fails(() -> failover.run(shard, Optional.empty(), false), SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "host \"p:5432\" of shard \"sh1\" is running but its role is unknown, so it may be the primary:"
+                        + " host \"p:5432\" of shard \"sh1\": sorry, too many clients already");
+        assertThat(e.hint()).contains("FORCE");
+        assertThat(promotions()).isEmpty();
+        // FORCE says the operator knows it is fenced off
+        assertThat(failover.run(shard, Optional.empty(), true).rows().getFirst().get(1)).isEqualTo("s1:5432");
+    }
+
+    @Test
     void withoutAReachableStandbyItSaysWhatEachHostIs() {
         hosts.down("p:5432");
         hosts.down("s1:5432");

@@ -44,8 +44,11 @@ public final class JdbcHostQueries implements HostQueries {
         try {
             connection = DriverManager.getConnection(url, properties);
         } catch (SQLException e) {
-            throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                    "cannot connect to host \"" + host + "\" of shard \"" + shard + "\": " + e.getMessage());
+            // the server's own refusal (28P01, 53300, 57P03) says it is running; 08xxx that it is not there
+            String code = e.getSQLState();
+            SqlState state = code == null || code.startsWith("08") ? SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION
+                    : byCode(code);
+            throw new PgException(state, "cannot connect to host \"" + host + "\" of shard \"" + shard + "\": " + e.getMessage());
         }
         try (connection; Statement statement = connection.createStatement()) {
             List<List<String>> rows = new ArrayList<>();
@@ -71,6 +74,12 @@ public final class JdbcHostQueries implements HostQueries {
     private static SqlState byCode(String code) {
         for (SqlState state : SqlState.values()) {
             if (state.code().equals(code)) {
+                return state;
+            }
+        }
+        // a code SqlState does not name keeps its class when the class has a code of its own
+        for (SqlState state : SqlState.values()) {
+            if (state.code().equals(code.substring(0, 2) + "000")) {
                 return state;
             }
         }
