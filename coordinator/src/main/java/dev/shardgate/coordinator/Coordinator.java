@@ -92,7 +92,7 @@ public final class Coordinator implements AutoCloseable {
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()));
             ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
-                    new CoordinatorStatements(List.of(routers, movement, replicas)));
+                    ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);
             opened.add(console);
