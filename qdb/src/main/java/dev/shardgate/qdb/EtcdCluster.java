@@ -1,6 +1,8 @@
 package dev.shardgate.qdb;
 
 import dev.shardgate.meta.MetadataException;
+import dev.shardgate.qdb.tls.EtcdTls;
+import dev.shardgate.qdb.tls.TlsContexts;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -12,6 +14,7 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.netty.handler.ssl.SslContext;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,13 +37,15 @@ final class EtcdCluster implements AutoCloseable {
     private final List<URI> uris;
     private final String endpoints;
     private final Duration timeout;
+    private final SslContext tls;
     private final AtomicReference<Client> client;
     private boolean closed;
 
-    private EtcdCluster(List<URI> uris, Duration timeout) {
+    private EtcdCluster(List<URI> uris, Duration timeout, SslContext tls) {
         this.uris = uris;
         this.endpoints = String.join(",", uris.stream().map(URI::toString).toList());
         this.timeout = timeout;
+        this.tls = tls;
         this.client = new AtomicReference<>(newClient());
     }
 
@@ -49,17 +54,32 @@ final class EtcdCluster implements AutoCloseable {
      * @throws QdbException (22023) for an empty list or an endpoint that is no URL
      */
     static EtcdCluster connect(List<String> endpoints, Duration timeout) {
+        return connect(endpoints, timeout, EtcdTls.DISABLED);
+    }
+
+    /**
+     * @param endpoints {@code https://host:port} or {@code host:port} with TLS
+     * @throws QdbException (22023) for an empty list or an endpoint that is no URL
+     * @throws dev.shardgate.qdb.tls.TlsConfigException when a certificate or key file cannot be used
+     */
+    static EtcdCluster connect(List<String> endpoints, Duration timeout, EtcdTls tls) {
         if (endpoints == null || endpoints.isEmpty()) {
             throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd needs at least one endpoint", null);
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd timeout must be positive, not " + timeout, null);
         }
-        return new EtcdCluster(endpoints.stream().map(EtcdCluster::uri).toList(), timeout);
+        SslContext context = TlsContexts.etcd(tls).orElse(null);
+        String scheme = context == null ? "http://" : "https://";
+        return new EtcdCluster(endpoints.stream().map(endpoint -> uri(endpoint, scheme)).toList(), timeout, context);
     }
 
     private Client newClient() {
-        return Client.builder()
+        var builder = Client.builder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder
                 .endpoints(uris)
                 .interceptor(new Deadline(timeout))
                 .connectTimeout(timeout)
@@ -80,10 +100,10 @@ final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    private static URI uri(String endpoint) {
+    private static URI uri(String endpoint, String defaultScheme) {
         String text = endpoint == null ? "" : endpoint.strip();
         try {
-            URI uri = URI.create(text.contains("://") ? text : "http://" + text);
+            URI uri = URI.create(text.contains("://") ? text : defaultScheme + text);
             if (uri.getHost() == null || uri.getPort() < 0) {
                 throw new IllegalArgumentException("no host:port");
             }
