@@ -6,6 +6,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.handler.ssl.SslContext;
+import java.security.cert.CertificateException;
 import java.util.Optional;
 
 /**
@@ -37,29 +38,36 @@ public final class SyncChannels {
     }
 
     /**
-     * A failed call in words: gRPC's status, and for a connection that failed (a refused
-     * certificate, a refused connection) the cause gRPC keeps apart from its description.
+     * A failed call in one line: gRPC's status code and description, or for a certificate refused
+     * in the handshake our reason, which gRPC keeps apart as the cause of "io exception"; for
+     * another failed connection its deepest cause.
      */
     public static String describe(StatusRuntimeException e) {
-        StringBuilder text = new StringBuilder(e.getStatus().getCode().toString());
+        String code = e.getStatus().getCode().toString();
+        for (Throwable cause = e.getStatus().getCause(); cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException && cause.getMessage() != null) {
+                return oneLine(code + ": " + cause.getMessage());
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        StringBuilder text = new StringBuilder(code);
         if (e.getStatus().getDescription() != null) {
             text.append(": ").append(e.getStatus().getDescription());
         }
-        Throwable cause = e.getStatus().getCause();
-        Throwable deepest = null;
-        while (cause != null) {
-            deepest = cause;
-            cause = cause.getCause() == cause ? null : cause.getCause();
+        Throwable deepest = e.getStatus().getCause();
+        while (deepest != null && deepest.getCause() != null && deepest.getCause() != deepest) {
+            deepest = deepest.getCause();
         }
-        // A certificate refusal is wrapped in SSL exceptions; ours says it best.
-        Throwable named = e.getStatus().getCause();
-        while (named != null && !(named instanceof java.security.cert.CertificateException)) {
-            named = named.getCause();
+        if (deepest != null && deepest.getMessage() != null && !text.toString().contains(deepest.getMessage())) {
+            text.append(" (").append(deepest.getMessage()).append(')');
         }
-        Throwable shown = named != null ? named : deepest;
-        if (shown != null && shown.getMessage() != null && !text.toString().contains(shown.getMessage())) {
-            text.append(" (").append(shown.getMessage()).append(')');
-        }
-        return text.toString();
+        return oneLine(text.toString());
+    }
+
+    /** gRPC's descriptions may hold a Netty pipeline on a second line; a log line stays one line. */
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
     }
 }

@@ -48,9 +48,9 @@ public final class ClientCertificateGate extends ServerTransportFilter implement
         this.forWhom = forWhom;
     }
 
-    /** What the TLS handshake uses: it asks for a certificate and advertises client_ca_file's CAs. */
+    /** What the TLS handshake uses: it asks for a certificate, whatever its CA. */
     X509ExtendedTrustManager handshakeTrust() {
-        return new AskingTrustManager(verifier);
+        return new AskingTrustManager();
     }
 
     @Override
@@ -61,7 +61,7 @@ public final class ClientCertificateGate extends ServerTransportFilter implement
         X509Certificate[] chain = peerChain(transport.get(Grpc.TRANSPORT_ATTR_SSL_SESSION));
         String refusal;
         if (chain.length == 0) {
-            refusal = "no client certificate presented (client_ca_file requires one)";
+            refusal = "no client certificate presented (client_ca_file requires one; grpc_client_tls mode mtls sends it)";
         } else {
             try {
                 verifier.checkClientTrusted(chain, chain[0].getPublicKey().getAlgorithm());
@@ -100,13 +100,13 @@ public final class ClientCertificateGate extends ServerTransportFilter implement
         }
     }
 
-    /** Accepts any chain during the handshake; {@link #transportReady} decides. */
+    /**
+     * Accepts any chain during the handshake; {@link #transportReady} decides. It names no CA in
+     * its certificate request: a client picks its certificate by the CAs named, and one whose
+     * certificate is from another CA would send none, leaving the log to say "no certificate"
+     * where "signed by the wrong CA, subject ..." is the truth.
+     */
     private static final class AskingTrustManager extends X509ExtendedTrustManager {
-        private final X509ExtendedTrustManager verifier;
-
-        AskingTrustManager(X509ExtendedTrustManager verifier) {
-            this.verifier = verifier;
-        }
 
         @Override
         public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
@@ -137,7 +137,7 @@ public final class ClientCertificateGate extends ServerTransportFilter implement
 
         @Override
         public X509Certificate[] getAcceptedIssuers() {
-            return verifier.getAcceptedIssuers();
+            return new X509Certificate[0];
         }
     }
 }
