@@ -16,14 +16,17 @@ import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.netty.handler.ssl.SslContext;
 import java.net.URI;
+import java.security.cert.CertificateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 
 /**
  * The etcd cluster as a store talks to it: every request has a deadline, and every failure becomes
@@ -143,7 +146,7 @@ final class EtcdCluster implements AutoCloseable {
             return call.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw failure(doing, "no answer within " + seconds(), e);
+            throw failure(doing, noAnswer(), e);
         } catch (ExecutionException e) {
             throw failure(doing, describe(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
@@ -166,10 +169,40 @@ final class EtcdCluster implements AutoCloseable {
                 ? Status.Code.valueOf(etcd.getErrorCode().name())
                 : Status.fromThrowable(cause).getCode();
         return switch (code) {
-            case DEADLINE_EXCEEDED -> "no answer within " + seconds();
-            case UNAVAILABLE -> "etcd is unavailable (" + cause.getMessage() + ")";
+            case DEADLINE_EXCEEDED -> noAnswer();
+            case UNAVAILABLE -> "etcd is unavailable (" + tlsFailure(cause).orElse(cause.getMessage()) + ")";
             default -> String.valueOf(cause.getMessage());
         };
+    }
+
+    /**
+     * A refused certificate, ours or etcd's, which gRPC reports as "io exception" with the TLS
+     * failure as a cause: the operator needs the cause. Ours says most (it names the file).
+     */
+    private static Optional<String> tlsFailure(Throwable failure) {
+        Throwable ssl = null;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CertificateException && cause.getMessage() != null) {
+                return Optional.of("TLS: " + oneLine(cause.getMessage()));
+            }
+            if (ssl == null && cause instanceof SSLException && cause.getMessage() != null) {
+                ssl = cause;
+            }
+        }
+        return Optional.ofNullable(ssl).map(cause -> "TLS: " + oneLine(cause.getMessage()));
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /**
+     * jetcd retries a failed TLS handshake until the deadline, so over TLS a certificate refused
+     * by either side ends as no answer: say where the reason is.
+     */
+    private String noAnswer() {
+        return "no answer within " + seconds() + (tls == null ? "" : " (over TLS: a certificate refused by"
+                + " either side also ends so; see this process's event=tls_peer_refused lines and etcd's log)");
     }
 
     private String seconds() {

@@ -179,7 +179,8 @@ class CoordinatorTlsTest {
         assertThatThrownBy(() -> EtcdQdb.open(List.of(etcd.endpoint()), "/shardgate", Duration.ofSeconds(2),
                 new EtcdTls(true, ca.caFile(), null, null)).close())
                 .isInstanceOf(QdbException.class)
-                .hasMessageContaining("at etcd " + etcd.endpoint());
+                .hasMessageContaining("at etcd " + etcd.endpoint())
+                .hasMessageContaining("over TLS");
     }
 
     @Test
