@@ -5,9 +5,9 @@ import dev.shardgate.qdb.tls.TlsContexts;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import io.netty.handler.ssl.SslContext;
 import java.security.cert.CertificateException;
 import java.util.Optional;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Opens channels to the metadata sync API of other processes (routers, coordinators), in plain
@@ -16,23 +16,24 @@ import java.util.Optional;
 public final class SyncChannels {
     public static final SyncChannels PLAIN = new SyncChannels(GrpcClientTls.DISABLED);
 
-    private final Optional<SslContext> tls;
-    private final String serverName;
+    private final GrpcClientTls tls;
+    private final Optional<X509ExtendedTrustManager> verifier;
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a certificate or key file cannot be used */
     public SyncChannels(GrpcClientTls tls) {
-        this.tls = TlsContexts.client(tls);
-        this.serverName = tls.serverName();
+        this.tls = tls;
+        this.verifier = TlsContexts.clientVerifier(tls);
     }
 
     public ManagedChannel open(SyncEndpoint address) {
         NettyChannelBuilder builder = NettyChannelBuilder.forAddress(address.host(), address.port());
-        if (tls.isEmpty()) {
+        if (verifier.isEmpty()) {
             return builder.usePlaintext().build();
         }
-        builder.sslContext(tls.get());
-        if (serverName != null) {
-            builder.overrideAuthority(serverName + ":" + address.port());
+        // One context per channel, so that a refusal names the address called even under server_name.
+        builder.sslContext(TlsContexts.client(tls, verifier.get(), address.toString()));
+        if (tls.serverName() != null) {
+            builder.overrideAuthority(tls.serverName() + ":" + address.port());
         }
         return builder.build();
     }

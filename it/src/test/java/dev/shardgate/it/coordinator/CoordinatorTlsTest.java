@@ -226,6 +226,27 @@ class CoordinatorTlsTest {
         assertThat(keyRanges(anonymous)).isEmpty();
     }
 
+    @Test
+    void serverNameIsWhatTheCoordinatorsCertificateMustName() throws Exception {
+        try (Connection console = console(coordinator.consolePort())) {
+            METADATA.forEach(command -> run(console, command));
+        }
+        TestCertificates.Issued cert = ca.issue("named");
+        GrpcServerTls server = new GrpcServerTls(TlsMode.MTLS, cert.certFile(), cert.keyFile(), ca.caFile());
+        // The coordinator is called at 127.0.0.1; its certificate names 127.0.0.1 and localhost.
+        RouterServer named = startRouter(new GrpcTls(server,
+                new GrpcClientTls(TlsMode.MTLS, ca.caFile(), cert.certFile(), cert.keyFile(), "localhost")));
+        RouterServer misnamed = startRouter(new GrpcTls(server,
+                new GrpcClientTls(TlsMode.MTLS, ca.caFile(), cert.certFile(), cert.keyFile(), "coordinator.example")));
+        await("the router expecting a name the certificate carries fetches the metadata", 5_000,
+                () -> keyRanges(named).equals("kr1,kr2"));
+        await("the other refuses the coordinator's certificate", 5_000,
+                () -> refusalLogged("event=tls_peer_refused", "peer=127.0.0.1:" + coordinator.grpcApiPort(),
+                        "peer_role=server", "subject=\"CN=coordinator\"",
+                        "certificate does not name coordinator.example (server_name)"));
+        assertThat(keyRanges(misnamed)).isEmpty();
+    }
+
     /** What a router without TLS gets from the API: the exception, or null when it answered. */
     private static Throwable plainTextFetch(int port) {
         ManagedChannel channel = SyncChannels.PLAIN.open(new SyncEndpoint(SyncedCluster.HOST, port));

@@ -48,6 +48,11 @@ final class PeerRefusals {
 
     /** Why a chain did not verify, in words an operator acts on. */
     static String reason(CertificateException e, String caKey, Object caFile) {
+        return reason(e, caKey, caFile, null);
+    }
+
+    /** @param serverName the name the certificate had to carry, when server_name set one */
+    static String reason(CertificateException e, String caKey, Object caFile, String serverName) {
         String trusted = caFile == null ? "the JDK's trusted CAs" : caKey + " '" + caFile + "'";
         Throwable cause = e;
         while (cause != null) {
@@ -60,8 +65,9 @@ final class PeerRefusals {
             cause = cause.getCause();
         }
         String message = String.valueOf(e.getMessage());
-        if (message.contains("subject alternative name") || message.contains("No name matching")) {
-            return "certificate does not name the address called: " + message;
+        if (message.contains("subject alternative") || message.contains("No name matching")) {
+            return "certificate does not name " + (serverName == null ? "the address called" : serverName + " (server_name)")
+                    + ": " + message;
         }
         if (message.contains("PKIX path")) {
             return "certificate not signed by a CA in " + trusted;

@@ -16,21 +16,33 @@ final class ServerCertificateCheck extends X509ExtendedTrustManager {
     private final X509ExtendedTrustManager verifier;
     private final String caKey;
     private final Path caFile;
+    private final String calledAddress;
+    private final String serverName;
 
-    ServerCertificateCheck(X509ExtendedTrustManager verifier, String caKey, Path caFile) {
+    /**
+     * @param calledAddress host:port called, for the log; null to take the TLS engine's peer, which
+     *     is the name verified (server_name when set)
+     * @param serverName the name the certificate must carry instead of the host called, or null
+     */
+    ServerCertificateCheck(X509ExtendedTrustManager verifier, String caKey, Path caFile, String calledAddress,
+                           String serverName) {
         this.verifier = verifier;
         this.caKey = caKey;
         this.caFile = caFile;
+        this.calledAddress = calledAddress;
+        this.serverName = serverName;
     }
 
     @Override
     public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        String host = engine == null || engine.getPeerHost() == null ? "?" : engine.getPeerHost();
-        String peer = host + ":" + (engine == null ? -1 : engine.getPeerPort());
+        String peer = calledAddress != null ? calledAddress
+                : (engine == null || engine.getPeerHost() == null ? "?" : engine.getPeerHost()) + ":"
+                        + (engine == null ? -1 : engine.getPeerPort());
+        String host = peer.substring(0, Math.max(0, peer.lastIndexOf(':')));
         try {
             verifier.checkServerTrusted(chain, authType, engine);
         } catch (CertificateException e) {
-            String reason = PeerRefusals.reason(e, caKey, caFile);
+            String reason = PeerRefusals.reason(e, caKey, caFile, serverName);
             PeerRefusals.log(peer, host, "server", chain, reason);
             throw new CertificateException("certificate of " + peer + " (" + PeerRefusals.subject(chain) + ") refused: "
                     + reason, e);

@@ -4,9 +4,9 @@ import io.grpc.netty.GrpcSslContexts;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.nio.file.Path;
 import java.util.Optional;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Netty SslContexts for the configured links, built once at start by the JDK's TLS provider, with
@@ -16,7 +16,12 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** A server's context and, with mTLS, the gate that refuses callers whose certificate does not verify. */
+    /**
+     * A server's context and, with mTLS, the gate that refuses callers whose certificate does not
+     * verify. With mTLS the context alone admits any client certificate (see
+     * {@link ClientCertificateGate}): it is safe only with the gate installed as transport filter
+     * and interceptor, as {@link dev.shardgate.qdb.SyncServer} does.
+     */
     public record Server(SslContext context, Optional<ClientCertificateGate> gate) {
     }
 
@@ -36,14 +41,33 @@ public final class TlsContexts {
         return Optional.of(new Server(build(builder, "cert_file"), Optional.ofNullable(gate)));
     }
 
-    /** Empty when the mode is disabled. @throws TlsConfigException naming the key at fault */
-    public static Optional<SslContext> client(GrpcClientTls tls) {
+    /**
+     * What verifies servers for grpc_client_tls, read once: the CAs of root_ca_file (or the JDK's).
+     * Empty when the mode is disabled.
+     *
+     * @throws TlsConfigException naming the key at fault
+     */
+    public static Optional<X509ExtendedTrustManager> clientVerifier(GrpcClientTls tls) {
         tls.check();
         if (tls.mode() == TlsMode.DISABLED) {
             return Optional.empty();
         }
-        return Optional.of(build(clientBuilder("root_ca_file", tls.rootCaFile(),
-                tls.mode() == TlsMode.MTLS ? tls.certFile() : null, tls.keyFile()), "root_ca_file"));
+        return Optional.of(TlsFiles.trustManager("root_ca_file", tls.rootCaFile()));
+    }
+
+    /**
+     * A client context for one address: its refusals name the address called, also when
+     * server_name makes the certificate's name another.
+     *
+     * @param verifier from {@link #clientVerifier}
+     */
+    public static SslContext client(GrpcClientTls tls, X509ExtendedTrustManager verifier, String calledAddress) {
+        SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(new ServerCertificateCheck(verifier,
+                "root_ca_file", tls.rootCaFile(), calledAddress, tls.serverName()));
+        if (tls.mode() == TlsMode.MTLS) {
+            builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
+        }
+        return build(builder, "cert_file");
     }
 
     /** Empty when TLS is off. @throws TlsConfigException naming the key at fault */
@@ -52,17 +76,12 @@ public final class TlsContexts {
         if (!tls.enabled()) {
             return Optional.empty();
         }
-        return Optional.of(build(clientBuilder("root_ca_file", tls.rootCaFile(), tls.certFile(), tls.keyFile()),
-                "root_ca_file"));
-    }
-
-    private static SslContextBuilder clientBuilder(String caKey, Path caFile, Path certFile, Path keyFile) {
-        SslContextBuilder builder = GrpcSslContexts.forClient()
-                .trustManager(new ServerCertificateCheck(TlsFiles.trustManager(caKey, caFile), caKey, caFile));
-        if (certFile != null) {
-            builder.keyManager(certFile.toFile(), keyFile.toFile());
+        SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(new ServerCertificateCheck(
+                TlsFiles.trustManager("root_ca_file", tls.rootCaFile()), "root_ca_file", tls.rootCaFile(), null, null));
+        if (tls.certFile() != null) {
+            builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
         }
-        return builder;
+        return Optional.of(build(builder, "root_ca_file"));
     }
 
     private static SslContext build(SslContextBuilder builder, String key) {
