@@ -9,8 +9,9 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Netty SslContexts for the configured links, built once at start by the JDK's TLS provider, with
- * gRPC's own settings (HTTP/2 over ALPN, its cipher list).
+ * Netty SslContexts for the configured links, with gRPC's own settings (HTTP/2 over ALPN, its
+ * cipher list). Servers' and etcd's are built once at start; gRPC clients' once per channel, from
+ * a CA list read at start, so that each names the address it calls.
  */
 public final class TlsContexts {
     private TlsContexts() {

@@ -88,8 +88,10 @@ public final class CoordinatorSync implements AutoCloseable {
     private static boolean fetchOnce(SyncChannels channels, List<SyncEndpoint> coordinators, MirrorQdb mirror,
                                      String routerId) {
         for (SyncEndpoint coordinator : coordinators) {
-            ManagedChannel channel = channels.open(coordinator);
+            ManagedChannel channel = null;
             try {
+                // Inside the try: with TLS, opening reads the client certificate, which may have gone.
+                channel = channels.open(coordinator);
                 Snapshot snapshot = CoordinatorMetadataGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(FETCH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                         .fetch(FetchRequest.newBuilder().setRouterId(routerId).build());
@@ -109,7 +111,9 @@ public final class CoordinatorSync implements AutoCloseable {
             } catch (RuntimeException e) {
                 log.warn("event=metadata_fetch_failed coordinator={} error=\"{}\"", coordinator, e.getMessage());
             } finally {
-                channel.shutdownNow();
+                if (channel != null) {
+                    channel.shutdownNow();
+                }
             }
         }
         return !mirror.position().storeId().isEmpty();
