@@ -18,6 +18,8 @@ import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
 import dev.shardgate.qdb.QdbException;
+import dev.shardgate.qdb.SyncChannels;
+import dev.shardgate.qdb.tls.EtcdTls;
 import dev.shardgate.qdb.sync.Origin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -76,13 +78,13 @@ public final class Coordinator implements AutoCloseable {
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
-        Qdb qdb = config.qdbAddr().isBlank() ? new MemoryQdb() : openEtcd(config.qdbAddr());
+        Qdb qdb = config.qdbAddr().isBlank() ? new MemoryQdb() : openEtcd(config.qdbAddr(), config.qdbTls());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             String storeId = storeId(qdb);
             MetadataFeed feed = new MetadataFeed(qdb);
             opened.add(feed);
-            RouterFleet fleet = new RouterFleet(feed, storeId);
+            RouterFleet fleet = new RouterFleet(feed, storeId, new SyncChannels(config.grpcTls().client()));
             opened.add(fleet);
             LeaderElection[] election = {null};
             Qdb gated = new StandbyGate(qdb, fleet::isActive, () -> activeConsole(election[0]));
@@ -99,7 +101,8 @@ public final class Coordinator implements AutoCloseable {
             String consoleAddress = config.host() + ":" + console.port();
             Origin origin = Origin.newBuilder().setStoreId(storeId).setConsoleAddress(consoleAddress).build();
             fleet.origin(origin);
-            CoordinatorApi api = CoordinatorApi.start(config.host(), config.grpcApiPort(), feed, origin, qdb);
+            CoordinatorApi api = CoordinatorApi.start(config.host(), config.grpcApiPort(), config.grpcTls().server(), feed,
+                    origin, qdb);
             opened.add(api);
             if (qdb instanceof EtcdQdb etcd) {
                 election[0] = etcd.election("coordinator", consoleAddress, LEADER_TTL);
@@ -118,8 +121,10 @@ public final class Coordinator implements AutoCloseable {
                 movement.resume();
                 Thread.ofVirtual().start(replicas::resume);
             }
-            log.info("event=coordinator_started console_port={} grpc_api_port={} qdb={} store={}", console.port(),
-                    api.port(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(), storeId);
+            log.info("event=coordinator_started console_port={} grpc_api_port={} grpc_server_tls={} grpc_client_tls={} qdb={}"
+                    + " qdb_tls={} store={}", console.port(), api.port(), config.grpcTls().server().mode().configName(),
+                    config.grpcTls().client().mode().configName(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(),
+                    config.qdbTls().enabled(), storeId);
             return new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
@@ -132,11 +137,11 @@ public final class Coordinator implements AutoCloseable {
      * etcd started with the coordinator (a machine booting, a container set) may answer only
      * after a while: wait for it up to {@link #ETCD_START_WAIT}, then give up.
      */
-    private static EtcdQdb openEtcd(String addresses) {
+    private static EtcdQdb openEtcd(String addresses, EtcdTls tls) {
         long deadline = System.nanoTime() + ETCD_START_WAIT.toNanos();
         while (true) {
             try {
-                return EtcdQdb.open(List.of(addresses.split(",")), QDB_PREFIX);
+                return EtcdQdb.open(List.of(addresses.split(",")), QDB_PREFIX, EtcdQdb.DEFAULT_TIMEOUT, tls);
             } catch (QdbException e) {
                 if (System.nanoTime() > deadline || !e.sqlState().equals(MetadataException.IO_ERROR)) {
                     throw e;

@@ -1,6 +1,8 @@
 package dev.shardgate.qdb;
 
 import dev.shardgate.meta.MetadataException;
+import dev.shardgate.qdb.tls.EtcdTls;
+import dev.shardgate.qdb.tls.TlsContexts;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KV;
@@ -12,15 +14,19 @@ import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import io.netty.handler.ssl.SslContext;
 import java.net.URI;
+import java.security.cert.CertificateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLException;
 
 /**
  * The etcd cluster as a store talks to it: every request has a deadline, and every failure becomes
@@ -34,13 +40,15 @@ final class EtcdCluster implements AutoCloseable {
     private final List<URI> uris;
     private final String endpoints;
     private final Duration timeout;
+    private final SslContext tls;
     private final AtomicReference<Client> client;
     private boolean closed;
 
-    private EtcdCluster(List<URI> uris, Duration timeout) {
+    private EtcdCluster(List<URI> uris, Duration timeout, SslContext tls) {
         this.uris = uris;
         this.endpoints = String.join(",", uris.stream().map(URI::toString).toList());
         this.timeout = timeout;
+        this.tls = tls;
         this.client = new AtomicReference<>(newClient());
     }
 
@@ -49,17 +57,32 @@ final class EtcdCluster implements AutoCloseable {
      * @throws QdbException (22023) for an empty list or an endpoint that is no URL
      */
     static EtcdCluster connect(List<String> endpoints, Duration timeout) {
+        return connect(endpoints, timeout, EtcdTls.DISABLED);
+    }
+
+    /**
+     * @param endpoints {@code https://host:port} or {@code host:port} with TLS
+     * @throws QdbException (22023) for an empty list or an endpoint that is no URL
+     * @throws dev.shardgate.qdb.tls.TlsConfigException when a certificate or key file cannot be used
+     */
+    static EtcdCluster connect(List<String> endpoints, Duration timeout, EtcdTls tls) {
         if (endpoints == null || endpoints.isEmpty()) {
             throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd needs at least one endpoint", null);
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new QdbException(MetadataException.INVALID_PARAMETER_VALUE, "etcd timeout must be positive, not " + timeout, null);
         }
-        return new EtcdCluster(endpoints.stream().map(EtcdCluster::uri).toList(), timeout);
+        SslContext context = TlsContexts.etcd(tls).orElse(null);
+        String scheme = context == null ? "http://" : "https://";
+        return new EtcdCluster(endpoints.stream().map(endpoint -> uri(endpoint, scheme)).toList(), timeout, context);
     }
 
     private Client newClient() {
-        return Client.builder()
+        var builder = Client.builder();
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        return builder
                 .endpoints(uris)
                 .interceptor(new Deadline(timeout))
                 .connectTimeout(timeout)
@@ -80,10 +103,10 @@ final class EtcdCluster implements AutoCloseable {
         }
     }
 
-    private static URI uri(String endpoint) {
+    private static URI uri(String endpoint, String defaultScheme) {
         String text = endpoint == null ? "" : endpoint.strip();
         try {
-            URI uri = URI.create(text.contains("://") ? text : "http://" + text);
+            URI uri = URI.create(text.contains("://") ? text : defaultScheme + text);
             if (uri.getHost() == null || uri.getPort() < 0) {
                 throw new IllegalArgumentException("no host:port");
             }
@@ -123,7 +146,7 @@ final class EtcdCluster implements AutoCloseable {
             return call.get(timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             call.cancel(true);
-            throw failure(doing, "no answer within " + seconds(), e);
+            throw failure(doing, noAnswer(), e);
         } catch (ExecutionException e) {
             throw failure(doing, describe(e.getCause()), e.getCause());
         } catch (InterruptedException e) {
@@ -146,10 +169,40 @@ final class EtcdCluster implements AutoCloseable {
                 ? Status.Code.valueOf(etcd.getErrorCode().name())
                 : Status.fromThrowable(cause).getCode();
         return switch (code) {
-            case DEADLINE_EXCEEDED -> "no answer within " + seconds();
-            case UNAVAILABLE -> "etcd is unavailable (" + cause.getMessage() + ")";
+            case DEADLINE_EXCEEDED -> noAnswer();
+            case UNAVAILABLE -> "etcd is unavailable (" + tlsFailure(cause).orElse(cause.getMessage()) + ")";
             default -> String.valueOf(cause.getMessage());
         };
+    }
+
+    /**
+     * A refused certificate, ours or etcd's, which gRPC reports as "io exception" with the TLS
+     * failure as a cause: the operator needs the cause. Ours says most (it names the file).
+     */
+    private static Optional<String> tlsFailure(Throwable failure) {
+        Throwable ssl = null;
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof CertificateException && cause.getMessage() != null) {
+                return Optional.of("TLS: " + oneLine(cause.getMessage()));
+            }
+            if (ssl == null && cause instanceof SSLException && cause.getMessage() != null) {
+                ssl = cause;
+            }
+        }
+        return Optional.ofNullable(ssl).map(cause -> "TLS: " + oneLine(cause.getMessage()));
+    }
+
+    private static String oneLine(String text) {
+        return text.replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+
+    /**
+     * jetcd retries a failed TLS handshake until the deadline, so over TLS a certificate refused
+     * by either side ends as no answer: say where the reason is.
+     */
+    private String noAnswer() {
+        return "no answer within " + seconds() + (tls == null ? "" : " (over TLS: a certificate refused by"
+                + " either side also ends so; see this process's event=tls_peer_refused lines and etcd's log)");
     }
 
     private String seconds() {

@@ -3,6 +3,7 @@ package dev.shardgate.qdb;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.MetadataException;
+import dev.shardgate.qdb.tls.EtcdTls;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.GetResponse;
@@ -109,8 +110,17 @@ public final class EtcdQdb implements Qdb {
      * @throws QdbException when etcd does not answer in time, or holds a record this version cannot read
      */
     public static EtcdQdb open(List<String> endpoints, String prefix, Duration timeout) {
+        return open(endpoints, prefix, timeout, EtcdTls.DISABLED);
+    }
+
+    /**
+     * As {@link #open(List, String, Duration)}, over TLS when {@code tls} is enabled.
+     *
+     * @throws dev.shardgate.qdb.tls.TlsConfigException when a certificate or key file cannot be used
+     */
+    public static EtcdQdb open(List<String> endpoints, String prefix, Duration timeout, EtcdTls tls) {
         String normalized = normalizePrefix(prefix);
-        EtcdCluster etcd = EtcdCluster.connect(endpoints, timeout);
+        EtcdCluster etcd = EtcdCluster.connect(endpoints, timeout, tls);
         try {
             return new EtcdQdb(etcd, normalized);
         } catch (RuntimeException e) {

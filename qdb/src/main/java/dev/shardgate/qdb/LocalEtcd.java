@@ -28,19 +28,41 @@ public final class LocalEtcd implements AutoCloseable {
 
     private final Path directory;
     private final Path binary;
+    private final Certificates tls;
     private Path dataDirectory;
     private int clientPort;
     private int peerPort;
+    private int metricsPort;
     private Process process;
     private final Thread shutdownHook = new Thread(this::destroyProcess, "local-etcd-stop");
 
-    private LocalEtcd(Path directory, Path binary) {
+    /**
+     * What an etcd serving TLS to clients presents and trusts: with {@code clientCaFile} set it
+     * requires a client certificate signed by it (etcd's --client-cert-auth).
+     */
+    public record Certificates(Path certFile, Path keyFile, Path clientCaFile) {
+    }
+
+    private LocalEtcd(Path directory, Path binary, Certificates tls) {
         this.directory = directory;
         this.binary = binary;
+        this.tls = tls;
     }
 
     /** Starts a fresh etcd, ready to answer when this returns. */
     public static LocalEtcd start() {
+        return start(null);
+    }
+
+    /**
+     * Starts a fresh etcd serving clients over TLS ({@link #endpoint} is https); its health is
+     * asked on a separate plain-text metrics port.
+     */
+    public static LocalEtcd startWithTls(Certificates certificates) {
+        return start(java.util.Objects.requireNonNull(certificates));
+    }
+
+    private static LocalEtcd start(Certificates tls) {
         Path binary = findBinary();
         Path directory;
         try {
@@ -48,7 +70,7 @@ public final class LocalEtcd implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        LocalEtcd etcd = new LocalEtcd(directory, binary);
+        LocalEtcd etcd = new LocalEtcd(directory, binary, tls);
         Runtime.getRuntime().addShutdownHook(etcd.shutdownHook);
         try {
             // Free ports are found by binding and releasing them, so another process may take one
@@ -58,6 +80,7 @@ public final class LocalEtcd implements AutoCloseable {
                 etcd.dataDirectory = directory.resolve("data" + attempt);
                 etcd.clientPort = freePort();
                 etcd.peerPort = freePort();
+                etcd.metricsPort = freePort();
                 try {
                     etcd.launch();
                     return etcd;
@@ -73,9 +96,9 @@ public final class LocalEtcd implements AutoCloseable {
         }
     }
 
-    /** {@code http://127.0.0.1:<port>}. */
+    /** {@code http://127.0.0.1:<port>}, or https with TLS. */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     public int clientPort() {
@@ -116,16 +139,24 @@ public final class LocalEtcd implements AutoCloseable {
     }
 
     private void launch() {
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = endpoint();
         String peer = "http://127.0.0.1:" + peerPort;
         Path log = directory.resolve("etcd.log");
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString(),
+                "--name", "n1",
+                "--data-dir", dataDirectory.toString(),
+                "--listen-client-urls", client, "--advertise-client-urls", client,
+                "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
+                "--listen-metrics-urls", healthBase(),
+                "--initial-cluster", "n1=" + peer));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString()));
+            if (tls.clientCaFile() != null) {
+                command.addAll(List.of("--trusted-ca-file", tls.clientCaFile().toString(), "--client-cert-auth"));
+            }
+        }
         try {
-            process = new ProcessBuilder(binary.toString(),
-                    "--name", "n1",
-                    "--data-dir", dataDirectory.toString(),
-                    "--listen-client-urls", client, "--advertise-client-urls", client,
-                    "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
-                    "--initial-cluster", "n1=" + peer)
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                     .start();
@@ -137,7 +168,7 @@ public final class LocalEtcd implements AutoCloseable {
 
     private void awaitHealthy(Path log) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(500)).build();
-        HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health")).timeout(Duration.ofSeconds(1)).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(healthBase() + "/health")).timeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -163,6 +194,11 @@ public final class LocalEtcd implements AutoCloseable {
         }
         destroyProcess();
         throw new IllegalStateException("etcd did not become healthy within " + START_TIMEOUT.toSeconds() + " s; its log:\n" + tail(log));
+    }
+
+    /** etcd answers /health on its metrics URL too, in plain text whatever its clients' TLS. */
+    private String healthBase() {
+        return "http://127.0.0.1:" + metricsPort;
     }
 
     private synchronized void destroyProcess() {

@@ -12,7 +12,6 @@ import dev.shardgate.qdb.sync.Value;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,9 +38,16 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
 
     private final List<SyncEndpoint> coordinators;
     private final List<ManagedChannel> channels = new ArrayList<>();
+    private final SyncChannels channelFactory;
     private volatile int preferred;
 
     public RemoteKeyValues(List<SyncEndpoint> coordinators) {
+        this(coordinators, SyncChannels.PLAIN);
+    }
+
+    /** @param channelFactory plain text or TLS, as grpc_client_tls says */
+    public RemoteKeyValues(List<SyncEndpoint> coordinators, SyncChannels channelFactory) {
+        this.channelFactory = channelFactory;
         if (coordinators.isEmpty()) {
             throw new IllegalArgumentException("no coordinator address");
         }
@@ -112,8 +118,7 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
                     // that comes back must answer the next call, not one minutes later
                     replace(index, channel);
                 }
-                failures.add(coordinators.get(index) + " (" + e.getStatus().getCode()
-                        + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()) + ")");
+                failures.add(coordinators.get(index) + " (" + SyncChannels.describe(e) + ")");
             }
         }
         throw new QdbException(MetadataException.IO_ERROR, "could not " + doing + " in the coordinator's QDB: "
@@ -131,8 +136,8 @@ public final class RemoteKeyValues implements KeyValues, AutoCloseable {
         }
     }
 
-    private static ManagedChannel open(SyncEndpoint coordinator) {
-        return NettyChannelBuilder.forAddress(coordinator.host(), coordinator.port()).usePlaintext().build();
+    private ManagedChannel open(SyncEndpoint coordinator) {
+        return channelFactory.open(coordinator);
     }
 
     /** The coordinator answered, but its QDB refused or failed: its SQLSTATE and message. */

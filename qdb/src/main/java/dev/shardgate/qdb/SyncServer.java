@@ -2,6 +2,8 @@ package dev.shardgate.qdb;
 
 import io.grpc.BindableService;
 import io.grpc.Server;
+import dev.shardgate.qdb.tls.GrpcServerTls;
+import dev.shardgate.qdb.tls.TlsContexts;
 import io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -20,15 +22,28 @@ public final class SyncServer implements AutoCloseable {
         this.executor = executor;
     }
 
+    /** Plain text: {@link #start(String, int, String, GrpcServerTls, BindableService...)} without TLS. */
+    public static SyncServer start(String host, int port, String forWhom, BindableService... services) throws IOException {
+        return start(host, port, forWhom, GrpcServerTls.DISABLED, services);
+    }
+
     /**
-     * Binds host:port (0 picks a free port) and serves the services.
+     * Binds host:port (0 picks a free port) and serves the services, over TLS unless its mode is
+     * disabled; with mutual TLS a caller whose certificate does not verify gets UNAUTHENTICATED.
      *
      * @param forWhom completes "could not listen for ..." in the error
+     * @throws dev.shardgate.qdb.tls.TlsConfigException when a certificate or key file cannot be used
      */
-    public static SyncServer start(String host, int port, String forWhom, BindableService... services) throws IOException {
+    public static SyncServer start(String host, int port, String forWhom, GrpcServerTls tls, BindableService... services)
+            throws IOException {
+        var secured = TlsContexts.server(tls, forWhom);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         NettyServerBuilder builder = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getByName(host), port))
                 .executor(executor);
+        secured.ifPresent(server -> {
+            builder.sslContext(server.context());
+            server.gate().ifPresent(gate -> builder.addTransportFilter(gate).intercept(gate));
+        });
         for (BindableService service : services) {
             builder.addService(service);
         }

@@ -8,6 +8,7 @@ import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.qdb.Qdb;
 import dev.shardgate.qdb.RemoteKeyValues;
+import dev.shardgate.qdb.SyncChannels;
 import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.cancel.CancelRegistry;
@@ -103,7 +104,8 @@ public final class RouterContext implements AutoCloseable {
 
     private static MirrorQdb mirror(RouterConfig config) {
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(config.coordinatorAddress());
-        return new MirrorQdb(coordinators.isEmpty() ? null : new RemoteKeyValues(coordinators));
+        return new MirrorQdb(coordinators.isEmpty() ? null
+                : new RemoteKeyValues(coordinators, new SyncChannels(config.grpcTls().client())));
     }
 
     /** The config's shards appear in the metadata (SHOW shards, ROUTE TO) without a CREATE SHARD. */

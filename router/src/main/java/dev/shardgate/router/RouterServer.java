@@ -76,8 +76,9 @@ public final class RouterServer implements AutoCloseable {
                 }
                 // Commit decisions live in the coordinator's QDB; recovery needs them and the shards, and runs
                 // as at any start: in the background, waiting for no hung shard.
-                sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), mirror, config.coordinatorAddress(),
-                        config.host() + ":" + config.routerPort(), () -> StartupRecovery.start(context));
+                sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), config.grpcTls(), mirror,
+                        config.coordinatorAddress(), config.host() + ":" + config.routerPort(),
+                        () -> StartupRecovery.start(context));
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {

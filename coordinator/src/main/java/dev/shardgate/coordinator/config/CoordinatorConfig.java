@@ -1,5 +1,7 @@
 package dev.shardgate.coordinator.config;
 
+import dev.shardgate.qdb.tls.EtcdTls;
+import dev.shardgate.qdb.tls.GrpcTls;
 import dev.shardgate.wire.auth.PasswordExchange;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,11 +25,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param logLevel upper case, as logback names levels
  * @param frontendRules who may open the console; empty lets anyone in without a password
  * @param dataMove how REDISTRIBUTE KEY RANGE reaches the shards' data
+ * @param grpcTls TLS of the gRPC API routers call and of the coordinator's calls to routers
+ * @param qdbTls TLS towards etcd
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
-                                List<ConsoleRule> frontendRules, DataMoveConfig dataMove) {
+                                List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
+                                EtcdTls qdbTls) {
     private static final List<String> TOP_KEYS = List.of(
-            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules", "data_move");
+            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
+            "grpc_server_tls", "grpc_client_tls", "qdb_tls");
     private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
@@ -39,16 +45,41 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         Objects.requireNonNull(logLevel);
         frontendRules = List.copyOf(frontendRules);
         Objects.requireNonNull(dataMove);
+        Objects.requireNonNull(grpcTls);
+        Objects.requireNonNull(qdbTls);
     }
 
-    /** With {@link DataMoveConfig#defaults()}. */
+    /** Without TLS. */
+    public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                             List<ConsoleRule> frontendRules, DataMoveConfig dataMove) {
+        this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, GrpcTls.DISABLED,
+                EtcdTls.DISABLED);
+    }
+
+    /** With {@link DataMoveConfig#defaults()}, without TLS. */
     public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                              List<ConsoleRule> frontendRules) {
         this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, DataMoveConfig.defaults());
     }
 
     public CoordinatorConfig withDataMove(DataMoveConfig value) {
-        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value);
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value,
+                grpcTls, qdbTls);
+    }
+
+    /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
+    public CoordinatorConfig withGrpcTls(GrpcTls value) {
+        value.server().check();
+        value.client().check();
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                value, qdbTls);
+    }
+
+    /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
+    public CoordinatorConfig withQdbTls(EtcdTls value) {
+        value.check();
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                grpcTls, value);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -57,15 +88,16 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
-        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove);
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove, grpcTls,
+                qdbTls);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -75,11 +107,16 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         } catch (IOException e) {
             throw new CoordinatorConfigException(file.toString(), "", "cannot read: " + e.getMessage(), e);
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), file.toAbsolutePath().getParent());
     }
 
-    /** @param source how errors name the text, usually the file name */
+    /** @param source how errors name the text, usually the file name; relative paths stay as written */
     public static CoordinatorConfig parse(String text, String source) {
+        return parse(text, source, null);
+    }
+
+    /** @param baseDir what relative certificate paths are resolved against, or null to keep them */
+    private static CoordinatorConfig parse(String text, String source, Path baseDir) {
         Object root;
         try {
             LoaderOptions options = new LoaderOptions();
@@ -102,7 +139,9 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 top.text("qdb_addr").orElse(d.qdbAddr()),
                 top.oneOf("log_level", LOG_LEVELS).map(CoordinatorConfig::logbackLevel).orElse(d.logLevel()),
                 rules,
-                top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove()));
+                top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove()),
+                TlsSections.grpc(top, baseDir),
+                TlsSections.etcd(top, baseDir));
     }
 
     private static DataMoveConfig dataMove(Section section) {

@@ -4,6 +4,7 @@ import dev.shardgate.qdb.KeyValues;
 import dev.shardgate.qdb.MetadataText;
 import dev.shardgate.qdb.QdbEvent;
 import dev.shardgate.qdb.SyncServer;
+import dev.shardgate.qdb.tls.GrpcServerTls;
 import dev.shardgate.qdb.sync.CoordinatorMetadataGrpc;
 import dev.shardgate.qdb.sync.FetchRequest;
 import dev.shardgate.qdb.sync.Origin;
@@ -27,9 +28,10 @@ public final class CoordinatorApi implements AutoCloseable {
         this.server = server;
     }
 
-    public static CoordinatorApi start(String host, int port, MetadataFeed feed, Origin origin, KeyValues keyValues)
-            throws IOException {
-        return new CoordinatorApi(SyncServer.start(host, port, "routers", new CoordinatorMetadataGrpc.CoordinatorMetadataImplBase() {
+    /** @param tls grpc_server_tls: with mutual TLS only routers with a trusted certificate are served */
+    public static CoordinatorApi start(String host, int port, GrpcServerTls tls, MetadataFeed feed, Origin origin,
+                                       KeyValues keyValues) throws IOException {
+        return new CoordinatorApi(SyncServer.start(host, port, "routers", tls, new CoordinatorMetadataGrpc.CoordinatorMetadataImplBase() {
             @Override
             public void fetch(FetchRequest request, StreamObserver<Snapshot> answer) {
                 QdbEvent latest = feed.latest();

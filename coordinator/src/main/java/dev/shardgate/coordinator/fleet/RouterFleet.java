@@ -1,5 +1,6 @@
 package dev.shardgate.coordinator.fleet;
 
+import dev.shardgate.qdb.SyncChannels;
 import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.qdb.sync.Origin;
 import java.util.HashMap;
@@ -13,11 +14,18 @@ import java.util.Optional;
  */
 public final class RouterFleet implements AutoCloseable {
     private final MetadataFeed feed;
+    private final SyncChannels channels;
     private Origin origin;
     private final Map<String, RouterLink> links = new HashMap<>();
     private volatile boolean active;
 
     public RouterFleet(MetadataFeed feed, String storeId) {
+        this(feed, storeId, SyncChannels.PLAIN);
+    }
+
+    /** @param channels how links reach routers: plain text or TLS, as grpc_client_tls says */
+    public RouterFleet(MetadataFeed feed, String storeId, SyncChannels channels) {
+        this.channels = channels;
         this.feed = feed;
         this.origin = Origin.newBuilder().setStoreId(storeId).build();
     }
@@ -50,7 +58,7 @@ public final class RouterFleet implements AutoCloseable {
         if (!active) {
             return;
         }
-        RouterLink old = links.put(id, new RouterLink(id, endpoint, feed, origin));
+        RouterLink old = links.put(id, new RouterLink(id, endpoint, feed, origin, channels));
         if (old != null) {
             old.stop();
         }

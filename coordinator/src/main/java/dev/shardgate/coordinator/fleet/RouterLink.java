@@ -2,6 +2,7 @@ package dev.shardgate.coordinator.fleet;
 
 import dev.shardgate.qdb.MetadataText;
 import dev.shardgate.qdb.QdbEvent;
+import dev.shardgate.qdb.SyncChannels;
 import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.qdb.sync.ChangeBatch;
 import dev.shardgate.qdb.sync.Origin;
@@ -11,7 +12,6 @@ import dev.shardgate.qdb.sync.Snapshot;
 import dev.shardgate.qdb.sync.StateRequest;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
-import io.grpc.netty.NettyChannelBuilder;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +43,12 @@ final class RouterLink {
     private volatile boolean running = true;
     private volatile Status status = new Status("connecting", -1);
 
-    RouterLink(String id, SyncEndpoint address, MetadataFeed feed, Origin origin) {
+    RouterLink(String id, SyncEndpoint address, MetadataFeed feed, Origin origin, SyncChannels channels) {
         this.id = id;
         this.address = address;
         this.feed = feed;
         this.origin = origin;
-        this.channel = NettyChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+        this.channel = channels.open(address);
         this.thread = Thread.ofVirtual().name("router-link-" + id).start(this::run);
     }
 
@@ -87,8 +87,7 @@ final class RouterLink {
                 if (!running) {
                     return;
                 }
-                String why = e.getStatus().getCode() + (e.getStatus().getDescription() == null ? ""
-                        : ": " + e.getStatus().getDescription());
+                String why = SyncChannels.describe(e);
                 if (!status.text().startsWith("down")) {
                     log.warn("event=router_unreachable router={} address={} error=\"{}\"", id, address, why);
                 }

@@ -3,6 +3,7 @@ package dev.shardgate.coordinator.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.shardgate.qdb.tls.GrpcServerTls;
 import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.qdb.QdbException;
 import dev.shardgate.qdb.RemoteKeyValues;
@@ -26,7 +27,7 @@ class KeyValuesServiceTest {
     void start() throws IOException {
         qdb = new MemoryQdb();
         feed = new MetadataFeed(qdb);
-        api = CoordinatorApi.start("127.0.0.1", 0, feed, Origin.getDefaultInstance(), qdb);
+        api = CoordinatorApi.start("127.0.0.1", 0, GrpcServerTls.DISABLED, feed, Origin.getDefaultInstance(), qdb);
     }
 
     @AfterEach
@@ -85,7 +86,7 @@ class KeyValuesServiceTest {
             api.close();
             catchThrowableOfType(QdbException.class, () -> remote.put("k", bytes("2")));
             catchThrowableOfType(QdbException.class, () -> remote.put("k", bytes("2")));
-            api = CoordinatorApi.start("127.0.0.1", port, feed, Origin.getDefaultInstance(), qdb);
+            api = CoordinatorApi.start("127.0.0.1", port, GrpcServerTls.DISABLED, feed, Origin.getDefaultInstance(), qdb);
             remote.put("k", bytes("3"));
             assertThat(new String(qdb.get("k").orElseThrow(), StandardCharsets.UTF_8)).isEqualTo("3");
         }

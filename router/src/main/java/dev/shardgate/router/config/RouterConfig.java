@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.qdb.tls.GrpcTls;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import java.util.function.Predicate;
  * @param eventLoops how many event-loop threads carry the client sessions and wait on their sockets
  *     (default: one per CPU); 0 runs sessions on the JDK's own virtual-thread scheduler
  * @param shardLinks timeouts towards shards and TCP keepalive
+ * @param grpcTls TLS of the gRPC API the coordinator pushes to and of the calls to coordinator_address
  */
 public record RouterConfig(
         String host,
@@ -56,7 +58,8 @@ public record RouterConfig(
         String routerId,
         int sequenceBlockSize,
         int eventLoops,
-        ShardLinkSettings shardLinks) {
+        ShardLinkSettings shardLinks,
+        GrpcTls grpcTls) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -87,6 +90,7 @@ public record RouterConfig(
         Objects.requireNonNull(lockWaitTimeout, "lockWaitTimeout");
         Objects.requireNonNull(commitStrategy, "commitStrategy");
         Objects.requireNonNull(shardLinks, "shardLinks");
+        Objects.requireNonNull(grpcTls, "grpcTls");
     }
 
     /**
@@ -176,7 +180,7 @@ public record RouterConfig(
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
-                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks);
+                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -207,6 +211,7 @@ public record RouterConfig(
         private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
         private int eventLoops = DEFAULT_EVENT_LOOPS;
         private ShardLinkSettings shardLinks = ShardLinkSettings.DEFAULTS;
+        private GrpcTls grpcTls = GrpcTls.DISABLED;
 
         private Builder() {
         }
@@ -231,6 +236,7 @@ public record RouterConfig(
         public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
         public Builder eventLoops(int value) { eventLoops = value; return this; }
         public Builder shardLinks(ShardLinkSettings value) { shardLinks = value; return this; }
+        public Builder grpcTls(GrpcTls value) { grpcTls = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -281,7 +287,8 @@ public record RouterConfig(
                     backendRules, shards,
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
-                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks);
+                    defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
+                    grpcTls);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -307,5 +314,6 @@ public record RouterConfig(
         String routerId() { return routerId; }
         int sequenceBlockSize() { return sequenceBlockSize; }
         int eventLoops() { return eventLoops; }
+        GrpcTls grpcTls() { return grpcTls; }
     }
 }

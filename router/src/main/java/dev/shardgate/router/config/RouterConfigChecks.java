@@ -29,6 +29,7 @@ final class RouterConfigChecks {
             throw source.error("init_sql", "must not be empty");
         }
         checkCoordinator(config, source);
+        GrpcTlsReader.check(config.grpcTls(), config.withCoordinator(), source);
         checkRange(source, "sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE, config.sequenceBlockSize());
         checkRange(source, "event_loops", IntRange.EVENT_LOOPS, config.eventLoops());
         if (config.routerId() != null && !config.routerId().matches("[A-Za-z0-9]{1,32}")) {

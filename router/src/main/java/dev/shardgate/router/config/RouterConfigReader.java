@@ -21,7 +21,8 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
-            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards");
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards",
+            "grpc_server_tls", "grpc_client_tls");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
@@ -73,6 +74,7 @@ final class RouterConfigReader {
         top.integer("sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE).ifPresent(builder::sequenceBlockSize);
         top.integer("event_loops", IntRange.EVENT_LOOPS).ifPresent(builder::eventLoops);
         builder.shardLinks(shardLinks(top));
+        builder.grpcTls(GrpcTlsReader.read(top, baseDir));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {

@@ -26,6 +26,7 @@ final class RouterConfigWriter {
         if (!config.coordinatorAddress().isEmpty()) {
             top.put("coordinator_address", config.coordinatorAddress());
         }
+        GrpcTlsReader.write(config.grpcTls(), top);
         top.put("router_mode", config.routerMode().configName());
         top.put("log_level", config.logLevel().configName());
         top.put("pool_wait_timeout", ConfigUnits.formatDuration(config.poolWaitTimeout()));

@@ -3,13 +3,15 @@ package dev.shardgate.router.sync;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.qdb.MetadataText;
 import dev.shardgate.qdb.MirrorQdb;
+import dev.shardgate.qdb.SyncChannels;
 import dev.shardgate.qdb.SyncEndpoint;
 import dev.shardgate.qdb.SyncServer;
 import dev.shardgate.qdb.sync.CoordinatorMetadataGrpc;
+import dev.shardgate.qdb.tls.GrpcTls;
 import dev.shardgate.qdb.sync.FetchRequest;
 import dev.shardgate.qdb.sync.Snapshot;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,24 +44,26 @@ public final class CoordinatorSync implements AutoCloseable {
      * @param whenFed runs once the mirror holds metadata from a coordinator address: before this
      *     returns when the first fetch succeeds, else on the background fetcher when one arrives
      */
-    public static CoordinatorSync start(String host, int port, MirrorQdb mirror, String coordinatorAddress,
+    public static CoordinatorSync start(String host, int port, GrpcTls tls, MirrorQdb mirror, String coordinatorAddress,
                                         String routerId, Runnable whenFed) throws IOException {
-        SyncServer server = SyncServer.start(host, port, "the coordinator", new MetadataReceiver(mirror));
+        SyncChannels channels = new SyncChannels(tls.client());
+        SyncServer server = SyncServer.start(host, port, "the coordinator", tls.server(), new MetadataReceiver(mirror));
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
         Thread fetcher = null;
         if (!coordinators.isEmpty()) {
-            if (fetchOnce(coordinators, mirror, routerId)) {
+            if (fetchOnce(channels, coordinators, mirror, routerId)) {
                 whenFed.run();
             } else {
                 fetcher = Thread.ofVirtual().name("metadata-fetch").start(() -> {
-                    if (keepFetching(coordinators, mirror, routerId)) {
+                    if (keepFetching(channels, coordinators, mirror, routerId)) {
                         whenFed.run();
                     }
                 });
             }
         }
-        log.info("event=coordinator_sync_listening host={} grpc_api_port={} coordinators={}", host, server.port(),
-                coordinators);
+        log.info("event=coordinator_sync_listening host={} grpc_api_port={} grpc_server_tls={} grpc_client_tls={}"
+                + " coordinators={}", host, server.port(), tls.server().mode().configName(),
+                tls.client().mode().configName(), coordinators);
         return new CoordinatorSync(server, fetcher);
     }
 
@@ -68,9 +72,10 @@ public final class CoordinatorSync implements AutoCloseable {
     }
 
     /** False when interrupted (closing) before the mirror held metadata. */
-    private static boolean keepFetching(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
+    private static boolean keepFetching(SyncChannels channels, List<SyncEndpoint> coordinators, MirrorQdb mirror,
+                                        String routerId) {
         try {
-            while (mirror.position().storeId().isEmpty() && !fetchOnce(coordinators, mirror, routerId)) {
+            while (mirror.position().storeId().isEmpty() && !fetchOnce(channels, coordinators, mirror, routerId)) {
                 Thread.sleep(1000);
             }
             return true;
@@ -80,11 +85,13 @@ public final class CoordinatorSync implements AutoCloseable {
     }
 
     /** True once the mirror holds a snapshot, fetched now or pushed meanwhile. */
-    private static boolean fetchOnce(List<SyncEndpoint> coordinators, MirrorQdb mirror, String routerId) {
+    private static boolean fetchOnce(SyncChannels channels, List<SyncEndpoint> coordinators, MirrorQdb mirror,
+                                     String routerId) {
         for (SyncEndpoint coordinator : coordinators) {
-            ManagedChannel channel = NettyChannelBuilder.forAddress(coordinator.host(), coordinator.port())
-                    .usePlaintext().build();
+            ManagedChannel channel = null;
             try {
+                // Inside the try: with TLS, opening reads the client certificate, which may have gone.
+                channel = channels.open(coordinator);
                 Snapshot snapshot = CoordinatorMetadataGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(FETCH_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                         .fetch(FetchRequest.newBuilder().setRouterId(routerId).build());
@@ -99,10 +106,14 @@ public final class CoordinatorSync implements AutoCloseable {
                     MetadataReceiver.install(mirror, snapshot.getOrigin().getStoreId(), snapshot.getVersion(), metadata);
                 }
                 return true;
+            } catch (StatusRuntimeException e) {
+                log.warn("event=metadata_fetch_failed coordinator={} error=\"{}\"", coordinator, SyncChannels.describe(e));
             } catch (RuntimeException e) {
                 log.warn("event=metadata_fetch_failed coordinator={} error=\"{}\"", coordinator, e.getMessage());
             } finally {
-                channel.shutdownNow();
+                if (channel != null) {
+                    channel.shutdownNow();
+                }
             }
         }
         return !mirror.position().storeId().isEmpty();

@@ -32,7 +32,9 @@ class RouterConfigValidationTest {
                         + "admin_console_port, grpc_api_port, with_coordinator, coordinator_address, router_mode, log_level, "
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
                         + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
-                        + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, qdb_file, init_sql, frontend_rules, backend_rules, shards)");
+                        + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
+                        + "cancel_wait_timeout, qdb_file, init_sql, frontend_rules, backend_rules, shards, "
+                        + "grpc_server_tls, grpc_client_tls)");
     }
 
     @Test

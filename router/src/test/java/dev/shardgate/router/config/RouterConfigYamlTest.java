@@ -72,6 +72,8 @@ class RouterConfigYamlTest {
                 tcp_keepidle: 30s
                 tcp_keepintvl: 10s
                 tcp_keepcnt: 3
+                query_timeout: '0'
+                cancel_wait_timeout: 10s
                 frontend_rules:
                   - db: mydb
                     usr: myuser
