@@ -47,17 +47,25 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
     private final dev.shardgate.router.sequence.AutoIncrementFill autoIncrement;
     private final EventLoops loops;
+    private final dev.shardgate.router.tls.FrontendTls frontendTls;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
-        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks()));
+        this.frontendTls = dev.shardgate.router.tls.FrontendTls.load(config.frontendTls());
+        this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
+                dev.shardgate.router.tls.ShardTls.of(config.shards())));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    /** TLS towards clients of the router port and the console. */
+    public dev.shardgate.router.tls.FrontendTls frontendTls() {
+        return frontendTls;
     }
 
     /** The event loops that carry sessions and wait on their sockets; null when sessions use the JDK's scheduler. */

@@ -7,6 +7,7 @@ import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.replica.DirectHostQueries;
 import dev.shardgate.console.server.ConsoleAccess;
 import dev.shardgate.console.server.ConsoleServer;
+import dev.shardgate.console.server.ConsoleTls;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.loop.Conduit;
@@ -84,7 +85,9 @@ public final class RouterServer implements AutoCloseable {
             if (!config.withCoordinator()) {
                 StartupRecovery.start(context);
             }
-            console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor);
+            var frontendTls = context.frontendTls();
+            console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor,
+                    new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()));
             socket.setReuseAddress(true);
             try {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);

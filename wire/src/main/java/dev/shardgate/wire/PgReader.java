@@ -20,7 +20,7 @@ public final class PgReader {
     private static final int RETAINED_BUFFER_LIMIT = 256 * 1024;
     private static final int NO_MESSAGE = -1;
 
-    private final InputStream in;
+    private InputStream in;
     private final int maxMessageLength;
     private final int initialBufferSize;
     private byte[] buffer;
@@ -244,6 +244,19 @@ public final class PgReader {
     public boolean hasBufferedMessage() {
         int consumed = type == NO_MESSAGE ? position : position + 5 + payloadLength;
         return consumed < filled;
+    }
+
+    /**
+     * Reads from {@code next} from now on: the socket's TLS stream once the handshake that followed
+     * an SSLRequest is done. Bytes that came in clear text after the SSLRequest would be read as if
+     * encrypted (CVE-2021-23214): refused as PostgreSQL refuses them.
+     */
+    public void switchTo(InputStream next) {
+        int consumed = type == NO_MESSAGE ? position : position + 5 + payloadLength;
+        if (consumed < filled) {
+            throw new PgException(SqlState.PROTOCOL_VIOLATION, "received unencrypted data after SSL request");
+        }
+        in = next;
     }
 
     private void consumeCurrent() {

@@ -18,7 +18,7 @@ public final class PgWriter {
     /** After a large message grew the buffer beyond this, it is replaced by a fresh one of the usual size. */
     private static final int RETAINED_BUFFER_LIMIT = 256 * 1024;
 
-    private final OutputStream out;
+    private OutputStream out;
     private final int bufferSize;
     private ByteSink sink;
     /** The charset of the strings written (names, error texts): the peer's client encoding. */
@@ -113,6 +113,12 @@ public final class PgWriter {
     /** Bytes written but not yet handed to the stream. */
     public int bufferedBytes() {
         return sink.size();
+    }
+
+    /** Writes to {@code next} from now on (after a TLS handshake); what was buffered goes out first. */
+    public void switchTo(OutputStream next) throws IOException {
+        flush();
+        out = next;
     }
 
     private void drainIfFull() throws IOException {

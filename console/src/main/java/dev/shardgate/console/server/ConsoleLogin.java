@@ -23,7 +23,7 @@ import java.util.Optional;
 
 /**
  * The start of a console connection, as PostgreSQL runs it ("Start-up" in the protocol chapter):
- * encryption requests refused with 'N', the startup packet, the access rule, the password exchange,
+ * SSLRequest answered as {@link ConsoleTls} says (GSSENCRequest with 'N'), the startup packet, the access rule, the password exchange,
  * then AuthenticationOk, the reported parameters, BackendKeyData and ReadyForQuery.
  */
 final class ConsoleLogin {
@@ -48,12 +48,13 @@ final class ConsoleLogin {
      *         console has nothing to cancel for
      * @throws PgException a FATAL error for the client: 28000, 28P01, 08P01
      */
-    static Optional<Login> perform(PgReader in, PgWriter out, ConsoleAccess access) throws IOException {
+    static Optional<Login> perform(PgReader in, PgWriter out, ConsoleAccess access, ConsoleTls.Gate tls) throws IOException {
         StartupMessage startup = null;
         while (startup == null) {
             FrontendMessage message = in.readStartupPacket();
             switch (message) {
-                case SslRequest _, GssEncRequest _ -> {
+                case SslRequest _ -> tls.answerSslRequest(in, out);
+                case GssEncRequest _ -> {
                     out.writeRawBytes(new byte[] {'N'}, 0, 1);
                     out.flush();
                 }
@@ -70,6 +71,7 @@ final class ConsoleLogin {
             throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no PostgreSQL user name specified in startup packet");
         }
+        tls.admit();
         String database = startup.database();
         ConsoleAccess.Rule rule = access.ruleFor(user, database).orElseThrow(() ->
                 new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,

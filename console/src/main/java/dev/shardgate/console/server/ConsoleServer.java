@@ -23,10 +23,12 @@ public final class ConsoleServer implements AutoCloseable {
     private final ServerSocket serverSocket;
     private final ConsoleAccess access;
     private final ConsoleExecutor executor;
+    private final ConsoleTls tls;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
 
-    private ConsoleServer(ServerSocket serverSocket, ConsoleAccess access, ConsoleExecutor executor) {
+    private ConsoleServer(ServerSocket serverSocket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls) {
+        this.tls = tls;
         this.serverSocket = serverSocket;
         this.access = access;
         this.executor = executor;
@@ -40,6 +42,12 @@ public final class ConsoleServer implements AutoCloseable {
      */
     public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor)
             throws IOException {
+        return start(host, port, access, executor, ConsoleTls.NONE);
+    }
+
+    /** Like {@link #start(String, int, ConsoleAccess, ConsoleExecutor)}, serving TLS as {@code tls} says. */
+    public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls)
+            throws IOException {
         ServerSocket socket = new ServerSocket();
         try {
             socket.setReuseAddress(true);
@@ -52,7 +60,8 @@ public final class ConsoleServer implements AutoCloseable {
             socket.close();
             throw e;
         }
-        ConsoleServer server = new ConsoleServer(socket, Objects.requireNonNull(access), Objects.requireNonNull(executor));
+        ConsoleServer server = new ConsoleServer(socket, Objects.requireNonNull(access), Objects.requireNonNull(executor),
+                Objects.requireNonNull(tls));
         server.acceptor.start();
         log.info("event=console_started host={} port={}", host, server.port());
         return server;
@@ -78,7 +87,7 @@ public final class ConsoleServer implements AutoCloseable {
             Thread.ofVirtual().name("console-client-" + client.getPort()).start(() -> {
                 try {
                     client.setTcpNoDelay(true);
-                    new ConsoleSession(client, access, executor).run();
+                    new ConsoleSession(client, access, executor, tls).run();
                 } catch (IOException e) {
                     log.warn("event=console_client_setup_failed error=\"{}\"", e.toString());
                 } finally {

@@ -53,8 +53,10 @@ final class ConsoleSession {
     private final Socket socket;
     private final ConsoleAccess access;
     private final ConsoleExecutor executor;
+    private final ConsoleTls.Gate tls;
 
-    ConsoleSession(Socket socket, ConsoleAccess access, ConsoleExecutor executor) {
+    ConsoleSession(Socket socket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls) {
+        this.tls = new ConsoleTls.Gate(tls, socket);
         this.socket = socket;
         this.access = access;
         this.executor = executor;
@@ -68,7 +70,7 @@ final class ConsoleSession {
             PgReader in = new PgReader(socket.getInputStream(), MAX_MESSAGE_LENGTH);
             out = new PgWriter(socket.getOutputStream());
             socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
-            var login = ConsoleLogin.perform(in, out, access);
+            var login = ConsoleLogin.perform(in, out, access, tls);
             if (login.isEmpty()) {
                 return;
             }
@@ -83,6 +85,8 @@ final class ConsoleSession {
             log.debug("event=console_disconnected client={} reason=\"{}\"", client, e.getMessage());
         } catch (IOException e) {
             log.warn("event=console_io_error client={} error=\"{}\"", client, e.toString());
+        } finally {
+            tls.close();
         }
     }
 

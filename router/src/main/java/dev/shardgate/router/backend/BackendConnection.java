@@ -215,7 +215,8 @@ public final class BackendConnection implements AutoCloseable {
 
     /** The event loop whose epoll set watches this connection's socket, or null (a pool hands it to that loop's sessions first). */
     public EventLoop loop() {
-        return socket instanceof LoopConduit conduit ? conduit.watchedBy() : null;
+        Conduit raw = socket instanceof dev.shardgate.router.loop.TlsConduit tls ? tls.raw() : socket;
+        return raw instanceof LoopConduit conduit ? conduit.watchedBy() : null;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.shardgate.router.backend;
 import dev.shardgate.router.config.ShardLinkSettings;
 import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.EventLoops;
+import dev.shardgate.router.tls.ShardTls;
 import dev.shardgate.wire.AuthenticationCleartextPassword;
 import dev.shardgate.wire.AuthenticationMd5Password;
 import dev.shardgate.wire.AuthenticationOk;
@@ -44,16 +45,23 @@ public final class BackendConnector {
     private final int maxMessageLength;
     private final EventLoops loops;
     private final ShardLinkSettings links;
+    private final ShardTls tls;
 
     public BackendConnector(int maxMessageLength) {
-        this(maxMessageLength, null, ShardLinkSettings.DEFAULTS);
+        this(maxMessageLength, null, ShardLinkSettings.DEFAULTS, ShardTls.NONE);
+    }
+
+    public BackendConnector(int maxMessageLength, EventLoops loops, ShardLinkSettings links) {
+        this(maxMessageLength, loops, links, ShardTls.NONE);
     }
 
     /**
      * @param loops the event loops that drive backend sockets, or null for plain blocking sockets
      * @param links the connect-and-login timeout and the keepalive of backend sockets
+     * @param tls   which shards are asked for TLS, and how their certificates are checked
      */
-    public BackendConnector(int maxMessageLength, EventLoops loops, ShardLinkSettings links) {
+    public BackendConnector(int maxMessageLength, EventLoops loops, ShardLinkSettings links, ShardTls tls) {
+        this.tls = tls;
         this.maxMessageLength = maxMessageLength;
         this.loops = loops;
         this.links = links;
@@ -78,6 +86,7 @@ public final class BackendConnector {
             // a hung server (SIGSTOP) completes the TCP handshake in its kernel and never answers the
             // startup packet: the login must finish within what is left of server_connect_timeout
             conduit.readTimeout((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            conduit = tls.secure(address, conduit);
             PgReader reader = new PgReader(conduit.input(), maxMessageLength);
             PgWriter writer = new PgWriter(conduit.output());
             Map<String, String> startup = new LinkedHashMap<>();

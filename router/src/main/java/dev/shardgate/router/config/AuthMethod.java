@@ -10,7 +10,9 @@ public enum AuthMethod {
     OK,
     CLEAR_TEXT,
     MD5,
-    SCRAM;
+    SCRAM,
+    /** PostgreSQL's {@code cert}: a verified TLS client certificate whose CN is the user name. */
+    CERT;
 
     /** The spelling in router.yaml, lower case as SPQR writes it. */
     public String configName() {
@@ -24,10 +26,11 @@ public enum AuthMethod {
             case CLEAR_TEXT -> dev.shardgate.wire.auth.PasswordExchange.Method.CLEAR_TEXT;
             case MD5 -> dev.shardgate.wire.auth.PasswordExchange.Method.MD5;
             case SCRAM -> dev.shardgate.wire.auth.PasswordExchange.Method.SCRAM;
+            case CERT -> throw new IllegalStateException("cert authentication has no password exchange");
         };
     }
 
     public boolean needsPassword() {
-        return this != OK;
+        return this != OK && this != CERT;
     }
 }

@@ -5,14 +5,15 @@ import java.util.Set;
 
 /**
  * What a client connecting as {@code usr} to {@code db} gets: its pool mode and how it
- * authenticates. A {@code poolDefault} rule has no db and usr and serves every pair no other rule
+ * authenticates, and whether it must come over TLS ({@code require_tls}). A {@code poolDefault} rule has no db and usr and serves every pair no other rule
  * names. A rule whose db is a {@linkplain #isConsoleDatabase console database} admits {@code usr}
  * to the admin console instead; it needs no backend rule.
  *
  * @param db   null exactly when {@code poolDefault}
  * @param usr  null exactly when {@code poolDefault}
  */
-public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault) {
+public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
+                           boolean requireTls) {
     /**
      * Database names that mean the admin console. SPQR's clients use {@code spqr-console} (and its
      * docs also {@code spqr_console}); {@code shardgate_console} is ours. They are aliases: a
@@ -23,6 +24,16 @@ public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule au
     public FrontendRule {
         Objects.requireNonNull(poolMode, "poolMode");
         Objects.requireNonNull(authRule, "authRule");
+    }
+
+    /** A rule that TLS is not required for (unless frontend_tls's sslmode requires it of everyone). */
+    public FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault) {
+        this(db, usr, poolMode, authRule, poolDefault, false);
+    }
+
+    /** How messages name the rule: its db and usr, or pool_default. */
+    public String describe() {
+        return poolDefault ? "pool_default frontend rule" : "frontend rule for user \"" + usr + "\" and database \"" + db + "\"";
     }
 
     /** A rule for one database and user, in transaction pooling. */

@@ -33,6 +33,7 @@ import java.util.function.Predicate;
  *     (default: one per CPU); 0 runs sessions on the JDK's own virtual-thread scheduler
  * @param shardLinks timeouts towards shards and TCP keepalive
  * @param grpcTls TLS of the gRPC API the coordinator pushes to and of the calls to coordinator_address
+ * @param frontendTls TLS for clients of the router and its console ({@code frontend_tls})
  */
 public record RouterConfig(
         String host,
@@ -59,7 +60,8 @@ public record RouterConfig(
         int sequenceBlockSize,
         int eventLoops,
         ShardLinkSettings shardLinks,
-        GrpcTls grpcTls) {
+        GrpcTls grpcTls,
+        FrontendTlsSettings frontendTls) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -91,6 +93,7 @@ public record RouterConfig(
         Objects.requireNonNull(commitStrategy, "commitStrategy");
         Objects.requireNonNull(shardLinks, "shardLinks");
         Objects.requireNonNull(grpcTls, "grpcTls");
+        Objects.requireNonNull(frontendTls, "frontendTls");
     }
 
     /**
@@ -180,7 +183,8 @@ public record RouterConfig(
                 .poolWaitTimeout(poolWaitTimeout).clientIdleTimeout(clientIdleTimeout)
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
-                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls);
+                .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
+                .frontendTls(frontendTls);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -212,6 +216,7 @@ public record RouterConfig(
         private int eventLoops = DEFAULT_EVENT_LOOPS;
         private ShardLinkSettings shardLinks = ShardLinkSettings.DEFAULTS;
         private GrpcTls grpcTls = GrpcTls.DISABLED;
+        private FrontendTlsSettings frontendTls = FrontendTlsSettings.DISABLED;
 
         private Builder() {
         }
@@ -237,6 +242,7 @@ public record RouterConfig(
         public Builder eventLoops(int value) { eventLoops = value; return this; }
         public Builder shardLinks(ShardLinkSettings value) { shardLinks = value; return this; }
         public Builder grpcTls(GrpcTls value) { grpcTls = value; return this; }
+        public Builder frontendTls(FrontendTlsSettings value) { frontendTls = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -288,7 +294,8 @@ public record RouterConfig(
                     frontendRules.stream().filter(FrontendRule::isConsoleRule).toList(),
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
-                    grpcTls);
+                    grpcTls,
+                    frontendTls);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -315,5 +322,6 @@ public record RouterConfig(
         int sequenceBlockSize() { return sequenceBlockSize; }
         int eventLoops() { return eventLoops; }
         GrpcTls grpcTls() { return grpcTls; }
+        FrontendTlsSettings frontendTls() { return frontendTls; }
     }
 }

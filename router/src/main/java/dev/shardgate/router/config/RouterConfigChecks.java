@@ -22,6 +22,7 @@ final class RouterConfigChecks {
         checkBackendRules(config.backendRules(), source);
         checkEveryClientRuleHasBackend(config.frontendRules(), config.backendRules(), source);
         checkShards(config.shards(), source);
+        checkTls(config, source);
         if (config.qdbFile() != null && config.qdbFile().toString().isBlank()) {
             throw source.error("qdb_file", "must not be empty");
         }
@@ -114,6 +115,37 @@ final class RouterConfigChecks {
                     + ConfigUnits.formatSize(RouterConfig.MAX_MESSAGE_LENGTH_LIMIT)
                     + ", got '" + ConfigUnits.formatSize(bytes) + "'");
         }
+    }
+
+    /** TLS that a rule or a shard asks for must be there to give, and cert only where a certificate can be seen. */
+    private static void checkTls(RouterConfig.Builder config, ConfigSource source) {
+        FrontendTlsSettings tls = config.frontendTls();
+        List<FrontendRule> rules = config.frontendRules();
+        for (int i = 0; i < rules.size(); i++) {
+            FrontendRule rule = rules.get(i);
+            String path = ConfigSource.element("frontend_rules", i);
+            if (rule.requireTls() && !tls.mode().offersTls()) {
+                throw source.error(ConfigSource.child(path, "require_tls"), "needs frontend_tls with an sslmode other than disable");
+            }
+            if (rule.authRule().method() == AuthMethod.CERT) {
+                if (rule.isConsoleRule()) {
+                    throw source.error(ConfigSource.child(path, "auth_rule"), "auth_method cert is not supported for console rules");
+                }
+                if (!tls.mode().offersTls() || tls.files().rootCertFile() == null) {
+                    throw source.error(ConfigSource.child(path, "auth_rule"),
+                            "auth_method cert needs frontend_tls with root_cert_file (the CAs of client certificates)");
+                }
+            }
+        }
+        if (tls.mode().verifiesPeer() && tls.files().rootCertFile() == null) {
+            throw source.error("frontend_tls", "sslmode " + tls.mode().configName()
+                    + " checks client certificates: root_cert_file is required");
+        }
+        config.shards().forEach((name, shard) -> {
+            if (shard.tls().mode() == dev.shardgate.wire.tls.SslMode.ALLOW) {
+                throw source.error("shards." + name + ".tls.sslmode", "allow is not supported towards shards; use prefer or disable");
+            }
+        });
     }
 
     private static void checkFrontendRules(List<FrontendRule> rules, ConfigSource source) {

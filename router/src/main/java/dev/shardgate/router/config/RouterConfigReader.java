@@ -4,6 +4,8 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import dev.shardgate.wire.tls.ServerTlsSettings;
+import dev.shardgate.wire.tls.SslMode;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -21,13 +23,16 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
-            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_rules", "backend_rules", "shards",
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_tls", "frontend_rules", "backend_rules", "shards",
             "grpc_server_tls", "grpc_client_tls");
-    static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default");
+    static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
     static final List<String> AUTH_RULE_KEYS = List.of("auth_method", "password");
-    static final List<String> SHARD_KEYS = List.of("type", "hosts");
+    static final List<String> SHARD_KEYS = List.of("type", "hosts", "tls");
+    static final List<String> FRONTEND_TLS_KEYS = List.of(
+            "sslmode", "cert_file", "key_file", "root_cert_file", "min_protocol", "ciphers");
+    static final List<String> SHARD_TLS_KEYS = List.of("sslmode", "root_cert_file", "cert_file", "key_file");
 
     private RouterConfigReader() {
     }
@@ -75,6 +80,7 @@ final class RouterConfigReader {
         top.integer("event_loops", IntRange.EVENT_LOOPS).ifPresent(builder::eventLoops);
         builder.shardLinks(shardLinks(top));
         builder.grpcTls(GrpcTlsReader.read(top, baseDir));
+        top.mapping("frontend_tls", FRONTEND_TLS_KEYS).ifPresent(tls -> builder.frontendTls(frontendTls(tls, source, baseDir)));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {
@@ -89,7 +95,7 @@ final class RouterConfigReader {
             for (String name : shards.keys()) {
                 // A shard written with no value gets no hosts, which the checks report.
                 builder.shard(name, shards.mapping(name, SHARD_KEYS)
-                        .map(shard -> shard(shard, source))
+                        .map(shard -> shard(shard, source, baseDir))
                         .orElse(new ShardConfig(List.of(), ShardType.DATA)));
             }
         });
@@ -115,7 +121,8 @@ final class RouterConfigReader {
                 rule.string("usr").orElse(null),
                 rule.choice("pool_mode", PoolMode.values(), PoolMode::configName).orElse(PoolMode.TRANSACTION),
                 authRule(rule.requiredMapping("auth_rule", AUTH_RULE_KEYS)),
-                rule.bool("pool_default").orElse(false));
+                rule.bool("pool_default").orElse(false),
+                rule.bool("require_tls").orElse(false));
     }
 
     private static BackendRule backendRule(YamlMapping rule) {
@@ -135,11 +142,34 @@ final class RouterConfigReader {
         return new AuthRule(method, rule.string("password").orElse(null));
     }
 
-    private static ShardConfig shard(YamlMapping shard, ConfigSource source) {
+    private static ShardConfig shard(YamlMapping shard, ConfigSource source, Path baseDir) {
         List<String> hosts = shard.list("hosts").stream()
                 .map(element -> YamlMapping.scalarText(source, element.getKey(), element.getValue()))
                 .toList();
+        ShardTlsSettings tls = shard.mapping("tls", SHARD_TLS_KEYS).map(section -> new ShardTlsSettings(
+                section.choice("sslmode", SslMode.values(), SslMode::configName).orElse(SslMode.DISABLE),
+                section.path("root_cert_file", baseDir).orElse(null),
+                section.path("cert_file", baseDir).orElse(null),
+                section.path("key_file", baseDir).orElse(null))).orElse(ShardTlsSettings.DISABLED);
         return new ShardConfig(hosts, shard.choice("type", ShardType.values(), ShardType::configName)
-                .orElse(ShardType.DATA));
+                .orElse(ShardType.DATA), tls);
+    }
+
+    private static FrontendTlsSettings frontendTls(YamlMapping tls, ConfigSource source, Path baseDir) {
+        SslMode mode = tls.choice("sslmode", SslMode.values(), SslMode::configName).orElse(SslMode.DISABLE);
+        if (!mode.offersTls()) {
+            return FrontendTlsSettings.DISABLED;
+        }
+        Path cert = tls.path("cert_file", baseDir).orElseThrow(() -> tls.missing("cert_file"));
+        Path key = tls.path("key_file", baseDir).orElseThrow(() -> tls.missing("key_file"));
+        String minProtocol = tls.string("min_protocol").orElse(ServerTlsSettings.DEFAULT_MIN_PROTOCOL);
+        if (!ServerTlsSettings.PROTOCOLS.contains(minProtocol)) {
+            throw source.error(tls.pathOf("min_protocol"), "must be one of " + ServerTlsSettings.PROTOCOLS + ", not '" + minProtocol + "'");
+        }
+        List<String> ciphers = tls.list("ciphers").stream()
+                .map(element -> YamlMapping.scalarText(source, element.getKey(), element.getValue()))
+                .toList();
+        return new FrontendTlsSettings(mode, new ServerTlsSettings(cert, key,
+                tls.path("root_cert_file", baseDir).orElse(null), minProtocol, ciphers));
     }
 }

@@ -54,6 +54,21 @@ final class RouterConfigWriter {
         if (config.initSqlFile() != null) {
             top.put("init_sql", config.initSqlFile().toString());
         }
+        FrontendTlsSettings tls = config.frontendTls();
+        if (tls.mode().offersTls()) {
+            var section = new LinkedHashMap<String, Object>();
+            section.put("sslmode", tls.mode().configName());
+            section.put("cert_file", tls.files().certFile().toString());
+            section.put("key_file", tls.files().keyFile().toString());
+            if (tls.files().rootCertFile() != null) {
+                section.put("root_cert_file", tls.files().rootCertFile().toString());
+            }
+            section.put("min_protocol", tls.files().minProtocol());
+            if (!tls.files().ciphers().isEmpty()) {
+                section.put("ciphers", tls.files().ciphers());
+            }
+            top.put("frontend_tls", section);
+        }
         var frontendRules = new ArrayList<Object>();
         config.frontendRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
         config.consoleRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
@@ -77,6 +92,9 @@ final class RouterConfigWriter {
         putTarget(map, rule.db(), rule.usr(), rule.poolDefault());
         map.put("pool_mode", rule.poolMode().configName());
         map.put("auth_rule", authRule(rule.authRule()));
+        if (rule.requireTls()) {
+            map.put("require_tls", true);
+        }
         return map;
     }
 
@@ -112,6 +130,21 @@ final class RouterConfigWriter {
         var map = new LinkedHashMap<String, Object>();
         map.put("type", shard.type().configName());
         map.put("hosts", List.copyOf(shard.hosts()));
+        ShardTlsSettings tls = shard.tls();
+        if (tls.mode().offersTls()) {
+            var section = new LinkedHashMap<String, Object>();
+            section.put("sslmode", tls.mode().configName());
+            if (tls.rootCertFile() != null) {
+                section.put("root_cert_file", tls.rootCertFile().toString());
+            }
+            if (tls.certFile() != null) {
+                section.put("cert_file", tls.certFile().toString());
+            }
+            if (tls.keyFile() != null) {
+                section.put("key_file", tls.keyFile().toString());
+            }
+            map.put("tls", section);
+        }
         return map;
     }
 }

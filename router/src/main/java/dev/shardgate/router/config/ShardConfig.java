@@ -6,12 +6,18 @@ import java.util.Objects;
 
 /**
  * A shard's PostgreSQL servers, each {@code host:port} ({@code [::1]:5432} for IPv6), the first
- * being the one tried first.
+ * being the one tried first, and how TLS is used towards them.
  */
-public record ShardConfig(List<String> hosts, ShardType type) {
+public record ShardConfig(List<String> hosts, ShardType type, ShardTlsSettings tls) {
     public ShardConfig {
         hosts = List.copyOf(hosts);
         Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(tls, "tls");
+    }
+
+    /** A shard reached without TLS. */
+    public ShardConfig(List<String> hosts, ShardType type) {
+        this(hosts, type, ShardTlsSettings.DISABLED);
     }
 
     public static ShardConfig data(String... hosts) {

@@ -12,7 +12,7 @@ import java.net.SocketException;
  * A connected TCP socket as a session uses it: two streams, a read timeout, close. On an event
  * loop ({@link LoopConduit}) its waits cost no thread hop; otherwise it is a plain socket.
  */
-public sealed interface Conduit extends Closeable permits Conduit.Plain, LoopConduit {
+public sealed interface Conduit extends Closeable permits Conduit.Plain, LoopConduit, TlsConduit {
 
     /**
      * The socket on the event loops when there are some and it has a channel (sockets of a

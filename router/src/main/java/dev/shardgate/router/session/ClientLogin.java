@@ -1,9 +1,11 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.router.cancel.CancelRegistry;
+import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.tls.ClientTlsGate;
 import dev.shardgate.wire.CancelRequest;
 import dev.shardgate.wire.FrontendMessage;
 import dev.shardgate.wire.GssEncRequest;
@@ -21,7 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The start of a client connection: SSL/GSS negotiation (refused with 'N' until TLS lands), cancel
+ * The start of a client connection: SSL negotiation (TLS when frontend_tls is on; GSS refused), cancel
  * requests, the startup packet, the frontend rule and password authentication.
  */
 public final class ClientLogin {
@@ -33,8 +35,10 @@ public final class ClientLogin {
     private final CancelRegistry cancels;
     private final PgReader in;
     private final PgWriter out;
+    private final ClientTlsGate tls;
 
-    public ClientLogin(RouterConfig config, CancelRegistry cancels, PgReader in, PgWriter out) {
+    public ClientLogin(RouterConfig config, CancelRegistry cancels, PgReader in, PgWriter out, ClientTlsGate tls) {
+        this.tls = tls;
         this.config = config;
         this.cancels = cancels;
         this.in = in;
@@ -55,6 +59,7 @@ public final class ClientLogin {
         FrontendRule rule = config.frontendRuleFor(database, user)
                 .orElseThrow(() -> new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                         "no frontend rule for user \"" + user + "\" and database \"" + database + "\""));
+        tls.admit(rule, user);
         authenticate(user, rule.authRule());
         return new Login(startup, rule);
     }
@@ -63,7 +68,7 @@ public final class ClientLogin {
         while (true) {
             FrontendMessage message = in.readStartupPacket();
             switch (message) {
-                case SslRequest ignored -> refuseEncryption();
+                case SslRequest ignored -> tls.answerSslRequest(in, out);
                 case GssEncRequest ignored -> refuseEncryption();
                 case CancelRequest cancel -> {
                     cancels.cancel(cancel.processId(), cancel.secretKey());
@@ -99,6 +104,9 @@ public final class ClientLogin {
     }
 
     private void authenticate(String user, AuthRule auth) throws IOException {
+        if (auth.method() == AuthMethod.CERT) {
+            return; // the client certificate was checked by the TLS gate
+        }
         PasswordExchange.authenticate(in, out, auth.method().exchange(), user, auth.password());
     }
 }

@@ -64,7 +64,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     private static final int CLIENT_BUFFER_BYTES = 8 * 1024;
 
     private final RouterContext context;
-    private final Conduit socket;
+    /** The client's socket; after a TLS handshake, its TLS conduit (so that closing sends close_notify). */
+    private Conduit socket;
     final PgReader in;
     final PgWriter out;
     private final int processId;
@@ -118,9 +119,10 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     @Override
     public void run() {
         boolean loggedIn = false;
+        var tlsGate = new dev.shardgate.router.tls.ClientTlsGate(context.frontendTls(), socket);
         try {
             socket.readTimeout(LOGIN_TIMEOUT_MILLIS);
-            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), in, out).perform();
+            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), in, out, tlsGate).perform();
             if (login == null) {
                 return;
             }
@@ -156,6 +158,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             clientGone();
             joined.abandon(this);
             transactionSettings.clear();
+            socket = tlsGate.conduit();
             closeSocket();
             if (loggedIn) {
                 log.info("event=client_disconnected client={} user={} db={}", processId, user, database);

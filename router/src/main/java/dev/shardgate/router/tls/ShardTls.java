@@ -1,0 +1,100 @@
+package dev.shardgate.router.tls;
+
+import dev.shardgate.router.backend.BackendAddress;
+import dev.shardgate.router.config.ConfigException;
+import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.router.config.ShardTlsSettings;
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.TlsConduit;
+import dev.shardgate.wire.tls.ClientTls;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.security.GeneralSecurityException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+
+/**
+ * TLS towards shards, per shard as its {@code tls} section says, with libpq's sslmode meanings:
+ * the SSLRequest, then the handshake on 'S'. A shard not named in router.yaml (created on the
+ * console) is reached without TLS.
+ */
+public final class ShardTls {
+    public static final ShardTls NONE = new ShardTls(Map.of());
+    /** SSLRequest: length 8 and the code 1234 5679 (PostgreSQL's "SSLRequest" message). */
+    private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
+
+    private final Map<String, ClientTls> byShard;
+
+    private ShardTls(Map<String, ClientTls> byShard) {
+        this.byShard = byShard;
+    }
+
+    /** @throws ConfigException naming the shard whose root certificate or key does not load */
+    public static ShardTls of(Map<String, ShardConfig> shards) {
+        Map<String, ClientTls> byShard = new HashMap<>();
+        shards.forEach((name, shard) -> {
+            ShardTlsSettings settings = shard.tls();
+            if (!settings.mode().offersTls()) {
+                return;
+            }
+            try {
+                byShard.put(name, ClientTls.of(settings.mode(), settings.rootCertFile(), settings.certFile(), settings.keyFile()));
+            } catch (GeneralSecurityException | IOException e) {
+                throw new ConfigException("router.yaml", 0, "shards." + name + ".tls", "cannot load: " + e.getMessage(), e);
+            }
+        });
+        return byShard.isEmpty() ? NONE : new ShardTls(Map.copyOf(byShard));
+    }
+
+    /**
+     * Asks the shard for TLS when its sslmode says so and returns the conduit to log in over.
+     *
+     * @throws IOException naming the shard and why: it refused TLS that sslmode requires, or its
+     *                     certificate does not verify (the pool then fails with 08001)
+     */
+    public Conduit secure(BackendAddress address, Conduit raw) throws IOException {
+        ClientTls tls = byShard.get(address.shard());
+        if (tls == null) {
+            return raw;
+        }
+        OutputStream out = raw.output();
+        out.write(SSL_REQUEST);
+        out.flush();
+        int answer = raw.input().read();
+        String mode = "sslmode=" + tls.mode().configName();
+        switch (answer) {
+            case 'S' -> {
+                try {
+                    return TlsConduit.over(raw, (in, rawOut) -> tls.connect(address.host(), address.port(), in, rawOut));
+                } catch (SSLHandshakeException e) {
+                    SSLHandshakeException named = new SSLHandshakeException("TLS handshake with shard " + address
+                            + " failed (" + mode + "): " + rootCause(e));
+                    named.initCause(e);
+                    throw named;
+                } catch (SSLException e) {
+                    throw new SSLException("TLS with shard " + address + " failed (" + mode + "): " + rootCause(e), e);
+                }
+            }
+            case 'N' -> {
+                if (tls.mode().requiresTls()) {
+                    throw new IOException("shard " + address + " does not accept TLS (answered N to SSLRequest) but " + mode);
+                }
+                return raw;
+            }
+            case -1 -> throw new EOFException("shard " + address + " closed the connection after SSLRequest");
+            default -> throw new IOException("shard " + address + " answered SSLRequest with byte " + answer
+                    + " instead of S or N");
+        }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause.getMessage() + ")";
+    }
+}
