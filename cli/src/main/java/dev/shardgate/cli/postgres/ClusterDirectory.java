@@ -60,14 +60,19 @@ record ClusterDirectory(Path root, Path dataDirectory, Path logFile) {
     }
 
     void writeConfiguration(AuthMethod hostAuth, Map<String, String> extraSettings) {
+        writeConfiguration(hostAuth, extraSettings, null);
+    }
+
+    /** @param tlsOnly when set: ssl on with this certificate, TCP clients admitted by hostssl lines only */
+    void writeConfiguration(AuthMethod hostAuth, Map<String, String> extraSettings, ServerCertificate tlsOnly) {
         String hba = """
                 # Written by shardgate: trusted unix socket for setup, %1$s over TCP from 127.0.0.1 only.
                 # TYPE  DATABASE     USER  ADDRESS       METHOD
                 local   all          all                 trust
                 local   replication  all                 trust
-                host    all          all   127.0.0.1/32  %1$s
-                host    replication  all   127.0.0.1/32  %1$s
-                """.formatted(hostAuth.hbaMethod());
+                %2$s    all          all   127.0.0.1/32  %1$s
+                %2$s    replication  all   127.0.0.1/32  %1$s
+                """.formatted(hostAuth.hbaMethod(), tlsOnly == null ? "host   " : "hostssl");
         StringBuilder conf = new StringBuilder("""
 
                 # Written by shardgate: a throw-away server, fast to start, never durable.
@@ -84,6 +89,10 @@ record ClusterDirectory(Path root, Path dataDirectory, Path logFile) {
                 """.formatted(SqlText.literal(socketDirectory().toString()), hostAuth.passwordEncryption()));
         extraSettings.forEach((setting, value) -> conf.append(setting).append(" = ").append(value).append('\n'));
         try {
+            if (tlsOnly != null) {
+                installCertificate(tlsOnly);
+                conf.append("ssl = on\nssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'\n");
+            }
             // Both files exist (initdb wrote them) and keep their owner when overwritten.
             Files.writeString(dataDirectory.resolve("pg_hba.conf"), hba);
             Files.writeString(dataDirectory.resolve("postgresql.conf"), conf,
@@ -113,6 +122,19 @@ record ClusterDirectory(Path root, Path dataDirectory, Path logFile) {
             Files.writeString(dataDirectory.resolve("postgresql.conf"), conf, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new LocalPostgresException("cannot write the standby configuration in " + dataDirectory + ": " + e, e);
+        }
+    }
+
+    /** PostgreSQL refuses a key file others can read; as root the files become the server user's. */
+    private void installCertificate(ServerCertificate certificate) throws IOException {
+        Path cert = dataDirectory.resolve("server.crt");
+        Path key = dataDirectory.resolve("server.key");
+        Files.copy(certificate.certFile(), cert, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(certificate.keyFile(), key, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        if (ExternalCommand.runningAsRoot()) {
+            giveToServerUser(cert);
+            giveToServerUser(key);
         }
     }
 

@@ -64,13 +64,19 @@ public final class LocalPostgres implements AutoCloseable {
      * the server is stopped and its directory deleted before the exception propagates.
      */
     public static LocalPostgres start(Path baseDir, String name, AuthMethod hostAuth, Map<String, String> extraSettings) {
+        return start(baseDir, name, hostAuth, extraSettings, null);
+    }
+
+    /** Like {@link #start(Path, String, AuthMethod, Map)}; with {@code tlsOnly}, TCP clients must use TLS. */
+    public static LocalPostgres start(Path baseDir, String name, AuthMethod hostAuth, Map<String, String> extraSettings,
+                                      ServerCertificate tlsOnly) {
         requireValidName(name);
         PostgresInstallation installation = PostgresInstallation.locate();
         LocalPostgres server = new LocalPostgres(installation, name, hostAuth, ClusterDirectory.create(baseDir, name), null, null);
         RunningServers.track(server);
         try {
             ClusterTemplate.copyInto(installation, server.dataDir());
-            server.directory.writeConfiguration(hostAuth, extraSettings);
+            server.directory.writeConfiguration(hostAuth, extraSettings, tlsOnly);
             server.launchOnFreePort();
             server.psql(SUPERUSER, "ALTER ROLE " + SUPERUSER + " PASSWORD " + SqlText.literal(SUPERUSER_PASSWORD));
             LOG.info("postgres started name={} port={} auth={} dir={}", name, server.port, hostAuth, server.directory.root());
