@@ -47,7 +47,12 @@ public final class ThrowawayCa {
 
     /** A server certificate for localhost and 127.0.0.1 (subjectAltName), as verify-full checks them. */
     public Issued server(String file) {
-        return issue(file, "localhost", "subjectAltName=DNS:localhost,IP:127.0.0.1");
+        return server(file, "DNS:localhost,IP:127.0.0.1");
+    }
+
+    /** A server certificate for other names, e.g. {@code DNS:db.example}, to see verify-full refuse it. */
+    public Issued server(String file, String subjectAltNames) {
+        return issue(file, "localhost", "subjectAltName=" + subjectAltNames);
     }
 
     /** A client certificate with CN={@code commonName}: the user name of cert authentication. */

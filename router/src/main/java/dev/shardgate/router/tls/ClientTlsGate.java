@@ -10,7 +10,11 @@ import dev.shardgate.wire.PgWriter;
 import dev.shardgate.wire.SqlState;
 import dev.shardgate.wire.tls.PeerNames;
 import java.io.IOException;
+import java.net.SocketException;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * TLS at the start of one client connection: the answer to SSLRequest (and the handshake after
@@ -18,6 +22,8 @@ import javax.net.ssl.SSLSession;
  * frontend_tls or by the rule, the client certificate of {@code auth_method: cert}.
  */
 public final class ClientTlsGate {
+    private static final Logger log = LoggerFactory.getLogger(ClientTlsGate.class);
+
     private final FrontendTls tls;
     private Conduit conduit;
     private SSLSession session;
@@ -38,7 +44,14 @@ public final class ClientTlsGate {
         if (!secure) {
             return;
         }
-        TlsConduit secured = TlsConduit.over(conduit, tls.server()::accept);
+        TlsConduit secured;
+        try {
+            secured = TlsConduit.over(conduit, tls.server()::accept);
+        } catch (SSLException e) {
+            // the client learnt why from the TLS alert; one line here, and the session ends quietly
+            log.info("event=client_tls_failed client={} error=\"{}\"", conduit.remoteAddress(), e.getMessage());
+            throw new SocketException("TLS handshake failed: " + e.getMessage());
+        }
         in.switchTo(secured.input());
         out.switchTo(secured.output());
         conduit = secured;
