@@ -49,7 +49,9 @@ public final class ClientTlsGate {
             secured = TlsConduit.over(conduit, tls.server()::accept);
         } catch (SSLException e) {
             // the client learnt why from the TLS alert; one line here, and the session ends quietly
-            log.info("event=client_tls_failed client={} error=\"{}\"", conduit.remoteAddress(), e.getMessage());
+            String reason = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getMessage() + ": " + e.getCause().getMessage() : e.getMessage();
+            log.info("event=client_tls_failed client={} error=\"{}\"", conduit.remoteAddress(), reason);
             throw new SocketException("TLS handshake failed: " + e.getMessage());
         }
         in.switchTo(secured.input());

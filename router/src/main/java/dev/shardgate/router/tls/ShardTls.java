@@ -95,6 +95,8 @@ public final class ShardTls {
         while (cause.getCause() != null && cause.getCause() != cause) {
             cause = cause.getCause();
         }
-        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (" + cause.getMessage() + ")";
+        String message = String.valueOf(e.getMessage());
+        return cause == e || cause.getMessage() == null || message.contains(cause.getMessage()) ? message
+                : message + " (" + cause.getMessage() + ")";
     }
 }
