@@ -70,9 +70,11 @@ final class CoordinatedDemo {
             }
             setup.append(DemoCommand.initSql(shardCount));
             List<RouterServer> routers = new ArrayList<>();
+            DemoTls tls = DemoTls.create(base);
             for (int i = 0; i < 2; i++) {
                 RouterServer router = RouterServer.start(RouterConfig.builder()
                         .host("localhost").routerPort(routerPort + i).adminConsolePort(consolePort + i).grpcApiPort(0)
+                        .frontendTls(tls.settings())
                         .withCoordinator(true).coordinatorAddress("localhost:" + coordinator.grpcApiPort())
                         .frontendRule(FrontendRule.console(DemoCommand.USER, AuthRule.ok()))
                         .frontendRule(FrontendRule.of(DemoCommand.DATABASE, DemoCommand.USER, AuthRule.ok()))
@@ -93,8 +95,8 @@ final class CoordinatedDemo {
             System.out.println("Shardgate is ready: etcd " + etcd.endpoint() + ", a coordinator, 2 routers, "
                     + shardCount + " shards.");
             for (RouterServer router : routers) {
-                System.out.println("  router:  psql \"host=localhost port=" + router.port() + " dbname="
-                        + DemoCommand.DATABASE + " user=" + DemoCommand.USER + " sslmode=disable\"");
+                tls.psqlLines(router.port(), DemoCommand.DATABASE, DemoCommand.USER)
+                        .forEach(line -> System.out.println("  router:  " + line));
             }
             System.out.println("Coordinator console (CREATE KEY RANGE …, SHOW routers), changes reach both routers:");
             System.out.println("  psql \"host=localhost port=" + coordinator.consolePort() + " dbname=spqr-console user="

@@ -74,8 +74,10 @@ final class DemoCommand implements Callable<Integer> {
         RouterServer router = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
+            DemoTls tls = DemoTls.create(base);
             RouterConfig.Builder config = RouterConfig.builder()
                     .host("localhost")
+                    .frontendTls(tls.settings())
                     .routerPort(port)
                     .adminConsolePort(consolePort)
                     .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
@@ -111,9 +113,9 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("router config: " + base.resolve("router.yaml"));
             System.out.println();
             System.out.println("Shardgate is ready. Connect with:");
-            System.out.println("  psql \"host=localhost port=" + router.port() + " dbname=" + DATABASE + " user=" + USER + " sslmode=disable\"");
+            tls.psqlLines(router.port(), DATABASE, USER).forEach(line -> System.out.println("  " + line));
             System.out.println("Admin console (SHOW key_ranges, CREATE KEY RANGE …):");
-            System.out.println("  psql \"host=localhost port=" + router.consolePort() + " dbname=spqr-console user=" + USER + " sslmode=disable\"");
+            tls.psqlLines(router.consolePort(), "spqr-console", USER).forEach(line -> System.out.println("  " + line));
             System.out.println("Try: INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob');  -- lands on sh1");
             System.out.println("     INSERT INTO accounts (id, owner) VALUES (1500, 'cid');           -- lands on sh2");
             System.out.println("     EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500;");

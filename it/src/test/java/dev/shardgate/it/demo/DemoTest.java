@@ -14,6 +14,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,12 +34,25 @@ class DemoTest {
         int console = ShardgateProcess.freePort();
         Process demo = start(directory, "--port", Integer.toString(port), "--console-port", Integer.toString(console));
         try {
-            awaitReady(demo, directory);
+            String out = awaitReady(demo, directory);
             try (Connection client = connect(port, "demo")) {
                 execute(client, "INSERT INTO accounts (id, owner) VALUES (1500, 'cid')");
                 assertThat(first(client, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500")).isEqualTo("sh2");
                 assertThat(first(client, "SELECT owner FROM accounts WHERE id = 1500")).isEqualTo("cid");
             }
+            // the printed verify-full line works: the demo's CA signed the router's certificate for localhost
+            Matcher rootCert = Pattern.compile("port=" + port + " dbname=demo user=demo sslmode=verify-full sslrootcert=(\\S+)\"")
+                    .matcher(out);
+            assertThat(rootCert.find()).as(out).isTrue();
+            Properties verifyFull = new Properties();
+            verifyFull.setProperty("user", "demo");
+            verifyFull.setProperty("sslmode", "verify-full");
+            verifyFull.setProperty("sslrootcert", rootCert.group(1));
+            verifyFull.setProperty("socketTimeout", "30");
+            try (Connection client = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/demo", verifyFull)) {
+                assertThat(first(client, "SELECT owner FROM accounts WHERE id = 1500")).isEqualTo("cid");
+            }
+            assertThat(out).contains("port=" + console + " dbname=spqr-console user=demo sslmode=verify-full");
         } finally {
             stop(demo);
         }

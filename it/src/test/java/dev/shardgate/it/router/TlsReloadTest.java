@@ -6,7 +6,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.cli.postgres.ProcessResult;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
-import dev.shardgate.it.harness.TestCertificates;
+import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendTlsSettings;
@@ -34,10 +34,10 @@ class TlsReloadTest {
     void replacedCertificateServesNewConnectionsWhileOpenOnesContinue(PostgresServers servers) throws Exception {
         LocalPostgres shard = servers.get(0);
         Path dir = Files.createTempDirectory("shardgate-tls-reload");
-        TestCertificates first = TestCertificates.authority(dir, "first-ca");
-        TestCertificates second = TestCertificates.authority(dir, "second-ca");
-        TestCertificates.Issued old = first.server("old");
-        TestCertificates.Issued renewed = second.server("renewed");
+        ThrowawayCa first = ThrowawayCa.authority(dir, "first-ca");
+        ThrowawayCa second = ThrowawayCa.authority(dir, "second-ca");
+        ThrowawayCa.Issued old = first.server("old");
+        ThrowawayCa.Issued renewed = second.server("renewed");
         Path cert = dir.resolve("router.crt");
         Path key = dir.resolve("router.key");
         Files.copy(old.cert(), cert);

@@ -33,7 +33,7 @@ class RouterConfigValidationTest {
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
                         + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
                         + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
-                        + "cancel_wait_timeout, qdb_file, init_sql, frontend_rules, backend_rules, shards, "
+                        + "cancel_wait_timeout, qdb_file, init_sql, frontend_tls, frontend_rules, backend_rules, shards, "
                         + "grpc_server_tls, grpc_client_tls)");
     }
 
@@ -62,7 +62,7 @@ class RouterConfigValidationTest {
                     auth_rule: {auth_method: ok}
                 """,
                 "router.yaml:4: frontend_rules[0].pool_mod: unknown key 'pool_mod' "
-                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default)");
+                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default, require_tls)");
     }
 
     @Test
@@ -76,7 +76,7 @@ class RouterConfigValidationTest {
         assertThat(error.source()).isEqualTo("router.yaml");
         assertThat(error.line()).isEqualTo(3);
         assertThat(error.keyPath()).isEqualTo("frontend_rules[1].auth_rule.auth_method");
-        assertThat(error.problem()).isEqualTo("must be one of ok, clear_text, md5, scram, got 'plain'");
+        assertThat(error.problem()).isEqualTo("must be one of ok, clear_text, md5, scram, cert, got 'plain'");
     }
 
     @Test
@@ -335,7 +335,7 @@ class RouterConfigValidationTest {
                 shards:
                   sh1:
                     host: 'h:5432'
-                """, "router.yaml:11: shards.sh1.host: unknown key 'host' (expected one of: type, hosts)");
+                """, "router.yaml:11: shards.sh1.host: unknown key 'host' (expected one of: type, hosts, tls)");
     }
 
     @Test
