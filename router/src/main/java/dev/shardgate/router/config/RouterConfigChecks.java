@@ -141,6 +141,13 @@ final class RouterConfigChecks {
             throw source.error("frontend_tls", "sslmode " + tls.mode().configName()
                     + " checks client certificates: root_cert_file is required");
         }
+        List<BackendRule> backendRules = config.backendRules();
+        for (int i = 0; i < backendRules.size(); i++) {
+            if (backendRules.get(i).authRule().method() == AuthMethod.CERT) {
+                throw source.error(ConfigSource.child(ConfigSource.element("backend_rules", i), "auth_rule"),
+                        "auth_method cert is for clients; towards shards set the shard's tls cert_file and key_file");
+            }
+        }
         config.shards().forEach((name, shard) -> {
             if (shard.tls().mode() == dev.shardgate.wire.tls.SslMode.ALLOW) {
                 throw source.error("shards." + name + ".tls.sslmode", "allow is not supported towards shards; use prefer or disable");
