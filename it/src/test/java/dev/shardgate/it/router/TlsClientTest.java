@@ -171,6 +171,31 @@ class TlsClientTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}", autoCloseArguments = false)
+    @MethodSource("routers")
+    void megabytesCrossTlsIntactBothWays(String name, RunningRouter router) throws SQLException {
+        String big = "0123456789abcdef".repeat(256 * 1024); // 4 MiB: many TLS records, grown buffers
+        try (Connection connection = jdbc(router.port(), scram, "verify-full");
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT length(?::text), md5(?::text) = md5(repeat('0123456789abcdef', 262144)), "
+                             + "repeat('x', 3000000) FROM generate_series(1, 3)")) {
+            statement.setString(1, big);
+            statement.setString(2, big);
+            try (ResultSet rows = statement.executeQuery()) {
+                int count = 0;
+                while (rows.next()) {
+                    count++;
+                    assertThat(rows.getInt(1)).isEqualTo(big.length());
+                    assertThat(rows.getBoolean(2)).isTrue();
+                    String xs = rows.getString(3);
+                    assertThat(xs).hasSize(3_000_000);
+                    assertThat(xs.chars().allMatch(c -> c == 'x')).isTrue();
+                }
+                assertThat(count).isEqualTo(3);
+            }
+        }
+    }
+
     private static Connection jdbc(int port, Account account, String sslmode) throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + account.database(),
                 sslProperties(account.user(), account.password(), sslmode));

@@ -86,6 +86,11 @@ class TlsShardTest {
             assertThat(rows.next()).isTrue();
             assertThat(rows.getBoolean(1)).isTrue();
             assertThat(rows.getString(2)).startsWith("TLSv1.");
+            try (ResultSet big = statement.executeQuery("SELECT repeat('y', 5000000), length(repeat('z', 4000000) || '')")) {
+                assertThat(big.next()).isTrue();
+                assertThat(big.getString(1)).hasSize(5_000_000);
+                assertThat(big.getInt(2)).isEqualTo(4_000_000);
+            }
         }
     }
 

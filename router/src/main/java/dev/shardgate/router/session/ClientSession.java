@@ -65,7 +65,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private final RouterContext context;
     /** The client's socket; after a TLS handshake, its TLS conduit (so that closing sends close_notify). */
-    private Conduit socket;
+    private volatile Conduit socket;
     final PgReader in;
     final PgWriter out;
     private final int processId;
