@@ -48,6 +48,7 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.sequence.AutoIncrementFill autoIncrement;
     private final EventLoops loops;
     private final dev.shardgate.router.tls.FrontendTls frontendTls;
+    private final dev.shardgate.router.tls.ShardTls shardTls;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -55,12 +56,18 @@ public final class RouterContext implements AutoCloseable {
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
         this.frontendTls = dev.shardgate.router.tls.FrontendTls.load(config.frontendTls());
+        this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
-                dev.shardgate.router.tls.ShardTls.of(config.shards())));
+                shardTls));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    /** TLS towards shards, as their tls sections in router.yaml say. */
+    public dev.shardgate.router.tls.ShardTls shardTls() {
+        return shardTls;
     }
 
     /** TLS towards clients of the router port and the console. */

@@ -51,7 +51,7 @@ public final class RouterServer implements AutoCloseable {
 
     /** FAILOVER and SWITCHOVER SHARD; SHOW hosts is the pool layer's, which knows the hosts' health. */
     private static ReplicaStatements replicaStatements(RouterConfig config, RouterContext context) {
-        var queries = new DirectHostQueries(new BackendConnector(config.maxMessageLength(), null, config.shardLinks()),
+        var queries = new DirectHostQueries(new BackendConnector(config.maxMessageLength(), null, config.shardLinks(), context.shardTls()),
                 config.backendRules());
         return new ReplicaStatements(context.qdb(), queries, PromotionJournal.NONE, false);
     }
