@@ -23,8 +23,9 @@ import java.util.Optional;
 
 /**
  * The start of a console connection, as PostgreSQL runs it ("Start-up" in the protocol chapter):
- * SSLRequest answered as {@link ConsoleTls} says (GSSENCRequest with 'N'), the startup packet, the access rule, the password exchange,
- * then AuthenticationOk, the reported parameters, BackendKeyData and ReadyForQuery.
+ * SSLRequest answered as {@link ConsoleTls} says (GSSENCRequest with 'N'), the startup packet, the
+ * access rule, the password exchange, then AuthenticationOk, the reported parameters,
+ * BackendKeyData and ReadyForQuery.
  */
 final class ConsoleLogin {
     /**
