@@ -54,6 +54,8 @@ class TlsReloadTest {
 
             // the key first, as an operator copying files would: in between, the old pair keeps serving
             Files.copy(renewed.key(), key, StandardCopyOption.REPLACE_EXISTING);
+            ProcessResult halfway = psql(router, account, first.caCert());
+            assertThat(halfway.exitCode()).as("new key, old certificate: the old pair still serves; " + halfway.stderr()).isZero();
             Files.copy(renewed.cert(), cert, StandardCopyOption.REPLACE_EXISTING);
 
             ProcessResult trustingNew = psql(router, account, second.caCert());
