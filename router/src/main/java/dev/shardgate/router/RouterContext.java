@@ -49,6 +49,7 @@ public final class RouterContext implements AutoCloseable {
     private final EventLoops loops;
     private final dev.shardgate.router.tls.FrontendTls frontendTls;
     private final dev.shardgate.router.tls.ShardTls shardTls;
+    private final dev.shardgate.router.metrics.RouterMetrics metrics = new dev.shardgate.router.metrics.RouterMetrics();
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -85,6 +86,11 @@ public final class RouterContext implements AutoCloseable {
         return autoIncrement;
     }
 
+    /** What this router counts for /metrics and SHOW stats. */
+    public dev.shardgate.router.metrics.RouterMetrics metrics() {
+        return metrics;
+    }
+
     /** Names of this router's prepared transactions (two-phase commit), unique across restarts. */
     public dev.shardgate.router.twophase.TransactionIds transactionIds() {
         return transactionIds;
@@ -102,8 +108,10 @@ public final class RouterContext implements AutoCloseable {
 
     /** {@link #recoverTwoPhase()}, saying also whether every shard was reached. */
     public dev.shardgate.router.twophase.TwoPhaseRecovery.Outcome recoverTwoPhaseOutcome() {
-        return new dev.shardgate.router.twophase.TwoPhaseRecovery(pools, config.backendRules(), transactionIds,
+        var outcome = new dev.shardgate.router.twophase.TwoPhaseRecovery(pools, config.backendRules(), transactionIds,
                 commitDecisions).recover(metadata().shards().keySet());
+        outcome.actions().forEach(action -> metrics.recovered(action.action()));
+        return outcome;
     }
 
     /**

@@ -40,6 +40,7 @@ public final class RouterServer implements AutoCloseable {
     private final LiveStatus status;
     private final Thread acceptor;
     private CoordinatorSync coordinatorSync;
+    private Observability observability;
 
     private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status) {
         this.context = context;
@@ -108,6 +109,12 @@ public final class RouterServer implements AutoCloseable {
         }
         RouterServer server = new RouterServer(context, socket, console, status);
         server.coordinatorSync = sync;
+        try {
+            server.observability = Observability.start(context, status);
+        } catch (IOException | RuntimeException e) {
+            server.close();
+            throw e;
+        }
         server.acceptor.start();
         log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
                 console.port(), context.metadata().shards().keySet());
@@ -146,6 +153,11 @@ public final class RouterServer implements AutoCloseable {
 
     public int port() {
         return serverSocket.getLocalPort();
+    }
+
+    /** The HTTP port serving /metrics, /healthz and /readyz; -1 when http_port is off. */
+    public int httpPort() {
+        return observability == null ? -1 : observability.httpPort();
     }
 
     /** The port of the metadata sync API a coordinator pushes to; -1 without a coordinator. */
@@ -206,6 +218,9 @@ public final class RouterServer implements AutoCloseable {
             // already closed
         }
         console.close();
+        if (observability != null) {
+            observability.close();
+        }
         if (coordinatorSync != null) {
             coordinatorSync.close();
         }

@@ -19,6 +19,11 @@ public interface RouterStatus {
     /** Open backend connections, for {@code SHOW backend_connections}. */
     List<BackendInfo> backendConnections();
 
+    /** Per database, user, shard and route kind: what clients did, for {@code SHOW stats}; empty without clients. */
+    default List<StatsInfo> stats() {
+        return List.of();
+    }
+
     /** For {@code SHOW version}, e.g. {@code Shardgate 0.1.0}. */
     String version();
 

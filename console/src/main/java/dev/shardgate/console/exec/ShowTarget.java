@@ -31,6 +31,8 @@ enum ShowTarget {
     POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit"),
     BACKEND_CONNECTIONS("backend_connections", "backend_connection_id", "shard_id", "hostname", "pid", "user",
             "dbname", "tx_status", "tx_served"),
+    STATS("stats", "database", "user", "shard", "route", "total_xact_count", "total_query_count", "total_received",
+            "total_sent", "avg_xact_time", "avg_query_time", "p50_xact_time", "p95_xact_time", "p99_xact_time"),
     STATUS("status", "status"),
     VERSION("version", "version");
 
@@ -82,6 +84,13 @@ enum ShowTarget {
             case BACKEND_CONNECTIONS -> status.backendConnections().stream()
                     .map(b -> row(b.backendConnectionId(), b.shardId(), b.hostname(), Integer.toString(b.pid()),
                             b.user(), b.database(), b.transactionState(), Long.toString(b.transactionsServed())))
+                    .toList();
+            case STATS -> status.stats().stream()
+                    .map(s -> row(s.database(), s.user(), s.shard(), s.route(), Long.toString(s.transactions()),
+                            Long.toString(s.statements()), Long.toString(s.receivedBytes()), Long.toString(s.sentBytes()),
+                            Long.toString(s.averageTransactionMicros()), Long.toString(s.averageStatementMicros()),
+                            Long.toString(s.p50TransactionMicros()), Long.toString(s.p95TransactionMicros()),
+                            Long.toString(s.p99TransactionMicros())))
                     .toList();
             case STATUS -> List.of(row(status.status()));
             case VERSION -> List.of(row(status.version()));

@@ -81,6 +81,11 @@ final class RunningRouter implements AutoCloseable {
         return server.consolePort();
     }
 
+    /** The HTTP port (/metrics, /healthz, /readyz); -1 unless the config set http_port. */
+    int httpPort() {
+        return server.httpPort();
+    }
+
     String jdbcUrl(String database) {
         return "jdbc:postgresql://" + HOST + ":" + port() + "/" + database;
     }

@@ -10,6 +10,8 @@ record IntRange(int min, int max) {
     static final IntRange SEQUENCE_BLOCK_SIZE = new IntRange(1, 1_000_000);
     /** Event-loop threads; 0 turns them off. More than a machine has CPUs only adds switches. */
     static final IntRange EVENT_LOOPS = new IntRange(0, 1024);
+    /** The HTTP port for metrics and health; -1 leaves it closed, 0 picks a free one. */
+    static final IntRange HTTP_PORT = new IntRange(-1, 65535);
     static final IntRange TCP_KEEP_COUNT = new IntRange(0, 127);
 
     boolean contains(long value) {

@@ -34,6 +34,7 @@ import java.util.function.Predicate;
  * @param shardLinks timeouts towards shards and TCP keepalive
  * @param grpcTls TLS of the gRPC API the coordinator pushes to and of the calls to coordinator_address
  * @param frontendTls TLS for clients of the router and its console ({@code frontend_tls})
+ * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  */
 public record RouterConfig(
         String host,
@@ -61,7 +62,8 @@ public record RouterConfig(
         int eventLoops,
         ShardLinkSettings shardLinks,
         GrpcTls grpcTls,
-        FrontendTlsSettings frontendTls) {
+        FrontendTlsSettings frontendTls,
+        int httpPort) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -75,6 +77,8 @@ public record RouterConfig(
     /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
     public static final int MIN_MESSAGE_LENGTH = 16 << 10;
     public static final int DEFAULT_SEQUENCE_BLOCK_SIZE = 100;
+    /** The HTTP port is off unless configured: two routers on one host would otherwise collide. */
+    public static final int HTTP_PORT_OFF = -1;
     public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
 
     public RouterConfig {
@@ -184,7 +188,8 @@ public record RouterConfig(
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
-                .frontendTls(frontendTls);
+                .frontendTls(frontendTls)
+                .httpPort(httpPort);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -217,6 +222,7 @@ public record RouterConfig(
         private ShardLinkSettings shardLinks = ShardLinkSettings.DEFAULTS;
         private GrpcTls grpcTls = GrpcTls.DISABLED;
         private FrontendTlsSettings frontendTls = FrontendTlsSettings.DISABLED;
+        private int httpPort = HTTP_PORT_OFF;
 
         private Builder() {
         }
@@ -243,6 +249,7 @@ public record RouterConfig(
         public Builder shardLinks(ShardLinkSettings value) { shardLinks = value; return this; }
         public Builder grpcTls(GrpcTls value) { grpcTls = value; return this; }
         public Builder frontendTls(FrontendTlsSettings value) { frontendTls = value; return this; }
+        public Builder httpPort(int value) { httpPort = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -295,7 +302,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls);
+                    frontendTls, httpPort);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -323,5 +330,6 @@ public record RouterConfig(
         int eventLoops() { return eventLoops; }
         GrpcTls grpcTls() { return grpcTls; }
         FrontendTlsSettings frontendTls() { return frontendTls; }
+        int httpPort() { return httpPort; }
     }
 }

@@ -33,6 +33,7 @@ final class RouterConfigChecks {
         GrpcTlsReader.check(config.grpcTls(), config.withCoordinator(), source);
         checkRange(source, "sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE, config.sequenceBlockSize());
         checkRange(source, "event_loops", IntRange.EVENT_LOOPS, config.eventLoops());
+        checkRange(source, "http_port", IntRange.HTTP_PORT, config.httpPort());
         if (config.routerId() != null && !config.routerId().matches("[A-Za-z0-9]{1,32}")) {
             throw source.error("router_id", "must be 1 to 32 letters or digits, it names prepared transactions");
         }

@@ -19,7 +19,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 final class RouterConfigReader {
     static final List<String> TOP_KEYS = List.of(
-            "host", "router_port", "admin_console_port", "grpc_api_port", "with_coordinator", "coordinator_address",
+            "host", "router_port", "admin_console_port", "grpc_api_port", "http_port", "with_coordinator", "coordinator_address",
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
@@ -61,6 +61,7 @@ final class RouterConfigReader {
         top.integer("router_port", IntRange.PORT).ifPresent(builder::routerPort);
         top.integer("admin_console_port", IntRange.PORT).ifPresent(builder::adminConsolePort);
         top.integer("grpc_api_port", IntRange.PORT).ifPresent(builder::grpcApiPort);
+        top.integer("http_port", IntRange.HTTP_PORT).ifPresent(builder::httpPort);
         top.bool("with_coordinator").ifPresent(builder::withCoordinator);
         top.string("coordinator_address").ifPresent(builder::coordinatorAddress);
         top.choice("router_mode", RouterMode.values(), RouterMode::configName).ifPresent(builder::routerMode);

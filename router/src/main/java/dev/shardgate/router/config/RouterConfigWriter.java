@@ -40,6 +40,9 @@ final class RouterConfigWriter {
         }
         top.put("sequence_block_size", config.sequenceBlockSize());
         top.put("event_loops", config.eventLoops());
+        if (config.httpPort() != RouterConfig.HTTP_PORT_OFF) {
+            top.put("http_port", config.httpPort());
+        }
         ShardLinkSettings links = config.shardLinks();
         top.put("server_connect_timeout", ConfigUnits.formatDuration(links.serverConnectTimeout()));
         top.put("tcp_keepalive", links.tcpKeepalive());

@@ -83,6 +83,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     SessionSettings settings;
     PreparedStatements statements;
     TransactionRouter router;
+    dev.shardgate.router.metrics.SessionMetrics metrics;
     /** Extended-protocol messages held back until the segment names the shard (a keyed Bind or a Sync). */
     final List<FrontendMessage> held = new ArrayList<>();
     /** The backend was told to fail the current extended-protocol segment; messages go to it until Sync. */
@@ -129,6 +130,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             user = login.startup().user();
             database = login.startup().database();
             rule = login.rule();
+            metrics = context.metrics().session(database, user);
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
             settings.onClientEncoding(out::textEncoding);
@@ -172,6 +174,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             if (type < 0) {
                 return;
             }
+            metrics.messageIn(in.length());
             FrontendMessage message = in.frontend(settings.clientEncoding());
             if (message instanceof Terminate) {
                 return;
@@ -732,7 +735,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
     private BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
-        return attach(pool, pool.acquire(() -> cancelWhileWaiting));
+        return attach(pool, metrics.acquire(pool, () -> cancelWhileWaiting));
     }
 
     /** Makes {@code backend}, just taken from {@code pool}, this session's, with this client's settings. */
@@ -829,6 +832,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     /** An error for the client's statement, then ReadyForQuery, or (extended protocol) skipping up to Sync. */
     void shardError(ErrorResponse error, boolean extendedProtocol) throws IOException {
+        metrics.error(error.code(), false);
         out.write(error);
         if (extendedProtocol) {
             skipUntilSync = true;

@@ -303,7 +303,8 @@ final class JoinedShards {
             try {
                 if (strategy(session) == CommitStrategy.TWO_PHASE) {
                     RouterContext context = session.context();
-                    new TwoPhaseCommit(context.transactionIds(), context.commitDecisions()).commit(participants);
+                    new TwoPhaseCommit(context.transactionIds(), context.commitDecisions(), context.metrics())
+                            .commit(participants);
                 } else {
                     BestEffortCommit.commit(participants);
                 }

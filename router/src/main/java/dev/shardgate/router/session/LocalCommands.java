@@ -1,5 +1,6 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.router.metrics.RouteKind;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.RoutingHints;
@@ -402,6 +403,7 @@ final class LocalCommands {
             return false;
         }
         PgWriter out = session.clientWriterWhenQuiet();
+        session.metrics.answered(RouteKind.LOCAL, session.idleStatus());
         out.write(new ReadyForQuery(session.idleStatus()));
         out.flush();
         return true;
@@ -580,6 +582,7 @@ final class LocalCommands {
     private static void done(ClientSession session, String tag) throws IOException {
         PgWriter out = session.clientWriterWhenQuiet();
         out.write(new CommandComplete(tag));
+        session.metrics.answered(RouteKind.LOCAL, session.idleStatus());
         out.write(new ReadyForQuery(session.idleStatus()));
         out.flush();
     }

@@ -1,5 +1,6 @@
 package dev.shardgate.router.session;
 
+import dev.shardgate.router.metrics.RouteKind;
 import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.scatter.MultiShardRun;
@@ -75,6 +76,7 @@ final class MultiShardSegment {
             }
             session.multiShardSegment = null;
             session.localExtended.synced(session);
+            session.metrics.answered(ran ? RouteKind.MULTI_SHARD : RouteKind.LOCAL, session.idleStatus());
             session.out.write(new ReadyForQuery(session.idleStatus()));
             session.out.flush();
             return;

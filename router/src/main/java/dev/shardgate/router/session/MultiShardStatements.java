@@ -3,6 +3,7 @@ package dev.shardgate.router.session;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.router.metrics.RouteKind;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.route.BoundValues;
@@ -70,6 +71,7 @@ final class MultiShardStatements {
         } else {
             withBackends(session, plan, work);
         }
+        session.metrics.answered(RouteKind.MULTI_SHARD, session.idleStatus());
         session.out.write(new ReadyForQuery(session.idleStatus()));
         session.out.flush();
         return true;

@@ -120,6 +120,7 @@ final class Relay {
                         }
                         byte status = from.payloadByte(0);
                         backend.readyForQuery(status);
+                        session.metrics.ready(link.pool, status);
                         forward(session, from, to);
                         if (!session.clientGone) {
                             to.flush();
@@ -128,6 +129,10 @@ final class Relay {
                             return;
                         }
                         continue;
+                    }
+                    case 'E' -> {
+                        session.metrics.error(((ErrorResponse) from.backend()).code(), true);
+                        forward(session, from, to);
                     }
                     case 'G', 'W' -> {
                         link.copyingIn = true;
@@ -169,6 +174,7 @@ final class Relay {
     }
 
     private static void forward(ClientSession session, PgReader from, PgWriter to) throws IOException {
+        session.metrics.sent(from.length());
         if (!session.clientGone) {
             from.copyCurrentTo(to);
         }

@@ -46,6 +46,11 @@ public final class LiveStatus implements RouterStatus {
     }
 
     @Override
+    public List<dev.shardgate.console.exec.StatsInfo> stats() {
+        return dev.shardgate.router.metrics.StatsTable.rows(context.metrics());
+    }
+
+    @Override
     public String version() {
         String version = LiveStatus.class.getPackage().getImplementationVersion();
         return "Shardgate " + (version == null ? "dev" : version);

@@ -21,10 +21,16 @@ public final class TwoPhaseCommit {
 
     private final TransactionIds ids;
     private final CommitDecisions decisions;
+    private final TwoPhaseEvents events;
 
     public TwoPhaseCommit(TransactionIds ids, CommitDecisions decisions) {
+        this(ids, decisions, TwoPhaseEvents.NONE);
+    }
+
+    public TwoPhaseCommit(TransactionIds ids, CommitDecisions decisions, TwoPhaseEvents events) {
         this.ids = ids;
         this.decisions = decisions;
+        this.events = events;
     }
 
     /**
@@ -52,10 +58,12 @@ public final class TwoPhaseCommit {
                     failure = e;
                 }
                 abort(gid, prepared, participants.subList(i + 1, participants.size()));
+                events.rolledBack();
                 throw new PgException(failure.sqlState(), "could not prepare the transaction for two-phase commit: "
                         + failure.getMessage()).withDetail("All shards of the transaction rolled back.");
             }
             List<String> shards = participants.stream().map(Participant::shard).toList();
+            events.prepared();
             try {
                 decisions.recordCommit(gid, shards);
             } catch (RuntimeException e) {
@@ -72,10 +80,12 @@ public final class TwoPhaseCommit {
                                     + "the router also recovers when it starts.");
                 }
                 abort(gid, prepared, List.of());
+                events.rolledBack();
                 throw new PgException(SqlState.SERIALIZATION_FAILURE,
                         "could not record the commit decision of two-phase transaction " + gid + ": " + e.getMessage())
                         .withDetail("All shards of the transaction rolled back.");
             }
+            events.committed();
             boolean allCommitted = true;
             for (Participant p : prepared) {
                 try {

@@ -1,0 +1,5 @@
+/**
+ * The operator's HTTP port of a router or coordinator ({@link dev.shardgate.console.http.HttpEndpoints}):
+ * Prometheus metrics at /metrics, liveness at /healthz and readiness at /readyz for load balancers.
+ */
+package dev.shardgate.console.http;
