@@ -57,6 +57,7 @@ public final class Coordinator implements AutoCloseable {
     private final RouterFleet fleet;
     private final LeaderElection election;
     private final ConsoleExecutor executor;
+    private dev.shardgate.console.http.HttpEndpoints http;
 
     private Coordinator(Qdb qdb, RouterRegistry routers, List<AutoCloseable> parts, ConsoleServer console,
                         CoordinatorApi api, RouterFleet fleet, LeaderElection election, ConsoleExecutor executor) {
@@ -89,7 +90,9 @@ public final class Coordinator implements AutoCloseable {
             LeaderElection[] election = {null};
             Qdb gated = new StandbyGate(qdb, fleet::isActive, () -> activeConsole(election[0]));
             RouterRegistry routers = new RouterRegistry(gated, fleet);
-            DataMovement movement = new DataMovement(gated, fleet, config.dataMove());
+            var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
+            DataMovement movement = new DataMovement(gated, fleet, config.dataMove()).reportingTo(registry);
+            CoordinatorGauges.register(registry, qdb, fleet::isActive, () -> routers.routers().size());
             opened.add(movement);
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()));
@@ -121,11 +124,19 @@ public final class Coordinator implements AutoCloseable {
                 movement.resume();
                 Thread.ofVirtual().start(replicas::resume);
             }
+            dev.shardgate.console.http.HttpEndpoints http = null;
+            if (config.httpPort() != CoordinatorConfig.HTTP_PORT_OFF) {
+                http = dev.shardgate.console.http.HttpEndpoints.start(config.host(), config.httpPort(), registry,
+                        () -> fleet.isActive() ? null : "standing by: another coordinator is active");
+                opened.add(http);
+            }
             log.info("event=coordinator_started console_port={} grpc_api_port={} grpc_server_tls={} grpc_client_tls={} qdb={}"
                     + " qdb_tls={} store={}", console.port(), api.port(), config.grpcTls().server().mode().configName(),
                     config.grpcTls().client().mode().configName(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(),
                     config.qdbTls().enabled(), storeId);
-            return new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
+            Coordinator coordinator = new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
+            coordinator.http = http;
+            return coordinator;
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
             qdb.close();
@@ -203,6 +214,11 @@ public final class Coordinator implements AutoCloseable {
     /** The gRPC API's port, also when 0 was configured. */
     public int grpcApiPort() {
         return api.port();
+    }
+
+    /** The HTTP port serving /metrics, /healthz and /readyz; -1 when http_port is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
     }
 
     /** Whether this coordinator is the active one (always, with an in-memory QDB). */

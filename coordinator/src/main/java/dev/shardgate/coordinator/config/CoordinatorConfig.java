@@ -27,12 +27,15 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param dataMove how REDISTRIBUTE KEY RANGE reaches the shards' data
  * @param grpcTls TLS of the gRPC API routers call and of the coordinator's calls to routers
  * @param qdbTls TLS towards etcd
+ * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                                 List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
-                                EtcdTls qdbTls) {
+                                EtcdTls qdbTls, int httpPort) {
+    /** The HTTP port is off unless configured. */
+    public static final int HTTP_PORT_OFF = -1;
     private static final List<String> TOP_KEYS = List.of(
-            "host", "coordinator_port", "grpc_api_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
+            "host", "coordinator_port", "grpc_api_port", "http_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
             "grpc_server_tls", "grpc_client_tls", "qdb_tls");
     private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
@@ -53,7 +56,19 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                              List<ConsoleRule> frontendRules, DataMoveConfig dataMove) {
         this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, GrpcTls.DISABLED,
-                EtcdTls.DISABLED);
+                EtcdTls.DISABLED, HTTP_PORT_OFF);
+    }
+
+    /** Without an HTTP port. */
+    public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                             List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls, EtcdTls qdbTls) {
+        this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls,
+                HTTP_PORT_OFF);
+    }
+
+    public CoordinatorConfig withHttpPort(int port) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                grpcTls, qdbTls, port);
     }
 
     /** With {@link DataMoveConfig#defaults()}, without TLS. */
@@ -64,7 +79,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withDataMove(DataMoveConfig value) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value,
-                grpcTls, qdbTls);
+                grpcTls, qdbTls, httpPort);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
@@ -72,14 +87,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         value.server().check();
         value.client().check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                value, qdbTls);
+                value, qdbTls, httpPort);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
     public CoordinatorConfig withQdbTls(EtcdTls value) {
         value.check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, value);
+                grpcTls, value, httpPort);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -88,16 +103,16 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove, grpcTls,
-                qdbTls);
+                qdbTls, httpPort);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -141,7 +156,17 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 rules,
                 top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove()),
                 TlsSections.grpc(top, baseDir),
-                TlsSections.etcd(top, baseDir));
+                TlsSections.etcd(top, baseDir),
+                httpPort(top));
+    }
+
+    /** A port, or -1 to leave the HTTP port closed. */
+    private static int httpPort(Section top) {
+        Optional<String> text = top.text("http_port");
+        if (text.isPresent() && text.get().trim().equals(Integer.toString(HTTP_PORT_OFF))) {
+            return HTTP_PORT_OFF;
+        }
+        return top.port("http_port").orElse(HTTP_PORT_OFF);
     }
 
     private static DataMoveConfig dataMove(Section section) {

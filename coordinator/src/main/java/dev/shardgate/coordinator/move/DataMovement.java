@@ -43,6 +43,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final DataMoveConfig config;
     private final Map<String, CompletableFuture<TaskGroup>> running = new ConcurrentHashMap<>();
     private volatile boolean leaving;
+    private MoveMetrics metrics = MoveMetrics.unregistered();
 
     public DataMovement(Qdb qdb, RouterFleet fleet, DataMoveConfig config) {
         this.qdb = qdb;
@@ -50,6 +51,12 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         this.shards = new ShardData(config);
         this.fleet = fleet;
         this.config = config;
+    }
+
+    /** Counts moved rows, batches and lock time in {@code registry}, and shows the groups in progress there. */
+    public DataMovement reportingTo(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
+        metrics = new MoveMetrics(registry, store::all);
+        return this;
     }
 
     /**
@@ -173,7 +180,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         CompletableFuture<TaskGroup> future = new CompletableFuture<>();
         running.put(group.id(), future);
         Thread.ofVirtual().name("task-group-" + group.id()).start(() -> {
-            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group);
+            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group, metrics);
             try {
                 Redistribution.Outcome outcome = redistribution.run();
                 if (outcome == Redistribution.Outcome.INTERRUPTED) {

@@ -43,9 +43,11 @@ final class Redistribution {
     private final BooleanSupplier leaving;
     private TaskGroup group;
     private int copyAttempts;
+    private final MoveMetrics metrics;
 
     Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
-                   TaskGroup group) {
+                   TaskGroup group, MoveMetrics metrics) {
+        this.metrics = metrics;
         this.qdb = qdb;
         this.store = store;
         this.shards = shards;
@@ -205,6 +207,7 @@ final class Redistribution {
         boolean last = group.isLastBatch();
         FailPoint.checkDone(MoveStep.MOVE, group);
         group = group.batchDone(rows, lockMillis);
+        metrics.batchMoved(group, rows, lockMillis);
         log.info("event=task_group_batch_moved task_group={} batch={} rows={} lock_ms={} rows_moved={} batches_done={}",
                 group.id(), group.batchNumber() - 1, rows, lockMillis, group.rowsMoved(), group.batchesDone());
         if (last) {

@@ -261,7 +261,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                     out.flush();
                     return;
                 }
-                if (currentLink() == null && !deferred.isEmpty() && isPrepareOnly(held)) {
+                if (currentLink() == null && !deferred.isEmpty() && LocalCommands.isPrepareOnly(held)) {
                     // libpq's PQprepare inside a transaction not yet placed (pgbench -M prepared after
                     // BEGIN): any shard can check the statement, and must not take the deferred BEGIN
                     attach(context.anyShard());
@@ -337,16 +337,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             lock.unlock();
         }
-    }
-
-    /** A segment that only prepares or describes statements and runs nothing. */
-    private static boolean isPrepareOnly(List<FrontendMessage> messages) {
-        for (FrontendMessage m : messages) {
-            if (!(m instanceof Parse || (m instanceof Describe d && d.kind() == 'S'))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private void holdOrSend(FrontendMessage message) throws IOException {
@@ -772,7 +762,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
         joined.rememberStart(deferred, l);
         LocalCommands.replayedOn(this, deferred, l.backend);
-        if (deferred.size() == 1 && isPlainTransactionStart(deferred.getFirst())) {
+        if (deferred.size() == 1 && LocalCommands.isPlainTransactionStart(deferred.getFirst())) {
             // A BEGIN cannot fail on an idle backend: it goes out in front of the statement that needed
             // the shard, in the same write, and the relay swallows its answers (no round trip of its own).
             lock.lock();
@@ -801,12 +791,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             lock.unlock();
         }
         return l;
-    }
-
-    /** BEGIN or START TRANSACTION, with or without modes: nothing else was deferred. */
-    private static boolean isPlainTransactionStart(String text) {
-        String t = text.strip();
-        return t.regionMatches(true, 0, "BEGIN", 0, 5) || t.regionMatches(true, 0, "START", 0, 5);
     }
 
     void statementsDiscarded() {

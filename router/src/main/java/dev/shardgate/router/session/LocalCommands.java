@@ -587,4 +587,19 @@ final class LocalCommands {
         out.flush();
     }
 
+    /** A segment that only prepares or describes statements and runs nothing. */
+    static boolean isPrepareOnly(List<dev.shardgate.wire.FrontendMessage> messages) {
+        for (dev.shardgate.wire.FrontendMessage m : messages) {
+            if (!(m instanceof dev.shardgate.wire.Parse || (m instanceof dev.shardgate.wire.Describe d && d.kind() == 'S'))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** BEGIN or START TRANSACTION, with or without modes: nothing else was deferred. */
+    static boolean isPlainTransactionStart(String text) {
+        String t = text.strip();
+        return t.regionMatches(true, 0, "BEGIN", 0, 5) || t.regionMatches(true, 0, "START", 0, 5);
+    }
 }

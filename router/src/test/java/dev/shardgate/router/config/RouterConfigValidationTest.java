@@ -29,7 +29,7 @@ class RouterConfigValidationTest {
     void unknownTopLevelKey() {
         assertRejected("router_prot: 6432\n" + RULES,
                 "router.yaml:1: router_prot: unknown key 'router_prot' (expected one of: host, router_port, "
-                        + "admin_console_port, grpc_api_port, with_coordinator, coordinator_address, router_mode, log_level, "
+                        + "admin_console_port, grpc_api_port, http_port, with_coordinator, coordinator_address, router_mode, log_level, "
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
                         + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
                         + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
@@ -360,5 +360,13 @@ class RouterConfigValidationTest {
             return e;
         }
         throw new AssertionError("config was accepted");
+    }
+
+    @Test
+    void httpPortIsAPortOrMinusOneForOff() {
+        assertThat(RouterConfig.parse("http_port: 9187\n" + RULES, "router.yaml").httpPort()).isEqualTo(9187);
+        assertThat(RouterConfig.parse(RULES, "router.yaml").httpPort()).as("off by default").isEqualTo(-1);
+        assertRejected("http_port: -2\n" + RULES,
+                "router.yaml:1: http_port: must be an integer between -1 and 65535, got '-2'");
     }
 }
