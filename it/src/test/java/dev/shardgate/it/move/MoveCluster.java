@@ -83,7 +83,7 @@ final class MoveCluster implements AutoCloseable {
     CoordinatorConfig coordinatorConfig() {
         return new CoordinatorConfig(HOST, consolePort, grpcApiPort, qdbAddr, "INFO",
                 List.of(new ConsoleRule(CONSOLE_DATABASE, USER, PasswordExchange.Method.TRUST, "")),
-                new DataMoveConfig(database, USER, "", 500));
+                new DataMoveConfig(database, USER, "", 500)).withHttpPort(0);
     }
 
     void startRouter() throws Exception {

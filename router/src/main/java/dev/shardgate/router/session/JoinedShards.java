@@ -133,6 +133,7 @@ final class JoinedShards {
         }
         if (isEnd(control)) {
             String tag = finish(session, control.kind() == StatementKind.COMMIT);
+            session.metrics.answered(dev.shardgate.router.metrics.RouteKind.MULTI_SHARD, session.idleStatus());
             session.out.write(new CommandComplete(tag));
             session.out.write(new ReadyForQuery(session.idleStatus()));
             session.out.flush();

@@ -43,6 +43,7 @@ final class PreparedLocally {
             out.write(ParseComplete.INSTANCE);
         }
         session.held.clear();
+        session.metrics.answered(dev.shardgate.router.metrics.RouteKind.LOCAL, session.idleStatus());
         out.write(new ReadyForQuery(session.idleStatus()));
         out.flush();
         return true;

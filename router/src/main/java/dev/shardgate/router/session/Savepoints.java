@@ -88,6 +88,7 @@ final class Savepoints {
         follow(analysis, () -> false);
         String tag = LocalCommands.tagOf(command);
         if (bind == null) {
+            session.metrics.answered(dev.shardgate.router.metrics.RouteKind.LOCAL, session.idleStatus());
             session.out.write(new CommandComplete(tag));
             session.out.write(new ReadyForQuery(session.idleStatus()));
             session.out.flush();

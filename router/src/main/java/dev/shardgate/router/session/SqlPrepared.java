@@ -210,6 +210,7 @@ final class SqlPrepared {
     private static void answer(ClientSession session, String tag) throws IOException {
         PgWriter out = session.clientWriterWhenQuiet();
         out.write(new CommandComplete(tag));
+        session.metrics.answered(dev.shardgate.router.metrics.RouteKind.LOCAL, session.idleStatus());
         out.write(new ReadyForQuery(session.idleStatus()));
         out.flush();
     }
