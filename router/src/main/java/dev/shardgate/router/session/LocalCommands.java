@@ -127,6 +127,7 @@ final class LocalCommands {
                 out.write(new RowDescription(result.columns().stream().map(RowDescription.Field::text).toList()));
             }
             writeRows(out, result, session.settings.clientEncoding());
+            session.metrics.answered(RouteKind.LOCAL, session.idleStatus());
             out.write(new ReadyForQuery(session.idleStatus()));
             out.flush();
             return null;
@@ -158,6 +159,7 @@ final class LocalCommands {
             writeRows(out, result, session.settings.clientEncoding());
         }
         if (leading == statements.size()) {
+            session.metrics.answered(RouteKind.LOCAL, session.idleStatus());
             out.write(new ReadyForQuery(session.idleStatus()));
             out.flush();
             return null;
