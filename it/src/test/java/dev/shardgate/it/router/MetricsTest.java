@@ -124,6 +124,24 @@ class MetricsTest {
     }
 
     @Test
+    void aPoolWaitTimeoutIsCountedForItsPool() throws Exception {
+        Account waiter = account.withUser(shard, "rt_metrics_wait");
+        var config = RunningRouter.trusting(RunningRouter.configFor(shard), waiter, 1)
+                .poolWaitTimeout(Duration.ofMillis(300)).httpPort(0);
+        try (RunningRouter small = RunningRouter.start(config);
+             Connection holder = small.connect(waiter); Connection second = small.connect(waiter)) {
+            Metrics its = new Metrics(small.httpPort());
+            holder.setAutoCommit(false);
+            Sql.single(holder, "SELECT 1"); // the pool's only backend, held by an open transaction
+            Sql.assertFailsWith("53300", () -> Sql.single(second, "SELECT 2"));
+            assertThat(its.sum("shardgate_pool_wait_timeouts_total", Map.of("shard", "sh1", "user", waiter.user())))
+                    .isEqualTo(1);
+            assertThat(its.sum("shardgate_errors_total", Map.of("class", "53", "source", "router"))).isEqualTo(1);
+            holder.rollback();
+        }
+    }
+
+    @Test
     void showStatsCountsWhatClientsDid() throws Exception {
         Map<String, String> before = showStatsRow();
         try (Connection client = router.connect(account)) {
