@@ -96,7 +96,9 @@ class KeepaliveTest {
             SQLException lost = query.get(60, TimeUnit.SECONDS);
             Duration waited = Duration.ofNanos(System.nanoTime() - started);
             assertThat((Throwable) lost).as("the client of a vanished shard host gets an error").isNotNull();
-            assertThat(lost.getMessage()).contains(RunningRouter.SHARD);
+            assertThat(lost.getSQLState()).isEqualTo("08006");
+            assertThat(lost.getMessage()).contains("shard \"" + RunningRouter.SHARD + "\"").contains(SHARD_ADDRESS + ":" + shard.port())
+                    .contains("Connection timed out");
             assertThat(waited).as("noticed within tcp_keepidle + tcp_keepintvl × tcp_keepcnt, after the vanishing")
                     .isBetween(NOTICED_WITHIN.minusMillis(500), NOTICED_WITHIN.plusSeconds(3));
         }
@@ -173,7 +175,8 @@ class KeepaliveTest {
         RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                 .shard(RunningRouter.SHARD, ShardConfig.data(SHARD_ADDRESS + ":" + shard.port()))
                 .eventLoops(eventLoops)
-                .shardLinks(new ShardLinkSettings(ShardLinkSettings.DEFAULT_SERVER_CONNECT_TIMEOUT, keepalive, IDLE, INTERVAL, COUNT));
+                .shardLinks(new ShardLinkSettings(ShardLinkSettings.DEFAULT_SERVER_CONNECT_TIMEOUT, keepalive, IDLE, INTERVAL, COUNT,
+                        ShardLinkSettings.DEFAULTS.queryTimeout(), ShardLinkSettings.DEFAULTS.cancelWaitTimeout()));
         return RunningRouter.trusting(config, account, 2);
     }
 }

@@ -137,8 +137,12 @@ class ShardFailureSoakTest {
         }
     }
 
-    /** pgbench on the disturbed shard, started again whenever it exits (its clients abort on a shard's error). */
+    /**
+     * pgbench on the disturbed shard, started again whenever it exits (its clients abort on a shard's
+     * error). The log shows a run's end when its error differs from the run before; every end is counted.
+     */
     private static void pgbenchUntil(Pgbench pgbench, Instant end, int rate, SoakLog log) {
+        String lastError = "";
         for (int run = 1; ; run++) {
             Duration left = Duration.between(Instant.now(), end);
             if (left.toSeconds() < 10) {
@@ -149,8 +153,12 @@ class ShardFailureSoakTest {
             progress.errors().forEach(error -> log.count("pgbench sh1: " + (error.contains("FATAL:") ? "FATAL" : "ERROR")));
             progress.errorsWithoutErrorResponse().forEach(error -> log.violation("pgbench sh1 without ErrorResponse: " + error));
             if (progress.exitCode() != 0) {
-                log.event("pgbench sh1 run " + run + " ended, exit " + progress.exitCode() + ": "
-                        + (progress.errors().isEmpty() ? "" : abbreviate(progress.errors().getFirst())));
+                log.count("pgbench sh1: run ended with exit " + progress.exitCode() + ", started again");
+                String error = progress.errors().isEmpty() ? "" : progress.errors().getFirst().replaceFirst("^.*? aborted in command \\d+ query \\d+: ", "");
+                if (!error.equals(lastError)) {
+                    log.event("pgbench sh1 run " + run + " ended, exit " + progress.exitCode() + ": " + abbreviate(error));
+                    lastError = error;
+                }
                 sleep(Duration.ofSeconds(1));
             }
         }
