@@ -1,13 +1,19 @@
 package dev.shardgate.it.router;
 
+import dev.shardgate.cli.postgres.PostgresInstallation;
+import java.io.BufferedReader;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A client that takes a backend in a transaction holding a row lock ({@code UPDATE table SET v = v + 1
@@ -30,7 +36,9 @@ record DyingClient(int routerPort, Account account, String table, int key, int f
         /** COMMIT sent, the connection closed before its answer was read. */
         COMMIT_THEN_CLOSE,
         /** Parse, Bind and Execute sent without their Sync. */
-        MID_EXTENDED_SEGMENT_THEN_CLOSE;
+        MID_EXTENDED_SEGMENT_THEN_CLOSE,
+        /** A real psql in the transaction, killed with SIGKILL: its kernel ends the connection. */
+        PSQL_KILLED;
 
         boolean shutsDownItsSide() {
             return this == HALF_MESSAGE_THEN_SHUTDOWN || this == HALF_HEADER_THEN_SHUTDOWN || this == IN_TRANSACTION_SHUTDOWN;
@@ -52,6 +60,10 @@ record DyingClient(int routerPort, Account account, String table, int key, int f
      */
     void die(Death death) throws IOException {
         String locking = "UPDATE " + table + " SET v = v + 1 WHERE id = " + key;
+        if (death == Death.PSQL_KILLED) {
+            killPsqlHolding(locking);
+            return;
+        }
         try (Socket socket = new Socket(RunningRouter.HOST, routerPort)) {
             socket.setSoTimeout(10_000);
             var out = socket.getOutputStream();
@@ -71,6 +83,7 @@ record DyingClient(int routerPort, Account account, String table, int key, int f
                     out.write(message('d', (freeKey + "\t0\n" + key + "\t").getBytes(StandardCharsets.UTF_8)));
                 }
                 case COMMIT_THEN_CLOSE -> out.write(RawClient.query("COMMIT"));
+                case PSQL_KILLED -> throw new IllegalStateException("psql dies its own way, above");
                 case MID_EXTENDED_SEGMENT_THEN_CLOSE -> {
                     out.write(message('P', cstrings("", locking), new byte[2]));
                     out.write(message('B', cstrings("", ""), new byte[6]));
@@ -90,6 +103,54 @@ record DyingClient(int routerPort, Account account, String table, int key, int f
             }
             if (read != -1) {
                 throw new AssertionError("the router did not close a connection whose client ended it (" + death + ")");
+            }
+        }
+    }
+
+    /** Starts psql, has it take the row's lock in a transaction, and kills it (10 s for the lock at most). */
+    private void killPsqlHolding(String locking) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(PostgresInstallation.locate().binary("psql").toString(), "-X", "-A", "-t", "-w",
+                "-v", "ON_ERROR_STOP=1", "-h", RunningRouter.HOST, "-p", Integer.toString(routerPort), "-U", account.user(),
+                "-d", account.database()).redirectErrorStream(true);
+        builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
+        builder.environment().put("PGPASSWORD", account.password());
+        builder.environment().put("PGCONNECT_TIMEOUT", "10");
+        Process psql = builder.start();
+        AtomicBoolean gaveUp = new AtomicBoolean();
+        Thread.ofVirtual().start(() -> {
+            try {
+                if (!psql.waitFor(10, TimeUnit.SECONDS)) {
+                    gaveUp.set(true);
+                    psql.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                psql.destroyForcibly();
+            }
+        });
+        try {
+            // stdin stays open: psql waits for more input inside the transaction
+            Writer in = new OutputStreamWriter(psql.getOutputStream(), StandardCharsets.UTF_8);
+            in.write("BEGIN;\n" + locking + ";\nSELECT 'locked';\n");
+            in.flush();
+            BufferedReader out = new BufferedReader(new InputStreamReader(psql.getInputStream(), StandardCharsets.UTF_8));
+            StringBuilder printed = new StringBuilder();
+            for (String line = out.readLine(); line != null; line = out.readLine()) {
+                if (line.equals("locked")) {
+                    return; // finally kills it
+                }
+                printed.append(line.strip()).append(' ');
+            }
+            if (printed.indexOf("ERROR:") >= 0 || printed.indexOf("FATAL:") >= 0) {
+                throw new Refused(printed.toString().strip());
+            }
+            throw new EOFException(gaveUp.get() ? "psql got no answer within 10 s: " + printed
+                    : "psql's connection ended without an ErrorResponse: " + printed);
+        } finally {
+            psql.destroyForcibly(); // SIGKILL
+            try {
+                psql.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
