@@ -11,11 +11,14 @@ import dev.shardgate.router.config.DefaultRouteBehaviour;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -181,8 +184,8 @@ class ShardFailureSoakTest {
                     END;
                     """.formatted(keys.first(), keys.last()));
             return script;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -255,7 +258,7 @@ class ShardFailureSoakTest {
                     Sql.execute(connection, "UPDATE soak SET v = v + 1 WHERE id = " + (keys.first() + i));
                 }
                 verdicts.add(keys.shard() + " lent all " + POOL_LIMIT + " backends of its pool at once");
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 log.violation(keys.shard() + " lent only " + (held.size() - 1) + " of " + POOL_LIMIT + " backends: " + e.getMessage());
             } finally {
                 for (Connection connection : held) {
@@ -265,7 +268,7 @@ class ShardFailureSoakTest {
         }
     }
 
-    private static List<String> showPools(RunningRouter router, Account account) throws java.sql.SQLException {
+    private static List<String> showPools(RunningRouter router, Account account) throws SQLException {
         List<String> pools = new ArrayList<>();
         try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
                 + router.consolePort() + "/spqr-console?user=" + account.user() + "&preferQueryMode=simple");
@@ -291,7 +294,7 @@ class ShardFailureSoakTest {
         return account;
     }
 
-    private static RouterConfig.Builder config(Account account, LocalPostgres sh1, LocalPostgres sh2) throws java.io.IOException {
+    private static RouterConfig.Builder config(Account account, LocalPostgres sh1, LocalPostgres sh2) throws IOException {
         Path init = Files.createTempFile("soak", ".sql");
         Files.writeString(init, METADATA);
         RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)

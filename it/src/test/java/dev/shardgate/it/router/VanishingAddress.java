@@ -2,7 +2,10 @@ package dev.shardgate.it.router;
 
 import dev.shardgate.cli.postgres.ExternalCommand;
 import dev.shardgate.cli.postgres.ProcessResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -13,8 +16,8 @@ import org.junit.jupiter.api.Assumptions;
  */
 record VanishingAddress(String address) implements AutoCloseable {
     /** iproute2 lives in sbin, which a non-login PATH may lack. */
-    private static final String IP = java.util.stream.Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip")
-            .filter(path -> java.nio.file.Files.isExecutable(java.nio.file.Path.of(path))).findFirst().orElse(null);
+    private static final String IP = Stream.of("/usr/sbin/ip", "/sbin/ip", "/usr/bin/ip")
+            .filter(path -> Files.isExecutable(Path.of(path))).findFirst().orElse(null);
 
     /** Skips the calling test (with the reason) where routes cannot be changed. */
     static void assumeAvailable() {
