@@ -110,7 +110,7 @@ record DyingClient(int routerPort, Account account, String table, int key, int f
     /** Starts psql, has it take the row's lock in a transaction, and kills it (10 s for the lock at most). */
     private void killPsqlHolding(String locking) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(PostgresInstallation.locate().binary("psql").toString(), "-X", "-A", "-t", "-w",
-                "-v", "ON_ERROR_STOP=1", "-h", RunningRouter.HOST, "-p", Integer.toString(routerPort), "-U", account.user(),
+                "-v", "ON_ERROR_STOP=1", "-v", "VERBOSITY=verbose", "-h", RunningRouter.HOST, "-p", Integer.toString(routerPort), "-U", account.user(),
                 "-d", account.database()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("PG"));
         builder.environment().put("PGPASSWORD", account.password());

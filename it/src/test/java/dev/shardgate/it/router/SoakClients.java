@@ -7,6 +7,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.postgresql.util.PSQLException;
 
 /**
@@ -16,6 +18,7 @@ import org.postgresql.util.PSQLException;
  * message); anything else is a violation in the log.
  */
 record SoakClients(RunningRouter router, Account account, SoakLog log) {
+    private static final Pattern SQLSTATE = Pattern.compile("(?:^| )C([0-9A-Z]{5}) |(?:ERROR|FATAL):\\s+([0-9A-Z]{5}):");
 
     /** A shard's name and the keys of its rows; {@code freeKey} has no row. */
     record Keys(String shard, int first, int last, int freeKey) {
@@ -79,14 +82,13 @@ record SoakClients(RunningRouter router, Account account, SoakLog log) {
         }
     }
 
-    /** The SQLSTATE among the fields of a {@link DyingClient.Refused} message ("… C08001 …"). */
-    private static String sqlState(String fields) {
-        for (String field : fields.split(" ")) {
-            if (field.length() == 6 && field.charAt(0) == 'C') {
-                return field.substring(1);
-            }
-        }
-        return "?";
+    /**
+     * The SQLSTATE of a {@link DyingClient.Refused} message: the C field of a raw ErrorResponse
+     * ("… C08001 …"), or psql's verbose "ERROR:  08001: …".
+     */
+    private static String sqlState(String message) {
+        Matcher code = SQLSTATE.matcher(message);
+        return code.find() ? (code.group(1) != null ? code.group(1) : code.group(2)) : "?";
     }
 
     private static void close(Connection connection) {
