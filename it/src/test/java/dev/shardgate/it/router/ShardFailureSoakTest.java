@@ -72,8 +72,8 @@ class ShardFailureSoakTest {
                         total.toSeconds(), baseline.toSeconds(), POOL_LIMIT),
                 "steady shard sh2 (keys 1001..1999): pgbench -M simple -c 4 -j 1 -R " + rate,
                 "disturbed shard sh1 (keys 1..999): pgbench -M simple -c 2 -j 1 -R " + rate / 2
-                        + " (started again whenever it exits), 2 pgjdbc clients after the first minute",
-                "dying clients after the first minute: one every 250 ms, " + List.of(DyingClient.Death.values())
+                        + " (started again whenever it exits), 2 pgjdbc clients after the first " + baseline.toSeconds() + " s",
+                "dying clients after the first " + baseline.toSeconds() + " s: one every 250 ms, " + List.of(DyingClient.Death.values())
                         + ", in turn on sh1 and sh2",
                 "sh1 over and over: stop -m fast / SIGKILL / SIGSTOP of the postmaster, 8 s each, 10 s apart");
 
