@@ -7,6 +7,8 @@ import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 
 import dev.shardgate.router.config.ShardLinkSettings;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -167,6 +169,19 @@ public final class BackendConnection implements AutoCloseable {
         abandonedBecause = reason;
         markBroken();
         close();
+    }
+
+    /**
+     * The error for a client whose work on this connection failed with {@code e}: 57014 when the
+     * router closed it under a query that a cancel did not end, else 08006 naming shard and host.
+     */
+    public PgException lost(Exception e) {
+        String cancelled = abandonedBecause;
+        if (cancelled != null) {
+            return new PgException(SqlState.QUERY_CANCELED, cancelled);
+        }
+        return new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + address.shard() + "\" ("
+                + address.host() + ":" + address.port() + "): " + e.getMessage());
     }
 
     /**

@@ -338,7 +338,7 @@ public final class MultiShardRun {
             try {
                 BackendQueries.execute(backends.get(shard), "BEGIN");
             } catch (IOException e) {
-                throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+                throw backends.get(shard).lost(e);
             }
             opened.add(shard);
         }

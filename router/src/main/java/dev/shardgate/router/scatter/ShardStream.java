@@ -215,12 +215,7 @@ final class ShardStream implements RowSource {
     }
 
     private PgException lost(IOException e) {
-        String cancelled = backend.abandonedBecause();
-        if (cancelled != null) {
-            return new PgException(SqlState.QUERY_CANCELED, cancelled);
-        }
-        return new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\" ("
-                + backend.address().host() + ":" + backend.address().port() + "): " + e.getMessage());
+        return backend.lost(e);
     }
 
     /** Reads and drops the rest of the answer through ReadyForQuery, then waits for the reader to stop. */

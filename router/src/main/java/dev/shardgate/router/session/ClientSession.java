@@ -664,8 +664,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             written = true;
         } catch (IOException e) {
             current.backend.markBroken();
-            throw new PgException(SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + current.pool.key().shard() + "\": " + e.getMessage());
+            throw current.backend.lost(e);
         } finally {
             if (startRelay && !(relayHere && written)) {
                 // also after a failed write: the relay finds the connection broken and cleans up
@@ -735,8 +734,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             settings.applyTo(backend);
         } catch (IOException e) {
             pool.discard(backend);
-            throw new PgException(SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + shard + "\": " + e.getMessage());
+            throw backend.lost(e);
         } catch (RuntimeException e) {
             pool.release(backend);
             throw e;
@@ -781,8 +779,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             status = dev.shardgate.router.backend.BackendQueries.execute(l.backend, replay, settings.clientEncoding());
         } catch (IOException e) {
             l.backend.markBroken();
-            throw new PgException(SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage());
+            throw l.backend.lost(e);
         }
         lock.lock();
         try {

@@ -80,7 +80,7 @@ final class CopyIn implements CopyRows.Sink {
                 try {
                     BackendQueries.execute(backend, "BEGIN");
                 } catch (IOException e) {
-                    throw ShardedCopy.lost(entry.getKey(), e);
+                    throw backend.lost(e);
                 }
             }
             ShardedCopy.send(backend, entry.getKey(), Query.of(sql, session.settings.clientEncoding()));
@@ -338,7 +338,7 @@ final class CopyIn implements CopyRows.Sink {
             try {
                 BackendQueries.execute(entry.getValue().backend, command);
             } catch (IOException e) {
-                first = first == null ? ShardedCopy.lost(entry.getKey(), e) : first;
+                first = first == null ? entry.getValue().backend.lost(e) : first;
             } catch (PgException e) {
                 first = first == null ? new PgException(e.sqlState(), "shard \"" + entry.getKey() + "\": " + e.getMessage()) : first;
             }

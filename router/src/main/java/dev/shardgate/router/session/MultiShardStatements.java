@@ -337,7 +337,7 @@ final class MultiShardStatements {
             session.settings.applyTo(backend);
         } catch (IOException e) {
             pool.discard(backend);
-            throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
+            throw backend.lost(e);
         } catch (RuntimeException e) {
             pool.release(backend);
             throw e;

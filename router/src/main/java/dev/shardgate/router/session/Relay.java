@@ -13,7 +13,6 @@ import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
-import dev.shardgate.wire.SqlState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -336,10 +335,7 @@ final class Relay {
         log.warn("event=backend_lost client={} {} host={}:{} error=\"{}\"", session.processId(), link.pool.key(),
                 backend.address().host(), backend.address().port(), e.toString());
         try {
-            String cancelled = backend.abandonedBecause();
-            PgException error = cancelled != null ? new PgException(SqlState.QUERY_CANCELED, cancelled)
-                    : new PgException(SqlState.CONNECTION_FAILURE, "server connection to shard \"" + link.pool.key().shard()
-                            + "\" (" + backend.address().host() + ":" + backend.address().port() + ") lost: " + e.getMessage());
+            PgException error = backend.lost(e);
             session.out.write(ErrorResponse.fatal(error));
             session.out.flush();
         } catch (IOException | RuntimeException ignored) {

@@ -191,7 +191,7 @@ final class ShardedCopy {
             backend.writer().flush();
         } catch (IOException e) {
             backend.markBroken();
-            throw lost(shard, e);
+            throw backend.lost(e);
         }
     }
 
@@ -211,13 +211,10 @@ final class ShardedCopy {
             }
         } catch (IOException e) {
             backend.markBroken();
-            throw lost(shard, e);
+            throw backend.lost(e);
         }
     }
 
-    static PgException lost(String shard, IOException e) {
-        return new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + shard + "\": " + e.getMessage());
-    }
 
     /** The shard's error with the shard named first in its message, its other fields kept. */
     static ErrorResponse named(String shard, ErrorResponse error) {

@@ -170,8 +170,7 @@ final class SqlPrepared {
             link.backend.sqlPreparedStatements().put(name, prepareText);
         } catch (IOException e) {
             session.dropLink(link);
-            throw new PgException(SqlState.CONNECTION_FAILURE, "lost connection to shard \"" + link.pool.key().shard()
-                    + "\": " + e.getMessage());
+            throw link.backend.lost(e);
         } catch (PgException e) {
             setStatus(session, link, link.backend.transactionState().equals("idle") ? (byte) 'I' : (byte) 'E');
             releaseIfIdle(session, link);

@@ -3,10 +3,8 @@ package dev.shardgate.router.session;
 import dev.shardgate.wire.BackendMessage;
 import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.ParameterStatus;
-import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.Query;
 import dev.shardgate.wire.ReadyForQuery;
-import dev.shardgate.wire.SqlState;
 
 import java.io.IOException;
 
@@ -63,8 +61,7 @@ final class TransactionQueries {
             }
         } catch (IOException e) {
             l.backend.markBroken();
-            error = ErrorResponse.of(new PgException(SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + l.pool.key().shard() + "\": " + e.getMessage()));
+            error = ErrorResponse.of(l.backend.lost(e));
         }
         session.lock.lock();
         try {

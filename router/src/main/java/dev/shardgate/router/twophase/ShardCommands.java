@@ -72,8 +72,7 @@ final class ShardCommands {
             }
         } catch (IOException e) {
             backend.markBroken();
-            throw new PgException(dev.shardgate.wire.SqlState.CONNECTION_FAILURE,
-                    "lost connection to shard \"" + on.shard() + "\": " + e.getMessage());
+            throw backend.lost(e);
         }
     }
 
