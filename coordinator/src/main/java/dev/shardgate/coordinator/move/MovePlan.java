@@ -46,10 +46,6 @@ record MovePlan(String distributionId, String sourceShard, List<List<String>> ro
             }
         }
         Distribution distribution = metadata.distribution(range.distributionId()).orElseThrow();
-        if (distribution.columnTypes().stream().anyMatch(type -> type.isHashed())) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "REDISTRIBUTE KEY RANGE does not support hashed"
-                    + " distribution columns yet (distribution \"" + distribution.id() + "\")");
-        }
         var source = metadata.shard(range.shardId()).orElseThrow();
         List<List<String>> rows = new ArrayList<>();
         try (Connection from = shards.connect(source); Connection to = shards.connect(destination)) {

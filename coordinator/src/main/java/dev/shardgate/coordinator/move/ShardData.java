@@ -41,7 +41,7 @@ final class ShardData {
     }
 
     /**
-     * A connection to the shard's primary, autocommit on.
+     * A connection to the shard's primary, autocommit on, with {@link ShardHash}'s key hash functions.
      *
      * @throws PgException 08001 naming the shard when it cannot be reached
      */
@@ -59,8 +59,15 @@ final class ShardData {
         properties.setProperty("ApplicationName", "shardgate coordinator data move");
         try {
             Connection connection = DriverManager.getConnection(url, properties);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET standard_conforming_strings = on");
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET standard_conforming_strings = on");
+                }
+                // cheap (a few catalog rows in the session's temporary schema) and every hashed span needs them
+                ShardHash.install(connection);
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
             }
             return connection;
         } catch (SQLException e) {
@@ -71,7 +78,7 @@ final class ShardData {
 
     /** The upper bound of a batch: the key after {@code rows} keys from the span's start, if there is one. */
     static Optional<KeyBound> batchEnd(Connection source, KeySpan span, int rows) throws SQLException {
-        String sql = "SELECT " + plainKeyColumns(span) + " FROM " + span.table() + " WHERE " + span.predicate()
+        String sql = "SELECT " + keyValues(span) + " FROM " + span.table() + " WHERE " + span.predicate()
                 + " ORDER BY " + span.keyColumns() + " LIMIT 1 OFFSET " + rows;
         try (Statement statement = source.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             if (!row.next()) {
@@ -85,8 +92,10 @@ final class ShardData {
         }
     }
 
-    private static String plainKeyColumns(KeySpan span) {
-        return String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
+    /** The key as the router compares it: the columns, or the hashes of hashed ones (bounds are hashes then). */
+    private static String keyValues(KeySpan span) {
+        return span.isHashed() ? span.keyColumns()
+                : String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
     }
 
     /** The relation's columns in order, quoted, as both shards must have them. */
