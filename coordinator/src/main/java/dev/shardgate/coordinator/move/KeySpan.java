@@ -18,6 +18,10 @@ record KeySpan(DistributedRelation relation, List<ColumnType> types, KeyBound lo
 
     /** {@code "schema"."name"}. */
     String table() {
+        return table(relation);
+    }
+
+    static String table(DistributedRelation relation) {
         return identifier(relation.name().schema()) + "." + identifier(relation.name().name());
     }
 

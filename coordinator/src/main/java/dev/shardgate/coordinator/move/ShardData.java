@@ -1,6 +1,7 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.wire.PgException;
@@ -180,10 +181,14 @@ final class ShardData {
 
     /** Whether the relation exists on the shard. */
     static boolean exists(Connection connection, KeySpan span) throws SQLException {
+        return exists(connection, span.relation());
+    }
+
+    static boolean exists(Connection connection, DistributedRelation relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
-            statement.setString(1, span.relation().name().schema());
-            statement.setString(2, span.relation().name().name());
+            statement.setString(1, relation.name().schema());
+            statement.setString(2, relation.name().name());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);
