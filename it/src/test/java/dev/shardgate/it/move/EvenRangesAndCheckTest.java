@@ -54,7 +54,7 @@ class EvenRangesAndCheckTest {
     @Test
     void keysLandOnTheShardOfTheirHashQuarterAndPlantedRowsAreFound() throws Exception {
         try (Connection client = cluster.client();
-                PreparedStatement insert = client.prepareStatement("INSERT INTO accounts VALUES (?, 1)")) {
+                PreparedStatement insert = client.prepareStatement("INSERT INTO accounts (id, balance) VALUES (?, 1)")) {
             for (long id = -500; id < 500; id++) {
                 insert.setLong(1, id);
                 insert.executeUpdate();
