@@ -45,6 +45,13 @@ record KeySpan(DistributedRelation relation, List<ColumnType> types, KeyBound lo
 
     /** A condition true for the rows in the span. */
     String predicate() {
+        if (types.size() == 1 && types.getFirst().isHashed()) {
+            // One mention of the hash, so each row is hashed once (a >= x AND a < y would hash it twice).
+            String hash = keyColumns();
+            long from = ((KeyValue.HashValue) lower.get(0)).value();
+            return upper.map(u -> "int8range(" + from + ", " + ((KeyValue.HashValue) u.get(0)).value() + ") @> " + hash)
+                    .orElse(hash + " >= " + from);
+        }
         String key = "ROW(" + keyColumns() + ")";
         String condition = key + " >= " + literal(lower);
         return upper.map(u -> condition + " AND " + key + " < " + literal(u)).orElse(condition);

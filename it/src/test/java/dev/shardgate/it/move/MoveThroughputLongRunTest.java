@@ -2,6 +2,9 @@ package dev.shardgate.it.move;
 
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
+import dev.shardgate.coordinator.move.ShardHash;
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.HashFunction;
 import java.sql.Connection;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +62,7 @@ class MoveThroughputLongRunTest {
 
     @Test
     void moveAgainstRawCopy() throws Exception {
+        hashOnShardAgainstStreamingKeys();
         long copyNanos = rawCopy();
         long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 50000");
         long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE 50000");
@@ -69,6 +73,42 @@ class MoveThroughputLongRunTest {
         System.out.printf("movebench rows=%d copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
                         + "hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, copyRate, rangedRate, rangedRate / copyRate,
                 hashedRate, hashedRate / copyRate);
+    }
+
+    /**
+     * Where to hash: selecting the lower half of the hash space on the shard with the temporary SQL
+     * functions, against streaming every key to the coordinator and hashing it in Java (which would
+     * still have to send the chosen keys back to select the rows).
+     */
+    private void hashOnShardAgainstStreamingKeys() throws Exception {
+        try (Connection shard = cluster.shard(0)) {
+            ShardHash.install(shard);
+            long start = System.nanoTime();
+            String onShard = MoveCluster.value(shard, "SELECT count(*) FROM hashed WHERE "
+                    + ShardHash.keyExpression("id", ColumnType.INTEGER_HASH, HashFunction.MURMUR) + " < 2147483648");
+            long shardNanos = System.nanoTime() - start;
+            start = System.nanoTime();
+            CopyOut out = shard.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT id FROM hashed) TO STDOUT");
+            long streamed = 0;
+            StringBuilder line = new StringBuilder();
+            byte[] chunk;
+            while ((chunk = out.readFromCopy()) != null) {
+                for (byte b : chunk) {
+                    if (b == '\n') {
+                        if (HashFunction.MURMUR.hashInteger(Long.parseLong(line.toString())) < 2147483648L) {
+                            streamed++;
+                        }
+                        line.setLength(0);
+                    } else {
+                        line.append((char) b);
+                    }
+                }
+            }
+            long streamNanos = System.nanoTime() - start;
+            assertThat(Long.toString(streamed)).isEqualTo(onShard);
+            System.out.printf("movebench rows=%d hash_on_shard_ms=%d stream_keys_and_hash_in_java_ms=%d%n", ROWS,
+                    shardNanos / 1_000_000, streamNanos / 1_000_000);
+        }
     }
 
     /** COPY out of sh1 piped into COPY in on sh2, as the move's copy step does, without the move's checks. */
