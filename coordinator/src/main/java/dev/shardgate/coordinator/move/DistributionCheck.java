@@ -37,7 +37,7 @@ final class DistributionCheck {
                 SqlState.UNDEFINED_OBJECT, "distribution \"" + distributionId + "\" does not exist"));
         List<List<String>> rows = new ArrayList<>();
         for (Shard shard : metadata.shards().values()) {
-            try (Connection connection = shards.connect(shard)) {
+            try (Connection connection = shards.connect(shard, distribution)) {
                 for (DistributedRelation relation : metadata.relationsOf(distribution.id())) {
                     if (!ShardData.exists(connection, relation)) {
                         continue;

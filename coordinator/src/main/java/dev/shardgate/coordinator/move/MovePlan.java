@@ -48,7 +48,7 @@ record MovePlan(String distributionId, String sourceShard, List<List<String>> ro
         Distribution distribution = metadata.distribution(range.distributionId()).orElseThrow();
         var source = metadata.shard(range.shardId()).orElseThrow();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection from = shards.connect(source); Connection to = shards.connect(destination)) {
+        try (Connection from = shards.connect(source, distribution); Connection to = shards.connect(destination, distribution)) {
             for (KeySpan span : Redistribution.spans(metadata, range)) {
                 if (!ShardData.exists(from, span)) {
                     throw new PgException(SqlState.UNDEFINED_TABLE, "relation \"" + span.relation().name()

@@ -1,7 +1,9 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.wire.PgException;
@@ -42,11 +44,12 @@ final class ShardData {
     }
 
     /**
-     * A connection to the shard's primary, autocommit on, with {@link ShardHash}'s key hash functions.
+     * A connection to the shard's primary, autocommit on; with {@link ShardHash}'s key hash functions
+     * when {@code distribution} has a hashed column (they need the TEMP privilege, range moves do not).
      *
      * @throws PgException 08001 naming the shard when it cannot be reached
      */
-    Connection connect(Shard shard) {
+    Connection connect(Shard shard, Distribution distribution) {
         if (shard.hosts().isEmpty()) {
             throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard.id() + "\" has no hosts");
         }
@@ -64,8 +67,9 @@ final class ShardData {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET standard_conforming_strings = on");
                 }
-                // cheap (a few catalog rows in the session's temporary schema) and every hashed span needs them
-                ShardHash.install(connection);
+                if (distribution.columnTypes().stream().anyMatch(ColumnType::isHashed)) {
+                    ShardHash.install(connection);
+                }
             } catch (SQLException e) {
                 connection.close();
                 throw e;
