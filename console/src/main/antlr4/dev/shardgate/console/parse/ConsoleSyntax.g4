@@ -22,6 +22,7 @@ statement
     | createReferenceTable
     | dropReferenceTable
     | createKeyRange
+    | createKeyRanges
     | dropKeyRange
     | splitKeyRange
     | uniteKeyRange
@@ -29,6 +30,7 @@ statement
     | unlockKeyRange
     | moveKeyRange
     | redistributeKeyRange
+    | checkDistribution
     | createShard
     | dropShard
     | alterShardHosts
@@ -123,6 +125,13 @@ bound
     : literal (COMMA literal)*
     ;
 
+// N key ranges of equal width over [FROM, TO) (integer keys) or the whole 32-bit hash space (hashed
+// keys, or part of it with FROM/TO), routed round-robin to the shards, in one metadata change.
+createKeyRanges
+    : CREATE KEY RANGES count=NUMBER FOR DISTRIBUTION distribution=identifier
+      (FROM lower=literal TO upper=literal)? ROUTE TO identifierList
+    ;
+
 dropKeyRange
     : DROP KEY RANGE (ALL | identifier)
     ;
@@ -150,6 +159,11 @@ moveKeyRange
 redistributeKeyRange
     : REDISTRIBUTE KEY RANGE keyRange=identifier TO shard=identifier
       (BATCH SIZE batchSize=NUMBER)? (CHECK | APPLY)? NOWAIT?
+    ;
+
+// Counts, per relation and shard, the rows whose key lies outside the shard's key ranges.
+checkDistribution
+    : CHECK DISTRIBUTION identifier
     ;
 
 // ---- shards ----
@@ -258,7 +272,7 @@ identifier
 nonReservedKeyword
     : ADD | ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
     | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FAILOVER | FOR | FORCE | FROM | FUNCTION | GROUP | HASH
-    | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RECOVER
+    | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RANGES | RECOVER
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
@@ -308,6 +322,7 @@ OPTIONS: 'options';
 OR: 'or';
 PHASE: 'phase';
 RANGE: 'range';
+RANGES: 'ranges';
 RECOVER: 'recover';
 REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';

@@ -8,8 +8,8 @@ package dev.shardgate.console.ast;
 public sealed interface ConsoleStatement
         permits CreateDistribution, DropDistribution, DropAllDistributions, AttachRelations, DetachRelation, DropSequence,
                 CreateReferenceTable, DropReferenceTable,
-                CreateKeyRange, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
-                LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange,
+                CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
+                LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange, CheckDistribution,
                 CreateShard, DropShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
                 StopTaskGroup, RetryTaskGroup, KillClient, RecoverTwoPhase, SetParameter {

@@ -4,7 +4,9 @@ import dev.shardgate.console.ast.AddShardHosts;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
 import dev.shardgate.console.ast.DetachRelation;
@@ -82,6 +84,7 @@ final class StepPlanner {
             case DropReferenceTable s ->
                     change("DROP REFERENCE TABLE", new MetadataChange.DropReferenceRelation(qualified(s.relation())));
             case CreateKeyRange s -> change("CREATE KEY RANGE", createKeyRange(s, draft));
+            case CreateKeyRanges s -> new Step.Change(EvenKeyRanges.plan(s, draft), "CREATE KEY RANGES");
             case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));
             case DropAllKeyRanges _ -> change("DROP KEY RANGE", new MetadataChange.DropAllKeyRanges());
             case SplitKeyRange s -> change("SPLIT KEY RANGE", splitKeyRange(s, draft));
@@ -94,6 +97,7 @@ final class StepPlanner {
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
+            case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
             case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");

@@ -6,7 +6,9 @@ import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
 import dev.shardgate.console.ast.DetachRelation;
@@ -117,6 +119,18 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     public ConsoleStatement visitCreateKeyRange(CreateKeyRangeContext ctx) {
         return new CreateKeyRange(optionalIdentifier(ctx.id), bound(ctx.bound()), identifier(ctx.shard),
                 optionalIdentifier(ctx.distribution));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateKeyRanges(CreateKeyRangesContext ctx) {
+        return new CreateKeyRanges(ctx.count.getText(), identifier(ctx.distribution),
+                Optional.ofNullable(ctx.lower).map(StatementBuilder::literal), Optional.ofNullable(ctx.upper).map(StatementBuilder::literal),
+                ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList());
+    }
+
+    @Override
+    public ConsoleStatement visitCheckDistribution(CheckDistributionContext ctx) {
+        return new CheckDistribution(identifier(ctx.identifier()));
     }
 
     @Override
@@ -276,11 +290,13 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     }
 
     private static List<BoundLiteral> bound(BoundContext ctx) {
-        return ctx.literal().stream()
-                .map(literal -> literal.NUMBER() != null
-                        ? BoundLiteral.number(literal.getText())
-                        : BoundLiteral.string(stringContent(literal.STRING().getSymbol())))
-                .toList();
+        return ctx.literal().stream().map(StatementBuilder::literal).toList();
+    }
+
+    private static BoundLiteral literal(LiteralContext literal) {
+        return literal.NUMBER() != null
+                ? BoundLiteral.number(literal.getText())
+                : BoundLiteral.string(stringContent(literal.STRING().getSymbol()));
     }
 
     private static WhereClause condition(ConditionContext ctx) {

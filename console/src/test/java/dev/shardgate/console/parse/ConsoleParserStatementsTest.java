@@ -2,6 +2,8 @@ package dev.shardgate.console.parse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardgate.console.ast.CheckDistribution;
+import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
@@ -280,6 +282,16 @@ class ConsoleParserStatementsTest {
                 new RedistributeKeyRange("kr1", "sh2", OptionalInt.of(10), true, false));
         assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 APPLY",
                 new RedistributeKeyRange("kr1", "sh2", OptionalInt.empty(), false, false));
+    }
+
+    @Test
+    void createKeyRangesAndCheckDistribution() {
+        assertParses("CREATE KEY RANGES 4 FOR DISTRIBUTION ds1 ROUTE TO sh1, \"Sh2\"",
+                new CreateKeyRanges("4", "ds1", Optional.empty(), Optional.empty(), List.of("sh1", "Sh2")));
+        assertParses("create key ranges 3 for distribution ds1 from -10 to '20' route to sh1",
+                new CreateKeyRanges("3", "ds1", Optional.of(BoundLiteral.number("-10")), Optional.of(BoundLiteral.string("20")),
+                        List.of("sh1")));
+        assertParses("CHECK DISTRIBUTION ds1", new CheckDistribution("ds1"));
     }
 
     // ---- shards ----

@@ -1,5 +1,6 @@
 package dev.shardgate.coordinator.move;
 
+import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
@@ -25,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REDISTRIBUTE KEY RANGE, SHOW task_group, STOP TASK GROUP and RETRY TASK GROUP on the
+ * REDISTRIBUTE KEY RANGE, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
  * coordinator's console, and the task groups they run: one virtual thread per running group.
  * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
  */
@@ -70,6 +71,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     @Override
     public boolean handles(ConsoleStatement statement) {
         return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange
+                || statement instanceof CheckDistribution
                 || statement instanceof StopTaskGroup
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && (show.what().equals("task_group") || show.what().equals("task_groups"));
@@ -89,6 +91,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         return switch (statement) {
             case RedistributeKeyRange r -> redistribute(r);
             case MoveKeyRange m -> redistribute(asRedistribute(m));
+            case CheckDistribution c -> DistributionCheck.run(qdb.snapshot(), shards, c.id());
             case StopTaskGroup s -> stop(s.id());
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
@@ -100,6 +103,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public Optional<List<String>> describe(ConsoleStatement statement) {
         return switch (statement) {
             case Show _ -> Optional.of(SHOW_COLUMNS);
+            case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
             case RedistributeKeyRange _, MoveKeyRange _ -> Optional.of(RESULT_COLUMNS);

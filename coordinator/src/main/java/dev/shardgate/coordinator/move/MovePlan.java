@@ -46,13 +46,9 @@ record MovePlan(String distributionId, String sourceShard, List<List<String>> ro
             }
         }
         Distribution distribution = metadata.distribution(range.distributionId()).orElseThrow();
-        if (distribution.columnTypes().stream().anyMatch(type -> type.isHashed())) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "REDISTRIBUTE KEY RANGE does not support hashed"
-                    + " distribution columns yet (distribution \"" + distribution.id() + "\")");
-        }
         var source = metadata.shard(range.shardId()).orElseThrow();
         List<List<String>> rows = new ArrayList<>();
-        try (Connection from = shards.connect(source); Connection to = shards.connect(destination)) {
+        try (Connection from = shards.connect(source, distribution); Connection to = shards.connect(destination, distribution)) {
             for (KeySpan span : Redistribution.spans(metadata, range)) {
                 if (!ShardData.exists(from, span)) {
                     throw new PgException(SqlState.UNDEFINED_TABLE, "relation \"" + span.relation().name()

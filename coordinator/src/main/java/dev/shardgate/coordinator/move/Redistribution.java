@@ -265,7 +265,8 @@ final class Redistribution {
 
     private Connection connect(Metadata metadata, String shardId) {
         return shards.connect(metadata.shard(shardId).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
-                "shard \"" + shardId + "\" does not exist")));
+                "shard \"" + shardId + "\" does not exist")), metadata.distribution(group.distributionId()).orElseThrow(() ->
+                new PgException(SqlState.UNDEFINED_OBJECT, "distribution \"" + group.distributionId() + "\" does not exist")));
     }
 
     /** Records that {@code step} ran: the group is about to run the next step. */

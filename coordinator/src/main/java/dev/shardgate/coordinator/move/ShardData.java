@@ -1,6 +1,9 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.wire.PgException;
@@ -41,11 +44,12 @@ final class ShardData {
     }
 
     /**
-     * A connection to the shard's primary, autocommit on.
+     * A connection to the shard's primary, autocommit on; with {@link ShardHash}'s key hash functions
+     * when {@code distribution} has a hashed column (they need the TEMP privilege, range moves do not).
      *
      * @throws PgException 08001 naming the shard when it cannot be reached
      */
-    Connection connect(Shard shard) {
+    Connection connect(Shard shard, Distribution distribution) {
         if (shard.hosts().isEmpty()) {
             throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard.id() + "\" has no hosts");
         }
@@ -59,8 +63,16 @@ final class ShardData {
         properties.setProperty("ApplicationName", "shardgate coordinator data move");
         try {
             Connection connection = DriverManager.getConnection(url, properties);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SET standard_conforming_strings = on");
+            try {
+                try (Statement statement = connection.createStatement()) {
+                    statement.execute("SET standard_conforming_strings = on");
+                }
+                if (distribution.columnTypes().stream().anyMatch(ColumnType::isHashed)) {
+                    ShardHash.install(connection);
+                }
+            } catch (SQLException e) {
+                connection.close();
+                throw e;
             }
             return connection;
         } catch (SQLException e) {
@@ -71,7 +83,7 @@ final class ShardData {
 
     /** The upper bound of a batch: the key after {@code rows} keys from the span's start, if there is one. */
     static Optional<KeyBound> batchEnd(Connection source, KeySpan span, int rows) throws SQLException {
-        String sql = "SELECT " + plainKeyColumns(span) + " FROM " + span.table() + " WHERE " + span.predicate()
+        String sql = "SELECT " + keyValues(span) + " FROM " + span.table() + " WHERE " + span.predicate()
                 + " ORDER BY " + span.keyColumns() + " LIMIT 1 OFFSET " + rows;
         try (Statement statement = source.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             if (!row.next()) {
@@ -85,8 +97,10 @@ final class ShardData {
         }
     }
 
-    private static String plainKeyColumns(KeySpan span) {
-        return String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
+    /** The key as the router compares it: the columns, or the hashes of hashed ones (bounds are hashes then). */
+    private static String keyValues(KeySpan span) {
+        return span.isHashed() ? span.keyColumns()
+                : String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
     }
 
     /** The relation's columns in order, quoted, as both shards must have them. */
@@ -171,10 +185,14 @@ final class ShardData {
 
     /** Whether the relation exists on the shard. */
     static boolean exists(Connection connection, KeySpan span) throws SQLException {
+        return exists(connection, span.relation());
+    }
+
+    static boolean exists(Connection connection, DistributedRelation relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
-            statement.setString(1, span.relation().name().schema());
-            statement.setString(2, span.relation().name().name());
+            statement.setString(1, relation.name().schema());
+            statement.setString(2, relation.name().name());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);

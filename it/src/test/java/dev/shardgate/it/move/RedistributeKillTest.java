@@ -80,8 +80,13 @@ class RedistributeKillTest {
                 execute(console, "CREATE SHARD sh" + (i + 1) + " WITH HOSTS '" + servers.get(i).host() + ":"
                         + servers.get(i).port() + "'");
             }
-            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
-            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
+        }
+    }
+
+    private void distribution(String type, String hash) throws SQLException {
+        try (Connection console = console()) {
+            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES " + type);
+            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id" + hash);
             execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
         }
     }
@@ -99,9 +104,21 @@ class RedistributeKillTest {
 
     @Test
     void aCoordinatorHaltedInsideABatchIsResumedOnRestart() throws Exception {
+        distribution("integer", "");
+        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-done:2", "move:2",
+                "move-done:3"));
+    }
+
+    /** The same for a hashed distribution, whose batches follow the murmur hash of the key. */
+    @Test
+    void aHashedMoveHaltedInsideABatchIsResumedOnRestart() throws Exception {
+        distribution("integer hash", " HASH FUNCTION murmur");
+        haltAndResume(List.of("split-done:2", "copy-done:2", "delete-done:2", "move-done:3"));
+    }
+
+    private void haltAndResume(List<String> points) throws Exception {
         int from = 0;
-        for (String point : List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-done:2", "move:2",
-                "move-done:3")) {
+        for (String point : points) {
             int to = 1 - from;
             coordinator.destroy();
             coordinator.waitFor(20, TimeUnit.SECONDS);

@@ -1,0 +1,140 @@
+package dev.shardgate.it.move;
+
+import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.it.harness.RealPostgres;
+import dev.shardgate.coordinator.move.ShardHash;
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.HashFunction;
+import java.sql.Connection;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.postgresql.copy.CopyOut;
+
+import static dev.shardgate.it.move.MoveCluster.execute;
+import static dev.shardgate.it.move.MoveCluster.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark figure of docs/resharding.md: rows per second of REDISTRIBUTE (range and hashed)
+ * against a raw COPY of the same rows between the same two shards. Prints the figures; asserts
+ * only that every row arrived, never a speed. Run with {@code -Dmovebench=run}
+ * (and {@code -Dmovebench.rows=N}, 200,000 by default).
+ */
+@RealPostgres(servers = 2)
+@EnabledIfSystemProperty(named = "movebench", matches = "run")
+class MoveThroughputLongRunTest {
+    private static final int ROWS = Integer.getInteger("movebench.rows", 200_000);
+    private MoveCluster cluster;
+
+    @BeforeEach
+    void start(PostgresServers servers) throws Exception {
+        cluster = MoveCluster.start(servers, "move_bench");
+        cluster.onShard(0, """
+                CREATE TABLE ranged (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
+                CREATE TABLE hashed (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
+                CREATE TABLE copied (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
+                INSERT INTO ranged SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
+                INSERT INTO hashed SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
+                ANALYZE ranged, hashed;""".formatted(ROWS));
+        cluster.onShard(1, "CREATE TABLE copied (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL)");
+        cluster.createShards();
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION dr COLUMN TYPES integer");
+            execute(console, "ALTER DISTRIBUTION dr ATTACH RELATION ranged DISTRIBUTION KEY id");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dr");
+            execute(console, "CREATE DISTRIBUTION dh COLUMN TYPES integer hash");
+            execute(console, "ALTER DISTRIBUTION dh ATTACH RELATION hashed DISTRIBUTION KEY id HASH FUNCTION murmur");
+            execute(console, "CREATE KEY RANGE kh1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dh");
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void moveAgainstRawCopy() throws Exception {
+        hashOnShardAgainstStreamingKeys();
+        long copyNanos = rawCopy();
+        long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 50000");
+        long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE 50000");
+        assertThat(cluster.content(1, "hashed", "true")).isEqualTo(cluster.content(1, "ranged", "true"));
+        double copyRate = ROWS / (copyNanos / 1e9);
+        double rangedRate = ROWS / (rangedNanos / 1e9);
+        double hashedRate = ROWS / (hashedNanos / 1e9);
+        System.out.printf("movebench rows=%d copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
+                        + "hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, copyRate, rangedRate, rangedRate / copyRate,
+                hashedRate, hashedRate / copyRate);
+    }
+
+    /**
+     * Where to hash: selecting the lower half of the hash space on the shard with the temporary SQL
+     * functions, against streaming every key to the coordinator and hashing it in Java (which would
+     * still have to send the chosen keys back to select the rows).
+     */
+    private void hashOnShardAgainstStreamingKeys() throws Exception {
+        try (Connection shard = cluster.shard(0)) {
+            ShardHash.install(shard);
+            long start = System.nanoTime();
+            String onShard = MoveCluster.value(shard, "SELECT count(*) FROM hashed WHERE "
+                    + ShardHash.keyExpression("id", ColumnType.INTEGER_HASH, HashFunction.MURMUR) + " < 2147483648");
+            long shardNanos = System.nanoTime() - start;
+            start = System.nanoTime();
+            CopyOut out = shard.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT id FROM hashed) TO STDOUT");
+            long streamed = 0;
+            StringBuilder line = new StringBuilder();
+            byte[] chunk;
+            while ((chunk = out.readFromCopy()) != null) {
+                for (byte b : chunk) {
+                    if (b == '\n') {
+                        if (HashFunction.MURMUR.hashInteger(Long.parseLong(line.toString())) < 2147483648L) {
+                            streamed++;
+                        }
+                        line.setLength(0);
+                    } else {
+                        line.append((char) b);
+                    }
+                }
+            }
+            long streamNanos = System.nanoTime() - start;
+            assertThat(Long.toString(streamed)).isEqualTo(onShard);
+            System.out.printf("movebench rows=%d hash_on_shard_ms=%d stream_keys_and_hash_in_java_ms=%d%n", ROWS,
+                    shardNanos / 1_000_000, streamNanos / 1_000_000);
+        }
+    }
+
+    /** COPY out of sh1 piped into COPY in on sh2, as the move's copy step does, without the move's checks. */
+    private long rawCopy() throws Exception {
+        try (Connection from = cluster.shard(0); Connection to = cluster.shard(1)) {
+            long start = System.nanoTime();
+            to.setAutoCommit(false);
+            CopyOut out = from.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT id, note, qty FROM ranged) TO STDOUT");
+            CopyIn in = to.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY copied (id, note, qty) FROM STDIN");
+            byte[] chunk;
+            while ((chunk = out.readFromCopy()) != null) {
+                in.writeToCopy(chunk, 0, chunk.length);
+            }
+            assertThat(in.endCopy()).isEqualTo(ROWS);
+            to.commit();
+            return System.nanoTime() - start;
+        }
+    }
+
+    private long move(String statement) throws Exception {
+        try (Connection console = cluster.console()) {
+            long start = System.nanoTime();
+            List<String> result = rows(console, statement);
+            long nanos = System.nanoTime() - start;
+            assertThat(result.getFirst().split("\\|")[2]).isEqualTo(Integer.toString(ROWS));
+            return nanos;
+        }
+    }
+}
