@@ -8,6 +8,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.cli.postgres.ServerCertificate;
 import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
@@ -102,6 +103,7 @@ class TlsShardTest {
                 .grpcApiPort(0)
                 .shardTls(new ShardTlsSettings(mode, rootCert, null, null))
                 .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
+                .frontendRule(new FrontendRule("spqr-console", account.user(), PoolMode.TRANSACTION, AuthRule.ok(), false))
                 .backendRule(RunningRouter.backend(account, 2,
                         new AuthRule(dev.shardgate.router.config.AuthMethod.SCRAM, account.password())));
         RunningRouter router = RunningRouter.start(config);
@@ -127,10 +129,8 @@ class TlsShardTest {
             assertThat(rows.getBoolean(1)).isTrue();
             assertThat(rows.getString(2)).startsWith("TLSv1.");
         }
-        try (RunningRouter router = routerWithConsoleShard(SslMode.VERIFY_FULL, stranger.caCert());
-             Connection connection = router.connect(account);
-             Statement statement = connection.createStatement()) {
-            assertThatThrownBy(() -> statement.executeQuery("/*__spqr__execute_on: sh9*/ SELECT 1").close())
+        try (RunningRouter router = routerWithConsoleShard(SslMode.VERIFY_FULL, stranger.caCert())) {
+            assertThatThrownBy(() -> router.connect(account).close())
                     .isInstanceOfSatisfying(SQLException.class, e -> {
                         assertThat(e.getSQLState()).isEqualTo("08001");
                         assertThat(e.getMessage()).contains("shard \"sh9\"").contains("sslmode=verify-full")
