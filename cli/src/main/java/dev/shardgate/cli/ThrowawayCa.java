@@ -9,9 +9,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 /**
- * A throw-away certificate authority made with openssl (for the demo and the tests), and the
- * certificates it signs: EC P-256 keys in PKCS#8 PEM, what PostgreSQL, libpq and the router all
- * read. Valid for two days.
+ * A throw-away certificate authority made with openssl (for the demo, the bench and every TLS
+ * test: client, shard, gRPC and etcd links), and the certificates it signs: EC P-256 keys in
+ * PKCS#8 PEM, what PostgreSQL, libpq, etcd, gRPC and the router all read. Valid for two days.
  */
 public final class ThrowawayCa {
     /** A certificate and its key. */
@@ -36,7 +36,8 @@ public final class ThrowawayCa {
     public static ThrowawayCa authority(Path dir, String name) {
         ThrowawayCa ca = new ThrowawayCa(dir, name);
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-                "-keyout", ca.caKey.toString(), "-out", ca.caCert.toString(), "-days", "2", "-subj", "/CN=" + name);
+                "-keyout", ca.caKey.toString(), "-out", ca.caCert.toString(), "-days", "2", "-subj", "/CN=" + name,
+                "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
         return ca;
     }
 
@@ -53,6 +54,18 @@ public final class ThrowawayCa {
     /** A server certificate for other names, e.g. {@code DNS:db.example}, to see verify-full refuse it. */
     public Issued server(String file, String subjectAltNames) {
         return issue(file, "localhost", "subjectAltName=" + subjectAltNames);
+    }
+
+    /**
+     * A certificate with CN={@code commonName} for localhost and 127.0.0.1 that serves as server and
+     * as client certificate alike (what a coordinator, a router and etcd each present on gRPC and
+     * etcd links, where one process is both). Files {@code commonName.crt} and {@code .key}.
+     */
+    public Issued peer(String commonName) {
+        return issue(commonName, commonName, """
+                subjectAltName=IP:127.0.0.1,DNS:localhost
+                keyUsage=critical,digitalSignature,keyEncipherment
+                extendedKeyUsage=serverAuth,clientAuth""");
     }
 
     /** A client certificate with CN={@code commonName}: the user name of cert authentication. */

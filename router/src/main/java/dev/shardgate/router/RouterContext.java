@@ -57,7 +57,7 @@ public final class RouterContext implements AutoCloseable {
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
         this.frontendTls = dev.shardgate.router.tls.FrontendTls.load(config.frontendTls());
-        this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards());
+        this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards(), config.shardTls());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
                 shardTls));
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
@@ -66,7 +66,7 @@ public final class RouterContext implements AutoCloseable {
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
     }
 
-    /** TLS towards shards, as their tls sections in router.yaml say. */
+    /** TLS towards shards, as their tls sections in router.yaml say, and shard_tls for the others. */
     public dev.shardgate.router.tls.ShardTls shardTls() {
         return shardTls;
     }

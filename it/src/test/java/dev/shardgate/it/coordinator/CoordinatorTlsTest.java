@@ -1,10 +1,10 @@
 package dev.shardgate.it.coordinator;
 
+import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.it.harness.LogLines;
-import dev.shardgate.it.harness.TestCertificates;
 import dev.shardgate.qdb.EtcdQdb;
 import dev.shardgate.qdb.LocalEtcd;
 import dev.shardgate.qdb.QdbException;
@@ -63,8 +63,8 @@ class CoordinatorTlsTest {
 
     @TempDir
     Path directory;
-    private TestCertificates ca;
-    private TestCertificates otherCa;
+    private ThrowawayCa ca;
+    private ThrowawayCa otherCa;
     private LocalEtcd etcd;
     private Coordinator coordinator;
     private final List<RouterServer> routers = new ArrayList<>();
@@ -73,10 +73,10 @@ class CoordinatorTlsTest {
     @BeforeEach
     void start() {
         refusals = LogLines.of("dev.shardgate.qdb.tls.PeerRefusals");
-        ca = TestCertificates.authority(directory, "fleet");
-        otherCa = TestCertificates.authority(directory, "other");
-        TestCertificates.Issued etcdCert = ca.issue("etcd");
-        etcd = LocalEtcd.startWithTls(new LocalEtcd.Certificates(etcdCert.certFile(), etcdCert.keyFile(), ca.caFile()));
+        ca = ThrowawayCa.authority(directory, "fleet");
+        otherCa = ThrowawayCa.authority(directory, "other");
+        ThrowawayCa.Issued etcdCert = ca.peer("etcd");
+        etcd = LocalEtcd.startWithTls(new LocalEtcd.Certificates(etcdCert.cert(), etcdCert.key(), ca.caCert()));
         coordinator = startCoordinator();
     }
 
@@ -93,11 +93,11 @@ class CoordinatorTlsTest {
     }
 
     private Coordinator startCoordinator() {
-        TestCertificates.Issued cert = ca.issue("coordinator");
+        ThrowawayCa.Issued cert = ca.peer("coordinator");
         CoordinatorConfig config = new CoordinatorConfig(SyncedCluster.HOST, 0, 0, etcd.endpoint(), "INFO",
                 List.of(new ConsoleRule(SyncedCluster.CONSOLE_DATABASE, SyncedCluster.USER, PasswordExchange.Method.TRUST, "")))
-                .withGrpcTls(mutualTls(cert, ca.caFile()))
-                .withQdbTls(new EtcdTls(true, ca.caFile(), cert.certFile(), cert.keyFile()));
+                .withGrpcTls(mutualTls(cert, ca.caCert()))
+                .withQdbTls(new EtcdTls(true, ca.caCert(), cert.cert(), cert.key()));
         try {
             Coordinator started = Coordinator.start(config, "test");
             await("the coordinator becomes active", 10_000, started::isActive);
@@ -107,9 +107,9 @@ class CoordinatorTlsTest {
         }
     }
 
-    private static GrpcTls mutualTls(TestCertificates.Issued cert, Path trustedCa) {
-        return new GrpcTls(new GrpcServerTls(TlsMode.MTLS, cert.certFile(), cert.keyFile(), trustedCa),
-                new GrpcClientTls(TlsMode.MTLS, trustedCa, cert.certFile(), cert.keyFile(), null));
+    private static GrpcTls mutualTls(ThrowawayCa.Issued cert, Path trustedCa) {
+        return new GrpcTls(new GrpcServerTls(TlsMode.MTLS, cert.cert(), cert.key(), trustedCa),
+                new GrpcClientTls(TlsMode.MTLS, trustedCa, cert.cert(), cert.key(), null));
     }
 
     private RouterServer startRouter(GrpcTls tls) throws Exception {
@@ -147,8 +147,8 @@ class CoordinatorTlsTest {
 
     @Test
     void metadataReachesTwoRoutersOverMutualTlsAndLivesInEtcdOverTls() throws Exception {
-        RouterServer r1 = startRouter(mutualTls(ca.issue("r1"), ca.caFile()));
-        RouterServer r2 = startRouter(mutualTls(ca.issue("r2"), ca.caFile()));
+        RouterServer r1 = startRouter(mutualTls(ca.peer("r1"), ca.caCert()));
+        RouterServer r2 = startRouter(mutualTls(ca.peer("r2"), ca.caCert()));
         try (Connection console = console(coordinator.consolePort())) {
             METADATA.forEach(command -> run(console, command));
             execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + r1.grpcApiPort() + "'");
@@ -177,7 +177,7 @@ class CoordinatorTlsTest {
     @Test
     void etcdRefusesAClientWithoutCertificate() {
         assertThatThrownBy(() -> EtcdQdb.open(List.of(etcd.endpoint()), "/shardgate", Duration.ofSeconds(2),
-                new EtcdTls(true, ca.caFile(), null, null)).close())
+                new EtcdTls(true, ca.caCert(), null, null)).close())
                 .isInstanceOf(QdbException.class)
                 .hasMessageContaining("at etcd " + etcd.endpoint())
                 .hasMessageContaining("over TLS");
@@ -185,14 +185,14 @@ class CoordinatorTlsTest {
 
     @Test
     void routerTrustingAnotherCaRefusesTheCoordinator() throws Exception {
-        RouterServer good = startRouter(mutualTls(ca.issue("good"), ca.caFile()));
+        RouterServer good = startRouter(mutualTls(ca.peer("good"), ca.caCert()));
         // Its own certificate is from the fleet's CA, so the coordinator would talk to it; but it
         // trusts only the other CA, which did not sign the coordinator's.
-        RouterServer wary = startRouter(mutualTls(ca.issue("wary"), otherCa.caFile()));
+        RouterServer wary = startRouter(mutualTls(ca.peer("wary"), otherCa.caCert()));
         String coordinatorApi = "127.0.0.1:" + coordinator.grpcApiPort();
         await("the wary router logs that it refused the coordinator's certificate", 5_000,
                 () -> refusalLogged("event=tls_peer_refused", "peer=" + coordinatorApi, "peer_role=server",
-                        "subject=\"CN=coordinator\"", "not signed by a CA in root_ca_file '" + otherCa.caFile() + "'"));
+                        "subject=\"CN=coordinator\"", "not signed by a CA in root_ca_file '" + otherCa.caCert() + "'"));
 
         try (Connection console = console(coordinator.consolePort())) {
             METADATA.forEach(command -> run(console, command));
@@ -204,17 +204,17 @@ class CoordinatorTlsTest {
                             && routerStatus(console).contains("certificate not signed by a CA in client_ca_file"));
         }
         assertThat(refusalLogged("event=tls_peer_refused", "peer=127.0.0.1:", "peer_role=client",
-                "subject=\"CN=coordinator\"", "client_ca_file '" + otherCa.caFile() + "'"))
+                "subject=\"CN=coordinator\"", "client_ca_file '" + otherCa.caCert() + "'"))
                 .as("the wary router logs the coordinator's pushes it refused").isTrue();
         assertThat(keyRanges(wary)).as("no metadata reached the wary router").isEmpty();
     }
 
     @Test
     void coordinatorRefusesRouterWithoutClientCertificate() throws Exception {
-        TestCertificates.Issued cert = ca.issue("anonymous");
+        ThrowawayCa.Issued cert = ca.peer("anonymous");
         RouterServer anonymous = startRouter(new GrpcTls(
-                new GrpcServerTls(TlsMode.MTLS, cert.certFile(), cert.keyFile(), ca.caFile()),
-                new GrpcClientTls(TlsMode.TLS, ca.caFile(), null, null, null)));
+                new GrpcServerTls(TlsMode.MTLS, cert.cert(), cert.key(), ca.caCert()),
+                new GrpcClientTls(TlsMode.TLS, ca.caCert(), null, null, null)));
         try (Connection console = console(coordinator.consolePort())) {
             METADATA.forEach(command -> run(console, command));
         }
@@ -231,13 +231,13 @@ class CoordinatorTlsTest {
         try (Connection console = console(coordinator.consolePort())) {
             METADATA.forEach(command -> run(console, command));
         }
-        TestCertificates.Issued cert = ca.issue("named");
-        GrpcServerTls server = new GrpcServerTls(TlsMode.MTLS, cert.certFile(), cert.keyFile(), ca.caFile());
+        ThrowawayCa.Issued cert = ca.peer("named");
+        GrpcServerTls server = new GrpcServerTls(TlsMode.MTLS, cert.cert(), cert.key(), ca.caCert());
         // The coordinator is called at 127.0.0.1; its certificate names 127.0.0.1 and localhost.
         RouterServer named = startRouter(new GrpcTls(server,
-                new GrpcClientTls(TlsMode.MTLS, ca.caFile(), cert.certFile(), cert.keyFile(), "localhost")));
+                new GrpcClientTls(TlsMode.MTLS, ca.caCert(), cert.cert(), cert.key(), "localhost")));
         RouterServer misnamed = startRouter(new GrpcTls(server,
-                new GrpcClientTls(TlsMode.MTLS, ca.caFile(), cert.certFile(), cert.keyFile(), "coordinator.example")));
+                new GrpcClientTls(TlsMode.MTLS, ca.caCert(), cert.cert(), cert.key(), "coordinator.example")));
         await("the router expecting a name the certificate carries fetches the metadata", 5_000,
                 () -> keyRanges(named).equals("kr1,kr2"));
         await("the other refuses the coordinator's certificate", 5_000,

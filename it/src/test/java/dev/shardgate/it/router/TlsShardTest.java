@@ -8,6 +8,7 @@ import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.cli.postgres.ServerCertificate;
 import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
@@ -17,6 +18,7 @@ import dev.shardgate.wire.tls.SslMode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The router logging in to shards that admit TCP clients over TLS only (hostssl lines, SCRAM),
- * with libpq's sslmode: verify-full to a shard whose certificate names it, 08001 naming the shard
- * and the reason for one signed by an unknown CA or issued for another host name.
+ * with libpq's sslmode: verify-full to a shard whose certificate names it, also to a shard created
+ * on the console (shard_tls), 08001 naming the shard and the reason for one signed by an unknown CA
+ * or issued for another host name.
  */
 @Timeout(120)
 class TlsShardTest {
@@ -91,6 +94,48 @@ class TlsShardTest {
                 assertThat(big.getString(1)).hasSize(5_000_000);
                 assertThat(big.getInt(2)).isEqualTo(4_000_000);
             }
+        }
+    }
+
+    /** A router with no shard of its own but shard_tls, and a shard created on its console. */
+    private static RunningRouter routerWithConsoleShard(SslMode mode, Path rootCert) throws SQLException {
+        RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0)
+                .grpcApiPort(0)
+                .shardTls(new ShardTlsSettings(mode, rootCert, null, null))
+                .frontendRule(RunningRouter.frontend(account, PoolMode.TRANSACTION, AuthRule.ok()))
+                .frontendRule(new FrontendRule("spqr-console", account.user(), PoolMode.TRANSACTION, AuthRule.ok(), false))
+                .backendRule(RunningRouter.backend(account, 2,
+                        new AuthRule(dev.shardgate.router.config.AuthMethod.SCRAM, account.password())));
+        RunningRouter router = RunningRouter.start(config);
+        try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
+                + router.consolePort() + "/spqr-console?user=" + account.user() + "&preferQueryMode=simple");
+             Statement statement = console.createStatement()) {
+            statement.execute("CREATE SHARD sh9 WITH HOSTS '" + shard.host() + ":" + shard.port() + "'");
+        } catch (SQLException | RuntimeException e) {
+            router.close();
+            throw e;
+        }
+        return router;
+    }
+
+    @Test
+    void shardCreatedOnTheConsoleIsReachedAsShardTlsSays() throws SQLException {
+        try (RunningRouter router = routerWithConsoleShard(SslMode.VERIFY_FULL, ca.caCert());
+             Connection connection = router.connect(account);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("/*__spqr__execute_on: sh9*/ SELECT ssl, version FROM pg_stat_ssl"
+                     + " WHERE pid = pg_backend_pid()")) {
+            assertThat(rows.next()).isTrue();
+            assertThat(rows.getBoolean(1)).isTrue();
+            assertThat(rows.getString(2)).startsWith("TLSv1.");
+        }
+        try (RunningRouter router = routerWithConsoleShard(SslMode.VERIFY_FULL, stranger.caCert())) {
+            assertThatThrownBy(() -> router.connect(account).close())
+                    .isInstanceOfSatisfying(SQLException.class, e -> {
+                        assertThat(e.getSQLState()).isEqualTo("08001");
+                        assertThat(e.getMessage()).contains("shard \"sh9\"").contains("sslmode=verify-full")
+                                .contains("certification path");
+                    });
         }
     }
 

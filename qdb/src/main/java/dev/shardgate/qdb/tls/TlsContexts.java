@@ -32,7 +32,8 @@ public final class TlsContexts {
         if (tls.mode() == TlsMode.DISABLED) {
             return Optional.empty();
         }
-        SslContextBuilder builder = GrpcSslContexts.forServer(tls.certFile().toFile(), tls.keyFile().toFile());
+        TlsFiles.KeyPair own = TlsFiles.keyPair(tls.certFile(), tls.keyFile());
+        SslContextBuilder builder = GrpcSslContexts.configure(SslContextBuilder.forServer(own.key(), own.chain()));
         ClientCertificateGate gate = null;
         if (tls.mode() == TlsMode.MTLS) {
             gate = new ClientCertificateGate(TlsFiles.trustManager("client_ca_file", tls.clientCaFile()),
@@ -66,7 +67,8 @@ public final class TlsContexts {
         SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(new ServerCertificateCheck(verifier,
                 "root_ca_file", tls.rootCaFile(), calledAddress, tls.serverName()));
         if (tls.mode() == TlsMode.MTLS) {
-            builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
+            TlsFiles.KeyPair own = TlsFiles.keyPair(tls.certFile(), tls.keyFile());
+            builder.keyManager(own.key(), own.chain());
         }
         return build(builder, "cert_file");
     }
@@ -80,7 +82,8 @@ public final class TlsContexts {
         SslContextBuilder builder = GrpcSslContexts.forClient().trustManager(new ServerCertificateCheck(
                 TlsFiles.trustManager("root_ca_file", tls.rootCaFile()), "root_ca_file", tls.rootCaFile(), null, null));
         if (tls.certFile() != null) {
-            builder.keyManager(tls.certFile().toFile(), tls.keyFile().toFile());
+            TlsFiles.KeyPair own = TlsFiles.keyPair(tls.certFile(), tls.keyFile());
+            builder.keyManager(own.key(), own.chain());
         }
         return Optional.of(build(builder, "root_ca_file"));
     }

@@ -1,22 +1,27 @@
 package dev.shardgate.qdb.tls;
 
-import io.netty.handler.ssl.SslContextBuilder;
+import dev.shardgate.wire.tls.PemFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
+import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
-/** PEM files read into what the JDK's TLS needs, every failure naming the key and the file. */
+/**
+ * PEM files read (by {@link PemFiles}, the reader every TLS link shares) into what the JDK's and
+ * Netty's TLS need, every failure naming the config key and the file.
+ */
 final class TlsFiles {
+    /** A private key and the certificate chain it belongs to, read at start. */
+    record KeyPair(PrivateKey key, X509Certificate[] chain) {
+    }
+
     private TlsFiles() {
     }
 
@@ -34,15 +39,8 @@ final class TlsFiles {
 
     /** The certificates of a PEM file (a CA bundle or a certificate chain). */
     static List<X509Certificate> certificates(String key, Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            List<X509Certificate> certificates = new ArrayList<>();
-            for (var certificate : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                certificates.add((X509Certificate) certificate);
-            }
-            if (certificates.isEmpty()) {
-                throw new TlsConfigException(key, "file '" + file + "' holds no PEM certificate", null);
-            }
-            return certificates;
+        try {
+            return PemFiles.certificates(file);
         } catch (IOException e) {
             throw new TlsConfigException(key, "cannot read '" + file + "': " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
@@ -52,15 +50,13 @@ final class TlsFiles {
 
     /** The JDK's own PKIX verification, trusting exactly the CAs in the file (the JDK's CAs when null). */
     static X509ExtendedTrustManager trustManager(String key, Path caFile) {
+        KeyStore store = null;
+        if (caFile != null) {
+            certificates(key, caFile); // an unreadable or empty file is named as such, not as a trust store problem
+        }
         try {
-            KeyStore store = null;
             if (caFile != null) {
-                store = KeyStore.getInstance(KeyStore.getDefaultType());
-                store.load(null, null);
-                int i = 0;
-                for (X509Certificate ca : certificates(key, caFile)) {
-                    store.setCertificateEntry("ca" + i++, ca);
-                }
+                store = PemFiles.trustStore(caFile);
             }
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(store);
@@ -75,15 +71,15 @@ final class TlsFiles {
         }
     }
 
-    /** Checks that the certificate chain and the private key (PKCS#8 PEM) can be used. */
-    static void keyPair(Path certFile, Path keyFile) {
-        certificates("cert_file", certFile);
+    /** The certificate chain and its private key (unencrypted PKCS#8 PEM), checked to be usable. */
+    static KeyPair keyPair(Path certFile, Path keyFile) {
+        List<X509Certificate> chain = certificates("cert_file", certFile);
         if (!Files.isReadable(keyFile)) {
             throw new TlsConfigException("key_file", "cannot read '" + keyFile + "'", null);
         }
         try {
-            SslContextBuilder.forClient().keyManager(certFile.toFile(), keyFile.toFile());
-        } catch (IllegalArgumentException e) {
+            return new KeyPair(PemFiles.privateKey(keyFile), chain.toArray(new X509Certificate[0]));
+        } catch (IOException | GeneralSecurityException e) {
             throw new TlsConfigException("key_file", "file '" + keyFile + "' holds no usable private key for '"
                     + certFile + "' (an unencrypted PKCS#8 PEM key, BEGIN PRIVATE KEY, is needed;"
                     + " `openssl pkcs8 -topk8 -nocrypt` converts others): " + e.getMessage(), e);

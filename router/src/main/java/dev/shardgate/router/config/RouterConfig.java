@@ -34,6 +34,8 @@ import java.util.function.Predicate;
  * @param shardLinks timeouts towards shards and TCP keepalive
  * @param grpcTls TLS of the gRPC API the coordinator pushes to and of the calls to coordinator_address
  * @param frontendTls TLS for clients of the router and its console ({@code frontend_tls})
+ * @param shardTls TLS towards every shard without a {@code tls} section of its own: shards created
+ *     on the console or pushed by a coordinator ({@code shard_tls})
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  */
 public record RouterConfig(
@@ -63,6 +65,7 @@ public record RouterConfig(
         ShardLinkSettings shardLinks,
         GrpcTls grpcTls,
         FrontendTlsSettings frontendTls,
+        ShardTlsSettings shardTls,
         int httpPort) {
 
     public static final String DEFAULT_HOST = "localhost";
@@ -98,6 +101,7 @@ public record RouterConfig(
         Objects.requireNonNull(shardLinks, "shardLinks");
         Objects.requireNonNull(grpcTls, "grpcTls");
         Objects.requireNonNull(frontendTls, "frontendTls");
+        Objects.requireNonNull(shardTls, "shardTls");
     }
 
     /**
@@ -188,7 +192,7 @@ public record RouterConfig(
                 .maxMessageLength(maxMessageLength).defaultRouteBehaviour(defaultRouteBehaviour)
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
-                .frontendTls(frontendTls)
+                .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
@@ -222,6 +226,7 @@ public record RouterConfig(
         private ShardLinkSettings shardLinks = ShardLinkSettings.DEFAULTS;
         private GrpcTls grpcTls = GrpcTls.DISABLED;
         private FrontendTlsSettings frontendTls = FrontendTlsSettings.DISABLED;
+        private ShardTlsSettings shardTls = ShardTlsSettings.DISABLED;
         private int httpPort = HTTP_PORT_OFF;
 
         private Builder() {
@@ -249,6 +254,7 @@ public record RouterConfig(
         public Builder shardLinks(ShardLinkSettings value) { shardLinks = value; return this; }
         public Builder grpcTls(GrpcTls value) { grpcTls = value; return this; }
         public Builder frontendTls(FrontendTlsSettings value) { frontendTls = value; return this; }
+        public Builder shardTls(ShardTlsSettings value) { shardTls = value; return this; }
         public Builder httpPort(int value) { httpPort = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
@@ -302,7 +308,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, httpPort);
+                    frontendTls, shardTls, httpPort);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -330,6 +336,7 @@ public record RouterConfig(
         int eventLoops() { return eventLoops; }
         GrpcTls grpcTls() { return grpcTls; }
         FrontendTlsSettings frontendTls() { return frontendTls; }
+        ShardTlsSettings shardTls() { return shardTls; }
         int httpPort() { return httpPort; }
     }
 }

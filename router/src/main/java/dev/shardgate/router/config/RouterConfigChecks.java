@@ -149,6 +149,9 @@ final class RouterConfigChecks {
                         "auth_method cert is for clients; towards shards set the shard's tls cert_file and key_file");
             }
         }
+        if (config.shardTls().mode() == dev.shardgate.wire.tls.SslMode.ALLOW) {
+            throw source.error("shard_tls.sslmode", "allow is not supported towards shards; use prefer or disable");
+        }
         config.shards().forEach((name, shard) -> {
             if (shard.tls().mode() == dev.shardgate.wire.tls.SslMode.ALLOW) {
                 throw source.error("shards." + name + ".tls.sslmode", "allow is not supported towards shards; use prefer or disable");

@@ -23,7 +23,7 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
-            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_tls", "frontend_rules", "backend_rules", "shards",
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
             "grpc_server_tls", "grpc_client_tls");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls");
     static final List<String> BACKEND_RULE_KEYS = List.of(
@@ -82,6 +82,10 @@ final class RouterConfigReader {
         builder.shardLinks(shardLinks(top));
         builder.grpcTls(GrpcTlsReader.read(top, baseDir));
         top.mapping("frontend_tls", FRONTEND_TLS_KEYS).ifPresent(tls -> builder.frontendTls(frontendTls(tls, source, baseDir)));
+        // before the shards: a shard without a tls section of its own takes this one
+        ShardTlsSettings shardTls = top.mapping("shard_tls", SHARD_TLS_KEYS)
+                .map(section -> shardTls(section, baseDir)).orElse(ShardTlsSettings.DISABLED);
+        builder.shardTls(shardTls);
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {
@@ -96,8 +100,8 @@ final class RouterConfigReader {
             for (String name : shards.keys()) {
                 // A shard written with no value gets no hosts, which the checks report.
                 builder.shard(name, shards.mapping(name, SHARD_KEYS)
-                        .map(shard -> shard(shard, source, baseDir))
-                        .orElse(new ShardConfig(List.of(), ShardType.DATA)));
+                        .map(shard -> shard(shard, source, baseDir, shardTls))
+                        .orElse(new ShardConfig(List.of(), ShardType.DATA, shardTls)));
             }
         });
         return builder.build(source);
@@ -143,17 +147,23 @@ final class RouterConfigReader {
         return new AuthRule(method, rule.string("password").orElse(null));
     }
 
-    private static ShardConfig shard(YamlMapping shard, ConfigSource source, Path baseDir) {
+    private static ShardConfig shard(YamlMapping shard, ConfigSource source, Path baseDir, ShardTlsSettings defaultTls) {
         List<String> hosts = shard.list("hosts").stream()
                 .map(element -> YamlMapping.scalarText(source, element.getKey(), element.getValue()))
                 .toList();
-        ShardTlsSettings tls = shard.mapping("tls", SHARD_TLS_KEYS).map(section -> new ShardTlsSettings(
+        ShardTlsSettings tls = shard.mapping("tls", SHARD_TLS_KEYS).map(section -> shardTls(section, baseDir))
+                .orElse(defaultTls);
+        return new ShardConfig(hosts, shard.choice("type", ShardType.values(), ShardType::configName)
+                .orElse(ShardType.DATA), tls);
+    }
+
+    /** A shard's tls section or shard_tls, the default of every shard: the same keys, the same meanings. */
+    private static ShardTlsSettings shardTls(YamlMapping section, Path baseDir) {
+        return new ShardTlsSettings(
                 section.choice("sslmode", SslMode.values(), SslMode::configName).orElse(SslMode.DISABLE),
                 section.path("root_cert_file", baseDir).orElse(null),
                 section.path("cert_file", baseDir).orElse(null),
-                section.path("key_file", baseDir).orElse(null))).orElse(ShardTlsSettings.DISABLED);
-        return new ShardConfig(hosts, shard.choice("type", ShardType.values(), ShardType::configName)
-                .orElse(ShardType.DATA), tls);
+                section.path("key_file", baseDir).orElse(null));
     }
 
     private static FrontendTlsSettings frontendTls(YamlMapping tls, ConfigSource source, Path baseDir) {

@@ -72,13 +72,16 @@ final class RouterConfigWriter {
             }
             top.put("frontend_tls", section);
         }
+        if (config.shardTls().mode().offersTls()) {
+            top.put("shard_tls", shardTls(config.shardTls()));
+        }
         var frontendRules = new ArrayList<Object>();
         config.frontendRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
         config.consoleRules().forEach(rule -> frontendRules.add(frontendRule(rule)));
         top.put("frontend_rules", frontendRules);
         top.put("backend_rules", config.backendRules().stream().map(RouterConfigWriter::backendRule).toList());
         var shards = new LinkedHashMap<String, Object>();
-        config.shards().forEach((name, shard) -> shards.put(name, shard(shard)));
+        config.shards().forEach((name, shard) -> shards.put(name, shard(shard, config.shardTls())));
         top.put("shards", shards);
 
         var options = new DumperOptions();
@@ -129,25 +132,29 @@ final class RouterConfigWriter {
         return map;
     }
 
-    private static Map<String, Object> shard(ShardConfig shard) {
+    private static Map<String, Object> shard(ShardConfig shard, ShardTlsSettings defaultTls) {
         var map = new LinkedHashMap<String, Object>();
         map.put("type", shard.type().configName());
         map.put("hosts", List.copyOf(shard.hosts()));
-        ShardTlsSettings tls = shard.tls();
-        if (tls.mode().offersTls()) {
-            var section = new LinkedHashMap<String, Object>();
-            section.put("sslmode", tls.mode().configName());
-            if (tls.rootCertFile() != null) {
-                section.put("root_cert_file", tls.rootCertFile().toString());
-            }
-            if (tls.certFile() != null) {
-                section.put("cert_file", tls.certFile().toString());
-            }
-            if (tls.keyFile() != null) {
-                section.put("key_file", tls.keyFile().toString());
-            }
-            map.put("tls", section);
+        if (!shard.tls().equals(defaultTls)) {
+            // also sslmode: disable, when shard_tls would otherwise give this shard TLS
+            map.put("tls", shardTls(shard.tls()));
         }
         return map;
+    }
+
+    private static Map<String, Object> shardTls(ShardTlsSettings tls) {
+        var section = new LinkedHashMap<String, Object>();
+        section.put("sslmode", tls.mode().configName());
+        if (tls.rootCertFile() != null) {
+            section.put("root_cert_file", tls.rootCertFile().toString());
+        }
+        if (tls.certFile() != null) {
+            section.put("cert_file", tls.certFile().toString());
+        }
+        if (tls.keyFile() != null) {
+            section.put("key_file", tls.keyFile().toString());
+        }
+        return section;
     }
 }

@@ -13,40 +13,53 @@ import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /**
  * TLS towards shards, per shard as its {@code tls} section says, with libpq's sslmode meanings:
  * the SSLRequest, then the handshake on 'S'. A shard not named in router.yaml (created on the
- * console) is reached without TLS.
+ * console or pushed by a coordinator) is reached as {@code shard_tls} says.
  */
 public final class ShardTls {
-    public static final ShardTls NONE = new ShardTls(Map.of());
+    public static final ShardTls NONE = new ShardTls(Map.of(), Optional.empty());
     /** SSLRequest: length 8 and the code 1234 5679 (PostgreSQL's "SSLRequest" message). */
     private static final byte[] SSL_REQUEST = {0, 0, 0, 8, 0x04, (byte) 0xd2, 0x16, 0x2f};
 
-    private final Map<String, ClientTls> byShard;
+    /** The shards of router.yaml: empty for those reached in plain text. */
+    private final Map<String, Optional<ClientTls>> byShard;
+    /** shard_tls: every other shard; empty for plain text. */
+    private final Optional<ClientTls> otherShards;
 
-    private ShardTls(Map<String, ClientTls> byShard) {
+    private ShardTls(Map<String, Optional<ClientTls>> byShard, Optional<ClientTls> otherShards) {
         this.byShard = byShard;
+        this.otherShards = otherShards;
     }
 
-    /** @throws ConfigException naming the shard whose root certificate or key does not load */
-    public static ShardTls of(Map<String, ShardConfig> shards) {
-        Map<String, ClientTls> byShard = new HashMap<>();
-        shards.forEach((name, shard) -> {
-            ShardTlsSettings settings = shard.tls();
-            if (!settings.mode().offersTls()) {
-                return;
-            }
-            try {
-                byShard.put(name, ClientTls.of(settings.mode(), settings.rootCertFile(), settings.certFile(), settings.keyFile()));
-            } catch (GeneralSecurityException | IOException e) {
-                throw new ConfigException("router.yaml", 0, "shards." + name + ".tls", "cannot load: " + e.getMessage(), e);
-            }
-        });
-        return byShard.isEmpty() ? NONE : new ShardTls(Map.copyOf(byShard));
+    /**
+     * @param otherShards shard_tls, for the shards not in {@code shards}
+     * @throws ConfigException naming the shard (or shard_tls) whose root certificate or key does not load
+     */
+    public static ShardTls of(Map<String, ShardConfig> shards, ShardTlsSettings otherShards) {
+        Map<String, Optional<ClientTls>> byShard = new HashMap<>();
+        shards.forEach((name, shard) -> byShard.put(name, load(shard.tls(), "shards." + name + ".tls")));
+        Optional<ClientTls> others = load(otherShards, "shard_tls");
+        if (others.isEmpty() && byShard.values().stream().allMatch(Optional::isEmpty)) {
+            return NONE;
+        }
+        return new ShardTls(Map.copyOf(byShard), others);
+    }
+
+    private static Optional<ClientTls> load(ShardTlsSettings settings, String key) {
+        if (!settings.mode().offersTls()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(ClientTls.of(settings.mode(), settings.rootCertFile(), settings.certFile(), settings.keyFile()));
+        } catch (GeneralSecurityException | IOException e) {
+            throw new ConfigException("router.yaml", 0, key, "cannot load: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -56,10 +69,11 @@ public final class ShardTls {
      *                     certificate does not verify (the pool then fails with 08001)
      */
     public Conduit secure(BackendAddress address, Conduit raw) throws IOException {
-        ClientTls tls = byShard.get(address.shard());
-        if (tls == null) {
+        Optional<ClientTls> chosen = byShard.getOrDefault(address.shard(), otherShards);
+        if (chosen.isEmpty()) {
             return raw;
         }
+        ClientTls tls = chosen.get();
         OutputStream out = raw.output();
         out.write(SSL_REQUEST);
         out.flush();

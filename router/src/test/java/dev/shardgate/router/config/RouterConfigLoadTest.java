@@ -113,7 +113,7 @@ class RouterConfigLoadTest {
                 Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors(),
                 new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
-                FrontendTlsSettings.DISABLED, -1));
+                FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1));
     }
 
     @Test

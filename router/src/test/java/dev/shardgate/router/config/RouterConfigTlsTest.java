@@ -89,4 +89,49 @@ class RouterConfigTlsTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("allow is not supported towards shards");
     }
+
+    private static final String SHARD_TLS = """
+            shard_tls:
+              sslmode: verify-ca
+              root_cert_file: /etc/shardgate/default-ca.crt
+            """;
+
+    @Test
+    void shardTlsIsTheDefaultOfShardsWithoutTheirOwnAndWrittenBack() {
+        RouterConfig config = RouterConfig.parse(TLS + SHARD_TLS + RULES + """
+                  sh2:
+                    hosts: [pg2:5432]
+                  sh3:
+                    hosts: [pg3:5432]
+                    tls:
+                      sslmode: disable
+                """, "router.yaml");
+
+        ShardTlsSettings byDefault = new ShardTlsSettings(SslMode.VERIFY_CA, Path.of("/etc/shardgate/default-ca.crt"), null, null);
+        assertThat(config.shardTls()).isEqualTo(byDefault);
+        assertThat(config.shards().get("sh1").tls())
+                .isEqualTo(new ShardTlsSettings(SslMode.VERIFY_FULL, Path.of("/etc/shardgate/shards-ca.crt"), null, null));
+        assertThat(config.shards().get("sh2").tls()).isEqualTo(byDefault);
+        assertThat(config.shards().get("sh3").tls()).isEqualTo(ShardTlsSettings.DISABLED);
+        assertThat(RouterConfig.parse(config.toYaml(), "written.yaml")).isEqualTo(config);
+    }
+
+    @Test
+    void withoutShardTlsOtherShardsArePlain() {
+        assertThat(RouterConfig.parse(TLS + RULES, "router.yaml").shardTls()).isEqualTo(ShardTlsSettings.DISABLED);
+    }
+
+    @Test
+    void allowIsRefusedInShardTlsNamingIt() {
+        assertThatThrownBy(() -> RouterConfig.parse(TLS + SHARD_TLS.replace("verify-ca", "allow") + RULES, "router.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("shard_tls.sslmode").hasMessageContaining("allow is not supported towards shards");
+    }
+
+    @Test
+    void shardTlsTakesOnlyTheKeysOfAShardsTls() {
+        assertThatThrownBy(() -> RouterConfig.parse(TLS + SHARD_TLS + "  min_protocol: TLSv1.3\n" + RULES, "router.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("min_protocol");
+    }
 }
