@@ -155,7 +155,7 @@ SELECT "tags".* FROM "tags" INNER JOIN "taggings" ON "tags"."id" = "taggings"."t
 INSERT INTO "ar_internal_metadata" VALUES ('environment', 'development', now(), now())
 -- expect: kind INSERT; row schema_migrations(version='20240101000000')
 INSERT INTO "schema_migrations" (version) VALUES ('20240101000000')
--- expect: kind SELECT; tables orders; key orders.account_id=$1
+-- expect: kind SELECT; tables orders; key orders.account_id=$1; key orders.state=$2|$3
 SELECT "orders".* FROM "orders" WHERE "orders"."account_id" = $1 AND ("orders"."state" = $2 OR "orders"."state" = $3)
 -- expect: kind SELECT; nokey
 SELECT "orders".* FROM "orders" WHERE NOT ("orders"."account_id" = $1)
@@ -263,7 +263,7 @@ SELECT * FROM accounts WHERE (id, region) = ($1, $2)
 SELECT * FROM accounts WHERE id::text = '5'
 -- expect: kind SELECT; nokey
 SELECT * FROM accounts WHERE id = $1 + 1
--- expect: kind SELECT; nokey
+-- expect: kind SELECT; key accounts.id=1|2
 SELECT * FROM accounts WHERE id = ANY(ARRAY[1, 2])
 -- expect: kind SELECT; nokey
 SELECT * FROM accounts WHERE id NOT IN (1, 2)
@@ -275,7 +275,7 @@ SELECT * FROM accounts WHERE id IN (1, 2, random()::int)
 SELECT * FROM accounts WHERE NOT id = 5
 -- expect: kind SELECT; nokey
 SELECT * FROM accounts WHERE id >= 5 AND id <= 5
--- expect: kind SELECT; key accounts.id=5
+-- expect: kind SELECT; key accounts.id=5; key accounts.name='a'|'b'
 SELECT * FROM accounts WHERE id = 5 AND (name = 'a' OR name = 'b')
 -- expect: kind SELECT; key accounts.id=5
 SELECT * FROM accounts WHERE id OPERATOR(pg_catalog.=) 5

@@ -8,18 +8,23 @@ import java.util.Map;
 
 /**
  * The AND-ed conditions of one query level (its WHERE and the ON of inner joins that restrict
- * every row) and what they imply about key columns. Conditions under OR or NOT, ranges, functions
- * of a column and other expressions imply nothing and are passed over; equalities between
- * columns carry values from one column to another ({@code a.id = b.a_id AND a.id = 5} restricts
- * both).
+ * every row) and what they imply about key columns: values ({@code =}, IN, {@code = ANY(ARRAY[…])})
+ * and ranges ({@code <, <=, >, >=}, BETWEEN), and an OR of these when every arm restricts the same
+ * column (the union of the arms). Conditions under NOT, functions of a column and other
+ * expressions imply nothing and are passed over; equalities between columns carry values and
+ * ranges from one column to another ({@code a.id = b.a_id AND a.id = 5} restricts both).
  */
 final class Conjunction {
     private final Scope scope;
     private final Constants constants;
     private final Map<Scope.Column, Scope.Column> parent = new LinkedHashMap<>();
     private final List<Membership> memberships = new ArrayList<>();
+    private final List<RangeMembership> rangeMemberships = new ArrayList<>();
 
     private record Membership(Scope.Column column, List<Value> values) {}
+
+    /** The column lies in one of the intervals. */
+    private record RangeMembership(Scope.Column column, List<KeyInterval> union) {}
 
     Conjunction(Scope scope, Constants constants) {
         this.scope = scope;
@@ -36,8 +41,32 @@ final class Conjunction {
                 add(argument);
             }
         } else if (condition.is("A_Expr")) {
-            comparison(condition);
+            String kind = condition.string("kind");
+            if ("AEXPR_IN".equals(kind) || ("AEXPR_OP".equals(kind) && isEquality(condition.names("name")))) {
+                comparison(condition);
+            } else {
+                record(KeyRanges.implied(condition, this::column, constants));
+            }
+        } else if (condition.is("BoolExpr") && "OR_EXPR".equals(condition.string("boolop"))) {
+            record(KeyRanges.implied(condition, this::column, constants));
         }
+    }
+
+    /** Unions of single values restrict like IN lists; others are ranges. */
+    private void record(Map<Scope.Column, List<KeyInterval>> implied) {
+        implied.forEach((column, union) -> {
+            if (union.stream().allMatch(KeyInterval::isPoint)) {
+                List<Value> values = new ArrayList<>();
+                for (KeyInterval point : union) {
+                    if (!values.contains(point.lower())) {
+                        values.add(point.lower());
+                    }
+                }
+                memberships.add(new Membership(column, values));
+            } else {
+                rangeMemberships.add(new RangeMembership(column, union));
+            }
+        });
     }
 
     /** Adds {@code a = b} for two columns, e.g. from JOIN … USING. */
@@ -59,13 +88,25 @@ final class Conjunction {
         for (Membership membership : memberships) {
             columns.put(membership.column(), true);
         }
+        for (RangeMembership membership : rangeMemberships) {
+            columns.put(membership.column(), true);
+        }
         for (Scope.Column column : parent.keySet()) {
             columns.put(column, true);
         }
         for (Scope.Column column : columns.keySet()) {
+            if (column.item() == null || column.item().table == null || !scope.owns(column.item())) {
+                continue;
+            }
             List<Value> values = classValues.get(find(column));
-            if (values != null && column.item() != null && column.item().table != null && scope.owns(column.item())) {
+            if (values != null) {
                 column.item().table.restrict(column.name(), values);
+            }
+            Scope.Column root = find(column);
+            for (RangeMembership membership : rangeMemberships) {
+                if (find(membership.column()).equals(root)) {
+                    column.item().table.restrictToRanges(column.name(), membership.union());
+                }
             }
         }
     }
@@ -128,7 +169,7 @@ final class Conjunction {
     }
 
     /** A plain column reference, resolved; null for anything else, including {@code t.*} and {@code col::type}. */
-    private Scope.Column column(Node expression) {
+    Scope.Column column(Node expression) {
         if (expression == null || !expression.is("ColumnRef")) {
             return null;
         }
@@ -137,7 +178,7 @@ final class Conjunction {
     }
 
     /** {@code =} or {@code OPERATOR(pg_catalog.=)}. */
-    private static boolean isEquality(List<String> operator) {
+    static boolean isEquality(List<String> operator) {
         if (operator == null || operator.isEmpty() || !"=".equals(operator.getLast())) {
             return false;
         }

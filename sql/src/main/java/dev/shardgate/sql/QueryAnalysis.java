@@ -89,7 +89,11 @@ final class QueryAnalysis {
         }
         List<KeyFilter> filters = new ArrayList<>();
         byTable.forEach((table, tableUses) -> {
-            for (String column : tableUses.getFirst().restrictions.keySet()) {
+            // Ranges are kept for a table used once: the union of several uses' conditions is not one of them.
+            Map<String, List<List<KeyInterval>>> ranges = tableUses.size() == 1 ? tableUses.getFirst().ranges : Map.of();
+            Set<String> columns = new LinkedHashSet<>(tableUses.getFirst().restrictions.keySet());
+            columns.addAll(ranges.keySet());
+            for (String column : columns) {
                 Set<Value> values = new LinkedHashSet<>();
                 for (TableUse use : tableUses) {
                     List<Value> restriction = use.restrictions.get(column);
@@ -99,8 +103,9 @@ final class QueryAnalysis {
                     }
                     values.addAll(restriction);
                 }
-                if (values != null) {
-                    filters.add(new KeyFilter(table, column, List.copyOf(values)));
+                List<List<KeyInterval>> columnRanges = ranges.getOrDefault(column, List.of());
+                if (values != null || !columnRanges.isEmpty()) {
+                    filters.add(new KeyFilter(table, column, values == null ? null : List.copyOf(values), columnRanges));
                 }
             }
         });

@@ -51,11 +51,23 @@ sealed interface QueryShape {
             }
             List<KeyFilter> filled = new ArrayList<>(filters.size());
             for (KeyFilter filter : filters) {
-                List<Value> values = new ArrayList<>(filter.values().size());
-                for (Value value : filter.values()) {
-                    values.add(constant(value, mask));
+                List<Value> values = null;
+                if (filter.hasValues()) {
+                    values = new ArrayList<>(filter.values().size());
+                    for (Value value : filter.values()) {
+                        values.add(constant(value, mask));
+                    }
                 }
-                filled.add(new KeyFilter(filter.table(), filter.column(), values));
+                List<List<KeyInterval>> ranges = new ArrayList<>(filter.ranges().size());
+                for (List<KeyInterval> union : filter.ranges()) {
+                    List<KeyInterval> filledUnion = new ArrayList<>(union.size());
+                    for (KeyInterval interval : union) {
+                        filledUnion.add(new KeyInterval(constantOrOpen(interval.lower(), mask), interval.lowerInclusive(),
+                                constantOrOpen(interval.upper(), mask), interval.upperInclusive()));
+                    }
+                    ranges.add(filledUnion);
+                }
+                filled.add(new KeyFilter(filter.table(), filter.column(), values, ranges));
             }
             return filled;
         }
@@ -74,6 +86,10 @@ sealed interface QueryShape {
         }
 
         /** {@code $n} of the masked text is the n-th constant; constants left in the masked text stay. */
+        private static Value constantOrOpen(Value value, ConstantMask mask) {
+            return value == null ? null : constant(value, mask);
+        }
+
         private static Value constant(Value value, ConstantMask mask) {
             return switch (value) {
                 case Value.Param param -> mask.literal(param.number() - 1);

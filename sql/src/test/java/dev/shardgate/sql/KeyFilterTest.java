@@ -15,6 +15,12 @@ class KeyFilterTest {
         return Rendered.keys(analysis);
     }
 
+    private static List<String> ranges(String sql) {
+        Analysis analysis = analyzer.analyze(sql);
+        assertThat(analysis.parseError()).as(sql).isNull();
+        return Rendered.ranges(analysis);
+    }
+
     private static KeyFilter onlyFilter(String sql) {
         List<KeyFilter> filters = analyzer.analyze(sql).statements().getFirst().filters();
         assertThat(filters).as(sql).hasSize(1);
@@ -121,10 +127,21 @@ class KeyFilterTest {
     }
 
     @Test
-    void orAnywhereAboveTheConditionGivesNoKey() {
-        assertThat(keys("SELECT * FROM t WHERE id = 1 OR id = 2")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE (id = 1 AND v = 2) OR v = 3")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE v = 3 AND (id = 1 OR id = 2)")).containsExactly("t.v=3");
+    void orOfRestrictionsOfOneColumnIsTheirUnion() {
+        assertThat(keys("SELECT * FROM t WHERE id = 1 OR id = 2")).containsExactly("t.id=1|2");
+        assertThat(keys("SELECT * FROM t WHERE id = 1 OR id IN (2, $1)")).containsExactly("t.id=1|2|$1");
+        assertThat(keys("SELECT * FROM t WHERE (id = 1 AND v = 2) OR v = 3")).containsExactly("t.v=2|3");
+        assertThat(keys("SELECT * FROM t WHERE v = 3 AND (id = 1 OR id = 2)")).containsExactly("t.v=3", "t.id=1|2");
+        assertThat(ranges("SELECT * FROM t WHERE id < 5 OR id = 7 OR id BETWEEN 10 AND $1"))
+                .containsExactly("t.id in (-∞, 5) | [7, 7] | [10, $1]");
+    }
+
+    @Test
+    void orWithAnArmThatDoesNotRestrictTheColumnGivesNoKey() {
+        assertThat(keys("SELECT * FROM t WHERE id = 1 OR v = 2")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id < 1 OR v = 2")).isEmpty();
+        assertThat(keys("SELECT * FROM t WHERE id = 1 OR id IS NULL")).isEmpty();
+        assertThat(keys("SELECT * FROM t WHERE id = 1 OR NOT id = 2")).isEmpty();
     }
 
     @Test
@@ -137,11 +154,33 @@ class KeyFilterTest {
     }
 
     @Test
-    void rangesGiveNoKey() {
+    void rangesAreConditionsThatAllHold() {
         assertThat(keys("SELECT * FROM t WHERE id < 5")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE id >= 5 AND id <= 5")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE id BETWEEN 5 AND 5")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE id LIKE '5'")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id < 5")).containsExactly("t.id in (-∞, 5)");
+        assertThat(ranges("SELECT * FROM t WHERE 5 <= id")).containsExactly("t.id in [5, ∞)");
+        assertThat(ranges("SELECT * FROM t WHERE id >= 5 AND id <= $2")).containsExactly("t.id in [5, ∞)", "t.id in (-∞, $2]");
+        assertThat(ranges("SELECT * FROM t WHERE id BETWEEN 5 AND 9")).containsExactly("t.id in [5, 9]");
+        assertThat(ranges("SELECT * FROM t WHERE id OPERATOR(pg_catalog.>) 5")).containsExactly("t.id in (5, ∞)");
+        assertThat(keys("SELECT * FROM t WHERE id BETWEEN 5 AND 5")).containsExactly("t.id=5");
+    }
+
+    @Test
+    void rangesThatAreNotOfAColumnAndAConstantGiveNothing() {
+        assertThat(ranges("SELECT * FROM t WHERE id LIKE '5'")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id NOT BETWEEN 5 AND 9")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id BETWEEN SYMMETRIC 9 AND 5")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id < v")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id + 1 < 5")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE NOT id < 5")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id < 5 IS TRUE")).isEmpty();
+    }
+
+    @Test
+    void rangesCrossEqualitiesOfColumnsButNotSeveralUsesOfATable() {
+        assertThat(ranges("SELECT * FROM a JOIN b ON a.id = b.a_id WHERE a.id > 5"))
+                .containsExactlyInAnyOrder("a.id in (5, ∞)", "b.a_id in (5, ∞)");
+        assertThat(ranges("SELECT * FROM t WHERE id > 5 UNION ALL SELECT * FROM t WHERE id > 7")).isEmpty();
+        assertThat(ranges("SELECT * FROM t WHERE id > 5 AND EXISTS (SELECT 1 FROM t WHERE v = 1)")).isEmpty();
     }
 
     @Test
@@ -159,10 +198,12 @@ class KeyFilterTest {
     }
 
     @Test
-    void anyOfAnArrayIsNotAKey() {
+    void anyOfAnArrayOfConstantsIsAList() {
+        assertThat(keys("SELECT * FROM t WHERE id = ANY(ARRAY[1, $2])")).containsExactly("t.id=1|$2");
         assertThat(keys("SELECT * FROM t WHERE id = ANY($1)")).isEmpty();
-        assertThat(keys("SELECT * FROM t WHERE id = ANY(ARRAY[1, 2])")).isEmpty();
         assertThat(keys("SELECT * FROM t WHERE id = ANY('{1,2}'::int[])")).isEmpty();
+        assertThat(keys("SELECT * FROM t WHERE id <> ANY(ARRAY[1, 2])")).isEmpty();
+        assertThat(keys("SELECT * FROM t WHERE id = ALL(ARRAY[1, 2])")).isEmpty();
         assertThat(keys("SELECT * FROM t WHERE id IN (SELECT id FROM u)")).isEmpty();
     }
 

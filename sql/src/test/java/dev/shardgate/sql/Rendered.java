@@ -27,10 +27,31 @@ final class Rendered {
         List<String> keys = new ArrayList<>();
         for (Statement statement : analysis.statements()) {
             for (KeyFilter filter : statement.filters()) {
-                keys.add(key(filter));
+                if (filter.hasValues()) {
+                    keys.add(key(filter));
+                }
             }
         }
         return keys;
+    }
+
+    /** {@code table.column in [5, 9) | (20, ∞)}, one per condition of ranges of every statement. */
+    static List<String> ranges(Analysis analysis) {
+        List<String> ranges = new ArrayList<>();
+        for (Statement statement : analysis.statements()) {
+            for (KeyFilter filter : statement.filters()) {
+                for (List<KeyInterval> union : filter.ranges()) {
+                    ranges.add(filter.table().qualifiedName() + "." + filter.column() + " in "
+                            + union.stream().map(Rendered::interval).collect(Collectors.joining(" | ")));
+                }
+            }
+        }
+        return ranges;
+    }
+
+    static String interval(KeyInterval interval) {
+        return (interval.lower() == null ? "(-∞" : (interval.lowerInclusive() ? "[" : "(") + value(interval.lower()))
+                + ", " + (interval.upper() == null ? "∞)" : value(interval.upper()) + (interval.upperInclusive() ? "]" : ")"));
     }
 
     static String key(KeyFilter filter) {

@@ -201,7 +201,7 @@ public final class SeeThrough {
             return null;
         }
         for (KeyFilter filter : statement.filters()) {
-            if (filter.table().equals(view) && filter.column().equals(keyColumn)) {
+            if (filter.table().equals(view) && filter.column().equals(keyColumn) && filter.hasValues()) {
                 List<String> texts = new ArrayList<>();
                 for (Value value : filter.values()) {
                     String text = switch (value) {

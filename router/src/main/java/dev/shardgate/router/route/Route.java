@@ -42,8 +42,15 @@ public sealed interface Route {
     record EveryShard(SortedSet<String> shards, String reason) implements Route {
     }
 
-    /** The statement touches a distributed relation but names no complete key: the routing policy decides. */
-    record NoKey(String relation, String keyColumns, String reason) implements Route {
+    /**
+     * The statement touches a distributed relation but names no complete key: the routing policy
+     * decides. {@code within} is null when any shard may hold its rows, else the shards whose key
+     * ranges intersect the ranges of keys it names (more than one): under ALLOW it runs on those.
+     */
+    record NoKey(String relation, String keyColumns, String reason, SortedSet<String> within) implements Route {
+        public NoKey(String relation, String keyColumns, String reason) {
+            this(relation, keyColumns, reason, null);
+        }
     }
 
     /** The statement touches no distributed relation (SELECT 1, catalog queries, SHOW …): any shard serves it. */

@@ -53,6 +53,9 @@ public final class StatementRouter {
         List<KeyPlacement> placements = new ArrayList<>(2);
         List<String> keysOfNoRow = new ArrayList<>(0);
         DistributedRelation firstWithoutKey = null;
+        String whyWithoutKey = null;
+        List<String> rangeReasons = new ArrayList<>(0);
+        DistributedRelation rangeRelation = null;
         for (TableRef table : statement.tables()) {
             Optional<DistributedRelation> found = metadata.relation(new QualifiedName(table.schema(), table.name()));
             if (found.isEmpty()) {
@@ -70,8 +73,19 @@ public final class StatementRouter {
             // The rows' keys are among these when the statement's other uses of the table are pinned too.
             List<List<String>> keys = filterKeys(metadata, statement, table, relation, bound);
             if (keys == null) {
-                if (firstWithoutKey == null) {
-                    firstWithoutKey = relation;
+                switch (IntersectingRanges.of(metadata, statement, table, relation, bound)) {
+                    case IntersectingRanges.Outcome.Shards intersecting -> {
+                        shards.addAll(intersecting.shards());
+                        rangeReasons.add(intersecting.reason());
+                        rangeRelation = rangeRelation == null ? relation : rangeRelation;
+                    }
+                    case IntersectingRanges.Outcome.NoRow noRow -> keysOfNoRow.add(noRow.reason());
+                    case IntersectingRanges.Outcome.Unknown unknown -> {
+                        if (firstWithoutKey == null) {
+                            firstWithoutKey = relation;
+                            whyWithoutKey = unknown.reason();
+                        }
+                    }
                 }
                 continue;
             }
@@ -89,11 +103,24 @@ public final class StatementRouter {
         // copy of a sharded table could need rows from any shard.
         if (firstWithoutKey != null) {
             return new Route.NoKey(firstWithoutKey.name().toString(), keyColumns(firstWithoutKey),
-                    "no value for distribution key " + keyColumns(firstWithoutKey) + " of relation " + firstWithoutKey.name());
+                    "no value for distribution key " + keyColumns(firstWithoutKey) + " of relation " + firstWithoutKey.name()
+                            + (whyWithoutKey == null ? "" : ": " + whyWithoutKey));
         }
         if (!shards.isEmpty()) {
-            Supplier<String> reason = () -> "key " + placements.stream().map(KeyPlacement::describe).collect(Collectors.joining("; "));
-            return shards.size() == 1 ? new Route.OneShard(shards.first(), reason) : new Route.ManyShards(shards, reason);
+            Supplier<String> reason = () -> {
+                List<String> parts = new ArrayList<>(rangeReasons);
+                if (!placements.isEmpty()) {
+                    parts.addFirst("key " + placements.stream().map(KeyPlacement::describe).collect(Collectors.joining("; ")));
+                }
+                return String.join("; ", parts);
+            };
+            if (shards.size() == 1) {
+                return new Route.OneShard(shards.first(), reason);
+            }
+            // Ranges of keys on several shards are a multi-shard read the policy allows (ALLOW) or refuses (BLOCK).
+            return rangeRelation != null
+                    ? new Route.NoKey(rangeRelation.name().toString(), keyColumns(rangeRelation), reason.get(), shards)
+                    : new Route.ManyShards(shards, reason);
         }
         Route reference = CopiedRelations.readRoute(metadata, statement);
         if (reference != null) {
@@ -259,7 +286,7 @@ public final class StatementRouter {
     private static List<String> valuesOf(Statement statement, TableRef table, String column, ColumnType type,
                                          BoundValues bound) {
         for (KeyFilter filter : statement.filters()) {
-            if (filter.table().equals(table) && filter.column().equals(column)) {
+            if (filter.table().equals(table) && filter.column().equals(column) && filter.hasValues()) {
                 List<String> texts = new ArrayList<>(filter.values().size());
                 for (Value value : filter.values()) {
                     switch (KeyValues.of(value, type, false, bound)) {

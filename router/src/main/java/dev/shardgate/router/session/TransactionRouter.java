@@ -203,7 +203,8 @@ final class TransactionRouter {
     private Route underPolicy(Route.NoKey missing) {
         java.util.SortedSet<String> every = multiShardTargets(missing);
         if (every != null) {
-            return new Route.ManyShards(every, missing.reason() + ", default_route_behaviour ALLOW → every shard of its distribution");
+            return new Route.ManyShards(every, missing.reason() + ", default_route_behaviour ALLOW → "
+                    + (missing.within() != null ? "those shards" : "every shard of its distribution"));
         }
         String shard = shardFor(missing);
         return new Route.OneShard(shard, missing.reason() + ", default_route_behaviour ALLOW → default shard " + shard);
@@ -277,6 +278,13 @@ final class TransactionRouter {
                             + "); multi-shard statements are not supported yet")
                     .withDetail(many.reason());
             case Route.NoKey missing -> {
+                if (behaviour() == DefaultRouteBehaviour.BLOCK && missing.within() != null) {
+                    throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "the keys of relation " + missing.relation()
+                            + " the statement names lie on several shards (" + String.join(", ", missing.within())
+                            + "): under default_route_behaviour BLOCK a statement runs on one shard")
+                            .withDetail(missing.reason())
+                            .withHint("Restrict " + missing.keyColumns() + " to keys of one shard, or SET __spqr__default_route_behaviour = ALLOW.");
+                }
                 if (behaviour() == DefaultRouteBehaviour.BLOCK) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "no sharding key found for relation "
                             + missing.relation() + ": the statement must restrict distribution key column "
@@ -323,6 +331,9 @@ final class TransactionRouter {
             case Route.NoKey missing -> {
                 if (behaviour() == DefaultRouteBehaviour.BLOCK) {
                     yield null;
+                }
+                if (missing.within() != null) {
+                    yield missing.within(); // the shards its key ranges intersect, default shard or not
                 }
                 Metadata metadata = context.metadata();
                 var relation = relationOf(metadata, missing);

@@ -169,8 +169,8 @@ class StatementRouterTest {
 
     @Test
     void neverAWrongShard() {
-        assertNoKey("SELECT * FROM accounts WHERE id = 5 OR id = 500");
-        assertNoKey("SELECT * FROM accounts WHERE id > 5");
+        assertNoKey("SELECT * FROM accounts WHERE id = 5 OR balance = 500");
+        assertNoKey("SELECT * FROM accounts WHERE id > 5 OR balance > 5");
         assertNoKey("SELECT * FROM accounts WHERE abs(id) = 5");
         assertNoKey("SELECT * FROM accounts");
         assertNoKey("SELECT * FROM accounts a, orders o WHERE a.id = 5");
@@ -235,5 +235,68 @@ class StatementRouterTest {
         var statement = ANALYZER.analyze("SELECT * FROM accounts WHERE id = 150").statements().getFirst();
         assertThatThrownBy(() -> StatementRouter.route(locked, statement, null))
                 .isInstanceOfSatisfying(KeyRangeLocked.class, e -> assertThat(e.keyRangeId()).isEqualTo("kr2"));
+    }
+
+    private static void assertWithin(String sql, String... shards) {
+        assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.NoKey.class,
+                r -> assertThat(r.within()).as(sql).containsExactly(shards));
+    }
+
+    @Test
+    void rangesOfIntegerKeysGoToTheRangesTheyMeet() {
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id BETWEEN 10 AND 99");
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id >= 0 AND id < 100");
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id <= 99.5 AND id > -3");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id > 99");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE 99.5 < id");
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id = 150 OR id > 1000");
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE id < 10 OR id BETWEEN 40 AND 50 OR id = ANY(ARRAY[60, 70])");
+        assertWithin("SELECT * FROM accounts WHERE id BETWEEN 50 AND 150", "sh1", "sh2");
+        assertWithin("SELECT * FROM accounts WHERE id <= 100", "sh1", "sh2");
+        assertWithin("SELECT * FROM accounts WHERE id < 5 OR id > 500", "sh1", "sh2");
+        assertThat(route("SELECT * FROM accounts WHERE id BETWEEN 150 AND 160").reason())
+                .isEqualTo("accounts.id in [150, 160] → kr2 (sh2)");
+    }
+
+    @Test
+    void andedRangesIntersect() {
+        assertRoutedTo("sh2", "SELECT * FROM accounts WHERE id > 50 AND id > 120");
+        assertRoutedTo("sh1", "SELECT * FROM accounts WHERE (id < 10 OR id > 500) AND id BETWEEN 0 AND 20");
+        assertRoutedTo("sh2", "SELECT * FROM accounts a JOIN orders o ON o.account_id = a.id WHERE a.id > 200");
+        assertThat(route("SELECT * FROM accounts WHERE id > 50 AND id < 20")).isInstanceOf(Route.AnyShard.class);
+        assertThat(route("SELECT * FROM accounts WHERE id < -1")).isInstanceOf(Route.AnyShard.class);
+        assertThat(route("SELECT * FROM accounts WHERE id < NULL")).isInstanceOf(Route.AnyShard.class);
+    }
+
+    @Test
+    void boundParametersAreRangeEnds() {
+        byte[] low = ByteBuffer.allocate(4).putInt(120).array();
+        Route r = route("SELECT * FROM accounts WHERE id BETWEEN $1 AND $2",
+                new BoundValues(new int[] {23, 0}, new short[] {1, 0}, new byte[][] {low, "130".getBytes(StandardCharsets.UTF_8)}));
+        assertThat(r).isInstanceOfSatisfying(Route.OneShard.class, one -> assertThat(one.shard()).isEqualTo("sh2"));
+        assertThat(route("SELECT * FROM accounts WHERE id BETWEEN $1 AND $2")).isInstanceOfSatisfying(Route.NoKey.class,
+                missing -> assertThat(missing.within()).isNull());
+    }
+
+    @Test
+    void rangesThatMayNotFollowTheKeyOrderAreNotRouted() {
+        assertThat(route("SELECT * FROM app.users WHERE login BETWEEN 'b' AND 'c'")).isInstanceOfSatisfying(Route.NoKey.class,
+                missing -> {
+                    assertThat(missing.within()).isNull();
+                    assertThat(missing.reason()).contains("collation");
+                });
+        assertRoutedTo("sh1", "SELECT * FROM app.users WHERE login = 'b' OR login IN ('c', 'd')");
+        assertThat(route("SELECT * FROM accounts WHERE id < 'abc'")).isInstanceOf(Route.NoKey.class);
+        assertThat(route("SELECT * FROM accounts WHERE id < '5.5'")).isInstanceOf(Route.NoKey.class);
+    }
+
+    @Test
+    void aLockedRangeAStatementsRangeMeetsIsReportedForWaiting() {
+        Metadata locked = METADATA.apply(new MetadataChange.LockKeyRange("kr2"));
+        var statement = ANALYZER.analyze("SELECT * FROM accounts WHERE id > 50").statements().getFirst();
+        assertThatThrownBy(() -> StatementRouter.route(locked, statement, null))
+                .isInstanceOfSatisfying(KeyRangeLocked.class, e -> assertThat(e.keyRangeId()).isEqualTo("kr2"));
+        var below = ANALYZER.analyze("SELECT * FROM accounts WHERE id < 50").statements().getFirst();
+        assertThat(StatementRouter.route(locked, below, null)).isInstanceOf(Route.OneShard.class);
     }
 }
