@@ -45,11 +45,23 @@ final class ReadStatements {
         Bound bound = new Bound(random);
         int a = Keys.pick(random);
         int b = Keys.pick(random);
-        String condition = switch (random.nextInt(4)) {
+        long[] within = Dataset.rangeOf(a);
+        long last = Math.min(within[1] - 1, Integer.MAX_VALUE);
+        String condition = switch (random.nextInt(12)) {
             case 0 -> "id BETWEEN " + bound.key(Math.min(a, b)) + " AND " + bound.key(Math.max(a, b));
             case 1 -> "id >= " + bound.key(Math.min(a, b)) + " AND id < " + bound.key(Math.max(a, b));
             case 2 -> "id > " + bound.key(a);
-            default -> "id <= " + bound.key(a);
+            case 3 -> "id <= " + bound.key(a);
+            // within the key range holding a: one shard, so BLOCK runs it too
+            case 4 -> "id BETWEEN " + bound.key(a) + " AND " + bound.key((int) Math.min(last, (long) a + random.nextInt(300)));
+            case 5 -> "id >= " + within[0] + " AND id < " + Math.min(within[1], Integer.MAX_VALUE) + " AND id <> " + bound.key(b);
+            case 6 -> "id > " + ((long) a - 1) + ".5 AND id < " + a + ".5";
+            case 7 -> "id = ANY(ARRAY[" + bound.key(a) + ", " + bound.key(b) + "]::int[])";
+            case 8 -> "id < " + bound.key(Math.min(a, b)) + " OR id > " + bound.key(Math.max(a, b));
+            case 9 -> "(id = " + bound.key(a) + " OR id BETWEEN " + bound.key(Math.min(a, b)) + " AND " + bound.key(Math.max(a, b))
+                    + ") AND id >= " + bound.key(Math.min(a, b));
+            case 10 -> "id >= " + bound.key(a) + " AND id <= " + bound.key(a) + " OR id IN (" + bound.key(b) + ", " + bound.key(a) + ")";
+            default -> "id < " + a + " AND id > " + a + " OR id = " + bound.key(b);
         };
         return Step.read(Feature.RANGE, "SELECT " + selectList() + " FROM t1 WHERE " + condition, Shape.UNORDERED, bound.values());
     }

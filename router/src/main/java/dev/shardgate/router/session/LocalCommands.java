@@ -238,6 +238,9 @@ final class LocalCommands {
             case Route.OneShard one -> List.of(List.of(one.shard(), one.reason()));
             case Route.ManyShards many -> many.shards().stream().map(s -> List.of(s, many.reason())).toList();
             case Route.EveryShard every -> every.shards().stream().map(s -> List.of(s, every.reason())).toList();
+            case Route.NoKey noKey when session.router.multiShardTargets(noKey) != null ->
+                    session.router.multiShardTargets(noKey).stream()
+                            .map(s -> List.of(s, noKey.reason() + " (default_route_behaviour ALLOW: runs on each)")).toList();
             case Route.NoKey noKey -> {
                 String shard;
                 try {
