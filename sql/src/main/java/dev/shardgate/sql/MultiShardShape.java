@@ -24,14 +24,35 @@ public sealed interface MultiShardShape {
      * @param rowSources the tables whose rows make the result rows: named in the top-level FROM and
      *     not on the null-extended side of an outer join
      * @param collations what decides the collation of the values the merge compares
+     * @param limitParameter {@code n} of {@code LIMIT $n}, else 0: the LIMIT is known once bound, and
+     *     the shards run the statement with {@code LIMIT ALL} (and OFFSET 0) in its place
+     * @param offsetParameter {@code n} of {@code OFFSET $n}, else 0; the shards run it with OFFSET 0
+     *     and LIMIT ALL
      */
     record Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
-                  boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations)
+                  boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations,
+                  int limitParameter, int offsetParameter)
             implements MultiShardShape {
         public Select {
             sortKeys = List.copyOf(sortKeys);
             tables = List.copyOf(tables);
             rowSources = List.copyOf(rowSources);
+        }
+
+        public Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
+                      boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations) {
+            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, 0, 0);
+        }
+
+        /** LIMIT or OFFSET cut the merged rows (or will, once their parameters are bound). */
+        public boolean isWindowed() {
+            return limit >= 0 || offset != 0 || limitParameter > 0 || offsetParameter > 0;
+        }
+
+        /** This shape with its LIMIT and OFFSET parameters bound to these values (-1: no LIMIT). */
+        public Select bound(long boundLimit, long boundOffset) {
+            return new Select(shardSql, aggregation, sortKeys, boundLimit, boundOffset, distinct, tables, rowSources,
+                    collations, 0, 0);
         }
 
         /** A shape whose collations are unknown: text is merged only when the router is told it is in C order. */

@@ -89,14 +89,21 @@ final class SelectShapes {
         if (aggregation != null) {
             renumberPositions(aggregation);
         }
-        long limit = limitValue(select.node("limitCount"), -1);
-        long offset = limitValue(select.node("limitOffset"), 0);
         Node limitNode = select.node("limitCount");
         Node offsetNode = select.node("limitOffset");
-        if (offsetNode != null && offset > 0) {
+        int limitParameter = parameterOf(limitNode);
+        int offsetParameter = parameterOf(offsetNode);
+        long limit = limitParameter > 0 ? -1 : limitValue(limitNode, -1);
+        long offset = offsetParameter > 0 ? 0 : limitValue(offsetNode, 0);
+        if (offsetNode != null && (offset > 0 || offsetParameter > 0)) {
             edits.add(constantEdit(offsetNode, "0"));
         }
-        if (limit >= 0) {
+        if (limitParameter > 0 || offsetParameter > 0) {
+            // known only once bound: the shards return every row, the merge cuts them
+            if (limitNode != null && (limit >= 0 || limitParameter > 0)) {
+                edits.add(constantEdit(limitNode, Long.toString(Long.MAX_VALUE)));
+            }
+        } else if (limit >= 0) {
             // grouped rows are only complete after merging: shards must not cut them short
             long pushed = aggregated ? Long.MAX_VALUE : saturatedSum(limit, offset);
             edits.add(constantEdit(limitNode, Long.toString(pushed)));
@@ -108,7 +115,7 @@ final class SelectShapes {
         }
         Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select), groupKeys);
         return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
-                MultiShardAnalysis.tables(select.fields()), rowSources(), collations);
+                MultiShardAnalysis.tables(select.fields()), rowSources(), collations, limitParameter, offsetParameter);
     }
 
     private static void refuseWhat(boolean condition, String what) {
@@ -379,6 +386,15 @@ final class SelectShapes {
             }
         }
         return -1;
+    }
+
+    /** {@code n} when LIMIT or OFFSET is {@code $n}, else 0. */
+    private static int parameterOf(Node node) {
+        if (node == null || !node.is("ParamRef")) {
+            return 0;
+        }
+        long number = node.number("number");
+        return number > 0 && number <= Integer.MAX_VALUE ? (int) number : 0;
     }
 
     /** LIMIT or OFFSET as a number: a non-negative integer constant, or ALL / NULL (none). */

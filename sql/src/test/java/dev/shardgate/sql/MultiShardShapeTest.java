@@ -64,7 +64,22 @@ class MultiShardShapeTest {
         assertThat(fetch.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id OFFSET 0 ROWS FETCH FIRST 5 ROWS ONLY");
         assertThat(select("SELECT id FROM orders LIMIT ALL OFFSET 4").shardSql()).isEqualTo("SELECT id FROM orders LIMIT ALL OFFSET 0");
         assertThat(refusal("SELECT id FROM orders LIMIT 2 + 3")).contains("LIMIT");
-        assertThat(refusal("SELECT id FROM orders LIMIT $1")).contains("parameter");
+    }
+
+    @Test
+    void boundLimitAndOffsetAreCutByTheMergeAfterTheShardsReturnEveryRow() {
+        var shape = select("SELECT id FROM orders ORDER BY id LIMIT $1 OFFSET $2");
+        assertThat(shape.shardSql()).isEqualTo("SELECT id FROM orders ORDER BY id LIMIT 9223372036854775807 OFFSET 0");
+        assertThat(shape.limitParameter()).isEqualTo(1);
+        assertThat(shape.offsetParameter()).isEqualTo(2);
+        assertThat(shape.isWindowed()).isTrue();
+        var constantLimit = select("SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT 4 OFFSET $2");
+        assertThat(constantLimit.shardSql()).isEqualTo("SELECT id FROM orders WHERE id > $1 ORDER BY id LIMIT 9223372036854775807 OFFSET 0");
+        assertThat(constantLimit.limit()).isEqualTo(4);
+        assertThat(constantLimit.limitParameter()).isZero();
+        assertThat(select("SELECT id FROM orders ORDER BY id FETCH FIRST $1 ROWS ONLY").shardSql())
+                .isEqualTo("SELECT id FROM orders ORDER BY id FETCH FIRST 9223372036854775807 ROWS ONLY");
+        assertThat(refusal("SELECT id FROM orders LIMIT $1 + 1")).contains("parameter");
     }
 
     @Test

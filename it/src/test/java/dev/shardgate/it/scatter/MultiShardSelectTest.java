@@ -193,9 +193,34 @@ class MultiShardSelectTest {
         }
     }
 
-    private static List<String> prepared(Connection connection, String sql, int parameter) throws SQLException {
+    @ParameterizedTest
+    @ValueSource(strings = {"0", "1"})
+    void boundLimitOffsetAndKeyRangesMatchOneServer(String prepareThreshold) throws SQLException {
+        List<String> queries = List.of(
+                "SELECT id, qty FROM orders WHERE id BETWEEN ? AND ? ORDER BY qty DESC, id LIMIT ? OFFSET ?",
+                "SELECT id FROM orders WHERE id >= ? AND id < ? OR id = ANY(ARRAY[?, ?]) ORDER BY id DESC LIMIT ? OFFSET ?",
+                "SELECT customer, count(*) FROM orders WHERE id > ? AND id < ? + 0 OR id < ? + ? GROUP BY customer ORDER BY customer LIMIT ? OFFSET ?");
+        int[][] parameters = {{5, 1500, 4, 3}, {990, 1010, 40, 0}, {1200, 1700, 2, 5}, {0, 99999, 10, 0}};
+        try (Connection router = cluster.connect("prepareThreshold", prepareThreshold)) {
+            for (String sql : queries) {
+                for (int[] values : parameters) {
+                    int[] all = sql.contains("ANY") ? new int[] {values[0], values[1], 20, 1700, values[2], values[3]}
+                            : sql.contains("GROUP") ? new int[] {values[0], values[1], 3, 4, values[2], values[3]} : values;
+                    assertThat(prepared(router, sql, all)).as(sql + " with " + java.util.Arrays.toString(all))
+                            .containsExactlyElementsOf(prepared(cluster.reference(), sql, all));
+                }
+            }
+            String negative = "SELECT id FROM orders ORDER BY id LIMIT ?";
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> prepared(router, negative, -1));
+            assertThat(refused.getSQLState()).isEqualTo("2201W");
+        }
+    }
+
+    private static List<String> prepared(Connection connection, String sql, int... parameters) throws SQLException {
         try (var statement = connection.prepareStatement(sql)) {
-            statement.setInt(1, parameter);
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setInt(i + 1, parameters[i]);
+            }
             try (var rows = statement.executeQuery()) {
                 var meta = rows.getMetaData();
                 List<String> lines = new ArrayList<>();

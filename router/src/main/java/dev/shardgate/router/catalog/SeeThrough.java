@@ -339,7 +339,7 @@ public final class SeeThrough {
         if (!select.sortKeys().isEmpty()) {
             return "it has ORDER BY";
         }
-        if (select.limit() >= 0 || select.offset() != 0) {
+        if (select.isWindowed()) {
             return "it has LIMIT or OFFSET";
         }
         long uses = select.tables().stream().filter(t -> t.qualifiedName().equals(distributed)).count();

@@ -25,6 +25,12 @@ public record BoundValues(int[] types, short[] formats, byte[][] values, ClientE
         this(types, formats, values, ClientEncoding.UTF8);
     }
 
+    /** Parameter {@code $number} is bound to NULL. */
+    public boolean isNull(int number) {
+        int i = number - 1;
+        return i >= 0 && i < values.length && values[i] == null;
+    }
+
     /** The text of parameter {@code $number}, or null when it is NULL, absent, or of a type not understood. */
     public String text(int number) {
         int i = number - 1;

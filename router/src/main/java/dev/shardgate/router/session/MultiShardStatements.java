@@ -9,6 +9,7 @@ import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
+import dev.shardgate.router.scatter.BoundWindow;
 import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.scatter.ShardParameters;
 import dev.shardgate.sql.Analysis;
@@ -116,11 +117,15 @@ final class MultiShardStatements {
         }
         log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
         Map<String, ShardParameters> parametersByShard = new LinkedHashMap<>();
-        if (bound != null && shape instanceof MultiShardShape.Insert) {
-            // each shard's rows mention some of the parameters only: its Bind carries just those
+        MultiShardShape.Select select = shape instanceof MultiShardShape.Select s ? s : null;
+        if (select != null && (select.limitParameter() > 0 || select.offsetParameter() > 0)) {
+            select = BoundWindow.of(select, bound, shards);
+        }
+        if (bound != null && (shape instanceof MultiShardShape.Insert || select != shape)) {
+            // each shard's part mentions some of the parameters only (not LIMIT $n): its Bind carries just those
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
-        return new Plan(sqlByShard, shape instanceof MultiShardShape.Select select ? select : null, false, parametersByShard);
+        return new Plan(sqlByShard, select, false, parametersByShard);
     }
 
     /**
@@ -133,7 +138,7 @@ final class MultiShardStatements {
             case MultiShardShape.Select s when s.aggregation() != null -> "it aggregates or groups rows";
             case MultiShardShape.Select s when s.distinct() -> "it has DISTINCT";
             case MultiShardShape.Select s when !s.sortKeys().isEmpty() -> "it has ORDER BY";
-            case MultiShardShape.Select s when s.limit() >= 0 || s.offset() != 0 -> "it has LIMIT or OFFSET";
+            case MultiShardShape.Select s when s.isWindowed() -> "it has LIMIT or OFFSET";
             case MultiShardShape.Select s -> null;
             case MultiShardShape.Unsupported unsupported -> unsupported.reason();
             case MultiShardShape.Modify modify -> "it is not a SELECT";
