@@ -72,6 +72,12 @@ public final class BackendConnector {
      */
     public BackendConnection connect(BackendAddress address, String database, String user, String password)
             throws IOException {
+        return connect(address, database, user, password, Map.of());
+    }
+
+    /** As above, with more startup parameters (the health checker names itself with application_name). */
+    public BackendConnection connect(BackendAddress address, String database, String user, String password,
+                                     Map<String, String> moreStartup) throws IOException {
         Socket socket = loops == null ? new Socket() : SocketChannel.open().socket();
         Conduit conduit = null;
         long timeoutMillis = links.serverConnectTimeout().toMillis();
@@ -93,6 +99,7 @@ public final class BackendConnector {
             startup.put("user", user);
             startup.put("database", database);
             startup.put("client_encoding", "UTF8");
+            startup.putAll(moreStartup);
             writer.write(new StartupMessage(Protocol.VERSION_3_0, startup));
             writer.flush();
             authenticate(address, user, password, reader, writer);

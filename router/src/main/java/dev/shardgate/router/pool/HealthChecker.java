@@ -49,6 +49,9 @@ public final class HealthChecker implements AutoCloseable {
         void roleChanged(BackendAddress host, long nanos);
     }
 
+    /** How the checker's own connections show in pg_stat_activity. */
+    public static final String APPLICATION_NAME = "shardgate_health_check";
+
     private final HealthSettings settings;
     private final BackendConnector connector;
     private final Shards shards;
@@ -189,7 +192,8 @@ public final class HealthChecker implements AutoCloseable {
                 if (link != null) {
                     link.connection.close();
                 }
-                link = new Link(connector.connect(address, credentials.database(), credentials.user(), credentials.password()),
+                link = new Link(connector.connect(address, credentials.database(), credentials.user(), credentials.password(),
+                        java.util.Map.of("application_name", APPLICATION_NAME)),
                         credentials);
                 links.put(address, link);
             }
