@@ -144,20 +144,61 @@ public final class BackendPool {
             }
             return connection;
         }
+        PgException probeFailed = null;
         for (int attempt = 0; attempt <= current.length; attempt++) {
             List<HostChoice.Candidate> candidates = new ArrayList<>(current.length);
             for (HostPool pool : current) {
                 candidates.add(new HostChoice.Candidate(pool.health.hostPort(), pool.health.status(), pool.busy()));
             }
-            HostPool chosen = current[HostChoice.choose(key.shard(), attrs, candidates, lag, rotation++)];
+            HostPool chosen;
+            try {
+                chosen = current[HostChoice.choose(key.shard(), attrs, candidates, lag, rotation++)];
+            } catch (PgException e) {
+                throw probeFailed != null ? probeFailed : e;
+            }
             boolean roleWasUnknown = chosen.health.status().role() == HostRole.UNKNOWN;
-            BackendConnection connection = take(chosen, deadline, cancelled);
+            BackendConnection connection;
+            try {
+                connection = take(chosen, deadline, cancelled);
+            } catch (PgException e) {
+                if (!roleWasUnknown || e.sqlState() != SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION) {
+                    throw e;
+                }
+                probeFailed = e; // a host not checked yet did not answer: its failure is on record, choose again
+                continue;
+            }
             if (!roleWasUnknown || admits(attrs, chosen.health.status())) {
                 return connection;
             }
             chosen.release(connection); // learned its role at login: not the one asked for, choose again
         }
-        throw refusal(attrs, current);
+        throw probeFailed != null ? probeFailed : refusal(attrs, current);
+    }
+
+    /**
+     * A connection to any host that is not down, whatever its role, lag or a two-primary conflict:
+     * for a login that only needs the server's parameters and gives the backend back at once.
+     */
+    public BackendConnection acquireAnyHost(BooleanSupplier cancelled) throws IOException {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        HostPool[] current = hosts;
+        HostPool chosen = current[0];
+        int start = Math.floorMod(rotation++, current.length);
+        for (int pass = 0; pass < 2 && current.length > 1; pass++) {
+            boolean found = false;
+            for (int k = 0; k < current.length && !found; k++) {
+                HostPool pool = current[(start + k) % current.length];
+                HostStatus status = pool.health.status();
+                if (!status.down() && (pass == 1 || status.lastError() == null)) {
+                    chosen = pool;
+                    found = true;
+                }
+            }
+            if (found) {
+                break;
+            }
+        }
+        return take(chosen, deadline, cancelled);
     }
 
     /** Like {@link #acquire(TargetSessionAttrs, BooleanSupplier)} for a read-write transaction. */

@@ -98,7 +98,7 @@ public final class HostChoice {
     private static int best(TargetSessionAttrs attrs, List<Candidate> hosts, LagLimit lag, int rotation,
                             boolean twoPrimaries, boolean unknownRoles) {
         int n = hosts.size();
-        for (int pass = unknownRoles ? 1 : 0; pass < 2; pass++) {
+        for (int pass = 0; pass < 2; pass++) {
             int best = -1;
             for (int k = 0; k < n; k++) {
                 int i = Math.floorMod(rotation + k, n);
@@ -106,13 +106,15 @@ public final class HostChoice {
                 if (status.down()) {
                     continue;
                 }
-                boolean fits = unknownRoles ? status.role() == HostRole.UNKNOWN
+                // of unknown role: first those nothing failed on yet (a host refusing connections at
+                // start fails its first check in milliseconds), then any
+                boolean fits = unknownRoles ? status.role() == HostRole.UNKNOWN && (pass == 1 || status.lastError() == null)
                         : fits(attrs, status, lag, twoPrimaries) && (pass == 1 || status.roleIsCurrent());
                 if (fits && (best < 0 || hosts.get(i).busy < hosts.get(best).busy)) {
                     best = i;
                 }
             }
-            if (best >= 0 || unknownRoles) {
+            if (best >= 0) {
                 return best;
             }
         }
