@@ -44,7 +44,7 @@ public final class Pools implements HealthChecker.Shards {
         ShardLinkSettings links = config.shardLinks();
         // checks connect and log in within health_check_timeout, on plain sockets off the event loops
         ShardLinkSettings checkLinks = new ShardLinkSettings(health.timeout(), links.tcpKeepalive(), links.tcpKeepIdle(),
-                links.tcpKeepInterval(), links.tcpKeepCount());
+                links.tcpKeepInterval(), links.tcpKeepCount(), links.queryTimeout(), links.cancelWaitTimeout());
         this.checker = new HealthChecker(health, new BackendConnector(config.maxMessageLength(), null, checkLinks), this);
     }
 
