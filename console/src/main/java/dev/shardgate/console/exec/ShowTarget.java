@@ -33,7 +33,7 @@ enum ShowTarget {
             "dbname", "tx_status", "tx_served"),
     STATS("stats", "database", "user", "shard", "route", "total_xact_count", "total_query_count", "total_received",
             "total_sent", "avg_xact_time", "avg_query_time", "p50_xact_time", "p95_xact_time", "p99_xact_time"),
-    HOSTS("hosts", "shard_id", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
+    HOSTS("hosts", "shard", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
             "last_error"),
     STATUS("status", "status"),
     VERSION("version", "version");

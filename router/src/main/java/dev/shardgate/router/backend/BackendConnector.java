@@ -132,7 +132,7 @@ public final class BackendConnector {
             }
         } catch (SocketTimeoutException e) {
             closeQuietly(conduit, socket);
-            // an IOException: the pool tries the shard's next host, then fails with 08001 naming the shard
+            // an IOException: the host's pool fails with 08001 naming shard and host, and counts a failed check
             throw new SocketTimeoutException("no answer from " + address.host() + ":" + address.port()
                     + " within server_connect_timeout (" + timeoutMillis + " ms)");
         } catch (IOException | RuntimeException e) {
