@@ -132,7 +132,7 @@ class ShowTest {
         assertThat(console.show("SHOW pools").columns())
                 .containsExactly("shard_id", "dbname", "user", "active", "idle", "waiting", "limit", "host");
         assertThat(console.rows("SHOW pools")).containsExactly(row("sh1", "shop", "app", "1", "2", "0", "10", "localhost:5432"));
-        assertThat(console.show("SHOW hosts").columns()).containsExactly("shard_id", "host", "role", "state", "lag_bytes",
+        assertThat(console.show("SHOW hosts").columns()).containsExactly("shard", "host", "role", "state", "lag_bytes",
                 "lag_seconds", "connections", "last_check", "last_error");
         assertThat(console.rows("SHOW hosts WHERE state = 'down'")).containsExactly(
                 row("sh1", "pg1b:5432", "standby", "down", null, null, "0", "2026-12-07T00:00:00Z", "connection refused"));

@@ -53,7 +53,7 @@ class HostsTest {
                 Sql.execute(client, "INSERT INTO written VALUES ('through the router')");
             }
             Map<String, String> dead = HostsConsole.await(router, account.user(), nobody, r -> r.get("state").equals("down"), 10);
-            assertThat(dead).containsEntry("shard_id", RunningRouter.SHARD).containsEntry("role", "unknown")
+            assertThat(dead).containsEntry("shard", RunningRouter.SHARD).containsEntry("role", "unknown")
                     .containsEntry("connections", "0");
             assertThat(dead.get("last_error")).isNotBlank();
             assertThat(dead.get("last_check")).isNotBlank();
