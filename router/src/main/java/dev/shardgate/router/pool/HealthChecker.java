@@ -57,6 +57,8 @@ public final class HealthChecker implements AutoCloseable {
     private final Shards shards;
     private final ConcurrentHashMap<BackendAddress, HostHealth> healths = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<BackendAddress, Link> links = new ConcurrentHashMap<>();
+    /** The check thread of each host, so that a host whose check hangs gets no second one. */
+    private final Map<BackendAddress, Thread> inFlight = new ConcurrentHashMap<>();
     /** Per shard: the last WAL position of its primary, for the lag of its standbys. */
     private final Map<String, Long> primaryWal = new ConcurrentHashMap<>();
     /** Per shard with two primaries: why it takes no writes, for SHOW hosts. */
@@ -107,6 +109,12 @@ public final class HealthChecker implements AutoCloseable {
     private void run() {
         long interval = settings.interval().toNanos();
         long minimumGap = Math.min(interval, settings.timeout().toNanos());
+        // the first round one interval after start, not during it: a router starting next to a hung
+        // host serves its first clients as fast as without checks (until then logins tell roles)
+        long first = System.nanoTime() + interval;
+        while (!closed && System.nanoTime() < first) {
+            LockSupport.parkNanos(first - System.nanoTime());
+        }
         while (!closed) {
             long started = System.nanoTime();
             try {
@@ -140,8 +148,17 @@ public final class HealthChecker implements AutoCloseable {
             }
             checked.put(shard.getKey(), shard.getValue());
             for (BackendAddress address : shard.getValue()) {
-                running.put(address, Thread.ofVirtual().name("health-check-" + address).start(
-                        () -> outcomes.put(address, check(address, credentials))));
+                Thread previous = inFlight.get(address);
+                if (previous != null && previous.isAlive()) {
+                    // the last round's check of this host still hangs: no second one beside it
+                    running.put(address, previous);
+                    continue;
+                }
+                Thread check = Thread.ofVirtual().name("health-check-" + address).unstarted(
+                        () -> outcomes.put(address, check(address, credentials)));
+                inFlight.put(address, check);
+                running.put(address, check);
+                check.start();
             }
         }
         long deadline = System.nanoTime() + settings.timeout().toNanos();
@@ -196,6 +213,10 @@ public final class HealthChecker implements AutoCloseable {
                         java.util.Map.of("application_name", APPLICATION_NAME)),
                         credentials);
                 links.put(address, link);
+                if (closed) {
+                    dropLink(address); // the router closed while this check logged in
+                    return new CheckOutcome(null, "router closed");
+                }
             }
             return new CheckOutcome(HealthQuery.run(link.connection), null);
         } catch (Exception e) {
@@ -267,6 +288,7 @@ public final class HealthChecker implements AutoCloseable {
         for (BackendAddress address : List.copyOf(healths.keySet())) {
             if (!listed.contains(address)) {
                 healths.remove(address);
+                inFlight.remove(address);
                 dropLink(address);
                 sinceReplay.remove(address);
             }
