@@ -33,6 +33,15 @@ final class HostsConsole {
         }
     }
 
+    /** Runs console statements, e.g. CREATE SHARD or ALTER SHARD. */
+    static void execute(RunningRouter router, String user, String statements) throws SQLException {
+        try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
+                + router.consolePort() + "/spqr-console?user=" + user + "&preferQueryMode=simple");
+             Statement statement = console.createStatement()) {
+            statement.execute(statements);
+        }
+    }
+
     /** The row of {@code host} ("host:port"). */
     static Map<String, String> row(RunningRouter router, String user, String host) throws SQLException {
         return show(router, user).stream().filter(r -> host.equals(r.get("host"))).findFirst()

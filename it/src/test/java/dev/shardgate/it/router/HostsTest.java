@@ -97,6 +97,42 @@ class HostsTest {
         }
     }
 
+    @Test
+    void hostsAddedAndDroppedOnTheConsoleReachThePoolsWithoutARestart(PostgresServers servers) throws Exception {
+        LocalPostgres a = servers.get(0);
+        LocalPostgres b = servers.get(1);
+        Account account = Account.create(a, "rt_hosts_alter");
+        b.createUser(account.user(), account.password());
+        b.createDatabase(account.database(), account.user());
+        // shards from the metadata (the QDB), not router.yaml: the console may change their hosts
+        RouterConfig.Builder config = RouterConfig.builder().host(RunningRouter.HOST).routerPort(0).adminConsolePort(0)
+                .grpcApiPort(0).health(FAST).frontendRule(FrontendRule.console(account.user(), AuthRule.ok()));
+        try (RunningRouter router = RunningRouter.start(RunningRouter.trusting(config, account, 5))) {
+            HostsConsole.execute(router, account.user(), "CREATE SHARD sh1 WITH HOSTS '" + hostOf(a) + "'");
+            try (Connection client = router.connect(account)) {
+                assertThat(Sql.single(client, "SELECT inet_server_port()")).isEqualTo(Integer.toString(a.port()));
+            }
+            HostsConsole.await(router, account.user(), hostOf(a), r -> "primary".equals(r.get("role")), 10);
+
+            // b in, a out in one batch: new transactions go to b, a's idle connection is closed
+            HostsConsole.execute(router, account.user(), "ALTER SHARD sh1 ADD HOST '" + hostOf(b) + "'; "
+                    + "ALTER SHARD sh1 DROP HOST '" + hostOf(a) + "'");
+            HostsConsole.await(router, account.user(), hostOf(b), r -> "primary".equals(r.get("role")), 10);
+            assertThat(HostsConsole.show(router, account.user())).extracting(r -> r.get("host")).containsExactly(hostOf(b));
+            try (Connection client = router.connect(account)) {
+                assertThat(Sql.single(client, "SELECT inet_server_port()")).isEqualTo(Integer.toString(b.port()));
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            String left;
+            do {
+                Thread.sleep(50);
+                left = a.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + account.user()
+                        + "' AND application_name <> 'shardgate_health_check'");
+            } while (!left.equals("0") && System.nanoTime() < deadline);
+            assertThat(left).as("the router's connections to the dropped host").isEqualTo("0");
+        }
+    }
+
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
