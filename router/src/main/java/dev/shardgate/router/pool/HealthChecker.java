@@ -242,8 +242,7 @@ public final class HealthChecker implements AutoCloseable {
     private void lagAndConflicts(String shard, List<BackendAddress> hosts) {
         List<HostHealth> primaries = new ArrayList<>();
         for (BackendAddress address : hosts) {
-            HostStatus status = health(address).status();
-            if (status.role() == HostRole.PRIMARY && status.roleIsCurrent() && !status.down()) {
+            if (HostChoice.claimsWrites(health(address).status())) {
                 primaries.add(health(address));
             }
         }

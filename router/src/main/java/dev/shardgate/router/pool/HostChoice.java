@@ -49,7 +49,7 @@ public final class HostChoice {
     public static int choose(String shard, TargetSessionAttrs attrs, List<Candidate> hosts, LagLimit lag, int rotation) {
         List<Candidate> primaries = new ArrayList<>(2);
         for (Candidate c : hosts) {
-            if (!c.status.down() && c.status.role() == HostRole.PRIMARY && c.status.roleIsCurrent()) {
+            if (claimsWrites(c.status)) {
                 primaries.add(c);
             }
         }
@@ -71,6 +71,15 @@ public final class HostChoice {
         }
         throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard + "\" has no usable "
                 + wanted(attrs) + ": " + reasons(hosts, lag));
+    }
+
+    /**
+     * A host that is up, was a primary at its last check and takes writes by default: two of these
+     * in one shard are a split brain. A primary fenced read-only (default_transaction_read_only on,
+     * as SWITCHOVER SHARD leaves the former primary) is no rival.
+     */
+    static boolean claimsWrites(HostStatus status) {
+        return !status.down() && status.role() == HostRole.PRIMARY && status.roleIsCurrent() && !status.readOnlyByDefault();
     }
 
     private static boolean needsPrimary(TargetSessionAttrs attrs) {

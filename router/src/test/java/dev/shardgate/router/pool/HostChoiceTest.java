@@ -105,6 +105,12 @@ class HostChoiceTest {
     }
 
     @Test
+    void aFormerPrimaryFencedReadOnlyIsNoRivalOfTheNewOne() {
+        HostStatus fenced = new HostStatus(HostRole.PRIMARY, true, true, false, 900, 0, 0, NOW, null, 0, 1);
+        assertThat(chosen(READ_WRITE, host("old:1", fenced), host("new:1", primary()))).isEqualTo("new:1");
+    }
+
+    @Test
     void aDeadPrimaryWhoseCheckFailedLosesToAFreshlyPromotedOne() {
         HostStatus stale = new HostStatus(HostRole.PRIMARY, false, false, false, 900, 0, 0, NOW, "connection refused", 1, 0);
         assertThat(chosen(READ_WRITE, host("old:1", stale), host("new:1", primary()))).isEqualTo("new:1");
