@@ -68,6 +68,14 @@ public final class BackendConnector {
     }
 
     /**
+     * This connector's TLS towards each shard, on plain blocking sockets with {@code checkLinks}'
+     * timeouts: what the health checker connects with.
+     */
+    public BackendConnector forChecks(ShardLinkSettings checkLinks) {
+        return new BackendConnector(maxMessageLength, null, checkLinks, tls);
+    }
+
+    /**
      * @param password the password for this user on the shard, or null when the shard trusts the router
      */
     public BackendConnection connect(BackendAddress address, String database, String user, String password)

@@ -42,10 +42,11 @@ public final class Pools implements HealthChecker.Shards {
         this.connector = connector;
         HealthSettings health = config.health();
         ShardLinkSettings links = config.shardLinks();
-        // checks connect and log in within health_check_timeout, on plain sockets off the event loops
+        // checks connect and log in within health_check_timeout, on plain sockets off the event loops,
+        // with the shards' TLS
         ShardLinkSettings checkLinks = new ShardLinkSettings(health.timeout(), links.tcpKeepalive(), links.tcpKeepIdle(),
                 links.tcpKeepInterval(), links.tcpKeepCount(), links.queryTimeout(), links.cancelWaitTimeout());
-        this.checker = new HealthChecker(health, new BackendConnector(config.maxMessageLength(), null, checkLinks), this);
+        this.checker = new HealthChecker(health, connector.forChecks(checkLinks), this);
     }
 
     /** Starts checking hosts (the router does; tests of pools alone need not). */
