@@ -94,6 +94,7 @@ enum ShowTarget {
                             Long.toString(s.averageTransactionMicros()), Long.toString(s.averageStatementMicros()),
                             Long.toString(s.p50TransactionMicros()), Long.toString(s.p95TransactionMicros()),
                             Long.toString(s.p99TransactionMicros())))
+                    .toList();
             case HOSTS -> status.hosts().stream()
                     .map(h -> row(h.shardId(), h.host(), h.role(), h.state(), h.lagBytes(), h.lagSeconds(),
                             Integer.toString(h.connections()), h.lastCheck(), h.lastError()))
