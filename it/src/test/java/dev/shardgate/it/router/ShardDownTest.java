@@ -260,9 +260,19 @@ class ShardDownTest {
             assertThat(shard.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + where
                     + " AND state LIKE 'idle in transaction%'")).as("backends of " + id + " left in a transaction").isEqualTo("0");
             assertThat(socketsTo(shard, "CLOSE-WAIT")).as("half-closed sockets to " + id).isZero();
-            int checkConnections = Integer.parseInt(shard.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + checks));
-            assertThat(socketsTo(shard, "ESTAB")).as("open sockets to " + id + " vs backends in the pools and health checks")
-                    .isEqualTo(backendsOf(router, account, null, id) + checkConnections);
+            // a health check may be logging in right now: its socket is open before its backend is listed
+            long socketsDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (true) {
+                int checkConnections = Integer.parseInt(shard.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + checks));
+                long sockets = socketsTo(shard, "ESTAB");
+                int expected = backendsOf(router, account, null, id) + checkConnections;
+                if (sockets == expected || System.nanoTime() > socketsDeadline) {
+                    assertThat(sockets).as("open sockets to " + id + " vs backends in the pools and health checks")
+                            .isEqualTo(expected);
+                    break;
+                }
+                Thread.sleep(100);
+            }
         }
     }
 

@@ -175,6 +175,9 @@ public final class HealthChecker implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+            if (closed) {
+                return; // the router is closing: nothing of this round is news
+            }
             HostHealth health = health(address);
             long before = health.roleChangedNanos();
             CheckOutcome outcome = outcomes.get(address);
