@@ -34,7 +34,7 @@ class RouterConfigValidationTest {
                         + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
                         + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
                         + "cancel_wait_timeout, health_check_interval, health_check_timeout, health_check_fails, "
-                        + "health_check_successes, max_replica_lag, health_check, qdb_file, init_sql, frontend_tls, frontend_rules, backend_rules, shards, "
+                        + "health_check_successes, max_replica_lag, health_check, qdb_file, init_sql, frontend_tls, shard_tls, frontend_rules, backend_rules, shards, "
                         + "grpc_server_tls, grpc_client_tls)");
     }
 
