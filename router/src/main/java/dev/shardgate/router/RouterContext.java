@@ -60,6 +60,7 @@ public final class RouterContext implements AutoCloseable {
         this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards(), config.shardTls());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
                 shardTls));
+        pools.startHealthChecks();
         this.transactionIds = new dev.shardgate.router.twophase.TransactionIds(config.twoPhaseId());
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,

@@ -24,6 +24,11 @@ public interface RouterStatus {
         return List.of();
     }
 
+    /** Hosts of the shards with role and health, for {@code SHOW hosts}; none where nothing checks them. */
+    default List<HostInfo> hosts() {
+        return List.of();
+    }
+
     /** For {@code SHOW version}, e.g. {@code Shardgate 0.1.0}. */
     String version();
 

@@ -28,11 +28,13 @@ enum ShowTarget {
     REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
     SEQUENCES("sequences", "sequence_name", "relation_name", "column_name", "next_value"),
     CLIENTS("clients", "client_id", "user", "dbname", "client_address", "server_id"),
-    POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit"),
+    POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit", "host"),
     BACKEND_CONNECTIONS("backend_connections", "backend_connection_id", "shard_id", "hostname", "pid", "user",
             "dbname", "tx_status", "tx_served"),
     STATS("stats", "database", "user", "shard", "route", "total_xact_count", "total_query_count", "total_received",
             "total_sent", "avg_xact_time", "avg_query_time", "p50_xact_time", "p95_xact_time", "p99_xact_time"),
+    HOSTS("hosts", "shard", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
+            "last_error"),
     STATUS("status", "status"),
     VERSION("version", "version");
 
@@ -79,7 +81,8 @@ enum ShowTarget {
                     .toList();
             case POOLS -> status.pools().stream()
                     .map(p -> row(p.shardId(), p.database(), p.user(), Integer.toString(p.active()),
-                            Integer.toString(p.idle()), Integer.toString(p.waiting()), Integer.toString(p.limit())))
+                            Integer.toString(p.idle()), Integer.toString(p.waiting()), Integer.toString(p.limit()),
+                            p.host()))
                     .toList();
             case BACKEND_CONNECTIONS -> status.backendConnections().stream()
                     .map(b -> row(b.backendConnectionId(), b.shardId(), b.hostname(), Integer.toString(b.pid()),
@@ -91,6 +94,10 @@ enum ShowTarget {
                             Long.toString(s.averageTransactionMicros()), Long.toString(s.averageStatementMicros()),
                             Long.toString(s.p50TransactionMicros()), Long.toString(s.p95TransactionMicros()),
                             Long.toString(s.p99TransactionMicros())))
+                    .toList();
+            case HOSTS -> status.hosts().stream()
+                    .map(h -> row(h.shardId(), h.host(), h.role(), h.state(), h.lagBytes(), h.lagSeconds(),
+                            Integer.toString(h.connections()), h.lastCheck(), h.lastError()))
                     .toList();
             case STATUS -> List.of(row(status.status()));
             case VERSION -> List.of(row(status.version()));

@@ -20,12 +20,19 @@ class ShowTest {
 
         @Override
         public List<PoolInfo> pools() {
-            return List.of(new PoolInfo("sh1", "shop", "app", 1, 2, 0, 10));
+            return List.of(new PoolInfo("sh1", "shop", "app", 1, 2, 0, 10, "localhost:5432"));
         }
 
         @Override
         public List<BackendInfo> backendConnections() {
             return List.of(new BackendInfo("b1", "sh1", "pg1:5432", 4711, "app", "shop", "idle", 42));
+        }
+
+        @Override
+        public List<HostInfo> hosts() {
+            return List.of(new HostInfo("sh1", "pg1:5432", "primary", "up", "0", "0.000", 3, "2026-12-07T00:00:00Z", null),
+                    new HostInfo("sh1", "pg1b:5432", "standby", "down", null, null, 0, "2026-12-07T00:00:00Z",
+                            "connection refused"));
         }
 
         @Override
@@ -123,8 +130,12 @@ class ShowTest {
         assertThat(console.rows("SHOW clients")).containsExactly(
                 row("c1", "app", "shop", "10.0.0.5:5000", "b1"), row("c2", "report", "shop", "10.0.0.6:5001", null));
         assertThat(console.show("SHOW pools").columns())
-                .containsExactly("shard_id", "dbname", "user", "active", "idle", "waiting", "limit");
-        assertThat(console.rows("SHOW pools")).containsExactly(row("sh1", "shop", "app", "1", "2", "0", "10"));
+                .containsExactly("shard_id", "dbname", "user", "active", "idle", "waiting", "limit", "host");
+        assertThat(console.rows("SHOW pools")).containsExactly(row("sh1", "shop", "app", "1", "2", "0", "10", "localhost:5432"));
+        assertThat(console.show("SHOW hosts").columns()).containsExactly("shard", "host", "role", "state", "lag_bytes",
+                "lag_seconds", "connections", "last_check", "last_error");
+        assertThat(console.rows("SHOW hosts WHERE state = 'down'")).containsExactly(
+                row("sh1", "pg1b:5432", "standby", "down", null, null, "0", "2026-12-07T00:00:00Z", "connection refused"));
         assertThat(console.show("SHOW backend_connections").columns()).containsExactly(
                 "backend_connection_id", "shard_id", "hostname", "pid", "user", "dbname", "tx_status", "tx_served");
         assertThat(console.rows("SHOW backend_connections"))
@@ -139,6 +150,7 @@ class ShowTest {
         assertThat(plain.rows("SHOW clients")).isEmpty();
         assertThat(plain.rows("SHOW pools")).isEmpty();
         assertThat(plain.rows("SHOW backend_connections")).isEmpty();
+        assertThat(plain.rows("SHOW hosts")).isEmpty();
         assertThat(plain.rows("SHOW version")).containsExactly(row("Shardgate test"));
     }
 
@@ -146,13 +158,13 @@ class ShowTest {
     void targetNamesAreCaseFolded() {
         assertThat(console.rows("SHOW KEY_RANGES")).hasSize(3);
         console.fails("SHOW \"KEY_RANGES\"", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"KEY_RANGES\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, status or version)");
+                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, hosts, status or version)");
     }
 
     @Test
     void unknownAndCoordinatorTargets() {
         console.fails("SHOW databases", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"databases\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, status or version)");
+                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, hosts, status or version)");
         console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
         console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
     }

@@ -62,8 +62,9 @@ class RouterStatusTest {
             String backendPid = AdminConsole.rows(client, "SELECT pg_backend_pid()").get(1).get(0);
 
             assertThat(AdminConsole.rows(console, "SHOW pools")).containsExactly(
-                    List.of("shard_id", "dbname", "user", "active", "idle", "waiting", "limit"),
-                    List.of("sh1", APP, APP, "1", "0", "0", Integer.toString(BackendRule.DEFAULT_CONNECTION_LIMIT)));
+                    List.of("shard_id", "dbname", "user", "active", "idle", "waiting", "limit", "host"),
+                    List.of("sh1", APP, APP, "1", "0", "0", Integer.toString(BackendRule.DEFAULT_CONNECTION_LIMIT),
+                            shard.host() + ":" + shard.port()));
             List<List<String>> backends = AdminConsole.rows(console, "SHOW backend_connections");
             assertThat(backends.getFirst()).containsExactly(
                     "backend_connection_id", "shard_id", "hostname", "pid", "user", "dbname", "tx_status", "tx_served");
@@ -76,7 +77,8 @@ class RouterStatusTest {
             // the relay gives the backend back right after forwarding ReadyForQuery: allow it a moment
             eventually(() -> AdminConsole.rows(console, "SHOW pools").get(1).get(4).equals("1"));
             assertThat(AdminConsole.rows(console, "SHOW pools").get(1))
-                    .containsExactly("sh1", APP, APP, "0", "1", "0", Integer.toString(BackendRule.DEFAULT_CONNECTION_LIMIT));
+                    .containsExactly("sh1", APP, APP, "0", "1", "0", Integer.toString(BackendRule.DEFAULT_CONNECTION_LIMIT),
+                            shard.host() + ":" + shard.port());
             assertThat(clientRow(clientId).get(4)).as("server_id after commit in transaction pooling").isNull();
             List<String> backendAfter = AdminConsole.rows(console, "SHOW backend_connections").get(1);
             assertThat(backendAfter.get(3)).isEqualTo(backendPid);

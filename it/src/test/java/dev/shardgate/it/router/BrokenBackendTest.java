@@ -84,7 +84,8 @@ class BrokenBackendTest {
         Set<Integer> pids = new HashSet<>();
         try (Connection direct = superuser(); Statement statement = direct.createStatement();
                 ResultSet rows = statement.executeQuery(
-                        "SELECT pid FROM pg_stat_activity WHERE usename = '" + account.user() + "' AND pid <> pg_backend_pid()")) {
+                        "SELECT pid FROM pg_stat_activity WHERE usename = '" + account.user() + "' AND pid <> pg_backend_pid()"
+                                + " AND application_name <> 'shardgate_health_check'")) {
             while (rows.next()) {
                 pids.add(rows.getInt(1));
             }
@@ -96,7 +97,8 @@ class BrokenBackendTest {
     private static void terminateOnShard(Set<Integer> pids) throws Exception {
         try (Connection direct = superuser()) {
             assertThat(Sql.single(direct, "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity"
-                    + " where usename = '" + account.user() + "' and pid <> pg_backend_pid()) terminated"))
+                    + " where usename = '" + account.user() + "' and pid <> pg_backend_pid()"
+                    + " and application_name <> 'shardgate_health_check') terminated"))
                     .isEqualTo(String.valueOf(pids.size()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

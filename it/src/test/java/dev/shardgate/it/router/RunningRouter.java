@@ -77,6 +77,11 @@ final class RunningRouter implements AutoCloseable {
         return server.port();
     }
 
+    /** The router's pools, for tests that ask for a host by target_session_attrs directly. */
+    dev.shardgate.router.pool.Pools pools() {
+        return server.context().pools();
+    }
+
     int consolePort() {
         return server.consolePort();
     }

@@ -41,6 +41,7 @@ public final class BackendConnection implements AutoCloseable {
     /** What the server reported at login: its defaults for this database and user. */
     private final Map<String, String> serverDefaults;
     private long lastUsedNanos = System.nanoTime();
+    private final long openedNanos = lastUsedNanos;
     private volatile boolean broken;
     /** ReadyForQuery messages seen; written before the volatile transactionStatus, read after it. */
     private long readyCount;
@@ -209,6 +210,11 @@ public final class BackendConnection implements AutoCloseable {
     public void touch() {
         transactionsServed++;
         lastUsedNanos = System.nanoTime();
+    }
+
+    /** When the login finished (System.nanoTime): a pool does not reuse a connection older than its host's last role change. */
+    public long openedNanos() {
+        return openedNanos;
     }
 
     public long idleNanos() {

@@ -68,10 +68,24 @@ public final class BackendConnector {
     }
 
     /**
+     * This connector's TLS towards each shard, on plain blocking sockets with {@code checkLinks}'
+     * timeouts: what the health checker connects with.
+     */
+    public BackendConnector forChecks(ShardLinkSettings checkLinks) {
+        return new BackendConnector(maxMessageLength, null, checkLinks, tls);
+    }
+
+    /**
      * @param password the password for this user on the shard, or null when the shard trusts the router
      */
     public BackendConnection connect(BackendAddress address, String database, String user, String password)
             throws IOException {
+        return connect(address, database, user, password, Map.of());
+    }
+
+    /** As above, with more startup parameters (the health checker names itself with application_name). */
+    public BackendConnection connect(BackendAddress address, String database, String user, String password,
+                                     Map<String, String> moreStartup) throws IOException {
         Socket socket = loops == null ? new Socket() : SocketChannel.open().socket();
         Conduit conduit = null;
         long timeoutMillis = links.serverConnectTimeout().toMillis();
@@ -93,6 +107,7 @@ public final class BackendConnector {
             startup.put("user", user);
             startup.put("database", database);
             startup.put("client_encoding", "UTF8");
+            startup.putAll(moreStartup);
             writer.write(new StartupMessage(Protocol.VERSION_3_0, startup));
             writer.flush();
             authenticate(address, user, password, reader, writer);
@@ -125,7 +140,7 @@ public final class BackendConnector {
             }
         } catch (SocketTimeoutException e) {
             closeQuietly(conduit, socket);
-            // an IOException: the pool tries the shard's next host, then fails with 08001 naming the shard
+            // an IOException: the host's pool fails with 08001 naming shard and host, and counts a failed check
             throw new SocketTimeoutException("no answer from " + address.host() + ":" + address.port()
                     + " within server_connect_timeout (" + timeoutMillis + " ms)");
         } catch (IOException | RuntimeException e) {

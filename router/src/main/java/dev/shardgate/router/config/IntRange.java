@@ -13,6 +13,8 @@ record IntRange(int min, int max) {
     /** The HTTP port for metrics and health; -1 leaves it closed, 0 picks a free one. */
     static final IntRange HTTP_PORT = new IntRange(-1, 65535);
     static final IntRange TCP_KEEP_COUNT = new IntRange(0, 127);
+    /** Checks in a row that change a host's state; more than a hundred would take minutes. */
+    static final IntRange HEALTH_CHECK_COUNT = new IntRange(1, 100);
 
     boolean contains(long value) {
         return value >= min && value <= max;

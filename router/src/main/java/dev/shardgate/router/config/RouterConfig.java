@@ -37,6 +37,7 @@ import java.util.function.Predicate;
  * @param shardTls TLS towards every shard without a {@code tls} section of its own: shards created
  *     on the console or pushed by a coordinator ({@code shard_tls})
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
+ * @param health how hosts' roles, health and replica lag are checked, and the lag limit for reads
  */
 public record RouterConfig(
         String host,
@@ -66,7 +67,8 @@ public record RouterConfig(
         GrpcTls grpcTls,
         FrontendTlsSettings frontendTls,
         ShardTlsSettings shardTls,
-        int httpPort) {
+        int httpPort,
+        HealthSettings health) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -102,6 +104,7 @@ public record RouterConfig(
         Objects.requireNonNull(grpcTls, "grpcTls");
         Objects.requireNonNull(frontendTls, "frontendTls");
         Objects.requireNonNull(shardTls, "shardTls");
+        Objects.requireNonNull(health, "health");
     }
 
     /**
@@ -193,7 +196,8 @@ public record RouterConfig(
                 .lockWaitTimeout(lockWaitTimeout).commitStrategy(commitStrategy).routerId(routerId)
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
                 .frontendTls(frontendTls).shardTls(shardTls)
-                .httpPort(httpPort);
+                .httpPort(httpPort)
+                .health(health);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -228,6 +232,7 @@ public record RouterConfig(
         private FrontendTlsSettings frontendTls = FrontendTlsSettings.DISABLED;
         private ShardTlsSettings shardTls = ShardTlsSettings.DISABLED;
         private int httpPort = HTTP_PORT_OFF;
+        private HealthSettings health = HealthSettings.DEFAULTS;
 
         private Builder() {
         }
@@ -256,6 +261,7 @@ public record RouterConfig(
         public Builder frontendTls(FrontendTlsSettings value) { frontendTls = value; return this; }
         public Builder shardTls(ShardTlsSettings value) { shardTls = value; return this; }
         public Builder httpPort(int value) { httpPort = value; return this; }
+        public Builder health(HealthSettings value) { health = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -308,7 +314,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, shardTls, httpPort);
+                    frontendTls, shardTls, httpPort, health);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -331,6 +337,7 @@ public record RouterConfig(
         DefaultRouteBehaviour defaultRouteBehaviour() { return defaultRouteBehaviour; }
         Duration lockWaitTimeout() { return lockWaitTimeout; }
         ShardLinkSettings shardLinks() { return shardLinks; }
+        HealthSettings health() { return health; }
         String routerId() { return routerId; }
         int sequenceBlockSize() { return sequenceBlockSize; }
         int eventLoops() { return eventLoops; }

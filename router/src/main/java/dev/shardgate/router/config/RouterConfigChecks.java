@@ -95,6 +95,18 @@ final class RouterConfigChecks {
         if (links.queryTimeout().isNegative()) {
             throw source.error("query_timeout", "must not be negative (0 means no limit)");
         }
+        HealthSettings health = config.health();
+        checkPositive(source, "health_check_interval", health.interval());
+        checkPositive(source, "health_check_timeout", health.timeout());
+        checkRange(source, "health_check_fails", IntRange.HEALTH_CHECK_COUNT, health.fails());
+        checkRange(source, "health_check_successes", IntRange.HEALTH_CHECK_COUNT, health.successes());
+        if (health.maxLagBytes() < 0 || health.maxLagTime().isNegative()) {
+            throw source.error("max_replica_lag", "must not be negative (0 means no limit)");
+        }
+        if ((health.user() == null) != (health.database() == null)) {
+            throw source.error(health.user() == null ? "health_check.user" : "health_check.database",
+                    "is required when health_check names a " + (health.user() == null ? "database" : "user"));
+        }
         if (links.tcpKeepIdle().isNegative()) {
             throw source.error("tcp_keepidle", "must not be negative (0 means the kernel's)");
         }

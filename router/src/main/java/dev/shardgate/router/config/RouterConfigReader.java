@@ -23,7 +23,9 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
-            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
+            "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
+            "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
+            "max_replica_lag", "health_check", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
             "grpc_server_tls", "grpc_client_tls");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls");
     static final List<String> BACKEND_RULE_KEYS = List.of(
@@ -33,6 +35,7 @@ final class RouterConfigReader {
     static final List<String> FRONTEND_TLS_KEYS = List.of(
             "sslmode", "cert_file", "key_file", "root_cert_file", "min_protocol", "ciphers");
     static final List<String> SHARD_TLS_KEYS = List.of("sslmode", "root_cert_file", "cert_file", "key_file");
+    static final List<String> HEALTH_CHECK_KEYS = List.of("user", "database", "password");
 
     private RouterConfigReader() {
     }
@@ -47,6 +50,37 @@ final class RouterConfigReader {
                 top.integer("tcp_keepcnt", IntRange.TCP_KEEP_COUNT).orElse(defaults.tcpKeepCount()),
                 top.duration("query_timeout").orElse(defaults.queryTimeout()),
                 top.duration("cancel_wait_timeout").orElse(defaults.cancelWaitTimeout()));
+    }
+
+    private static HealthSettings health(YamlMapping top, ConfigSource source) {
+        HealthSettings defaults = HealthSettings.DEFAULTS;
+        long lagBytes = 0;
+        java.time.Duration lagTime = java.time.Duration.ZERO;
+        var lag = top.string("max_replica_lag");
+        if (lag.isPresent()) {
+            for (String part : lag.get().split(",")) {
+                var time = ConfigUnits.parseDuration(part);
+                var size = ConfigUnits.parseSize(part);
+                if (time.isPresent() && !part.strip().equals("0")) {
+                    lagTime = time.get();
+                } else if (size.isPresent()) {
+                    lagBytes = size.get();
+                } else {
+                    throw source.error(top.pathOf("max_replica_lag"), "must be a size such as '16MB', a duration such as "
+                            + "'10s', or both ('16MB, 10s'); 0 is no limit, got '" + lag.get() + "'");
+                }
+            }
+        }
+        var credentials = top.mapping("health_check", HEALTH_CHECK_KEYS);
+        return new HealthSettings(
+                top.duration("health_check_interval").orElse(defaults.interval()),
+                top.duration("health_check_timeout").orElse(defaults.timeout()),
+                top.integer("health_check_fails", IntRange.HEALTH_CHECK_COUNT).orElse(defaults.fails()),
+                top.integer("health_check_successes", IntRange.HEALTH_CHECK_COUNT).orElse(defaults.successes()),
+                lagBytes, lagTime,
+                credentials.flatMap(c -> c.string("user")).orElse(null),
+                credentials.flatMap(c -> c.string("database")).orElse(null),
+                credentials.flatMap(c -> c.string("password")).orElse(null));
     }
 
     /** @param baseDir directory that relative paths are resolved against, or null to keep them */
@@ -86,6 +120,7 @@ final class RouterConfigReader {
         ShardTlsSettings shardTls = top.mapping("shard_tls", SHARD_TLS_KEYS)
                 .map(section -> shardTls(section, baseDir)).orElse(ShardTlsSettings.DISABLED);
         builder.shardTls(shardTls);
+        builder.health(health(top, source));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {

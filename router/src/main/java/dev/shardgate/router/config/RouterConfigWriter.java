@@ -51,6 +51,21 @@ final class RouterConfigWriter {
         top.put("tcp_keepcnt", links.tcpKeepCount());
         top.put("query_timeout", ConfigUnits.formatDuration(links.queryTimeout()));
         top.put("cancel_wait_timeout", ConfigUnits.formatDuration(links.cancelWaitTimeout()));
+        HealthSettings health = config.health();
+        top.put("health_check_interval", ConfigUnits.formatDuration(health.interval()));
+        top.put("health_check_timeout", ConfigUnits.formatDuration(health.timeout()));
+        top.put("health_check_fails", health.fails());
+        top.put("health_check_successes", health.successes());
+        top.put("max_replica_lag", health.maxLagText());
+        if (health.hasOwnCredentials()) {
+            var credentials = new LinkedHashMap<String, Object>();
+            credentials.put("user", health.user());
+            credentials.put("database", health.database());
+            if (health.password() != null) {
+                credentials.put("password", health.password());
+            }
+            top.put("health_check", credentials);
+        }
         if (config.qdbFile() != null) {
             top.put("qdb_file", config.qdbFile().toString());
         }

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A shard's PostgreSQL servers, each {@code host:port} ({@code [::1]:5432} for IPv6), the first
- * being the one tried first, and how TLS is used towards them.
+ * A shard's PostgreSQL servers, each {@code host:port} ({@code [::1]:5432} for IPv6): a primary and
+ * standbys in any order, as the router learns each host's role from the server (docs/replicas.md);
+ * and how TLS is used towards them.
  */
 public record ShardConfig(List<String> hosts, ShardType type, ShardTlsSettings tls) {
     public ShardConfig {

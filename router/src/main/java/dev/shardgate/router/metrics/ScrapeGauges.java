@@ -69,15 +69,25 @@ public final class ScrapeGauges implements AutoCloseable {
             boolean byState) {
         var builder = GaugeWithCallback.builder().name(name).help(help);
         if (byState) {
-            builder.labelNames("shard", "database", "user", "state").callback(callback -> pools.get().forEach(p -> {
+            builder.labelNames("shard", "database", "user", "state").callback(callback -> perPool(pools).forEach(p -> {
                 callback.call(p.active(), p.key().shard(), p.key().database(), p.key().user(), "active");
                 callback.call(p.idle(), p.key().shard(), p.key().database(), p.key().user(), "idle");
             }));
         } else {
-            builder.labelNames("shard", "database", "user").callback(callback -> pools.get().forEach(p ->
+            builder.labelNames("shard", "database", "user").callback(callback -> perPool(pools).forEach(p ->
                     callback.call(p.waiting(), p.key().shard(), p.key().database(), p.key().user())));
         }
         builder.register(metrics.registry());
+    }
+
+    /** One row per (shard, database, user): the pools of a shard's hosts summed, one label set each. */
+    private static java.util.Collection<PoolStats> perPool(Supplier<List<PoolStats>> pools) {
+        java.util.Map<dev.shardgate.router.pool.PoolKey, PoolStats> sums = new java.util.LinkedHashMap<>();
+        for (PoolStats p : pools.get()) {
+            sums.merge(p.key(), p, (a, b) -> new PoolStats(a.key(), "", a.total() + b.total(), a.idle() + b.idle(),
+                    a.active() + b.active(), a.waiting() + b.waiting(), a.limit() + b.limit()));
+        }
+        return sums.values();
     }
 
     @Override

@@ -1,68 +1,80 @@
 package dev.shardgate.router.pool;
 
+import dev.shardgate.console.exec.BackendInfo;
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
-import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.TargetSessionAttrs;
-import dev.shardgate.router.loop.EventLoop;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /**
- * Connections to one shard for one (database, user), at most {@code connectionLimit} of them. A client
- * waits up to the pool wait timeout for a free connection and then gets a clear error.
+ * Connections to one shard for one (database, user): one {@link HostPool} per host of the shard,
+ * each with at most {@code connection_limit} connections. {@link #acquire} picks the host by the
+ * transaction's {@link TargetSessionAttrs} and the hosts' roles and health ({@link HostChoice});
+ * release and discard go to the pool of the connection's host.
+ *
+ * <p>A shard with one host pays nothing for this: acquire reads two volatile fields and goes to
+ * that host's pool, down or not (with nothing to choose from, trying the host gives the client the
+ * server's own error within server_connect_timeout, and works again the moment the host is back).
  */
 public final class BackendPool {
-    private static final Logger log = LoggerFactory.getLogger(BackendPool.class);
-    /** An idle connection older than this is checked with an empty query before it is handed out. */
-    private static final long CHECK_AFTER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final int MAX_GREETINGS = 256;
 
     private final PoolKey key;
-    private final List<BackendAddress> addresses;
     private final BackendRule rule;
     private final String password;
-    private final int connectionLimit;
     private final Duration waitTimeout;
+    private final int failsToDown;
+    private final HostChoice.LagLimit lag;
     private final BackendConnector connector;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition released = lock.newCondition();
-    private final ArrayDeque<BackendConnection> idle = new ArrayDeque<>();
-    /** Every open connection, idle or lent out, for SHOW backend_connections. */
-    private final java.util.Set<BackendConnection> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private int total;
+    private final Function<BackendAddress, HostHealth> healthOf;
+    private final java.util.function.Consumer<BackendAddress> checkSoon;
+    /** The shard's hosts now, in the configured order; replaced whole when the list changes. */
+    private volatile HostPool[] hosts;
+    /** Every host pool this shard had, those of removed hosts included, to take their connections back. */
+    private final ConcurrentHashMap<BackendAddress, HostPool> byAddress = new ConcurrentHashMap<>();
+    /** Breaks ties between equally busy hosts; races between threads only shuffle the turn. */
+    private int rotation;
     /** What a fresh backend reported at login: the server's defaults for this database and user; null before the first. */
     private volatile Map<String, String> serverDefaults;
-    /** When the last attempt to open a backend failed on every host (System.nanoTime), or 0. */
+    /** When the last attempt to open a backend failed (System.nanoTime), or 0. */
     private volatile long unreachableSince;
     /** The ParameterStatus values of a login, by the client's settings (see {@link #greeting}). */
     private final ConcurrentHashMap<Map<String, String>, Map<String, String>> greetings = new ConcurrentHashMap<>();
-    private int waiting;
-    private volatile boolean closed;
 
     public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, Duration waitTimeout,
-                       BackendConnector connector) {
+                       BackendConnector connector, Function<BackendAddress, HostHealth> healthOf,
+                       java.util.function.Consumer<BackendAddress> checkSoon, int failsToDown, HostChoice.LagLimit lag) {
         this.key = key;
-        this.addresses = List.copyOf(addresses);
         this.rule = rule;
         this.password = rule.authRule() == null ? null : rule.authRule().password();
-        this.connectionLimit = rule.connectionLimit();
         this.waitTimeout = waitTimeout;
         this.connector = connector;
+        this.healthOf = healthOf;
+        this.checkSoon = checkSoon;
+        this.failsToDown = failsToDown;
+        this.lag = lag;
+        this.hosts = new HostPool[0];
+        hostsAre(addresses);
+    }
+
+    /** A pool whose hosts are never checked (tests): roles come from logins. */
+    public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, Duration waitTimeout,
+                       BackendConnector connector) {
+        this(key, addresses, rule, waitTimeout, connector, HostHealth::new, address -> { }, Integer.MAX_VALUE,
+                HostChoice.LagLimit.NONE);
     }
 
     public PoolKey key() {
@@ -74,123 +86,171 @@ public final class BackendPool {
         return rule;
     }
 
-    /** A wait for a connection is checked this often for a cancel request. */
-    private static final long CANCEL_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** The password of the backend rule, or null: what the health checker logs in with by default. */
+    String password() {
+        return password;
+    }
 
     /**
-     * Hands out an idle connection, opens a new one below the limit, or waits for one to be
-     * released; a client's cancel request ends the wait with 57014, as it would end a query.
+     * The shard's host list changed (router.yaml, or ALTER SHARD through the QDB): new hosts get a
+     * pool, a removed host's pool takes no new transactions and closes its idle connections.
      */
-    public BackendConnection acquire(java.util.function.BooleanSupplier cancelled) throws IOException {
+    public synchronized void hostsAre(List<BackendAddress> addresses) {
+        Map<BackendAddress, HostPool> now = new LinkedHashMap<>();
+        for (HostPool pool : hosts) {
+            now.put(pool.health.address(), pool);
+        }
+        List<HostPool> next = new ArrayList<>();
+        boolean changed = addresses.size() != hosts.length;
+        for (BackendAddress address : addresses) {
+            HostPool pool = now.remove(address);
+            if (pool == null) {
+                changed = true;
+                pool = new HostPool(key, healthOf.apply(address), password, rule.connectionLimit(), failsToDown, connector);
+                byAddress.put(address, pool);
+            }
+            next.add(pool);
+        }
+        if (!changed && now.isEmpty()) {
+            return;
+        }
+        hosts = next.toArray(HostPool[]::new);
+        for (HostPool removed : now.values()) {
+            removed.close("host " + removed.health.hostPort() + " was removed from shard \"" + key.shard() + "\"");
+        }
+    }
+
+    /**
+     * Hands out a connection to a host of the shard that {@code attrs} allows (libpq's
+     * target_session_attrs; {@code smart-read-write} is the session's to resolve and counts as
+     * read-write here): an idle one, a new one below the host's limit, or one released within the
+     * pool wait timeout. A client's cancel request ends the wait with 57014, as it would end a query.
+     *
+     * @throws PgException 08001/08006 naming the shard and why no host fits
+     */
+    public BackendConnection acquire(TargetSessionAttrs attrs, BooleanSupplier cancelled) throws IOException {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        HostPool[] current = hosts;
+        if (current.length == 1) {
+            HostPool only = current[0];
+            HostStatus status = only.health.status();
+            if (status.role() != HostRole.UNKNOWN && !admits(attrs, status)) {
+                throw refusal(attrs, current);
+            }
+            BackendConnection connection = take(only, deadline, cancelled);
+            if (status.role() == HostRole.UNKNOWN && !admits(attrs, only.health.status())) {
+                only.release(connection); // its login showed a role that does not fit
+                throw refusal(attrs, current);
+            }
+            return connection;
+        }
+        PgException probeFailed = null;
+        for (int attempt = 0; attempt <= current.length; attempt++) {
+            List<HostChoice.Candidate> candidates = new ArrayList<>(current.length);
+            for (HostPool pool : current) {
+                candidates.add(new HostChoice.Candidate(pool.health.hostPort(), pool.health.status(), pool.busy()));
+            }
+            HostPool chosen;
+            try {
+                chosen = current[HostChoice.choose(key.shard(), attrs, candidates, lag, rotation++)];
+            } catch (PgException e) {
+                throw probeFailed != null ? probeFailed : e;
+            }
+            boolean roleWasUnknown = chosen.health.status().role() == HostRole.UNKNOWN;
+            BackendConnection connection;
+            try {
+                connection = take(chosen, deadline, cancelled);
+            } catch (PgException e) {
+                if (!roleWasUnknown || e.sqlState() != SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION) {
+                    throw e;
+                }
+                probeFailed = e; // a host not checked yet did not answer: its failure is on record, choose again
+                continue;
+            }
+            if (!roleWasUnknown || admits(attrs, chosen.health.status())) {
+                return connection;
+            }
+            chosen.release(connection); // learned its role at login: not the one asked for, choose again
+        }
+        throw probeFailed != null ? probeFailed : refusal(attrs, current);
+    }
+
+    /**
+     * A connection to any host that is not down, whatever its role, lag or a two-primary conflict:
+     * for a login that only needs the server's parameters and gives the backend back at once.
+     */
+    public BackendConnection acquireAnyHost(BooleanSupplier cancelled) throws IOException {
+        long deadline = System.nanoTime() + waitTimeout.toNanos();
+        HostPool[] current = hosts;
+        HostPool chosen = current[0];
+        int start = Math.floorMod(rotation++, current.length);
+        for (int pass = 0; pass < 2 && current.length > 1; pass++) {
+            boolean found = false;
+            for (int k = 0; k < current.length && !found; k++) {
+                HostPool pool = current[(start + k) % current.length];
+                HostStatus status = pool.health.status();
+                if (!status.down() && (pass == 1 || status.lastError() == null)) {
+                    chosen = pool;
+                    found = true;
+                }
+            }
+            if (found) {
+                break;
+            }
+        }
+        return take(chosen, deadline, cancelled);
+    }
+
+    /** Like {@link #acquire(TargetSessionAttrs, BooleanSupplier)} for a read-write transaction. */
+    public BackendConnection acquire(BooleanSupplier cancelled) throws IOException {
         return acquire(TargetSessionAttrs.READ_WRITE, cancelled);
     }
 
-    /**
-     * Like {@link #acquire(java.util.function.BooleanSupplier)}, on a host of the shard that
-     * {@code attrs} allows ({@code smart-read-write} is the session's to resolve, never passed here).
-     */
-    public BackendConnection acquire(TargetSessionAttrs attrs, java.util.function.BooleanSupplier cancelled)
-            throws IOException {
-        long deadline = System.nanoTime() + waitTimeout.toNanos();
-        while (true) {
-            BackendConnection candidate = null;
-            lock.lock();
-            try {
-                while (true) {
-                    if (closed) {
-                        throw new PgException(SqlState.ADMIN_SHUTDOWN, "router is shutting down");
-                    }
-                    candidate = takeIdle();
-                    if (candidate != null || total < connectionLimit) {
-                        break;
-                    }
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0) {
-                        throw new PgException(SqlState.TOO_MANY_CONNECTIONS,
-                                "no free backend connection for " + key + " within " + waitTimeout.toMillis()
-                                        + " ms (connection_limit " + connectionLimit + " reached)")
-                                .withHint("Raise connection_limit in the backend rule or pool_wait_timeout.");
-                    }
-                    if (cancelled.getAsBoolean()) {
-                        throw new PgException(SqlState.QUERY_CANCELED,
-                                "canceling statement due to user request while waiting for a backend connection of " + key);
-                    }
-                    waiting++;
-                    try {
-                        released.awaitNanos(Math.min(left, CANCEL_CHECK_NANOS));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new PgException(SqlState.QUERY_CANCELED, "interrupted while waiting for a backend connection");
-                    } finally {
-                        waiting--;
-                    }
-                }
-                if (candidate == null) {
-                    total++;
-                }
-            } finally {
-                lock.unlock();
-            }
-            if (candidate == null) {
-                return open();
-            }
-            if (isHealthy(candidate)) {
-                return candidate;
-            }
-            log.info("event=backend_replaced {} pid={} reason=broken_while_idle", key, candidate.processId());
-            discard(candidate);
-        }
+    private boolean admits(TargetSessionAttrs attrs, HostStatus status) {
+        return HostChoice.fits(attrs, status, lag, false)
+                || (attrs == TargetSessionAttrs.PREFER_STANDBY && HostChoice.fits(TargetSessionAttrs.PRIMARY, status, lag, false));
     }
 
-    /**
-     * The most recently released idle connection watched by the caller's event loop, else the most
-     * recently released one: a backend that stays on its loop costs no move between epoll sets.
-     */
-    private BackendConnection takeIdle() {
-        EventLoop here = EventLoop.current();
-        if (here != null) {
-            for (var it = idle.descendingIterator(); it.hasNext(); ) {
-                BackendConnection connection = it.next();
-                if (connection.loop() == here) {
-                    it.remove();
-                    return connection;
-                }
-            }
+    private PgException refusal(TargetSessionAttrs attrs, HostPool[] current) {
+        List<HostChoice.Candidate> candidates = new ArrayList<>();
+        for (HostPool pool : current) {
+            HostStatus status = pool.health.status();
+            // a single host is never passed over for being down (see the class comment): only its role counts
+            candidates.add(new HostChoice.Candidate(pool.health.hostPort(), status, pool.busy()));
         }
-        return idle.pollLast();
-    }
-
-    private BackendConnection open() throws IOException {
-        IOException last = null;
         try {
-            for (BackendAddress address : addresses) {
-                try {
-                    BackendConnection connection = connector.connect(address, key.database(), key.user(), password);
-                    serverDefaults = connection.serverDefaults();
-                    unreachableSince = 0;
-                    open.add(connection);
-                    log.debug("event=backend_opened {} host={} pid={}", key, address, connection.processId());
-                    return connection;
-                } catch (IOException e) {
-                    last = e;
-                    log.warn("event=backend_connect_failed {} host={} error=\"{}\"", key, address, e.toString());
-                }
+            HostChoice.choose(key.shard(), attrs, candidates, lag, 0);
+        } catch (PgException e) {
+            return e;
+        }
+        return new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
+                "shard \"" + key.shard() + "\" has no host for target_session_attrs " + attrs);
+    }
+
+    private BackendConnection take(HostPool pool, long deadline, BooleanSupplier cancelled) throws IOException {
+        BackendConnection connection;
+        try {
+            connection = pool.acquire(deadline, waitTimeout.toMillis(), cancelled);
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION) {
+                unreachableSince = System.nanoTime() | 1;
             }
-        } catch (RuntimeException e) {
-            forget();
             throw e;
         }
-        forget();
-        unreachableSince = System.nanoTime() | 1;
-        throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION,
-                "could not connect to shard \"" + key.shard() + "\": " + (last == null ? "no hosts" : last.getMessage()));
+        if (serverDefaults == null) {
+            serverDefaults = connection.serverDefaults();
+        }
+        if (unreachableSince != 0) {
+            unreachableSince = 0;
+        }
+        return connection;
     }
 
     /**
-     * True when the last attempt to open a backend failed on every host within {@code window}: a
-     * login that may use any shard tries this one last.
+     * True when the last attempt to open a backend failed within {@code window}: a login that may
+     * use any shard tries this one last.
      */
-    public boolean recentlyUnreachable(java.time.Duration window) {
+    public boolean recentlyUnreachable(Duration window) {
         long since = unreachableSince;
         return since != 0 && System.nanoTime() - since < window.toNanos();
     }
@@ -218,88 +278,73 @@ public final class BackendPool {
         greetings.put(settings, Map.copyOf(reported));
     }
 
-    private boolean isHealthy(BackendConnection connection) {
-        if (connection.isBroken() || connection.hasUnexpectedInput()) {
-            return false;
-        }
-        if (connection.idleNanos() < CHECK_AFTER_IDLE_NANOS) {
-            return true;
-        }
-        return BackendQueries.ping(connection);
-    }
-
-    /** Returns a connection that is idle (ReadyForQuery 'I') and clean. */
+    /** Returns a connection that is idle (ReadyForQuery 'I') and clean to the pool of its host. */
     public void release(BackendConnection connection) {
-        if (connection.isBroken()) {
-            discard(connection);
-            return;
-        }
-        connection.touch();
-        lock.lock();
-        try {
-            if (closed) {
-                total--;
-                open.remove(connection);
-                connection.close();
-                return;
-            }
-            idle.addLast(connection);
-            released.signal();
-        } finally {
-            lock.unlock();
-        }
+        hostOf(connection).release(connection);
     }
 
     /** Closes a connection whose state is unknown or broken and frees its slot. */
     public void discard(BackendConnection connection) {
-        open.remove(connection);
-        connection.close();
-        forget();
+        hostOf(connection).discard(connection);
     }
 
-    private void forget() {
-        lock.lock();
-        try {
-            total--;
-            released.signal();
-        } finally {
-            lock.unlock();
+    /**
+     * The connection broke while a client used it: closed like {@link #discard}, and its host is
+     * checked at once rather than at the next interval (a terminated backend is no sign of a host
+     * down; a check tells).
+     */
+    public void lost(BackendConnection connection) {
+        discard(connection);
+        checkSoon.accept(connection.address());
+    }
+
+    private HostPool hostOf(BackendConnection connection) {
+        HostPool[] current = hosts;
+        if (current.length == 1 && current[0].health.address() == connection.address()) {
+            return current[0];
+        }
+        HostPool pool = byAddress.get(connection.address());
+        if (pool == null) {
+            throw new IllegalStateException(connection + " is not of " + key);
+        }
+        return pool;
+    }
+
+    /** Closes idle connections to {@code address} opened before its role changed. */
+    void roleChanged(BackendAddress address, long nanos) {
+        HostPool pool = byAddress.get(address);
+        if (pool != null) {
+            pool.closeIdleOpenedBefore(nanos);
         }
     }
 
     /** The open connections, idle in the pool or lent to a client, with their transaction state. */
-    public java.util.List<dev.shardgate.console.exec.BackendInfo> connections() {
-        java.util.List<dev.shardgate.console.exec.BackendInfo> infos = new java.util.ArrayList<>();
-        for (BackendConnection c : open) {
-            infos.add(new dev.shardgate.console.exec.BackendInfo(Integer.toString(c.processId()), key.shard(),
-                    c.address().host() + ":" + c.address().port(), c.processId(), key.user(), key.database(),
-                    c.transactionState(), c.transactionsServed()));
+    public List<BackendInfo> connections() {
+        List<BackendInfo> infos = new ArrayList<>();
+        for (HostPool pool : byAddress.values()) {
+            infos.addAll(pool.connections());
         }
         return infos;
     }
 
-    public PoolStats stats() {
-        lock.lock();
-        try {
-            return new PoolStats(key, total, idle.size(), total - idle.size(), waiting, connectionLimit);
-        } finally {
-            lock.unlock();
+    /** One row per current host. */
+    public List<PoolStats> stats() {
+        List<PoolStats> stats = new ArrayList<>();
+        for (HostPool pool : hosts) {
+            stats.add(pool.stats());
         }
+        return stats;
+    }
+
+    /** Connections to {@code address} open now, idle or lent out. */
+    int connectionsTo(BackendAddress address) {
+        HostPool pool = byAddress.get(address);
+        return pool == null ? 0 : pool.stats().total();
     }
 
     public void close() {
-        lock.lock();
-        try {
-            closed = true;
-            for (BackendConnection connection : idle) {
-                open.remove(connection);
-                connection.close();
-                total--;
-            }
-            idle.clear();
-            released.signalAll();
-        } finally {
-            lock.unlock();
+        for (HostPool pool : byAddress.values()) {
+            pool.close("router is shutting down");
         }
     }
 }

@@ -1,31 +1,57 @@
 package dev.shardgate.router.pool;
 
+import dev.shardgate.console.exec.BackendInfo;
+import dev.shardgate.console.exec.HostInfo;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnector;
 import dev.shardgate.router.config.BackendRule;
+import dev.shardgate.router.config.HealthSettings;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.router.config.ShardLinkSettings;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
-/** All backend pools of a router, created on first use from the shards and backend rules. */
-public final class Pools {
+/**
+ * All backend pools of a router, created on first use from the shards and backend rules, and the
+ * health checker that tells them the roles and health of the shards' hosts.
+ */
+public final class Pools implements HealthChecker.Shards {
     private final RouterConfig config;
     private final Supplier<Metadata> metadata;
     private final BackendConnector connector;
     private final ConcurrentHashMap<PoolKey, BackendPool> pools = new ConcurrentHashMap<>();
+    /** Per shard, who checks its hosts when health_check names nobody: its first pool's login. */
+    private final ConcurrentHashMap<String, HealthChecker.Credentials> firstPool = new ConcurrentHashMap<>();
+    private final HealthChecker checker;
 
     public Pools(RouterConfig config, Supplier<Metadata> metadata, BackendConnector connector) {
         this.config = config;
         this.metadata = metadata;
         this.connector = connector;
+        HealthSettings health = config.health();
+        ShardLinkSettings links = config.shardLinks();
+        // checks connect and log in within health_check_timeout, on plain sockets off the event loops,
+        // with the shards' TLS
+        ShardLinkSettings checkLinks = new ShardLinkSettings(health.timeout(), links.tcpKeepalive(), links.tcpKeepIdle(),
+                links.tcpKeepInterval(), links.tcpKeepCount(), links.queryTimeout(), links.cancelWaitTimeout());
+        this.checker = new HealthChecker(health, connector.forChecks(checkLinks), this);
+    }
+
+    /** Starts checking hosts (the router does; tests of pools alone need not). */
+    public void startHealthChecks() {
+        checker.start();
     }
 
     public BackendPool pool(String shard, String database, String user) {
@@ -34,34 +60,127 @@ public final class Pools {
         return pool != null ? pool : pools.computeIfAbsent(key, this::create);
     }
 
+    private List<String> hostsOf(String shard) {
+        ShardConfig configured = config.shards().get(shard);
+        return configured != null ? configured.hosts()
+                : metadata.get().shard(shard).map(Shard::hosts).orElse(List.of());
+    }
+
+    private static List<BackendAddress> addresses(String shard, List<String> hosts) {
+        List<BackendAddress> addresses = new ArrayList<>(hosts.size());
+        for (String host : hosts) {
+            addresses.add(BackendAddress.parse(shard, host));
+        }
+        return addresses;
+    }
+
     private BackendPool create(PoolKey key) {
-        ShardConfig configured = config.shards().get(key.shard());
-        List<String> hosts = configured != null ? configured.hosts()
-                : metadata.get().shard(key.shard()).map(Shard::hosts).orElse(List.of());
+        List<String> hosts = hostsOf(key.shard());
         if (hosts.isEmpty()) {
             throw new PgException(SqlState.UNDEFINED_OBJECT, "shard \"" + key.shard() + "\" does not exist or has no hosts");
         }
         BackendRule rule = config.backendRuleFor(key.database(), key.user())
                 .orElseThrow(() -> new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                         "no backend rule for user \"" + key.user() + "\" and database \"" + key.database() + "\""));
-        List<BackendAddress> addresses = new ArrayList<>();
-        for (String host : hosts) {
-            addresses.add(BackendAddress.parse(key.shard(), host));
+        HealthSettings health = config.health();
+        BackendPool pool = new BackendPool(key, addresses(key.shard(), hosts), rule, config.poolWaitTimeout(), connector,
+                checker::health, checker::checkSoon, health.fails(),
+                new HostChoice.LagLimit(health.maxLagBytes(), health.maxLagTime()));
+        firstPool.putIfAbsent(key.shard(), new HealthChecker.Credentials(key.database(), key.user(), pool.password()));
+        return pool;
+    }
+
+    @Override
+    public Map<String, List<BackendAddress>> hosts() {
+        Map<String, List<BackendAddress>> all = new LinkedHashMap<>();
+        for (String shard : metadata.get().shards().keySet()) {
+            all.put(shard, addresses(shard, hostsOf(shard)));
         }
-        return new BackendPool(key, addresses, rule, config.poolWaitTimeout(), connector);
+        config.shards().forEach((shard, configured) -> all.putIfAbsent(shard, addresses(shard, configured.hosts())));
+        return all;
+    }
+
+    /**
+     * The health_check section's login; else the login of the shard's first pool (known to work);
+     * else, before any client used the shard, the first backend rule naming a database and user.
+     */
+    @Override
+    public HealthChecker.Credentials credentials(String shard) {
+        HealthSettings health = config.health();
+        if (health.hasOwnCredentials()) {
+            return new HealthChecker.Credentials(health.database(), health.user(), health.password());
+        }
+        HealthChecker.Credentials first = firstPool.get(shard);
+        if (first != null) {
+            return first;
+        }
+        for (BackendRule rule : config.backendRules()) {
+            if (!rule.poolDefault()) {
+                return new HealthChecker.Credentials(rule.db(), rule.usr(), rule.authRule().password());
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void hostsAre(String shard, List<BackendAddress> hosts) {
+        for (BackendPool pool : pools.values()) {
+            if (pool.key().shard().equals(shard)) {
+                pool.hostsAre(hosts);
+            }
+        }
+    }
+
+    @Override
+    public void roleChanged(BackendAddress host, long nanos) {
+        for (BackendPool pool : pools.values()) {
+            if (pool.key().shard().equals(host.shard())) {
+                pool.roleChanged(host, nanos);
+            }
+        }
     }
 
     public List<PoolStats> stats() {
-        return pools.values().stream().map(BackendPool::stats).toList();
+        List<PoolStats> all = new ArrayList<>();
+        pools.values().forEach(pool -> all.addAll(pool.stats()));
+        return all;
     }
 
-    public List<dev.shardgate.console.exec.BackendInfo> backendConnections() {
-        List<dev.shardgate.console.exec.BackendInfo> all = new ArrayList<>();
+    public List<BackendInfo> backendConnections() {
+        List<BackendInfo> all = new ArrayList<>();
         pools.values().forEach(pool -> all.addAll(pool.connections()));
         return all;
     }
 
+    /** SHOW hosts: every host of every shard, in shard and list order. */
+    public List<HostInfo> hostInfos() {
+        List<HostInfo> rows = new ArrayList<>();
+        for (Map.Entry<String, List<BackendAddress>> shard : hosts().entrySet()) {
+            String conflict = checker.conflict(shard.getKey());
+            for (BackendAddress address : shard.getValue()) {
+                HostHealth health = checker.health(address);
+                HostStatus s = health.status();
+                int connections = 0;
+                for (BackendPool pool : pools.values()) {
+                    if (pool.key().shard().equals(shard.getKey())) {
+                        connections += pool.connectionsTo(address);
+                    }
+                }
+                String error = s.lastError();
+                if (error == null && conflict != null && s.role() == HostRole.PRIMARY) {
+                    error = conflict;
+                }
+                rows.add(new HostInfo(shard.getKey(), health.hostPort(), s.role().toString(), s.state(),
+                        s.lagBytes() < 0 ? null : Long.toString(s.lagBytes()),
+                        s.lagSeconds() < 0 ? null : String.format(Locale.ROOT, "%.3f", s.lagSeconds()),
+                        connections, s.lastCheck() == null ? null : s.lastCheck().toString(), error));
+            }
+        }
+        return rows;
+    }
+
     public void close() {
+        checker.close();
         pools.values().forEach(BackendPool::close);
     }
 }

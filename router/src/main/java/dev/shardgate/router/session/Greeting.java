@@ -34,9 +34,12 @@ final class Greeting {
     private static final Duration UNREACHABLE_WINDOW = Duration.ofSeconds(30);
 
     private final ClientSession session;
+    /** Transaction pooling: the login's backend goes back at once, so any live host of a shard will do. */
+    private final boolean pooled;
 
     private Greeting(ClientSession session) {
         this.session = session;
+        this.pooled = session.rule.poolMode() == PoolMode.TRANSACTION;
     }
 
     static void send(ClientSession session) throws IOException {
@@ -45,7 +48,6 @@ final class Greeting {
 
     private void send() throws IOException {
         session.out.write(AuthenticationOk.INSTANCE);
-        boolean pooled = session.rule.poolMode() == PoolMode.TRANSACTION;
         Map<String, String> asked = session.settings.snapshot();
         if (!(pooled && fromEarlierLogin(asked))) {
             fromABackend(pooled, asked);
@@ -101,7 +103,7 @@ final class Greeting {
         for (String shard : shards) {
             BackendPool pool = session.poolFor(shard);
             try {
-                return session.attach(pool, pool.acquire(session::cancelRequested));
+                return session.attach(pool, acquire(pool));
             } catch (PgException e) {
                 firstFailure = unreachable(shard, e, firstFailure);
             }
@@ -147,13 +149,21 @@ final class Greeting {
 
     private Answer ask(String shard, BackendPool pool) {
         try {
-            return new Answer(shard, pool.acquire(session::cancelRequested), null);
+            return new Answer(shard, acquire(pool), null);
         } catch (PgException e) {
             return new Answer(shard, null, e);
         } catch (IOException | RuntimeException e) {
             return new Answer(shard, null, new PgException(SqlState.CONNECTION_FAILURE,
                     "could not connect to shard \"" + shard + "\": " + e.getMessage()));
         }
+    }
+
+    /**
+     * A backend for the login: in transaction pooling one of any live host (roles, lag and two
+     * primaries do not matter for the server's parameters), else one the session's transactions may use.
+     */
+    private BackendConnection acquire(BackendPool pool) throws IOException {
+        return pooled ? pool.acquireAnyHost(session::cancelRequested) : pool.acquire(session::cancelRequested);
     }
 
     /** Backends that answer after the login is decided are idle and fresh: back to their pools. */

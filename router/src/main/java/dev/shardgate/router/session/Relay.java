@@ -327,7 +327,7 @@ final class Relay {
         } finally {
             session.lock.unlock();
         }
-        link.pool.discard(link.backend);
+        link.pool.lost(link.backend);
         if (session.clientGone) {
             return;
         }

@@ -10,7 +10,7 @@ import dev.shardgate.router.pool.PoolStats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The router's live state for the console's SHOW clients, pools, backend_connections, version, status. */
+/** The router's live state for the console's SHOW clients, pools, backend_connections, hosts, version, status. */
 public final class LiveStatus implements RouterStatus {
     private final RouterContext context;
     private volatile boolean open = true;
@@ -35,7 +35,7 @@ public final class LiveStatus implements RouterStatus {
         List<PoolInfo> pools = new ArrayList<>();
         for (PoolStats stats : context.pools().stats()) {
             pools.add(new PoolInfo(stats.key().shard(), stats.key().database(), stats.key().user(),
-                    stats.active(), stats.idle(), stats.waiting(), stats.limit()));
+                    stats.active(), stats.idle(), stats.waiting(), stats.limit(), stats.host()));
         }
         return pools;
     }
@@ -48,6 +48,11 @@ public final class LiveStatus implements RouterStatus {
     @Override
     public List<dev.shardgate.console.exec.StatsInfo> stats() {
         return dev.shardgate.router.metrics.StatsTable.rows(context.metrics());
+    }
+
+    @Override
+    public List<dev.shardgate.console.exec.HostInfo> hosts() {
+        return context.pools().hostInfos();
     }
 
     @Override

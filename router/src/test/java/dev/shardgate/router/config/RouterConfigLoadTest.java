@@ -113,7 +113,58 @@ class RouterConfigLoadTest {
                 Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors(),
                 new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
-                FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1));
+                FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1,
+                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null)));
+    }
+
+    @Test
+    void healthCheckSettingsAndReplicaLag() {
+        RouterConfig config = RouterConfig.parse("""
+                health_check_interval: 500ms
+                health_check_timeout: 300ms
+                health_check_fails: 2
+                health_check_successes: 1
+                max_replica_lag: 16MB, 10s
+                health_check:
+                  user: monitor
+                  database: postgres
+                  password: secret
+                frontend_rules:
+                  - db: mydb
+                    usr: myuser
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: mydb
+                    usr: myuser
+                """, "router.yaml");
+
+        assertThat(config.health()).isEqualTo(new HealthSettings(Duration.ofMillis(500), Duration.ofMillis(300), 2, 1,
+                16L << 20, Duration.ofSeconds(10), "monitor", "postgres", "secret"));
+        assertThat(RouterConfig.parse(config.toYaml(), "again").health()).isEqualTo(config.health());
+    }
+
+    @Test
+    void maxReplicaLagIsASizeOrADuration() {
+        String rules = """
+                frontend_rules:
+                  - db: mydb
+                    usr: myuser
+                    auth_rule:
+                      auth_method: ok
+                backend_rules:
+                  - db: mydb
+                    usr: myuser
+                """;
+        assertThat(RouterConfig.parse("max_replica_lag: 1MB\n" + rules, "r").health().maxLagBytes()).isEqualTo(1L << 20);
+        assertThat(RouterConfig.parse("max_replica_lag: 2s\n" + rules, "r").health().maxLagTime()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> RouterConfig.parse("max_replica_lag: soon\n" + rules, "router.yaml"))
+                .hasMessageContaining("max_replica_lag").hasMessageContaining("'soon'");
+        assertThatThrownBy(() -> RouterConfig.parse("health_check_fails: 0\n" + rules, "router.yaml"))
+                .hasMessageContaining("health_check_fails");
+        assertThatThrownBy(() -> RouterConfig.parse("health_check:\n  user: x\n" + rules, "router.yaml"))
+                .hasMessageContaining("health_check.database");
+
     }
 
     @Test

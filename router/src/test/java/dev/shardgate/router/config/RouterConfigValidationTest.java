@@ -33,7 +33,8 @@ class RouterConfigValidationTest {
                         + "pool_wait_timeout, client_idle_timeout, lock_wait_timeout, max_message_length, "
                         + "default_route_behaviour, commit_strategy, router_id, sequence_block_size, event_loops, "
                         + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
-                        + "cancel_wait_timeout, qdb_file, init_sql, frontend_tls, frontend_rules, backend_rules, shards, "
+                        + "cancel_wait_timeout, health_check_interval, health_check_timeout, health_check_fails, "
+                        + "health_check_successes, max_replica_lag, health_check, qdb_file, init_sql, frontend_tls, shard_tls, frontend_rules, backend_rules, shards, "
                         + "grpc_server_tls, grpc_client_tls)");
     }
 

@@ -26,6 +26,8 @@ class RouterConfigYamlTest {
                 .poolWaitTimeout(Duration.ofMillis(1500)).clientIdleTimeout(Duration.ofHours(2))
                 .maxMessageLength(1 << 30).defaultRouteBehaviour(DefaultRouteBehaviour.ALLOW)
                 .lockWaitTimeout(Duration.ofMinutes(1))
+                .health(HealthSettings.DEFAULTS.withInterval(Duration.ofMillis(500)).withCounts(4, 1)
+                        .withMaxLag(16 << 20, Duration.ofSeconds(10)).withCredentials("monitor", "postgres", "pw"))
                 .build();
 
         RouterConfig reread = RouterConfig.parse(config.toYaml(), "written.yaml");
@@ -74,6 +76,11 @@ class RouterConfigYamlTest {
                 tcp_keepcnt: 3
                 query_timeout: '0'
                 cancel_wait_timeout: 10s
+                health_check_interval: 2s
+                health_check_timeout: 1s
+                health_check_fails: 3
+                health_check_successes: 2
+                max_replica_lag: '0'
                 frontend_rules:
                   - db: mydb
                     usr: myuser
