@@ -129,6 +129,48 @@ public final class BackendPool {
      * @throws PgException 08001/08006 naming the shard and why no host fits
      */
     public BackendConnection acquire(TargetSessionAttrs attrs, BooleanSupplier cancelled) throws IOException {
+        return acquire(attrs, cancelled, lag);
+    }
+
+    /**
+     * Like {@link #acquire(TargetSessionAttrs, BooleanSupplier)} for a session that reads its own
+     * writes: its last write on this shard committed before {@code wroteAtNanos} (System.nanoTime, 0:
+     * none), so a standby serves it only once it has replayed the primary's WAL position of a health
+     * check sent after that — no query of its own per transaction; until such a check, or when no
+     * standby has replayed that far, the read goes to the primary.
+     */
+    public BackendConnection acquire(TargetSessionAttrs attrs, BooleanSupplier cancelled, long wroteAtNanos)
+            throws IOException {
+        HostPool[] current = hosts;
+        if (wroteAtNanos == 0 || current.length == 1 || !mayUseStandby(attrs)) {
+            return acquire(attrs, cancelled, lag);
+        }
+        long past = -1;
+        for (HostPool pool : current) {
+            past = Math.max(past, pool.health.primaryWalCheckedAfter(wroteAtNanos));
+        }
+        if (past < 0) {
+            return acquire(TargetSessionAttrs.PRIMARY, cancelled, lag);
+        }
+        try {
+            return acquire(attrs, cancelled, lag.replayedPast(past));
+        } catch (PgException e) {
+            if (e.sqlState() != SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION) {
+                throw e;
+            }
+            return acquire(TargetSessionAttrs.PRIMARY, cancelled, lag); // no standby has replayed the write yet
+        }
+    }
+
+    private static boolean mayUseStandby(TargetSessionAttrs attrs) {
+        return switch (attrs) {
+            case READ_ONLY, STANDBY, PREFER_STANDBY, ANY -> true;
+            case READ_WRITE, PRIMARY, SMART_READ_WRITE -> false;
+        };
+    }
+
+    private BackendConnection acquire(TargetSessionAttrs attrs, BooleanSupplier cancelled, HostChoice.LagLimit lag)
+            throws IOException {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         HostPool[] current = hosts;
         if (current.length == 1) {

@@ -187,7 +187,7 @@ public final class HealthChecker implements AutoCloseable {
                         settings.fails());
             } else if (outcome.result != null) {
                 sinceReplay.put(address, outcome.result.secondsSinceReplay());
-                health.checked(outcome.result, now, settings.successes());
+                health.checked(outcome.result, now, settings.successes(), outcome.startedNanos);
             } else {
                 health.failed(outcome.error, now, settings.fails());
             }
@@ -202,7 +202,8 @@ public final class HealthChecker implements AutoCloseable {
         forgetHostsNoLongerListed(all);
     }
 
-    private record CheckOutcome(CheckResult result, String error) {
+    /** @param startedNanos when the query was sent (System.nanoTime): a primary's WAL position is at least what committed before */
+    private record CheckOutcome(CheckResult result, String error, long startedNanos) {
     }
 
     private CheckOutcome check(BackendAddress address, Credentials credentials) {
@@ -218,16 +219,17 @@ public final class HealthChecker implements AutoCloseable {
                 links.put(address, link);
                 if (closed) {
                     dropLink(address); // the router closed while this check logged in
-                    return new CheckOutcome(null, "router closed");
+                    return new CheckOutcome(null, "router closed", 0);
                 }
             }
-            return new CheckOutcome(HealthQuery.run(link.connection), null);
+            long started = System.nanoTime();
+            return new CheckOutcome(HealthQuery.run(link.connection), null, started);
         } catch (Exception e) {
             if (link != null) {
                 link.connection.close();
                 links.remove(address, link);
             }
-            return new CheckOutcome(null, e.getMessage() == null ? e.toString() : e.getMessage());
+            return new CheckOutcome(null, e.getMessage() == null ? e.toString() : e.getMessage(), 0);
         }
     }
 

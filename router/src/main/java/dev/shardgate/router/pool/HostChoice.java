@@ -24,11 +24,26 @@ public final class HostChoice {
     public record Candidate(String host, HostStatus status, int busy) {
     }
 
-    /** {@code max_replica_lag}: 0 bytes and zero time are no limit. */
-    public record LagLimit(long bytes, Duration time) {
+    /**
+     * {@code max_replica_lag}: 0 bytes and zero time are no limit; and, for read-your-writes, the WAL
+     * position a standby must have replayed ({@code replayedPast}, -1: none).
+     */
+    public record LagLimit(long bytes, Duration time, long replayedPast) {
         public static final LagLimit NONE = new LagLimit(0, Duration.ZERO);
 
+        public LagLimit(long bytes, Duration time) {
+            this(bytes, time, -1);
+        }
+
+        /** This limit, and a standby must also have replayed up to {@code wal}. */
+        LagLimit replayedPast(long wal) {
+            return new LagLimit(bytes, time, wal);
+        }
+
         boolean exceededBy(HostStatus status) {
+            if (replayedPast >= 0 && status.role() == HostRole.STANDBY && status.walBytes() < replayedPast) {
+                return true;
+            }
             if (bytes > 0 && (status.lagBytes() < 0 || status.lagBytes() > bytes)) {
                 return true;
             }

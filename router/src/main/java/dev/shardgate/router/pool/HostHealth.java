@@ -20,6 +20,14 @@ public final class HostHealth {
     /** When the role last changed (System.nanoTime): connections opened before are not reused. */
     private volatile long roleChangedNanos = Long.MIN_VALUE;
     private boolean connectFailureCounted;
+    /**
+     * The last checks of this host as a primary: when each query was sent (System.nanoTime) and the
+     * WAL position it answered, a ring. A check sent after a commit answers a position at or past
+     * that commit's: what read-your-writes needs from a standby, learned without a query of its own.
+     */
+    private final long[] primaryCheckSent = new long[8];
+    private final long[] primaryCheckWal = new long[8];
+    private int primaryChecks;
 
     public HostHealth(BackendAddress address) {
         this.address = address;
@@ -43,7 +51,12 @@ public final class HostHealth {
     }
 
     /** A check answered. */
-    synchronized void checked(CheckResult result, Instant at, int successesToUp) {
+    synchronized void checked(CheckResult result, Instant at, int successesToUp, long sentNanos) {
+        if (!result.inRecovery() && result.walBytes() >= 0 && sentNanos != 0) {
+            int slot = primaryChecks++ % primaryCheckSent.length;
+            primaryCheckSent[slot] = sentNanos;
+            primaryCheckWal[slot] = result.walBytes();
+        }
         HostStatus before = status;
         connectFailureCounted = false;
         int successes = before.successesInARow() + 1;
@@ -64,6 +77,24 @@ public final class HostHealth {
         } else if (before.failsInARow() > 0 && !down) {
             log.info("event=host_check_ok shard={} host={} after_failures={}", address.shard(), hostPort(), before.failsInARow());
         }
+    }
+
+    /**
+     * The WAL position of this host as a primary at its earliest remembered check sent after
+     * {@code nanos} (System.nanoTime), or -1 when no check was sent since: every transaction this
+     * host committed before {@code nanos} lies at or below it.
+     */
+    synchronized long primaryWalCheckedAfter(long nanos) {
+        long bestSent = 0;
+        long wal = -1;
+        for (int i = 0; i < Math.min(primaryChecks, primaryCheckSent.length); i++) {
+            long sent = primaryCheckSent[i];
+            if (sent - nanos > 0 && (wal < 0 || sent - bestSent < 0)) {
+                bestSent = sent;
+                wal = primaryCheckWal[i];
+            }
+        }
+        return wal;
     }
 
     /** A check failed (no connection, no answer within the timeout, or an error). */

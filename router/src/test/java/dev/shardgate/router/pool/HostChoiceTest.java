@@ -160,4 +160,16 @@ class HostChoiceTest {
         assertThat(chosen(READ_WRITE, host("s:1", standby(0, 0)), unknown)).isEqualTo("u:1");
         assertThat(chosen(READ_ONLY, host("s:1", standby(0, 0)), unknown)).isEqualTo("s:1");
     }
+
+    @Test
+    void readYourWritesTakesOnlyStandbysThatReplayedPastTheWrite() {
+        Candidate p = host("p:5432", primary());
+        Candidate behind = host("s1:5432", standby(300, 0.1)); // replayed up to 700
+        Candidate caughtUp = host("s2:5432", standby(0, 0)); // replayed up to 1000
+        assertThat(chosen(STANDBY, LagLimit.NONE.replayedPast(900), p, behind, caughtUp)).isEqualTo("s2:5432");
+        assertThat(refused(STANDBY, LagLimit.NONE.replayedPast(1_001), p, behind, caughtUp).getMessage())
+                .as("no standby replayed that far: the pool then asks the primary").contains("no usable standby");
+        assertThat(chosen(PREFER_STANDBY, LagLimit.NONE.replayedPast(1_001), p, behind, caughtUp)).isEqualTo("p:5432");
+    }
 }
+
