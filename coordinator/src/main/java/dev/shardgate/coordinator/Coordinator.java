@@ -127,7 +127,8 @@ public final class Coordinator implements AutoCloseable {
             dev.shardgate.console.http.HttpEndpoints http = null;
             if (config.httpPort() != CoordinatorConfig.HTTP_PORT_OFF) {
                 http = dev.shardgate.console.http.HttpEndpoints.start(config.host(), config.httpPort(), registry,
-                        () -> fleet.isActive() ? null : "standing by: another coordinator is active");
+                        () -> fleet.isActive() ? null : "standing by: another coordinator is active",
+                        dev.shardgate.console.http.ClusterView.coordinator(executor));
                 opened.add(http);
             }
             log.info("event=coordinator_started console_port={} grpc_api_port={} grpc_server_tls={} grpc_client_tls={} qdb={}"

@@ -1,5 +1,7 @@
 package dev.shardgate.router;
 
+import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.http.ClusterView;
 import dev.shardgate.console.http.HttpEndpoints;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.metrics.ScrapeGauges;
@@ -8,7 +10,10 @@ import dev.shardgate.router.status.RouterReadiness;
 
 import java.io.IOException;
 
-/** The router's scrape-time gauges and, when http_port is set, the HTTP port serving them and the health checks. */
+/**
+ * The router's scrape-time gauges and, when http_port is set, the HTTP port serving them, the health
+ * checks and the dashboard (whose data is the router console's SHOW answers).
+ */
 final class Observability implements AutoCloseable {
     private final ScrapeGauges gauges;
     private final HttpEndpoints http;
@@ -18,7 +23,7 @@ final class Observability implements AutoCloseable {
         this.http = http;
     }
 
-    static Observability start(RouterContext context, LiveStatus status) throws IOException {
+    static Observability start(RouterContext context, LiveStatus status, ConsoleExecutor console) throws IOException {
         ScrapeGauges gauges = new ScrapeGauges(context.metrics(), () -> context.pools().stats(), status::clients,
                 context.qdb());
         RouterConfig config = context.config();
@@ -27,7 +32,7 @@ final class Observability implements AutoCloseable {
         }
         try {
             return new Observability(gauges, HttpEndpoints.start(config.host(), config.httpPort(),
-                    context.metrics().registry(), new RouterReadiness(context, status)));
+                    context.metrics().registry(), new RouterReadiness(context, status), ClusterView.router(console)));
         } catch (IOException | RuntimeException e) {
             gauges.close();
             throw e;

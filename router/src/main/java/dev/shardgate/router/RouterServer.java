@@ -110,7 +110,7 @@ public final class RouterServer implements AutoCloseable {
         RouterServer server = new RouterServer(context, socket, console, status);
         server.coordinatorSync = sync;
         try {
-            server.observability = Observability.start(context, status);
+            server.observability = Observability.start(context, status, executor);
         } catch (IOException | RuntimeException e) {
             server.close();
             throw e;

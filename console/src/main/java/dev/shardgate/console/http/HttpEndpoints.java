@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
  * The HTTP port ({@code http_port}): {@code /metrics} in the Prometheus text (or protobuf, as the
  * scraper asks) format written by the Prometheus client's own handler, {@code /healthz} (200 while the
  * process serves HTTP at all) and {@code /readyz} (200, or 503 with one line saying why not).
+ * With a {@link ClusterView} it also serves the dashboard ({@link DashboardPages}).
  * Requests run on virtual threads: a slow scraper holds no platform thread.
  */
 public final class HttpEndpoints implements AutoCloseable {
@@ -41,6 +42,15 @@ public final class HttpEndpoints implements AutoCloseable {
      */
     public static HttpEndpoints start(String host, int port, PrometheusRegistry registry, Readiness readiness)
             throws IOException {
+        return start(host, port, registry, readiness, null);
+    }
+
+    /**
+     * As {@link #start(String, int, PrometheusRegistry, Readiness)}, plus the dashboard at
+     * {@code /dashboard/} and its data at {@code /api/cluster} when {@code cluster} is not null.
+     */
+    public static HttpEndpoints start(String host, int port, PrometheusRegistry registry, Readiness readiness,
+                                      ClusterView cluster) throws IOException {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 64);
@@ -58,12 +68,16 @@ public final class HttpEndpoints implements AutoCloseable {
             }
             answer(exchange, reason == null ? 200 : 503, reason == null ? "ready" : reason);
         });
-        server.createContext("/", exchange -> answer(exchange, 404, "not found: try /metrics, /healthz or /readyz"));
+        String paths = "/metrics, /healthz, /readyz" + (cluster == null ? "" : ", /dashboard/, /api/cluster");
+        if (cluster != null) {
+            DashboardPages.register(server, cluster);
+        }
+        server.createContext("/", exchange -> answer(exchange, 404, "not found: try " + paths));
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
         server.setExecutor(executor);
         server.start();
         HttpEndpoints endpoints = new HttpEndpoints(server, executor);
-        log.info("event=http_started host={} port={} paths=/metrics,/healthz,/readyz", host, endpoints.port());
+        log.info("event=http_started host={} port={} paths={}", host, endpoints.port(), paths.replace(", ", ","));
         return endpoints;
     }
 
