@@ -44,6 +44,9 @@ function section(data, name) {
 function drawDistributions(data) {
   const distributions = section(data, "distributions") || [];
   const ranges = section(data, "key_ranges") || [];
+  // Colours follow SHOW shards' order, so a shard keeps its colour whatever ranges it holds.
+  const shards = (section(data, "shards") || []).map(s => s.shard_id);
+  shards.forEach(colour);
   const blocks = distributions.map(d => {
     const own = ranges.filter(r => r.distribution_id === d.distribution_id);
     const bar = own.length === 0
@@ -53,27 +56,30 @@ function drawDistributions(data) {
           "data-range": r.key_range_id, "data-shard": r.shard_id, "data-locked": r.locked,
           title: r.key_range_id + ": keys from " + r.lower_bound + " on " + r.shard_id + (r.locked === "true" ? " (locked)" : ""),
           style: "background:" + colour(r.shard_id)
-        }, el("b", {}, r.key_range_id + (r.locked === "true" ? " 🔒" : "")), "≥ " + r.lower_bound + " → " + r.shard_id)));
+        }, el("b", {}, r.key_range_id + (r.locked === "true" ? " (locked)" : "")), "≥ " + r.lower_bound + " → " + r.shard_id)));
     return el("div", { class: "distribution", "data-distribution": d.distribution_id },
       el("h3", {}, d.distribution_id, el("span", { class: "muted" }, "  (" + d.column_types + ")" +
         (d.default_shard ? ", default shard " + d.default_shard : ""))), bar);
   });
   replace("distributions", ...(blocks.length ? blocks : [el("div", { class: "muted" }, "no distributions")]));
-  const shards = (section(data, "shards") || []).map(s => s.shard_id);
   replace("legend", ...shards.map(s => el("span", { class: "legend-item" },
     el("span", { class: "swatch", style: "background:" + colour(s) }), s)));
 }
 
 // How far a move got through its key range, when the bounds are numbers: the moved part keeps the
-// range's id on the destination, the rest is the next range, still on the source.
+// range's id on the destination; the rest follows it on the source (the current batch split off its
+// low end), up to the next range on another shard. A range of the source shard that was already
+// next to the moving one counts as rest too: the fraction is an estimate.
 function keyFraction(task, ranges) {
   const moved = ranges.find(r => r.key_range_id === task.key_range_id);
   if (!moved) return null;
+  if (moved.shard_id === task.source_shard_id) return 0;
   const own = ranges.filter(r => r.distribution_id === moved.distribution_id);
   const i = own.indexOf(moved);
-  if (moved.shard_id === task.source_shard_id) return 0;
   const rest = own[i + 1];
-  const after = own[i + 2];
+  let end = i + 1;
+  while (end < own.length && own[end].shard_id === task.source_shard_id) end++;
+  const after = own[end];
   if (!rest || rest.shard_id !== task.source_shard_id || !after) return null;
   const low = Number(moved.lower_bound), at = Number(rest.lower_bound), high = Number(after.lower_bound);
   if (![low, at, high].every(Number.isFinite) || high <= low) return null;
@@ -92,10 +98,10 @@ function drawTasks(data) {
     const fraction = keyFraction(t, ranges);
     const rate = rowRate(t);
     const fill = el("div", { class: "fill", style: "width:" + (fraction === null ? 30 : Math.round(fraction * 100)) + "%" });
-    return el("div", { class: "task", "data-task-group": t.task_group_id, "data-state": t.state,
+    return el("div", { class: "task", "data-task-group": t.task_group_id, "data-state": t.state.toLowerCase(),
         "data-rows-moved": t.rows_moved, "data-progress": fraction === null ? "" : fraction.toFixed(3) },
       el("div", {}, el("b", {}, t.task_group_id), ": ", t.key_range_id, " ", t.source_shard_id, " → ",
-        t.destination_shard_id, "  ", el("span", { class: "state-" + t.state }, t.state)),
+        t.destination_shard_id, "  ", el("span", { class: "state-" + t.state.toLowerCase() }, t.state.toLowerCase())),
       el("div", { class: "progress" + (fraction === null ? " indeterminate" : "") }, fill),
       el("div", { class: "muted" }, t.rows_moved + " rows moved in " + t.batches_done + " batches of " + t.batch_size +
         (fraction === null ? "" : ", " + Math.round(fraction * 100) + "% of the key range") +
