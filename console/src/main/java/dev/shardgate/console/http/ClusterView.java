@@ -5,22 +5,25 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
 import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The dashboard's {@code /api/cluster}: the answers of the console's own SHOW statements, as JSON.
  * The dashboard needs no internals of its own; what it shows is what an operator would read with
- * psql on the same console. One SHOW failing (a target this console does not have, a host check
- * that failed) fills that section's error and leaves the others.
+ * psql on the same console. A SHOW failing (a host check that failed) fills that section's error
+ * and leaves the others; a SHOW this console does not have is listed as unavailable.
  *
  * <pre>{"role":"coordinator","generated_at_ms":…,
  *  "sections":{"key_ranges":[{"key_range_id":"kr1","shard_id":"sh1",…},…],…},
- *  "errors":{"hosts":"…"}}</pre>
+ *  "errors":{"hosts":"…"},"unavailable":{"routers":"…"}}</pre>
  *
  * JSON is written with Jackson's streaming generator (jackson-core, already on the classpath).
  * Answers are kept for {@link #FRESH_MILLIS}, so several open dashboards do not multiply the
@@ -85,7 +88,8 @@ public final class ClusterView {
             json.writeStringField("role", role);
             json.writeNumberField("generated_at_ms", now);
             json.writeObjectFieldStart("sections");
-            java.util.Map<String, String> failed = new java.util.LinkedHashMap<>();
+            Map<String, String> failed = new LinkedHashMap<>();
+            Map<String, String> unavailable = new LinkedHashMap<>();
             for (String show : shows) {
                 try {
                     ConsoleResult result = executor.execute("SHOW " + show).getFirst();
@@ -94,22 +98,40 @@ public final class ClusterView {
                         writeRows(json, rows);
                     }
                 } catch (PgException e) {
-                    failed.put(show, e.sqlState().code() + ": " + e.getMessage());
+                    if (notOnThisConsole(e)) {
+                        unavailable.put(show, e.getMessage());
+                    } else {
+                        failed.put(show, e.sqlState().code() + ": " + e.getMessage());
+                    }
                 } catch (RuntimeException e) {
                     failed.put(show, e.toString());
                 }
             }
             json.writeEndObject();
-            json.writeObjectFieldStart("errors");
-            for (var error : failed.entrySet()) {
-                json.writeStringField(error.getKey(), error.getValue());
-            }
-            json.writeEndObject();
+            writeMessages(json, "errors", failed);
+            writeMessages(json, "unavailable", unavailable);
             json.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /**
+     * A SHOW this console does not answer (a router's SHOW routers; SHOW hosts on a router before its
+     * pool layer checks hosts): the page leaves that part out instead of reporting a failure.
+     */
+    private static boolean notOnThisConsole(PgException e) {
+        return e.sqlState() == SqlState.FEATURE_NOT_SUPPORTED
+                || e.sqlState() == SqlState.UNDEFINED_OBJECT && e.getMessage().startsWith("unknown SHOW target");
+    }
+
+    private static void writeMessages(JsonGenerator json, String field, Map<String, String> messages) throws IOException {
+        json.writeObjectFieldStart(field);
+        for (var message : messages.entrySet()) {
+            json.writeStringField(message.getKey(), message.getValue());
+        }
+        json.writeEndObject();
     }
 
     /** Rows as objects keyed by column name; SQL NULL as JSON null. */

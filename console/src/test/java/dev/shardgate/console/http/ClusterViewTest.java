@@ -18,7 +18,7 @@ class ClusterViewTest {
     private final ConsoleExecutor executor = new ConsoleExecutor(new MemoryQdb(), RouterStatus.withoutClients("9.9"));
 
     @Test
-    void sectionsHoldTheShowRowsAsObjectsAndFailedShowsTheirError() {
+    void sectionsHoldTheShowRowsAsObjectsAndShowsThisConsoleLacksAreUnavailable() {
         executor.execute("""
                 CREATE SHARD sh1 WITH HOSTS 'a:5432';
                 CREATE SHARD sh2 WITH HOSTS 'b:5432', 'c:5432';
@@ -35,7 +35,7 @@ class ClusterViewTest {
                         + "\"shard_id\":\"sh1\",\"locked\":\"false\"},{\"key_range_id\":\"kr2\"",
                 "{\"shard_id\":\"sh2\",\"hosts\":\"b:5432, c:5432\"}",
                 "\"version\":[{\"version\":\"9.9\"}]",
-                "\"errors\":{\"routers\":\"0A000: SHOW routers is only supported on the coordinator\"}");
+                "\"errors\":{},\"unavailable\":{\"routers\":\"SHOW routers is only supported on the coordinator\"}");
     }
 
     @Test
