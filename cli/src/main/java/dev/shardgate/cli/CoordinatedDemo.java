@@ -28,9 +28,12 @@ final class CoordinatedDemo {
     private final int routerPort;
     private final int consolePort;
     private final int coordinatorPort;
+    private final int httpPort;
     private final int shardCount;
 
-    CoordinatedDemo(int routerPort, int consolePort, int coordinatorPort, int shardCount) {
+    /** @param httpPort the coordinator's HTTP port, the routers' the next ones; 0 for free ports */
+    CoordinatedDemo(int routerPort, int consolePort, int coordinatorPort, int httpPort, int shardCount) {
+        this.httpPort = httpPort;
         this.routerPort = routerPort;
         this.consolePort = consolePort;
         this.coordinatorPort = coordinatorPort;
@@ -61,7 +64,8 @@ final class CoordinatedDemo {
                     etcd.endpoint(), "INFO", List.of(
                             new ConsoleRule("spqr-console", DemoCommand.USER, PasswordExchange.Method.TRUST, ""),
                             new ConsoleRule("shardgate_console", DemoCommand.USER, PasswordExchange.Method.TRUST, "")))
-                    .withDataMove(new DataMoveConfig(DemoCommand.DATABASE, DemoCommand.USER, "", 500)),
+                    .withDataMove(new DataMoveConfig(DemoCommand.DATABASE, DemoCommand.USER, "", 500))
+                    .withHttpPort(httpPort),
                     Version.current());
             running.add(coordinator);
             long deadline = System.nanoTime() + 15_000_000_000L;
@@ -75,6 +79,7 @@ final class CoordinatedDemo {
                 RouterServer router = RouterServer.start(RouterConfig.builder()
                         .host("localhost").routerPort(routerPort + i).adminConsolePort(consolePort + i).grpcApiPort(0)
                         .frontendTls(tls.settings())
+                        .httpPort(httpPort == 0 ? 0 : httpPort + 1 + i)
                         .withCoordinator(true).coordinatorAddress("localhost:" + coordinator.grpcApiPort())
                         .frontendRule(FrontendRule.console(DemoCommand.USER, AuthRule.ok()))
                         .frontendRule(FrontendRule.of(DemoCommand.DATABASE, DemoCommand.USER, AuthRule.ok()))
@@ -101,6 +106,12 @@ final class CoordinatedDemo {
             System.out.println("Coordinator console (CREATE KEY RANGE …, SHOW routers), changes reach both routers:");
             System.out.println("  psql \"host=localhost port=" + coordinator.consolePort() + " dbname=spqr-console user="
                     + DemoCommand.USER + " sslmode=disable\"");
+            System.out.println("Dashboard (key ranges, moves, routers), metrics and readiness:");
+            DemoCommand.httpLines("coordinator", coordinator.httpPort()).forEach(line -> System.out.println("  " + line));
+            for (int i = 0; i < routers.size(); i++) {
+                DemoCommand.httpLines("router" + (i + 1), routers.get(i).httpPort())
+                        .forEach(line -> System.out.println("  " + line));
+            }
             System.out.println("Press Ctrl-C to stop and remove everything.");
             System.out.flush();
         } catch (RuntimeException | IOException e) {

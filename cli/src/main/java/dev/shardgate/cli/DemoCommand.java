@@ -38,6 +38,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--console-port", defaultValue = "7432", description = "admin console port (default ${DEFAULT-VALUE})")
     private int consolePort;
 
+    @Option(names = "--http-port", defaultValue = "0", description = "HTTP port of /metrics, /readyz and the dashboard;"
+            + " with --with-coordinator the coordinator's, the routers take the next ones (default ${DEFAULT-VALUE}:"
+            + " free ports, printed)")
+    private int httpPort;
+
     @Option(names = "--with-coordinator", description = "also start etcd, a coordinator and a second router: "
             + "metadata is changed on the coordinator's console and pushed to both routers")
     private boolean withCoordinator;
@@ -63,9 +68,16 @@ final class DemoCommand implements Callable<Integer> {
         return sql.toString();
     }
 
+    /** The URLs of a process's HTTP port, for the ready message. */
+    static List<String> httpLines(String who, int httpPort) {
+        String base = "http://localhost:" + httpPort;
+        return List.of(who + " dashboard: " + base + "/dashboard/",
+                who + " metrics:   " + base + "/metrics   readiness: " + base + "/readyz");
+    }
+
     @Override
     public Integer call() throws Exception {
-        return withCoordinator ? new CoordinatedDemo(port, consolePort, coordinatorPort, shardCount).run() : runAlone();
+        return withCoordinator ? new CoordinatedDemo(port, consolePort, coordinatorPort, httpPort, shardCount).run() : runAlone();
     }
 
     private int runAlone() throws Exception {
@@ -82,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
                     .adminConsolePort(consolePort)
                     .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
                     .grpcApiPort(0)
+                    .httpPort(httpPort)
                     .frontendRule(FrontendRule.of(DATABASE, USER, AuthRule.ok()))
                     .backendRule(BackendRule.of(DATABASE, USER, AuthRule.ok()));
             for (int i = 1; i <= shardCount; i++) {
@@ -116,6 +129,8 @@ final class DemoCommand implements Callable<Integer> {
             tls.psqlLines(router.port(), DATABASE, USER).forEach(line -> System.out.println("  " + line));
             System.out.println("Admin console (SHOW key_ranges, CREATE KEY RANGE …):");
             tls.psqlLines(router.consolePort(), "spqr-console", USER).forEach(line -> System.out.println("  " + line));
+            System.out.println("Dashboard, metrics and readiness:");
+            httpLines("router", router.httpPort()).forEach(line -> System.out.println("  " + line));
             System.out.println("Try: INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob');  -- lands on sh1");
             System.out.println("     INSERT INTO accounts (id, owner) VALUES (1500, 'cid');           -- lands on sh2");
             System.out.println("     EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500;");

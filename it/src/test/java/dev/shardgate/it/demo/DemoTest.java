@@ -3,6 +3,10 @@ package dev.shardgate.it.demo;
 import dev.shardgate.it.harness.ShardgateProcess;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +57,16 @@ class DemoTest {
                 assertThat(first(client, "SELECT owner FROM accounts WHERE id = 1500")).isEqualTo("cid");
             }
             assertThat(out).contains("port=" + console + " dbname=spqr-console user=demo sslmode=verify-full");
+
+            int http = printedHttpPort(out, "router");
+            assertThat(out).contains("router metrics:   http://localhost:" + http + "/metrics   readiness: http://localhost:"
+                    + http + "/readyz");
+            assertThat(get(http, "/readyz")).isEqualTo("ready\n");
+            assertThat(get(http, "/metrics")).contains("shardgate_transactions_total{");
+            assertThat(get(http, "/dashboard/")).contains("<title>Shardgate dashboard</title>");
+            assertThat(get(http, "/api/cluster")).startsWith("{\"role\":\"router\"")
+                    .contains("{\"key_range_id\":\"krid2\",\"distribution_id\":\"ds1\",\"lower_bound\":\"1000\","
+                            + "\"shard_id\":\"sh2\"", "\"shard\":\"sh2\",\"route\":\"single_shard\"");
         } finally {
             stop(demo);
         }
@@ -84,6 +98,15 @@ class DemoTest {
                 execute(second, "INSERT INTO accounts (id, owner) VALUES (5500, 'eve')");
                 assertThat(first(second, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 5500")).isEqualTo("sh1");
             }
+
+            int coordinatorHttp = printedHttpPort(out, "coordinator");
+            assertThat(get(coordinatorHttp, "/readyz")).isEqualTo("ready\n");
+            assertThat(get(coordinatorHttp, "/dashboard/")).contains("<script src=\"dashboard.js\"></script>");
+            assertThat(get(coordinatorHttp, "/api/cluster")).startsWith("{\"role\":\"coordinator\"")
+                    .contains("\"key_range_id\":\"krid9\"", "{\"router_id\":\"router1\"", "{\"router_id\":\"router2\"",
+                            "\"task_group\":[]");
+            int secondHttp = printedHttpPort(out, "router2");
+            assertThat(get(secondHttp, "/api/cluster")).startsWith("{\"role\":\"router\"").contains("\"key_range_id\":\"krid9\"");
         } finally {
             stop(demo);
         }
@@ -103,6 +126,21 @@ class DemoTest {
                     .contains("postgres stopped name=sh1", "postgres stopped name=sh2")
                     .doesNotContain("\tat java.base");
         }
+    }
+
+    /** The port of the dashboard URL the demo printed for {@code who}. */
+    private static int printedHttpPort(String out, String who) {
+        Matcher url = Pattern.compile(" " + who + " dashboard: http://localhost:(\\d+)/dashboard/").matcher(out);
+        assertThat(url.find()).as(out).isTrue();
+        return Integer.parseInt(url.group(1));
+    }
+
+    private static String get(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + port + path)).timeout(java.time.Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(path + ": " + response.body()).isEqualTo(200);
+        return response.body();
     }
 
     private static Process start(Path directory, String... options) throws IOException {
