@@ -82,6 +82,18 @@ class DashboardTest {
             MoveCluster.await("the move finished", 60_000, () -> rowsMoved(console, group) == null);
         }
         assertThat(cluster.content(1, "items", "true")).startsWith("250|");
+
+        // The router's own dashboard: its key ranges after the move and its transactions by shard.
+        try (Connection client = cluster.client()) {
+            for (int id = 1; id <= 20; id++) {
+                assertThat(value(client, "SELECT v FROM items WHERE id = " + id)).isEqualTo(Integer.toString(id));
+            }
+        }
+        String routerDom = chromium.dumpDom("http://" + MoveCluster.HOST + ":" + cluster.router.httpPort() + "/dashboard/");
+        assertThat(routerDom).contains("data-loaded=\"true\"", "<span id=\"role\">router</span>",
+                "data-range=\"kr1\" data-shard=\"sh2\"", "data-rate-shard=\"sh2\"");
+        assertThat(routerDom).containsPattern("<tr data-rate-shard=\"sh2\" data-tps=\"[0-9.]+\"><td>sh2</td><td>[0-9.]+</td><td>2[0-9]</td>");
+        assertThat(routerDom).doesNotContain("data-error=");
     }
 
     /** The group's rows_moved in SHOW task_group, null once the group is gone. */

@@ -92,6 +92,7 @@ final class MoveCluster implements AutoCloseable {
                 .host(HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                 .withCoordinator(true).coordinatorAddress(HOST + ":" + coordinator.grpcApiPort())
                 .lockWaitTimeout(Duration.ofSeconds(60))
+                .httpPort(0)
                 .frontendRule(FrontendRule.of(database, USER, AuthRule.ok()))
                 .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
                 .backendRule(new BackendRule(database, USER, 20, false, true, AuthRule.ok(), false))
