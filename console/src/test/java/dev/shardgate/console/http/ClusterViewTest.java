@@ -2,7 +2,10 @@ package dev.shardgate.console.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.exec.ConsoleExecutor;
+import dev.shardgate.console.exec.ConsoleResult;
 import dev.shardgate.console.exec.RouterStatus;
 import dev.shardgate.qdb.MemoryQdb;
 import java.net.URI;
@@ -11,6 +14,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -36,6 +42,32 @@ class ClusterViewTest {
                 "{\"shard_id\":\"sh2\",\"hosts\":\"b:5432, c:5432\"}",
                 "\"version\":[{\"version\":\"9.9\"}]",
                 "\"errors\":{},\"unavailable\":{\"routers\":\"SHOW routers is only supported on the coordinator\"}");
+    }
+
+    @Test
+    void aShowThatFailsIsReportedWithItsSqlStateAndTheOtherSectionsStay() {
+        ConsoleExecutor.OwnStatements failingHosts = new ConsoleExecutor.OwnStatements() {
+            @Override
+            public boolean handles(ConsoleStatement statement) {
+                return statement instanceof Show show && show.what().equals("hosts");
+            }
+
+            @Override
+            public ConsoleResult run(ConsoleStatement statement) {
+                throw new PgException(SqlState.CONNECTION_FAILURE, "host \"b:5432\" of shard \"sh2\" does not answer");
+            }
+
+            @Override
+            public Optional<List<String>> describe(ConsoleStatement statement) {
+                return Optional.empty();
+            }
+        };
+        ConsoleExecutor withHosts = new ConsoleExecutor(new MemoryQdb(), RouterStatus.withoutClients("9.9"), failingHosts);
+        ClusterView view = new ClusterView("coordinator", List.of("hosts", "version"), withHosts);
+
+        assertThat(new String(view.json(), StandardCharsets.UTF_8)).contains(
+                "\"sections\":{\"version\":[{\"version\":\"9.9\"}]}",
+                "\"errors\":{\"hosts\":\"08006: host \\\"b:5432\\\" of shard \\\"sh2\\\" does not answer\"}");
     }
 
     @Test
