@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
  * scripts run for a while of virtual time (network waits do not count, so fetches complete), then
  * dumps the DOM or takes a screenshot.
  */
-public final class HeadlessChromium {
+public final class HeadlessChromium implements AutoCloseable {
     /** Virtual time the page's scripts get: enough for the dashboard's first polls. */
     private static final int VIRTUAL_TIME_MILLIS = 5000;
     private static final long TIMEOUT_SECONDS = 90;
@@ -69,6 +69,16 @@ public final class HeadlessChromium {
                 "--hide-scrollbars", url));
         if (!Files.isRegularFile(png) || Files.size(png) == 0) {
             throw new IllegalStateException("chromium wrote no screenshot to " + png);
+        }
+    }
+
+    /** Removes the browser's throwaway profile. */
+    @Override
+    public void close() throws IOException {
+        try (var paths = Files.walk(profile)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
         }
     }
 

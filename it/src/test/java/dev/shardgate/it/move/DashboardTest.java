@@ -41,7 +41,12 @@ class DashboardTest {
 
     @Test
     void showsKeyRangesShardsRoutersAndAMoveInProgress() throws Exception {
-        HeadlessChromium chromium = HeadlessChromium.installed();
+        try (HeadlessChromium chromium = HeadlessChromium.installed()) {
+            movingAndRouterPages(chromium);
+        }
+    }
+
+    private void movingAndRouterPages(HeadlessChromium chromium) throws Exception {
         cluster.onShard(0, """
                 CREATE TABLE items (id int PRIMARY KEY, v int NOT NULL);
                 INSERT INTO items SELECT g, g FROM generate_series(1, 250) g;""");
