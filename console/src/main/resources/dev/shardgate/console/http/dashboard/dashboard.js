@@ -132,9 +132,10 @@ function drawShards(data) {
       el("td", {}, h.host), el("td", {}, h.role || ""),
       el("td", { class: "state-" + (h.state || "") }, h.state || (hosts === null ? "not checked" : "")),
       el("td", {}, h.lag_bytes ? h.lag_bytes + " B / " + h.lag_seconds + " s" : ""),
+      el("td", {}, h.connections || ""),
       el("td", { class: "muted" }, h.last_error || ""))));
   }
-  replace("shards", shards.length ? table(["shard", "host", "role", "state", "lag", "last error"], rows)
+  replace("shards", shards.length ? table(["shard", "host", "role", "state", "lag", "connections", "last error"], rows)
     : el("div", { class: "muted" }, "no shards"));
 }
 
