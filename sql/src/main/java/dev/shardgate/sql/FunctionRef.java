@@ -20,6 +20,15 @@ public record FunctionRef(String schema, String name) {
         return KnownFunctions.isBuiltIn(schema, name);
     }
 
+    /**
+     * A built-in function a standby runs as it runs on the primary: built in (see
+     * {@link #isBuiltIn}) and not one of those that write or need a transaction ID (sequences,
+     * large objects, replication slots, {@code txid_current}, {@code pg_notify}, …).
+     */
+    public boolean isReadOnlyBuiltIn() {
+        return isBuiltIn() && !KnownFunctions.isWriting(name);
+    }
+
     /** {@code schema.name} or {@code name}. */
     public String qualifiedName() {
         return schema == null ? name : schema + "." + name;

@@ -22,6 +22,31 @@ final class KnownFunctions {
     /** Aggregates whose per-shard results the merger combines (see SelectShapes). */
     static final Set<String> REAGGREGATED = Set.of("count", "sum", "min", "max", "avg", "bool_and", "bool_or", "every");
 
+    /**
+     * Built-ins that write or need a transaction ID, which a standby refuses: those PostgreSQL 15
+     * marks PARALLEL UNSAFE (pg_proc.proparallel = 'u'), as it marks functions that change
+     * database state, less current_schema(s) (unsafe for another reason), plus pg_notify (a
+     * standby cannot NOTIFY) and the WAL and restore-point functions a standby refuses.
+     */
+    private static final Set<String> WRITING = Set.of(
+            "brin_desummarize_range", "brin_summarize_new_values", "brin_summarize_range", "currtid2", "currval",
+            "cursor_to_xml", "cursor_to_xmlschema", "gin_clean_pending_list", "lastval",
+            "lo_close", "lo_creat", "lo_create", "lo_export", "lo_from_bytea", "lo_get", "lo_import", "lo_lseek",
+            "lo_lseek64", "lo_open", "lo_put", "lo_tell", "lo_tell64", "lo_truncate", "lo_truncate64", "lo_unlink",
+            "loread", "lowrite", "nextval", "setval", "pg_sequence_last_value",
+            "pg_copy_logical_replication_slot", "pg_copy_physical_replication_slot",
+            "pg_create_logical_replication_slot", "pg_create_physical_replication_slot", "pg_drop_replication_slot",
+            "pg_replication_slot_advance", "pg_logical_emit_message", "pg_logical_slot_get_binary_changes",
+            "pg_logical_slot_get_changes", "pg_logical_slot_peek_binary_changes", "pg_logical_slot_peek_changes",
+            "pg_replication_origin_advance", "pg_replication_origin_create", "pg_replication_origin_drop",
+            "pg_replication_origin_progress", "pg_replication_origin_session_progress",
+            "pg_replication_origin_session_reset", "pg_replication_origin_session_setup",
+            "pg_current_xact_id", "pg_current_xact_id_if_assigned", "txid_current", "txid_current_if_assigned",
+            "pg_export_snapshot", "pg_extension_config_dump", "pg_import_system_collations", "pg_nextoid",
+            "pg_stop_making_pinned_objects", "query_to_xml", "query_to_xml_and_xmlschema", "query_to_xmlschema",
+            "set_config", "ts_rewrite", "ts_stat", "pg_notify", "pg_switch_wal", "pg_create_restore_point",
+            "pg_start_backup", "pg_backup_start", "pg_stop_backup", "pg_backup_stop");
+
     private static final Set<String> NOT_AGGREGATES;
     private static final Set<String> AGGREGATES;
 
@@ -55,6 +80,11 @@ final class KnownFunctions {
     /** True for a function of PostgreSQL 15's own catalog, called unqualified or as pg_catalog.name. */
     static boolean isBuiltIn(String schema, String name) {
         return (schema == null || schema.equals("pg_catalog")) && (NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name));
+    }
+
+    /** True for a built-in that writes or needs a transaction ID (see {@link #WRITING}). */
+    static boolean isWriting(String name) {
+        return WRITING.contains(name);
     }
 
     /** True for a built-in aggregate of PostgreSQL 15. */

@@ -11,9 +11,11 @@ import java.util.Set;
  *
  * @param db   null exactly when {@code poolDefault}
  * @param usr  null exactly when {@code poolDefault}
+ * @param targetSessionAttrs which hosts its clients' transactions may use unless a session or a
+ *     transaction says otherwise (docs/replicas.md); {@code read-write} when not written
  */
 public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
-                           boolean requireTls) {
+                           boolean requireTls, TargetSessionAttrs targetSessionAttrs) {
     /**
      * Database names that mean the admin console. SPQR's clients use {@code spqr-console} (and its
      * docs also {@code spqr_console}); {@code shardgate_console} is ours. They are aliases: a
@@ -24,11 +26,29 @@ public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule au
     public FrontendRule {
         Objects.requireNonNull(poolMode, "poolMode");
         Objects.requireNonNull(authRule, "authRule");
+        Objects.requireNonNull(targetSessionAttrs, "targetSessionAttrs");
     }
 
     /** A rule that TLS is not required for (unless frontend_tls's sslmode requires it of everyone). */
     public FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault) {
         this(db, usr, poolMode, authRule, poolDefault, false);
+    }
+
+    /** A rule with the default target_session_attrs, read-write. */
+    public FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
+                        boolean requireTls) {
+        this(db, usr, poolMode, authRule, poolDefault, requireTls, TargetSessionAttrs.READ_WRITE);
+    }
+
+    /** A rule that TLS is not required for, with these target_session_attrs. */
+    public FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
+                        TargetSessionAttrs targetSessionAttrs) {
+        this(db, usr, poolMode, authRule, poolDefault, false, targetSessionAttrs);
+    }
+
+    /** The same rule with another target_session_attrs. */
+    public FrontendRule withTargetSessionAttrs(TargetSessionAttrs attrs) {
+        return new FrontendRule(db, usr, poolMode, authRule, poolDefault, requireTls, attrs);
     }
 
     /** How messages name the rule: its db and usr, or pool_default. */

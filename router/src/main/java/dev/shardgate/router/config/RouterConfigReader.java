@@ -27,7 +27,8 @@ final class RouterConfigReader {
             "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
             "max_replica_lag", "health_check", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
             "grpc_server_tls", "grpc_client_tls");
-    static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls");
+    static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls",
+            "target_session_attrs");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
     static final List<String> AUTH_RULE_KEYS = List.of("auth_method", "password");
@@ -162,7 +163,9 @@ final class RouterConfigReader {
                 rule.choice("pool_mode", PoolMode.values(), PoolMode::configName).orElse(PoolMode.TRANSACTION),
                 authRule(rule.requiredMapping("auth_rule", AUTH_RULE_KEYS)),
                 rule.bool("pool_default").orElse(false),
-                rule.bool("require_tls").orElse(false));
+                rule.bool("require_tls").orElse(false),
+                rule.choice("target_session_attrs", TargetSessionAttrs.values(), TargetSessionAttrs::spelling)
+                        .orElse(TargetSessionAttrs.READ_WRITE));
     }
 
     private static BackendRule backendRule(YamlMapping rule) {

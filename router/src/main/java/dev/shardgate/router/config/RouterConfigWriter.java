@@ -116,6 +116,9 @@ final class RouterConfigWriter {
         if (rule.requireTls()) {
             map.put("require_tls", true);
         }
+        if (rule.targetSessionAttrs() != TargetSessionAttrs.READ_WRITE) {
+            map.put("target_session_attrs", rule.targetSessionAttrs().spelling());
+        }
         return map;
     }
 

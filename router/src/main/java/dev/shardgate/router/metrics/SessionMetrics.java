@@ -124,8 +124,14 @@ public final class SessionMetrics {
 
     /** Takes a backend from {@code pool}, counting a wait that ends in pool_wait_timeout (53300). */
     public BackendConnection acquire(BackendPool pool, BooleanSupplier cancelled) throws IOException {
+        return acquire(pool, dev.shardgate.router.config.TargetSessionAttrs.READ_WRITE, cancelled);
+    }
+
+    /** As {@link #acquire(BackendPool, BooleanSupplier)}, on a host {@code attrs} allows. */
+    public BackendConnection acquire(BackendPool pool, dev.shardgate.router.config.TargetSessionAttrs attrs,
+                                     BooleanSupplier cancelled) throws IOException {
         try {
-            return pool.acquire(cancelled);
+            return pool.acquire(attrs, cancelled);
         } catch (PgException e) {
             if (e.sqlState() == SqlState.TOO_MANY_CONNECTIONS) {
                 metrics.poolWaitTimedOut(pool.key());

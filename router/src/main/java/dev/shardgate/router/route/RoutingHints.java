@@ -2,6 +2,7 @@ package dev.shardgate.router.route;
 
 import dev.shardgate.router.config.CommitStrategy;
 import dev.shardgate.router.config.DefaultRouteBehaviour;
+import dev.shardgate.router.config.TargetSessionAttrs;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -21,8 +22,9 @@ public final class RoutingHints {
     public static final String EXECUTE_ON = "__spqr__execute_on";
     public static final String DEFAULT_ROUTE_BEHAVIOUR = "__spqr__default_route_behaviour";
     public static final String COMMIT_STRATEGY = "__spqr__commit_strategy";
+    public static final String TARGET_SESSION_ATTRS = "__spqr__target_session_attrs";
     private static final java.util.Set<String> KNOWN = java.util.Set.of(SHARDING_KEY, DISTRIBUTION, EXECUTE_ON,
-            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, "__spqr__target_session_attrs", "__spqr__reply_notice");
+            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, TARGET_SESSION_ATTRS, "__spqr__reply_notice");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     /** {@code SET LOCAL} hints: they win over the session's until the transaction ends. */
@@ -39,12 +41,7 @@ public final class RoutingHints {
     /** A session hint; an unknown __spqr__ name is an error naming it, as a misspelt GUC is. */
     public void set(String name, String value) {
         String key = checked(name);
-        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR) && value != null) {
-            parseBehaviour(value);
-        }
-        if (key.equals(COMMIT_STRATEGY) && value != null) {
-            parseCommitStrategy(value);
-        }
+        value = validated(key, value);
         if (value == null) {
             values.remove(key);
         } else {
@@ -56,13 +53,7 @@ public final class RoutingHints {
     /** {@code SET LOCAL}: the hint holds until the transaction ends (see {@link #endTransaction}). */
     public void setLocal(String name, String value) {
         String key = checked(name);
-        if (key.equals(DEFAULT_ROUTE_BEHAVIOUR) && value != null) {
-            parseBehaviour(value);
-        }
-        if (key.equals(COMMIT_STRATEGY) && value != null) {
-            parseCommitStrategy(value);
-        }
-        local.put(key, value);
+        local.put(key, validated(key, value));
     }
 
     /** The transaction ended: its SET LOCAL hints are gone. */
@@ -120,6 +111,30 @@ public final class RoutingHints {
         });
         commentHints.forEach((name, value) -> merged.put(PREFIX + name.toLowerCase(Locale.ROOT).replaceFirst("^__spqr__", ""), value));
         return merged;
+    }
+
+    /** The value to keep: checked where the hint has a fixed set of values, target_session_attrs in its own spelling. */
+    private static String validated(String key, String value) {
+        if (value == null) {
+            return null;
+        }
+        switch (key) {
+            case DEFAULT_ROUTE_BEHAVIOUR -> parseBehaviour(value);
+            case COMMIT_STRATEGY -> parseCommitStrategy(value);
+            case TARGET_SESSION_ATTRS -> {
+                return parseTargetSessionAttrs(value).spelling();
+            }
+            default -> { }
+        }
+        return value;
+    }
+
+    /** libpq's spellings and SPQR's smart-read-write; anything else is 22023 naming them all. */
+    public static TargetSessionAttrs parseTargetSessionAttrs(String value) {
+        return TargetSessionAttrs.parse(value).orElseThrow(() -> new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                "invalid value for parameter \"" + TARGET_SESSION_ATTRS + "\": \"" + value + "\"")
+                .withHint("Available values: " + java.util.Arrays.stream(TargetSessionAttrs.values())
+                        .map(TargetSessionAttrs::spelling).collect(java.util.stream.Collectors.joining(", ")) + "."));
     }
 
     public static DefaultRouteBehaviour parseBehaviour(String value) {

@@ -39,7 +39,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -84,6 +83,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     PreparedStatements statements;
     TransactionRouter router;
     dev.shardgate.router.metrics.SessionMetrics metrics;
+    /** Which hosts the session's transactions may use (target_session_attrs). */
+    HostIntent hostIntent;
     /** Extended-protocol messages held back until the segment names the shard (a keyed Bind or a Sync). */
     final List<FrontendMessage> held = new ArrayList<>();
     /** The backend was told to fail the current extended-protocol segment; messages go to it until Sync. */
@@ -134,6 +135,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             router = new TransactionRouter(context);
             settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
             settings.onClientEncoding(out::textEncoding);
+            hostIntent = new HostIntent(processId, rule, router.hints, settings, deferred,
+                    () -> !deferred.isEmpty() || !held.isEmpty());
             router.seeThroughWith(new ShardCatalog(this), () -> settings.get("search_path"));
             statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
@@ -292,8 +295,29 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (!inTransactionBlock()) {
             throw error;
         }
+        failInTransaction(error, false);
+    }
+
+    /**
+     * Tells the host intent what the statement does; a write in a transaction placed for reads is
+     * refused (25006) by the transaction's backend, so that it fails the transaction as on a server.
+     */
+    private boolean refusedByHostIntent(String sql, Analysis analysis, boolean extended) throws IOException {
+        PgException refused = hostIntent.next(sql, analysis, !betweenTransactions());
+        if (refused != null) {
+            failInTransaction(refused, extended);
+        }
+        return refused != null;
+    }
+
+    private void failInTransaction(PgException error, boolean extended) throws IOException {
         BackendLink l = ensureShard(null);
-        send(Query.of(InBandError.raising(error), settings.clientEncoding()), l.pool.key().shard());
+        sendHeld(l.pool.key().shard());
+        if (extended) {
+            failSegmentInBand(l, error);
+        } else {
+            send(Query.of(InBandError.raising(error), settings.clientEncoding()), l.pool.key().shard());
+        }
     }
 
     /** The backend holding extended-protocol messages of a segment not yet ended by Sync, if any. */
@@ -379,6 +403,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             var analysis = filled.analysis();
             transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
             savepoints.follow(analysis, () -> joined.hasFailed(this));
+            if (refusedByHostIntent(query.sql(), analysis, false)) {
+                return;
+            }
             String shard = ensureShard(router.shardFor(router.route(query.sql(), analysis, null))).pool.key().shard();
             sendHeld(shard);
             send(query, shard);
@@ -391,8 +418,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (!unanswered.equals(query.sql())) {
             query = Query.of(unanswered, settings.clientEncoding()); // the hint commands it began with were answered
         }
-        if (!router.needsAnalysis(query.sql())) {
+        if (!router.needsAnalysis(query.sql()) && !hostIntent.classifiesStatements()) {
             // no distributed relation exists and the text cannot change session state: skip the parser
+            hostIntent.next(query.sql(), null, !betweenTransactions());
             send(query, ensureShard(null).pool.key().shard());
             return;
         }
@@ -400,6 +428,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         query = filled.query();
         var analysis = filled.analysis();
         transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
+        if (refusedByHostIntent(query.sql(), analysis, false)) {
+            return;
+        }
         if (!joined.isEmpty() && joined.answerIfJoined(this, analysis)) {
             return;
         }
@@ -433,6 +464,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
         var analysis = router.analyze(definition.sql());
         transactionSettings.follow(this, analysis, () -> joined.hasFailed(this));
+        if (refusedByHostIntent(definition.sql(), analysis, true)) {
+            return;
+        }
         if (joined.beforeExtended(this, bind, analysis)) {
             return;
         }
@@ -722,9 +756,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
-    private BackendLink attach(String shard) throws IOException {
+    BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
-        return attach(pool, metrics.acquire(pool, () -> cancelWhileWaiting));
+        return attach(pool, metrics.acquire(pool, hostIntent.attrsFor(pool), () -> cancelWhileWaiting));
     }
 
     /** Makes {@code backend}, just taken from {@code pool}, this session's, with this client's settings. */

@@ -2,6 +2,7 @@ package dev.shardgate.router.session;
 
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.config.TargetSessionAttrs;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.wire.AuthenticationOk;
 import dev.shardgate.wire.BackendKeyData;
@@ -103,7 +104,7 @@ final class Greeting {
         for (String shard : shards) {
             BackendPool pool = session.poolFor(shard);
             try {
-                return session.attach(pool, acquire(pool));
+                return session.attach(pool, acquire(pool, session.hostIntent.forTransaction()));
             } catch (PgException e) {
                 firstFailure = unreachable(shard, e, firstFailure);
             }
@@ -118,9 +119,10 @@ final class Greeting {
     /** One backend asked of every shard at once: the first to answer serves, the others go back to their pools. */
     private BackendLink allAtOnce(List<String> shards) throws IOException {
         BlockingQueue<Answer> answers = new ArrayBlockingQueue<>(shards.size());
+        TargetSessionAttrs attrs = session.hostIntent.forTransaction(); // decided here: the askers run on threads of their own
         for (String shard : shards) {
             BackendPool pool = session.poolFor(shard);
-            Thread.startVirtualThread(() -> answers.add(ask(shard, pool)));
+            Thread.startVirtualThread(() -> answers.add(ask(shard, pool, attrs)));
         }
         PgException[] failures = new PgException[shards.size()];
         for (int left = shards.size(); left > 0; left--) {
@@ -147,9 +149,9 @@ final class Greeting {
         throw failures[0];
     }
 
-    private Answer ask(String shard, BackendPool pool) {
+    private Answer ask(String shard, BackendPool pool, TargetSessionAttrs attrs) {
         try {
-            return new Answer(shard, acquire(pool), null);
+            return new Answer(shard, acquire(pool, attrs), null);
         } catch (PgException e) {
             return new Answer(shard, null, e);
         } catch (IOException | RuntimeException e) {
@@ -162,8 +164,9 @@ final class Greeting {
      * A backend for the login: in transaction pooling one of any live host (roles, lag and two
      * primaries do not matter for the server's parameters), else one the session's transactions may use.
      */
-    private BackendConnection acquire(BackendPool pool) throws IOException {
-        return pooled ? pool.acquireAnyHost(session::cancelRequested) : pool.acquire(session::cancelRequested);
+    private BackendConnection acquire(BackendPool pool, TargetSessionAttrs attrs) throws IOException {
+        return pooled ? pool.acquireAnyHost(session::cancelRequested)
+                : pool.acquire(session.hostIntent.logged(pool, attrs), session::cancelRequested);
     }
 
     /** Backends that answer after the login is decided are idle and fresh: back to their pools. */

@@ -82,7 +82,8 @@ final class LocalCommands {
         }
         if ((m = SHOW_HINT.matcher(sql)).matches()) {
             String name = m.group(1).toLowerCase(Locale.ROOT);
-            String value = session.router.hints.get(name).orElseGet(() -> name.equals(RoutingHints.COMMIT_STRATEGY)
+            String value = name.equals(RoutingHints.TARGET_SESSION_ATTRS) ? session.hostIntent.sessionAttrs().spelling()
+                    : session.router.hints.get(name).orElseGet(() -> name.equals(RoutingHints.COMMIT_STRATEGY)
                     ? session.context().config().commitStrategy().configName() : "");
             return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
         }

@@ -60,7 +60,8 @@ final class TransactionRouter {
 
     /**
      * SPQR hints given as startup parameters ({@code __spqr__x} or {@code options=-c __spqr__x=v})
-     * are the session's hints, not server settings.
+     * are the session's hints, not server settings; so is {@code target_session_attrs}, which SPQR
+     * takes for {@code __spqr__target_session_attrs} (libpq keeps it, other drivers may send it).
      */
     Map<String, String> hintsTakenFrom(Map<String, String> startup) {
         Map<String, String> rest = new java.util.LinkedHashMap<>(startup);
@@ -69,14 +70,18 @@ final class TransactionRouter {
                 hints.set(name, startup.get(name));
                 return true;
             }
+            if (name.equalsIgnoreCase(TARGET_SESSION_ATTRS_ALIAS)) {
+                hints.set(RoutingHints.TARGET_SESSION_ATTRS, startup.get(name));
+                return true;
+            }
             return false;
         });
         String options = rest.get("options");
-        if (options != null && options.contains(RoutingHints.PREFIX)) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+)=(\\S+)").matcher(options);
+        if (options != null && (options.contains(RoutingHints.PREFIX) || options.contains(TARGET_SESSION_ATTRS_ALIAS))) {
+            java.util.regex.Matcher m = OPTIONS_HINT.matcher(options);
             StringBuilder kept = new StringBuilder();
             while (m.find()) {
-                hints.set(m.group(1), m.group(2));
+                hints.set(m.group(1).startsWith(RoutingHints.PREFIX) ? m.group(1) : RoutingHints.TARGET_SESSION_ATTRS, m.group(2));
                 m.appendReplacement(kept, "");
             }
             m.appendTail(kept);
@@ -84,6 +89,10 @@ final class TransactionRouter {
         }
         return rest;
     }
+
+    private static final String TARGET_SESSION_ATTRS_ALIAS = "target_session_attrs";
+    private static final java.util.regex.Pattern OPTIONS_HINT =
+            java.util.regex.Pattern.compile("-c\\s*(__spqr__\\w+|target_session_attrs)=(\\S+)");
 
     /**
      * Statements whose first keyword can change transaction or session state, or define an object
