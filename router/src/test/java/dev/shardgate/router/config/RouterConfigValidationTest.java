@@ -63,7 +63,29 @@ class RouterConfigValidationTest {
                     auth_rule: {auth_method: ok}
                 """,
                 "router.yaml:4: frontend_rules[0].pool_mod: unknown key 'pool_mod' "
-                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default, require_tls)");
+                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default, require_tls, target_session_attrs)");
+    }
+
+    @Test
+    void targetSessionAttrsOfAFrontendRule() {
+        assertRejected("""
+                frontend_rules:
+                  - db: mydb
+                    usr: myuser
+                    target_session_attrs: replica
+                    auth_rule: {auth_method: ok}
+                """,
+                "router.yaml:4: frontend_rules[0].target_session_attrs: must be one of read-write, primary, read-only, "
+                        + "standby, prefer-standby, any, smart-read-write, got 'replica'");
+        var rules = RouterConfig.parse("""
+                frontend_rules:
+                  - {db: mydb, usr: myuser, target_session_attrs: Prefer-Standby, auth_rule: {auth_method: ok}}
+                  - {pool_default: true, auth_rule: {auth_method: ok}}
+                backend_rules:
+                  - {pool_default: true}
+                """, "router.yaml").frontendRules();
+        assertThat(rules).extracting(FrontendRule::targetSessionAttrs)
+                .containsExactly(TargetSessionAttrs.PREFER_STANDBY, TargetSessionAttrs.READ_WRITE);
     }
 
     @Test

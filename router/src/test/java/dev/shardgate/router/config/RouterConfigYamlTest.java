@@ -15,6 +15,8 @@ class RouterConfigYamlTest {
                 .withCoordinator(false).routerMode(RouterMode.LOCAL).logLevel(LogLevel.WARNING)
                 .frontendRule(new FrontendRule("sales", "app", PoolMode.SESSION,
                         new AuthRule(AuthMethod.SCRAM, "s3cret: 'quoted' # not a comment"), false))
+                .frontendRule(new FrontendRule("sales", "reports", PoolMode.TRANSACTION, AuthRule.ok(), false,
+                        TargetSessionAttrs.SMART_READ_WRITE))
                 .frontendRule(FrontendRule.poolDefault(PoolMode.TRANSACTION, new AuthRule(AuthMethod.MD5, "123")))
                 .frontendRule(FrontendRule.console("admin", new AuthRule(AuthMethod.CLEAR_TEXT, "yes")))
                 .backendRule(new BackendRule("sales", "app", 7, true, false,
