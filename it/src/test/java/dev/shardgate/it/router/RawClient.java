@@ -37,7 +37,14 @@ final class RawClient implements AutoCloseable {
 
     /** A protocol 3.0 StartupMessage for the account's user and database. */
     static byte[] startup(Account account) {
-        byte[] fields = ("user\0" + account.user() + "\0database\0" + account.database() + "\0\0").getBytes(StandardCharsets.UTF_8);
+        return startup(account, Map.of());
+    }
+
+    /** A protocol 3.0 StartupMessage for the account's user and database, with more parameters. */
+    static byte[] startup(Account account, Map<String, String> parameters) {
+        StringBuilder text = new StringBuilder("user\0" + account.user() + "\0database\0" + account.database() + "\0");
+        parameters.forEach((name, value) -> text.append(name).append('\0').append(value).append('\0'));
+        byte[] fields = text.append('\0').toString().getBytes(StandardCharsets.UTF_8);
         return ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array();
     }
 
@@ -95,6 +102,32 @@ final class RawClient implements AutoCloseable {
             in.readFully(new byte[in.readInt() - 4]);
             if (type == 'Z') {
                 return true;
+            }
+        }
+    }
+
+    /**
+     * The first column of the first DataRow up to ReadyForQuery, as text, or the ErrorResponse's
+     * SQLSTATE prefixed with {@code ERROR }; null when no row came.
+     */
+    String firstValue(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        String value = null;
+        while (true) {
+            int type = in.read();
+            if (type < 0) {
+                throw new EOFException("the router closed the connection");
+            }
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == 'D' && value == null) {
+                int length = ByteBuffer.wrap(body, 2, 4).getInt();
+                value = length < 0 ? null : new String(body, 6, length, StandardCharsets.UTF_8);
+            } else if (type == 'E') {
+                value = "ERROR " + fields(body).get('C');
+            } else if (type == 'Z') {
+                return value;
             }
         }
     }
