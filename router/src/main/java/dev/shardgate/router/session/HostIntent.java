@@ -51,8 +51,8 @@ final class HostIntent {
     private final BooleanSupplier startPending;
     /** The value given at login (startup parameter or options), which RESET returns to; null when none. */
     private final TargetSessionAttrs startupAttrs;
-    /** What the statement about to take a backend does. */
-    private DataAccess nextAccess = DataAccess.WRITE;
+    /** The analysis of the statement about to take a backend (null: not analysed); what it does is read only when it matters. */
+    private Analysis nextAnalysis;
     /** The access mode and the hinted attrs of the transaction about to begin, by its BEGIN or first statement. */
     private Declared pendingDeclared = Declared.UNDECLARED;
     private TargetSessionAttrs pendingHint;
@@ -84,7 +84,12 @@ final class HostIntent {
      * router to parse them: the rule's attrs send reads and writes to different hosts.
      */
     boolean classifiesStatements() {
-        return !sessionPooling && switch (ruleAttrs) {
+        return !sessionPooling && readsStatements(ruleAttrs);
+    }
+
+    /** Whether what a transaction's first statement does changes what {@code attrs} ask the pool for. */
+    private static boolean readsStatements(TargetSessionAttrs attrs) {
+        return switch (attrs) {
             case SMART_READ_WRITE, PREFER_STANDBY, ANY -> true;
             case READ_WRITE, PRIMARY, READ_ONLY, STANDBY -> false;
         };
@@ -108,7 +113,7 @@ final class HostIntent {
                 pendingHint = null;
             }
         }
-        nextAccess = DataAccess.of(analysis);
+        nextAnalysis = analysis;
         if (analysis != null && analysis.isParsed()) {
             pendingDeclared = declaredBy(analysis.statements(), pendingDeclared);
         }
@@ -116,7 +121,7 @@ final class HostIntent {
         if (hinted != null && placed == null) {
             pendingHint = RoutingHints.parseTargetSessionAttrs(hinted); // the transaction's first statement, or its BEGIN
         }
-        if (placedForReadsBy == null || nextAccess != DataAccess.WRITE) {
+        if (placedForReadsBy == null || DataAccess.of(analysis) != DataAccess.WRITE) {
             return null;
         }
         return new PgException(SqlState.READ_ONLY_SQL_TRANSACTION, "cannot write in a transaction that began with a read"
@@ -159,7 +164,7 @@ final class HostIntent {
         if (declared == Declared.UNDECLARED && isOn(settings.get("default_transaction_read_only"))) {
             declared = Declared.READ_ONLY;
         }
-        placed = decide(configured, declared, nextAccess);
+        placed = decide(configured, declared, readsStatements(configured) ? DataAccess.of(nextAnalysis) : DataAccess.WRITE);
         boolean forReads = placed == TargetSessionAttrs.PREFER_STANDBY || placed == TargetSessionAttrs.ANY;
         // a transaction declared READ ONLY is refused its writes by PostgreSQL on any host alike
         placedForReadsBy = forReads && declared == Declared.UNDECLARED ? configured : null;
