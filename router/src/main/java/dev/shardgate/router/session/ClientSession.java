@@ -14,7 +14,6 @@ import dev.shardgate.wire.Bind;
 import dev.shardgate.wire.Close;
 import dev.shardgate.wire.CopyData;
 import dev.shardgate.wire.CopyDone;
-import dev.shardgate.wire.CopyFail;
 import dev.shardgate.wire.Describe;
 import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.Execute;
@@ -160,7 +159,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } finally {
             context.cancels().unregister(processId);
             context.sessions().remove(this);
-            clientGone();
+            ClientEnd.release(this);
             joined.abandon(this);
             transactionSettings.clear();
             socket = tlsGate.conduit();
@@ -864,75 +863,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             out.flush();
         } catch (IOException | RuntimeException ignored) {
             // the client may already be gone
-        }
-    }
-
-    /** The client left: give back an idle backend, or let the relay that is still reading it finish. */
-    private void clientGone() {
-        BackendLink l;
-        boolean relaying;
-        boolean drainHere = false;
-        boolean sendSync = false;
-        lock.lock();
-        try {
-            clientGone = true;
-            l = link;
-            if (l == null) {
-                return;
-            }
-            l.replay = null; // a BEGIN not sent yet need not be
-            relaying = l.relaying;
-            if (!relaying && !l.isQuiet()) {
-                // messages of a batch were sent before their relay was started: drain their answers
-                l.relaying = true;
-                relaying = true;
-                drainHere = true;
-            }
-            if (!relaying) {
-                link = null;
-            } else {
-                l.writing = true;
-                if (l.unsynced || l.syncsInFlight == 0) {
-                    // Parse/Bind/Execute without a Sync: send one, so the backend answers and the relay ends.
-                    BackendLink.expectReady(l, new Sync(), new ArrayList<>());
-                    l.unsynced = false; // the Sync ends the segment: its ReadyForQuery leaves the backend quiet
-                    sendSync = true;
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (!relaying) {
-            Relay.finish(this, l);
-            return;
-        }
-        try {
-            if (l.copyingIn) {
-                // ends the COPY with an error; the relay then sees its ReadyForQuery and rolls back
-                l.backend.writer().write(new CopyFail("the client connection ended during COPY"));
-            }
-            if (sendSync) {
-                l.backend.writer().write(new Sync());
-            }
-            l.backend.writer().flush(); // the client may have left right after a Sync still in our buffer
-        } catch (IOException e) {
-            l.backend.markBroken();
-        }
-        boolean finishNow;
-        lock.lock();
-        try {
-            l.writing = false;
-            finishNow = !l.relaying && link == l;
-            if (finishNow) {
-                link = null;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (finishNow) {
-            Relay.finish(this, l);
-        } else if (drainHere) {
-            Relay.run(this, l, false);
         }
     }
 
