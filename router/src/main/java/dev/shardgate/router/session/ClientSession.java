@@ -311,10 +311,13 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private void failInTransaction(PgException error, boolean extended) throws IOException {
         BackendLink l = ensureShard(null);
-        sendHeld(l.pool.key().shard());
         if (extended) {
+            // the refused statement's own Parse is held: a standby must not even parse it (its
+            // relations may not have reached it yet); the backend skips to Sync after the error
+            held.clear();
             failSegmentInBand(l, error);
         } else {
+            sendHeld(l.pool.key().shard());
             send(Query.of(InBandError.raising(error), settings.clientEncoding()), l.pool.key().shard());
         }
     }
