@@ -138,6 +138,26 @@ final class HostIntent {
         return logged(pool, forTransaction());
     }
 
+    /** The attrs to ask {@code pool} for a backend borrowed for one statement (see {@link #forBorrowed}). */
+    TargetSessionAttrs attrsForBorrowed(BackendPool pool) {
+        return logged(pool, forBorrowed());
+    }
+
+    /**
+     * The transaction's attrs, but read-write for a statement that writes: a write over several
+     * shards must reach every shard's primary (a standby refusing it on one shard would fail the
+     * others' share), whatever the attrs; a read follows them. For a backend borrowed for one
+     * statement: a statement over several shards, or a catalog lookup or SET check made for one
+     * (see MultiShardStatements.borrow).
+     */
+    TargetSessionAttrs forBorrowed() {
+        TargetSessionAttrs attrs = forTransaction();
+        if (attrs == TargetSessionAttrs.READ_WRITE || attrs == TargetSessionAttrs.PRIMARY) {
+            return attrs;
+        }
+        return DataAccess.of(nextAnalysis) == DataAccess.WRITE ? TargetSessionAttrs.READ_WRITE : attrs;
+    }
+
     /** {@code attrs}, decided before, for a backend of {@code pool}, logged at DEBUG; any thread may call it. */
     TargetSessionAttrs logged(BackendPool pool, TargetSessionAttrs attrs) {
         if (log.isDebugEnabled()) {

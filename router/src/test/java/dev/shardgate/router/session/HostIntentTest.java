@@ -220,6 +220,18 @@ class HostIntentTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(TargetSessionAttrs.class)
+    void aStatementOverSeveralShardsThatWritesAsksForReadWriteAndAReadFollowsTheAttrs(TargetSessionAttrs attrs) {
+        HostIntent writing = intent(attrs);
+        writing.next("UPDATE t SET v = 1", ANALYZER.analyze("UPDATE t SET v = 1"), false);
+        assertThat(writing.forBorrowed()).isEqualTo(attrs == PRIMARY ? PRIMARY : READ_WRITE);
+        HostIntent reading = intent(attrs);
+        reading.next("SELECT * FROM t", ANALYZER.analyze("SELECT * FROM t"), false);
+        assertThat(reading.forBorrowed()).isEqualTo(HostIntent.decide(attrs, HostIntent.Declared.UNDECLARED,
+                dev.shardgate.sql.DataAccess.READ));
+    }
+
     @Test
     void sessionPoolingKeepsTheSessionsAttrsAndSmartReadWriteToThePrimary() {
         assertThat(transaction(intent(SMART_READ_WRITE, PoolMode.SESSION), "SELECT 1")).isEqualTo(READ_WRITE);
