@@ -47,6 +47,10 @@ final class DemoCommand implements Callable<Integer> {
             + "metadata is changed on the coordinator's console and pushed to both routers")
     private boolean withCoordinator;
 
+    @Option(names = "--with-replicas", description = "give every shard a streaming standby (pg_basebackup -R): "
+            + "the router checks both hosts' roles, reads may go to the standby, FAILOVER SHARD promotes it")
+    private boolean withReplicas;
+
     @Option(names = "--coordinator-port", defaultValue = "7002",
             description = "coordinator console port with --with-coordinator (default ${DEFAULT-VALUE})")
     private int coordinatorPort;
@@ -77,12 +81,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (withCoordinator && withReplicas) {
+            System.err.println("shardgate demo: --with-replicas goes with the demo of one router, not --with-coordinator");
+            return 2;
+        }
         return withCoordinator ? new CoordinatedDemo(port, consolePort, coordinatorPort, httpPort, shardCount).run() : runAlone();
     }
 
     private int runAlone() throws Exception {
         Path base = Files.createTempDirectory("shardgate-demo-");
         List<LocalPostgres> shards = new ArrayList<>();
+        List<LocalPostgres> standbys = new ArrayList<>();
         RouterServer router = null;
         CountDownLatch stopped = new CountDownLatch(1);
         try {
@@ -104,7 +113,15 @@ final class DemoCommand implements Callable<Integer> {
                 shard.createUser(USER, null);
                 shard.createDatabase(DATABASE, USER);
                 shard.psql(DATABASE, SAMPLE_TABLE + ";\nALTER TABLE accounts OWNER TO " + USER + ";");
-                config.shard("sh" + i, ShardConfig.data(shard.host() + ":" + shard.port()));
+                if (withReplicas) {
+                    System.out.println("starting a streaming standby of sh" + i + " ...");
+                    LocalPostgres standby = LocalPostgres.startStandby(base, "sh" + i + "-standby", shard);
+                    standbys.add(standby);
+                    config.shard("sh" + i, ShardConfig.data(shard.host() + ":" + shard.port(),
+                            standby.host() + ":" + standby.port()));
+                } else {
+                    config.shard("sh" + i, ShardConfig.data(shard.host() + ":" + shard.port()));
+                }
             }
             Path init = base.resolve("init.sql");
             Files.writeString(init, initSql(shardCount));
@@ -114,14 +131,20 @@ final class DemoCommand implements Callable<Integer> {
             RouterServer running = router;
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 running.close();
+                standbys.forEach(LocalPostgres::close);
                 shards.forEach(LocalPostgres::close);
                 deleteQuietly(base);
                 stopped.countDown();
             }));
             System.out.println();
             for (int i = 0; i < shards.size(); i++) {
-                System.out.println("shard sh" + (i + 1) + ": psql \"host=" + shards.get(i).host() + " port="
-                        + shards.get(i).port() + " dbname=" + DATABASE + " user=" + USER + "\"");
+                System.out.println("shard sh" + (i + 1) + (withReplicas ? " primary" : "") + ": psql \"host="
+                        + shards.get(i).host() + " port=" + shards.get(i).port() + " dbname=" + DATABASE + " user=" + USER + "\"");
+                if (withReplicas) {
+                    LocalPostgres standby = standbys.get(i);
+                    System.out.println("shard sh" + (i + 1) + " standby: psql \"host=" + standby.host() + " port="
+                            + standby.port() + " dbname=" + DATABASE + " user=" + USER + "\"   (data: " + standby.dataDir() + ")");
+                }
             }
             System.out.println("router config: " + base.resolve("router.yaml"));
             System.out.println();
@@ -134,12 +157,20 @@ final class DemoCommand implements Callable<Integer> {
             System.out.println("Try: INSERT INTO accounts (id, owner) VALUES (1, 'ann'), (2, 'bob');  -- lands on sh1");
             System.out.println("     INSERT INTO accounts (id, owner) VALUES (1500, 'cid');           -- lands on sh2");
             System.out.println("     EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 1500;");
+            if (withReplicas) {
+                System.out.println("Replicas: on the console, SHOW hosts lists each host's role, state and lag.");
+                System.out.println("     SET __spqr__target_session_attrs = 'prefer-standby';  -- this session's reads go to standbys");
+                System.out.println("     Failover: stop sh1's primary (pg_ctl stop -m immediate -D " + shards.getFirst().dataDir()
+                        + "), then on the console:");
+                System.out.println("     FAILOVER SHARD sh1;   -- promotes the standby; SHOW hosts shows it primary, writes go there");
+            }
             System.out.println("Press Ctrl-C to stop and remove everything.");
             System.out.flush();
         } catch (RuntimeException | IOException e) {
             if (router != null) {
                 router.close();
             }
+            standbys.forEach(LocalPostgres::close);
             shards.forEach(LocalPostgres::close);
             deleteQuietly(base);
             System.err.println("shardgate demo: " + e.getMessage());

@@ -113,6 +113,53 @@ class DemoTest {
     }
 
     @Test
+    void demoWithReplicasGivesEveryShardAStandbyThatServesReads(@TempDir Path directory) throws Exception {
+        int port = ShardgateProcess.freePort();
+        int console = ShardgateProcess.freePort();
+        Process demo = start(directory, "--with-replicas", "--port", Integer.toString(port),
+                "--console-port", Integer.toString(console));
+        try {
+            String out = awaitReady(demo, directory);
+            assertThat(out).contains("shard sh1 standby: psql", "shard sh2 standby: psql", "SHOW hosts", "FAILOVER SHARD sh1");
+            try (Connection client = connect(port, "demo")) {
+                execute(client, "INSERT INTO accounts (id, owner) VALUES (1500, 'cid')");
+                execute(client, "SET __spqr__target_session_attrs = 'standby'");
+                // the standby replays the insert within moments; until then it answers no row
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                String owner = null;
+                while (owner == null && System.nanoTime() < deadline) {
+                    try (Statement statement = client.createStatement();
+                         ResultSet rows = statement.executeQuery("SELECT owner, pg_is_in_recovery() FROM accounts WHERE id = 1500")) {
+                        if (rows.next()) {
+                            assertThat(rows.getBoolean(2)).as("read on a standby").isTrue();
+                            owner = rows.getString(1);
+                        }
+                    }
+                }
+                assertThat(owner).isEqualTo("cid");
+            }
+            // the health checks learn each host's role from the server
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            List<String> roles = List.of();
+            while (System.nanoTime() < deadline && !(roles.contains("primary") && roles.contains("standby") && roles.size() == 4)) {
+                try (Connection adminConsole = connect(console, "spqr-console");
+                     Statement statement = adminConsole.createStatement();
+                     ResultSet rows = statement.executeQuery("SHOW hosts")) {
+                    List<String> seen = new ArrayList<>();
+                    while (rows.next()) {
+                        seen.add(rows.getString("role"));
+                    }
+                    roles = seen;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(roles).containsExactlyInAnyOrder("primary", "standby", "primary", "standby");
+        } finally {
+            stop(demo);
+        }
+    }
+
+    @Test
     void demoOnATakenPortSaysWhichAndCleansUp(@TempDir Path directory) throws Exception {
         int port = ShardgateProcess.freePort();
         try (ServerSocket taken = new ServerSocket()) {
