@@ -193,6 +193,20 @@ class RouterConfigLoadTest {
     }
 
     @Test
+    void shutdownTimeoutIsReadAndANegativeOneRefusedNamingTheKey() {
+        String rules = """
+                frontend_rules:
+                  - {db: mydb, usr: myuser, auth_rule: {auth_method: ok}}
+                backend_rules:
+                  - {db: mydb, usr: myuser}
+                """;
+        assertThat(RouterConfig.parse("shutdown_timeout: 5s\n" + rules, "router.yaml").shutdownTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> RouterConfig.parse("shutdown_timeout: -1s\n" + rules, "router.yaml"))
+                .hasMessageStartingWith("router.yaml:1: shutdown_timeout:");
+    }
+
+    @Test
     void numbersMayBeQuotedOrNotAndEnumsAnyCase() {
         RouterConfig config = RouterConfig.parse("""
                 router_port: 7000
