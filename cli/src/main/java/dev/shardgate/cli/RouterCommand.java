@@ -36,7 +36,7 @@ final class RouterCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.shutdown(); // the JVM waits for this hook: the drain ends before the process does
             stopped.countDown();
         }));
         stopped.await();

@@ -50,6 +50,7 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.tls.FrontendTls frontendTls;
     private final dev.shardgate.router.tls.ShardTls shardTls;
     private final dev.shardgate.router.metrics.RouterMetrics metrics = new dev.shardgate.router.metrics.RouterMetrics();
+    private final dev.shardgate.router.session.SessionDrain drain = new dev.shardgate.router.session.SessionDrain();
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -167,6 +168,11 @@ public final class RouterContext implements AutoCloseable {
 
     public CancelRegistry cancels() {
         return cancels;
+    }
+
+    /** The graceful shutdown of the sessions, begun on SIGTERM. */
+    public dev.shardgate.router.session.SessionDrain drain() {
+        return drain;
     }
 
     /** The logged-in client sessions, for SHOW clients. */

@@ -27,6 +27,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -209,14 +210,57 @@ public final class RouterServer implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /**
+     * Graceful shutdown (SIGTERM): stops accepting clients at once, closes each client with 57P01 as
+     * soon as it is between transactions, and after shutdown_timeout the others, whose backends roll
+     * back; then {@link #close()}. The console keeps answering, and /readyz says 503, until then.
+     */
+    public void shutdown() {
+        Duration timeout = context.config().shutdownTimeout();
         status.closed();
+        closeListener();
+        log.info("event=router_draining port={} clients={} shutdown_timeout_ms={}", port(), context.sessions().size(),
+                timeout.toMillis());
+        context.drain().begin(context.sessions());
+        if (!sessionsEndWithin(timeout)) {
+            log.warn("event=router_drain_timeout clients={}", context.sessions().size());
+            context.drain().terminate(context.sessions());
+            sessionsEndWithin(TERMINATE_GRACE);
+        }
+        close();
+    }
+
+    /** After the timeout: how long a cancelled statement has to come back before the pools close under it. */
+    private static final Duration TERMINATE_GRACE = Duration.ofSeconds(2);
+
+    private boolean sessionsEndWithin(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!context.sessions().isEmpty()) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void closeListener() {
         try {
             serverSocket.close();
         } catch (IOException ignored) {
             // already closed
         }
+    }
+
+    @Override
+    public void close() {
+        status.closed();
+        closeListener();
         console.close();
         if (observability != null) {
             observability.close();

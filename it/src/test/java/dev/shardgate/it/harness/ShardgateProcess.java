@@ -211,6 +211,21 @@ public final class ShardgateProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as a service manager stops the process, without waiting for it to end. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** Waits up to {@code timeout} for the process to end; false if it still runs. */
+    public boolean waitForExit(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** SIGTERM, then SIGKILL after 10 s. */
     @Override
     public void close() {

@@ -38,6 +38,7 @@ import java.util.function.Predicate;
  *     on the console or pushed by a coordinator ({@code shard_tls})
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  * @param health how hosts' roles, health and replica lag are checked, and the lag limit for reads
+ * @param shutdownTimeout how long a SIGTERM lets transactions in flight finish before their clients are closed
  */
 public record RouterConfig(
         String host,
@@ -68,7 +69,8 @@ public record RouterConfig(
         FrontendTlsSettings frontendTls,
         ShardTlsSettings shardTls,
         int httpPort,
-        HealthSettings health) {
+        HealthSettings health,
+        Duration shutdownTimeout) {
 
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
@@ -76,6 +78,8 @@ public record RouterConfig(
     public static final int DEFAULT_GRPC_API_PORT = 7010;
     public static final Duration DEFAULT_POOL_WAIT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(5);
+    /** As PgBouncer's shutdown_wait_timeout suggests for a rolling restart: long enough for ordinary transactions. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256 << 20;
     /** PostgreSQL refuses messages of 1GB and more (PQ_LARGE_MESSAGE_LIMIT); so do we. */
     public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
@@ -197,7 +201,7 @@ public record RouterConfig(
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
                 .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort)
-                .health(health);
+                .health(health).shutdownTimeout(shutdownTimeout);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -233,6 +237,7 @@ public record RouterConfig(
         private ShardTlsSettings shardTls = ShardTlsSettings.DISABLED;
         private int httpPort = HTTP_PORT_OFF;
         private HealthSettings health = HealthSettings.DEFAULTS;
+        private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
         private Builder() {
         }
@@ -262,6 +267,7 @@ public record RouterConfig(
         public Builder shardTls(ShardTlsSettings value) { shardTls = value; return this; }
         public Builder httpPort(int value) { httpPort = value; return this; }
         public Builder health(HealthSettings value) { health = value; return this; }
+        public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -314,7 +320,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, shardTls, httpPort, health);
+                    frontendTls, shardTls, httpPort, health, shutdownTimeout);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -345,5 +351,6 @@ public record RouterConfig(
         FrontendTlsSettings frontendTls() { return frontendTls; }
         ShardTlsSettings shardTls() { return shardTls; }
         int httpPort() { return httpPort; }
+        Duration shutdownTimeout() { return shutdownTimeout; }
     }
 }

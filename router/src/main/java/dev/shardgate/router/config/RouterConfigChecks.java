@@ -86,6 +86,9 @@ final class RouterConfigChecks {
     private static void checkTimeouts(RouterConfig.Builder config, ConfigSource source) {
         checkPositive(source, "pool_wait_timeout", config.poolWaitTimeout());
         checkPositive(source, "lock_wait_timeout", config.lockWaitTimeout());
+        if (config.shutdownTimeout() == null || config.shutdownTimeout().isNegative()) {
+            throw source.error("shutdown_timeout", "must not be negative (0 closes every client at once)");
+        }
         if (config.clientIdleTimeout() != null && config.clientIdleTimeout().isNegative()) {
             throw source.error("client_idle_timeout", "must not be negative (0 means no timeout)");
         }

@@ -21,7 +21,7 @@ final class RouterConfigReader {
     static final List<String> TOP_KEYS = List.of(
             "host", "router_port", "admin_console_port", "grpc_api_port", "http_port", "with_coordinator", "coordinator_address",
             "router_mode",
-            "log_level", "pool_wait_timeout", "client_idle_timeout", "lock_wait_timeout", "max_message_length",
+            "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "lock_wait_timeout", "max_message_length",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
             "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
             "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
@@ -103,6 +103,7 @@ final class RouterConfigReader {
         top.choice("log_level", LogLevel.values(), LogLevel::configName).ifPresent(builder::logLevel);
         top.duration("pool_wait_timeout").ifPresent(builder::poolWaitTimeout);
         top.duration("client_idle_timeout").ifPresent(builder::clientIdleTimeout);
+        top.duration("shutdown_timeout").ifPresent(builder::shutdownTimeout);
         top.duration("lock_wait_timeout").ifPresent(builder::lockWaitTimeout);
         top.size("max_message_length").ifPresent(bytes -> {
             RouterConfigChecks.checkMaxMessageLength(bytes, source);

@@ -31,6 +31,7 @@ final class RouterConfigWriter {
         top.put("log_level", config.logLevel().configName());
         top.put("pool_wait_timeout", ConfigUnits.formatDuration(config.poolWaitTimeout()));
         top.put("client_idle_timeout", ConfigUnits.formatDuration(config.clientIdleTimeout()));
+        top.put("shutdown_timeout", ConfigUnits.formatDuration(config.shutdownTimeout()));
         top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
         top.put("max_message_length", ConfigUnits.formatSize(config.maxMessageLength()));
         top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());

@@ -102,6 +102,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final Savepoints savepoints = new Savepoints();
     /** The session state to restore when the transaction block or a savepoint rolls back. */
     final TransactionSettings transactionSettings = new TransactionSettings();
+    /** Whether the session waits on its client, for a graceful shutdown. */
+    final IdleWait idleWait = new IdleWait();
 
     public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
@@ -172,8 +174,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
 
     private void serve() throws IOException {
         while (true) {
+            if (idleWait.endsBeforeNext(this, context.drain())) {
+                return; // the router shuts down: told between transactions (or at its timeout)
+            }
             int type = in.next();
-            if (type < 0) {
+            if (type < 0 || !idleWait.continuesAfterRead()) {
                 return;
             }
             metrics.messageIn(in.length());

@@ -114,7 +114,7 @@ class RouterConfigLoadTest {
                 new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
                 FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1,
-                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null)));
+                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT));
     }
 
     @Test
@@ -190,6 +190,20 @@ class RouterConfigLoadTest {
         assertThat(config.shardLinks()).isEqualTo(
                 new ShardLinkSettings(Duration.ofSeconds(2), true, Duration.ofSeconds(60), Duration.ofSeconds(5), 4,
                 Duration.ofSeconds(30), Duration.ofSeconds(3)));
+    }
+
+    @Test
+    void shutdownTimeoutIsReadAndANegativeOneRefusedNamingTheKey() {
+        String rules = """
+                frontend_rules:
+                  - {db: mydb, usr: myuser, auth_rule: {auth_method: ok}}
+                backend_rules:
+                  - {db: mydb, usr: myuser}
+                """;
+        assertThat(RouterConfig.parse("shutdown_timeout: 5s\n" + rules, "router.yaml").shutdownTimeout())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertThatThrownBy(() -> RouterConfig.parse("shutdown_timeout: -1s\n" + rules, "router.yaml"))
+                .hasMessageStartingWith("router.yaml:1: shutdown_timeout:");
     }
 
     @Test

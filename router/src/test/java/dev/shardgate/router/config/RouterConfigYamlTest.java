@@ -65,6 +65,7 @@ class RouterConfigYamlTest {
                 log_level: info
                 pool_wait_timeout: 10s
                 client_idle_timeout: '0'
+                shutdown_timeout: 30s
                 lock_wait_timeout: 5s
                 max_message_length: 256MB
                 default_route_behaviour: BLOCK
