@@ -13,9 +13,11 @@ import java.util.Set;
  * @param usr  null exactly when {@code poolDefault}
  * @param targetSessionAttrs which hosts its clients' transactions may use unless a session or a
  *     transaction says otherwise (docs/replicas.md); {@code read-write} when not written
+ * @param readYourWrites a session's reads on a standby see its own earlier writes (read_your_writes,
+ *     docs/replicas.md); off when not written
  */
 public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
-                           boolean requireTls, TargetSessionAttrs targetSessionAttrs) {
+                           boolean requireTls, TargetSessionAttrs targetSessionAttrs, boolean readYourWrites) {
     /**
      * Database names that mean the admin console. SPQR's clients use {@code spqr-console} (and its
      * docs also {@code spqr_console}); {@code shardgate_console} is ours. They are aliases: a
@@ -27,6 +29,12 @@ public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule au
         Objects.requireNonNull(poolMode, "poolMode");
         Objects.requireNonNull(authRule, "authRule");
         Objects.requireNonNull(targetSessionAttrs, "targetSessionAttrs");
+    }
+
+    /** A rule whose sessions do not ask to read their own writes on standbys. */
+    public FrontendRule(String db, String usr, PoolMode poolMode, AuthRule authRule, boolean poolDefault,
+                        boolean requireTls, TargetSessionAttrs targetSessionAttrs) {
+        this(db, usr, poolMode, authRule, poolDefault, requireTls, targetSessionAttrs, false);
     }
 
     /** A rule that TLS is not required for (unless frontend_tls's sslmode requires it of everyone). */
@@ -48,7 +56,12 @@ public record FrontendRule(String db, String usr, PoolMode poolMode, AuthRule au
 
     /** The same rule with another target_session_attrs. */
     public FrontendRule withTargetSessionAttrs(TargetSessionAttrs attrs) {
-        return new FrontendRule(db, usr, poolMode, authRule, poolDefault, requireTls, attrs);
+        return new FrontendRule(db, usr, poolMode, authRule, poolDefault, requireTls, attrs, readYourWrites);
+    }
+
+    /** The same rule with read_your_writes on or off. */
+    public FrontendRule withReadYourWrites(boolean on) {
+        return new FrontendRule(db, usr, poolMode, authRule, poolDefault, requireTls, targetSessionAttrs, on);
     }
 
     /** How messages name the rule: its db and usr, or pool_default. */

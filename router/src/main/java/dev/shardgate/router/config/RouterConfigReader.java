@@ -28,7 +28,7 @@ final class RouterConfigReader {
             "max_replica_lag", "health_check", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
             "grpc_server_tls", "grpc_client_tls");
     static final List<String> FRONTEND_RULE_KEYS = List.of("db", "usr", "pool_mode", "auth_rule", "pool_default", "require_tls",
-            "target_session_attrs");
+            "target_session_attrs", "read_your_writes");
     static final List<String> BACKEND_RULE_KEYS = List.of(
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
     static final List<String> AUTH_RULE_KEYS = List.of("auth_method", "password");
@@ -166,7 +166,8 @@ final class RouterConfigReader {
                 rule.bool("pool_default").orElse(false),
                 rule.bool("require_tls").orElse(false),
                 rule.choice("target_session_attrs", TargetSessionAttrs.values(), TargetSessionAttrs::spelling)
-                        .orElse(TargetSessionAttrs.READ_WRITE));
+                        .orElse(TargetSessionAttrs.READ_WRITE),
+                rule.bool("read_your_writes").orElse(false));
     }
 
     private static BackendRule backendRule(YamlMapping rule) {

@@ -120,6 +120,9 @@ final class RouterConfigWriter {
         if (rule.targetSessionAttrs() != TargetSessionAttrs.READ_WRITE) {
             map.put("target_session_attrs", rule.targetSessionAttrs().spelling());
         }
+        if (rule.readYourWrites()) {
+            map.put("read_your_writes", true);
+        }
         return map;
     }
 

@@ -130,8 +130,14 @@ public final class SessionMetrics {
     /** As {@link #acquire(BackendPool, BooleanSupplier)}, on a host {@code attrs} allows. */
     public BackendConnection acquire(BackendPool pool, dev.shardgate.router.config.TargetSessionAttrs attrs,
                                      BooleanSupplier cancelled) throws IOException {
+        return acquire(pool, attrs, cancelled, 0);
+    }
+
+    /** As {@link #acquire(BackendPool, dev.shardgate.router.config.TargetSessionAttrs, BooleanSupplier)}, reading writes made before {@code wroteAtNanos}. */
+    public BackendConnection acquire(BackendPool pool, dev.shardgate.router.config.TargetSessionAttrs attrs,
+                                     BooleanSupplier cancelled, long wroteAtNanos) throws IOException {
         try {
-            return pool.acquire(attrs, cancelled);
+            return pool.acquire(attrs, cancelled, wroteAtNanos);
         } catch (PgException e) {
             if (e.sqlState() == SqlState.TOO_MANY_CONNECTIONS) {
                 metrics.poolWaitTimedOut(pool.key());

@@ -23,8 +23,10 @@ public final class RoutingHints {
     public static final String DEFAULT_ROUTE_BEHAVIOUR = "__spqr__default_route_behaviour";
     public static final String COMMIT_STRATEGY = "__spqr__commit_strategy";
     public static final String TARGET_SESSION_ATTRS = "__spqr__target_session_attrs";
+    /** Shardgate's own: a session's reads on standbys see its earlier writes (docs/replicas.md). */
+    public static final String READ_YOUR_WRITES = "__spqr__read_your_writes";
     private static final java.util.Set<String> KNOWN = java.util.Set.of(SHARDING_KEY, DISTRIBUTION, EXECUTE_ON,
-            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, TARGET_SESSION_ATTRS, "__spqr__reply_notice");
+            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, TARGET_SESSION_ATTRS, READ_YOUR_WRITES, "__spqr__reply_notice");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     /** {@code SET LOCAL} hints: they win over the session's until the transaction ends. */
@@ -124,9 +126,23 @@ public final class RoutingHints {
             case TARGET_SESSION_ATTRS -> {
                 return parseTargetSessionAttrs(value).spelling();
             }
+            case READ_YOUR_WRITES -> {
+                return parseOnOff(READ_YOUR_WRITES, value) ? "on" : "off";
+            }
             default -> { }
         }
         return value;
+    }
+
+    /** A boolean as PostgreSQL spells one (on/off, true/false, yes/no, 1/0); anything else is 22023. */
+    public static boolean parseOnOff(String name, String value) {
+        String v = value.strip().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "on", "true", "yes", "1" -> true;
+            case "off", "false", "no", "0" -> false;
+            default -> throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                    "parameter \"" + name + "\" requires a Boolean value");
+        };
     }
 
     /** libpq's spellings and SPQR's smart-read-write; anything else is 22023 naming them all. */

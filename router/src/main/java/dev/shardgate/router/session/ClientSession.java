@@ -6,6 +6,7 @@ import dev.shardgate.router.backend.QueryCancel;
 import dev.shardgate.router.cancel.CancelRegistry;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.PoolMode;
+import dev.shardgate.router.config.TargetSessionAttrs;
 import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.EventLoops;
 import dev.shardgate.router.pool.BackendPool;
@@ -765,7 +766,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Takes a backend from the pool of the transaction's shard and gives it this client's settings. */
     BackendLink attach(String shard) throws IOException {
         BackendPool pool = context.pools().pool(shard, database, user);
-        return attach(pool, metrics.acquire(pool, hostIntent.attrsFor(pool), () -> cancelWhileWaiting));
+        TargetSessionAttrs attrs = hostIntent.attrsFor(pool);
+        return attach(pool, metrics.acquire(pool, attrs, () -> cancelWhileWaiting, hostIntent.wroteAt(pool)));
     }
 
     /** Makes {@code backend}, just taken from {@code pool}, this session's, with this client's settings. */

@@ -60,6 +60,15 @@ final class HostIntent {
     private TargetSessionAttrs placed;
     /** The attrs that placed the open transaction for reads although they allow the primary; null otherwise. */
     private TargetSessionAttrs placedForReadsBy;
+    /** read_your_writes of the frontend rule; the session's SET wins. */
+    private final boolean ruleReadsOwnWrites;
+    /** The shards the open transaction took backends of, while placed on primaries; empty otherwise. */
+    private final java.util.Set<String> writtenByOpen = new java.util.HashSet<>();
+    /**
+     * By shard, when a transaction of this session that may have written there was seen to have
+     * ended (System.nanoTime): later reads on standbys must see what the primary had by then.
+     */
+    private final java.util.Map<String, Long> wroteAt = new java.util.HashMap<>();
 
     HostIntent(int client, FrontendRule rule, RoutingHints hints, SessionSettings settings, List<String> deferred,
                BooleanSupplier startPending) {
@@ -71,6 +80,30 @@ final class HostIntent {
         this.deferred = deferred;
         this.startPending = startPending;
         this.startupAttrs = hints.get(RoutingHints.TARGET_SESSION_ATTRS).map(RoutingHints::parseTargetSessionAttrs).orElse(null);
+        this.ruleReadsOwnWrites = rule.readYourWrites();
+    }
+
+    /** Whether the session reads its own writes on standbys: its SET, else its frontend rule. */
+    boolean readsOwnWrites() {
+        return hints.get(RoutingHints.READ_YOUR_WRITES).map(v -> RoutingHints.parseOnOff(RoutingHints.READ_YOUR_WRITES, v))
+                .orElse(ruleReadsOwnWrites);
+    }
+
+    /**
+     * For read-your-writes: the moment (System.nanoTime) before which this session's writes on
+     * {@code pool}'s shard committed, 0 when it wrote none there or does not ask to read them. Called
+     * as the open transaction takes a backend of the shard; a transaction placed on primaries is
+     * noted as one that may write, to count once it ends.
+     */
+    long wroteAt(BackendPool pool) {
+        if (placed == TargetSessionAttrs.READ_WRITE || placed == TargetSessionAttrs.PRIMARY) {
+            writtenByOpen.add(pool.key().shard());
+            return 0; // it goes to the primary anyway
+        }
+        if (wroteAt.isEmpty() || !readsOwnWrites()) {
+            return 0;
+        }
+        return wroteAt.getOrDefault(pool.key().shard(), 0L);
     }
 
     /** The session's attrs, as SHOW answers them: its SET, else its login's, else its frontend rule's. */
@@ -106,6 +139,7 @@ final class HostIntent {
      */
     PgException next(String sql, Analysis analysis, boolean inTransaction) {
         if (!inTransaction) {
+            endedWrites();
             placed = null;
             placedForReadsBy = null;
             if (!startPending.getAsBoolean()) {
@@ -128,6 +162,21 @@ final class HostIntent {
                 + " under target_session_attrs \"" + placedForReadsBy.spelling() + "\": it may be running on a standby")
                 .withHint("Start a transaction that writes with BEGIN READ WRITE, with its first write, or with "
                         + "/*__spqr__target_session_attrs: read-write*/ on its first statement.");
+    }
+
+    /**
+     * The transaction before has ended (its client saw the end, so anything it committed did commit
+     * before now): the shards it may have written are noted with this moment.
+     */
+    private void endedWrites() {
+        if (writtenByOpen.isEmpty()) {
+            return;
+        }
+        long now = System.nanoTime();
+        for (String shard : writtenByOpen) {
+            wroteAt.put(shard, now);
+        }
+        writtenByOpen.clear();
     }
 
     /**

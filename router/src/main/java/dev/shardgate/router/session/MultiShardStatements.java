@@ -337,7 +337,8 @@ final class MultiShardStatements {
 
     static BackendLink borrow(ClientSession session, String shard) throws IOException {
         BackendPool pool = session.poolFor(shard);
-        BackendConnection backend = pool.acquire(session.hostIntent.attrsForBorrowed(pool), session::cancelRequested);
+        BackendConnection backend = pool.acquire(session.hostIntent.attrsForBorrowed(pool), session::cancelRequested,
+                session.hostIntent.wroteAt(pool));
         try {
             session.settings.applyTo(backend);
         } catch (IOException e) {
