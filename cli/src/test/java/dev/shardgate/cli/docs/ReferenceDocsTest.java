@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
-import dev.shardgate.router.config.RouterConfigReader;
+import dev.shardgate.router.config.RouterConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +29,7 @@ class ReferenceDocsTest {
 
     @Test
     void everyRouterYamlKeyIsInTheConfigurationReference() throws IOException {
-        assertAllDocumented(RouterConfigReader.knownKeys(), "docs/configuration.md", key -> "`" + key + "`",
+        assertAllDocumented(RouterConfig.knownKeys(), "docs/configuration.md", key -> "`" + key + "`",
                 "router.yaml key");
     }
 

@@ -44,7 +44,7 @@ final class RouterConfigReader {
      * The reference test checks the docs against this list, so a key added to a *_KEYS list is
      * documented or the build says which one is missing.
      */
-    public static List<String> knownKeys() {
+    static List<String> knownKeys() {
         List<String> keys = new java.util.ArrayList<>(TOP_KEYS);
         prefixed(keys, "frontend_rules.", FRONTEND_RULE_KEYS);
         prefixed(keys, "frontend_rules.auth_rule.", AUTH_RULE_KEYS);
