@@ -41,6 +41,15 @@ import org.slf4j.LoggerFactory;
  * in-memory QDB the coordinator is alone and always active.
  */
 public final class Coordinator implements AutoCloseable {
+    /** What SHOW lists on the coordinator's console beyond the targets every console has; the console reference documents each. */
+    public static List<String> ownShowTargets() {
+        List<String> targets = new java.util.ArrayList<>();
+        targets.add(RouterRegistry.SHOW_TARGET);
+        targets.addAll(DataMovement.SHOW_TARGETS);
+        targets.add(CoordinatorReplicas.SHOW_TARGET);
+        return List.copyOf(targets);
+    }
+
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
     /** Where the coordinator's keys live in etcd. */
     public static final String QDB_PREFIX = "/shardgate";

@@ -27,6 +27,7 @@ import java.util.Optional;
  */
 final class RouterRegistry implements ConsoleExecutor.OwnStatements {
     static final String KEY_PREFIX = "routers/";
+    static final String SHOW_TARGET = "routers";
     static final List<String> SHOW_COLUMNS = List.of("router_id", "address", "status");
 
     private final Qdb qdb;
@@ -42,7 +43,7 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
         return statement instanceof RegisterRouter
                 || statement instanceof UnregisterRouter
                 || statement instanceof UnregisterAllRouters
-                || statement instanceof Show show && show.what().equals("routers");
+                || statement instanceof Show show && show.what().equals(SHOW_TARGET);
     }
 
     @Override

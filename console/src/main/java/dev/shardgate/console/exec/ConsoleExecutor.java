@@ -40,6 +40,11 @@ public final class ConsoleExecutor {
         this.own = Objects.requireNonNull(own);
     }
 
+    /** What SHOW lists on every console (router and coordinator), as the console names it: the console reference documents each. */
+    public static List<String> showTargets() {
+        return java.util.Arrays.stream(ShowTarget.values()).map(ShowTarget::consoleName).toList();
+    }
+
     /** Statements the executor passes to another component instead of running them. */
     public interface OwnStatements {
         OwnStatements NONE = new OwnStatements() {

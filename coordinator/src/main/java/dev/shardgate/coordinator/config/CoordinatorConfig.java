@@ -42,6 +42,21 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
     private static final List<String> LOG_LEVELS = List.of("debug", "info", "warning", "warn", "error", "fatal");
 
+    /**
+     * Every key coordinator.yaml accepts, as docs/configuration.md names it (top-level keys bare,
+     * the others behind their section); the reference test checks the docs against it.
+     */
+    public static List<String> knownKeys() {
+        List<String> keys = new ArrayList<>(TOP_KEYS);
+        DATA_MOVE_KEYS.forEach(key -> keys.add("data_move." + key));
+        RULE_KEYS.forEach(key -> keys.add("frontend_rules." + key));
+        AUTH_KEYS.forEach(key -> keys.add("frontend_rules.auth_rule." + key));
+        TlsSections.SERVER_KEYS.forEach(key -> keys.add("grpc_server_tls." + key));
+        TlsSections.CLIENT_KEYS.forEach(key -> keys.add("grpc_client_tls." + key));
+        TlsSections.ETCD_KEYS.forEach(key -> keys.add("qdb_tls." + key));
+        return List.copyOf(keys);
+    }
+
     public CoordinatorConfig {
         Objects.requireNonNull(host);
         Objects.requireNonNull(qdbAddr);

@@ -32,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataMovement.class);
+    /** SHOW task_group, also spelt task_groups. */
+    public static final List<String> SHOW_TARGETS = List.of("task_group", "task_groups");
     static final List<String> SHOW_COLUMNS = List.of("task_group_id", "key_range_id", "source_shard_id",
             "destination_shard_id", "state", "error", "batch_size", "rows_moved", "batches_done", "current_batch",
             "current_step", "last_batch_lock_ms");
@@ -74,7 +76,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 || statement instanceof CheckDistribution
                 || statement instanceof StopTaskGroup
                 || statement instanceof RetryTaskGroup
-                || statement instanceof Show show && (show.what().equals("task_group") || show.what().equals("task_groups"));
+                || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
     }
 
     /**

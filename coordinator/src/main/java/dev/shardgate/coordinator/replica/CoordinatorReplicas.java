@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorReplicas implements ConsoleExecutor.OwnStatements {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorReplicas.class);
+    public static final String SHOW_TARGET = "promotions";
     static final List<String> PROMOTION_COLUMNS = List.of("shard_id", "kind", "host", "lsn", "former_primary", "started");
 
     private final Qdb qdb;
@@ -88,7 +89,7 @@ public final class CoordinatorReplicas implements ConsoleExecutor.OwnStatements 
     }
 
     private static boolean isShowPromotions(ConsoleStatement statement) {
-        return statement instanceof Show show && show.what().equals("promotions");
+        return statement instanceof Show show && show.what().equals(SHOW_TARGET);
     }
 
     private ConsoleResult showPromotions(Show show) {

@@ -72,6 +72,11 @@ public record RouterConfig(
         HealthSettings health,
         Duration shutdownTimeout) {
 
+    /** Every key router.yaml accepts, as docs/configuration.md names it (see {@code RouterConfigReader.knownKeys}). */
+    public static List<String> knownKeys() {
+        return RouterConfigReader.knownKeys();
+    }
+
     public static final String DEFAULT_HOST = "localhost";
     public static final int DEFAULT_ROUTER_PORT = 6432;
     public static final int DEFAULT_ADMIN_CONSOLE_PORT = 7432;

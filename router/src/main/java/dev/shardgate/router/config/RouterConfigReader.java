@@ -38,6 +38,32 @@ final class RouterConfigReader {
     static final List<String> SHARD_TLS_KEYS = List.of("sslmode", "root_cert_file", "cert_file", "key_file");
     static final List<String> HEALTH_CHECK_KEYS = List.of("user", "database", "password");
 
+    /**
+     * Every key router.yaml accepts, as docs/configuration.md names it: top-level keys bare, the
+     * others behind their section ({@code frontend_rules.auth_rule.password}, {@code shards.<name>.tls.sslmode}).
+     * The reference test checks the docs against this list, so a key added to a *_KEYS list is
+     * documented or the build says which one is missing.
+     */
+    static List<String> knownKeys() {
+        List<String> keys = new java.util.ArrayList<>(TOP_KEYS);
+        prefixed(keys, "frontend_rules.", FRONTEND_RULE_KEYS);
+        prefixed(keys, "frontend_rules.auth_rule.", AUTH_RULE_KEYS);
+        prefixed(keys, "backend_rules.", BACKEND_RULE_KEYS);
+        prefixed(keys, "backend_rules.auth_rule.", AUTH_RULE_KEYS);
+        prefixed(keys, "shards.<name>.", SHARD_KEYS);
+        prefixed(keys, "shards.<name>.tls.", SHARD_TLS_KEYS);
+        prefixed(keys, "shard_tls.", SHARD_TLS_KEYS);
+        prefixed(keys, "frontend_tls.", FRONTEND_TLS_KEYS);
+        prefixed(keys, "health_check.", HEALTH_CHECK_KEYS);
+        prefixed(keys, "grpc_server_tls.", GrpcTlsReader.SERVER_KEYS);
+        prefixed(keys, "grpc_client_tls.", GrpcTlsReader.CLIENT_KEYS);
+        return List.copyOf(keys);
+    }
+
+    private static void prefixed(List<String> keys, String prefix, List<String> section) {
+        section.forEach(key -> keys.add(prefix + key));
+    }
+
     private RouterConfigReader() {
     }
 
