@@ -51,12 +51,14 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.tls.ShardTls shardTls;
     private final dev.shardgate.router.metrics.RouterMetrics metrics = new dev.shardgate.router.metrics.RouterMetrics();
     private final dev.shardgate.router.session.SessionDrain drain = new dev.shardgate.router.session.SessionDrain();
+    private final dev.shardgate.wire.auth.FailedLogins failedLogins;
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
         this.qdb = qdb;
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
+        this.failedLogins = new dev.shardgate.wire.auth.FailedLogins(config.clientLimits().authFailureDelay());
         this.frontendTls = dev.shardgate.router.tls.FrontendTls.load(config.frontendTls());
         this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards(), config.shardTls());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
@@ -81,6 +83,11 @@ public final class RouterContext implements AutoCloseable {
     /** The event loops that carry sessions and wait on their sockets; null when sessions use the JDK's scheduler. */
     public EventLoops loops() {
         return loops;
+    }
+
+    /** Failed logins by client address, which space out that address's next attempts (auth_failure_delay). */
+    public dev.shardgate.wire.auth.FailedLogins failedLogins() {
+        return failedLogins;
     }
 
     /** Fills the auto-increment columns INSERTs leave out, from this router's blocks of sequence values. */

@@ -11,10 +11,15 @@ import dev.shardgate.console.server.ConsoleTls;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.router.loop.DescriptorLimit;
+import dev.shardgate.wire.listen.AcceptFailures;
+import dev.shardgate.wire.listen.ConnectionSlots;
+import dev.shardgate.wire.listen.TooManyClients;
 import dev.shardgate.router.status.LiveStatus;
 import dev.shardgate.router.sync.CoordinatorSync;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.router.session.ClientSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,20 +39,26 @@ import java.util.Optional;
 /** The router's listener: accepts PostgreSQL clients and runs each session on its own virtual thread. */
 public final class RouterServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RouterServer.class);
+    /** Descriptors kept for what is not a client: listeners, QDB files, etcd and gRPC, the JVM's own. */
+    private static final int RESERVED_DESCRIPTORS = 256;
 
     private final RouterContext context;
     private final ServerSocket serverSocket;
     private final ConsoleServer console;
     private final LiveStatus status;
     private final Thread acceptor;
+    private final ConnectionSlots slots;
+    private final AcceptFailures acceptFailures = new AcceptFailures(log, "router");
     private CoordinatorSync coordinatorSync;
     private Observability observability;
 
-    private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status) {
+    private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status,
+                         ConnectionSlots slots) {
         this.context = context;
         this.serverSocket = serverSocket;
         this.console = console;
         this.status = status;
+        this.slots = slots;
         this.acceptor = Thread.ofPlatform().name("router-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
@@ -63,6 +74,7 @@ public final class RouterServer implements AutoCloseable {
      * on host (port 0 picks a free port) and starts accepting clients.
      */
     public static RouterServer start(RouterConfig config) throws IOException {
+        ConnectionSlots slots = new ConnectionSlots(maxClients(config.clientLimits().maxClients()));
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
@@ -89,7 +101,9 @@ public final class RouterServer implements AutoCloseable {
             }
             var frontendTls = context.frontendTls();
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor,
-                    new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()));
+                    new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()),
+                    new ConsoleServer.Limits(config.clientLimits().authTimeout(), ConsoleServer.Limits.DEFAULTS.maxClients(),
+                            config.clientLimits().authFailureDelay()));
             socket.setReuseAddress(true);
             try {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);
@@ -108,7 +122,7 @@ public final class RouterServer implements AutoCloseable {
             context.close();
             throw e;
         }
-        RouterServer server = new RouterServer(context, socket, console, status);
+        RouterServer server = new RouterServer(context, socket, console, status, slots);
         server.coordinatorSync = sync;
         try {
             server.observability = Observability.start(context, status, executor);
@@ -120,6 +134,27 @@ public final class RouterServer implements AutoCloseable {
         log.info("event=router_started host={} port={} console_port={} shards={}", config.host(), server.port(),
                 console.port(), context.metadata().shards().keySet());
         return server;
+    }
+
+    /**
+     * max_clients, lowered if the descriptor limit (raised to the hard limit first) could not carry
+     * it: each client may hold a backend besides its own socket, and the pools, QDB and listeners need
+     * some, so that a full router refuses clients with 53300 instead of failing to accept them.
+     */
+    static int maxClients(int configured) {
+        DescriptorLimit.Limits descriptors = DescriptorLimit.raiseSoftToHard();
+        if (!descriptors.isKnown()) {
+            return configured;
+        }
+        long carried = Math.max(1, (descriptors.soft() - RESERVED_DESCRIPTORS) / 2);
+        if (configured > carried) {
+            log.warn("event=max_clients_lowered max_clients={} now={} descriptor_limit={} hard_limit={} reason=\"each client "
+                            + "may need two descriptors; raise the hard limit (ulimit -Hn, LimitNOFILE) to allow more\"",
+                    configured, carried, descriptors.soft(), descriptors.hard());
+            return (int) carried;
+        }
+        log.info("event=descriptor_limit soft={} hard={} max_clients={}", descriptors.soft(), descriptors.hard(), configured);
+        return configured;
     }
 
     /** init_sql: console commands that give a single router its metadata at start. */
@@ -139,12 +174,27 @@ public final class RouterServer implements AutoCloseable {
 
     /** The console's own frontend rules (db spqr-console / shardgate_console), matched on the user. */
     private static ConsoleAccess consoleAccess(RouterConfig config) {
-        return (user, database) -> {
-            if (!FrontendRule.isConsoleDatabase(database)) {
-                return Optional.empty();
+        return new ConsoleAccess() {
+            @Override
+            public Optional<Rule> ruleFor(String user, String database) {
+                if (!FrontendRule.isConsoleDatabase(database)) {
+                    return Optional.empty();
+                }
+                return config.consoleRuleFor(user)
+                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
             }
-            return config.consoleRuleFor(user)
-                    .map(rule -> new ConsoleAccess.Rule(rule.authRule().method().exchange(), rule.authRule().password()));
+
+            @Override
+            public Optional<Rule> ruleForUser(String user) {
+                return config.consoleRuleFor(user)
+                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
+            }
+
+            @Override
+            public PasswordExchange.Method methodToMimic() {
+                return config.consoleRules().stream().findFirst()
+                        .map(rule -> rule.authRule().method().exchange()).orElse(PasswordExchange.Method.SCRAM);
+            }
         };
     }
 
@@ -172,41 +222,67 @@ public final class RouterServer implements AutoCloseable {
 
     private void acceptLoop() {
         while (!serverSocket.isClosed()) {
+            Socket client;
             try {
-                Socket client = serverSocket.accept();
-                client.setTcpNoDelay(true);
-                context.config().shardLinks().applyKeepaliveTo(client);
-                Runnable session = () -> {
-                    try {
-                        new ClientSession(context, Conduit.of(client, context.loops())).run();
-                    } catch (IOException e) {
-                        log.warn("event=client_setup_failed error=\"{}\"", e.toString());
-                        try {
-                            client.close();
-                        } catch (IOException ignored) {
-                            // the client is gone either way
-                        }
-                    }
-                };
-                String name = "client-" + client.getPort();
-                try {
-                    if (context.loops() != null) {
-                        context.loops().next().start(name, session);
-                    } else {
-                        Thread.ofVirtual().name(name).start(session);
-                    }
-                } catch (RuntimeException | OutOfMemoryError e) {
-                    // no thread for this client: drop it, keep accepting the others
-                    log.error("event=client_thread_failed error=\"{}\"", e.toString());
-                    client.close();
-                }
+                client = serverSocket.accept();
             } catch (IOException e) {
                 // closing the server socket ends a waiting accept (SocketException, or
                 // AsynchronousCloseException for a channel's socket): only other failures are news
                 if (!serverSocket.isClosed()) {
-                    log.error("event=accept_failed error=\"{}\"", e.toString());
+                    acceptFailures.failed(e);
                 }
+                continue;
             }
+            acceptFailures.succeeded();
+            if (!slots.tryTake()) {
+                log.warn("event=client_refused address={} reason=\"max_clients ({}) reached\"",
+                        client.getRemoteSocketAddress(), slots.limit());
+                TooManyClients.refuse(client, cancel -> context.cancels().cancel(cancel.processId(), cancel.secretKey()));
+                continue;
+            }
+            try {
+                startSession(client);
+            } catch (IOException | RuntimeException | OutOfMemoryError e) {
+                // no thread for this client: drop it, keep accepting the others
+                log.error("event=client_thread_failed error=\"{}\"", e.toString());
+                slots.release();
+                closeQuietly(client);
+            }
+        }
+    }
+
+    /** Runs the client's session on a thread of its own; its slot is given back when the session ends. */
+    private void startSession(Socket client) throws IOException {
+        client.setTcpNoDelay(true);
+        context.config().shardLinks().applyKeepaliveTo(client);
+        Runnable session = () -> {
+            try {
+                new ClientSession(context, Conduit.of(client, context.loops())).run();
+            } catch (IOException e) {
+                log.warn("event=client_setup_failed error=\"{}\"", e.toString());
+                closeQuietly(client);
+            } finally {
+                slots.release();
+            }
+        };
+        String name = "client-" + client.getPort();
+        if (context.loops() != null) {
+            context.loops().next().start(name, session);
+        } else {
+            Thread.ofVirtual().name(name).start(session);
+        }
+    }
+
+    /** Client connections held now (each counts against max_clients). */
+    public int clients() {
+        return slots.inUse();
+    }
+
+    private static void closeQuietly(Socket client) {
+        try {
+            client.close();
+        } catch (IOException ignored) {
+            // the client is gone either way
         }
     }
 

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
  * {@link #backend()}), looks at its bytes ({@link #payload()}) or forwards it untouched
  * ({@link #copyCurrentTo(PgWriter)}). Each read from the stream takes as much as the buffer holds,
  * so a burst of small messages costs one system call. A message larger than the buffer grows it, up
- * to the configured maximum. Not thread-safe: one reader per socket direction.
+ * to the configured maximum, as its bytes arrive: the buffer at most doubles per step, so a length
+ * word claiming a gigabyte costs nothing until the client has sent about half of it. Not thread-safe:
+ * one reader per socket direction.
  */
 public final class PgReader {
     static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
@@ -22,6 +24,8 @@ public final class PgReader {
 
     private InputStream in;
     private final int maxMessageLength;
+    /** The length word accepted now: {@link #maxMessageLength}, or less while a login is in progress. */
+    private int messageLengthLimit;
     private final int initialBufferSize;
     private byte[] buffer;
     /** Start of bytes not yet consumed: the current message's type byte while there is one. */
@@ -54,8 +58,23 @@ public final class PgReader {
         }
         this.in = in;
         this.maxMessageLength = maxMessageLength;
+        this.messageLengthLimit = maxMessageLength;
         this.initialBufferSize = Math.max(16, bufferSize);
         this.buffer = new byte[initialBufferSize];
+    }
+
+    /**
+     * Accepts only messages up to {@code length} (counting the length word) until {@link
+     * #liftMessageLengthLimit()}: before a client has logged in it may send only what a login needs,
+     * as PostgreSQL caps authentication messages (PG_MAX_AUTH_TOKEN_LENGTH).
+     */
+    public void limitMessageLength(int length) {
+        messageLengthLimit = Math.min(Math.max(4, length), maxMessageLength);
+    }
+
+    /** Back to the configured maximum message length. */
+    public void liftMessageLengthLimit() {
+        messageLengthLimit = maxMessageLength;
     }
 
     /**
@@ -110,9 +129,9 @@ public final class PgReader {
             throw new PgException(SqlState.PROTOCOL_VIOLATION,
                     "invalid message length " + length + " in message of type " + Protocol.describeType(messageType));
         }
-        if (length > maxMessageLength) {
+        if (length > messageLengthLimit) {
             throw new PgException(SqlState.PROTOCOL_VIOLATION, "message of type " + Protocol.describeType(messageType)
-                    + " has length " + length + ", which exceeds the limit of " + maxMessageLength + " bytes");
+                    + " has length " + length + ", which exceeds the limit of " + messageLengthLimit + " bytes");
         }
         if (!fill(1 + length)) {
             throw new EOFException("connection closed inside a message of type " + Protocol.describeType(messageType)
@@ -269,15 +288,22 @@ public final class PgReader {
         }
     }
 
-    /** Makes at least {@code count} unconsumed bytes available; false if the stream ends first. */
+    /**
+     * Makes at least {@code count} unconsumed bytes available; false if the stream ends first. The
+     * buffer grows only when full, to at most twice its size: {@code count} comes from a length word
+     * the peer merely claims, so memory follows the bytes that actually arrive.
+     */
     private boolean fill(int count) throws IOException {
         if (filled - position >= count) {
             return true;
         }
-        if (position + count > buffer.length) {
+        if (position + count > buffer.length && position > 0) {
             relocate(count > buffer.length ? new byte[grownSize(count)] : buffer);
         }
         while (filled - position < count) {
+            if (filled == buffer.length) {
+                relocate(new byte[grownSize(count)]);
+            }
             int read = in.read(buffer, filled, buffer.length - filled);
             if (read < 0) {
                 return false;
@@ -287,10 +313,9 @@ public final class PgReader {
         return true;
     }
 
+    /** The next buffer size for a message of {@code count} bytes: double, but no more than the message needs. */
     private int grownSize(int count) {
-        long doubled = 2L * buffer.length;
-        long limit = 1L + maxMessageLength;
-        return (int) Math.max(count, Math.min(doubled, limit));
+        return (int) Math.min(count, Math.max(2L * buffer.length, initialBufferSize));
     }
 
     /** Moves the unconsumed bytes to the start of {@code target}, which becomes the buffer. */

@@ -12,6 +12,17 @@ public final class Protocol {
     public static final int CANCEL_REQUEST_CODE = 80877102;
     /** PostgreSQL's MAX_STARTUP_PACKET_LENGTH: the limit on a startup packet after its length word. */
     public static final int MAX_STARTUP_PACKET_LENGTH = 10000;
+    /**
+     * The most parameters a startup packet may carry. PostgreSQL has no count of its own (only the
+     * packet's 10000 bytes); drivers send about ten, and each one becomes map entries and session
+     * state here, so thousands of one-byte names are refused rather than stored.
+     */
+    public static final int MAX_STARTUP_PARAMETERS = 100;
+    /**
+     * The longest message (counting its length word) accepted before a client has logged in:
+     * PostgreSQL's PG_MAX_AUTH_TOKEN_LENGTH (65535) for a password or SASL message, plus the word.
+     */
+    public static final int MAX_LOGIN_MESSAGE_LENGTH = 65535 + 4;
     /** PostgreSQL's PQ_LARGE_MESSAGE_LIMIT (1 GB - 1), the most it accepts for any message. */
     public static final int MAX_MESSAGE_LENGTH = 0x3fffffff;
 

@@ -49,6 +49,10 @@ public record StartupMessage(int protocolVersion, Map<String, String> parameters
                 break;
             }
             parameters.put(name, in.cstring());
+            if (parameters.size() > Protocol.MAX_STARTUP_PARAMETERS) {
+                throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED,
+                        "too many parameters in startup packet (the limit is " + Protocol.MAX_STARTUP_PARAMETERS + ")");
+            }
         }
         return new StartupMessage(protocolVersion, parameters);
     }

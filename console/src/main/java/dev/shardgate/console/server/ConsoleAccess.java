@@ -14,6 +14,22 @@ public interface ConsoleAccess {
     Optional<Rule> ruleFor(String user, String database);
 
     /**
+     * A rule of this user's for any console database, whose password it must give before learning
+     * that the database it asked for is not the console's; empty for an unknown user.
+     */
+    default Optional<Rule> ruleForUser(String user) {
+        return Optional.empty();
+    }
+
+    /**
+     * The exchange a user without a rule goes through before 28P01, so that it looks
+     * like a known user's with a wrong password: that of the console's rules.
+     */
+    default PasswordExchange.Method methodToMimic() {
+        return PasswordExchange.Method.SCRAM;
+    }
+
+    /**
      * @param password the configured password (plain, or a stored {@code md5…} or
      *                 {@code SCRAM-SHA-256$…} secret, see {@link PasswordExchange#authenticate});
      *                 ignored for {@link PasswordExchange.Method#TRUST}

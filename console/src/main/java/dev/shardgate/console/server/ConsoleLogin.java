@@ -16,7 +16,13 @@ import dev.shardgate.wire.SqlState;
 import dev.shardgate.wire.SslRequest;
 import dev.shardgate.wire.StartupMessage;
 import dev.shardgate.wire.auth.PasswordExchange;
+import dev.shardgate.wire.auth.FailedLogins;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.util.List;
 import java.util.Optional;
@@ -28,6 +34,7 @@ import java.util.Optional;
  * BackendKeyData and ReadyForQuery.
  */
 final class ConsoleLogin {
+    private static final Logger log = LoggerFactory.getLogger(ConsoleLogin.class);
     /**
      * What psql and drivers read at startup. psql derives its server version number from
      * server_version; pgjdbc insists on UTF8, ISO dates and standard conforming strings. The console
@@ -47,9 +54,11 @@ final class ConsoleLogin {
     /**
      * @return the login, or empty when the connection only carried a cancel request, which the
      *         console has nothing to cancel for
+     * @param address the client's, whose failed logins space out its next ones
      * @throws PgException a FATAL error for the client: 28000, 28P01, 08P01
      */
-    static Optional<Login> perform(PgReader in, PgWriter out, ConsoleAccess access, ConsoleTls.Gate tls) throws IOException {
+    static Optional<Login> perform(PgReader in, PgWriter out, ConsoleAccess access, ConsoleTls.Gate tls, InetAddress address,
+                                   FailedLogins failedLogins, Duration authTimeout) throws IOException {
         StartupMessage startup = null;
         while (startup == null) {
             FrontendMessage message = in.readStartupPacket();
@@ -74,10 +83,38 @@ final class ConsoleLogin {
         }
         tls.admit();
         String database = startup.database();
-        ConsoleAccess.Rule rule = access.ruleFor(user, database).orElseThrow(() ->
-                new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                        "no console rule for user \"" + user + "\" and database \"" + database + "\""));
-        PasswordExchange.authenticate(in, out, rule.method(), user, rule.password());
+        try {
+            if (!failedLogins.awaitTurn(address, authTimeout)) {
+                throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "too many failed logins from host \""
+                        + address.getHostAddress() + "\", try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting after failed logins");
+        }
+        Optional<ConsoleAccess.Rule> rule = access.ruleFor(user, database);
+        try {
+            if (rule.isPresent()) {
+                PasswordExchange.authenticate(in, out, rule.get().method(), user, rule.get().password());
+            } else if (access.ruleForUser(user).isPresent()) {
+                // a known user learns that the database is not the console's only with the right password
+                ConsoleAccess.Rule userRule = access.ruleForUser(user).get();
+                PasswordExchange.authenticate(in, out, userRule.method(), user, userRule.password());
+                throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                        "no console rule for user \"" + user + "\" and database \"" + database + "\"");
+            } else {
+                // the client cannot tell this from a wrong password; the log can
+                log.info("event=console_unknown_user address={} user={} database={} reason=\"no console rule for this "
+                        + "user\"", address == null ? "" : address.getHostAddress(), user, database);
+                PasswordExchange.refuse(in, out, access.methodToMimic(), user);
+            }
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.INVALID_PASSWORD) {
+                failedLogins.failed(address);
+            }
+            throw e;
+        }
+        failedLogins.succeeded(address);
         String applicationName = startup.parameters().getOrDefault("application_name", "");
         out.write(AuthenticationOk.INSTANCE);
         for (ParameterStatus parameter : List.of(

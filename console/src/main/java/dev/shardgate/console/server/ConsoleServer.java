@@ -7,7 +7,12 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.time.Duration;
 import java.util.Objects;
+import dev.shardgate.wire.auth.FailedLogins;
+import dev.shardgate.wire.listen.AcceptFailures;
+import dev.shardgate.wire.listen.ConnectionSlots;
+import dev.shardgate.wire.listen.TooManyClients;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -20,18 +25,36 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConsoleServer.class);
 
+    /**
+     * What a console client may cost: the whole login within {@code authTimeout}, at most {@code
+     * maxClients} connections at once (one more is told 53300), and after a failed login from an
+     * address its next logins {@code authFailureDelay} apart.
+     */
+    public record Limits(Duration authTimeout, int maxClients, Duration authFailureDelay) {
+        /** PostgreSQL's authentication_timeout; a console is for a few operators and their tools. */
+        public static final Limits DEFAULTS = new Limits(Duration.ofSeconds(60), 100, Duration.ofSeconds(1));
+    }
+
     private final ServerSocket serverSocket;
     private final ConsoleAccess access;
     private final ConsoleExecutor executor;
     private final ConsoleTls tls;
     private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final Limits limits;
+    private final ConnectionSlots slots;
+    private final FailedLogins failedLogins;
+    private final AcceptFailures acceptFailures = new AcceptFailures(log, "console");
 
-    private ConsoleServer(ServerSocket serverSocket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls) {
+    private ConsoleServer(ServerSocket serverSocket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls,
+                          Limits limits) {
         this.tls = tls;
         this.serverSocket = serverSocket;
         this.access = access;
         this.executor = executor;
+        this.limits = limits;
+        this.slots = new ConnectionSlots(limits.maxClients());
+        this.failedLogins = new FailedLogins(limits.authFailureDelay());
         this.acceptor = Thread.ofPlatform().name("console-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
@@ -42,11 +65,18 @@ public final class ConsoleServer implements AutoCloseable {
      */
     public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor)
             throws IOException {
-        return start(host, port, access, executor, ConsoleTls.NONE);
+        return start(host, port, access, executor, ConsoleTls.NONE, Limits.DEFAULTS);
     }
 
     /** Like {@link #start(String, int, ConsoleAccess, ConsoleExecutor)}, serving TLS as {@code tls} says. */
     public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls)
+            throws IOException {
+        return start(host, port, access, executor, tls, Limits.DEFAULTS);
+    }
+
+    /** Serving TLS as {@code tls} says, with login limits of its own. */
+    public static ConsoleServer start(String host, int port, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls,
+                                      Limits limits)
             throws IOException {
         ServerSocket socket = new ServerSocket();
         try {
@@ -61,7 +91,7 @@ public final class ConsoleServer implements AutoCloseable {
             throw e;
         }
         ConsoleServer server = new ConsoleServer(socket, Objects.requireNonNull(access), Objects.requireNonNull(executor),
-                Objects.requireNonNull(tls));
+                Objects.requireNonNull(tls), Objects.requireNonNull(limits));
         server.acceptor.start();
         log.info("event=console_started host={} port={}", host, server.port());
         return server;
@@ -79,22 +109,37 @@ public final class ConsoleServer implements AutoCloseable {
                 client = serverSocket.accept();
             } catch (IOException e) {
                 if (!serverSocket.isClosed()) {
-                    log.error("event=console_accept_failed error=\"{}\"", e.toString());
+                    acceptFailures.failed(e);
                 }
                 continue;
             }
+            acceptFailures.succeeded();
+            if (!slots.tryTake()) {
+                log.warn("event=console_client_refused address={} reason=\"{} console clients already\"",
+                        client.getRemoteSocketAddress(), slots.limit());
+                TooManyClients.refuse(client, cancel -> { }); // the console has nothing to cancel
+                continue;
+            }
             clients.add(client);
-            Thread.ofVirtual().name("console-client-" + client.getPort()).start(() -> {
-                try {
-                    client.setTcpNoDelay(true);
-                    new ConsoleSession(client, access, executor, tls).run();
-                } catch (IOException e) {
-                    log.warn("event=console_client_setup_failed error=\"{}\"", e.toString());
-                } finally {
-                    clients.remove(client);
-                    closeQuietly(client);
-                }
-            });
+            try {
+                Thread.ofVirtual().name("console-client-" + client.getPort()).start(() -> {
+                    try {
+                        client.setTcpNoDelay(true);
+                        new ConsoleSession(client, access, executor, tls, limits, failedLogins).run();
+                    } catch (IOException e) {
+                        log.warn("event=console_client_setup_failed error=\"{}\"", e.toString());
+                    } finally {
+                        clients.remove(client);
+                        closeQuietly(client);
+                        slots.release();
+                    }
+                });
+            } catch (RuntimeException | OutOfMemoryError e) {
+                log.error("event=console_client_thread_failed error=\"{}\"", e.toString());
+                clients.remove(client);
+                closeQuietly(client);
+                slots.release();
+            }
         }
     }
 

@@ -33,8 +33,10 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
 import java.util.List;
+import java.util.Optional;
+import dev.shardgate.wire.auth.FailedLogins;
+import dev.shardgate.wire.auth.LoginDeadline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ConsoleSession {
     private static final Logger log = LoggerFactory.getLogger(ConsoleSession.class);
-    /** Like PostgreSQL's authentication_timeout: a client that never finishes logging in is dropped. */
-    private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
     /** Console queries are short; this only bounds what a broken client can make us buffer. */
     private static final int MAX_MESSAGE_LENGTH = 16 * 1024 * 1024;
 
@@ -54,12 +54,17 @@ final class ConsoleSession {
     private final ConsoleAccess access;
     private final ConsoleExecutor executor;
     private final ConsoleTls.Gate tls;
+    private final ConsoleServer.Limits limits;
+    private final FailedLogins failedLogins;
 
-    ConsoleSession(Socket socket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls) {
+    ConsoleSession(Socket socket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls, ConsoleServer.Limits limits,
+                   FailedLogins failedLogins) {
         this.tls = new ConsoleTls.Gate(tls, socket);
         this.socket = socket;
         this.access = access;
         this.executor = executor;
+        this.limits = limits;
+        this.failedLogins = failedLogins;
     }
 
     void run() {
@@ -69,18 +74,14 @@ final class ConsoleSession {
         try {
             PgReader in = new PgReader(socket.getInputStream(), MAX_MESSAGE_LENGTH);
             out = new PgWriter(socket.getOutputStream());
-            socket.setSoTimeout(LOGIN_TIMEOUT_MILLIS);
-            var login = ConsoleLogin.perform(in, out, access, tls);
+            var login = login(in, out);
             if (login.isEmpty()) {
                 return;
             }
-            socket.setSoTimeout(0);
             log.info("event=console_login client={} user={} database={}", client, login.get().user(), login.get().database());
             serve(in, out);
         } catch (PgException e) {
             sendFatal(out, e, client);
-        } catch (SocketTimeoutException e) {
-            sendFatal(out, new PgException(SqlState.CONNECTION_FAILURE, "canceling authentication due to timeout"), client);
         } catch (EOFException | SocketException e) {
             log.debug("event=console_disconnected client={} reason=\"{}\"", client, e.getMessage());
         } catch (IOException e) {
@@ -88,6 +89,33 @@ final class ConsoleSession {
         } finally {
             tls.close();
         }
+    }
+
+    /** The login within auth_timeout, as a whole (not per read), and with messages no longer than a login needs. */
+    private Optional<ConsoleLogin.Login> login(PgReader in, PgWriter out) throws IOException {
+        in.limitMessageLength(Protocol.MAX_LOGIN_MESSAGE_LENGTH);
+        try (LoginDeadline deadline = LoginDeadline.start(limits.authTimeout(), socket::shutdownInput)) {
+            Optional<ConsoleLogin.Login> login;
+            try {
+                login = ConsoleLogin.perform(in, out, access, tls, socket.getInetAddress(), failedLogins, limits.authTimeout());
+            } catch (IOException e) { // EOF, or a TLS layer's own error, once the input is shut
+
+                if (deadline.hasExpired()) {
+                    throw timedOut();
+                }
+                throw e;
+            }
+            if (!deadline.finish()) {
+                throw timedOut();
+            }
+            in.liftMessageLengthLimit();
+            return login;
+        }
+    }
+
+    /** As PostgreSQL says it when authentication_timeout passes. */
+    private static PgException timedOut() {
+        return new PgException(SqlState.QUERY_CANCELED, "canceling authentication due to timeout");
     }
 
     private void serve(PgReader in, PgWriter out) throws IOException {

@@ -86,11 +86,19 @@ class ClientLoginTest {
         assertThat(error.getMessage()).contains("no frontend rule").contains("\"rt_login\"").contains("\"postgres\"");
     }
 
+    /** As PostgreSQL's mock authentication: an unknown user cannot be told from a wrong password. */
     @Test
-    void noFrontendRuleForTheUserIsRejectedWith28000() {
+    void noFrontendRuleForTheUserLooksLikeAWrongPassword() {
         Account stranger = new Account(owner.database(), "rt_stranger", "whatever");
-        SQLException error = Sql.assertFailsWith("28000", () -> router.connect(stranger).close());
-        assertThat(error.getMessage()).contains("no frontend rule").contains("\"rt_stranger\"").contains("\"rt_login\"");
+        SQLException error = Sql.assertFailsWith("28P01", () -> router.connect(stranger).close());
+        assertThat(error.getMessage()).contains("password authentication failed for user \"rt_stranger\"");
+    }
+
+    @Test
+    void aKnownUserWithAWrongPasswordLearnsNothingAboutTheDatabase() {
+        Account elsewhere = new Account("postgres", owner.user(), "not-the-password");
+        SQLException error = Sql.assertFailsWith("28P01", () -> router.connect(elsewhere).close());
+        assertThat(error.getMessage()).doesNotContain("postgres").doesNotContain("frontend rule");
     }
 
     @Test

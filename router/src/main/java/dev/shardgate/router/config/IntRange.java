@@ -12,6 +12,8 @@ record IntRange(int min, int max) {
     static final IntRange EVENT_LOOPS = new IntRange(0, 1024);
     /** The HTTP port for metrics and health; -1 leaves it closed, 0 picks a free one. */
     static final IntRange HTTP_PORT = new IntRange(-1, 65535);
+    /** Client connections at once; each costs a descriptor or two, and a million is past any rlimit. */
+    static final IntRange MAX_CLIENTS = new IntRange(1, 1_000_000);
     static final IntRange TCP_KEEP_COUNT = new IntRange(0, 127);
     /** Checks in a row that change a host's state; more than a hundred would take minutes. */
     static final IntRange HEALTH_CHECK_COUNT = new IntRange(1, 100);

@@ -39,6 +39,8 @@ import java.util.function.Predicate;
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  * @param health how hosts' roles, health and replica lag are checked, and the lag limit for reads
  * @param shutdownTimeout how long a SIGTERM lets transactions in flight finish before their clients are closed
+ * @param clientLimits what a client may cost before and around its login (auth_timeout, max_clients,
+ *     auth_failure_delay)
  */
 public record RouterConfig(
         String host,
@@ -70,7 +72,8 @@ public record RouterConfig(
         ShardTlsSettings shardTls,
         int httpPort,
         HealthSettings health,
-        Duration shutdownTimeout) {
+        Duration shutdownTimeout,
+        ClientLimits clientLimits) {
 
     /** Every key router.yaml accepts, as docs/configuration.md names it (see {@code RouterConfigReader.knownKeys}). */
     public static List<String> knownKeys() {
@@ -85,7 +88,8 @@ public record RouterConfig(
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(5);
     /** As PgBouncer's shutdown_wait_timeout suggests for a rolling restart: long enough for ordinary transactions. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_MESSAGE_LENGTH = 256 << 20;
+    /** Like PostgreSQL: 1 GB. A reader grows its buffer as bytes arrive, so the claim alone costs nothing. */
+    public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 30;
     /** PostgreSQL refuses messages of 1GB and more (PQ_LARGE_MESSAGE_LIMIT); so do we. */
     public static final int MAX_MESSAGE_LENGTH_LIMIT = 1 << 30;
     /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
@@ -114,6 +118,7 @@ public record RouterConfig(
         Objects.requireNonNull(frontendTls, "frontendTls");
         Objects.requireNonNull(shardTls, "shardTls");
         Objects.requireNonNull(health, "health");
+        Objects.requireNonNull(clientLimits, "clientLimits");
     }
 
     /**
@@ -206,7 +211,8 @@ public record RouterConfig(
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
                 .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort)
-                .health(health).shutdownTimeout(shutdownTimeout);
+                .health(health).shutdownTimeout(shutdownTimeout)
+                .clientLimits(clientLimits);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -243,6 +249,7 @@ public record RouterConfig(
         private int httpPort = HTTP_PORT_OFF;
         private HealthSettings health = HealthSettings.DEFAULTS;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private ClientLimits clientLimits = ClientLimits.DEFAULTS;
 
         private Builder() {
         }
@@ -273,6 +280,7 @@ public record RouterConfig(
         public Builder httpPort(int value) { httpPort = value; return this; }
         public Builder health(HealthSettings value) { health = value; return this; }
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder clientLimits(ClientLimits value) { clientLimits = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
         public Builder frontendRule(FrontendRule rule) {
@@ -325,7 +333,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, shardTls, httpPort, health, shutdownTimeout);
+                    frontendTls, shardTls, httpPort, health, shutdownTimeout, clientLimits);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -349,6 +357,7 @@ public record RouterConfig(
         Duration lockWaitTimeout() { return lockWaitTimeout; }
         ShardLinkSettings shardLinks() { return shardLinks; }
         HealthSettings health() { return health; }
+        ClientLimits clientLimits() { return clientLimits; }
         String routerId() { return routerId; }
         int sequenceBlockSize() { return sequenceBlockSize; }
         int eventLoops() { return eventLoops; }

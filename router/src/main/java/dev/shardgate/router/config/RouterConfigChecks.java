@@ -17,7 +17,7 @@ final class RouterConfigChecks {
     static void check(RouterConfig.Builder config, ConfigSource source) {
         checkListenAddress(config, source);
         checkTimeouts(config, source);
-        checkMaxMessageLength(config.maxMessageLength(), source);
+        checkMaxMessageLength("max_message_size", config.maxMessageLength(), source);
         checkFrontendRules(config.frontendRules(), source);
         checkBackendRules(config.backendRules(), source);
         checkEveryClientRuleHasBackend(config.frontendRules(), config.backendRules(), source);
@@ -92,6 +92,14 @@ final class RouterConfigChecks {
         if (config.clientIdleTimeout() != null && config.clientIdleTimeout().isNegative()) {
             throw source.error("client_idle_timeout", "must not be negative (0 means no timeout)");
         }
+        ClientLimits limits = config.clientLimits();
+        checkPositive(source, "auth_timeout", limits.authTimeout());
+        if (limits.authFailureDelay().isNegative()) {
+            throw source.error("auth_failure_delay", "must not be negative (0 turns the delay off)");
+        }
+        if (!IntRange.MAX_CLIENTS.contains(limits.maxClients())) {
+            throw source.error("max_clients", IntRange.MAX_CLIENTS.mustBe() + ", got " + limits.maxClients());
+        }
         ShardLinkSettings links = config.shardLinks();
         checkPositive(source, "server_connect_timeout", links.serverConnectTimeout());
         checkPositive(source, "cancel_wait_timeout", links.cancelWaitTimeout());
@@ -124,9 +132,9 @@ final class RouterConfigChecks {
         }
     }
 
-    static void checkMaxMessageLength(long bytes, ConfigSource source) {
+    static void checkMaxMessageLength(String key, long bytes, ConfigSource source) {
         if (bytes < RouterConfig.MIN_MESSAGE_LENGTH || bytes > RouterConfig.MAX_MESSAGE_LENGTH_LIMIT) {
-            throw source.error("max_message_length", "must be a size between "
+            throw source.error(key, "must be a size between "
                     + ConfigUnits.formatSize(RouterConfig.MIN_MESSAGE_LENGTH) + " and "
                     + ConfigUnits.formatSize(RouterConfig.MAX_MESSAGE_LENGTH_LIMIT)
                     + ", got '" + ConfigUnits.formatSize(bytes) + "'");

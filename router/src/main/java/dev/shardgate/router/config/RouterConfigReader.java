@@ -22,6 +22,7 @@ final class RouterConfigReader {
             "host", "router_port", "admin_console_port", "grpc_api_port", "http_port", "with_coordinator", "coordinator_address",
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "lock_wait_timeout", "max_message_length",
+            "max_message_size", "auth_timeout", "max_clients", "auth_failure_delay",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
             "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
             "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
@@ -110,6 +111,14 @@ final class RouterConfigReader {
                 credentials.flatMap(c -> c.string("password")).orElse(null));
     }
 
+    private static ClientLimits clientLimits(YamlMapping top) {
+        ClientLimits defaults = ClientLimits.DEFAULTS;
+        return new ClientLimits(
+                top.duration("auth_timeout").orElse(defaults.authTimeout()),
+                top.integer("max_clients", IntRange.MAX_CLIENTS).orElse(defaults.maxClients()),
+                top.duration("auth_failure_delay").orElse(defaults.authFailureDelay()));
+    }
+
     /** @param baseDir directory that relative paths are resolved against, or null to keep them */
     static RouterConfig read(String text, ConfigSource source, Path baseDir) {
         Node root = compose(text, source);
@@ -131,10 +140,16 @@ final class RouterConfigReader {
         top.duration("client_idle_timeout").ifPresent(builder::clientIdleTimeout);
         top.duration("shutdown_timeout").ifPresent(builder::shutdownTimeout);
         top.duration("lock_wait_timeout").ifPresent(builder::lockWaitTimeout);
-        top.size("max_message_length").ifPresent(bytes -> {
-            RouterConfigChecks.checkMaxMessageLength(bytes, source);
-            builder.maxMessageLength(Math.toIntExact(bytes));
-        });
+        // max_message_size is the name PgDog and the docs use; max_message_length (SPQR's) still works
+        if (top.string("max_message_size").isPresent() && top.string("max_message_length").isPresent()) {
+            throw source.error("max_message_size", "give either max_message_size or its old name max_message_length, not both");
+        }
+        for (String key : List.of("max_message_size", "max_message_length")) {
+            top.size(key).ifPresent(bytes -> {
+                RouterConfigChecks.checkMaxMessageLength(key, bytes, source);
+                builder.maxMessageLength(Math.toIntExact(bytes));
+            });
+        }
         top.choice("default_route_behaviour", DefaultRouteBehaviour.values(), DefaultRouteBehaviour::configName)
                 .ifPresent(builder::defaultRouteBehaviour);
         top.choice("commit_strategy", CommitStrategy.values(), CommitStrategy::configName).ifPresent(builder::commitStrategy);
@@ -149,6 +164,7 @@ final class RouterConfigReader {
                 .map(section -> shardTls(section, baseDir)).orElse(ShardTlsSettings.DISABLED);
         builder.shardTls(shardTls);
         builder.health(health(top, source));
+        builder.clientLimits(clientLimits(top));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {

@@ -33,7 +33,11 @@ final class RouterConfigWriter {
         top.put("client_idle_timeout", ConfigUnits.formatDuration(config.clientIdleTimeout()));
         top.put("shutdown_timeout", ConfigUnits.formatDuration(config.shutdownTimeout()));
         top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
-        top.put("max_message_length", ConfigUnits.formatSize(config.maxMessageLength()));
+        top.put("max_message_size", ConfigUnits.formatSize(config.maxMessageLength()));
+        ClientLimits limits = config.clientLimits();
+        top.put("auth_timeout", ConfigUnits.formatDuration(limits.authTimeout()));
+        top.put("max_clients", limits.maxClients());
+        top.put("auth_failure_delay", ConfigUnits.formatDuration(limits.authFailureDelay()));
         top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());
         top.put("commit_strategy", config.commitStrategy().configName());
         if (config.routerId() != null) {

@@ -34,6 +34,9 @@ public sealed interface Conduit extends Closeable permits Conduit.Plain, LoopCon
 
     boolean isClosed();
 
+    /** Ends the input side: a read blocked on it, or the next one, sees the end of the stream. Writing still works. */
+    void shutdownInput() throws IOException;
+
     SocketAddress remoteAddress();
 
     /** A socket with the JDK's own blocking streams. */
@@ -56,6 +59,11 @@ public sealed interface Conduit extends Closeable permits Conduit.Plain, LoopCon
         @Override
         public boolean isClosed() {
             return socket.isClosed();
+        }
+
+        @Override
+        public void shutdownInput() throws IOException {
+            socket.shutdownInput();
         }
 
         @Override

@@ -149,6 +149,17 @@ public final class LoopConduit implements Conduit {
     }
 
     @Override
+    public void shutdownInput() throws IOException {
+        try {
+            channel.shutdownInput();
+        } catch (ClosedChannelException e) {
+            return; // closed already: readers have been woken
+        }
+        readEnded = true; // from now on every read tries the socket, and gets its end
+        readable.fire(); // counted, so a reader about to park does not miss it
+    }
+
+    @Override
     public SocketAddress remoteAddress() {
         return socket.getRemoteSocketAddress();
     }

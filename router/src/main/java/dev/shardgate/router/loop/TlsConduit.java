@@ -50,6 +50,12 @@ public record TlsConduit(Conduit raw, TlsStreams tls) implements Conduit {
         return raw.isClosed();
     }
 
+    /** The raw socket's input: the TLS layer's next read of records sees its end. */
+    @Override
+    public void shutdownInput() throws IOException {
+        raw.shutdownInput();
+    }
+
     @Override
     public SocketAddress remoteAddress() {
         return raw.remoteAddress();

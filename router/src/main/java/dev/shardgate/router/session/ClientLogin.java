@@ -18,35 +18,85 @@ import dev.shardgate.wire.SslRequest;
 import dev.shardgate.wire.StartupMessage;
 import dev.shardgate.wire.auth.PasswordExchange;
 
+import dev.shardgate.router.loop.Conduit;
+import dev.shardgate.wire.Protocol;
+import dev.shardgate.wire.auth.FailedLogins;
+import dev.shardgate.wire.auth.LoginDeadline;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The start of a client connection: SSL negotiation (TLS when frontend_tls is on; GSS refused), cancel
- * requests, the startup packet, the frontend rule and password authentication.
+ * requests, the startup packet, the frontend rule and password authentication — all within
+ * auth_timeout, with messages no longer than a login needs, and spaced out for an address whose
+ * logins failed (auth_failure_delay). A user no rule admits gets the same exchange and the same
+ * 28P01 as a wrong password, so that user names cannot be probed; the log says which it was.
  */
 public final class ClientLogin {
+    private static final Logger log = LoggerFactory.getLogger(ClientLogin.class);
+
     /** A client that passed authentication. */
     public record Login(StartupMessage startup, FrontendRule rule) {
     }
 
     private final RouterConfig config;
     private final CancelRegistry cancels;
+    private final FailedLogins failedLogins;
+    private final Conduit socket;
     private final PgReader in;
     private final PgWriter out;
     private final ClientTlsGate tls;
 
-    public ClientLogin(RouterConfig config, CancelRegistry cancels, PgReader in, PgWriter out, ClientTlsGate tls) {
+    public ClientLogin(RouterConfig config, CancelRegistry cancels, FailedLogins failedLogins, Conduit socket,
+                       PgReader in, PgWriter out, ClientTlsGate tls) {
         this.tls = tls;
         this.config = config;
         this.cancels = cancels;
+        this.failedLogins = failedLogins;
+        this.socket = socket;
         this.in = in;
         this.out = out;
     }
 
-    /** @return the login, or null when the connection only carried a cancel request */
+    /**
+     * @return the login, or null when the connection only carried a cancel request
+     * @throws PgException FATAL for the client: 28000, 28P01, 08P01, 54000, 57014 when auth_timeout passed
+     */
     public Login perform() throws IOException {
+        Duration timeout = config.clientLimits().authTimeout();
+        in.limitMessageLength(Protocol.MAX_LOGIN_MESSAGE_LENGTH);
+        try (LoginDeadline deadline = LoginDeadline.start(timeout, socket::shutdownInput)) {
+            Login login;
+            try {
+                login = performInTime(timeout);
+            } catch (IOException e) { // EOF, or a TLS layer's own error, once the input is shut
+                if (deadline.hasExpired()) {
+                    throw timedOut();
+                }
+                throw e;
+            }
+            if (!deadline.finish()) {
+                throw timedOut();
+            }
+            in.liftMessageLengthLimit();
+            return login;
+        }
+    }
+
+    /** As PostgreSQL says it when authentication_timeout passes (postgres.c, ProcessInterrupts). */
+    private static PgException timedOut() {
+        return new PgException(SqlState.QUERY_CANCELED, "canceling authentication due to timeout");
+    }
+
+    private Login performInTime(Duration timeout) throws IOException {
         StartupMessage startup = readStartup();
         if (startup == null) {
             return null;
@@ -56,12 +106,75 @@ public final class ClientLogin {
         if (user == null || user.isEmpty()) {
             throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
         }
-        FrontendRule rule = config.frontendRuleFor(database, user)
-                .orElseThrow(() -> new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                        "no frontend rule for user \"" + user + "\" and database \"" + database + "\""));
-        tls.admit(rule, user);
-        authenticate(user, rule.authRule());
-        return new Login(startup, rule);
+        InetAddress address = socket.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        awaitTurn(address, timeout);
+        Optional<FrontendRule> rule = config.frontendRuleFor(database, user);
+        try {
+            if (rule.isPresent()) {
+                tls.admit(rule.get(), user);
+                authenticate(user, rule.get());
+            } else {
+                refuse(user, database, address);
+            }
+        } catch (PgException e) {
+            if (e.sqlState() == SqlState.INVALID_PASSWORD) {
+                failedLogins.failed(address);
+            }
+            throw e;
+        }
+        failedLogins.succeeded(address);
+        return new Login(startup, rule.get());
+    }
+
+    private void authenticate(String user, FrontendRule rule) throws IOException {
+        AuthRule auth = rule.authRule();
+        if (auth.method() == AuthMethod.CERT) {
+            return; // the client certificate was checked by the TLS gate
+        }
+        PasswordExchange.authenticate(in, out, auth.method().exchange(), user, auth.password());
+    }
+
+    /**
+     * No rule for this user and database. As PostgreSQL: a user known for another database must
+     * still give its password before learning the database is not served (28000, naming both); an
+     * unknown user goes through a mock exchange and gets 28P01, like a wrong password.
+     */
+    private void refuse(String user, String database, InetAddress address) throws IOException {
+        // console users are known users too: the console database on this port is "not served" to them
+        Optional<FrontendRule> userRule = java.util.stream.Stream.concat(config.frontendRules().stream(),
+                config.consoleRules().stream()).filter(r -> user.equals(r.usr())).findFirst();
+        if (userRule.isPresent()) {
+            tls.admit(userRule.get(), user);
+            authenticate(user, userRule.get());
+            throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "no frontend rule for user \"" + user + "\" and database \"" + database + "\"");
+        }
+        log.info("event=client_unknown_user address={} user={} db={} reason=\"no frontend rule for this user\"",
+                address == null ? "" : address.getHostAddress(), user, database);
+        PasswordExchange.refuse(in, out, methodToMimic(), user);
+    }
+
+    private void awaitTurn(InetAddress address, Duration timeout) throws IOException {
+        try {
+            if (!failedLogins.awaitTurn(address, timeout)) {
+                throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "too many failed logins from host \""
+                        + address.getHostAddress() + "\", try again later");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting after failed logins");
+        }
+    }
+
+    /**
+     * The exchange an unknown user goes through: that of the first rule (SCRAM without rules), so
+     * that what an unknown name sees is what a known one sees with a wrong password.
+     */
+    private PasswordExchange.Method methodToMimic() {
+        return config.frontendRules().stream().map(r -> r.authRule().method())
+                .filter(method -> method != AuthMethod.CERT).findFirst()
+                .map(AuthMethod::exchange)
+                .orElse(PasswordExchange.Method.SCRAM);
     }
 
     private StartupMessage readStartup() throws IOException {
@@ -103,10 +216,4 @@ public final class ClientLogin {
         }
     }
 
-    private void authenticate(String user, AuthRule auth) throws IOException {
-        if (auth.method() == AuthMethod.CERT) {
-            return; // the client certificate was checked by the TLS gate
-        }
-        PasswordExchange.authenticate(in, out, auth.method().exchange(), user, auth.password());
-    }
 }

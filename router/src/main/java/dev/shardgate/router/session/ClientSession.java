@@ -53,8 +53,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ClientSession implements Runnable, CancelRegistry.Cancellable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-    /** Like PostgreSQL's authentication_timeout: a client that does not finish logging in is dropped. */
-    private static final int LOGIN_TIMEOUT_MILLIS = 60_000;
     /**
      * Read and write buffers per client, like PgBouncer's pkt_buf: most clients send short statements
      * and sit idle most of the time, so two 64 KiB buffers each made 1000 idle clients cost 130 MB.
@@ -125,8 +123,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         boolean loggedIn = false;
         var tlsGate = new dev.shardgate.router.tls.ClientTlsGate(context.frontendTls(), socket);
         try {
-            socket.readTimeout(LOGIN_TIMEOUT_MILLIS);
-            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), in, out, tlsGate).perform();
+            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), context.failedLogins(), socket, in, out,
+                    tlsGate).perform();
             if (login == null) {
                 return;
             }
@@ -151,10 +149,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         } catch (PgException e) {
             sendFatal(e);
         } catch (SocketTimeoutException e) {
-            // as PostgreSQL's idle_session_timeout says it
-            sendFatal(loggedIn
-                    ? new PgException(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout")
-                    : new PgException(SqlState.PROTOCOL_VIOLATION, "canceling authentication due to timeout"));
+            // as PostgreSQL's idle_session_timeout says it (the login has a deadline of its own)
+            sendFatal(new PgException(SqlState.IDLE_SESSION_TIMEOUT, "terminating connection due to idle-session timeout"));
         } catch (EOFException | SocketException e) {
             log.debug("event=client_eof client={} error=\"{}\"", processId, e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -867,7 +863,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void sendFatal(PgException e) {
-        log.info("event=client_rejected client={} sqlstate={} message=\"{}\"", processId, e.sqlState().code(), e.getMessage());
+        log.info("event=client_rejected client={} address={} sqlstate={} message=\"{}\"", processId, socket.remoteAddress(),
+                e.sqlState().code(), e.getMessage());
         try {
             out.write(ErrorResponse.fatal(e));
             out.flush();

@@ -109,12 +109,13 @@ class RouterConfigLoadTest {
                 List.of(new FrontendRule("mydb", "myuser", PoolMode.TRANSACTION, AuthRule.ok(), false)),
                 List.of(new BackendRule("mydb", "myuser", 50, false, true, AuthRule.ok(), false)),
                 Map.of(), List.of(), null, null,
-                Duration.ofSeconds(10), Duration.ZERO, 256 * 1024 * 1024, DefaultRouteBehaviour.BLOCK,
+                Duration.ofSeconds(10), Duration.ZERO, 1 << 30, DefaultRouteBehaviour.BLOCK,
                 Duration.ofSeconds(5), CommitStrategy.BEST_EFFORT, null, 100, Runtime.getRuntime().availableProcessors(),
                 new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
                 FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1,
-                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT));
+                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT,
+                new ClientLimits(Duration.ofSeconds(60), 10_000, Duration.ofSeconds(1))));
     }
 
     @Test
@@ -164,7 +165,23 @@ class RouterConfigLoadTest {
                 .hasMessageContaining("health_check_fails");
         assertThatThrownBy(() -> RouterConfig.parse("health_check:\n  user: x\n" + rules, "router.yaml"))
                 .hasMessageContaining("health_check.database");
+    }
 
+    @Test
+    void clientLimitsAndMaxMessageSize() {
+        RouterConfig config = RouterConfig.parse("""
+                max_message_size: 1MB
+                auth_timeout: 5s
+                max_clients: 300
+                auth_failure_delay: 250ms
+                frontend_rules:
+                  - {db: mydb, usr: myuser, auth_rule: {auth_method: ok}}
+                backend_rules:
+                  - {db: mydb, usr: myuser}
+                """, "router.yaml");
+
+        assertThat(config.maxMessageLength()).isEqualTo(1 << 20);
+        assertThat(config.clientLimits()).isEqualTo(new ClientLimits(Duration.ofSeconds(5), 300, Duration.ofMillis(250)));
     }
 
     @Test

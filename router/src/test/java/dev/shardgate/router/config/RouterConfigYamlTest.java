@@ -67,7 +67,10 @@ class RouterConfigYamlTest {
                 client_idle_timeout: '0'
                 shutdown_timeout: 30s
                 lock_wait_timeout: 5s
-                max_message_length: 256MB
+                max_message_size: 1GB
+                auth_timeout: 1min
+                max_clients: 10000
+                auth_failure_delay: 1s
                 default_route_behaviour: BLOCK
                 commit_strategy: best_effort
                 sequence_block_size: 100

@@ -15,6 +15,7 @@ import dev.shardgate.wire.SqlState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,6 +30,8 @@ public final class PasswordExchange {
 
     /** SCRAM secrets derived from configured plain passwords, once per password (PBKDF2 is slow on purpose). */
     private static final ConcurrentHashMap<String, ScramSecret> SECRETS = new ConcurrentHashMap<>();
+    /** Mixed into mock SCRAM salts so that they cannot be computed outside this process. */
+    private static final byte[] MOCK_NONCE = ScramSha256.randomBytes(32);
 
     private PasswordExchange() {
     }
@@ -46,9 +49,10 @@ public final class PasswordExchange {
                 out.write(AuthenticationCleartextPassword.INSTANCE);
                 out.flush();
                 String given = readPassword(in).asPassword();
-                boolean ok = Md5Password.isStoredHash(password)
-                        ? Md5Password.storedHash(user, given).equals(password)
-                        : MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), password.getBytes(StandardCharsets.UTF_8));
+                // MessageDigest.isEqual takes the same time wherever the first difference is
+                String expected = Md5Password.isStoredHash(password) ? Md5Password.storedHash(user, given) : given;
+                boolean ok = MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                        password.getBytes(StandardCharsets.UTF_8));
                 if (!ok) {
                     throw passwordFailed(user);
                 }
@@ -65,7 +69,53 @@ public final class PasswordExchange {
         }
     }
 
+    /**
+     * For a user or database no rule admits: the exchange {@code method} would run, ending in
+     * "password authentication failed" (28P01), so that a client cannot tell an unknown user from a
+     * wrong password, as PostgreSQL's mock authentication does (auth.c, scram_mock_salt). The SCRAM
+     * salt is the same for every attempt with one user name, as a real user's would be.
+     *
+     * @throws PgException always: 28P01, or 08P01 when the client breaks the exchange
+     */
+    public static void refuse(PgReader in, PgWriter out, Method method, String user) throws IOException {
+        switch (method) {
+            case TRUST -> { }
+            case CLEAR_TEXT -> {
+                out.write(AuthenticationCleartextPassword.INSTANCE);
+                out.flush();
+                readPassword(in).asPassword();
+            }
+            case MD5 -> {
+                out.write(new AuthenticationMd5Password(Md5Password.newSalt()));
+                out.flush();
+                readPassword(in).asPassword();
+            }
+            case SCRAM -> {
+                ScramSecret mock = new ScramSecret(ScramSha256.DEFAULT_ITERATIONS, mockSalt(user),
+                        ScramSha256.randomBytes(ScramSha256.KEY_LENGTH), ScramSha256.randomBytes(ScramSha256.KEY_LENGTH));
+                scramWith(in, out, user, mock);
+            }
+        }
+        throw passwordFailed(user);
+    }
+
+    /** A salt derived from the user name and a secret of this process: stable per user, unguessable. */
+    private static byte[] mockSalt(String user) {
+        byte[] digest = ScramSha256.sha256(concat(MOCK_NONCE, user.getBytes(StandardCharsets.UTF_8)));
+        return Arrays.copyOf(digest, ScramSha256.SALT_LENGTH);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
     private static void scram(PgReader in, PgWriter out, String user, String password) throws IOException {
+        scramWith(in, out, user, SECRETS.computeIfAbsent(password, ScramSecret::forPassword));
+    }
+
+    private static void scramWith(PgReader in, PgWriter out, String user, ScramSecret secret) throws IOException {
         out.write(new AuthenticationSasl(List.of(ScramSha256.MECHANISM)));
         out.flush();
         PasswordMessage.SaslInitialResponse initial = readPassword(in).asSaslInitialResponse();
@@ -73,7 +123,11 @@ public final class PasswordExchange {
             throw new PgException(SqlState.PROTOCOL_VIOLATION,
                     "client selected an invalid SASL authentication mechanism \"" + initial.mechanism() + "\"");
         }
-        ScramSecret secret = SECRETS.computeIfAbsent(password, ScramSecret::forPassword);
+        scramWith(in, out, user, initial, secret);
+    }
+
+    private static void scramWith(PgReader in, PgWriter out, String user, PasswordMessage.SaslInitialResponse initial,
+                                  ScramSecret secret) throws IOException {
         ScramServer server = new ScramServer(user, secret);
         out.write(new AuthenticationSaslContinue(server.serverFirst(initial.data() == null ? new byte[0] : initial.data())));
         out.flush();
