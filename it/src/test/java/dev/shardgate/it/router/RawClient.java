@@ -90,6 +90,30 @@ final class RawClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Skips whole messages (an authentication request, say) until an ErrorResponse, the router
+     * closing, or nothing more within {@code timeout} in all.
+     */
+    Answer errorOrEnd(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+            if (System.nanoTime() >= deadline) {
+                return new Silence(timeout);
+            }
+            Answer answer = answer(Duration.ofMillis(left));
+            if (!(answer instanceof OtherMessage)) {
+                return answer;
+            }
+            DataInputStream in = new DataInputStream(socket.getInputStream());
+            try {
+                in.readFully(new byte[in.readInt() - 4]);
+            } catch (EOFException e) {
+                return new Closed();
+            }
+        }
+    }
+
     /** Reads whole messages up to and including ReadyForQuery (after a startup packet): false if the router closed first. */
     boolean readUntilReady(Duration timeout) throws IOException {
         socket.setSoTimeout((int) timeout.toMillis());
