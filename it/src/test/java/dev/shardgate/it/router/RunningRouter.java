@@ -82,6 +82,11 @@ final class RunningRouter implements AutoCloseable {
         return server.context().pools();
     }
 
+    /** Client connections the router holds now. */
+    int clients() {
+        return server.clients();
+    }
+
     int consolePort() {
         return server.consolePort();
     }

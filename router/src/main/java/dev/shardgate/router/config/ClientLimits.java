@@ -17,7 +17,7 @@ import java.util.Objects;
  *     passes without failures (like PostgreSQL's auth_delay, but per address); zero turns it off
  */
 public record ClientLimits(Duration authTimeout, int maxClients, Duration authFailureDelay) {
-    public static final ClientLimits DEFAULTS = new ClientLimits(Duration.ofSeconds(60), 10_000, Duration.ofSeconds(1));
+    public static final ClientLimits DEFAULTS = new ClientLimits(Duration.ofSeconds(60), 5_000, Duration.ofSeconds(1));
 
     public ClientLimits {
         Objects.requireNonNull(authTimeout, "authTimeout");

@@ -69,7 +69,7 @@ class RouterConfigYamlTest {
                 lock_wait_timeout: 5s
                 max_message_size: 1GB
                 auth_timeout: 1min
-                max_clients: 10000
+                max_clients: 5000
                 auth_failure_delay: 1s
                 default_route_behaviour: BLOCK
                 commit_strategy: best_effort
