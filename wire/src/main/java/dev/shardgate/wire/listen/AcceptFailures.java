@@ -2,6 +2,7 @@ package dev.shardgate.wire.listen;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -16,8 +17,15 @@ public final class AcceptFailures {
     static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
     static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
 
+    /** Sleeps for a number of nanoseconds; tests count instead. */
+    interface Pause {
+        void sleep(long nanos);
+    }
+
     private final Logger log;
     private final String listener;
+    private final LongSupplier clock;
+    private final Pause pause;
     private long pauseNanos;
     /** Failures not yet counted in a log line. */
     private long unreported;
@@ -27,13 +35,19 @@ public final class AcceptFailures {
 
     /** @param listener names the listening socket in the log lines: {@code router}, {@code console} */
     public AcceptFailures(Logger log, String listener) {
+        this(log, listener, System::nanoTime, AcceptFailures::sleep);
+    }
+
+    AcceptFailures(Logger log, String listener, LongSupplier clock, Pause pause) {
         this.log = log;
         this.listener = listener;
+        this.clock = clock;
+        this.pause = pause;
     }
 
     /** Logs the failure unless one was logged within the interval, then pauses before the next accept. */
     public void failed(IOException error) {
-        long now = System.nanoTime();
+        long now = clock.getAsLong();
         streak++;
         unreported++;
         if (streak == 1 || now - lastLogNanos >= LOG_INTERVAL.toNanos()) {
@@ -43,8 +57,12 @@ public final class AcceptFailures {
             lastLogNanos = now;
         }
         pauseNanos = pauseNanos == 0 ? FIRST_PAUSE.toNanos() : Math.min(2 * pauseNanos, LONGEST_PAUSE.toNanos());
+        pause.sleep(pauseNanos);
+    }
+
+    private static void sleep(long nanos) {
         try {
-            Thread.sleep(Duration.ofNanos(pauseNanos));
+            Thread.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
