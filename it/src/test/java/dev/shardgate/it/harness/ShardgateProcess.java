@@ -24,6 +24,7 @@ public final class ShardgateProcess implements AutoCloseable {
     private final int readyPort;
     private final List<String> jvmOptions;
     private boolean eventLoopFlags = true;
+    private List<String> launcher = List.of();
     private Process process;
 
     private ShardgateProcess(String command, Path config, Path log, int readyPort, List<String> jvmOptions) {
@@ -95,10 +96,17 @@ public final class ShardgateProcess implements AutoCloseable {
         return this;
     }
 
+    /** Runs the JVM through {@code command} (say {@code prlimit --nofile=300:300 --}), which execs what follows it. */
+    public ShardgateProcess withLauncher(List<String> command) {
+        launcher = List.copyOf(command);
+        return this;
+    }
+
     /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
     public void start(Map<String, String> environment) {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> line = new ArrayList<>(List.of(java));
+        List<String> line = new ArrayList<>(launcher);
+        line.add(java);
         line.addAll(eventLoopFlags ? JVM_FLAGS : JVM_FLAGS.subList(0, 1));
         line.addAll(jvmOptions);
         line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
