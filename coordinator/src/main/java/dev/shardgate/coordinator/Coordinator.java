@@ -3,6 +3,7 @@ package dev.shardgate.coordinator;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.RouterStatus;
 import dev.shardgate.console.server.ConsoleAccess;
+import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -201,10 +203,26 @@ public final class Coordinator implements AutoCloseable {
 
     /** The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. */
     static ConsoleAccess access(List<ConsoleRule> rules) {
-        return (user, database) -> rules.stream()
-                .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
-                .findFirst()
-                .map(rule -> new ConsoleAccess.Rule(rule.method(), rule.password()));
+        return new ConsoleAccess() {
+            @Override
+            public Optional<Rule> ruleFor(String user, String database) {
+                return rules.stream()
+                        .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
+                        .findFirst()
+                        .map(rule -> new Rule(rule.method(), rule.password()));
+            }
+
+            @Override
+            public Optional<Rule> ruleForUser(String user) {
+                return rules.stream().filter(rule -> rule.usr().equals(user)).findFirst()
+                        .map(rule -> new Rule(rule.method(), rule.password()));
+            }
+
+            @Override
+            public PasswordExchange.Method methodToMimic() {
+                return rules.stream().findFirst().map(ConsoleRule::method).orElse(PasswordExchange.Method.SCRAM);
+            }
+        };
     }
 
     /**
