@@ -114,7 +114,10 @@ final class ConsoleLogin {
             }
             throw e;
         }
-        failedLogins.succeeded(address);
+        if (rule.get().method() != PasswordExchange.Method.TRUST) {
+            // only a right password lifts the brake: a trusted login from the same address must not
+            failedLogins.succeeded(address);
+        }
         String applicationName = startup.parameters().getOrDefault("application_name", "");
         out.write(AuthenticationOk.INSTANCE);
         for (ParameterStatus parameter : List.of(

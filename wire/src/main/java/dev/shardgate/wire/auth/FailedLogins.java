@@ -82,7 +82,10 @@ public final class FailedLogins {
                 (old, fresh) -> new Record(now, Math.max(old.nextStartNanos(), fresh.nextStartNanos())));
     }
 
-    /** A login from {@code address} succeeded: the right password is known there, no more waiting. */
+    /**
+     * A login from {@code address} gave a right password: it is known there, no more waiting. (Not
+     * for a login that needed no password, or a guesser could lift its own brake with one.)
+     */
     public void succeeded(InetAddress address) {
         if (address != null && !byAddress.isEmpty()) {
             byAddress.remove(address);
