@@ -122,8 +122,8 @@ public final class ClientLogin {
             }
             throw e;
         }
-        if (rule.get().authRule().method().exchange() != PasswordExchange.Method.TRUST) {
-            // only a right password lifts the brake: a trusted login from the same address must not
+        if (rule.get().authRule().method().needsPassword()) {
+            // only a right password lifts the brake: a trusted or certificate login from the same address must not
             failedLogins.succeeded(address);
         }
         return new Login(startup, rule.get());
