@@ -63,7 +63,7 @@ class RouterConfigValidationTest {
                     auth_rule: {auth_method: ok}
                 """,
                 "router.yaml:4: frontend_rules[0].pool_mod: unknown key 'pool_mod' "
-                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default, require_tls, target_session_attrs)");
+                        + "(expected one of: db, usr, pool_mode, auth_rule, pool_default, require_tls, target_session_attrs, read_your_writes)");
     }
 
     @Test
