@@ -14,6 +14,7 @@ import dev.shardgate.router.loop.Conduit;
 import dev.shardgate.router.loop.DescriptorLimit;
 import dev.shardgate.wire.listen.AcceptFailures;
 import dev.shardgate.wire.listen.ConnectionSlots;
+import dev.shardgate.wire.listen.ConnectionRate;
 import dev.shardgate.wire.listen.TooManyClients;
 import dev.shardgate.router.status.LiveStatus;
 import dev.shardgate.router.sync.CoordinatorSync;
@@ -49,6 +50,10 @@ public final class RouterServer implements AutoCloseable {
     private final Thread acceptor;
     private final ConnectionSlots slots;
     private final AcceptFailures acceptFailures = new AcceptFailures(log, "router");
+    private final ConnectionRate connectionRate;
+    /** Connections refused for client_connection_rate since the last log line, which comes at most every 10 s. */
+    private long rateRefusals;
+    private long nextRateLog;
     private CoordinatorSync coordinatorSync;
     private Observability observability;
 
@@ -59,6 +64,8 @@ public final class RouterServer implements AutoCloseable {
         this.console = console;
         this.status = status;
         this.slots = slots;
+        this.connectionRate = new ConnectionRate(context.config().clientLimits().connectionRate());
+        this.nextRateLog = System.nanoTime();
         this.acceptor = Thread.ofPlatform().name("router-accept").daemon(true).unstarted(this::acceptLoop);
     }
 
@@ -234,6 +241,10 @@ public final class RouterServer implements AutoCloseable {
                 continue;
             }
             acceptFailures.succeeded();
+            if (!connectionRate.tryAdmit(client.getInetAddress())) {
+                refuseForRate(client);
+                continue;
+            }
             if (!slots.tryTake()) {
                 log.warn("event=client_refused address={} reason=\"max_clients ({}) reached\"",
                         client.getRemoteSocketAddress(), slots.limit());
@@ -249,6 +260,25 @@ public final class RouterServer implements AutoCloseable {
                 closeQuietly(client);
             }
         }
+    }
+
+    /**
+     * One more connection from an address past client_connection_rate: 53300 at once, before any
+     * login work; logged at most once per 10 s with the count, so a flood does not flood the log.
+     */
+    private void refuseForRate(Socket client) {
+        String host = client.getInetAddress().getHostAddress();
+        rateRefusals++;
+        long now = System.nanoTime();
+        if (now - nextRateLog >= 0) {
+            log.warn("event=client_refused address={} reason=\"client_connection_rate ({} per second) exceeded\" refused_since_last={}",
+                    client.getRemoteSocketAddress(), connectionRate.perSecond(), rateRefusals);
+            rateRefusals = 0;
+            nextRateLog = now + 10_000_000_000L;
+        }
+        TooManyClients.refuse(client, cancel -> context.cancels().cancel(cancel.processId(), cancel.secretKey()),
+                "too many connections from host \"" + host + "\": more than client_connection_rate ("
+                        + connectionRate.perSecond() + " per second)");
     }
 
     /** Runs the client's session on a thread of its own; its slot is given back when the session ends. */

@@ -171,6 +171,29 @@ class HostileLoginTest {
         }
     }
 
+    /** A flood of connections from one address is held to client_connection_rate; the next second it gets in. */
+    @Test
+    void connectionsFromOneAddressBeyondTheRateAreToldTooManyAtOnce() throws Exception {
+        try (RunningRouter router = start(2, ClientLimits.DEFAULTS.withConnectionRate(3))) {
+            int served = 0;
+            SQLException refused = null;
+            for (int i = 0; i < 10; i++) {
+                try (Connection connection = router.connect(account)) {
+                    served++;
+                } catch (SQLException e) {
+                    refused = e;
+                }
+            }
+            assertThat(served).as("a burst of one second's worth, and what the second refilled").isBetween(3, 6);
+            assertThat((Throwable) refused).as("a refusal among them").isNotNull();
+            assertThat(refused.getSQLState()).isEqualTo("53300");
+            assertThat(refused.getMessage()).contains("too many connections from host \"127.0.0.1\"")
+                    .contains("client_connection_rate (3 per second)");
+            Thread.sleep(1_100);
+            assertServes(router);
+        }
+    }
+
     /** 2,269 md5 guesses a second from one client before; now one per auth_failure_delay per address. */
     @Test
     void afterAFailedLoginTheAddressWaitsItsTurnOrIsToldToComeBackLater() throws Exception {

@@ -14,6 +14,7 @@ record IntRange(int min, int max) {
     static final IntRange HTTP_PORT = new IntRange(-1, 65535);
     /** Client connections at once; each costs a descriptor or two, and a million is past any rlimit. */
     static final IntRange MAX_CLIENTS = new IntRange(1, 1_000_000);
+    static final IntRange CONNECTION_RATE = new IntRange(0, 1_000_000);
     static final IntRange TCP_KEEP_COUNT = new IntRange(0, 127);
     /** Checks in a row that change a host's state; more than a hundred would take minutes. */
     static final IntRange HEALTH_CHECK_COUNT = new IntRange(1, 100);

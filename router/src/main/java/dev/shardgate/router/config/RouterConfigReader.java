@@ -22,7 +22,7 @@ final class RouterConfigReader {
             "host", "router_port", "admin_console_port", "grpc_api_port", "http_port", "with_coordinator", "coordinator_address",
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "lock_wait_timeout", "max_message_length",
-            "max_message_size", "auth_timeout", "max_clients", "auth_failure_delay",
+            "max_message_size", "auth_timeout", "max_clients", "auth_failure_delay", "client_connection_rate",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
             "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
             "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
@@ -116,7 +116,8 @@ final class RouterConfigReader {
         return new ClientLimits(
                 top.duration("auth_timeout").orElse(defaults.authTimeout()),
                 top.integer("max_clients", IntRange.MAX_CLIENTS).orElse(defaults.maxClients()),
-                top.duration("auth_failure_delay").orElse(defaults.authFailureDelay()));
+                top.duration("auth_failure_delay").orElse(defaults.authFailureDelay()),
+                top.integer("client_connection_rate", IntRange.CONNECTION_RATE).orElse(defaults.connectionRate()));
     }
 
     /** @param baseDir directory that relative paths are resolved against, or null to keep them */

@@ -38,6 +38,7 @@ final class RouterConfigWriter {
         top.put("auth_timeout", ConfigUnits.formatDuration(limits.authTimeout()));
         top.put("max_clients", limits.maxClients());
         top.put("auth_failure_delay", ConfigUnits.formatDuration(limits.authFailureDelay()));
+        top.put("client_connection_rate", limits.connectionRate());
         top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());
         top.put("commit_strategy", config.commitStrategy().configName());
         if (config.routerId() != null) {

@@ -174,6 +174,7 @@ class RouterConfigLoadTest {
                 auth_timeout: 5s
                 max_clients: 300
                 auth_failure_delay: 250ms
+                client_connection_rate: 50
                 frontend_rules:
                   - {db: mydb, usr: myuser, auth_rule: {auth_method: ok}}
                 backend_rules:
@@ -181,7 +182,7 @@ class RouterConfigLoadTest {
                 """, "router.yaml");
 
         assertThat(config.maxMessageLength()).isEqualTo(1 << 20);
-        assertThat(config.clientLimits()).isEqualTo(new ClientLimits(Duration.ofSeconds(5), 300, Duration.ofMillis(250)));
+        assertThat(config.clientLimits()).isEqualTo(new ClientLimits(Duration.ofSeconds(5), 300, Duration.ofMillis(250), 50));
     }
 
     @Test

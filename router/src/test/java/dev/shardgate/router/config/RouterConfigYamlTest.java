@@ -71,6 +71,7 @@ class RouterConfigYamlTest {
                 auth_timeout: 1min
                 max_clients: 5000
                 auth_failure_delay: 1s
+                client_connection_rate: 0
                 default_route_behaviour: BLOCK
                 commit_strategy: best_effort
                 sequence_block_size: 100

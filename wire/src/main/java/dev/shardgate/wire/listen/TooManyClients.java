@@ -36,6 +36,11 @@ public final class TooManyClients {
      * passed to {@code cancels}, as PostgreSQL serves cancels when full: they are what frees a slot.
      */
     public static void refuse(Socket client, Consumer<CancelRequest> cancels) {
+        refuse(client, cancels, "sorry, too many clients already");
+    }
+
+    /** Like {@link #refuse(Socket, Consumer)}, with 53300 and {@code refusal} as its message. */
+    public static void refuse(Socket client, Consumer<CancelRequest> cancels, String refusal) {
         if (IN_PROGRESS.incrementAndGet() > MAX_IN_PROGRESS) {
             IN_PROGRESS.decrementAndGet();
             closeQuietly(client);
@@ -44,7 +49,7 @@ public final class TooManyClients {
         try {
             Thread.ofVirtual().name("refuse-" + client.getPort()).start(() -> {
                 try {
-                    answer(client, cancels);
+                    answer(client, cancels, refusal);
                 } finally {
                     IN_PROGRESS.decrementAndGet();
                     closeQuietly(client);
@@ -56,7 +61,7 @@ public final class TooManyClients {
         }
     }
 
-    private static void answer(Socket client, Consumer<CancelRequest> cancels) {
+    private static void answer(Socket client, Consumer<CancelRequest> cancels, String refusal) {
         try {
             client.setSoTimeout(READ_TIMEOUT_MILLIS);
             PgReader in = new PgReader(client.getInputStream(), Protocol.MAX_LOGIN_MESSAGE_LENGTH, 1024);
@@ -73,7 +78,7 @@ public final class TooManyClients {
                 out.writeRawBytes(new byte[] {'N'}, 0, 1);
                 out.flush();
             }
-            out.write(ErrorResponse.fatal(new PgException(SqlState.TOO_MANY_CONNECTIONS, "sorry, too many clients already")));
+            out.write(ErrorResponse.fatal(new PgException(SqlState.TOO_MANY_CONNECTIONS, refusal)));
             out.flush();
         } catch (IOException | RuntimeException ignored) {
             // a client that sends no startup packet in time or a broken one is closed all the same
