@@ -94,29 +94,12 @@ final class ConsoleSession {
     /** The login within auth_timeout, as a whole (not per read), and with messages no longer than a login needs. */
     private Optional<ConsoleLogin.Login> login(PgReader in, PgWriter out) throws IOException {
         in.limitMessageLength(Protocol.MAX_LOGIN_MESSAGE_LENGTH);
-        try (LoginDeadline deadline = LoginDeadline.start(limits.authTimeout(), socket::shutdownInput)) {
-            Optional<ConsoleLogin.Login> login;
-            try {
-                login = ConsoleLogin.perform(in, out, access, tls, socket.getInetAddress(), failedLogins, limits.authTimeout());
-            } catch (IOException e) { // EOF, or a TLS layer's own error, once the input is shut
-
-                if (deadline.hasExpired()) {
-                    throw timedOut();
-                }
-                throw e;
-            }
-            if (!deadline.finish()) {
-                throw timedOut();
-            }
-            in.liftMessageLengthLimit();
-            return login;
-        }
+        Optional<ConsoleLogin.Login> login = LoginDeadline.within(limits.authTimeout(), socket::shutdownInput,
+                () -> ConsoleLogin.perform(in, out, access, tls, socket.getInetAddress(), failedLogins, limits.authTimeout()));
+        in.liftMessageLengthLimit();
+        return login;
     }
 
-    /** As PostgreSQL says it when authentication_timeout passes. */
-    private static PgException timedOut() {
-        return new PgException(SqlState.QUERY_CANCELED, "canceling authentication due to timeout");
-    }
 
     private void serve(PgReader in, PgWriter out) throws IOException {
         ExtendedQuery extended = new ExtendedQuery(executor, out);

@@ -73,28 +73,11 @@ public final class ClientLogin {
     public Login perform() throws IOException {
         Duration timeout = config.clientLimits().authTimeout();
         in.limitMessageLength(Protocol.MAX_LOGIN_MESSAGE_LENGTH);
-        try (LoginDeadline deadline = LoginDeadline.start(timeout, socket::shutdownInput)) {
-            Login login;
-            try {
-                login = performInTime(timeout);
-            } catch (IOException e) { // EOF, or a TLS layer's own error, once the input is shut
-                if (deadline.hasExpired()) {
-                    throw timedOut();
-                }
-                throw e;
-            }
-            if (!deadline.finish()) {
-                throw timedOut();
-            }
-            in.liftMessageLengthLimit();
-            return login;
-        }
+        Login login = LoginDeadline.within(timeout, socket::shutdownInput, () -> performInTime(timeout));
+        in.liftMessageLengthLimit();
+        return login;
     }
 
-    /** As PostgreSQL says it when authentication_timeout passes (postgres.c, ProcessInterrupts). */
-    private static PgException timedOut() {
-        return new PgException(SqlState.QUERY_CANCELED, "canceling authentication due to timeout");
-    }
 
     private Login performInTime(Duration timeout) throws IOException {
         StartupMessage startup = readStartup();

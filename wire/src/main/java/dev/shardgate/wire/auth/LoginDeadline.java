@@ -1,5 +1,8 @@
 package dev.shardgate.wire.auth;
 
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
@@ -21,6 +24,12 @@ public final class LoginDeadline implements AutoCloseable {
         void cut() throws IOException;
     }
 
+    /** A login's work, which may block reading the client. */
+    @FunctionalInterface
+    public interface Login<T> {
+        T perform() throws IOException;
+    }
+
     private static final int PENDING = 0;
     private static final int EXPIRED = 1;
     private static final int FINISHED = 2;
@@ -38,6 +47,35 @@ public final class LoginDeadline implements AutoCloseable {
     /** Starts the clock: after {@code timeout}, unless {@linkplain #finish() finished}, {@code cutOff} runs. */
     public static LoginDeadline start(Duration timeout, CutOff cutOff) {
         return new LoginDeadline(timeout, cutOff);
+    }
+
+    /**
+     * Runs {@code login} within {@code timeout} as a whole; when the timeout passes first,
+     * {@code cutOff} ends its blocked read and the client is told PostgreSQL's 57014.
+     *
+     * @throws PgException 57014 "canceling authentication due to timeout" when the time ran out
+     */
+    public static <T> T within(Duration timeout, CutOff cutOff, Login<T> login) throws IOException {
+        try (LoginDeadline deadline = start(timeout, cutOff)) {
+            T done;
+            try {
+                done = login.perform();
+            } catch (IOException e) { // EOF, or a TLS layer's own error, once the input is shut
+                if (deadline.hasExpired()) {
+                    throw timedOut();
+                }
+                throw e;
+            }
+            if (!deadline.finish()) {
+                throw timedOut();
+            }
+            return done;
+        }
+    }
+
+    /** As PostgreSQL says it when authentication_timeout passes (postgres.c, ProcessInterrupts). */
+    private static PgException timedOut() {
+        return new PgException(SqlState.QUERY_CANCELED, "canceling authentication due to timeout");
     }
 
     private void expire(CutOff cutOff) {
