@@ -93,15 +93,16 @@ final class HostIntent {
      * For read-your-writes: the moment (System.nanoTime) before which this session's writes on
      * {@code pool}'s shard committed, 0 when it wrote none there or does not ask to read them. Called
      * as the open transaction takes a backend of the shard; a transaction placed on primaries is
-     * noted as one that may write, to count once it ends.
+     * noted as one that may write, to count once it ends (writes made before the session asked to
+     * read them are not noted).
      */
     long wroteAt(BackendPool pool) {
+        if (!readsOwnWrites()) {
+            return 0; // nothing noted for sessions that do not ask: no cost per transaction
+        }
         if (placed == TargetSessionAttrs.READ_WRITE || placed == TargetSessionAttrs.PRIMARY) {
             writtenByOpen.add(pool.key().shard());
             return 0; // it goes to the primary anyway
-        }
-        if (wroteAt.isEmpty() || !readsOwnWrites()) {
-            return 0;
         }
         return wroteAt.getOrDefault(pool.key().shard(), 0L);
     }
