@@ -24,6 +24,11 @@ record PostmasterProcess(long pid) {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
+        signal(name, pid);
+    }
+
+    /** Sends signal {@code name} (STOP, CONT, …) to any process, a backend as well as a postmaster. */
+    static void signal(String name, long pid) throws IOException, InterruptedException {
         new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
     }
 }

@@ -336,7 +336,7 @@ class ShardDownTest {
     }
 
     private static long postmasterOf(LocalPostgres server) throws IOException {
-        return Long.parseLong(Files.readAllLines(server.dataDir().resolve("postmaster.pid")).getFirst().strip());
+        return PostmasterProcess.of(server).pid();
     }
 
     /** A client of sh1 asking for its row on a thread of its own: the row, or the SQLSTATE it got. */
@@ -383,6 +383,6 @@ class ShardDownTest {
     }
 
     private static void signal(String name, long pid) throws IOException, InterruptedException {
-        new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor();
+        PostmasterProcess.signal(name, pid);
     }
 }

@@ -144,9 +144,7 @@ public final class BackendConnection implements AutoCloseable {
 
     /** How many ReadyForQuery the server has sent: a query has ended when this moved. */
     public long readyCount() {
-        if (transactionStatus == 0) { // the volatile read that makes the count, written before it, visible
-            return readyCount;
-        }
+        byte ignored = transactionStatus; // this volatile read makes the count, written before the store, visible
         return readyCount;
     }
 
