@@ -9,6 +9,7 @@ import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.coordinator.fleet.CoordinatorApi;
 import dev.shardgate.coordinator.fleet.MetadataFeed;
+import dev.shardgate.coordinator.fleet.FleetTraffic;
 import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.coordinator.move.DataMovement;
 import dev.shardgate.coordinator.replica.CoordinatorReplicas;
@@ -105,10 +106,11 @@ public final class Coordinator implements AutoCloseable {
             DataMovement movement = new DataMovement(gated, fleet, config.dataMove()).reportingTo(registry);
             CoordinatorGauges.register(registry, qdb, fleet::isActive, () -> routers.routers().size());
             opened.add(movement);
+            FleetTraffic traffic = new FleetTraffic(fleet);
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
-                    new JdbcHostQueries(config.dataMove()));
+                    new JdbcHostQueries(config.dataMove()), traffic);
             ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
-                    ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas)));
+                    ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic))));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
                     access(config.frontendRules()), executor);
             opened.add(console);

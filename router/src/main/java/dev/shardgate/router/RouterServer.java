@@ -18,6 +18,8 @@ import dev.shardgate.wire.listen.ConnectionRate;
 import dev.shardgate.wire.listen.TooManyClients;
 import dev.shardgate.router.status.LiveStatus;
 import dev.shardgate.router.sync.CoordinatorSync;
+import dev.shardgate.router.sync.TrafficReceiver;
+import dev.shardgate.router.pool.Traffic;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.auth.PasswordExchange;
@@ -70,10 +72,10 @@ public final class RouterServer implements AutoCloseable {
     }
 
     /** FAILOVER and SWITCHOVER SHARD; SHOW hosts is the pool layer's, which knows the hosts' health. */
-    private static ReplicaStatements replicaStatements(RouterConfig config, RouterContext context) {
+    private static ReplicaStatements replicaStatements(RouterConfig config, RouterContext context, Traffic traffic) {
         var queries = new DirectHostQueries(new BackendConnector(config.maxMessageLength(), null, config.shardLinks(), context.shardTls()),
                 config.backendRules());
-        return new ReplicaStatements(context.qdb(), queries, PromotionJournal.NONE, false);
+        return new ReplicaStatements(context.qdb(), queries, PromotionJournal.NONE, false, traffic);
     }
 
     /**
@@ -84,8 +86,9 @@ public final class RouterServer implements AutoCloseable {
         ConnectionSlots slots = new ConnectionSlots(maxClients(config.clientLimits().maxClients()));
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
+        Traffic traffic = new Traffic(context.pools(), config.pauseTimeout());
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
-                new TwoPhaseConsole(context), replicaStatements(config, context))));
+                new TwoPhaseConsole(context), new TrafficConsole(context, traffic), replicaStatements(config, context, traffic))));
         // A channel's socket: its accepted sockets have channels, which the event loops can drive.
         ServerSocket socket = ServerSocketChannel.open().socket();
         ConsoleServer console = null;
@@ -100,7 +103,7 @@ public final class RouterServer implements AutoCloseable {
                 // as at any start: in the background, waiting for no hung shard.
                 sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), config.grpcTls(), mirror,
                         config.coordinatorAddress(), config.host() + ":" + config.routerPort(),
-                        () -> StartupRecovery.start(context));
+                        () -> StartupRecovery.start(context), new TrafficReceiver(traffic));
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {

@@ -42,6 +42,8 @@ statement
     | stopTaskGroup
     | retryTaskGroup
     | killClient
+    | pauseTraffic
+    | resumeTraffic
     | recoverTwoPhase
     | setParameter
     ;
@@ -234,6 +236,15 @@ killClient
     : KILL CLIENT opaqueId
     ;
 
+// New transactions on the shard (every shard without SHARD) wait until RESUME; in-flight ones finish.
+pauseTraffic
+    : PAUSE (SHARD identifier)?
+    ;
+
+resumeTraffic
+    : RESUME (SHARD identifier)?
+    ;
+
 // Finishes the prepared transactions a crashed router left on its shards.
 recoverTwoPhase
     : RECOVER TWO PHASE
@@ -272,8 +283,8 @@ identifier
 nonReservedKeyword
     : ADD | ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
     | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FAILOVER | FOR | FORCE | FROM | FUNCTION | GROUP | HASH
-    | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PHASE | RANGE | RANGES | RECOVER
-    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
+    | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PAUSE | PHASE | RANGE | RANGES | RECOVER
+    | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RESUME | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     ;
 
@@ -320,6 +331,7 @@ NOWAIT: 'nowait';
 ON: 'on';
 OPTIONS: 'options';
 OR: 'or';
+PAUSE: 'pause';
 PHASE: 'phase';
 RANGE: 'range';
 RANGES: 'ranges';
@@ -328,6 +340,7 @@ REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';
 REGISTER: 'register';
 RELATION: 'relation';
+RESUME: 'resume';
 RETRY: 'retry';
 ROUTE: 'route';
 ROUTER: 'router';

@@ -12,5 +12,6 @@ public sealed interface ConsoleStatement
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange, CheckDistribution,
                 CreateShard, DropShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
-                StopTaskGroup, RetryTaskGroup, KillClient, RecoverTwoPhase, SetParameter {
+                StopTaskGroup, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
+                SetParameter {
 }

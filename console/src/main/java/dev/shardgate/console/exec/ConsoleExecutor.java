@@ -118,7 +118,9 @@ public final class ConsoleExecutor {
         return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
                 || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase
                 || statement instanceof dev.shardgate.console.ast.FailoverShard
-                || statement instanceof dev.shardgate.console.ast.SwitchoverShard);
+                || statement instanceof dev.shardgate.console.ast.SwitchoverShard
+                || statement instanceof dev.shardgate.console.ast.PauseTraffic
+                || statement instanceof dev.shardgate.console.ast.ResumeTraffic);
     }
 
     /**

@@ -29,6 +29,11 @@ public interface RouterStatus {
         return List.of();
     }
 
+    /** Shards whose new transactions wait (PAUSE, a switchover), for {@code SHOW pauses}. */
+    default List<PauseInfo> pauses() {
+        return List.of();
+    }
+
     /** For {@code SHOW version}, e.g. {@code Shardgate 0.1.0}. */
     String version();
 

@@ -35,6 +35,7 @@ enum ShowTarget {
             "total_sent", "avg_xact_time", "avg_query_time", "p50_xact_time", "p95_xact_time", "p99_xact_time"),
     HOSTS("hosts", "shard", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
             "last_error"),
+    PAUSES("pauses", "shard", "reason", "since", "expires"),
     STATUS("status", "status"),
     VERSION("version", "version");
 
@@ -99,6 +100,7 @@ enum ShowTarget {
                     .map(h -> row(h.shardId(), h.host(), h.role(), h.state(), h.lagBytes(), h.lagSeconds(),
                             Integer.toString(h.connections()), h.lastCheck(), h.lastError()))
                     .toList();
+            case PAUSES -> status.pauses().stream().map(p -> row(p.shard(), p.reason(), p.since(), p.expires())).toList();
             case STATUS -> List.of(row(status.status()));
             case VERSION -> List.of(row(status.version()));
         };

@@ -21,6 +21,8 @@ import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.SwitchoverShard;
 import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.PauseTraffic;
+import dev.shardgate.console.ast.ResumeTraffic;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
@@ -102,7 +104,13 @@ final class StepPlanner {
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
             case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");
             case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
-            case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is not supported yet");
+            case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "KILL CLIENT is only supported on a router's console")
+                    .withHint("SHOW clients on the router's console lists them with their ids.");
+            case PauseTraffic _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "PAUSE is only supported on a router's or a coordinator's console");
+            case ResumeTraffic _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "RESUME is only supported on a router's or a coordinator's console");
             case RecoverTwoPhase _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "RECOVER TWO PHASE is only supported on a router");
         };

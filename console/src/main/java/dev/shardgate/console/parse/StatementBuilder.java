@@ -24,6 +24,8 @@ import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.KillClient;
+import dev.shardgate.console.ast.PauseTraffic;
+import dev.shardgate.console.ast.ResumeTraffic;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
@@ -231,6 +233,16 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitKillClient(KillClientContext ctx) {
         return new KillClient(opaqueId(ctx.opaqueId()));
+    }
+
+    @Override
+    public ConsoleStatement visitPauseTraffic(PauseTrafficContext ctx) {
+        return new PauseTraffic(Optional.ofNullable(ctx.identifier()).map(StatementBuilder::identifier));
+    }
+
+    @Override
+    public ConsoleStatement visitResumeTraffic(ResumeTrafficContext ctx) {
+        return new ResumeTraffic(Optional.ofNullable(ctx.identifier()).map(StatementBuilder::identifier));
     }
 
     @Override

@@ -39,10 +39,15 @@ public final class ReplicaStatements implements ConsoleExecutor.OwnStatements {
      *                   it to the router's pool layer
      */
     public ReplicaStatements(Qdb qdb, HostQueries queries, PromotionJournal journal, boolean showsHosts) {
+        this(qdb, queries, journal, showsHosts, TrafficHold.NONE);
+    }
+
+    /** @param hold holds the shard's new transactions at the routers during a switchover */
+    public ReplicaStatements(Qdb qdb, HostQueries queries, PromotionJournal journal, boolean showsHosts, TrafficHold hold) {
         this.qdb = qdb;
         this.probe = new HostProbe(queries);
         this.failover = new ShardFailover(probe, journal, Clock.systemUTC());
-        this.switchover = new ShardSwitchover(probe, journal, Clock.systemUTC());
+        this.switchover = new ShardSwitchover(probe, journal, Clock.systemUTC(), hold);
         this.showsHosts = showsHosts;
     }
 

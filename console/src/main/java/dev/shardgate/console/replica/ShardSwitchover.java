@@ -47,19 +47,25 @@ public final class ShardSwitchover {
     static final String SWITCH_POINT = "SELECT pg_current_wal_insert_lsn(), pg_snapshot_xmax(pg_current_snapshot())";
     static final String NEXT_XID = "SELECT pg_snapshot_xmax(pg_current_snapshot())";
 
+    /** How long routers hold the shard's transactions at most, should this switchover never end it. */
+    static final Duration HOLD_LEASE = Duration.ofSeconds(100);
+
     private final HostProbe probe;
+    private final TrafficHold hold;
     private final Promoter promoter;
     private final PromotionJournal journal;
     private final Clock clock;
     private final Duration drainWait;
     private final Duration catchUpWait;
 
-    public ShardSwitchover(HostProbe probe, PromotionJournal journal, Clock clock) {
-        this(probe, journal, clock, DRAIN_WAIT, CATCH_UP_WAIT);
+    public ShardSwitchover(HostProbe probe, PromotionJournal journal, Clock clock, TrafficHold hold) {
+        this(probe, journal, clock, DRAIN_WAIT, CATCH_UP_WAIT, hold);
     }
 
-    ShardSwitchover(HostProbe probe, PromotionJournal journal, Clock clock, Duration drainWait, Duration catchUpWait) {
+    ShardSwitchover(HostProbe probe, PromotionJournal journal, Clock clock, Duration drainWait, Duration catchUpWait,
+                    TrafficHold hold) {
         this.probe = probe;
+        this.hold = hold;
         this.promoter = new Promoter(probe);
         this.journal = journal;
         this.clock = clock;
@@ -101,7 +107,20 @@ public final class ShardSwitchover {
         Promotion promotion = new Promotion("switchover", shard.id(), host, chosen.lsn(), primary, clock.instant());
         journal.started(promotion);
         log.info("event=switchover_started shard={} from={} to={}", shard.id(), primary, host);
+        // New transactions wait at the routers from here to the end, in flight ones finish first:
+        // clients see a pause instead of the fencing's errors.
+        String held = hold.hold(shard.id(), drainWait, HOLD_LEASE);
+        log.info("event=switchover_held shard={} routers=\"{}\"", shard.id(), held);
+        try {
+            return fenceAndPromote(shard, primary, chosen, promotion, dropFormer);
+        } finally {
+            hold.release(shard.id());
+        }
+    }
 
+    private ConsoleResult.Rows fenceAndPromote(Shard shard, String primary, HostState chosen, Promotion promotion,
+                                               Consumer<String> dropFormer) {
+        String host = chosen.host();
         SwitchPoint point;
         try {
             run(shard, primary, READ_ONLY);

@@ -92,13 +92,15 @@ class QueryBatchTest {
         console.fails("STOP TASK GROUP 7", SqlState.FEATURE_NOT_SUPPORTED, "STOP TASK GROUP is only supported on the coordinator");
         console.fails("CHECK DISTRIBUTION ds1", SqlState.FEATURE_NOT_SUPPORTED, "CHECK DISTRIBUTION is only supported on the coordinator");
         console.fails("RETRY TASK GROUP 'tg-1'", SqlState.FEATURE_NOT_SUPPORTED, "RETRY TASK GROUP is only supported on the coordinator");
-        console.fails("KILL CLIENT 5", SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is not supported yet");
+        console.fails("KILL CLIENT 5", SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is only supported on a router's console");
+        console.fails("PAUSE SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED, "PAUSE is only supported on a router's or a coordinator's console");
+        console.fails("RESUME", SqlState.FEATURE_NOT_SUPPORTED, "RESUME is only supported on a router's or a coordinator's console");
     }
 
     @Test
     void anUnsupportedStatementUndoesTheQueryToo() {
         console.fails("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; KILL CLIENT 1", SqlState.FEATURE_NOT_SUPPORTED,
-                "KILL CLIENT is not supported yet");
+                "KILL CLIENT is only supported on a router's console");
         assertThat(console.qdb.snapshot().shards()).isEmpty();
     }
 

@@ -18,7 +18,7 @@ class ShardSwitchoverTest {
     private final List<String> dropped = new ArrayList<>();
     private final ShardSwitchover switchover = new ShardSwitchover(
             new HostProbe(hosts, Duration.ofSeconds(1), Clock.systemUTC()), PromotionJournal.NONE, Clock.systemUTC(),
-            Duration.ofMillis(200), Duration.ofMillis(500));
+            Duration.ofMillis(200), Duration.ofMillis(500), TrafficHold.NONE);
     private final Shard shard = new Shard("sh1", List.of("p:5432", "s1:5432", "s2:5432"));
 
     @Test
@@ -41,6 +41,63 @@ class ShardSwitchoverTest {
         List<String> sent = primary.received.stream().filter(sql -> !sql.equals(ShardSwitchover.WRITERS)).toList();
         assertThat(sent).containsSubsequence(ShardSwitchover.READ_ONLY, ShardSwitchover.RELOAD,
                 ShardSwitchover.TERMINATE, ShardSwitchover.SWITCH_POINT, ShardSwitchover.NEXT_XID);
+    }
+
+    @Test
+    void holdsTheShardAtTheRoutersFromBeforeTheFenceUntilTheFormerPrimaryLeftTheHostList() {
+        FakeHosts.Host primary = hosts.primary("p:5432", 0x3000100);
+        hosts.standby("s1:5432", 0x3000100);
+        hosts.standby("s2:5432", 0x2000000);
+        List<String> events = new ArrayList<>();
+        ShardSwitchover held = new ShardSwitchover(new HostProbe((s, h, sql, t) -> {
+            if (sql.equals(ShardSwitchover.READ_ONLY)) {
+                events.add("fence");
+            }
+            return hosts.query(s, h, sql, t);
+        }, Duration.ofSeconds(1), Clock.systemUTC()), PromotionJournal.NONE, Clock.systemUTC(),
+                Duration.ofMillis(200), Duration.ofMillis(500), new TrafficHold() {
+                    @Override
+                    public String hold(String shard, Duration drain, Duration lease) {
+                        events.add("hold " + shard + " drain=" + drain.toMillis() + " lease=" + lease.toSeconds());
+                        return "held";
+                    }
+
+                    @Override
+                    public void release(String shard) {
+                        events.add("release " + shard);
+                    }
+                });
+
+        held.run(shard, Optional.empty(), host -> events.add("drop " + host));
+
+        assertThat(events).containsExactly("hold sh1 drain=200 lease=100", "fence", "drop p:5432", "release sh1");
+        assertThat(primary.readOnly).isTrue();
+    }
+
+    @Test
+    void aFailedSwitchoverReleasesTheHoldToo() {
+        hosts.primary("p:5432", 0x3000100);
+        hosts.standby("s1:5432", 0x3000000);
+        hosts.down("s2:5432");
+        List<String> events = new ArrayList<>();
+        ShardSwitchover held = new ShardSwitchover(new HostProbe(hosts, Duration.ofSeconds(1), Clock.systemUTC()),
+                PromotionJournal.NONE, Clock.systemUTC(), Duration.ofMillis(200), Duration.ofMillis(300), new TrafficHold() {
+                    @Override
+                    public String hold(String shard, Duration drain, Duration lease) {
+                        events.add("hold");
+                        return "held";
+                    }
+
+                    @Override
+                    public void release(String shard) {
+                        events.add("release");
+                    }
+                });
+
+        fails(() -> held.run(shard, Optional.empty(), dropped::add), SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
+                "standby \"s1:5432\" of shard \"sh1\" did not replay up to 0/3000100 within 0.3 s: it has replayed up to"
+                        + " 0/3000000; the primary accepts writes again");
+        assertThat(events).containsExactly("hold", "release");
     }
 
     @Test
@@ -83,7 +140,7 @@ class ShardSwitchoverTest {
                 primary.nextXid = 1003;
             }
             return rows;
-        }, Duration.ofSeconds(1), Clock.systemUTC()), PromotionJournal.NONE, Clock.systemUTC());
+        }, Duration.ofSeconds(1), Clock.systemUTC()), PromotionJournal.NONE, Clock.systemUTC(), TrafficHold.NONE);
 
         List<String> row = watching.run(shard, Optional.of("s2:5432"), host -> {
             throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "metadata is read-only here");

@@ -106,6 +106,16 @@ public final class RouterFleet implements AutoCloseable {
         }
     }
 
+    /** The links now, in router id order. */
+    synchronized List<RouterLink> links() {
+        return links.values().stream().sorted(java.util.Comparator.comparing(RouterLink::id)).toList();
+    }
+
+    /** The version of the latest metadata change this coordinator feeds. */
+    long latestVersion() {
+        return feed.latest().version();
+    }
+
     @Override
     public synchronized void close() {
         deactivate();

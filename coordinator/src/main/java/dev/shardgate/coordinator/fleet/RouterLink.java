@@ -60,6 +60,15 @@ final class RouterLink {
         return address;
     }
 
+    String id() {
+        return id;
+    }
+
+    /** The channel to the router, for calls other than metadata (PAUSE, RESUME). */
+    ManagedChannel channel() {
+        return channel;
+    }
+
     private RouterMetadataGrpc.RouterMetadataBlockingStub stub() {
         return RouterMetadataGrpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE_MILLIS, TimeUnit.MILLISECONDS);
     }

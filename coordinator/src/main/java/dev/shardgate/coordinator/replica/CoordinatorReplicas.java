@@ -35,11 +35,12 @@ public final class CoordinatorReplicas implements ConsoleExecutor.OwnStatements 
     private final PromotionStore promotions;
     private final ReplicaStatements statements;
 
-    public CoordinatorReplicas(Qdb qdb, HostQueries queries) {
+    /** @param hold holds a switching shard's transactions at every router */
+    public CoordinatorReplicas(Qdb qdb, HostQueries queries, dev.shardgate.console.replica.TrafficHold hold) {
         this.qdb = qdb;
         this.queries = queries;
         this.promotions = new PromotionStore(qdb);
-        this.statements = new ReplicaStatements(qdb, queries, promotions, true);
+        this.statements = new ReplicaStatements(qdb, queries, promotions, true, hold);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.shardgate.coordinator.replica;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.shardgate.console.replica.TrafficHold;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.exec.ConsoleResult;
@@ -55,7 +56,7 @@ class CoordinatorReplicasTest {
     void aFailoverIsRecordedBeforeThePromotionAndClearedAfter() {
         inRecovery.put("s1:5432", true);
 
-        ConsoleResult.Rows answer = (ConsoleResult.Rows) new CoordinatorReplicas(qdb, hosts)
+        ConsoleResult.Rows answer = (ConsoleResult.Rows) new CoordinatorReplicas(qdb, hosts, TrafficHold.NONE)
                 .run(new FailoverShard("sh1", Optional.empty(), false));
 
         assertThat(answer.rows().getFirst().get(1)).isEqualTo("s1:5432");
@@ -73,7 +74,7 @@ class CoordinatorReplicasTest {
         Promotion left = new Promotion("failover", "sh1", "s1:5432", Lsn.parse("0/3000000"), "p:5432",
                 Instant.parse("2026-12-07T00:00:00Z"));
         new PromotionStore(qdb).started(left);
-        CoordinatorReplicas replicas = new CoordinatorReplicas(qdb, hosts);
+        CoordinatorReplicas replicas = new CoordinatorReplicas(qdb, hosts, TrafficHold.NONE);
 
         ConsoleResult.Rows shown = (ConsoleResult.Rows) replicas.run(new Show("promotions", Optional.empty()));
         assertThat(shown.columns()).containsExactly("shard_id", "kind", "host", "lsn", "former_primary", "started");
@@ -101,7 +102,7 @@ class CoordinatorReplicasTest {
         };
 
         PgException e = catchThrowableOfType(PgException.class,
-                () -> new CoordinatorReplicas(standingBy, hosts).run(new FailoverShard("sh1", Optional.empty(), false)));
+                () -> new CoordinatorReplicas(standingBy, hosts, TrafficHold.NONE).run(new FailoverShard("sh1", Optional.empty(), false)));
 
         assertThat(e.sqlState()).isEqualTo(SqlState.READ_ONLY_SQL_TRANSACTION);
         assertThat(e.getMessage()).contains("the active coordinator's console is at x:1");

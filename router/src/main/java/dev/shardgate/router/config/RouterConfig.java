@@ -39,6 +39,8 @@ import java.util.function.Predicate;
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  * @param health how hosts' roles, health and replica lag are checked, and the lag limit for reads
  * @param shutdownTimeout how long a SIGTERM lets transactions in flight finish before their clients are closed
+ * @param pauseTimeout how long a new transaction waits at a paused shard (PAUSE, SWITCHOVER SHARD) before 57P03;
+ *     also how long PAUSE waits for the transactions in flight
  * @param clientLimits what a client may cost before and around its login (auth_timeout, max_clients,
  *     auth_failure_delay)
  */
@@ -73,6 +75,7 @@ public record RouterConfig(
         int httpPort,
         HealthSettings health,
         Duration shutdownTimeout,
+        Duration pauseTimeout,
         ClientLimits clientLimits) {
 
     /** Every key router.yaml accepts, as docs/configuration.md names it (see {@code RouterConfigReader.knownKeys}). */
@@ -88,6 +91,8 @@ public record RouterConfig(
     public static final Duration DEFAULT_LOCK_WAIT_TIMEOUT = Duration.ofSeconds(5);
     /** As PgBouncer's shutdown_wait_timeout suggests for a rolling restart: long enough for ordinary transactions. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    /** PgBouncer's query_wait_timeout: a client waits this long for a server, paused or not. */
+    public static final Duration DEFAULT_PAUSE_TIMEOUT = Duration.ofSeconds(120);
     /** Like PostgreSQL: 1 GB. A reader grows its buffer as bytes arrive, so the claim alone costs nothing. */
     public static final int DEFAULT_MAX_MESSAGE_LENGTH = 1 << 30;
     /** PostgreSQL refuses messages of 1GB and more (PQ_LARGE_MESSAGE_LIMIT); so do we. */
@@ -211,7 +216,7 @@ public record RouterConfig(
                 .sequenceBlockSize(sequenceBlockSize).eventLoops(eventLoops).shardLinks(shardLinks).grpcTls(grpcTls)
                 .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort)
-                .health(health).shutdownTimeout(shutdownTimeout)
+                .health(health).shutdownTimeout(shutdownTimeout).pauseTimeout(pauseTimeout)
                 .clientLimits(clientLimits);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
@@ -249,6 +254,7 @@ public record RouterConfig(
         private int httpPort = HTTP_PORT_OFF;
         private HealthSettings health = HealthSettings.DEFAULTS;
         private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+        private Duration pauseTimeout = DEFAULT_PAUSE_TIMEOUT;
         private ClientLimits clientLimits = ClientLimits.DEFAULTS;
 
         private Builder() {
@@ -280,6 +286,7 @@ public record RouterConfig(
         public Builder httpPort(int value) { httpPort = value; return this; }
         public Builder health(HealthSettings value) { health = value; return this; }
         public Builder shutdownTimeout(Duration value) { shutdownTimeout = value; return this; }
+        public Builder pauseTimeout(Duration value) { pauseTimeout = value; return this; }
         public Builder clientLimits(ClientLimits value) { clientLimits = value; return this; }
 
         /** Appends a rule; console rules go here too and end up in {@code consoleRules}. */
@@ -333,7 +340,7 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, shardTls, httpPort, health, shutdownTimeout, clientLimits);
+                    frontendTls, shardTls, httpPort, health, shutdownTimeout, pauseTimeout, clientLimits);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.
@@ -366,5 +373,6 @@ public record RouterConfig(
         ShardTlsSettings shardTls() { return shardTls; }
         int httpPort() { return httpPort; }
         Duration shutdownTimeout() { return shutdownTimeout; }
+        Duration pauseTimeout() { return pauseTimeout; }
     }
 }

@@ -85,6 +85,7 @@ final class RouterConfigChecks {
 
     private static void checkTimeouts(RouterConfig.Builder config, ConfigSource source) {
         checkPositive(source, "pool_wait_timeout", config.poolWaitTimeout());
+        checkPositive(source, "pause_timeout", config.pauseTimeout());
         checkPositive(source, "lock_wait_timeout", config.lockWaitTimeout());
         if (config.shutdownTimeout() == null || config.shutdownTimeout().isNegative()) {
             throw source.error("shutdown_timeout", "must not be negative (0 closes every client at once)");

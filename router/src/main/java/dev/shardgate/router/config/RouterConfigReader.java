@@ -21,7 +21,7 @@ final class RouterConfigReader {
     static final List<String> TOP_KEYS = List.of(
             "host", "router_port", "admin_console_port", "grpc_api_port", "http_port", "with_coordinator", "coordinator_address",
             "router_mode",
-            "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "lock_wait_timeout", "max_message_length",
+            "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "pause_timeout", "lock_wait_timeout", "max_message_length",
             "max_message_size", "auth_timeout", "max_clients", "auth_failure_delay", "client_connection_rate",
             "default_route_behaviour", "commit_strategy", "router_id", "sequence_block_size", "event_loops",
             "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
@@ -140,6 +140,7 @@ final class RouterConfigReader {
         top.duration("pool_wait_timeout").ifPresent(builder::poolWaitTimeout);
         top.duration("client_idle_timeout").ifPresent(builder::clientIdleTimeout);
         top.duration("shutdown_timeout").ifPresent(builder::shutdownTimeout);
+        top.duration("pause_timeout").ifPresent(builder::pauseTimeout);
         top.duration("lock_wait_timeout").ifPresent(builder::lockWaitTimeout);
         // max_message_size is the name PgDog and the docs use; max_message_length (SPQR's) still works
         if (top.string("max_message_size").isPresent() && top.string("max_message_length").isPresent()) {

@@ -32,6 +32,7 @@ final class RouterConfigWriter {
         top.put("pool_wait_timeout", ConfigUnits.formatDuration(config.poolWaitTimeout()));
         top.put("client_idle_timeout", ConfigUnits.formatDuration(config.clientIdleTimeout()));
         top.put("shutdown_timeout", ConfigUnits.formatDuration(config.shutdownTimeout()));
+        top.put("pause_timeout", ConfigUnits.formatDuration(config.pauseTimeout()));
         top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
         top.put("max_message_size", ConfigUnits.formatSize(config.maxMessageLength()));
         ClientLimits limits = config.clientLimits();

@@ -41,6 +41,7 @@ public final class BackendPool {
     private final BackendConnector connector;
     private final Function<BackendAddress, HostHealth> healthOf;
     private final java.util.function.Consumer<BackendAddress> checkSoon;
+    private final ShardPauses pauses;
     /** The shard's hosts now, in the configured order; replaced whole when the list changes. */
     private volatile HostPool[] hosts;
     /** Every host pool this shard had, those of removed hosts included, to take their connections back. */
@@ -56,7 +57,8 @@ public final class BackendPool {
 
     public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, Duration waitTimeout,
                        BackendConnector connector, Function<BackendAddress, HostHealth> healthOf,
-                       java.util.function.Consumer<BackendAddress> checkSoon, int failsToDown, HostChoice.LagLimit lag) {
+                       java.util.function.Consumer<BackendAddress> checkSoon, int failsToDown, HostChoice.LagLimit lag,
+                       ShardPauses pauses) {
         this.key = key;
         this.rule = rule;
         this.password = rule.authRule() == null ? null : rule.authRule().password();
@@ -64,6 +66,7 @@ public final class BackendPool {
         this.connector = connector;
         this.healthOf = healthOf;
         this.checkSoon = checkSoon;
+        this.pauses = pauses;
         this.failsToDown = failsToDown;
         this.lag = lag;
         this.hosts = new HostPool[0];
@@ -74,7 +77,7 @@ public final class BackendPool {
     public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, Duration waitTimeout,
                        BackendConnector connector) {
         this(key, addresses, rule, waitTimeout, connector, HostHealth::new, address -> { }, Integer.MAX_VALUE,
-                HostChoice.LagLimit.NONE);
+                HostChoice.LagLimit.NONE, new ShardPauses(waitTimeout));
     }
 
     public PoolKey key() {
@@ -171,6 +174,7 @@ public final class BackendPool {
 
     private BackendConnection acquire(TargetSessionAttrs attrs, BooleanSupplier cancelled, HostChoice.LagLimit lag)
             throws IOException {
+        pauses.awaitOpen(key.shard(), cancelled); // before the pool wait starts: a pause does not eat pool_wait_timeout
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         HostPool[] current = hosts;
         if (current.length == 1) {

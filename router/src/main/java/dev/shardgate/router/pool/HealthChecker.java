@@ -66,6 +66,9 @@ public final class HealthChecker implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean closed;
     private volatile boolean checkSoon;
+    /** Rounds begun and ended, so that a caller can wait for one that began after it asked. */
+    private volatile long roundsBegun;
+    private volatile long roundsEnded;
 
     private record Link(BackendConnection connection, Credentials credentials) {
     }
@@ -96,6 +99,28 @@ public final class HealthChecker implements AutoCloseable {
         }
     }
 
+    /**
+     * Asks for a round now and waits until one that began after this call has ended (roles and
+     * host lists then reflect what was true when it was called), at most {@code timeout}.
+     *
+     * @return false when no round ended in time, or checks do not run
+     */
+    public boolean awaitFreshRound(java.time.Duration timeout) {
+        if (thread == null || closed) {
+            return false;
+        }
+        long wanted = roundsBegun + 1;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        checkSoon(null);
+        while (roundsEnded < wanted) {
+            if (System.nanoTime() > deadline || closed) {
+                return false;
+            }
+            LockSupport.parkNanos(5_000_000);
+        }
+        return true;
+    }
+
     /** Why {@code shard} takes no writes now, or null. */
     public String conflict(String shard) {
         return conflicts.get(shard);
@@ -117,11 +142,13 @@ public final class HealthChecker implements AutoCloseable {
         }
         while (!closed) {
             long started = System.nanoTime();
+            long number = ++roundsBegun;
             try {
                 round();
             } catch (RuntimeException e) {
                 log.warn("event=health_round_failed error=\"{}\"", e.toString());
             }
+            roundsEnded = number;
             checkSoon = false;
             long next = started + interval;
             while (!closed) {

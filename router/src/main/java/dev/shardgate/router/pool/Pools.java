@@ -35,6 +35,7 @@ public final class Pools implements HealthChecker.Shards {
     /** Per shard, who checks its hosts when health_check names nobody: its first pool's login. */
     private final ConcurrentHashMap<String, HealthChecker.Credentials> firstPool = new ConcurrentHashMap<>();
     private final HealthChecker checker;
+    private final ShardPauses pauses;
 
     public Pools(RouterConfig config, Supplier<Metadata> metadata, BackendConnector connector) {
         this.config = config;
@@ -47,6 +48,7 @@ public final class Pools implements HealthChecker.Shards {
         ShardLinkSettings checkLinks = new ShardLinkSettings(health.timeout(), links.tcpKeepalive(), links.tcpKeepIdle(),
                 links.tcpKeepInterval(), links.tcpKeepCount(), links.queryTimeout(), links.cancelWaitTimeout());
         this.checker = new HealthChecker(health, connector.forChecks(checkLinks), this);
+        this.pauses = new ShardPauses(config.pauseTimeout());
     }
 
     /** Starts checking hosts (the router does; tests of pools alone need not). */
@@ -85,7 +87,7 @@ public final class Pools implements HealthChecker.Shards {
         HealthSettings health = config.health();
         BackendPool pool = new BackendPool(key, addresses(key.shard(), hosts), rule, config.poolWaitTimeout(), connector,
                 checker::health, checker::checkSoon, health.fails(),
-                new HostChoice.LagLimit(health.maxLagBytes(), health.maxLagTime()));
+                new HostChoice.LagLimit(health.maxLagBytes(), health.maxLagTime()), pauses);
         firstPool.putIfAbsent(key.shard(), new HealthChecker.Credentials(key.database(), key.user(), pool.password()));
         return pool;
     }
@@ -138,6 +140,29 @@ public final class Pools implements HealthChecker.Shards {
                 pool.roleChanged(host, nanos);
             }
         }
+    }
+
+    /** PAUSE and RESUME of shards. */
+    public ShardPauses pauses() {
+        return pauses;
+    }
+
+    /** Backend connections of {@code shard} (empty: of every shard) lent to clients now: transactions in flight. */
+    public int inFlight(java.util.Optional<String> shard) {
+        int lent = 0;
+        for (BackendPool pool : pools.values()) {
+            if (shard.isEmpty() || pool.key().shard().equals(shard.get())) {
+                for (PoolStats stats : pool.stats()) {
+                    lent += stats.active();
+                }
+            }
+        }
+        return lent;
+    }
+
+    /** See {@link HealthChecker#awaitFreshRound}: after a switchover, roles are learned before traffic resumes. */
+    public boolean awaitFreshCheck(Duration timeout) {
+        return checker.awaitFreshRound(timeout);
     }
 
     public List<PoolStats> stats() {

@@ -914,6 +914,16 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         }
     }
 
+    /** KILL CLIENT: the session ends with 57P01 at once if it waits on its client, else once its running statement is cancelled. */
+    volatile boolean killed;
+
+    public void kill() {
+        killed = true; // before the claim: a session that starts waiting now sees it (see IdleWait)
+        if (!idleWait.claimIfWaiting(this, true)) {
+            cancelRunningQuery();
+        }
+    }
+
     /** For SHOW clients. */
     public dev.shardgate.console.exec.ClientInfo info() {
         BackendLink l = currentLink();

@@ -11,7 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Whether a session waits for its client's next message, and a graceful shutdown's claim on it.
+ * Whether a session waits for its client's next message, and a graceful shutdown's (or KILL
+ * CLIENT's) claim on it.
  * A session waiting between transactions is closed by the drain itself, since it would otherwise
  * wait for its client for ever; one that runs a statement is closed by its own loop once the
  * transaction ended. Whoever claims the session first tells the client: the other does nothing.
@@ -34,7 +35,7 @@ final class IdleWait {
         int waiting = isBetweenTransactions(session) ? BETWEEN_TRANSACTIONS : isQuiet(session) ? IN_TRANSACTION : BUSY;
         state.set(waiting);
         // set before the drain is read: a drain that starts now either sees this wait or is seen here
-        if (waiting == BETWEEN_TRANSACTIONS && drain.isDraining() || waiting != BUSY && drain.isTerminating()) {
+        if (waiting == BETWEEN_TRANSACTIONS && drain.isDraining() || waiting != BUSY && (drain.isTerminating() || session.killed)) {
             if (!claim(session, waiting)) {
                 awaitTold();
             }

@@ -10,7 +10,7 @@ import dev.shardgate.router.pool.PoolStats;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The router's live state for the console's SHOW clients, pools, backend_connections, hosts, version, status. */
+/** The router's live state for the console's SHOW clients, pools, backend_connections, hosts, pauses, version, status. */
 public final class LiveStatus implements RouterStatus {
     private final RouterContext context;
     private volatile boolean open = true;
@@ -53,6 +53,14 @@ public final class LiveStatus implements RouterStatus {
     @Override
     public List<dev.shardgate.console.exec.HostInfo> hosts() {
         return context.pools().hostInfos();
+    }
+
+    @Override
+    public List<dev.shardgate.console.exec.PauseInfo> pauses() {
+        return context.pools().pauses().pauses().stream()
+                .map(p -> new dev.shardgate.console.exec.PauseInfo(p.shard(), p.reason(), p.since().toString(),
+                        p.expires() == null ? null : p.expires().toString()))
+                .toList();
     }
 
     @Override

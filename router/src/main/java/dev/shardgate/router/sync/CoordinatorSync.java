@@ -41,13 +41,14 @@ public final class CoordinatorSync implements AutoCloseable {
      * for the first answer; while none has answered and no coordinator has pushed, it keeps
      * trying every second in the background.
      *
+     * @param traffic serves the coordinator's PAUSE and RESUME
      * @param whenFed runs once the mirror holds metadata from a coordinator address: before this
      *     returns when the first fetch succeeds, else on the background fetcher when one arrives
      */
     public static CoordinatorSync start(String host, int port, GrpcTls tls, MirrorQdb mirror, String coordinatorAddress,
-                                        String routerId, Runnable whenFed) throws IOException {
+                                        String routerId, Runnable whenFed, TrafficReceiver traffic) throws IOException {
         SyncChannels channels = new SyncChannels(tls.client());
-        SyncServer server = SyncServer.start(host, port, "the coordinator", tls.server(), new MetadataReceiver(mirror));
+        SyncServer server = SyncServer.start(host, port, "the coordinator", tls.server(), new MetadataReceiver(mirror), traffic);
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
         Thread fetcher = null;
         if (!coordinators.isEmpty()) {

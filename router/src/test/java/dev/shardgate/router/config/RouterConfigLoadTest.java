@@ -114,7 +114,7 @@ class RouterConfigLoadTest {
                 new ShardLinkSettings(Duration.ofSeconds(5), true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3,
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
                 FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1,
-                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT,
+                new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT, RouterConfig.DEFAULT_PAUSE_TIMEOUT,
                 new ClientLimits(Duration.ofSeconds(60), 5_000, Duration.ofSeconds(1))));
     }
 
