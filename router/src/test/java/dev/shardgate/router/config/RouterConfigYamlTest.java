@@ -66,6 +66,7 @@ class RouterConfigYamlTest {
                 pool_wait_timeout: 10s
                 client_idle_timeout: '0'
                 shutdown_timeout: 30s
+                pause_timeout: 2min
                 lock_wait_timeout: 5s
                 max_message_size: 1GB
                 auth_timeout: 1min
