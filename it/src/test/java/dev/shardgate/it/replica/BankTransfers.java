@@ -1,0 +1,100 @@
+package dev.shardgate.it.replica;
+
+import static dev.shardgate.it.replica.ReplicaConsoles.execute;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A bank-transfer workload for switchovers: transfers between accounts, each noted with its id in
+ * {@code transfers}; an id counts as committed once its COMMIT returned. Money is only moved, so
+ * the sum of balances never changes.
+ */
+final class BankTransfers implements AutoCloseable {
+    static final int ACCOUNTS = 10;
+    static final long BALANCE = 1000;
+
+    interface Connect {
+        Connection open() throws SQLException;
+    }
+
+    final Set<Long> committed = ConcurrentHashMap.newKeySet();
+    /** Every error a worker saw, as SQLSTATE and message. */
+    final List<String> errors = new CopyOnWriteArrayList<>();
+    final AtomicLong ids = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> workers = new ArrayList<>();
+
+    static void createTables(Connection primary) throws SQLException {
+        execute(primary, "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)");
+        execute(primary, "CREATE TABLE transfers (id bigint PRIMARY KEY)");
+        execute(primary, "INSERT INTO accounts SELECT g, " + BALANCE + " FROM generate_series(1, " + ACCOUNTS + ") g");
+    }
+
+    BankTransfers(int workers, Connect connect) {
+        for (int i = 0; i < workers; i++) {
+            this.workers.add(Thread.ofVirtual().start(() -> run(connect)));
+        }
+    }
+
+    private void run(Connect connect) {
+        while (running.get()) {
+            try (Connection connection = connect.open()) {
+                connection.setAutoCommit(false);
+                while (running.get()) {
+                    transfer(connection);
+                }
+            } catch (SQLException e) {
+                errors.add(e.getSQLState() + " " + e.getMessage());
+                pause();
+            }
+        }
+    }
+
+    /** Locks the lower id first. */
+    private void transfer(Connection connection) throws SQLException {
+        long id = ids.incrementAndGet();
+        int a = ThreadLocalRandom.current().nextInt(1, ACCOUNTS + 1);
+        int b = a % ACCOUNTS + 1;
+        long amount = ThreadLocalRandom.current().nextLong(1, 50);
+        try (PreparedStatement move = connection.prepareStatement(
+                "UPDATE accounts SET balance = balance + CASE WHEN id = ? THEN -? ELSE ? END WHERE id IN (?, ?)");
+             PreparedStatement note = connection.prepareStatement("INSERT INTO transfers VALUES (?)")) {
+            move.setInt(1, a);
+            move.setLong(2, amount);
+            move.setLong(3, amount);
+            move.setInt(4, a);
+            move.setInt(5, b);
+            move.executeUpdate();
+            note.setLong(1, id);
+            note.executeUpdate();
+        }
+        connection.commit();
+        committed.add(id);
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        for (Thread worker : workers) {
+            worker.join();
+        }
+    }
+}
