@@ -41,7 +41,12 @@ final class BankTransfers implements AutoCloseable {
     }
 
     BankTransfers(int workers, Connect connect) {
-        for (int i = 0; i < workers; i++) {
+        this(java.util.Collections.nCopies(workers, connect));
+    }
+
+    /** One worker per entry, each connecting its way (e.g. through different routers). */
+    BankTransfers(List<Connect> workers) {
+        for (Connect connect : workers) {
             this.workers.add(Thread.ofVirtual().start(() -> run(connect)));
         }
     }
@@ -60,15 +65,20 @@ final class BankTransfers implements AutoCloseable {
         }
     }
 
-    /** Locks the lower id first. */
+    /** Locks the lower id first: two transfers never deadlock. */
     private void transfer(Connection connection) throws SQLException {
         long id = ids.incrementAndGet();
         int a = ThreadLocalRandom.current().nextInt(1, ACCOUNTS + 1);
         int b = a % ACCOUNTS + 1;
         long amount = ThreadLocalRandom.current().nextLong(1, 50);
-        try (PreparedStatement move = connection.prepareStatement(
+        try (PreparedStatement lock = connection.prepareStatement(
+                "SELECT id FROM accounts WHERE id IN (?, ?) ORDER BY id FOR UPDATE");
+             PreparedStatement move = connection.prepareStatement(
                 "UPDATE accounts SET balance = balance + CASE WHEN id = ? THEN -? ELSE ? END WHERE id IN (?, ?)");
              PreparedStatement note = connection.prepareStatement("INSERT INTO transfers VALUES (?)")) {
+            lock.setInt(1, a);
+            lock.setInt(2, b);
+            lock.executeQuery().close();
             move.setInt(1, a);
             move.setLong(2, amount);
             move.setLong(3, amount);

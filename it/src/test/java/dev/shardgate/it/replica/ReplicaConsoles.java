@@ -45,6 +45,33 @@ final class ReplicaConsoles {
         return RouterServer.start(config.build());
     }
 
+    /** A router fed by {@code coordinator}, registered there as {@code id}, holding its metadata when this returns. */
+    static RouterServer fedRouter(Coordinator coordinator, String id) throws Exception {
+        RouterServer router = RouterServer.start(RouterConfig.builder()
+                .host(LocalPostgres.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
+                .withCoordinator(true).coordinatorAddress(LocalPostgres.HOST + ":" + coordinator.grpcApiPort())
+                .frontendRule(FrontendRule.of(DATABASE, USER, AuthRule.ok()))
+                .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
+                .backendRule(new BackendRule(DATABASE, USER, 10, false, true, AuthRule.ok(), false))
+                .build());
+        try (Connection console = console(coordinator.consolePort())) {
+            execute(console, "REGISTER ROUTER " + id + " ADDRESS '" + LocalPostgres.HOST + ":" + router.grpcApiPort() + "'");
+        }
+        dev.shardgate.it.harness.Jdbc.await("router " + id + " holds the shards", 10_000,
+                () -> !router.context().metadata().shards().isEmpty());
+        return router;
+    }
+
+    /** A pgjdbc connection through a router, as an application's. */
+    static Connection throughRouter(RouterServer router) throws SQLException {
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("connectTimeout", "5");
+        properties.setProperty("socketTimeout", "60");
+        return DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":" + router.port() + "/" + DATABASE,
+                properties);
+    }
+
     /** A coordinator whose console already knows the shards, every host of each. */
     static Coordinator coordinator(ReplicatedShards shards) throws Exception {
         Coordinator coordinator = Coordinator.start(new CoordinatorConfig(LocalPostgres.HOST, 0, 0, "", "INFO",

@@ -11,10 +11,8 @@ import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.ReplicatedShards;
 import dev.shardgate.router.RouterServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +56,7 @@ class SwitchoverThroughRouterTest {
         LocalPostgres oldPrimary = shards.primary(0);
         LocalPostgres standby = shards.standby(0, 0);
         List<List<String>> answer;
-        BankTransfers bank = new BankTransfers(WORKERS, SwitchoverThroughRouterTest::throughRouter);
+        BankTransfers bank = new BankTransfers(WORKERS, () -> ReplicaConsoles.throughRouter(router));
         try (bank) {
             Jdbc.await("100 transfers committed", 30_000, () -> bank.committed.size() >= 100);
             try (Connection console = console(router.consolePort())) {
@@ -82,14 +80,5 @@ class SwitchoverThroughRouterTest {
         try (Connection console = console(router.consolePort())) {
             assertThat(rows(console, "SHOW pauses")).as("the hold ended with the switchover").isEmpty();
         }
-    }
-
-    private static Connection throughRouter() throws java.sql.SQLException {
-        Properties properties = new Properties();
-        properties.setProperty("user", ReplicaConsoles.USER);
-        properties.setProperty("connectTimeout", "5");
-        properties.setProperty("socketTimeout", "60");
-        return DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":" + router.port() + "/"
-                + ReplicaConsoles.DATABASE, properties);
     }
 }
