@@ -131,12 +131,11 @@ final class Redistribution {
             case COPY -> {
                 try (Connection source = connect(metadata, group.sourceShard());
                         Connection destination = connect(metadata, group.destinationShard())) {
-                    for (KeySpan span : batchSpans(metadata)) {
+                    List<KeySpan> spans = batchSpans(metadata);
+                    DestinationTables.prepare(metadata, shards, group.sourceShard(), source, group.destinationShard(),
+                            destination, spans);
+                    for (KeySpan span : spans) {
                         if (ShardData.exists(source, span)) {
-                            if (!ShardData.exists(destination, span)) {
-                                TableDefinition.read(source, span.relation().name().schema(), span.relation().name().name())
-                                        .create(destination);
-                            }
                             ShardData.copy(source, destination, span, ShardData.columns(source, span));
                         }
                     }

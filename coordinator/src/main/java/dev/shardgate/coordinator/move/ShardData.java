@@ -5,6 +5,7 @@ import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.KeyBound;
+import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
@@ -50,6 +51,15 @@ final class ShardData {
      * @throws PgException 08001 naming the shard when it cannot be reached
      */
     Connection connect(Shard shard, Distribution distribution) {
+        return connect(shard, distribution.columnTypes().stream().anyMatch(ColumnType::isHashed));
+    }
+
+    /** A connection to the shard's primary, autocommit on, without the key hash functions. */
+    Connection connect(Shard shard) {
+        return connect(shard, false);
+    }
+
+    private Connection connect(Shard shard, boolean hashed) {
         if (shard.hosts().isEmpty()) {
             throw new PgException(SqlState.SQLCLIENT_UNABLE_TO_ESTABLISH_SQLCONNECTION, "shard \"" + shard.id() + "\" has no hosts");
         }
@@ -67,7 +77,7 @@ final class ShardData {
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET standard_conforming_strings = on");
                 }
-                if (distribution.columnTypes().stream().anyMatch(ColumnType::isHashed)) {
+                if (hashed) {
                     ShardHash.install(connection);
                 }
             } catch (SQLException e) {
@@ -105,14 +115,18 @@ final class ShardData {
 
     /** The relation's columns in order, quoted, as both shards must have them. */
     static List<String> columns(Connection connection, KeySpan span) throws SQLException {
+        return columns(connection, span.relation().name());
+    }
+
+    static List<String> columns(Connection connection, QualifiedName relation) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT a.attname FROM pg_attribute a
                 WHERE a.attrelid = (quote_ident(?) || '.' || quote_ident(?))::regclass
                   AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
                 ORDER BY a.attnum""")) {
-            statement.setString(1, span.relation().name().schema());
-            statement.setString(2, span.relation().name().name());
+            statement.setString(1, relation.schema());
+            statement.setString(2, relation.name());
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     columns.add(KeySpan.identifier(rows.getString(1)));
@@ -135,31 +149,41 @@ final class ShardData {
             try (Statement statement = destination.createStatement()) {
                 statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + span.predicate());
             }
-            CopyOut out = source.unwrap(PGConnection.class).getCopyAPI()
-                    .copyOut("COPY (SELECT " + list + " FROM " + span.table() + " WHERE " + span.predicate() + ") TO STDOUT");
-            CopyIn in = destination.unwrap(PGConnection.class).getCopyAPI()
-                    .copyIn("COPY " + span.table() + " (" + list + ") FROM STDIN");
-            try {
-                byte[] chunk;
-                while ((chunk = out.readFromCopy()) != null) {
-                    in.writeToCopy(chunk, 0, chunk.length);
-                }
-                long rows = in.endCopy();
-                destination.commit();
-                return rows;
-            } finally {
-                if (out.isActive()) {
-                    out.cancelCopy();
-                }
-                if (in.isActive()) {
-                    in.cancelCopy();
-                }
-            }
+            long rows = pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE "
+                    + span.predicate(), list);
+            destination.commit();
+            return rows;
         } catch (SQLException | RuntimeException e) {
             destination.rollback();
             throw e;
         } finally {
             destination.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Streams the rows {@code select} gives on the source into {@code table}'s {@code columns} on
+     * the destination, in whatever transactions the two connections are in.
+     *
+     * @return rows copied
+     */
+    static long pipe(Connection source, Connection destination, String table, String select, String columns)
+            throws SQLException {
+        CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
+        CopyIn in = destination.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
+        try {
+            byte[] chunk;
+            while ((chunk = out.readFromCopy()) != null) {
+                in.writeToCopy(chunk, 0, chunk.length);
+            }
+            return in.endCopy();
+        } finally {
+            if (out.isActive()) {
+                out.cancelCopy();
+            }
+            if (in.isActive()) {
+                in.cancelCopy();
+            }
         }
     }
 
@@ -189,10 +213,14 @@ final class ShardData {
     }
 
     static boolean exists(Connection connection, DistributedRelation relation) throws SQLException {
+        return exists(connection, relation.name());
+    }
+
+    static boolean exists(Connection connection, QualifiedName relation) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "SELECT to_regclass(quote_ident(?) || '.' || quote_ident(?)) IS NOT NULL")) {
-            statement.setString(1, relation.name().schema());
-            statement.setString(2, relation.name().name());
+            statement.setString(1, relation.schema());
+            statement.setString(2, relation.name());
             try (ResultSet row = statement.executeQuery()) {
                 row.next();
                 return row.getBoolean(1);
