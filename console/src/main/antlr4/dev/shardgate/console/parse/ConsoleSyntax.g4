@@ -33,6 +33,7 @@ statement
     | checkDistribution
     | createShard
     | dropShard
+    | drainShard
     | alterShardHosts
     | failoverShard
     | switchoverShard
@@ -181,6 +182,12 @@ dropShard
     : DROP SHARD identifier
     ;
 
+// Moves every key range of the shard (round-robin over the TO shards, or all others) and its
+// reference-table duties away, so that DROP SHARD can follow.
+drainShard
+    : DRAIN SHARD shard=identifier (TO identifierList)? (BATCH SIZE batchSize=NUMBER)?
+    ;
+
 // HOST and HOSTS are both accepted: one host or a list reads naturally either way.
 alterShardHosts
     : ALTER SHARD identifier (ADD | DROP) (HOST | HOSTS) STRING (COMMA STRING)*
@@ -282,7 +289,7 @@ identifier
 // Every keyword except the few whose place in a statement would collide with a name.
 nonReservedKeyword
     : ADD | ADDRESS | ALTER | APPLY | ATTACH | AUTO | BATCH | BY | CASCADE | CHECK | CLIENT | COLUMN | CREATE
-    | DEFAULT | DETACH | DISTRIBUTED | DISTRIBUTION | DROP | FAILOVER | FOR | FORCE | FROM | FUNCTION | GROUP | HASH
+    | DEFAULT | DETACH | DISTRIBUTED | DRAIN | DISTRIBUTION | DROP | FAILOVER | FOR | FORCE | FROM | FUNCTION | GROUP | HASH
     | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PAUSE | PHASE | RANGE | RANGES | RECOVER
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RESUME | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
@@ -309,6 +316,7 @@ DEFAULT: 'default';
 DETACH: 'detach';
 DISTRIBUTED: 'distributed';
 DISTRIBUTION: 'distribution';
+DRAIN: 'drain';
 DROP: 'drop';
 FAILOVER: 'failover';
 FOR: 'for';

@@ -10,7 +10,7 @@ public sealed interface ConsoleStatement
                 CreateReferenceTable, DropReferenceTable,
                 CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange, CheckDistribution,
-                CreateShard, DropShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
+                CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
                 StopTaskGroup, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
                 SetParameter {

@@ -5,6 +5,7 @@ import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
 import dev.shardgate.console.ast.CheckDistribution;
+import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
@@ -100,6 +101,7 @@ final class StepPlanner {
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
             case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
+            case DrainShard _ -> throw coordinatorOnly("DRAIN SHARD");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
             case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");

@@ -7,6 +7,7 @@ import dev.shardgate.console.ast.BoundLiteral;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
 import dev.shardgate.console.ast.CheckDistribution;
+import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
@@ -181,6 +182,14 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitDropShard(DropShardContext ctx) {
         return new DropShard(identifier(ctx.identifier()));
+    }
+
+    @Override
+    public ConsoleStatement visitDrainShard(DrainShardContext ctx) {
+        List<String> targets = ctx.identifierList() == null ? List.of()
+                : ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList();
+        OptionalInt batchSize = ctx.batchSize == null ? OptionalInt.empty() : OptionalInt.of(batchSize(ctx.batchSize));
+        return new DrainShard(identifier(ctx.shard), targets, batchSize);
     }
 
     @Override

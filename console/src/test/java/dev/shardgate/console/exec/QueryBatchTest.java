@@ -89,6 +89,7 @@ class QueryBatchTest {
                 "REGISTER ROUTER is only supported on the coordinator");
         console.fails("UNREGISTER ROUTER r1", SqlState.FEATURE_NOT_SUPPORTED, "UNREGISTER ROUTER is only supported on the coordinator");
         console.fails("UNREGISTER ROUTER ALL", SqlState.FEATURE_NOT_SUPPORTED, "UNREGISTER ROUTER is only supported on the coordinator");
+        console.fails("DRAIN SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED, "DRAIN SHARD is only supported on the coordinator");
         console.fails("STOP TASK GROUP 7", SqlState.FEATURE_NOT_SUPPORTED, "STOP TASK GROUP is only supported on the coordinator");
         console.fails("CHECK DISTRIBUTION ds1", SqlState.FEATURE_NOT_SUPPORTED, "CHECK DISTRIBUTION is only supported on the coordinator");
         console.fails("RETRY TASK GROUP 'tg-1'", SqlState.FEATURE_NOT_SUPPORTED, "RETRY TASK GROUP is only supported on the coordinator");

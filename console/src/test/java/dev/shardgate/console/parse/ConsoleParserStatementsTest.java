@@ -3,6 +3,7 @@ package dev.shardgate.console.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardgate.console.ast.CheckDistribution;
+import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
@@ -292,6 +293,13 @@ class ConsoleParserStatementsTest {
                 new CreateKeyRanges("3", "ds1", Optional.of(BoundLiteral.number("-10")), Optional.of(BoundLiteral.string("20")),
                         List.of("sh1")));
         assertParses("CHECK DISTRIBUTION ds1", new CheckDistribution("ds1"));
+    }
+
+    @Test
+    void drainShard() {
+        assertParses("DRAIN SHARD sh3", new DrainShard("sh3", List.of(), OptionalInt.empty()));
+        assertParses("drain shard sh3 to sh1, \"Sh2\" batch size 500",
+                new DrainShard("sh3", List.of("sh1", "Sh2"), OptionalInt.of(500)));
     }
 
     // ---- shards ----

@@ -2,6 +2,7 @@ package dev.shardgate.coordinator.move;
 
 import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
@@ -26,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REDISTRIBUTE KEY RANGE, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
+ * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
  * coordinator's console, and the task groups they run: one virtual thread per running group.
  * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
  */
@@ -73,7 +74,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     @Override
     public boolean handles(ConsoleStatement statement) {
         return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange
-                || statement instanceof CheckDistribution
+                || statement instanceof CheckDistribution || statement instanceof DrainShard
                 || statement instanceof StopTaskGroup
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
@@ -94,6 +95,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case RedistributeKeyRange r -> redistribute(r);
             case MoveKeyRange m -> redistribute(asRedistribute(m));
             case CheckDistribution c -> DistributionCheck.run(qdb.snapshot(), shards, c.id());
+            case DrainShard d -> new ShardDrain(qdb, store, shards, fleet, this::moveAndWait,
+                    id -> Optional.ofNullable(running.get(id))).run(d, config.batchSize());
             case StopTaskGroup s -> stop(s.id());
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
@@ -106,6 +109,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         return switch (statement) {
             case Show _ -> Optional.of(SHOW_COLUMNS);
             case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
+            case DrainShard _ -> Optional.of(ShardDrain.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
             case RedistributeKeyRange _, MoveKeyRange _ -> Optional.of(RESULT_COLUMNS);
@@ -152,13 +156,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         if (statement.checkOnly()) {
             return plan.result();
         }
-        TaskGroup group = TaskGroup.planned(store.nextId(), statement.id(), plan.distributionId(), plan.sourceShard(),
-                statement.shard(), batchSize);
-        if (!store.create(group)) {
-            throw new PgException(SqlState.DUPLICATE_OBJECT, "task group \"" + group.id() + "\" already exists");
-        }
-        log.info("event=task_group_planned task_group={} key_range={} from={} to={} batch_size={}", group.id(),
-                group.keyRangeId(), group.sourceShard(), group.destinationShard(), batchSize);
+        TaskGroup group = plan(plan, statement.id(), statement.shard(), batchSize);
         CompletableFuture<TaskGroup> future = start(group);
         if (statement.noWait()) {
             return new ConsoleResult.Rows(List.of("task_group_id"), List.of(List.of(group.id())));
@@ -168,7 +166,24 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 Long.toString(done.rowsMoved()), Integer.toString(done.batchesDone()))));
     }
 
-    private static TaskGroup await(CompletableFuture<TaskGroup> future) {
+    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, int batchSize) {
+        TaskGroup group = TaskGroup.planned(store.nextId(), keyRangeId, plan.distributionId(), plan.sourceShard(),
+                shardId, batchSize);
+        if (!store.create(group)) {
+            throw new PgException(SqlState.DUPLICATE_OBJECT, "task group \"" + group.id() + "\" already exists");
+        }
+        log.info("event=task_group_planned task_group={} key_range={} from={} to={} batch_size={}", group.id(),
+                group.keyRangeId(), group.sourceShard(), group.destinationShard(), batchSize);
+        return group;
+    }
+
+    /** A REDISTRIBUTE that waits for its end, as DRAIN SHARD runs them one after another. */
+    private TaskGroup moveAndWait(String keyRangeId, String shardId, int batchSize) {
+        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shardId);
+        return await(start(plan(plan, keyRangeId, shardId, batchSize)));
+    }
+
+    static TaskGroup await(CompletableFuture<TaskGroup> future) {
         try {
             return future.get();
         } catch (InterruptedException e) {
