@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * @param before   statements before CREATE TABLE: schemas and sequences
  * @param after    statements after it: constraints, indexes, ownership, sequence values, comments
+ * @param access   the table's owner and the grants on it and its sequences: each tried on its own
+ *                 and skipped with a log line when the shard refuses it (the role does not exist
+ *                 there, or the data_move user may not give the table away)
  */
 record TableDefinition(QualifiedName name, List<String> before, String createTable, List<String> after,
-                       List<ForeignKey> foreignKeys) {
+                       List<ForeignKey> foreignKeys, List<String> access) {
     private static final Logger log = LoggerFactory.getLogger(TableDefinition.class);
 
     /** A foreign key of the table and the table it references. */
@@ -76,8 +79,33 @@ record TableDefinition(QualifiedName name, List<String> before, String createTab
             foreignKeys.add(new ForeignKey(row.get(0), new QualifiedName(row.get(2), row.get(3)),
                     "ALTER TABLE " + table + " ADD CONSTRAINT " + KeySpan.identifier(row.get(0)) + " " + row.get(1)));
         }
+        List<String> access = new ArrayList<>();
+        for (List<String> row : query(connection, """
+                SELECT CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
+                       || quote_ident(n.nspname) || '.' || quote_ident(c.relname),
+                       quote_ident(pg_get_userbyid(c.relowner)),
+                       (SELECT string_agg('GRANT ' || a.privilege_type || ' ON '
+                               || CASE WHEN c.relkind = 'S' THEN 'SEQUENCE ' ELSE 'TABLE ' END
+                               || quote_ident(n.nspname) || '.' || quote_ident(c.relname) || ' TO '
+                               || CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END
+                               || CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END,
+                               ';' ORDER BY a.grantee, a.privilege_type)
+                        FROM aclexplode(c.relacl) a WHERE a.grantee <> c.relowner)
+                FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE c.oid = ?::regclass
+                   OR c.relkind = 'S' AND c.oid IN (SELECT d.objid FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                                AND d.refobjid = ?::regclass AND d.deptype IN ('a', 'i'))
+                ORDER BY c.relkind = 'S'""", table, table)) {
+            // Sequences owned by the table follow its owner; only the table's owner is set.
+            if (row.get(0).startsWith("TABLE ")) {
+                access.add("ALTER " + row.get(0) + " OWNER TO " + row.get(1));
+            }
+            if (row.get(2) != null) {
+                access.addAll(List.of(row.get(2).split(";")));
+            }
+        }
         return new TableDefinition(qualified, before,
-                "CREATE TABLE " + table + " (" + String.join(", ", columns) + ")", after, foreignKeys);
+                "CREATE TABLE " + table + " (" + String.join(", ", columns) + ")", after, foreignKeys, access);
     }
 
     /** Column definitions; column comments and identity sequence values go to {@code after}. */
@@ -189,6 +217,19 @@ record TableDefinition(QualifiedName name, List<String> before, String createTab
                 } else {
                     log.info("event=foreign_key_skipped shard={} relation={} constraint={} references={}"
                             + " reason=not_a_reference_table_on_shard", shardId, name, key.constraint(), key.references());
+                }
+            }
+            // Last: the owner may change, after which this user may no longer alter the table.
+            for (String sql : access) {
+                // A savepoint each: a refused grant must not undo the table.
+                statement.execute("SAVEPOINT access");
+                try {
+                    statement.execute(sql);
+                    statement.execute("RELEASE SAVEPOINT access");
+                } catch (SQLException e) {
+                    statement.execute("ROLLBACK TO SAVEPOINT access");
+                    log.warn("event=table_access_skipped shard={} relation={} statement=\"{}\" error=\"{}\"", shardId, name,
+                            sql, e.getMessage());
                 }
             }
         }
