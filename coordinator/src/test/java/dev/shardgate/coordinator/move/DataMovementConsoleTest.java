@@ -72,6 +72,20 @@ class DataMovementConsoleTest {
         assertThat(qdb.snapshot().keyRange("kr1").orElseThrow().locked()).isFalse();
     }
 
+    @Test
+    void drainShardRefusesWhatItCannotDoAndChangesNothing() {
+        assertThat(refusal("DRAIN SHARD sh9")).isEqualTo("42704 shard \"sh9\" does not exist");
+        assertThat(refusal("DRAIN SHARD sh1 TO sh9")).isEqualTo("42704 shard \"sh9\" does not exist");
+        assertThat(refusal("DRAIN SHARD sh1 TO sh2, sh1")).isEqualTo("22023 cannot drain shard \"sh1\" into itself");
+        console.execute("CREATE DISTRIBUTION dd COLUMN TYPES integer DEFAULT SHARD sh2");
+        assertThat(refusal("DRAIN SHARD sh2")).startsWith("2BP01 shard \"sh2\" is the default shard of distribution \"dd\"");
+        // The first move fails on the unreachable shard: the range stays, unlocked, on sh1.
+        assertThat(refusal("DRAIN SHARD sh1")).startsWith("08001 cannot connect to shard \"sh1\"");
+        assertThat(qdb.snapshot().keyRange("kr1").orElseThrow().shardId()).isEqualTo("sh1");
+        console.execute("DROP DISTRIBUTION dd; DROP KEY RANGE kr1; DROP KEY RANGE krh; DROP SHARD sh1");
+        assertThat(refusal("DRAIN SHARD sh2")).isEqualTo("55000 shard \"sh2\" is the only shard: there is no shard to drain it into");
+    }
+
     private String refusal(String statement) {
         PgException e = catchThrowableOfType(PgException.class, () -> console.execute(statement));
         assertThat(e).as(statement).isNotNull();
