@@ -124,7 +124,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         var tlsGate = new dev.shardgate.router.tls.ClientTlsGate(context.frontendTls(), socket);
         try {
             ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), context.failedLogins(), socket, in, out,
-                    tlsGate).perform();
+                    tlsGate, context.console()).perform();
             if (login == null) {
                 return;
             }
