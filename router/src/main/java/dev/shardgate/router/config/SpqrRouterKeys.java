@@ -47,7 +47,7 @@ final class SpqrRouterKeys {
             "pid_filename", "no pid file is written; the service manager knows the pid",
             "log_file_name", "logs go where logback.xml sends them",
             "log_filename", "logs go where logback.xml sends them",
-            "pgproto_debug", "protocol messages are logged at log_level debug",
+            "pgproto_debug", "protocol messages are not dumped",
             "with_jaeger", "no tracing is exported",
             "jaeger_url", "no tracing is exported",
             "workload_file", "the workload is not recorded",
