@@ -5,6 +5,7 @@ import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.tls.ClientTlsGate;
 import dev.shardgate.console.server.ConsoleServer;
 import dev.shardgate.console.server.HandedOffClient;
@@ -66,14 +67,13 @@ public final class ClientLogin {
     private final ClientTlsGate tls;
     private final ConsoleServer console;
 
-    /** @param console serves clients asking for a console database; null refuses them (28000, no frontend rule) */
-    public ClientLogin(RouterConfig config, CancelRegistry cancels, FailedLogins failedLogins, Conduit socket,
-                       PgReader in, PgWriter out, ClientTlsGate tls, ConsoleServer console) {
+    /** Clients asking for a console database go to the context's console, or are refused (28000) before it listens. */
+    public ClientLogin(RouterContext context, Conduit socket, PgReader in, PgWriter out, ClientTlsGate tls) {
         this.tls = tls;
-        this.console = console;
-        this.config = config;
-        this.cancels = cancels;
-        this.failedLogins = failedLogins;
+        this.console = context.console();
+        this.config = context.config();
+        this.cancels = context.cancels();
+        this.failedLogins = context.failedLogins();
         this.socket = socket;
         this.in = in;
         this.out = out;
