@@ -255,11 +255,14 @@ final class RouterConfigReader {
                 shardLogins);
     }
 
-    /** A backend rule's auth rule: as SPQR's, a password without auth_method is one to give when asked. */
+    /**
+     * A backend rule's auth rule. SPQR's has no auth_method, only usr and password: a password is
+     * given to a shard that asks for one (by whichever method it asks), no password means none.
+     */
     private static AuthRule backendAuthRule(YamlMapping rule, ConfigSource source) {
-        if (!rule.has("auth_method") && rule.has("password")) {
+        if (!rule.has("auth_method")) {
             SpqrRouterKeys.ignored(rule, SpqrRouterKeys.AUTH_RULE_IGNORED, source);
-            return new AuthRule(AuthMethod.SCRAM, rule.string("password").get());
+            return rule.string("password").map(password -> new AuthRule(AuthMethod.SCRAM, password)).orElse(AuthRule.ok());
         }
         return authRule(rule, source);
     }

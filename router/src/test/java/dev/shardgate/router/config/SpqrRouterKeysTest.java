@@ -134,6 +134,20 @@ class SpqrRouterKeysTest {
     }
 
     @Test
+    void spqrsBackendAuthRuleMayNameOnlyTheUser() {
+        RouterConfig config = RouterConfig.parse("""
+                frontend_rules:
+                  - {db: db1, usr: user1, auth_rule: {auth_method: ok}}
+                backend_rules:
+                  - {db: db1, usr: user1, auth_rule: {usr: owner}}
+                shards:
+                  sh1: {hosts: ['localhost:5432']}
+                """, "router.yaml");
+        assertThat(config.loginFor("sh1", "db1", "user1", config.backendRules().getFirst()))
+                .isEqualTo(new ShardLogin("db1", "owner", null));
+    }
+
+    @Test
     void whatIsReadBackIsWhatWasWritten() {
         RouterConfig config = RouterConfig.parse(EVERY_SPQR_KEY, "router.yaml");
         RouterConfig again = RouterConfig.parse(config.toYaml(), "written.yaml");
