@@ -76,12 +76,20 @@ final class SpqrCoordinatorKeys {
         AUTH_IGNORED.keySet().forEach(key -> keys.add("frontend_rules.auth_rule." + key));
     }
 
+    /** Keys whose absence of effect leaves less protection than their writer expects: logged at WARN. */
+    private static final java.util.Set<String> PROTECTIVE = java.util.Set.of("frontend_tls", "enable_role_system", "roles_file",
+            "use_spqrguard", "forbid_direct_shard_queries");
+
     /** The section's SPQR keys without an effect here, one log line each. */
     static void ignored(Section section, Map<String, String> keys, String source) {
         for (var key : keys.entrySet()) {
             if (section.has(key.getKey())) {
-                log.info("event=config_key_ignored file={} key={} reason=\"SPQR's key has no effect here: {}\"",
-                        source, section.pathOf(key.getKey()), key.getValue());
+                String line = "event=config_key_ignored file={} key={} reason=\"SPQR's key has no effect here: {}\"";
+                if (PROTECTIVE.contains(key.getKey())) {
+                    log.warn(line, source, section.pathOf(key.getKey()), key.getValue());
+                } else {
+                    log.info(line, source, section.pathOf(key.getKey()), key.getValue());
+                }
             }
         }
     }

@@ -166,12 +166,19 @@ final class SpqrRouterKeys {
                 .orElse(TargetSessionAttrs.READ_WRITE);
     }
 
+    /** Keys whose absence of effect leaves less protection than their writer expects: logged at WARN. */
+    private static final java.util.Set<String> PROTECTIVE = java.util.Set.of("enable_role_system", "roles_file");
+
     /** The section's SPQR keys without an effect here, one log line each. */
     static void ignored(YamlMapping section, Map<String, String> keys, ConfigSource source) {
         for (var key : keys.entrySet()) {
             if (section.has(key.getKey())) {
-                log.info("event=config_key_ignored file={} key={} reason=\"SPQR's key has no effect here: {}\"",
-                        source.name(), section.pathOf(key.getKey()), key.getValue());
+                String line = "event=config_key_ignored file={} key={} reason=\"SPQR's key has no effect here: {}\"";
+                if (PROTECTIVE.contains(key.getKey())) {
+                    log.warn(line, source.name(), section.pathOf(key.getKey()), key.getValue());
+                } else {
+                    log.info(line, source.name(), section.pathOf(key.getKey()), key.getValue());
+                }
             }
         }
     }
