@@ -33,6 +33,8 @@ import java.util.Map;
  */
 public final class RouterContext implements AutoCloseable {
     private volatile boolean closed;
+    /** The admin console, for clients of a console database on the router port; null until it listens. */
+    private volatile dev.shardgate.console.server.ConsoleServer console;
     private final RouterConfig config;
     private final Qdb qdb;
     private final Pools pools;
@@ -150,6 +152,15 @@ public final class RouterContext implements AutoCloseable {
             }
         }
         qdb.apply(changes);
+    }
+
+    /** The admin console, which serves clients of a console database on the router port too (as SPQR's does). */
+    public dev.shardgate.console.server.ConsoleServer console() {
+        return console;
+    }
+
+    public void consoleIs(dev.shardgate.console.server.ConsoleServer value) {
+        console = value;
     }
 
     public RouterConfig config() {

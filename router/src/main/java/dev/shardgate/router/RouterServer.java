@@ -114,6 +114,7 @@ public final class RouterServer implements AutoCloseable {
                     new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()),
                     new ConsoleServer.Limits(config.clientLimits().authTimeout(), ConsoleServer.Limits.DEFAULTS.maxClients(),
                             config.clientLimits().authFailureDelay()));
+            context.consoleIs(console);
             socket.setReuseAddress(true);
             try {
                 socket.bind(new InetSocketAddress(InetAddress.getByName(config.host()), config.routerPort()), 1024);

@@ -76,12 +76,24 @@ final class ConsoleLogin {
             }
         }
         checkProtocol(startup, out);
+        return Optional.of(afterStartup(startup, in, out, access, tls::admit, address, failedLogins, authTimeout));
+    }
+
+    /**
+     * The login after the startup packet: the access rule, the password exchange and the greeting.
+     * The router's port runs this for a client of a console database, after its own SSL
+     * negotiation and startup packet.
+     *
+     * @param admitTls throws 28000 when the connection is plain and TLS is required
+     */
+    static Login afterStartup(StartupMessage startup, PgReader in, PgWriter out, ConsoleAccess access, Runnable admitTls,
+                              InetAddress address, FailedLogins failedLogins, Duration authTimeout) throws IOException {
         String user = startup.user();
         if (user == null || user.isEmpty()) {
             throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no PostgreSQL user name specified in startup packet");
         }
-        tls.admit();
+        admitTls.run();
         String database = startup.database();
         try {
             if (!failedLogins.awaitTurn(address, authTimeout)) {
@@ -138,7 +150,7 @@ final class ConsoleLogin {
         out.write(new BackendKeyData(RANDOM.nextInt(1, Integer.MAX_VALUE), RANDOM.nextInt()));
         out.write(ReadyForQuery.IDLE);
         out.flush();
-        return Optional.of(new Login(user, database, applicationName));
+        return new Login(user, database, applicationName);
     }
 
     /** Protocol 3.0 only; a newer 3.x client or one with {@code _pq_.} options is told so, as PostgreSQL does. */

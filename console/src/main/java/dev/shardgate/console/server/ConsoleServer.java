@@ -14,6 +14,9 @@ import dev.shardgate.wire.listen.AcceptFailures;
 import dev.shardgate.wire.listen.ConnectionSlots;
 import dev.shardgate.wire.listen.TooManyClients;
 import java.util.Set;
+import dev.shardgate.wire.ErrorResponse;
+import dev.shardgate.wire.PgException;
+import dev.shardgate.wire.SqlState;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +42,7 @@ public final class ConsoleServer implements AutoCloseable {
     private final ConsoleAccess access;
     private final ConsoleExecutor executor;
     private final ConsoleTls tls;
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    private final Set<AutoCloseable> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private final Limits limits;
     private final ConnectionSlots slots;
@@ -143,11 +146,38 @@ public final class ConsoleServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Serves a console client that another listener accepted (the router's port), on the calling
+     * thread until the client leaves; it counts against the console's limit of clients. The caller
+     * closes the connection afterwards.
+     */
+    public void serve(HandedOffClient client) {
+        if (!slots.tryTake()) {
+            log.warn("event=console_client_refused client={} reason=\"{} console clients already\"", client.client(),
+                    slots.limit());
+            try {
+                client.out().write(ErrorResponse.fatal(new PgException(SqlState.TOO_MANY_CONNECTIONS,
+                        "sorry, too many clients already")));
+                client.out().flush();
+            } catch (IOException ignored) {
+                // the client is gone; nothing to tell
+            }
+            return;
+        }
+        clients.add(client.connection());
+        try {
+            new ConsoleSession(access, executor, tls, limits, failedLogins).run(client);
+        } finally {
+            clients.remove(client.connection());
+            slots.release();
+        }
+    }
+
     /** Stops accepting and disconnects every client. */
     @Override
     public void close() {
         closeQuietly(serverSocket);
-        for (Socket client : clients) {
+        for (AutoCloseable client : clients) {
             closeQuietly(client);
         }
         log.info("event=console_stopped port={}", serverSocket.getLocalPort());

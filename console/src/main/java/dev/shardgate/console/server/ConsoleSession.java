@@ -56,15 +56,48 @@ final class ConsoleSession {
     private final ConsoleTls.Gate tls;
     private final ConsoleServer.Limits limits;
     private final FailedLogins failedLogins;
+    /** What TLS a handed-off client needs; null for the console port's own clients, whose {@link #tls} gate knows. */
+    private final ConsoleTls handOffTls;
 
     ConsoleSession(Socket socket, ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls, ConsoleServer.Limits limits,
                    FailedLogins failedLogins) {
         this.tls = new ConsoleTls.Gate(tls, socket);
+        this.handOffTls = null;
         this.socket = socket;
         this.access = access;
         this.executor = executor;
         this.limits = limits;
         this.failedLogins = failedLogins;
+    }
+
+    /** A console client of another listener (see {@link HandedOffClient}), from its login to Terminate. */
+    ConsoleSession(ConsoleAccess access, ConsoleExecutor executor, ConsoleTls tls, ConsoleServer.Limits limits,
+                   FailedLogins failedLogins) {
+        this.tls = null;
+        this.socket = null;
+        this.access = access;
+        this.executor = executor;
+        this.limits = limits;
+        this.failedLogins = failedLogins;
+        this.handOffTls = tls;
+    }
+
+    void run(HandedOffClient client) {
+        try {
+            ConsoleLogin.Login login = LoginDeadline.within(limits.authTimeout(), client.cutOff(),
+                    () -> ConsoleLogin.afterStartup(client.startup(), client.in(), client.out(), access,
+                            () -> handOffTls.admit(client.secured()), client.address(), failedLogins, limits.authTimeout()));
+            client.in().liftMessageLengthLimit();
+            log.info("event=console_login client={} user={} database={} port=router", client.client(), login.user(),
+                    login.database());
+            serve(client.in(), client.out());
+        } catch (PgException e) {
+            sendFatal(client.out(), e, client.client());
+        } catch (EOFException | SocketException e) {
+            log.debug("event=console_disconnected client={} reason=\"{}\"", client.client(), e.getMessage());
+        } catch (IOException e) {
+            log.warn("event=console_io_error client={} error=\"{}\"", client.client(), e.toString());
+        }
     }
 
     void run() {

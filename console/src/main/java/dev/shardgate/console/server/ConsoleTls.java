@@ -25,6 +25,17 @@ public record ConsoleTls(ServerTls server, boolean required) {
         }
     }
 
+    /**
+     * @param secured whether the connection, accepted elsewhere (the router's port), is TLS
+     * @throws PgException 28000 for a plain client when TLS is required
+     */
+    void admit(boolean secured) {
+        if (required && !secured) {
+            throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "TLS is required for the admin console: connect with sslmode=require or stronger");
+        }
+    }
+
     /** The TLS state of one console connection. */
     static final class Gate {
         private final ConsoleTls tls;
@@ -50,10 +61,7 @@ public record ConsoleTls(ServerTls server, boolean required) {
 
         /** @throws PgException 28000 for a plain client when TLS is required */
         void admit() {
-            if (tls.required() && secured == null) {
-                throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
-                        "TLS is required for the admin console: connect with sslmode=require or stronger");
-            }
+            tls.admit(secured != null);
         }
 
         /** Sends close_notify after a TLS session, before the socket is closed. */

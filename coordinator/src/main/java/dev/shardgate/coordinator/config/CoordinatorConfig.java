@@ -54,6 +54,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         TlsSections.SERVER_KEYS.forEach(key -> keys.add("grpc_server_tls." + key));
         TlsSections.CLIENT_KEYS.forEach(key -> keys.add("grpc_client_tls." + key));
         TlsSections.ETCD_KEYS.forEach(key -> keys.add("qdb_tls." + key));
+        SpqrCoordinatorKeys.addKnownKeys(keys);
         return List.copyOf(keys);
     }
 
@@ -155,24 +156,46 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         } catch (YAMLException e) {
             throw new CoordinatorConfigException(source, "", "not valid YAML: " + e.getMessage(), e);
         }
-        Section top = new Section(source, "", root == null ? Map.of() : root, TOP_KEYS);
+        Section top = new Section(source, "", root == null ? Map.of() : root, TOP_KEYS, SpqrCoordinatorKeys.topKeys());
         CoordinatorConfig d = defaults();
         List<ConsoleRule> rules = new ArrayList<>();
         List<?> ruleList = top.list("frontend_rules");
         for (int i = 0; i < ruleList.size(); i++) {
-            rules.add(rule(new Section(source, "frontend_rules[" + i + "]", ruleList.get(i), RULE_KEYS)));
+            Section rule = new Section(source, "frontend_rules[" + i + "]", ruleList.get(i), RULE_KEYS,
+                    List.copyOf(SpqrCoordinatorKeys.RULE_IGNORED.keySet()));
+            SpqrCoordinatorKeys.ignored(rule, SpqrCoordinatorKeys.RULE_IGNORED, source);
+            rules.add(rule(rule, source));
+        }
+        SpqrCoordinatorKeys.ignored(top, SpqrCoordinatorKeys.TOP_IGNORED, source);
+        DataMoveConfig dataMove = top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove());
+        if (top.has("data_move_bound_batch_size")) {
+            if (top.section("data_move", DATA_MOVE_KEYS).flatMap(section -> section.text("batch_size")).isPresent()) {
+                throw top.error("data_move_bound_batch_size", "means data_move.batch_size, which is also given; give one of them");
+            }
+            dataMove = new DataMoveConfig(dataMove.database(), dataMove.user(), dataMove.password(),
+                    batchSize(top, "data_move_bound_batch_size").orElse(dataMove.batchSize()));
         }
         return new CoordinatorConfig(
                 top.text("host").orElse(d.host()),
                 top.port("coordinator_port").orElse(d.coordinatorPort()),
                 top.port("grpc_api_port").orElse(d.grpcApiPort()),
-                top.text("qdb_addr").orElse(d.qdbAddr()),
+                qdbAddr(top).orElse(d.qdbAddr()),
                 top.oneOf("log_level", LOG_LEVELS).map(CoordinatorConfig::logbackLevel).orElse(d.logLevel()),
                 rules,
-                top.section("data_move", DATA_MOVE_KEYS).map(CoordinatorConfig::dataMove).orElse(d.dataMove()),
+                dataMove,
                 TlsSections.grpc(top, baseDir),
                 TlsSections.etcd(top, baseDir),
                 httpPort(top));
+    }
+
+    /** qdb_addr, or SPQR's qdb_addrs: a list of etcd endpoints, which qdb_addr writes comma-separated. */
+    private static Optional<String> qdbAddr(Section top) {
+        if (SpqrCoordinatorKeys.keyOf(top, "qdb_addr").equals("qdb_addrs")) {
+            List<?> addresses = top.list("qdb_addrs");
+            return addresses.isEmpty() ? Optional.empty()
+                    : Optional.of(String.join(",", addresses.stream().map(String::valueOf).toList()));
+        }
+        return top.text("qdb_addr");
     }
 
     /** A port, or -1 to leave the HTTP port closed. */
@@ -186,27 +209,31 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     private static DataMoveConfig dataMove(Section section) {
         DataMoveConfig d = DataMoveConfig.defaults();
-        int batchSize = d.batchSize();
-        Optional<String> batch = section.text("batch_size");
-        if (batch.isPresent()) {
-            try {
-                batchSize = Integer.parseInt(batch.get());
-            } catch (NumberFormatException e) {
-                batchSize = 0;
-            }
-            if (batchSize < 1) {
-                throw section.error("batch_size", "must be a positive number of rows, not " + batch.get());
-            }
-        }
         return new DataMoveConfig(section.text("database").orElse(d.database()), section.text("user").orElse(d.user()),
-                section.text("password").orElse(d.password()), batchSize);
+                section.text("password").orElse(d.password()), batchSize(section, "batch_size").orElse(d.batchSize()));
     }
 
-    private static ConsoleRule rule(Section rule) {
+    private static Optional<Integer> batchSize(Section section, String key) {
+        return section.text(key).map(text -> {
+            int rows;
+            try {
+                rows = Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                rows = 0;
+            }
+            if (rows < 1) {
+                throw section.error(key, "must be a positive number of rows, not " + text);
+            }
+            return rows;
+        });
+    }
+
+    private static ConsoleRule rule(Section rule, String source) {
         String db = rule.text("db").orElseThrow(() -> rule.error("db", "is required"));
         String usr = rule.text("usr").orElseThrow(() -> rule.error("usr", "is required"));
-        Section auth = rule.section("auth_rule", AUTH_KEYS)
+        Section auth = rule.section("auth_rule", AUTH_KEYS, List.copyOf(SpqrCoordinatorKeys.AUTH_IGNORED.keySet()))
                 .orElseThrow(() -> rule.error("auth_rule", "is required"));
+        SpqrCoordinatorKeys.ignored(auth, SpqrCoordinatorKeys.AUTH_IGNORED, source);
         String methodName = auth.oneOf("auth_method", List.of("ok", "clear_text", "md5", "scram"))
                 .orElseThrow(() -> auth.error("auth_method", "is required"));
         PasswordExchange.Method method = switch (methodName) {

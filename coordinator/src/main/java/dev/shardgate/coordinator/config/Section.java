@@ -12,18 +12,31 @@ final class Section {
     private final Map<?, ?> values;
 
     Section(String source, String path, Object node, List<String> knownKeys) {
+        this(source, path, node, knownKeys, List.of());
+    }
+
+    /** Also accepting {@code spqrKeys}, SPQR's names, which messages leave out so that they list the keys to write. */
+    Section(String source, String path, Object node, List<String> knownKeys, List<String> spqrKeys) {
         this.source = source;
         this.path = path;
         if (!(node instanceof Map<?, ?> map)) {
             throw new CoordinatorConfigException(source, path, "must be a mapping of keys to values");
         }
         for (Object key : map.keySet()) {
-            if (!knownKeys.contains(String.valueOf(key))) {
+            if (!knownKeys.contains(String.valueOf(key)) && !spqrKeys.contains(String.valueOf(key))) {
                 throw new CoordinatorConfigException(source, child(String.valueOf(key)),
                         "unknown key '" + key + "' (expected one of: " + String.join(", ", knownKeys) + ")");
             }
         }
         this.values = map;
+    }
+
+    boolean has(String key) {
+        return values.get(key) != null;
+    }
+
+    String pathOf(String key) {
+        return child(key);
     }
 
     Optional<String> text(String key) {
@@ -70,7 +83,11 @@ final class Section {
     }
 
     Optional<Section> section(String key, List<String> knownKeys) {
-        return Optional.ofNullable(values.get(key)).map(node -> new Section(source, child(key), node, knownKeys));
+        return section(key, knownKeys, List.of());
+    }
+
+    Optional<Section> section(String key, List<String> knownKeys, List<String> spqrKeys) {
+        return Optional.ofNullable(values.get(key)).map(node -> new Section(source, child(key), node, knownKeys, spqrKeys));
     }
 
     CoordinatorConfigException error(String key, String problem) {

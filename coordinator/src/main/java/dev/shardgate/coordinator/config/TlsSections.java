@@ -26,13 +26,13 @@ final class TlsSections {
     }
 
     static GrpcTls grpc(Section top, Path baseDir) {
-        GrpcServerTls server = top.section("grpc_server_tls", SERVER_KEYS).map(section -> checked(section, () -> {
+        GrpcServerTls server = top.section(SpqrCoordinatorKeys.keyOf(top, "grpc_server_tls"), SERVER_KEYS).map(section -> checked(section, () -> {
             GrpcServerTls tls = new GrpcServerTls(mode(section), path(section, "cert_file", baseDir),
                     path(section, "key_file", baseDir), path(section, "client_ca_file", baseDir));
             tls.check();
             return tls;
         })).orElse(GrpcServerTls.DISABLED);
-        GrpcClientTls client = top.section("grpc_client_tls", CLIENT_KEYS).map(section -> checked(section, () -> {
+        GrpcClientTls client = top.section(SpqrCoordinatorKeys.keyOf(top, "grpc_client_tls"), CLIENT_KEYS).map(section -> checked(section, () -> {
             GrpcClientTls tls = new GrpcClientTls(mode(section), path(section, "root_ca_file", baseDir),
                     path(section, "cert_file", baseDir), path(section, "key_file", baseDir),
                     section.text("server_name").orElse(null));

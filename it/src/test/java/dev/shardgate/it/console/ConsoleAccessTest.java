@@ -22,7 +22,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Who gets into the admin console, and that the console and the router port do not stand in for each other. */
+/**
+ * Who gets into the admin console: on its own port, and on the router's port under a console
+ * database name (dbname=spqr-console, as SPQR allows) by the same console rules; and that the
+ * console port serves no client database.
+ */
 class ConsoleAccessTest {
     private static final String ADMIN_PASSWORD = "s3cret";
     private static final String AUDITOR_PASSWORD = "aud1t";
@@ -98,16 +102,31 @@ class ConsoleAccessTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"spqr-console", "spqr_console", "shardgate_console"})
-    void theConsoleDatabaseOnTheRouterPortIsNoWayIntoTheConsole(String database) {
-        SQLException refused = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(
-                AdminConsole.jdbcUrl("127.0.0.1", router.port(), database),
-                AdminConsole.properties("admin", ADMIN_PASSWORD, "extended")).close());
-        assertThat(refused.getSQLState()).isEqualTo("28000");
-        assertThat(refused.getMessage()).contains(database);
+    void theConsoleDatabaseOnTheRouterPortIsTheConsoleUnderItsRules(String database) throws Exception {
+        try (Connection connection = DriverManager.getConnection(AdminConsole.jdbcUrl("127.0.0.1", router.port(), database),
+                AdminConsole.properties("admin", ADMIN_PASSWORD, "extended"))) {
+            assertThat(AdminConsole.rows(connection, "SHOW shards")).containsExactly(
+                    List.of("shard_id", "hosts"), List.of("sh1", "127.0.0.1:1"));
+        }
+        ProcessResult psql = new Psql("127.0.0.1", router.port(), "auditor", AUDITOR_PASSWORD, database).command("SHOW status");
+        assertThat(psql.exitCode()).as(psql.stderr()).isZero();
+        assertThat(psql.stdout()).isEqualTo("OPEN\n");
 
-        ProcessResult psql = new Psql("127.0.0.1", router.port(), "admin", ADMIN_PASSWORD, database).command("SHOW shards");
-        assertThat(psql.exitCode()).isNotZero();
-        assertThat(psql.stdout()).isEmpty();
+        SQLException wrongPassword = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(
+                AdminConsole.jdbcUrl("127.0.0.1", router.port(), database),
+                AdminConsole.properties("admin", "wrong", "extended")).close());
+        assertThat(wrongPassword.getSQLState()).isEqualTo("28P01");
+        assertThat(wrongPassword.getMessage()).contains("password authentication failed for user \"admin\"");
+    }
+
+    /** A client of the router is no console user: on the router port too, it is refused like a wrong password. */
+    @Test
+    void aClientUserOfTheRouterPortIsNoConsoleUser() {
+        SQLException refused = catchThrowableOfType(SQLException.class, () -> DriverManager.getConnection(
+                AdminConsole.jdbcUrl("127.0.0.1", router.port(), "spqr-console"),
+                AdminConsole.properties("app", "whatever", "extended")).close());
+        assertThat(refused.getSQLState()).isEqualTo("28P01");
+        assertThat(refused.getMessage()).contains("password authentication failed for user \"app\"");
     }
 
     @ParameterizedTest

@@ -21,7 +21,10 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** frontend_tls sslmode require: plain clients of the router and of the console get 28000, TLS ones are served. */
+/**
+ * frontend_tls sslmode require: plain clients of the router and of the console (on its port, and on the
+ * router's as dbname=spqr-console) get 28000, TLS ones are served.
+ */
 @RealPostgres(servers = 1)
 @Timeout(120)
 class TlsRequiredTest {
@@ -38,7 +41,8 @@ class TlsRequiredTest {
                 .frontendTls(new FrontendTlsSettings(SslMode.REQUIRE,
                         new ServerTlsSettings(server.cert(), server.key(), null, "TLSv1.3", List.of())));
         try (RunningRouter router = RunningRouter.start(config)) {
-            for (String target : List.of(router.port() + "/" + account.database(), router.consolePort() + "/shardgate_console")) {
+            for (String target : List.of(router.port() + "/" + account.database(), router.consolePort() + "/shardgate_console",
+                    router.port() + "/spqr-console")) {
                 String user = target.endsWith("console") ? "tls_required_admin" : account.user();
                 assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://localhost:" + target,
                         properties(user, "disable", ca)).close())

@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,9 @@ import java.util.Objects;
  * @param usr          null exactly when {@code poolDefault}
  * @param poolDiscard  run {@code DISCARD ALL} on a connection before reuse
  * @param poolRollback roll back a transaction left open by a client before reuse
+ * @param login who to log in as on every shard instead of the client's user (SPQR's
+ *     {@code auth_rule.usr}); {@link ShardLogin#CLIENTS} when not written
+ * @param shardLogins per shard name, the user and password for that shard (SPQR's {@code auth_rules})
  */
 public record BackendRule(
         String db,
@@ -19,11 +23,28 @@ public record BackendRule(
         boolean poolDiscard,
         boolean poolRollback,
         AuthRule authRule,
-        boolean poolDefault) {
+        boolean poolDefault,
+        ShardLogin login,
+        Map<String, ShardLogin> shardLogins) {
     public static final int DEFAULT_CONNECTION_LIMIT = 50;
 
     public BackendRule {
         Objects.requireNonNull(authRule, "authRule");
+        Objects.requireNonNull(login, "login");
+        shardLogins = Map.copyOf(shardLogins);
+    }
+
+    /** A rule that logs in to every shard as the client's user with the rule's password. */
+    public BackendRule(String db, String usr, int connectionLimit, boolean poolDiscard, boolean poolRollback,
+                       AuthRule authRule, boolean poolDefault) {
+        this(db, usr, connectionLimit, poolDiscard, poolRollback, authRule, poolDefault, ShardLogin.CLIENTS, Map.of());
+    }
+
+    /** This rule's login on {@code shard}: its auth_rules entry, else its auth_rule's user and password. */
+    public ShardLogin loginOn(String shard) {
+        ShardLogin own = new ShardLogin(null, login.user(), authRule.password());
+        ShardLogin forShard = shardLogins.get(shard);
+        return forShard == null ? own : forShard.orElse(own);
     }
 
     /** A rule for one database and user with the default limit, no discard, rollback on. */

@@ -23,11 +23,12 @@ final class GrpcTlsReader {
     }
 
     static GrpcTls read(YamlMapping top, Path baseDir) {
-        GrpcServerTls server = top.mapping("grpc_server_tls", SERVER_KEYS)
+        // SPQR names them grpc_api_tls and coordinator_grpc_tls (its grpc_tls docs)
+        GrpcServerTls server = top.mapping(top.has("grpc_api_tls") ? "grpc_api_tls" : "grpc_server_tls", SERVER_KEYS)
                 .map(section -> new GrpcServerTls(mode(section), section.path("cert_file", baseDir).orElse(null),
                         section.path("key_file", baseDir).orElse(null), section.path("client_ca_file", baseDir).orElse(null)))
                 .orElse(GrpcServerTls.DISABLED);
-        GrpcClientTls client = top.mapping("grpc_client_tls", CLIENT_KEYS)
+        GrpcClientTls client = top.mapping(top.has("coordinator_grpc_tls") ? "coordinator_grpc_tls" : "grpc_client_tls", CLIENT_KEYS)
                 .map(section -> new GrpcClientTls(mode(section), section.path("root_ca_file", baseDir).orElse(null),
                         section.path("cert_file", baseDir).orElse(null), section.path("key_file", baseDir).orElse(null),
                         section.string("server_name").orElse(null)))

@@ -189,6 +189,17 @@ public record RouterConfig(
         return exactThenDefault(backendRules, rule -> rule.matches(db, usr), BackendRule::poolDefault);
     }
 
+    /**
+     * Who the router logs in as on {@code shard} for clients of {@code db} as {@code usr} under
+     * {@code rule}: the shard's own db/usr/pwd, else the rule's login for it, else the client's
+     * database and user with the rule's password.
+     */
+    public ShardLogin loginFor(String shard, String db, String usr, BackendRule rule) {
+        ShardConfig configured = shards.get(shard);
+        ShardLogin ofShard = configured == null ? ShardLogin.CLIENTS : configured.login();
+        return ofShard.orElse(rule.loginOn(shard)).orElse(new ShardLogin(db, usr, null));
+    }
+
     /** The console rule for {@code usr}; console database names are aliases of each other. */
     public Optional<FrontendRule> consoleRuleFor(String usr) {
         return consoleRules.stream().filter(rule -> rule.usr().equals(usr)).findFirst();

@@ -4,6 +4,7 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import dev.shardgate.wire.tls.ServerTlsSettings;
 import dev.shardgate.wire.tls.SslMode;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -34,6 +35,9 @@ final class RouterConfigReader {
             "db", "usr", "connection_limit", "pool_discard", "pool_rollback", "auth_rule", "pool_default");
     static final List<String> AUTH_RULE_KEYS = List.of("auth_method", "password");
     static final List<String> SHARD_KEYS = List.of("type", "hosts", "tls");
+    private static final List<String> BACKEND_AUTH_SPQR_KEYS = SpqrRouterKeys.spqr(SpqrRouterKeys.BACKEND_AUTH_READ,
+            SpqrRouterKeys.AUTH_RULE_IGNORED);
+    private static final List<String> FRONTEND_AUTH_SPQR_KEYS = SpqrRouterKeys.spqr(List.of(), SpqrRouterKeys.AUTH_RULE_IGNORED);
     static final List<String> FRONTEND_TLS_KEYS = List.of(
             "sslmode", "cert_file", "key_file", "root_cert_file", "min_protocol", "ciphers");
     static final List<String> SHARD_TLS_KEYS = List.of("sslmode", "root_cert_file", "cert_file", "key_file");
@@ -58,6 +62,7 @@ final class RouterConfigReader {
         prefixed(keys, "health_check.", HEALTH_CHECK_KEYS);
         prefixed(keys, "grpc_server_tls.", GrpcTlsReader.SERVER_KEYS);
         prefixed(keys, "grpc_client_tls.", GrpcTlsReader.CLIENT_KEYS);
+        SpqrRouterKeys.addKnownKeys(keys);
         return List.copyOf(keys);
     }
 
@@ -126,9 +131,9 @@ final class RouterConfigReader {
         if (root == null) {
             throw source.error("", "configuration is empty; at least one frontend rule is required");
         }
-        YamlMapping top = YamlMapping.of(source, "", root, TOP_KEYS);
+        YamlMapping top = YamlMapping.of(source, "", root, TOP_KEYS, SpqrRouterKeys.topKeys());
         RouterConfig.Builder builder = RouterConfig.builder();
-        top.string("host").ifPresent(builder::host);
+        top.string("host").map(SpqrRouterKeys::host).ifPresent(builder::host);
         top.integer("router_port", IntRange.PORT).ifPresent(builder::routerPort);
         top.integer("admin_console_port", IntRange.PORT).ifPresent(builder::adminConsolePort);
         top.integer("grpc_api_port", IntRange.PORT).ifPresent(builder::grpcApiPort);
@@ -136,7 +141,10 @@ final class RouterConfigReader {
         top.bool("with_coordinator").ifPresent(builder::withCoordinator);
         top.string("coordinator_address").ifPresent(builder::coordinatorAddress);
         top.choice("router_mode", RouterMode.values(), RouterMode::configName).ifPresent(builder::routerMode);
-        top.choice("log_level", LogLevel.values(), LogLevel::configName).ifPresent(builder::logLevel);
+        top.string("log_level").map(SpqrRouterKeys::logLevel).ifPresent(level -> builder.logLevel(java.util.stream.Stream
+                .of(LogLevel.values()).filter(known -> known.configName().equalsIgnoreCase(level.strip())).findFirst()
+                .orElseThrow(() -> source.error("log_level", "must be one of debug, info, warning, error, fatal, got '"
+                        + level + "'"))));
         top.duration("pool_wait_timeout").ifPresent(builder::poolWaitTimeout);
         top.duration("client_idle_timeout").ifPresent(builder::clientIdleTimeout);
         top.duration("shutdown_timeout").ifPresent(builder::shutdownTimeout);
@@ -169,18 +177,21 @@ final class RouterConfigReader {
         builder.clientLimits(clientLimits(top));
         top.path("qdb_file", baseDir).ifPresent(builder::qdbFile);
         top.path("init_sql", baseDir).ifPresent(builder::initSqlFile);
+        SpqrRouterKeys.readTop(top, builder, source, baseDir);
+        TargetSessionAttrs defaultAttrs = SpqrRouterKeys.defaultTargetSessionAttrs(top);
         for (Map.Entry<String, Node> element : top.list("frontend_rules")) {
-            builder.frontendRule(frontendRule(
-                    YamlMapping.of(source, element.getKey(), element.getValue(), FRONTEND_RULE_KEYS)));
+            builder.frontendRule(frontendRule(YamlMapping.of(source, element.getKey(), element.getValue(),
+                    FRONTEND_RULE_KEYS, SpqrRouterKeys.spqr(List.of(), SpqrRouterKeys.FRONTEND_RULE_IGNORED)), defaultAttrs, source));
         }
         for (Map.Entry<String, Node> element : top.list("backend_rules")) {
-            builder.backendRule(backendRule(
-                    YamlMapping.of(source, element.getKey(), element.getValue(), BACKEND_RULE_KEYS)));
+            builder.backendRule(backendRule(YamlMapping.of(source, element.getKey(), element.getValue(),
+                    BACKEND_RULE_KEYS, SpqrRouterKeys.spqr(SpqrRouterKeys.BACKEND_RULE_READ, SpqrRouterKeys.BACKEND_RULE_IGNORED)),
+                    source));
         }
         top.mapping("shards", List.of()).ifPresent(shards -> {
             for (String name : shards.keys()) {
                 // A shard written with no value gets no hosts, which the checks report.
-                builder.shard(name, shards.mapping(name, SHARD_KEYS)
+                builder.shard(name, shards.mapping(name, SHARD_KEYS, SpqrRouterKeys.SHARD_READ)
                         .map(shard -> shard(shard, source, baseDir, shardTls))
                         .orElse(new ShardConfig(List.of(), ShardType.DATA, shardTls)));
             }
@@ -201,34 +212,79 @@ final class RouterConfigReader {
         }
     }
 
-    private static FrontendRule frontendRule(YamlMapping rule) {
+    private static FrontendRule frontendRule(YamlMapping rule, TargetSessionAttrs defaultAttrs, ConfigSource source) {
+        SpqrRouterKeys.ignored(rule, SpqrRouterKeys.FRONTEND_RULE_IGNORED, source);
         return new FrontendRule(
                 rule.string("db").orElse(null),
                 rule.string("usr").orElse(null),
                 rule.choice("pool_mode", PoolMode.values(), PoolMode::configName).orElse(PoolMode.TRANSACTION),
-                authRule(rule.requiredMapping("auth_rule", AUTH_RULE_KEYS)),
+                authRule(rule.mapping("auth_rule", AUTH_RULE_KEYS, FRONTEND_AUTH_SPQR_KEYS)
+                        .orElseThrow(() -> rule.missing("auth_rule")), source),
                 rule.bool("pool_default").orElse(false),
                 rule.bool("require_tls").orElse(false),
                 rule.choice("target_session_attrs", TargetSessionAttrs.values(), TargetSessionAttrs::spelling)
-                        .orElse(TargetSessionAttrs.READ_WRITE),
+                        .orElse(defaultAttrs),
                 rule.bool("read_your_writes").orElse(false));
     }
 
-    private static BackendRule backendRule(YamlMapping rule) {
+    private static BackendRule backendRule(YamlMapping rule, ConfigSource source) {
+        SpqrRouterKeys.ignored(rule, SpqrRouterKeys.BACKEND_RULE_IGNORED, source);
+        Optional<YamlMapping> auth = rule.mapping("auth_rule", AUTH_RULE_KEYS, BACKEND_AUTH_SPQR_KEYS);
+        // SPQR's backend auth rules: auth_method may be left out, the password is what counts
+        var shardLogins = new java.util.LinkedHashMap<String, ShardLogin>();
+        rule.mapping("auth_rules", List.of()).ifPresent(perShard -> {
+            for (String shard : perShard.keys()) {
+                perShard.mapping(shard, AUTH_RULE_KEYS, BACKEND_AUTH_SPQR_KEYS).ifPresent(shardAuth -> {
+                    if (shardAuth.has("auth_method")) {
+                        authRule(shardAuth, source);
+                    }
+                    shardLogins.put(shard, new ShardLogin(null, shardAuth.string("usr").orElse(null),
+                            shardAuth.string("password").orElse(null)));
+                });
+            }
+        });
         return new BackendRule(
                 rule.string("db").orElse(null),
                 rule.string("usr").orElse(null),
                 rule.integer("connection_limit", IntRange.CONNECTION_LIMIT).orElse(BackendRule.DEFAULT_CONNECTION_LIMIT),
                 rule.bool("pool_discard").orElse(false),
                 rule.bool("pool_rollback").orElse(true),
-                rule.mapping("auth_rule", AUTH_RULE_KEYS).map(RouterConfigReader::authRule).orElse(AuthRule.ok()),
-                rule.bool("pool_default").orElse(false));
+                auth.map(section -> backendAuthRule(section, source)).orElse(AuthRule.ok()),
+                rule.bool("pool_default").orElse(false),
+                new ShardLogin(null, auth.flatMap(section -> section.string("usr")).orElse(null), null),
+                shardLogins);
     }
 
-    private static AuthRule authRule(YamlMapping rule) {
+    /**
+     * A backend rule's auth rule. SPQR's has no auth_method, only usr and password: a password is
+     * given to a shard that asks for one (by whichever method it asks), no password means none.
+     */
+    private static AuthRule backendAuthRule(YamlMapping rule, ConfigSource source) {
+        if (!rule.has("auth_method")) {
+            SpqrRouterKeys.ignored(rule, SpqrRouterKeys.AUTH_RULE_IGNORED, source);
+            return rule.string("password").map(password -> new AuthRule(AuthMethod.SCRAM, password)).orElse(AuthRule.ok());
+        }
+        return authRule(rule, source);
+    }
+
+    private static AuthRule authRule(YamlMapping rule, ConfigSource source) {
+        SpqrRouterKeys.ignored(rule, SpqrRouterKeys.AUTH_RULE_IGNORED, source);
+        rule.string("auth_method").map(text -> text.strip().toLowerCase(java.util.Locale.ROOT))
+                .filter(List.of("notok", "ldap", "gss")::contains)
+                .ifPresent(spqrOnly -> {
+                    throw source.error(rule.pathOf("auth_method"), "SPQR's " + spqrOnly + " is not supported here; use one of "
+                            + java.util.stream.Stream.of(AuthMethod.values()).map(AuthMethod::configName)
+                                    .collect(java.util.stream.Collectors.joining(", ")));
+                });
         AuthMethod method = rule.choice("auth_method", AuthMethod.values(), AuthMethod::configName)
                 .orElseThrow(() -> rule.missing("auth_method"));
-        return new AuthRule(method, rule.string("password").orElse(null));
+        Optional<String> password = rule.string("password");
+        if (method == AuthMethod.OK && password.isPresent()) {
+            // SPQR's own example writes one; like SPQR, the password is not asked for
+            SpqrRouterKeys.passwordUnused(rule.pathOf("password"), source);
+            return new AuthRule(method, null);
+        }
+        return new AuthRule(method, password.orElse(null));
     }
 
     private static ShardConfig shard(YamlMapping shard, ConfigSource source, Path baseDir, ShardTlsSettings defaultTls) {
@@ -237,8 +293,10 @@ final class RouterConfigReader {
                 .toList();
         ShardTlsSettings tls = shard.mapping("tls", SHARD_TLS_KEYS).map(section -> shardTls(section, baseDir))
                 .orElse(defaultTls);
+        ShardLogin login = new ShardLogin(shard.string("db").orElse(null), shard.string("usr").orElse(null),
+                shard.string("pwd").orElse(null));
         return new ShardConfig(hosts, shard.choice("type", ShardType.values(), ShardType::configName)
-                .orElse(ShardType.DATA), tls);
+                .orElse(ShardType.DATA), tls, login);
     }
 
     /** A shard's tls section or shard_tls, the default of every shard: the same keys, the same meanings. */

@@ -138,7 +138,25 @@ final class RouterConfigWriter {
         map.put("connection_limit", rule.connectionLimit());
         map.put("pool_discard", rule.poolDiscard());
         map.put("pool_rollback", rule.poolRollback());
-        map.put("auth_rule", authRule(rule.authRule()));
+        var auth = authRule(rule.authRule());
+        if (rule.login().user() != null) {
+            auth.put("usr", rule.login().user());
+        }
+        map.put("auth_rule", auth);
+        if (!rule.shardLogins().isEmpty()) {
+            var perShard = new LinkedHashMap<String, Object>();
+            rule.shardLogins().entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
+                var login = new LinkedHashMap<String, Object>();
+                if (entry.getValue().user() != null) {
+                    login.put("usr", entry.getValue().user());
+                }
+                if (entry.getValue().password() != null) {
+                    login.put("password", entry.getValue().password());
+                }
+                perShard.put(entry.getKey(), login);
+            });
+            map.put("auth_rules", perShard);
+        }
         return map;
     }
 
@@ -164,6 +182,15 @@ final class RouterConfigWriter {
         var map = new LinkedHashMap<String, Object>();
         map.put("type", shard.type().configName());
         map.put("hosts", List.copyOf(shard.hosts()));
+        if (shard.login().database() != null) {
+            map.put("db", shard.login().database());
+        }
+        if (shard.login().user() != null) {
+            map.put("usr", shard.login().user());
+        }
+        if (shard.login().password() != null) {
+            map.put("pwd", shard.login().password());
+        }
         if (!shard.tls().equals(defaultTls)) {
             // also sslmode: disable, when shard_tls would otherwise give this shard TLS
             map.put("tls", shardTls(shard.tls()));

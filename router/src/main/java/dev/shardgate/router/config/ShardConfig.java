@@ -8,12 +8,21 @@ import java.util.Objects;
  * A shard's PostgreSQL servers, each {@code host:port} ({@code [::1]:5432} for IPv6): a primary and
  * standbys in any order, as the router learns each host's role from the server (docs/replicas.md);
  * and how TLS is used towards them.
+ *
+ * @param login who the router logs in as on this shard when not the client ({@code db}, {@code usr},
+ *     {@code pwd} as in SPQR's router.yaml)
  */
-public record ShardConfig(List<String> hosts, ShardType type, ShardTlsSettings tls) {
+public record ShardConfig(List<String> hosts, ShardType type, ShardTlsSettings tls, ShardLogin login) {
     public ShardConfig {
         hosts = List.copyOf(hosts);
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(login, "login");
+    }
+
+    /** A shard whose logins are the clients' own. */
+    public ShardConfig(List<String> hosts, ShardType type, ShardTlsSettings tls) {
+        this(hosts, type, tls, ShardLogin.CLIENTS);
     }
 
     /** A shard reached without TLS. */

@@ -35,6 +35,14 @@ final class YamlMapping {
     }
 
     static YamlMapping of(ConfigSource source, String path, Node node, List<String> knownKeys) {
+        return of(source, path, node, knownKeys, List.of());
+    }
+
+    /**
+     * Like {@link #of(ConfigSource, String, Node, List)}, also accepting {@code spqrKeys}: SPQR's names,
+     * which messages leave out, so that they list the keys to write.
+     */
+    static YamlMapping of(ConfigSource source, String path, Node node, List<String> knownKeys, List<String> spqrKeys) {
         if (!(node instanceof MappingNode mapping)) {
             throw source.error(path, "must be a mapping of keys to values, got " + describe(node));
         }
@@ -49,7 +57,7 @@ final class YamlMapping {
                 throw source.errorAt(line(keyNode), keyPath, "duplicate key '" + key + "'");
             }
             source.rememberLine(keyPath, line(keyNode));
-            if (!knownKeys.isEmpty() && !knownKeys.contains(key)) {
+            if (!knownKeys.isEmpty() && !knownKeys.contains(key) && !spqrKeys.contains(key)) {
                 throw source.error(keyPath, "unknown key '" + key + "' (expected one of: "
                         + String.join(", ", knownKeys) + ")");
             }
@@ -62,12 +70,21 @@ final class YamlMapping {
         return List.copyOf(values.keySet());
     }
 
+    /** The key is written with a value. */
+    boolean has(String key) {
+        return node(key).isPresent();
+    }
+
     String pathOf(String key) {
         return ConfigSource.child(path, key);
     }
 
     Optional<YamlMapping> mapping(String key, List<String> knownKeys) {
         return node(key).map(node -> of(source, pathOf(key), node, knownKeys));
+    }
+
+    Optional<YamlMapping> mapping(String key, List<String> knownKeys, List<String> spqrKeys) {
+        return node(key).map(node -> of(source, pathOf(key), node, knownKeys, spqrKeys));
     }
 
     YamlMapping requiredMapping(String key, List<String> knownKeys) {

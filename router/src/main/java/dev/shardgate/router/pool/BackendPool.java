@@ -1,5 +1,7 @@
 package dev.shardgate.router.pool;
 
+import dev.shardgate.router.config.ShardLogin;
+
 import dev.shardgate.console.exec.BackendInfo;
 import dev.shardgate.router.backend.BackendAddress;
 import dev.shardgate.router.backend.BackendConnection;
@@ -34,7 +36,8 @@ public final class BackendPool {
 
     private final PoolKey key;
     private final BackendRule rule;
-    private final String password;
+    /** Who its connections log in as: the client's database and user, unless the configuration names others. */
+    private final ShardLogin login;
     private final Duration waitTimeout;
     private final int failsToDown;
     private final HostChoice.LagLimit lag;
@@ -59,9 +62,18 @@ public final class BackendPool {
                        BackendConnector connector, Function<BackendAddress, HostHealth> healthOf,
                        java.util.function.Consumer<BackendAddress> checkSoon, int failsToDown, HostChoice.LagLimit lag,
                        ShardPauses pauses) {
+        this(key, addresses, rule, new ShardLogin(key.database(), key.user(), rule.authRule().password()), waitTimeout,
+                connector, healthOf, checkSoon, failsToDown, lag, pauses);
+    }
+
+    /** A pool whose connections log in as {@code login} (router.yaml's per-shard db, usr and pwd). */
+    public BackendPool(PoolKey key, List<BackendAddress> addresses, BackendRule rule, ShardLogin login, Duration waitTimeout,
+                       BackendConnector connector, Function<BackendAddress, HostHealth> healthOf,
+                       java.util.function.Consumer<BackendAddress> checkSoon, int failsToDown, HostChoice.LagLimit lag,
+                       ShardPauses pauses) {
         this.key = key;
         this.rule = rule;
-        this.password = rule.authRule() == null ? null : rule.authRule().password();
+        this.login = login;
         this.waitTimeout = waitTimeout;
         this.connector = connector;
         this.healthOf = healthOf;
@@ -89,9 +101,9 @@ public final class BackendPool {
         return rule;
     }
 
-    /** The password of the backend rule, or null: what the health checker logs in with by default. */
-    String password() {
-        return password;
+    /** Who its connections log in as: what the health checker logs in with by default. */
+    ShardLogin login() {
+        return login;
     }
 
     /**
@@ -109,7 +121,7 @@ public final class BackendPool {
             HostPool pool = now.remove(address);
             if (pool == null) {
                 changed = true;
-                pool = new HostPool(key, healthOf.apply(address), password, rule.connectionLimit(), failsToDown, connector);
+                pool = new HostPool(key, healthOf.apply(address), login, rule.connectionLimit(), failsToDown, connector);
                 byAddress.put(address, pool);
             }
             next.add(pool);

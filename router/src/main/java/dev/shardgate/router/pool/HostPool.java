@@ -1,5 +1,7 @@
 package dev.shardgate.router.pool;
 
+import dev.shardgate.router.config.ShardLogin;
+
 import dev.shardgate.console.exec.BackendInfo;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendConnector;
@@ -35,7 +37,7 @@ final class HostPool {
 
     private final PoolKey key;
     final HostHealth health;
-    private final String password;
+    private final ShardLogin login;
     private final int connectionLimit;
     private final int failsToDown;
     private final BackendConnector connector;
@@ -52,10 +54,10 @@ final class HostPool {
     private volatile boolean closed;
     private volatile String closedBecause = "router is shutting down";
 
-    HostPool(PoolKey key, HostHealth health, String password, int connectionLimit, int failsToDown, BackendConnector connector) {
+    HostPool(PoolKey key, HostHealth health, ShardLogin login, int connectionLimit, int failsToDown, BackendConnector connector) {
         this.key = key;
         this.health = health;
-        this.password = password;
+        this.login = login;
         this.connectionLimit = connectionLimit;
         this.failsToDown = failsToDown;
         this.connector = connector;
@@ -146,7 +148,7 @@ final class HostPool {
     private BackendConnection open() throws IOException {
         BackendConnection connection;
         try {
-            connection = connector.connect(health.address(), key.database(), key.user(), password);
+            connection = connector.connect(health.address(), login.database(), login.user(), login.password());
         } catch (IOException e) {
             forgetLent();
             health.connectFailed(e.getMessage(), failsToDown);

@@ -10,6 +10,7 @@ import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.HealthSettings;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
+import dev.shardgate.router.config.ShardLogin;
 import dev.shardgate.router.config.ShardLinkSettings;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
@@ -85,10 +86,11 @@ public final class Pools implements HealthChecker.Shards {
                 .orElseThrow(() -> new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                         "no backend rule for user \"" + key.user() + "\" and database \"" + key.database() + "\""));
         HealthSettings health = config.health();
-        BackendPool pool = new BackendPool(key, addresses(key.shard(), hosts), rule, config.poolWaitTimeout(), connector,
+        ShardLogin login = config.loginFor(key.shard(), key.database(), key.user(), rule);
+        BackendPool pool = new BackendPool(key, addresses(key.shard(), hosts), rule, login, config.poolWaitTimeout(), connector,
                 checker::health, checker::checkSoon, health.fails(),
                 new HostChoice.LagLimit(health.maxLagBytes(), health.maxLagTime()), pauses);
-        firstPool.putIfAbsent(key.shard(), new HealthChecker.Credentials(key.database(), key.user(), pool.password()));
+        firstPool.putIfAbsent(key.shard(), new HealthChecker.Credentials(login.database(), login.user(), login.password()));
         return pool;
     }
 
@@ -118,7 +120,8 @@ public final class Pools implements HealthChecker.Shards {
         }
         for (BackendRule rule : config.backendRules()) {
             if (!rule.poolDefault()) {
-                return new HealthChecker.Credentials(rule.db(), rule.usr(), rule.authRule().password());
+                ShardLogin login = config.loginFor(shard, rule.db(), rule.usr(), rule);
+                return new HealthChecker.Credentials(login.database(), login.user(), login.password());
             }
         }
         return null;

@@ -54,8 +54,8 @@ public final class DirectHostQueries implements HostQueries {
         CompletableFuture<List<List<String>>> answer = new CompletableFuture<>();
         Thread.ofVirtual().name("host-query-" + host).start(() -> {
             try {
-                String password = rule.authRule() == null ? null : rule.authRule().password();
-                BackendConnection connection = connector.connect(address, rule.db(), rule.usr(), password);
+                var login = rule.loginOn(shard).orElse(new dev.shardgate.router.config.ShardLogin(rule.db(), rule.usr(), null));
+                BackendConnection connection = connector.connect(address, login.database(), login.user(), login.password());
                 open.set(connection);
                 try (connection) {
                     if (abandoned.get()) {

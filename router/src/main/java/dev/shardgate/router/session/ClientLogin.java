@@ -5,7 +5,10 @@ import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
+import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.tls.ClientTlsGate;
+import dev.shardgate.console.server.ConsoleServer;
+import dev.shardgate.console.server.HandedOffClient;
 import dev.shardgate.wire.CancelRequest;
 import dev.shardgate.wire.FrontendMessage;
 import dev.shardgate.wire.GssEncRequest;
@@ -43,8 +46,16 @@ import org.slf4j.LoggerFactory;
 public final class ClientLogin {
     private static final Logger log = LoggerFactory.getLogger(ClientLogin.class);
 
+    /** How the login part ends: a client of the router, or of the console. */
+    private sealed interface Outcome permits Login, ToConsole {
+    }
+
     /** A client that passed authentication. */
-    public record Login(StartupMessage startup, FrontendRule rule) {
+    public record Login(StartupMessage startup, FrontendRule rule) implements Outcome {
+    }
+
+    /** A client asking for a console database: the console logs it in, under its own rules. */
+    private record ToConsole(StartupMessage startup) implements Outcome {
     }
 
     private final RouterConfig config;
@@ -54,32 +65,54 @@ public final class ClientLogin {
     private final PgReader in;
     private final PgWriter out;
     private final ClientTlsGate tls;
+    private final ConsoleServer console;
 
-    public ClientLogin(RouterConfig config, CancelRegistry cancels, FailedLogins failedLogins, Conduit socket,
-                       PgReader in, PgWriter out, ClientTlsGate tls) {
+    /** Clients asking for a console database go to the context's console, or are refused (28000) before it listens. */
+    public ClientLogin(RouterContext context, Conduit socket, PgReader in, PgWriter out, ClientTlsGate tls) {
         this.tls = tls;
-        this.config = config;
-        this.cancels = cancels;
-        this.failedLogins = failedLogins;
+        this.console = context.console();
+        this.config = context.config();
+        this.cancels = context.cancels();
+        this.failedLogins = context.failedLogins();
         this.socket = socket;
         this.in = in;
         this.out = out;
     }
 
     /**
-     * @return the login, or null when the connection only carried a cancel request
+     * @return the login, or null when the connection only carried a cancel request or was a console
+     *     client, served to its end here
      * @throws PgException FATAL for the client: 28000, 28P01, 08P01, 54000, 57014 when auth_timeout passed
      */
     public Login perform() throws IOException {
         Duration timeout = config.clientLimits().authTimeout();
         in.limitMessageLength(Protocol.MAX_LOGIN_MESSAGE_LENGTH);
-        Login login = LoginDeadline.within(timeout, socket::shutdownInput, () -> performInTime(timeout));
-        in.liftMessageLengthLimit();
-        return login;
+        Outcome outcome = LoginDeadline.within(timeout, socket::shutdownInput, () -> performInTime(timeout));
+        return switch (outcome) {
+            case null -> null;
+            case Login login -> {
+                in.liftMessageLengthLimit();
+                yield login;
+            }
+            case ToConsole toConsole -> {
+                serveConsole(toConsole.startup());
+                yield null;
+            }
+        };
     }
 
+    /**
+     * SPQR lets its console be reached on the router port as {@code dbname=spqr-console}: the console
+     * takes the connection after the startup packet, with the TLS this port negotiated, and runs the
+     * login (its own deadline of auth_timeout) and the session.
+     */
+    private void serveConsole(StartupMessage startup) {
+        InetAddress address = socket.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        console.serve(new HandedOffClient(startup, in, out, tls.isSecured(), address, String.valueOf(socket.remoteAddress()),
+                socket::shutdownInput, tls.conduit()));
+    }
 
-    private Login performInTime(Duration timeout) throws IOException {
+    private Outcome performInTime(Duration timeout) throws IOException {
         StartupMessage startup = readStartup();
         if (startup == null) {
             return null;
@@ -88,6 +121,9 @@ public final class ClientLogin {
         String database = startup.database();
         if (user == null || user.isEmpty()) {
             throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+        }
+        if (console != null && FrontendRule.isConsoleDatabase(database)) {
+            return new ToConsole(startup);
         }
         InetAddress address = socket.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
         awaitTurn(address, timeout);

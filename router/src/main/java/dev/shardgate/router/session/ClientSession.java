@@ -123,8 +123,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         boolean loggedIn = false;
         var tlsGate = new dev.shardgate.router.tls.ClientTlsGate(context.frontendTls(), socket);
         try {
-            ClientLogin.Login login = new ClientLogin(context.config(), context.cancels(), context.failedLogins(), socket, in, out,
-                    tlsGate).perform();
+            ClientLogin.Login login = new ClientLogin(context, socket, in, out, tlsGate).perform();
             if (login == null) {
                 return;
             }

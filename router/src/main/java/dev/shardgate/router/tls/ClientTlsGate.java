@@ -88,6 +88,11 @@ public final class ClientTlsGate {
         }
     }
 
+    /** Whether the TLS handshake took place. */
+    public boolean isSecured() {
+        return session != null;
+    }
+
     /** The connection as it stands: the TLS conduit after a handshake, else the plain one. */
     public Conduit conduit() {
         return conduit;
