@@ -180,6 +180,19 @@ public final class RouterContext implements AutoCloseable {
         return qdb.snapshot();
     }
 
+    /**
+     * Read and write buffers of client sessions, like PgBouncer's pkt_buf (8 KiB): most clients send
+     * short statements and sit idle most of the time, so a session holds a buffer only while it
+     * reads or writes — 1000 idle clients hold none (with two 64 KiB buffers each they cost 130 MB,
+     * with two of 8 KiB about 17 MB). Larger messages grow a reader's buffer; larger writes pass
+     * straight through. 256 free buffers (2 MiB) are kept for the next transactions.
+     */
+    private final dev.shardgate.wire.BufferPool clientBuffers = new dev.shardgate.wire.BufferPool(8 * 1024, 256);
+
+    public dev.shardgate.wire.BufferPool clientBuffers() {
+        return clientBuffers;
+    }
+
     public Pools pools() {
         return pools;
     }

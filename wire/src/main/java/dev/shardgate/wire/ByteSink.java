@@ -49,6 +49,24 @@ public final class ByteSink {
         size = 0;
     }
 
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** Gives the empty sink's array away (to a {@link BufferPool}); the sink holds none until {@link #giveArray}. */
+    byte[] takeArray() {
+        if (size != 0) {
+            throw new IllegalStateException(size + " bytes not written yet");
+        }
+        byte[] array = bytes;
+        bytes = NO_BYTES;
+        return array;
+    }
+
+    /** Writes go into {@code array} from now on; the sink is empty. */
+    void giveArray(byte[] array) {
+        bytes = array;
+        size = 0;
+    }
+
     /** Drops everything written after the first {@code newSize} bytes, e.g. a half-encoded message. */
     public void truncate(int newSize) {
         if (newSize < 0 || newSize > size) {

@@ -27,7 +27,10 @@ public final class PgReader {
     /** The length word accepted now: {@link #maxMessageLength}, or less while a login is in progress. */
     private int messageLengthLimit;
     private final int initialBufferSize;
+    /** Null while a pooled reader waits for input with nothing buffered (see {@link #fill}). */
     private byte[] buffer;
+    /** Where the buffer goes while nothing is buffered and the input is awaited; null: the reader keeps its own. */
+    private final BufferPool pool;
     /** Start of bytes not yet consumed: the current message's type byte while there is one. */
     private int position;
     /** End of the bytes read from the stream. */
@@ -61,6 +64,22 @@ public final class PgReader {
         this.messageLengthLimit = maxMessageLength;
         this.initialBufferSize = Math.max(16, bufferSize);
         this.buffer = new byte[initialBufferSize];
+        this.pool = null;
+    }
+
+    /**
+     * A reader that holds a buffer of {@code pool} only while it has bytes to frame: when all it read
+     * is consumed and its input is an {@link AwaitableInput}, it gives the buffer back before waiting.
+     */
+    public PgReader(InputStream in, int maxMessageLength, BufferPool pool) {
+        if (maxMessageLength < 4 || maxMessageLength > Integer.MAX_VALUE - 64) {
+            throw new IllegalArgumentException("invalid maximum message length " + maxMessageLength);
+        }
+        this.in = in;
+        this.maxMessageLength = maxMessageLength;
+        this.messageLengthLimit = maxMessageLength;
+        this.initialBufferSize = pool.size();
+        this.pool = pool;
     }
 
     /**
@@ -283,7 +302,7 @@ public final class PgReader {
             position += 5 + payloadLength;
             type = NO_MESSAGE;
         }
-        if (buffer.length > RETAINED_BUFFER_LIMIT && filled - position <= initialBufferSize) {
+        if (buffer != null && buffer.length > RETAINED_BUFFER_LIMIT && filled - position <= initialBufferSize) {
             relocate(new byte[initialBufferSize]);
         }
     }
@@ -296,6 +315,20 @@ public final class PgReader {
     private boolean fill(int count) throws IOException {
         if (filled - position >= count) {
             return true;
+        }
+        if (pool != null && position == filled) {
+            if (buffer != null) {
+                pool.release(buffer);
+                buffer = null;
+            }
+            position = 0;
+            filled = 0;
+            if (in instanceof AwaitableInput input) {
+                input.awaitReadable(); // holding no buffer: an idle session costs none
+            }
+        }
+        if (buffer == null) {
+            buffer = pool.acquire();
         }
         if (position + count > buffer.length && position > 0) {
             relocate(count > buffer.length ? new byte[grownSize(count)] : buffer);

@@ -21,6 +21,8 @@ public final class PgWriter {
     private OutputStream out;
     private final int bufferSize;
     private ByteSink sink;
+    /** Where the buffer goes after a flush, and comes from at the next write; null: the writer keeps its own. */
+    private final BufferPool pool;
     /** The charset of the strings written (names, error texts): the peer's client encoding. */
     private volatile Charset text = StandardCharsets.UTF_8;
 
@@ -33,15 +35,34 @@ public final class PgWriter {
         this.out = out;
         this.bufferSize = Math.max(16, bufferSize);
         this.sink = new ByteSink(this.bufferSize);
+        this.pool = null;
+    }
+
+    /** A writer that holds a buffer of {@code pool} only between its first write and the next flush. */
+    public PgWriter(OutputStream out, BufferPool pool) {
+        this.out = out;
+        this.bufferSize = pool.size();
+        this.sink = new ByteSink(16);
+        this.pool = pool;
+        sink.takeArray();
+    }
+
+    /** Before each write: a pooled writer that flushed takes a buffer again. */
+    private void holdBuffer() {
+        if (pool != null && sink.capacity() == 0) {
+            sink.giveArray(pool.acquire());
+        }
     }
 
     public void write(FrontendMessage message) throws IOException {
+        holdBuffer();
         sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
     }
 
     public void write(BackendMessage message) throws IOException {
+        holdBuffer();
         sink.textCharset(text);
         Encoder.encode(message, sink);
         drainIfFull();
@@ -68,6 +89,7 @@ public final class PgWriter {
         if (length > Integer.MAX_VALUE - 4) {
             throw new PgException(SqlState.PROGRAM_LIMIT_EXCEEDED, "message of " + length + " bytes is too large");
         }
+        holdBuffer();
         sink.writeByte(type);
         sink.writeInt32(4 + length);
         if (payload.hasArray()) {
@@ -91,6 +113,7 @@ public final class PgWriter {
 
     /** Bytes that already form whole messages, e.g. a message forwarded by {@link PgReader#copyCurrentTo}. */
     public void writeRawBytes(byte[] bytes, int offset, int length) throws IOException {
+        holdBuffer();
         if ((long) sink.size() + length <= bufferSize) {
             sink.writeBytes(bytes, offset, length);
             drainIfFull();
@@ -108,6 +131,9 @@ public final class PgWriter {
     public void flush() throws IOException {
         drain();
         out.flush();
+        if (pool != null && sink.capacity() > 0) {
+            pool.release(sink.takeArray()); // everything is out: hold no buffer while the peer thinks
+        }
     }
 
     /** Bytes written but not yet handed to the stream. */
@@ -133,7 +159,12 @@ public final class PgWriter {
             sink.reset();
         }
         if (sink.capacity() > RETAINED_BUFFER_LIMIT) {
-            sink = new ByteSink(bufferSize);
+            if (pool != null) {
+                sink.takeArray(); // grown for a large message: left to the collector
+                sink.giveArray(pool.acquire());
+            } else {
+                sink = new ByteSink(bufferSize);
+            }
         }
     }
 }

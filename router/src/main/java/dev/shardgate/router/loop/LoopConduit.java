@@ -310,7 +310,31 @@ public final class LoopConduit implements Conduit {
         return "LoopConduit[" + socket.getRemoteSocketAddress() + ", fd " + fd + "]";
     }
 
-    private final class Input extends InputStream {
+    /** See {@link Input#awaitReadable()}. */
+    private void awaitReadable() throws IOException {
+        long deadline = readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : 0;
+        while (true) {
+            int edges = readable.count;
+            if (!(readDrained && edges == readEdgesSeen) || readEnded || closed) {
+                return; // a read would try the socket: let it
+            }
+            watchFromHere();
+            if (!readable.await(edges, deadline)) {
+                throw new SocketTimeoutException("Read timed out");
+            }
+        }
+    }
+
+    private final class Input extends InputStream implements dev.shardgate.wire.AwaitableInput {
+        /**
+         * Parks, without reading, while the last read emptied the socket and no edge came since: the
+         * wait a read would make, without a buffer held for it.
+         */
+        @Override
+        public void awaitReadable() throws IOException {
+            LoopConduit.this.awaitReadable();
+        }
+
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];

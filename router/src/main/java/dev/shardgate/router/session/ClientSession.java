@@ -53,12 +53,6 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ClientSession implements Runnable, CancelRegistry.Cancellable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-    /**
-     * Read and write buffers per client, like PgBouncer's pkt_buf: most clients send short statements
-     * and sit idle most of the time, so two 64 KiB buffers each made 1000 idle clients cost 130 MB.
-     * Larger messages grow the reader; larger writes pass straight through.
-     */
-    private static final int CLIENT_BUFFER_BYTES = 8 * 1024;
 
     private final RouterContext context;
     /** The client's socket; after a TLS handshake, its TLS conduit (so that closing sends close_notify). */
@@ -107,8 +101,8 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
         this.socket = socket;
-        this.in = new PgReader(socket.input(), context.config().maxMessageLength(), CLIENT_BUFFER_BYTES);
-        this.out = new PgWriter(socket.output(), CLIENT_BUFFER_BYTES);
+        this.in = new PgReader(socket.input(), context.config().maxMessageLength(), context.clientBuffers());
+        this.out = new PgWriter(socket.output(), context.clientBuffers());
         this.processId = context.cancels().newProcessId();
         this.secretKey = context.cancels().newSecretKey();
     }
