@@ -7,7 +7,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -70,6 +72,28 @@ final class ReplicaConsoles {
             }
         }
         return rows;
+    }
+
+    /**
+     * {@code server}'s row of SHOW hosts on the console at {@code port}, column name to value; fails
+     * the test if the console does not answer, so that it can be polled in a condition.
+     */
+    static Map<String, String> hostRow(int port, LocalPostgres server) {
+        try (Connection console = console(port); Statement statement = console.createStatement();
+             ResultSet result = statement.executeQuery("SHOW hosts")) {
+            while (result.next()) {
+                if (host(server).equals(result.getString("host"))) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (int i = 1; i <= result.getMetaData().getColumnCount(); i++) {
+                        row.put(result.getMetaData().getColumnName(i), result.getString(i));
+                    }
+                    return row;
+                }
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("SHOW hosts on console port " + port + " failed", e);
+        }
+        throw new AssertionError("SHOW hosts on console port " + port + " has no row for " + host(server));
     }
 
     static String host(LocalPostgres server) {
