@@ -1,7 +1,10 @@
 package dev.shardgate.it.replica;
 
-import static dev.shardgate.it.replica.ReplicaConsoles.execute;
+import static dev.shardgate.it.replica.ReplicaConsoles.direct;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.it.harness.Jdbc;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -13,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 /**
  * A bank-transfer workload for switchovers: transfers between accounts, each noted with its id in
@@ -34,10 +38,12 @@ final class BankTransfers implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> workers = new ArrayList<>();
 
-    static void createTables(Connection primary) throws SQLException {
-        execute(primary, "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)");
-        execute(primary, "CREATE TABLE transfers (id bigint PRIMARY KEY)");
-        execute(primary, "INSERT INTO accounts SELECT g, " + BALANCE + " FROM generate_series(1, " + ACCOUNTS + ") g");
+    /** The statements that create and fill the tables, for {@link ReplicaCluster#start}. */
+    static String[] tables() {
+        return new String[] {
+                "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL)",
+                "CREATE TABLE transfers (id bigint PRIMARY KEY)",
+                "INSERT INTO accounts SELECT g, " + BALANCE + " FROM generate_series(1, " + ACCOUNTS + ") g"};
     }
 
     BankTransfers(int workers, Connect connect) {
@@ -90,6 +96,17 @@ final class BankTransfers implements AutoCloseable {
         }
         connection.commit();
         committed.add(id);
+    }
+
+    /** On {@code server}: the sum of balances the accounts started with, and every transfer a client saw commit. */
+    void assertKeptOn(LocalPostgres server) throws SQLException {
+        try (Connection connection = direct(server)) {
+            assertThat(Jdbc.column(connection, "SELECT sum(balance) FROM accounts")).as("sum of balances")
+                    .containsExactly(Long.toString(ACCOUNTS * BALANCE));
+            Set<Long> there = Jdbc.column(connection, "SELECT id FROM transfers").stream().map(Long::parseLong)
+                    .collect(Collectors.toSet());
+            assertThat(there).as("transfers a client saw commit").containsAll(committed);
+        }
     }
 
     private static void pause() {

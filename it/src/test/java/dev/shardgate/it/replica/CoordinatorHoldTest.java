@@ -1,7 +1,7 @@
 package dev.shardgate.it.replica;
 
+import static dev.shardgate.it.replica.ReplicaConsoles.client;
 import static dev.shardgate.it.replica.ReplicaConsoles.console;
-import static dev.shardgate.it.replica.ReplicaConsoles.direct;
 import static dev.shardgate.it.replica.ReplicaConsoles.host;
 import static dev.shardgate.it.replica.ReplicaConsoles.rows;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,15 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.it.harness.Jdbc;
-import dev.shardgate.it.harness.ReplicatedShards;
 import dev.shardgate.router.RouterServer;
 import java.sql.Connection;
-import java.time.Duration;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -31,40 +27,30 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CoordinatorHoldTest {
-    private static ReplicatedShards shards;
+    private static ReplicaCluster cluster;
     private static Coordinator coordinator;
     private static RouterServer r1;
     private static RouterServer r2;
 
     @BeforeAll
     static void start() throws Exception {
-        shards = ReplicatedShards.start(1, 1);
-        try (Connection primary = direct(shards.primary(0))) {
-            BankTransfers.createTables(primary);
-        }
-        shards.standby(0, 0).waitForReplay(shards.primary(0), Duration.ofSeconds(60));
-        coordinator = ReplicaConsoles.coordinator(shards);
-        r1 = ReplicaConsoles.fedRouter(coordinator, "r1");
-        r2 = ReplicaConsoles.fedRouter(coordinator, "r2");
+        cluster = ReplicaCluster.start(1, BankTransfers.tables());
+        coordinator = cluster.coordinator();
+        r1 = cluster.routerFedBy(coordinator, "r1");
+        r2 = cluster.routerFedBy(coordinator, "r2");
     }
 
     @AfterAll
     static void stop() {
-        for (AutoCloseable open : new AutoCloseable[] {r1, r2, coordinator, shards}) {
-            try {
-                if (open != null) {
-                    open.close();
-                }
-            } catch (Exception e) {
-                // the next one still closes
-            }
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     @Order(1)
     void pauseOnTheCoordinatorHoldsTheShardOnEveryRouterUntilResume() throws Exception {
-        try (Connection console = console(coordinator.consolePort()); Connection client = ReplicaConsoles.throughRouter(r2)) {
+        try (Connection console = console(coordinator.consolePort()); Connection client = client(r2.port())) {
             assertThat(rows(console, "PAUSE SHARD sh1")).extracting(row -> row.get(0) + " " + row.get(2) + " " + row.get(3))
                     .containsExactly("r1 0 null", "r2 0 null");
             for (RouterServer router : List.of(r1, r2)) {
@@ -94,11 +80,11 @@ class CoordinatorHoldTest {
     @Test
     @Order(2)
     void aSwitchoverOnTheCoordinatorIsAPauseForTheClientsOfEveryRouter() throws Exception {
-        LocalPostgres oldPrimary = shards.primary(0);
-        LocalPostgres standby = shards.standby(0, 0);
+        LocalPostgres oldPrimary = cluster.primary();
+        LocalPostgres standby = cluster.standby(0);
         List<List<String>> answer;
-        BankTransfers.Connect viaR1 = () -> ReplicaConsoles.throughRouter(r1);
-        BankTransfers.Connect viaR2 = () -> ReplicaConsoles.throughRouter(r2);
+        BankTransfers.Connect viaR1 = () -> client(r1.port());
+        BankTransfers.Connect viaR2 = () -> client(r2.port());
         BankTransfers bank = new BankTransfers(List.of(viaR1, viaR2, viaR1, viaR2));
         try (bank) {
             Jdbc.await("transfers through both routers", 30_000, () -> {
@@ -116,13 +102,7 @@ class CoordinatorHoldTest {
         assertThat(answer.getFirst().subList(0, 2)).containsExactly("sh1", host(standby));
         assertThat(answer.getFirst().get(3)).isEqualTo(host(oldPrimary));
         assertThat(bank.errors).as("errors the routers' clients saw").isEmpty();
-        try (Connection promoted = direct(standby)) {
-            assertThat(Jdbc.column(promoted, "SELECT sum(balance) FROM accounts")).containsExactly(
-                    Long.toString(BankTransfers.ACCOUNTS * BankTransfers.BALANCE));
-            Set<Long> there = Jdbc.column(promoted, "SELECT id FROM transfers").stream().map(Long::parseLong)
-                    .collect(Collectors.toSet());
-            assertThat(there).as("transfers a client saw commit").containsAll(bank.committed);
-        }
+        bank.assertKeptOn(standby);
         for (RouterServer router : List.of(r1, r2)) {
             assertThat(router.context().metadata().shard("sh1").orElseThrow().hosts()).containsExactly(host(standby));
             try (Connection routerConsole = console(router.consolePort())) {

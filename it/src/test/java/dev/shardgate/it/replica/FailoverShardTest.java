@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.it.harness.Jdbc;
-import dev.shardgate.it.harness.ReplicatedShards;
 import dev.shardgate.router.RouterServer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,43 +30,28 @@ import org.junit.jupiter.api.TestMethodOrder;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverShardTest {
-    private static final Duration REPLAY = Duration.ofSeconds(60);
-
-    private static ReplicatedShards shards;
+    private static ReplicaCluster cluster;
     private static RouterServer router;
     private static Coordinator coordinator;
 
     @BeforeAll
     static void start() throws Exception {
-        shards = ReplicatedShards.start(1, 2);
-        try (Connection primary = direct(shards.primary(0))) {
-            execute(primary, "CREATE TABLE events (id text PRIMARY KEY)");
-            execute(primary, "INSERT INTO events VALUES ('early')");
-        }
-        for (LocalPostgres standby : shards.standbys(0)) {
-            standby.waitForReplay(shards.primary(0), REPLAY);
-        }
-        router = ReplicaConsoles.router(shards);
-        coordinator = ReplicaConsoles.coordinator(shards);
+        cluster = ReplicaCluster.start(2, "CREATE TABLE events (id text PRIMARY KEY)", "INSERT INTO events VALUES ('early')");
+        router = cluster.router();
+        coordinator = cluster.coordinator();
     }
 
     @AfterAll
     static void stop() {
-        if (router != null) {
-            router.close();
-        }
-        if (coordinator != null) {
-            coordinator.close();
-        }
-        if (shards != null) {
-            shards.close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     @Order(1)
     void refusedOnBothConsolesWhileThePrimaryAnswersNamingIt() throws SQLException {
-        String primary = host(shards.primary(0));
+        String primary = host(cluster.primary());
         for (int port : new int[] {router.consolePort(), coordinator.consolePort()}) {
             try (Connection console = console(port)) {
                 SQLException refused = catchThrowableOfType(SQLException.class,
@@ -78,8 +62,8 @@ class FailoverShardTest {
                 assertThat(rows(console, "SHOW shards")).hasSize(1);
             }
         }
-        assertThat(shards.standby(0, 0).isInRecovery()).isTrue();
-        assertThat(shards.standby(0, 1).isInRecovery()).isTrue();
+        assertThat(cluster.standby(0).isInRecovery()).isTrue();
+        assertThat(cluster.standby(1).isInRecovery()).isTrue();
     }
 
     @Test
@@ -88,9 +72,9 @@ class FailoverShardTest {
         try (Connection console = console(coordinator.consolePort())) {
             List<List<String>> hosts = rows(console, "SHOW hosts");
             assertThat(hosts).extracting(row -> row.subList(0, 4)).containsExactly(
-                    List.of("sh1", host(shards.primary(0)), "primary", "up"),
-                    List.of("sh1", host(shards.standby(0, 0)), "standby", "up"),
-                    List.of("sh1", host(shards.standby(0, 1)), "standby", "up"));
+                    List.of("sh1", host(cluster.primary()), "primary", "up"),
+                    List.of("sh1", host(cluster.standby(0)), "standby", "up"),
+                    List.of("sh1", host(cluster.standby(1)), "standby", "up"));
             assertThat(hosts).allSatisfy(row -> assertThat(row.get(4)).matches("[0-9]+"));
         }
     }
@@ -98,22 +82,22 @@ class FailoverShardTest {
     @Test
     @Order(3)
     void withThePrimaryKilledTheStandbyThatReplayedMostIsPromoted() throws SQLException {
-        LocalPostgres behind = shards.standby(0, 0);
-        LocalPostgres ahead = shards.standby(0, 1);
+        LocalPostgres behind = cluster.standby(0);
+        LocalPostgres ahead = cluster.standby(1);
         behind.pauseReplay();
-        try (Connection primary = direct(shards.primary(0))) {
+        try (Connection primary = direct(cluster.primary())) {
             execute(primary, "INSERT INTO events VALUES ('late')");
         }
-        ahead.waitForReplay(shards.primary(0), REPLAY);
+        ahead.waitForReplay(cluster.primary(), Duration.ofSeconds(60));
         String lsnAhead = ahead.replayLsn();
-        shards.primary(0).kill();
+        cluster.primary().kill();
 
         try (Connection console = console(coordinator.consolePort())) {
             List<List<String>> answer = rows(console, "FAILOVER SHARD sh1");
 
             assertThat(answer).hasSize(1);
             assertThat(answer.getFirst().subList(0, 4))
-                    .containsExactly("sh1", host(ahead), lsnAhead, host(shards.primary(0)));
+                    .containsExactly("sh1", host(ahead), lsnAhead, host(cluster.primary()));
             assertThat(ahead.isInRecovery()).isFalse();
             assertThat(behind.isInRecovery()).isTrue();
             try (Connection promoted = direct(ahead)) {

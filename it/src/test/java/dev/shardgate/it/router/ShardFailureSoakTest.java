@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.it.harness.Pgbench;
+import dev.shardgate.it.harness.PgbenchProgress;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.AuthRule;

@@ -1,5 +1,6 @@
 package dev.shardgate.it.router;
 
+import dev.shardgate.it.harness.PgbenchProgress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.shardgate.it.router;
+package dev.shardgate.it.harness;
 
 import dev.shardgate.cli.postgres.ProcessResult;
 import java.util.ArrayList;
@@ -7,22 +7,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What one run of {@code pgbench -P 10 --progress-timestamp} printed: its progress lines and the
- * errors it reported, each error judged by whether the server (here: the router) sent an
+ * What one run of pgbench printed on stderr: its progress lines (with {@code -P 10
+ * --progress-timestamp}) and the errors it reported, each error judged by whether the server (here: the router) sent an
  * ErrorResponse. libpq prints an ErrorResponse as {@code ERROR:} or {@code FATAL:}, and a connection
  * that ended without one as "server closed the connection unexpectedly" alone.
  *
  * @param intervals the progress lines, in order
  * @param errors pgbench's error reports, continuation lines joined
  */
-record PgbenchProgress(int exitCode, List<Interval> intervals, List<String> errors) {
+public record PgbenchProgress(int exitCode, List<Interval> intervals, List<String> errors) {
     private static final Pattern PROGRESS = Pattern.compile("^progress: ([0-9.]+) s, ([0-9.]+) tps");
 
     /** Transactions per second over the progress interval ending at {@code endEpochSeconds}. */
-    record Interval(double endEpochSeconds, double tps) {
+    public record Interval(double endEpochSeconds, double tps) {
     }
 
-    static PgbenchProgress of(ProcessResult result) {
+    public static PgbenchProgress of(ProcessResult result) {
         List<Interval> intervals = new ArrayList<>();
         List<StringBuilder> records = new ArrayList<>();
         StringBuilder record = null;
@@ -43,7 +43,7 @@ record PgbenchProgress(int exitCode, List<Interval> intervals, List<String> erro
     }
 
     /** The errors that do not carry a server's ErrorResponse: a connection lost or closed without one. */
-    List<String> errorsWithoutErrorResponse() {
+    public List<String> errorsWithoutErrorResponse() {
         return errors.stream().filter(error -> !error.contains("ERROR:") && !error.contains("FATAL:")).toList();
     }
 
