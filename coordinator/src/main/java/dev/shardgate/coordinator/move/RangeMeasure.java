@@ -39,6 +39,8 @@ import java.util.Optional;
  * <p>One connection per shard, kept until {@link #close}.
  */
 final class RangeMeasure implements AutoCloseable {
+    /** Measured guesses of a split key at most. */
+    static final int SPLIT_TRIES = 6;
     private final Metadata metadata;
     private final Distribution distribution;
     private final ShardData shards;
@@ -93,9 +95,12 @@ final class RangeMeasure implements AutoCloseable {
     }
 
     /**
-     * Cuts {@code piece} where about {@code wanted} of its weight lies above: at the key at that
-     * percentile of its largest relation's keys (its rows, in key order, skipped with OFFSET — an
-     * index scan on an indexed key). Empty when that key is the piece's lowest (one key holds the rows).
+     * Cuts {@code piece} where about {@code wanted} of its weight lies above: at a key of its largest
+     * relation, found by skipping rows in key order with OFFSET (an index scan on an indexed key).
+     * The first guess assumes the weight spreads like that relation's rows; when other relations
+     * crowd elsewhere it is off, so up to {@value #SPLIT_TRIES} guesses narrow the offset down by
+     * interpolation (regula falsi), each measured exactly, and the closest wins. Empty when no key above the
+     * piece's lowest can cut it (one key holds its rows).
      */
     Optional<List<RebalancePlanner.Piece>> split(RebalancePlanner.Piece piece, long wanted, String newId, boolean byBytes)
             throws SQLException {
@@ -107,20 +112,65 @@ final class RangeMeasure implements AutoCloseable {
             return Optional.empty();
         }
         long relationRows = largest.get().getValue();
-        long offset = Math.round(relationRows * (1.0 - (double) wanted / weight));
-        offset = Math.max(1, Math.min(relationRows - 1, offset));
         DistributedRelation relation = metadata.relation(largest.get().getKey()).orElseThrow();
         KeySpan span = new KeySpan(relation, distribution.columnTypes(), piece.lower(), piece.upper());
-        Optional<KeyBound> at = ShardData.batchEnd(connection(piece.origin()), span, (int) Math.min(Integer.MAX_VALUE, offset));
-        if (at.isEmpty() || at.get().compareTo(piece.lower()) <= 0) {
+        // offsets whose upper part weighs too much (low) and too little (high)
+        long low = 0;
+        long lowWeight = weight;
+        long high = relationRows;
+        long highWeight = 0;
+        long offset = Math.round(relationRows * (1.0 - (double) wanted / weight));
+        KeyBound best = null;
+        Amount bestTop = null;
+        boolean movedLow = false;
+        for (int attempt = 0; attempt < SPLIT_TRIES; attempt++) {
+            offset = Math.max(low + 1, Math.min(high - 1, offset));
+            if (offset <= low || offset >= high) {
+                break;
+            }
+            Optional<KeyBound> at = ShardData.batchEnd(connection(piece.origin()), span, (int) Math.min(Integer.MAX_VALUE, offset));
+            if (at.isEmpty() || at.get().compareTo(piece.lower()) <= 0) {
+                low = offset; // the lowest key repeats up to here
+                lowWeight = weight;
+                offset = low + (high - low) / 2;
+                continue;
+            }
+            Amount top = measure(piece.origin(), at.get(), piece.upper());
+            long topWeight = byBytes ? top.bytes() : top.rows();
+            if (bestTop == null || Math.abs(topWeight - wanted) < Math.abs((byBytes ? bestTop.bytes() : bestTop.rows()) - wanted)) {
+                best = at.get();
+                bestTop = top;
+            }
+            if (Math.abs(topWeight - wanted) <= wanted / 50) {
+                break;
+            }
+            // Regula falsi, Illinois variant: when the same end moves twice, the other end's distance
+            // from the target is halved, so that a dense stretch near one end does not slow it down.
+            if (topWeight > wanted) {
+                low = offset;
+                lowWeight = topWeight;
+                if (movedLow) {
+                    highWeight = wanted - (wanted - highWeight) / 2;
+                }
+                movedLow = true;
+            } else {
+                high = offset;
+                highWeight = topWeight;
+                if (!movedLow && attempt > 0) {
+                    lowWeight = wanted + (lowWeight - wanted) / 2;
+                }
+                movedLow = false;
+            }
+            offset = lowWeight == highWeight ? low + (high - low) / 2
+                    : low + Math.round((high - low) * (double) (lowWeight - wanted) / (lowWeight - highWeight));
+        }
+        if (best == null) {
             return Optional.empty();
         }
-        Amount top = measure(piece.origin(), at.get(), piece.upper());
-        long restRows = whole.rows() - top.rows();
-        RebalancePlanner.Piece lowerPart = new RebalancePlanner.Piece(piece.id(), piece.lower(), Optional.of(at.get()),
-                piece.origin(), piece.shard(), restRows, Math.max(0, whole.bytes() - top.bytes()));
-        RebalancePlanner.Piece upperPart = new RebalancePlanner.Piece(newId, at.get(), piece.upper(), piece.origin(),
-                piece.shard(), top.rows(), top.bytes());
+        RebalancePlanner.Piece lowerPart = new RebalancePlanner.Piece(piece.id(), piece.lower(), Optional.of(best),
+                piece.origin(), piece.shard(), whole.rows() - bestTop.rows(), Math.max(0, whole.bytes() - bestTop.bytes()));
+        RebalancePlanner.Piece upperPart = new RebalancePlanner.Piece(newId, best, piece.upper(), piece.origin(),
+                piece.shard(), bestTop.rows(), bestTop.bytes());
         return Optional.of(List.of(lowerPart, upperPart));
     }
 

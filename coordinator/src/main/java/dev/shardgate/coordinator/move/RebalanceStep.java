@@ -42,10 +42,15 @@ record RebalanceStep(int number, Kind kind, String keyRangeId, String sourceRang
 
     /** The bound column: where a split cuts, or the keys a move takes. */
     String boundText() {
-        String from = String.join(", ", lower);
+        String from = key(lower);
         return switch (kind) {
             case SPLIT -> "from " + sourceRangeId + " at " + from;
-            case MOVE -> upper.map(u -> "[" + from + ", " + String.join(", ", u) + ")").orElse(">= " + from);
+            case MOVE -> upper.map(u -> "[" + from + ", " + key(u) + ")").orElse(">= " + from);
         };
+    }
+
+    /** A key as text; a composite one in parentheses. */
+    private static String key(List<String> texts) {
+        return texts.size() == 1 ? texts.getFirst() : "(" + String.join(", ", texts) + ")";
     }
 }
