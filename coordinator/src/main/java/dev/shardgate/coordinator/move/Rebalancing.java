@@ -163,6 +163,11 @@ final class Rebalancing {
             log.info("event=rebalance_planned distribution={} by={} threshold_pct={} steps={} before=\"{}\" after=\"{}\" dry_run={}",
                     distribution.id(), statement.byBytes() ? "bytes" : "rows", statement.thresholdPercent(),
                     result.steps().size(), weights(result.before()), weights(result.after()), statement.dryRun());
+            for (RebalanceStep step : result.steps()) {
+                log.info("event=rebalance_step_planned distribution={} step={} kind={} key_range={} bound=\"{}\" from={} to={}"
+                        + " est_rows={} est_bytes={} dry_run={}", distribution.id(), step.number(), step.kind(), step.keyRangeId(),
+                        step.boundText(), step.fromShard(), step.toShard(), step.rows(), step.bytes(), statement.dryRun());
+            }
             return new RebalancePlan(distribution.id(), statement.byBytes(), statement.thresholdPercent(),
                     RebalancePlan.State.RUNNING, "", result.steps(), 0);
         } catch (SQLException e) {

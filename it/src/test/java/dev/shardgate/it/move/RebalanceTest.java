@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class RebalanceTest {
     private static final int ORDERS = 40_000;
     private static final int ITEMS = 8_000;
+    private static final int MAX_INSERTS = 600;
     private static final String ORDER_ROWS = "SELECT id, 'n' || id AS note FROM unnest(?::bigint[]) id";
     private static final String[] TABLES = {"orders", "order_items"};
 
@@ -95,6 +96,7 @@ class RebalanceTest {
             List<Long> inserted = workload.end();
 
             assertThat(plan).isNotEmpty();
+            assertThat(inserted).as("rows inserted during the rebalance").hasSizeGreaterThan(10);
             long[] all = LongStream.concat(LongStream.of(initial), inserted.stream().mapToLong(Long::longValue)).toArray();
             assertEveryRowOnceAndBalanced(console, cluster.expectedContent(ORDER_ROWS, all), itemsBefore);
             assertThat(rows(console, "SHOW rebalance")).hasSize(plan.size())
@@ -113,10 +115,12 @@ class RebalanceTest {
                 return rows(console, "REBALANCE DISTRIBUTION ds1");
             }
         });
-        // Restart once the first move has started.
-        MoveCluster.await("the rebalance's first move runs", 60_000, () -> {
+        // Restart in the middle of the first move: three of its batches are done.
+        MoveCluster.await("the rebalance's first move is under way", 60_000, () -> {
             try (Connection console = cluster.console()) {
-                return rows(console, "SHOW rebalance").stream().anyMatch(row -> row.matches(".*\\|MOVE\\|.*\\|running\\|null"));
+                return rows(console, "SHOW rebalance").stream().anyMatch(row -> row.matches(".*\\|MOVE\\|.*\\|tg1\\|running\\|null"))
+                        && rows(console, "SHOW task_group").stream().anyMatch(row -> row.startsWith("tg1|")
+                        && Integer.parseInt(row.split("\\|")[8]) >= 3);
             } catch (SQLException e) {
                 return false;
             }
@@ -139,6 +143,69 @@ class RebalanceTest {
         try (Connection console = cluster.console()) {
             assertEveryRowOnceAndBalanced(console, cluster.expectedContent(ORDER_ROWS, initial), itemsBefore);
             assertThat(rows(console, "REBALANCE DISTRIBUTION ds1 DRY RUN")).as("nothing left to do").isEmpty();
+        }
+    }
+
+    @Test
+    void stoppingAMoveEndsTheRebalanceAndTheNextOnePlansWhatIsLeft() throws Exception {
+        long[] initial = LongStream.range(0, ORDERS).map(i -> 2 * i).toArray();
+        String itemsBefore = cluster.content(0, "order_items", "true");
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        Future<String> first = caller.submit(() -> {
+            try (Connection console = cluster.console()) {
+                rows(console, "REBALANCE DISTRIBUTION ds1");
+                return "finished";
+            } catch (SQLException e) {
+                return e.getSQLState() + " " + e.getMessage();
+            }
+        });
+        try (Connection console = cluster.console()) {
+            MoveCluster.await("the first move is under way", 60_000, () -> {
+                try {
+                    return rows(console, "SHOW task_group").stream().anyMatch(row -> row.startsWith("tg1|")
+                            && Integer.parseInt(row.split("\\|")[8]) >= 2);
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            execute(console, "STOP TASK GROUP tg1");
+            assertThat(first.get()).startsWith("55000 ERROR: rebalance of distribution \"ds1\" stopped at step 2: task group tg1 "
+                    + "was stopped before key range \"kr2\" reached shard \"sh2\"");
+            caller.shutdown();
+            assertThat(rows(console, "SHOW rebalance")).extracting(row -> row.split("\\|")[10])
+                    .containsExactly("done", "stopped", "dropped", "dropped", "dropped", "dropped");
+            // What moved stays moved, the rest stays on sh1; nothing is lost on the way.
+            assertThat(sumOverShards("orders")).isEqualTo(cluster.expectedContent(ORDER_ROWS, initial));
+            assertThat(rows(console, "CHECK DISTRIBUTION ds1")).allMatch(row -> row.endsWith("|0"));
+
+            List<String> second = rows(console, "REBALANCE DISTRIBUTION ds1");
+            assertThat(second).isNotEmpty();
+            assertEveryRowOnceAndBalanced(console, cluster.expectedContent(ORDER_ROWS, initial), itemsBefore);
+        }
+    }
+
+    @Test
+    void aHashedDistributionIsRebalancedByBytes() throws Exception {
+        cluster.onShard(0, """
+                CREATE TABLE accounts (id bigint PRIMARY KEY, balance int NOT NULL);
+                INSERT INTO accounts SELECT g, g % 1000 FROM generate_series(1, 6000) g;
+                ANALYZE accounts;""");
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION dh COLUMN TYPES integer hash");
+            execute(console, "ALTER DISTRIBUTION dh ATTACH RELATION accounts DISTRIBUTION KEY id HASH FUNCTION murmur");
+            execute(console, "CREATE KEY RANGE krh FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dh");
+            String before = cluster.content(0, "accounts", "true");
+
+            List<String> plan = rows(console, "REBALANCE DISTRIBUTION dh BY BYTES THRESHOLD 5");
+
+            assertThat(plan).anyMatch(row -> row.contains("|SPLIT|")).anyMatch(row -> row.contains("|MOVE|"));
+            assertThat(sumOverShards("accounts")).isEqualTo(before);
+            assertThat(rows(console, "CHECK DISTRIBUTION dh")).hasSize(4).allMatch(row -> row.endsWith("|0"));
+            // one relation, so bytes go with rows
+            for (int shard = 0; shard < 4; shard++) {
+                long rows = Long.parseLong(cluster.content(shard, "accounts", "true").split("\\|")[0]);
+                assertThat(Math.abs(rows - 1500)).as("rows on sh%d", shard + 1).isLessThanOrEqualTo(75);
+            }
         }
     }
 
@@ -174,7 +241,7 @@ class RebalanceTest {
         return count + "|" + checksum;
     }
 
-    /** Three clients updating, reading and now and then inserting orders through the router. */
+    /** Three clients updating, reading and now and then (up to {@link #MAX_INSERTS}) inserting orders through the router. */
     private final class Workload {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final AtomicLong nextOdd = new AtomicLong(1);
@@ -221,7 +288,8 @@ class RebalanceTest {
                                 errors.add("select of " + key + " found no row");
                             }
                         }
-                        if (ThreadLocalRandom.current().nextInt(8) == 0) {
+                        // a few hundred inserts: enough to write into moving ranges, too few to unbalance the shards
+                        if (inserted.size() < MAX_INSERTS && ThreadLocalRandom.current().nextInt(256) == 0) {
                             long id = nextOdd.getAndAdd(2 * 997) % (2L * ORDERS);
                             insert.setLong(1, id);
                             insert.setString(2, "n" + id);
