@@ -49,6 +49,7 @@ public final class Coordinator implements AutoCloseable {
         List<String> targets = new java.util.ArrayList<>();
         targets.add(RouterRegistry.SHOW_TARGET);
         targets.addAll(DataMovement.SHOW_TARGETS);
+        targets.add(DataMovement.REBALANCE_SHOW_TARGET);
         targets.add(CoordinatorReplicas.SHOW_TARGET);
         return List.copyOf(targets);
     }

@@ -31,6 +31,7 @@ statement
     | moveKeyRange
     | redistributeKeyRange
     | checkDistribution
+    | rebalanceDistribution
     | createShard
     | dropShard
     | drainShard
@@ -169,6 +170,12 @@ checkDistribution
     : CHECK DISTRIBUTION identifier
     ;
 
+// Measures every key range of the distribution on its shard and splits and moves ranges until every
+// shard holds within THRESHOLD percent of the mean (coordinator only).
+rebalanceDistribution
+    : REBALANCE DISTRIBUTION identifier (BY (ROWS | BYTES))? (THRESHOLD threshold=NUMBER)? (DRY RUN)?
+    ;
+
 // ---- shards ----
 
 createShard
@@ -293,6 +300,7 @@ nonReservedKeyword
     | HOST | HOSTS | IN | INCREMENT | INT | INTEGER | KEY | KILL | LOCK | MOVE | NOWAIT | ON | OPTIONS | PAUSE | PHASE | RANGE | RANGES | RECOVER
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RESUME | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
+    | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     ;
 
 // ---- lexer ----
@@ -307,6 +315,7 @@ ATTACH: 'attach';
 AUTO: 'auto';
 BATCH: 'batch';
 BY: 'by';
+BYTES: 'bytes';
 CASCADE: 'cascade';
 CHECK: 'check';
 CLIENT: 'client';
@@ -318,6 +327,7 @@ DISTRIBUTED: 'distributed';
 DISTRIBUTION: 'distribution';
 DRAIN: 'drain';
 DROP: 'drop';
+DRY: 'dry';
 FAILOVER: 'failover';
 FOR: 'for';
 FORCE: 'force';
@@ -343,6 +353,7 @@ PAUSE: 'pause';
 PHASE: 'phase';
 RANGE: 'range';
 RANGES: 'ranges';
+REBALANCE: 'rebalance';
 RECOVER: 'recover';
 REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';
@@ -352,6 +363,8 @@ RESUME: 'resume';
 RETRY: 'retry';
 ROUTE: 'route';
 ROUTER: 'router';
+ROWS: 'rows';
+RUN: 'run';
 SEQUENCE: 'sequence';
 SET: 'set';
 SHARD: 'shard';
@@ -363,6 +376,7 @@ STOP: 'stop';
 SWITCHOVER: 'switchover';
 TABLE: 'table';
 TASK: 'task';
+THRESHOLD: 'threshold';
 TO: 'to';
 TWO: 'two';
 TYPES: 'types';

@@ -10,6 +10,7 @@ public sealed interface ConsoleStatement
                 CreateReferenceTable, DropReferenceTable,
                 CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange, CheckDistribution,
+                RebalanceDistribution,
                 CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
                 StopTaskGroup, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,

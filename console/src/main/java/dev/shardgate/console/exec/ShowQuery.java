@@ -30,7 +30,7 @@ record ShowQuery(ShowTarget target, Predicate<List<String>> filter) {
 
     private static PgException unknownTarget(String what) {
         return switch (what) {
-            case "routers", "task_group", "task_groups", "move_tasks" -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+            case "routers", "task_group", "task_groups", "move_tasks", "rebalance" -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "SHOW " + what + " is only supported on the coordinator");
             default -> new PgException(SqlState.UNDEFINED_OBJECT,
                     "unknown SHOW target \"" + what + "\" (expected " + ShowTarget.names() + ")");

@@ -24,6 +24,7 @@ import dev.shardgate.console.ast.SwitchoverShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
+import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
@@ -102,6 +103,7 @@ final class StepPlanner {
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
             case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
             case DrainShard _ -> throw coordinatorOnly("DRAIN SHARD");
+            case RebalanceDistribution _ -> throw coordinatorOnly("REBALANCE DISTRIBUTION");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
             case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");

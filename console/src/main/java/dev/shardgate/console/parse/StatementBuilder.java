@@ -27,6 +27,7 @@ import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
+import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RecoverTwoPhase;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
@@ -171,6 +172,28 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
         OptionalInt batchSize = ctx.batchSize == null ? OptionalInt.empty() : OptionalInt.of(batchSize(ctx.batchSize));
         return new RedistributeKeyRange(identifier(ctx.keyRange), identifier(ctx.shard), batchSize,
                 ctx.CHECK() != null, ctx.NOWAIT() != null);
+    }
+
+    @Override
+    public ConsoleStatement visitRebalanceDistribution(RebalanceDistributionContext ctx) {
+        int threshold = ctx.threshold == null ? RebalanceDistribution.DEFAULT_THRESHOLD_PERCENT : threshold(ctx.threshold);
+        return new RebalanceDistribution(identifier(ctx.identifier()), ctx.BYTES() != null, threshold, ctx.DRY() != null);
+    }
+
+    /** A percentage of the mean: 0 asks for shards as even as whole rows allow. */
+    private static int threshold(Token number) {
+        int percent;
+        try {
+            percent = Integer.parseInt(number.getText());
+        } catch (NumberFormatException tooLarge) {
+            percent = -1;
+        }
+        if (percent < 0 || percent > 100) {
+            throw new PgException(SqlState.INVALID_PARAMETER_VALUE,
+                    "THRESHOLD must be a percentage between 0 and 100, got " + number.getText())
+                    .withPosition(number.getStartIndex() + 1);
+        }
+        return percent;
     }
 
     @Override

@@ -92,6 +92,8 @@ class QueryBatchTest {
         console.fails("DRAIN SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED, "DRAIN SHARD is only supported on the coordinator");
         console.fails("STOP TASK GROUP 7", SqlState.FEATURE_NOT_SUPPORTED, "STOP TASK GROUP is only supported on the coordinator");
         console.fails("CHECK DISTRIBUTION ds1", SqlState.FEATURE_NOT_SUPPORTED, "CHECK DISTRIBUTION is only supported on the coordinator");
+        console.fails("REBALANCE DISTRIBUTION ds1 DRY RUN", SqlState.FEATURE_NOT_SUPPORTED,
+                "REBALANCE DISTRIBUTION is only supported on the coordinator");
         console.fails("RETRY TASK GROUP 'tg-1'", SqlState.FEATURE_NOT_SUPPORTED, "RETRY TASK GROUP is only supported on the coordinator");
         console.fails("KILL CLIENT 5", SqlState.FEATURE_NOT_SUPPORTED, "KILL CLIENT is only supported on a router's console");
         console.fails("PAUSE SHARD sh1", SqlState.FEATURE_NOT_SUPPORTED, "PAUSE is only supported on a router's or a coordinator's console");

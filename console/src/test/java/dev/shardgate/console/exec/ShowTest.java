@@ -168,4 +168,9 @@ class ShowTest {
         console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
         console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
     }
+
+    @Test
+    void rebalanceIsShownOnlyByTheCoordinator() {
+        console.fails("SHOW rebalance", SqlState.FEATURE_NOT_SUPPORTED, "SHOW rebalance is only supported on the coordinator");
+    }
 }

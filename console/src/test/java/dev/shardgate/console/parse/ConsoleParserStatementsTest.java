@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.DrainShard;
+import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
@@ -300,6 +301,18 @@ class ConsoleParserStatementsTest {
         assertParses("DRAIN SHARD sh3", new DrainShard("sh3", List.of(), OptionalInt.empty()));
         assertParses("drain shard sh3 to sh1, \"Sh2\" batch size 500",
                 new DrainShard("sh3", List.of("sh1", "Sh2"), OptionalInt.of(500)));
+    }
+
+    @Test
+    void rebalanceDistribution() {
+        assertParses("REBALANCE DISTRIBUTION ds1", new RebalanceDistribution("ds1", false, 10, false));
+        assertParses("rebalance distribution \"Ds\" by bytes threshold 5 dry run",
+                new RebalanceDistribution("Ds", true, 5, true));
+        assertParses("REBALANCE DISTRIBUTION ds1 BY ROWS DRY RUN", new RebalanceDistribution("ds1", false, 10, true));
+        assertParses("REBALANCE DISTRIBUTION ds1 THRESHOLD 0", new RebalanceDistribution("ds1", false, 0, false));
+        // the new keywords stay usable as names
+        assertParses("REBALANCE DISTRIBUTION rows", new RebalanceDistribution("rows", false, 10, false));
+        assertParses("SHOW rebalance", new Show("rebalance", Optional.empty()));
     }
 
     // ---- shards ----

@@ -111,6 +111,14 @@ class ConsoleParserSyntaxErrorTest {
     }
 
     @Test
+    void rebalanceThresholdIsAPercentage() {
+        assertError("REBALANCE DISTRIBUTION ds THRESHOLD 101", SqlState.INVALID_PARAMETER_VALUE,
+                "THRESHOLD must be a percentage between 0 and 100, got 101", 37);
+        assertError("REBALANCE DISTRIBUTION ds THRESHOLD -1", SqlState.INVALID_PARAMETER_VALUE,
+                "THRESHOLD must be a percentage between 0 and 100, got -1", 37);
+    }
+
+    @Test
     void errorInLaterStatementRejectsTheWholeText() {
         assertSyntaxError("DROP SHARD sh1; DROP SHARD", "syntax error at end of input", 27);
     }

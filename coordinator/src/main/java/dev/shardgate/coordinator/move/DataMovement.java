@@ -4,6 +4,7 @@ import dev.shardgate.console.ast.CheckDistribution;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.MoveKeyRange;
+import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.Show;
@@ -28,13 +29,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
- * coordinator's console, and the task groups they run: one virtual thread per running group.
+ * coordinator's console, and the task groups they run: one virtual thread per running group. REBALANCE
+ * DISTRIBUTION and SHOW rebalance go to {@link Rebalancing}, whose moves are task groups of this class.
  * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
  */
 public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DataMovement.class);
     /** SHOW task_group, also spelt task_groups. */
     public static final List<String> SHOW_TARGETS = List.of("task_group", "task_groups");
+    /** SHOW rebalance: the current or last REBALANCE's plan and progress. */
+    public static final String REBALANCE_SHOW_TARGET = Rebalancing.SHOW_TARGET;
     static final List<String> SHOW_COLUMNS = List.of("task_group_id", "key_range_id", "source_shard_id",
             "destination_shard_id", "state", "error", "batch_size", "rows_moved", "batches_done", "current_batch",
             "current_step", "last_batch_lock_ms");
@@ -46,6 +50,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final RouterFleet fleet;
     private final DataMoveConfig config;
     private final Map<String, CompletableFuture<TaskGroup>> running = new ConcurrentHashMap<>();
+    private final Rebalancing rebalancing;
     private volatile boolean leaving;
     private MoveMetrics metrics = MoveMetrics.unregistered();
 
@@ -55,6 +60,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         this.shards = new ShardData(config);
         this.fleet = fleet;
         this.config = config;
+        this.rebalancing = new Rebalancing(qdb, shards, new RebalanceMoves(), () -> leaving);
     }
 
     /** Counts moved rows, batches and lock time in {@code registry}, and shows the groups in progress there. */
@@ -75,6 +81,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public boolean handles(ConsoleStatement statement) {
         return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange
                 || statement instanceof CheckDistribution || statement instanceof DrainShard
+                || statement instanceof RebalanceDistribution
+                || statement instanceof Show show && show.what().equals(Rebalancing.SHOW_TARGET)
                 || statement instanceof StopTaskGroup
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
@@ -97,6 +105,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case CheckDistribution c -> DistributionCheck.run(qdb.snapshot(), shards, c.id());
             case DrainShard d -> new ShardDrain(qdb, store, shards, fleet, this::moveAndWait,
                     id -> Optional.ofNullable(running.get(id))).run(d, config.batchSize());
+            case RebalanceDistribution r -> rebalancing.rebalance(r, store.all());
+            case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
             case StopTaskGroup s -> stop(s.id());
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
@@ -107,7 +117,9 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     @Override
     public Optional<List<String>> describe(ConsoleStatement statement) {
         return switch (statement) {
+            case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> Optional.of(RebalancePlan.SHOW_COLUMNS);
             case Show _ -> Optional.of(SHOW_COLUMNS);
+            case RebalanceDistribution _ -> Optional.of(RebalancePlan.COLUMNS);
             case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
             case DrainShard _ -> Optional.of(ShardDrain.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
@@ -127,6 +139,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 start(group);
             }
         }
+        rebalancing.resume();
     }
 
     /** Ends the running groups between steps, recording nothing: the next active coordinator resumes them. */
@@ -142,6 +155,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 // failed or slow: it recorded its state, or will stop after its current step
             }
         }
+        rebalancing.awaitEnd();
     }
 
     @Override
@@ -181,6 +195,43 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private TaskGroup moveAndWait(String keyRangeId, String shardId, int batchSize) {
         MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shardId);
         return await(start(plan(plan, keyRangeId, shardId, batchSize)));
+    }
+
+    /** The rebalance's moves: task groups with the configured batch size. */
+    private final class RebalanceMoves implements Rebalancing.Moves {
+        @Override
+        public String start(String keyRangeId, String shard) {
+            MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shard);
+            TaskGroup group = plan(plan, keyRangeId, shard, config.batchSize());
+            DataMovement.this.start(group);
+            return group.id();
+        }
+
+        @Override
+        public Optional<String> groupMoving(String keyRangeId) {
+            return store.all().stream().filter(g -> g.keyRangeId().equals(keyRangeId)).map(TaskGroup::id).findFirst();
+        }
+
+        @Override
+        public boolean awaitGone(String groupId, java.util.function.Consumer<PgException> failed) throws InterruptedException {
+            while (!leaving) {
+                CompletableFuture<TaskGroup> future = running.get(groupId);
+                if (future != null && !future.isDone()) {
+                    try {
+                        future.get();
+                    } catch (ExecutionException e) {
+                        if (!leaving && e.getCause() instanceof PgException pg && pg.sqlState() != SqlState.ADMIN_SHUTDOWN) {
+                            failed.accept(pg);
+                        }
+                    }
+                } else if (store.get(groupId).isEmpty()) {
+                    return true;
+                } else {
+                    Thread.sleep(200); // failed, waiting for RETRY or STOP TASK GROUP; or just ending
+                }
+            }
+            return false;
+        }
     }
 
     static TaskGroup await(CompletableFuture<TaskGroup> future) {

@@ -86,6 +86,28 @@ class DataMovementConsoleTest {
         assertThat(refusal("DRAIN SHARD sh2")).isEqualTo("55000 shard \"sh2\" is the only shard: there is no shard to drain it into");
     }
 
+    @Test
+    void rebalanceRefusesWhatItCannotMeasureAndStoresNoPlan() {
+        assertThat(refusal("REBALANCE DISTRIBUTION ds9")).isEqualTo("42704 distribution \"ds9\" does not exist");
+        assertThat(refusal("REBALANCE DISTRIBUTION ds1 DRY RUN")).startsWith("08001 cannot connect to shard \"sh1\"");
+        assertThat(refusal("REBALANCE DISTRIBUTION ds1")).startsWith("08001 cannot connect to shard \"sh1\"");
+        console.execute("LOCK KEY RANGE kr1");
+        assertThat(refusal("REBALANCE DISTRIBUTION ds1")).isEqualTo("55006 key range \"kr1\" is locked");
+        ConsoleResult.Rows show = (ConsoleResult.Rows) console.execute("SHOW rebalance").getFirst();
+        assertThat(show.columns()).startsWith("distribution_id", "step", "kind", "key_range_id").contains("task_group_id",
+                "state", "error");
+        assertThat(show.rows()).isEmpty();
+    }
+
+    @Test
+    void rebalanceOfADistributionWithoutRangesPlansNothing() {
+        console.execute("CREATE DISTRIBUTION empty COLUMN TYPES integer");
+        ConsoleResult.Rows plan = (ConsoleResult.Rows) console.execute("REBALANCE DISTRIBUTION empty").getFirst();
+        assertThat(plan.columns()).containsExactly("step", "kind", "key_range_id", "bound", "from_shard_id", "to_shard_id",
+                "est_rows", "est_bytes");
+        assertThat(plan.rows()).isEmpty();
+    }
+
     private String refusal(String statement) {
         PgException e = catchThrowableOfType(PgException.class, () -> console.execute(statement));
         assertThat(e).as(statement).isNotNull();
