@@ -54,6 +54,12 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.metrics.RouterMetrics metrics = new dev.shardgate.router.metrics.RouterMetrics();
     private final dev.shardgate.router.session.SessionDrain drain = new dev.shardgate.router.session.SessionDrain();
     private final dev.shardgate.wire.auth.FailedLogins failedLogins;
+    /** The router's console and readiness, for SPQR's virtual functions; set once at start, before clients come. */
+    private volatile SqlConsole sqlConsole;
+
+    /** What a client's {@code SELECT __spqr__show(…)}, {@code __spqr__is_ready()} … ask. */
+    public record SqlConsole(dev.shardgate.console.exec.ConsoleExecutor executor, dev.shardgate.console.http.Readiness readiness) {
+    }
 
     private RouterContext(RouterConfig config, Qdb qdb) {
         this.config = config;
@@ -70,6 +76,15 @@ public final class RouterContext implements AutoCloseable {
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    public void attachConsole(SqlConsole console) {
+        this.sqlConsole = console;
+    }
+
+    /** The console as SPQR's virtual functions see it; empty before the router started. */
+    public java.util.Optional<SqlConsole> sqlConsole() {
+        return java.util.Optional.ofNullable(sqlConsole);
     }
 
     /** TLS towards shards, as their tls sections in router.yaml say, and shard_tls for the others. */

@@ -89,6 +89,7 @@ public final class RouterServer implements AutoCloseable {
         Traffic traffic = new Traffic(context.pools(), config.pauseTimeout());
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
                 new TwoPhaseConsole(context), new TrafficConsole(context, traffic), replicaStatements(config, context, traffic))));
+        context.attachConsole(new RouterContext.SqlConsole(executor, new dev.shardgate.router.status.RouterReadiness(context, status)));
         // A channel's socket: its accepted sockets have channels, which the event loops can drive.
         ServerSocket socket = ServerSocketChannel.open().socket();
         ConsoleServer console = null;

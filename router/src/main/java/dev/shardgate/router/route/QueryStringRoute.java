@@ -83,6 +83,7 @@ public final class QueryStringRoute {
             case Route.OneShard one -> new TreeSet<>(List.of(one.shard()));
             case Route.ManyShards many -> many.shards();
             case Route.EveryShard every -> every.shards();
+            case Route.Scatter scatter -> scatter.shards();
             case Route.AnyShard any -> new TreeSet<>();
             // a policy that leaves a statement without key unplaced: it may need any shard's rows
             case Route.NoKey missing -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
@@ -99,6 +100,7 @@ public final class QueryStringRoute {
                 case Route.OneShard one -> one.shard();
                 case Route.ManyShards many -> String.join(", ", many.shards());
                 case Route.EveryShard every -> "every shard (" + String.join(", ", every.shards()) + ")";
+                case Route.Scatter scatter -> "every shard (" + String.join(", ", scatter.shards()) + ")";
                 case Route.AnyShard any -> "any shard";
                 case Route.NoKey missing -> "no shard";
             };

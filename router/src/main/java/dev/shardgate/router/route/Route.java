@@ -43,6 +43,13 @@ public sealed interface Route {
     }
 
     /**
+     * A hint ({@code __spqr__scatter_query}) sends the statement to every shard: each runs it on its
+     * own data and the client gets every shard's rows, one shard after another, as SPQR answers.
+     */
+    record Scatter(SortedSet<String> shards, String reason) implements Route {
+    }
+
+    /**
      * The statement touches a distributed relation but names no complete key: the routing policy
      * decides. {@code within} is null when any shard may hold its rows, else the shards whose key
      * ranges intersect the ranges of keys it names (more than one): under ALLOW it runs on those.

@@ -25,8 +25,6 @@ public final class RoutingHints {
     public static final String TARGET_SESSION_ATTRS = "__spqr__target_session_attrs";
     /** Shardgate's own: a session's reads on standbys see its earlier writes (docs/replicas.md). */
     public static final String READ_YOUR_WRITES = "__spqr__read_your_writes";
-    private static final java.util.Set<String> KNOWN = java.util.Set.of(SHARDING_KEY, DISTRIBUTION, EXECUTE_ON,
-            DEFAULT_ROUTE_BEHAVIOUR, COMMIT_STRATEGY, TARGET_SESSION_ATTRS, READ_YOUR_WRITES, "__spqr__reply_notice");
 
     private final Map<String, String> values = new LinkedHashMap<>();
     /** {@code SET LOCAL} hints: they win over the session's until the transaction ends. */
@@ -98,6 +96,15 @@ public final class RoutingHints {
         return Optional.ofNullable(values.get(key));
     }
 
+    /**
+     * Whether a boolean parameter is on for one statement (see {@link #with}): a comment's value is
+     * read here, as the statement is routed; a malformed one is 22023 naming the parameter.
+     */
+    public static boolean isOn(Map<String, String> inForce, String name) {
+        String value = inForce.get(name);
+        return value != null && VirtualParameters.parseBoolean(name, value);
+    }
+
     /** The hints in force for one statement: the session's, then SET LOCAL's, overridden by the statement's comments. */
     public Map<String, String> with(Map<String, String> commentHints) {
         if (commentHints.isEmpty() && local.isEmpty()) {
@@ -126,10 +133,11 @@ public final class RoutingHints {
             case TARGET_SESSION_ATTRS -> {
                 return parseTargetSessionAttrs(value).spelling();
             }
-            case READ_YOUR_WRITES -> {
-                return parseOnOff(READ_YOUR_WRITES, value) ? "on" : "off";
+            default -> {
+                if (VirtualParameters.of(key).orElseThrow().kind() == VirtualParameters.Kind.BOOLEAN) {
+                    return VirtualParameters.parseBoolean(key, value) ? "on" : "off";
+                }
             }
-            default -> { }
         }
         return value;
     }
@@ -171,7 +179,7 @@ public final class RoutingHints {
 
     private static String checked(String name) {
         String key = name.toLowerCase(Locale.ROOT);
-        if (!KNOWN.contains(key)) {
+        if (VirtualParameters.of(key).isEmpty()) {
             throw new PgException(SqlState.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + name + "\"");
         }
         return key;

@@ -41,6 +41,10 @@ public final class StatementRouter {
     public static Route route(Metadata metadata, Statement statement, BoundValues bound) {
         AnonymousBlocks.refuseWithoutHint(metadata, statement);
         RowPlacement.check(metadata, statement, bound);
+        Route maintained = Maintenance.route(metadata, statement);
+        if (maintained != null) {
+            return maintained;
+        }
         Route copied = CopiedRelations.route(metadata, statement);
         if (copied != null) {
             return copied;

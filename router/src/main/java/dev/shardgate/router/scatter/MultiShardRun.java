@@ -320,14 +320,15 @@ public final class MultiShardRun {
         return first;
     }
 
-    /** CREATE INDEX CONCURRENTLY and the like refuse to run inside a transaction block. */
+    /** CREATE INDEX CONCURRENTLY, VACUUM and the like refuse to run inside a transaction block. */
     private static boolean cannotRunInTransaction(FrontendMessage message) {
         String sql = switch (message) {
             case Query query -> query.sql() == null ? "" : query.sql();
             case Parse parse -> parse.sql() == null ? "" : parse.sql();
             default -> "";
         };
-        return sql.toLowerCase(java.util.Locale.ROOT).contains("concurrently");
+        String lower = sql.toLowerCase(java.util.Locale.ROOT);
+        return lower.contains("concurrently") || lower.stripLeading().startsWith("vacuum");
     }
 
     private void begin(java.util.Set<String> shards) throws IOException {

@@ -450,6 +450,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         BackendLink l = ensureShard(shard);
         // recorded before sending: once sent, the relay may hand the backend to another client
         LocalCommands.trackSettings(this, analysis, l.backend);
+        ShardNotice.sending(this, query.sql(), List.of(l.pool.key().shard()));
         send(query, l.pool.key().shard());
     }
 

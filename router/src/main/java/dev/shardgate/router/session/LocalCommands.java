@@ -4,6 +4,7 @@ import dev.shardgate.router.metrics.RouteKind;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.RoutingHints;
+import dev.shardgate.router.route.VirtualParameters;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.SetCommand;
 import dev.shardgate.sql.Statement;
@@ -46,6 +47,9 @@ final class LocalCommands {
         if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
             return false;
         }
+        if (VirtualFunctions.isCall(sql)) {
+            return true;
+        }
         if (EXPLAIN_ROUTE.matcher(sql).matches()) {
             return true;
         }
@@ -63,8 +67,11 @@ final class LocalCommands {
     }
 
     /** The columns a local statement returns, or null when it returns none (for Describe). */
-    static List<String> columnsOf(String sql) {
+    static List<String> columnsOf(ClientSession session, String sql) {
         Matcher m;
+        if (VirtualFunctions.isCall(sql)) {
+            return VirtualFunctions.columnsOf(session.context(), sql);
+        }
         if (EXPLAIN_ROUTE.matcher(sql).matches()) {
             return List.of("shard", "reason");
         }
@@ -77,6 +84,9 @@ final class LocalCommands {
     /** Runs a local statement (see {@link #isLocal}). */
     static LocalResult run(ClientSession session, String sql) {
         Matcher m;
+        if (VirtualFunctions.isCall(sql)) {
+            return VirtualFunctions.run(session.context(), sql);
+        }
         if ((m = EXPLAIN_ROUTE.matcher(sql)).matches()) {
             return new LocalResult(List.of("shard", "reason"), explainRoute(session, m.group(1)), "EXPLAIN");
         }
@@ -84,7 +94,8 @@ final class LocalCommands {
             String name = m.group(1).toLowerCase(Locale.ROOT);
             String value = name.equals(RoutingHints.TARGET_SESSION_ATTRS) ? session.hostIntent.sessionAttrs().spelling()
                     : session.router.hints.get(name).orElseGet(() -> name.equals(RoutingHints.COMMIT_STRATEGY)
-                    ? session.context().config().commitStrategy().configName() : "");
+                    ? session.context().config().commitStrategy().configName()
+                    : VirtualParameters.of(name).map(VirtualParameters.Parameter::defaultValue).orElse(""));
             return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
         }
         if ((m = SET_HINT.matcher(sql)).matches()) {
@@ -116,7 +127,7 @@ final class LocalCommands {
         if (!sql.contains("__spqr__") && !startsWithIgnoreCase(sql, "explain")) {
             return sql;
         }
-        Analysis analysis = EXPLAIN_ROUTE.matcher(sql).matches() ? null : session.router.analyze(sql);
+        Analysis analysis = EXPLAIN_ROUTE.matcher(sql).matches() || VirtualFunctions.isCall(sql) ? null : session.router.analyze(sql);
         if (analysis == null || !analysis.isParsed()) {
             // EXPLAIN ROUTE of anything; a hint value PostgreSQL's grammar would not take (sh-2) as written
             if (!(analysis == null || SHOW_HINT.matcher(sql).matches() || SET_HINT.matcher(sql).matches() || isHintReset(sql))) {
@@ -251,6 +262,7 @@ final class LocalCommands {
                 }
                 yield List.of(List.of(shard, noKey.reason() + " (default_route_behaviour decides)"));
             }
+            case Route.Scatter scatter -> scatter.shards().stream().map(s -> List.of(s, scatter.reason())).toList();
             case Route.AnyShard any -> List.of(List.of("any", any.reason()));
         };
     }

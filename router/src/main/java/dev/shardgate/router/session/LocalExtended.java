@@ -130,7 +130,7 @@ final class LocalExtended {
                 if (ofStatement) {
                     session.out.write(new ParameterDescription(new int[0]));
                 }
-                writeDescription(session.out, LocalCommands.columnsOf(sql));
+                writeDescription(session.out, LocalCommands.columnsOf(session, sql));
                 yield true;
             }
             case Execute execute -> {

@@ -66,6 +66,7 @@ final class MultiShardStatements {
         if (plan == null) {
             return false;
         }
+        ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
         Work work = run -> run.run(plan.sqlByShard(), plan.select());
         if (session.inTransactionBlock()) {
             MultiShardInTransaction.run(session, plan, work);
@@ -89,6 +90,13 @@ final class MultiShardStatements {
         }
         Statement statement = analysis.statements().getFirst();
         StatementKind kind = statement.kind();
+        if (route instanceof Route.Scatter) {
+            // SPQR's scatter: each shard runs the text as it is, its rows follow the previous shard's
+            Map<String, String> sqlByShard = new LinkedHashMap<>();
+            shards.forEach(shard -> sqlByShard.put(shard, sql));
+            log.debug("event=scatter client={} kind={} shards={}", session.processId(), kind, shards);
+            return new Plan(sqlByShard, null, false);
+        }
         if (route instanceof Route.EveryShard every) {
             Map<String, String> sqlByShard = new LinkedHashMap<>();
             shards.forEach(shard -> sqlByShard.put(shard, sql));

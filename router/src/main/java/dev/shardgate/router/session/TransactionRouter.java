@@ -11,6 +11,7 @@ import dev.shardgate.router.route.KeyRangeLocked;
 import dev.shardgate.router.route.QueryStringRoute;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.RoutingHints;
+import dev.shardgate.router.route.VirtualParameters;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.Hints;
@@ -184,6 +185,9 @@ final class TransactionRouter {
             }
             return hinted(metadata, analysis, bound, new Route.OneShard(executeOn, "hint execute_on " + executeOn));
         }
+        if (RoutingHints.isOn(inForce, VirtualParameters.SCATTER_QUERY) && !context.shardsFirstToLast().isEmpty()) {
+            return new Route.Scatter(new java.util.TreeSet<>(context.shardsFirstToLast()), "hint scatter_query → every shard");
+        }
         String key = inForce.get(RoutingHints.SHARDING_KEY);
         if (key != null) {
             return hinted(metadata, analysis, bound,
@@ -282,6 +286,15 @@ final class TransactionRouter {
                         + String.join(", ", every.shards()) + ") must come alone in its query string")
                         .withDetail(every.reason());
             }
+            case Route.Scatter scatter -> {
+                if (scatter.shards().size() == 1) {
+                    yield scatter.shards().first();
+                }
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "a statement sent to every shard ("
+                        + String.join(", ", scatter.shards()) + ") by " + VirtualParameters.SCATTER_QUERY
+                        + " must come alone in its query string")
+                        .withDetail(scatter.reason());
+            }
             case Route.ManyShards many -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "statement touches keys on several shards (" + String.join(", ", many.shards())
                             + "); multi-shard statements are not supported yet")
@@ -337,6 +350,7 @@ final class TransactionRouter {
         return switch (route) {
             case Route.ManyShards many -> many.shards();
             case Route.EveryShard every -> every.shards().size() > 1 ? every.shards() : null;
+            case Route.Scatter scatter -> scatter.shards().size() > 1 ? scatter.shards() : null;
             case Route.NoKey missing -> {
                 if (behaviour() == DefaultRouteBehaviour.BLOCK) {
                     yield null;

@@ -1,0 +1,28 @@
+package dev.shardgate.router.session;
+
+import dev.shardgate.router.route.RoutingHints;
+import dev.shardgate.router.route.VirtualParameters;
+import dev.shardgate.sql.Hints;
+import dev.shardgate.wire.NoticeResponse;
+import dev.shardgate.wire.SqlState;
+
+import java.io.IOException;
+import java.util.Collection;
+
+/**
+ * SPQR's {@code __spqr__reply_notice}: with it on, the client is told where each statement goes,
+ * in SPQR's words ({@code NOTICE: send query to shard(s) : sh1,sh2}), before the statement's answer.
+ */
+final class ShardNotice {
+    private ShardNotice() {
+    }
+
+    /** Tells the client, when the session or the statement's comment asks, that {@code sql} goes to {@code shards}. */
+    static void sending(ClientSession session, String sql, Collection<String> shards) throws IOException {
+        if (!RoutingHints.isOn(session.router.hints.with(Hints.fromComments(sql)), VirtualParameters.REPLY_NOTICE)) {
+            return;
+        }
+        session.clientWriterWhenQuiet().write(NoticeResponse.of("NOTICE", SqlState.SUCCESSFUL_COMPLETION,
+                "send query to shard(s) : " + String.join(",", shards)));
+    }
+}
