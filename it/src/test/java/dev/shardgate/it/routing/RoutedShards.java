@@ -221,6 +221,11 @@ final class RoutedShards implements AutoCloseable {
         return new Psql(HOST, router.port(), USER, null, database);
     }
 
+    /** The real psql client, connected to the router's admin console. */
+    Psql consolePsql() {
+        return new Psql(HOST, router.consolePort(), USER, null, "spqr-console");
+    }
+
     /** The real pgbench, connected to the router. */
     Pgbench pgbench() {
         return new Pgbench(HOST, router.port(), USER, null, database);

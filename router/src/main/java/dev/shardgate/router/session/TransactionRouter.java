@@ -186,7 +186,14 @@ final class TransactionRouter {
             return hinted(metadata, analysis, bound, new Route.OneShard(executeOn, "hint execute_on " + executeOn));
         }
         if (RoutingHints.isOn(inForce, VirtualParameters.SCATTER_QUERY) && !context.shardsFirstToLast().isEmpty()) {
-            return new Route.Scatter(new java.util.TreeSet<>(context.shardsFirstToLast()), "hint scatter_query → every shard");
+            java.util.SortedSet<String> every = new java.util.TreeSet<>(context.shardsFirstToLast());
+            if (analysis != null && analysis.isParsed()) {
+                // an INSERT sent everywhere would put its rows on shards that do not own their keys
+                for (Statement statement : analysis.statements()) {
+                    every.forEach(shard -> StatementRouter.checkHinted(metadata, statement, bound, shard));
+                }
+            }
+            return new Route.Scatter(every, "hint scatter_query → every shard");
         }
         String key = inForce.get(RoutingHints.SHARDING_KEY);
         if (key != null) {
