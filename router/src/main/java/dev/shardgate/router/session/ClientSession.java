@@ -192,11 +192,11 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             } catch (PgException e) {
                 held.clear();
                 BackendLink l = midSegmentLink();
-                if (l != null && isExtendedProtocol(message)) {
+                if (l != null && LocalExtended.isExtendedProtocol(message)) {
                     // the backend has this segment's earlier messages: it must raise the error, in order
                     failSegmentInBand(l, e);
                 } else {
-                    routerError(e, isExtendedProtocol(message));
+                    routerError(e, LocalExtended.isExtendedProtocol(message));
                 }
             }
         }
@@ -361,7 +361,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     private void holdOrSend(FrontendMessage message) throws IOException {
-        if ((betweenTransactions() || joinable()) && (isExtendedProtocol(message) || !held.isEmpty())) {
+        if ((betweenTransactions() || joinable()) && (LocalExtended.isExtendedProtocol(message) || !held.isEmpty())) {
             held.add(message);
         } else {
             send(message, context.anyShard());
@@ -623,18 +623,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             waitQuiet(l);
         }
         return out;
-    }
-
-    private static boolean isExtendedProtocol(FrontendMessage message) {
-        return switch (message) {
-            case Parse p -> true;
-            case Bind b -> true;
-            case Describe d -> true;
-            case Execute e -> true;
-            case Close c -> true;
-            case Flush f -> true;
-            default -> false;
-        };
     }
 
     /**

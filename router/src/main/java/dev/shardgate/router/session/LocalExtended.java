@@ -172,4 +172,11 @@ final class LocalExtended {
             out.write(new RowDescription(columns.stream().map(RowDescription.Field::text).toList()));
         }
     }
+
+    /** A message of the extended query protocol other than Sync. */
+    static boolean isExtendedProtocol(dev.shardgate.wire.FrontendMessage message) {
+        return message instanceof dev.shardgate.wire.Parse || message instanceof dev.shardgate.wire.Bind
+                || message instanceof dev.shardgate.wire.Describe || message instanceof dev.shardgate.wire.Execute
+                || message instanceof dev.shardgate.wire.Close || message instanceof dev.shardgate.wire.Flush;
+    }
 }
