@@ -62,6 +62,7 @@ final class RoutedShards implements AutoCloseable {
         private int connectionLimit = BackendRule.DEFAULT_CONNECTION_LIMIT;
         private Duration lockWaitTimeout = RouterConfig.DEFAULT_LOCK_WAIT_TIMEOUT;
         private DefaultRouteBehaviour defaultRouteBehaviour = DefaultRouteBehaviour.BLOCK;
+        private boolean showNoticeMessages;
 
         private Setup(PostgresServers servers, String database) {
             this.servers = servers;
@@ -95,6 +96,12 @@ final class RoutedShards implements AutoCloseable {
             return this;
         }
 
+        /** router.yaml's show_notice_messages. */
+        Setup showNoticeMessages(boolean on) {
+            showNoticeMessages = on;
+            return this;
+        }
+
         RoutedShards start() throws SQLException, IOException {
             List<Connection> direct = new ArrayList<>();
             RouterConfig.Builder config = RouterConfig.builder()
@@ -104,6 +111,7 @@ final class RoutedShards implements AutoCloseable {
                     .backendRule(new BackendRule(database, USER, connectionLimit, false, true, AuthRule.ok(), false))
                     .lockWaitTimeout(lockWaitTimeout)
                     .defaultRouteBehaviour(defaultRouteBehaviour)
+                    .showNoticeMessages(showNoticeMessages)
                     .initSqlFile(resource(initSql));
             try {
                 for (int i = 0; i < servers.size(); i++) {

@@ -152,6 +152,22 @@ class VirtualParametersTest {
     }
 
     @Test
+    void showNoticeMessagesInRouterYamlTurnsReplyNoticeOnForEverySession(PostgresServers servers) throws Exception {
+        try (RoutedShards noticing = RoutedShards.on(servers, "routing_notices").schema(Orders.SCHEMA)
+                .initSql(Orders.init(2)).showNoticeMessages(true).start()) {
+            ProcessResult run = noticing.psql().script("""
+                    SHOW __spqr__reply_notice;
+                    SELECT count(*) FROM orders WHERE id = 1005;
+                    SET __spqr__reply_notice TO off;
+                    SELECT count(*) FROM orders WHERE id = 5;
+                    """);
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout()).isEqualTo("on\n0\nSET\n0\n");
+            assertThat(run.stderr().lines().toList()).containsExactly("psql:<stdin>:2: NOTICE:  send query to shard(s) : sh2");
+        }
+    }
+
+    @Test
     void virtualFunctionsAreAnsweredByTheRouterInPsqlsForm() {
         ProcessResult run = cluster.psql().script("""
                 \\pset tuples_only off

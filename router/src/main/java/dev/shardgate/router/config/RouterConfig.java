@@ -76,7 +76,8 @@ public record RouterConfig(
         HealthSettings health,
         Duration shutdownTimeout,
         Duration pauseTimeout,
-        ClientLimits clientLimits) {
+        ClientLimits clientLimits,
+        boolean showNoticeMessages) {
 
     /** Every key router.yaml accepts, as docs/configuration.md names it (see {@code RouterConfigReader.knownKeys}). */
     public static List<String> knownKeys() {
@@ -228,7 +229,7 @@ public record RouterConfig(
                 .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort)
                 .health(health).shutdownTimeout(shutdownTimeout).pauseTimeout(pauseTimeout)
-                .clientLimits(clientLimits);
+                .clientLimits(clientLimits).showNoticeMessages(showNoticeMessages);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -255,6 +256,7 @@ public record RouterConfig(
         private DefaultRouteBehaviour defaultRouteBehaviour = DefaultRouteBehaviour.BLOCK;
         private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
         private CommitStrategy commitStrategy = CommitStrategy.BEST_EFFORT;
+        private boolean showNoticeMessages;
         private String routerId;
         private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
         private int eventLoops = DEFAULT_EVENT_LOOPS;
@@ -287,6 +289,8 @@ public record RouterConfig(
         public Builder defaultRouteBehaviour(DefaultRouteBehaviour value) { defaultRouteBehaviour = value; return this; }
         public Builder lockWaitTimeout(Duration value) { lockWaitTimeout = value; return this; }
         public Builder commitStrategy(CommitStrategy value) { commitStrategy = value; return this; }
+        /** SPQR's show_notice_messages: sessions start with {@code __spqr__reply_notice} on. */
+        public Builder showNoticeMessages(boolean value) { showNoticeMessages = value; return this; }
         public Builder routerId(String value) { routerId = value; return this; }
         public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
         public Builder eventLoops(int value) { eventLoops = value; return this; }
@@ -351,7 +355,8 @@ public record RouterConfig(
                     qdbFile, initSqlFile, poolWaitTimeout, clientIdleTimeout, maxMessageLength,
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
-                    frontendTls, shardTls, httpPort, health, shutdownTimeout, pauseTimeout, clientLimits);
+                    frontendTls, shardTls, httpPort, health, shutdownTimeout, pauseTimeout, clientLimits,
+                    showNoticeMessages);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.

@@ -42,6 +42,9 @@ final class RouterConfigWriter {
         top.put("client_connection_rate", limits.connectionRate());
         top.put("default_route_behaviour", config.defaultRouteBehaviour().configName());
         top.put("commit_strategy", config.commitStrategy().configName());
+        if (config.showNoticeMessages()) {
+            top.put("show_notice_messages", true);
+        }
         if (config.routerId() != null) {
             top.put("router_id", config.routerId());
         }

@@ -32,7 +32,6 @@ final class SpqrRouterKeys {
     /** Top-level SPQR keys without an effect here, with why, as the log line says it. */
     static final Map<String, String> TOP_IGNORED = ordered(
             "maintain_params", "sessions' SET parameters are always kept and set on every backend a session uses",
-            "show_notice_messages", "the router sends no routing notices; EXPLAIN ROUTE shows where a statement goes",
             "notice_message_format", "the router sends no routing notices",
             "world_shard_fallback", "statements on no shard's relations go to any shard or are refused as "
                     + "default_route_behaviour says",

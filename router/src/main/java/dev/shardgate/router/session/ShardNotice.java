@@ -17,9 +17,15 @@ final class ShardNotice {
     private ShardNotice() {
     }
 
+    /** The session's, the transaction's or the statement's value; router.yaml's show_notice_messages before any. */
+    static boolean isOn(ClientSession session, java.util.Map<String, String> inForce) {
+        return inForce.containsKey(VirtualParameters.REPLY_NOTICE) ? RoutingHints.isOn(inForce, VirtualParameters.REPLY_NOTICE)
+                : session.context().config().showNoticeMessages();
+    }
+
     /** Tells the client, when the session or the statement's comment asks, that {@code sql} goes to {@code shards}. */
     static void sending(ClientSession session, String sql, Collection<String> shards) throws IOException {
-        if (!RoutingHints.isOn(session.router.hints.with(Hints.fromComments(sql)), VirtualParameters.REPLY_NOTICE)) {
+        if (!isOn(session, session.router.hints.with(Hints.fromComments(sql)))) {
             return;
         }
         session.clientWriterWhenQuiet().write(NoticeResponse.of("NOTICE", SqlState.SUCCESSFUL_COMPLETION,

@@ -108,6 +108,8 @@ class SpqrRouterKeysTest {
         assertThat(config.sequenceBlockSize()).isEqualTo(500);
         assertThat(config.defaultRouteBehaviour()).isEqualTo(DefaultRouteBehaviour.ALLOW);
         assertThat(config.commitStrategy()).isEqualTo(CommitStrategy.TWO_PHASE);
+        assertThat(config.showNoticeMessages()).isTrue();
+        assertThat(RouterConfig.parse(config.toYaml(), "again").showNoticeMessages()).isTrue();
         assertThat(config.frontendRules().getFirst().targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PREFER_STANDBY);
         assertThat(config.frontendRules().getFirst().poolMode()).isEqualTo(PoolMode.SESSION);
         assertThat(config.initSqlFile()).as("use_init_sql: false").isNull();
