@@ -92,9 +92,10 @@ class VirtualParametersTest {
                 SET __spqr__allow_split_update TO ok;
                 SHOW __spqr__allow_split_update;
                 SHOW __spqr__scatter_query;
+                SHOW __spqr__default_route_behaviour;
                 """);
         assertThat(run.exitCode()).as(run.stderr()).isZero();
-        assertThat(run.stdout()).isEqualTo("on\nSET\noff\nSET\non\noff\n");
+        assertThat(run.stdout()).isEqualTo("on\nSET\noff\nSET\non\noff\nBLOCK\n");
 
         ProcessResult unknown = cluster.psql().script("\\set VERBOSITY verbose\nSET __spqr__engine_v3 TO on;\n");
         assertThat(unknown.exitCode()).isNotZero();
@@ -119,6 +120,16 @@ class VirtualParametersTest {
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo("sh1\nsh2\nsh1\nSET\n4\n4\nUPDATE 2\nRESET\nsh2\n");
         assertThat(cluster.onEachShard("SELECT amount FROM orders WHERE id = 1005")).isEqualTo(cluster.everywhere("7"));
+
+        ProcessResult inBlock = cluster.psql().script("""
+                BEGIN;
+                UPDATE orders SET amount = 8 WHERE id = 6;
+                SELECT sum(amount) FROM orders /* __spqr__scatter_query: true */;
+                ROLLBACK;
+                SELECT sum(amount) FROM orders WHERE id = 6;
+                """);
+        assertThat(inBlock.exitCode()).as(inBlock.stderr()).isZero();
+        assertThat(inBlock.stdout()).isEqualTo("BEGIN\nUPDATE 1\n15\n7\nROLLBACK\n0\n");
     }
 
     @Test

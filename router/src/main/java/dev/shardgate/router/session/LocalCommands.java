@@ -95,6 +95,7 @@ final class LocalCommands {
             String value = name.equals(RoutingHints.TARGET_SESSION_ATTRS) ? session.hostIntent.sessionAttrs().spelling()
                     : session.router.hints.get(name).orElseGet(() -> name.equals(RoutingHints.COMMIT_STRATEGY)
                     ? session.context().config().commitStrategy().configName()
+                    : name.equals(RoutingHints.DEFAULT_ROUTE_BEHAVIOUR) ? session.context().config().defaultRouteBehaviour().configName()
                     : name.equals(VirtualParameters.REPLY_NOTICE) ? (ShardNotice.isOn(session, java.util.Map.of()) ? "on" : "off")
                     : VirtualParameters.of(name).map(VirtualParameters.Parameter::defaultValue).orElse(""));
             return new LocalResult(List.of(name), List.of(List.of(value)), "SHOW");
