@@ -43,7 +43,7 @@ public final class SessionSettings {
      */
     private volatile ClientEncoding clientEncoding = ClientEncoding.UTF8;
     /** The session defaults: what RESET returns to. */
-    private final Map<String, String> startup = new HashMap<>();
+    private Map<String, String> startup = Map.of();
 
     public static SessionSettings fromStartup(Map<String, String> startupParameters) {
         SessionSettings settings = new SessionSettings();
@@ -52,7 +52,7 @@ public final class SessionSettings {
         if (options != null) {
             settings.offerCommandLineOptions(options);
         }
-        settings.startup.putAll(settings.desired);
+        settings.startup = Map.copyOf(settings.desired); // immutable: compact, never changed
         settings.encodingMayHaveChanged();
         return settings;
     }
@@ -106,12 +106,34 @@ public final class SessionSettings {
         listener.accept(clientEncoding);
     }
 
-    /** Server defaults of reported parameters by lower-case name, with the server's spelling of the name. */
-    private final Map<String, Map.Entry<String, String>> serverDefaults = new HashMap<>();
+    /**
+     * Server defaults of reported parameters by lower-case name, with the server's spelling of the
+     * name: immutable, and shared by every session that learned them from equal logins (an idle
+     * client should cost little).
+     */
+    private Map<String, Map.Entry<String, String>> serverDefaults = Map.of();
+    private static final java.util.concurrent.ConcurrentHashMap<Map<String, String>, Map<String, Map.Entry<String, String>>>
+            INDEXED = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Learns the server's defaults from a fresh backend's login, for RESET answered by the router. */
     public synchronized void learnServerDefaults(Map<String, String> reportedAtLogin) {
-        reportedAtLogin.forEach((name, value) -> serverDefaults.put(name.toLowerCase(Locale.ROOT), Map.entry(name, value)));
+        Map<String, Map.Entry<String, String>> learned = INDEXED.get(reportedAtLogin);
+        if (learned == null) {
+            if (INDEXED.size() >= 64) {
+                INDEXED.clear(); // many different servers or versions: index again
+            }
+            Map<String, Map.Entry<String, String>> index = new HashMap<>();
+            reportedAtLogin.forEach((name, value) -> index.put(name.toLowerCase(Locale.ROOT), Map.entry(name, value)));
+            learned = Map.copyOf(index);
+            INDEXED.put(Map.copyOf(reportedAtLogin), learned);
+        }
+        if (serverDefaults.isEmpty()) {
+            serverDefaults = learned;
+        } else {
+            Map<String, Map.Entry<String, String>> merged = new HashMap<>(serverDefaults);
+            merged.putAll(learned);
+            serverDefaults = Map.copyOf(merged);
+        }
         encodingMayHaveChanged();
     }
 
@@ -281,7 +303,11 @@ public final class SessionSettings {
                 backend.applied().put(key, wanted.getValue());
             } catch (PgException e) {
                 desired.remove(key);
-                startup.remove(key);
+                if (startup.containsKey(key)) {
+                    Map<String, String> kept = new HashMap<>(startup);
+                    kept.remove(key);
+                    startup = Map.copyOf(kept);
+                }
                 encodingMayHaveChanged();
                 log.warn("event=setting_dropped parameter={} error=\"{}\"", key, e.getMessage());
             }
