@@ -55,7 +55,7 @@ public final class ConfigReloader {
             RouterConfig running = context.config();
             ReloadPlan plan;
             try {
-                plan = ReloadPlan.between(running, RouterConfig.load(file));
+                plan = ReloadPlan.between(running, RouterConfig.load(file), file.toString());
             } catch (ConfigException e) {
                 log.warn("event=config_reload_refused trigger={} file={} error=\"{}\"", trigger, file, e.getMessage());
                 throw new PgException(SqlState.CONFIG_FILE_ERROR, e.getMessage() + "; nothing was changed");

@@ -110,10 +110,11 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
     /**
      * Compares the running config with the one just read and builds the config to run with.
      *
+     * @param file how an error names the file read
      * @throws ConfigException when the new values and the kept ones do not fit together (the
      *     router then keeps running with {@code running}, unchanged)
      */
-    public static ReloadPlan between(RouterConfig running, RouterConfig read) {
+    public static ReloadPlan between(RouterConfig running, RouterConfig read, String file) {
         List<KeyChange> changes = new ArrayList<>();
         for (Key key : KEYS) {
             Object before = key.value().apply(running);
@@ -128,11 +129,12 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
         changes.addAll(ruleChanges("backend_rules", byTarget(running.backendRules()), byTarget(read.backendRules()),
                 ReloadPlan::describe, BackendRule::authRule));
         changes.addAll(shardChanges(running, read));
-        return new ReloadPlan(keepRestartKeys(running, read), List.copyOf(changes));
+        var source = new ConfigSource(file + " (with the running values of the keys that need a restart)");
+        return new ReloadPlan(keepRestartKeys(running, read, source), List.copyOf(changes));
     }
 
     /** The file's config with every key that cannot change live set back to the running value. */
-    private static RouterConfig keepRestartKeys(RouterConfig running, RouterConfig read) {
+    private static RouterConfig keepRestartKeys(RouterConfig running, RouterConfig read, ConfigSource source) {
         ClientLimits limits = new ClientLimits(read.clientLimits().authTimeout(), running.clientLimits().maxClients(),
                 running.clientLimits().authFailureDelay(), running.clientLimits().connectionRate());
         return read.toBuilder()
@@ -144,7 +146,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
                 .sequenceBlockSize(running.sequenceBlockSize()).maxMessageLength(running.maxMessageLength())
                 .clientLimits(limits).shardLinks(running.shardLinks()).health(running.health())
                 .frontendTls(running.frontendTls()).shardTls(running.shardTls()).shards(running.shards())
-                .build();
+                .build(source);
     }
 
     private static String render(Object value, boolean secret) {
