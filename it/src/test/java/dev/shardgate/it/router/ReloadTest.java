@@ -72,9 +72,9 @@ class ReloadTest {
             List<Map<String, String>> changes = console(router, "RELOAD");
 
             assertThat(changes).extracting(row -> row.get("key") + " " + row.get("status")).containsExactly(
-                    "frontend_rules[db=rt_reload usr=rt_reload_bob] applied",
-                    "backend_rules[db=rt_reload usr=rt_reload] applied",
-                    "backend_rules[db=rt_reload usr=rt_reload_bob] applied");
+                    "frontend_rules[db=rt_reload,usr=rt_reload_bob] applied",
+                    "backend_rules[db=rt_reload,usr=rt_reload] applied",
+                    "backend_rules[db=rt_reload,usr=rt_reload_bob] applied");
             assertThat(changes.get(1).get("old_value")).contains("connection_limit=4");
             assertThat(changes.get(1).get("new_value")).contains("connection_limit=2");
             assertThat(changes.toString()).doesNotContain(bob.password()).doesNotContain(alice.password());
@@ -156,7 +156,7 @@ class ReloadTest {
             List<Map<String, String>> changes = console(router, "RELOAD");
 
             assertThat(changes).extracting(row -> row.get("key") + " " + row.get("new_value")).containsExactly(
-                    "frontend_rules[db=rt_reload usr=rt_reload] pool_mode=TRANSACTION auth_method=md5 require_tls=false "
+                    "frontend_rules[db=rt_reload,usr=rt_reload] pool_mode=TRANSACTION auth_method=md5 require_tls=false "
                             + "target_session_attrs=read-write read_your_writes=false (password changed)");
             Sql.assertFailsWith("28P01", () -> router.connect(alice).close());
             try (Connection after = router.connect(alice.withPassword("new-secret"))) {

@@ -201,7 +201,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
     }
 
     private static String target(String db, String usr, boolean poolDefault) {
-        return poolDefault ? "pool_default" : "db=" + db + " usr=" + usr;
+        return poolDefault ? "pool_default" : "db=" + db + ",usr=" + usr;
     }
 
     private static String describe(FrontendRule rule) {

@@ -68,15 +68,15 @@ class ReloadPlanTest {
         ReloadPlan plan = ReloadPlan.between(config, read, "router.yaml");
 
         assertThat(rows(plan)).containsExactly(
-                "frontend_rules[db=app usr=alice]: pool_mode=TRANSACTION auth_method=md5 require_tls=false "
+                "frontend_rules[db=app,usr=alice]: pool_mode=TRANSACTION auth_method=md5 require_tls=false "
                         + "target_session_attrs=read-write read_your_writes=false -> pool_mode=TRANSACTION auth_method=md5 "
                         + "require_tls=false target_session_attrs=read-write read_your_writes=false (password changed) (applied)",
-                "frontend_rules[db=app usr=bob]: (none) -> pool_mode=TRANSACTION auth_method=scram require_tls=false "
+                "frontend_rules[db=app,usr=bob]: (none) -> pool_mode=TRANSACTION auth_method=scram require_tls=false "
                         + "target_session_attrs=read-write read_your_writes=false (applied)",
-                "backend_rules[db=app usr=alice]: connection_limit=50 pool_discard=false pool_rollback=true "
+                "backend_rules[db=app,usr=alice]: connection_limit=50 pool_discard=false pool_rollback=true "
                         + "auth_method=clear_text -> connection_limit=5 pool_discard=false pool_rollback=true "
                         + "auth_method=clear_text (applied)",
-                "backend_rules[db=app usr=bob]: (none) -> connection_limit=50 pool_discard=false pool_rollback=true "
+                "backend_rules[db=app,usr=bob]: (none) -> connection_limit=50 pool_discard=false pool_rollback=true "
                         + "auth_method=ok (applied)");
         assertThat(String.join("\n", rows(plan))).doesNotContain("secret");
         assertThat(plan.applied().frontendRuleFor("app", "bob")).isPresent();
