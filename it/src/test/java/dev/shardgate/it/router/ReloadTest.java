@@ -2,8 +2,10 @@ package dev.shardgate.it.router;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.cli.postgres.ProcessResult;
+import dev.shardgate.it.harness.CapturedLogs;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.AuthMethod;
@@ -144,7 +146,8 @@ class ReloadTest {
     @Test
     void aFrontendRuleChangeAppliesToTheNextLoginOnly() throws Exception {
         Path file = directory.resolve("router.yaml");
-        try (RunningRouter router = RunningRouter.startFromFile(aliceOnly(3), file);
+        try (CapturedLogs logs = CapturedLogs.at(Level.INFO);
+             RunningRouter router = RunningRouter.startFromFile(aliceOnly(3), file);
              Connection before = router.connect(alice)) {
             // alice's password changes: the next login needs the new one, the open session goes on
             var changed = RunningRouter.configFor(shard)
@@ -163,6 +166,11 @@ class ReloadTest {
                 assertThat(Sql.single(after, "SELECT 'new password'")).isEqualTo("new password");
             }
             assertThat(Sql.single(before, "SELECT 'logged in before'")).isEqualTo("logged in before");
+            // one log line per changed key, and no password in any line
+            assertThat(logs.lines()).anySatisfy(line -> assertThat(line)
+                    .contains("event=config_key_reloaded trigger=RELOAD key=frontend_rules[db=rt_reload,usr=rt_reload]")
+                    .contains("(password changed)"));
+            assertThat(logs.lines()).noneSatisfy(line -> assertThat(line).containsAnyOf("new-secret", alice.password()));
         }
     }
 
