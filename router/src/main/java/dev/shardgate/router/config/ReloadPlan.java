@@ -77,6 +77,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             live("pool_wait_timeout", c -> ConfigUnits.formatDuration(c.poolWaitTimeout())),
             live("client_idle_timeout", c -> ConfigUnits.formatDuration(c.clientIdleTimeout())),
             live("shutdown_timeout", c -> ConfigUnits.formatDuration(c.shutdownTimeout())),
+            restart("pause_timeout", c -> ConfigUnits.formatDuration(c.pauseTimeout())),
             live("lock_wait_timeout", c -> ConfigUnits.formatDuration(c.lockWaitTimeout())),
             live("auth_timeout", c -> ConfigUnits.formatDuration(c.clientLimits().authTimeout())),
             restart("max_clients", c -> c.clientLimits().maxClients()),
@@ -98,6 +99,16 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             restart("frontend_tls", c -> c.frontendTls().mode().configName()
                     + (c.frontendTls().mode().offersTls() ? " cert_file=" + c.frontendTls().files().certFile() : "")),
             restart("shard_tls", c -> c.shardTls()));
+
+    /**
+     * The top-level keys a reload compares, rules and shards included: a test checks that every key
+     * router.yaml accepts is among them, so that a new key is not applied (or kept) unreported.
+     */
+    static List<String> comparedKeys() {
+        List<String> keys = new ArrayList<>(KEYS.stream().map(Key::name).toList());
+        keys.addAll(List.of("frontend_rules", "backend_rules", "shards", "max_message_length"));
+        return keys;
+    }
 
     private static Key live(String name, Function<RouterConfig, Object> value) {
         return new Key(name, value, true);
@@ -145,6 +156,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
                 .grpcTls(running.grpcTls()).qdbFile(running.qdbFile()).initSqlFile(running.initSqlFile())
                 .sequenceBlockSize(running.sequenceBlockSize()).maxMessageLength(running.maxMessageLength())
                 .clientLimits(limits).shardLinks(running.shardLinks()).health(running.health())
+                .pauseTimeout(running.pauseTimeout())
                 .frontendTls(running.frontendTls()).shardTls(running.shardTls()).shards(running.shards())
                 .build(source);
     }

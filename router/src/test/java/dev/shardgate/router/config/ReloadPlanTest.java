@@ -36,6 +36,7 @@ class ReloadPlanTest {
     void liveKeysApplyAndRestartKeysKeepTheirRunningValue() {
         RouterConfig config = running().build();
         RouterConfig read = running().routerPort(7777).poolWaitTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.DEBUG)
+                .pauseTimeout(Duration.ofSeconds(7))
                 .defaultRouteBehaviour(DefaultRouteBehaviour.ALLOW).shard("sh2", ShardConfig.data("pg2:5432"))
                 .build();
 
@@ -46,10 +47,12 @@ class ReloadPlanTest {
                 "log_level: info -> debug (applied)",
                 "default_route_behaviour: BLOCK -> ALLOW (applied)",
                 "pool_wait_timeout: 10s -> 3s (applied)",
+                "pause_timeout: 2min -> 7s (needs restart)",
                 "shards.sh2: (none) -> hosts=[pg2:5432] type=DATA tls=disable (needs restart)");
         assertThat(plan.applied().routerPort()).isEqualTo(6432);
         assertThat(plan.applied().shards()).containsOnlyKeys("sh1");
         assertThat(plan.applied().poolWaitTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(plan.applied().pauseTimeout()).isEqualTo(RouterConfig.DEFAULT_PAUSE_TIMEOUT);
         assertThat(plan.applied().logLevel()).isEqualTo(LogLevel.DEBUG);
     }
 
@@ -111,5 +114,10 @@ class ReloadPlanTest {
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("router.yaml")
                 .hasMessageContaining("require_tls: needs frontend_tls");
+    }
+
+    @Test
+    void everyTopLevelKeyIsCompared() {
+        assertThat(ReloadPlan.comparedKeys()).containsAll(RouterConfigReader.TOP_KEYS);
     }
 }
