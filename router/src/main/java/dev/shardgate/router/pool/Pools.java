@@ -59,9 +59,10 @@ public final class Pools implements HealthChecker.Shards {
     }
 
     /**
-     * A reload changed rules or pool_wait_timeout: each pool takes its pair's new backend rule; a
-     * pool whose rule is gone takes no new transactions (57P01 naming the pair) and closes its
-     * connections as they come back. Pools of later pairs are made from {@code next}.
+     * A reload changed rules or pool_wait_timeout: each pool takes its pair's new backend rule. A
+     * pool whose rule is gone is dropped: its idle connections close now, lent ones as they come
+     * back, and the pair's next transaction is refused for want of a rule (see {@link #pool}).
+     * Pools of later pairs are made from {@code next}.
      */
     public void reconfigure(RouterConfig next) {
         config = next;
