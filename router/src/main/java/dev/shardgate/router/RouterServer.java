@@ -95,7 +95,7 @@ public final class RouterServer implements AutoCloseable {
         ConnectionSlots slots = new ConnectionSlots(maxClients(config.clientLimits().maxClients()));
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
-        Traffic traffic = new Traffic(context.pools(), config.pauseTimeout());
+        Traffic traffic = new Traffic(context.pools());
         ConfigReloader reloader = new ConfigReloader(context, file);
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
                 new TwoPhaseConsole(context), new TrafficConsole(context, traffic), new ReloadConsole(reloader),

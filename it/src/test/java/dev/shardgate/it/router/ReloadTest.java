@@ -174,13 +174,36 @@ class ReloadTest {
         }
     }
 
+    @Test
+    void aReloadedPauseTimeoutBoundsTheNextWaitAtAPausedShard() throws Exception {
+        Path file = directory.resolve("router.yaml");
+        try (RunningRouter router = RunningRouter.startFromFile(aliceOnly(3), file);
+             Connection client = router.connect(alice)) {
+            Files.writeString(file, aliceOnly(3).pauseTimeout(Duration.ofSeconds(1)).build().toYaml());
+            assertThat(console(router, "RELOAD")).extracting(row -> String.join(" ", row.values()))
+                    .containsExactly("pause_timeout 2min 1s applied");
+
+            console(router, "PAUSE SHARD " + RunningRouter.SHARD);
+            try {
+                SQLException waited = Sql.assertFailsWith("57P03", () -> Sql.single(client, "SELECT 1"));
+                assertThat(waited.getMessage()).contains("pause_timeout (1000 ms)");
+            } finally {
+                console(router, "RESUME SHARD " + RunningRouter.SHARD);
+            }
+            assertThat(Sql.single(client, "SELECT 'resumed'")).isEqualTo("resumed");
+        }
+    }
+
     /** Rows of a console statement as column → value, in order. */
     static List<Map<String, String>> console(RunningRouter router, String sql) throws SQLException {
         try (Connection console = DriverManager.getConnection("jdbc:postgresql://" + RunningRouter.HOST + ":"
                 + router.consolePort() + "/spqr-console?user=admin&preferQueryMode=simple");
-             Statement statement = console.createStatement();
-             ResultSet rows = statement.executeQuery(sql)) {
+             Statement statement = console.createStatement()) {
             List<Map<String, String>> all = new ArrayList<>();
+            if (!statement.execute(sql)) {
+                return all; // a command tag, no rows
+            }
+            ResultSet rows = statement.getResultSet();
             while (rows.next()) {
                 Map<String, String> row = new LinkedHashMap<>();
                 for (int i = 1; i <= rows.getMetaData().getColumnCount(); i++) {

@@ -77,7 +77,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             live("pool_wait_timeout", c -> ConfigUnits.formatDuration(c.poolWaitTimeout())),
             live("client_idle_timeout", c -> ConfigUnits.formatDuration(c.clientIdleTimeout())),
             live("shutdown_timeout", c -> ConfigUnits.formatDuration(c.shutdownTimeout())),
-            restart("pause_timeout", c -> ConfigUnits.formatDuration(c.pauseTimeout())),
+            live("pause_timeout", c -> ConfigUnits.formatDuration(c.pauseTimeout())),
             live("lock_wait_timeout", c -> ConfigUnits.formatDuration(c.lockWaitTimeout())),
             live("auth_timeout", c -> ConfigUnits.formatDuration(c.clientLimits().authTimeout())),
             restart("max_clients", c -> c.clientLimits().maxClients()),
@@ -156,7 +156,6 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
                 .grpcTls(running.grpcTls()).qdbFile(running.qdbFile()).initSqlFile(running.initSqlFile())
                 .sequenceBlockSize(running.sequenceBlockSize()).maxMessageLength(running.maxMessageLength())
                 .clientLimits(limits).shardLinks(running.shardLinks()).health(running.health())
-                .pauseTimeout(running.pauseTimeout())
                 .frontendTls(running.frontendTls()).shardTls(running.shardTls()).shards(running.shards())
                 .build(source);
     }

@@ -66,6 +66,7 @@ public final class Pools implements HealthChecker.Shards {
      */
     public void reconfigure(RouterConfig next) {
         config = next;
+        pauses.timeoutIs(next.pauseTimeout());
         for (BackendPool pool : pools.values()) {
             PoolKey key = pool.key();
             var rule = next.backendRuleFor(key.database(), key.user());

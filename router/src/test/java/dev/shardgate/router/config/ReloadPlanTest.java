@@ -47,12 +47,12 @@ class ReloadPlanTest {
                 "log_level: info -> debug (applied)",
                 "default_route_behaviour: BLOCK -> ALLOW (applied)",
                 "pool_wait_timeout: 10s -> 3s (applied)",
-                "pause_timeout: 2min -> 7s (needs restart)",
+                "pause_timeout: 2min -> 7s (applied)",
                 "shards.sh2: (none) -> hosts=[pg2:5432] type=DATA tls=disable (needs restart)");
         assertThat(plan.applied().routerPort()).isEqualTo(6432);
         assertThat(plan.applied().shards()).containsOnlyKeys("sh1");
         assertThat(plan.applied().poolWaitTimeout()).isEqualTo(Duration.ofSeconds(3));
-        assertThat(plan.applied().pauseTimeout()).isEqualTo(RouterConfig.DEFAULT_PAUSE_TIMEOUT);
+        assertThat(plan.applied().pauseTimeout()).isEqualTo(Duration.ofSeconds(7));
         assertThat(plan.applied().logLevel()).isEqualTo(LogLevel.DEBUG);
     }
 
