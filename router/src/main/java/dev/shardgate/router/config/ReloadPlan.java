@@ -136,9 +136,9 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             }
         }
         changes.addAll(ruleChanges("frontend_rules", allFrontendRules(running), allFrontendRules(read),
-                ReloadPlan::describe, FrontendRule::authRule));
+                ReloadPlan::describe));
         changes.addAll(ruleChanges("backend_rules", byTarget(running.backendRules()), byTarget(read.backendRules()),
-                ReloadPlan::describe, BackendRule::authRule));
+                ReloadPlan::describe));
         changes.addAll(shardChanges(running, read));
         var source = new ConfigSource(file + " (with the running values of the keys that need a restart)");
         return new ReloadPlan(keepRestartKeys(running, read, source), List.copyOf(changes));
@@ -177,7 +177,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
 
     /** Rules are compared by the pair they admit; a changed password shows as such, never its value. */
     private static <R> List<KeyChange> ruleChanges(String section, Map<String, R> before, Map<String, R> after,
-                                                  Function<R, String> describe, Function<R, AuthRule> auth) {
+                                                  Function<R, String> describe) {
         List<KeyChange> changes = new ArrayList<>();
         Set<String> targets = new LinkedHashSet<>(before.keySet());
         targets.addAll(after.keySet());
@@ -189,9 +189,8 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             }
             String oldText = old == null ? ABSENT : describe.apply(old);
             String newText = next == null ? ABSENT : describe.apply(next);
-            if (old != null && next != null && oldText.equals(newText)
-                    && !Objects.equals(auth.apply(old).password(), auth.apply(next).password())) {
-                newText += " (password changed)";
+            if (oldText.equals(newText)) {
+                newText += " (password changed)"; // the descriptions show everything but passwords
             }
             changes.add(new KeyChange(section + "[" + target + "]", oldText, newText, true));
         }
@@ -223,7 +222,10 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
 
     private static String describe(BackendRule rule) {
         return "connection_limit=" + rule.connectionLimit() + " pool_discard=" + rule.poolDiscard()
-                + " pool_rollback=" + rule.poolRollback() + " auth_method=" + rule.authRule().method().configName();
+                + " pool_rollback=" + rule.poolRollback() + " auth_method=" + rule.authRule().method().configName()
+                + (rule.login().user() == null ? "" : " auth_rule.usr=" + rule.login().user())
+                + (rule.shardLogins().isEmpty() ? "" : " auth_rules=" + new java.util.TreeMap<>(rule.shardLogins()).keySet()
+                        .stream().map(shard -> shard + ":" + rule.shardLogins().get(shard).user()).toList());
     }
 
     /** The shard list is the QDB's once the router runs (CREATE SHARD adds to it): a change waits for a restart. */
@@ -235,7 +237,12 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             ShardConfig old = running.shards().get(name);
             ShardConfig next = read.shards().get(name);
             if (!Objects.equals(old, next)) {
-                changes.add(new KeyChange("shards." + name, describe(old), describe(next), false));
+                String oldText = describe(old);
+                String newText = describe(next);
+                if (oldText.equals(newText)) {
+                    newText += " (password changed)";
+                }
+                changes.add(new KeyChange("shards." + name, oldText, newText, false));
             }
         }
         return changes;
@@ -245,6 +252,9 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
         if (shard == null) {
             return ABSENT;
         }
-        return "hosts=" + shard.hosts() + " type=" + shard.type() + " tls=" + shard.tls().mode().configName();
+        ShardLogin login = shard.login();
+        return "hosts=" + shard.hosts() + " type=" + shard.type() + " tls=" + shard.tls().mode().configName()
+                + (login.database() == null ? "" : " db=" + login.database())
+                + (login.user() == null ? "" : " usr=" + login.user());
     }
 }

@@ -120,4 +120,21 @@ class ReloadPlanTest {
     void everyTopLevelKeyIsCompared() {
         assertThat(ReloadPlan.comparedKeys()).containsAll(RouterConfigReader.TOP_KEYS);
     }
+
+    @Test
+    void aShardLoginShowsItsUserButNeverItsPassword() {
+        java.util.function.Function<String, RouterConfig> withShardPassword = password -> RouterConfig.builder()
+                .frontendRule(FrontendRule.of("app", "alice", AuthRule.ok()))
+                .backendRule(new BackendRule("app", "alice", 50, false, true, AuthRule.ok(), false, ShardLogin.CLIENTS,
+                        java.util.Map.of("sh1", new ShardLogin(null, "svc", password))))
+                .shard("sh1", ShardConfig.data("pg1:5432"))
+                .build();
+
+        ReloadPlan plan = ReloadPlan.between(withShardPassword.apply("old-secret"), withShardPassword.apply("new-secret"),
+                "router.yaml");
+
+        assertThat(rows(plan)).containsExactly("backend_rules[db=app,usr=alice]: connection_limit=50 pool_discard=false "
+                + "pool_rollback=true auth_method=ok auth_rules=[sh1:svc] -> connection_limit=50 pool_discard=false "
+                + "pool_rollback=true auth_method=ok auth_rules=[sh1:svc] (password changed) (applied)");
+    }
 }
