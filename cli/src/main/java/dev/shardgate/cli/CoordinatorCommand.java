@@ -27,12 +27,14 @@ final class CoordinatorCommand implements Callable<Integer> {
         Logging.setLevel(coordinatorConfig.logLevel());
         Coordinator coordinator;
         try {
-            coordinator = Coordinator.start(coordinatorConfig, Version.current());
+            coordinator = Coordinator.start(coordinatorConfig, Version.current(), config);
         } catch (RuntimeException | java.io.IOException e) {
             // etcd not answering, a port in use: one line naming the cause
             System.err.println("shardgate: coordinator did not start: " + e.getMessage());
             return 1;
         }
+        coordinator.logLevelsTo(Logging::setLevel);
+        Hangup.onSignal(() -> coordinator.reload("SIGHUP"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             coordinator.close();

@@ -28,12 +28,14 @@ final class RouterCommand implements Callable<Integer> {
         Logging.setLevel(routerConfig.logLevel().name());
         RouterServer server;
         try {
-            server = RouterServer.start(routerConfig);
+            server = RouterServer.start(routerConfig, config);
         } catch (RuntimeException | java.io.IOException e) {
             // a corrupt qdb_file, a failing init_sql, a port in use: one line naming the cause
             System.err.println("shardgate: router did not start: " + e.getMessage());
             return 1;
         }
+        server.reloader().logLevelsTo(level -> Logging.setLevel(level.name()));
+        Hangup.onSignal(() -> server.reloader().reload("SIGHUP"));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.shutdown(); // the JVM waits for this hook: the drain ends before the process does

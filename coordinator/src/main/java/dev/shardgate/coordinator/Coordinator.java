@@ -71,6 +71,7 @@ public final class Coordinator implements AutoCloseable {
     private final LeaderElection election;
     private final ConsoleExecutor executor;
     private dev.shardgate.console.http.HttpEndpoints http;
+    private ConfigReload reload;
 
     private Coordinator(Qdb qdb, RouterRegistry routers, List<AutoCloseable> parts, ConsoleServer console,
                         CoordinatorApi api, RouterFleet fleet, LeaderElection election, ConsoleExecutor executor) {
@@ -92,6 +93,15 @@ public final class Coordinator implements AutoCloseable {
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
+        return start(config, version, null);
+    }
+
+    /**
+     * {@link #start(CoordinatorConfig, String)} for a config read from {@code file}, which RELOAD and
+     * {@link #reload} read again; null: started from code, RELOAD refuses.
+     */
+    public static Coordinator start(CoordinatorConfig config, String version, java.nio.file.Path file) throws IOException {
+        ConfigReload reload = new ConfigReload(config, file);
         Qdb qdb = config.qdbAddr().isBlank() ? new MemoryQdb() : openEtcd(config.qdbAddr(), config.qdbTls());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -111,9 +121,10 @@ public final class Coordinator implements AutoCloseable {
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()), traffic);
             ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
-                    ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic))));
+                    ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic),
+                            reload)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
-                    access(config.frontendRules()), executor);
+                    access(reload::consoleRules), executor);
             opened.add(console);
             String consoleAddress = config.host() + ":" + console.port();
             Origin origin = Origin.newBuilder().setStoreId(storeId).setConsoleAddress(consoleAddress).build();
@@ -151,6 +162,7 @@ public final class Coordinator implements AutoCloseable {
                     config.qdbTls().enabled(), storeId);
             Coordinator coordinator = new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
             coordinator.http = http;
+            coordinator.reload = reload;
             return coordinator;
         } catch (IOException | RuntimeException e) {
             closeAll(opened);
@@ -204,12 +216,15 @@ public final class Coordinator implements AutoCloseable {
         return new String(qdb.get(STORE_ID_KEY).orElseThrow(), StandardCharsets.UTF_8);
     }
 
-    /** The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. */
-    static ConsoleAccess access(List<ConsoleRule> rules) {
+    /**
+     * The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. They are
+     * read at each login, so that RELOAD changes who may log in next.
+     */
+    static ConsoleAccess access(java.util.function.Supplier<List<ConsoleRule>> rules) {
         return new ConsoleAccess() {
             @Override
             public Optional<Rule> ruleFor(String user, String database) {
-                return rules.stream()
+                return rules.get().stream()
                         .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
                         .findFirst()
                         .map(rule -> new Rule(rule.method(), rule.password()));
@@ -217,13 +232,13 @@ public final class Coordinator implements AutoCloseable {
 
             @Override
             public Optional<Rule> ruleForUser(String user) {
-                return rules.stream().filter(rule -> rule.usr().equals(user)).findFirst()
+                return rules.get().stream().filter(rule -> rule.usr().equals(user)).findFirst()
                         .map(rule -> new Rule(rule.method(), rule.password()));
             }
 
             @Override
             public PasswordExchange.Method methodToMimic() {
-                return rules.stream().findFirst().map(ConsoleRule::method).orElse(PasswordExchange.Method.SCRAM);
+                return rules.get().stream().findFirst().map(ConsoleRule::method).orElse(PasswordExchange.Method.SCRAM);
             }
         };
     }
@@ -235,6 +250,21 @@ public final class Coordinator implements AutoCloseable {
      */
     public void execute(String consoleCommands) {
         executor.execute(consoleCommands);
+    }
+
+    /**
+     * Re-reads coordinator.yaml, as RELOAD on the console does (SIGHUP).
+     *
+     * @param trigger how the log names the cause
+     * @throws dev.shardgate.wire.PgException F0000 when the file does not read or check; nothing changed
+     */
+    public void reload(String trigger) {
+        reload.reload(trigger);
+    }
+
+    /** Who turns a reloaded log_level (logback's spelling) into the logging backend's level. */
+    public void logLevelsTo(java.util.function.Consumer<String> applier) {
+        reload.logLevelsTo(applier);
     }
 
     /** The console's port, also when 0 was configured. */

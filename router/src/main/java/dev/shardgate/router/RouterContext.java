@@ -35,7 +35,8 @@ public final class RouterContext implements AutoCloseable {
     private volatile boolean closed;
     /** The admin console, for clients of a console database on the router port; null until it listens. */
     private volatile dev.shardgate.console.server.ConsoleServer console;
-    private final RouterConfig config;
+    /** The config in force: read per login and per transaction, replaced whole by a reload. */
+    private volatile RouterConfig config;
     private final Qdb qdb;
     private final Pools pools;
     private final CancelRegistry cancels = new CancelRegistry();
@@ -180,6 +181,16 @@ public final class RouterContext implements AutoCloseable {
 
     public RouterConfig config() {
         return config;
+    }
+
+    /**
+     * Puts a reloaded config in force ({@link dev.shardgate.router.config.ReloadPlan#applied()}: keys
+     * that cannot change live already hold their running values). Logins and transactions that
+     * start from now on read it; the pools take their new rules and limits.
+     */
+    void reconfigure(RouterConfig applied) {
+        config = applied;
+        pools.reconfigure(applied);
     }
 
     public Qdb qdb() {

@@ -58,6 +58,7 @@ public final class RouterServer implements AutoCloseable {
     private long nextRateLog;
     private CoordinatorSync coordinatorSync;
     private Observability observability;
+    private ConfigReloader reloader;
 
     private RouterServer(RouterContext context, ServerSocket serverSocket, ConsoleServer console, LiveStatus status,
                          ConnectionSlots slots) {
@@ -83,12 +84,22 @@ public final class RouterServer implements AutoCloseable {
      * on host (port 0 picks a free port) and starts accepting clients.
      */
     public static RouterServer start(RouterConfig config) throws IOException {
+        return start(config, null);
+    }
+
+    /**
+     * {@link #start(RouterConfig)} for a config read from {@code file}, which RELOAD and SIGHUP
+     * ({@link #reloader()}) read again; null: started from code, RELOAD refuses.
+     */
+    public static RouterServer start(RouterConfig config, java.nio.file.Path file) throws IOException {
         ConnectionSlots slots = new ConnectionSlots(maxClients(config.clientLimits().maxClients()));
         RouterContext context = RouterContext.create(config);
         LiveStatus status = new LiveStatus(context);
-        Traffic traffic = new Traffic(context.pools(), config.pauseTimeout());
+        Traffic traffic = new Traffic(context.pools());
+        ConfigReloader reloader = new ConfigReloader(context, file);
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
-                new TwoPhaseConsole(context), new TrafficConsole(context, traffic), replicaStatements(config, context, traffic))));
+                new TwoPhaseConsole(context), new TrafficConsole(context, traffic), new ReloadConsole(reloader),
+                replicaStatements(config, context, traffic))));
         context.attachConsole(new RouterContext.SqlConsole(executor, new dev.shardgate.router.status.RouterReadiness(context, status)));
         // A channel's socket: its accepted sockets have channels, which the event loops can drive.
         ServerSocket socket = ServerSocketChannel.open().socket();
@@ -111,7 +122,7 @@ public final class RouterServer implements AutoCloseable {
                 StartupRecovery.start(context);
             }
             var frontendTls = context.frontendTls();
-            console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(config), executor,
+            console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(context), executor,
                     new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()),
                     new ConsoleServer.Limits(config.clientLimits().authTimeout(), ConsoleServer.Limits.DEFAULTS.maxClients(),
                             config.clientLimits().authFailureDelay()));
@@ -136,6 +147,7 @@ public final class RouterServer implements AutoCloseable {
         }
         RouterServer server = new RouterServer(context, socket, console, status, slots);
         server.coordinatorSync = sync;
+        server.reloader = reloader;
         try {
             server.observability = Observability.start(context, status, executor);
         } catch (IOException | RuntimeException e) {
@@ -184,27 +196,30 @@ public final class RouterServer implements AutoCloseable {
         log.info("event=init_sql_done file={}", config.initSqlFile());
     }
 
-    /** The console's own frontend rules (db spqr-console / shardgate_console), matched on the user. */
-    private static ConsoleAccess consoleAccess(RouterConfig config) {
+    /**
+     * The console's own frontend rules (db spqr-console / shardgate_console), matched on the user;
+     * read from the config in force at each login, so that RELOAD changes who may log in.
+     */
+    private static ConsoleAccess consoleAccess(RouterContext context) {
         return new ConsoleAccess() {
             @Override
             public Optional<Rule> ruleFor(String user, String database) {
                 if (!FrontendRule.isConsoleDatabase(database)) {
                     return Optional.empty();
                 }
-                return config.consoleRuleFor(user)
+                return context.config().consoleRuleFor(user)
                         .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
             }
 
             @Override
             public Optional<Rule> ruleForUser(String user) {
-                return config.consoleRuleFor(user)
+                return context.config().consoleRuleFor(user)
                         .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
             }
 
             @Override
             public PasswordExchange.Method methodToMimic() {
-                return config.consoleRules().stream().findFirst()
+                return context.config().consoleRules().stream().findFirst()
                         .map(rule -> rule.authRule().method().exchange()).orElse(PasswordExchange.Method.SCRAM);
             }
         };
@@ -230,6 +245,11 @@ public final class RouterServer implements AutoCloseable {
 
     public RouterContext context() {
         return context;
+    }
+
+    /** Re-reads the config file: what RELOAD on the console and SIGHUP do. */
+    public ConfigReloader reloader() {
+        return reloader;
     }
 
     private void acceptLoop() {

@@ -47,6 +47,7 @@ statement
     | pauseTraffic
     | resumeTraffic
     | recoverTwoPhase
+    | reload
     | setParameter
     ;
 
@@ -264,6 +265,11 @@ recoverTwoPhase
     : RECOVER TWO PHASE
     ;
 
+// Re-reads router.yaml or coordinator.yaml; answered by the router or coordinator itself.
+reload
+    : RELOAD
+    ;
+
 // Task group and client ids are often numbers or UUIDs, which are no bare identifiers.
 opaqueId
     : identifier | STRING | NUMBER
@@ -301,6 +307,7 @@ nonReservedKeyword
     | REDISTRIBUTE | REFERENCE | REGISTER | RELATION | RESUME | RETRY | ROUTE | ROUTER | SEQUENCE | SET | SHARD | SHOW
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
+    | RELOAD
     ;
 
 // ---- lexer ----
@@ -355,6 +362,7 @@ RANGE: 'range';
 RANGES: 'ranges';
 REBALANCE: 'rebalance';
 RECOVER: 'recover';
+RELOAD: 'reload';
 REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';
 REGISTER: 'register';

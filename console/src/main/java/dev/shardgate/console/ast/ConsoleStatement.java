@@ -14,5 +14,5 @@ public sealed interface ConsoleStatement
                 CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
                 StopTaskGroup, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
-                SetParameter {
+                Reload, SetParameter {
 }

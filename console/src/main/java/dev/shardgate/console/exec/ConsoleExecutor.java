@@ -117,6 +117,7 @@ public final class ConsoleExecutor {
     private static boolean changesMetadata(ConsoleStatement statement) {
         return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
                 || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase
+                || statement instanceof dev.shardgate.console.ast.Reload
                 || statement instanceof dev.shardgate.console.ast.FailoverShard
                 || statement instanceof dev.shardgate.console.ast.SwitchoverShard
                 || statement instanceof dev.shardgate.console.ast.PauseTraffic

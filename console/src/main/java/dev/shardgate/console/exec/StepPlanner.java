@@ -26,6 +26,7 @@ import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
 import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RecoverTwoPhase;
+import dev.shardgate.console.ast.Reload;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
@@ -117,6 +118,8 @@ final class StepPlanner {
                     "RESUME is only supported on a router's or a coordinator's console");
             case RecoverTwoPhase _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "RECOVER TWO PHASE is only supported on a router");
+            case Reload _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "RELOAD is only supported on a router or a coordinator started with a configuration file");
         };
     }
 

@@ -29,6 +29,7 @@ import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
 import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RecoverTwoPhase;
+import dev.shardgate.console.ast.Reload;
 import dev.shardgate.console.ast.LockKeyRange;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
@@ -280,6 +281,11 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitRecoverTwoPhase(RecoverTwoPhaseContext ctx) {
         return new RecoverTwoPhase();
+    }
+
+    @Override
+    public ConsoleStatement visitReload(ReloadContext ctx) {
+        return new Reload();
     }
 
     @Override

@@ -439,4 +439,11 @@ class ConsoleParserStatementsTest {
         assertThat(ConsoleParser.parse("CREATE DISTRIBUTION phase COLUMN TYPES integer; CREATE SHARD recover WITH HOSTS 'h:1'"))
                 .hasSize(2);
     }
+
+    @Test
+    void reload() {
+        assertParses("Reload", new dev.shardgate.console.ast.Reload());
+        // still usable as a name
+        assertThat(ConsoleParser.parse("CREATE SHARD reload WITH HOSTS 'h:1'")).hasSize(1);
+    }
 }

@@ -219,6 +219,21 @@ public final class ShardgateProcess implements AutoCloseable {
         }
     }
 
+    /** SIGHUP, as {@code systemctl reload} or an operator sends it: the process re-reads its config file. */
+    public void hangUp() {
+        try {
+            Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -HUP " + process.pid() + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SIGTERM, as a service manager stops the process, without waiting for it to end. */
     public void terminate() {
         process.destroy();

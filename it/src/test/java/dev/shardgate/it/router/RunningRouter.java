@@ -73,6 +73,19 @@ final class RunningRouter implements AutoCloseable {
         }
     }
 
+    /**
+     * Writes the config to {@code file} as router.yaml and starts from the file, as the command
+     * line does: RELOAD on the console reads the file again.
+     */
+    static RunningRouter startFromFile(RouterConfig.Builder config, java.nio.file.Path file) {
+        try {
+            java.nio.file.Files.writeString(file, config.build().toYaml());
+            return new RunningRouter(RouterServer.start(RouterConfig.load(file), file));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     int port() {
         return server.port();
     }

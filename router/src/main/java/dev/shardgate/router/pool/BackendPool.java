@@ -35,10 +35,11 @@ public final class BackendPool {
     private static final int MAX_GREETINGS = 256;
 
     private final PoolKey key;
-    private final BackendRule rule;
+    /** The rule, login and wait timeout in force; a reload replaces them ({@link #ruleChanged}). */
+    private volatile BackendRule rule;
     /** Who its connections log in as: the client's database and user, unless the configuration names others. */
-    private final ShardLogin login;
-    private final Duration waitTimeout;
+    private volatile ShardLogin login;
+    private volatile Duration waitTimeout;
     private final int failsToDown;
     private final HostChoice.LagLimit lag;
     private final BackendConnector connector;
@@ -99,6 +100,20 @@ public final class BackendPool {
     /** The backend rule this pool was made from: credentials, limit, reset on release. */
     public BackendRule rule() {
         return rule;
+    }
+
+    /**
+     * RELOAD changed the backend rule, the shard login or pool_wait_timeout: the next transactions
+     * wait and log in by the new ones, and every host's pool moves to the new connection_limit
+     * without closing a connection in use.
+     */
+    public synchronized void ruleChanged(BackendRule newRule, ShardLogin newLogin, Duration newWaitTimeout) {
+        rule = newRule;
+        login = newLogin;
+        waitTimeout = newWaitTimeout;
+        for (HostPool pool : byAddress.values()) {
+            pool.ruleChanged(newRule.connectionLimit(), newLogin);
+        }
     }
 
     /** Who its connections log in as: what the health checker logs in with by default. */
@@ -401,8 +416,18 @@ public final class BackendPool {
     }
 
     public void close() {
+        close("router is shutting down");
+    }
+
+    /** No new transactions ({@code because} is their 57P01 message); idle connections close now, lent ones when given back. */
+    public void close(String because) {
         for (HostPool pool : byAddress.values()) {
-            pool.close("router is shutting down");
+            pool.close(because);
         }
+    }
+
+    /** How long a transaction waits for a free connection (pool_wait_timeout in force). */
+    public Duration waitTimeout() {
+        return waitTimeout;
     }
 }

@@ -37,8 +37,10 @@ final class HostPool {
 
     private final PoolKey key;
     final HostHealth health;
-    private final ShardLogin login;
-    private final int connectionLimit;
+    /** Changed by a reload: the login of new connections. */
+    private volatile ShardLogin login;
+    /** Changed by a reload; read under the lock. */
+    private int connectionLimit;
     private final int failsToDown;
     private final BackendConnector connector;
     private final ReentrantLock lock = new ReentrantLock();
@@ -148,7 +150,8 @@ final class HostPool {
     private BackendConnection open() throws IOException {
         BackendConnection connection;
         try {
-            connection = connector.connect(health.address(), login.database(), login.user(), login.password());
+            ShardLogin as = login; // one reload's login, not parts of two
+            connection = connector.connect(health.address(), as.database(), as.user(), as.password());
         } catch (IOException e) {
             forgetLent();
             health.connectFailed(e.getMessage(), failsToDown);
@@ -191,7 +194,8 @@ final class HostPool {
         lock.lock();
         try {
             busy--;
-            if (closed) {
+            if (closed || total > connectionLimit) {
+                // closed, or connection_limit was lowered by a reload: the excess goes as it comes back
                 total--;
                 open.remove(connection);
                 connection.close();
@@ -218,6 +222,28 @@ final class HostPool {
             busy--;
             total--;
             released.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A reload changed the backend rule: a lower limit closes idle connections above it now and
+     * lent ones as they come back (no transaction is cut); a higher one lets waiting clients open
+     * connections at once. New connections log in as {@code newLogin}.
+     */
+    void ruleChanged(int limit, ShardLogin newLogin) {
+        login = newLogin;
+        lock.lock();
+        try {
+            connectionLimit = limit;
+            while (total > limit && !idle.isEmpty()) {
+                BackendConnection connection = idle.pollFirst();
+                open.remove(connection);
+                connection.close();
+                total--;
+            }
+            released.signalAll();
         } finally {
             lock.unlock();
         }

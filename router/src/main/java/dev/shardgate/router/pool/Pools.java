@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  * health checker that tells them the roles and health of the shards' hosts.
  */
 public final class Pools implements HealthChecker.Shards {
-    private final RouterConfig config;
+    /** The config in force: replaced by {@link #reconfigure}. */
+    private volatile RouterConfig config;
     private final Supplier<Metadata> metadata;
     private final BackendConnector connector;
     private final ConcurrentHashMap<PoolKey, BackendPool> pools = new ConcurrentHashMap<>();
@@ -55,6 +56,31 @@ public final class Pools implements HealthChecker.Shards {
     /** Starts checking hosts (the router does; tests of pools alone need not). */
     public void startHealthChecks() {
         checker.start();
+    }
+
+    /**
+     * A reload changed rules or pool_wait_timeout: each pool takes its pair's new backend rule. A
+     * pool whose rule is gone is dropped: its idle connections close now, lent ones as they come
+     * back, and the pair's next transaction is refused for want of a rule (see {@link #pool}).
+     * Pools of later pairs are made from {@code next}.
+     */
+    public void reconfigure(RouterConfig next) {
+        config = next;
+        pauses.timeoutIs(next.pauseTimeout());
+        for (BackendPool pool : pools.values()) {
+            PoolKey key = pool.key();
+            var rule = next.backendRuleFor(key.database(), key.user());
+            if (rule.isPresent()) {
+                ShardLogin login = next.loginFor(key.shard(), key.database(), key.user(), rule.get());
+                if (!rule.get().equals(pool.rule()) || !login.equals(pool.login())
+                        || !next.poolWaitTimeout().equals(pool.waitTimeout())) {
+                    pool.ruleChanged(rule.get(), login, next.poolWaitTimeout());
+                }
+            } else if (pools.remove(key, pool)) {
+                pool.close("the backend rule for user \"" + key.user() + "\" and database \"" + key.database()
+                        + "\" was removed by a configuration reload");
+            }
+        }
     }
 
     public BackendPool pool(String shard, String database, String user) {

@@ -36,7 +36,8 @@ public final class ShardPauses {
     public record Pause(String shard, String reason, Instant since, Instant expires) {
     }
 
-    private final Duration timeout;
+    /** pause_timeout; a reload may change it for the waits that start afterwards. */
+    private volatile Duration timeout;
     private final ConcurrentHashMap<String, Pause> paused = new ConcurrentHashMap<>();
     private volatile boolean any;
     private final ReentrantLock lock = new ReentrantLock();
@@ -45,6 +46,16 @@ public final class ShardPauses {
     /** @param timeout how long a new transaction waits at a paused shard: pause_timeout */
     public ShardPauses(Duration timeout) {
         this.timeout = timeout;
+    }
+
+    /** pause_timeout in force. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** A reload changed pause_timeout: waits and PAUSEs that start from now on use {@code value}. */
+    void timeoutIs(Duration value) {
+        timeout = value;
     }
 
     /**
@@ -107,7 +118,8 @@ public final class ShardPauses {
         if (!any) {
             return;
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
+        Duration limit = timeout;
+        long deadline = System.nanoTime() + limit.toNanos();
         lock.lock();
         try {
             while (true) {
@@ -121,7 +133,7 @@ public final class ShardPauses {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new PgException(SqlState.CANNOT_CONNECT_NOW, "shard \"" + shard + "\" is paused ("
-                            + pause.reason() + ") and was not resumed within pause_timeout (" + timeout.toMillis() + " ms)")
+                            + pause.reason() + ") and was not resumed within pause_timeout (" + limit.toMillis() + " ms)")
                             .withHint("Try again; RESUME on the console ends a pause.");
                 }
                 if (cancelled.getAsBoolean()) {

@@ -16,11 +16,9 @@ public final class Traffic implements TrafficHold {
     private static final Duration FRESH_CHECK = Duration.ofSeconds(5);
 
     private final Pools pools;
-    private final Duration pauseTimeout;
 
-    public Traffic(Pools pools, Duration pauseTimeout) {
+    public Traffic(Pools pools) {
         this.pools = pools;
-        this.pauseTimeout = pauseTimeout;
     }
 
     /**
@@ -31,7 +29,7 @@ public final class Traffic implements TrafficHold {
      */
     public int pause(Optional<String> shard, String reason, Optional<Duration> lease, Duration drain) {
         pools.pauses().pause(shard, reason, lease);
-        long deadline = System.nanoTime() + (drain == null ? pauseTimeout : drain).toNanos();
+        long deadline = System.nanoTime() + (drain == null ? pools.pauses().timeout() : drain).toNanos();
         int inFlight;
         while ((inFlight = pools.inFlight(shard)) > 0 && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL_NANOS);
