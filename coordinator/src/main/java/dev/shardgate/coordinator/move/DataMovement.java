@@ -166,7 +166,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private ConsoleResult redistribute(RedistributeKeyRange statement) {
         qdb.checkWritable();
         int batchSize = statement.batchSize().orElse(config.batchSize());
-        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, statement.id(), statement.shard());
+        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, statement.id(), statement.shard(),
+                statement.checkOnly());
         if (statement.checkOnly()) {
             return plan.result();
         }
@@ -193,7 +194,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
 
     /** A REDISTRIBUTE that waits for its end, as DRAIN SHARD runs them one after another. */
     private TaskGroup moveAndWait(String keyRangeId, String shardId, int batchSize) {
-        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shardId);
+        MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shardId, false);
         return await(start(plan(plan, keyRangeId, shardId, batchSize)));
     }
 
@@ -201,7 +202,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final class RebalanceMoves implements Rebalancing.Moves {
         @Override
         public String start(String keyRangeId, String shard) {
-            MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shard);
+            MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shard, false);
             TaskGroup group = plan(plan, keyRangeId, shard, config.batchSize());
             DataMovement.this.start(group);
             return group.id();

@@ -44,6 +44,8 @@ final class Redistribution {
     private TaskGroup group;
     private int copyAttempts;
     private final MoveMetrics metrics;
+    /** This run's shard sessions, kept from step to step; closed when the run ends, however it ends. */
+    private final ShardSessions sessions;
 
     Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
                    TaskGroup group, MoveMetrics metrics) {
@@ -54,6 +56,7 @@ final class Redistribution {
         this.fleet = fleet;
         this.leaving = leaving;
         this.group = group;
+        this.sessions = new ShardSessions(shards);
     }
 
     TaskGroup group() {
@@ -80,7 +83,13 @@ final class Redistribution {
                     return Outcome.STOPPED;
                 }
                 FailPoint.check(step, group);
-                if (runStep(step)) {
+                long stepStart = System.nanoTime();
+                boolean finished = runStep(step);
+                if (log.isDebugEnabled()) {
+                    log.debug("event=task_group_step task_group={} batch={} step={} ms={}", group.id(), group.batchNumber(),
+                            step.label(), (System.nanoTime() - stepStart) / 1_000_000);
+                }
+                if (finished) {
                     return Outcome.FINISHED;
                 }
             }
@@ -96,6 +105,8 @@ final class Redistribution {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.INTERRUPTED;
+        } finally {
+            sessions.close();
         }
     }
 
@@ -120,24 +131,24 @@ final class Redistribution {
                     log.warn("event=task_group_lock_not_seen task_group={} key_range={} wait_ms={}", group.id(),
                             group.batchRangeId(), ROUTER_ACK_WAIT.toMillis());
                 }
-                try (Connection source = connect(metadata, group.sourceShard())) {
-                    if (!ShardData.awaitOlderTransactions(source, OLD_TRANSACTIONS_WAIT.toMillis())) {
-                        throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "transactions older than the lock of key range \""
-                                + group.batchRangeId() + "\" are still open on shard \"" + group.sourceShard() + "\"");
-                    }
+                if (!ShardData.awaitOlderTransactions(session(metadata, group.sourceShard()).connection(),
+                        OLD_TRANSACTIONS_WAIT.toMillis())) {
+                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "transactions older than the lock of key range \""
+                            + group.batchRangeId() + "\" are still open on shard \"" + group.sourceShard() + "\"");
                 }
                 group = done(step, group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
             }
             case COPY -> {
-                try (Connection source = connect(metadata, group.sourceShard());
-                        Connection destination = connect(metadata, group.destinationShard())) {
-                    List<KeySpan> spans = batchSpans(metadata);
-                    DestinationTables.prepare(metadata, shards, group.sourceShard(), source, group.destinationShard(),
-                            destination, spans);
-                    for (KeySpan span : spans) {
-                        if (ShardData.exists(source, span)) {
-                            ShardData.copy(source, destination, span, ShardData.columns(source, span));
-                        }
+                ShardSessions.Session source = session(metadata, group.sourceShard());
+                ShardSessions.Session destination = session(metadata, group.destinationShard());
+                List<KeySpan> spans = batchSpans(metadata);
+                DestinationTables.prepare(metadata, shards, group.sourceShard(), source.connection(),
+                        group.destinationShard(), destination.connection(), spans);
+                for (KeySpan span : spans) {
+                    if (ShardData.exists(source.connection(), span)) {
+                        ShardData.copy(source.connection(), source.hashes().rows(span), destination.connection(),
+                                destination.hashes().rows(span), span, ShardData.columns(source.connection(), span),
+                                () -> destination.hashes().copied(span));
                     }
                 }
                 group = done(step, group.at(MoveStep.VERIFY));
@@ -145,19 +156,22 @@ final class Redistribution {
             case VERIFY -> {
                 boolean same = true;
                 long rows = 0;
-                try (Connection source = connect(metadata, group.sourceShard());
-                        Connection destination = connect(metadata, group.destinationShard())) {
-                    for (KeySpan span : batchSpans(metadata)) {
-                        if (ShardData.exists(source, span)) {
-                            List<String> columns = ShardData.columns(source, span);
-                            ShardData.Content there = ShardData.content(source, span, columns);
-                            ShardData.Content here = ShardData.content(destination, span, columns);
-                            rows += here.rows();
-                            if (!there.equals(here)) {
-                                log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
-                                        group.id(), span.relation().name(), there, here);
-                                same = false;
-                            }
+                ShardSessions.Session source = session(metadata, group.sourceShard());
+                ShardSessions.Session destination = session(metadata, group.destinationShard());
+                for (KeySpan span : batchSpans(metadata)) {
+                    if (ShardData.exists(source.connection(), span)) {
+                        List<String> columns = ShardData.columns(source.connection(), span);
+                        String sourceRows = source.hashes().rows(span);
+                        String destinationRows = destination.hashes().rows(span);
+                        List<ShardData.Content> both = ShardData.contents(source.connection(), sourceRows,
+                                destination.connection(), destinationRows, span, columns);
+                        ShardData.Content there = both.get(0);
+                        ShardData.Content here = both.get(1);
+                        rows += here.rows();
+                        if (!there.equals(here)) {
+                            log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
+                                    group.id(), span.relation().name(), there, here);
+                            same = false;
                         }
                     }
                 }
@@ -168,14 +182,27 @@ final class Redistribution {
                 group = done(step, same ? group.verified(rows) : group.at(MoveStep.COPY));
             }
             case DELETE -> {
-                try (Connection source = connect(metadata, group.sourceShard())) {
-                    source.setAutoCommit(false);
-                    for (KeySpan span : batchSpans(metadata)) {
-                        if (ShardData.exists(source, span)) {
-                            ShardData.delete(source, span);
-                        }
+                ShardSessions.Session source = session(metadata, group.sourceShard());
+                List<String> conditions = new ArrayList<>();
+                List<KeySpan> spans = new ArrayList<>();
+                for (KeySpan span : batchSpans(metadata)) {
+                    if (ShardData.exists(source.connection(), span)) {
+                        spans.add(span);
+                        conditions.add(source.hashes().rows(span));
                     }
-                    source.commit();
+                }
+                Connection connection = source.connection();
+                connection.setAutoCommit(false);
+                try {
+                    for (int i = 0; i < spans.size(); i++) {
+                        ShardData.delete(connection, spans.get(i), conditions.get(i));
+                    }
+                    connection.commit();
+                } catch (SQLException | RuntimeException e) {
+                    connection.rollback();
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
                 }
                 group = done(step, group.at(MoveStep.MOVE));
             }
@@ -223,16 +250,16 @@ final class Redistribution {
     private Optional<KeyBound> planBatch(Metadata metadata) throws SQLException {
         KeyRange rest = range(metadata, group.restId());
         Optional<KeyBound> lowest = Optional.empty();
-        try (Connection source = connect(metadata, group.sourceShard())) {
-            for (KeySpan span : spans(metadata, rest)) {
-                if (!ShardData.exists(source, span)) {
-                    continue;
-                }
-                Optional<KeyBound> end = ShardData.batchEnd(source, span, group.batchSize());
-                if (end.isPresent() && end.get().compareTo(rest.lowerBound()) > 0
-                        && (lowest.isEmpty() || end.get().compareTo(lowest.get()) < 0)) {
-                    lowest = end;
-                }
+        ShardSessions.Session source = session(metadata, group.sourceShard());
+        for (KeySpan span : spans(metadata, rest)) {
+            if (!ShardData.exists(source.connection(), span)) {
+                continue;
+            }
+            Optional<KeyBound> end = KeyHashes.applies(span) ? source.hashes().batchEnd(span, group.batchSize())
+                    : ShardData.batchEnd(source.connection(), span, group.batchSize());
+            if (end.isPresent() && end.get().compareTo(rest.lowerBound()) > 0
+                    && (lowest.isEmpty() || end.get().compareTo(lowest.get()) < 0)) {
+                lowest = end;
             }
         }
         return lowest;
@@ -262,8 +289,8 @@ final class Redistribution {
                 "key range \"" + id + "\" does not exist"));
     }
 
-    private Connection connect(Metadata metadata, String shardId) {
-        return shards.connect(metadata.shard(shardId).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
+    private ShardSessions.Session session(Metadata metadata, String shardId) {
+        return sessions.of(metadata.shard(shardId).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
                 "shard \"" + shardId + "\" does not exist")), metadata.distribution(group.distributionId()).orElseThrow(() ->
                 new PgException(SqlState.UNDEFINED_OBJECT, "distribution \"" + group.distributionId() + "\" does not exist")));
     }

@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
@@ -78,6 +80,12 @@ final class ShardData {
                     statement.execute("SET standard_conforming_strings = on");
                 }
                 if (hashed) {
+                    try (Statement statement = connection.createStatement()) {
+                        // KeyHashes' temporary key tables and the hashed subplans over them: local buffers
+                        // (settable only before the session's first temporary table) and hash tables that
+                        // hold a batch's keys; JIT would compile the PL/pgSQL-costed scans for nothing.
+                        statement.execute("SET temp_buffers = '128MB'; SET work_mem = '256MB'; SET jit = off");
+                    }
                     ShardHash.install(connection);
                 }
             } catch (SQLException e) {
@@ -136,21 +144,30 @@ final class ShardData {
         return columns;
     }
 
+    /** A statement run in the destination's transaction after the rows arrived. */
+    interface AfterCopy {
+        void run() throws SQLException;
+    }
+
     /**
      * Replaces the span's rows on the destination with the source's, in one destination
-     * transaction: running it twice gives the same result.
+     * transaction: running it twice gives the same result. {@code sourceRows} and
+     * {@code destinationRows} select the span's rows on each shard ({@link KeyHashes#rows});
+     * {@code afterCopy} runs before the destination commits.
      *
      * @return rows copied
      */
-    static long copy(Connection source, Connection destination, KeySpan span, List<String> columns) throws SQLException {
+    static long copy(Connection source, String sourceRows, Connection destination, String destinationRows, KeySpan span,
+                     List<String> columns, AfterCopy afterCopy) throws SQLException {
         String list = String.join(", ", columns);
         destination.setAutoCommit(false);
         try {
             try (Statement statement = destination.createStatement()) {
-                statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + span.predicate());
+                statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + destinationRows);
             }
             long rows = pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE "
-                    + span.predicate(), list);
+                    + sourceRows, list);
+            afterCopy.run();
             destination.commit();
             return rows;
         } catch (SQLException | RuntimeException e) {
@@ -192,18 +209,51 @@ final class ShardData {
     }
 
     static Content content(Connection connection, KeySpan span, List<String> columns) throws SQLException {
+        return content(connection, span, span.predicate(), columns);
+    }
+
+    /** {@link #content(Connection, KeySpan, List)} of the rows {@code rows} selects. */
+    static Content content(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
         String sql = "SELECT count(*), coalesce(sum(hashtext(ROW(" + String.join(", ", columns) + ")::text)::bigint), 0)"
-                + " FROM " + span.table() + " WHERE " + span.predicate();
+                + " FROM " + span.table() + " WHERE " + rows;
         try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
             row.next();
             return new Content(row.getLong(1), row.getLong(2));
         }
     }
 
+    /**
+     * The contents of the span on two shards, {@code first} and {@code second}, scanned at the same
+     * time (the batch stays locked for the longer scan only, not for both).
+     */
+    static List<Content> contents(Connection first, String firstRows, Connection second, String secondRows, KeySpan span,
+                                  List<String> columns) throws SQLException, InterruptedException {
+        FutureTask<Content> other = new FutureTask<>(() -> content(first, span, firstRows, columns));
+        Thread.ofVirtual().name("verify-" + span.relation().name()).start(other);
+        Content secondContent;
+        try {
+            secondContent = content(second, span, secondRows, columns);
+        } finally {
+            try {
+                other.get();
+            } catch (ExecutionException e) {
+                // reported below, unless this thread's scan failed first
+            }
+        }
+        try {
+            return List.of(other.get(), secondContent);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
     /** Deletes the span's rows on the source; returns how many. */
-    static long delete(Connection source, KeySpan span) throws SQLException {
+    static long delete(Connection source, KeySpan span, String rows) throws SQLException {
         try (Statement statement = source.createStatement()) {
-            return statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + span.predicate());
+            return statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + rows);
         }
     }
 

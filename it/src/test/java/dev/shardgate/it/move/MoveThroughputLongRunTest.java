@@ -23,16 +23,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The benchmark figure of docs/resharding.md: rows per second of REDISTRIBUTE (range and hashed)
  * against a raw COPY of the same rows between the same two shards. Prints the figures; asserts
  * only that every row arrived, never a speed. Run with {@code -Dmovebench=run}
- * (and {@code -Dmovebench.rows=N}, 200,000 by default).
+ * (and {@code -Dmovebench.rows=N}, 200,000 by default; {@code -Dmovebench.batch=N}, 50,000 by default).
+ * The coordinator's {@code event=task_group_step} lines (DEBUG, switched on here) give each step's time.
  */
 @RealPostgres(servers = 2)
 @EnabledIfSystemProperty(named = "movebench", matches = "run")
 class MoveThroughputLongRunTest {
     private static final int ROWS = Integer.getInteger("movebench.rows", 200_000);
+    private static final int BATCH = Integer.getInteger("movebench.batch", 50_000);
     private MoveCluster cluster;
 
     @BeforeEach
     void start(PostgresServers servers) throws Exception {
+        // each step's time (event=task_group_step … ms=) in the output, for docs/resharding.md's breakdown
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.shardgate.coordinator.move.Redistribution"))
+                .setLevel(ch.qos.logback.classic.Level.DEBUG);
         cluster = MoveCluster.start(servers, "move_bench");
         cluster.onShard(0, """
                 CREATE TABLE ranged (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
@@ -64,14 +69,14 @@ class MoveThroughputLongRunTest {
     void moveAgainstRawCopy() throws Exception {
         hashOnShardAgainstStreamingKeys();
         long copyNanos = rawCopy();
-        long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 50000");
-        long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE 50000");
+        long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE " + BATCH);
+        long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE " + BATCH);
         assertThat(cluster.content(1, "hashed", "true")).isEqualTo(cluster.content(1, "ranged", "true"));
         double copyRate = ROWS / (copyNanos / 1e9);
         double rangedRate = ROWS / (rangedNanos / 1e9);
         double hashedRate = ROWS / (hashedNanos / 1e9);
-        System.out.printf("movebench rows=%d copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
-                        + "hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, copyRate, rangedRate, rangedRate / copyRate,
+        System.out.printf("movebench rows=%d batch=%d copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
+                        + "hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, BATCH, copyRate, rangedRate, rangedRate / copyRate,
                 hashedRate, hashedRate / copyRate);
     }
 

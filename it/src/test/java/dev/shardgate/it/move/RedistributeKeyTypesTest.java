@@ -1,9 +1,13 @@
 package dev.shardgate.it.move;
 
+import dev.shardgate.coordinator.move.ShardHash;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
+import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.HashFunction;
 import java.sql.Connection;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,59 @@ class RedistributeKeyTypesTest {
             assertThat(value(client, "SELECT v FROM events WHERE tenant = 60 AND name = 'e10060'")).isEqualTo("10060");
             assertThat(value(client, "SELECT v FROM events WHERE tenant = 60 AND name = 'e560'")).isEqualTo("560");
         }
+    }
+
+    /**
+     * Hashed varchar keys holding characters COPY escapes (tab, newline, carriage return, backslash)
+     * and multibyte UTF-8: the coordinator hashes the keys it reads through COPY as the router hashes
+     * them, so exactly the rows whose city hash lies in the lower half move.
+     */
+    @Test
+    void hashedVarcharKeysWithEscapedCharactersInBatchesOfSevenHundredRows() throws Exception {
+        cluster.onShard(0, """
+                CREATE TABLE notes (name varchar(40) PRIMARY KEY, v int NOT NULL);
+                INSERT INTO notes SELECT 'n' || g || CASE g % 6 WHEN 0 THEN E'\\t' WHEN 1 THEN E'\\n' WHEN 2 THEN E'\\\\'
+                  WHEN 3 THEN 'Ä€😀' WHEN 4 THEN E'\\r''' ELSE '' END, g FROM generate_series(1, 3000) g;""");
+        assertThat(cluster.content(0, "notes", "strpos(name, E'\\t') > 0")).startsWith("500|");
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION dv COLUMN TYPES varchar hash");
+            execute(console, "ALTER DISTRIBUTION dv ATTACH RELATION notes DISTRIBUTION KEY name HASH FUNCTION city");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dv");
+            execute(console, "CREATE KEY RANGE kr2 FROM 2147483648 ROUTE TO sh1 FOR DISTRIBUTION dv");
+        }
+        String inRange = ShardHash.keyExpression("name", ColumnType.VARCHAR_HASH, HashFunction.CITY) + " < 2147483648";
+        moveAndCheck("notes", inRange, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 700", 0);
+        cluster.awaitRouterSynced();
+        try (Connection client = cluster.client()) {
+            Map<String, String> values = Map.of("n6\t", "6", "n7\n", "7", "n8\\", "8", "n9Ä€😀", "9", "n10\r'", "10",
+                    "n11", "11");
+            for (var entry : values.entrySet()) {
+                try (var statement = client.prepareStatement("SELECT v FROM notes WHERE name = ?")) {
+                    statement.setString(1, entry.getKey());
+                    try (var row = statement.executeQuery()) {
+                        assertThat(row.next()).as(entry.getKey()).isTrue();
+                        assertThat(row.getString(1)).isEqualTo(entry.getValue());
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void hashedUuidKeysInBatchesOfOneHundredRows() throws Exception {
+        cluster.onShard(0, """
+                CREATE TABLE sessions (id uuid PRIMARY KEY, v int NOT NULL);
+                INSERT INTO sessions SELECT gen_random_uuid(), g FROM generate_series(1, 1000) g;""");
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION du COLUMN TYPES uuid hash");
+            execute(console, "ALTER DISTRIBUTION du ATTACH RELATION sessions DISTRIBUTION KEY id HASH FUNCTION murmur");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION du");
+            execute(console, "CREATE KEY RANGE kr2 FROM 2147483648 ROUTE TO sh1 FOR DISTRIBUTION du");
+        }
+        String inRange = ShardHash.keyExpression("id", ColumnType.UUID_HASH, HashFunction.MURMUR) + " < 2147483648";
+        String moved = moveAndCheck("sessions", inRange, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 100", 0);
+        long rows = Long.parseLong(moved.split("\\|")[2]);
+        assertThat(Long.parseLong(moved.split("\\|")[3])).isBetween((rows + 99) / 100, (rows + 99) / 100 + 1);
     }
 
     @Test
