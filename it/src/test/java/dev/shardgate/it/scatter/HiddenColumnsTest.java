@@ -69,6 +69,8 @@ class HiddenColumnsTest {
             "SELECT count(*) FROM orders GROUP BY region, note ORDER BY note NULLS FIRST, region",
             "SELECT avg(amount) FROM orders GROUP BY region % 2 ORDER BY region % 2",
             "SELECT 1 AS one FROM orders ORDER BY count(*)",
+            "SELECT DISTINCT region FROM orders GROUP BY region, note ORDER BY region",
+            "SELECT DISTINCT count(*) FROM orders GROUP BY note ORDER BY 1",
     })
     void answersMatchOneServerInEveryProtocol(String sql) throws SQLException {
         List<String> expected = answer(cluster.reference(), sql);

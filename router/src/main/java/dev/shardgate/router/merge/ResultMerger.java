@@ -79,21 +79,22 @@ public final class ResultMerger {
                 groupEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
             }
         }
-        if (shape.distinct()) {
-            distinctEqualities = new ArrayList<>();
-            for (RowDescription.Field field : columns.fields()) {
-                distinctEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
-            }
-        } else {
-            distinctEqualities = null;
-        }
-        this.order = rowOrder(shape.sortKeys(), columns, encoding);
         int shown = columns.fields().size() - shape.hiddenColumns();
         if (shown < 0) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "shards answered " + columns.fields().size()
                     + " columns where the router expected at least " + shape.hiddenColumns() + ": the query cannot be merged");
         }
         this.visible = shape.hiddenColumns() == 0 ? columns : new RowDescription(columns.fields().subList(0, shown));
+        if (shape.distinct()) {
+            // over the selected columns only: a hidden GROUP BY key makes groups, not distinct rows
+            distinctEqualities = new ArrayList<>();
+            for (RowDescription.Field field : visible.fields()) {
+                distinctEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
+            }
+        } else {
+            distinctEqualities = null;
+        }
+        this.order = rowOrder(shape.sortKeys(), columns, encoding);
     }
 
     /** The columns the client is told of. */
