@@ -28,10 +28,13 @@ public sealed interface MultiShardShape {
      *     the shards run the statement with {@code LIMIT ALL} (and OFFSET 0) in its place
      * @param offsetParameter {@code n} of {@code OFFSET $n}, else 0; the shards run it with OFFSET 0
      *     and LIMIT ALL
+     * @param hiddenColumns how many columns at the end of the merged rows the client does not see:
+     *     ORDER BY and GROUP BY items missing from the select list, which the shards are asked to
+     *     return so that the merge can sort and group on them
      */
     record Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
                   boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations,
-                  int limitParameter, int offsetParameter)
+                  int limitParameter, int offsetParameter, int hiddenColumns)
             implements MultiShardShape {
         public Select {
             sortKeys = List.copyOf(sortKeys);
@@ -41,7 +44,7 @@ public sealed interface MultiShardShape {
 
         public Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
                       boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations) {
-            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, 0, 0);
+            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, 0, 0, 0);
         }
 
         /** LIMIT or OFFSET cut the merged rows (or will, once their parameters are bound). */
@@ -52,7 +55,7 @@ public sealed interface MultiShardShape {
         /** This shape with its LIMIT and OFFSET parameters bound to these values (-1: no LIMIT). */
         public Select bound(long boundLimit, long boundOffset) {
             return new Select(shardSql, aggregation, sortKeys, boundLimit, boundOffset, distinct, tables, rowSources,
-                    collations, 0, 0);
+                    collations, 0, 0, hiddenColumns);
         }
 
         /** A shape whose collations are unknown: text is merged only when the router is told it is in C order. */

@@ -201,10 +201,18 @@ final class QueryAnalysis {
                 expressions(row.fields(), context);
                 if (!columns.isEmpty() && target != null) {
                     rows.add(new InsertRow(target.ref, constantColumns(columns, values)));
+                } else if (target != null && MultiShardAnalysis.tables(insert.fields()).size() == 1) {
+                    // the target is the only relation named: no other use of it that the rows would restrict
+                    List<Value> positions = new ArrayList<>(values.size());
+                    for (Node value : values) {
+                        positions.add(constants.valueOf(value));
+                    }
+                    rows.add(new InsertRow(target.ref, Map.of(), positions));
                 }
             }
             if (columns.isEmpty()) {
-                unknownRows = "INSERT without a column list";
+                // until the router names the positions from the catalog (PositionalInsert)
+                unknownRows = PositionalInsert.FORM;
             }
         } else if (source != null) {
             statement(source, context);

@@ -80,7 +80,14 @@ sealed interface QueryShape {
             for (InsertRow row : rows) {
                 Map<String, Value> values = new LinkedHashMap<>();
                 row.values().forEach((column, value) -> values.put(column, constant(value, mask)));
-                filled.add(new InsertRow(row.table(), values));
+                List<Value> positions = null;
+                if (row.positions() != null) {
+                    positions = new ArrayList<>(row.positions().size());
+                    for (Value value : row.positions()) {
+                        positions.add(value == null ? null : constant(value, mask));
+                    }
+                }
+                filled.add(new InsertRow(row.table(), values, positions));
             }
             return filled;
         }

@@ -28,6 +28,10 @@ final class SelectShapes {
     /** The expression of each output column the merge groups on, by output column. */
     private final Map<Integer, Collated> groupKeys = new HashMap<>();
     private boolean hasStar;
+    /** How many of {@link #targets} the select list has; those after them are hidden columns. */
+    private final int visibleCount;
+    /** The text each hidden column is sent to the shards as, in the order of the hidden targets. */
+    private final List<String> hiddenTexts = new ArrayList<>();
 
     private SelectShapes(Node select, SourceText text) {
         this.select = select;
@@ -38,6 +42,7 @@ final class SelectShapes {
             targetNames.add(target.string("name"));
             hasStar |= isStar(value);
         }
+        visibleCount = targets.size();
     }
 
     /** Why the merger cannot do it; thrown inside the analysis only. */
@@ -82,7 +87,9 @@ final class SelectShapes {
             return new MultiShardShape.Select(text.slice(0, text.length()), null, List.of(), -1, 0, false,
                     MultiShardAnalysis.tables(select.fields()), rowSources());
         }
-        boolean aggregated = !groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"));
+        addHiddenColumns(groupBy, distinct);
+        boolean aggregated = !groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"))
+                || targets.stream().skip(visibleCount).anyMatch(SelectShapes::hasAggregate);
 
         Aggregation aggregation = aggregated ? aggregation(groupBy) : null;
         List<SortKey> sortKeys = sortKeys();
@@ -113,9 +120,102 @@ final class SelectShapes {
                 groupKeys.putIfAbsent(i, CollationInputs.of(targets.get(i), null));
             }
         }
+        if (!hiddenTexts.isEmpty()) {
+            int end = ClauseItems.selectListEnd(text, (int) select.nodes("targetList").getLast().number("location"));
+            edits.add(new SourceText.Edit(end, end, ", " + String.join(", ", hiddenTexts)));
+        }
         Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select), groupKeys);
         return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
-                MultiShardAnalysis.tables(select.fields()), rowSources(), collations, limitParameter, offsetParameter);
+                MultiShardAnalysis.tables(select.fields()), rowSources(), collations, limitParameter, offsetParameter,
+                targets.size() - visibleCount);
+    }
+
+    /**
+     * GROUP BY and ORDER BY items that name no select-list entry become hidden columns: appended to
+     * the select list the shards run (a target entry PostgreSQL computes anyway, as a resjunk one),
+     * merged on like the others and cut from what the client sees. Under DISTINCT an extra column
+     * would change which rows are distinct, and PostgreSQL requires the ORDER BY items in the select
+     * list anyway (42P10): such items stay refused, as do those under {@code *}.
+     */
+    private void addHiddenColumns(List<Node> groupBy, boolean distinct) {
+        if (hasStar) {
+            return;
+        }
+        List<ClauseItems.Span> groupSpans = null;
+        for (int g = 0; g < groupBy.size(); g++) {
+            Node item = groupBy.get(g);
+            if (groupTarget(item) >= 0) {
+                continue;
+            }
+            if (item.is("ColumnRef") && item.names("fields") != null && item.names("fields").size() == 1
+                    && mayBeOutputName(lastName(item))) {
+                // GROUP BY takes a bare name as an input column first, then as an output column
+                // (parse_clause.c, findTargetlistEntrySQL92): which one the router cannot tell
+                throw new Refused("GROUP BY \"" + lastName(item) + "\" may name a select-list column by its output name;"
+                        + " in a multi-shard query, group by the expression or its position");
+            }
+            if (groupSpans == null) {
+                groupSpans = ClauseItems.groupBy(text);
+                if (groupSpans == null || groupSpans.size() != groupBy.size()) {
+                    throw new Refused("the GROUP BY items of the query could not be told apart");
+                }
+            }
+            addHidden(item, text.slice(groupSpans.get(g).start(), groupSpans.get(g).end()));
+        }
+        List<Node> sortClause = select.nodes("sortClause");
+        List<ClauseItems.Span> sortSpans = null;
+        for (int s = 0; s < sortClause.size(); s++) {
+            Node sortBy = sortClause.get(s);
+            if ("SORTBY_USING".equals(sortBy.string("sortby_dir"))) {
+                return; // refused by sortKeys()
+            }
+            Node item = sortBy.node("node");
+            if (item != null && item.is("CollateClause") && CollationInputs.collationName(item) != null) {
+                item = item.node("arg");
+            }
+            if (item == null || sortTarget(item) >= 0 || distinct) {
+                continue;
+            }
+            if (sortSpans == null) {
+                sortSpans = ClauseItems.orderBy(text);
+                if (sortSpans == null || sortSpans.size() != sortClause.size()) {
+                    throw new Refused("the ORDER BY items of the query could not be told apart");
+                }
+            }
+            // the whole item, COLLATE included: the shards sort by it as written
+            addHidden(item, text.slice(sortSpans.get(s).start(), sortSpans.get(s).end()));
+        }
+    }
+
+    private void addHidden(Node value, String itemText) {
+        String sent = itemText;
+        if (MultiShardAnalysis.isAggregateCall(value) && "avg".equals(MultiShardAnalysis.functionName(value))) {
+            int open = itemText.indexOf('(');
+            if (open < 0 || !itemText.endsWith(")")) {
+                throw new Refused("the arguments of avg could not be read");
+            }
+            String arguments = itemText.substring(open);
+            sent = "sum" + arguments + ", count" + arguments + ", " + itemText;
+        }
+        targets.add(value);
+        targetNames.add(null);
+        hiddenTexts.add(sent);
+    }
+
+    /** The name may be a visible select-list entry's output name, or one the router cannot tell. */
+    private boolean mayBeOutputName(String name) {
+        for (int i = 0; i < visibleCount; i++) {
+            String output = OutputNames.of(targetNames.get(i), targets.get(i));
+            if (output == null || output.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean hasAggregate(Node value) {
+        return value != null && (MultiShardAnalysis.isAggregateCall(value)
+                || MultiShardAnalysis.containsAggregate(java.util.Map.of(value.type(), value.fields())));
     }
 
     private static void refuseWhat(boolean condition, String what) {
@@ -151,7 +251,9 @@ final class SelectShapes {
                     case "min" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MIN, shardColumn++));
                     case "max" -> columns.add(new OutputColumn.Aggregate(AggregateKind.MAX, shardColumn++));
                     case "avg" -> {
-                        edits.add(averageAsSumCountAndAverage(value));
+                        if (i < visibleCount) {
+                            edits.add(averageAsSumCountAndAverage(value)); // a hidden avg is sent expanded
+                        }
                         columns.add(new OutputColumn.Average(shardColumn, shardColumn + 1, shardColumn + 2));
                         shardColumn += 3;
                     }
@@ -282,7 +384,7 @@ final class SelectShapes {
         if (bareName) {
             String name = lastName(item);
             boolean unknownNames = false;
-            for (int i = 0; i < targets.size(); i++) {
+            for (int i = 0; i < visibleCount; i++) {
                 String output = OutputNames.of(targetNames.get(i), targets.get(i));
                 if (name.equals(output)) {
                     // several of that name: PostgreSQL takes the first if they are equal, else fails on every shard
@@ -353,7 +455,7 @@ final class SelectShapes {
         for (Node item : items) {
             if (item != null && item.is("A_Const") && item.raw("ival") instanceof java.util.Map<?, ?> ival) {
                 long number = ival.get("ival") instanceof Number n ? n.longValue() : 0;
-                if (number < 1 || number > targets.size()) {
+                if (number < 1 || number > visibleCount) {
                     return true;
                 }
             }
@@ -367,7 +469,7 @@ final class SelectShapes {
             return null;
         }
         long number = ival.get("ival") instanceof Number n ? n.longValue() : 0;
-        if (number < 1 || number > targets.size()) {
+        if (number < 1 || number > visibleCount) {
             throw new Refused("position " + number + " is not in the select list");
         }
         return (int) number - 1;

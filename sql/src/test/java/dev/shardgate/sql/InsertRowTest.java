@@ -41,7 +41,8 @@ class InsertRowTest {
     }
 
     @Test
-    void noColumnListMeansNoRows() {
+    void noColumnListMeansNoNamedRows() {
+        // the values are kept by position until the router names them (PositionalInsertTest)
         assertThat(rows("INSERT INTO t VALUES (1, 2)")).isEmpty();
         assertThat(rows("INSERT INTO t DEFAULT VALUES")).isEmpty();
         assertThat(rows("INSERT INTO t SELECT 1")).isEmpty();

@@ -59,12 +59,14 @@ final class Rendered {
                 + filter.values().stream().map(Rendered::value).collect(Collectors.joining("|"));
     }
 
-    /** {@code table(col=v, col=v)}, one per insert row of every statement. */
+    /** {@code table(col=v, col=v)}, one per insert row with a column list of every statement. */
     static List<String> rows(Analysis analysis) {
         List<String> rows = new ArrayList<>();
         for (Statement statement : analysis.statements()) {
             for (InsertRow row : statement.insertRows()) {
-                rows.add(row(row));
+                if (row.positions() == null) {
+                    rows.add(row(row));
+                }
             }
         }
         return rows;

@@ -41,7 +41,10 @@ enum Feature {
     REFERENCE_WRITE(true),
     TRANSACTION(true),
     MULTI_SHARD_TRANSACTION(true),
-    COPY(true);
+    COPY(true),
+    HIDDEN_ORDER(true),
+    HIDDEN_GROUP(true),
+    INSERT_POSITIONAL(true);
 
     private final boolean quick;
 

@@ -14,6 +14,7 @@ final class Generator {
     private final Random random;
     private final List<Feature> features;
     private final ReadStatements reads;
+    private final HiddenColumnStatements hidden;
     private final WriteStatements writes;
     private final KeyForms keyForms;
 
@@ -22,6 +23,7 @@ final class Generator {
         this.features = List.copyOf(enabled);
         this.reads = new ReadStatements(random);
         this.writes = new WriteStatements(random, reads);
+        this.hidden = new HiddenColumnStatements(random, reads);
         this.keyForms = new KeyForms(random);
         if (features.isEmpty()) {
             throw new IllegalArgumentException("no feature enabled");
@@ -66,6 +68,9 @@ final class Generator {
             case TRANSACTION -> transaction();
             case MULTI_SHARD_TRANSACTION -> multiShardTransaction();
             case COPY -> Case.of(writes.copy());
+            case HIDDEN_ORDER -> Case.of(hidden.order());
+            case HIDDEN_GROUP -> Case.of(hidden.group());
+            case INSERT_POSITIONAL -> Case.of(writes.insertPositional());
         };
     }
 

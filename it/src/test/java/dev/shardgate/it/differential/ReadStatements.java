@@ -295,7 +295,7 @@ final class ReadStatements {
         return columns.toString();
     }
 
-    private Column orderedColumn() {
+    Column orderedColumn() {
         Column column;
         do {
             column = Column.any(random);
@@ -303,7 +303,7 @@ final class ReadStatements {
         return column;
     }
 
-    private String direction() {
+    String direction() {
         return switch (random.nextInt(5)) {
             case 0 -> " DESC";
             case 1 -> " NULLS FIRST";
@@ -313,7 +313,7 @@ final class ReadStatements {
         };
     }
 
-    private String limitValue(Bound bound, int value) {
+    String limitValue(Bound bound, int value) {
         return random.nextInt(4) == 0 ? bound.value(value) : Integer.toString(value);
     }
 
@@ -337,7 +337,7 @@ final class ReadStatements {
     }
 
     /** "" (no WHERE), a keyless condition, or keys. */
-    private String whereClause() {
+    String whereClause() {
         return switch (random.nextInt(3)) {
             case 0 -> "";
             case 1 -> " WHERE " + condition(Column.any(random));

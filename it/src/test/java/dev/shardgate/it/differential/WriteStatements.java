@@ -38,6 +38,35 @@ final class WriteStatements {
         return Step.write(feature, sql + returning(), Shape.UNORDERED, bound.values());
     }
 
+    /** INSERT without a column list: the values fill the columns in the table's order. */
+    Step insertPositional() {
+        Feature feature = Feature.INSERT_POSITIONAL;
+        int key = Keys.pick(random);
+        Bound bound = new Bound(random);
+        return switch (random.nextInt(6)) {
+            case 0, 1 -> {
+                String row = Dataset.t1Row(random, key);
+                yield Step.write(feature, "INSERT INTO t1 VALUES (" + bound.key(key) + row.substring(row.indexOf(','))
+                        + returning(), Shape.UNORDERED, bound.values());
+            }
+            case 2 -> {
+                StringJoiner rows = new StringJoiner(", ");
+                for (int i = 2 + random.nextInt(3); i > 0; i--) {
+                    rows.add(Dataset.t1Row(random, Keys.pick(random)));
+                }
+                yield Step.write(feature, "INSERT INTO t1 VALUES " + rows + (random.nextBoolean() ? " ON CONFLICT DO NOTHING" : "")
+                        + returning(), Shape.UNORDERED);
+            }
+            case 3 -> Step.write(feature, "INSERT INTO t2 VALUES " + Dataset.t2Row(random, key, 1 + random.nextInt(5))
+                    + ", " + Dataset.t2Row(random, Keys.pick(random), 1 + random.nextInt(5)), Shape.UNORDERED);
+            // the first columns only: the others get their defaults
+            case 4 -> Step.write(feature, "INSERT INTO t1 VALUES (" + bound.key(key) + ", " + Column.I4.literal(random) + ")",
+                    Shape.UNORDERED, bound.values());
+            // the shard would compute the key: the router refuses
+            default -> Step.write(feature, "INSERT INTO t1 VALUES (DEFAULT, " + Column.I4.literal(random) + ")", Shape.UNORDERED);
+        };
+    }
+
     Step insertMulti() {
         StringJoiner rows = new StringJoiner(", ");
         int count = 2 + random.nextInt(3);

@@ -78,6 +78,8 @@ class MultiShardSelectTest {
             "SELECT id, qty FROM orders ORDER BY qty, id OFFSET 70",
             "SELECT id, qty FROM orders ORDER BY qty, id OFFSET 3 ROWS FETCH FIRST 4 ROWS ONLY",
             "SELECT id FROM orders WHERE id IN (20, 1010, 40, 1030) ORDER BY id",
+            "SELECT id FROM orders ORDER BY amount, id DESC",
+            "SELECT id, at FROM orders ORDER BY qty DESC, id OFFSET 3 ROWS FETCH FIRST 4 ROWS ONLY",
             "SELECT count(*), sum(qty), sum(amount), min(customer), max(at), avg(qty), avg(amount), sum(big), avg(big),"
                     + " min(price), max(day), count(note) FROM orders",
             "SELECT count(*), avg(amount), max(id) FROM orders WHERE id > 100000",
@@ -121,7 +123,7 @@ class MultiShardSelectTest {
             "SELECT id, rank() OVER (ORDER BY id) FROM orders",
             "SELECT count(DISTINCT customer) FROM orders",
             "SELECT customer, count(*) FROM orders GROUP BY customer HAVING count(*) > 2",
-            "SELECT id FROM orders ORDER BY amount",
+            "SELECT DISTINCT id FROM orders ORDER BY amount",
             "SELECT a.id FROM orders a JOIN orders b ON a.customer = b.customer",
             "SELECT id FROM orders WHERE qty = (SELECT max(qty) FROM orders)",
             "SELECT count(*) + 1 FROM orders",

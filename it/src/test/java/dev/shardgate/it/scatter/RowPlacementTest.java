@@ -83,7 +83,7 @@ class RowPlacementTest {
             for (String sql : List.of(
                     "INSERT INTO orders SELECT id + 1, customer, qty FROM orders",
                     "INSERT INTO orders (id, customer) SELECT id + 1, customer FROM orders WHERE id = 5",
-                    "INSERT INTO orders VALUES (6, 'c', 1)",
+                    "INSERT INTO orders VALUES (DEFAULT, 'c', 1)",
                     "INSERT INTO orders (customer) VALUES ('column default')",
                     "INSERT INTO orders (id, customer) VALUES (DEFAULT, 'x')",
                     "INSERT INTO orders (id, customer) VALUES (length('abcdefg'), 'x')",

@@ -13,4 +13,10 @@ public interface Catalog {
 
     /** Every function the name may call: all functions of that name visible on the search_path (or in the schema written). */
     List<FunctionInfo> functions(FunctionRef function);
+
+    /**
+     * The relation's columns in their order (attnum), without dropped ones: the order in which an
+     * INSERT without a column list gives them values. Empty when no relation has that name.
+     */
+    List<String> columns(TableRef table);
 }

@@ -52,6 +52,11 @@ public final class CatalogCache {
             public List<FunctionInfo> functions(FunctionRef function) {
                 return cached(new Key(searchPath.get(), 'f', function.schema(), function.name()), () -> shard.functions(function));
             }
+
+            @Override
+            public List<String> columns(TableRef table) {
+                return cached(new Key(searchPath.get(), 'c', table.schema(), table.name()), () -> shard.columns(table));
+            }
         };
     }
 

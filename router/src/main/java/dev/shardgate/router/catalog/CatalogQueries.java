@@ -40,6 +40,14 @@ public final class CatalogQueries {
         return Optional.of(new RelationInfo(row[0], row[1], row[2].charAt(0), row[3]));
     }
 
+    public static List<String> columns(BackendConnection backend, TableRef table) {
+        String regclass = (table.schema() == null ? "" : quoteIdent(table.schema()) + ".") + quoteIdent(table.name());
+        List<String[]> rows = rows(backend, "SELECT a.attname FROM pg_attribute a"
+                + " WHERE a.attrelid = to_regclass(" + literal(regclass) + ") AND a.attnum > 0 AND NOT a.attisdropped"
+                + " ORDER BY a.attnum");
+        return rows.stream().map(row -> row[0]).toList();
+    }
+
     public static List<FunctionInfo> functions(BackendConnection backend, FunctionRef function) {
         String where = function.schema() == null ? "pg_function_is_visible(p.oid)" : "n.nspname = " + literal(function.schema());
         List<String[]> rows = rows(backend, "SELECT n.nspname, p.proname, l.lanname,"

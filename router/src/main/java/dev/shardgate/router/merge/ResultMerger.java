@@ -28,7 +28,10 @@ import java.util.stream.IntStream;
  */
 public final class ResultMerger {
     private final MultiShardShape.Select shape;
+    /** The merged columns, hidden ones included. */
     private final RowDescription columns;
+    /** What the client is told of: the merged columns without the hidden ones at their end. */
+    private final RowDescription visible;
     private final Comparator<byte[][]> order;
     private final List<Supplier<Total>> totals;
     /** The shard columns GROUP BY names, and their equality; empty without GROUP BY (one group). */
@@ -76,9 +79,16 @@ public final class ResultMerger {
                 groupEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
             }
         }
+        int shown = columns.fields().size() - shape.hiddenColumns();
+        if (shown < 0) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "shards answered " + columns.fields().size()
+                    + " columns where the router expected at least " + shape.hiddenColumns() + ": the query cannot be merged");
+        }
+        this.visible = shape.hiddenColumns() == 0 ? columns : new RowDescription(columns.fields().subList(0, shown));
         if (shape.distinct()) {
+            // over the selected columns only: a hidden GROUP BY key makes groups, not distinct rows
             distinctEqualities = new ArrayList<>();
-            for (RowDescription.Field field : columns.fields()) {
+            for (RowDescription.Field field : visible.fields()) {
                 distinctEqualities.add(ValueEquality.of(field.typeOid(), field.name()));
             }
         } else {
@@ -89,6 +99,11 @@ public final class ResultMerger {
 
     /** The columns the client is told of. */
     public RowDescription columns() {
+        return visible;
+    }
+
+    /** The columns the merge compares, hidden ones (ORDER BY and GROUP BY items not selected) included at the end. */
+    public RowDescription mergedColumns() {
         return columns;
     }
 
@@ -107,7 +122,18 @@ public final class ResultMerger {
         if (distinctEqualities != null) {
             rows = distinct(rows, distinctEqualities);
         }
-        return window(rows, shape.offset(), shape.limit());
+        return withoutHidden(window(rows, shape.offset(), shape.limit()), visible.fields().size(), shape.hiddenColumns());
+    }
+
+    /** The rows without their last {@code hidden} columns, which only the merge needed. */
+    private static RowSource withoutHidden(RowSource rows, int shown, int hidden) {
+        if (hidden == 0) {
+            return rows;
+        }
+        return () -> {
+            byte[][] row = rows.next();
+            return row == null ? null : java.util.Arrays.copyOf(row, shown);
+        };
     }
 
     private List<byte[][]> aggregate(RowSource rows) throws IOException {

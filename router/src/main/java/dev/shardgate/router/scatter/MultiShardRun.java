@@ -264,7 +264,7 @@ public final class MultiShardRun {
         ResultMerger merger = select == null ? null : new ResultMerger(select, agreed, encoding);
         if (merger != null) {
             for (ShardStream stream : streams) {
-                TextOrder.require(select, merger.columns(), collations.get(stream.shard()));
+                TextOrder.require(select, merger.mergedColumns(), collations.get(stream.shard()));
             }
         }
         RowDescription columns = merger == null ? agreed : merger.columns();

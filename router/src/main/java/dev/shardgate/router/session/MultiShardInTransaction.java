@@ -39,6 +39,9 @@ final class MultiShardInTransaction {
             Map<String, BackendConnection> backends = new LinkedHashMap<>();
             links.forEach((shard, l) -> backends.put(shard, l.backend));
             outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));
+            if (plan.replicated()) {
+                session.context().catalogCache().invalidate(); // see MultiShardStatements.withBackends
+            }
             return outcome[0] != null && !outcome[0].failed();
         });
         return outcome[0];

@@ -281,6 +281,10 @@ final class MultiShardStatements {
                     commitOf(session)));
         } finally {
             session.multiShardBackends = null;
+            if (plan.replicated()) {
+                // DDL has run: a column order (or view) read while it ran may be the old one
+                session.context().catalogCache().invalidate();
+            }
             for (Map.Entry<String, BackendLink> entry : borrowed.entrySet()) {
                 BackendLink link = entry.getValue();
                 boolean broken = (started && outcome == null) || link.backend.isBroken() || (outcome != null

@@ -37,6 +37,11 @@ final class ShardCatalog implements Catalog {
         return onBackend(backend -> CatalogQueries.functions(backend, function));
     }
 
+    @Override
+    public List<String> columns(TableRef table) {
+        return onBackend(backend -> CatalogQueries.columns(backend, table));
+    }
+
     private <T> T onBackend(Function<dev.shardgate.router.backend.BackendConnection, T> query) {
         // every shard has the same schema: the first that answers will do
         PgException unreachable = null;

@@ -136,8 +136,13 @@ final class TransactionRouter {
         return sql.substring(start, i).toLowerCase(java.util.Locale.ROOT);
     }
 
+    /**
+     * The analysis of a query string; an INSERT without a column list into a distributed relation
+     * gets its rows' values named by the relation's column order, read from a shard's catalog.
+     */
     Analysis analyze(String sql) {
-        return context.analyzer().analyze(sql);
+        Analysis analysis = context.analyzer().analyze(sql);
+        return catalog == null ? analysis : dev.shardgate.router.catalog.InsertColumnOrder.named(analysis, context.metadata(), catalog);
     }
 
     /** The route of a query string or prepared statement, waiting while its key range is locked. */

@@ -72,6 +72,12 @@ class SeeThroughTest {
             return functions.getOrDefault(function.name(),
                     List.of(new FunctionInfo("pg_catalog", function.name(), "internal", null, false)));
         }
+
+        @Override
+        public List<String> columns(TableRef table) {
+            asked.add(table.name() + "(columns)");
+            return List.of();
+        }
     }
 
     private static Route route(FakeCatalog catalog, String sql, Route routed) {

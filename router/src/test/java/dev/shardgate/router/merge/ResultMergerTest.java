@@ -74,6 +74,24 @@ class ResultMergerTest {
     }
 
     @Test
+    void hiddenColumnsOrderAndGroupButAreNotSent() throws IOException {
+        var ordered = new ResultMerger(new MultiShardShape.Select("", null, List.of(new SortKey(1, null, true, true)), 2, 1,
+                false, List.of(), List.of(), MultiShardShape.Collations.UNKNOWN, 0, 0, 1),
+                columns(field("id", TypeOids.INT4), field("amount", TypeOids.INT4)));
+        assertThat(ordered.columns().fields()).extracting(RowDescription.Field::name).containsExactly("id");
+        assertThat(ordered.mergedColumns().fields()).hasSize(2);
+        assertThat(merged(ordered, List.of("1|30", "2|10"), List.of("4|~", "3|20"))).containsExactly("1", "3");
+
+        var grouped = new ResultMerger(new MultiShardShape.Select("", new Aggregation(List.of(
+                new OutputColumn.Aggregate(AggregateKind.COUNT, 0), new OutputColumn.Key(1, true))),
+                List.of(new SortKey(1, null, false, false)), -1, 0, false, List.of(), List.of(),
+                MultiShardShape.Collations.UNKNOWN, 0, 0, 1),
+                columns(field("count", TypeOids.INT8), field("region", TypeOids.INT4)));
+        assertThat(grouped.columns().fields()).extracting(RowDescription.Field::name).containsExactly("count");
+        assertThat(merged(grouped, List.of("2|7", "1|3"), List.of("5|3"))).containsExactly("6", "2");
+    }
+
+    @Test
     void timestampsWithTimeZoneOrderByInstant() throws IOException {
         var merger = new ResultMerger(shape(null, List.of(new SortKey(0, null, false, false)), -1, 0, false),
                 columns(field("at", TypeOids.TIMESTAMPTZ)));
