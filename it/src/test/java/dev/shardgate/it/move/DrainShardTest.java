@@ -3,17 +3,9 @@ package dev.shardgate.it.move;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -84,26 +76,12 @@ class DrainShardTest {
             assertThatThrownBy(() -> execute(console, "DRAIN SHARD sh3 TO sh3")).isInstanceOf(SQLException.class)
                     .hasMessageContaining("cannot drain shard \"sh3\" into itself");
 
-            AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong nextNew = new AtomicLong(ROWS);
-            ConcurrentLinkedQueue<Long> inserted = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-            AtomicLong operations = new AtomicLong();
-            ExecutorService clients = Executors.newFixedThreadPool(3);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < 3; c++) {
-                futures.add(clients.submit(() -> clientLoop(running, nextNew, inserted, errors, operations)));
-            }
-            Thread.sleep(300);
+            OrderWorkload workload = new OrderWorkload(cluster, new OrderWorkload.Keys(
+                    () -> ThreadLocalRandom.current().nextInt(ROWS), nextNew::getAndIncrement, 4, Integer.MAX_VALUE));
             List<String> drained = rows(console, "DRAIN SHARD sh3 BATCH SIZE 3000");
             Thread.sleep(300);
-            running.set(false);
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            clients.shutdown();
-            assertThat(errors).isEmpty();
-            assertThat(operations.get()).isGreaterThan(50);
+            List<Long> inserted = workload.end(50);
 
             // Key ranges round-robin over sh1, sh2; reference duties to the other shards.
             assertThat(drained).extracting(row -> row.replaceAll("\\|[^|]*\\|[0-9]+$", ""))
@@ -140,39 +118,4 @@ class DrainShardTest {
         return (Long.parseLong(x[0]) + Long.parseLong(y[0])) + "|" + (Long.parseLong(x[1]) + Long.parseLong(y[1]));
     }
 
-    /** Updates random keys of every range and inserts new keys (in kr4) through the router until told to stop. */
-    private Void clientLoop(AtomicBoolean running, AtomicLong nextNew, ConcurrentLinkedQueue<Long> inserted,
-                            ConcurrentLinkedQueue<String> errors, AtomicLong operations) throws SQLException {
-        try (Connection client = cluster.client();
-                PreparedStatement update = client.prepareStatement("UPDATE orders SET note = 'n' || id WHERE id = ?");
-                PreparedStatement select = client.prepareStatement("SELECT note FROM orders WHERE id = ?");
-                PreparedStatement insert = client.prepareStatement("INSERT INTO orders (id, note) VALUES (?, ?)")) {
-            while (running.get()) {
-                long key = ThreadLocalRandom.current().nextInt(ROWS);
-                try {
-                    update.setLong(1, key);
-                    if (update.executeUpdate() != 1) {
-                        errors.add("update of " + key + " found no row");
-                    }
-                    select.setLong(1, key);
-                    try (ResultSet row = select.executeQuery()) {
-                        if (!row.next() || !row.getString(1).equals("n" + key)) {
-                            errors.add("select of " + key + " found no row");
-                        }
-                    }
-                    if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                        long id = nextNew.getAndIncrement();
-                        insert.setLong(1, id);
-                        insert.setString(2, "n" + id);
-                        insert.executeUpdate();
-                        inserted.add(id);
-                    }
-                    operations.incrementAndGet();
-                } catch (SQLException e) {
-                    errors.add(key + ": " + e.getSQLState() + " " + e.getMessage());
-                }
-            }
-        }
-        return null;
-    }
 }

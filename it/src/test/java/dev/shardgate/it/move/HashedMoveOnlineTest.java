@@ -6,17 +6,9 @@ import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.HashFunction;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -81,27 +73,13 @@ class HashedMoveOnlineTest {
         assertThat(itemsLow).isNotEqualTo("0|0");
 
         try (Connection console = cluster.console()) {
-            AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong next = new AtomicLong(ROWS);
-            ConcurrentLinkedQueue<Long> inserted = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-            AtomicLong operations = new AtomicLong();
-            ExecutorService clients = Executors.newFixedThreadPool(3);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < 3; c++) {
-                futures.add(clients.submit(() -> clientLoop(running, next, inserted, errors, operations)));
-            }
-            Thread.sleep(300);
+            OrderWorkload workload = new OrderWorkload(cluster, new OrderWorkload.Keys(
+                    () -> ThreadLocalRandom.current().nextInt(ROWS) - ROWS / 2, next::getAndIncrement, 4, Integer.MAX_VALUE));
             List<String> moved = rows(console, "REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE 4000");
             Thread.sleep(500);
-            running.set(false);
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            clients.shutdown();
+            List<Long> inserted = workload.end(100);
 
-            assertThat(errors).isEmpty();
-            assertThat(operations.get()).isGreaterThan(100);
             String[] result = moved.getFirst().split("\\|");
             assertThat(result[1]).isEqualTo("kh1");
             assertThat(Integer.parseInt(result[3])).isGreaterThanOrEqualTo(ROWS / 2 / 4000);
@@ -131,39 +109,4 @@ class HashedMoveOnlineTest {
                 .filter(id -> HashFunction.MURMUR.hashInteger(id) < HALF == lower).toArray());
     }
 
-    /** Updates, reads and inserts random keys of both halves through the router until told to stop. */
-    private Void clientLoop(AtomicBoolean running, AtomicLong next, ConcurrentLinkedQueue<Long> inserted,
-                            ConcurrentLinkedQueue<String> errors, AtomicLong operations) throws SQLException {
-        try (Connection client = cluster.client();
-                PreparedStatement update = client.prepareStatement("UPDATE orders SET note = 'n' || id WHERE id = ?");
-                PreparedStatement select = client.prepareStatement("SELECT note FROM orders WHERE id = ?");
-                PreparedStatement insert = client.prepareStatement("INSERT INTO orders (id, note) VALUES (?, ?)")) {
-            while (running.get()) {
-                long key = ThreadLocalRandom.current().nextInt(ROWS) - ROWS / 2;
-                try {
-                    update.setLong(1, key);
-                    if (update.executeUpdate() != 1) {
-                        errors.add("update of " + key + " found no row");
-                    }
-                    select.setLong(1, key);
-                    try (ResultSet row = select.executeQuery()) {
-                        if (!row.next() || !row.getString(1).equals("n" + key)) {
-                            errors.add("select of " + key + " found no row");
-                        }
-                    }
-                    if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                        long id = next.getAndIncrement();
-                        insert.setLong(1, id);
-                        insert.setString(2, "n" + id);
-                        insert.executeUpdate();
-                        inserted.add(id);
-                    }
-                    operations.incrementAndGet();
-                } catch (SQLException e) {
-                    errors.add(key + ": " + e.getSQLState() + " " + e.getMessage());
-                }
-            }
-        }
-        return null;
-    }
 }

@@ -4,17 +4,12 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.qdb.LocalEtcd;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -90,10 +85,14 @@ class RebalanceTest {
                 assertThat(cluster.content(shard, "orders", "true")).isEqualTo("0|0");
             }
 
-            Workload workload = new Workload();
+            AtomicLong nextOdd = new AtomicLong(1);
+            // a few hundred inserts: enough to write into moving ranges, too few to unbalance the shards
+            OrderWorkload workload = new OrderWorkload(cluster, new OrderWorkload.Keys(
+                    () -> 2L * ThreadLocalRandom.current().nextInt(ORDERS),
+                    () -> nextOdd.getAndAdd(2 * 997) % (2L * ORDERS), 256, MAX_INSERTS));
             List<String> plan = rows(console, "REBALANCE DISTRIBUTION ds1");
             Thread.sleep(300);
-            List<Long> inserted = workload.end();
+            List<Long> inserted = workload.end(100);
 
             assertThat(plan).isNotEmpty();
             assertThat(inserted).as("rows inserted during the rebalance").hasSizeGreaterThan(10);
@@ -241,68 +240,4 @@ class RebalanceTest {
         return count + "|" + checksum;
     }
 
-    /** Three clients updating, reading and now and then (up to {@link #MAX_INSERTS}) inserting orders through the router. */
-    private final class Workload {
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final AtomicLong nextOdd = new AtomicLong(1);
-        private final ConcurrentLinkedQueue<Long> inserted = new ConcurrentLinkedQueue<>();
-        private final ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-        private final AtomicLong operations = new AtomicLong();
-        private final ExecutorService clients = Executors.newFixedThreadPool(3);
-        private final List<Future<?>> futures = new ArrayList<>();
-
-        Workload() throws InterruptedException {
-            for (int c = 0; c < 3; c++) {
-                futures.add(clients.submit(this::loop));
-            }
-            Thread.sleep(300);
-        }
-
-        /** Stops the clients; returns the keys they inserted, after checking that they saw no error. */
-        List<Long> end() throws Exception {
-            running.set(false);
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            clients.shutdown();
-            assertThat(errors).isEmpty();
-            assertThat(operations.get()).isGreaterThan(100);
-            return List.copyOf(inserted);
-        }
-
-        private Void loop() throws SQLException {
-            try (Connection client = cluster.client();
-                    PreparedStatement update = client.prepareStatement("UPDATE orders SET note = 'n' || id WHERE id = ?");
-                    PreparedStatement select = client.prepareStatement("SELECT note FROM orders WHERE id = ?");
-                    PreparedStatement insert = client.prepareStatement("INSERT INTO orders (id, note) VALUES (?, ?)")) {
-                while (running.get()) {
-                    long key = 2L * ThreadLocalRandom.current().nextInt(ORDERS);
-                    try {
-                        update.setLong(1, key);
-                        if (update.executeUpdate() != 1) {
-                            errors.add("update of " + key + " found no row");
-                        }
-                        select.setLong(1, key);
-                        try (ResultSet row = select.executeQuery()) {
-                            if (!row.next() || !row.getString(1).equals("n" + key)) {
-                                errors.add("select of " + key + " found no row");
-                            }
-                        }
-                        // a few hundred inserts: enough to write into moving ranges, too few to unbalance the shards
-                        if (inserted.size() < MAX_INSERTS && ThreadLocalRandom.current().nextInt(256) == 0) {
-                            long id = nextOdd.getAndAdd(2 * 997) % (2L * ORDERS);
-                            insert.setLong(1, id);
-                            insert.setString(2, "n" + id);
-                            insert.executeUpdate();
-                            inserted.add(id);
-                        }
-                        operations.incrementAndGet();
-                    } catch (SQLException e) {
-                        errors.add(key + ": " + e.getSQLState() + " " + e.getMessage());
-                    }
-                }
-            }
-            return null;
-        }
-    }
 }

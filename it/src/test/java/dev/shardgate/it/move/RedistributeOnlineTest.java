@@ -3,17 +3,9 @@ package dev.shardgate.it.move;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -77,27 +69,14 @@ class RedistributeOnlineTest {
             assertThat(rows(console, "SHOW task_group")).isEmpty();
             assertThat(cluster.content(1, "orders", "true")).isEqualTo("0|0");
 
-            AtomicBoolean running = new AtomicBoolean(true);
             AtomicLong nextOdd = new AtomicLong(1);
-            ConcurrentLinkedQueue<Long> inserted = new ConcurrentLinkedQueue<>();
-            ConcurrentLinkedQueue<String> errors = new ConcurrentLinkedQueue<>();
-            AtomicLong operations = new AtomicLong();
-            ExecutorService clients = Executors.newFixedThreadPool(3);
-            List<Future<?>> futures = new ArrayList<>();
-            for (int c = 0; c < 3; c++) {
-                futures.add(clients.submit(() -> clientLoop(running, nextOdd, inserted, errors, operations)));
-            }
-            Thread.sleep(300);
+            OrderWorkload workload = new OrderWorkload(cluster, new OrderWorkload.Keys(
+                    () -> 2L * ThreadLocalRandom.current().nextInt(ROWS),
+                    () -> nextOdd.getAndAdd(2 * 997) % (2L * ROWS), 4, Integer.MAX_VALUE));
             List<String> moved = rows(console, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 20000");
             Thread.sleep(500);
-            running.set(false);
-            for (Future<?> future : futures) {
-                future.get();
-            }
-            clients.shutdown();
+            List<Long> inserted = workload.end(100);
 
-            assertThat(errors).isEmpty();
-            assertThat(operations.get()).isGreaterThan(100);
             long[] all = LongStream.concat(LongStream.of(initial), inserted.stream().mapToLong(Long::longValue)).toArray();
             assertThat(moved).hasSize(1);
             String[] result = moved.getFirst().split("\\|");
@@ -119,39 +98,4 @@ class RedistributeOnlineTest {
         }
     }
 
-    /** Updates, reads and inserts random keys of kr1 through the router until told to stop. */
-    private Void clientLoop(AtomicBoolean running, AtomicLong nextOdd, ConcurrentLinkedQueue<Long> inserted,
-                            ConcurrentLinkedQueue<String> errors, AtomicLong operations) throws SQLException {
-        try (Connection client = cluster.client();
-                PreparedStatement update = client.prepareStatement("UPDATE orders SET note = 'n' || id WHERE id = ?");
-                PreparedStatement select = client.prepareStatement("SELECT note FROM orders WHERE id = ?");
-                PreparedStatement insert = client.prepareStatement("INSERT INTO orders (id, note) VALUES (?, ?)")) {
-            while (running.get()) {
-                long key = 2L * ThreadLocalRandom.current().nextInt(ROWS);
-                try {
-                    update.setLong(1, key);
-                    if (update.executeUpdate() != 1) {
-                        errors.add("update of " + key + " found no row");
-                    }
-                    select.setLong(1, key);
-                    try (ResultSet row = select.executeQuery()) {
-                        if (!row.next() || !row.getString(1).equals("n" + key)) {
-                            errors.add("select of " + key + " found no row");
-                        }
-                    }
-                    if (ThreadLocalRandom.current().nextInt(4) == 0) {
-                        long id = nextOdd.getAndAdd(2 * 997) % (2L * ROWS);
-                        insert.setLong(1, id);
-                        insert.setString(2, "n" + id);
-                        insert.executeUpdate();
-                        inserted.add(id);
-                    }
-                    operations.incrementAndGet();
-                } catch (SQLException e) {
-                    errors.add(key + ": " + e.getSQLState() + " " + e.getMessage());
-                }
-            }
-        }
-        return null;
-    }
 }
