@@ -1,6 +1,7 @@
 package dev.shardgate.meta;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One change to the metadata, as the console and the coordinator issue them. {@link
@@ -41,6 +42,16 @@ public sealed interface MetadataChange {
 
     /** Without {@code cascade}, refused (2BP01) while relations or key ranges belong to it. */
     record DropDistribution(String distributionId, boolean cascade) implements MetadataChange {
+    }
+
+    /**
+     * Sets the shard that takes the keys no key range of the distribution covers, or with an empty
+     * {@code shardId} removes it (those keys then have no shard again).
+     */
+    record SetDefaultShard(String distributionId, Optional<String> shardId) implements MetadataChange {
+        public SetDefaultShard {
+            shardId = shardId == null ? Optional.empty() : shardId;
+        }
     }
 
     record AttachRelation(DistributedRelation relation) implements MetadataChange {

@@ -40,6 +40,8 @@ final class MetadataDraft {
             case MetadataChange.CreateDistribution c -> TopologyChanges.createDistribution(this, c.distribution());
             case MetadataChange.DropDistribution c ->
                     TopologyChanges.dropDistribution(this, c.distributionId(), c.cascade());
+            case MetadataChange.SetDefaultShard c ->
+                    TopologyChanges.setDefaultShard(this, c.distributionId(), c.shardId());
             case MetadataChange.AttachRelation c -> TopologyChanges.attachRelation(this, c.relation());
             case MetadataChange.DetachRelation c -> TopologyChanges.detachRelation(this, c.name());
             case MetadataChange.CreateReferenceRelation c ->

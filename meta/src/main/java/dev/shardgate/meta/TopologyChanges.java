@@ -46,6 +46,12 @@ final class TopologyChanges {
         draft.distributions.put(distribution.id(), distribution);
     }
 
+    static void setDefaultShard(MetadataDraft draft, String distributionId, java.util.Optional<String> shardId) {
+        Distribution distribution = draft.requireDistribution(distributionId);
+        shardId.ifPresent(draft::requireShard);
+        draft.distributions.put(distributionId, new Distribution(distributionId, distribution.columnTypes(), shardId));
+    }
+
     static void dropDistribution(MetadataDraft draft, String distributionId, boolean cascade) {
         draft.requireDistribution(distributionId);
         List<DistributedRelation> relations = draft.relations.values().stream()

@@ -10,6 +10,7 @@ import dev.shardgate.meta.QualifiedName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -44,6 +45,10 @@ final class ChangeYaml {
             case MetadataChange.DropDistribution c -> {
                 fields.put("id", c.distributionId());
                 fields.put("cascade", c.cascade());
+            }
+            case MetadataChange.SetDefaultShard c -> {
+                fields.put("id", c.distributionId());
+                c.shardId().ifPresent(shard -> fields.put("shard", shard));
             }
             case MetadataChange.AttachRelation c -> fields.putAll(MetadataYaml.relation(c.relation()));
             case MetadataChange.DetachRelation c -> putName(fields, c.name());
@@ -87,6 +92,7 @@ final class ChangeYaml {
             case MetadataChange.DropShardHosts _ -> "dropShardHosts";
             case MetadataChange.CreateDistribution _ -> "createDistribution";
             case MetadataChange.DropDistribution _ -> "dropDistribution";
+            case MetadataChange.SetDefaultShard _ -> "setDefaultShard";
             case MetadataChange.AttachRelation _ -> "attachRelation";
             case MetadataChange.DetachRelation _ -> "detachRelation";
             case MetadataChange.CreateReferenceRelation _ -> "createReferenceRelation";
@@ -136,6 +142,8 @@ final class ChangeYaml {
                     item.expect("change", "id", "columnTypes", "defaultShard?")));
             case "dropDistribution" -> new MetadataChange.DropDistribution(
                     item.expect("change", "id", "cascade").string("id"), item.bool("cascade"));
+            case "setDefaultShard" -> new MetadataChange.SetDefaultShard(
+                    item.expect("change", "id", "shard?").string("id"), Optional.ofNullable(item.optionalString("shard")));
             case "attachRelation" -> new MetadataChange.AttachRelation(MetadataYaml.readRelation(
                     item.expect("change", "schema", "name", "distribution", "keyColumns", "autoIncrement?")));
             case "detachRelation" -> new MetadataChange.DetachRelation(MetadataYaml.name(item.expect("change", "schema", "name")));

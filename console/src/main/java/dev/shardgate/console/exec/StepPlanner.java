@@ -1,6 +1,8 @@
 package dev.shardgate.console.exec;
 
 import dev.shardgate.console.ast.AddShardHosts;
+import dev.shardgate.console.ast.AlterRelationKey;
+import dev.shardgate.console.ast.AlterShardOptions;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
@@ -21,6 +23,7 @@ import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.SwitchoverShard;
+import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
@@ -32,7 +35,11 @@ import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RenameDistributionColumn;
+import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetDefaultShard;
+import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
@@ -74,6 +81,7 @@ final class StepPlanner {
             case DropShard s -> change("DROP SHARD", new MetadataChange.DropShard(s.id()));
             case AddShardHosts s -> change("ALTER SHARD", new MetadataChange.AddShardHosts(s.id(), s.hosts()));
             case DropShardHosts s -> change("ALTER SHARD", new MetadataChange.DropShardHosts(s.id(), s.hosts()));
+            case AlterShardOptions s -> new Step.Change(AlterStatements.alterShardOptions(s, draft), "ALTER SHARD");
             case FailoverShard _ -> throw cannotReachHosts("FAILOVER SHARD");
             case SwitchoverShard _ -> throw cannotReachHosts("SWITCHOVER SHARD");
             case CreateDistribution s -> change("CREATE DISTRIBUTION", createDistribution(s));
@@ -81,6 +89,11 @@ final class StepPlanner {
             case DropAllDistributions s -> new Step.Change(draft.distributions().keySet().stream()
                     .map(id -> (MetadataChange) new MetadataChange.DropDistribution(id, s.cascade()))
                     .toList(), "DROP DISTRIBUTION");
+            case SetDefaultShard s -> change("ALTER DISTRIBUTION", new MetadataChange.SetDefaultShard(s.distribution(), s.shard()));
+            case AlterRelationKey s ->
+                    new Step.Change(AlterStatements.alterRelationKey(s, draft, StepPlanner::hashFunction), "ALTER DISTRIBUTION");
+            case RenameDistributionColumn s ->
+                    new Step.Change(AlterStatements.renameDistributionColumn(s, draft), "ALTER DISTRIBUTION");
             case AttachRelations s -> new Step.Change(attachRelations(s, draft), "ATTACH TABLE");
             case DetachRelation s -> change("DETACH TABLE", detachRelation(s, draft));
             case DropSequence s -> new Step.SequenceDrop(s.name());
@@ -93,6 +106,7 @@ final class StepPlanner {
             case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));
             case DropAllKeyRanges _ -> change("DROP KEY RANGE", new MetadataChange.DropAllKeyRanges());
             case SplitKeyRange s -> change("SPLIT KEY RANGE", splitKeyRange(s, draft));
+            case RenameKeyRange s -> new Step.Change(AlterStatements.renameKeyRange(s, draft), "RENAME KEY RANGE");
             case UniteKeyRange s -> change("UNITE KEY RANGE", new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()));
             case LockKeyRange s -> change("LOCK KEY RANGE", new MetadataChange.LockKeyRange(s.id()));
             case UnlockKeyRange s -> change("UNLOCK KEY RANGE", new MetadataChange.UnlockKeyRange(s.id()));
@@ -101,13 +115,14 @@ final class StepPlanner {
             case MoveKeyRange s -> change("MOVE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
+            case Help s -> new Step.Reply(HelpText.answer(s.words()));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
             case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
             case DrainShard _ -> throw coordinatorOnly("DRAIN SHARD");
             case RebalanceDistribution _ -> throw coordinatorOnly("REBALANCE DISTRIBUTION");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
-            case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");
+            case StopTaskGroup _, StopAllTaskGroups _ -> throw coordinatorOnly("STOP TASK GROUP");
             case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
             case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "KILL CLIENT is only supported on a router's console")
@@ -227,7 +242,7 @@ final class StepPlanner {
                 new MetadataException(MetadataException.UNDEFINED_OBJECT, "distribution " + quote(id) + " does not exist"));
     }
 
-    private static QualifiedName qualified(RelationName name) {
+    static QualifiedName qualified(RelationName name) {
         return new QualifiedName(name.schema(), name.name());
     }
 

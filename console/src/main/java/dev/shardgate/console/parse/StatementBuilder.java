@@ -1,6 +1,8 @@
 package dev.shardgate.console.parse;
 
 import dev.shardgate.console.ast.AddShardHosts;
+import dev.shardgate.console.ast.AlterRelationKey;
+import dev.shardgate.console.ast.AlterShardOptions;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
@@ -24,6 +26,7 @@ import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
+import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
@@ -35,7 +38,11 @@ import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RenameDistributionColumn;
+import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetDefaultShard;
+import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
@@ -97,6 +104,44 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitDetachRelation(DetachRelationContext ctx) {
         return new DetachRelation(identifier(ctx.identifier()), relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitSetDefaultShard(SetDefaultShardContext ctx) {
+        return new SetDefaultShard(identifier(ctx.distribution), Optional.ofNullable(ctx.shard).map(StatementBuilder::identifier));
+    }
+
+    @Override
+    public ConsoleStatement visitAlterRelationKey(AlterRelationKeyContext ctx) {
+        return new AlterRelationKey(identifier(ctx.identifier()), relationName(ctx.relationName()), key(ctx.keyColumn()));
+    }
+
+    @Override
+    public ConsoleStatement visitRenameDistributionColumn(RenameDistributionColumnContext ctx) {
+        return new RenameDistributionColumn(identifier(ctx.distribution), relationName(ctx.relationName()),
+                identifier(ctx.column), identifier(ctx.newName));
+    }
+
+    @Override
+    public ConsoleStatement visitRenameKeyRange(RenameKeyRangeContext ctx) {
+        return new RenameKeyRange(identifier(ctx.keyRange), identifier(ctx.newId));
+    }
+
+    @Override
+    public ConsoleStatement visitAlterShardOptions(AlterShardOptionsContext ctx) {
+        List<AlterShardOptions.HostOption> options = ctx.hostOption().stream()
+                .map(option -> new AlterShardOptions.HostOption(
+                        option.ADD() != null ? AlterShardOptions.Action.ADD
+                                : option.DROP() != null ? AlterShardOptions.Action.DROP : AlterShardOptions.Action.SET,
+                        text(option.text())))
+                .toList();
+        return new AlterShardOptions(identifier(ctx.identifier()), options);
+    }
+
+    @Override
+    public ConsoleStatement visitHelp(HelpContext ctx) {
+        List<String> words = ctx.children.stream().skip(1).map(word -> word.getText().toLowerCase(Locale.ROOT)).toList();
+        return new Help(words);
     }
 
     @Override
@@ -165,7 +210,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitMoveKeyRange(MoveKeyRangeContext ctx) {
-        return new MoveKeyRange(identifier(ctx.keyRange), identifier(ctx.shard));
+        return new MoveKeyRange(identifier(ctx.keyRange), identifier(ctx.shard), ctx.META() != null);
     }
 
     @Override
@@ -199,7 +244,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitCreateShard(CreateShardContext ctx) {
-        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        List<String> hosts = ctx.text().stream().map(StatementBuilder::text).toList();
         return new CreateShard(identifier(ctx.identifier()), hosts);
     }
 
@@ -218,23 +263,32 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitAlterShardHosts(AlterShardHostsContext ctx) {
-        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        List<String> hosts = ctx.text().stream().map(StatementBuilder::text).toList();
         String id = identifier(ctx.identifier());
         return ctx.ADD() != null ? new AddShardHosts(id, hosts) : new DropShardHosts(id, hosts);
     }
 
     @Override
     public ConsoleStatement visitFailoverShard(FailoverShardContext ctx) {
-        return new FailoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()), ctx.FORCE() != null);
+        return new FailoverShard(identifier(ctx.identifier()), optionalText(ctx.text()), ctx.FORCE() != null);
     }
 
     @Override
     public ConsoleStatement visitSwitchoverShard(SwitchoverShardContext ctx) {
-        return new SwitchoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()));
+        return new SwitchoverShard(identifier(ctx.identifier()), optionalText(ctx.text()));
     }
 
-    private static Optional<String> optionalString(org.antlr.v4.runtime.tree.TerminalNode string) {
-        return string == null ? Optional.empty() : Optional.of(stringContent(string.getSymbol()));
+    private static Optional<String> optionalText(TextContext text) {
+        return text == null ? Optional.empty() : Optional.of(text(text));
+    }
+
+    /** A 'string', or a "quoted identifier" read as one where SPQR reads it so. */
+    private static String text(TextContext ctx) {
+        if (ctx.STRING() != null) {
+            return stringContent(ctx.STRING().getSymbol());
+        }
+        String quoted = ctx.QUOTED_IDENTIFIER().getText();
+        return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
     }
 
     @Override
@@ -245,7 +299,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitRegisterRouter(RegisterRouterContext ctx) {
-        return new RegisterRouter(identifier(ctx.identifier()), stringContent(ctx.STRING().getSymbol()));
+        return new RegisterRouter(identifier(ctx.identifier()), text(ctx.text()));
     }
 
     @Override
@@ -255,7 +309,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitStopTaskGroup(StopTaskGroupContext ctx) {
-        return new StopTaskGroup(opaqueId(ctx.opaqueId()));
+        return ctx.ALL() != null ? new StopAllTaskGroups() : new StopTaskGroup(opaqueId(ctx.opaqueId()));
     }
 
     @Override
