@@ -38,6 +38,8 @@ class MetadataRecordTest {
             new MetadataChange.DropReferenceRelation(QualifiedName.of("rates")),
             new MetadataChange.UnlockKeyRange("kr1"),
             new MetadataChange.DropAllKeyRanges(),
+            new MetadataChange.SetDefaultShard("ds2", java.util.Optional.of("sh2")),
+            new MetadataChange.SetDefaultShard("ds2", java.util.Optional.empty()),
             new MetadataChange.DropDistribution("ds2", true),
             new MetadataChange.DropReferenceRelation(QualifiedName.of("countries")),
             new MetadataChange.DropDistribution("ds1", false),
