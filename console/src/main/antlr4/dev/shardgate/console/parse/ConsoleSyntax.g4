@@ -24,6 +24,7 @@ statement
     | dropSequence
     | createReferenceTable
     | dropReferenceTable
+    | syncReferenceTables
     | createKeyRange
     | createKeyRanges
     | dropKeyRange
@@ -134,6 +135,11 @@ createReferenceTable
 
 dropReferenceTable
     : DROP REFERENCE (TABLE | RELATION) relationName
+    ;
+
+// Copies the rows from a shard that holds the table to one whose copy is missing or stale (coordinator).
+syncReferenceTables
+    : SYNC REFERENCE (TABLES | RELATIONS | (TABLE | RELATION) relationName) ON shard=identifier
     ;
 
 relationName
@@ -353,7 +359,7 @@ nonReservedKeyword
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     | RELOAD
-    | HELP | META | ONLY | RENAME
+    | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES
     ;
 
 // ---- lexer ----
@@ -417,6 +423,7 @@ REFERENCE: 'reference';
 REGISTER: 'register';
 RENAME: 'rename';
 RELATION: 'relation';
+RELATIONS: 'relations';
 RESUME: 'resume';
 RETRY: 'retry';
 ROUTE: 'route';
@@ -432,7 +439,9 @@ SPLIT: 'split';
 START: 'start';
 STOP: 'stop';
 SWITCHOVER: 'switchover';
+SYNC: 'sync';
 TABLE: 'table';
+TABLES: 'tables';
 TASK: 'task';
 THRESHOLD: 'threshold';
 TO: 'to';

@@ -117,6 +117,7 @@ public final class ConsoleExecutor {
     private static boolean changesMetadata(ConsoleStatement statement) {
         return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
                 || statement instanceof dev.shardgate.console.ast.Help
+                || statement instanceof dev.shardgate.console.ast.SyncReferenceTables
                 || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase
                 || statement instanceof dev.shardgate.console.ast.Reload
                 || statement instanceof dev.shardgate.console.ast.FailoverShard

@@ -26,6 +26,7 @@ final class HelpText {
             new Entry("DROP SEQUENCE", "DROP SEQUENCE [schema.]relation_column"),
             new Entry("CREATE REFERENCE TABLE", "CREATE REFERENCE TABLE r [ON sh [, …]]"),
             new Entry("DROP REFERENCE TABLE", "DROP REFERENCE TABLE r"),
+            new Entry("SYNC REFERENCE TABLES", "SYNC REFERENCE {TABLES | TABLE r} ON sh"),
             new Entry("CREATE KEY RANGE", "CREATE KEY RANGE [kr] FROM bound [, …] ROUTE TO sh [FOR DISTRIBUTION ds]"),
             new Entry("CREATE KEY RANGES", "CREATE KEY RANGES n FOR DISTRIBUTION ds [FROM low TO high] ROUTE TO sh [, …]"),
             new Entry("DROP KEY RANGE", "DROP KEY RANGE {kr | ALL}"),

@@ -23,6 +23,7 @@ import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.SwitchoverShard;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
@@ -118,6 +119,7 @@ final class StepPlanner {
             case Help s -> new Step.Reply(HelpText.answer(s.words()));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
             case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
+            case SyncReferenceTables _ -> throw coordinatorOnly("SYNC REFERENCE TABLES");
             case DrainShard _ -> throw coordinatorOnly("DRAIN SHARD");
             case RebalanceDistribution _ -> throw coordinatorOnly("REBALANCE DISTRIBUTION");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");

@@ -48,6 +48,7 @@ import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
 import dev.shardgate.console.ast.StopTaskGroup;
 import dev.shardgate.console.ast.SwitchoverShard;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.ast.UniteKeyRange;
 import dev.shardgate.console.ast.UnlockKeyRange;
 import dev.shardgate.console.ast.UnregisterAllRouters;
@@ -163,6 +164,12 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitDropReferenceTable(DropReferenceTableContext ctx) {
         return new DropReferenceTable(relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitSyncReferenceTables(SyncReferenceTablesContext ctx) {
+        return new SyncReferenceTables(Optional.ofNullable(ctx.relationName()).map(StatementBuilder::relationName),
+                identifier(ctx.shard));
     }
 
     @Override

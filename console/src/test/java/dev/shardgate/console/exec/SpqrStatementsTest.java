@@ -141,6 +141,12 @@ class SpqrStatementsTest {
     }
 
     @Test
+    void syncReferenceTablesIsTheCoordinators() {
+        console.fails("SYNC REFERENCE TABLES ON sh1", SqlState.FEATURE_NOT_SUPPORTED,
+                "SYNC REFERENCE TABLES is only supported on the coordinator");
+    }
+
+    @Test
     void statementsAfterARefusedOneChangeNothing() {
         console.fails("ALTER DISTRIBUTION ds1 ADD DEFAULT SHARD sh1; RENAME KEY RANGE kr9 TO x", SqlState.UNDEFINED_OBJECT,
                 "key range \"kr9\" does not exist");

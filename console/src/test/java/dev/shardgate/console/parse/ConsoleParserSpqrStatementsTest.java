@@ -20,6 +20,7 @@ import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.console.ast.SetDefaultShard;
 import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import java.util.List;
@@ -79,6 +80,16 @@ class ConsoleParserSpqrStatementsTest {
                 new AlterShardOptions("sh1", List.of(new HostOption(Action.ADD, "pg2:5432"),
                         new HostOption(Action.DROP, "pg1:5432"), new HostOption(Action.SET, "pg3:5432"),
                         new HostOption(Action.SET, "pg4:5432"))));
+    }
+
+    @Test
+    void syncReferenceTables() {
+        assertParses("SYNC REFERENCE TABLES ON sh2", new SyncReferenceTables(Optional.empty(), "sh2"));
+        assertParses("SYNC REFERENCE RELATIONS ON sh2", new SyncReferenceTables(Optional.empty(), "sh2"));
+        assertParses("SYNC REFERENCE TABLE s.rates ON sh2",
+                new SyncReferenceTables(Optional.of(new RelationName("s", "rates")), "sh2"));
+        // the new words stay names elsewhere
+        assertParses("SHOW relations", new dev.shardgate.console.ast.Show("relations", Optional.empty()));
     }
 
     @Test

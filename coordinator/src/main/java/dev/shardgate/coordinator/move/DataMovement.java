@@ -10,6 +10,7 @@ import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
 import dev.shardgate.coordinator.config.DataMoveConfig;
@@ -29,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
+ * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP, CHECK DISTRIBUTION and SYNC REFERENCE TABLES on the
  * coordinator's console, and the task groups they run: one virtual thread per running group. REBALANCE
  * DISTRIBUTION and SHOW rebalance go to {@link Rebalancing}, whose moves are task groups of this class.
  * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
@@ -85,6 +86,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 || statement instanceof RebalanceDistribution
                 || statement instanceof Show show && show.what().equals(Rebalancing.SHOW_TARGET)
                 || statement instanceof StopTaskGroup || statement instanceof StopAllTaskGroups
+                || statement instanceof SyncReferenceTables
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
     }
@@ -110,6 +112,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
             case StopTaskGroup s -> stop(s.id());
             case StopAllTaskGroups _ -> stopAll();
+            case SyncReferenceTables s -> ReferenceSync.run(qdb.snapshot(), shards, s);
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
             default -> throw new IllegalArgumentException("not a data movement statement: " + statement);
@@ -123,6 +126,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case Show _ -> Optional.of(SHOW_COLUMNS);
             case RebalanceDistribution _ -> Optional.of(RebalancePlan.COLUMNS);
             case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
+            case SyncReferenceTables _ -> Optional.of(ReferenceSync.COLUMNS);
             case DrainShard _ -> Optional.of(ShardDrain.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
