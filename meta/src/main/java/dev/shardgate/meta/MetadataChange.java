@@ -66,6 +66,13 @@ public sealed interface MetadataChange {
     record DropReferenceRelation(QualifiedName name) implements MetadataChange {
     }
 
+    /** Refused (42710) for a taken id, (42P01) unless the relation is a distributed one. */
+    record CreateUniqueIndex(UniqueIndex index) implements MetadataChange {
+    }
+
+    record DropUniqueIndex(String indexId) implements MetadataChange {
+    }
+
     /** Creates the range as given, locked or not. */
     record CreateKeyRange(KeyRange keyRange) implements MetadataChange {
     }

@@ -54,6 +54,8 @@ final class ChangeYaml {
             case MetadataChange.DetachRelation c -> putName(fields, c.name());
             case MetadataChange.CreateReferenceRelation c -> fields.putAll(MetadataYaml.referenceRelation(c.relation()));
             case MetadataChange.DropReferenceRelation c -> putName(fields, c.name());
+            case MetadataChange.CreateUniqueIndex c -> fields.putAll(MetadataYaml.uniqueIndex(c.index()));
+            case MetadataChange.DropUniqueIndex c -> fields.put("id", c.indexId());
             case MetadataChange.CreateKeyRange c -> {
                 KeyRange range = c.keyRange();
                 fields.put("id", range.id());
@@ -97,6 +99,8 @@ final class ChangeYaml {
             case MetadataChange.DetachRelation _ -> "detachRelation";
             case MetadataChange.CreateReferenceRelation _ -> "createReferenceRelation";
             case MetadataChange.DropReferenceRelation _ -> "dropReferenceRelation";
+            case MetadataChange.CreateUniqueIndex _ -> "createUniqueIndex";
+            case MetadataChange.DropUniqueIndex _ -> "dropUniqueIndex";
             case MetadataChange.CreateKeyRange _ -> "createKeyRange";
             case MetadataChange.DropKeyRange _ -> "dropKeyRange";
             case MetadataChange.DropAllKeyRanges _ -> "dropAllKeyRanges";
@@ -151,6 +155,9 @@ final class ChangeYaml {
                     MetadataYaml.readReferenceRelation(item.expect("change", "schema", "name", "shards")));
             case "dropReferenceRelation" -> new MetadataChange.DropReferenceRelation(
                     MetadataYaml.name(item.expect("change", "schema", "name")));
+            case "createUniqueIndex" -> new MetadataChange.CreateUniqueIndex(MetadataYaml.readUniqueIndex(
+                    item.expect("change", "id", "schema", "name", "columns")));
+            case "dropUniqueIndex" -> new MetadataChange.DropUniqueIndex(item.expect("change", "id").string("id"));
             case "createKeyRange" -> {
                 item.expect("change", "id", "distribution", "lowerBound", "shard", "locked");
                 yield new MetadataChange.CreateKeyRange(new KeyRange(item.string("id"), readBound(item, "lowerBound"),

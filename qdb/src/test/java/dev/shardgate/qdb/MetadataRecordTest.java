@@ -34,6 +34,7 @@ class MetadataRecordTest {
             new MetadataChange.DropKeyRange("kr1b"),
             new MetadataChange.LockKeyRange("kr1"),
             new MetadataChange.MoveKeyRange("kr1", "sh2"),
+            new MetadataChange.DropUniqueIndex("ui2"),
             new MetadataChange.DetachRelation(new QualifiedName("sales", "orders")),
             new MetadataChange.DropReferenceRelation(QualifiedName.of("rates")),
             new MetadataChange.UnlockKeyRange("kr1"),

@@ -25,6 +25,8 @@ statement
     | createReferenceTable
     | dropReferenceTable
     | syncReferenceTables
+    | createUniqueIndex
+    | dropUniqueIndex
     | createKeyRange
     | createKeyRanges
     | dropKeyRange
@@ -140,6 +142,19 @@ dropReferenceTable
 // Copies the rows from a shard that holds the table to one whose copy is missing or stale (coordinator).
 syncReferenceTables
     : SYNC REFERENCE (TABLES | RELATIONS | (TABLE | RELATION) relationName) ON shard=identifier
+    ;
+
+// SPQR's global unique index; here metadata only (nothing enforces it across shards).
+createUniqueIndex
+    : CREATE UNIQUE INDEX id=identifier ON relationName COLUMNS LPAREN typedColumn (COMMA typedColumn)* RPAREN
+    ;
+
+typedColumn
+    : identifier columnType
+    ;
+
+dropUniqueIndex
+    : DROP UNIQUE INDEX identifier
     ;
 
 relationName
@@ -359,7 +374,7 @@ nonReservedKeyword
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     | RELOAD
-    | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES
+    | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES | COLUMNS | INDEX | UNIQUE
     ;
 
 // ---- lexer ----
@@ -379,6 +394,7 @@ CASCADE: 'cascade';
 CHECK: 'check';
 CLIENT: 'client';
 COLUMN: 'column';
+COLUMNS: 'columns';
 CREATE: 'create';
 DEFAULT: 'default';
 DETACH: 'detach';
@@ -398,6 +414,7 @@ HASH: 'hash';
 HOST: 'host';
 HOSTS: 'hosts';
 IN: 'in';
+INDEX: 'index';
 INCREMENT: 'increment';
 INT: 'int';
 INTEGER: 'integer';
@@ -447,6 +464,7 @@ THRESHOLD: 'threshold';
 TO: 'to';
 TWO: 'two';
 TYPES: 'types';
+UNIQUE: 'unique';
 UNITE: 'unite';
 UNLOCK: 'unlock';
 UNREGISTER: 'unregister';

@@ -8,7 +8,7 @@ package dev.shardgate.console.ast;
 public sealed interface ConsoleStatement
         permits CreateDistribution, DropDistribution, DropAllDistributions, SetDefaultShard, AttachRelations, DetachRelation,
                 AlterRelationKey, RenameDistributionColumn, DropSequence,
-                CreateReferenceTable, DropReferenceTable, SyncReferenceTables,
+                CreateReferenceTable, DropReferenceTable, SyncReferenceTables, CreateUniqueIndex, DropUniqueIndex,
                 CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RenameKeyRange, RedistributeKeyRange, CheckDistribution,
                 RebalanceDistribution,

@@ -38,7 +38,7 @@ final class AlterStatements {
                 .map(column -> new DistributionKeyColumn(column.column(), hashFunction.apply(column.hashFunction())))
                 .toList();
         requireDistinct(relation.name(), key);
-        return reattach(relation, key);
+        return reattach(draft, relation, key);
     }
 
     /** Only the name in the metadata changes; the table on the shards is not touched. */
@@ -53,7 +53,7 @@ final class AlterStatements {
                         ? new DistributionKeyColumn(s.newName(), column.hash()) : column)
                 .toList();
         requireDistinct(relation.name(), key);
-        return reattach(relation, key);
+        return reattach(draft, relation, key);
     }
 
     /** The range keeps its bound and shard; a locked one (being moved) is refused, as its drop would be. */
@@ -125,9 +125,14 @@ final class AlterStatements {
         }
     }
 
-    private static List<MetadataChange> reattach(DistributedRelation relation, List<DistributionKeyColumn> key) {
-        return List.of(new MetadataChange.DetachRelation(relation.name()), new MetadataChange.AttachRelation(
-                new DistributedRelation(relation.name(), relation.distributionId(), key, relation.autoIncrement())));
+    /** The detach drops the relation's unique indexes; they are created again after the attach. */
+    private static List<MetadataChange> reattach(Metadata draft, DistributedRelation relation, List<DistributionKeyColumn> key) {
+        List<MetadataChange> changes = new ArrayList<>(List.of(new MetadataChange.DetachRelation(relation.name()),
+                new MetadataChange.AttachRelation(new DistributedRelation(relation.name(), relation.distributionId(), key,
+                        relation.autoIncrement()))));
+        draft.uniqueIndexes().values().stream().filter(index -> index.relation().equals(relation.name()))
+                .forEach(index -> changes.add(new MetadataChange.CreateUniqueIndex(index)));
+        return changes;
     }
 
     private static String quote(String name) {

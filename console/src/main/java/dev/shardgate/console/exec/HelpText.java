@@ -27,6 +27,8 @@ final class HelpText {
             new Entry("CREATE REFERENCE TABLE", "CREATE REFERENCE TABLE r [ON sh [, …]]"),
             new Entry("DROP REFERENCE TABLE", "DROP REFERENCE TABLE r"),
             new Entry("SYNC REFERENCE TABLES", "SYNC REFERENCE {TABLES | TABLE r} ON sh"),
+            new Entry("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX id ON r COLUMNS (col type [, …])"),
+            new Entry("DROP UNIQUE INDEX", "DROP UNIQUE INDEX id"),
             new Entry("CREATE KEY RANGE", "CREATE KEY RANGE [kr] FROM bound [, …] ROUTE TO sh [FOR DISTRIBUTION ds]"),
             new Entry("CREATE KEY RANGES", "CREATE KEY RANGES n FOR DISTRIBUTION ds [FROM low TO high] ROUTE TO sh [, …]"),
             new Entry("DROP KEY RANGE", "DROP KEY RANGE {kr | ALL}"),

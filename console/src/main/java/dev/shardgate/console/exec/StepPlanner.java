@@ -12,6 +12,8 @@ import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.CreateUniqueIndex;
+import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DropAllDistributions;
 import dev.shardgate.console.ast.DropAllKeyRanges;
@@ -102,6 +104,10 @@ final class StepPlanner {
                     new ReferenceRelation(qualified(s.relation()), s.shards())));
             case DropReferenceTable s ->
                     change("DROP REFERENCE TABLE", new MetadataChange.DropReferenceRelation(qualified(s.relation())));
+            case CreateUniqueIndex s -> change("CREATE UNIQUE INDEX", new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex(
+                    s.id(), qualified(s.relation()), s.columns().stream()
+                    .map(c -> new dev.shardgate.meta.UniqueIndex.Column(c.column(), ColumnType.parse(c.type()))).toList())));
+            case DropUniqueIndex s -> change("DROP UNIQUE INDEX", new MetadataChange.DropUniqueIndex(s.id()));
             case CreateKeyRange s -> change("CREATE KEY RANGE", createKeyRange(s, draft));
             case CreateKeyRanges s -> new Step.Change(EvenKeyRanges.plan(s, draft), "CREATE KEY RANGES");
             case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));

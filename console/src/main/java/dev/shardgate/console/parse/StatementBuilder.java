@@ -14,6 +14,8 @@ import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.CreateUniqueIndex;
+import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DistributedRelation;
 import dev.shardgate.console.ast.DistributionKeyColumn;
@@ -170,6 +172,19 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     public ConsoleStatement visitSyncReferenceTables(SyncReferenceTablesContext ctx) {
         return new SyncReferenceTables(Optional.ofNullable(ctx.relationName()).map(StatementBuilder::relationName),
                 identifier(ctx.shard));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateUniqueIndex(CreateUniqueIndexContext ctx) {
+        List<CreateUniqueIndex.TypedColumn> columns = ctx.typedColumn().stream()
+                .map(column -> new CreateUniqueIndex.TypedColumn(identifier(column.identifier()), columnType(column.columnType())))
+                .toList();
+        return new CreateUniqueIndex(identifier(ctx.id), relationName(ctx.relationName()), columns);
+    }
+
+    @Override
+    public ConsoleStatement visitDropUniqueIndex(DropUniqueIndexContext ctx) {
+        return new DropUniqueIndex(identifier(ctx.identifier()));
     }
 
     @Override

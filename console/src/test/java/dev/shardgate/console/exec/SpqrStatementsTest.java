@@ -147,6 +147,31 @@ class SpqrStatementsTest {
     }
 
     @Test
+    void uniqueIndexesAreMetadataShownBySHOWAndFollowTheirRelation() {
+        assertThat(console.tags("CREATE UNIQUE INDEX ui1 ON orders COLUMNS (w_id INTEGER, code VARCHAR HASH)"))
+                .containsExactly("CREATE UNIQUE INDEX");
+        ConsoleResult.Rows shown = console.show("SHOW unique_indexes");
+        assertThat(shown.columns()).containsExactly("unique_index_id", "relation_name", "columns", "schema_name");
+        assertThat(shown.rows()).containsExactly(row("ui1", "orders", "w_id integer, code varchar hash", "public"));
+
+        console.fails("CREATE UNIQUE INDEX ui1 ON pairs COLUMNS (a VARCHAR)", SqlState.DUPLICATE_OBJECT,
+                "unique index \"ui1\" already exists");
+        console.fails("CREATE UNIQUE INDEX ui2 ON nothing COLUMNS (a VARCHAR)", SqlState.UNDEFINED_TABLE,
+                "relation \"public.nothing\" is not attached to a distribution");
+        console.fails("DROP UNIQUE INDEX ui9", SqlState.UNDEFINED_OBJECT, "unique index \"ui9\" does not exist");
+
+        // ALTER RELATION re-attaches the relation and keeps its index; DETACH drops it, as DROP TABLE would
+        console.run("ALTER DISTRIBUTION ds1 ALTER RELATION orders DISTRIBUTION KEY id");
+        assertThat(console.rows("SHOW unique_indexes")).hasSize(1);
+        console.run("ALTER DISTRIBUTION ds1 DETACH RELATION orders");
+        assertThat(console.rows("SHOW unique_indexes")).isEmpty();
+
+        console.run("CREATE UNIQUE INDEX ui3 ON pairs COLUMNS (a VARCHAR)");
+        assertThat(console.tags("DROP UNIQUE INDEX ui3")).containsExactly("DROP UNIQUE INDEX");
+        assertThat(console.qdb.snapshot().uniqueIndexes()).isEmpty();
+    }
+
+    @Test
     void statementsAfterARefusedOneChangeNothing() {
         console.fails("ALTER DISTRIBUTION ds1 ADD DEFAULT SHARD sh1; RENAME KEY RANGE kr9 TO x", SqlState.UNDEFINED_OBJECT,
                 "key range \"kr9\" does not exist");

@@ -9,6 +9,8 @@ import dev.shardgate.console.ast.AlterShardOptions.Action;
 import dev.shardgate.console.ast.AlterShardOptions.HostOption;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.CreateUniqueIndex;
+import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DistributionKeyColumn;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.Help;
@@ -90,6 +92,14 @@ class ConsoleParserSpqrStatementsTest {
                 new SyncReferenceTables(Optional.of(new RelationName("s", "rates")), "sh2"));
         // the new words stay names elsewhere
         assertParses("SHOW relations", new dev.shardgate.console.ast.Show("relations", Optional.empty()));
+    }
+
+    @Test
+    void uniqueIndexes() {
+        assertParses("CREATE UNIQUE INDEX ui1 ON s.orders COLUMNS (id INT, code VARCHAR HASH)",
+                new CreateUniqueIndex("ui1", new RelationName("s", "orders"), List.of(
+                        new CreateUniqueIndex.TypedColumn("id", "integer"), new CreateUniqueIndex.TypedColumn("code", "varchar hash"))));
+        assertParses("DROP UNIQUE INDEX ui1", new DropUniqueIndex("ui1"));
     }
 
     @Test

@@ -75,6 +75,14 @@ class SpqrConsoleStatementsTest {
     }
 
     @Test
+    void uniqueIndexIsStoredAndShown() {
+        assertThat(output("CREATE UNIQUE INDEX ui1 ON orders COLUMNS (w_id INT, code VARCHAR)")).containsExactly("CREATE UNIQUE INDEX");
+        assertThat(output("SHOW unique_indexes")).containsExactly("ui1|orders|w_id integer, code varchar|public");
+        assertThat(output("DROP UNIQUE INDEX ui1")).containsExactly("DROP UNIQUE INDEX");
+        assertThat(output("SHOW unique_indexes")).isEmpty();
+    }
+
+    @Test
     void refusalsNameTheObjectAndChangeNothing() {
         ProcessResult refused = console.psql().command("RENAME KEY RANGE kr1 TO kr2");
         assertThat(refused.exitCode()).isNotZero();
