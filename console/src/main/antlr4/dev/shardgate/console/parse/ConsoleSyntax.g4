@@ -131,8 +131,9 @@ renameDistributionColumn
       RENAME DISTRIBUTION COLUMN column=identifier TO newName=identifier
     ;
 
+// SPQR's AUTO INCREMENT clause is parsed so that it is refused by name (0A000), not as a syntax error.
 createReferenceTable
-    : CREATE REFERENCE (TABLE | RELATION) relationName (ON identifierList)?
+    : CREATE REFERENCE (TABLE | RELATION) relationName autoIncrement? (ON identifierList)?
     ;
 
 dropReferenceTable

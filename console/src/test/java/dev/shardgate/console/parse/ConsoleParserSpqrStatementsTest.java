@@ -103,6 +103,14 @@ class ConsoleParserSpqrStatementsTest {
     }
 
     @Test
+    void autoIncrementOnAReferenceTableIsRefusedByName() {
+        PgException e = catchThrowableOfType(PgException.class,
+                () -> ConsoleParser.parse("CREATE REFERENCE TABLE rates AUTO INCREMENT id ON sh1"));
+        assertThat(e.sqlState()).isEqualTo(SqlState.FEATURE_NOT_SUPPORTED);
+        assertThat(e.getMessage()).isEqualTo("AUTO INCREMENT is not supported for reference relations");
+    }
+
+    @Test
     void helpTakesAnyWords() {
         assertParses("HELP", new Help(List.of()));
         assertParses("help Create Key RANGE", new Help(List.of("create", "key", "range")));
