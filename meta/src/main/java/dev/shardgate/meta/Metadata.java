@@ -17,7 +17,7 @@ import java.util.TreeMap;
  */
 public final class Metadata {
     private static final Metadata EMPTY = new Metadata(new TreeMap<>(), new TreeMap<>(), new TreeMap<>(),
-            new TreeMap<>(), new TreeMap<>(), Map.of());
+            new TreeMap<>(), new TreeMap<>(), Map.of(), new TreeMap<>());
 
     private final SortedMap<String, Shard> shards;
     private final SortedMap<String, Distribution> distributions;
@@ -25,17 +25,20 @@ public final class Metadata {
     private final SortedMap<QualifiedName, ReferenceRelation> referenceRelations;
     private final SortedMap<String, KeyRange> keyRanges;
     private final Map<String, KeyRangeIndex> indexes;
+    private final SortedMap<String, UniqueIndex> uniqueIndexes;
 
     Metadata(SortedMap<String, Shard> shards, SortedMap<String, Distribution> distributions,
              SortedMap<QualifiedName, DistributedRelation> relations,
              SortedMap<QualifiedName, ReferenceRelation> referenceRelations,
-             SortedMap<String, KeyRange> keyRanges, Map<String, KeyRangeIndex> indexes) {
+             SortedMap<String, KeyRange> keyRanges, Map<String, KeyRangeIndex> indexes,
+             SortedMap<String, UniqueIndex> uniqueIndexes) {
         this.shards = Collections.unmodifiableSortedMap(new TreeMap<>(shards));
         this.distributions = Collections.unmodifiableSortedMap(new TreeMap<>(distributions));
         this.relations = Collections.unmodifiableSortedMap(new TreeMap<>(relations));
         this.referenceRelations = Collections.unmodifiableSortedMap(new TreeMap<>(referenceRelations));
         this.keyRanges = Collections.unmodifiableSortedMap(new TreeMap<>(keyRanges));
         this.indexes = Map.copyOf(indexes);
+        this.uniqueIndexes = Collections.unmodifiableSortedMap(new TreeMap<>(uniqueIndexes));
     }
 
     public static Metadata empty() {
@@ -70,7 +73,13 @@ public final class Metadata {
         relations.values().forEach(relation -> changes.add(new MetadataChange.AttachRelation(relation)));
         referenceRelations.values().forEach(relation -> changes.add(new MetadataChange.CreateReferenceRelation(relation)));
         keyRanges.values().forEach(range -> changes.add(new MetadataChange.CreateKeyRange(range)));
+        uniqueIndexes.values().forEach(index -> changes.add(new MetadataChange.CreateUniqueIndex(index)));
         return changes;
+    }
+
+    /** SPQR's unique indexes, by id: metadata only (see {@link UniqueIndex}). */
+    public SortedMap<String, UniqueIndex> uniqueIndexes() {
+        return uniqueIndexes;
     }
 
     public SortedMap<String, Shard> shards() {
@@ -225,12 +234,13 @@ public final class Metadata {
                 && distributions.equals(that.distributions)
                 && relations.equals(that.relations)
                 && referenceRelations.equals(that.referenceRelations)
-                && keyRanges.equals(that.keyRanges);
+                && keyRanges.equals(that.keyRanges)
+                && uniqueIndexes.equals(that.uniqueIndexes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(shards, distributions, relations, referenceRelations, keyRanges);
+        return Objects.hash(shards, distributions, relations, referenceRelations, keyRanges, uniqueIndexes);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.shardgate.meta;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One change to the metadata, as the console and the coordinator issue them. {@link
@@ -43,6 +44,16 @@ public sealed interface MetadataChange {
     record DropDistribution(String distributionId, boolean cascade) implements MetadataChange {
     }
 
+    /**
+     * Sets the shard that takes the keys no key range of the distribution covers, or with an empty
+     * {@code shardId} removes it (those keys then have no shard again).
+     */
+    record SetDefaultShard(String distributionId, Optional<String> shardId) implements MetadataChange {
+        public SetDefaultShard {
+            shardId = shardId == null ? Optional.empty() : shardId;
+        }
+    }
+
     record AttachRelation(DistributedRelation relation) implements MetadataChange {
     }
 
@@ -53,6 +64,13 @@ public sealed interface MetadataChange {
     }
 
     record DropReferenceRelation(QualifiedName name) implements MetadataChange {
+    }
+
+    /** Refused (42710) for a taken id, (42P01) unless the relation is a distributed one. */
+    record CreateUniqueIndex(UniqueIndex index) implements MetadataChange {
+    }
+
+    record DropUniqueIndex(String indexId) implements MetadataChange {
     }
 
     /** Creates the range as given, locked or not. */

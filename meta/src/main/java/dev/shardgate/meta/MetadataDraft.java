@@ -18,6 +18,7 @@ final class MetadataDraft {
     final TreeMap<QualifiedName, DistributedRelation> relations;
     final TreeMap<QualifiedName, ReferenceRelation> referenceRelations;
     final TreeMap<String, KeyRange> keyRanges;
+    final TreeMap<String, UniqueIndex> uniqueIndexes;
     private final Map<String, KeyRangeIndex> untouchedIndexes;
     /** Ranges by lower bound of the distributions this batch changes ranges of. */
     private final Map<String, TreeMap<KeyBound, KeyRange>> touchedRanges = new HashMap<>();
@@ -28,6 +29,7 @@ final class MetadataDraft {
         relations = new TreeMap<>(base.relations());
         referenceRelations = new TreeMap<>(base.referenceRelations());
         keyRanges = new TreeMap<>(base.keyRanges());
+        uniqueIndexes = new TreeMap<>(base.uniqueIndexes());
         untouchedIndexes = new HashMap<>(base.indexes());
     }
 
@@ -40,11 +42,15 @@ final class MetadataDraft {
             case MetadataChange.CreateDistribution c -> TopologyChanges.createDistribution(this, c.distribution());
             case MetadataChange.DropDistribution c ->
                     TopologyChanges.dropDistribution(this, c.distributionId(), c.cascade());
+            case MetadataChange.SetDefaultShard c ->
+                    TopologyChanges.setDefaultShard(this, c.distributionId(), c.shardId());
             case MetadataChange.AttachRelation c -> TopologyChanges.attachRelation(this, c.relation());
             case MetadataChange.DetachRelation c -> TopologyChanges.detachRelation(this, c.name());
             case MetadataChange.CreateReferenceRelation c ->
                     TopologyChanges.createReferenceRelation(this, c.relation());
             case MetadataChange.DropReferenceRelation c -> TopologyChanges.dropReferenceRelation(this, c.name());
+            case MetadataChange.CreateUniqueIndex c -> TopologyChanges.createUniqueIndex(this, c.index());
+            case MetadataChange.DropUniqueIndex c -> TopologyChanges.dropUniqueIndex(this, c.indexId());
             case MetadataChange.CreateKeyRange c -> KeyRangeChanges.create(this, c.keyRange());
             case MetadataChange.DropKeyRange c -> KeyRangeChanges.drop(this, c.keyRangeId());
             case MetadataChange.DropAllKeyRanges _ -> KeyRangeChanges.dropAll(this);
@@ -68,7 +74,7 @@ final class MetadataDraft {
                     : untouchedIndexes.getOrDefault(distributionId, KeyRangeIndex.empty(distributionId));
             indexes.put(distributionId, index);
         }
-        return new Metadata(shards, distributions, relations, referenceRelations, keyRanges, indexes);
+        return new Metadata(shards, distributions, relations, referenceRelations, keyRanges, indexes, uniqueIndexes);
     }
 
     /** The distribution's ranges by lower bound, for reading and changing. */

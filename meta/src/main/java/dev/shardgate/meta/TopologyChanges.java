@@ -46,6 +46,31 @@ final class TopologyChanges {
         draft.distributions.put(distribution.id(), distribution);
     }
 
+    static void setDefaultShard(MetadataDraft draft, String distributionId, java.util.Optional<String> shardId) {
+        Distribution distribution = draft.requireDistribution(distributionId);
+        shardId.ifPresent(draft::requireShard);
+        draft.distributions.put(distributionId, new Distribution(distributionId, distribution.columnTypes(), shardId));
+    }
+
+    /** Metadata only: see {@link UniqueIndex}. Detaching the relation drops it, as DROP TABLE drops a table's indexes. */
+    static void createUniqueIndex(MetadataDraft draft, UniqueIndex index) {
+        if (draft.uniqueIndexes.containsKey(index.id())) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
+                    "unique index " + quote(index.id()) + " already exists");
+        }
+        if (!draft.relations.containsKey(index.relation())) {
+            throw new MetadataException(MetadataException.UNDEFINED_TABLE,
+                    "relation " + quote(index.relation().toString()) + " is not attached to a distribution");
+        }
+        draft.uniqueIndexes.put(index.id(), index);
+    }
+
+    static void dropUniqueIndex(MetadataDraft draft, String id) {
+        if (draft.uniqueIndexes.remove(id) == null) {
+            throw new MetadataException(MetadataException.UNDEFINED_OBJECT, "unique index " + quote(id) + " does not exist");
+        }
+    }
+
     static void dropDistribution(MetadataDraft draft, String distributionId, boolean cascade) {
         draft.requireDistribution(distributionId);
         List<DistributedRelation> relations = draft.relations.values().stream()
@@ -65,7 +90,10 @@ final class TopologyChanges {
                     "cannot drop distribution " + quote(distributionId) + " because key ranges are locked: "
                             + MetadataDraft.list(locked));
         }
-        relations.forEach(r -> draft.relations.remove(r.name()));
+        relations.forEach(r -> {
+            draft.relations.remove(r.name());
+            draft.uniqueIndexes.values().removeIf(index -> index.relation().equals(r.name()));
+        });
         ranges.forEach(r -> draft.keyRanges.remove(r.id()));
         draft.removeDistribution(distributionId);
     }
@@ -118,6 +146,7 @@ final class TopologyChanges {
             throw new MetadataException(MetadataException.UNDEFINED_TABLE,
                     "relation " + quote(name.toString()) + " is not attached to any distribution");
         }
+        draft.uniqueIndexes.values().removeIf(index -> index.relation().equals(name));
     }
 
     static void createReferenceRelation(MetadataDraft draft, ReferenceRelation relation) {

@@ -10,6 +10,7 @@ import dev.shardgate.meta.QualifiedName;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -45,10 +46,16 @@ final class ChangeYaml {
                 fields.put("id", c.distributionId());
                 fields.put("cascade", c.cascade());
             }
+            case MetadataChange.SetDefaultShard c -> {
+                fields.put("id", c.distributionId());
+                c.shardId().ifPresent(shard -> fields.put("shard", shard));
+            }
             case MetadataChange.AttachRelation c -> fields.putAll(MetadataYaml.relation(c.relation()));
             case MetadataChange.DetachRelation c -> putName(fields, c.name());
             case MetadataChange.CreateReferenceRelation c -> fields.putAll(MetadataYaml.referenceRelation(c.relation()));
             case MetadataChange.DropReferenceRelation c -> putName(fields, c.name());
+            case MetadataChange.CreateUniqueIndex c -> fields.putAll(MetadataYaml.uniqueIndex(c.index()));
+            case MetadataChange.DropUniqueIndex c -> fields.put("id", c.indexId());
             case MetadataChange.CreateKeyRange c -> {
                 KeyRange range = c.keyRange();
                 fields.put("id", range.id());
@@ -87,10 +94,13 @@ final class ChangeYaml {
             case MetadataChange.DropShardHosts _ -> "dropShardHosts";
             case MetadataChange.CreateDistribution _ -> "createDistribution";
             case MetadataChange.DropDistribution _ -> "dropDistribution";
+            case MetadataChange.SetDefaultShard _ -> "setDefaultShard";
             case MetadataChange.AttachRelation _ -> "attachRelation";
             case MetadataChange.DetachRelation _ -> "detachRelation";
             case MetadataChange.CreateReferenceRelation _ -> "createReferenceRelation";
             case MetadataChange.DropReferenceRelation _ -> "dropReferenceRelation";
+            case MetadataChange.CreateUniqueIndex _ -> "createUniqueIndex";
+            case MetadataChange.DropUniqueIndex _ -> "dropUniqueIndex";
             case MetadataChange.CreateKeyRange _ -> "createKeyRange";
             case MetadataChange.DropKeyRange _ -> "dropKeyRange";
             case MetadataChange.DropAllKeyRanges _ -> "dropAllKeyRanges";
@@ -136,6 +146,8 @@ final class ChangeYaml {
                     item.expect("change", "id", "columnTypes", "defaultShard?")));
             case "dropDistribution" -> new MetadataChange.DropDistribution(
                     item.expect("change", "id", "cascade").string("id"), item.bool("cascade"));
+            case "setDefaultShard" -> new MetadataChange.SetDefaultShard(
+                    item.expect("change", "id", "shard?").string("id"), Optional.ofNullable(item.optionalString("shard")));
             case "attachRelation" -> new MetadataChange.AttachRelation(MetadataYaml.readRelation(
                     item.expect("change", "schema", "name", "distribution", "keyColumns", "autoIncrement?")));
             case "detachRelation" -> new MetadataChange.DetachRelation(MetadataYaml.name(item.expect("change", "schema", "name")));
@@ -143,6 +155,9 @@ final class ChangeYaml {
                     MetadataYaml.readReferenceRelation(item.expect("change", "schema", "name", "shards")));
             case "dropReferenceRelation" -> new MetadataChange.DropReferenceRelation(
                     MetadataYaml.name(item.expect("change", "schema", "name")));
+            case "createUniqueIndex" -> new MetadataChange.CreateUniqueIndex(MetadataYaml.readUniqueIndex(
+                    item.expect("change", "id", "schema", "name", "columns")));
+            case "dropUniqueIndex" -> new MetadataChange.DropUniqueIndex(item.expect("change", "id").string("id"));
             case "createKeyRange" -> {
                 item.expect("change", "id", "distribution", "lowerBound", "shard", "locked");
                 yield new MetadataChange.CreateKeyRange(new KeyRange(item.string("id"), readBound(item, "lowerBound"),

@@ -13,6 +13,7 @@ import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.meta.Shard;
+import dev.shardgate.meta.UniqueIndex;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -39,6 +40,7 @@ import org.yaml.snakeyaml.representer.Representer;
  *                       autoIncrement?: [{column, start}]}]   # absent = none
  * referenceRelations: [{schema, name, shards: [...]}]   # no shards = all shards
  * keyRanges:          [{id, distribution, lowerBound: ['100', ...], shard, locked}]
+ * uniqueIndexes?:     [{id, schema, name, columns: [{column, type}]}]   # absent = none
  * </pre>
  *
  * Reading rebuilds the snapshot through {@link Metadata#apply}, so stored metadata passes exactly
@@ -46,7 +48,8 @@ import org.yaml.snakeyaml.representer.Representer;
  */
 final class MetadataYaml {
     /** The top-level fields {@link #write} adds, in order. */
-    static final List<String> FIELDS = List.of("shards", "distributions", "relations", "referenceRelations", "keyRanges");
+    static final List<String> FIELDS = List.of("shards", "distributions", "relations", "referenceRelations", "keyRanges",
+            "uniqueIndexes?");
 
     private MetadataYaml() {
     }
@@ -61,6 +64,21 @@ final class MetadataYaml {
                 "id", range.id(), "distribution", range.distributionId(),
                 "lowerBound", range.lowerBound().texts(), "shard", range.shardId(),
                 "locked", range.locked())).toList());
+        if (!metadata.uniqueIndexes().isEmpty()) {
+            root.put("uniqueIndexes", metadata.uniqueIndexes().values().stream().map(MetadataYaml::uniqueIndex).toList());
+        }
+    }
+
+    static Map<String, Object> uniqueIndex(UniqueIndex index) {
+        return fields("id", index.id(), "schema", index.relation().schema(), "name", index.relation().name(),
+                "columns", index.columns().stream().map(column -> fields(
+                        "column", column.name(), "type", column.type().consoleName())).toList());
+    }
+
+    static UniqueIndex readUniqueIndex(Fields item) {
+        return new UniqueIndex(item.string("id"), name(item), item.objects("columns", "column", "type").stream()
+                .map(column -> new UniqueIndex.Column(column.string("column"), ColumnType.parse(column.string("type"))))
+                .toList());
     }
 
     /**
@@ -94,6 +112,11 @@ final class MetadataYaml {
             KeyBound bound = distribution.parseBound(item.strings("lowerBound"));
             changes.add(new MetadataChange.CreateKeyRange(new KeyRange(item.string("id"), bound,
                     item.string("shard"), distributionId, item.bool("locked"))));
+        }
+        if (root.has("uniqueIndexes")) {
+            for (Fields item : root.objects("uniqueIndexes", "id", "schema", "name", "columns")) {
+                changes.add(new MetadataChange.CreateUniqueIndex(readUniqueIndex(item)));
+            }
         }
         return Metadata.empty().apply(changes);
     }

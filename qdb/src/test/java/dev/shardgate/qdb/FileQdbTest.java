@@ -58,7 +58,12 @@ class FileQdbTest extends QdbContract {
             new MetadataChange.CreateKeyRange(new KeyRange("kr2", KeyBound.of(KeyValue.integer(100),
                     KeyValue.varchar("it's: \"yes\"\n# not a comment ключ 😀"), KeyValue.uuid(new UUID(-1, -1))), "sh2", "ds1")),
             new MetadataChange.CreateKeyRange(new KeyRange("kr3", KeyBound.of(KeyValue.hash(4294967295L)), "sh1", "ds2")),
-            new MetadataChange.LockKeyRange("kr2"));
+            new MetadataChange.LockKeyRange("kr2"),
+            new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex("ui: \"1\"", new QualifiedName("sales", "orders"),
+                    List.of(new dev.shardgate.meta.UniqueIndex.Column("id", ColumnType.INTEGER),
+                            new dev.shardgate.meta.UniqueIndex.Column("name", ColumnType.VARCHAR_HASH)))),
+            new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex("ui2", QualifiedName.of("users.v2"),
+                    List.of(new dev.shardgate.meta.UniqueIndex.Column("email", ColumnType.VARCHAR)))));
 
     @Test
     void survivesReopenWithIdenticalState() {

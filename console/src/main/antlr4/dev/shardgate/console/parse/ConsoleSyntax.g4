@@ -15,12 +15,18 @@ script
 statement
     : createDistribution
     | dropDistribution
+    | setDefaultShard
     | attachRelations
+    | alterRelationKey
+    | renameDistributionColumn
     | createDistributedRelation
     | detachRelation
     | dropSequence
     | createReferenceTable
     | dropReferenceTable
+    | syncReferenceTables
+    | createUniqueIndex
+    | dropUniqueIndex
     | createKeyRange
     | createKeyRanges
     | dropKeyRange
@@ -29,6 +35,7 @@ statement
     | lockKeyRange
     | unlockKeyRange
     | moveKeyRange
+    | renameKeyRange
     | redistributeKeyRange
     | checkDistribution
     | rebalanceDistribution
@@ -36,6 +43,7 @@ statement
     | dropShard
     | drainShard
     | alterShardHosts
+    | alterShardOptions
     | failoverShard
     | switchoverShard
     | show
@@ -49,6 +57,7 @@ statement
     | recoverTwoPhase
     | reload
     | setParameter
+    | help
     ;
 
 // ---- distributions and relations ----
@@ -107,12 +116,46 @@ detachRelation
     : ALTER DISTRIBUTION identifier DETACH (RELATION | TABLE) relationName
     ;
 
+setDefaultShard
+    : ALTER DISTRIBUTION distribution=identifier (ADD DEFAULT SHARD shard=identifier | DROP DEFAULT SHARD)
+    ;
+
+// The whole key is replaced; SPQR's routing expressions (MURMUR [col TYPE, …]) are not supported.
+alterRelationKey
+    : ALTER DISTRIBUTION identifier ALTER (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
+    ;
+
+// Metadata only: no ALTER TABLE runs on the shards.
+renameDistributionColumn
+    : ALTER DISTRIBUTION distribution=identifier ALTER (RELATION | TABLE) relationName
+      RENAME DISTRIBUTION COLUMN column=identifier TO newName=identifier
+    ;
+
+// SPQR's AUTO INCREMENT clause is parsed so that it is refused by name (0A000), not as a syntax error.
 createReferenceTable
-    : CREATE REFERENCE (TABLE | RELATION) relationName (ON identifierList)?
+    : CREATE REFERENCE (TABLE | RELATION) relationName autoIncrement? (ON identifierList)?
     ;
 
 dropReferenceTable
     : DROP REFERENCE (TABLE | RELATION) relationName
+    ;
+
+// Copies the rows from a shard that holds the table to one whose copy is missing or stale (coordinator).
+syncReferenceTables
+    : SYNC REFERENCE (TABLES | RELATIONS | (TABLE | RELATION) relationName) ON shard=identifier
+    ;
+
+// SPQR's global unique index; here metadata only (nothing enforces it across shards).
+createUniqueIndex
+    : CREATE UNIQUE INDEX id=identifier ON relationName COLUMNS LPAREN typedColumn (COMMA typedColumn)* RPAREN
+    ;
+
+typedColumn
+    : identifier columnType
+    ;
+
+dropUniqueIndex
+    : DROP UNIQUE INDEX identifier
     ;
 
 relationName
@@ -158,7 +201,11 @@ unlockKeyRange
     ;
 
 moveKeyRange
-    : MOVE KEY RANGE keyRange=identifier TO shard=identifier
+    : MOVE KEY RANGE keyRange=identifier TO shard=identifier (META ONLY)?
+    ;
+
+renameKeyRange
+    : RENAME KEY RANGE keyRange=identifier TO newId=identifier
     ;
 
 redistributeKeyRange
@@ -181,8 +228,8 @@ rebalanceDistribution
 
 createShard
     : CREATE SHARD identifier
-      ( WITH HOSTS STRING (COMMA STRING)*
-      | OPTIONS LPAREN HOST STRING (COMMA HOST STRING)* RPAREN
+      ( WITH HOSTS text (COMMA text)*
+      | OPTIONS LPAREN HOST text (COMMA HOST text)* RPAREN
       )
     ;
 
@@ -198,17 +245,26 @@ drainShard
 
 // HOST and HOSTS are both accepted: one host or a list reads naturally either way.
 alterShardHosts
-    : ALTER SHARD identifier (ADD | DROP) (HOST | HOSTS) STRING (COMMA STRING)*
+    : ALTER SHARD identifier (ADD | DROP) (HOST | HOSTS) text (COMMA text)*
+    ;
+
+// SPQR's spelling: ADD and DROP change the list; SET (or no action) hosts replace it.
+alterShardOptions
+    : ALTER SHARD identifier OPTIONS LPAREN hostOption (COMMA hostOption)* RPAREN
+    ;
+
+hostOption
+    : (ADD | DROP | SET)? HOST text
     ;
 
 // ---- replicas ----
 
 failoverShard
-    : FAILOVER SHARD identifier (TO STRING)? FORCE?
+    : FAILOVER SHARD identifier (TO text)? FORCE?
     ;
 
 switchoverShard
-    : SWITCHOVER SHARD identifier (TO STRING)?
+    : SWITCHOVER SHARD identifier (TO text)?
     ;
 
 // ---- observation ----
@@ -232,7 +288,7 @@ comparisonOperator
 // ---- routers, tasks, clients ----
 
 registerRouter
-    : REGISTER ROUTER identifier ADDRESS STRING
+    : REGISTER ROUTER identifier ADDRESS text
     ;
 
 unregisterRouter
@@ -240,7 +296,7 @@ unregisterRouter
     ;
 
 stopTaskGroup
-    : STOP TASK GROUP opaqueId
+    : STOP TASK GROUP (ALL | opaqueId)
     ;
 
 retryTaskGroup
@@ -283,7 +339,18 @@ setParameter
     : SET identifier (EQ | TO) (literal | identifier | ALL)
     ;
 
+// Lists the statements whose syntax starts with the words (any keywords or names), or all of them.
+help
+    : HELP (identifier | ALL)*
+    ;
+
 // ---- names and literals ----
+
+// Where SPQR takes a host or address it reads "double quotes" as a string too (CREATE SHARD sh1
+// WITH HOSTS "h:p"): there a quoted identifier is a string.
+text
+    : STRING | QUOTED_IDENTIFIER
+    ;
 
 literal
     : NUMBER | STRING
@@ -308,6 +375,7 @@ nonReservedKeyword
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     | RELOAD
+    | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES | COLUMNS | INDEX | UNIQUE
     ;
 
 // ---- lexer ----
@@ -327,6 +395,7 @@ CASCADE: 'cascade';
 CHECK: 'check';
 CLIENT: 'client';
 COLUMN: 'column';
+COLUMNS: 'columns';
 CREATE: 'create';
 DEFAULT: 'default';
 DETACH: 'detach';
@@ -341,19 +410,23 @@ FORCE: 'force';
 FROM: 'from';
 FUNCTION: 'function';
 GROUP: 'group';
+HELP: 'help';
 HASH: 'hash';
 HOST: 'host';
 HOSTS: 'hosts';
 IN: 'in';
+INDEX: 'index';
 INCREMENT: 'increment';
 INT: 'int';
 INTEGER: 'integer';
 KEY: 'key';
 KILL: 'kill';
 LOCK: 'lock';
+META: 'meta';
 MOVE: 'move';
 NOWAIT: 'nowait';
 ON: 'on';
+ONLY: 'only';
 OPTIONS: 'options';
 OR: 'or';
 PAUSE: 'pause';
@@ -366,7 +439,9 @@ RELOAD: 'reload';
 REDISTRIBUTE: 'redistribute';
 REFERENCE: 'reference';
 REGISTER: 'register';
+RENAME: 'rename';
 RELATION: 'relation';
+RELATIONS: 'relations';
 RESUME: 'resume';
 RETRY: 'retry';
 ROUTE: 'route';
@@ -382,12 +457,15 @@ SPLIT: 'split';
 START: 'start';
 STOP: 'stop';
 SWITCHOVER: 'switchover';
+SYNC: 'sync';
 TABLE: 'table';
+TABLES: 'tables';
 TASK: 'task';
 THRESHOLD: 'threshold';
 TO: 'to';
 TWO: 'two';
 TYPES: 'types';
+UNIQUE: 'unique';
 UNITE: 'unite';
 UNLOCK: 'unlock';
 UNREGISTER: 'unregister';

@@ -6,13 +6,14 @@ package dev.shardgate.console.ast;
  * objects exist is for the executor to decide.
  */
 public sealed interface ConsoleStatement
-        permits CreateDistribution, DropDistribution, DropAllDistributions, AttachRelations, DetachRelation, DropSequence,
-                CreateReferenceTable, DropReferenceTable,
+        permits CreateDistribution, DropDistribution, DropAllDistributions, SetDefaultShard, AttachRelations, DetachRelation,
+                AlterRelationKey, RenameDistributionColumn, DropSequence,
+                CreateReferenceTable, DropReferenceTable, SyncReferenceTables, CreateUniqueIndex, DropUniqueIndex,
                 CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
-                LockKeyRange, UnlockKeyRange, MoveKeyRange, RedistributeKeyRange, CheckDistribution,
+                LockKeyRange, UnlockKeyRange, MoveKeyRange, RenameKeyRange, RedistributeKeyRange, CheckDistribution,
                 RebalanceDistribution,
-                CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, FailoverShard, SwitchoverShard, Show,
+                CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, AlterShardOptions, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
-                StopTaskGroup, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
-                Reload, SetParameter {
+                StopTaskGroup, StopAllTaskGroups, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
+                Reload, SetParameter, Help {
 }

@@ -116,6 +116,8 @@ public final class ConsoleExecutor {
 
     private static boolean changesMetadata(ConsoleStatement statement) {
         return !(statement instanceof Show || statement instanceof KillClient || statement instanceof SetParameter
+                || statement instanceof dev.shardgate.console.ast.Help
+                || statement instanceof dev.shardgate.console.ast.SyncReferenceTables
                 || statement instanceof dev.shardgate.console.ast.RecoverTwoPhase
                 || statement instanceof dev.shardgate.console.ast.Reload
                 || statement instanceof dev.shardgate.console.ast.FailoverShard
@@ -230,6 +232,9 @@ public final class ConsoleExecutor {
         }
         if (statement instanceof Show show) {
             return Optional.of(ShowQuery.of(show).target().columns());
+        }
+        if (statement instanceof dev.shardgate.console.ast.Help) {
+            return Optional.of(HelpText.COLUMNS);
         }
         return Optional.empty();
     }

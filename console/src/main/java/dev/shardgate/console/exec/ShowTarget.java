@@ -27,6 +27,7 @@ enum ShowTarget {
     RELATIONS("relations", "relation_name", "distribution_id", "distribution_key", "schema_name"),
     REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
     SEQUENCES("sequences", "sequence_name", "relation_name", "column_name", "next_value"),
+    UNIQUE_INDEXES("unique_indexes", "unique_index_id", "relation_name", "columns", "schema_name"),
     CLIENTS("clients", "client_id", "user", "dbname", "client_address", "server_id"),
     POOLS("pools", "shard_id", "dbname", "user", "active", "idle", "waiting", "limit", "host"),
     BACKEND_CONNECTIONS("backend_connections", "backend_connection_id", "shard_id", "hostname", "pid", "user",
@@ -77,6 +78,11 @@ enum ShowTarget {
             case REFERENCE_RELATIONS ->
                     metadata.referenceRelations().values().stream().map(ShowTarget::referenceRelationRow).toList();
             case SEQUENCES -> SequenceStatements.rows(metadata, qdb);
+            case UNIQUE_INDEXES -> metadata.uniqueIndexes().values().stream()
+                    .map(index -> row(index.id(), index.relation().name(), index.columns().stream()
+                            .map(c -> c.name() + " " + c.type().consoleName()).collect(Collectors.joining(", ")),
+                            index.relation().schema()))
+                    .toList();
             case CLIENTS -> status.clients().stream()
                     .map(c -> row(c.clientId(), c.user(), c.database(), c.clientAddress(), c.serverId()))
                     .toList();

@@ -1,6 +1,8 @@
 package dev.shardgate.console.exec;
 
 import dev.shardgate.console.ast.AddShardHosts;
+import dev.shardgate.console.ast.AlterRelationKey;
+import dev.shardgate.console.ast.AlterShardOptions;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.ConsoleStatement;
 import dev.shardgate.console.ast.CreateDistribution;
@@ -10,6 +12,8 @@ import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.CreateUniqueIndex;
+import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DropAllDistributions;
 import dev.shardgate.console.ast.DropAllKeyRanges;
@@ -21,6 +25,8 @@ import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.SwitchoverShard;
+import dev.shardgate.console.ast.SyncReferenceTables;
+import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
@@ -32,7 +38,11 @@ import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RenameDistributionColumn;
+import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetDefaultShard;
+import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
@@ -74,6 +84,7 @@ final class StepPlanner {
             case DropShard s -> change("DROP SHARD", new MetadataChange.DropShard(s.id()));
             case AddShardHosts s -> change("ALTER SHARD", new MetadataChange.AddShardHosts(s.id(), s.hosts()));
             case DropShardHosts s -> change("ALTER SHARD", new MetadataChange.DropShardHosts(s.id(), s.hosts()));
+            case AlterShardOptions s -> new Step.Change(AlterStatements.alterShardOptions(s, draft), "ALTER SHARD");
             case FailoverShard _ -> throw cannotReachHosts("FAILOVER SHARD");
             case SwitchoverShard _ -> throw cannotReachHosts("SWITCHOVER SHARD");
             case CreateDistribution s -> change("CREATE DISTRIBUTION", createDistribution(s));
@@ -81,6 +92,11 @@ final class StepPlanner {
             case DropAllDistributions s -> new Step.Change(draft.distributions().keySet().stream()
                     .map(id -> (MetadataChange) new MetadataChange.DropDistribution(id, s.cascade()))
                     .toList(), "DROP DISTRIBUTION");
+            case SetDefaultShard s -> change("ALTER DISTRIBUTION", new MetadataChange.SetDefaultShard(s.distribution(), s.shard()));
+            case AlterRelationKey s ->
+                    new Step.Change(AlterStatements.alterRelationKey(s, draft, StepPlanner::hashFunction), "ALTER DISTRIBUTION");
+            case RenameDistributionColumn s ->
+                    new Step.Change(AlterStatements.renameDistributionColumn(s, draft), "ALTER DISTRIBUTION");
             case AttachRelations s -> new Step.Change(attachRelations(s, draft), "ATTACH TABLE");
             case DetachRelation s -> change("DETACH TABLE", detachRelation(s, draft));
             case DropSequence s -> new Step.SequenceDrop(s.name());
@@ -88,11 +104,16 @@ final class StepPlanner {
                     new ReferenceRelation(qualified(s.relation()), s.shards())));
             case DropReferenceTable s ->
                     change("DROP REFERENCE TABLE", new MetadataChange.DropReferenceRelation(qualified(s.relation())));
+            case CreateUniqueIndex s -> change("CREATE UNIQUE INDEX", new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex(
+                    s.id(), qualified(s.relation()), s.columns().stream()
+                    .map(c -> new dev.shardgate.meta.UniqueIndex.Column(c.column(), ColumnType.parse(c.type()))).toList())));
+            case DropUniqueIndex s -> change("DROP UNIQUE INDEX", new MetadataChange.DropUniqueIndex(s.id()));
             case CreateKeyRange s -> change("CREATE KEY RANGE", createKeyRange(s, draft));
             case CreateKeyRanges s -> new Step.Change(EvenKeyRanges.plan(s, draft), "CREATE KEY RANGES");
             case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));
             case DropAllKeyRanges _ -> change("DROP KEY RANGE", new MetadataChange.DropAllKeyRanges());
             case SplitKeyRange s -> change("SPLIT KEY RANGE", splitKeyRange(s, draft));
+            case RenameKeyRange s -> new Step.Change(AlterStatements.renameKeyRange(s, draft), "RENAME KEY RANGE");
             case UniteKeyRange s -> change("UNITE KEY RANGE", new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()));
             case LockKeyRange s -> change("LOCK KEY RANGE", new MetadataChange.LockKeyRange(s.id()));
             case UnlockKeyRange s -> change("UNLOCK KEY RANGE", new MetadataChange.UnlockKeyRange(s.id()));
@@ -101,13 +122,15 @@ final class StepPlanner {
             case MoveKeyRange s -> change("MOVE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
+            case Help s -> new Step.Reply(HelpText.answer(s.words()));
             case RedistributeKeyRange _ -> throw coordinatorOnly("REDISTRIBUTE KEY RANGE");
             case CheckDistribution _ -> throw coordinatorOnly("CHECK DISTRIBUTION");
+            case SyncReferenceTables _ -> throw coordinatorOnly("SYNC REFERENCE TABLES");
             case DrainShard _ -> throw coordinatorOnly("DRAIN SHARD");
             case RebalanceDistribution _ -> throw coordinatorOnly("REBALANCE DISTRIBUTION");
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
-            case StopTaskGroup _ -> throw coordinatorOnly("STOP TASK GROUP");
+            case StopTaskGroup _, StopAllTaskGroups _ -> throw coordinatorOnly("STOP TASK GROUP");
             case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
             case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "KILL CLIENT is only supported on a router's console")
@@ -227,7 +250,7 @@ final class StepPlanner {
                 new MetadataException(MetadataException.UNDEFINED_OBJECT, "distribution " + quote(id) + " does not exist"));
     }
 
-    private static QualifiedName qualified(RelationName name) {
+    static QualifiedName qualified(RelationName name) {
         return new QualifiedName(name.schema(), name.name());
     }
 

@@ -1,6 +1,8 @@
 package dev.shardgate.console.parse;
 
 import dev.shardgate.console.ast.AddShardHosts;
+import dev.shardgate.console.ast.AlterRelationKey;
+import dev.shardgate.console.ast.AlterShardOptions;
 import dev.shardgate.console.ast.AttachRelations;
 import dev.shardgate.console.ast.AutoIncrement;
 import dev.shardgate.console.ast.BoundLiteral;
@@ -12,6 +14,8 @@ import dev.shardgate.console.ast.CreateKeyRange;
 import dev.shardgate.console.ast.CreateKeyRanges;
 import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.CreateUniqueIndex;
+import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DistributedRelation;
 import dev.shardgate.console.ast.DistributionKeyColumn;
@@ -24,6 +28,7 @@ import dev.shardgate.console.ast.DropSequence;
 import dev.shardgate.console.ast.DropShard;
 import dev.shardgate.console.ast.DropShardHosts;
 import dev.shardgate.console.ast.FailoverShard;
+import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.KillClient;
 import dev.shardgate.console.ast.PauseTraffic;
 import dev.shardgate.console.ast.ResumeTraffic;
@@ -35,12 +40,17 @@ import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
+import dev.shardgate.console.ast.RenameDistributionColumn;
+import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
+import dev.shardgate.console.ast.SetDefaultShard;
+import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.SetParameter;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.SplitKeyRange;
 import dev.shardgate.console.ast.StopTaskGroup;
 import dev.shardgate.console.ast.SwitchoverShard;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.ast.UniteKeyRange;
 import dev.shardgate.console.ast.UnlockKeyRange;
 import dev.shardgate.console.ast.UnregisterAllRouters;
@@ -100,6 +110,44 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     }
 
     @Override
+    public ConsoleStatement visitSetDefaultShard(SetDefaultShardContext ctx) {
+        return new SetDefaultShard(identifier(ctx.distribution), Optional.ofNullable(ctx.shard).map(StatementBuilder::identifier));
+    }
+
+    @Override
+    public ConsoleStatement visitAlterRelationKey(AlterRelationKeyContext ctx) {
+        return new AlterRelationKey(identifier(ctx.identifier()), relationName(ctx.relationName()), key(ctx.keyColumn()));
+    }
+
+    @Override
+    public ConsoleStatement visitRenameDistributionColumn(RenameDistributionColumnContext ctx) {
+        return new RenameDistributionColumn(identifier(ctx.distribution), relationName(ctx.relationName()),
+                identifier(ctx.column), identifier(ctx.newName));
+    }
+
+    @Override
+    public ConsoleStatement visitRenameKeyRange(RenameKeyRangeContext ctx) {
+        return new RenameKeyRange(identifier(ctx.keyRange), identifier(ctx.newId));
+    }
+
+    @Override
+    public ConsoleStatement visitAlterShardOptions(AlterShardOptionsContext ctx) {
+        List<AlterShardOptions.HostOption> options = ctx.hostOption().stream()
+                .map(option -> new AlterShardOptions.HostOption(
+                        option.ADD() != null ? AlterShardOptions.Action.ADD
+                                : option.DROP() != null ? AlterShardOptions.Action.DROP : AlterShardOptions.Action.SET,
+                        text(option.text())))
+                .toList();
+        return new AlterShardOptions(identifier(ctx.identifier()), options);
+    }
+
+    @Override
+    public ConsoleStatement visitHelp(HelpContext ctx) {
+        List<String> words = ctx.children.stream().skip(1).map(word -> word.getText().toLowerCase(Locale.ROOT)).toList();
+        return new Help(words);
+    }
+
+    @Override
     public ConsoleStatement visitDropSequence(DropSequenceContext ctx) {
         String schema = optionalIdentifier(ctx.schema);
         String name = identifier(ctx.name);
@@ -109,6 +157,12 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitCreateReferenceTable(CreateReferenceTableContext ctx) {
+        if (ctx.autoIncrement() != null) {
+            // the router fills sequences into INSERTs of distributed relations only
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "AUTO INCREMENT is not supported for reference relations")
+                    .withPosition(ctx.autoIncrement().getStart().getStartIndex() + 1)
+                    .withHint("Give the column a default on every shard, or attach the relation to a distribution.");
+        }
         List<String> shards = ctx.identifierList() == null
                 ? List.of()
                 : ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList();
@@ -118,6 +172,25 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitDropReferenceTable(DropReferenceTableContext ctx) {
         return new DropReferenceTable(relationName(ctx.relationName()));
+    }
+
+    @Override
+    public ConsoleStatement visitSyncReferenceTables(SyncReferenceTablesContext ctx) {
+        return new SyncReferenceTables(Optional.ofNullable(ctx.relationName()).map(StatementBuilder::relationName),
+                identifier(ctx.shard));
+    }
+
+    @Override
+    public ConsoleStatement visitCreateUniqueIndex(CreateUniqueIndexContext ctx) {
+        List<CreateUniqueIndex.TypedColumn> columns = ctx.typedColumn().stream()
+                .map(column -> new CreateUniqueIndex.TypedColumn(identifier(column.identifier()), columnType(column.columnType())))
+                .toList();
+        return new CreateUniqueIndex(identifier(ctx.id), relationName(ctx.relationName()), columns);
+    }
+
+    @Override
+    public ConsoleStatement visitDropUniqueIndex(DropUniqueIndexContext ctx) {
+        return new DropUniqueIndex(identifier(ctx.identifier()));
     }
 
     @Override
@@ -165,7 +238,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitMoveKeyRange(MoveKeyRangeContext ctx) {
-        return new MoveKeyRange(identifier(ctx.keyRange), identifier(ctx.shard));
+        return new MoveKeyRange(identifier(ctx.keyRange), identifier(ctx.shard), ctx.META() != null);
     }
 
     @Override
@@ -199,7 +272,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitCreateShard(CreateShardContext ctx) {
-        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        List<String> hosts = ctx.text().stream().map(StatementBuilder::text).toList();
         return new CreateShard(identifier(ctx.identifier()), hosts);
     }
 
@@ -218,23 +291,32 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitAlterShardHosts(AlterShardHostsContext ctx) {
-        List<String> hosts = ctx.STRING().stream().map(host -> stringContent(host.getSymbol())).toList();
+        List<String> hosts = ctx.text().stream().map(StatementBuilder::text).toList();
         String id = identifier(ctx.identifier());
         return ctx.ADD() != null ? new AddShardHosts(id, hosts) : new DropShardHosts(id, hosts);
     }
 
     @Override
     public ConsoleStatement visitFailoverShard(FailoverShardContext ctx) {
-        return new FailoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()), ctx.FORCE() != null);
+        return new FailoverShard(identifier(ctx.identifier()), optionalText(ctx.text()), ctx.FORCE() != null);
     }
 
     @Override
     public ConsoleStatement visitSwitchoverShard(SwitchoverShardContext ctx) {
-        return new SwitchoverShard(identifier(ctx.identifier()), optionalString(ctx.STRING()));
+        return new SwitchoverShard(identifier(ctx.identifier()), optionalText(ctx.text()));
     }
 
-    private static Optional<String> optionalString(org.antlr.v4.runtime.tree.TerminalNode string) {
-        return string == null ? Optional.empty() : Optional.of(stringContent(string.getSymbol()));
+    private static Optional<String> optionalText(TextContext text) {
+        return text == null ? Optional.empty() : Optional.of(text(text));
+    }
+
+    /** A 'string', or a "quoted identifier" read as one where SPQR reads it so. */
+    private static String text(TextContext ctx) {
+        if (ctx.STRING() != null) {
+            return stringContent(ctx.STRING().getSymbol());
+        }
+        String quoted = ctx.QUOTED_IDENTIFIER().getText();
+        return quoted.substring(1, quoted.length() - 1).replace("\"\"", "\"");
     }
 
     @Override
@@ -245,7 +327,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitRegisterRouter(RegisterRouterContext ctx) {
-        return new RegisterRouter(identifier(ctx.identifier()), stringContent(ctx.STRING().getSymbol()));
+        return new RegisterRouter(identifier(ctx.identifier()), text(ctx.text()));
     }
 
     @Override
@@ -255,7 +337,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitStopTaskGroup(StopTaskGroupContext ctx) {
-        return new StopTaskGroup(opaqueId(ctx.opaqueId()));
+        return ctx.ALL() != null ? new StopAllTaskGroups() : new StopTaskGroup(opaqueId(ctx.opaqueId()));
     }
 
     @Override

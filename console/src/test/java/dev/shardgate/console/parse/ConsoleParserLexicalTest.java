@@ -84,6 +84,6 @@ class ConsoleParserLexicalTest {
     @Test
     void statementsPrintAsRecords() {
         assertThat(ConsoleParser.parse("MOVE KEY RANGE kr1 TO sh2").getFirst())
-                .hasToString("MoveKeyRange[id=kr1, shard=sh2]");
+                .hasToString("MoveKeyRange[id=kr1, shard=sh2, metaOnly=false]");
     }
 }

@@ -8,7 +8,9 @@ import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RedistributeKeyRange;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.Show;
+import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.StopTaskGroup;
+import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
 import dev.shardgate.coordinator.config.DataMoveConfig;
@@ -28,7 +30,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP and CHECK DISTRIBUTION on the
+ * REDISTRIBUTE KEY RANGE, DRAIN SHARD, SHOW task_group, STOP TASK GROUP, RETRY TASK GROUP, CHECK DISTRIBUTION and SYNC REFERENCE TABLES on the
  * coordinator's console, and the task groups they run: one virtual thread per running group. REBALANCE
  * DISTRIBUTION and SHOW rebalance go to {@link Rebalancing}, whose moves are task groups of this class.
  * Groups live in the QDB, so the active coordinator resumes the running ones when it starts.
@@ -79,11 +81,12 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
 
     @Override
     public boolean handles(ConsoleStatement statement) {
-        return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange
+        return statement instanceof RedistributeKeyRange || statement instanceof MoveKeyRange move && !move.metaOnly()
                 || statement instanceof CheckDistribution || statement instanceof DrainShard
                 || statement instanceof RebalanceDistribution
                 || statement instanceof Show show && show.what().equals(Rebalancing.SHOW_TARGET)
-                || statement instanceof StopTaskGroup
+                || statement instanceof StopTaskGroup || statement instanceof StopAllTaskGroups
+                || statement instanceof SyncReferenceTables
                 || statement instanceof RetryTaskGroup
                 || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
     }
@@ -91,7 +94,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     /**
      * On the coordinator, MOVE KEY RANGE moves the range's rows too (as SPQR's does): it is a
      * REDISTRIBUTE with the configured batch size that waits for its end. A router's own console,
-     * which has no data mover, only changes the metadata.
+     * which has no data mover, only changes the metadata; so does MOVE … META ONLY here (not handled).
      */
     private static RedistributeKeyRange asRedistribute(MoveKeyRange move) {
         return new RedistributeKeyRange(move.id(), move.shard(), java.util.OptionalInt.empty(), false, false);
@@ -108,6 +111,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case RebalanceDistribution r -> rebalancing.rebalance(r, store.all());
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
             case StopTaskGroup s -> stop(s.id());
+            case StopAllTaskGroups _ -> stopAll();
+            case SyncReferenceTables s -> ReferenceSync.run(qdb.snapshot(), shards, s);
             case RetryTaskGroup r -> retry(r.id());
             case Show show -> show(show);
             default -> throw new IllegalArgumentException("not a data movement statement: " + statement);
@@ -121,6 +126,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case Show _ -> Optional.of(SHOW_COLUMNS);
             case RebalanceDistribution _ -> Optional.of(RebalancePlan.COLUMNS);
             case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
+            case SyncReferenceTables _ -> Optional.of(ReferenceSync.COLUMNS);
             case DrainShard _ -> Optional.of(ShardDrain.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
@@ -165,6 +171,13 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
 
     private ConsoleResult redistribute(RedistributeKeyRange statement) {
         qdb.checkWritable();
+        if (alreadyThere(statement.id(), statement.shard())) {
+            // SPQR's answer: nothing to move is no error; no task group is made
+            log.info("event=redistribute_skipped key_range={} shard={} reason=already_there", statement.id(), statement.shard());
+            List<String> columns = statement.checkOnly() ? MovePlan.COLUMNS
+                    : statement.noWait() ? List.of("task_group_id") : RESULT_COLUMNS;
+            return new ConsoleResult.Rows(columns, List.of());
+        }
         int batchSize = statement.batchSize().orElse(config.batchSize());
         MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, statement.id(), statement.shard(),
                 statement.checkOnly());
@@ -274,6 +287,27 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private TaskGroup existing(String id) {
         return store.get(id).orElseThrow(() -> new PgException(SqlState.UNDEFINED_OBJECT,
                 "task group \"" + id + "\" does not exist"));
+    }
+
+    private boolean alreadyThere(String keyRangeId, String shardId) {
+        var metadata = qdb.snapshot();
+        return metadata.shard(shardId).isPresent()
+                && metadata.keyRange(keyRangeId).filter(range -> range.shardId().equals(shardId)).isPresent();
+    }
+
+    /** STOP TASK GROUP ALL: each group as STOP TASK GROUP stops it, one after another. */
+    private ConsoleResult stopAll() {
+        qdb.checkWritable();
+        for (TaskGroup group : store.all()) {
+            try {
+                stop(group.id());
+            } catch (PgException e) {
+                if (e.sqlState() != SqlState.UNDEFINED_OBJECT) {
+                    throw e; // one that ended meanwhile is stopped enough
+                }
+            }
+        }
+        return new ConsoleResult.Done("STOP TASK GROUP");
     }
 
     /** Ends the group at its next batch boundary; a failed group first finishes its batch. */

@@ -56,12 +56,34 @@ class DataMovementConsoleTest {
     void refusalsNameWhatStandsInTheWay() {
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr9 TO sh2")).isEqualTo("42704 key range \"kr9\" does not exist");
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh9")).isEqualTo("42704 shard \"sh9\" does not exist");
-        assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh1")).isEqualTo("55000 key range \"kr1\" is already on shard \"sh1\"");
         assertThat(refusal("REDISTRIBUTE KEY RANGE krh TO sh2")).startsWith("08001 cannot connect to shard \"sh1\"");
         assertThat(refusal("STOP TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
         assertThat(refusal("RETRY TASK GROUP tg7")).isEqualTo("42704 task group \"tg7\" does not exist");
         console.execute("LOCK KEY RANGE kr1");
         assertThat(refusal("REDISTRIBUTE KEY RANGE kr1 TO sh2 CHECK")).isEqualTo("55006 key range \"kr1\" is locked");
+    }
+
+    @Test
+    void redistributeToTheRangesOwnShardIsANoOpAsInSpqr() {
+        // the shards are unreachable: any attempt to move would fail with 08001
+        ConsoleResult.Rows moved = (ConsoleResult.Rows) console.execute("REDISTRIBUTE KEY RANGE kr1 TO sh1").getFirst();
+        assertThat(moved.columns()).containsExactly("task_group_id", "key_range_id", "rows_moved", "batches_done");
+        assertThat(moved.rows()).isEmpty();
+        assertThat(((ConsoleResult.Rows) console.execute("REDISTRIBUTE KEY RANGE kr1 TO sh1 CHECK").getFirst()).rows()).isEmpty();
+        assertThat(((ConsoleResult.Rows) console.execute("SHOW task_group").getFirst()).rows()).isEmpty();
+    }
+
+    @Test
+    void moveKeyRangeMetaOnlyChangesRoutingWithoutTouchingTheShards() {
+        assertThat(refusal("MOVE KEY RANGE kr1 TO sh2")).startsWith("08001 cannot connect to shard \"sh1\"");
+
+        assertThat(console.execute("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly(new ConsoleResult.Done("MOVE"));
+        assertThat(qdb.snapshot().keyRange("kr1").orElseThrow().shardId()).isEqualTo("sh2");
+    }
+
+    @Test
+    void stopTaskGroupAllWithoutGroupsIsDone() {
+        assertThat(console.execute("STOP TASK GROUP ALL")).containsExactly(new ConsoleResult.Done("STOP TASK GROUP"));
     }
 
     @Test

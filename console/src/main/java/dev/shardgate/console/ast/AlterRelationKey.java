@@ -1,0 +1,11 @@
+package dev.shardgate.console.ast;
+
+import java.util.List;
+
+/** {@code ALTER DISTRIBUTION ds ALTER RELATION r DISTRIBUTION KEY col [HASH FUNCTION h], …}: the whole key replaced. */
+public record AlterRelationKey(String distribution, RelationName relation, List<DistributionKeyColumn> distributionKey)
+        implements ConsoleStatement {
+    public AlterRelationKey {
+        distributionKey = List.copyOf(distributionKey);
+    }
+}
