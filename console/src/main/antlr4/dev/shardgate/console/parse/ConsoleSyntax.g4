@@ -214,8 +214,10 @@ switchoverShard
 // ---- observation ----
 
 // The object list stays open: the executor rejects names it does not know.
+// SPQR's form: a column list, WHERE, GROUP BY (one row per group with its count), ORDER BY.
 show
-    : SHOW identifier (WHERE condition)?
+    : SHOW identifier (LPAREN columns=identifierList RPAREN)? (WHERE condition)?
+      (GROUP BY groupBy=identifierList)? (ORDER BY orderBy=identifier (ASC | DESC)?)?
     ;
 
 condition
@@ -308,6 +310,7 @@ nonReservedKeyword
     | SIZE | SPLIT | START | STOP | SWITCHOVER | TABLE | TASK | TO | TWO | TYPES | UNITE | UNLOCK | UNREGISTER | UUID | VARCHAR | WITH
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     | RELOAD
+    | ASC | DESC | ORDER
     ;
 
 // ---- lexer ----
@@ -318,6 +321,7 @@ ALL: 'all';
 ALTER: 'alter';
 AND: 'and';
 APPLY: 'apply';
+ASC: 'asc';
 ATTACH: 'attach';
 AUTO: 'auto';
 BATCH: 'batch';
@@ -329,6 +333,7 @@ CLIENT: 'client';
 COLUMN: 'column';
 CREATE: 'create';
 DEFAULT: 'default';
+DESC: 'desc';
 DETACH: 'detach';
 DISTRIBUTED: 'distributed';
 DISTRIBUTION: 'distribution';
@@ -356,6 +361,7 @@ NOWAIT: 'nowait';
 ON: 'on';
 OPTIONS: 'options';
 OR: 'or';
+ORDER: 'order';
 PAUSE: 'pause';
 PHASE: 'phase';
 RANGE: 'range';

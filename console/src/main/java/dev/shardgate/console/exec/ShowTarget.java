@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
 enum ShowTarget {
     SHARDS("shards", "shard_id", "hosts"),
     DISTRIBUTIONS("distributions", "distribution_id", "column_types", "default_shard"),
-    KEY_RANGES("key_ranges", "key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"),
+    KEY_RANGES("key_ranges", "key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"),
     RELATIONS("relations", "relation_name", "distribution_id", "distribution_key", "schema_name"),
     REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
     SEQUENCES("sequences", "sequence_name", "relation_name", "column_name", "next_value"),
@@ -120,7 +120,7 @@ enum ShowTarget {
         List<List<String>> rows = new ArrayList<>();
         for (String distributionId : metadata.distributions().keySet()) {
             for (KeyRange range : metadata.index(distributionId).ranges()) {
-                rows.add(row(range.id(), range.distributionId(), range.lowerBound().toString(), range.shardId(),
+                rows.add(row(range.id(), range.shardId(), range.distributionId(), range.lowerBound().toString(),
                         Boolean.toString(range.locked())));
             }
         }
