@@ -240,7 +240,7 @@ public final class ConsoleExecutor {
         if (statement instanceof Show show) {
             return Optional.of(ShowQuery.of(show).columns());
         }
-        return Optional.empty();
+        return SpqrAnswers.columns(statement);
     }
 
     private ConsoleResult answer(Step step, Metadata snapshot) {

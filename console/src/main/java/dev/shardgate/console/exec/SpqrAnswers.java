@@ -1,5 +1,24 @@
 package dev.shardgate.console.exec;
 
+import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.ConsoleStatement;
+import dev.shardgate.console.ast.CreateDistribution;
+import dev.shardgate.console.ast.CreateKeyRange;
+import dev.shardgate.console.ast.CreateKeyRanges;
+import dev.shardgate.console.ast.CreateReferenceTable;
+import dev.shardgate.console.ast.CreateShard;
+import dev.shardgate.console.ast.DetachRelation;
+import dev.shardgate.console.ast.DropAllDistributions;
+import dev.shardgate.console.ast.DropAllKeyRanges;
+import dev.shardgate.console.ast.DropDistribution;
+import dev.shardgate.console.ast.DropKeyRange;
+import dev.shardgate.console.ast.DropReferenceTable;
+import dev.shardgate.console.ast.DropShard;
+import dev.shardgate.console.ast.LockKeyRange;
+import dev.shardgate.console.ast.MoveKeyRange;
+import dev.shardgate.console.ast.SplitKeyRange;
+import dev.shardgate.console.ast.UniteKeyRange;
+import dev.shardgate.console.ast.UnlockKeyRange;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
@@ -7,6 +26,8 @@ import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.Shard;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one-column tables SPQR's console answers its metadata statements with ({@code add
@@ -14,7 +35,49 @@ import java.util.List;
  * same. The tag is PostgreSQL's {@code SELECT n} for n rows (SPQR always sends {@code SELECT 0}).
  */
 final class SpqrAnswers {
+    static final String ADD_DISTRIBUTION = "add distribution";
+    static final String ADD_KEY_RANGE = "add key range";
+    static final String ADD_SHARD = "add shard";
+    static final String ATTACH_TABLE = "attach table";
+    static final String CREATE_REFERENCE_TABLE = "create reference table";
+    static final String DETACH_RELATION = "detach relation";
+    static final String DROP_DISTRIBUTION = "drop distribution";
+    static final String DROP_KEY_RANGE = "drop key range";
+    static final String DROP_REFERENCE_RELATION = "drop reference relation";
+    static final String DROP_SHARD = "drop shard";
+    static final String LOCK_KEY_RANGE = "lock key range";
+    static final String MERGE_KEY_RANGES = "merge key ranges";
+    static final String MOVE_KEY_RANGE = "move key range";
+    static final String SPLIT_KEY_RANGE = "split key range";
+    static final String UNLOCK_KEY_RANGE = "unlock key range";
+
     private SpqrAnswers() {
+    }
+
+    /** The header of each statement's table, for Describe before the statement runs. */
+    private static final Map<Class<? extends ConsoleStatement>, String> HEADERS = Map.ofEntries(
+            Map.entry(CreateDistribution.class, ADD_DISTRIBUTION),
+            Map.entry(DropDistribution.class, DROP_DISTRIBUTION),
+            Map.entry(DropAllDistributions.class, DROP_DISTRIBUTION),
+            Map.entry(AttachRelations.class, ATTACH_TABLE),
+            Map.entry(DetachRelation.class, DETACH_RELATION),
+            Map.entry(CreateReferenceTable.class, CREATE_REFERENCE_TABLE),
+            Map.entry(DropReferenceTable.class, DROP_REFERENCE_RELATION),
+            Map.entry(CreateKeyRange.class, ADD_KEY_RANGE),
+            Map.entry(CreateKeyRanges.class, ADD_KEY_RANGE),
+            Map.entry(DropKeyRange.class, DROP_KEY_RANGE),
+            Map.entry(DropAllKeyRanges.class, DROP_KEY_RANGE),
+            Map.entry(SplitKeyRange.class, SPLIT_KEY_RANGE),
+            Map.entry(UniteKeyRange.class, MERGE_KEY_RANGES),
+            Map.entry(LockKeyRange.class, LOCK_KEY_RANGE),
+            Map.entry(UnlockKeyRange.class, UNLOCK_KEY_RANGE),
+            Map.entry(MoveKeyRange.class, MOVE_KEY_RANGE),
+            Map.entry(CreateShard.class, ADD_SHARD),
+            Map.entry(DropShard.class, DROP_SHARD));
+
+    /** The columns of the statement's table; empty for a statement answered by a tag or by another component. */
+    static Optional<List<String>> columns(ConsoleStatement statement) {
+        return Optional.ofNullable(HEADERS.get(statement.getClass())).map(List::of);
     }
 
     static ConsoleResult.Rows table(String header, List<String> rows) {
@@ -26,11 +89,11 @@ final class SpqrAnswers {
     }
 
     static ConsoleResult.Rows createDistribution(String id) {
-        return table("add distribution", "distribution id -> " + id);
+        return table(ADD_DISTRIBUTION, "distribution id -> " + id);
     }
 
     static ConsoleResult.Rows dropDistributions(List<String> ids) {
-        return table("drop distribution", ids.stream().map(id -> "distribution id -> " + id).toList());
+        return table(DROP_DISTRIBUTION, ids.stream().map(id -> "distribution id -> " + id).toList());
     }
 
     static ConsoleResult.Rows attachRelations(List<MetadataChange> changes) {
@@ -41,66 +104,66 @@ final class SpqrAnswers {
                 rows.add("distribution id -> " + attach.relation().distributionId());
             }
         }
-        return table("attach table", rows);
+        return table(ATTACH_TABLE, rows);
     }
 
     static ConsoleResult.Rows detachRelation(QualifiedName name, String distributionId) {
-        return table("detach relation", "relation name   -> " + name(name), "distribution id -> " + distributionId);
+        return table(DETACH_RELATION, "relation name   -> " + name(name), "distribution id -> " + distributionId);
     }
 
     /** @param shards the shards that hold a copy: the listed ones, or every shard there is */
     static ConsoleResult.Rows createReferenceTable(QualifiedName name, List<String> shards) {
-        return table("create reference table", "table    -> " + name(name), "shard id -> " + String.join(",", shards));
+        return table(CREATE_REFERENCE_TABLE, "table    -> " + name(name), "shard id -> " + String.join(",", shards));
     }
 
     static ConsoleResult.Rows dropReferenceTable(QualifiedName name) {
-        return table("drop reference relation", "relation -> " + name(name));
+        return table(DROP_REFERENCE_RELATION, "relation -> " + name(name));
     }
 
     /** SPQR shows the first bound column, which is the whole bound for a one-column distribution. */
     static ConsoleResult.Rows createKeyRange(KeyRange range) {
-        return table("add key range", "bound -> " + range.lowerBound());
+        return table(ADD_KEY_RANGE, "bound -> " + range.lowerBound());
     }
 
     static ConsoleResult.Rows createKeyRanges(List<MetadataChange> changes) {
-        return table("add key range", changes.stream()
+        return table(ADD_KEY_RANGE, changes.stream()
                 .filter(MetadataChange.CreateKeyRange.class::isInstance)
                 .map(change -> "bound -> " + ((MetadataChange.CreateKeyRange) change).keyRange().lowerBound())
                 .toList());
     }
 
     static ConsoleResult.Rows dropKeyRanges(List<String> ids) {
-        return table("drop key range", ids.stream().map(id -> "key range id -> " + id).toList());
+        return table(DROP_KEY_RANGE, ids.stream().map(id -> "key range id -> " + id).toList());
     }
 
     /** SPQR prints the bound's raw bytes, unreadable for integers; here the bound reads as SHOW key_ranges shows it. */
     static ConsoleResult.Rows splitKeyRange(String newId, Metadata after) {
         String bound = after.keyRange(newId).map(range -> range.lowerBound().toString()).orElse("");
-        return table("split key range", "key range id -> " + newId, "bound        -> " + bound);
+        return table(SPLIT_KEY_RANGE, "key range id -> " + newId, "bound        -> " + bound);
     }
 
     static ConsoleResult.Rows uniteKeyRanges(String kept, String absorbed) {
-        return table("merge key ranges", "merge key range \"" + absorbed + "\" into \"" + kept + "\"");
+        return table(MERGE_KEY_RANGES, "merge key range \"" + absorbed + "\" into \"" + kept + "\"");
     }
 
     static ConsoleResult.Rows lockKeyRange(String id) {
-        return table("lock key range", "key range id -> " + id);
+        return table(LOCK_KEY_RANGE, "key range id -> " + id);
     }
 
     static ConsoleResult.Rows unlockKeyRange(String id) {
-        return table("unlock key range", "key range id -> " + id);
+        return table(UNLOCK_KEY_RANGE, "key range id -> " + id);
     }
 
     static ConsoleResult.Rows moveKeyRange(String id, String shard) {
-        return table("move key range", "move key range " + id + " to shard " + shard);
+        return table(MOVE_KEY_RANGE, "move key range " + id + " to shard " + shard);
     }
 
     static ConsoleResult.Rows createShard(Shard shard) {
-        return table("add shard", "shard id -> " + shard.id());
+        return table(ADD_SHARD, "shard id -> " + shard.id());
     }
 
     static ConsoleResult.Rows dropShard(String id) {
-        return table("drop shard", "shard id -> " + id);
+        return table(DROP_SHARD, "shard id -> " + id);
     }
 
     /** SPQR names a relation of the default schema by its name alone, one in another schema as schema.name. */

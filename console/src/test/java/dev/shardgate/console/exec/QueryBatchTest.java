@@ -109,10 +109,12 @@ class QueryBatchTest {
 
     @Test
     void describeGivesShowColumnsWithoutRunning() {
-        var statements = dev.shardgate.console.parse.ConsoleParser.parse("SHOW key_ranges; CREATE SHARD sh1 WITH HOSTS 'h:1'");
+        var statements = dev.shardgate.console.parse.ConsoleParser.parse(
+                "SHOW key_ranges; CREATE SHARD sh1 WITH HOSTS 'h:1'; ALTER SHARD sh1 ADD HOST 'h:2'");
         assertThat(console.executor.describe(statements.get(0)))
                 .contains(List.of("key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"));
-        assertThat(console.executor.describe(statements.get(1))).isEmpty();
+        assertThat(console.executor.describe(statements.get(1))).as("SPQR's table").contains(List.of("add shard"));
+        assertThat(console.executor.describe(statements.get(2))).as("a tag, no rows").isEmpty();
         assertThat(console.qdb.snapshot().shards()).isEmpty();
     }
 

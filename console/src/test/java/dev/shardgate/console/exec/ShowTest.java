@@ -159,13 +159,15 @@ class ShowTest {
     void targetNamesAreCaseFolded() {
         assertThat(console.rows("SHOW KEY_RANGES")).hasSize(3);
         console.fails("SHOW \"KEY_RANGES\"", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"KEY_RANGES\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, hosts, pauses, status or version)");
+                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, clients, pools,"
+                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
     }
 
     @Test
     void unknownAndCoordinatorTargets() {
         console.fails("SHOW databases", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"databases\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, clients, pools, backend_connections, stats, hosts, pauses, status or version)");
+                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, clients, pools,"
+                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
         console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
         console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
     }
