@@ -16,6 +16,11 @@ sealed interface Step {
         public Change {
             changes = List.copyOf(changes);
         }
+
+        /** A statement SPQR has no table for: it answers this command tag. */
+        Change(List<MetadataChange> changes, String tag) {
+            this(changes, new ConsoleResult.Done(tag));
+        }
     }
 
     /** A SHOW, answered from the snapshot the batch produced. */

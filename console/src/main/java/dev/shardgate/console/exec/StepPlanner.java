@@ -75,8 +75,8 @@ final class StepPlanner {
                 yield change(new MetadataChange.CreateShard(shard), SpqrAnswers.createShard(shard));
             }
             case DropShard s -> change(new MetadataChange.DropShard(s.id()), SpqrAnswers.dropShard(s.id()));
-            case AddShardHosts s -> change(new MetadataChange.AddShardHosts(s.id(), s.hosts()), tag("ALTER SHARD"));
-            case DropShardHosts s -> change(new MetadataChange.DropShardHosts(s.id(), s.hosts()), tag("ALTER SHARD"));
+            case AddShardHosts s -> change("ALTER SHARD", new MetadataChange.AddShardHosts(s.id(), s.hosts()));
+            case DropShardHosts s -> change("ALTER SHARD", new MetadataChange.DropShardHosts(s.id(), s.hosts()));
             case FailoverShard _ -> throw cannotReachHosts("FAILOVER SHARD");
             case SwitchoverShard _ -> throw cannotReachHosts("SWITCHOVER SHARD");
             case CreateDistribution s -> change(createDistribution(s), SpqrAnswers.createDistribution(s.id()));
@@ -147,10 +147,10 @@ final class StepPlanner {
         return new Step.Change(List.of(change), answer);
     }
 
-    /** Shardgate's own statements, which SPQR has no table for, answer a command tag. */
-    private static ConsoleResult tag(String tag) {
-        return new ConsoleResult.Done(tag);
+    private static Step change(String tag, MetadataChange change) {
+        return new Step.Change(List.of(change), tag);
     }
+
 
     /** Only a console that can reach a shard's hosts (router, coordinator) promotes standbys. */
     private static PgException cannotReachHosts(String statement) {
