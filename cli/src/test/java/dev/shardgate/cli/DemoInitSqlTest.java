@@ -25,12 +25,12 @@ class DemoInitSqlTest {
 
         List<ConsoleResult> results = executor.execute(DemoCommand.initSql(shards));
 
-        assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(ConsoleResult.Done.class));
+        assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(ConsoleResult.Rows.class));
         assertThat(results).hasSize(2 + shards);
         assertThat(qdb.snapshot().keyRanges()).hasSize(shards);
         ConsoleResult.Rows keyRanges = (ConsoleResult.Rows) executor.execute("SHOW key_ranges").getFirst();
         for (int i = 1; i <= shards; i++) {
-            assertThat(keyRanges.rows()).contains(List.of("krid" + i, "ds1", Integer.toString((i - 1) * 1000), "sh" + i, "false"));
+            assertThat(keyRanges.rows()).contains(List.of("krid" + i, "sh" + i, "ds1", Integer.toString((i - 1) * 1000), "false"));
         }
         ConsoleResult.Rows relations = (ConsoleResult.Rows) executor.execute("SHOW relations").getFirst();
         assertThat(relations.rows()).containsExactly(List.of("accounts", "ds1", "id", "public"));

@@ -7,6 +7,7 @@ import dev.shardgate.console.ast.UnregisterAllRouters;
 import dev.shardgate.console.ast.UnregisterRouter;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.console.exec.RowFilter;
 import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.meta.MetadataException;
 import dev.shardgate.qdb.Qdb;
@@ -59,7 +60,12 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
 
     @Override
     public Optional<List<String>> describe(ConsoleStatement statement) {
-        return statement instanceof Show ? Optional.of(SHOW_COLUMNS) : Optional.empty();
+        return switch (statement) {
+            case Show _ -> Optional.of(SHOW_COLUMNS);
+            case RegisterRouter _ -> Optional.of(List.of("register router"));
+            case UnregisterRouter _, UnregisterAllRouters _ -> Optional.of(List.of("unregister router"));
+            default -> Optional.empty();
+        };
     }
 
     /** Registered routers by id, sorted, with their addresses as registered. */
@@ -87,7 +93,7 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
             throw new PgException(SqlState.DUPLICATE_OBJECT, "router \"" + id + "\" already exists");
         }
         fleet.add(id, address);
-        return new ConsoleResult.Done("REGISTER ROUTER");
+        return table("register router", "router -> " + id + "-" + address);
     }
 
     private ConsoleResult unregister(String id) {
@@ -96,25 +102,33 @@ final class RouterRegistry implements ConsoleExecutor.OwnStatements {
         }
         qdb.delete(KEY_PREFIX + id);
         fleet.remove(id);
-        return new ConsoleResult.Done("UNREGISTER ROUTER");
+        return table("unregister router", "router id -> " + id);
     }
 
     private ConsoleResult unregisterAll() {
+        List<String> rows = new java.util.ArrayList<>();
         for (String key : qdb.scan(KEY_PREFIX).keySet()) {
             qdb.delete(key);
-            fleet.remove(key.substring(KEY_PREFIX.length()));
+            String id = key.substring(KEY_PREFIX.length());
+            fleet.remove(id);
+            rows.add("router id -> " + id);
         }
-        return new ConsoleResult.Done("UNREGISTER ROUTER");
+        return new ConsoleResult.Rows(List.of("unregister router"), rows.stream().map(List::of).toList());
+    }
+
+    /** SPQR's answer: a one-column table (register router / router -> r1-host:port). */
+    private static ConsoleResult table(String header, String row) {
+        return new ConsoleResult.Rows(List.of(header), List.of(List.of(row)));
     }
 
     private ConsoleResult show(Show show) {
-        if (show.where().isPresent()) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers does not take WHERE yet");
-        }
+        var filter = show.where().map(where -> RowFilter.of(where, SHOW_COLUMNS, "SHOW routers"))
+                .orElse(row -> true);
         List<List<String>> rows = routers().entrySet().stream()
                 .map(router -> List.of(router.getKey(), router.getValue(), fleet.isActive()
                         ? fleet.status(router.getKey()).orElse("unknown")
                         : "unknown (this coordinator is standing by)"))
+                .filter(filter)
                 .toList();
         return new ConsoleResult.Rows(SHOW_COLUMNS, rows);
     }

@@ -68,9 +68,9 @@ class CoordinatorConsoleTest {
     @ValueSource(strings = {"extended", "simple"})
     void metadataStatementsGoToTheQdb(String queryMode) throws Exception {
         try (Connection connection = connect(queryMode); var statement = connection.createStatement()) {
-            statement.executeUpdate("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'");
-            statement.executeUpdate("CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
-            statement.executeUpdate("CREATE KEY RANGE krid1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            statement.execute("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'");
+            statement.execute("CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
+            statement.execute("CREATE KEY RANGE krid1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
             try (ResultSet rows = statement.executeQuery("SHOW key_ranges")) {
                 assertThat(rows(rows, "key_range_id", "shard_id", "lower_bound")).containsExactly("krid1|sh1|0");
             }
@@ -82,8 +82,10 @@ class CoordinatorConsoleTest {
     @ValueSource(strings = {"extended", "simple"})
     void registersListsAndUnregistersRouters(String queryMode) throws Exception {
         try (Connection connection = connect(queryMode); var statement = connection.createStatement()) {
-            statement.executeUpdate("REGISTER ROUTER r2 ADDRESS '[localhost]:7011'");
-            statement.executeUpdate("REGISTER ROUTER r1 ADDRESS '[localhost]:7010'");
+            statement.execute("REGISTER ROUTER r2 ADDRESS '[localhost]:7011'");
+            try (ResultSet answer = statement.executeQuery("REGISTER ROUTER r1 ADDRESS '[localhost]:7010'")) {
+                assertThat(rows(answer, "register router")).as("SPQR's answer").containsExactly("router -> r1-[localhost]:7010");
+            }
             try (ResultSet rows = statement.executeQuery("SHOW routers")) {
                 assertThat(rows.getMetaData().getColumnName(1)).isEqualTo("router_id");
                 // Nothing listens on those ports: the coordinator is still trying, or knows they are down.
@@ -95,24 +97,29 @@ class CoordinatorConsoleTest {
                     value -> assertThat(new String(value)).isEqualTo("[localhost]:7010"));
 
             SQLException duplicate = catchThrowableOfType(SQLException.class,
-                    () -> statement.executeUpdate("REGISTER ROUTER r1 ADDRESS '[other]:1'"));
+                    () -> statement.execute("REGISTER ROUTER r1 ADDRESS '[other]:1'"));
             assertThat(duplicate.getSQLState()).isEqualTo("42710");
 
             SQLException badAddress = catchThrowableOfType(SQLException.class,
-                    () -> statement.executeUpdate("REGISTER ROUTER r4 ADDRESS 'localhost'"));
+                    () -> statement.execute("REGISTER ROUTER r4 ADDRESS 'localhost'"));
             assertThat(badAddress.getSQLState()).isEqualTo("22023");
             assertThat(badAddress.getMessage()).contains("r4", "host:port");
 
-            statement.executeUpdate("UNREGISTER ROUTER r1");
+            try (ResultSet answer = statement.executeQuery("UNREGISTER ROUTER r1")) {
+                assertThat(rows(answer, "unregister router")).containsExactly("router id -> r1");
+            }
             try (ResultSet rows = statement.executeQuery("SHOW routers")) {
                 assertThat(rows(rows, "router_id")).containsExactly("r2");
             }
+            try (ResultSet rows = statement.executeQuery("SHOW routers (router_id) WHERE router_id <> 'r9' ORDER BY router_id DESC")) {
+                assertThat(rows(rows, "router_id")).containsExactly("r2");
+            }
             SQLException missing = catchThrowableOfType(SQLException.class,
-                    () -> statement.executeUpdate("UNREGISTER ROUTER r1"));
+                    () -> statement.execute("UNREGISTER ROUTER r1"));
             assertThat(missing.getSQLState()).isEqualTo("42704");
 
-            statement.executeUpdate("REGISTER ROUTER r3 ADDRESS '[localhost]:7012'");
-            statement.executeUpdate("UNREGISTER ROUTER ALL");
+            statement.execute("REGISTER ROUTER r3 ADDRESS '[localhost]:7012'");
+            statement.execute("UNREGISTER ROUTER ALL");
             try (ResultSet rows = statement.executeQuery("SHOW routers")) {
                 assertThat(rows.next()).isFalse();
             }

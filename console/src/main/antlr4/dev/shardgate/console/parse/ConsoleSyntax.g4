@@ -270,8 +270,10 @@ switchoverShard
 // ---- observation ----
 
 // The object list stays open: the executor rejects names it does not know.
+// SPQR's form: a column list, WHERE, GROUP BY (one row per group with its count), ORDER BY.
 show
-    : SHOW identifier (WHERE condition)?
+    : SHOW identifier (LPAREN columns=identifierList RPAREN)? (WHERE condition)?
+      (GROUP BY groupBy=identifierList)? (ORDER BY orderBy=identifier (ASC | DESC)?)?
     ;
 
 condition
@@ -376,6 +378,7 @@ nonReservedKeyword
     | BYTES | DRY | REBALANCE | ROWS | RUN | THRESHOLD
     | RELOAD
     | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES | COLUMNS | INDEX | UNIQUE
+    | ASC | DESC | ORDER
     ;
 
 // ---- lexer ----
@@ -386,6 +389,7 @@ ALL: 'all';
 ALTER: 'alter';
 AND: 'and';
 APPLY: 'apply';
+ASC: 'asc';
 ATTACH: 'attach';
 AUTO: 'auto';
 BATCH: 'batch';
@@ -398,6 +402,7 @@ COLUMN: 'column';
 COLUMNS: 'columns';
 CREATE: 'create';
 DEFAULT: 'default';
+DESC: 'desc';
 DETACH: 'detach';
 DISTRIBUTED: 'distributed';
 DISTRIBUTION: 'distribution';
@@ -429,6 +434,7 @@ ON: 'on';
 ONLY: 'only';
 OPTIONS: 'options';
 OR: 'or';
+ORDER: 'order';
 PAUSE: 'pause';
 PHASE: 'phase';
 RANGE: 'range';

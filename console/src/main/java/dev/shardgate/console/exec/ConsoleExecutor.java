@@ -101,7 +101,7 @@ public final class ConsoleExecutor {
 
     private Step plan(ConsoleStatement statement, Metadata draft) {
         if (own.handles(statement)) {
-            return new Step.Reply(own.run(statement));
+            return new Step.Reply(shaped(statement, own.run(statement)));
         }
         if (changesMetadata(statement)) {
             // "Not here" comes before "not valid": the command would be refused however it was written.
@@ -112,6 +112,14 @@ public final class ConsoleExecutor {
             SequenceStatements.checkDrop(qdb, draft, drop.name());
         }
         return step;
+    }
+
+    /** SHOW's column list, GROUP BY and ORDER BY apply to every target, also those another component answers. */
+    private static ConsoleResult shaped(ConsoleStatement statement, ConsoleResult result) {
+        if (statement instanceof Show show && result instanceof ConsoleResult.Rows rows) {
+            return ShowShape.of(show).apply(rows);
+        }
+        return result;
     }
 
     private static boolean changesMetadata(ConsoleStatement statement) {
@@ -228,20 +236,21 @@ public final class ConsoleExecutor {
      */
     public Optional<List<String>> describe(ConsoleStatement statement) {
         if (own.handles(statement)) {
-            return own.describe(statement);
+            Optional<List<String>> columns = own.describe(statement);
+            return statement instanceof Show show ? columns.map(ShowShape.of(show)::columns) : columns;
         }
         if (statement instanceof Show show) {
-            return Optional.of(ShowQuery.of(show).target().columns());
+            return Optional.of(ShowQuery.of(show).columns());
         }
         if (statement instanceof dev.shardgate.console.ast.Help) {
             return Optional.of(HelpText.COLUMNS);
         }
-        return Optional.empty();
+        return SpqrAnswers.columns(statement);
     }
 
     private ConsoleResult answer(Step step, Metadata snapshot) {
         return switch (step) {
-            case Step.Change change -> new ConsoleResult.Done(change.tag());
+            case Step.Change change -> change.answer();
             case Step.Query query -> query.query().answer(snapshot, status, qdb);
             case Step.SequenceDrop drop -> SequenceStatements.drop(qdb, snapshot, drop.name());
             case Step.Reply reply -> reply.result();

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /** A checked SHOW: its target exists and its WHERE names only the target's columns. */
-record ShowQuery(ShowTarget target, Predicate<List<String>> filter) {
+record ShowQuery(ShowTarget target, Predicate<List<String>> filter, ShowShape shape) {
 
     /**
      * @throws PgException 42704 for an unknown target, 0A000 for a coordinator-only one, 42703 for a
@@ -20,12 +20,19 @@ record ShowQuery(ShowTarget target, Predicate<List<String>> filter) {
         Predicate<List<String>> filter = show.where()
                 .map(where -> RowFilter.of(where, target.columns(), "SHOW " + target.consoleName()))
                 .orElse(row -> true);
-        return new ShowQuery(target, filter);
+        ShowShape shape = ShowShape.of(show);
+        shape.columns(target.columns()); // refuses unknown columns before anything runs
+        return new ShowQuery(target, filter, shape);
+    }
+
+    /** The columns the answer has. */
+    List<String> columns() {
+        return shape.columns(target.columns());
     }
 
     ConsoleResult.Rows answer(Metadata metadata, RouterStatus status, Qdb qdb) {
         List<List<String>> rows = target.rows(metadata, status, qdb).stream().filter(filter).toList();
-        return new ConsoleResult.Rows(target.columns(), rows);
+        return shape.apply(new ConsoleResult.Rows(target.columns(), rows));
     }
 
     private static PgException unknownTarget(String what) {

@@ -7,6 +7,7 @@ import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
+import dev.shardgate.meta.MetadataException;
 import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.qdb.Qdb;
@@ -23,7 +24,10 @@ import java.util.stream.Collectors;
 enum ShowTarget {
     SHARDS("shards", "shard_id", "hosts"),
     DISTRIBUTIONS("distributions", "distribution_id", "column_types", "default_shard"),
-    KEY_RANGES("key_ranges", "key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"),
+    KEY_RANGES("key_ranges", "key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"),
+    /** Each range with the bound where it ends: the next range's lower bound, NULL for the last one. */
+    KEY_RANGES_EXTENDED("key_ranges_extended", "key_range_id", "shard_id", "distribution_id", "lower_bound",
+            "upper_bound", "locked"),
     RELATIONS("relations", "relation_name", "distribution_id", "distribution_key", "schema_name"),
     REFERENCE_RELATIONS("reference_relations", "table_name", "shards", "schema_name"),
     SEQUENCES("sequences", "sequence_name", "relation_name", "column_name", "next_value"),
@@ -37,6 +41,8 @@ enum ShowTarget {
     HOSTS("hosts", "shard", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
             "last_error"),
     PAUSES("pauses", "shard", "reason", "since", "expires"),
+    /** SPQR's header: true where this console's metadata takes no changes (a router fed by a coordinator). */
+    IS_READ_ONLY("is_read_only", "is read only"),
     STATUS("status", "status"),
     VERSION("version", "version");
 
@@ -73,7 +79,8 @@ enum ShowTarget {
         return switch (this) {
             case SHARDS -> metadata.shards().values().stream().map(ShowTarget::shardRow).toList();
             case DISTRIBUTIONS -> metadata.distributions().values().stream().map(ShowTarget::distributionRow).toList();
-            case KEY_RANGES -> keyRangeRows(metadata);
+            case KEY_RANGES -> keyRangeRows(metadata, false);
+            case KEY_RANGES_EXTENDED -> keyRangeRows(metadata, true);
             case RELATIONS -> metadata.relations().values().stream().map(ShowTarget::relationRow).toList();
             case REFERENCE_RELATIONS ->
                     metadata.referenceRelations().values().stream().map(ShowTarget::referenceRelationRow).toList();
@@ -107,6 +114,7 @@ enum ShowTarget {
                             Integer.toString(h.connections()), h.lastCheck(), h.lastError()))
                     .toList();
             case PAUSES -> status.pauses().stream().map(p -> row(p.shard(), p.reason(), p.since(), p.expires())).toList();
+            case IS_READ_ONLY -> List.of(row(Boolean.toString(isReadOnly(qdb))));
             case STATUS -> List.of(row(status.status()));
             case VERSION -> List.of(row(status.version()));
         };
@@ -122,15 +130,32 @@ enum ShowTarget {
     }
 
     /** By distribution, then by lower bound: the order keys are routed in. */
-    private static List<List<String>> keyRangeRows(Metadata metadata) {
+    private static List<List<String>> keyRangeRows(Metadata metadata, boolean withUpperBound) {
         List<List<String>> rows = new ArrayList<>();
         for (String distributionId : metadata.distributions().keySet()) {
-            for (KeyRange range : metadata.index(distributionId).ranges()) {
-                rows.add(row(range.id(), range.distributionId(), range.lowerBound().toString(), range.shardId(),
-                        Boolean.toString(range.locked())));
+            List<KeyRange> ranges = metadata.index(distributionId).ranges();
+            for (int i = 0; i < ranges.size(); i++) {
+                KeyRange range = ranges.get(i);
+                String locked = Boolean.toString(range.locked());
+                String lower = range.lowerBound().toString();
+                if (withUpperBound) {
+                    String upper = i + 1 < ranges.size() ? ranges.get(i + 1).lowerBound().toString() : null;
+                    rows.add(row(range.id(), range.shardId(), range.distributionId(), lower, upper, locked));
+                } else {
+                    rows.add(row(range.id(), range.shardId(), range.distributionId(), lower, locked));
+                }
             }
         }
         return rows;
+    }
+
+    private static boolean isReadOnly(Qdb qdb) {
+        try {
+            qdb.checkWritable();
+            return false;
+        } catch (MetadataException e) {
+            return true;
+        }
     }
 
     private static List<String> relationRow(DistributedRelation relation) {

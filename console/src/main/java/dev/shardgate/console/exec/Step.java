@@ -6,10 +6,20 @@ import java.util.List;
 /** What one statement contributes to a console query: changes to the batch, a SHOW, or a fixed reply. */
 sealed interface Step {
 
-    /** Metadata changes, applied with the rest of the query's batch. */
-    record Change(List<MetadataChange> changes, String tag) implements Step {
+    /**
+     * Metadata changes, applied with the rest of the query's batch.
+     *
+     * @param answer what the statement answers once the batch is applied: SPQR's one-column table
+     *               for most statements, a command tag for Shardgate's own
+     */
+    record Change(List<MetadataChange> changes, ConsoleResult answer) implements Step {
         public Change {
             changes = List.copyOf(changes);
+        }
+
+        /** A statement SPQR has no table for: it answers this command tag. */
+        Change(List<MetadataChange> changes, String tag) {
+            this(changes, new ConsoleResult.Done(tag));
         }
     }
 

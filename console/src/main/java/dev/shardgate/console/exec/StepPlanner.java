@@ -80,46 +80,66 @@ final class StepPlanner {
 
     static Step plan(ConsoleStatement statement, Metadata draft) {
         return switch (statement) {
-            case CreateShard s -> change("CREATE SHARD", new MetadataChange.CreateShard(new Shard(s.id(), s.hosts())));
-            case DropShard s -> change("DROP SHARD", new MetadataChange.DropShard(s.id()));
+            case CreateShard s -> {
+                Shard shard = new Shard(s.id(), s.hosts());
+                yield change(new MetadataChange.CreateShard(shard), SpqrAnswers.createShard(shard));
+            }
+            case DropShard s -> change(new MetadataChange.DropShard(s.id()), SpqrAnswers.dropShard(s.id()));
             case AddShardHosts s -> change("ALTER SHARD", new MetadataChange.AddShardHosts(s.id(), s.hosts()));
             case DropShardHosts s -> change("ALTER SHARD", new MetadataChange.DropShardHosts(s.id(), s.hosts()));
             case AlterShardOptions s -> new Step.Change(AlterStatements.alterShardOptions(s, draft), "ALTER SHARD");
             case FailoverShard _ -> throw cannotReachHosts("FAILOVER SHARD");
             case SwitchoverShard _ -> throw cannotReachHosts("SWITCHOVER SHARD");
-            case CreateDistribution s -> change("CREATE DISTRIBUTION", createDistribution(s));
-            case DropDistribution s -> change("DROP DISTRIBUTION", new MetadataChange.DropDistribution(s.id(), s.cascade()));
+            case CreateDistribution s -> change(createDistribution(s), SpqrAnswers.createDistribution(s.id()));
+            case DropDistribution s -> change(new MetadataChange.DropDistribution(s.id(), s.cascade()),
+                    SpqrAnswers.dropDistributions(List.of(s.id())));
             case DropAllDistributions s -> new Step.Change(draft.distributions().keySet().stream()
                     .map(id -> (MetadataChange) new MetadataChange.DropDistribution(id, s.cascade()))
-                    .toList(), "DROP DISTRIBUTION");
+                    .toList(), SpqrAnswers.dropDistributions(List.copyOf(draft.distributions().keySet())));
+            case AttachRelations s -> {
+                List<MetadataChange> changes = attachRelations(s, draft);
+                yield new Step.Change(changes, SpqrAnswers.attachRelations(changes));
+            }
+            case DetachRelation s -> change(detachRelation(s, draft),
+                    SpqrAnswers.detachRelation(qualified(s.relation()), s.distribution()));
+            case DropSequence s -> new Step.SequenceDrop(s.name());
+            case CreateReferenceTable s -> change(new MetadataChange.CreateReferenceRelation(
+                            new ReferenceRelation(qualified(s.relation()), s.shards())),
+                    SpqrAnswers.createReferenceTable(qualified(s.relation()),
+                            s.shards().isEmpty() ? List.copyOf(draft.shards().keySet()) : s.shards()));
+            case DropReferenceTable s -> change(new MetadataChange.DropReferenceRelation(qualified(s.relation())),
+                    SpqrAnswers.dropReferenceTable(qualified(s.relation())));
+            case CreateKeyRange s -> {
+                MetadataChange.CreateKeyRange create = createKeyRange(s, draft);
+                yield change(create, SpqrAnswers.createKeyRange(create.keyRange()));
+            }
+            case CreateKeyRanges s -> {
+                List<MetadataChange> changes = EvenKeyRanges.plan(s, draft);
+                yield new Step.Change(changes, SpqrAnswers.createKeyRanges(changes));
+            }
+            case DropKeyRange s -> change(new MetadataChange.DropKeyRange(s.id()), SpqrAnswers.dropKeyRanges(List.of(s.id())));
+            // SPQR lists no ids for DROP KEY RANGE ALL.
+            case DropAllKeyRanges _ -> change(new MetadataChange.DropAllKeyRanges(), SpqrAnswers.dropKeyRanges(List.of()));
+            case SplitKeyRange s -> {
+                MetadataChange split = splitKeyRange(s, draft);
+                yield change(split, SpqrAnswers.splitKeyRange(s.newId(), draft.apply(List.of(split))));
+            }
+            case UniteKeyRange s -> change(new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()),
+                    SpqrAnswers.uniteKeyRanges(s.keyRange(), s.absorbed()));
+            case LockKeyRange s -> change(new MetadataChange.LockKeyRange(s.id()), SpqrAnswers.lockKeyRange(s.id()));
+            case UnlockKeyRange s -> change(new MetadataChange.UnlockKeyRange(s.id()), SpqrAnswers.unlockKeyRange(s.id()));
+            case MoveKeyRange s -> change(new MetadataChange.MoveKeyRange(s.id(), s.shard()),
+                    SpqrAnswers.moveKeyRange(s.id(), s.shard()));
             case SetDefaultShard s -> change("ALTER DISTRIBUTION", new MetadataChange.SetDefaultShard(s.distribution(), s.shard()));
             case AlterRelationKey s ->
                     new Step.Change(AlterStatements.alterRelationKey(s, draft, StepPlanner::hashFunction), "ALTER DISTRIBUTION");
             case RenameDistributionColumn s ->
                     new Step.Change(AlterStatements.renameDistributionColumn(s, draft), "ALTER DISTRIBUTION");
-            case AttachRelations s -> new Step.Change(attachRelations(s, draft), "ATTACH TABLE");
-            case DetachRelation s -> change("DETACH TABLE", detachRelation(s, draft));
-            case DropSequence s -> new Step.SequenceDrop(s.name());
-            case CreateReferenceTable s -> change("CREATE REFERENCE TABLE", new MetadataChange.CreateReferenceRelation(
-                    new ReferenceRelation(qualified(s.relation()), s.shards())));
-            case DropReferenceTable s ->
-                    change("DROP REFERENCE TABLE", new MetadataChange.DropReferenceRelation(qualified(s.relation())));
             case CreateUniqueIndex s -> change("CREATE UNIQUE INDEX", new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex(
                     s.id(), qualified(s.relation()), s.columns().stream()
                     .map(c -> new dev.shardgate.meta.UniqueIndex.Column(c.column(), ColumnType.parse(c.type()))).toList())));
             case DropUniqueIndex s -> change("DROP UNIQUE INDEX", new MetadataChange.DropUniqueIndex(s.id()));
-            case CreateKeyRange s -> change("CREATE KEY RANGE", createKeyRange(s, draft));
-            case CreateKeyRanges s -> new Step.Change(EvenKeyRanges.plan(s, draft), "CREATE KEY RANGES");
-            case DropKeyRange s -> change("DROP KEY RANGE", new MetadataChange.DropKeyRange(s.id()));
-            case DropAllKeyRanges _ -> change("DROP KEY RANGE", new MetadataChange.DropAllKeyRanges());
-            case SplitKeyRange s -> change("SPLIT KEY RANGE", splitKeyRange(s, draft));
             case RenameKeyRange s -> new Step.Change(AlterStatements.renameKeyRange(s, draft), "RENAME KEY RANGE");
-            case UniteKeyRange s -> change("UNITE KEY RANGE", new MetadataChange.UniteKeyRanges(s.keyRange(), s.absorbed()));
-            case LockKeyRange s -> change("LOCK KEY RANGE", new MetadataChange.LockKeyRange(s.id()));
-            case UnlockKeyRange s -> change("UNLOCK KEY RANGE", new MetadataChange.UnlockKeyRange(s.id()));
-            // Not "MOVE KEY RANGE": libpq reads a tag starting with "MOVE " as a cursor MOVE's row
-            // count and complains ("could not interpret result from server").
-            case MoveKeyRange s -> change("MOVE", new MetadataChange.MoveKeyRange(s.id(), s.shard()));
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
             case Help s -> new Step.Reply(HelpText.answer(s.words()));
@@ -146,9 +166,14 @@ final class StepPlanner {
         };
     }
 
+    private static Step change(MetadataChange change, ConsoleResult answer) {
+        return new Step.Change(List.of(change), answer);
+    }
+
     private static Step change(String tag, MetadataChange change) {
         return new Step.Change(List.of(change), tag);
     }
+
 
     /** Only a console that can reach a shard's hosts (router, coordinator) promotes standbys. */
     private static PgException cannotReachHosts(String statement) {
@@ -199,7 +224,7 @@ final class StepPlanner {
         return new MetadataChange.DetachRelation(name);
     }
 
-    private static MetadataChange createKeyRange(CreateKeyRange s, Metadata draft) {
+    private static MetadataChange.CreateKeyRange createKeyRange(CreateKeyRange s, Metadata draft) {
         String distributionId = s.distribution() != null ? s.distribution() : onlyDistribution(draft);
         Distribution distribution = requireDistribution(draft, distributionId);
         String id = s.id() != null ? s.id() : newKeyRangeId(draft);

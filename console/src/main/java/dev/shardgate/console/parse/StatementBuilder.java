@@ -322,7 +322,13 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     @Override
     public ConsoleStatement visitShow(ShowContext ctx) {
         Optional<WhereClause> where = Optional.ofNullable(ctx.condition()).map(StatementBuilder::condition);
-        return new Show(identifier(ctx.identifier()), where);
+        Optional<Show.OrderBy> orderBy = Optional.ofNullable(ctx.orderBy)
+                .map(column -> new Show.OrderBy(identifier(column), ctx.DESC() != null));
+        return new Show(identifier(ctx.identifier(0)), identifiers(ctx.columns), where, identifiers(ctx.groupBy), orderBy);
+    }
+
+    private static List<String> identifiers(IdentifierListContext list) {
+        return list == null ? List.of() : list.identifier().stream().map(StatementBuilder::identifier).toList();
     }
 
     @Override

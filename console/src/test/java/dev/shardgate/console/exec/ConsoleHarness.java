@@ -26,11 +26,23 @@ final class ConsoleHarness {
         return executor.execute(text);
     }
 
-    /** Runs statements that must all succeed without rows; returns their tags. */
-    List<String> tags(String text) {
-        List<ConsoleResult> results = run(text);
-        assertThat(results).allSatisfy(result -> assertThat(result).isInstanceOf(ConsoleResult.Done.class));
-        return results.stream().map(ConsoleResult::tag).toList();
+    /**
+     * Runs statements that must all succeed; returns each one's answer as a user reads it: a command
+     * tag, or SPQR's one-column table as {@code header: row / row}.
+     */
+    List<String> answers(String text) {
+        return run(text).stream().map(ConsoleHarness::answer).toList();
+    }
+
+    private static String answer(ConsoleResult result) {
+        return switch (result) {
+            case ConsoleResult.Done done -> done.tag();
+            case ConsoleResult.Rows rows -> {
+                assertThat(rows.columns()).as("a statement's table has one column").hasSize(1);
+                yield rows.columns().getFirst() + ": "
+                        + String.join(" / ", rows.rows().stream().map(List::getFirst).toList());
+            }
+        };
     }
 
     /** Runs one SHOW and returns its result. */

@@ -24,14 +24,14 @@ class EvenKeyRangesTest {
     void integerBoundsSplitEvenlyRoundRobin() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer");
 
-        assertThat(console.tags("CREATE KEY RANGES 4 FOR DISTRIBUTION ds FROM -100 TO 100 ROUTE TO sh1, sh2, sh3"))
-                .containsExactly("CREATE KEY RANGES");
+        assertThat(console.answers("CREATE KEY RANGES 4 FOR DISTRIBUTION ds FROM -100 TO 100 ROUTE TO sh1, sh2, sh3"))
+                .containsExactly("add key range: bound -> -100 / bound -> -50 / bound -> 0 / bound -> 50");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "ds", "-100", "sh1", "false"),
-                row("kr2", "ds", "-50", "sh2", "false"),
-                row("kr3", "ds", "0", "sh3", "false"),
-                row("kr4", "ds", "50", "sh1", "false"));
+                row("kr1", "sh1", "ds", "-100", "false"),
+                row("kr2", "sh2", "ds", "-50", "false"),
+                row("kr3", "sh3", "ds", "0", "false"),
+                row("kr4", "sh1", "ds", "50", "false"));
     }
 
     @Test
@@ -40,9 +40,9 @@ class EvenKeyRangesTest {
         console.run("CREATE KEY RANGES 3 FOR DISTRIBUTION ds FROM 0 TO 10 ROUTE TO sh1");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "ds", "0", "sh1", "false"),
-                row("kr2", "ds", "3", "sh1", "false"),
-                row("kr3", "ds", "6", "sh1", "false"));
+                row("kr1", "sh1", "ds", "0", "false"),
+                row("kr2", "sh1", "ds", "3", "false"),
+                row("kr3", "sh1", "ds", "6", "false"));
     }
 
     @Test
@@ -52,10 +52,10 @@ class EvenKeyRangesTest {
         console.run("CREATE KEY RANGES 4 FOR DISTRIBUTION dh ROUTE TO sh1, sh2");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "dh", "0", "sh1", "false"),
-                row("kr2", "dh", "1073741824", "sh2", "false"),
-                row("kr3", "dh", "2147483648", "sh1", "false"),
-                row("kr4", "dh", "3221225472", "sh2", "false"));
+                row("kr1", "sh1", "dh", "0", "false"),
+                row("kr2", "sh2", "dh", "1073741824", "false"),
+                row("kr3", "sh1", "dh", "2147483648", "false"),
+                row("kr4", "sh2", "dh", "3221225472", "false"));
         // A key routes by its hash: the shard of the range that holds murmur("alice").
         long hash = HashFunction.MURMUR.hashVarchar("alice");
         String expected = hash < 1073741824L || hash >= 2147483648L && hash < 3221225472L ? "sh1" : "sh2";
@@ -69,9 +69,9 @@ class EvenKeyRangesTest {
         console.run("CREATE KEY RANGES 3 FOR DISTRIBUTION dh FROM 0 TO 4294967296 ROUTE TO sh1, sh2, sh3");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "dh", "0", "sh1", "false"),
-                row("kr2", "dh", "1431655765", "sh2", "false"),
-                row("kr3", "dh", "2863311530", "sh3", "false"));
+                row("kr1", "sh1", "dh", "0", "false"),
+                row("kr2", "sh2", "dh", "1431655765", "false"),
+                row("kr3", "sh3", "dh", "2863311530", "false"));
     }
 
     @Test
@@ -94,6 +94,6 @@ class EvenKeyRangesTest {
         console.fails("CREATE KEY RANGES 4 FOR DISTRIBUTION ds9 FROM 0 TO 10 ROUTE TO sh1", SqlState.UNDEFINED_OBJECT,
                 "distribution \"ds9\" does not exist");
 
-        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr9", "ds", "500", "sh1", "false"));
+        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr9", "sh1", "ds", "500", "false"));
     }
 }

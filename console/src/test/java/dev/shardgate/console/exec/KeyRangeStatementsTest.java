@@ -24,8 +24,8 @@ class KeyRangeStatementsTest {
     void createKeyRangeWithIdAndDistribution() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer");
 
-        assertThat(console.tags("CREATE KEY RANGE krid1 FROM -100 ROUTE TO sh1 FOR DISTRIBUTION ds"))
-                .containsExactly("CREATE KEY RANGE");
+        assertThat(console.answers("CREATE KEY RANGE krid1 FROM -100 ROUTE TO sh1 FOR DISTRIBUTION ds"))
+                .containsExactly("add key range: bound -> -100");
 
         assertThat(console.qdb.snapshot().keyRange("krid1"))
                 .contains(new KeyRange("krid1", KeyBound.of(KeyValue.integer(-100)), "sh1", "ds"));
@@ -39,10 +39,10 @@ class KeyRangeStatementsTest {
                 + "CREATE KEY RANGE FROM 200 ROUTE TO sh1");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "ds", "0", "sh1", "false"),
-                row("kr3", "ds", "100", "sh1", "false"),
-                row("kr4", "ds", "200", "sh1", "false"),
-                row("kr2", "ds", "1000", "sh2", "false"));
+                row("kr1", "sh1", "ds", "0", "false"),
+                row("kr3", "sh1", "ds", "100", "false"),
+                row("kr4", "sh1", "ds", "200", "false"),
+                row("kr2", "sh2", "ds", "1000", "false"));
     }
 
     @Test
@@ -51,7 +51,7 @@ class KeyRangeStatementsTest {
                 "distribution must be specified: no distribution exists");
 
         console.run("CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
-        assertThat(console.tags("CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1")).containsExactly("CREATE KEY RANGE");
+        assertThat(console.answers("CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1")).containsExactly("add key range: bound -> 0");
         assertThat(console.qdb.snapshot().keyRange("kr1").orElseThrow().distributionId()).isEqualTo("ds1");
 
         console.run("CREATE DISTRIBUTION ds2 COLUMN TYPES integer");
@@ -61,8 +61,8 @@ class KeyRangeStatementsTest {
 
     @Test
     void aDistributionCreatedEarlierInTheSameQueryIsTheOnlyOne() {
-        assertThat(console.tags("CREATE DISTRIBUTION ds COLUMN TYPES varchar; CREATE KEY RANGE FROM 'm' ROUTE TO sh2"))
-                .containsExactly("CREATE DISTRIBUTION", "CREATE KEY RANGE");
+        assertThat(console.answers("CREATE DISTRIBUTION ds COLUMN TYPES varchar; CREATE KEY RANGE FROM 'm' ROUTE TO sh2"))
+                .containsExactly("add distribution: distribution id -> ds", "add key range: bound -> 'm'");
         assertThat(console.qdb.snapshot().keyRange("kr1").orElseThrow().lowerBound())
                 .isEqualTo(KeyBound.of(KeyValue.varchar("m")));
     }
@@ -77,7 +77,7 @@ class KeyRangeStatementsTest {
         assertThat(console.qdb.snapshot().keyRange("kr1").orElseThrow().lowerBound()).isEqualTo(KeyBound.of(
                 KeyValue.integer(7), KeyValue.varchar("it's"), KeyValue.uuid(UUID.fromString(uuid)), KeyValue.hash(4294967295L)));
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "multi", "7, 'it''s', '" + uuid + "', 4294967295", "sh1", "false"));
+                row("kr1", "sh1", "multi", "7, 'it''s', '" + uuid + "', 4294967295", "false"));
     }
 
     @Test
@@ -111,7 +111,7 @@ class KeyRangeStatementsTest {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1;"
                 + "CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1; CREATE KEY RANGE kr3 FROM 20 ROUTE TO sh2");
 
-        assertThat(console.tags("DROP KEY RANGE kr2")).containsExactly("DROP KEY RANGE");
+        assertThat(console.answers("DROP KEY RANGE kr2")).containsExactly("drop key range: key range id -> kr2");
         console.fails("DROP KEY RANGE kr2", SqlState.UNDEFINED_OBJECT, "key range \"kr2\" does not exist");
 
         console.run("LOCK KEY RANGE kr3");
@@ -119,7 +119,8 @@ class KeyRangeStatementsTest {
         console.fails("DROP KEY RANGE ALL", SqlState.OBJECT_IN_USE,
                 "cannot drop all key ranges because key ranges are locked: \"kr3\"");
 
-        assertThat(console.tags("UNLOCK KEY RANGE kr3; DROP KEY RANGE ALL")).containsExactly("UNLOCK KEY RANGE", "DROP KEY RANGE");
+        assertThat(console.answers("UNLOCK KEY RANGE kr3; DROP KEY RANGE ALL"))
+                .containsExactly("unlock key range: key range id -> kr3", "drop key range: ");
         assertThat(console.qdb.snapshot().keyRanges()).isEmpty();
     }
 
@@ -127,11 +128,12 @@ class KeyRangeStatementsTest {
     void splitKeyRangeParsesTheBoundByTheSourcesDistribution() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES varchar; CREATE KEY RANGE kr1 FROM 'a' ROUTE TO sh1");
 
-        assertThat(console.tags("SPLIT KEY RANGE kr2 FROM kr1 BY 'm'")).containsExactly("SPLIT KEY RANGE");
+        assertThat(console.answers("SPLIT KEY RANGE kr2 FROM kr1 BY 'm'"))
+                .containsExactly("split key range: key range id -> kr2 / bound        -> 'm'");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr1", "ds", "'a'", "sh1", "false"),
-                row("kr2", "ds", "'m'", "sh1", "false"));
+                row("kr1", "sh1", "ds", "'a'", "false"),
+                row("kr2", "sh1", "ds", "'m'", "false"));
         console.fails("SPLIT KEY RANGE kr3 FROM kr1 BY 'z'", SqlState.INVALID_PARAMETER_VALUE,
                 "split bound 'z' is not inside key range \"kr1\", which covers from 'a' (inclusive) to 'm' (exclusive); "
                         + "the bound must be above the lower bound and below the upper bound");
@@ -148,25 +150,28 @@ class KeyRangeStatementsTest {
 
         console.fails("UNITE KEY RANGE kr2 WITH kr3", SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
                 "cannot unite key ranges \"kr2\" and \"kr3\": they route to shards \"sh1\" and \"sh2\"");
-        assertThat(console.tags("UNITE KEY RANGE kr2 WITH kr1")).containsExactly("UNITE KEY RANGE");
+        assertThat(console.answers("UNITE KEY RANGE kr2 WITH kr1"))
+                .containsExactly("merge key ranges: merge key range \"kr1\" into \"kr2\"");
 
         assertThat(console.rows("SHOW key_ranges")).containsExactly(
-                row("kr2", "ds", "0", "sh1", "false"),
-                row("kr3", "ds", "20", "sh2", "false"));
+                row("kr2", "sh1", "ds", "0", "false"),
+                row("kr3", "sh2", "ds", "20", "false"));
     }
 
     @Test
     void lockUnlockAndMove() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1");
 
-        assertThat(console.tags("LOCK KEY RANGE kr1")).containsExactly("LOCK KEY RANGE");
-        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "ds", "0", "sh1", "true"));
+        assertThat(console.answers("LOCK KEY RANGE kr1")).containsExactly("lock key range: key range id -> kr1");
+        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "sh1", "ds", "0", "true"));
         console.fails("LOCK KEY RANGE kr1", SqlState.OBJECT_IN_USE, "key range \"kr1\" is already locked");
 
-        assertThat(console.tags("MOVE KEY RANGE kr1 TO sh2")).as("a move runs under the lock").containsExactly("MOVE");
-        assertThat(console.tags("UNLOCK KEY RANGE kr1; UNLOCK KEY RANGE kr1"))
-                .as("unlocking twice is no error").containsExactly("UNLOCK KEY RANGE", "UNLOCK KEY RANGE");
-        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "ds", "0", "sh2", "false"));
+        assertThat(console.answers("MOVE KEY RANGE kr1 TO sh2")).as("a move runs under the lock")
+                .containsExactly("move key range: move key range kr1 to shard sh2");
+        assertThat(console.answers("UNLOCK KEY RANGE kr1; UNLOCK KEY RANGE kr1"))
+                .as("unlocking twice is no error")
+                .containsExactly("unlock key range: key range id -> kr1", "unlock key range: key range id -> kr1");
+        assertThat(console.rows("SHOW key_ranges")).containsExactly(row("kr1", "sh2", "ds", "0", "false"));
 
         console.fails("MOVE KEY RANGE kr1 TO sh9", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
         console.fails("LOCK KEY RANGE kr9", SqlState.UNDEFINED_OBJECT, "key range \"kr9\" does not exist");

@@ -48,8 +48,8 @@ class QueryBatchTest {
                 "SHOW shards; CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; SHOW shards; DROP SHARD sh1");
 
         assertThat(results).hasSize(4);
-        assertThat(results.get(1)).isEqualTo(new ConsoleResult.Done("CREATE SHARD"));
-        assertThat(results.get(3)).isEqualTo(new ConsoleResult.Done("DROP SHARD"));
+        assertThat(results.get(1)).isEqualTo(new ConsoleResult.Rows(List.of("add shard"), List.of(List.of("shard id -> sh1"))));
+        assertThat(results.get(3)).isEqualTo(new ConsoleResult.Rows(List.of("drop shard"), List.of(List.of("shard id -> sh1"))));
         // Both SHOWs see the state after the whole query, in which sh1 is gone again.
         assertThat(results.get(0)).isEqualTo(new ConsoleResult.Rows(List.of("shard_id", "hosts"), List.of(), "SELECT 0"));
         assertThat(results.get(2)).isEqualTo(results.get(0));
@@ -77,7 +77,7 @@ class QueryBatchTest {
 
     @Test
     void setIsAcceptedAndIgnored() {
-        assertThat(console.tags("SET extra_float_digits = 3; SET application_name TO 'PostgreSQL JDBC Driver'"))
+        assertThat(console.answers("SET extra_float_digits = 3; SET application_name TO 'PostgreSQL JDBC Driver'"))
                 .containsExactly("SET", "SET");
     }
 
@@ -109,10 +109,12 @@ class QueryBatchTest {
 
     @Test
     void describeGivesShowColumnsWithoutRunning() {
-        var statements = dev.shardgate.console.parse.ConsoleParser.parse("SHOW key_ranges; CREATE SHARD sh1 WITH HOSTS 'h:1'");
+        var statements = dev.shardgate.console.parse.ConsoleParser.parse(
+                "SHOW key_ranges; CREATE SHARD sh1 WITH HOSTS 'h:1'; ALTER SHARD sh1 ADD HOST 'h:2'");
         assertThat(console.executor.describe(statements.get(0)))
-                .contains(List.of("key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"));
-        assertThat(console.executor.describe(statements.get(1))).isEmpty();
+                .contains(List.of("key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"));
+        assertThat(console.executor.describe(statements.get(1))).as("SPQR's table").contains(List.of("add shard"));
+        assertThat(console.executor.describe(statements.get(2))).as("a tag, no rows").isEmpty();
         assertThat(console.qdb.snapshot().shards()).isEmpty();
     }
 

@@ -76,8 +76,8 @@ class SequenceStatementsTest {
         console.run("CREATE RELATION orders (id) AUTO INCREMENT id IN ds");
         SequenceValues.take(console.qdb, "orders_id", 1, 100);
 
-        assertThat(console.tags("ALTER DISTRIBUTION ds DETACH RELATION orders; DROP SEQUENCE orders_id"))
-                .containsExactly("DETACH TABLE", "DROP SEQUENCE");
+        assertThat(console.answers("ALTER DISTRIBUTION ds DETACH RELATION orders; DROP SEQUENCE orders_id"))
+                .containsExactly("detach relation: relation name   -> orders / distribution id -> ds", "DROP SEQUENCE");
 
         assertThat(SequenceValues.next(console.qdb, "orders_id")).isEmpty();
         assertThat(console.rows("SHOW sequences")).isEmpty();

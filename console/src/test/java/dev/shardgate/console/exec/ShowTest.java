@@ -1,5 +1,6 @@
 package dev.shardgate.console.exec;
 
+import dev.shardgate.console.parse.ConsoleParser;
 import static dev.shardgate.console.exec.ConsoleHarness.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -60,11 +61,11 @@ class ShowTest {
     @Test
     void keyRangesHaveSpqrColumns() {
         ConsoleResult.Rows rows = console.show("SHOW key_ranges");
-        assertThat(rows.columns()).containsExactly("key_range_id", "distribution_id", "lower_bound", "shard_id", "locked");
+        assertThat(rows.columns()).containsExactly("key_range_id", "shard_id", "distribution_id", "lower_bound", "locked");
         assertThat(rows.rows()).containsExactly(
-                row("a1", "ds1", "0", "sh1", "false"),
-                row("a2", "ds1", "100", "sh2", "true"),
-                row("b1", "ds2", "'a'", "sh2", "false"));
+                row("a1", "sh1", "ds1", "0", "false"),
+                row("a2", "sh2", "ds1", "100", "true"),
+                row("b1", "sh2", "ds2", "'a'", "false"));
         assertThat(rows.tag()).isEqualTo("SELECT 3");
     }
 
@@ -109,7 +110,7 @@ class ShowTest {
     void whereOnAnUnknownColumnNamesIt() {
         PgException e = console.fails("SHOW key_ranges WHERE shard = 'sh1'", SqlState.UNDEFINED_COLUMN,
                 "column \"shard\" does not exist");
-        assertThat(e.hint()).isEqualTo("SHOW key_ranges has columns key_range_id, distribution_id, lower_bound, shard_id, locked.");
+        assertThat(e.hint()).isEqualTo("SHOW key_ranges has columns key_range_id, shard_id, distribution_id, lower_bound, locked.");
         console.fails("SHOW shards WHERE shard_id = 'sh1' AND nope <> 'x'", SqlState.UNDEFINED_COLUMN,
                 "column \"nope\" does not exist");
     }
@@ -158,13 +159,15 @@ class ShowTest {
     void targetNamesAreCaseFolded() {
         assertThat(console.rows("SHOW KEY_RANGES")).hasSize(3);
         console.fails("SHOW \"KEY_RANGES\"", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"KEY_RANGES\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, unique_indexes, clients, pools, backend_connections, stats, hosts, pauses, status or version)");
+                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, unique_indexes, clients, pools,"
+                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
     }
 
     @Test
     void unknownAndCoordinatorTargets() {
         console.fails("SHOW databases", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"databases\" (expected shards, "
-                + "distributions, key_ranges, relations, reference_relations, sequences, unique_indexes, clients, pools, backend_connections, stats, hosts, pauses, status or version)");
+                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, unique_indexes, clients, pools,"
+                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
         console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
         console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
     }
@@ -172,5 +175,44 @@ class ShowTest {
     @Test
     void rebalanceIsShownOnlyByTheCoordinator() {
         console.fails("SHOW rebalance", SqlState.FEATURE_NOT_SUPPORTED, "SHOW rebalance is only supported on the coordinator");
+    }
+
+    @Test
+    void columnListAnswersTheNamedColumnsInItsOrder() {
+        ConsoleResult.Rows rows = console.show("SHOW key_ranges (lower_bound, key_range_id) WHERE distribution_id = 'ds1'");
+        assertThat(rows.columns()).containsExactly("lower_bound", "key_range_id");
+        assertThat(rows.rows()).containsExactly(row("0", "a1"), row("100", "a2"));
+        assertThat(console.executor.describe(ConsoleParser.parse("SHOW key_ranges (locked)").getFirst()))
+                .contains(List.of("locked"));
+    }
+
+    @Test
+    void orderByComparesIntegersAsNumbersAndTextAsText() {
+        console.run("CREATE KEY RANGE a3 FROM 9 ROUTE TO sh1 FOR DISTRIBUTION ds1; UNLOCK KEY RANGE a2;"
+                + "SPLIT KEY RANGE a4 FROM a2 BY 1000");
+        assertThat(console.rows("SHOW key_ranges (key_range_id, lower_bound) WHERE distribution_id = 'ds1' ORDER BY lower_bound"))
+                .as("9 before 100 before 1000, as numbers order")
+                .containsExactly(row("a1", "0"), row("a3", "9"), row("a2", "100"), row("a4", "1000"));
+        assertThat(console.rows("SHOW key_ranges (key_range_id) ORDER BY shard_id DESC").stream().map(List::getFirst))
+                .as("descending, stable among equal shards")
+                .containsExactly("a2", "a4", "b1", "a1", "a3");
+    }
+
+    @Test
+    void groupByCountsTheRowsOfEachGroup() {
+        ConsoleResult.Rows rows = console.show("SHOW key_ranges GROUP BY shard_id ORDER BY count DESC");
+        assertThat(rows.columns()).containsExactly("shard_id", "count");
+        assertThat(rows.rows()).containsExactly(row("sh2", "2"), row("sh1", "1"));
+        assertThat(console.rows("SHOW key_ranges WHERE locked = 'false' GROUP BY distribution_id, shard_id"))
+                .containsExactly(row("ds1", "sh1", "1"), row("ds2", "sh2", "1"));
+        console.fails("SHOW key_ranges (key_range_id) GROUP BY shard_id", SqlState.GROUPING_ERROR,
+                "column \"key_range_id\" must appear in the GROUP BY clause");
+    }
+
+    @Test
+    void shapesNameOnlyColumnsTheTargetHas() {
+        console.fails("SHOW key_ranges (nope)", SqlState.UNDEFINED_COLUMN, "column \"nope\" does not exist");
+        console.fails("SHOW key_ranges ORDER BY nope", SqlState.UNDEFINED_COLUMN, "column \"nope\" does not exist");
+        console.fails("SHOW key_ranges GROUP BY nope", SqlState.UNDEFINED_COLUMN, "column \"nope\" does not exist");
     }
 }

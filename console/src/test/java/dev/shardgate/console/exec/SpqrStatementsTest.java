@@ -40,13 +40,13 @@ class SpqrStatementsTest {
 
     @Test
     void defaultShardIsAddedAndDroppedAfterCreation() {
-        assertThat(console.tags("ALTER DISTRIBUTION ds1 ADD DEFAULT SHARD sh2")).containsExactly("ALTER DISTRIBUTION");
+        assertThat(console.answers("ALTER DISTRIBUTION ds1 ADD DEFAULT SHARD sh2")).containsExactly("ALTER DISTRIBUTION");
         assertThat(console.qdb.snapshot().distribution("ds1").orElseThrow().defaultShard()).contains("sh2");
         // the shard is now in use, as a default shard given at CREATE DISTRIBUTION is
         console.fails("DROP KEY RANGE kr2; DROP SHARD sh2", SqlState.DEPENDENT_OBJECTS_STILL_EXIST,
                 "cannot drop shard \"sh2\" because other objects depend on it: distribution \"ds1\" (default shard)");
 
-        assertThat(console.tags("ALTER DISTRIBUTION ds1 DROP DEFAULT SHARD")).containsExactly("ALTER DISTRIBUTION");
+        assertThat(console.answers("ALTER DISTRIBUTION ds1 DROP DEFAULT SHARD")).containsExactly("ALTER DISTRIBUTION");
         assertThat(console.qdb.snapshot().distribution("ds1").orElseThrow().defaultShard()).isEmpty();
 
         console.fails("ALTER DISTRIBUTION ds1 ADD DEFAULT SHARD sh9", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
@@ -56,7 +56,7 @@ class SpqrStatementsTest {
 
     @Test
     void alterRelationReplacesTheWholeKeyAndKeepsAutoIncrement() {
-        assertThat(console.tags("ALTER DISTRIBUTION dv ALTER RELATION pairs DISTRIBUTION KEY name, id"))
+        assertThat(console.answers("ALTER DISTRIBUTION dv ALTER RELATION pairs DISTRIBUTION KEY name, id"))
                 .containsExactly("ALTER DISTRIBUTION");
         assertThat(console.qdb.snapshot().relation(new QualifiedName(null, "pairs")).orElseThrow().keyColumns())
                 .containsExactly(new DistributionKeyColumn("name", HashFunction.IDENT), new DistributionKeyColumn("id", HashFunction.IDENT));
@@ -94,7 +94,7 @@ class SpqrStatementsTest {
 
     @Test
     void renameKeyRangeKeepsBoundAndShard() {
-        assertThat(console.tags("RENAME KEY RANGE kr2 TO krid2")).containsExactly("RENAME KEY RANGE");
+        assertThat(console.answers("RENAME KEY RANGE kr2 TO krid2")).containsExactly("RENAME KEY RANGE");
         assertThat(console.qdb.snapshot().keyRange("kr2")).isEmpty();
         KeyRange renamed = console.qdb.snapshot().keyRange("krid2").orElseThrow();
         assertThat(renamed.shardId()).isEqualTo("sh2");
@@ -109,13 +109,13 @@ class SpqrStatementsTest {
 
     @Test
     void moveKeyRangeMetaOnlyOnARouterIsTheMove() {
-        assertThat(console.tags("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly("MOVE");
+        assertThat(console.answers("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly("move key range: move key range kr1 to shard sh2");
         assertThat(console.qdb.snapshot().keyRange("kr1").orElseThrow().shardId()).isEqualTo("sh2");
     }
 
     @Test
     void alterShardOptionsAddsDropsAndReplacesHosts() {
-        assertThat(console.tags("ALTER SHARD sh1 OPTIONS (ADD HOST 'pg1b:5432')")).containsExactly("ALTER SHARD");
+        assertThat(console.answers("ALTER SHARD sh1 OPTIONS (ADD HOST 'pg1b:5432')")).containsExactly("ALTER SHARD");
         assertThat(console.qdb.snapshot().shard("sh1")).contains(new Shard("sh1", List.of("pg1:5432", "pg1b:5432")));
         console.run("ALTER SHARD sh1 OPTIONS (DROP HOST \"pg1:5432\")");
         assertThat(console.qdb.snapshot().shard("sh1")).contains(new Shard("sh1", List.of("pg1b:5432")));
@@ -148,7 +148,7 @@ class SpqrStatementsTest {
 
     @Test
     void uniqueIndexesAreMetadataShownBySHOWAndFollowTheirRelation() {
-        assertThat(console.tags("CREATE UNIQUE INDEX ui1 ON orders COLUMNS (w_id INTEGER, code VARCHAR HASH)"))
+        assertThat(console.answers("CREATE UNIQUE INDEX ui1 ON orders COLUMNS (w_id INTEGER, code VARCHAR HASH)"))
                 .containsExactly("CREATE UNIQUE INDEX");
         ConsoleResult.Rows shown = console.show("SHOW unique_indexes");
         assertThat(shown.columns()).containsExactly("unique_index_id", "relation_name", "columns", "schema_name");
@@ -167,7 +167,7 @@ class SpqrStatementsTest {
         assertThat(console.rows("SHOW unique_indexes")).isEmpty();
 
         console.run("CREATE UNIQUE INDEX ui3 ON pairs COLUMNS (a VARCHAR)");
-        assertThat(console.tags("DROP UNIQUE INDEX ui3")).containsExactly("DROP UNIQUE INDEX");
+        assertThat(console.answers("DROP UNIQUE INDEX ui3")).containsExactly("DROP UNIQUE INDEX");
         assertThat(console.qdb.snapshot().uniqueIndexes()).isEmpty();
     }
 

@@ -22,8 +22,8 @@ class TopologyStatementsTest {
 
     @Test
     void createShardStoresItsHosts() {
-        assertThat(console.tags("CREATE SHARD sh1 WITH HOSTS 'pg1:5432', 'pg2:6432'")).containsExactly("CREATE SHARD");
-        assertThat(console.tags("CREATE SHARD sh2 OPTIONS (HOST 'pg3:5432')")).containsExactly("CREATE SHARD");
+        assertThat(console.answers("CREATE SHARD sh1 WITH HOSTS 'pg1:5432', 'pg2:6432'")).containsExactly("add shard: shard id -> sh1");
+        assertThat(console.answers("CREATE SHARD sh2 OPTIONS (HOST 'pg3:5432')")).containsExactly("add shard: shard id -> sh2");
 
         assertThat(console.qdb.snapshot().shard("sh1")).contains(new Shard("sh1", List.of("pg1:5432", "pg2:6432")));
         assertThat(console.rows("SHOW shards")).containsExactly(row("sh1", "pg1:5432, pg2:6432"), row("sh2", "pg3:5432"));
@@ -42,9 +42,9 @@ class TopologyStatementsTest {
     void alterShardAddsAndDropsHostsShownBySHOWShards() {
         console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'");
 
-        assertThat(console.tags("ALTER SHARD sh1 ADD HOST 'pg1b:5432', 'pg1c:5432'")).containsExactly("ALTER SHARD");
+        assertThat(console.answers("ALTER SHARD sh1 ADD HOST 'pg1b:5432', 'pg1c:5432'")).containsExactly("ALTER SHARD");
         assertThat(console.rows("SHOW shards")).containsExactly(row("sh1", "pg1:5432, pg1b:5432, pg1c:5432"));
-        assertThat(console.tags("ALTER SHARD sh1 DROP HOST 'pg1:5432'")).containsExactly("ALTER SHARD");
+        assertThat(console.answers("ALTER SHARD sh1 DROP HOST 'pg1:5432'")).containsExactly("ALTER SHARD");
         assertThat(console.qdb.snapshot().shard("sh1")).contains(new Shard("sh1", List.of("pg1b:5432", "pg1c:5432")));
         // one query is one batch: replacing the last host works when the new one comes first
         console.run("ALTER SHARD sh1 DROP HOSTS 'pg1b:5432'; ALTER SHARD sh1 ADD HOST 'pg1d:5432';"
@@ -88,7 +88,7 @@ class TopologyStatementsTest {
         console.fails("DROP SHARD sh1", SqlState.DEPENDENT_OBJECTS_STILL_EXIST,
                 "cannot drop shard \"sh1\" because other objects depend on it: key range \"kr1\"");
         console.fails("DROP SHARD sh9", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
-        assertThat(console.tags("DROP SHARD sh2")).containsExactly("DROP SHARD");
+        assertThat(console.answers("DROP SHARD sh2")).containsExactly("drop shard: shard id -> sh2");
         assertThat(console.qdb.snapshot().shards().keySet()).containsExactly("sh1");
     }
 
@@ -96,9 +96,9 @@ class TopologyStatementsTest {
     void createDistributionWithTypesAndDefaultShard() {
         console.run("CREATE SHARD sh0 WITH HOSTS 'pg0:5432'");
 
-        assertThat(console.tags("CREATE DISTRIBUTION ds1 COLUMN TYPES integer, varchar hash DEFAULT SHARD sh0"))
-                .containsExactly("CREATE DISTRIBUTION");
-        assertThat(console.tags("CREATE DISTRIBUTION ds2 (uuid)")).containsExactly("CREATE DISTRIBUTION");
+        assertThat(console.answers("CREATE DISTRIBUTION ds1 COLUMN TYPES integer, varchar hash DEFAULT SHARD sh0"))
+                .containsExactly("add distribution: distribution id -> ds1");
+        assertThat(console.answers("CREATE DISTRIBUTION ds2 (uuid)")).containsExactly("add distribution: distribution id -> ds2");
 
         assertThat(console.qdb.snapshot().distribution("ds1")).contains(
                 new Distribution("ds1", List.of(ColumnType.INTEGER, ColumnType.VARCHAR_HASH), Optional.of("sh0")));
@@ -127,7 +127,7 @@ class TopologyStatementsTest {
                         + "key range \"kr1\"; use CASCADE to drop them too");
         console.fails("DROP DISTRIBUTION nope", SqlState.UNDEFINED_OBJECT, "distribution \"nope\" does not exist");
 
-        assertThat(console.tags("DROP DISTRIBUTION ds CASCADE")).containsExactly("DROP DISTRIBUTION");
+        assertThat(console.answers("DROP DISTRIBUTION ds CASCADE")).containsExactly("drop distribution: distribution id -> ds");
         assertThat(console.qdb.snapshot().distributions()).isEmpty();
         assertThat(console.qdb.snapshot().keyRanges()).isEmpty();
         assertThat(console.qdb.snapshot().relations()).isEmpty();
@@ -143,18 +143,21 @@ class TopologyStatementsTest {
                         + "use CASCADE to drop them too");
         assertThat(console.qdb.snapshot().distributions().keySet()).as("b survives a refused DROP ALL").contains("b");
 
-        assertThat(console.tags("DROP DISTRIBUTION ALL CASCADE")).containsExactly("DROP DISTRIBUTION");
+        assertThat(console.answers("DROP DISTRIBUTION ALL CASCADE"))
+                .containsExactly("drop distribution: distribution id -> a / distribution id -> b");
         assertThat(console.qdb.snapshot().distributions()).isEmpty();
-        assertThat(console.tags("DROP DISTRIBUTION ALL")).as("nothing to drop is no error").containsExactly("DROP DISTRIBUTION");
+        assertThat(console.answers("DROP DISTRIBUTION ALL")).as("nothing to drop is no error").containsExactly("drop distribution: ");
     }
 
     @Test
     void attachRelationsWithHashFunctions() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES varchar hash, integer");
 
-        assertThat(console.tags("""
+        assertThat(console.answers("""
                 ALTER DISTRIBUTION ds ATTACH RELATION sales.orders DISTRIBUTION KEY tenant HASH FUNCTION murmur, id,
-                                         RELATION items DISTRIBUTION KEY tenant HASH city, order_id""")).containsExactly("ATTACH TABLE");
+                                         RELATION items DISTRIBUTION KEY tenant HASH city, order_id""")).containsExactly(
+                "attach table: relation name   -> sales.orders / distribution id -> ds"
+                        + " / relation name   -> items / distribution id -> ds");
 
         assertThat(console.qdb.snapshot().relation(new QualifiedName("sales", "orders"))).contains(new DistributedRelation(
                 new QualifiedName("sales", "orders"), "ds",
@@ -183,13 +186,15 @@ class TopologyStatementsTest {
     @Test
     void olderCreateRelationFormUsesTheOnlyDistribution() {
         console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer");
-        assertThat(console.tags("CREATE DISTRIBUTED RELATION r (id)")).containsExactly("ATTACH TABLE");
+        assertThat(console.answers("CREATE DISTRIBUTED RELATION r (id)"))
+                .containsExactly("attach table: relation name   -> r / distribution id -> ds");
         assertThat(console.qdb.snapshot().relation(QualifiedName.of("r")).orElseThrow().distributionId()).isEqualTo("ds");
 
         console.run("CREATE DISTRIBUTION other COLUMN TYPES integer");
         console.fails("CREATE RELATION s (id)", SqlState.INVALID_OBJECT_DEFINITION,
                 "distribution must be specified: there are 2 distributions");
-        assertThat(console.tags("CREATE RELATION s (id) IN other")).containsExactly("ATTACH TABLE");
+        assertThat(console.answers("CREATE RELATION s (id) IN other"))
+                .containsExactly("attach table: relation name   -> s / distribution id -> other");
     }
 
     @Test
@@ -203,7 +208,8 @@ class TopologyStatementsTest {
         console.fails("ALTER DISTRIBUTION a DETACH RELATION u", SqlState.UNDEFINED_TABLE,
                 "relation \"public.u\" is not attached to any distribution");
 
-        assertThat(console.tags("ALTER DISTRIBUTION a DETACH TABLE public.t")).containsExactly("DETACH TABLE");
+        assertThat(console.answers("ALTER DISTRIBUTION a DETACH TABLE public.t"))
+                .containsExactly("detach relation: relation name   -> t / distribution id -> a");
         assertThat(console.qdb.snapshot().relations()).isEmpty();
     }
 
@@ -211,8 +217,9 @@ class TopologyStatementsTest {
     void referenceTables() {
         console.run("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; CREATE SHARD sh2 WITH HOSTS 'pg2:5432'");
 
-        assertThat(console.tags("CREATE REFERENCE TABLE tax_rates; CREATE REFERENCE RELATION geo.countries ON sh1, sh2"))
-                .containsExactly("CREATE REFERENCE TABLE", "CREATE REFERENCE TABLE");
+        assertThat(console.answers("CREATE REFERENCE TABLE tax_rates; CREATE REFERENCE RELATION geo.countries ON sh1, sh2"))
+                .containsExactly("create reference table: table    -> tax_rates / shard id -> sh1,sh2",
+                        "create reference table: table    -> geo.countries / shard id -> sh1,sh2");
         assertThat(console.qdb.snapshot().referenceRelation(new QualifiedName("geo", "countries")))
                 .contains(new ReferenceRelation(new QualifiedName("geo", "countries"), List.of("sh1", "sh2")));
         assertThat(console.rows("SHOW reference_relations")).containsExactly(
@@ -224,7 +231,8 @@ class TopologyStatementsTest {
         console.fails("CREATE REFERENCE TABLE x ON sh9", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
         console.fails("DROP REFERENCE TABLE nope", SqlState.UNDEFINED_TABLE, "reference relation \"public.nope\" does not exist");
 
-        assertThat(console.tags("DROP REFERENCE TABLE public.tax_rates")).containsExactly("DROP REFERENCE TABLE");
+        assertThat(console.answers("DROP REFERENCE TABLE public.tax_rates"))
+                .containsExactly("drop reference relation: relation -> tax_rates");
         assertThat(console.qdb.snapshot().referenceRelations().keySet())
                 .containsExactly(new QualifiedName("geo", "countries"));
     }

@@ -37,8 +37,8 @@ class ClusterViewTest {
 
         assertThat(json).startsWith("{\"role\":\"router\",\"generated_at_ms\":");
         assertThat(json).contains(
-                "\"key_ranges\":[{\"key_range_id\":\"kr1\",\"distribution_id\":\"di\",\"lower_bound\":\"0\","
-                        + "\"shard_id\":\"sh1\",\"locked\":\"false\"},{\"key_range_id\":\"kr2\"",
+                "\"key_ranges\":[{\"key_range_id\":\"kr1\",\"shard_id\":\"sh1\",\"distribution_id\":\"di\","
+                        + "\"lower_bound\":\"0\",\"locked\":\"false\"},{\"key_range_id\":\"kr2\"",
                 "{\"shard_id\":\"sh2\",\"hosts\":\"b:5432, c:5432\"}",
                 "\"version\":[{\"version\":\"9.9\"}]",
                 "\"errors\":{},\"unavailable\":{\"routers\":\"SHOW routers is only supported on the coordinator\"}");

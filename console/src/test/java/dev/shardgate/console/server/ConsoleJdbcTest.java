@@ -48,10 +48,16 @@ class ConsoleJdbcTest {
     @ValueSource(strings = {"extended", "simple", "extendedForPrepared"})
     void createThenShow(String queryMode) throws Exception {
         try (Connection connection = connect(queryMode); var statement = connection.createStatement()) {
-            assertThat(statement.executeUpdate("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'")).isZero();
-            assertThat(statement.execute("CREATE DISTRIBUTION ds COLUMN TYPES integer")).as("returns no result set").isFalse();
-            statement.executeUpdate("CREATE KEY RANGE FROM 0 ROUTE TO sh1");
-            statement.executeUpdate("CREATE KEY RANGE FROM 100 ROUTE TO sh1");
+            // As on SPQR, a metadata statement answers a one-column table.
+            try (ResultSet answer = statement.executeQuery("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'")) {
+                assertThat(answer.getMetaData().getColumnName(1)).isEqualTo("add shard");
+                assertThat(answer.next()).isTrue();
+                assertThat(answer.getString(1)).isEqualTo("shard id -> sh1");
+                assertThat(answer.next()).isFalse();
+            }
+            assertThat(statement.execute("CREATE DISTRIBUTION ds COLUMN TYPES integer")).as("returns a result set").isTrue();
+            statement.execute("CREATE KEY RANGE FROM 0 ROUTE TO sh1");
+            statement.execute("CREATE KEY RANGE FROM 100 ROUTE TO sh1");
 
             try (ResultSet rows = statement.executeQuery("SHOW key_ranges WHERE shard_id = 'sh1'")) {
                 var meta = rows.getMetaData();
@@ -72,7 +78,7 @@ class ConsoleJdbcTest {
     @ValueSource(strings = {"extended", "simple"})
     void errorsCarryTheirSqlStateAndTheSessionGoesOn(String queryMode) throws Exception {
         try (Connection connection = connect(queryMode); var statement = connection.createStatement()) {
-            SQLException e = catchThrowableOfType(SQLException.class, () -> statement.executeUpdate("DROP SHARD nope"));
+            SQLException e = catchThrowableOfType(SQLException.class, () -> statement.execute("DROP SHARD nope"));
             assertThat(e.getSQLState()).isEqualTo("42704");
             assertThat(e.getMessage()).contains("shard \"nope\" does not exist");
 

@@ -20,7 +20,6 @@ import dev.shardgate.wire.ErrorResponse;
 import dev.shardgate.wire.Execute;
 import dev.shardgate.wire.Flush;
 import dev.shardgate.wire.NegotiateProtocolVersion;
-import dev.shardgate.wire.NoData;
 import dev.shardgate.wire.ParameterDescription;
 import dev.shardgate.wire.ParameterStatus;
 import dev.shardgate.wire.Parse;
@@ -179,7 +178,9 @@ class ConsoleProtocolTest {
         try (Client client = new Client().login()) {
             client.send(new Query("CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; SHOW shards"));
             assertThat(client.untilReady()).containsExactly(
-                    new CommandComplete("CREATE SHARD"),
+                    new RowDescription(List.of(RowDescription.Field.text("add shard"))),
+                    DataRow.text("shard id -> sh1"),
+                    new CommandComplete("SELECT 1"),
                     new RowDescription(List.of(RowDescription.Field.text("shard_id"), RowDescription.Field.text("hosts"))),
                     DataRow.text("sh1", "pg1:5432"),
                     new CommandComplete("SELECT 1"),
@@ -267,8 +268,10 @@ class ConsoleProtocolTest {
                     new Execute("", 0), Flush.INSTANCE);
             assertThat(List.of(client.in.readBackend(), client.in.readBackend(), client.in.readBackend(),
                     client.in.readBackend(), client.in.readBackend(), client.in.readBackend(), client.in.readBackend(),
-                    client.in.readBackend())).containsExactly(
-                    ParseComplete.INSTANCE, BindComplete.INSTANCE, NoData.INSTANCE, new CommandComplete("CREATE SHARD"),
+                    client.in.readBackend(), client.in.readBackend())).containsExactly(
+                    ParseComplete.INSTANCE, BindComplete.INSTANCE,
+                    new RowDescription(List.of(RowDescription.Field.text("add shard"))), DataRow.text("shard id -> sh1"),
+                    new CommandComplete("SELECT 1"),
                     CloseComplete.INSTANCE, ParseComplete.INSTANCE, BindComplete.INSTANCE, EmptyQueryResponse.INSTANCE);
             client.send(Sync.INSTANCE);
             assertThat(client.untilReady()).containsExactly(ReadyForQuery.IDLE);

@@ -13,6 +13,7 @@ import dev.shardgate.console.ast.StopTaskGroup;
 import dev.shardgate.console.ast.SyncReferenceTables;
 import dev.shardgate.console.exec.ConsoleExecutor;
 import dev.shardgate.console.exec.ConsoleResult;
+import dev.shardgate.console.exec.RowFilter;
 import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.coordinator.fleet.RouterFleet;
 import dev.shardgate.qdb.Qdb;
@@ -354,13 +355,13 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     }
 
     private ConsoleResult show(Show show) {
-        if (show.where().isPresent()) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group does not take WHERE yet");
-        }
+        var filter = show.where().map(where -> RowFilter.of(where, SHOW_COLUMNS, "SHOW task_group"))
+                .orElse(row -> true);
         List<List<String>> rows = store.all().stream().map(g -> java.util.Arrays.asList(g.id(), g.keyRangeId(),
                 g.sourceShard(), g.destinationShard(), g.state().name(), g.error().isEmpty() ? null : g.error(),
                 Integer.toString(g.batchSize()), Long.toString(g.rowsMoved()), Integer.toString(g.batchesDone()),
-                Integer.toString(g.batchNumber()), g.step().label(), Long.toString(g.lastLockMillis()))).toList();
+                Integer.toString(g.batchNumber()), g.step().label(), Long.toString(g.lastLockMillis())))
+                .filter(filter).toList();
         return new ConsoleResult.Rows(SHOW_COLUMNS, rows);
     }
 }

@@ -77,7 +77,8 @@ class DataMovementConsoleTest {
     void moveKeyRangeMetaOnlyChangesRoutingWithoutTouchingTheShards() {
         assertThat(refusal("MOVE KEY RANGE kr1 TO sh2")).startsWith("08001 cannot connect to shard \"sh1\"");
 
-        assertThat(console.execute("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly(new ConsoleResult.Done("MOVE"));
+        assertThat(console.execute("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly(new ConsoleResult.Rows(
+                java.util.List.of("move key range"), java.util.List.of(java.util.List.of("move key range kr1 to shard sh2")), "SELECT 1"));
         assertThat(qdb.snapshot().keyRange("kr1").orElseThrow().shardId()).isEqualTo("sh2");
     }
 

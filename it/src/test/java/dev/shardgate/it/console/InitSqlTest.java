@@ -30,8 +30,8 @@ class InitSqlTest {
             ProcessResult keyRanges = console.psql().command("SHOW key_ranges");
             assertThat(keyRanges.exitCode()).as(keyRanges.stderr()).isZero();
             assertThat(keyRanges.stdout()).isEqualTo("""
-                    krid1|ds1|0|sh1|false
-                    krid2|ds1|1000|sh2|false
+                    krid1|sh1|ds1|0|false
+                    krid2|sh2|ds1|1000|false
                     """);
             try (Connection connection = console.connect()) {
                 assertThat(AdminConsole.rows(connection, "SHOW relations")).containsExactly(

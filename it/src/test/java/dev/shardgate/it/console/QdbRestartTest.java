@@ -70,11 +70,11 @@ class QdbRestartTest {
             psqlBefore = showAll(console);
         }
         assertThat(before.get("key_ranges")).containsExactlyInAnyOrder(
-                List.of("key_range_id", "distribution_id", "lower_bound", "shard_id", "locked"),
-                List.of("kr1", "ds1", "0", "sh1", "false"),
-                List.of("kr3", "ds1", "500", "sh1", "true"),
-                List.of("kr2", "ds1", "1000", "sh2", "false"),
-                List.of("kt1", "ds2", "0, '00000000-0000-0000-0000-000000000000'", "sh3", "false"));
+                List.of("key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"),
+                List.of("kr1", "sh1", "ds1", "0", "false"),
+                List.of("kr3", "sh1", "ds1", "500", "true"),
+                List.of("kr2", "sh2", "ds1", "1000", "false"),
+                List.of("kt1", "sh3", "ds2", "0, '00000000-0000-0000-0000-000000000000'", "false"));
         assertThat(before.get("shards")).extracting(row -> row.get(0)).containsExactly("shard_id", "sh1", "sh2", "sh3");
         assertThat(before.get("distributions")).hasSize(3);
         assertThat(before.get("relations")).hasSize(3);

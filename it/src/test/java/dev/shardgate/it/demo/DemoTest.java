@@ -65,8 +65,8 @@ class DemoTest {
             assertThat(get(http, "/metrics")).contains("shardgate_transactions_total{");
             assertThat(get(http, "/dashboard/")).contains("<title>Shardgate dashboard</title>");
             assertThat(get(http, "/api/cluster")).startsWith("{\"role\":\"router\"")
-                    .contains("{\"key_range_id\":\"krid2\",\"distribution_id\":\"ds1\",\"lower_bound\":\"1000\","
-                            + "\"shard_id\":\"sh2\"", "\"shard\":\"sh2\",\"route\":\"single_shard\"");
+                    .contains("{\"key_range_id\":\"krid2\",\"shard_id\":\"sh2\",\"distribution_id\":\"ds1\","
+                            + "\"lower_bound\":\"1000\"", "\"shard\":\"sh2\",\"route\":\"single_shard\"");
         } finally {
             stop(demo);
         }

@@ -44,10 +44,24 @@ public record Psql(String host, int port, String user, String password, String d
         return run(List.of("-f", "-"), sql, timeout);
     }
 
+    /**
+     * {@code psql -q -f -} with psql's default aligned output: the tables, headers and row counts a
+     * person reads, to compare line by line.
+     */
+    public ProcessResult aligned(String sql) {
+        return run(List.of("-q", "-f", "-"), sql, DEFAULT_TIMEOUT, false);
+    }
+
     private ProcessResult run(List<String> sqlSource, String input, Duration timeout) {
+        return run(sqlSource, input, timeout, true);
+    }
+
+    private ProcessResult run(List<String> sqlSource, String input, Duration timeout, boolean unaligned) {
         Path psql = Files.isExecutable(SYSTEM_PSQL) ? SYSTEM_PSQL : PostgresInstallation.locate().binary("psql");
-        List<String> argv = Stream.concat(Stream.of(psql.toString(), "-X", "-A", "-t", "-w", "-v", "ON_ERROR_STOP=1",
+        List<String> format = unaligned ? List.of("-A", "-t") : List.of();
+        List<String> argv = Stream.of(Stream.of(psql.toString(), "-X"), format.stream(), Stream.of("-w", "-v", "ON_ERROR_STOP=1",
                         "-h", host, "-p", Integer.toString(port), "-U", user, "-d", database), sqlSource.stream())
+                .flatMap(part -> part)
                 .toList();
         ExternalCommand command = ExternalCommand.of(argv).withEnvironment("PGCONNECT_TIMEOUT", "10");
         if (password != null) {

@@ -88,7 +88,7 @@ class DrainShardTest {
                     .containsExactly("key range|kr3|sh1", "key range|kr4|sh2",
                             "reference relation|public.regions|sh2", "reference relation|public.tags|sh1");
             assertThat(rows(console, "SHOW key_ranges")).containsExactly(
-                    "kr1|ds1|0|sh1|false", "kr2|ds1|10000|sh2|false", "kr3|ds1|20000|sh1|false", "kr4|ds1|30000|sh2|false");
+                    "kr1|sh1|ds1|0|false", "kr2|sh2|ds1|10000|false", "kr3|sh1|ds1|20000|false", "kr4|sh2|ds1|30000|false");
 
             // Nothing is left on sh3; every row is on sh1 or sh2 once.
             assertThat(cluster.content(2, "orders", "true")).isEqualTo("0|0");

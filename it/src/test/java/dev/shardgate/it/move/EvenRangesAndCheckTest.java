@@ -38,8 +38,8 @@ class EvenRangesAndCheckTest {
             execute(console, "CREATE DISTRIBUTION dh COLUMN TYPES integer hash");
             execute(console, "ALTER DISTRIBUTION dh ATTACH RELATION accounts DISTRIBUTION KEY id HASH FUNCTION murmur");
             execute(console, "CREATE KEY RANGES 4 FOR DISTRIBUTION dh ROUTE TO sh1, sh2");
-            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|dh|0|sh1|false",
-                    "kr2|dh|1073741824|sh2|false", "kr3|dh|2147483648|sh1|false", "kr4|dh|3221225472|sh2|false");
+            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|sh1|dh|0|false",
+                    "kr2|sh2|dh|1073741824|false", "kr3|sh1|dh|2147483648|false", "kr4|sh2|dh|3221225472|false");
         }
         cluster.awaitRouterSynced();
     }

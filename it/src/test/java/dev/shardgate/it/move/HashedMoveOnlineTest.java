@@ -93,7 +93,7 @@ class HashedMoveOnlineTest {
             assertThat(cluster.content(0, "order_items", "true")).isEqualTo(itemsHigh);
 
             assertThat(rows(console, "SHOW task_group")).isEmpty();
-            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kh1|dh|0|sh2|false", "kh2|dh|" + HALF + "|sh1|false");
+            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kh1|sh2|dh|0|false", "kh2|sh1|dh|" + HALF + "|false");
         }
         cluster.awaitRouterSynced();
         try (Connection client = cluster.client()) {

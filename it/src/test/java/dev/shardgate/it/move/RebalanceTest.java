@@ -78,7 +78,7 @@ class RebalanceTest {
             assertThat(dryRun).isNotEmpty();
             assertThat(dryRun.getFirst()).startsWith("1|SPLIT|kr2|from kr1 at ");
             assertThat(dryRun).anyMatch(row -> row.contains("|MOVE|") && row.contains("|sh1|sh4|"));
-            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|ds1|0|sh1|false");
+            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|sh1|ds1|0|false");
             assertThat(rows(console, "SHOW rebalance")).isEmpty();
             assertThat(rows(console, "SHOW task_group")).isEmpty();
             for (int shard = 1; shard < 4; shard++) {

@@ -138,7 +138,7 @@ class RedistributeKillTest {
                         throw new IllegalStateException(e);
                     }
                 });
-                assertThat(rows(console, "SHOW key_ranges")).as(point).containsExactly("kr1|ds1|0|sh" + (to + 1) + "|false");
+                assertThat(rows(console, "SHOW key_ranges")).as(point).containsExactly("kr1|sh" + (to + 1) + "|ds1|0|false");
             }
             assertThat(content(to)).as(point).isEqualTo(expected());
             assertThat(content(1 - to)).as(point).isEqualTo("0|0");

@@ -94,7 +94,7 @@ class RedistributeOnlineTest {
             // The group is gone, the range is one unlocked range on the destination.
             assertThat(rows(console, "SHOW task_group")).isEmpty();
             assertThat(rows(console, "SHOW key_ranges")).containsExactly(
-                    "kr1|ds1|0|sh2|false", "kr2|ds1|1000000|sh1|false");
+                    "kr1|sh2|ds1|0|false", "kr2|sh1|ds1|1000000|false");
         }
     }
 

@@ -96,7 +96,7 @@ class RedistributeRecoveryTest {
                 List<String> retried = rows(console, "RETRY TASK GROUP " + group[0]);
                 assertThat(retried).as(point).containsExactly(group[0] + "|kr1|1000|4");
                 assertThat(rows(console, "SHOW task_group")).isEmpty();
-                assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|ds1|0|sh" + (to + 1) + "|false");
+                assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|sh" + (to + 1) + "|ds1|0|false");
             }
             assertEveryRowOn(to, point);
             from = to;
@@ -119,7 +119,7 @@ class RedistributeRecoveryTest {
                     throw new IllegalStateException(e);
                 }
             });
-            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|ds1|0|sh2|false");
+            assertThat(rows(console, "SHOW key_ranges")).containsExactly("kr1|sh2|ds1|0|false");
         }
         assertEveryRowOn(1, "after restart");
         cluster.awaitRouterSynced();
@@ -138,7 +138,7 @@ class RedistributeRecoveryTest {
             List<String> ranges = rows(console, "SHOW key_ranges");
             assertThat(ranges).hasSize(2);
             assertThat(ranges).allMatch(range -> range.endsWith("|false"));
-            assertThat(ranges.getFirst()).startsWith("kr1|ds1|0|sh2|");
+            assertThat(ranges.getFirst()).startsWith("kr1|sh2|ds1|0|");
             String[] rest = ranges.get(1).split("\\|");
             assertThat(rest[3]).isEqualTo("sh1");
             long bound = Long.parseLong(rest[2]);
