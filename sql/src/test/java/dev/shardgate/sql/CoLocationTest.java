@@ -18,7 +18,9 @@ class CoLocationTest {
             "items", new Placement.Distributed("ds1", List.of("order_id"), List.of("ident")),
             "hashed", new Placement.Distributed("ds1", List.of("id"), List.of("murmur")),
             "accounts", new Placement.Distributed("ds2", List.of("id"), List.of("ident")),
-            "rates", new Placement.Reference());
+            "rates", new Placement.Reference(),
+            "lines", new Placement.Distributed("ds3", List.of("region", "id"), List.of("ident", "ident")),
+            "stock", new Placement.Distributed("ds3", List.of("region", "item"), List.of("ident", "ident")));
     private static final Placement.Lookup LOOKUP = table -> PLACEMENTS.getOrDefault(table.name(), new Placement.Other());
 
     private static MultiShardShape.Select pushedDown(String sql) {
@@ -133,5 +135,24 @@ class CoLocationTest {
                 .contains("UNION");
         assertThat(refusal("SELECT o.id, count(DISTINCT i.sku) FROM orders o JOIN items i ON i.order_id = o.id GROUP BY o.currency, o.id"
                 + " HAVING count(*) > 1 UNION ALL SELECT 1, 1")).contains("UNION");
+    }
+
+    @Test
+    void everyKeyColumnMustBeJoinedPositionByPosition() {
+        pushedDown("SELECT l.id FROM lines l JOIN stock s ON s.region = l.region AND s.item = l.id");
+        assertThat(refusal("SELECT l.id FROM lines l JOIN stock s ON s.region = l.region")).contains("not joined");
+        assertThat(refusal("SELECT l.id FROM lines l JOIN stock s ON s.region = l.id AND s.item = l.region")).contains("not joined");
+    }
+
+    @Test
+    void lateralNaturalAndAliasedJoinsAreStrict() {
+        pushedDown("SELECT o.id, x.sku FROM orders o, LATERAL (SELECT sku FROM items i WHERE i.order_id = o.id LIMIT 1) x");
+        assertThat(refusal("SELECT o.id, x.sku FROM orders o, LATERAL (SELECT sku FROM items i WHERE i.sku = o.name LIMIT 1) x"))
+                .contains("LIMIT");
+        assertThat(refusal("SELECT * FROM orders NATURAL JOIN items")).contains("NATURAL JOIN");
+        assertThat(refusal("SELECT j.id FROM (orders o JOIN items i ON i.order_id = o.id) AS j")).contains("aliased join");
+        pushedDown("SELECT o.id, i.sku FROM orders o RIGHT JOIN items i ON i.order_id = o.id");
+        assertThat(refusal("SELECT o.id FROM orders o RIGHT JOIN rates r ON r.code = o.currency JOIN items i ON i.order_id = o.id"))
+                .contains("null-extending");
     }
 }
