@@ -18,6 +18,11 @@ final class MultiShardAnalysis {
     }
 
     static MultiShardShape shape(Object tree, byte[] utf8) {
+        return shape(tree, utf8, null);
+    }
+
+    /** With {@code placements} (null: unknown), a SELECT whose shards can answer alone is pushed down (see CoLocation). */
+    static MultiShardShape shape(Object tree, byte[] utf8, Placement.Lookup placements) {
         if (!(tree instanceof Map<?, ?> root) || !(root.get("stmts") instanceof List<?> raws) || raws.size() != 1
                 || !(raws.getFirst() instanceof Map<?, ?> entry)) {
             return new Unsupported("a query string with several statements cannot run on several shards");
@@ -29,11 +34,33 @@ final class MultiShardAnalysis {
             return new Unsupported("an empty statement cannot run on several shards");
         }
         return switch (statement.type()) {
-            case "SelectStmt" -> SelectShapes.of(statement, text);
+            case "SelectStmt" -> placements == null ? SelectShapes.of(statement, text) : select(statement, text, placements);
             case "UpdateStmt", "DeleteStmt" -> modify(statement, text);
             case "InsertStmt" -> insert(statement, text, location);
             default -> new Unsupported(statement.type().replace("Stmt", "").toUpperCase(java.util.Locale.ROOT)
                     + " cannot run on several shards");
+        };
+    }
+
+    /**
+     * A SELECT that reads one distributed relation once, in its FROM, and that the streaming merge
+     * answers, runs as it always did; other SELECTs run shard-local when CoLocation allows it.
+     */
+    private static MultiShardShape select(Node statement, SourceText text, Placement.Lookup placements) {
+        MultiShardShape plain = SelectShapes.of(statement, text);
+        long distributedUses = tables(statement.fields()).stream()
+                .filter(table -> placements.of(table) instanceof Placement.Distributed).count();
+        boolean plainSuffices = distributedUses <= 1 && !(plain instanceof Unsupported);
+        if (plainSuffices) {
+            return plain;
+        }
+        return switch (CoLocation.of(statement, placements)) {
+            case CoLocation.Verdict.Pushdown pushdown -> SelectShapes.of(statement, text, pushdown.rowsComplete(),
+                    "pushdown: each shard answers alone (distribution " + pushdown.distribution() + ", co-located on its key"
+                            + (pushdown.rowsComplete() ? "; rows final on each shard" : "; aggregates merged") + ")");
+            case CoLocation.Verdict.Refused refused when distributedUses <= 1 -> plain;
+            case CoLocation.Verdict.Refused refused -> new Unsupported("a statement on several shards runs there only when"
+                    + " its distributed relations are joined on the distribution key: " + refused.reason());
         };
     }
 

@@ -31,10 +31,13 @@ public sealed interface MultiShardShape {
      * @param hiddenColumns how many columns at the end of the merged rows the client does not see:
      *     ORDER BY and GROUP BY items missing from the select list, which the shards are asked to
      *     return so that the merge can sort and group on them
+     * @param pushdown null, or what makes each shard's part answerable alone although the statement
+     *     reads several distributed relations or groups on the shards (EXPLAIN ROUTE shows it):
+     *     see CoLocation
      */
     record Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
                   boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations,
-                  int limitParameter, int offsetParameter, int hiddenColumns)
+                  int limitParameter, int offsetParameter, int hiddenColumns, String pushdown)
             implements MultiShardShape {
         public Select {
             sortKeys = List.copyOf(sortKeys);
@@ -43,8 +46,15 @@ public sealed interface MultiShardShape {
         }
 
         public Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
+                      boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations,
+                      int limitParameter, int offsetParameter, int hiddenColumns) {
+            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, limitParameter,
+                    offsetParameter, hiddenColumns, null);
+        }
+
+        public Select(String shardSql, Aggregation aggregation, List<SortKey> sortKeys, long limit, long offset,
                       boolean distinct, List<TableRef> tables, List<TableRef> rowSources, Collations collations) {
-            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, 0, 0, 0);
+            this(shardSql, aggregation, sortKeys, limit, offset, distinct, tables, rowSources, collations, 0, 0, 0, null);
         }
 
         /** LIMIT or OFFSET cut the merged rows (or will, once their parameters are bound). */
@@ -55,7 +65,7 @@ public sealed interface MultiShardShape {
         /** This shape with its LIMIT and OFFSET parameters bound to these values (-1: no LIMIT). */
         public Select bound(long boundLimit, long boundOffset) {
             return new Select(shardSql, aggregation, sortKeys, boundLimit, boundOffset, distinct, tables, rowSources,
-                    collations, 0, 0, hiddenColumns);
+                    collations, 0, 0, hiddenColumns, pushdown);
         }
 
         /** A shape whose collations are unknown: text is merged only when the router is told it is in C order. */

@@ -32,10 +32,15 @@ final class SelectShapes {
     private final int visibleCount;
     /** The text each hidden column is sent to the shards as, in the order of the hidden targets. */
     private final List<String> hiddenTexts = new ArrayList<>();
+    /** The shards' rows are final (see CoLocation.Verdict.Pushdown#rowsComplete): no merge step but ORDER BY and LIMIT. */
+    private final boolean rowsComplete;
+    private final String pushdown;
 
-    private SelectShapes(Node select, SourceText text) {
+    private SelectShapes(Node select, SourceText text, boolean rowsComplete, String pushdown) {
         this.select = select;
         this.text = text;
+        this.rowsComplete = rowsComplete;
+        this.pushdown = pushdown;
         for (Node target : select.nodes("targetList")) {
             Node value = target.node("val");
             targets.add(value);
@@ -53,8 +58,16 @@ final class SelectShapes {
     }
 
     static MultiShardShape of(Node select, SourceText text) {
+        return of(select, text, false, null);
+    }
+
+    /**
+     * The shape of a SELECT each shard answers alone ({@code pushdown} says why); with
+     * {@code rowsComplete}, HAVING, windows, DISTINCT ON and every aggregate run on the shards as written.
+     */
+    static MultiShardShape of(Node select, SourceText text, boolean rowsComplete, String pushdown) {
         try {
-            return new SelectShapes(select, text).shape();
+            return new SelectShapes(select, text, rowsComplete, pushdown).shape();
         } catch (Refused refused) {
             return new Unsupported(refused.getMessage());
         }
@@ -73,23 +86,29 @@ final class SelectShapes {
         String op = select.string("op");
         refuseWhat(op != null && !"SETOP_NONE".equals(op), "UNION, INTERSECT and EXCEPT");
         refuseWhat(select.has("valuesLists"), "VALUES");
-        refuseWhat(select.has("windowClause") || MultiShardAnalysis.containsWindowFunction(select.fields()), "window functions");
-        refuseWhat(select.has("havingClause"), "HAVING");
+        refuseWhat(!rowsComplete && (select.has("windowClause") || MultiShardAnalysis.containsWindowFunction(select.fields())),
+                "window functions");
+        refuseWhat(!rowsComplete && select.has("havingClause"), "HAVING");
         refuseWhat(select.nodes("groupClause").stream().anyMatch(item -> item.is("GroupingSet")),
                 "GROUPING SETS, ROLLUP and CUBE");
         refuseWhat("LIMIT_OPTION_WITH_TIES".equals(select.string("limitOption")), "FETCH … WITH TIES");
         List<Node> distinctOn = select.positional("distinctClause");
         boolean distinct = select.has("distinctClause");
-        refuseWhat(distinct && !(distinctOn.size() == 1 && distinctOn.getFirst() == null), "DISTINCT ON");
+        refuseWhat(!rowsComplete && distinct && !(distinctOn.size() == 1 && distinctOn.getFirst() == null), "DISTINCT ON");
+        boolean plainDistinct = distinct && distinctOn.size() == 1 && distinctOn.getFirst() == null;
+        if (rowsComplete) {
+            distinct = false; // equal rows hold the same key, so they come from one shard, which made them distinct
+        }
         List<Node> groupBy = select.nodes("groupClause");
         if (hasPositionOutsideSelectList()) {
             // PostgreSQL's own error (42P10), which every shard answers for the statement as written
             return new MultiShardShape.Select(text.slice(0, text.length()), null, List.of(), -1, 0, false,
-                    MultiShardAnalysis.tables(select.fields()), rowSources());
+                    MultiShardAnalysis.tables(select.fields()), rowSources(), Collations.UNKNOWN, 0, 0, 0, pushdown);
         }
-        addHiddenColumns(groupBy, distinct);
-        boolean aggregated = !groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"))
-                || targets.stream().skip(visibleCount).anyMatch(SelectShapes::hasAggregate);
+        addHiddenColumns(groupBy, plainDistinct || (distinct && !rowsComplete));
+        // rows final on the shards are not re-aggregated, whatever the hidden items hold
+        boolean aggregated = !rowsComplete && (!groupBy.isEmpty() || MultiShardAnalysis.containsAggregate(select.raw("targetList"))
+                || targets.stream().skip(visibleCount).anyMatch(SelectShapes::hasAggregate));
 
         Aggregation aggregation = aggregated ? aggregation(groupBy) : null;
         List<SortKey> sortKeys = sortKeys();
@@ -127,7 +146,7 @@ final class SelectShapes {
         Collations collations = new Collations(sortCollations, extremes, CollationInputs.fromScope(select), groupKeys);
         return new MultiShardShape.Select(text.edited(edits), aggregation, sortKeys, limit, offset, distinct,
                 MultiShardAnalysis.tables(select.fields()), rowSources(), collations, limitParameter, offsetParameter,
-                targets.size() - visibleCount);
+                targets.size() - visibleCount, pushdown);
     }
 
     /**
@@ -142,7 +161,8 @@ final class SelectShapes {
             return;
         }
         List<ClauseItems.Span> groupSpans = null;
-        for (int g = 0; g < groupBy.size(); g++) {
+        // groups complete on the shards need no grouping by the merge
+        for (int g = 0; g < (rowsComplete ? 0 : groupBy.size()); g++) {
             Node item = groupBy.get(g);
             if (groupTarget(item) >= 0) {
                 continue;
@@ -189,7 +209,7 @@ final class SelectShapes {
 
     private void addHidden(Node value, String itemText) {
         String sent = itemText;
-        if (MultiShardAnalysis.isAggregateCall(value) && "avg".equals(MultiShardAnalysis.functionName(value))) {
+        if (!rowsComplete && MultiShardAnalysis.isAggregateCall(value) && "avg".equals(MultiShardAnalysis.functionName(value))) {
             int open = itemText.indexOf('(');
             if (open < 0 || !itemText.endsWith(")")) {
                 throw new Refused("the arguments of avg could not be read");

@@ -94,6 +94,15 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * The same, knowing where the tables' rows live: a SELECT over several distributed relations
+     * joined on their distribution key, or grouped by it, is pushed down to the shards whole.
+     */
+    public MultiShardShape multiShardShape(String sql, Placement.Lookup placements) {
+        return parsedAfresh(sql, (tree, utf8) -> MultiShardAnalysis.shape(tree, utf8, placements),
+                MultiShardShape.Unsupported::new);
+    }
+
+    /**
      * The plain column references of a one-SELECT text's select list (a view's definition), with
      * their output names; null when the text is not one SELECT. Never throws.
      */

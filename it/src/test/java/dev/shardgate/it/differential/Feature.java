@@ -26,6 +26,7 @@ enum Feature {
     JOIN_OFF_KEY(true),
     JOIN_REFERENCE(true),
     SUBQUERY(true),
+    CO_LOCATED(true),
     UNION(true),
     WINDOW(true),
     VIEW(true),

@@ -52,6 +52,7 @@ final class Generator {
             case JOIN_OFF_KEY -> Case.of(reads.joinOffKey());
             case JOIN_REFERENCE -> Case.of(reads.joinReference());
             case SUBQUERY -> Case.of(reads.subquery());
+            case CO_LOCATED -> Case.of(reads.coLocated());
             case UNION -> Case.of(reads.union());
             case WINDOW -> Case.of(reads.window());
             case VIEW -> Case.of(reads.view());

@@ -224,6 +224,38 @@ final class ReadStatements {
         return Step.read(Feature.SUBQUERY, sql, Shape.UNORDERED, bound.values());
     }
 
+    /**
+     * Statements over t1 and t2 co-located on id (issue 20, item 1): joins, subqueries, CTEs and
+     * derived tables on the key, and HAVING, windows, DISTINCT ON and count(DISTINCT) grouped by it.
+     */
+    Step coLocated() {
+        Bound bound = new Bound(random);
+        String keyed = random.nextInt(3) == 0 ? " AND t1.id IN (" + bound.key(Keys.pick(random)) + ", " + bound.key(Keys.pick(random)) + ")" : "";
+        Shape shape = Shape.UNORDERED;
+        String sql = switch (random.nextInt(15)) {
+            case 0 -> "SELECT t1.id, t2.seq, t2.i4 FROM t1 JOIN t2 ON t2.id = t1.id WHERE t2.seq > 1" + keyed;
+            case 1 -> "SELECT t1.id, count(t2.seq) FROM t1 LEFT JOIN t2 ON t1.id = t2.id WHERE true" + keyed
+                    + " GROUP BY t1.id HAVING count(t2.seq) <> 1";
+            case 2 -> "SELECT t1.id, count(DISTINCT t2.i4), sum(t2.i4) FROM t1 JOIN t2 ON t2.id = t1.id WHERE true" + keyed + " GROUP BY t1.id";
+            case 3 -> "SELECT id, i4 FROM t1 WHERE EXISTS (SELECT 1 FROM t2 WHERE t2.id = t1.id AND t2.seq > 2)" + keyed;
+            case 4 -> "SELECT id FROM t1 WHERE NOT EXISTS (SELECT 1 FROM t2 WHERE t2.id = t1.id)" + keyed;
+            case 5 -> "SELECT id, i4 FROM t1 WHERE id IN (SELECT id FROM t2 WHERE i4 > 0)" + keyed;
+            case 6 -> "WITH s AS (SELECT id, count(*) AS n FROM t2 GROUP BY id) SELECT t1.id, s.n FROM t1 JOIN s ON s.id = t1.id WHERE true" + keyed;
+            case 7 -> "SELECT t1.id, s.total FROM t1 JOIN (SELECT id, sum(i4) AS total FROM t2 GROUP BY id) s ON s.id = t1.id WHERE true" + keyed;
+            case 8 -> "SELECT id, seq, row_number() OVER (PARTITION BY id ORDER BY seq), sum(i4) OVER (PARTITION BY id) FROM t2";
+            case 9 -> {
+                shape = Shape.UNORDERED.ordered(new Ordering(List.of(0, 1), true, false));
+                yield "SELECT DISTINCT ON (id) id, seq, i4 FROM t2 ORDER BY id, seq";
+            }
+            case 10 -> "SELECT id, count(*), max(i4) FROM t2 GROUP BY id HAVING count(*) > 1";
+            case 11 -> "SELECT t1.id, (SELECT max(seq) FROM t2 WHERE t2.id = t1.id) FROM t1 WHERE true" + keyed;
+            case 12 -> "SELECT t1.id, t2.seq, ref.name FROM t1 JOIN t2 ON t2.id = t1.id JOIN ref ON ref.rid = t2.i4 WHERE true" + keyed;
+            case 13 -> "SELECT count(*), sum(t2.i4) FROM t1 JOIN t2 ON t1.id = t2.id WHERE true" + keyed;
+            default -> "SELECT t1.id, t2.seq FROM t1 FULL JOIN t2 ON t1.id = t2.id AND t2.seq > 1";
+        };
+        return Step.read(Feature.CO_LOCATED, sql, shape, bound.values());
+    }
+
     Step union() {
         Bound bound = new Bound(random);
         String union = random.nextBoolean() ? " UNION " : " UNION ALL ";

@@ -250,11 +250,13 @@ final class LocalCommands {
         Route route = session.router.route(statement, analysis, null);
         return switch (route) {
             case Route.OneShard one -> List.of(List.of(one.shard(), one.reason()));
-            case Route.ManyShards many -> many.shards().stream().map(s -> List.of(s, many.reason())).toList();
+            case Route.ManyShards many -> many.shards().stream()
+                    .map(s -> List.of(s, withPushdown(session, statement, many.shards(), many.reason()))).toList();
             case Route.EveryShard every -> every.shards().stream().map(s -> List.of(s, every.reason())).toList();
             case Route.NoKey noKey when session.router.multiShardTargets(noKey) != null ->
                     session.router.multiShardTargets(noKey).stream()
-                            .map(s -> List.of(s, noKey.reason() + " (default_route_behaviour ALLOW: runs on each)")).toList();
+                            .map(s -> List.of(s, withPushdown(session, statement, session.router.multiShardTargets(noKey),
+                                    noKey.reason() + " (default_route_behaviour ALLOW: runs on each)"))).toList();
             case Route.NoKey noKey -> {
                 String shard;
                 try {
@@ -267,6 +269,13 @@ final class LocalCommands {
             case Route.Scatter scatter -> scatter.shards().stream().map(s -> List.of(s, scatter.reason())).toList();
             case Route.AnyShard any -> List.of(List.of("any", any.reason()));
         };
+    }
+
+    /** The route's reason, and, for a SELECT each shard answers whole, why ("pushdown: …"). */
+    private static String withPushdown(ClientSession session, String statement, java.util.Collection<String> shards,
+                                       String reason) {
+        String pushdown = MultiShardStatements.pushdownOf(session, statement, shards);
+        return pushdown == null ? reason : reason + "; " + pushdown;
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.shardgate.router.metrics.RouteKind;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.pool.BackendPool;
 import dev.shardgate.router.route.BoundValues;
+import dev.shardgate.router.route.Placements;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.BoundWindow;
@@ -107,7 +108,8 @@ final class MultiShardStatements {
                 && kind != StatementKind.INSERT) {
             return null;
         }
-        MultiShardShape shape = session.context().analyzer().multiShardShape(sql);
+        MultiShardShape shape = session.context().analyzer().multiShardShape(sql,
+                Placements.of(session.context().metadata(), shards));
         Map<String, String> sqlByShard;
         try {
             // While a range the statement may touch is locked (being moved, its rows may be on two
@@ -123,7 +125,8 @@ final class MultiShardStatements {
             throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
                     + e.getMessage(), route.reason(), e.hint(), 0);
         }
-        log.debug("event=multi_shard client={} kind={} shards={}", session.processId(), kind, sqlByShard.keySet());
+        log.debug("event=multi_shard client={} kind={} shards={} pushdown={}", session.processId(), kind, sqlByShard.keySet(),
+                shape instanceof MultiShardShape.Select s && s.pushdown() != null);
         Map<String, ShardParameters> parametersByShard = new LinkedHashMap<>();
         MultiShardShape.Select select = shape instanceof MultiShardShape.Select s ? s : null;
         if (select != null && (select.limitParameter() > 0 || select.offsetParameter() > 0)) {
@@ -134,6 +137,16 @@ final class MultiShardStatements {
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
         return new Plan(sqlByShard, select, false, parametersByShard);
+    }
+
+    /**
+     * For EXPLAIN ROUTE: why a SELECT over several shards runs whole on each ("pushdown: …"), or null
+     * when it is not pushed down (one distributed relation merged as usual, or refused).
+     */
+    static String pushdownOf(ClientSession session, String sql, java.util.Collection<String> shards) {
+        MultiShardShape shape = session.context().analyzer().multiShardShape(sql,
+                Placements.of(session.context().metadata(), shards));
+        return shape instanceof MultiShardShape.Select select ? select.pushdown() : null;
     }
 
     /**
@@ -169,7 +182,9 @@ final class MultiShardStatements {
         switch (shape) {
             case MultiShardShape.Unsupported unsupported -> throw refused(unsupported.reason());
             case MultiShardShape.Select select -> {
-                requireOneDistributedRowSource(behind, select.tables(), select.rowSources());
+                if (select.pushdown() == null) {
+                    requireOneDistributedRowSource(behind, select.tables(), select.rowSources());
+                }
                 shards.forEach(shard -> byShard.put(shard, select.shardSql()));
             }
             case MultiShardShape.Modify modify -> {
