@@ -140,8 +140,8 @@ class RedistributeRecoveryTest {
             assertThat(ranges).allMatch(range -> range.endsWith("|false"));
             assertThat(ranges.getFirst()).startsWith("kr1|sh2|ds1|0|");
             String[] rest = ranges.get(1).split("\\|");
-            assertThat(rest[3]).isEqualTo("sh1");
-            long bound = Long.parseLong(rest[2]);
+            assertThat(rest[1]).isEqualTo("sh1");
+            long bound = Long.parseLong(rest[3]);
             assertThat(bound).isBetween(20L, 999L);
 
             // Moved keys are on sh2 only, the rest on sh1 only, and the router routes both.
