@@ -103,7 +103,7 @@ class HostileClientsProcessTest {
         try (RawClient client = new RawClient(port)) {
             byte[] fields = ("user\0" + USER + "\0database\0" + DATABASE + "\0\0").getBytes(StandardCharsets.UTF_8);
             client.send(ByteBuffer.allocate(8 + fields.length).putInt(8 + fields.length).putInt(196608).put(fields).array());
-            RawClient.Answer answer = client.errorOrEnd(Duration.ofSeconds(10));
+            RawClient.Answer answer = client.errorOrEnd(Duration.ofSeconds(3));
             return switch (answer) {
                 case RawClient.Error error -> error.sqlState() + " " + error.fields().get('M');
                 case RawClient.Silence silence -> "silence";

@@ -32,7 +32,7 @@ public final class TooManyClients {
     }
 
     /**
-     * Refuses {@code client} on a virtual thread of its own and closes it. A CancelRequest is still
+     * Refuses {@code client} on a thread of its own and closes it. A CancelRequest is still
      * passed to {@code cancels}, as PostgreSQL serves cancels when full: they are what frees a slot.
      */
     public static void refuse(Socket client, Consumer<CancelRequest> cancels) {
@@ -47,7 +47,10 @@ public final class TooManyClients {
             return;
         }
         try {
-            Thread.ofVirtual().name("refuse-" + client.getPort()).start(() -> {
+            // A platform thread: a refusal must not wait for a virtual-thread carrier, which the full
+            // router's other threads may hold (a suite run once saw every refusal of a full router
+            // silent for 10 s, its accept loop answering one client per client's time-out).
+            Thread.ofPlatform().daemon(true).name("refuse-" + client.getPort()).start(() -> {
                 try {
                     answer(client, cancels, refusal);
                 } finally {
