@@ -79,7 +79,7 @@ class HiddenColumnsTest {
              Connection binary = cluster.connect("prepareThreshold", "-1")) {
             assertThat(answer(simple, sql)).as("simple: " + sql).containsExactlyElementsOf(expected);
             assertThat(answer(extended, sql)).as("extended: " + sql).containsExactlyElementsOf(expected);
-            assertThat(prepared(binary, sql)).as("binary: " + sql).containsExactlyElementsOf(expected);
+            assertThat(ScatterCluster.answerPrepared(binary, sql)).as("binary: " + sql).containsExactlyElementsOf(expected);
         }
     }
 
@@ -116,27 +116,6 @@ class HiddenColumnsTest {
         }
     }
 
-    /** A PreparedStatement's answer in the form of {@link ScatterCluster#answer}. */
-    private static List<String> prepared(Connection connection, String sql) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
-            ResultSetMetaData meta = rows.getMetaData();
-            List<String> lines = new ArrayList<>();
-            StringBuilder header = new StringBuilder();
-            for (int c = 1; c <= meta.getColumnCount(); c++) {
-                header.append(c > 1 ? "|" : "").append(meta.getColumnLabel(c)).append(':').append(meta.getColumnTypeName(c));
-            }
-            lines.add(header.toString());
-            while (rows.next()) {
-                StringBuilder line = new StringBuilder();
-                for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    String value = rows.getString(c);
-                    line.append(c > 1 ? "|" : "").append(value == null ? "∅" : value);
-                }
-                lines.add(line.toString());
-            }
-            return lines;
-        }
-    }
 
     private static List<Integer> idsOf(Connection connection, String sql) throws SQLException {
         List<Integer> ids = new ArrayList<>();

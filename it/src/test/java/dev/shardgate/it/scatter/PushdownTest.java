@@ -88,7 +88,7 @@ class PushdownTest {
         List<String> expected = sorted(answer(cluster.reference(), sql));
         try (Connection simple = cluster.connect(); Connection extended = cluster.connect("preferQueryMode", "extended")) {
             assertThat(sorted(answer(simple, sql))).as(sql).containsExactlyElementsOf(expected);
-            assertThat(sorted(answerPrepared(extended, sql))).as(sql).containsExactlyElementsOf(expected);
+            assertThat(sorted(ScatterCluster.answerPrepared(extended, sql))).as(sql).containsExactlyElementsOf(expected);
         }
     }
 
@@ -124,26 +124,6 @@ class PushdownTest {
         }
     }
 
-    private static List<String> answerPrepared(Connection connection, String sql) throws SQLException {
-        List<String> lines = new ArrayList<>();
-        try (var statement = connection.prepareStatement(sql); var rows = statement.executeQuery()) {
-            var meta = rows.getMetaData();
-            StringBuilder header = new StringBuilder();
-            for (int c = 1; c <= meta.getColumnCount(); c++) {
-                header.append(c > 1 ? "|" : "").append(meta.getColumnLabel(c)).append(':').append(meta.getColumnTypeName(c));
-            }
-            lines.add(header.toString());
-            while (rows.next()) {
-                StringBuilder line = new StringBuilder();
-                for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    String value = rows.getString(c);
-                    line.append(c > 1 ? "|" : "").append(value == null ? "∅" : value);
-                }
-                lines.add(line.toString());
-            }
-        }
-        return lines;
-    }
 
     /** The header first, then the rows in a fixed order: these statements do not order their rows. */
     private static List<String> sorted(List<String> lines) {

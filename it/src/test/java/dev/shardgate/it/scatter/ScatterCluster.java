@@ -147,23 +147,34 @@ final class ScatterCluster implements AutoCloseable {
     /** Column names (with type names), then the rows, as psql -A prints them, NULL as "∅". */
     static List<String> answer(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-            ResultSetMetaData meta = rows.getMetaData();
-            List<String> lines = new ArrayList<>();
-            StringBuilder header = new StringBuilder();
-            for (int c = 1; c <= meta.getColumnCount(); c++) {
-                header.append(c > 1 ? "|" : "").append(meta.getColumnLabel(c)).append(':').append(meta.getColumnTypeName(c));
-            }
-            lines.add(header.toString());
-            while (rows.next()) {
-                StringBuilder line = new StringBuilder();
-                for (int c = 1; c <= meta.getColumnCount(); c++) {
-                    String value = rows.getString(c);
-                    line.append(c > 1 ? "|" : "").append(value == null ? "∅" : value);
-                }
-                lines.add(line.toString());
-            }
-            return lines;
+            return lines(rows);
         }
+    }
+
+    /** {@link #answer} through a PreparedStatement: the extended protocol. */
+    static List<String> answerPrepared(Connection connection, String sql) throws SQLException {
+        try (java.sql.PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {
+            return lines(rows);
+        }
+    }
+
+    private static List<String> lines(ResultSet rows) throws SQLException {
+        ResultSetMetaData meta = rows.getMetaData();
+        List<String> lines = new ArrayList<>();
+        StringBuilder header = new StringBuilder();
+        for (int c = 1; c <= meta.getColumnCount(); c++) {
+            header.append(c > 1 ? "|" : "").append(meta.getColumnLabel(c)).append(':').append(meta.getColumnTypeName(c));
+        }
+        lines.add(header.toString());
+        while (rows.next()) {
+            StringBuilder line = new StringBuilder();
+            for (int c = 1; c <= meta.getColumnCount(); c++) {
+                String value = rows.getString(c);
+                line.append(c > 1 ? "|" : "").append(value == null ? "∅" : value);
+            }
+            lines.add(line.toString());
+        }
+        return lines;
     }
 
     @Override
