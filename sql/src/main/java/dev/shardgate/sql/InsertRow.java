@@ -35,4 +35,27 @@ public record InsertRow(TableRef table, Map<String, Value> values, List<Value> p
         }
         return new InsertRow(table, byColumn);
     }
+
+    /**
+     * For each column every one of {@code rows} gives a value (in the first row's column order), the
+     * distinct values the rows give it: what restricts an INSERT's target to the rows' keys.
+     */
+    static Map<String, List<Value>> valuesGivenByEveryRow(List<InsertRow> rows) {
+        Map<String, List<Value>> byColumn = new LinkedHashMap<>();
+        for (String column : rows.getFirst().values().keySet()) {
+            java.util.Set<Value> values = new java.util.LinkedHashSet<>();
+            for (InsertRow row : rows) {
+                Value value = row.values().get(column);
+                if (value == null) {
+                    values = null;
+                    break;
+                }
+                values.add(value);
+            }
+            if (values != null) {
+                byColumn.put(column, List.copyOf(values));
+            }
+        }
+        return byColumn;
+    }
 }

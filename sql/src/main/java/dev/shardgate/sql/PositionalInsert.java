@@ -1,9 +1,7 @@
 package dev.shardgate.sql;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code INSERT INTO t VALUES (…)} without a column list: PostgreSQL gives the values to the
@@ -49,20 +47,7 @@ public final class PositionalInsert {
         }
         TableRef target = rows.getFirst().table();
         List<KeyFilter> filters = new ArrayList<>(statement.filters());
-        for (String column : rows.getFirst().values().keySet()) {
-            Set<Value> values = new LinkedHashSet<>();
-            for (InsertRow row : rows) {
-                Value value = row.values().get(column);
-                if (value == null) {
-                    values = null;
-                    break;
-                }
-                values.add(value);
-            }
-            if (values != null) {
-                filters.add(new KeyFilter(target, column, List.copyOf(values)));
-            }
-        }
+        InsertRow.valuesGivenByEveryRow(rows).forEach((column, values) -> filters.add(new KeyFilter(target, column, values)));
         Write write = statement.writes().getFirst();
         List<Write> writes = List.of(new Write(write.table(), write.kind(), write.assignedColumns(), null));
         return new Statement(statement.kind(), statement.tables(), filters, rows, statement.set(), statement.text(),

@@ -416,20 +416,7 @@ final class QueryAnalysis {
         if (ofTarget.isEmpty()) {
             return;
         }
-        for (String column : ofTarget.getFirst().values().keySet()) {
-            Set<Value> values = new LinkedHashSet<>();
-            for (InsertRow row : ofTarget) {
-                Value value = row.values().get(column);
-                if (value == null) {
-                    values = null;
-                    break;
-                }
-                values.add(value);
-            }
-            if (values != null) {
-                target.restrict(column, List.copyOf(values));
-            }
-        }
+        InsertRow.valuesGivenByEveryRow(ofTarget).forEach(target::restrict);
     }
 
     /** The insert column list; a null entry stands for a column with indirection ({@code a[1]}, {@code a.b}). */
