@@ -105,10 +105,6 @@ public final class ShardPauses {
         return all;
     }
 
-    public boolean isPaused(String shard) {
-        return any && (current(shard) != null || current(EVERY_SHARD) != null);
-    }
-
     /**
      * Returns at once unless {@code shard} is paused; then waits until it is resumed.
      *

@@ -63,8 +63,4 @@ public final class Traffic implements TrafficHold {
             // RESUME on the console ended the hold already
         }
     }
-
-    public ShardPauses pauses() {
-        return pools.pauses();
-    }
 }
