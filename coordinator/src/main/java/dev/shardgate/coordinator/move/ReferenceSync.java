@@ -89,9 +89,7 @@ final class ReferenceSync {
 
     private static long sync(Connection source, Connection destination, String destinationShard, QualifiedName name,
                              java.util.function.Predicate<QualifiedName> mayReference) throws SQLException {
-        source.setAutoCommit(false);
-        destination.setAutoCommit(false);
-        try {
+        return ReferenceTables.inTransactions(source, destination, () -> {
             ReferenceTables.lock(source, name, "SHARE");
             if (ShardData.exists(destination, name)) {
                 ReferenceTables.lock(destination, name, "EXCLUSIVE");
@@ -100,13 +98,6 @@ final class ReferenceSync {
             destination.commit();
             source.commit();
             return rows;
-        } catch (SQLException | RuntimeException e) {
-            destination.rollback();
-            source.rollback();
-            throw e;
-        } finally {
-            destination.setAutoCommit(true);
-            source.setAutoCommit(true);
-        }
+        });
     }
 }

@@ -97,9 +97,7 @@ final class ReferenceTables {
      */
     static long copy(Connection holder, String holderShard, Connection destination, String destinationShard,
                      QualifiedName name, Predicate<QualifiedName> mayReference) throws SQLException {
-        holder.setAutoCommit(false);
-        destination.setAutoCommit(false);
-        try {
+        return inTransactions(holder, destination, () -> {
             lock(holder, name, "SHARE");
             long rows = createAndFill(holder, destination, destinationShard, name, mayReference);
             destination.commit();
@@ -107,13 +105,32 @@ final class ReferenceTables {
             log.info("event=reference_table_copied relation={} from={} to={} rows={}", name, holderShard,
                     destinationShard, rows);
             return rows;
+        });
+    }
+
+    /** Work on two connections' transactions that commits them itself, in the order it needs. */
+    @FunctionalInterface
+    interface TwoTransactions<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} with a transaction open on each connection; if it fails, both roll back
+     * (one it had committed already has nothing left to undo); either way both are back in
+     * autocommit afterwards.
+     */
+    static <T> T inTransactions(Connection first, Connection second, TwoTransactions<T> work) throws SQLException {
+        first.setAutoCommit(false);
+        second.setAutoCommit(false);
+        try {
+            return work.run();
         } catch (SQLException | RuntimeException e) {
-            destination.rollback();
-            holder.rollback();
+            second.rollback();
+            first.rollback();
             throw e;
         } finally {
-            destination.setAutoCommit(true);
-            holder.setAutoCommit(true);
+            second.setAutoCommit(true);
+            first.setAutoCommit(true);
         }
     }
 
@@ -153,9 +170,7 @@ final class ReferenceTables {
                 qdb.apply(pointAtTarget);
                 return 0;
             }
-            holder.setAutoCommit(false);
-            destination.setAutoCommit(false);
-            try {
+            return inTransactions(holder, destination, () -> {
                 lock(holder, name, "EXCLUSIVE");
                 long rows = createAndFill(holder, destination, target, name, mayReference(metadata, destination));
                 destination.commit();
@@ -170,14 +185,7 @@ final class ReferenceTables {
                 holder.commit();
                 log.info("event=reference_duty_moved relation={} from={} to={} rows={}", name, drained, target, rows);
                 return rows;
-            } catch (SQLException | RuntimeException e) {
-                destination.rollback();
-                holder.rollback();
-                throw e;
-            } finally {
-                destination.setAutoCommit(true);
-                holder.setAutoCommit(true);
-            }
+            });
         }
     }
 
