@@ -153,8 +153,10 @@ sealed interface Total {
                     }
                 }
                 case NUMERIC -> addNumeric(text);
-                case DOUBLE -> floating = NumberText.plus(floating, Double.parseDouble(text));
-                case REAL -> real = NumberText.plus(real, Float.parseFloat(text));
+                // sum(float8) and sum(real) start from their first value, not from 0 (no initial
+                // state in pg_aggregate): a group whose only sum is -0 stays -0, as 0 + -0 would not
+                case DOUBLE -> floating = seen ? NumberText.plus(floating, Double.parseDouble(text)) : Double.parseDouble(text);
+                case REAL -> real = seen ? NumberText.plus(real, Float.parseFloat(text)) : Float.parseFloat(text);
                 case INTERVAL -> interval = interval.plus(Interval.parse(value));
             }
             seen = true;

@@ -222,6 +222,18 @@ class ResultMergerTest {
         assertThat(merged(reals, List.of("0.1"), List.of("0.2"))).containsExactly("0.3");
     }
 
+    /** Found by the differential tester: sum(float8) of a group whose shards' sums are all -0 is -0, not 0 + -0. */
+    @Test
+    void floatSumsStartFromTheFirstShardsSumSoANegativeZeroStays() throws IOException {
+        var sum = new Aggregation(List.of(new OutputColumn.Aggregate(AggregateKind.SUM, 0)));
+        var doubles = new ResultMerger(shape(sum, List.of(), -1, 0, false), columns(field("sum", TypeOids.FLOAT8)));
+        assertThat(merged(doubles, List.of("-0"))).containsExactly("-0");
+        assertThat(merged(doubles, List.of("-0"), List.of("-0"))).containsExactly("-0");
+        assertThat(merged(doubles, List.of("-0"), List.of("0"))).containsExactly("0");
+        var reals = new ResultMerger(shape(sum, List.of(), -1, 0, false), columns(field("sum", TypeOids.FLOAT4)));
+        assertThat(merged(reals, List.of("-0"))).containsExactly("-0");
+    }
+
     @Test
     void whatCannotBeMergedIsRefusedWithFeatureNotSupported() {
         var groupByJsonb = new Aggregation(List.of(new OutputColumn.Key(0, true)));
