@@ -21,6 +21,8 @@ import dev.shardgate.router.session.PreparedStatements;
 import dev.shardgate.sql.SqlAnalyzer;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -32,6 +34,7 @@ import java.util.Map;
  * snapshot), backend pools, cancel keys and prepared-statement names.
  */
 public final class RouterContext implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RouterContext.class);
     private volatile boolean closed;
     /** The admin console, for clients of a console database on the router port; null until it listens. */
     private volatile dev.shardgate.console.server.ConsoleServer console;
@@ -158,13 +161,30 @@ public final class RouterContext implements AutoCloseable {
                 : new RemoteKeyValues(coordinators, new SyncChannels(config.grpcTls().client())));
     }
 
-    /** The config's shards appear in the metadata (SHOW shards, ROUTE TO) without a CREATE SHARD. */
+    /**
+     * The config's shards appear in the metadata (SHOW shards, ROUTE TO) without a CREATE SHARD. The
+     * pools take a shard's hosts from the metadata, where SWITCHOVER and ALTER SHARD change them; at
+     * start router.yaml's host list wins over one a persisted QDB kept (hosts are a restart key).
+     */
     private static void registerConfiguredShards(RouterConfig config, Qdb qdb) {
         Metadata current = qdb.snapshot();
         List<MetadataChange> changes = new ArrayList<>();
         for (Map.Entry<String, ShardConfig> shard : config.shards().entrySet()) {
-            if (current.shard(shard.getKey()).isEmpty()) {
-                changes.add(new MetadataChange.CreateShard(new Shard(shard.getKey(), shard.getValue().hosts())));
+            List<String> hosts = shard.getValue().hosts();
+            List<String> kept = current.shard(shard.getKey()).map(Shard::hosts).orElse(null);
+            if (kept == null) {
+                changes.add(new MetadataChange.CreateShard(new Shard(shard.getKey(), hosts)));
+            } else if (!kept.equals(hosts)) {
+                log.warn("event=shard_hosts_from_config shard={} qdb_hosts=\"{}\" config_hosts=\"{}\"", shard.getKey(),
+                        String.join(",", kept), String.join(",", hosts));
+                List<String> added = hosts.stream().filter(host -> !kept.contains(host)).toList();
+                List<String> dropped = kept.stream().filter(host -> !hosts.contains(host)).toList();
+                if (!added.isEmpty()) {
+                    changes.add(new MetadataChange.AddShardHosts(shard.getKey(), added));
+                }
+                if (!dropped.isEmpty()) {
+                    changes.add(new MetadataChange.DropShardHosts(shard.getKey(), dropped));
+                }
             }
         }
         qdb.apply(changes);

@@ -47,6 +47,11 @@ class SwitchoverShardTest {
                     .contains("dropped from the shard's hosts").doesNotContain("WARNING");
             assertThat(standby.isInRecovery()).isFalse();
             assertThat(router.context().metadata().shard("sh1").orElseThrow().hosts()).containsExactly(host(standby));
+            // the shard is router.yaml's, yet the router's pools follow the metadata: the fenced
+            // former primary serves no read-only session
+            try (Connection console = console(router.consolePort())) {
+                assertThat(rows(console, "SHOW hosts")).extracting(row -> row.get(1)).containsExactly(host(standby));
+            }
 
             bank.assertKeptOn(standby);
             try (Connection promoted = direct(standby)) {

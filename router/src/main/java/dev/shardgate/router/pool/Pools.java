@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
@@ -89,10 +90,19 @@ public final class Pools implements HealthChecker.Shards {
         return pool != null ? pool : pools.computeIfAbsent(key, this::create);
     }
 
+    /**
+     * The metadata's hosts of the shard: for a shard of router.yaml too, since the router registers
+     * it there at start and SWITCHOVER or ALTER SHARD change them there; router.yaml's only for a
+     * shard the metadata lacks.
+     */
     private List<String> hostsOf(String shard) {
-        ShardConfig configured = config.shards().get(shard);
-        return configured != null ? configured.hosts()
-                : metadata.get().shard(shard).map(Shard::hosts).orElse(List.of());
+        return hostsOf(shard, metadata.get(), config);
+    }
+
+    /** See {@link #hostsOf(String)}. */
+    public static List<String> hostsOf(String shard, Metadata metadata, RouterConfig config) {
+        return metadata.shard(shard).map(Shard::hosts).or(() -> Optional.ofNullable(config.shards().get(shard))
+                .map(ShardConfig::hosts)).orElse(List.of());
     }
 
     private static List<BackendAddress> addresses(String shard, List<String> hosts) {

@@ -6,8 +6,8 @@ import dev.shardgate.meta.Shard;
 import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.backend.BackendAddress;
-import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.pool.PoolStats;
+import dev.shardgate.router.pool.Pools;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -65,8 +65,7 @@ public final class RouterReadiness implements Readiness {
     }
 
     private List<String> hostsOf(String shard, Metadata metadata) {
-        ShardConfig configured = context.config().shards().get(shard);
-        return configured != null ? configured.hosts() : metadata.shard(shard).map(Shard::hosts).orElse(List.of());
+        return Pools.hostsOf(shard, metadata, context.config());
     }
 
     /** Null when the shard has a usable host, else why not, naming the shard and its hosts. */
