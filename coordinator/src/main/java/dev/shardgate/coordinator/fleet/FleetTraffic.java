@@ -10,7 +10,9 @@ import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * PAUSE and RESUME on every router the coordinator feeds, all at once; and the hold of a
  * switchover run by the coordinator. A router that does not answer is reported and not waited
  * for: the switchover's fencing on PostgreSQL protects its clients' data, and a pause it did get
- * ends with its lease.
+ * ends with its lease. A PAUSE without a lease stands until RESUME: a router that comes up while it
+ * stands (registered after it, restarted, or unreachable when it was given) is paused as soon as it
+ * has synced its metadata. The coordinator keeps standing pauses in memory only.
  */
 public final class FleetTraffic implements TrafficHold {
     private static final Logger log = LoggerFactory.getLogger(FleetTraffic.class);
@@ -38,9 +42,12 @@ public final class FleetTraffic implements TrafficHold {
     }
 
     private final RouterFleet fleet;
+    /** PAUSEs without a lease in force, by shard ("" every shard), given again to a router that comes up. */
+    private final Map<String, PauseRequest> standing = new ConcurrentHashMap<>();
 
     public FleetTraffic(RouterFleet fleet) {
         this.fleet = fleet;
+        fleet.onRouterUp(this::giveStandingPauses);
     }
 
     public boolean isActive() {
@@ -57,6 +64,9 @@ public final class FleetTraffic implements TrafficHold {
                 .build();
         // without a drain bound the router waits up to its own pause_timeout (default 120 s)
         Duration wait = (drain == null ? Duration.ofMinutes(10) : drain).plus(CALL_MARGIN);
+        if (lease.isEmpty()) {
+            standing.put(request.getShard(), request);
+        }
         return everyRouter(wait, link -> stub(link, wait).pause(request));
     }
 
@@ -66,6 +76,11 @@ public final class FleetTraffic implements TrafficHold {
                 .setFreshCheckMillis(freshCheck.toMillis())
                 .build();
         Duration wait = freshCheck.plus(CALL_MARGIN);
+        if (shard.isEmpty()) {
+            standing.clear();
+        } else {
+            standing.remove(shard.get());
+        }
         return everyRouter(wait, link -> stub(link, wait).resume(request));
     }
 
@@ -88,6 +103,23 @@ public final class FleetTraffic implements TrafficHold {
             Thread.currentThread().interrupt();
         }
         resume(Optional.of(shard), LEARN_WAIT);
+    }
+
+    /** On the link's thread: the router just came up and gets every standing pause. */
+    private void giveStandingPauses(RouterLink link) {
+        for (PauseRequest request : List.copyOf(standing.values())) {
+            String shard = request.getShard().isEmpty() ? "all" : request.getShard();
+            try {
+                PauseState state = stub(link, CALL_MARGIN).pause(request.toBuilder().setDrainMillis(1).build());
+                if (state.getError().isEmpty()) {
+                    log.info("event=router_pause_given router={} shard={} reason=\"{}\"", link.id(), shard, request.getReason());
+                } else {
+                    log.warn("event=router_pause_failed router={} shard={} error=\"{}\"", link.id(), shard, state.getError());
+                }
+            } catch (StatusRuntimeException e) {
+                log.warn("event=router_pause_failed router={} shard={} error=\"{}\"", link.id(), shard, SyncChannels.describe(e));
+            }
+        }
     }
 
     private static RouterTrafficGrpc.RouterTrafficBlockingStub stub(RouterLink link, Duration wait) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * The links to the registered routers of an active coordinator: one {@link RouterLink} per router
@@ -18,6 +19,7 @@ public final class RouterFleet implements AutoCloseable {
     private Origin origin;
     private final Map<String, RouterLink> links = new HashMap<>();
     private volatile boolean active;
+    private volatile Consumer<RouterLink> onRouterUp = link -> { };
 
     public RouterFleet(MetadataFeed feed, String storeId) {
         this(feed, storeId, SyncChannels.PLAIN);
@@ -28,6 +30,14 @@ public final class RouterFleet implements AutoCloseable {
         this.channels = channels;
         this.feed = feed;
         this.origin = Origin.newBuilder().setStoreId(storeId).build();
+    }
+
+    /**
+     * Called on a link's thread each time a router comes up: synced for the first time, after a
+     * restart or after being unreachable. Set before {@link #activate}.
+     */
+    void onRouterUp(Consumer<RouterLink> listener) {
+        onRouterUp = listener;
     }
 
     /** Who the routers are told sends them metadata; set before {@link #activate}. */
@@ -58,7 +68,7 @@ public final class RouterFleet implements AutoCloseable {
         if (!active) {
             return;
         }
-        RouterLink old = links.put(id, new RouterLink(id, endpoint, feed, origin, channels));
+        RouterLink old = links.put(id, new RouterLink(id, endpoint, feed, origin, channels, link -> onRouterUp.accept(link)));
         if (old != null) {
             old.stop();
         }

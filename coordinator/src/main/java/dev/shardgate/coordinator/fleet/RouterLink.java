@@ -15,6 +15,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,11 +41,15 @@ final class RouterLink {
     private final Origin origin;
     private final ManagedChannel channel;
     private final Thread thread;
+    private final Consumer<RouterLink> onUp;
     private volatile boolean running = true;
     private volatile Status status = new Status("connecting", -1);
 
-    RouterLink(String id, SyncEndpoint address, MetadataFeed feed, Origin origin, SyncChannels channels) {
+    /** @param onUp called on the link's thread each time the router comes up (first sync, after being down) */
+    RouterLink(String id, SyncEndpoint address, MetadataFeed feed, Origin origin, SyncChannels channels,
+            Consumer<RouterLink> onUp) {
         this.id = id;
+        this.onUp = onUp;
         this.address = address;
         this.feed = feed;
         this.origin = origin;
@@ -80,10 +85,14 @@ final class RouterLink {
                 RouterState state = stub().state(StateRequest.newBuilder().setOrigin(origin).build());
                 state = bringUpToDate(state);
                 if (state.getStoreId().equals(origin.getStoreId())) {
-                    if (!status.text().equals("up")) {
+                    boolean cameUp = !status.text().equals("up");
+                    if (cameUp) {
                         log.info("event=router_synced router={} address={} version={}", id, address, state.getVersion());
                     }
                     status = new Status("up", state.getVersion());
+                    if (cameUp) {
+                        onUp.accept(this);
+                    }
                     backoff = 100;
                     feed.awaitChange(state.getVersion(), CHECK_MILLIS);
                 } else {

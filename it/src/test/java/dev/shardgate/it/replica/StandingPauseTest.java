@@ -1,0 +1,71 @@
+package dev.shardgate.it.replica;
+
+import static dev.shardgate.it.replica.ReplicaConsoles.client;
+import static dev.shardgate.it.replica.ReplicaConsoles.console;
+import static dev.shardgate.it.replica.ReplicaConsoles.rows;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardgate.coordinator.Coordinator;
+import dev.shardgate.it.harness.Jdbc;
+import dev.shardgate.router.RouterServer;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A PAUSE given on the coordinator stands until RESUME: a router registered while it stands is
+ * paused too, before its clients' transactions reach the shard; one registered after RESUME is not.
+ */
+class StandingPauseTest {
+
+    @Test
+    void aRouterRegisteredDuringAPauseIsPausedAndResumedWithTheOthers() throws Exception {
+        try (ReplicaCluster cluster = ReplicaCluster.start(0, BankTransfers.tables())) {
+            Coordinator coordinator = cluster.coordinator();
+            RouterServer r1 = cluster.routerFedBy(coordinator, "r1");
+            try (Connection console = console(coordinator.consolePort())) {
+                assertThat(rows(console, "PAUSE SHARD sh1")).extracting(row -> row.getFirst()).containsExactly("r1");
+
+                RouterServer r2 = cluster.routerFedBy(coordinator, "r2");
+                Jdbc.await("r2 holds the standing pause", 10_000, () -> pauses(r2).equals(List.of(List.of("sh1", "PAUSE"))));
+                try (Connection client = client(r2.port())) {
+                    CompletableFuture<List<String>> held = CompletableFuture.supplyAsync(() -> count(client));
+                    Thread.sleep(500);
+                    assertThat(held).as("a transaction through r2 waits").isNotDone();
+
+                    assertThat(rows(console, "RESUME SHARD sh1")).extracting(row -> row.getFirst() + " " + row.get(3))
+                            .containsExactly("r1 null", "r2 null");
+                    assertThat(held.get(10, TimeUnit.SECONDS)).containsExactly(Integer.toString(BankTransfers.ACCOUNTS));
+                }
+                assertThat(pauses(r1)).isEmpty();
+
+                RouterServer r3 = cluster.routerFedBy(coordinator, "r3");
+                try (Connection client = client(r3.port())) {
+                    assertThat(count(client)).as("no pause stands after RESUME")
+                            .containsExactly(Integer.toString(BankTransfers.ACCOUNTS));
+                }
+                assertThat(pauses(r3)).isEmpty();
+            }
+        }
+    }
+
+    /** SHOW pauses on the router's console: shard and reason. */
+    private static List<List<String>> pauses(RouterServer router) {
+        try (Connection console = console(router.consolePort())) {
+            return rows(console, "SHOW pauses").stream().map(row -> row.subList(0, 2)).toList();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> count(Connection client) {
+        try {
+            return Jdbc.column(client, "SELECT count(*) FROM accounts");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
