@@ -99,7 +99,7 @@ public final class ConsoleExecutor {
         Optional<List<String>> describe(ConsoleStatement statement);
     }
 
-    private Step plan(ConsoleStatement statement, Metadata draft) {
+    private Step plan(ConsoleStatement statement, Metadata queryStart, Metadata draft) {
         if (own.handles(statement)) {
             return new Step.Reply(shaped(statement, own.run(statement)));
         }
@@ -107,7 +107,7 @@ public final class ConsoleExecutor {
             // "Not here" comes before "not valid": the command would be refused however it was written.
             qdb.checkWritable();
         }
-        Step step = StepPlanner.plan(statement, draft);
+        Step step = StepPlanner.plan(statement, queryStart, draft);
         if (step instanceof Step.SequenceDrop drop) {
             SequenceStatements.checkDrop(qdb, draft, drop.name());
         }
@@ -148,11 +148,12 @@ public final class ConsoleExecutor {
     /** Runs parsed statements as one query; see {@link #execute(String)}. */
     public List<ConsoleResult> execute(List<ConsoleStatement> statements) {
         try {
-            Metadata draft = qdb.snapshot();
+            Metadata queryStart = qdb.snapshot();
+            Metadata draft = queryStart;
             List<MetadataChange> batch = new ArrayList<>();
             List<Step> steps = new ArrayList<>(statements.size());
             for (ConsoleStatement statement : statements) {
-                Step step = plan(statement, draft);
+                Step step = plan(statement, queryStart, draft);
                 if (step instanceof Step.Change change) {
                     // Each statement sees the ones before it; the QDB validates the whole batch again.
                     draft = draft.apply(change.changes());
@@ -178,7 +179,8 @@ public final class ConsoleExecutor {
 
     /** See {@link #batch()}. Not thread-safe: one per session. */
     public final class Batch {
-        private Metadata draft = qdb.snapshot();
+        private Metadata start = qdb.snapshot();
+        private Metadata draft = start;
         private final List<MetadataChange> changes = new ArrayList<>();
         private final List<String> sequenceDrops = new ArrayList<>();
 
@@ -188,7 +190,7 @@ public final class ConsoleExecutor {
         /** Checks and answers one statement against the batch so far; SHOWs see the batch's changes. */
         public ConsoleResult execute(ConsoleStatement statement) {
             try {
-                Step step = plan(statement, draft);
+                Step step = plan(statement, start, draft);
                 if (step instanceof Step.Change change) {
                     draft = draft.apply(change.changes());
                     changes.addAll(change.changes());
@@ -211,11 +213,13 @@ public final class ConsoleExecutor {
             sequenceDrops.clear();
             try {
                 draft = pending.isEmpty() ? qdb.snapshot() : qdb.apply(pending);
+                start = draft;
                 for (String name : drops) {
                     SequenceStatements.drop(qdb, draft, name);
                 }
             } catch (MetadataException e) {
                 draft = qdb.snapshot();
+                start = draft;
                 throw MetadataErrors.toPg(e);
             }
         }
@@ -225,6 +229,7 @@ public final class ConsoleExecutor {
             changes.clear();
             sequenceDrops.clear();
             draft = qdb.snapshot();
+            start = draft;
         }
     }
 

@@ -72,13 +72,14 @@ import java.util.Optional;
 /**
  * Decides what each statement does, against the metadata as the statements before it in the same
  * query left it (the draft): that is where generated ids must be unique, where a distribution
- * created earlier in the query is found, and whose column types parse a bound.
+ * created earlier in the query is found, and whose column types parse a bound. CREATE KEY RANGE
+ * also looks at the metadata the query began with ({@link KeyRangeOverlap}).
  */
 final class StepPlanner {
     private StepPlanner() {
     }
 
-    static Step plan(ConsoleStatement statement, Metadata draft) {
+    static Step plan(ConsoleStatement statement, Metadata queryStart, Metadata draft) {
         return switch (statement) {
             case CreateShard s -> {
                 Shard shard = new Shard(s.id(), s.hosts());
@@ -111,6 +112,7 @@ final class StepPlanner {
                     SpqrAnswers.dropReferenceTable(qualified(s.relation())));
             case CreateKeyRange s -> {
                 MetadataChange.CreateKeyRange create = createKeyRange(s, draft);
+                KeyRangeOverlap.check(create.keyRange(), queryStart, draft);
                 yield change(create, SpqrAnswers.createKeyRange(create.keyRange()));
             }
             case CreateKeyRanges s -> {

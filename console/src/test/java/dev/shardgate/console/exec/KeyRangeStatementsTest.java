@@ -100,7 +100,7 @@ class KeyRangeStatementsTest {
 
         console.fails("CREATE KEY RANGE kr1 FROM 10 ROUTE TO sh1", SqlState.DUPLICATE_OBJECT, "key range \"kr1\" already exists");
         console.fails("CREATE KEY RANGE kr2 FROM 0 ROUTE TO sh1", SqlState.DUPLICATE_OBJECT,
-                "key range \"kr2\" has the same lower bound 0 as key range \"kr1\"");
+                "key range kr2 equals key range kr1 in QDB");
         console.fails("CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh9", SqlState.UNDEFINED_OBJECT, "shard \"sh9\" does not exist");
         console.fails("CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1 FOR DISTRIBUTION nope", SqlState.UNDEFINED_OBJECT,
                 "distribution \"nope\" does not exist");
