@@ -108,8 +108,8 @@ class KeyRangeStatementsTest {
 
     @Test
     void dropKeyRangeAndDropAll() {
-        console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1;"
-                + "CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1; CREATE KEY RANGE kr3 FROM 20 ROUTE TO sh2");
+        console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr3 FROM 20 ROUTE TO sh2;"
+                + "CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1");
 
         assertThat(console.answers("DROP KEY RANGE kr2")).containsExactly("drop key range: key range id -> kr2");
         console.fails("DROP KEY RANGE kr2", SqlState.UNDEFINED_OBJECT, "key range \"kr2\" does not exist");
@@ -145,8 +145,8 @@ class KeyRangeStatementsTest {
 
     @Test
     void uniteKeyRanges() {
-        console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1;"
-                + "CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1; CREATE KEY RANGE kr3 FROM 20 ROUTE TO sh2");
+        console.run("CREATE DISTRIBUTION ds COLUMN TYPES integer; CREATE KEY RANGE kr3 FROM 20 ROUTE TO sh2;"
+                + "CREATE KEY RANGE kr2 FROM 10 ROUTE TO sh1; CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1");
 
         console.fails("UNITE KEY RANGE kr2 WITH kr3", SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE,
                 "cannot unite key ranges \"kr2\" and \"kr3\": they route to shards \"sh1\" and \"sh2\"");

@@ -52,8 +52,8 @@ class ShowTest {
         console.run("""
                 CREATE SHARD sh1 WITH HOSTS 'pg1:5432'; CREATE SHARD sh2 WITH HOSTS 'pg2:5432';
                 CREATE DISTRIBUTION ds1 COLUMN TYPES integer; CREATE DISTRIBUTION ds2 COLUMN TYPES varchar;
-                CREATE KEY RANGE a1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
                 CREATE KEY RANGE a2 FROM 100 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+                CREATE KEY RANGE a1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
                 CREATE KEY RANGE b1 FROM 'a' ROUTE TO sh2 FOR DISTRIBUTION ds2;
                 LOCK KEY RANGE a2""");
     }

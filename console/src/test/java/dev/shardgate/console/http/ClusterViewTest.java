@@ -29,8 +29,8 @@ class ClusterViewTest {
                 CREATE SHARD sh1 WITH HOSTS 'a:5432';
                 CREATE SHARD sh2 WITH HOSTS 'b:5432', 'c:5432';
                 CREATE DISTRIBUTION di COLUMN TYPES integer;
-                CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION di;
-                CREATE KEY RANGE kr2 FROM 100 ROUTE TO sh2 FOR DISTRIBUTION di""");
+                CREATE KEY RANGE kr2 FROM 100 ROUTE TO sh2 FOR DISTRIBUTION di;
+                CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION di""");
         ClusterView view = new ClusterView("router", List.of("key_ranges", "shards", "routers", "version"), executor);
 
         String json = new String(view.json(), StandardCharsets.UTF_8);
