@@ -59,13 +59,16 @@ final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE_TABLE = "CREATE TABLE IF NOT EXISTS accounts (id bigint PRIMARY KEY, owner text NOT NULL, "
             + "balance numeric NOT NULL DEFAULT 0)";
 
-    /** The metadata the router boots with: keys below 1000 on sh1, the rest on sh2 (and so on). */
+    /**
+     * The metadata the router boots with: keys below 1000 on sh1, the rest on sh2 (and so on). The
+     * key ranges come from the highest bound down, the order SPQR's console accepts one by one.
+     */
     static String initSql(int shards) {
         StringBuilder sql = new StringBuilder("""
                 CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
                 ALTER DISTRIBUTION ds1 ATTACH RELATION accounts DISTRIBUTION KEY id;
                 """);
-        for (int i = 1; i <= shards; i++) {
+        for (int i = shards; i >= 1; i--) {
             sql.append("CREATE KEY RANGE krid").append(i).append(" FROM ").append((i - 1) * 1000)
                     .append(" ROUTE TO sh").append(i).append(" FOR DISTRIBUTION ds1;\n");
         }
