@@ -38,10 +38,10 @@ class ConsoleErrorsTest {
     private static final String SETUP = """
             CREATE DISTRIBUTION ds COLUMN TYPES integer;
             ALTER DISTRIBUTION ds ATTACH RELATION orders DISTRIBUTION KEY id;
-            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1;
-            CREATE KEY RANGE kr2 FROM 100 ROUTE TO sh1;
-            CREATE KEY RANGE kr3 FROM 1000 ROUTE TO sh1;
             CREATE KEY RANGE kr4 FROM 2000 ROUTE TO sh2;
+            CREATE KEY RANGE kr3 FROM 1000 ROUTE TO sh1;
+            CREATE KEY RANGE kr2 FROM 100 ROUTE TO sh1;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1;
             CREATE REFERENCE TABLE currencies;
             """;
 
@@ -73,8 +73,8 @@ class ConsoleErrorsTest {
 
     static Stream<Arguments> refusals() {
         List<Arguments> cases = List.of(
-                Arguments.of("CREATE KEY RANGE dup FROM 100 ROUTE TO sh2", "42710",
-                        "key range \"dup\" has the same lower bound 100 as key range \"kr2\""),
+                Arguments.of("CREATE KEY RANGE dup FROM 100 ROUTE TO sh2", "42710", "key range dup equals key range kr2 in QDB"),
+                Arguments.of("CREATE KEY RANGE kr9 FROM 500 ROUTE TO sh2", "42P17", "key range kr9 intersects with key range kr2 in QDB"),
                 Arguments.of("CREATE KEY RANGE kr1 FROM 5000 ROUTE TO sh2", "42710", "key range \"kr1\" already exists"),
                 Arguments.of("CREATE KEY RANGE kr9 FROM 5000 ROUTE TO sh9", "42704", "shard \"sh9\" does not exist"),
                 Arguments.of("MOVE KEY RANGE kr1 TO sh9", "42704", "shard \"sh9\" does not exist"),
@@ -90,8 +90,8 @@ class ConsoleErrorsTest {
     /** Queries of three statements whose third is refused; pgjdbc splits them, psql -c does not. */
     static Stream<Arguments> refusedThirdStatements() {
         return inBothQueryModes(List.of(
-                Arguments.of("CREATE SHARD sh3 WITH HOSTS 'pg3:5432'; CREATE KEY RANGE kr8 FROM 5000 ROUTE TO sh3; "
-                        + "CREATE KEY RANGE kr9 FROM 6000 ROUTE TO sh9", "42704", "shard \"sh9\" does not exist"),
+                Arguments.of("CREATE SHARD sh3 WITH HOSTS 'pg3:5432'; CREATE KEY RANGE kr8 FROM -5000 ROUTE TO sh3; "
+                        + "CREATE KEY RANGE kr9 FROM -6000 ROUTE TO sh9", "42704", "shard \"sh9\" does not exist"),
                 Arguments.of("DROP KEY RANGE kr4; DROP SHARD sh2; SHOW shards WHERE nope = 'x'", "42703",
                         "column \"nope\" does not exist"),
                 Arguments.of("CREATE SHARD sh3 WITH HOSTS 'pg3:5432'; DROP KEY RANGE kr4; CREATE KEY RANG kr9 FROM 5 ROUTE TO sh1",
@@ -175,7 +175,7 @@ class ConsoleErrorsTest {
     @Test
     void psqlSendsAMultiStatementCommandAsOneQueryAndTheFailingThirdUndoesTheFirstTwo() throws Exception {
         ProcessResult psql = console.psql().command(
-                "CREATE SHARD sh3 WITH HOSTS 'pg3:5432'; CREATE KEY RANGE kr8 FROM 5000 ROUTE TO sh3; "
+                "CREATE SHARD sh3 WITH HOSTS 'pg3:5432'; CREATE KEY RANGE kr8 FROM -5000 ROUTE TO sh3; "
                         + "UNITE KEY RANGE kr1 WITH kr3");
         assertThat(psql.exitCode()).isNotZero();
         assertThat(psql.stderr()).contains("cannot unite key ranges \"kr1\" and \"kr3\": they are not adjacent");

@@ -129,26 +129,28 @@ class CoordinatorFailoverTest {
         assertThat(routes(routerPort, 1500, "first")).isTrue();
         assertThat(onShard(servers, 1)).isEqualTo("1500");
 
-        // kill -9 the router, change metadata meanwhile, start it again: it routes by the new ranges.
+        // kill -9 the router, change metadata meanwhile, start it again: it routes by the new ranges
+        // (keys below 0 had no range). New ranges go below the others, as a range inside one of
+        // another shard is refused.
         router.kill();
         try (Connection console = console(first.console())) {
-            execute(console, "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            execute(console, "CREATE KEY RANGE kr3 FROM -2000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
         }
         router.start();
-        assertThat(routes(routerPort, 2500, "after router restart")).isTrue();
-        assertThat(onShard(servers, 0)).isEqualTo("2500");
+        assertThat(routes(routerPort, -1500, "after router restart")).isTrue();
+        assertThat(onShard(servers, 0)).isEqualTo("-1500");
 
         // kill -9 the active coordinator: the router keeps serving, the standby takes over.
         active.kill();
         long killedAt = System.nanoTime();
-        assertThat(routes(routerPort, 2600, "coordinator down")).isTrue();
-        await("the standby takes over", 10_000, () -> accepts(second, "CREATE KEY RANGE kr4 FROM 3000 ROUTE TO sh2 FOR DISTRIBUTION ds1"));
+        assertThat(routes(routerPort, -1400, "coordinator down")).isTrue();
+        await("the standby takes over", 10_000, () -> accepts(second, "CREATE KEY RANGE kr4 FROM -3000 ROUTE TO sh2 FOR DISTRIBUTION ds1"));
         long tookMillis = (System.nanoTime() - killedAt) / 1_000_000;
         assertThat(tookMillis).as("takeover time").isLessThan(10_000);
         await("the new active coordinator feeds the router", 5000, () -> rangesOf(routerPorts).contains("kr4"));
-        assertThat(routes(routerPort, 3500, "after takeover")).isTrue();
-        assertThat(onShard(servers, 1)).isEqualTo("1500,3500");
-        assertThat(onShard(servers, 0)).isEqualTo("2500,2600");
+        assertThat(routes(routerPort, -2500, "after takeover")).isTrue();
+        assertThat(onShard(servers, 1)).isEqualTo("-2500,1500");
+        assertThat(onShard(servers, 0)).isEqualTo("-1500,-1400");
         try (Connection console = console(second.console())) {
             assertThat(column(console, "SHOW routers", 3)).startsWith("up");
         }

@@ -58,8 +58,8 @@ class CoordinatorTlsTest {
             "CREATE SHARD sh2 WITH HOSTS 'localhost:2'",
             "CREATE DISTRIBUTION ds1 COLUMN TYPES integer",
             "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id",
-            "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1",
-            "CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1");
+            "CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1",
+            "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
 
     @TempDir
     Path directory;

@@ -46,7 +46,8 @@ final class SyncedCluster {
         }
         commands.add("CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
         commands.add("ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
-        for (int i = 0; i < servers.size(); i++) {
+        // From the highest bound down: a range inside an existing range of another shard is refused.
+        for (int i = servers.size() - 1; i >= 0; i--) {
             commands.add("CREATE KEY RANGE kr" + (i + 1) + " FROM " + (i * 1000) + " ROUTE TO sh" + (i + 1)
                     + " FOR DISTRIBUTION ds1");
         }

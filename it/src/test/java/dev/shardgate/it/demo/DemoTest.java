@@ -83,7 +83,7 @@ class DemoTest {
             String out = awaitReady(demo, directory);
             assertThat(out).contains("port=" + port, "port=" + (port + 1), "port=" + coordinator);
             try (Connection coordinatorConsole = connect(coordinator, "spqr-console")) {
-                execute(coordinatorConsole, "CREATE KEY RANGE krid9 FROM 5000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+                execute(coordinatorConsole, "CREATE KEY RANGE krid9 FROM -5000 ROUTE TO sh2 FOR DISTRIBUTION ds1");
                 assertThat(first(coordinatorConsole, "SHOW routers")).isEqualTo("router1");
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
@@ -93,10 +93,10 @@ class DemoTest {
                     ranges = column(secondConsole, "SHOW key_ranges");
                 }
             }
-            assertThat(ranges).isEqualTo("krid1,krid2,krid9");
+            assertThat(ranges).isEqualTo("krid9,krid1,krid2");
             try (Connection second = connect(port + 1, "demo")) {
-                execute(second, "INSERT INTO accounts (id, owner) VALUES (5500, 'eve')");
-                assertThat(first(second, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = 5500")).isEqualTo("sh1");
+                execute(second, "INSERT INTO accounts (id, owner) VALUES (-4500, 'eve')");
+                assertThat(first(second, "EXPLAIN ROUTE SELECT * FROM accounts WHERE id = -4500")).isEqualTo("sh2");
             }
 
             int coordinatorHttp = printedHttpPort(out, "coordinator");

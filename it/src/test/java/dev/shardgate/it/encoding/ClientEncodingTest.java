@@ -39,8 +39,8 @@ class ClientEncodingTest {
     private static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES varchar;
             ALTER DISTRIBUTION ds1 ATTACH RELATION notes DISTRIBUTION KEY name;
-            CREATE KEY RANGE kr1 FROM 'a' ROUTE TO sh1 FOR DISTRIBUTION ds1;
             CREATE KEY RANGE kr2 FROM 'ö' ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr1 FROM 'a' ROUTE TO sh1 FOR DISTRIBUTION ds1;
             """;
 
     private RouterOnShards cluster;

@@ -57,8 +57,8 @@ class DashboardTest {
         try (Connection console = cluster.console(); Connection blocker = cluster.shard(1)) {
             execute(console, "CREATE DISTRIBUTION di COLUMN TYPES integer");
             execute(console, "ALTER DISTRIBUTION di ATTACH RELATION items DISTRIBUTION KEY id");
-            execute(console, "CREATE KEY RANGE kr1 FROM 1 ROUTE TO sh1 FOR DISTRIBUTION di");
             execute(console, "CREATE KEY RANGE kr2 FROM 251 ROUTE TO sh2 FOR DISTRIBUTION di");
+            execute(console, "CREATE KEY RANGE kr1 FROM 1 ROUTE TO sh1 FOR DISTRIBUTION di");
             // The leftovers stay locked on sh2: three batches of 50 move, the fourth's copy waits to delete them.
             blocker.setAutoCommit(false);
             assertThat(rows(blocker, "SELECT id FROM items WHERE id > 150 FOR UPDATE")).hasSize(10);

@@ -50,10 +50,10 @@ class DrainShardTest {
             execute(console, "CREATE REFERENCE TABLE regions ON sh2, sh3");
             execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
             execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
-            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
-            execute(console, "CREATE KEY RANGE kr2 FROM 10000 ROUTE TO sh2 FOR DISTRIBUTION ds1");
-            execute(console, "CREATE KEY RANGE kr3 FROM 20000 ROUTE TO sh3 FOR DISTRIBUTION ds1");
             execute(console, "CREATE KEY RANGE kr4 FROM 30000 ROUTE TO sh3 FOR DISTRIBUTION ds1");
+            execute(console, "CREATE KEY RANGE kr3 FROM 20000 ROUTE TO sh3 FOR DISTRIBUTION ds1");
+            execute(console, "CREATE KEY RANGE kr2 FROM 10000 ROUTE TO sh2 FOR DISTRIBUTION ds1");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
         }
         cluster.awaitRouterSynced();
     }

@@ -36,8 +36,8 @@ class ShardDownTest {
     private static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
             ALTER DISTRIBUTION ds1 ATTACH RELATION t DISTRIBUTION KEY id;
-            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             """;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(3);
 

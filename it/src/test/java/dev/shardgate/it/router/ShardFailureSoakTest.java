@@ -51,8 +51,8 @@ class ShardFailureSoakTest {
     private static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
             ALTER DISTRIBUTION ds1 ATTACH RELATION soak DISTRIBUTION KEY id;
-            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             """;
     private static final SoakClients.Keys DISTURBED = new SoakClients.Keys("sh1", 1, 999, 0);
     private static final SoakClients.Keys STEADY = new SoakClients.Keys("sh2", 1001, 1999, 1000);

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import static dev.shardgate.it.routing.Sql.execute;
 import static dev.shardgate.it.routing.Sql.update;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 /**
  * Key ranges created, split, moved and dropped through the admin console route the very next
@@ -40,8 +41,15 @@ class ConsoleMetadataRoutingTest {
                 Connection console = cluster.console()) {
             assertThat(shardOf(where, 2500)).isEqualTo("sh2");
 
-            execute(console, "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh1 FOR DISTRIBUTION ds1");
-            assertThat(shardOf(where, 2500)).as("after CREATE KEY RANGE").isEqualTo("sh1");
+            // A new range inside kr2 that routes elsewhere is refused, as in SPQR; one on kr2's shard is
+            // accepted and may then move.
+            SQLException refused = catchThrowableOfType(SQLException.class,
+                    () -> execute(console, "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh1 FOR DISTRIBUTION ds1"));
+            assertThat(refused.getSQLState()).isEqualTo("42P17");
+            assertThat(shardOf(where, 2500)).as("after the refused CREATE KEY RANGE").isEqualTo("sh2");
+            execute(console, "CREATE KEY RANGE kr3 FROM 2000 ROUTE TO sh2 FOR DISTRIBUTION ds1");
+            execute(console, "MOVE KEY RANGE kr3 TO sh1");
+            assertThat(shardOf(where, 2500)).as("after CREATE KEY RANGE and MOVE").isEqualTo("sh1");
             assertThat(shardOf(where, 1500)).isEqualTo("sh2");
             execute(simple, "INSERT INTO orders (id, customer) VALUES (2500, 'created')");
 

@@ -38,8 +38,8 @@ final class ScatterCluster implements AutoCloseable {
     private static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
             ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id;
-            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             """;
 
     private final String database;

@@ -26,7 +26,7 @@ final class SequenceCluster implements AutoCloseable {
     static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
             CREATE DISTRIBUTED RELATION orders (id) AUTO INCREMENT id IN ds1;
-            """ + java.util.stream.IntStream.range(0, RANGES)
+            """ + java.util.stream.IntStream.range(0, RANGES).map(i -> RANGES - 1 - i) // highest bound first
             .mapToObj(i -> "CREATE KEY RANGE kr" + i + " FROM " + i * RANGE_WIDTH + " ROUTE TO sh" + (1 + i % 2)
                     + " FOR DISTRIBUTION ds1;\n")
             .collect(java.util.stream.Collectors.joining());

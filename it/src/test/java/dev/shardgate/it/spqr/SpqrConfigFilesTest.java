@@ -143,8 +143,8 @@ class SpqrConfigFilesTest {
                             "CREATE SHARD shard2 OPTIONS (HOST '" + hostOf(servers.get(1)) + "')",
                             "CREATE DISTRIBUTION ds1 COLUMN TYPES integer",
                             "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id",
-                            "CREATE KEY RANGE krid1 FROM 0 ROUTE TO shard1 FOR DISTRIBUTION ds1",
                             "CREATE KEY RANGE krid2 FROM 10000 ROUTE TO shard2 FOR DISTRIBUTION ds1",
+                            "CREATE KEY RANGE krid1 FROM 0 ROUTE TO shard1 FOR DISTRIBUTION ds1",
                             "REGISTER ROUTER router1 ADDRESS '[localhost]:" + router.grpcApiPort() + "'")) {
                         statement.execute(command);
                     }

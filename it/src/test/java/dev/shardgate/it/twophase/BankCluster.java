@@ -27,8 +27,8 @@ final class BankCluster implements AutoCloseable {
     static final String METADATA = """
             CREATE DISTRIBUTION ds1 COLUMN TYPES integer;
             ALTER DISTRIBUTION ds1 ATTACH RELATION accounts DISTRIBUTION KEY id;
-            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             CREATE KEY RANGE kr2 FROM 1000 ROUTE TO sh2 FOR DISTRIBUTION ds1;
+            CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1;
             """;
 
     final String database;
