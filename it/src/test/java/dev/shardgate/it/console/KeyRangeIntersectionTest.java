@@ -8,6 +8,7 @@ import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.router.RouterServer;
 import dev.shardgate.router.config.AuthRule;
+import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
@@ -42,6 +43,8 @@ class KeyRangeIntersectionTest {
             RouterServer router = RouterServer.start(RouterConfig.builder()
                     .host(HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                     .frontendRule(FrontendRule.console(USER, AuthRule.ok()))
+                    .frontendRule(FrontendRule.of("app", "app", AuthRule.ok()))
+                    .backendRule(BackendRule.of("app", "app", AuthRule.ok()))
                     .shard("sh1", ShardConfig.data("127.0.0.1:1"))
                     .shard("sh2", ShardConfig.data("127.0.0.1:2"))
                     .build());
