@@ -57,6 +57,15 @@ public enum ColumnType {
         };
     }
 
+    /** The hashed type of the same values: {@code integer} → {@code integer hash}; hashed types are themselves. */
+    public ColumnType hashed() {
+        return switch (this) {
+            case INTEGER, INTEGER_HASH -> INTEGER_HASH;
+            case VARCHAR, VARCHAR_HASH -> VARCHAR_HASH;
+            case UUID, UUID_HASH -> UUID_HASH;
+        };
+    }
+
     /** Whether a key or bound value of this kind belongs in a column of this type. */
     public boolean accepts(KeyValue value) {
         return switch (value) {

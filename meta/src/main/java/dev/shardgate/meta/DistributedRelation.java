@@ -7,12 +7,13 @@ import java.util.Set;
 
 /**
  * A table sharded by a distribution: each row lives on the shard of the key range its key columns
- * fall into. Key columns match the distribution's column types one for one.
+ * fall into. Key entries match the distribution's column types one for one: each is a column or a
+ * routing expression over several columns.
  *
  * @param autoIncrement the columns the router fills from sequences when an INSERT leaves them out;
  *                      each column once
  */
-public record DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyColumn> keyColumns,
+public record DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyEntry> keyColumns,
                                   List<AutoIncrementColumn> autoIncrement) {
 
     public DistributedRelation {
@@ -37,8 +38,21 @@ public record DistributedRelation(QualifiedName name, String distributionId, Lis
     }
 
     /** A relation without auto-increment columns. */
-    public DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyColumn> keyColumns) {
+    public DistributedRelation(QualifiedName name, String distributionId, List<DistributionKeyEntry> keyColumns) {
         this(name, distributionId, keyColumns, List.of());
+    }
+
+    /**
+     * The columns whose values make the key, in order: each key column, and each column of a
+     * routing expression in the expression's order. Routing finds a value for each of these.
+     */
+    public List<String> valueColumns() {
+        return keyColumns.stream().flatMap(entry -> entry.valueColumns().stream()).toList();
+    }
+
+    /** Whether some key entry is a routing expression. */
+    public boolean hasRoutingExpression() {
+        return keyColumns.stream().anyMatch(entry -> entry instanceof RoutingExpression);
     }
 
     public Optional<AutoIncrementColumn> autoIncrement(String column) {

@@ -187,14 +187,22 @@ public final class Metadata {
     }
 
     /**
-     * The key of a row of {@code relation} from its key columns' raw values, in key column order
-     * (see {@link ColumnType#keyOf}).
+     * The key of a row of {@code relation} from the raw values of its {@link
+     * DistributedRelation#valueColumns() value columns}, in that order (see {@link ColumnType#keyOf}).
      */
     public KeyBound routingKey(DistributedRelation relation, List<?> rawValues) {
         List<ColumnType> types = columnTypesFor(relation, rawValues.size());
         List<KeyValue> values = new ArrayList<>(types.size());
+        int next = 0;
         for (int i = 0; i < types.size(); i++) {
-            values.add(types.get(i).keyOf(relation.keyColumns().get(i).hash(), rawValues.get(i)));
+            DistributionKeyEntry entry = relation.keyColumns().get(i);
+            int count = entry.valueColumns().size();
+            List<?> entryValues = rawValues.subList(next, next + count);
+            values.add(switch (entry) {
+                case DistributionKeyColumn column -> types.get(i).keyOf(column.hash(), entryValues.getFirst());
+                case RoutingExpression expression -> expression.keyOf(entryValues);
+            });
+            next += count;
         }
         return new KeyBound(values);
     }
@@ -203,21 +211,57 @@ public final class Metadata {
     public KeyBound routingKeyFromText(DistributedRelation relation, List<String> texts) {
         List<ColumnType> types = columnTypesFor(relation, texts.size());
         List<KeyValue> values = new ArrayList<>(types.size());
+        int next = 0;
         for (int i = 0; i < types.size(); i++) {
-            values.add(types.get(i).keyOfText(relation.keyColumns().get(i).hash(), texts.get(i)));
+            DistributionKeyEntry entry = relation.keyColumns().get(i);
+            int count = entry.valueColumns().size();
+            List<String> entryTexts = texts.subList(next, next + count);
+            values.add(switch (entry) {
+                case DistributionKeyColumn column -> types.get(i).keyOfText(column.hash(), entryTexts.getFirst());
+                case RoutingExpression expression -> expression.keyOfText(entryTexts);
+            });
+            next += count;
         }
         return new KeyBound(values);
     }
 
-    private List<ColumnType> columnTypesFor(DistributedRelation relation, int valueCount) {
-        Distribution distribution = distribution(relation.distributionId()).orElseThrow(() ->
+    /**
+     * The type each of {@code relation}'s {@link DistributedRelation#valueColumns() value columns}
+     * is read as: a key column's is the distribution's type at its position, a routing expression's
+     * column's is its own.
+     *
+     * @throws MetadataException 42704 when the relation's distribution does not exist
+     */
+    public List<ColumnType> valueTypes(DistributedRelation relation) {
+        List<ColumnType> distributionTypes = requireDistributionOf(relation).columnTypes();
+        List<ColumnType> types = new ArrayList<>();
+        for (int i = 0; i < relation.keyColumns().size(); i++) {
+            switch (relation.keyColumns().get(i)) {
+                case DistributionKeyColumn _ -> {
+                    if (i < distributionTypes.size()) {
+                        types.add(distributionTypes.get(i));
+                    }
+                }
+                case RoutingExpression expression -> types.addAll(expression.valueTypes());
+            }
+        }
+        return types;
+    }
+
+    private Distribution requireDistributionOf(DistributedRelation relation) {
+        return distribution(relation.distributionId()).orElseThrow(() ->
                 new MetadataException(MetadataException.UNDEFINED_OBJECT,
                         "distribution " + MetadataException.quote(relation.distributionId()) + " does not exist"));
-        if (valueCount != distribution.columnTypes().size() || valueCount != relation.keyColumns().size()) {
+    }
+
+    private List<ColumnType> columnTypesFor(DistributedRelation relation, int valueCount) {
+        Distribution distribution = requireDistributionOf(relation);
+        int expected = relation.valueColumns().size();
+        if (distribution.columnTypes().size() != relation.keyColumns().size() || valueCount != expected) {
             throw new MetadataException(MetadataException.DATATYPE_MISMATCH,
                     "relation " + MetadataException.quote(relation.name().toString()) + " has "
-                            + relation.keyColumns().size() + " distribution key column"
-                            + (relation.keyColumns().size() == 1 ? "" : "s") + " but " + valueCount
+                            + expected + " distribution key column"
+                            + (expected == 1 ? "" : "s") + " but " + valueCount
                             + (valueCount == 1 ? " value was" : " values were") + " given");
         }
         return distribution.columnTypes();

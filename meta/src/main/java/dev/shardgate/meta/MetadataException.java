@@ -12,6 +12,7 @@ public class MetadataException extends RuntimeException {
     public static final String CHARACTER_NOT_IN_REPERTOIRE = "22021";
     public static final String INVALID_PARAMETER_VALUE = "22023";
     public static final String INVALID_TEXT_REPRESENTATION = "22P02";
+    public static final String FEATURE_NOT_SUPPORTED = "0A000";
     public static final String DEPENDENT_OBJECTS_STILL_EXIST = "2BP01";
     public static final String INVALID_NAME = "42602";
     public static final String UNDEFINED_TABLE = "42P01";

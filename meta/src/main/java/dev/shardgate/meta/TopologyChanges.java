@@ -103,7 +103,7 @@ final class TopologyChanges {
         String name = quote(relation.name().toString());
         requireUnused(draft, relation.name());
         List<ColumnType> types = distribution.columnTypes();
-        List<DistributionKeyColumn> columns = relation.keyColumns();
+        List<DistributionKeyEntry> columns = relation.keyColumns();
         if (columns.size() != types.size()) {
             throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
                     "relation " + name + " has " + columns.size() + " distribution key column"
@@ -111,13 +111,24 @@ final class TopologyChanges {
                             + " has " + types.size() + " column type" + (types.size() == 1 ? "" : "s"));
         }
         for (int i = 0; i < columns.size(); i++) {
-            DistributionKeyColumn column = columns.get(i);
             ColumnType type = types.get(i);
-            if (!type.allows(column.hash())) {
-                String need = type.isHashed() ? "needs hash function murmur or city" : "cannot use hash function " + column.hash();
-                throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
-                        "column " + quote(column.column()) + " of relation " + name + " " + need
-                                + ": column " + (i + 1) + " of distribution " + quote(distribution.id()) + " is " + type);
+            switch (columns.get(i)) {
+                case DistributionKeyColumn column -> {
+                    if (!type.allows(column.hash())) {
+                        String need = type.isHashed() ? "needs hash function murmur or city" : "cannot use hash function " + column.hash();
+                        throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
+                                "column " + quote(column.column()) + " of relation " + name + " " + need
+                                        + ": column " + (i + 1) + " of distribution " + quote(distribution.id()) + " is " + type);
+                    }
+                }
+                case RoutingExpression expression -> {
+                    if (!type.isHashed()) {
+                        throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
+                                "routing expression " + expression.display() + " of relation " + name
+                                        + " makes a hash, but column " + (i + 1) + " of distribution "
+                                        + quote(distribution.id()) + " is " + type + " (expected a hashed type)");
+                    }
+                }
             }
         }
         requireFreeSequenceNames(draft, relation);

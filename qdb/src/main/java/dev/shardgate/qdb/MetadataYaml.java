@@ -5,6 +5,7 @@ import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.DistributionKeyEntry;
 import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyRange;
@@ -12,6 +13,7 @@ import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.ReferenceRelation;
+import dev.shardgate.meta.RoutingExpression;
 import dev.shardgate.meta.Shard;
 import dev.shardgate.meta.UniqueIndex;
 import java.util.ArrayList;
@@ -36,8 +38,9 @@ import org.yaml.snakeyaml.representer.Representer;
  * <pre>
  * shards:             [{id, hosts: [host:port, ...]}]
  * distributions:      [{id, columnTypes: [integer, varchar hash, ...], defaultShard?}]
- * relations:          [{schema, name, distribution, keyColumns: [{column, hash}],
+ * relations:          [{schema, name, distribution, keyColumns: [{column, hash} | {hash, expression}],
  *                       autoIncrement?: [{column, start}]}]   # absent = none
+ *                     # a routing expression: {hash: murmur, expression: [{column, type}, ...]}
  * referenceRelations: [{schema, name, shards: [...]}]   # no shards = all shards
  * keyRanges:          [{id, distribution, lowerBound: ['100', ...], shard, locked}]
  * uniqueIndexes?:     [{id, schema, name, columns: [{column, type}]}]   # absent = none
@@ -146,8 +149,7 @@ final class MetadataYaml {
     static Map<String, Object> relation(DistributedRelation relation) {
         Map<String, Object> fields = fields("schema", relation.name().schema(), "name", relation.name().name(),
                 "distribution", relation.distributionId(),
-                "keyColumns", relation.keyColumns().stream().map(column -> fields(
-                        "column", column.column(), "hash", column.hash().consoleName())).toList());
+                "keyColumns", relation.keyColumns().stream().map(MetadataYaml::keyEntry).toList());
         if (!relation.autoIncrement().isEmpty()) {
             fields.put("autoIncrement", relation.autoIncrement().stream()
                     .map(column -> fields("column", column.column(), "start", column.start())).toList());
@@ -155,11 +157,36 @@ final class MetadataYaml {
         return fields;
     }
 
+    /**
+     * A key column as {@code {column, hash}}, the form stored before routing expressions existed; a
+     * routing expression as {@code {hash, expression: [{column, type}]}}.
+     */
+    private static Map<String, Object> keyEntry(DistributionKeyEntry entry) {
+        return switch (entry) {
+            case DistributionKeyColumn column -> fields("column", column.column(), "hash", column.hash().consoleName());
+            case RoutingExpression expression -> fields("hash", expression.hash().consoleName(),
+                    "expression", expression.columns().stream()
+                            .map(c -> fields("column", c.column(), "type", c.type().consoleName())).toList());
+        };
+    }
+
     /** Reads a mapping with the fields {@link #relation} writes; autoIncrement may be absent. */
     static DistributedRelation readRelation(Fields item) {
-        List<DistributionKeyColumn> columns = new ArrayList<>();
-        for (Fields column : item.objects("keyColumns", "column", "hash")) {
-            columns.add(new DistributionKeyColumn(column.string("column"), HashFunction.parse(column.string("hash"))));
+        List<DistributionKeyEntry> columns = new ArrayList<>();
+        for (Fields column : item.objects("keyColumns", "column?", "hash", "expression?")) {
+            HashFunction hash = HashFunction.parse(column.string("hash"));
+            if (column.has("expression") == column.has("column")) {
+                throw column.error("column", "a key column has either a column or an expression");
+            }
+            if (column.has("column")) {
+                columns.add(new DistributionKeyColumn(column.string("column"), hash));
+            } else {
+                List<RoutingExpression.TypedColumn> typed = new ArrayList<>();
+                for (Fields ref : column.objects("expression", "column", "type")) {
+                    typed.add(new RoutingExpression.TypedColumn(ref.string("column"), ColumnType.parse(ref.string("type"))));
+                }
+                columns.add(new RoutingExpression(hash, typed));
+            }
         }
         List<AutoIncrementColumn> autoIncrement = new ArrayList<>();
         if (item.has("autoIncrement")) {

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardgate.meta.AutoIncrementColumn;
+import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.RoutingExpression;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +114,28 @@ class MetadataRecordTest {
         assertThat(read.snapshot().sequenceUse("items_id")).isPresent();
         assertCorrupt(text.replace("    start: 1000\n", "    start: soon\n"),
                 "changes[3].autoIncrement[0].start: must be an integer, not the string \"soon\"");
+    }
+
+    /** A routing expression is its own form; plain key columns keep the form stored before it existed. */
+    @Test
+    void roundTripsRoutingExpressions() {
+        List<MetadataChange> changes = new ArrayList<>(QdbContract.SETUP);
+        changes.add(new MetadataChange.CreateDistribution(new Distribution("dh", List.of(ColumnType.INTEGER, ColumnType.INTEGER_HASH))));
+        changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("tr"), "dh",
+                List.of(DistributionKeyColumn.of("tenant"), new RoutingExpression(HashFunction.MURMUR, List.of(
+                        new RoutingExpression.TypedColumn("id1", ColumnType.INTEGER),
+                        new RoutingExpression.TypedColumn("id2", ColumnType.VARCHAR_HASH)))))));
+        Metadata metadata = Metadata.empty().apply(changes);
+        byte[] record = MetadataRecord.format(1, changes, metadata);
+        String text = new String(record, StandardCharsets.UTF_8);
+        assertThat(text).contains("  keyColumns:\n  - column: tenant\n    hash: ident\n  - hash: murmur\n    expression:\n"
+                + "    - column: id1\n      type: integer\n    - column: id2\n      type: varchar hash\n");
+
+        QdbEvent read = MetadataRecord.parse(KEY, record);
+        assertThat(read.changes()).isEqualTo(changes);
+        assertThat(read.snapshot()).isEqualTo(metadata);
+        assertCorrupt(text.replace("  - hash: murmur\n    expression:\n", "  - hash: murmur\n    column: x\n    expression:\n"),
+                "changes[4].keyColumns[1].column: a key column has either a column or an expression");
     }
 
     private static void assertCorrupt(String text, String problem) {

@@ -88,8 +88,10 @@ relationKeyClause
     : (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)* autoIncrement?
     ;
 
+// A column, or SPQR's routing expression: one key entry hashed from several columns, MURMUR [a INTEGER, b VARCHAR].
 keyColumn
     : identifier (HASH FUNCTION? hashFunction=identifier)?
+    | hashFunction=identifier LBRACKET typedColumn (COMMA typedColumn)* RBRACKET
     ;
 
 // SPQR's older spelling: CREATE [DISTRIBUTED] RELATION r (col [HASH [FUNCTION] h], …) [IN ds]
@@ -120,7 +122,7 @@ setDefaultShard
     : ALTER DISTRIBUTION distribution=identifier (ADD DEFAULT SHARD shard=identifier | DROP DEFAULT SHARD)
     ;
 
-// The whole key is replaced; SPQR's routing expressions (MURMUR [col TYPE, …]) are not supported.
+// The whole key is replaced.
 alterRelationKey
     : ALTER DISTRIBUTION identifier ALTER (RELATION | TABLE) relationName DISTRIBUTION KEY keyColumn (COMMA keyColumn)*
     ;
@@ -485,6 +487,8 @@ COMMA: ',';
 DOT: '.';
 LPAREN: '(';
 RPAREN: ')';
+LBRACKET: '[';
+RBRACKET: ']';
 EQ: '=';
 NE: '<>' | '!=';
 

@@ -6,5 +6,5 @@ package dev.shardgate.console.ast;
  * @param hashFunction lower-case as written ({@code murmur}, {@code city}, {@code ident}, …), or
  *                     null when the statement names none; the executor validates it
  */
-public record DistributionKeyColumn(String column, String hashFunction) {
+public record DistributionKeyColumn(String column, String hashFunction) implements KeyEntry {
 }

@@ -6,6 +6,8 @@ import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.DistributionKeyEntry;
+import dev.shardgate.meta.RoutingExpression;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
@@ -19,7 +21,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * SPQR's statements that change an object in place. The metadata knows no such change, so each is
@@ -31,12 +32,9 @@ final class AlterStatements {
     }
 
     /** Detach and attach again with the new key; the relation keeps its auto-increment columns. */
-    static List<MetadataChange> alterRelationKey(AlterRelationKey s, Metadata draft,
-                                                 Function<String, dev.shardgate.meta.HashFunction> hashFunction) {
+    static List<MetadataChange> alterRelationKey(AlterRelationKey s, Metadata draft) {
         DistributedRelation relation = attached(draft, s.distribution(), StepPlanner.qualified(s.relation()));
-        List<DistributionKeyColumn> key = s.distributionKey().stream()
-                .map(column -> new DistributionKeyColumn(column.column(), hashFunction.apply(column.hashFunction())))
-                .toList();
+        List<DistributionKeyEntry> key = StepPlanner.keyEntries(s.distributionKey());
         requireDistinct(relation.name(), key);
         return reattach(draft, relation, key);
     }
@@ -44,13 +42,12 @@ final class AlterStatements {
     /** Only the name in the metadata changes; the table on the shards is not touched. */
     static List<MetadataChange> renameDistributionColumn(RenameDistributionColumn s, Metadata draft) {
         DistributedRelation relation = attached(draft, s.distribution(), StepPlanner.qualified(s.relation()));
-        if (relation.keyColumns().stream().noneMatch(column -> column.column().equals(s.column()))) {
+        if (!relation.valueColumns().contains(s.column())) {
             throw new PgException(SqlState.UNDEFINED_COLUMN, "column " + quote(s.column())
                     + " is not in the distribution key of relation " + quote(relation.name().toString()));
         }
-        List<DistributionKeyColumn> key = relation.keyColumns().stream()
-                .map(column -> column.column().equals(s.column())
-                        ? new DistributionKeyColumn(s.newName(), column.hash()) : column)
+        List<DistributionKeyEntry> key = relation.keyColumns().stream()
+                .map(entry -> renamed(entry, s.column(), s.newName()))
                 .toList();
         requireDistinct(relation.name(), key);
         return reattach(draft, relation, key);
@@ -115,18 +112,30 @@ final class AlterStatements {
         return relation;
     }
 
-    private static void requireDistinct(QualifiedName relation, List<DistributionKeyColumn> key) {
+    /** A routing expression's column is renamed in place, keeping its type and position. */
+    private static DistributionKeyEntry renamed(DistributionKeyEntry entry, String column, String newName) {
+        return switch (entry) {
+            case DistributionKeyColumn c -> c.column().equals(column) ? new DistributionKeyColumn(newName, c.hash()) : c;
+            case RoutingExpression e -> new RoutingExpression(e.hash(), e.columns().stream()
+                    .map(c -> c.column().equals(column) ? new RoutingExpression.TypedColumn(newName, c.type()) : c)
+                    .toList());
+        };
+    }
+
+    private static void requireDistinct(QualifiedName relation, List<DistributionKeyEntry> key) {
         Set<String> seen = new HashSet<>();
-        for (DistributionKeyColumn column : key) {
-            if (!seen.add(column.column())) {
-                throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION, "column " + quote(column.column())
-                        + " is named twice in the distribution key of relation " + quote(relation.toString()));
+        for (DistributionKeyEntry entry : key) {
+            for (String column : entry.valueColumns()) {
+                if (!seen.add(column)) {
+                    throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION, "column " + quote(column)
+                            + " is named twice in the distribution key of relation " + quote(relation.toString()));
+                }
             }
         }
     }
 
     /** The detach drops the relation's unique indexes; they are created again after the attach. */
-    private static List<MetadataChange> reattach(Metadata draft, DistributedRelation relation, List<DistributionKeyColumn> key) {
+    private static List<MetadataChange> reattach(Metadata draft, DistributedRelation relation, List<DistributionKeyEntry> key) {
         List<MetadataChange> changes = new ArrayList<>(List.of(new MetadataChange.DetachRelation(relation.name()),
                 new MetadataChange.AttachRelation(new DistributedRelation(relation.name(), relation.distributionId(), key,
                         relation.autoIncrement()))));

@@ -4,6 +4,8 @@ import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.DistributionKeyEntry;
+import dev.shardgate.meta.RoutingExpression;
 import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
@@ -163,9 +165,14 @@ enum ShowTarget {
         return row(relation.name().name(), relation.distributionId(), key, relation.name().schema());
     }
 
-    /** As ATTACH RELATION takes it back: {@code id}, or {@code tenant hash murmur}. */
-    private static String keyColumn(DistributionKeyColumn column) {
-        return column.hash() == HashFunction.IDENT ? column.column() : column.column() + " hash " + column.hash();
+    /** As ATTACH RELATION takes it back: {@code id}, {@code tenant hash murmur}, or {@code murmur [a integer, b varchar]}. */
+    private static String keyColumn(DistributionKeyEntry entry) {
+        return switch (entry) {
+            case DistributionKeyColumn column ->
+                    column.hash() == HashFunction.IDENT ? column.column() : column.column() + " hash " + column.hash();
+            case RoutingExpression expression -> expression.hash() + " [" + expression.columns().stream()
+                    .map(column -> column.column() + " " + column.type()).collect(Collectors.joining(", ")) + "]";
+        };
     }
 
     private static List<String> referenceRelationRow(ReferenceRelation relation) {

@@ -56,6 +56,9 @@ import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
+import dev.shardgate.meta.DistributionKeyEntry;
+import dev.shardgate.meta.RoutingExpression;
+import dev.shardgate.console.ast.KeyEntry;
 import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
@@ -134,7 +137,7 @@ final class StepPlanner {
                     SpqrAnswers.moveKeyRange(s.id(), s.shard()));
             case SetDefaultShard s -> change("ALTER DISTRIBUTION", new MetadataChange.SetDefaultShard(s.distribution(), s.shard()));
             case AlterRelationKey s ->
-                    new Step.Change(AlterStatements.alterRelationKey(s, draft, StepPlanner::hashFunction), "ALTER DISTRIBUTION");
+                    new Step.Change(AlterStatements.alterRelationKey(s, draft), "ALTER DISTRIBUTION");
             case RenameDistributionColumn s ->
                     new Step.Change(AlterStatements.renameDistributionColumn(s, draft), "ALTER DISTRIBUTION");
             case CreateUniqueIndex s -> change("CREATE UNIQUE INDEX", new MetadataChange.CreateUniqueIndex(new dev.shardgate.meta.UniqueIndex(
@@ -196,9 +199,7 @@ final class StepPlanner {
         return s.relations().stream()
                 .map(relation -> (MetadataChange) new MetadataChange.AttachRelation(new DistributedRelation(
                         qualified(relation.name()), distributionId,
-                        relation.distributionKey().stream()
-                                .map(column -> new DistributionKeyColumn(column.column(), hashFunction(column.hashFunction())))
-                                .toList(),
+                        keyEntries(relation.distributionKey()),
                         autoIncrementColumns(relation))))
                 .toList();
     }
@@ -259,6 +260,19 @@ final class StepPlanner {
                 return id;
             }
         }
+    }
+
+    /** The metadata's key entries for the statement's; the metadata checks them against the distribution. */
+    static List<DistributionKeyEntry> keyEntries(List<KeyEntry> key) {
+        return key.stream().map(entry -> switch (entry) {
+            case dev.shardgate.console.ast.DistributionKeyColumn column ->
+                    (DistributionKeyEntry) new DistributionKeyColumn(column.column(), hashFunction(column.hashFunction()));
+            case dev.shardgate.console.ast.RoutingExpression expression -> new RoutingExpression(
+                    expression.hashFunction() == null ? null : hashFunction(expression.hashFunction()),
+                    expression.columns().stream()
+                            .map(column -> new RoutingExpression.TypedColumn(column.column(), ColumnType.parse(column.type())))
+                            .toList());
+        }).toList();
     }
 
     private static HashFunction hashFunction(String name) {

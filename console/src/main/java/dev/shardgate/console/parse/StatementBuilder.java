@@ -19,6 +19,8 @@ import dev.shardgate.console.ast.DropUniqueIndex;
 import dev.shardgate.console.ast.DetachRelation;
 import dev.shardgate.console.ast.DistributedRelation;
 import dev.shardgate.console.ast.DistributionKeyColumn;
+import dev.shardgate.console.ast.KeyEntry;
+import dev.shardgate.console.ast.RoutingExpression;
 import dev.shardgate.console.ast.DropAllDistributions;
 import dev.shardgate.console.ast.DropAllKeyRanges;
 import dev.shardgate.console.ast.DropDistribution;
@@ -397,11 +399,18 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
         return ctx.HASH() != null ? type + " hash" : type;
     }
 
-    private static List<DistributionKeyColumn> key(List<KeyColumnContext> columns) {
-        return columns.stream()
-                .map(column -> new DistributionKeyColumn(identifier(column.identifier(0)),
-                        column.hashFunction == null ? null : identifier(column.hashFunction)))
-                .toList();
+    private static List<KeyEntry> key(List<KeyColumnContext> columns) {
+        return columns.stream().map(StatementBuilder::keyEntry).toList();
+    }
+
+    private static KeyEntry keyEntry(KeyColumnContext column) {
+        if (column.LBRACKET() != null) {
+            return new RoutingExpression(identifier(column.hashFunction), column.typedColumn().stream()
+                    .map(typed -> new RoutingExpression.TypedColumn(identifier(typed.identifier()), columnType(typed.columnType())))
+                    .toList());
+        }
+        return new DistributionKeyColumn(identifier(column.identifier(0)),
+                column.hashFunction == null ? null : identifier(column.hashFunction));
     }
 
     private static Optional<AutoIncrement> autoIncrement(AutoIncrementContext ctx) {

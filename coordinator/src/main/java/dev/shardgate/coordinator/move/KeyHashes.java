@@ -1,6 +1,7 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.meta.ColumnType;
+import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
@@ -61,9 +62,18 @@ final class KeyHashes {
         this.connection = connection;
     }
 
-    /** Whether the span's rows are selected through key tables: a key of one hashed column. */
+    /**
+     * Whether the span's rows are selected through key tables: a key of one hashed column (a
+     * routing expression's rows are hashed on the shard, by {@link KeySpan#predicate}).
+     */
     static boolean applies(KeySpan span) {
-        return span.types().size() == 1 && span.types().getFirst().isHashed();
+        return span.types().size() == 1 && span.types().getFirst().isHashed()
+                && span.relation().keyColumns().getFirst() instanceof DistributionKeyColumn;
+    }
+
+    /** The key column of a span {@link #applies} to. */
+    private static DistributionKeyColumn keyColumn(KeySpan span) {
+        return (DistributionKeyColumn) span.relation().keyColumns().getFirst();
     }
 
     /**
@@ -75,7 +85,7 @@ final class KeyHashes {
             return span.predicate();
         }
         Keys keys = keys(span);
-        String key = KeySpan.identifier(span.relation().keyColumns().getFirst().column());
+        String key = KeySpan.identifier(keyColumn(span).column());
         long lower = lower(span);
         String inRange = "m.h >= " + lower + span.upper().map(u -> " AND m.h < " + hash(u)).orElse("");
         return "CASE WHEN age(xmin) > age('" + keys.snapshotXmin() + "'::xid)"
@@ -133,7 +143,7 @@ final class KeyHashes {
      * session cannot run two COPYs at once.
      */
     private Keys build(KeySpan span, String table) throws SQLException {
-        var column = span.relation().keyColumns().getFirst();
+        var column = keyColumn(span);
         String key = KeySpan.identifier(column.column());
         ColumnType type = span.types().getFirst();
         String hashed = switch (type) {

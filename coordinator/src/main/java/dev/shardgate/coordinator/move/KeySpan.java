@@ -2,8 +2,10 @@ package dev.shardgate.coordinator.move;
 
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
+import dev.shardgate.meta.RoutingExpression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,13 +29,17 @@ record KeySpan(DistributedRelation relation, List<ColumnType> types, KeyBound lo
 
     /**
      * The key in key order, as sort keys: the columns for plain types, their hashes (computed by
-     * {@link ShardHash}'s functions, which the connection must have) for hashed types.
+     * {@link ShardHash}'s functions, which the connection must have) for hashed types and routing
+     * expressions.
      */
     String keyColumns() {
         List<String> columns = new ArrayList<>();
         for (int i = 0; i < relation.keyColumns().size(); i++) {
-            var column = relation.keyColumns().get(i);
-            columns.add(ShardHash.keyExpression(identifier(column.column()), types.get(i), column.hash()));
+            columns.add(switch (relation.keyColumns().get(i)) {
+                case DistributionKeyColumn column -> ShardHash.keyExpression(identifier(column.column()), types.get(i), column.hash());
+                case RoutingExpression expression -> ShardHash.expressionKey(expression,
+                        expression.valueColumns().stream().map(KeySpan::identifier).toList());
+            });
         }
         return String.join(", ", columns);
     }

@@ -118,7 +118,7 @@ final class ShardData {
     /** The key as the router compares it: the columns, or the hashes of hashed ones (bounds are hashes then). */
     private static String keyValues(KeySpan span) {
         return span.isHashed() ? span.keyColumns()
-                : String.join(", ", span.relation().keyColumns().stream().map(c -> KeySpan.identifier(c.column())).toList());
+                : String.join(", ", span.relation().valueColumns().stream().map(KeySpan::identifier).toList());
     }
 
     /** The relation's columns in order, quoted, as both shards must have them. */

@@ -2,9 +2,12 @@ package dev.shardgate.coordinator.move;
 
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.RoutingExpression;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The router's key hashes (meta's {@code HashFunction}: MurmurHash3 x86_32 and CityHash32 over
@@ -305,6 +308,26 @@ public final class ShardHash {
         try (Statement statement = connection.createStatement()) {
             statement.execute(FUNCTIONS);
         }
+    }
+
+    /**
+     * The SQL for a routing expression's key ({@link RoutingExpression}): each column's hash as an
+     * integer's bytes, concatenated in the expression's order, hashed again by the same function.
+     *
+     * @param columns the expression's columns, already quoted, in its order
+     */
+    public static String expressionKey(RoutingExpression expression, List<String> columns) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            ColumnType type = expression.columns().get(i).type().hashed();
+            parts.add("pg_temp.shardgate_integer_bytes(" + keyExpression(columns.get(i), type, expression.hash()) + ")");
+        }
+        String bytes = String.join(" || ", parts);
+        return switch (expression.hash()) {
+            case IDENT -> throw new IllegalArgumentException("a routing expression needs a hash function");
+            case MURMUR -> "pg_temp.shardgate_murmur(" + bytes + ")";
+            case CITY -> "pg_temp.shardgate_city(" + bytes + ")";
+        };
     }
 
     /**

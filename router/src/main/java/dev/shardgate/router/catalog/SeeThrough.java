@@ -260,8 +260,9 @@ public final class SeeThrough {
     private Reach reach(TableRef table, int depth) {
         if (isKnown(table)) {
             Optional<DistributedRelation> relation = metadata.relation(new QualifiedName(table.schema(), table.name()));
-            return relation.<Reach>map(r -> new Reach.Filtered(r, r.keyColumns().size() == 1
-                    ? r.keyColumns().getFirst().column() : null)).orElse(NOTHING);
+            return relation.<Reach>map(r -> new Reach.Filtered(r,
+                    r.keyColumns().size() == 1 && r.keyColumns().getFirst() instanceof DistributionKeyColumn c
+                            ? c.column() : null)).orElse(NOTHING);
         }
         Optional<RelationInfo> found = catalog.relation(table);
         if (found.isEmpty() || !found.get().isView() || SYSTEM_SCHEMAS.contains(found.get().schema())) {
@@ -501,6 +502,6 @@ public final class SeeThrough {
     }
 
     private static String keyColumns(DistributedRelation relation) {
-        return relation.keyColumns().stream().map(DistributionKeyColumn::column).collect(Collectors.joining(", "));
+        return String.join(", ", relation.valueColumns());
     }
 }

@@ -2,6 +2,7 @@ package dev.shardgate.router.route;
 
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
+import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
@@ -92,10 +93,10 @@ final class IntersectingRanges {
 
     static Outcome of(Metadata metadata, Statement statement, TableRef table, DistributedRelation relation,
                       BoundValues bound) {
-        if (relation.keyColumns().size() != 1) {
+        if (relation.keyColumns().size() != 1 || !(relation.keyColumns().getFirst() instanceof DistributionKeyColumn key)) {
             return UNKNOWN;
         }
-        String column = relation.keyColumns().getFirst().column();
+        String column = key.column();
         KeyFilter filter = null;
         for (KeyFilter candidate : statement.filters()) {
             if (candidate.table().equals(table) && candidate.column().equals(column) && !candidate.ranges().isEmpty()) {

@@ -1,7 +1,6 @@
 package dev.shardgate.router.route;
 
 import dev.shardgate.meta.DistributedRelation;
-import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.sql.InsertRow;
@@ -33,10 +32,10 @@ final class RowPlacement {
                 continue;
             }
             DistributedRelation relation = found.get();
-            for (DistributionKeyColumn column : relation.keyColumns()) {
-                if (write.assignedColumns().contains(column.column())) {
+            for (String column : relation.valueColumns()) {
+                if (write.assignedColumns().contains(column)) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "updating the distribution key column \""
-                            + column.column() + "\" of relation \"" + write.table().qualifiedName() + "\" is not supported: the row"
+                            + column + "\" of relation \"" + write.table().qualifiedName() + "\" is not supported: the row"
                             + " would stay on the shard of its old key")
                             .withHint("DELETE the row and INSERT it with the new key: the router sends it to the new key's shard.");
                 }
@@ -66,8 +65,9 @@ final class RowPlacement {
             if (!row.table().equals(write.table())) {
                 continue;
             }
-            for (int i = 0; i < relation.keyColumns().size(); i++) {
-                String column = relation.keyColumns().get(i).column();
+            List<String> columns = relation.valueColumns();
+            for (int i = 0; i < columns.size(); i++) {
+                String column = columns.get(i);
                 var value = row.values().get(column);
                 if (value instanceof dev.shardgate.sql.Value.Param && bound == null) {
                     continue; // routed when its value is bound
@@ -145,6 +145,6 @@ final class RowPlacement {
     }
 
     private static String keyColumns(DistributedRelation relation) {
-        return String.join(", ", relation.keyColumns().stream().map(DistributionKeyColumn::column).toList());
+        return String.join(", ", relation.valueColumns());
     }
 }

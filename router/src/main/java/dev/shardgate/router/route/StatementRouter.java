@@ -2,7 +2,6 @@ package dev.shardgate.router.route;
 
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
-import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyRange;
 import dev.shardgate.meta.Metadata;
@@ -228,8 +227,9 @@ public final class StatementRouter {
         List<ColumnType> types = columnTypes(metadata, relation);
         List<List<String>> tuples = new ArrayList<>();
         tuples.add(List.of());
-        for (int i = 0; i < relation.keyColumns().size(); i++) {
-            List<String> values = valuesOf(statement, table, relation.keyColumns().get(i).column(), typeAt(types, i), bound);
+        List<String> columns = relation.valueColumns();
+        for (int i = 0; i < columns.size(); i++) {
+            List<String> values = valuesOf(statement, table, columns.get(i), typeAt(types, i), bound);
             if (values == null) {
                 return null;
             }
@@ -272,9 +272,10 @@ public final class StatementRouter {
 
     private static List<String> newRowKey(InsertRow row, DistributedRelation relation, List<ColumnType> types,
                                           BoundValues bound) {
-        List<String> key = new ArrayList<>(types.size());
-        for (int i = 0; i < relation.keyColumns().size(); i++) {
-            if (!(KeyValues.of(row.values().get(relation.keyColumns().get(i).column()), typeAt(types, i), true, bound)
+        List<String> columns = relation.valueColumns();
+        List<String> key = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            if (!(KeyValues.of(row.values().get(columns.get(i)), typeAt(types, i), true, bound)
                     instanceof KeyValues.Key.Text text)) {
                 return null;
             }
@@ -321,14 +322,12 @@ public final class StatementRouter {
         RowPlacement.requireRowsOn(metadata, statement, bound, shard);
     }
 
+    /** The type of each of the relation's value columns (a routing expression's columns each have their own). */
     static List<ColumnType> columnTypes(Metadata metadata, DistributedRelation relation) {
-        return KeyErrors.call(() -> metadata.distribution(relation.distributionId())
-                .orElseThrow(() -> new dev.shardgate.meta.MetadataException("42704",
-                        "distribution \"" + relation.distributionId() + "\" does not exist"))
-                .columnTypes());
+        return KeyErrors.call(() -> metadata.valueTypes(relation));
     }
 
     private static String keyColumns(DistributedRelation relation) {
-        return relation.keyColumns().stream().map(DistributionKeyColumn::column).collect(Collectors.joining(", "));
+        return String.join(", ", relation.valueColumns());
     }
 }

@@ -1,7 +1,6 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.meta.DistributedRelation;
-import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
@@ -141,8 +140,7 @@ final class CopyIn implements CopyRows.Sink {
      * After a failure the rest of the client's data is read and dropped, as a server does.
      */
     private PgException readClient(int[] keyPositions) throws IOException {
-        List<String> keyColumns = relation == null ? List.of()
-                : relation.keyColumns().stream().map(DistributionKeyColumn::column).toList();
+        List<String> keyColumns = relation == null ? List.of() : relation.valueColumns();
         ClientEncoding dataEncoding = command.encoding() != null ? ClientEncoding.named(command.encoding())
                 : session.settings.clientEncoding();
         CopyRows rows = new CopyRows(command, keyPositions, keyColumns, dataEncoding,
@@ -206,7 +204,7 @@ final class CopyIn implements CopyRows.Sink {
             if (key[i] == null) {
                 // PostgreSQL's not_null_violation: a row without a key has no shard to go to
                 throw new PgException(SqlState.NOT_NULL_VIOLATION, "null value in distribution key column \""
-                        + relation.keyColumns().get(i).column() + "\" of relation " + relation.name()
+                        + relation.valueColumns().get(i) + "\" of relation " + relation.name()
                         + ": the router cannot choose a shard for the row");
             }
         }
@@ -250,16 +248,16 @@ final class CopyIn implements CopyRows.Sink {
         return ShardedCopy.columnsOf(first.getValue().backend, first.getKey(), relation.name(), session.settings.clientEncoding());
     }
 
-    /** Where each key column sits in the COPY's rows. */
+    /** Where each key column (each column of a routing expression) sits in the COPY's rows. */
     private int[] keyPositions() {
         List<String> columns = command.columns().isEmpty() ? tableColumns() : command.columns();
-        int[] positions = new int[relation.keyColumns().size()];
+        List<String> keyColumns = relation.valueColumns();
+        int[] positions = new int[keyColumns.size()];
         for (int i = 0; i < positions.length; i++) {
-            DistributionKeyColumn key = relation.keyColumns().get(i);
-            positions[i] = columns.indexOf(key.column());
+            positions[i] = columns.indexOf(keyColumns.get(i));
             if (positions[i] < 0) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "COPY into distributed relation " + relation.name()
-                        + " must include its distribution key column \"" + key.column() + "\"");
+                        + " must include its distribution key column \"" + keyColumns.get(i) + "\"");
             }
         }
         return positions;
