@@ -91,7 +91,12 @@ relationKeyClause
 // A column, or SPQR's routing expression: one key entry hashed from several columns, MURMUR [a INTEGER, b VARCHAR].
 keyColumn
     : identifier (HASH FUNCTION? hashFunction=identifier)?
-    | hashFunction=identifier LBRACKET typedColumn (COMMA typedColumn)* RBRACKET
+    | hashFunction=identifier LBRACKET routingColumn (COMMA routingColumn)* RBRACKET
+    ;
+
+// SPQR's spellings: integer, int, uinteger, varchar, with or without HASH (the same bytes are hashed).
+routingColumn
+    : column=identifier type=identifier HASH?
     ;
 
 // SPQR's older spelling: CREATE [DISTRIBUTED] RELATION r (col [HASH [FUNCTION] h], …) [IN ds]

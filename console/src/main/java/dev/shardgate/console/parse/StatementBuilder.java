@@ -399,14 +399,25 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
         return ctx.HASH() != null ? type + " hash" : type;
     }
 
+    /** SPQR's uinteger is an integer hashed; the executor refuses types it does not know. */
+    private static String routingType(RoutingColumnContext ctx) {
+        String type = identifier(ctx.type).toLowerCase(Locale.ROOT);
+        String name = switch (type) {
+            case "int" -> "integer";
+            case "uinteger" -> "integer hash";
+            default -> type;
+        };
+        return ctx.HASH() != null && !name.endsWith(" hash") ? name + " hash" : name;
+    }
+
     private static List<KeyEntry> key(List<KeyColumnContext> columns) {
         return columns.stream().map(StatementBuilder::keyEntry).toList();
     }
 
     private static KeyEntry keyEntry(KeyColumnContext column) {
         if (column.LBRACKET() != null) {
-            return new RoutingExpression(identifier(column.hashFunction), column.typedColumn().stream()
-                    .map(typed -> new RoutingExpression.TypedColumn(identifier(typed.identifier()), columnType(typed.columnType())))
+            return new RoutingExpression(identifier(column.hashFunction), column.routingColumn().stream()
+                    .map(typed -> new RoutingExpression.TypedColumn(identifier(typed.column), routingType(typed)))
                     .toList());
         }
         return new DistributionKeyColumn(identifier(column.identifier(0)),

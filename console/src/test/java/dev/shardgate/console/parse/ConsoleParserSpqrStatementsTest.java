@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.shardgate.console.ast.AlterRelationKey;
 import dev.shardgate.console.ast.AlterShardOptions;
+import dev.shardgate.console.ast.AttachRelations;
+import dev.shardgate.console.ast.DistributedRelation;
 import dev.shardgate.console.ast.AlterShardOptions.Action;
 import dev.shardgate.console.ast.AlterShardOptions.HostOption;
 import dev.shardgate.console.ast.ConsoleStatement;
@@ -19,6 +21,7 @@ import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
+import dev.shardgate.console.ast.RoutingExpression;
 import dev.shardgate.console.ast.SetDefaultShard;
 import dev.shardgate.console.ast.StopAllTaskGroups;
 import dev.shardgate.console.ast.StopTaskGroup;
@@ -58,6 +61,22 @@ class ConsoleParserSpqrStatementsTest {
         // SPQR's use case: a key attached as W_ID; bare names fold, so the quoted one keeps its case
         assertParses("ALTER DISTRIBUTION ds1 ALTER RELATION rc_test RENAME DISTRIBUTION COLUMN \"W_ID\" TO w_id",
                 new RenameDistributionColumn("ds1", new RelationName(null, "rc_test"), "W_ID", "w_id"));
+    }
+
+    @Test
+    void routingExpressionsAreKeyEntries() {
+        assertParses("CREATE RELATION tr (MURMUR [id1 INT HASH, id2 VARCHAR HASH])",
+                new AttachRelations(null, List.of(new DistributedRelation(new RelationName(null, "tr"), List.of(
+                        new RoutingExpression("murmur", List.of(new RoutingExpression.TypedColumn("id1", "integer hash"),
+                                new RoutingExpression.TypedColumn("id2", "varchar hash"))))))));
+        assertParses("ALTER DISTRIBUTION ds1 ATTACH RELATION t DISTRIBUTION KEY tenant, city [s varchar, i uinteger]",
+                new AttachRelations("ds1", List.of(new DistributedRelation(new RelationName(null, "t"), List.of(
+                        new DistributionKeyColumn("tenant", null),
+                        new RoutingExpression("city", List.of(new RoutingExpression.TypedColumn("s", "varchar"),
+                                new RoutingExpression.TypedColumn("i", "integer hash"))))))));
+        assertParses("ALTER DISTRIBUTION ds1 ALTER RELATION t DISTRIBUTION KEY murmur [a integer]",
+                new AlterRelationKey("ds1", new RelationName(null, "t"),
+                        List.of(new RoutingExpression("murmur", List.of(new RoutingExpression.TypedColumn("a", "integer"))))));
     }
 
     @Test
