@@ -5,6 +5,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.RoutingExpression;
 import java.sql.Connection;
 import java.util.List;
 import java.util.Map;
@@ -154,6 +155,44 @@ class RedistributeKeyTypesTest {
         String moved = moveAndCheck("sessions", inRange, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 100", 0);
         long rows = Long.parseLong(moved.split("\\|")[2]);
         assertThat(Long.parseLong(moved.split("\\|")[3])).isBetween((rows + 99) / 100, (rows + 99) / 100 + 1);
+    }
+
+    /**
+     * A routing expression MURMUR [a INTEGER, b VARCHAR]: the shard hashes both columns as the
+     * router does ({@link ShardHash#expressionKey}), so exactly the rows whose combined hash lies in
+     * the lower half move, and the router finds them on their new shard.
+     */
+    @Test
+    void routingExpressionKeysInBatchesOfTwoHundredRows() throws Exception {
+        cluster.onShard(0, """
+                CREATE TABLE pairs (a bigint NOT NULL, b text NOT NULL, v int NOT NULL, PRIMARY KEY (a, b));
+                INSERT INTO pairs SELECT g % 97 - 40, 'b' || g, g FROM generate_series(1, 2000) g;""");
+        RoutingExpression key = new RoutingExpression(HashFunction.MURMUR, List.of(
+                new RoutingExpression.TypedColumn("a", ColumnType.INTEGER), new RoutingExpression.TypedColumn("b", ColumnType.VARCHAR)));
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION dp COLUMN TYPES integer hash");
+            execute(console, "ALTER DISTRIBUTION dp ATTACH RELATION pairs DISTRIBUTION KEY murmur [a integer, b varchar]");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION dp");
+            execute(console, "CREATE KEY RANGE kr2 FROM 2147483648 ROUTE TO sh1 FOR DISTRIBUTION dp");
+        }
+        String inRange = ShardHash.expressionKey(key, List.of("a", "b")) + " < 2147483648";
+        moveAndCheck("pairs", inRange, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 200", 0);
+        cluster.awaitRouterSynced();
+        try (Connection client = cluster.client()) {
+            for (int g = 1; g <= 2000; g += 111) {
+                long a = g % 97 - 40;
+                String b = "b" + g;
+                // each row is on one shard only: found means routed to it
+                try (var statement = client.prepareStatement("SELECT v FROM pairs WHERE a = ? AND b = ?")) {
+                    statement.setLong(1, a);
+                    statement.setString(2, b);
+                    try (var row = statement.executeQuery()) {
+                        assertThat(row.next()).as(a + ", " + b).isTrue();
+                        assertThat(row.getInt(1)).isEqualTo(g);
+                    }
+                }
+            }
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.HashFunction;
+import dev.shardgate.meta.RoutingExpression;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -82,6 +83,42 @@ class ShardHashTest {
         }
         assertSameHashes("uuid", ColumnType.UUID_HASH, keys, k -> HashFunction.MURMUR.hashUuid((UUID) k),
                 k -> HashFunction.CITY.hashUuid((UUID) k));
+    }
+
+    /** A routing expression hashes each column's hash as an integer's bytes, concatenated: both sides, both functions. */
+    @Test
+    void routingExpressionsHashAsTheRouterHashesThem() throws Exception {
+        Random random = new Random(11);
+        List<Object> keys = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            keys.add(new Object[] {random.nextLong() >> random.nextInt(64), "k" + random.nextInt(100_000) + (i % 7 == 0 ? "ключ" : "")});
+        }
+        for (HashFunction function : List.of(HashFunction.MURMUR, HashFunction.CITY)) {
+            RoutingExpression expression = new RoutingExpression(function, List.of(
+                    new RoutingExpression.TypedColumn("a", ColumnType.INTEGER), new RoutingExpression.TypedColumn("b", ColumnType.VARCHAR_HASH)));
+            Properties properties = new Properties();
+            properties.setProperty("user", MoveCluster.USER);
+            try (Connection connection = DriverManager.getConnection(server.jdbcUrl(DATABASE), properties)) {
+                ShardHash.install(connection);
+                String sql = "SELECT " + ShardHash.expressionKey(expression, List.of("a", "b"))
+                        + " FROM unnest(?::bigint[], ?::text[]) WITH ORDINALITY AS u(a, b, n) ORDER BY n";
+                try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                    statement.setArray(1, connection.createArrayOf("bigint", keys.stream().map(k -> ((Object[]) k)[0]).toArray()));
+                    statement.setArray(2, connection.createArrayOf("text", keys.stream().map(k -> ((Object[]) k)[1]).toArray()));
+                    List<Long> shard = new ArrayList<>();
+                    List<Long> router = new ArrayList<>();
+                    try (ResultSet rows = statement.executeQuery()) {
+                        int i = 0;
+                        while (rows.next()) {
+                            Object[] key = (Object[]) keys.get(i++);
+                            shard.add(rows.getLong(1));
+                            router.add(expression.keyOf(List.of(key[0], key[1])).value());
+                        }
+                    }
+                    assertThat(shard).as(function.consoleName()).hasSize(keys.size()).containsExactlyElementsOf(router);
+                }
+            }
+        }
     }
 
     private void assertSameHashes(String sqlType, ColumnType type, List<Object> keys,
