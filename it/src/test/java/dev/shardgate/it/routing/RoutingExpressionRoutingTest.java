@@ -29,7 +29,7 @@ import org.postgresql.PGConnection;
 /**
  * A relation keyed by SPQR's routing expression MURMUR [id1 INT HASH, id2 VARCHAR HASH] over two
  * real shards: rows written through the router by INSERT (simple and extended protocol, one row and
- * several) and by COPY land on the shard whose key range holds the hash of both columns, as the
+ * several, with and without a column list) and by COPY land on the shard whose key range holds the hash of both columns, as the
  * shards' own contents show; a statement naming both columns runs on that one shard; one naming
  * only one of them has no key.
  */
@@ -97,6 +97,19 @@ class RoutingExpressionRoutingTest {
             long count = simple.unwrap(PGConnection.class).getCopyAPI()
                     .copyIn("COPY tr (val, id1, id2) FROM STDIN", new StringReader(copied.toString()));
             assertThat(count).isEqualTo(30);
+
+            // without column lists: the router reads the table's column order from a shard
+            for (int i = 60; i < 65; i++) {
+                execute(simple, "INSERT INTO tr VALUES (" + i + ", 'name-" + i + "', 'positional')");
+                written.add(i + "|name-" + i);
+            }
+            StringBuilder positional = new StringBuilder();
+            for (int i = 65; i < 75; i++) {
+                positional.append(i).append("\tname-").append(i).append("\tcopy\n");
+                written.add(i + "|name-" + i);
+            }
+            assertThat(simple.unwrap(PGConnection.class).getCopyAPI()
+                    .copyIn("COPY tr FROM STDIN", new StringReader(positional.toString()))).isEqualTo(10);
         }
 
         Map<String, String> onShards = cluster.onEachShard("SELECT string_agg(id1 || '|' || id2, E'\\n' ORDER BY id1) FROM tr");

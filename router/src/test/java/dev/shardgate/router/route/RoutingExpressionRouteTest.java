@@ -43,6 +43,13 @@ class RoutingExpressionRouteTest {
         changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("tr"), "ds1",
                 List.of(new RoutingExpression(HashFunction.MURMUR, List.of(
                         new TypedColumn("id1", ColumnType.INTEGER_HASH), new TypedColumn("id2", ColumnType.VARCHAR_HASH)))))));
+        // tr2 hashes like tr; swapped has the same columns in the other order, so equal values make other keys
+        changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("tr2"), "ds1",
+                List.of(new RoutingExpression(HashFunction.MURMUR, List.of(
+                        new TypedColumn("a", ColumnType.INTEGER_HASH), new TypedColumn("b", ColumnType.VARCHAR_HASH)))))));
+        changes.add(new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("swapped"), "ds1",
+                List.of(new RoutingExpression(HashFunction.MURMUR, List.of(
+                        new TypedColumn("b", ColumnType.VARCHAR_HASH), new TypedColumn("a", ColumnType.INTEGER_HASH)))))));
         for (int i = 0; i < 4; i++) {
             changes.add(new MetadataChange.CreateKeyRange(new KeyRange("kr" + (i + 1),
                     KeyBound.of(KeyValue.hash(i * (1L << 30))), "sh" + (i + 1), "ds1")));
@@ -110,6 +117,24 @@ class RoutingExpressionRouteTest {
         }
         assertThatThrownBy(() -> route("INSERT INTO tr (id1, id2) VALUES (1, DEFAULT)", null))
                 .hasMessageContaining("must give distribution key column \"id2\" a constant or parameter value");
+    }
+
+    /** Rows of two relations hashed alike with equal values in every column have one key, so live on one shard. */
+    @Test
+    void joinsOnEveryColumnOfLikeExpressionsRunWholeOnEachShard() {
+        var placements = Placements.of(METADATA, List.of("sh1", "sh2", "sh3", "sh4"));
+        assertThat(ANALYZER.multiShardShape("SELECT * FROM tr JOIN tr2 ON tr2.a = tr.id1 AND tr2.b = tr.id2", placements))
+                .isInstanceOfSatisfying(dev.shardgate.sql.MultiShardShape.Select.class,
+                        select -> assertThat(select.pushdown()).startsWith("pushdown"));
+        for (String sql : List.of(
+                "SELECT * FROM tr JOIN tr2 ON tr2.a = tr.id1",
+                "SELECT * FROM tr JOIN tr2 ON tr2.a = tr.id1 AND tr2.b = tr.val",
+                "SELECT * FROM tr JOIN swapped s ON s.a = tr.id1 AND s.b = tr.id2")) {
+            assertThat(ANALYZER.multiShardShape(sql, placements)).as(sql).satisfiesAnyOf(
+                    shape -> assertThat(shape).isInstanceOf(dev.shardgate.sql.MultiShardShape.Unsupported.class),
+                    shape -> assertThat(shape).isInstanceOfSatisfying(dev.shardgate.sql.MultiShardShape.Select.class,
+                            select -> assertThat(select.pushdown()).doesNotStartWith("pushdown")));
+        }
     }
 
     @Test
