@@ -73,22 +73,28 @@ public record RoutingExpression(HashFunction hash, List<TypedColumn> columns) im
      */
     public KeyValue.HashValue keyOf(List<?> rawValues) {
         requireCount(rawValues.size());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnType hashed = columns.get(i).type().hashed();
-            long columnHash = ((KeyValue.HashValue) hashed.keyOf(hash, rawValues.get(i))).value();
-            bytes.writeBytes(HashFunction.integerBytes(columnHash));
+        long[] hashes = new long[columns.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = ((KeyValue.HashValue) columns.get(i).type().hashed().keyOf(hash, rawValues.get(i))).value();
         }
-        return new KeyValue.HashValue(hash.hashBytes(bytes.toByteArray()));
+        return keyOfHashes(hashes);
     }
 
     /** Like {@link #keyOf} for values in PostgreSQL's text format (see {@link ColumnType#keyOfText}). */
     public KeyValue.HashValue keyOfText(List<String> texts) {
         requireCount(texts.size());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            ColumnType hashed = columns.get(i).type().hashed();
-            long columnHash = ((KeyValue.HashValue) hashed.keyOfText(hash, texts.get(i))).value();
+        long[] hashes = new long[columns.size()];
+        for (int i = 0; i < hashes.length; i++) {
+            hashes[i] = ((KeyValue.HashValue) columns.get(i).type().hashed().keyOfText(hash, texts.get(i))).value();
+        }
+        return keyOfHashes(hashes);
+    }
+
+    /** The key from each column's own hash, in column order: their integer bytes, concatenated, hashed. */
+    public KeyValue.HashValue keyOfHashes(long[] hashes) {
+        requireCount(hashes.length);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(8 * hashes.length);
+        for (long columnHash : hashes) {
             bytes.writeBytes(HashFunction.integerBytes(columnHash));
         }
         return new KeyValue.HashValue(hash.hashBytes(bytes.toByteArray()));

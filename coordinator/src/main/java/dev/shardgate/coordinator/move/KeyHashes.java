@@ -6,6 +6,7 @@ import dev.shardgate.meta.HashFunction;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.RoutingExpression;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,17 +65,41 @@ final class KeyHashes {
     }
 
     /**
-     * Whether the span's rows are selected through key tables: a key of one hashed column (a
-     * routing expression's rows are hashed on the shard, by {@link KeySpan#predicate}).
+     * Whether the span's rows are selected through key tables: a key of one hashed entry, a column
+     * or a routing expression.
      */
     static boolean applies(KeySpan span) {
-        return span.types().size() == 1 && span.types().getFirst().isHashed()
-                && span.relation().keyColumns().getFirst() instanceof DistributionKeyColumn;
+        return span.types().size() == 1 && span.types().getFirst().isHashed();
     }
 
-    /** The key column of a span {@link #applies} to. */
-    private static DistributionKeyColumn keyColumn(KeySpan span) {
-        return (DistributionKeyColumn) span.relation().keyColumns().getFirst();
+    /**
+     * What the one key entry of a span {@link #applies} to hashes: its columns, the type each is
+     * hashed as, the function, and for a routing expression the expression (which hashes the
+     * columns' hashes once more).
+     */
+    private record Hashed(List<String> columns, List<ColumnType> types, HashFunction function, RoutingExpression expression) {
+        static Hashed of(KeySpan span) {
+            return switch (span.relation().keyColumns().getFirst()) {
+                case DistributionKeyColumn column ->
+                        new Hashed(List.of(column.column()), List.of(span.types().getFirst()), column.hash(), null);
+                case RoutingExpression expression -> new Hashed(expression.valueColumns(),
+                        expression.columns().stream().map(c -> c.type().hashed()).toList(), expression.hash(), expression);
+            };
+        }
+
+        /** The columns, quoted, joined: {@code "a"} or {@code "a", "b"}. */
+        String key() {
+            return String.join(", ", columns.stream().map(KeySpan::identifier).toList());
+        }
+
+        /** The key table's columns for them: {@code k1, k2, …}. */
+        String tableColumns(String prefix) {
+            List<String> names = new ArrayList<>();
+            for (int i = 1; i <= columns.size(); i++) {
+                names.add(prefix + "k" + i);
+            }
+            return String.join(", ", names);
+        }
     }
 
     /**
@@ -85,11 +111,12 @@ final class KeyHashes {
             return span.predicate();
         }
         Keys keys = keys(span);
-        String key = KeySpan.identifier(keyColumn(span).column());
+        Hashed hashed = Hashed.of(span);
+        String key = hashed.columns().size() == 1 ? hashed.key() : "(" + hashed.key() + ")";
         long lower = lower(span);
         String inRange = "m.h >= " + lower + span.upper().map(u -> " AND m.h < " + hash(u)).orElse("");
         return "CASE WHEN age(xmin) > age('" + keys.snapshotXmin() + "'::xid)"
-                + " THEN " + key + " IN (SELECT m.k FROM " + keys.table() + " m WHERE " + inRange + ")"
+                + " THEN " + key + " IN (SELECT " + hashed.tableColumns("m.") + " FROM " + keys.table() + " m WHERE " + inRange + ")"
                 + " WHEN xmin::text IN (SELECT c.x FROM " + COPIED + " c)"
                 + " THEN xmin::text IN (SELECT c.x FROM " + COPIED + " c WHERE c.lower = " + lower + ")"
                 + " ELSE " + span.predicate() + " END";
@@ -143,15 +170,19 @@ final class KeyHashes {
      * session cannot run two COPYs at once.
      */
     private Keys build(KeySpan span, String table) throws SQLException {
-        var column = keyColumn(span);
-        String key = KeySpan.identifier(column.column());
-        ColumnType type = span.types().getFirst();
-        String hashed = switch (type) {
-            case INTEGER_HASH -> key + "::bigint";
-            case VARCHAR_HASH -> key + "::text";
-            case UUID_HASH -> key + "::uuid::text";
-            case INTEGER, VARCHAR, UUID -> throw new IllegalArgumentException("column type " + type + " is not hashed");
-        };
+        Hashed key = Hashed.of(span);
+        List<String> columns = new ArrayList<>();
+        List<String> inputs = new ArrayList<>();
+        for (int i = 0; i < key.columns().size(); i++) {
+            String column = KeySpan.identifier(key.columns().get(i));
+            columns.add(column + " AS k" + (i + 1));
+            inputs.add(switch (key.types().get(i)) {
+                case INTEGER_HASH -> column + "::bigint";
+                case VARCHAR_HASH -> column + "::text";
+                case UUID_HASH -> column + "::uuid::text";
+                case INTEGER, VARCHAR, UUID -> throw new IllegalArgumentException("column type " + key.types().get(i) + " is not hashed");
+            });
+        }
         CopyManager copies = connection.unwrap(PGConnection.class).getCopyAPI();
         try (Statement statement = connection.createStatement()) {
             if (!copiedTable) {
@@ -167,18 +198,19 @@ final class KeyHashes {
                     xmin = row.getLong(1);
                 }
                 statement.execute("DROP TABLE IF EXISTS " + table);
-                statement.execute("CREATE TEMPORARY TABLE " + table + " AS SELECT " + key + " AS k, 0::bigint AS h FROM "
-                        + span.table() + " WITH NO DATA");
+                statement.execute("CREATE TEMPORARY TABLE " + table + " AS SELECT " + String.join(", ", columns)
+                        + ", 0::bigint AS h FROM " + span.table() + " WITH NO DATA");
                 file = Files.createTempFile("shardgate-keys", ".copy");
                 try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
-                    CopyOut keys = copies.copyOut("COPY (SELECT " + key + ", " + hashed + " FROM " + span.table() + ") TO STDOUT");
+                    CopyOut keys = copies.copyOut("COPY (SELECT " + key.key() + ", " + String.join(", ", inputs)
+                            + " FROM " + span.table() + ") TO STDOUT");
                     byte[] row;
                     while ((row = keys.readFromCopy()) != null) {
-                        writeHashed(out, row, type, column.hash());
+                        writeHashed(out, row, key);
                     }
                 }
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
-                    copies.copyIn("COPY " + table + " (k, h) FROM STDIN", in);
+                    copies.copyIn("COPY " + table + " (" + key.tableColumns("") + ", h) FROM STDIN", in);
                 }
                 statement.execute("CREATE INDEX ON " + table + " (h)");
                 statement.execute("COMMIT");
@@ -204,29 +236,42 @@ final class KeyHashes {
     }
 
     /**
-     * One COPY text row {@code key TAB input NEWLINE} in, {@code key TAB hash NEWLINE} out. The key's
-     * text goes back as it came (COPY's escapes included); the input is unescaped to the bytes the
+     * One COPY text row {@code keys TAB inputs NEWLINE} in (n key columns, then the n inputs),
+     * {@code keys TAB hash NEWLINE} out. The keys' text goes back as it came (COPY's escapes
+     * included; a raw tab only ever separates fields); each input is unescaped to the bytes the
      * router hashes: a bigint's digits, a uuid's lower-case text, a varchar's UTF-8 (the session's
-     * client_encoding).
+     * client_encoding). A routing expression hashes the inputs' hashes once more, as
+     * {@link RoutingExpression} does. A null input makes a null hash.
      */
-    static void writeHashed(OutputStream out, byte[] row, ColumnType type, HashFunction function) throws IOException {
+    static void writeHashed(OutputStream out, byte[] row, Hashed key) throws IOException {
+        int n = key.columns().size();
         int end = row.length - 1; // the newline
-        int tab = end - 1;
-        while (row[tab] != '\t') {
-            tab--;
+        int[] starts = new int[2 * n + 1];
+        int field = 1;
+        for (int i = 0; i < end && field < 2 * n; i++) {
+            if (row[i] == '\t') {
+                starts[field++] = i + 1;
+            }
         }
-        out.write(row, 0, tab + 1);
-        if (end - tab == 3 && row[tab + 1] == '\\' && row[tab + 2] == 'N') {
-            out.write(NULL_LINE_END);
-            return;
+        starts[2 * n] = end + 1;
+        out.write(row, 0, starts[n]);
+        long[] hashes = new long[n];
+        for (int i = 0; i < n; i++) {
+            int from = starts[n + i];
+            int to = starts[n + i + 1] - 1;
+            if (to - from == 2 && row[from] == '\\' && row[from + 1] == 'N') {
+                out.write(NULL_LINE_END);
+                return;
+            }
+            hashes[i] = switch (key.types().get(i)) {
+                case INTEGER_HASH -> key.function().hashInteger(Long.parseLong(new String(row, from, to - from,
+                        StandardCharsets.US_ASCII)));
+                case UUID_HASH -> key.function().hashBytes(java.util.Arrays.copyOfRange(row, from, to));
+                case VARCHAR_HASH -> key.function().hashBytes(unescape(row, from, to));
+                case INTEGER, VARCHAR, UUID -> throw new IllegalArgumentException("column type " + key.types().get(i) + " is not hashed");
+            };
         }
-        long hash = switch (type) {
-            case INTEGER_HASH -> function.hashInteger(Long.parseLong(new String(row, tab + 1, end - tab - 1,
-                    StandardCharsets.US_ASCII)));
-            case UUID_HASH -> function.hashBytes(java.util.Arrays.copyOfRange(row, tab + 1, end));
-            case VARCHAR_HASH -> function.hashBytes(unescape(row, tab + 1, end));
-            case INTEGER, VARCHAR, UUID -> throw new IllegalArgumentException("column type " + type + " is not hashed");
-        };
+        long hash = key.expression() == null ? hashes[0] : key.expression().keyOfHashes(hashes).value();
         out.write(Long.toString(hash).getBytes(StandardCharsets.US_ASCII));
         out.write('\n');
     }
