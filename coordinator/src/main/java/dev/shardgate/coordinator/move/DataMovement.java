@@ -56,6 +56,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final Rebalancing rebalancing;
     private volatile boolean leaving;
     private MoveMetrics metrics = MoveMetrics.unregistered();
+    private final MoveStats stats = new MoveStats();
 
     public DataMovement(Qdb qdb, RouterFleet fleet, DataMoveConfig config) {
         this.qdb = qdb;
@@ -70,6 +71,11 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public DataMovement reportingTo(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
         metrics = new MoveMetrics(registry, store::all);
         return this;
+    }
+
+    /** SHOW move_stats: mean times of the task group runs that moved their range since the start. */
+    public List<dev.shardgate.console.exec.MoveStatInfo> moveStats() {
+        return stats.rows();
     }
 
     /**
@@ -267,7 +273,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         CompletableFuture<TaskGroup> future = new CompletableFuture<>();
         running.put(group.id(), future);
         Thread.ofVirtual().name("task-group-" + group.id()).start(() -> {
-            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group, metrics);
+            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group, metrics, stats);
             try {
                 Redistribution.Outcome outcome = redistribution.run();
                 if (outcome == Redistribution.Outcome.INTERRUPTED) {

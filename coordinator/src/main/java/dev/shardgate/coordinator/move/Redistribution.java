@@ -44,12 +44,14 @@ final class Redistribution {
     private TaskGroup group;
     private int copyAttempts;
     private final MoveMetrics metrics;
+    private final MoveStats stats;
     /** This run's shard sessions, kept from step to step; closed when the run ends, however it ends. */
     private final ShardSessions sessions;
 
     Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
-                   TaskGroup group, MoveMetrics metrics) {
+                   TaskGroup group, MoveMetrics metrics, MoveStats stats) {
         this.metrics = metrics;
+        this.stats = stats;
         this.qdb = qdb;
         this.store = store;
         this.shards = shards;
@@ -70,6 +72,8 @@ final class Redistribution {
         group = save(group.inState(TaskState.RUNNING, ""));
         log.info("event=task_group_running task_group={} key_range={} from={} to={} batch={} step={}", group.id(),
                 group.keyRangeId(), group.sourceShard(), group.destinationShard(), group.batchNumber(), group.step().label());
+        long runStart = System.nanoTime();
+        java.util.Map<MoveStep, Long> stepNanos = new java.util.EnumMap<>(MoveStep.class);
         try {
             while (true) {
                 if (leaving.getAsBoolean()) {
@@ -85,11 +89,14 @@ final class Redistribution {
                 FailPoint.check(step, group);
                 long stepStart = System.nanoTime();
                 boolean finished = runStep(step);
+                long stepTime = System.nanoTime() - stepStart;
+                stepNanos.merge(step, stepTime, Long::sum);
                 if (log.isDebugEnabled()) {
                     log.debug("event=task_group_step task_group={} batch={} step={} ms={}", group.id(), group.batchNumber(),
-                            step.label(), (System.nanoTime() - stepStart) / 1_000_000);
+                            step.label(), stepTime / 1_000_000);
                 }
                 if (finished) {
+                    stats.runFinished(stepNanos, System.nanoTime() - runStart);
                     return Outcome.FINISHED;
                 }
             }
