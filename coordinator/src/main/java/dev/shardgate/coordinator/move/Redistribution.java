@@ -45,11 +45,14 @@ final class Redistribution {
     private int copyAttempts;
     private final MoveMetrics metrics;
     private final MoveStats stats;
+    /** True once STOP TASK GROUP … IMMEDIATE asked this run to end before its next step. */
+    private final BooleanSupplier halted;
     /** This run's shard sessions, kept from step to step; closed when the run ends, however it ends. */
     private final ShardSessions sessions;
 
     Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
-                   TaskGroup group, MoveMetrics metrics, MoveStats stats) {
+                   TaskGroup group, MoveMetrics metrics, MoveStats stats, BooleanSupplier halted) {
+        this.halted = halted;
         this.metrics = metrics;
         this.stats = stats;
         this.qdb = qdb;
@@ -84,6 +87,14 @@ final class Redistribution {
                     store.remove(group.id());
                     log.info("event=task_group_stopped task_group={} rows_moved={} batches_done={} rest={}", group.id(),
                             group.rowsMoved(), group.batchesDone(), group.restId());
+                    return Outcome.STOPPED;
+                }
+                if (halted.getAsBoolean()) {
+                    // as a failure at this step would leave it: RETRY goes on from here, STOP finishes the batch
+                    group = save(group.inState(TaskState.ERROR, "stopped by STOP TASK GROUP IMMEDIATE before batch "
+                            + group.batchNumber() + ", step " + step.label()));
+                    log.info("event=task_group_halted task_group={} batch={} step={}", group.id(), group.batchNumber(),
+                            step.label());
                     return Outcome.STOPPED;
                 }
                 FailPoint.check(step, group);
