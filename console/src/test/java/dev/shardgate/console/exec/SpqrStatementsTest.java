@@ -94,7 +94,8 @@ class SpqrStatementsTest {
 
     @Test
     void renameKeyRangeKeepsBoundAndShard() {
-        assertThat(console.answers("RENAME KEY RANGE kr2 TO krid2")).containsExactly("RENAME KEY RANGE");
+        assertThat(console.answers("RENAME KEY RANGE kr2 TO krid2"))
+                .containsExactly("rename key range: rename key range kr2 to krid2");
         assertThat(console.qdb.snapshot().keyRange("kr2")).isEmpty();
         KeyRange renamed = console.qdb.snapshot().keyRange("krid2").orElseThrow();
         assertThat(renamed.shardId()).isEqualTo("sh2");
