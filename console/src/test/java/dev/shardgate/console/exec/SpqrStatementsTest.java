@@ -109,6 +109,23 @@ class SpqrStatementsTest {
     }
 
     @Test
+    void alterRelationSchemaKeepsKeyAndIndexesAndRefusesWhatItCannotKeep() {
+        console.run("ALTER DISTRIBUTION ds1 ATTACH RELATION plain DISTRIBUTION KEY id; CREATE UNIQUE INDEX ui1 ON plain COLUMNS (id INT)");
+        assertThat(console.answers("ALTER DISTRIBUTION ds1 ALTER RELATION plain SCHEMA sales"))
+                .containsExactly("ALTER DISTRIBUTION");
+        var snapshot = console.qdb.snapshot();
+        var moved = new dev.shardgate.meta.QualifiedName("sales", "plain");
+        assertThat(snapshot.relation(new dev.shardgate.meta.QualifiedName("public", "plain"))).isEmpty();
+        assertThat(snapshot.relation(moved).orElseThrow().keyColumns()).extracting(c -> c.column()).containsExactly("id");
+        assertThat(snapshot.uniqueIndexes().get("ui1").relation()).isEqualTo(moved);
+
+        console.fails("ALTER DISTRIBUTION ds1 ALTER RELATION plain SCHEMA x", SqlState.UNDEFINED_TABLE,
+                "relation \"public.plain\" is not attached to distribution \"ds1\"");
+        console.fails("ALTER DISTRIBUTION ds1 ALTER RELATION orders SCHEMA sales", SqlState.FEATURE_NOT_SUPPORTED,
+                "cannot change the schema of relation \"public.orders\" because it has AUTO INCREMENT columns");
+    }
+
+    @Test
     void moveKeyRangeMetaOnlyOnARouterIsTheMove() {
         assertThat(console.answers("MOVE KEY RANGE kr1 TO sh2 META ONLY")).containsExactly("move key range: move key range kr1 to shard sh2");
         assertThat(console.qdb.snapshot().keyRange("kr1").orElseThrow().shardId()).isEqualTo("sh2");
