@@ -121,6 +121,36 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
         }
     }
 
+    /**
+     * SHOW file_settings: each key as coordinator.yaml reads now, and whether the running coordinator
+     * uses that value; {@code data_move} and the TLS sections are masked.
+     *
+     * @throws PgException F0000 naming the file and key when the file does not read
+     */
+    List<dev.shardgate.console.exec.FileSetting> fileSettings() {
+        if (file == null) {
+            return List.of();
+        }
+        CoordinatorConfig read;
+        try {
+            read = CoordinatorConfig.load(file);
+        } catch (CoordinatorConfigException | dev.shardgate.qdb.tls.TlsConfigException e) {
+            throw new PgException(SqlState.CONFIG_FILE_ERROR, e.getMessage());
+        }
+        CoordinatorConfig now = running;
+        List<dev.shardgate.console.exec.FileSetting> settings = new ArrayList<>();
+        for (Key key : KEYS) {
+            Object value = key.value().apply(read);
+            boolean shown = !key.name().endsWith("_tls") && !key.name().equals("data_move");
+            settings.add(new dev.shardgate.console.exec.FileSetting(key.name(),
+                    shown ? String.valueOf(value) : "********", Objects.equals(key.value().apply(now), value)));
+        }
+        Map<String, ConsoleRule> inForce = byTarget(now.frontendRules());
+        byTarget(read.frontendRules()).forEach((target, rule) -> settings.add(new dev.shardgate.console.exec.FileSetting(
+                "frontend_rules[" + target + "]", describe(rule), rule.equals(inForce.get(target)))));
+        return settings;
+    }
+
     static List<KeyChange> changes(CoordinatorConfig before, CoordinatorConfig after) {
         List<KeyChange> changes = new ArrayList<>();
         for (Key key : KEYS) {

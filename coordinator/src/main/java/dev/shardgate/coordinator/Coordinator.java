@@ -92,6 +92,47 @@ public final class Coordinator implements AutoCloseable {
      * @throws IOException when a port cannot be bound
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
+    /** A process without clients or pools, whose config file and data moves SHOW file_settings and move_stats read. */
+    private static RouterStatus status(String version, ConfigReload reload, DataMovement movement) {
+        RouterStatus plain = RouterStatus.withoutClients(version);
+        return new RouterStatus() {
+            @Override
+            public List<dev.shardgate.console.exec.ClientInfo> clients() {
+                return plain.clients();
+            }
+
+            @Override
+            public List<dev.shardgate.console.exec.PoolInfo> pools() {
+                return plain.pools();
+            }
+
+            @Override
+            public List<dev.shardgate.console.exec.BackendInfo> backendConnections() {
+                return plain.backendConnections();
+            }
+
+            @Override
+            public List<dev.shardgate.console.exec.FileSetting> fileSettings() {
+                return reload.fileSettings();
+            }
+
+            @Override
+            public List<dev.shardgate.console.exec.MoveStatInfo> moveStats() {
+                return movement.moveStats();
+            }
+
+            @Override
+            public String version() {
+                return plain.version();
+            }
+
+            @Override
+            public String status() {
+                return plain.status();
+            }
+        };
+    }
+
     public static Coordinator start(CoordinatorConfig config, String version) throws IOException {
         return start(config, version, null);
     }
@@ -120,7 +161,7 @@ public final class Coordinator implements AutoCloseable {
             FleetTraffic traffic = new FleetTraffic(fleet);
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()), traffic);
-            ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), RouterStatus.withoutClients(version),
+            ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), status(version, reload, movement),
                     ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic),
                             reload)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),

@@ -88,6 +88,34 @@ class CoordinatorReloadTest {
         }
     }
 
+    private List<String> fileSettings(String where) throws SQLException {
+        try (Connection connection = connect("admin", "unused");
+             ResultSet rows = connection.createStatement().executeQuery("SHOW file_settings " + where)) {
+            List<String> seen = new ArrayList<>();
+            while (rows.next()) {
+                seen.add(rows.getString("name") + "|" + rows.getString("setting") + "|" + rows.getString("applied"));
+            }
+            return seen;
+        }
+    }
+
+    /** SPQR's SHOW file_settings: the file's values, applied once RELOAD took them, never for a key that needs a restart. */
+    @Test
+    void fileSettingsSayWhichOfTheFilesValuesAreInForce(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("coordinator.yaml");
+        Files.writeString(file, yaml("", ADMIN));
+        coordinator = Coordinator.start(CoordinatorConfig.load(file), "test", file);
+        assertThat(fileSettings("WHERE applied = 'false'")).isEmpty();
+        assertThat(fileSettings("WHERE name = 'log_level'")).containsExactly("log_level|info|true");
+        assertThat(fileSettings("WHERE name = 'data_move'")).containsExactly("data_move|********|true");
+
+        Files.writeString(file, yaml("grpc_api_port: 17999\nlog_level: debug\n", ADMIN + OPERATOR));
+        assertThat(fileSettings("WHERE applied = 'false'")).containsExactly("grpc_api_port|17999|false", "log_level|debug|false",
+                "frontend_rules[db=spqr-console,usr=operator]|auth_method=clear_text|false");
+        reload();
+        assertThat(fileSettings("WHERE applied = 'false'")).containsExactly("grpc_api_port|17999|false");
+    }
+
     @Test
     void anInvalidFileIsRefusedNamingTheKeyAndChangesNothing(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("coordinator.yaml");

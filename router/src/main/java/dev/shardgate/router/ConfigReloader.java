@@ -28,7 +28,7 @@ public final class ConfigReloader {
     private volatile Consumer<LogLevel> logLevels = level -> { };
 
     /** @param file the file the router was started with; null when it was started from code */
-    ConfigReloader(RouterContext context, Path file) {
+    public ConfigReloader(RouterContext context, Path file) {
         this.context = context;
         this.file = file;
     }
@@ -36,6 +36,23 @@ public final class ConfigReloader {
     /** Who turns log_level into the logging backend's level (the command line's; the router knows only SLF4J). */
     public void logLevelsTo(Consumer<LogLevel> applier) {
         logLevels = applier;
+    }
+
+    /**
+     * The file as it reads now against the running config, for SHOW file_settings; nothing is applied.
+     *
+     * @return empty when the router was started without a file
+     * @throws PgException F0000 naming the file and key when the file does not read or check
+     */
+    public List<ReloadPlan.FileSetting> fileSettings() {
+        if (file == null) {
+            return List.of();
+        }
+        try {
+            return ReloadPlan.fileSettings(context.config(), RouterConfig.load(file));
+        } catch (ConfigException e) {
+            throw new PgException(SqlState.CONFIG_FILE_ERROR, e.getMessage());
+        }
     }
 
     /**

@@ -94,9 +94,9 @@ public final class RouterServer implements AutoCloseable {
     public static RouterServer start(RouterConfig config, java.nio.file.Path file) throws IOException {
         ConnectionSlots slots = new ConnectionSlots(maxClients(config.clientLimits().maxClients()));
         RouterContext context = RouterContext.create(config);
-        LiveStatus status = new LiveStatus(context);
-        Traffic traffic = new Traffic(context.pools());
         ConfigReloader reloader = new ConfigReloader(context, file);
+        LiveStatus status = new LiveStatus(context, reloader);
+        Traffic traffic = new Traffic(context.pools());
         ConsoleExecutor executor = new ConsoleExecutor(context.qdb(), status, ConsoleExecutor.OwnStatements.firstOf(List.of(
                 new TwoPhaseConsole(context), new TrafficConsole(context, traffic), new ReloadConsole(reloader),
                 replicaStatements(config, context, traffic))));

@@ -19,6 +19,7 @@ statement
     | attachRelations
     | alterRelationKey
     | renameDistributionColumn
+    | alterRelationSchema
     | createDistributedRelation
     | detachRelation
     | dropSequence
@@ -138,6 +139,11 @@ renameDistributionColumn
       RENAME DISTRIBUTION COLUMN column=identifier TO newName=identifier
     ;
 
+// The schema the relation lives in, in the metadata only (routing and data moves name it so).
+alterRelationSchema
+    : ALTER DISTRIBUTION distribution=identifier ALTER (RELATION | TABLE) relationName SCHEMA schema=identifier
+    ;
+
 // SPQR's AUTO INCREMENT clause is parsed so that it is refused by name (0A000), not as a syntax error.
 createReferenceTable
     : CREATE REFERENCE (TABLE | RELATION) relationName autoIncrement? (ON identifierList)?
@@ -182,9 +188,12 @@ bound
 
 // N key ranges of equal width over [FROM, TO) (integer keys) or the whole 32-bit hash space (hashed
 // keys, or part of it with FROM/TO), routed round-robin to the shards, in one metadata change.
+// SPQR's spelling makes one range per shard (all shards, or those USING SHARDS names), named ds-0, ds-1, ….
 createKeyRanges
     : CREATE KEY RANGES count=NUMBER FOR DISTRIBUTION distribution=identifier
       (FROM lower=literal TO upper=literal)? ROUTE TO identifierList
+    | CREATE KEY RANGES FOR DISTRIBUTION distribution=identifier
+      (BETWEEN lower=literal AND upper=literal)? (USING (ALL SHARDS | SHARDS identifierList))?
     ;
 
 dropKeyRange
@@ -215,9 +224,10 @@ renameKeyRange
     : RENAME KEY RANGE keyRange=identifier TO newId=identifier
     ;
 
+// SPQR names the task group with TASK GROUP id; Shardgate numbers its own otherwise.
 redistributeKeyRange
     : REDISTRIBUTE KEY RANGE keyRange=identifier TO shard=identifier
-      (BATCH SIZE batchSize=NUMBER)? (CHECK | APPLY)? NOWAIT?
+      (BATCH SIZE batchSize=NUMBER)? (TASK GROUP taskGroup=opaqueId)? (CHECK | APPLY)? NOWAIT?
     ;
 
 // Counts, per relation and shard, the rows whose key lies outside the shard's key ranges.
@@ -304,12 +314,13 @@ unregisterRouter
     : UNREGISTER ROUTER (ALL | identifier)
     ;
 
+// IMMEDIATE: stop after the step running now instead of at the end of the batch.
 stopTaskGroup
-    : STOP TASK GROUP (ALL | opaqueId)
+    : STOP TASK GROUP (ALL | opaqueId) IMMEDIATE?
     ;
 
 retryTaskGroup
-    : RETRY TASK GROUP opaqueId
+    : RETRY TASK GROUP (ALL | opaqueId)
     ;
 
 killClient
@@ -386,6 +397,7 @@ nonReservedKeyword
     | RELOAD
     | HELP | META | ONLY | RENAME | RELATIONS | SYNC | TABLES | COLUMNS | INDEX | UNIQUE
     | ASC | DESC | ORDER
+    | BETWEEN | IMMEDIATE | SCHEMA | SHARDS | USING
     ;
 
 // ---- lexer ----
@@ -400,6 +412,7 @@ ASC: 'asc';
 ATTACH: 'attach';
 AUTO: 'auto';
 BATCH: 'batch';
+BETWEEN: 'between';
 BY: 'by';
 BYTES: 'bytes';
 CASCADE: 'cascade';
@@ -426,6 +439,7 @@ HELP: 'help';
 HASH: 'hash';
 HOST: 'host';
 HOSTS: 'hosts';
+IMMEDIATE: 'immediate';
 IN: 'in';
 INDEX: 'index';
 INCREMENT: 'increment';
@@ -462,8 +476,10 @@ ROUTER: 'router';
 ROWS: 'rows';
 RUN: 'run';
 SEQUENCE: 'sequence';
+SCHEMA: 'schema';
 SET: 'set';
 SHARD: 'shard';
+SHARDS: 'shards';
 SHOW: 'show';
 SIZE: 'size';
 SPLIT: 'split';
@@ -482,6 +498,7 @@ UNIQUE: 'unique';
 UNITE: 'unite';
 UNLOCK: 'unlock';
 UNREGISTER: 'unregister';
+USING: 'using';
 UUID: 'uuid';
 VARCHAR: 'varchar';
 WHERE: 'where';

@@ -7,13 +7,13 @@ package dev.shardgate.console.ast;
  */
 public sealed interface ConsoleStatement
         permits CreateDistribution, DropDistribution, DropAllDistributions, SetDefaultShard, AttachRelations, DetachRelation,
-                AlterRelationKey, RenameDistributionColumn, DropSequence,
+                AlterRelationKey, RenameDistributionColumn, AlterRelationSchema, DropSequence,
                 CreateReferenceTable, DropReferenceTable, SyncReferenceTables, CreateUniqueIndex, DropUniqueIndex,
                 CreateKeyRange, CreateKeyRanges, DropKeyRange, DropAllKeyRanges, SplitKeyRange, UniteKeyRange,
                 LockKeyRange, UnlockKeyRange, MoveKeyRange, RenameKeyRange, RedistributeKeyRange, CheckDistribution,
                 RebalanceDistribution,
                 CreateShard, DropShard, DrainShard, AddShardHosts, DropShardHosts, AlterShardOptions, FailoverShard, SwitchoverShard, Show,
                 RegisterRouter, UnregisterRouter, UnregisterAllRouters,
-                StopTaskGroup, StopAllTaskGroups, RetryTaskGroup, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
+                StopTaskGroup, StopAllTaskGroups, RetryTaskGroup, RetryAllTaskGroups, KillClient, PauseTraffic, ResumeTraffic, RecoverTwoPhase,
                 Reload, SetParameter, Help {
 }

@@ -1,5 +1,8 @@
 package dev.shardgate.console.ast;
 
-/** {@code STOP TASK GROUP ALL}. */
-public record StopAllTaskGroups() implements ConsoleStatement {
+/** {@code STOP TASK GROUP ALL [IMMEDIATE]}: each group as {@link StopTaskGroup} stops it. */
+public record StopAllTaskGroups(boolean immediate) implements ConsoleStatement {
+    public StopAllTaskGroups() {
+        this(false);
+    }
 }

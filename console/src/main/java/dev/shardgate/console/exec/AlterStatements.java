@@ -1,6 +1,7 @@
 package dev.shardgate.console.exec;
 
 import dev.shardgate.console.ast.AlterRelationKey;
+import dev.shardgate.console.ast.AlterRelationSchema;
 import dev.shardgate.console.ast.AlterShardOptions;
 import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
@@ -51,6 +52,35 @@ final class AlterStatements {
                 .toList();
         requireDistinct(relation.name(), key);
         return reattach(draft, relation, key);
+    }
+
+    /**
+     * The relation keeps its key and unique indexes under the new schema. One with AUTO INCREMENT
+     * columns is refused: its sequences are named after the schema, and new ones would start again.
+     */
+    static List<MetadataChange> alterRelationSchema(AlterRelationSchema s, Metadata draft) {
+        DistributedRelation relation = attached(draft, s.distribution(), StepPlanner.qualified(s.relation()));
+        QualifiedName renamed = new QualifiedName(s.schema(), relation.name().name());
+        if (renamed.equals(relation.name())) {
+            return List.of();
+        }
+        if (!relation.autoIncrement().isEmpty()) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "cannot change the schema of relation "
+                    + quote(relation.name().toString()) + " because it has AUTO INCREMENT columns")
+                    .withHint("Their sequences are named after the schema: detach the relation and attach it again "
+                            + "in the new schema with AUTO INCREMENT … START past the values handed out.");
+        }
+        if (draft.relation(renamed).isPresent()) {
+            throw new MetadataException(MetadataException.DUPLICATE_OBJECT, "relation " + quote(renamed.toString())
+                    + " is already attached");
+        }
+        List<MetadataChange> changes = new ArrayList<>(List.of(new MetadataChange.DetachRelation(relation.name()),
+                new MetadataChange.AttachRelation(new DistributedRelation(renamed, relation.distributionId(),
+                        relation.keyColumns(), relation.autoIncrement()))));
+        draft.uniqueIndexes().values().stream().filter(index -> index.relation().equals(relation.name()))
+                .forEach(index -> changes.add(new MetadataChange.CreateUniqueIndex(
+                        new dev.shardgate.meta.UniqueIndex(index.id(), renamed, index.columns()))));
+        return changes;
     }
 
     /** The range keeps its bound and shard; a locked one (being moved) is refused, as its drop would be. */

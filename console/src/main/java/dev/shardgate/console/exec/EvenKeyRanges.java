@@ -31,7 +31,12 @@ final class EvenKeyRanges {
     static List<MetadataChange> plan(CreateKeyRanges s, Metadata draft) {
         Distribution distribution = draft.distribution(s.distribution()).orElseThrow(() -> new MetadataException(
                 MetadataException.UNDEFINED_OBJECT, "distribution " + quote(s.distribution()) + " does not exist"));
-        int count = count(s.count());
+        List<String> shards = s.shards().isEmpty() ? List.copyOf(draft.shards().keySet()) : s.shards();
+        if (shards.isEmpty()) {
+            throw new MetadataException(MetadataException.INVALID_PARAMETER_VALUE,
+                    "CREATE KEY RANGES needs at least one shard; there is none");
+        }
+        int count = s.count() == null ? shards.size() : count(s.count());
         if (distribution.columnTypes().size() != 1 || !(distribution.columnTypes().getFirst() == ColumnType.INTEGER
                 || distribution.columnTypes().getFirst().isHashed())) {
             throw new MetadataException(MetadataException.DATATYPE_MISMATCH, "CREATE KEY RANGES needs a distribution of one"
@@ -39,14 +44,15 @@ final class EvenKeyRanges {
                     + distribution.columnTypes());
         }
         boolean hashed = distribution.columnTypes().getFirst().isHashed();
-        if (!hashed && s.lower().isEmpty()) {
+        if (!hashed && s.lower().isEmpty() && !s.spqrIds()) {
             throw new MetadataException(MetadataException.INVALID_PARAMETER_VALUE, "CREATE KEY RANGES for integer distribution "
                     + quote(distribution.id()) + " needs FROM lower TO upper");
         }
-        BigInteger lower = s.lower().map(EvenKeyRanges::number).orElse(BigInteger.ZERO);
-        BigInteger upper = s.upper().map(EvenKeyRanges::number).orElse(HASH_SPACE);
         BigInteger min = hashed ? BigInteger.ZERO : BigInteger.valueOf(Long.MIN_VALUE);
         BigInteger max = hashed ? HASH_SPACE : BigInteger.valueOf(Long.MAX_VALUE);
+        // SPQR's spelling without BETWEEN splits the type's whole key space
+        BigInteger lower = s.lower().map(EvenKeyRanges::number).orElse(min);
+        BigInteger upper = s.upper().map(EvenKeyRanges::number).orElse(max);
         if (lower.compareTo(min) < 0 || upper.compareTo(max) > 0) {
             throw new MetadataException(MetadataException.NUMERIC_VALUE_OUT_OF_RANGE, "CREATE KEY RANGES bounds must lie in ["
                     + min + ", " + max + "] for distribution " + quote(distribution.id()));
@@ -56,7 +62,7 @@ final class EvenKeyRanges {
             throw new MetadataException(MetadataException.INVALID_PARAMETER_VALUE, "cannot make " + count
                     + " key ranges of at least one key each from " + lower + " up to " + upper);
         }
-        for (String shard : s.shards()) {
+        for (String shard : shards) {
             if (draft.shard(shard).isEmpty()) {
                 throw new MetadataException(MetadataException.UNDEFINED_OBJECT,
                         "shard " + quote(shard) + " does not exist");
@@ -74,12 +80,17 @@ final class EvenKeyRanges {
         for (int i = 0; i < count; i++) {
             long start = lower.add(width.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(count))).longValueExact();
             KeyValue value = hashed ? new KeyValue.HashValue(start) : new KeyValue.IntegerValue(start);
-            while (draft.keyRanges().containsKey("kr" + next)) {
-                next++;
+            String id;
+            if (s.spqrIds()) {
+                id = distribution.id() + "-" + i;
+            } else {
+                while (draft.keyRanges().containsKey("kr" + next)) {
+                    next++;
+                }
+                id = "kr" + next++;
             }
-            String id = "kr" + next++;
             changes.add(new MetadataChange.CreateKeyRange(new KeyRange(id, KeyBound.of(value),
-                    s.shards().get(i % s.shards().size()), distribution.id())));
+                    shards.get(i % shards.size()), distribution.id())));
         }
         return changes;
     }

@@ -34,6 +34,34 @@ public interface RouterStatus {
         return List.of();
     }
 
+    /** The backend rules, for {@code SHOW users}; none where no router config is loaded. */
+    default List<UserInfo> users() {
+        return List.of();
+    }
+
+    /**
+     * What a shard's section of the config file says besides its hosts ({@code db}, {@code user},
+     * {@code password} masked), for {@code SHOW shards_extended}; none by default.
+     */
+    default java.util.Map<String, String> shardOptions(String shardId) {
+        return java.util.Map.of();
+    }
+
+    /** The configuration file's keys as it reads now, for {@code SHOW file_settings}; none without a file. */
+    default List<FileSetting> fileSettings() {
+        return List.of();
+    }
+
+    /** Mean times of finished key range moves, for {@code SHOW move_stats}; none where nothing moves data. */
+    default List<MoveStatInfo> moveStats() {
+        return List.of();
+    }
+
+    /** Two-phase transactions with a recorded commit decision, for {@code SHOW two_phase_tx}. */
+    default List<TwoPhaseInfo> twoPhaseTransactions() {
+        return List.of();
+    }
+
     /** For {@code SHOW version}, e.g. {@code Shardgate 0.1.0}. */
     String version();
 

@@ -25,6 +25,8 @@ import java.util.stream.Collectors;
  */
 enum ShowTarget {
     SHARDS("shards", "shard_id", "hosts"),
+    /** SPQR's: each shard with its options as {@code {db=…,host=…,password=…,user=…}}, the password masked. */
+    SHARDS_EXTENDED("shards_extended", "shard", "options"),
     DISTRIBUTIONS("distributions", "distribution_id", "column_types", "default_shard"),
     KEY_RANGES("key_ranges", "key_range_id", "shard_id", "distribution_id", "lower_bound", "locked"),
     /** Each range with the bound where it ends: the next range's lower bound, NULL for the last one. */
@@ -43,10 +45,26 @@ enum ShowTarget {
     HOSTS("hosts", "shard", "host", "role", "state", "lag_bytes", "lag_seconds", "connections", "last_check",
             "last_error"),
     PAUSES("pauses", "shard", "reason", "since", "expires"),
+    /** SPQR's: the backend rules, with SPQR's connection settings filled from the ones that apply here. */
+    USERS("users", "user", "dbname", "connection_limit", "connection_retries", "connection_timeout", "keep_alive",
+            "tcp_user_timeout", "pulse_check_interval"),
+    /** SPQR's: the hosts' target_session_attrs check results, from the health checks ({@link TsaChecks}). */
+    TSA_CACHE("tsa_cache", "tsa", "host", "az", "alive", "match", "reason", "last_check_time"),
+    /** SPQR's: mean times of finished key range moves; only the coordinator moves data. */
+    MOVE_STATS("move_stats", "statistic", "time"),
+    /** SPQR's (PostgreSQL's pg_file_settings): the config file's keys now, and whether they are in force. */
+    FILE_SETTINGS("file_settings", "name", "setting", "applied"),
+    /** SPQR's: two-phase transactions with a recorded commit decision not yet done on every shard. */
+    TWO_PHASE_TX("two_phase_tx", "gid", "status", "shards"),
+    /** SPQR's: where two-phase commit decisions are kept; here always the QDB. */
+    DCS_STORAGE("dcs_storage", "storage"),
     /** SPQR's header: true where this console's metadata takes no changes (a router fed by a coordinator). */
     IS_READ_ONLY("is_read_only", "is read only"),
     STATUS("status", "status"),
     VERSION("version", "version");
+
+    /** Where commit decisions live: the QDB, shared with the coordinator when there is one (SPQR: local or a shard). */
+    static final String TWO_PHASE_STORAGE = "qdb";
 
     /** Shown for a reference relation copied to every shard, present and future. */
     static final String ALL_SHARDS = "all";
@@ -80,6 +98,8 @@ enum ShowTarget {
     List<List<String>> rows(Metadata metadata, RouterStatus status, Qdb qdb) {
         return switch (this) {
             case SHARDS -> metadata.shards().values().stream().map(ShowTarget::shardRow).toList();
+            case SHARDS_EXTENDED -> metadata.shards().values().stream()
+                    .map(shard -> row(shard.id(), shardOptions(shard, status))).toList();
             case DISTRIBUTIONS -> metadata.distributions().values().stream().map(ShowTarget::distributionRow).toList();
             case KEY_RANGES -> keyRangeRows(metadata, false);
             case KEY_RANGES_EXTENDED -> keyRangeRows(metadata, true);
@@ -116,6 +136,18 @@ enum ShowTarget {
                             Integer.toString(h.connections()), h.lastCheck(), h.lastError()))
                     .toList();
             case PAUSES -> status.pauses().stream().map(p -> row(p.shard(), p.reason(), p.since(), p.expires())).toList();
+            case USERS -> status.users().stream()
+                    .map(u -> row(u.user(), u.dbname(), Integer.toString(u.connectionLimit()),
+                            Integer.toString(u.connectionRetries()), u.connectionTimeout(), u.keepAlive(),
+                            u.tcpUserTimeout(), u.pulseCheckInterval()))
+                    .toList();
+            case TSA_CACHE -> TsaChecks.rows(status.hosts());
+            case MOVE_STATS -> status.moveStats().stream().map(m -> row(m.statistic(), m.time())).toList();
+            case FILE_SETTINGS -> status.fileSettings().stream()
+                    .map(f -> row(f.name(), f.setting(), Boolean.toString(f.applied()))).toList();
+            case TWO_PHASE_TX -> status.twoPhaseTransactions().stream()
+                    .map(t -> row(t.gid(), t.status(), t.shards())).toList();
+            case DCS_STORAGE -> List.of(row(TWO_PHASE_STORAGE));
             case IS_READ_ONLY -> List.of(row(Boolean.toString(isReadOnly(qdb))));
             case STATUS -> List.of(row(status.status()));
             case VERSION -> List.of(row(status.version()));
@@ -124,6 +156,15 @@ enum ShowTarget {
 
     private static List<String> shardRow(Shard shard) {
         return row(shard.id(), String.join(", ", shard.hosts()));
+    }
+
+    /** SPQR's form: {@code key=value} pairs sorted as text, a key repeated per value ({@code host=a,host=b}). */
+    private static String shardOptions(Shard shard, RouterStatus status) {
+        List<String> options = new ArrayList<>();
+        shard.hosts().forEach(host -> options.add("host=" + host));
+        status.shardOptions(shard.id()).forEach((key, value) -> options.add(key + "=" + value));
+        options.sort(null);
+        return "{" + String.join(",", options) + "}";
     }
 
     private static List<String> distributionRow(Distribution distribution) {

@@ -48,6 +48,7 @@ final class SpqrAnswers {
     static final String LOCK_KEY_RANGE = "lock key range";
     static final String MERGE_KEY_RANGES = "merge key ranges";
     static final String MOVE_KEY_RANGE = "move key range";
+    static final String RENAME_KEY_RANGE = "rename key range";
     static final String SPLIT_KEY_RANGE = "split key range";
     static final String UNLOCK_KEY_RANGE = "unlock key range";
 
@@ -72,6 +73,7 @@ final class SpqrAnswers {
             Map.entry(LockKeyRange.class, LOCK_KEY_RANGE),
             Map.entry(UnlockKeyRange.class, UNLOCK_KEY_RANGE),
             Map.entry(MoveKeyRange.class, MOVE_KEY_RANGE),
+            Map.entry(dev.shardgate.console.ast.RenameKeyRange.class, RENAME_KEY_RANGE),
             Map.entry(CreateShard.class, ADD_SHARD),
             Map.entry(DropShard.class, DROP_SHARD));
 
@@ -156,6 +158,11 @@ final class SpqrAnswers {
 
     static ConsoleResult.Rows moveKeyRange(String id, String shard) {
         return table(MOVE_KEY_RANGE, "move key range " + id + " to shard " + shard);
+    }
+
+    /** In the form of MOVE KEY RANGE's row. */
+    static ConsoleResult.Rows renameKeyRange(String id, String newId) {
+        return table(RENAME_KEY_RANGE, "rename key range " + id + " to " + newId);
     }
 
     static ConsoleResult.Rows createShard(Shard shard) {

@@ -41,6 +41,8 @@ import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
+import dev.shardgate.console.ast.AlterRelationSchema;
+import dev.shardgate.console.ast.RetryAllTaskGroups;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.SetDefaultShard;
 import dev.shardgate.console.ast.StopAllTaskGroups;
@@ -144,7 +146,10 @@ final class StepPlanner {
                     s.id(), qualified(s.relation()), s.columns().stream()
                     .map(c -> new dev.shardgate.meta.UniqueIndex.Column(c.column(), ColumnType.parse(c.type()))).toList())));
             case DropUniqueIndex s -> change("DROP UNIQUE INDEX", new MetadataChange.DropUniqueIndex(s.id()));
-            case RenameKeyRange s -> new Step.Change(AlterStatements.renameKeyRange(s, draft), "RENAME KEY RANGE");
+            case RenameKeyRange s -> new Step.Change(AlterStatements.renameKeyRange(s, draft),
+                    SpqrAnswers.renameKeyRange(s.id(), s.newId()));
+            case AlterRelationSchema s ->
+                    new Step.Change(AlterStatements.alterRelationSchema(s, draft), "ALTER DISTRIBUTION");
             case Show s -> new Step.Query(ShowQuery.of(s));
             case SetParameter _ -> new Step.Reply(new ConsoleResult.Done("SET"));
             case Help s -> new Step.Reply(HelpText.answer(s.words()));
@@ -156,7 +161,7 @@ final class StepPlanner {
             case RegisterRouter _ -> throw coordinatorOnly("REGISTER ROUTER");
             case UnregisterRouter _, UnregisterAllRouters _ -> throw coordinatorOnly("UNREGISTER ROUTER");
             case StopTaskGroup _, StopAllTaskGroups _ -> throw coordinatorOnly("STOP TASK GROUP");
-            case RetryTaskGroup _ -> throw coordinatorOnly("RETRY TASK GROUP");
+            case RetryTaskGroup _, RetryAllTaskGroups _ -> throw coordinatorOnly("RETRY TASK GROUP");
             case KillClient _ -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "KILL CLIENT is only supported on a router's console")
                     .withHint("SHOW clients on the router's console lists them with their ids.");

@@ -44,6 +44,8 @@ import dev.shardgate.console.ast.RegisterRouter;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
+import dev.shardgate.console.ast.AlterRelationSchema;
+import dev.shardgate.console.ast.RetryAllTaskGroups;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.SetDefaultShard;
 import dev.shardgate.console.ast.StopAllTaskGroups;
@@ -128,6 +130,11 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     }
 
     @Override
+    public ConsoleStatement visitAlterRelationSchema(AlterRelationSchemaContext ctx) {
+        return new AlterRelationSchema(identifier(ctx.distribution), relationName(ctx.relationName()), identifier(ctx.schema));
+    }
+
+    @Override
     public ConsoleStatement visitRenameKeyRange(RenameKeyRangeContext ctx) {
         return new RenameKeyRange(identifier(ctx.keyRange), identifier(ctx.newId));
     }
@@ -203,9 +210,11 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitCreateKeyRanges(CreateKeyRangesContext ctx) {
-        return new CreateKeyRanges(ctx.count.getText(), identifier(ctx.distribution),
+        List<String> shards = ctx.identifierList() == null ? List.of()
+                : ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList();
+        return new CreateKeyRanges(ctx.count == null ? null : ctx.count.getText(), identifier(ctx.distribution),
                 Optional.ofNullable(ctx.lower).map(StatementBuilder::literal), Optional.ofNullable(ctx.upper).map(StatementBuilder::literal),
-                ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList());
+                shards, ctx.count == null);
     }
 
     @Override
@@ -247,7 +256,7 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
     public ConsoleStatement visitRedistributeKeyRange(RedistributeKeyRangeContext ctx) {
         OptionalInt batchSize = ctx.batchSize == null ? OptionalInt.empty() : OptionalInt.of(batchSize(ctx.batchSize));
         return new RedistributeKeyRange(identifier(ctx.keyRange), identifier(ctx.shard), batchSize,
-                ctx.CHECK() != null, ctx.NOWAIT() != null);
+                ctx.CHECK() != null, ctx.NOWAIT() != null, Optional.ofNullable(ctx.taskGroup).map(StatementBuilder::opaqueId));
     }
 
     @Override
@@ -345,12 +354,13 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitStopTaskGroup(StopTaskGroupContext ctx) {
-        return ctx.ALL() != null ? new StopAllTaskGroups() : new StopTaskGroup(opaqueId(ctx.opaqueId()));
+        boolean immediate = ctx.IMMEDIATE() != null;
+        return ctx.ALL() != null ? new StopAllTaskGroups(immediate) : new StopTaskGroup(opaqueId(ctx.opaqueId()), immediate);
     }
 
     @Override
     public ConsoleStatement visitRetryTaskGroup(RetryTaskGroupContext ctx) {
-        return new RetryTaskGroup(opaqueId(ctx.opaqueId()));
+        return ctx.ALL() != null ? new RetryAllTaskGroups() : new RetryTaskGroup(opaqueId(ctx.opaqueId()));
     }
 
     @Override

@@ -37,6 +37,16 @@ class ShowTest {
         }
 
         @Override
+        public java.util.Map<String, String> shardOptions(String shardId) {
+            return shardId.equals("sh1") ? java.util.Map.of("user", "u1", "password", "********") : java.util.Map.of();
+        }
+
+        @Override
+        public List<UserInfo> users() {
+            return List.of(new UserInfo("app", "shop", 10, 0, "5s", "30s", "0s", "2s"));
+        }
+
+        @Override
         public String version() {
             return "Shardgate 9.9";
         }
@@ -156,18 +166,59 @@ class ShowTest {
     }
 
     @Test
+    void shardsExtendedListsHostsAndOptionsSortedAsSpqrDoes() {
+        ConsoleResult.Rows rows = console.show("SHOW shards_extended");
+        assertThat(rows.columns()).containsExactly("shard", "options");
+        assertThat(rows.rows()).containsExactly(
+                row("sh1", "{host=pg1:5432,password=********,user=u1}"),
+                row("sh2", "{host=pg2:5432}"));
+    }
+
+    @Test
+    void usersHaveSpqrsColumns() {
+        assertThat(console.show("SHOW users").columns()).containsExactly("user", "dbname", "connection_limit",
+                "connection_retries", "connection_timeout", "keep_alive", "tcp_user_timeout", "pulse_check_interval");
+        assertThat(console.rows("SHOW users (user, connection_limit)")).containsExactly(row("app", "10"));
+    }
+
+    /** A host up answers for the role it has; a host down matches neither, with the check's error as reason. */
+    @Test
+    void tsaCacheAnswersPerCheckedHostForReadWriteAndReadOnly() {
+        ConsoleResult.Rows rows = console.show("SHOW tsa_cache");
+        assertThat(rows.columns()).containsExactly("tsa", "host", "az", "alive", "match", "reason", "last_check_time");
+        assertThat(rows.rows()).containsExactly(
+                row("read-write", "pg1:5432", "", "true", "true", "host is a primary", "2026-12-07T00:00:00Z"),
+                row("read-only", "pg1:5432", "", "true", "false", "host is a primary, not a standby", "2026-12-07T00:00:00Z"),
+                row("read-write", "pg1b:5432", "", "false", "false", "connection refused", "2026-12-07T00:00:00Z"),
+                row("read-only", "pg1b:5432", "", "false", "false", "connection refused", "2026-12-07T00:00:00Z"));
+        assertThat(console.rows("SHOW tsa_cache (host) WHERE tsa = 'read-only' AND match = 'true'")).isEmpty();
+    }
+
+    @Test
+    void targetsWithoutDataHereAnswerTheirColumnsAndNoRows() {
+        assertThat(console.show("SHOW move_stats").columns()).containsExactly("statistic", "time");
+        assertThat(console.rows("SHOW move_stats")).isEmpty();
+        assertThat(console.show("SHOW file_settings").columns()).containsExactly("name", "setting", "applied");
+        assertThat(console.rows("SHOW file_settings")).isEmpty();
+        assertThat(console.show("SHOW two_phase_tx").columns()).containsExactly("gid", "status", "shards");
+        assertThat(console.rows("SHOW dcs_storage")).containsExactly(row("qdb"));
+    }
+
+    @Test
     void targetNamesAreCaseFolded() {
         assertThat(console.rows("SHOW KEY_RANGES")).hasSize(3);
         console.fails("SHOW \"KEY_RANGES\"", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"KEY_RANGES\" (expected shards, "
-                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, unique_indexes, clients, pools,"
-                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
+                + "shards_extended, distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences,"
+                + " unique_indexes, clients, pools, backend_connections, stats, hosts, pauses, users, tsa_cache, move_stats,"
+                + " file_settings, two_phase_tx, dcs_storage, is_read_only, status or version)");
     }
 
     @Test
     void unknownAndCoordinatorTargets() {
         console.fails("SHOW databases", SqlState.UNDEFINED_OBJECT, "unknown SHOW target \"databases\" (expected shards, "
-                + "distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences, unique_indexes, clients, pools,"
-                + " backend_connections, stats, hosts, pauses, is_read_only, status or version)");
+                + "shards_extended, distributions, key_ranges, key_ranges_extended, relations, reference_relations, sequences,"
+                + " unique_indexes, clients, pools, backend_connections, stats, hosts, pauses, users, tsa_cache, move_stats,"
+                + " file_settings, two_phase_tx, dcs_storage, is_read_only, status or version)");
         console.fails("SHOW routers", SqlState.FEATURE_NOT_SUPPORTED, "SHOW routers is only supported on the coordinator");
         console.fails("SHOW task_group", SqlState.FEATURE_NOT_SUPPORTED, "SHOW task_group is only supported on the coordinator");
     }

@@ -94,7 +94,8 @@ class SpqrStatementsTest {
 
     @Test
     void renameKeyRangeKeepsBoundAndShard() {
-        assertThat(console.answers("RENAME KEY RANGE kr2 TO krid2")).containsExactly("RENAME KEY RANGE");
+        assertThat(console.answers("RENAME KEY RANGE kr2 TO krid2"))
+                .containsExactly("rename key range: rename key range kr2 to krid2");
         assertThat(console.qdb.snapshot().keyRange("kr2")).isEmpty();
         KeyRange renamed = console.qdb.snapshot().keyRange("krid2").orElseThrow();
         assertThat(renamed.shardId()).isEqualTo("sh2");
@@ -105,6 +106,23 @@ class SpqrStatementsTest {
         console.fails("RENAME KEY RANGE kr1 TO krid2", SqlState.DUPLICATE_OBJECT, "key range \"krid2\" already exists");
         console.run("LOCK KEY RANGE kr1");
         console.fails("RENAME KEY RANGE kr1 TO x", SqlState.OBJECT_IN_USE, "cannot rename key range \"kr1\" because it is locked");
+    }
+
+    @Test
+    void alterRelationSchemaKeepsKeyAndIndexesAndRefusesWhatItCannotKeep() {
+        console.run("ALTER DISTRIBUTION ds1 ATTACH RELATION plain DISTRIBUTION KEY id; CREATE UNIQUE INDEX ui1 ON plain COLUMNS (id INT)");
+        assertThat(console.answers("ALTER DISTRIBUTION ds1 ALTER RELATION plain SCHEMA sales"))
+                .containsExactly("ALTER DISTRIBUTION");
+        var snapshot = console.qdb.snapshot();
+        var moved = new dev.shardgate.meta.QualifiedName("sales", "plain");
+        assertThat(snapshot.relation(new dev.shardgate.meta.QualifiedName("public", "plain"))).isEmpty();
+        assertThat(snapshot.relation(moved).orElseThrow().keyColumns()).extracting(c -> c.column()).containsExactly("id");
+        assertThat(snapshot.uniqueIndexes().get("ui1").relation()).isEqualTo(moved);
+
+        console.fails("ALTER DISTRIBUTION ds1 ALTER RELATION plain SCHEMA x", SqlState.UNDEFINED_TABLE,
+                "relation \"public.plain\" is not attached to distribution \"ds1\"");
+        console.fails("ALTER DISTRIBUTION ds1 ALTER RELATION orders SCHEMA sales", SqlState.FEATURE_NOT_SUPPORTED,
+                "cannot change the schema of relation \"public.orders\" because it has AUTO INCREMENT columns");
     }
 
     @Test

@@ -96,6 +96,35 @@ class ConsoleParserSpqrStatementsTest {
     }
 
     @Test
+    void taskGroupImmediateAllAndNamedByRedistribute() {
+        assertParses("STOP TASK GROUP tg1 IMMEDIATE", new StopTaskGroup("tg1", true));
+        assertParses("STOP TASK GROUP ALL IMMEDIATE", new StopAllTaskGroups(true));
+        assertParses("RETRY TASK GROUP ALL", new dev.shardgate.console.ast.RetryAllTaskGroups());
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 100 TASK GROUP 'tg-1' NOWAIT",
+                new dev.shardgate.console.ast.RedistributeKeyRange("kr1", "sh2", java.util.OptionalInt.of(100), false, true,
+                        Optional.of("tg-1")));
+        assertParses("REDISTRIBUTE KEY RANGE kr1 TO sh2 TASK GROUP taskgroup1 CHECK",
+                new dev.shardgate.console.ast.RedistributeKeyRange("kr1", "sh2", java.util.OptionalInt.empty(), true, false,
+                        Optional.of("taskgroup1")));
+    }
+
+    @Test
+    void alterRelationSchemaAndSpqrsCreateKeyRanges() {
+        assertParses("ALTER DISTRIBUTION ds1 ALTER RELATION orders SCHEMA my_schema",
+                new dev.shardgate.console.ast.AlterRelationSchema("ds1", new RelationName(null, "orders"), "my_schema"));
+        assertParses("CREATE KEY RANGES FOR DISTRIBUTION ds1",
+                new dev.shardgate.console.ast.CreateKeyRanges(null, "ds1", Optional.empty(), Optional.empty(), List.of(), true));
+        assertParses("CREATE KEY RANGES FOR DISTRIBUTION ds1 USING ALL SHARDS",
+                new dev.shardgate.console.ast.CreateKeyRanges(null, "ds1", Optional.empty(), Optional.empty(), List.of(), true));
+        assertParses("CREATE KEY RANGES FOR DISTRIBUTION ds1 BETWEEN 0 AND 1000 USING SHARDS sh1, sh2",
+                new dev.shardgate.console.ast.CreateKeyRanges(null, "ds1",
+                        Optional.of(dev.shardgate.console.ast.BoundLiteral.number("0")),
+                        Optional.of(dev.shardgate.console.ast.BoundLiteral.number("1000")), List.of("sh1", "sh2"), true));
+        // the new words stay usable as names
+        assertParses("STOP TASK GROUP immediate", new StopTaskGroup("immediate"));
+    }
+
+    @Test
     void alterShardOptions() {
         assertParses("ALTER SHARD sh1 OPTIONS (ADD HOST 'pg2:5432', DROP HOST \"pg1:5432\", SET HOST 'pg3:5432', HOST 'pg4:5432')",
                 new AlterShardOptions("sh1", List.of(new HostOption(Action.ADD, "pg2:5432"),

@@ -6,6 +6,7 @@ import dev.shardgate.console.ast.DrainShard;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RebalanceDistribution;
 import dev.shardgate.console.ast.RedistributeKeyRange;
+import dev.shardgate.console.ast.RetryAllTaskGroups;
 import dev.shardgate.console.ast.RetryTaskGroup;
 import dev.shardgate.console.ast.Show;
 import dev.shardgate.console.ast.StopAllTaskGroups;
@@ -56,6 +57,9 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final Rebalancing rebalancing;
     private volatile boolean leaving;
     private MoveMetrics metrics = MoveMetrics.unregistered();
+    private final MoveStats stats = new MoveStats();
+    /** Groups STOP TASK GROUP … IMMEDIATE asked to end before their next step. */
+    private final java.util.Set<String> halting = ConcurrentHashMap.newKeySet();
 
     public DataMovement(Qdb qdb, RouterFleet fleet, DataMoveConfig config) {
         this.qdb = qdb;
@@ -70,6 +74,11 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public DataMovement reportingTo(io.prometheus.metrics.model.registry.PrometheusRegistry registry) {
         metrics = new MoveMetrics(registry, store::all);
         return this;
+    }
+
+    /** SHOW move_stats: mean times of the task group runs that moved their range since the start. */
+    public List<dev.shardgate.console.exec.MoveStatInfo> moveStats() {
+        return stats.rows();
     }
 
     /**
@@ -88,7 +97,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 || statement instanceof Show show && show.what().equals(Rebalancing.SHOW_TARGET)
                 || statement instanceof StopTaskGroup || statement instanceof StopAllTaskGroups
                 || statement instanceof SyncReferenceTables
-                || statement instanceof RetryTaskGroup
+                || statement instanceof RetryTaskGroup || statement instanceof RetryAllTaskGroups
                 || statement instanceof Show show && SHOW_TARGETS.contains(show.what());
     }
 
@@ -111,10 +120,11 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                     id -> Optional.ofNullable(running.get(id))).run(d, config.batchSize());
             case RebalanceDistribution r -> rebalancing.rebalance(r, store.all());
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
-            case StopTaskGroup s -> stop(s.id());
-            case StopAllTaskGroups _ -> stopAll();
+            case StopTaskGroup s -> s.immediate() ? halt(s.id()) : stop(s.id());
+            case StopAllTaskGroups s -> stopAll(s.immediate());
             case SyncReferenceTables s -> ReferenceSync.run(qdb.snapshot(), shards, s);
             case RetryTaskGroup r -> retry(r.id());
+            case RetryAllTaskGroups _ -> retryAll();
             case Show show -> show(show);
             default -> throw new IllegalArgumentException("not a data movement statement: " + statement);
         };
@@ -131,7 +141,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case DrainShard _ -> Optional.of(ShardDrain.COLUMNS);
             case RedistributeKeyRange r when r.checkOnly() -> Optional.of(MovePlan.COLUMNS);
             case RedistributeKeyRange r when r.noWait() -> Optional.of(List.of("task_group_id"));
-            case RedistributeKeyRange _, MoveKeyRange _ -> Optional.of(RESULT_COLUMNS);
+            case RedistributeKeyRange _, MoveKeyRange _, RetryTaskGroup _, RetryAllTaskGroups _ -> Optional.of(RESULT_COLUMNS);
             default -> Optional.empty();
         };
     }
@@ -185,7 +195,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         if (statement.checkOnly()) {
             return plan.result();
         }
-        TaskGroup group = plan(plan, statement.id(), statement.shard(), batchSize);
+        TaskGroup group = plan(plan, statement.id(), statement.shard(), batchSize, statement.taskGroup());
         CompletableFuture<TaskGroup> future = start(group);
         if (statement.noWait()) {
             return new ConsoleResult.Rows(List.of("task_group_id"), List.of(List.of(group.id())));
@@ -196,8 +206,13 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     }
 
     private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, int batchSize) {
-        TaskGroup group = TaskGroup.planned(store.nextId(), keyRangeId, plan.distributionId(), plan.sourceShard(),
-                shardId, batchSize);
+        return plan(plan, keyRangeId, shardId, batchSize, Optional.empty());
+    }
+
+    /** @param id the id REDISTRIBUTE … TASK GROUP gives; empty for the store's next number */
+    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, int batchSize, Optional<String> id) {
+        TaskGroup group = TaskGroup.planned(id.orElseGet(store::nextId), keyRangeId, plan.distributionId(),
+                plan.sourceShard(), shardId, batchSize);
         if (!store.create(group)) {
             throw new PgException(SqlState.DUPLICATE_OBJECT, "task group \"" + group.id() + "\" already exists");
         }
@@ -267,7 +282,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         CompletableFuture<TaskGroup> future = new CompletableFuture<>();
         running.put(group.id(), future);
         Thread.ofVirtual().name("task-group-" + group.id()).start(() -> {
-            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group, metrics);
+            Redistribution redistribution = new Redistribution(qdb, store, shards, fleet, () -> leaving, group, metrics, stats,
+                    () -> halting.contains(group.id()));
             try {
                 Redistribution.Outcome outcome = redistribution.run();
                 if (outcome == Redistribution.Outcome.INTERRUPTED) {
@@ -279,6 +295,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             } finally {
+                halting.remove(group.id());
                 running.remove(group.id(), future);
             }
         });
@@ -296,12 +313,16 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 && metadata.keyRange(keyRangeId).filter(range -> range.shardId().equals(shardId)).isPresent();
     }
 
-    /** STOP TASK GROUP ALL: each group as STOP TASK GROUP stops it, one after another. */
-    private ConsoleResult stopAll() {
+    /** STOP TASK GROUP ALL [IMMEDIATE]: each group as STOP TASK GROUP stops it, one after another. */
+    private ConsoleResult stopAll(boolean immediate) {
         qdb.checkWritable();
         for (TaskGroup group : store.all()) {
             try {
-                stop(group.id());
+                if (immediate) {
+                    halt(group.id());
+                } else {
+                    stop(group.id());
+                }
             } catch (PgException e) {
                 if (e.sqlState() != SqlState.UNDEFINED_OBJECT) {
                     throw e; // one that ended meanwhile is stopped enough
@@ -339,6 +360,43 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             }
         }
         return new ConsoleResult.Done("STOP TASK GROUP");
+    }
+
+    /**
+     * STOP TASK GROUP … IMMEDIATE: a running group ends before its next step instead of at the end of
+     * its batch, and stays, failed at that step, as a crash would leave it: RETRY TASK GROUP goes on
+     * from there, STOP TASK GROUP finishes the batch and removes it. A group not running is left as it is.
+     */
+    private ConsoleResult halt(String id) {
+        qdb.checkWritable();
+        existing(id);
+        CompletableFuture<TaskGroup> future = running.get(id);
+        if (future != null) {
+            halting.add(id);
+            log.info("event=task_group_halt_requested task_group={}", id);
+            try {
+                future.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof PgException pg && pg.sqlState() != SqlState.ADMIN_SHUTDOWN) {
+                    throw pg;
+                }
+            }
+        }
+        return new ConsoleResult.Done("STOP TASK GROUP");
+    }
+
+    /** RETRY TASK GROUP ALL: every group not running, one after another, each waited for; a row per group. */
+    private ConsoleResult retryAll() {
+        qdb.checkWritable();
+        List<List<String>> rows = new java.util.ArrayList<>();
+        for (TaskGroup group : store.all()) {
+            if (group.state() == TaskState.ERROR && !running.containsKey(group.id())) {
+                rows.addAll(((ConsoleResult.Rows) retry(group.id())).rows());
+            }
+        }
+        return new ConsoleResult.Rows(RESULT_COLUMNS, rows);
     }
 
     /** Runs a failed group again from the step it failed at (or one a stopped coordinator left). */

@@ -44,12 +44,17 @@ final class Redistribution {
     private TaskGroup group;
     private int copyAttempts;
     private final MoveMetrics metrics;
+    private final MoveStats stats;
+    /** True once STOP TASK GROUP … IMMEDIATE asked this run to end before its next step. */
+    private final BooleanSupplier halted;
     /** This run's shard sessions, kept from step to step; closed when the run ends, however it ends. */
     private final ShardSessions sessions;
 
     Redistribution(Qdb qdb, TaskGroupStore store, ShardData shards, RouterFleet fleet, BooleanSupplier leaving,
-                   TaskGroup group, MoveMetrics metrics) {
+                   TaskGroup group, MoveMetrics metrics, MoveStats stats, BooleanSupplier halted) {
+        this.halted = halted;
         this.metrics = metrics;
+        this.stats = stats;
         this.qdb = qdb;
         this.store = store;
         this.shards = shards;
@@ -70,6 +75,8 @@ final class Redistribution {
         group = save(group.inState(TaskState.RUNNING, ""));
         log.info("event=task_group_running task_group={} key_range={} from={} to={} batch={} step={}", group.id(),
                 group.keyRangeId(), group.sourceShard(), group.destinationShard(), group.batchNumber(), group.step().label());
+        long runStart = System.nanoTime();
+        java.util.Map<MoveStep, Long> stepNanos = new java.util.EnumMap<>(MoveStep.class);
         try {
             while (true) {
                 if (leaving.getAsBoolean()) {
@@ -82,14 +89,25 @@ final class Redistribution {
                             group.rowsMoved(), group.batchesDone(), group.restId());
                     return Outcome.STOPPED;
                 }
+                if (halted.getAsBoolean()) {
+                    // as a failure at this step would leave it: RETRY goes on from here, STOP finishes the batch
+                    group = save(group.inState(TaskState.ERROR, "stopped by STOP TASK GROUP IMMEDIATE before batch "
+                            + group.batchNumber() + ", step " + step.label()));
+                    log.info("event=task_group_halted task_group={} batch={} step={}", group.id(), group.batchNumber(),
+                            step.label());
+                    return Outcome.STOPPED;
+                }
                 FailPoint.check(step, group);
                 long stepStart = System.nanoTime();
                 boolean finished = runStep(step);
+                long stepTime = System.nanoTime() - stepStart;
+                stepNanos.merge(step, stepTime, Long::sum);
                 if (log.isDebugEnabled()) {
                     log.debug("event=task_group_step task_group={} batch={} step={} ms={}", group.id(), group.batchNumber(),
-                            step.label(), (System.nanoTime() - stepStart) / 1_000_000);
+                            step.label(), stepTime / 1_000_000);
                 }
                 if (finished) {
+                    stats.runFinished(stepNanos, System.nanoTime() - runStart);
                     return Outcome.FINISHED;
                 }
             }

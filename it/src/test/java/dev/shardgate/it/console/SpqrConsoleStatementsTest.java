@@ -60,7 +60,8 @@ class SpqrConsoleStatementsTest {
                 MOVE KEY RANGE krid2 TO sh2 META ONLY;
                 ALTER SHARD sh1 OPTIONS (ADD HOST "127.0.0.1:4", DROP HOST '127.0.0.1:1');
                 """).stdout().lines().toList())
-                .containsExactly("ALTER DISTRIBUTION", "ALTER DISTRIBUTION", "RENAME KEY RANGE", "move key range krid2 to shard sh2", "ALTER SHARD");
+                .containsExactly("ALTER DISTRIBUTION", "ALTER DISTRIBUTION", "rename key range kr2 to krid2",
+                        "move key range krid2 to shard sh2", "ALTER SHARD");
 
         assertThat(fields("SHOW distributions WHERE distribution_id = 'ds1'")).contains("sh2");
         assertThat(fields("SHOW relations WHERE relation_name = 'orders'")).anySatisfy(f -> assertThat(f).contains("W_Id"));

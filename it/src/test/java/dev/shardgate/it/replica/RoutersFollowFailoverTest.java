@@ -93,6 +93,15 @@ class RoutersFollowFailoverTest {
                 Jdbc.await("SHOW hosts on " + named.getKey() + ": the killed primary down", 10_000,
                         () -> "down".equals(row(router, primary).get("state")));
                 assertThat(row(router, standby)).as(named.getKey()).containsEntry("role", "primary").containsEntry("state", "up");
+                // SPQR's SHOW tsa_cache, from the same checks: the promoted host now matches read-write only
+                try (Connection console = ReplicaConsoles.console(router.consolePort())) {
+                    assertThat(ReplicaConsoles.rows(console, "SHOW tsa_cache (tsa, alive, match) WHERE host = '"
+                            + ReplicaConsoles.host(standby) + "'")).as(named.getKey()).containsExactly(
+                            List.of("read-write", "true", "true"), List.of("read-only", "true", "false"));
+                    assertThat(ReplicaConsoles.rows(console, "SHOW tsa_cache (tsa, alive, match) WHERE host = '"
+                            + ReplicaConsoles.host(primary) + "'")).as(named.getKey()).containsExactly(
+                            List.of("read-write", "false", "false"), List.of("read-only", "false", "false"));
+                }
                 assertThat(router.context().metadata()).as("no metadata change on " + named.getKey()).isEqualTo(before);
             }
             assertThat(coordinator.qdb().version()).as("the coordinator's metadata version").isEqualTo(version);

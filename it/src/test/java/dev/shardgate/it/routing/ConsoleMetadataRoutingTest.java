@@ -70,6 +70,23 @@ class ConsoleMetadataRoutingTest {
                 .isEqualTo(cluster.only("sh1", "1600,1700,2500", ""));
     }
 
+    /** SPQR's ALTER RELATION … SCHEMA: the next statement naming the relation in its new schema is routed by its key. */
+    @Test
+    void aRelationMovedToAnotherSchemaIsRoutedUnderItsNewName(PostgresServers servers) throws SQLException, IOException {
+        cluster = RoutedShards.on(servers, "routing_schema").schema(Orders.SCHEMA).initSql(Orders.init(2)).start();
+        for (String shard : cluster.shardNames()) {
+            cluster.on(shard, "DROP SCHEMA IF EXISTS sales CASCADE; CREATE SCHEMA sales;"
+                    + " CREATE TABLE sales.orders (id bigint PRIMARY KEY, customer text NOT NULL)");
+        }
+        try (Connection simple = cluster.connect(Protocol.SIMPLE); Connection console = cluster.console()) {
+            execute(console, "ALTER DISTRIBUTION ds1 ALTER RELATION orders SCHEMA sales");
+            execute(simple, "INSERT INTO sales.orders (id, customer) VALUES (500, 'low')");
+            execute(simple, "INSERT INTO sales.orders (id, customer) VALUES (2500, 'high')");
+        }
+        assertThat(cluster.onEachShard("SELECT string_agg(id::text, ',' ORDER BY id) FROM sales.orders"))
+                .isEqualTo(java.util.Map.of("sh1", "500", "sh2", "2500"));
+    }
+
     /** The shard a statement with this key ran on, by the port the server answered from. */
     private String shardOf(PreparedStatement statement, long key) throws SQLException {
         statement.setLong(1, key);

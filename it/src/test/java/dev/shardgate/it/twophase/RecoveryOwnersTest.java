@@ -68,12 +68,16 @@ class RecoveryOwnersTest {
             console.setProperty("user", ALICE);
             console.setProperty("preferQueryMode", "simple");
             try (Connection admin = DriverManager.getConnection("jdbc:postgresql://" + LocalPostgres.HOST + ":"
-                    + cluster.router().consolePort() + "/spqr-console", console);
-                 Statement statement = admin.createStatement();
-                 ResultSet answer = statement.executeQuery("RECOVER TWO PHASE")) {
-                while (answer.next()) {
-                    rows.add(answer.getString(1) + " " + answer.getString(2) + " " + answer.getString(3));
+                    + cluster.router().consolePort() + "/spqr-console", console)) {
+                // SPQR's SHOW two_phase_tx: the decided transaction, until recovery commits it
+                assertThat(Jdbc.rows(admin, "SHOW two_phase_tx")).containsExactly("sg_itowners_3|committing|sh1");
+                try (Statement statement = admin.createStatement();
+                     ResultSet answer = statement.executeQuery("RECOVER TWO PHASE")) {
+                    while (answer.next()) {
+                        rows.add(answer.getString(1) + " " + answer.getString(2) + " " + answer.getString(3));
+                    }
                 }
+                assertThat(Jdbc.rows(admin, "SHOW two_phase_tx")).isEmpty();
             }
             assertThat(rows).hasSize(4);
             assertThat(rows.get(0)).isEqualTo("sg_itowners_1 sh1 rollback");

@@ -145,6 +145,39 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
         return new ReloadPlan(keepRestartKeys(running, read, source), List.copyOf(changes));
     }
 
+    /**
+     * One key as the file says it now, for SHOW file_settings.
+     *
+     * @param inForce whether the running config has the file's value (false until RELOAD, or until a
+     *                restart for a key that needs one)
+     */
+    public record FileSetting(String name, String setting, boolean inForce) {
+    }
+
+    /**
+     * Every key the file sets, top-level keys in the order of docs/configuration.md, then each rule and
+     * shard; sections holding secrets are masked, rules and shards described as RELOAD describes them.
+     */
+    public static List<FileSetting> fileSettings(RouterConfig running, RouterConfig read) {
+        List<FileSetting> settings = new ArrayList<>();
+        for (Key key : KEYS) {
+            Object value = key.value().apply(read);
+            String text = String.valueOf(value);
+            boolean secret = SECTIONS_WITH_SECRETS.contains(key.name());
+            settings.add(new FileSetting(key.name(), secret && !text.isEmpty() ? MASK : text,
+                    Objects.equals(key.value().apply(running), value)));
+        }
+        Map<String, FrontendRule> frontend = allFrontendRules(running);
+        allFrontendRules(read).forEach((target, rule) -> settings.add(new FileSetting("frontend_rules[" + target + "]",
+                describe(rule), rule.equals(frontend.get(target)))));
+        Map<String, BackendRule> backend = byTarget(running.backendRules());
+        byTarget(read.backendRules()).forEach((target, rule) -> settings.add(new FileSetting("backend_rules[" + target + "]",
+                describe(rule), rule.equals(backend.get(target)))));
+        read.shards().forEach((name, shard) -> settings.add(new FileSetting("shards." + name, describe(shard),
+                shard.equals(running.shards().get(name)))));
+        return settings;
+    }
+
     /** The file's config with every key that cannot change live set back to the running value. */
     private static RouterConfig keepRestartKeys(RouterConfig running, RouterConfig read, ConfigSource source) {
         ClientLimits limits = new ClientLimits(read.clientLimits().authTimeout(), running.clientLimits().maxClients(),

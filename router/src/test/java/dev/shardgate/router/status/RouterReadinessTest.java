@@ -29,7 +29,7 @@ class RouterReadinessTest {
             port = shard.getLocalPort();
             try (RouterContext context = RouterContext.create(rules()
                     .shard("sh1", ShardConfig.data("127.0.0.1:" + port)).build())) {
-                LiveStatus status = new LiveStatus(context);
+                LiveStatus status = new LiveStatus(context, new dev.shardgate.router.ConfigReloader(context, null));
                 RouterReadiness readiness = new RouterReadiness(context, status);
                 assertThat(readiness.notReadyBecause()).isNull();
 
@@ -46,7 +46,7 @@ class RouterReadinessTest {
     @Test
     void underACoordinatorItIsNotReadyBeforeTheFirstMetadata() {
         try (RouterContext context = RouterContext.create(rules().withCoordinator(true).build())) {
-            assertThat(new RouterReadiness(context, new LiveStatus(context)).notReadyBecause())
+            assertThat(new RouterReadiness(context, new LiveStatus(context, new dev.shardgate.router.ConfigReloader(context, null))).notReadyBecause())
                     .isEqualTo("no metadata from the coordinator yet");
         }
     }
