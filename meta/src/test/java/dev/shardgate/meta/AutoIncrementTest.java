@@ -31,7 +31,7 @@ class AutoIncrementTest {
                 relation("items", AutoIncrementColumn.of("id"), new AutoIncrementColumn("serial_no", 1000))));
         assertThat(after.sequenceUses()).containsOnlyKeys("items_id", "items_serial_no");
         Metadata.SequenceUse use = after.sequenceUse("items_serial_no").orElseThrow();
-        assertThat(use.relation().name()).isEqualTo(QualifiedName.of("items"));
+        assertThat(use.relation()).isEqualTo(QualifiedName.of("items"));
         assertThat(use.column()).isEqualTo(new AutoIncrementColumn("serial_no", 1000));
         assertThat(after.apply(new DetachRelation(QualifiedName.of("items"))).sequenceUse("items_id")).isEmpty();
     }

@@ -38,7 +38,8 @@ import org.yaml.snakeyaml.representer.Representer;
  * distributions:      [{id, columnTypes: [integer, varchar hash, ...], defaultShard?}]
  * relations:          [{schema, name, distribution, keyColumns: [{column, hash}],
  *                       autoIncrement?: [{column, start}]}]   # absent = none
- * referenceRelations: [{schema, name, shards: [...]}]   # no shards = all shards
+ * referenceRelations: [{schema, name, shards: [...],
+ *                       autoIncrement?: [{column, start}]}]   # no shards = all shards
  * keyRanges:          [{id, distribution, lowerBound: ['100', ...], shard, locked}]
  * uniqueIndexes?:     [{id, schema, name, columns: [{column, type}]}]   # absent = none
  * </pre>
@@ -100,7 +101,7 @@ final class MetadataYaml {
         for (Fields item : root.objects("relations", "schema", "name", "distribution", "keyColumns", "autoIncrement?")) {
             changes.add(new MetadataChange.AttachRelation(readRelation(item)));
         }
-        for (Fields item : root.objects("referenceRelations", "schema", "name", "shards")) {
+        for (Fields item : root.objects("referenceRelations", "schema", "name", "shards", "autoIncrement?")) {
             changes.add(new MetadataChange.CreateReferenceRelation(readReferenceRelation(item)));
         }
         for (Fields item : root.objects("keyRanges", "id", "distribution", "lowerBound", "shard", "locked")) {
@@ -149,8 +150,7 @@ final class MetadataYaml {
                 "keyColumns", relation.keyColumns().stream().map(column -> fields(
                         "column", column.column(), "hash", column.hash().consoleName())).toList());
         if (!relation.autoIncrement().isEmpty()) {
-            fields.put("autoIncrement", relation.autoIncrement().stream()
-                    .map(column -> fields("column", column.column(), "start", column.start())).toList());
+            fields.put("autoIncrement", autoIncrement(relation.autoIncrement()));
         }
         return fields;
     }
@@ -161,21 +161,35 @@ final class MetadataYaml {
         for (Fields column : item.objects("keyColumns", "column", "hash")) {
             columns.add(new DistributionKeyColumn(column.string("column"), HashFunction.parse(column.string("hash"))));
         }
+        return new DistributedRelation(name(item), item.string("distribution"), columns, readAutoIncrement(item));
+    }
+
+    static Map<String, Object> referenceRelation(ReferenceRelation relation) {
+        Map<String, Object> fields = fields("schema", relation.name().schema(), "name", relation.name().name(),
+                "shards", relation.shardIds());
+        if (!relation.autoIncrement().isEmpty()) {
+            fields.put("autoIncrement", autoIncrement(relation.autoIncrement()));
+        }
+        return fields;
+    }
+
+    /** Reads a mapping with the fields {@link #referenceRelation} writes; autoIncrement may be absent. */
+    static ReferenceRelation readReferenceRelation(Fields item) {
+        return new ReferenceRelation(name(item), item.strings("shards"), readAutoIncrement(item));
+    }
+
+    private static List<Map<String, Object>> autoIncrement(List<AutoIncrementColumn> columns) {
+        return columns.stream().map(column -> fields("column", column.column(), "start", column.start())).toList();
+    }
+
+    private static List<AutoIncrementColumn> readAutoIncrement(Fields item) {
         List<AutoIncrementColumn> autoIncrement = new ArrayList<>();
         if (item.has("autoIncrement")) {
             for (Fields column : item.objects("autoIncrement", "column", "start")) {
                 autoIncrement.add(new AutoIncrementColumn(column.string("column"), column.integer("start")));
             }
         }
-        return new DistributedRelation(name(item), item.string("distribution"), columns, autoIncrement);
-    }
-
-    static Map<String, Object> referenceRelation(ReferenceRelation relation) {
-        return fields("schema", relation.name().schema(), "name", relation.name().name(), "shards", relation.shardIds());
-    }
-
-    static ReferenceRelation readReferenceRelation(Fields item) {
-        return new ReferenceRelation(name(item), item.strings("shards"));
+        return autoIncrement;
     }
 
     static QualifiedName name(Fields item) {
