@@ -87,7 +87,10 @@ class VirtualFunctionsTest {
                 assertThat(unknown.getSQLState()).as(protocol.name()).isEqualTo("42704");
                 assertThat(unknown.getMessage()).contains("ds9");
                 SQLException notAKey = error(router, "SELECT __spqr__route_key('ds1', 'abc')");
-                assertThat(notAKey.getSQLState()).as(protocol.name()).startsWith("22");
+                assertThat(notAKey.getSQLState()).as(protocol.name()).isEqualTo("22P02");
+                SQLException noRange = error(router, "SELECT __spqr__route_key('ds1', '-5')");
+                assertThat(noRange.getSQLState()).as(protocol.name()).isEqualTo("22023");
+                assertThat(noRange.getMessage()).contains("ds1");
                 SQLException oneArgument = error(router, "SELECT __spqr__route_key('ds1')");
                 assertThat(oneArgument.getSQLState()).isEqualTo("42883");
                 assertThat(oneArgument.getMessage()).contains("__spqr__route_key").contains("2 arguments");
