@@ -170,6 +170,18 @@ class VirtualFunctionsTest {
                 """);
         assertThat(cluster.onEachShard("SELECT count(*) FROM orders WHERE id = 1007")).isEqualTo(cluster.only("sh2", "1", "0"));
 
+        // within the client's transaction: it sees the transaction's rows, and its writes roll back with it
+        ProcessResult inBlock = cluster.psql().script("""
+                BEGIN;
+                INSERT INTO orders (id, customer) VALUES (1008, 'tx');
+                SELECT __spqr__remote_execute('sh2', 'SELECT count(*) FROM orders');
+                SELECT __spqr__remote_execute('sh2', 'DELETE FROM orders WHERE id = 1007');
+                ROLLBACK;
+                """);
+        assertThat(inBlock.exitCode()).as(inBlock.stderr()).isZero();
+        assertThat(inBlock.stdout()).isEqualTo("BEGIN\nINSERT 0 1\n2\nDELETE 1\nROLLBACK\n");
+        assertThat(cluster.on("sh2", "SELECT string_agg(id::text, ',') FROM orders")).isEqualTo("1007");
+
         // as under __spqr__execute_on, a new row is not put on a shard that does not own its key
         ProcessResult misplaced = cluster.psql().script(
                 "SELECT __spqr__remote_execute('sh2', 'INSERT INTO orders (id, customer) VALUES (7, ''x'')');");
@@ -249,6 +261,11 @@ class VirtualFunctionsTest {
                         .containsExactly("send query to shard(s) : sh1");
                 assertThat(noticesOf(router, "SELECT count(*) FROM orders WHERE id IN (?, 1005)", 5L)).as(protocol.name())
                         .containsExactly("send query to shard(s) : sh1,sh2");
+                router.setAutoCommit(false);
+                assertThat(noticesOf(router, "SELECT count(*) FROM orders WHERE id = ?", 1006L)).as(protocol.name() + " in a transaction")
+                        .containsExactly("send query to shard(s) : sh2");
+                router.rollback();
+                router.setAutoCommit(true);
                 execute(router, "RESET __spqr__reply_notice");
                 assertThat(noticesOf(router, "SELECT count(*) FROM orders WHERE id = ?", 5L)).as(protocol.name()).isEmpty();
             }

@@ -289,14 +289,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
      * named shard (see {@link VirtualFunctions#remoteStatement}); any other message stays as it is.
      */
     private FrontendMessage withRemoteStatement(FrontendMessage message) {
-        return switch (message) {
-            case Query query when VirtualFunctions.remoteStatement(context, query.sql()) != null ->
-                    Query.of(VirtualFunctions.remoteStatement(context, query.sql()), settings.clientEncoding());
-            case Parse parse when VirtualFunctions.remoteStatement(context, parse.sql()) != null ->
-                    Parse.of(parse.statement(), VirtualFunctions.remoteStatement(context, parse.sql()), parse.parameterTypes(),
-                            settings.clientEncoding());
-            default -> message;
+        String sql = switch (message) {
+            case Query query -> query.sql();
+            case Parse parse -> parse.sql();
+            default -> null;
         };
+        String statement = VirtualFunctions.remoteStatement(context, sql);
+        if (statement == null) {
+            return message;
+        }
+        return message instanceof Parse parse
+                ? Parse.of(parse.statement(), statement, parse.parameterTypes(), settings.clientEncoding())
+                : Query.of(statement, settings.clientEncoding());
     }
 
     /** PostgreSQL's error for statement bytes that are not text of the client encoding (22021, 22P05). */
@@ -504,13 +508,14 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
             return;
         }
-        boolean noticeFirst = clientWriterIsFree();
+        // only while no backend's answer is on its way to the client: a segment already sent holds
+        // the backend busy until Sync, and the notice would wait for it
+        boolean notice = ShardNotice.isWanted(this, definition.sql()) && clientWriterIsFree();
         BackendLink l = ensureShard(router.shardFor(route));
         LocalCommands.trackSettings(this, analysis, l.backend);
         String shard = l.pool.key().shard();
-        if (noticeFirst) {
-            // before the held Parse goes out: its ParseComplete is the first answer the client reads
-            ShardNotice.sending(this, definition.sql(), List.of(shard));
+        if (notice) {
+            ShardNotice.write(clientWriterWhenQuiet(), List.of(shard)); // before the held Parse goes out
         }
         sendHeld(shard);
         send(bind, shard);
