@@ -1,9 +1,7 @@
 package dev.shardgate.meta;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A table sharded by a distribution: each row lives on the shard of the key range its key columns
@@ -27,14 +25,7 @@ public record DistributedRelation(QualifiedName name, String distributionId, Lis
                     "relation " + MetadataException.quote(name.toString()) + " needs at least one distribution key column");
         }
         autoIncrement = List.copyOf(autoIncrement);
-        Set<String> seen = new HashSet<>();
-        for (AutoIncrementColumn column : autoIncrement) {
-            if (!seen.add(column.column())) {
-                throw new MetadataException(MetadataException.INVALID_TABLE_DEFINITION,
-                        "column " + MetadataException.quote(column.column()) + " of relation "
-                                + MetadataException.quote(name.toString()) + " is named twice in AUTO INCREMENT");
-            }
-        }
+        AutoIncrementColumn.requireDistinct(name, autoIncrement);
     }
 
     /** A relation without auto-increment columns. */
@@ -64,7 +55,6 @@ public record DistributedRelation(QualifiedName name, String distributionId, Lis
      * the schema in front when it is not {@code public} ({@code sales.orders_id}).
      */
     public String sequenceName(AutoIncrementColumn column) {
-        String prefix = name.schema().equals(QualifiedName.DEFAULT_SCHEMA) ? "" : name.schema() + ".";
-        return prefix + name.name() + "_" + column.column();
+        return column.sequenceName(name);
     }
 }

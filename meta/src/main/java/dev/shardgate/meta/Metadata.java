@@ -110,30 +110,29 @@ public final class Metadata {
 
     /** The relation and column a sequence fills, if any relation uses the sequence. */
     public Optional<SequenceUse> sequenceUse(String sequenceName) {
-        for (DistributedRelation relation : relations.values()) {
-            for (AutoIncrementColumn column : relation.autoIncrement()) {
-                if (relation.sequenceName(column).equals(sequenceName)) {
-                    return Optional.of(new SequenceUse(sequenceName, relation, column));
-                }
-            }
-        }
-        return Optional.empty();
+        return Optional.ofNullable(sequenceUses().get(sequenceName));
     }
 
-    /** Every sequence a relation uses, by name. */
+    /** Every sequence a relation (distributed or reference) uses, by name. */
     public SortedMap<String, SequenceUse> sequenceUses() {
         SortedMap<String, SequenceUse> uses = new TreeMap<>();
         for (DistributedRelation relation : relations.values()) {
             for (AutoIncrementColumn column : relation.autoIncrement()) {
                 String name = relation.sequenceName(column);
-                uses.put(name, new SequenceUse(name, relation, column));
+                uses.put(name, new SequenceUse(name, relation.name(), column));
+            }
+        }
+        for (ReferenceRelation relation : referenceRelations.values()) {
+            for (AutoIncrementColumn column : relation.autoIncrement()) {
+                String name = relation.sequenceName(column);
+                uses.put(name, new SequenceUse(name, relation.name(), column));
             }
         }
         return uses;
     }
 
     /** A sequence in use: it fills {@code column} of {@code relation}. */
-    public record SequenceUse(String sequenceName, DistributedRelation relation, AutoIncrementColumn column) {
+    public record SequenceUse(String sequenceName, QualifiedName relation, AutoIncrementColumn column) {
     }
 
     public List<DistributedRelation> relationsOf(String distributionId) {

@@ -4,6 +4,7 @@ import static dev.shardgate.meta.MetadataException.quote;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** Validation and effect of the changes to shards, distributions and relations. */
 final class TopologyChanges {
@@ -131,21 +132,24 @@ final class TopologyChanges {
                 }
             }
         }
-        requireFreeSequenceNames(draft, relation);
+        requireFreeSequenceNames(draft, relation.name(), relation.autoIncrement());
         draft.relations.put(relation.name(), relation);
     }
 
     /** Two relations could make one sequence name ({@code a_b} + {@code c}, {@code a} + {@code b_c}): ids would collide. */
-    private static void requireFreeSequenceNames(MetadataDraft draft, DistributedRelation relation) {
-        for (AutoIncrementColumn column : relation.autoIncrement()) {
-            String sequence = relation.sequenceName(column);
-            for (DistributedRelation other : draft.relations.values()) {
-                for (AutoIncrementColumn taken : other.autoIncrement()) {
-                    if (other.sequenceName(taken).equals(sequence)) {
+    private static void requireFreeSequenceNames(MetadataDraft draft, QualifiedName relation, List<AutoIncrementColumn> columns) {
+        List<Map.Entry<QualifiedName, List<AutoIncrementColumn>>> others = new java.util.ArrayList<>();
+        draft.relations.values().forEach(other -> others.add(Map.entry(other.name(), other.autoIncrement())));
+        draft.referenceRelations.values().forEach(other -> others.add(Map.entry(other.name(), other.autoIncrement())));
+        for (AutoIncrementColumn column : columns) {
+            String sequence = column.sequenceName(relation);
+            for (Map.Entry<QualifiedName, List<AutoIncrementColumn>> other : others) {
+                for (AutoIncrementColumn taken : other.getValue()) {
+                    if (taken.sequenceName(other.getKey()).equals(sequence)) {
                         throw new MetadataException(MetadataException.DUPLICATE_OBJECT,
                                 "sequence " + quote(sequence) + " for column " + quote(column.column()) + " of relation "
-                                        + quote(relation.name().toString()) + " is already used by column "
-                                        + quote(taken.column()) + " of relation " + quote(other.name().toString()));
+                                        + quote(relation.toString()) + " is already used by column "
+                                        + quote(taken.column()) + " of relation " + quote(other.getKey().toString()));
                     }
                 }
             }
@@ -163,6 +167,7 @@ final class TopologyChanges {
     static void createReferenceRelation(MetadataDraft draft, ReferenceRelation relation) {
         requireUnused(draft, relation.name());
         relation.shardIds().forEach(draft::requireShard);
+        requireFreeSequenceNames(draft, relation.name(), relation.autoIncrement());
         draft.referenceRelations.put(relation.name(), relation);
     }
 

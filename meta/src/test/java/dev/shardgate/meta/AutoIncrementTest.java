@@ -31,7 +31,7 @@ class AutoIncrementTest {
                 relation("items", AutoIncrementColumn.of("id"), new AutoIncrementColumn("serial_no", 1000))));
         assertThat(after.sequenceUses()).containsOnlyKeys("items_id", "items_serial_no");
         Metadata.SequenceUse use = after.sequenceUse("items_serial_no").orElseThrow();
-        assertThat(use.relation().name()).isEqualTo(QualifiedName.of("items"));
+        assertThat(use.relation()).isEqualTo(QualifiedName.of("items"));
         assertThat(use.column()).isEqualTo(new AutoIncrementColumn("serial_no", 1000));
         assertThat(after.apply(new DetachRelation(QualifiedName.of("items"))).sequenceUse("items_id")).isEmpty();
     }
@@ -48,6 +48,23 @@ class AutoIncrementTest {
         assertRefused(() -> withAb.apply(new AttachRelation(relation("a", AutoIncrementColumn.of("b_c")))), "42710",
                 "sequence \"a_b_c\" for column \"b_c\" of relation \"public.a\" is already used by column \"c\""
                         + " of relation \"public.a_b\"");
+    }
+
+    @Test
+    void referenceRelationKnowsItsSequencesAndSharesNoNameWithADistributedOne() {
+        Metadata withRates = metadata.apply(new MetadataChange.CreateReferenceRelation(new ReferenceRelation(
+                QualifiedName.of("rates"), List.of(), List.of(new AutoIncrementColumn("id", 42)))));
+        Metadata.SequenceUse use = withRates.sequenceUse("rates_id").orElseThrow();
+        assertThat(use.relation()).isEqualTo(QualifiedName.of("rates"));
+        assertThat(use.column()).isEqualTo(new AutoIncrementColumn("id", 42));
+        assertThat(withRates.apply(new MetadataChange.DropReferenceRelation(QualifiedName.of("rates"))).sequenceUses()).isEmpty();
+        Metadata withAb = metadata.apply(new MetadataChange.CreateReferenceRelation(new ReferenceRelation(
+                QualifiedName.of("a_b"), List.of(), List.of(AutoIncrementColumn.of("c")))));
+        assertRefused(() -> withAb.apply(new AttachRelation(relation("a", AutoIncrementColumn.of("b_c")))), "42710",
+                "sequence \"a_b_c\" for column \"b_c\" of relation \"public.a\" is already used by column \"c\""
+                        + " of relation \"public.a_b\"");
+        assertRefused(() -> new ReferenceRelation(QualifiedName.of("r"), List.of(), List.of(AutoIncrementColumn.of("id"),
+                AutoIncrementColumn.of("id"))), "42P16", "column \"id\" of relation \"public.r\" is named twice in AUTO INCREMENT");
     }
 
     @Test

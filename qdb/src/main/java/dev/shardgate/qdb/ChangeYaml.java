@@ -152,7 +152,7 @@ final class ChangeYaml {
                     item.expect("change", "schema", "name", "distribution", "keyColumns", "autoIncrement?")));
             case "detachRelation" -> new MetadataChange.DetachRelation(MetadataYaml.name(item.expect("change", "schema", "name")));
             case "createReferenceRelation" -> new MetadataChange.CreateReferenceRelation(
-                    MetadataYaml.readReferenceRelation(item.expect("change", "schema", "name", "shards")));
+                    MetadataYaml.readReferenceRelation(item.expect("change", "schema", "name", "shards", "autoIncrement?")));
             case "dropReferenceRelation" -> new MetadataChange.DropReferenceRelation(
                     MetadataYaml.name(item.expect("change", "schema", "name")));
             case "createUniqueIndex" -> new MetadataChange.CreateUniqueIndex(MetadataYaml.readUniqueIndex(

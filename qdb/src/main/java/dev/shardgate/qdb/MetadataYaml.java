@@ -41,7 +41,8 @@ import org.yaml.snakeyaml.representer.Representer;
  * relations:          [{schema, name, distribution, keyColumns: [{column, hash} | {hash, expression}],
  *                       autoIncrement?: [{column, start}]}]   # absent = none
  *                     # a routing expression: {hash: murmur, expression: [{column, type}, ...]}
- * referenceRelations: [{schema, name, shards: [...]}]   # no shards = all shards
+ * referenceRelations: [{schema, name, shards: [...],
+ *                       autoIncrement?: [{column, start}]}]   # no shards = all shards
  * keyRanges:          [{id, distribution, lowerBound: ['100', ...], shard, locked}]
  * uniqueIndexes?:     [{id, schema, name, columns: [{column, type}]}]   # absent = none
  * </pre>
@@ -103,7 +104,7 @@ final class MetadataYaml {
         for (Fields item : root.objects("relations", "schema", "name", "distribution", "keyColumns", "autoIncrement?")) {
             changes.add(new MetadataChange.AttachRelation(readRelation(item)));
         }
-        for (Fields item : root.objects("referenceRelations", "schema", "name", "shards")) {
+        for (Fields item : root.objects("referenceRelations", "schema", "name", "shards", "autoIncrement?")) {
             changes.add(new MetadataChange.CreateReferenceRelation(readReferenceRelation(item)));
         }
         for (Fields item : root.objects("keyRanges", "id", "distribution", "lowerBound", "shard", "locked")) {
@@ -151,8 +152,7 @@ final class MetadataYaml {
                 "distribution", relation.distributionId(),
                 "keyColumns", relation.keyColumns().stream().map(MetadataYaml::keyEntry).toList());
         if (!relation.autoIncrement().isEmpty()) {
-            fields.put("autoIncrement", relation.autoIncrement().stream()
-                    .map(column -> fields("column", column.column(), "start", column.start())).toList());
+            fields.put("autoIncrement", autoIncrement(relation.autoIncrement()));
         }
         return fields;
     }
@@ -188,21 +188,35 @@ final class MetadataYaml {
                 columns.add(new RoutingExpression(hash, typed));
             }
         }
+        return new DistributedRelation(name(item), item.string("distribution"), columns, readAutoIncrement(item));
+    }
+
+    static Map<String, Object> referenceRelation(ReferenceRelation relation) {
+        Map<String, Object> fields = fields("schema", relation.name().schema(), "name", relation.name().name(),
+                "shards", relation.shardIds());
+        if (!relation.autoIncrement().isEmpty()) {
+            fields.put("autoIncrement", autoIncrement(relation.autoIncrement()));
+        }
+        return fields;
+    }
+
+    /** Reads a mapping with the fields {@link #referenceRelation} writes; autoIncrement may be absent. */
+    static ReferenceRelation readReferenceRelation(Fields item) {
+        return new ReferenceRelation(name(item), item.strings("shards"), readAutoIncrement(item));
+    }
+
+    private static List<Map<String, Object>> autoIncrement(List<AutoIncrementColumn> columns) {
+        return columns.stream().map(column -> fields("column", column.column(), "start", column.start())).toList();
+    }
+
+    private static List<AutoIncrementColumn> readAutoIncrement(Fields item) {
         List<AutoIncrementColumn> autoIncrement = new ArrayList<>();
         if (item.has("autoIncrement")) {
             for (Fields column : item.objects("autoIncrement", "column", "start")) {
                 autoIncrement.add(new AutoIncrementColumn(column.string("column"), column.integer("start")));
             }
         }
-        return new DistributedRelation(name(item), item.string("distribution"), columns, autoIncrement);
-    }
-
-    static Map<String, Object> referenceRelation(ReferenceRelation relation) {
-        return fields("schema", relation.name().schema(), "name", relation.name().name(), "shards", relation.shardIds());
-    }
-
-    static ReferenceRelation readReferenceRelation(Fields item) {
-        return new ReferenceRelation(name(item), item.strings("shards"));
+        return autoIncrement;
     }
 
     static QualifiedName name(Fields item) {

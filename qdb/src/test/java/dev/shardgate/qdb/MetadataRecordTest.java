@@ -15,6 +15,7 @@ import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.RoutingExpression;
+import dev.shardgate.meta.ReferenceRelation;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -136,6 +137,22 @@ class MetadataRecordTest {
         assertThat(read.snapshot()).isEqualTo(metadata);
         assertCorrupt(text.replace("  - hash: murmur\n    expression:\n", "  - hash: murmur\n    column: x\n    expression:\n"),
                 "changes[4].keyColumns[1].column: a key column has either a column or an expression");
+    }
+
+    @Test
+    void referenceRelationAutoIncrementColumnsSurviveTheRecord() {
+        List<MetadataChange> changes = List.of(
+                new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("rates"), List.of(),
+                        List.of(new AutoIncrementColumn("id", 42)))),
+                new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("plain_ref"), List.of())));
+        Metadata metadata = Metadata.empty().apply(changes);
+        byte[] record = MetadataRecord.format(1, changes, metadata);
+        String text = new String(record, StandardCharsets.UTF_8);
+        assertThat(text).contains("  autoIncrement:\n  - column: id\n    start: 42\n");
+        QdbEvent read = MetadataRecord.parse(KEY, record);
+        assertThat(read.changes()).isEqualTo(changes);
+        assertThat(read.snapshot()).isEqualTo(metadata);
+        assertThat(read.snapshot().sequenceUse("rates_id")).isPresent();
     }
 
     private static void assertCorrupt(String text, String problem) {

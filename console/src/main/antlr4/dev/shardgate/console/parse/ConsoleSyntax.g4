@@ -144,7 +144,7 @@ alterRelationSchema
     : ALTER DISTRIBUTION distribution=identifier ALTER (RELATION | TABLE) relationName SCHEMA schema=identifier
     ;
 
-// SPQR's AUTO INCREMENT clause is parsed so that it is refused by name (0A000), not as a syntax error.
+// AUTO INCREMENT: the router fills the columns from sequences, the same value on every shard's copy.
 createReferenceTable
     : CREATE REFERENCE (TABLE | RELATION) relationName autoIncrement? (ON identifierList)?
     ;

@@ -44,7 +44,7 @@ final class SequenceStatements {
         metadata.sequenceUse(name).ifPresent(use -> {
             throw new MetadataException(MetadataException.DEPENDENT_OBJECTS_STILL_EXIST,
                     "cannot drop sequence \"" + name + "\" because column \"" + use.column().column()
-                            + "\" of relation \"" + use.relation().name() + "\" uses it; detach the relation first");
+                            + "\" of relation \"" + use.relation() + "\" uses it; detach the relation first");
         });
     }
 
@@ -67,7 +67,7 @@ final class SequenceStatements {
             }
             long start = use.column().start();
             long next = value == null ? start : Math.max(value, start);
-            rows.add(Arrays.asList(name, relationLabel(use.relation().name()), use.column().column(), Long.toString(next)));
+            rows.add(Arrays.asList(name, relationLabel(use.relation()), use.column().column(), Long.toString(next)));
         }
         return rows;
     }

@@ -110,7 +110,7 @@ final class StepPlanner {
                     SpqrAnswers.detachRelation(qualified(s.relation()), s.distribution()));
             case DropSequence s -> new Step.SequenceDrop(s.name());
             case CreateReferenceTable s -> change(new MetadataChange.CreateReferenceRelation(
-                            new ReferenceRelation(qualified(s.relation()), s.shards())),
+                            new ReferenceRelation(qualified(s.relation()), s.shards(), autoIncrementColumns(s.autoIncrement()))),
                     SpqrAnswers.createReferenceTable(qualified(s.relation()),
                             s.shards().isEmpty() ? List.copyOf(draft.shards().keySet()) : s.shards()));
             case DropReferenceTable s -> change(new MetadataChange.DropReferenceRelation(qualified(s.relation())),
@@ -211,7 +211,11 @@ final class StepPlanner {
 
     /** START applies to every column of the clause; without it sequences start at 1, as PostgreSQL's do. */
     private static List<AutoIncrementColumn> autoIncrementColumns(dev.shardgate.console.ast.DistributedRelation relation) {
-        return relation.autoIncrement()
+        return autoIncrementColumns(relation.autoIncrement());
+    }
+
+    private static List<AutoIncrementColumn> autoIncrementColumns(java.util.Optional<dev.shardgate.console.ast.AutoIncrement> given) {
+        return given
                 .map(clause -> clause.columns().stream()
                         .map(column -> new AutoIncrementColumn(column, clause.start().orElse(AutoIncrementColumn.DEFAULT_START)))
                         .toList())

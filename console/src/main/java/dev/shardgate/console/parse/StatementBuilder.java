@@ -166,16 +166,10 @@ final class StatementBuilder extends ConsoleSyntaxBaseVisitor<ConsoleStatement> 
 
     @Override
     public ConsoleStatement visitCreateReferenceTable(CreateReferenceTableContext ctx) {
-        if (ctx.autoIncrement() != null) {
-            // the router fills sequences into INSERTs of distributed relations only
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "AUTO INCREMENT is not supported for reference relations")
-                    .withPosition(ctx.autoIncrement().getStart().getStartIndex() + 1)
-                    .withHint("Give the column a default on every shard, or attach the relation to a distribution.");
-        }
         List<String> shards = ctx.identifierList() == null
                 ? List.of()
                 : ctx.identifierList().identifier().stream().map(StatementBuilder::identifier).toList();
-        return new CreateReferenceTable(relationName(ctx.relationName()), shards);
+        return new CreateReferenceTable(relationName(ctx.relationName()), shards, autoIncrement(ctx.autoIncrement()));
     }
 
     @Override

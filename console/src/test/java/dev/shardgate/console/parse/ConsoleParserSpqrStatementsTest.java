@@ -18,6 +18,7 @@ import dev.shardgate.console.ast.FailoverShard;
 import dev.shardgate.console.ast.Help;
 import dev.shardgate.console.ast.MoveKeyRange;
 import dev.shardgate.console.ast.RegisterRouter;
+import dev.shardgate.console.ast.CreateReferenceTable;
 import dev.shardgate.console.ast.RelationName;
 import dev.shardgate.console.ast.RenameDistributionColumn;
 import dev.shardgate.console.ast.RenameKeyRange;
@@ -151,11 +152,11 @@ class ConsoleParserSpqrStatementsTest {
     }
 
     @Test
-    void autoIncrementOnAReferenceTableIsRefusedByName() {
-        PgException e = catchThrowableOfType(PgException.class,
-                () -> ConsoleParser.parse("CREATE REFERENCE TABLE rates AUTO INCREMENT id ON sh1"));
-        assertThat(e.sqlState()).isEqualTo(SqlState.FEATURE_NOT_SUPPORTED);
-        assertThat(e.getMessage()).isEqualTo("AUTO INCREMENT is not supported for reference relations");
+    void autoIncrementOnAReferenceTable() {
+        assertParses("CREATE REFERENCE TABLE rates AUTO INCREMENT id, serial START 42 ON sh1",
+                new CreateReferenceTable(new RelationName(null, "rates"), List.of("sh1"),
+                        java.util.Optional.of(new dev.shardgate.console.ast.AutoIncrement(List.of("id", "serial"),
+                                java.util.OptionalLong.of(42)))));
     }
 
     @Test

@@ -219,6 +219,34 @@ public final class StatementRouter {
     }
 
     /**
+     * SPQR's {@code __spqr__route_key(distribution, key)}: the shard a key given as text belongs to,
+     * read as the keys of {@code relation} are (its hash functions) or, without one, of the
+     * distribution's first relation. A locked range still names its shard: nothing is routed here.
+     *
+     * @throws PgException 42704 for an unknown distribution or relation, 22P02/42804 for a key that
+     *     does not fit, 23514 when no range holds the key and there is no default shard
+     */
+    public static String shardOfKeyText(Metadata metadata, String distributionId, QualifiedName relation, String keyText) {
+        List<String> texts = java.util.Arrays.stream(keyText.split(",")).map(String::strip).toList();
+        List<DistributedRelation> relations = KeyErrors.call(() -> metadata.relationsOf(distributionId));
+        DistributedRelation chosen = null;
+        if (relation != null) {
+            chosen = metadata.relation(relation).filter(r -> r.distributionId().equals(distributionId)).orElseThrow(() ->
+                    new PgException(SqlState.UNDEFINED_OBJECT, "relation \"" + relation + "\" is not attached to distribution \""
+                            + distributionId + "\""));
+        } else if (!relations.isEmpty()) {
+            chosen = relations.get(0);
+        }
+        DistributedRelation keyed = chosen;
+        KeyBound key = keyed != null ? KeyErrors.call(() -> metadata.routingKeyFromText(keyed, texts))
+                : KeyErrors.call(() -> metadata.distribution(distributionId)
+                        .orElseThrow(() -> new dev.shardgate.meta.MetadataException("42704",
+                                "distribution \"" + distributionId + "\" does not exist"))
+                        .parseBound(texts));
+        return KeyErrors.call(() -> metadata.shardFor(distributionId, key)).orElseThrow(() -> KeyErrors.noRange(distributionId, key));
+    }
+
+    /**
      * The key tuples (as text) the statement's filters allow for this table, or null when they pin
      * none completely. Values no row can have ({@code id = 1000.5} for an integer key) are left out.
      */

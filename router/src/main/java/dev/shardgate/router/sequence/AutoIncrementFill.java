@@ -4,6 +4,7 @@ import dev.shardgate.meta.AutoIncrementColumn;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Metadata;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.InsertSite;
 import dev.shardgate.sql.InsertSites;
@@ -26,7 +27,8 @@ import java.util.function.Supplier;
  * Fills the auto-increment columns an INSERT leaves out, so that ids come from the router's
  * sequences and are unique across shards. The column is added to the statement the shards run,
  * with one value per row, before the statement is routed: where the column is (part of) the
- * distribution key, the new values decide the rows' shards.
+ * distribution key, the new values decide the rows' shards. A reference relation's INSERT then goes
+ * to every shard holding a copy with the same text (or Bind), so every copy gets the same values.
  *
  * <p>Simple protocol: the values are written into the text. Extended protocol: at Parse the column
  * is added as parameters after the client's own ({@link Prepared}); every Bind then gets fresh
@@ -70,8 +72,15 @@ public final class AutoIncrementFill {
     public record Hidden(String sequenceName, long start) {
     }
 
+    /** A relation, distributed or reference, with columns the router fills. */
+    private record Filled(QualifiedName name, List<AutoIncrementColumn> autoIncrement) {
+        String sequenceName(AutoIncrementColumn column) {
+            return column.sequenceName(name);
+        }
+    }
+
     /** One INSERT that needs columns, the relation's columns it leaves out. */
-    private record Fill(InsertSite.Values site, DistributedRelation relation, List<AutoIncrementColumn> missing) {
+    private record Fill(InsertSite.Values site, Filled relation, List<AutoIncrementColumn> missing) {
     }
 
     /** What a query string needs: its sites and the INSERTs to fill; empty when nothing. */
@@ -194,7 +203,7 @@ public final class AutoIncrementFill {
         }
         List<Fill> fills = new ArrayList<>();
         for (InsertSite site : sites.inserts()) {
-            DistributedRelation relation = relations.of(current, site.table());
+            Filled relation = relations.of(current, site.table());
             if (relation == null) {
                 continue;
             }
@@ -206,7 +215,7 @@ public final class AutoIncrementFill {
             }
             switch (site) {
                 case InsertSite.Values values -> fills.add(new Fill(values, relation, missing));
-                case InsertSite.Other other -> throw unfillable(relation, missing.getFirst(), other.form());
+                case InsertSite.Other other -> throw unfillable(relation.name(), missing.getFirst(), other.form());
             }
         }
         return new Plan(sites, fills);
@@ -231,10 +240,20 @@ public final class AutoIncrementFill {
      * data holds every column, ids included.
      */
     public static void requireCopyColumns(DistributedRelation relation, List<String> copyColumns) {
+        requireCopyColumns(relation.name(), relation.autoIncrement(), copyColumns);
+    }
+
+    /** As above, for a reference relation. */
+    public static void requireCopyColumns(ReferenceRelation relation, List<String> copyColumns) {
+        requireCopyColumns(relation.name(), relation.autoIncrement(), copyColumns);
+    }
+
+    private static void requireCopyColumns(QualifiedName relation, List<AutoIncrementColumn> autoIncrement,
+                                           List<String> copyColumns) {
         if (copyColumns.isEmpty()) {
             return;
         }
-        for (AutoIncrementColumn column : relation.autoIncrement()) {
+        for (AutoIncrementColumn column : autoIncrement) {
             if (!copyColumns.contains(column.column())) {
                 throw unfillable(relation, column, "COPY").withHint(
                         "Give \"" + column.column() + "\" in the COPY data, or insert the rows with INSERT … VALUES.");
@@ -242,9 +261,9 @@ public final class AutoIncrementFill {
         }
     }
 
-    private static PgException unfillable(DistributedRelation relation, AutoIncrementColumn column, String form) {
+    private static PgException unfillable(QualifiedName relation, AutoIncrementColumn column, String form) {
         return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "auto-increment column \"" + column.column()
-                + "\" of relation \"" + relation.name() + "\" can only be filled by the router in"
+                + "\" of relation \"" + relation + "\" can only be filled by the router in"
                 + " INSERT INTO … (columns) VALUES …, not in " + form)
                 .withHint("List the columns and give the rows with VALUES, or give \"" + column.column() + "\" yourself.");
     }
@@ -253,9 +272,9 @@ public final class AutoIncrementFill {
         return columns.stream().map(AutoIncrementColumn::column).toList();
     }
 
-    /** The relations with auto-increment columns of a snapshot, looked up once per snapshot. */
+    /** The relations (distributed and reference) with auto-increment columns of a snapshot, looked up once per snapshot. */
     private static final class AutoIncrementRelations {
-        private record Index(Metadata metadata, Map<QualifiedName, DistributedRelation> relations) {
+        private record Index(Metadata metadata, Map<QualifiedName, Filled> relations) {
         }
 
         private volatile Index index = new Index(null, Map.of());
@@ -264,7 +283,7 @@ public final class AutoIncrementFill {
             return !indexOf(current).relations().isEmpty();
         }
 
-        DistributedRelation of(Metadata current, TableRef table) {
+        Filled of(Metadata current, TableRef table) {
             return indexOf(current).relations().get(new QualifiedName(table.schema(), table.name()));
         }
 
@@ -273,10 +292,15 @@ public final class AutoIncrementFill {
             if (known.metadata() == current) {
                 return known;
             }
-            Map<QualifiedName, DistributedRelation> found = new LinkedHashMap<>();
+            Map<QualifiedName, Filled> found = new LinkedHashMap<>();
             current.relations().forEach((name, relation) -> {
                 if (!relation.autoIncrement().isEmpty()) {
-                    found.put(name, relation);
+                    found.put(name, new Filled(name, relation.autoIncrement()));
+                }
+            });
+            current.referenceRelations().forEach((name, relation) -> {
+                if (!relation.autoIncrement().isEmpty()) {
+                    found.put(name, new Filled(name, relation.autoIncrement()));
                 }
             });
             Index fresh = new Index(current, Map.copyOf(found));

@@ -95,6 +95,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     final Savepoints savepoints = new Savepoints();
     /** The session state to restore when the transaction block or a savepoint rolls back. */
     final TransactionSettings transactionSettings = new TransactionSettings();
+    /** SPQR's {@code __spqr__set_next_2pc_gid}: the name the session's next two-phase commit prepares under, once. */
+    String nextTwoPhaseGid;
+
+    /** The name chosen for the next two-phase commit, now used up; null when none was chosen. */
+    String takeNextTwoPhaseGid() {
+        String gid = nextTwoPhaseGid;
+        nextTwoPhaseGid = null;
+        return gid;
+    }
     /** Whether the session waits on its client, for a graceful shutdown. */
     final IdleWait idleWait = new IdleWait();
 
@@ -227,6 +236,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (message instanceof Parse parse && parse.sql() == null) {
             throw unreadable(parse.text());
         }
+        message = withRemoteStatement(message);
         if (LocalExtended.answer(this, message)) {
             return;
         }
@@ -272,6 +282,25 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
             }
             default -> holdOrSend(message);
         }
+    }
+
+    /**
+     * {@code SELECT __spqr__remote_execute('sh1', 'statement')} becomes the statement itself, for the
+     * named shard (see {@link VirtualFunctions#remoteStatement}); any other message stays as it is.
+     */
+    private FrontendMessage withRemoteStatement(FrontendMessage message) {
+        String sql = switch (message) {
+            case Query query -> query.sql();
+            case Parse parse -> parse.sql();
+            default -> null;
+        };
+        String statement = VirtualFunctions.remoteStatement(context, sql);
+        if (statement == null) {
+            return message;
+        }
+        return message instanceof Parse parse
+                ? Parse.of(parse.statement(), statement, parse.parameterTypes(), settings.clientEncoding())
+                : Query.of(statement, settings.clientEncoding());
     }
 
     /** PostgreSQL's error for statement bytes that are not text of the client encoding (22021, 22P05). */
@@ -479,9 +508,15 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         if (MultiShardSegment.startIfMultiShard(this, definition, bind, analysis, route, bound)) {
             return;
         }
+        // only while no backend's answer is on its way to the client: a segment already sent holds
+        // the backend busy until Sync, and the notice would wait for it
+        boolean notice = ShardNotice.isWanted(this, definition.sql()) && clientWriterIsFree();
         BackendLink l = ensureShard(router.shardFor(route));
         LocalCommands.trackSettings(this, analysis, l.backend);
         String shard = l.pool.key().shard();
+        if (notice) {
+            ShardNotice.write(clientWriterWhenQuiet(), List.of(shard)); // before the held Parse goes out
+        }
         sendHeld(shard);
         send(bind, shard);
     }
@@ -617,6 +652,20 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     }
 
     /** Writes router-made answers to the client once the backend's answers before them are through. */
+    /**
+     * Nothing of a backend's is on its way to the client: the session may write to it without
+     * waiting (the backend holds no unsynced segment, which would keep it busy until Sync).
+     */
+    boolean clientWriterIsFree() {
+        lock.lock();
+        try {
+            BackendLink l = link;
+            return l == null || (l.isQuiet() && !l.relaying && !l.writing);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     PgWriter clientWriterWhenQuiet() {
         BackendLink l = currentLink();
         if (l != null) {

@@ -305,7 +305,7 @@ final class JoinedShards {
                 if (strategy(session) == CommitStrategy.TWO_PHASE) {
                     RouterContext context = session.context();
                     new TwoPhaseCommit(context.transactionIds(), context.commitDecisions(), context.metrics())
-                            .commit(participants);
+                            .commit(participants, session.takeNextTwoPhaseGid());
                 } else {
                     BestEffortCommit.commit(participants);
                 }

@@ -85,7 +85,7 @@ final class LocalCommands {
     static LocalResult run(ClientSession session, String sql) {
         Matcher m;
         if (VirtualFunctions.isCall(sql)) {
-            return VirtualFunctions.run(session.context(), sql);
+            return VirtualFunctions.run(session, sql);
         }
         if ((m = EXPLAIN_ROUTE.matcher(sql)).matches()) {
             return new LocalResult(List.of("shard", "reason"), explainRoute(session, m.group(1)), "EXPLAIN");

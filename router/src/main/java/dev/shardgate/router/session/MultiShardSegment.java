@@ -30,6 +30,8 @@ import java.io.IOException;
  */
 final class MultiShardSegment {
     private MultiShardStatements.Plan plan;
+    /** The statement of the segment's current Bind, whose comments may ask for SPQR's notice. */
+    private String sql;
     private Bind bind;
     private int[] parameterTypes;
     private boolean describeAsked;
@@ -37,8 +39,9 @@ final class MultiShardSegment {
     /** An error was sent: the rest of the segment is skipped up to Sync, as a server does. */
     private boolean failed;
 
-    private MultiShardSegment(MultiShardStatements.Plan plan, Bind bind, int[] parameterTypes) {
+    private MultiShardSegment(MultiShardStatements.Plan plan, Bind bind, int[] parameterTypes, String sql) {
         this.plan = plan;
+        this.sql = sql;
         this.bind = bind;
         this.parameterTypes = parameterTypes;
     }
@@ -64,7 +67,7 @@ final class MultiShardSegment {
                     + other.getClass().getSimpleName() + " in the same extended-protocol segment");
         }
         session.out.write(BindComplete.INSTANCE);
-        session.multiShardSegment = new MultiShardSegment(plan, bind, definition.parameterTypes());
+        session.multiShardSegment = new MultiShardSegment(plan, bind, definition.parameterTypes(), definition.sql());
         return true;
     }
 
@@ -135,6 +138,7 @@ final class MultiShardSegment {
                         + " statement in the same extended-protocol segment: send Sync between them");
             }
             plan = nextPlan;
+            sql = definition.sql();
             bind = next;
             parameterTypes = definition.parameterTypes();
             describeAsked = false;
@@ -149,6 +153,7 @@ final class MultiShardSegment {
     private void run(ClientSession session, boolean execute, int maxRows) throws IOException {
         ran = true;
         try {
+            ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
             MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
                     plan.select(), describeAsked, execute, maxRows);
             MultiShardRun.Outcome outcome = session.inTransactionBlock()

@@ -85,6 +85,10 @@ final class MultiShardStatements {
      * 0A000 when it spans several shards but cannot run there.
      */
     static Plan plan(ClientSession session, String sql, Analysis analysis, Route route, BoundValues bound) {
+        Plan ctid = VirtualFunctions.ctidPlan(session, sql);
+        if (ctid != null) {
+            return ctid;
+        }
         SortedSet<String> shards = session.router.multiShardTargets(route);
         if (shards == null || analysis == null || analysis.statements().size() != 1) {
             return null;
@@ -330,7 +334,8 @@ final class MultiShardStatements {
             return MultiShardRun.ShardCommit.ONE_BY_ONE;
         }
         var context = session.context();
-        return new dev.shardgate.router.twophase.TwoPhaseCommit(context.transactionIds(), context.commitDecisions())::commit;
+        var twoPhase = new dev.shardgate.router.twophase.TwoPhaseCommit(context.transactionIds(), context.commitDecisions());
+        return participants -> twoPhase.commit(participants, session.takeNextTwoPhaseGid());
     }
 
     /**

@@ -25,10 +25,19 @@ final class ShardNotice {
 
     /** Tells the client, when the session or the statement's comment asks, that {@code sql} goes to {@code shards}. */
     static void sending(ClientSession session, String sql, Collection<String> shards) throws IOException {
-        if (!isOn(session, session.router.hints.with(Hints.fromComments(sql)))) {
-            return;
+        if (isWanted(session, sql)) {
+            write(session.clientWriterWhenQuiet(), shards);
         }
-        session.clientWriterWhenQuiet().write(NoticeResponse.of("NOTICE", SqlState.SUCCESSFUL_COMPLETION,
+    }
+
+    /** The session or the statement's comment asks for the notice. */
+    static boolean isWanted(ClientSession session, String sql) {
+        return isOn(session, session.router.hints.with(Hints.fromComments(sql)));
+    }
+
+    /** The notice, written where nothing else is on its way to the client. */
+    static void write(dev.shardgate.wire.PgWriter out, Collection<String> shards) throws IOException {
+        out.write(NoticeResponse.of("NOTICE", SqlState.SUCCESSFUL_COMPLETION,
                 "send query to shard(s) : " + String.join(",", shards)));
     }
 }

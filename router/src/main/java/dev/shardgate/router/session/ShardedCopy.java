@@ -70,6 +70,8 @@ final class ShardedCopy {
         }
         if (command.from() && relation.isPresent()) {
             AutoIncrementFill.requireCopyColumns(relation.get(), command.columns()); // COPY rows get no ids
+        } else if (command.from()) {
+            AutoIncrementFill.requireCopyColumns(reference.get(), command.columns());
         }
         if (command.format() == CopyCommand.Format.BINARY) {
             throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "binary COPY of relation " + name

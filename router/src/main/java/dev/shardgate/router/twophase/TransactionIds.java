@@ -30,6 +30,31 @@ public final class TransactionIds {
         return gid;
     }
 
+    /**
+     * The name a client chose ({@code __spqr__set_next_2pc_gid}) under this router's prefix, so that
+     * recovery still finds the transaction; in flight until {@link #done}. PostgreSQL refuses a name
+     * already prepared (42710).
+     *
+     * @throws IllegalArgumentException for a name that is not letters, digits and underscores, or
+     *     that makes the whole longer than PostgreSQL's 199 bytes
+     */
+    public String named(String clientGid) {
+        String gid = prefix() + clientGid;
+        if (!isValidClientGid(clientGid) || gid.length() > MAX_GID_LENGTH) {
+            throw new IllegalArgumentException("not a usable transaction name: " + clientGid);
+        }
+        inFlight.add(gid);
+        return gid;
+    }
+
+    /** Letters, digits and underscores, and short enough for PostgreSQL's GIDSIZE with the prefix. */
+    public boolean isValidClientGid(String clientGid) {
+        return clientGid != null && clientGid.matches("[A-Za-z0-9_]+") && (prefix() + clientGid).length() <= MAX_GID_LENGTH;
+    }
+
+    /** PostgreSQL's GIDSIZE (200) less its terminating zero byte. */
+    public static final int MAX_GID_LENGTH = 199;
+
     public void done(String gid) {
         inFlight.remove(gid);
     }

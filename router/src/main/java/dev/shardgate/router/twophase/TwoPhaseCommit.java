@@ -40,7 +40,15 @@ public final class TwoPhaseCommit {
      *     shard rolled back on its own), the message naming the shard
      */
     public void commit(List<Participant> participants) {
-        String gid = ids.next();
+        commit(participants, null);
+    }
+
+    /**
+     * As {@link #commit(List)}, prepared under a name the client chose (see
+     * {@link TransactionIds#named}); null for the router's next name.
+     */
+    public void commit(List<Participant> participants, String clientGid) {
+        String gid = clientGid == null ? ids.next() : ids.named(clientGid);
         try {
             List<Participant> prepared = new ArrayList<>(participants.size());
             for (int i = 0; i < participants.size(); i++) {

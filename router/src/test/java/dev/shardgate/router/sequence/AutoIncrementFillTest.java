@@ -10,6 +10,7 @@ import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.DistributionKeyColumn;
 import dev.shardgate.meta.MetadataChange;
 import dev.shardgate.meta.QualifiedName;
+import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.qdb.MemoryQdb;
 import dev.shardgate.sql.SqlAnalyzer;
 import dev.shardgate.wire.Bind;
@@ -35,7 +36,9 @@ class AutoIncrementFillTest {
                         List.of(DistributionKeyColumn.of("order_id")),
                         List.of(new AutoIncrementColumn("id", 1000), new AutoIncrementColumn("line", 5)))),
                 new MetadataChange.AttachRelation(new DistributedRelation(QualifiedName.of("plain"), "ds",
-                        List.of(DistributionKeyColumn.of("id"))))));
+                        List.of(DistributionKeyColumn.of("id")))),
+                new MetadataChange.CreateReferenceRelation(new ReferenceRelation(QualifiedName.of("rates"), List.of(),
+                        List.of(new AutoIncrementColumn("id", 42))))));
     }
 
     private String query(String sql) {
@@ -59,6 +62,13 @@ class AutoIncrementFillTest {
                 .isEqualTo("INSERT INTO orders (name, \"id\") VALUES ('a', 1), ('b', 2) RETURNING id");
         assertThat(query("insert into public.orders(name) values ('c')"))
                 .isEqualTo("insert into public.orders(name, \"id\") values ('c', 3)");
+    }
+
+    @Test
+    void aReferenceRelationsInsertGetsItsValuesOnceForEveryCopy() {
+        assertThat(query("INSERT INTO rates (name) VALUES ('a'), ('b')"))
+                .isEqualTo("INSERT INTO rates (name, \"id\") VALUES ('a', 42), ('b', 43)");
+        assertThat(refusal("INSERT INTO rates (name) SELECT 'x'").getMessage()).contains("\"id\"").contains("public.rates");
     }
 
     @Test

@@ -35,6 +35,21 @@ class TransactionIdsTest {
     }
 
     @Test
+    void aClientsChosenNameKeepsTheRouterPrefixSoRecoveryFindsIt() {
+        TransactionIds ids = new TransactionIds("r1");
+        String gid = ids.named("zzz1");
+        assertThat(gid).isEqualTo("sg_r1_zzz1");
+        assertThat(ids.isInFlight(gid)).isTrue();
+        ids.done(gid);
+        assertThat(ids.isInFlight(gid)).isFalse();
+        assertThat(ids.isValidClientGid("with space")).isFalse();
+        assertThat(ids.isValidClientGid("quote'")).isFalse();
+        assertThat(ids.isValidClientGid("x".repeat(TransactionIds.MAX_GID_LENGTH - "sg_r1_".length()))).isTrue();
+        assertThat(ids.isValidClientGid("x".repeat(TransactionIds.MAX_GID_LENGTH - "sg_r1_".length() + 1))).isFalse();
+        assertThatThrownBy(() -> ids.named("a b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void routerIdsAreLettersAndDigits() {
         assertThatThrownBy(() -> new TransactionIds("a_b")).isInstanceOf(IllegalArgumentException.class);
     }
