@@ -116,7 +116,7 @@ class SpqrStatementsTest {
         var snapshot = console.qdb.snapshot();
         var moved = new dev.shardgate.meta.QualifiedName("sales", "plain");
         assertThat(snapshot.relation(new dev.shardgate.meta.QualifiedName("public", "plain"))).isEmpty();
-        assertThat(snapshot.relation(moved).orElseThrow().keyColumns()).extracting(c -> c.column()).containsExactly("id");
+        assertThat(snapshot.relation(moved).orElseThrow().keyColumns()).flatExtracting(c -> c.valueColumns()).containsExactly("id");
         assertThat(snapshot.uniqueIndexes().get("ui1").relation()).isEqualTo(moved);
 
         console.fails("ALTER DISTRIBUTION ds1 ALTER RELATION plain SCHEMA x", SqlState.UNDEFINED_TABLE,
