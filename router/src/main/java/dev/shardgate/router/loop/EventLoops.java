@@ -48,6 +48,9 @@ public final class EventLoops {
             constructor.setAccessible(true);
             MethodHandle factory = MethodHandles.lookup().unreflectConstructor(constructor)
                     .asType(MethodType.methodType(Object.class, Executor.class));
+            if (EventLoop.SCHEDULER == null) {
+                throw new IllegalAccessException("java.lang.VirtualThread.scheduler is not accessible");
+            }
             LoopConduit.descriptorOf(fd);
             EventLoop[] loops = new EventLoop[count];
             for (int i = 0; i < count; i++) {
