@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code bin/shardgate router}, the way an operator starts a router: the launcher's JVM defaults
- * (Serial collector, 32 MB initial and 512 MB maximum heap, compact object headers) reach the JVM,
+ * (Serial collector, 32 MB initial and 512 MB maximum heap) reach the JVM,
  * and what a user puts in JAVA_OPTS wins over them. The router logs the settings it runs with.
  */
 @RealPostgres(servers = 1)
@@ -46,15 +46,15 @@ class LauncherTest {
         Path jar = classPathJar(directory);
 
         assertThat(settingsLine(servers, directory, jar, Map.of()))
-                .contains("gc=Serial heap_initial_mb=32 heap_max_mb=512 compact_object_headers=true");
+                .contains("gc=Serial heap_initial_mb=32 heap_max_mb=512 compact_object_headers=false");
         // a collector and a heap size of the user's replace the launcher's, other options come after its own
-        assertThat(settingsLine(servers, directory, jar, Map.of("JAVA_OPTS", "-XX:+UseG1GC -Xmx300m -XX:-UseCompactObjectHeaders")))
-                .contains("gc=G1").contains("heap_max_mb=300").contains("compact_object_headers=false");
+        assertThat(settingsLine(servers, directory, jar, Map.of("JAVA_OPTS", "-XX:+UseG1GC -Xmx300m -XX:+UseCompactObjectHeaders")))
+                .contains("gc=G1").contains("heap_max_mb=300").contains("compact_object_headers=true");
         assertThat(settingsLine(servers, directory, jar, Map.of("JAVA_OPTS", "-Xms64m")))
                 .contains("gc=Serial heap_initial_mb=64").doesNotContain("heap_max_mb=512");
         // no defaults at all: with the launcher's collector still there, Parallel would be a second one and the JVM would refuse
         assertThat(settingsLine(servers, directory, jar, Map.of("SHARDGATE_JAVA_DEFAULTS", "", "JAVA_OPTS", "-XX:+UseParallelGC")))
-                .contains("gc=Parallel").contains("compact_object_headers=false");
+                .contains("gc=Parallel").doesNotContain("heap_initial_mb=32 ");
     }
 
     /** Starts the router through the launcher, checks it serves a query, and returns its event=jvm_settings line. */
