@@ -26,6 +26,7 @@ final class RouterCommand implements Callable<Integer> {
             return 2;
         }
         Logging.setLevel(routerConfig.logLevel().name());
+        JvmSettings.current().log();
         RouterServer server;
         try {
             server = RouterServer.start(routerConfig, config);

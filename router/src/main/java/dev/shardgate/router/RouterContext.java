@@ -231,9 +231,11 @@ public final class RouterContext implements AutoCloseable {
      * short statements and sit idle most of the time, so a session holds a buffer only while it
      * reads or writes — 1000 idle clients hold none (with two 64 KiB buffers each they cost 130 MB,
      * with two of 8 KiB about 17 MB). Larger messages grow a reader's buffer; larger writes pass
-     * straight through. 256 free buffers (2 MiB) are kept for the next transactions.
+     * straight through. 64 free buffers (512 KiB) are kept for the next transactions: a session holds
+     * at most its reader's between a statement and its answer, so 64 busy clients find theirs here;
+     * a burst of logins allocates more, and the collector takes them back afterwards.
      */
-    private final dev.shardgate.wire.BufferPool clientBuffers = new dev.shardgate.wire.BufferPool(8 * 1024, 256);
+    private final dev.shardgate.wire.BufferPool clientBuffers = new dev.shardgate.wire.BufferPool(8 * 1024, 64);
 
     public dev.shardgate.wire.BufferPool clientBuffers() {
         return clientBuffers;

@@ -25,6 +25,9 @@ public final class ShardgateProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private boolean eventLoopFlags = true;
     private List<String> launcher = List.of();
+    /** bin/shardgate and the jar it runs, when started as an operator starts it; else null. */
+    private Path launcherScript;
+    private Path jar;
     private Process process;
 
     private ShardgateProcess(String command, Path config, Path log, int readyPort, List<String> jvmOptions) {
@@ -102,19 +105,38 @@ public final class ShardgateProcess implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Runs {@code script} (bin/shardgate) with {@code jar} as SHARDGATE_JAR and this JVM's JDK as
+     * JAVA_HOME; JVM options then come from the launcher and from a JAVA_OPTS given to {@link #start(Map)}.
+     */
+    public ShardgateProcess throughLauncherScript(Path script, Path jar) {
+        this.launcherScript = script;
+        this.jar = jar;
+        return this;
+    }
+
     /** Starts (again), with {@code environment} added, and waits until the ready port accepts connections. */
     public void start(Map<String, String> environment) {
-        String java = ProcessHandle.current().info().command().orElse("java");
         List<String> line = new ArrayList<>(launcher);
-        line.add(java);
-        line.addAll(eventLoopFlags ? JVM_FLAGS : JVM_FLAGS.subList(0, 1));
-        line.addAll(jvmOptions);
-        line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
-                command, "--config", config.toString()));
+        if (launcherScript != null) {
+            line.addAll(List.of(launcherScript.toString(), command, "--config", config.toString()));
+        } else {
+            line.add(ProcessHandle.current().info().command().orElse("java"));
+            line.addAll(eventLoopFlags ? JVM_FLAGS : JVM_FLAGS.subList(0, 1));
+            line.addAll(jvmOptions);
+            line.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.shardgate.cli.Shardgate",
+                    command, "--config", config.toString()));
+        }
         try {
             ProcessBuilder builder = new ProcessBuilder(line)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            if (launcherScript != null) {
+                builder.environment().remove("JAVA_OPTS");
+                builder.environment().remove("SHARDGATE_JAVA_DEFAULTS");
+                builder.environment().put("SHARDGATE_JAR", jar.toString());
+                builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            }
             builder.environment().putAll(environment);
             process = builder.start();
         } catch (IOException e) {

@@ -24,9 +24,17 @@ public final class EventLoops {
 
     private final EventLoop[] loops;
     private final AtomicInteger next = new AtomicInteger();
+    /**
+     * Builds virtual threads on the JDK's own scheduler. Thread.ofVirtual() will not do on a loop: a
+     * virtual thread started by another inherits its scheduler, so it would run on the same loop.
+     */
+    private final MethodHandle builderFactory;
+    private final Executor jdkScheduler;
 
-    private EventLoops(EventLoop[] loops) {
+    private EventLoops(EventLoop[] loops, MethodHandle builderFactory, Executor jdkScheduler) {
         this.loops = loops;
+        this.builderFactory = builderFactory;
+        this.jdkScheduler = jdkScheduler;
     }
 
     /**
@@ -48,12 +56,18 @@ public final class EventLoops {
             constructor.setAccessible(true);
             MethodHandle factory = MethodHandles.lookup().unreflectConstructor(constructor)
                     .asType(MethodType.methodType(Object.class, Executor.class));
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            Executor jdkScheduler = (Executor) MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup())
+                    .findStatic(virtualThread, "defaultScheduler", MethodType.methodType(Executor.class)).invoke();
+            if (EventLoop.SCHEDULER == null) {
+                throw new IllegalAccessException("java.lang.VirtualThread.scheduler is not accessible");
+            }
             LoopConduit.descriptorOf(fd);
             EventLoop[] loops = new EventLoop[count];
             for (int i = 0; i < count; i++) {
                 loops[i] = new EventLoop(i, factory);
             }
-            shared = new EventLoops(loops);
+            shared = new EventLoops(loops, factory, jdkScheduler);
             log.info("event=event_loops_started count={}", count);
         } catch (Throwable e) {
             unavailable = e.toString();
@@ -89,7 +103,7 @@ public final class EventLoops {
             return call.get();
         }
         java.util.concurrent.CompletableFuture<T> result = new java.util.concurrent.CompletableFuture<>();
-        Thread.ofVirtual().name("off-loop").start(() -> {
+        shared.onJdkScheduler().name("off-loop").start(() -> {
             try {
                 result.complete(call.get());
             } catch (Throwable e) {
@@ -106,6 +120,14 @@ public final class EventLoops {
                 throw error;
             }
             throw e;
+        }
+    }
+
+    private Thread.Builder.OfVirtual onJdkScheduler() {
+        try {
+            return (Thread.Builder.OfVirtual) builderFactory.invoke(jdkScheduler);
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot make a virtual thread on the JDK's scheduler", e);
         }
     }
 

@@ -126,21 +126,9 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         boolean loggedIn = false;
         var tlsGate = new dev.shardgate.router.tls.ClientTlsGate(context.frontendTls(), socket);
         try {
-            ClientLogin.Login login = new ClientLogin(context, socket, in, out, tlsGate).perform();
-            if (login == null) {
+            if (!logIn(tlsGate)) {
                 return;
             }
-            user = login.startup().user();
-            database = login.startup().database();
-            rule = login.rule();
-            metrics = context.metrics().session(database, user);
-            router = new TransactionRouter(context);
-            settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
-            settings.onClientEncoding(out::textEncoding);
-            hostIntent = new HostIntent(processId, rule, router.hints, settings, deferred,
-                    () -> !deferred.isEmpty() || !held.isEmpty());
-            router.seeThroughWith(new ShardCatalog(this), () -> settings.get("search_path"));
-            statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
             context.cancels().register(processId, this);
             context.sessions().add(this);
             Greeting.send(this);
@@ -169,6 +157,31 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 log.info("event=client_disconnected client={} user={} db={}", processId, user, database);
             }
         }
+    }
+
+    /**
+     * The login and the session state it decides. A method of its own so that the startup packet is
+     * garbage once the session waits for its client: a local of {@link #run} would stay on the parked
+     * stack of every idle session.
+     */
+    private boolean logIn(dev.shardgate.router.tls.ClientTlsGate tlsGate) throws IOException {
+        ClientLogin.Login login = new ClientLogin(context, socket, in, out, tlsGate).perform();
+        if (login == null) {
+            return false;
+        }
+        rule = login.rule();
+        // interned: the sessions of one user and database share the two strings instead of a copy each
+        user = login.startup().user().intern();
+        database = login.startup().database().intern();
+        metrics = context.metrics().session(database, user);
+        router = new TransactionRouter(context);
+        settings = SessionSettings.fromStartup(router.hintsTakenFrom(login.startup().parameters()));
+        settings.onClientEncoding(out::textEncoding);
+        hostIntent = new HostIntent(processId, rule, router.hints, settings, deferred,
+                () -> !deferred.isEmpty() || !held.isEmpty());
+        router.seeThroughWith(new ShardCatalog(this), () -> settings.get("search_path"));
+        statements = new PreparedStatements(context.statementNames(), context.autoIncrement(), settings::clientEncoding);
+        return true;
     }
 
     private void serve() throws IOException {
