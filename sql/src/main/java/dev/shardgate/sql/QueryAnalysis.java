@@ -248,8 +248,37 @@ final class QueryAnalysis {
     private void update(Node update, Context outer) {
         TableUse target = modification(update, outer, "fromClause", List.of("targetList", "whereClause", "returningList"));
         if (target != null) {
-            writes.add(new Write(target.ref, Write.Kind.UPDATE, distinct(targetNames(update.nodes("targetList"))), null));
+            writes.add(new Write(target.ref, Write.Kind.UPDATE, distinct(targetNames(update.nodes("targetList"))), null,
+                    assignments(update.nodes("targetList"))));
         }
+    }
+
+    /** The SET items whose new value is known without the row: a constant, {@code $n}, or the column ± an integer. */
+    private Map<String, Assignment> assignments(List<Node> targets) {
+        Map<String, Assignment> known = new java.util.HashMap<>();
+        for (Node target : targets) {
+            String name = target.string("name");
+            if (name == null || target.has("indirection")) {
+                continue; // SET (a, b) = …, SET arr[1] = …
+            }
+            Node value = target.node("val");
+            Value constant = constants.valueOf(value);
+            if (constant != null) {
+                known.put(name, new Assignment.Given(constant));
+            } else if (value != null && value.is("A_Expr") && "AEXPR_OP".equals(value.string("kind"))) {
+                List<String> operator = value.names("name");
+                Node column = value.node("lexpr");
+                List<String> fields = column != null && column.is("ColumnRef") ? column.names("fields") : null;
+                if (operator != null && operator.size() == 1 && (operator.getFirst().equals("+") || operator.getFirst().equals("-"))
+                        && fields != null && fields.size() == 1 && fields.getFirst().equals(name)) {
+                    Value step = constants.valueOf(value.node("rexpr"));
+                    if (step != null) {
+                        known.put(name, new Assignment.Shifted(step, operator.getFirst().equals("-")));
+                    }
+                }
+            }
+        }
+        return known;
     }
 
     private void delete(Node delete, Context outer) {

@@ -39,7 +39,7 @@ sealed interface QueryShape {
                 String text = original.substring(mask.originalOffset(statementStarts[s]),
                         mask.originalOffset(statementEnds[s])).strip();
                 filled.add(new Statement(statement.kind(), statement.tables(), filters(statement.filters(), mask),
-                        rows(statement.insertRows(), mask), statement.set(), text, statement.writes(),
+                        rows(statement.insertRows(), mask), statement.set(), text, writes(statement.writes(), mask),
                         statement.definesSharedObject(), statement.functions()));
             }
             return new Analysis(filled, null);
@@ -88,6 +88,23 @@ sealed interface QueryShape {
                     }
                 }
                 filled.add(new InsertRow(row.table(), values, positions));
+            }
+            return filled;
+        }
+
+        private static List<Write> writes(List<Write> writes, ConstantMask mask) {
+            List<Write> filled = new ArrayList<>(writes.size());
+            for (Write write : writes) {
+                if (write.assignments().isEmpty()) {
+                    filled.add(write);
+                    continue;
+                }
+                Map<String, Assignment> assignments = new LinkedHashMap<>();
+                write.assignments().forEach((column, assignment) -> assignments.put(column, switch (assignment) {
+                    case Assignment.Given given -> new Assignment.Given(constant(given.value(), mask));
+                    case Assignment.Shifted shifted -> new Assignment.Shifted(constant(shifted.step(), mask), shifted.minus());
+                }));
+                filled.add(new Write(write.table(), write.kind(), write.assignedColumns(), write.unknownRows(), assignments));
             }
             return filled;
         }

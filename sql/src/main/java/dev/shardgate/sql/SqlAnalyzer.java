@@ -103,6 +103,14 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * How an UPDATE of the distribution key takes its rows off their old shard (a split update);
+     * parsed afresh. Never throws: what cannot be read is refused with the reason.
+     */
+    public KeyMove keyMove(String sql) {
+        return parsedAfresh(sql, KeyMove::read, KeyMove::refused);
+    }
+
+    /**
      * The plain column references of a one-SELECT text's select list (a view's definition), with
      * their output names; null when the text is not one SELECT. Never throws.
      */

@@ -1,6 +1,7 @@
 package dev.shardgate.sql;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A relation a statement writes, at any depth: the statement itself, a WITH query, the statement
@@ -14,10 +15,18 @@ import java.util.List;
  * @param unknownRows null when the statement adds no rows to the relation or every row it adds is one
  *     of the statement's {@link Statement#insertRows()}; otherwise the form that adds rows the router
  *     cannot see, for messages ({@code INSERT … SELECT}, {@code MERGE … INSERT})
+ * @param assignments for an UPDATE, the assigned columns whose new value the statement itself tells
+ *     (a constant, a parameter, the column shifted by an integer)
  */
-public record Write(TableRef table, Kind kind, List<String> assignedColumns, String unknownRows) {
+public record Write(TableRef table, Kind kind, List<String> assignedColumns, String unknownRows,
+                    Map<String, Assignment> assignments) {
     public Write {
         assignedColumns = List.copyOf(assignedColumns);
+        assignments = Map.copyOf(assignments);
+    }
+
+    public Write(TableRef table, Kind kind, List<String> assignedColumns, String unknownRows) {
+        this(table, kind, assignedColumns, unknownRows, Map.of());
     }
 
     public enum Kind {

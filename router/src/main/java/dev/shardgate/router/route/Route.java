@@ -22,10 +22,18 @@ public sealed interface Route {
         }
     }
 
-    /** The keys found live on several shards. */
-    record ManyShards(SortedSet<String> shards, Supplier<String> why) implements Route {
+    /**
+     * The keys found live on several shards. {@code move} is non-null for an UPDATE of the
+     * distribution key whose rows move from one shard to another (a split update): the shards are
+     * the two.
+     */
+    record ManyShards(SortedSet<String> shards, Supplier<String> why, RowMove move) implements Route {
+        public ManyShards(SortedSet<String> shards, Supplier<String> why) {
+            this(shards, why, null);
+        }
+
         public ManyShards(SortedSet<String> shards, String reason) {
-            this(shards, () -> reason);
+            this(shards, () -> reason, null);
         }
 
         @Override
@@ -58,6 +66,10 @@ public sealed interface Route {
         public NoKey(String relation, String keyColumns, String reason) {
             this(relation, keyColumns, reason, null);
         }
+    }
+
+    /** The rows an UPDATE gives a new distribution key leave shard {@code from} for shard {@code to}. */
+    record RowMove(String from, String to) {
     }
 
     /** The statement touches no distributed relation (SELECT 1, catalog queries, SHOW …): any shard serves it. */

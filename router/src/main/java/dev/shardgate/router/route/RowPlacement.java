@@ -33,11 +33,12 @@ final class RowPlacement {
             }
             DistributedRelation relation = found.get();
             for (String column : relation.valueColumns()) {
-                if (write.assignedColumns().contains(column)) {
+                if (write.assignedColumns().contains(column) && !KeyUpdates.isKeyUpdate(statement, relation)) {
                     throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "updating the distribution key column \""
-                            + column + "\" of relation \"" + write.table().qualifiedName() + "\" is not supported: the row"
-                            + " would stay on the shard of its old key")
-                            .withHint("DELETE the row and INSERT it with the new key: the router sends it to the new key's shard.");
+                            + column + "\" of relation \"" + write.table().qualifiedName() + "\" is not supported here: "
+                            + KeyUpdates.whyNot(statement, write, relation))
+                            .withHint("Give the key a constant or parameter (or key + constant) in an UPDATE of its own, or DELETE"
+                                    + " the row and INSERT it with the new key: the router sends it to the new key's shard.");
                 }
             }
             if (statement.kind() == StatementKind.PREPARE) {

@@ -48,7 +48,8 @@ public final class StatementRouter {
         if (copied != null) {
             return copied;
         }
-        return RowPlacement.requireRowsOnRoute(metadata, statement, routeByKeys(metadata, statement, bound));
+        Route route = KeyUpdates.route(metadata, statement, bound, routeByKeys(metadata, statement, bound));
+        return RowPlacement.requireRowsOnRoute(metadata, statement, route);
     }
 
     private static Route routeByKeys(Metadata metadata, Statement statement, BoundValues bound) {
@@ -250,7 +251,7 @@ public final class StatementRouter {
      * The key tuples (as text) the statement's filters allow for this table, or null when they pin
      * none completely. Values no row can have ({@code id = 1000.5} for an integer key) are left out.
      */
-    private static List<List<String>> filterKeys(Metadata metadata, Statement statement, TableRef table,
+    static List<List<String>> filterKeys(Metadata metadata, Statement statement, TableRef table,
                                                  DistributedRelation relation, BoundValues bound) {
         List<ColumnType> types = columnTypes(metadata, relation);
         List<List<String>> tuples = new ArrayList<>();

@@ -22,6 +22,8 @@ public final class VirtualParameters {
 
     public static final String SCATTER_QUERY = "__spqr__scatter_query";
     public static final String REPLY_NOTICE = "__spqr__reply_notice";
+    /** On here by default (SPQR's is off): the rows move within one transaction, see docs/correctness.md. */
+    public static final String ALLOW_SPLIT_UPDATE = "__spqr__allow_split_update";
 
     private static final Map<String, Parameter> ALL = new LinkedHashMap<>();
 
@@ -36,13 +38,13 @@ public final class VirtualParameters {
         bool(RoutingHints.READ_YOUR_WRITES, "off", true);
         bool(SCATTER_QUERY, "off", true);
         bool(REPLY_NOTICE, "off", true);
+        bool(ALLOW_SPLIT_UPDATE, "on", true);
         // accepted: this router has one engine, and decides these by its own metadata and rules
         bool("__spqr__engine_v2", "on", false);
         text("__spqr__preferred_engine", "v2", false);
         text("__spqr__auto_distribution", "", false);
         text("__spqr__distribution_key", "", false);
         text("__spqr__distributed_relation", "", false);
-        bool("__spqr__allow_split_update", "off", false);
         bool("__spqr__allow_postprocessing", "on", false);
         bool("__spqr__maintain_params", "off", false);
         text("__spqr__execute_host_filter", "", false);

@@ -106,6 +106,15 @@ public final class MultiShardRun {
     /** Shards where the router opened a transaction around a write (or replicated statement), still to be ended. */
     private final List<String> opened = new ArrayList<>();
 
+    /** Rows a split update moves before its UPDATE runs on their new shard; null for other statements. */
+    private MovedRows move;
+
+    /** The statement is the UPDATE of a split update: these rows move first, in the same transactions. */
+    public MultiShardRun moving(MovedRows rows) {
+        this.move = rows;
+        return this;
+    }
+
     /**
      * Sends each shard its statement and writes the combined answer.
      *
@@ -177,7 +186,14 @@ public final class MultiShardRun {
             boolean writes = replicated || select == null;
             if (writes && (!replicated || messages.values().stream().flatMap(List::stream)
                     .noneMatch(MultiShardRun::cannotRunInTransaction))) {
-                begin(messages.keySet());
+                java.util.SequencedSet<String> shards = new java.util.LinkedHashSet<>(messages.keySet());
+                if (move != null) {
+                    shards.addFirst(move.from());
+                }
+                begin(shards);
+            }
+            if (move != null && execute) {
+                move.run(backends, encoding, this::notice);
             }
             if (select != null && TextOrder.needsCatalog(select)) {
                 for (String shard : messages.keySet()) {

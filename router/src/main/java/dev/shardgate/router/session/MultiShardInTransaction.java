@@ -35,7 +35,7 @@ final class MultiShardInTransaction {
     static MultiShardRun.Outcome run(ClientSession session, MultiShardStatements.Plan plan,
                                      MultiShardStatements.Work work) throws IOException {
         MultiShardRun.Outcome[] outcome = {null};
-        runOnLinks(session, plan.sqlByShard().keySet(), links -> {
+        runOnLinks(session, plan.shards(), links -> {
             Map<String, BackendConnection> backends = new LinkedHashMap<>();
             links.forEach((shard, l) -> backends.put(shard, l.backend));
             outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));

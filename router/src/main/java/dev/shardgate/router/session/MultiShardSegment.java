@@ -153,8 +153,9 @@ final class MultiShardSegment {
     private void run(ClientSession session, boolean execute, int maxRows) throws IOException {
         ran = true;
         try {
-            ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
-            MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
+            ShardNotice.sending(session, sql, plan.shards());
+            MultiShardStatements.Work work = run -> run.moving(plan.movedRows(bind, parameterTypes)).runExtended(plan.sqlByShard(),
+                    plan.parametersByShard(), parameterTypes, bind,
                     plan.select(), describeAsked, execute, maxRows);
             MultiShardRun.Outcome outcome = session.inTransactionBlock()
                     ? MultiShardInTransaction.run(session, plan, work)

@@ -11,7 +11,9 @@ import dev.shardgate.router.route.Placements;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.BoundWindow;
+import dev.shardgate.router.scatter.MovedRows;
 import dev.shardgate.router.scatter.MultiShardRun;
+import dev.shardgate.wire.Bind;
 import dev.shardgate.router.scatter.ShardParameters;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.MultiShardShape;
@@ -55,10 +57,42 @@ final class MultiShardStatements {
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
      */
     record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
-                Map<String, ShardParameters> parametersByShard) {
-        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
-            this(sqlByShard, select, replicated, Map.of());
+                Map<String, ShardParameters> parametersByShard, Move move) {
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
+             Map<String, ShardParameters> parametersByShard) {
+            this(sqlByShard, select, replicated, parametersByShard, null);
         }
+
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
+            this(sqlByShard, select, replicated, Map.of(), null);
+        }
+
+        /** Every shard the statement needs a backend on: those running it, and the one its moved rows leave. */
+        java.util.Set<String> shards() {
+            if (move == null) {
+                return sqlByShard.keySet();
+            }
+            java.util.Set<String> shards = new java.util.LinkedHashSet<>(sqlByShard.keySet());
+            shards.add(move.from());
+            return shards;
+        }
+
+        /** The rows to move before the statement runs, with these parameters; null when none move. */
+        MovedRows movedRows(Bind bind, int[] parameterTypes) {
+            if (move == null) {
+                return null;
+            }
+            ShardParameters own = ShardParameters.of(move.deleteSql());
+            return new MovedRows(move.from(), move.to(), own.sql(), bind == null ? null : own.parameterTypes(parameterTypes),
+                    bind == null ? null : own.bind(bind, "", new short[0]), move.copySql());
+        }
+    }
+
+    /**
+     * A split update: the UPDATE runs on the new key's shard {@code to}, after {@code deleteSql} took
+     * its rows off {@code from} and {@code copySql} wrote them to {@code to} (see MovedRows).
+     */
+    record Move(String from, String to, String deleteSql, String copySql) {
     }
 
     /** Runs the statement if its route spans several shards; false when it goes the one-shard way. */
@@ -67,8 +101,8 @@ final class MultiShardStatements {
         if (plan == null) {
             return false;
         }
-        ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
-        Work work = run -> run.run(plan.sqlByShard(), plan.select());
+        ShardNotice.sending(session, sql, plan.shards());
+        Work work = run -> run.moving(plan.movedRows(null, null)).run(plan.sqlByShard(), plan.select());
         if (session.inTransactionBlock()) {
             MultiShardInTransaction.run(session, plan, work);
         } else {
@@ -108,6 +142,9 @@ final class MultiShardStatements {
             log.debug("event=every_shard client={} kind={} shards={}", session.processId(), kind, shards);
             return new Plan(sqlByShard, null, true);
         }
+        if (route instanceof Route.ManyShards many && many.move() != null) {
+            return splitUpdate(session, sql, statement, many);
+        }
         if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE
                 && kind != StatementKind.INSERT) {
             return null;
@@ -141,6 +178,30 @@ final class MultiShardStatements {
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
         return new Plan(sqlByShard, select, false, parametersByShard);
+    }
+
+    /**
+     * An UPDATE whose new key lives on another shard: its rows move there first, then it runs there
+     * (SPQR's split update); 0A000 when its rows cannot be told apart from other rows there.
+     */
+    private static Plan splitUpdate(ClientSession session, String sql, Statement statement, Route.ManyShards route) {
+        var rows = session.context().analyzer().keyMove(sql);
+        Route.RowMove move = route.move();
+        if (rows.refusal() != null) {
+            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "this UPDATE gives its rows a distribution key of shard \""
+                    + move.to() + "\" but cannot move them from shard \"" + move.from() + "\": " + rows.refusal(),
+                    route.reason(), "Update the key in an UPDATE of its own without WITH, FROM or function calls,"
+                    + " or DELETE the rows and INSERT them with their new key.", 0);
+        }
+        TableRef table = statement.writes().getFirst().table();
+        String relation = (table.schema() == null ? "" : quoteIdent(table.schema()) + ".") + quoteIdent(table.name());
+        log.debug("event=split_update client={} from={} to={}", session.processId(), move.from(), move.to());
+        return new Plan(Map.of(move.to(), sql), null, false, Map.of(),
+                new Move(move.from(), move.to(), rows.deleteSql(), "COPY " + relation + " FROM STDIN (FORMAT binary)"));
+    }
+
+    private static String quoteIdent(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /**
@@ -277,7 +338,6 @@ final class MultiShardStatements {
      * work and gives them back.
      */
     static MultiShardRun.Outcome withBackends(ClientSession session, Plan plan, Work work) throws IOException {
-        Map<String, String> sqlByShard = plan.sqlByShard();
         BackendLink own = session.currentLink();
         String ownShard = own == null ? null : own.pool.key().shard();
         Map<String, BackendConnection> backends = new LinkedHashMap<>();
@@ -285,7 +345,7 @@ final class MultiShardStatements {
         MultiShardRun.Outcome outcome = null;
         boolean started = false;
         try {
-            for (String shard : sqlByShard.keySet()) {
+            for (String shard : plan.shards()) {
                 if (shard.equals(ownShard)) {
                     backends.put(shard, own.backend);
                 } else {

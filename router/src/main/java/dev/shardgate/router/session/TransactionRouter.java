@@ -215,9 +215,23 @@ final class TransactionRouter {
                 context.catalogCache().invalidate(); // it may create or replace a view or function
             }
             Route route = StatementRouter.route(metadata, statement, bound);
+            if (route instanceof Route.ManyShards many && many.move() != null && !splitUpdateAllowed(inForce)) {
+                throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "updating the distribution key moves rows from shard \""
+                        + many.move().from() + "\" to shard \"" + many.move().to() + "\", which "
+                        + VirtualParameters.ALLOW_SPLIT_UPDATE + " = off forbids")
+                        .withDetail(route.reason())
+                        .withHint("SET " + VirtualParameters.ALLOW_SPLIT_UPDATE + " TO on, or DELETE the rows and INSERT them"
+                                + " with their new key.");
+            }
             routes.add(seeThrough == null ? route : seeThrough.route(statement, route, bound));
         }
         return QueryStringRoute.of(analysis.statements(), routes, this::underPolicy);
+    }
+
+    /** SPQR's split update, on unless the session (or a comment) turns it off. */
+    private static boolean splitUpdateAllowed(Map<String, String> inForce) {
+        String value = inForce.get(VirtualParameters.ALLOW_SPLIT_UPDATE);
+        return value == null || VirtualParameters.parseBoolean(VirtualParameters.ALLOW_SPLIT_UPDATE, value);
     }
 
     /**
