@@ -79,7 +79,7 @@ class SplitUpdateTest {
                 try (Statement statement = router.createStatement()) {
                     statement.executeUpdate("DELETE FROM t1 WHERE id = 600");
                     statement.executeUpdate("DELETE FROM t1 WHERE id = 2600");
-                    statement.executeUpdate("INSERT INTO t1 (id, i4, f8, txt, iv) VALUES (600, 6, -0.0, 'six ✓', '1 day')");
+                    statement.executeUpdate("INSERT INTO t1 (id, i4, f8, txt, iv) VALUES (600, 6, '-0', 'six ✓', '1 day')");
                 }
                 try (PreparedStatement update = router.prepareStatement("UPDATE t1 SET id = ? WHERE id = ?")) {
                     update.setInt(1, 2600);
