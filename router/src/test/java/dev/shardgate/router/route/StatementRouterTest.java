@@ -127,7 +127,7 @@ class StatementRouterTest {
     @Test
     void assigningTheDistributionKeyIsRefusedAtAnyDepth() {
         for (String sql : List.of(
-                "UPDATE accounts SET id = 1005 WHERE id = 5",
+                "UPDATE accounts SET id = balance WHERE id = 5",
                 "UPDATE accounts SET (balance, id) = (1, 2) WHERE id = 5",
                 "UPDATE accounts SET (balance, id) = (SELECT 1, 2) WHERE id = 5",
                 "INSERT INTO accounts (id) VALUES (5) ON CONFLICT (id) DO UPDATE SET id = excluded.id + 1000",
@@ -140,6 +140,26 @@ class StatementRouterTest {
         }
         assertRoutedTo("sh1", "UPDATE accounts SET balance = 1 WHERE id = 5");
         assertRoutedTo("sh1", "INSERT INTO accounts (id) VALUES (5) ON CONFLICT (id) DO UPDATE SET balance = 0");
+    }
+
+    @Test
+    void anUpdateOfTheKeyStaysOnItsShardOrMovesItsRowsToTheNewKeysShard() {
+        assertRoutedTo("sh1", "UPDATE accounts SET id = 7 WHERE id = 5");
+        assertRoutedTo("sh1", "UPDATE accounts SET id = id + 2 WHERE id = 5");
+        assertRoutedTo("sh1", "UPDATE accounts SET id = id - 2, balance = 0 WHERE id IN (5, 6)");
+        for (String sql : List.of("UPDATE accounts SET id = 150 WHERE id = 5", "UPDATE accounts SET id = '150' WHERE id = 5",
+                "UPDATE accounts SET id = id + 145 WHERE id = 5")) {
+            assertThat(route(sql)).as(sql).isInstanceOfSatisfying(Route.ManyShards.class, many -> {
+                assertThat(many.move()).isEqualTo(new Route.RowMove("sh1", "sh2"));
+                assertThat(many.shards()).containsExactly("sh1", "sh2");
+            });
+        }
+        // the rows are on several shards, or would go to several
+        for (String sql : List.of("UPDATE accounts SET id = 150 WHERE id IN (5, 150)",
+                "UPDATE accounts SET id = id + 90 WHERE id IN (5, 50)", "UPDATE accounts SET id = 5 WHERE balance = 0")) {
+            assertThatThrownBy(() -> route(sql)).as(sql).isInstanceOfSatisfying(PgException.class,
+                    e -> assertThat(e.sqlState().code()).isEqualTo("0A000"));
+        }
     }
 
     @Test
