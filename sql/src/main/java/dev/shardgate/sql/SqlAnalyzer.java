@@ -103,6 +103,14 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * The key values a SELECT whose shards could each answer alone is pinned to through one of its
+     * top-level relations (see PinnedKey); null when none. Parsed afresh, never throws.
+     */
+    public PinnedKey pinnedKey(String sql, Placement.Lookup placements) {
+        return parsedAfresh(sql, (tree, utf8) -> PinnedKey.read(tree, utf8, placements), reason -> null);
+    }
+
+    /**
      * How an UPDATE of the distribution key takes its rows off their old shard (a split update);
      * parsed afresh. Never throws: what cannot be read is refused with the reason.
      */

@@ -137,6 +137,43 @@ public final class StatementRouter {
     }
 
     /**
+     * The route of a co-located SELECT whose rows all share their key with those of {@code table},
+     * restricted to {@code values} (see PinnedKey): the one shard holding those keys, any shard when
+     * none can, or null when they lie on several shards or are not known.
+     */
+    public static Route routePinned(Metadata metadata, TableRef table, List<Value> values, BoundValues bound, Route missing) {
+        Optional<DistributedRelation> found = metadata.relation(new QualifiedName(table.schema(), table.name()));
+        if (found.isEmpty() || found.get().keyColumns().size() != 1) {
+            return null;
+        }
+        DistributedRelation relation = found.get();
+        ColumnType type = typeAt(columnTypes(metadata, relation), 0);
+        SortedSet<String> shards = new TreeSet<>();
+        List<String> keys = new ArrayList<>();
+        for (Value value : values) {
+            switch (KeyValues.of(value, type, false, bound)) {
+                case KeyValues.Key.Text text -> {
+                    shardHolding(metadata, relation, List.of(text.text())).ifPresent(shards::add);
+                    keys.add(text.text());
+                }
+                case KeyValues.Key.NoRow noRow -> { }
+                case KeyValues.Key.Unknown unknown -> {
+                    return null;
+                }
+            }
+        }
+        String pinned = relation.name().name() + "." + keyColumns(relation) + " = " + String.join(", ", keys);
+        if (shards.isEmpty()) {
+            return new Route.AnyShard("co-located with " + pinned + ", which no key range holds: no row has such a key");
+        }
+        if (shards.size() > 1) {
+            return null;
+        }
+        return new Route.OneShard(shards.first(), () -> missing.reason() + "; but co-located on the key with " + pinned
+                + " → " + shards.first());
+    }
+
+    /**
      * The shard of each row an INSERT writes into {@code table} (a distributed relation), in VALUES
      * order; null when some row names no complete key. A locked range is reported with
      * {@link KeyRangeLocked}.

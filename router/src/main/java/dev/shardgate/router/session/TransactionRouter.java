@@ -215,6 +215,10 @@ final class TransactionRouter {
                 context.catalogCache().invalidate(); // it may create or replace a view or function
             }
             Route route = StatementRouter.route(metadata, statement, bound);
+            if (route instanceof Route.NoKey missing && statement.kind() == dev.shardgate.sql.StatementKind.SELECT
+                    && analysis.statements().size() == 1) {
+                route = coLocated(metadata, statement, bound, missing);
+            }
             if (route instanceof Route.ManyShards many && many.move() != null && !splitUpdateAllowed(inForce)) {
                 throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "updating the distribution key moves rows from shard \""
                         + many.move().from() + "\" to shard \"" + many.move().to() + "\", which "
@@ -226,6 +230,20 @@ final class TransactionRouter {
             routes.add(seeThrough == null ? route : seeThrough.route(statement, route, bound));
         }
         return QueryStringRoute.of(analysis.statements(), routes, this::underPolicy);
+    }
+
+    /**
+     * A SELECT without a key for some relation, whose rows all share their key with a relation it
+     * pins to keys of one shard (joined, EXISTS, IN or a correlated subquery on the key): that shard.
+     */
+    private Route coLocated(Metadata metadata, Statement statement, BoundValues bound, Route.NoKey missing) {
+        var pinned = context.analyzer().pinnedKey(statement.text(),
+                dev.shardgate.router.route.Placements.of(metadata, context.shardsFirstToLast()));
+        if (pinned == null) {
+            return missing;
+        }
+        Route keyed = StatementRouter.routePinned(metadata, pinned.table(), pinned.values(), bound, missing);
+        return keyed == null ? missing : keyed;
     }
 
     /** SPQR's split update, on unless the session (or a comment) turns it off. */
