@@ -43,6 +43,10 @@ public record KeyMove(String deleteSql, String refusal) {
             // nothing but the row itself there
             return refused("it reads other relations or calls functions that are not built in");
         }
+        if (contains(update.raw("whereClause"), "FuncCall") || contains(update.raw("whereClause"), "SQLValueFunction")) {
+            // random(), now(), current_timestamp: evaluated by two backends, they may choose other rows
+            return refused("its WHERE clause calls a function, which the old and the new shard could evaluate differently");
+        }
         int start = entry.get("stmt_location") instanceof Number n ? n.intValue() : 0;
         SourceText text = new SourceText(utf8);
         int end = entry.get("stmt_len") instanceof Number n && n.intValue() > 0 ? start + n.intValue() : text.length();
@@ -54,8 +58,33 @@ public record KeyMove(String deleteSql, String refusal) {
         }
         int returning = text.keywordAtTopLevel("RETURNING", where);
         int conditionEnd = returning >= 0 && returning < end ? returning : end;
+        int semicolon = text.keywordAtTopLevel(";", where);
+        if (semicolon >= 0 && semicolon < conditionEnd) {
+            conditionEnd = semicolon;
+        }
         String target = text.slice(updateKeyword + "UPDATE".length(), set).strip();
         String condition = text.slice(where, conditionEnd).strip();
-        return new KeyMove("DELETE FROM " + target + " " + condition + " RETURNING *", null);
+        return new KeyMove("DELETE FROM " + target + " " + condition + "\nRETURNING *", null);
+    }
+
+    /** Whether a node of this type occurs anywhere in the JSON subtree. */
+    private static boolean contains(Object json, String nodeType) {
+        if (json instanceof Map<?, ?> map) {
+            if (map.containsKey(nodeType)) {
+                return true;
+            }
+            for (Object value : map.values()) {
+                if (contains(value, nodeType)) {
+                    return true;
+                }
+            }
+        } else if (json instanceof List<?> list) {
+            for (Object item : list) {
+                if (contains(item, nodeType)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The keys a co-located SELECT's rows are pinned to: a distributed relation of its top-level FROM,
- * on no null-extended side of an outer join, whose key column the top-level WHERE restricts to
- * constants or parameters ({@code t1.id = 5}, {@code t1.id IN (5, 17)}). When every shard could
+ * The keys a co-located SELECT's rows are pinned to: a distributed relation of its top-level FROM
+ * (on any side of a join: the conditions below are strict, so they drop rows null-extended on it)
+ * whose key column the top-level AND of the WHERE restricts to constants or parameters ({@code
+ * t1.id = 5}, {@code t1.id IN (5, 17)}). When every shard could
  * answer its part of the SELECT alone ({@link CoLocation}), every row the statement combines shares
  * its key with a row of that relation, so only the shards of those keys have rows for it: the
  * statement runs on them as PostgreSQL would run it on all rows (an aggregate over no rows
@@ -33,15 +34,15 @@ public record PinnedKey(TableRef table, List<Value> values) {
             return null;
         }
         List<Node> from = select.nodes("fromClause");
-        List<Node> restricting = new ArrayList<>();
+        List<Node> relations = new ArrayList<>();
         for (Node item : from) {
-            restricting(item, true, restricting);
+            rangeVars(item, relations);
         }
         boolean alone = from.size() == 1 && from.getFirst().is("RangeVar");
         Constants constants = new Constants(utf8);
         List<Node> conditions = new ArrayList<>();
         conjuncts(select.node("whereClause"), conditions);
-        for (Node rangeVar : restricting) {
+        for (Node rangeVar : relations) {
             TableRef table = QueryAnalysis.tableRef(rangeVar);
             if (!(placements.of(table) instanceof Placement.Distributed distributed) || distributed.keyColumns().size() != 1) {
                 continue;
@@ -57,22 +58,20 @@ public record PinnedKey(TableRef table, List<Value> values) {
         return null;
     }
 
-    /** The RangeVars of a FROM item whose rows every result row has (not on a null-extended side). */
-    private static void restricting(Node item, boolean restricts, List<Node> found) {
+    /**
+     * The RangeVars of a FROM item, on either side of any join: the WHERE's {@code k = v} and
+     * {@code k IN (…)} are strict, so a row null-extended on that relation never passes them, and
+     * every row left has one of its rows.
+     */
+    private static void rangeVars(Node item, List<Node> found) {
         if (item.is("RangeVar")) {
-            if (restricts) {
-                found.add(item);
-            }
+            found.add(item);
         } else if (item.is("JoinExpr")) {
-            String type = item.string("jointype");
-            boolean inner = type == null || "JOIN_INNER".equals(type);
-            Node left = item.node("larg");
-            Node right = item.node("rarg");
-            if (left != null) {
-                restricting(left, restricts && (inner || "JOIN_LEFT".equals(type)), found);
-            }
-            if (right != null) {
-                restricting(right, restricts && (inner || "JOIN_RIGHT".equals(type)), found);
+            for (String side : List.of("larg", "rarg")) {
+                Node arg = item.node(side);
+                if (arg != null) {
+                    rangeVars(arg, found);
+                }
             }
         }
     }

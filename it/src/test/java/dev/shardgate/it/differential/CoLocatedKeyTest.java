@@ -37,7 +37,12 @@ class CoLocatedKeyTest {
                     + " JOIN s ON s.id = t1.id WHERE true AND t1.id IN (1001, 1234)", Shape.UNORDERED),
             Step.read(Feature.CO_LOCATED, "SELECT count(*), sum(t2.i4) FROM t1 LEFT JOIN t2 ON t1.id = t2.id WHERE t1.id IN (2001, 2999)",
                     Shape.UNORDERED),
-            // a key no range holds... none here: every int has a range; a key of no row
+            // pinned on the null-extended side: the WHERE drops the rows extended on it
+            Step.read(Feature.JOIN_ON_KEY, "SELECT t1.id, t1.i4, t2.seq FROM t1 LEFT JOIN t2 ON t1.id = t2.id WHERE t2.id = 2345",
+                    Shape.UNORDERED),
+            Step.read(Feature.JOIN_ON_KEY, "SELECT t1.id, t2.seq FROM t1 FULL JOIN t2 ON t1.id = t2.id WHERE t2.id IN (17, 5)",
+                    Shape.UNORDERED),
+            // a key of no row
             Step.read(Feature.CO_LOCATED, "SELECT t1.id, (SELECT max(seq) FROM t2 WHERE t2.id = t1.id) FROM t1 WHERE t1.id = 777",
                     Shape.UNORDERED));
 
