@@ -55,10 +55,10 @@ class RowPlacementTest {
     }
 
     @Test
-    void assigningTheDistributionKeyIsRefusedWhereverItIsWritten() throws SQLException {
+    void assigningTheDistributionKeyIsRefusedWhereTheRouterCannotPlaceTheRows() throws SQLException {
         try (Connection router = cluster.connect()) {
             for (String sql : List.of(
-                    "UPDATE orders SET id = 1005 WHERE id = 5",
+                    "UPDATE orders SET id = qty WHERE id = 5",
                     "UPDATE orders SET (qty, id) = (3, 1005) WHERE id = 5",
                     "UPDATE orders SET (qty, id) = (SELECT 3, 1005) WHERE id = 5",
                     "INSERT INTO orders (id, qty) VALUES (5, 1) ON CONFLICT (id) DO UPDATE SET id = 1005",
@@ -75,6 +75,13 @@ class RowPlacementTest {
         assertEveryRowOnItsShard();
         assertThat(ids(0)).containsExactly("5");
         assertThat(ids(1)).containsExactly("1000");
+        // a new key the router knows: the row moves to its shard (split update, SplitUpdateTest)
+        try (Connection router = cluster.connect()) {
+            assertThat(answer(router, "UPDATE orders SET id = 1005 WHERE id = 5 RETURNING id, qty")).containsExactly("id:int4|qty:int4", "1005|7");
+        }
+        assertEveryRowOnItsShard();
+        assertThat(ids(0)).isEmpty();
+        assertThat(ids(1)).containsExactlyInAnyOrder("1000", "1005");
     }
 
     @Test
