@@ -87,6 +87,10 @@ final class FinishAnalysis {
                 return new Refused("relation " + table.qualifiedName() + " is named with its database");
             }
             String refName = table.alias() != null ? table.alias() : table.name();
+            if (columns.singleNames.contains(refName)) {
+                // its type would be the temporary table's row type, not the relation's
+                return new Refused("a whole-row reference to " + refName + " cannot be finished on one shard");
+            }
             String tempName = "sg_finish_" + (pulls.size() + 1);
             Node alias = site.rangeVar().struct("alias", "Alias");
             boolean allColumns = columns.needsAll(refName) || (alias != null && alias.has("colnames"));
@@ -232,6 +236,8 @@ final class FinishAnalysis {
     private static final class ColumnUse {
         final Set<String> names = new LinkedHashSet<>();
         final Set<String> wholeRows = new HashSet<>();
+        /** Names written alone: a column, or the whole row of a relation so named. */
+        final Set<String> singleNames = new HashSet<>();
         boolean everything;
         boolean schemaQualified;
 
@@ -281,7 +287,7 @@ final class FinishAnalysis {
             }
             names.add(name);
             if (fields.size() == 1) {
-                wholeRows.add(name); // `t1` alone is the whole row of t1 when no column is so named
+                singleNames.add(name); // `t1` alone is the whole row of t1 when no column is so named
             }
             schemaQualified |= fields.size() > 2;
         }

@@ -57,6 +57,12 @@ final class ScatterCluster implements AutoCloseable {
     /** The shards' database is {@code database}; the reference is {@code database_ref} on the first server. */
     static ScatterCluster start(PostgresServers servers, String database, String schema, PoolMode poolMode)
             throws SQLException, IOException {
+        return start(servers, database, schema, poolMode, config -> { });
+    }
+
+    /** As above, with router.yaml settings of the test's own ({@code max_intermediate_result_size} …). */
+    static ScatterCluster start(PostgresServers servers, String database, String schema, PoolMode poolMode,
+                                java.util.function.Consumer<RouterConfig.Builder> settings) throws SQLException, IOException {
         Path init = Files.createTempFile("scatter-init", ".sql");
         Files.writeString(init, METADATA);
         RouterConfig.Builder config = RouterConfig.builder()
@@ -76,6 +82,7 @@ final class ScatterCluster implements AutoCloseable {
             direct.add(connection);
             config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
         }
+        settings.accept(config);
         servers.get(0).createDatabase(database + "_ref", USER);
         Connection reference = DriverManager.getConnection(servers.get(0).jdbcUrl(database + "_ref"), properties());
         execute(reference, schema);

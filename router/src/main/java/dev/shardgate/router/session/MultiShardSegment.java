@@ -156,9 +156,7 @@ final class MultiShardSegment {
             ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
             MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
                     plan.select(), describeAsked, execute, maxRows);
-            MultiShardRun.Outcome outcome = session.inTransactionBlock()
-                    ? MultiShardInTransaction.run(session, plan, work)
-                    : MultiShardStatements.withBackends(session, plan, work);
+            MultiShardRun.Outcome outcome = plan.run(session, work);
             failed = outcome == null || outcome.failed();
             if (!failed && outcome.suspended() != null) {
                 session.localExtended.suspend(bind.portal(), outcome.suspended());

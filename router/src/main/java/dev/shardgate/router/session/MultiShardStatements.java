@@ -53,11 +53,26 @@ final class MultiShardStatements {
      *     writes): one shard's answer stands for all, and they must agree
      * @param parametersByShard for a split INSERT in the extended protocol, each shard's statement with
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
+     * @param finishing a SELECT finished on one shard from the rows it pulls ({@code sqlByShard} is then
+     *     that shard's statement); null for the other plans
      */
     record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
-                Map<String, ShardParameters> parametersByShard) {
+                Map<String, ShardParameters> parametersByShard, FinishOnShard.Finishing finishing) {
         Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
-            this(sqlByShard, select, replicated, Map.of());
+            this(sqlByShard, select, replicated, Map.of(), null);
+        }
+
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
+             Map<String, ShardParameters> parametersByShard) {
+            this(sqlByShard, select, replicated, parametersByShard, null);
+        }
+
+        /** Runs the work where the plan says: finished on one shard, within the client's transaction block, or on borrowed backends. */
+        MultiShardRun.Outcome run(ClientSession session, Work work) throws IOException {
+            if (finishing != null) {
+                return FinishOnShard.run(session, finishing, work);
+            }
+            return session.inTransactionBlock() ? MultiShardInTransaction.run(session, this, work) : withBackends(session, this, work);
         }
     }
 
@@ -69,11 +84,7 @@ final class MultiShardStatements {
         }
         ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
         Work work = run -> run.run(plan.sqlByShard(), plan.select());
-        if (session.inTransactionBlock()) {
-            MultiShardInTransaction.run(session, plan, work);
-        } else {
-            withBackends(session, plan, work);
-        }
+        plan.run(session, work);
         session.metrics.answered(RouteKind.MULTI_SHARD, session.idleStatus());
         session.out.write(new ReadyForQuery(session.idleStatus()));
         session.out.flush();
@@ -126,6 +137,12 @@ final class MultiShardStatements {
                 return statementsByShard(metadata, table -> session.router.distributedBehind(metadata, table), shards, shape, statement, bound);
             });
         } catch (PgException e) {
+            if (kind == StatementKind.SELECT && e.sqlState() == SqlState.FEATURE_NOT_SUPPORTED) {
+                Plan finished = finished(session, sql, shards, e);
+                if (finished != null) {
+                    return finished;
+                }
+            }
             throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
                     + e.getMessage(), route.reason(), e.hint(), 0);
         }
@@ -144,13 +161,50 @@ final class MultiShardStatements {
     }
 
     /**
-     * For EXPLAIN ROUTE: why a SELECT over several shards runs whole on each ("pushdown: …"), or null
-     * when it is not pushed down (one distributed relation merged as usual, or refused).
+     * A SELECT the shards cannot answer alone, finished on one of them from the rows it pulls (see
+     * FinishOnShard); null when it cannot be finished there either, the refusal's detail then saying why.
+     */
+    private static Plan finished(ClientSession session, String sql, SortedSet<String> shards, PgException refusal) {
+        FinishOnShard.Finishing finishing;
+        try {
+            finishing = FinishOnShard.plan(session, sql, shards);
+        } catch (PgException e) {
+            log.debug("event=finish_refused client={} reason=\"{}\"", session.processId(), e.getMessage());
+            return null;
+        }
+        log.debug("event=finish_on_shard client={} shard={} pulls={}", session.processId(), finishing.shard(),
+                finishing.sources().size());
+        return new Plan(Map.of(finishing.shard(), finishing.shape().finishSql()), finishing.passThrough(), false, Map.of(),
+                finishing);
+    }
+
+    /**
+     * For EXPLAIN ROUTE: why a SELECT over several shards runs whole on each ("pushdown: …"), or where
+     * it is finished and what it pulls ("finish on shard sh1: pulls …"); null when it is merged as
+     * usual (one distributed relation) or refused.
      */
     static String pushdownOf(ClientSession session, String sql, java.util.Collection<String> shards) {
-        MultiShardShape shape = session.context().analyzer().multiShardShape(sql,
-                Placements.of(session.context().metadata(), shards));
-        return shape instanceof MultiShardShape.Select select ? select.pushdown() : null;
+        Metadata metadata = session.context().metadata();
+        MultiShardShape shape = session.context().analyzer().multiShardShape(sql, Placements.of(metadata, shards));
+        if (shape instanceof MultiShardShape.Select select) {
+            if (select.pushdown() != null) {
+                return select.pushdown();
+            }
+            try {
+                requireOneDistributedRowSource(table -> session.router.distributedBehind(metadata, table), select.tables(),
+                        select.rowSources());
+                return null;
+            } catch (PgException refused) {
+                // finished on one shard, if at all
+            }
+        } else if (!(shape instanceof MultiShardShape.Unsupported) || shards.size() < 2) {
+            return null;
+        }
+        try {
+            return FinishOnShard.plan(session, sql, new java.util.TreeSet<>(shards)).describe();
+        } catch (PgException refused) {
+            return null;
+        }
     }
 
     /**
