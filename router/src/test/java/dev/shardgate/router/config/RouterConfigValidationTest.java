@@ -176,6 +176,16 @@ class RouterConfigValidationTest {
     }
 
     @Test
+    void maxIntermediateResultSizeIsAPositiveSizeKeptInTheWrittenFile() {
+        RouterConfig config = RouterConfig.parse("max_intermediate_result_size: 64MB\n" + RULES, "router.yaml");
+        assertThat(config.maxIntermediateResultSize()).isEqualTo(64L << 20);
+        assertThat(RouterConfig.parse(config.toYaml(), "again").maxIntermediateResultSize()).isEqualTo(64L << 20);
+        assertThat(RouterConfig.parse(RULES, "router.yaml").maxIntermediateResultSize()).isEqualTo(1L << 30);
+        assertRejected("max_intermediate_result_size: 0\n" + RULES,
+                "router.yaml:1: max_intermediate_result_size: must be a size of at least 1 byte, got '0'");
+    }
+
+    @Test
     void enumOnTopLevel() {
         assertRejected("default_route_behaviour: DENY\n" + RULES,
                 "router.yaml:1: default_route_behaviour: must be one of BLOCK, ALLOW, got 'DENY'");
