@@ -135,14 +135,14 @@ final class FinishOnShard {
      *
      * @return what the finishing run reports, or null when it stopped before
      */
-    static MultiShardRun.Outcome run(ClientSession session, Finishing finishing, MultiShardStatements.Work work)
-            throws IOException {
+    static MultiShardRun.Outcome run(ClientSession session, Finishing finishing, MultiShardStatements.Work work,
+                                     MultiShardStatements.Plan plan) throws IOException {
         Set<String> sourceShards = new LinkedHashSet<>();
         finishing.sources().values().forEach(sourceShards::addAll);
         MultiShardRun.Outcome[] outcome = {null};
         if (session.inTransactionBlock()) {
             MultiShardInTransaction.runOnLinks(session, sourceShards, links -> {
-                outcome[0] = finish(session, finishing, work, links);
+                outcome[0] = finish(session, finishing, work, plan, links);
                 return outcome[0] != null && !outcome[0].failed();
             });
             return outcome[0];
@@ -153,7 +153,7 @@ final class FinishOnShard {
             for (String shard : sourceShards) {
                 links.put(shard, MultiShardStatements.borrow(session, shard));
             }
-            outcome[0] = finish(session, finishing, work, links);
+            outcome[0] = finish(session, finishing, work, plan, links);
             clean = true;
         } finally {
             session.multiShardBackends = null;
@@ -165,7 +165,8 @@ final class FinishOnShard {
     }
 
     private static MultiShardRun.Outcome finish(ClientSession session, Finishing finishing, MultiShardStatements.Work work,
-                                                Map<String, BackendLink> sources) throws IOException {
+                                                MultiShardStatements.Plan plan, Map<String, BackendLink> sources)
+            throws IOException {
         BackendLink finisher = MultiShardStatements.borrow(session, finishing.shard());
         BackendConnection backend = finisher.backend;
         List<BackendConnection> cancellable = new ArrayList<>();
@@ -181,7 +182,7 @@ final class FinishOnShard {
                 results.pull(entry.getKey(), entry.getValue(), sources);
             }
             MultiShardRun.Outcome outcome = work.on(new MultiShardRun(Map.of(finishing.shard(), backend), session.out, false,
-                    session.settings.clientEncoding()));
+                    session.settings.clientEncoding()), plan);
             clean = outcome != null && outcome.brokenShards().isEmpty();
             return outcome;
         } finally {

@@ -154,8 +154,8 @@ final class MultiShardSegment {
         ran = true;
         try {
             ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
-            MultiShardStatements.Work work = run -> run.runExtended(plan.sqlByShard(), plan.parametersByShard(), parameterTypes, bind,
-                    plan.select(), describeAsked, execute, maxRows);
+            MultiShardStatements.Work work = (run, running) -> run.runExtended(running.sqlByShard(), running.parametersByShard(),
+                    parameterTypes, bind, running.select(), describeAsked, execute, maxRows);
             MultiShardRun.Outcome outcome = plan.run(session, work);
             failed = outcome == null || outcome.failed();
             if (!failed && outcome.suspended() != null) {

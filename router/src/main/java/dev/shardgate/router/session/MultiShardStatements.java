@@ -10,6 +10,7 @@ import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Placements;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
+import dev.shardgate.router.merge.TextOrder;
 import dev.shardgate.router.scatter.BoundWindow;
 import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.scatter.ShardParameters;
@@ -55,24 +56,40 @@ final class MultiShardStatements {
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
      * @param finishing a SELECT finished on one shard from the rows it pulls ({@code sqlByShard} is then
      *     that shard's statement); null for the other plans
+     * @param fallback for a merged SELECT whose text ordering or grouping the shards' catalogs may
+     *     refuse (a collation other than C), how it is finished on one shard instead; null otherwise
      */
     record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
-                Map<String, ShardParameters> parametersByShard, FinishOnShard.Finishing finishing) {
+                Map<String, ShardParameters> parametersByShard, FinishOnShard.Finishing finishing,
+                FinishOnShard.Finishing fallback) {
         Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
-            this(sqlByShard, select, replicated, Map.of(), null);
+            this(sqlByShard, select, replicated, Map.of(), null, null);
         }
 
-        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
-             Map<String, ShardParameters> parametersByShard) {
-            this(sqlByShard, select, replicated, parametersByShard, null);
+        /** The plan that finishes a SELECT on one shard. */
+        static Plan finishing(FinishOnShard.Finishing finishing) {
+            return new Plan(Map.of(finishing.shard(), finishing.shape().finishSql()), finishing.passThrough(), false, Map.of(),
+                    finishing, null);
         }
 
-        /** Runs the work where the plan says: finished on one shard, within the client's transaction block, or on borrowed backends. */
+        /**
+         * Runs the work where the plan says: finished on one shard, within the client's transaction
+         * block, or on borrowed backends; a merge the shards' collations refuse before any answer
+         * went out is finished on one shard instead, when it can be.
+         */
         MultiShardRun.Outcome run(ClientSession session, Work work) throws IOException {
             if (finishing != null) {
-                return FinishOnShard.run(session, finishing, work);
+                return FinishOnShard.run(session, finishing, work, this);
             }
-            return session.inTransactionBlock() ? MultiShardInTransaction.run(session, this, work) : withBackends(session, this, work);
+            Work tried = fallback == null ? work : (run, plan) -> work.on(run.finishingWhenMergeRefused(), plan);
+            MultiShardRun.Outcome outcome = session.inTransactionBlock() ? MultiShardInTransaction.run(session, this, tried)
+                    : withBackends(session, this, tried);
+            if (outcome != null && outcome.mergeRefused() != null) {
+                log.debug("event=finish_on_shard client={} shard={} because=\"{}\"", session.processId(), fallback.shard(),
+                        outcome.mergeRefused().getMessage());
+                return FinishOnShard.run(session, fallback, work, finishing(fallback));
+            }
+            return outcome;
         }
     }
 
@@ -83,7 +100,7 @@ final class MultiShardStatements {
             return false;
         }
         ShardNotice.sending(session, sql, plan.sqlByShard().keySet());
-        Work work = run -> run.run(plan.sqlByShard(), plan.select());
+        Work work = (run, running) -> run.run(running.sqlByShard(), running.select());
         plan.run(session, work);
         session.metrics.answered(RouteKind.MULTI_SHARD, session.idleStatus());
         session.out.write(new ReadyForQuery(session.idleStatus()));
@@ -157,7 +174,15 @@ final class MultiShardStatements {
             // each shard's part mentions some of the parameters only (not LIMIT $n): its Bind carries just those
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
-        return new Plan(sqlByShard, select, false, parametersByShard);
+        FinishOnShard.Finishing fallback = null;
+        if (select != null && TextOrder.needsCatalog(select)) {
+            try {
+                fallback = FinishOnShard.plan(session, sql, shards);
+            } catch (PgException cannot) {
+                // the merge answers or refuses, as before
+            }
+        }
+        return new Plan(sqlByShard, select, false, parametersByShard, null, fallback);
     }
 
     /**
@@ -174,8 +199,7 @@ final class MultiShardStatements {
         }
         log.debug("event=finish_on_shard client={} shard={} pulls={}", session.processId(), finishing.shard(),
                 finishing.sources().size());
-        return new Plan(Map.of(finishing.shard(), finishing.shape().finishSql()), finishing.passThrough(), false, Map.of(),
-                finishing);
+        return Plan.finishing(finishing);
     }
 
     /**
@@ -323,7 +347,8 @@ final class MultiShardStatements {
     /** What runs on the backends. */
     @FunctionalInterface
     interface Work {
-        MultiShardRun.Outcome on(MultiShardRun run) throws IOException;
+        /** @param plan the plan being run: the statement's own, or the one that finishes it on one shard */
+        MultiShardRun.Outcome on(MultiShardRun run, Plan plan) throws IOException;
     }
 
     /**
@@ -351,7 +376,7 @@ final class MultiShardStatements {
             started = true;
             session.multiShardBackends = List.copyOf(backends.values());
             outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding(),
-                    commitOf(session)));
+                    commitOf(session)), plan);
         } finally {
             session.multiShardBackends = null;
             if (plan.replicated()) {
