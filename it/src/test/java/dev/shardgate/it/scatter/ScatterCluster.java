@@ -158,6 +158,25 @@ final class ScatterCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * {@link #answer}, its rows sorted after the header unless {@code ordered}; or {@code ERROR
+     * <sqlstate>} when the statement fails: what a finished statement is compared by.
+     */
+    static List<String> answerOrError(Connection connection, String sql, boolean ordered) {
+        try {
+            List<String> lines = answer(connection, sql);
+            if (!ordered) {
+                List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
+                java.util.Collections.sort(rows);
+                rows.addFirst(lines.getFirst());
+                return rows;
+            }
+            return lines;
+        } catch (SQLException e) {
+            return List.of("ERROR " + e.getSQLState());
+        }
+    }
+
     /** {@link #answer} through a PreparedStatement: the extended protocol. */
     static List<String> answerPrepared(Connection connection, String sql) throws SQLException {
         try (java.sql.PreparedStatement statement = connection.prepareStatement(sql); ResultSet rows = statement.executeQuery()) {

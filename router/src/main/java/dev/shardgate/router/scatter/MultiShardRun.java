@@ -276,19 +276,21 @@ public final class MultiShardRun {
             }
             return;
         }
-        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed, encoding);
-        if (merger != null) {
-            try {
+        ResultMerger merger;
+        try {
+            // the types the shards answered decide what the merge can compute (equality, sums, text order)
+            merger = select == null ? null : new ResultMerger(select, agreed, encoding);
+            if (merger != null) {
                 for (ShardStream stream : streams) {
                     TextOrder.require(select, merger.mergedColumns(), collations.get(stream.shard()));
                 }
-            } catch (PgException refused) {
-                if (!finishable || refused.sqlState() != SqlState.FEATURE_NOT_SUPPORTED) {
-                    throw refused;
-                }
-                mergeRefused = refused;
-                return;
             }
+        } catch (PgException refused) {
+            if (!finishable || refused.sqlState() != SqlState.FEATURE_NOT_SUPPORTED) {
+                throw refused;
+            }
+            mergeRefused = refused;
+            return;
         }
         RowDescription columns = merger == null ? agreed : merger.columns();
         boolean[] binary = binaryColumns(columns);

@@ -10,7 +10,6 @@ import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Placements;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
-import dev.shardgate.router.merge.TextOrder;
 import dev.shardgate.router.scatter.BoundWindow;
 import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.router.scatter.ShardParameters;
@@ -56,8 +55,9 @@ final class MultiShardStatements {
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
      * @param finishing a SELECT finished on one shard from the rows it pulls ({@code sqlByShard} is then
      *     that shard's statement); null for the other plans
-     * @param fallback for a merged SELECT whose text ordering or grouping the shards' catalogs may
-     *     refuse (a collation other than C), how it is finished on one shard instead; null otherwise
+     * @param fallback for a merged SELECT, which the types and collations the shards answer with may
+     *     refuse (text ordered in a collation other than C, jsonb grouped, money summed), how it is
+     *     finished on one shard instead; null otherwise
      */
     record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
                 Map<String, ShardParameters> parametersByShard, FinishOnShard.Finishing finishing,
@@ -175,7 +175,7 @@ final class MultiShardStatements {
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
         FinishOnShard.Finishing fallback = null;
-        if (select != null && TextOrder.needsCatalog(select)) {
+        if (select != null && (select.aggregation() != null || select.distinct() || !select.sortKeys().isEmpty())) {
             try {
                 fallback = FinishOnShard.plan(session, sql, shards);
             } catch (PgException cannot) {
