@@ -55,13 +55,16 @@ class FinishBenchmarkTest {
         String items = "INSERT INTO items SELECT o.id, l, (o.id + l) % 7 FROM orders o, generate_series(1, 2) l";
         try (ScatterCluster cluster = ScatterCluster.start(servers, "finishbench", SCHEMA, PoolMode.TRANSACTION)) {
             int half = ROWS / 2;
-            // keys below 1000 on sh1, up to half on sh2; a range from half back to sh1 evens the shards out
+            // the cluster's ranges split at 1000; split at half instead, so each shard holds half the rows
             try (Connection console = cluster.console()) {
                 ScatterCluster.execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION items DISTRIBUTION KEY order_id");
-                ScatterCluster.execute(console, "CREATE KEY RANGE kr3 FROM " + half + " ROUTE TO sh1 FOR DISTRIBUTION ds1");
+                ScatterCluster.execute(console, "DROP KEY RANGE kr1");
+                ScatterCluster.execute(console, "DROP KEY RANGE kr2");
+                ScatterCluster.execute(console, "CREATE KEY RANGE kr2 FROM " + half + " ROUTE TO sh2 FOR DISTRIBUTION ds1");
+                ScatterCluster.execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
             }
-            ScatterCluster.execute(cluster.shard(0), load + " WHERE g < 1000 OR g >= " + half);
-            ScatterCluster.execute(cluster.shard(1), load + " WHERE g >= 1000 AND g < " + half);
+            ScatterCluster.execute(cluster.shard(0), load + " WHERE g < " + half);
+            ScatterCluster.execute(cluster.shard(1), load + " WHERE g >= " + half);
             ScatterCluster.execute(cluster.reference(), load);
             cluster.onShardsAndReference(items);
             cluster.onShardsAndReference("ANALYZE");
