@@ -148,17 +148,16 @@ final class FinishOnShard {
             return outcome[0];
         }
         Map<String, BackendLink> links = new LinkedHashMap<>();
-        boolean clean = false;
         try {
             for (String shard : sourceShards) {
                 links.put(shard, MultiShardStatements.borrow(session, shard));
             }
             outcome[0] = finish(session, finishing, work, plan, links);
-            clean = true;
         } finally {
             session.multiShardBackends = null;
             for (BackendLink link : links.values()) {
-                Relay.giveBack(session, link, clean);
+                // a refused pull (max_intermediate_result_size, a shard's error) read its COPY through: idle again
+                Relay.giveBack(session, link, true);
             }
         }
         return outcome[0];
