@@ -119,6 +119,17 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * How a SELECT the shards cannot answer alone is finished on one backend from the rows it needs
+     * (see {@link FinishShape}); refused with the reason when it cannot be.
+     *
+     * @param pullReferences reference relations are pulled too, not read in place
+     */
+    public FinishShape finishShape(String sql, Placement.Lookup placements, boolean pullReferences) {
+        return parsedAfresh(sql, (tree, utf8) -> FinishAnalysis.shape(tree, utf8, placements, pullReferences),
+                FinishShape.Refused::new);
+    }
+
+    /**
      * The plain column references of a one-SELECT text's select list (a view's definition), with
      * their output names; null when the text is not one SELECT. Never throws.
      */

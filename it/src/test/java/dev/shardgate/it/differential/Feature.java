@@ -45,7 +45,8 @@ enum Feature {
     COPY(true),
     HIDDEN_ORDER(true),
     HIDDEN_GROUP(true),
-    INSERT_POSITIONAL(true);
+    INSERT_POSITIONAL(true),
+    FINISH(true);
 
     private final boolean quick;
 

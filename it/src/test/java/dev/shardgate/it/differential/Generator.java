@@ -72,6 +72,7 @@ final class Generator {
             case HIDDEN_ORDER -> Case.of(hidden.order());
             case HIDDEN_GROUP -> Case.of(hidden.group());
             case INSERT_POSITIONAL -> Case.of(writes.insertPositional());
+            case FINISH -> Case.of(reads.finish());
         };
     }
 

@@ -268,6 +268,30 @@ final class ReadStatements {
         return Step.read(Feature.UNION, sql, Shape.UNORDERED, bound.values());
     }
 
+    /**
+     * Reads only finishing on one shard answers: aggregate expressions, DISTINCT ON and GROUPING SETS
+     * off the key, INTERSECT/EXCEPT, ORDER BY expressions, subqueries and joins off the key with a
+     * keyed filter that goes with the pull.
+     */
+    Step finish() {
+        Bound bound = new Bound(random);
+        String sql = switch (random.nextInt(8)) {
+            case 0 -> "SELECT i4, sum(i8) / count(*), max(num) - min(num) FROM t1 GROUP BY i4";
+            case 1 -> "SELECT DISTINCT ON (i4) i4, id FROM t1 ORDER BY i4, id DESC";
+            case 2 -> "SELECT i4, flag, count(*), sum(i8) FROM t1 GROUP BY " + (random.nextBoolean()
+                    ? "GROUPING SETS ((i4), (flag), ())" : "ROLLUP (i4, flag)");
+            case 3 -> "SELECT i4 FROM t1 " + (random.nextBoolean() ? "INTERSECT" : "EXCEPT ALL") + " SELECT i4 FROM t2";
+            case 4 -> "SELECT id, i4 FROM t1 ORDER BY i4 % 3, id";
+            case 5 -> "SELECT count(*), sum(i4) FROM t1 WHERE i4 > (SELECT avg(i4) FROM t2 WHERE id < "
+                    + bound.key(Keys.pick(random)) + ")";
+            case 6 -> "SELECT t1.id, t2.id, t2.seq FROM t1 JOIN t2 ON t2.i4 = t1.i4 WHERE t1.id BETWEEN 900 AND 2100"
+                    + " AND t2.seq > 1";
+            default -> "SELECT t1.txt, count(*) FROM t1 LEFT JOIN t2 ON t2.txt = t1.txt WHERE t2.id IS NULL GROUP BY t1.txt"
+                    + " HAVING count(*) >= 1";
+        };
+        return Step.read(Feature.FINISH, sql, Shape.UNORDERED, bound.values());
+    }
+
     Step window() {
         Bound bound = new Bound(random);
         String sql = switch (random.nextInt(3)) {

@@ -62,14 +62,12 @@ class NondeterministicGroupingTest {
             "SELECT DISTINCT * FROM orders|\"name\" is grouped in collation \"unknown\"",
             "SELECT DISTINCT n FROM named|\"n\" is grouped in collation \"ci\"",
     })
-    void groupingTextOfANondeterministicCollationIsRefused(String sqlAndNamed) throws SQLException {
+    void groupingTextOfANondeterministicCollationIsFinishedOnOneShard(String sqlAndNamed) throws SQLException {
+        // the merge would group by bytes (named: why it cannot); PostgreSQL groups by the collation
         String sql = sqlAndNamed.substring(0, sqlAndNamed.indexOf('|'));
-        String named = sqlAndNamed.substring(sqlAndNamed.indexOf('|') + 1);
         try (Connection router = cluster.connect()) {
-            SQLException error = catchThrowableOfType(SQLException.class, () -> answer(router, sql));
-            assertThat((Throwable) error).as(sql + " answers " + answer(cluster.reference(), sql)).isNotNull();
-            assertThat(error.getSQLState()).as(error.getMessage()).isEqualTo("0A000");
-            assertThat(error.getMessage()).as(sql).contains(named);
+            assertThat(ScatterCluster.answerOrError(router, sql, false)).as(sql)
+                    .isEqualTo(ScatterCluster.answerOrError(cluster.reference(), sql, false));
         }
     }
 

@@ -57,6 +57,12 @@ final class ScatterCluster implements AutoCloseable {
     /** The shards' database is {@code database}; the reference is {@code database_ref} on the first server. */
     static ScatterCluster start(PostgresServers servers, String database, String schema, PoolMode poolMode)
             throws SQLException, IOException {
+        return start(servers, database, schema, poolMode, config -> { });
+    }
+
+    /** As above, with router.yaml settings of the test's own ({@code max_intermediate_result_size} …). */
+    static ScatterCluster start(PostgresServers servers, String database, String schema, PoolMode poolMode,
+                                java.util.function.Consumer<RouterConfig.Builder> settings) throws SQLException, IOException {
         Path init = Files.createTempFile("scatter-init", ".sql");
         Files.writeString(init, METADATA);
         RouterConfig.Builder config = RouterConfig.builder()
@@ -76,6 +82,7 @@ final class ScatterCluster implements AutoCloseable {
             direct.add(connection);
             config.shard("sh" + (i + 1), ShardConfig.data(server.host() + ":" + server.port()));
         }
+        settings.accept(config);
         servers.get(0).createDatabase(database + "_ref", USER);
         Connection reference = DriverManager.getConnection(servers.get(0).jdbcUrl(database + "_ref"), properties());
         execute(reference, schema);
@@ -148,6 +155,25 @@ final class ScatterCluster implements AutoCloseable {
     static List<String> answer(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             return lines(rows);
+        }
+    }
+
+    /**
+     * {@link #answer}, its rows sorted after the header unless {@code ordered}; or {@code ERROR
+     * <sqlstate>} when the statement fails: what a finished statement is compared by.
+     */
+    static List<String> answerOrError(Connection connection, String sql, boolean ordered) {
+        try {
+            List<String> lines = answer(connection, sql);
+            if (!ordered) {
+                List<String> rows = new ArrayList<>(lines.subList(1, lines.size()));
+                java.util.Collections.sort(rows);
+                rows.addFirst(lines.getFirst());
+                return rows;
+            }
+            return lines;
+        } catch (SQLException e) {
+            return List.of("ERROR " + e.getSQLState());
         }
     }
 

@@ -75,6 +75,7 @@ public record ReloadPlan(RouterConfig applied, List<KeyChange> changes) {
             live("show_notice_messages", RouterConfig::showNoticeMessages),
             restart("sequence_block_size", RouterConfig::sequenceBlockSize),
             restart("max_message_size", c -> ConfigUnits.formatSize(c.maxMessageLength())),
+            live("max_intermediate_result_size", c -> ConfigUnits.formatSize(c.maxIntermediateResultSize())),
             live("pool_wait_timeout", c -> ConfigUnits.formatDuration(c.poolWaitTimeout())),
             live("client_idle_timeout", c -> ConfigUnits.formatDuration(c.clientIdleTimeout())),
             live("shutdown_timeout", c -> ConfigUnits.formatDuration(c.shutdownTimeout())),

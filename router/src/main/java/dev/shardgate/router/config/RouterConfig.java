@@ -43,6 +43,8 @@ import java.util.function.Predicate;
  *     also how long PAUSE waits for the transactions in flight
  * @param clientLimits what a client may cost before and around its login (auth_timeout, max_clients,
  *     auth_failure_delay)
+ * @param maxIntermediateResultSize how many bytes of rows a statement finished on one shard may pull
+ *     from the shards into its temporary tables ({@code max_intermediate_result_size})
  */
 public record RouterConfig(
         String host,
@@ -77,7 +79,8 @@ public record RouterConfig(
         Duration shutdownTimeout,
         Duration pauseTimeout,
         ClientLimits clientLimits,
-        boolean showNoticeMessages) {
+        boolean showNoticeMessages,
+        long maxIntermediateResultSize) {
 
     /** Every key router.yaml accepts, as docs/configuration.md names it (see {@code RouterConfigReader.knownKeys}). */
     public static List<String> knownKeys() {
@@ -101,6 +104,8 @@ public record RouterConfig(
     /** Below this a startup packet (up to 10000 bytes in PostgreSQL) might not fit. */
     public static final int MIN_MESSAGE_LENGTH = 16 << 10;
     public static final int DEFAULT_SEQUENCE_BLOCK_SIZE = 100;
+    /** As Citus's citus.max_intermediate_result_size: 1 GB. */
+    public static final long DEFAULT_MAX_INTERMEDIATE_RESULT_SIZE = 1L << 30;
     /** The HTTP port is off unless configured: two routers on one host would otherwise collide. */
     public static final int HTTP_PORT_OFF = -1;
     public static final int DEFAULT_EVENT_LOOPS = Runtime.getRuntime().availableProcessors();
@@ -229,7 +234,8 @@ public record RouterConfig(
                 .frontendTls(frontendTls).shardTls(shardTls)
                 .httpPort(httpPort)
                 .health(health).shutdownTimeout(shutdownTimeout).pauseTimeout(pauseTimeout)
-                .clientLimits(clientLimits).showNoticeMessages(showNoticeMessages);
+                .clientLimits(clientLimits).showNoticeMessages(showNoticeMessages)
+                .maxIntermediateResultSize(maxIntermediateResultSize);
         var allFrontendRules = new ArrayList<>(frontendRules);
         allFrontendRules.addAll(consoleRules);
         return builder.frontendRules(allFrontendRules);
@@ -257,6 +263,7 @@ public record RouterConfig(
         private Duration lockWaitTimeout = DEFAULT_LOCK_WAIT_TIMEOUT;
         private CommitStrategy commitStrategy = CommitStrategy.BEST_EFFORT;
         private boolean showNoticeMessages;
+        private long maxIntermediateResultSize = DEFAULT_MAX_INTERMEDIATE_RESULT_SIZE;
         private String routerId;
         private int sequenceBlockSize = DEFAULT_SEQUENCE_BLOCK_SIZE;
         private int eventLoops = DEFAULT_EVENT_LOOPS;
@@ -291,6 +298,8 @@ public record RouterConfig(
         public Builder commitStrategy(CommitStrategy value) { commitStrategy = value; return this; }
         /** SPQR's show_notice_messages: sessions start with {@code __spqr__reply_notice} on. */
         public Builder showNoticeMessages(boolean value) { showNoticeMessages = value; return this; }
+        /** Citus's citus.max_intermediate_result_size: bytes a statement finished on one shard may pull. */
+        public Builder maxIntermediateResultSize(long bytes) { maxIntermediateResultSize = bytes; return this; }
         public Builder routerId(String value) { routerId = value; return this; }
         public Builder sequenceBlockSize(int value) { sequenceBlockSize = value; return this; }
         public Builder eventLoops(int value) { eventLoops = value; return this; }
@@ -356,7 +365,7 @@ public record RouterConfig(
                     defaultRouteBehaviour, lockWaitTimeout, commitStrategy, routerId, sequenceBlockSize, eventLoops, shardLinks,
                     grpcTls,
                     frontendTls, shardTls, httpPort, health, shutdownTimeout, pauseTimeout, clientLimits,
-                    showNoticeMessages);
+                    showNoticeMessages, maxIntermediateResultSize);
         }
 
         // Read by RouterConfigChecks, which sees the rules before console rules are split off.

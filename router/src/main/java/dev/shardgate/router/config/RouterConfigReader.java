@@ -24,7 +24,7 @@ final class RouterConfigReader {
             "router_mode",
             "log_level", "pool_wait_timeout", "client_idle_timeout", "shutdown_timeout", "pause_timeout", "lock_wait_timeout", "max_message_length",
             "max_message_size", "auth_timeout", "max_clients", "auth_failure_delay", "client_connection_rate",
-            "default_route_behaviour", "commit_strategy", "show_notice_messages", "router_id", "sequence_block_size", "event_loops",
+            "default_route_behaviour", "commit_strategy", "show_notice_messages", "max_intermediate_result_size", "router_id", "sequence_block_size", "event_loops",
             "server_connect_timeout", "tcp_keepalive", "tcp_keepidle", "tcp_keepintvl", "tcp_keepcnt", "query_timeout", "cancel_wait_timeout",
             "health_check_interval", "health_check_timeout", "health_check_fails", "health_check_successes",
             "max_replica_lag", "health_check", "qdb_file", "init_sql", "frontend_tls", "shard_tls", "frontend_rules", "backend_rules", "shards",
@@ -164,6 +164,13 @@ final class RouterConfigReader {
                 .ifPresent(builder::defaultRouteBehaviour);
         top.choice("commit_strategy", CommitStrategy.values(), CommitStrategy::configName).ifPresent(builder::commitStrategy);
         top.bool("show_notice_messages").ifPresent(builder::showNoticeMessages);
+        top.size("max_intermediate_result_size").ifPresent(bytes -> {
+            if (bytes < 1) {
+                throw source.error("max_intermediate_result_size", "must be a size of at least 1 byte, got '"
+                        + ConfigUnits.formatSize(bytes) + "'");
+            }
+            builder.maxIntermediateResultSize(bytes);
+        });
         top.string("router_id").ifPresent(builder::routerId);
         top.integer("sequence_block_size", IntRange.SEQUENCE_BLOCK_SIZE).ifPresent(builder::sequenceBlockSize);
         top.integer("event_loops", IntRange.EVENT_LOOPS).ifPresent(builder::eventLoops);

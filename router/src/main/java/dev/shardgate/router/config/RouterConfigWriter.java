@@ -35,6 +35,9 @@ final class RouterConfigWriter {
         top.put("pause_timeout", ConfigUnits.formatDuration(config.pauseTimeout()));
         top.put("lock_wait_timeout", ConfigUnits.formatDuration(config.lockWaitTimeout()));
         top.put("max_message_size", ConfigUnits.formatSize(config.maxMessageLength()));
+        if (config.maxIntermediateResultSize() != RouterConfig.DEFAULT_MAX_INTERMEDIATE_RESULT_SIZE) {
+            top.put("max_intermediate_result_size", ConfigUnits.formatSize(config.maxIntermediateResultSize()));
+        }
         ClientLimits limits = config.clientLimits();
         top.put("auth_timeout", ConfigUnits.formatDuration(limits.authTimeout()));
         top.put("max_clients", limits.maxClients());

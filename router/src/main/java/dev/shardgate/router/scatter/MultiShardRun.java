@@ -231,7 +231,7 @@ public final class MultiShardRun {
             }
             inTransaction |= stream.status() != 'I' && !ended.contains(stream.shard());
         }
-        return new Outcome(broken, inTransaction, failed, failed ? null : suspended);
+        return new Outcome(broken, inTransaction, failed, failed ? null : suspended, failed ? null : mergeRefused);
     }
 
     /**
@@ -240,8 +240,23 @@ public final class MultiShardRun {
      * @param failed the client was sent an error
      * @param suspended the rows an Execute with a row limit left for the next Execute; null when it completed
      */
-    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed, SuspendedPortal suspended) {
+    public record Outcome(List<String> brokenShards, boolean inTransaction, boolean failed, SuspendedPortal suspended,
+                          PgException mergeRefused) {
     }
+
+    /**
+     * A merge the shards' catalogs refuse (text ordered or grouped in a collation the router cannot
+     * reproduce) is not answered: the run reads the shards' answers through and reports the refusal
+     * in {@link Outcome#mergeRefused}, nothing sent to the client, so that the statement can be
+     * finished elsewhere.
+     */
+    public MultiShardRun finishingWhenMergeRefused() {
+        finishable = true;
+        return this;
+    }
+
+    private boolean finishable;
+    private PgException mergeRefused;
 
     /** The client's Execute row limit; 0 for none. */
     private int rowLimit;
@@ -277,11 +292,21 @@ public final class MultiShardRun {
             }
             return;
         }
-        ResultMerger merger = select == null ? null : new ResultMerger(select, agreed, encoding);
-        if (merger != null) {
-            for (ShardStream stream : streams) {
-                TextOrder.require(select, merger.mergedColumns(), collations.get(stream.shard()));
+        ResultMerger merger;
+        try {
+            // the types the shards answered decide what the merge can compute (equality, sums, text order)
+            merger = select == null ? null : new ResultMerger(select, agreed, encoding);
+            if (merger != null) {
+                for (ShardStream stream : streams) {
+                    TextOrder.require(select, merger.mergedColumns(), collations.get(stream.shard()));
+                }
             }
+        } catch (PgException refused) {
+            if (!finishable || refused.sqlState() != SqlState.FEATURE_NOT_SUPPORTED) {
+                throw refused;
+            }
+            mergeRefused = refused;
+            return;
         }
         RowDescription columns = merger == null ? agreed : merger.columns();
         boolean[] binary = binaryColumns(columns);

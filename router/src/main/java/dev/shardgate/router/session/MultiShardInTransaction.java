@@ -38,7 +38,7 @@ final class MultiShardInTransaction {
         runOnLinks(session, plan.shards(), links -> {
             Map<String, BackendConnection> backends = new LinkedHashMap<>();
             links.forEach((shard, l) -> backends.put(shard, l.backend));
-            outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()));
+            outcome[0] = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding()), plan);
             if (plan.replicated()) {
                 session.context().catalogCache().invalidate(); // see MultiShardStatements.withBackends
             }

@@ -154,12 +154,10 @@ final class MultiShardSegment {
         ran = true;
         try {
             ShardNotice.sending(session, sql, plan.shards());
-            MultiShardStatements.Work work = run -> run.moving(plan.movedRows(bind, parameterTypes)).runExtended(plan.sqlByShard(),
-                    plan.parametersByShard(), parameterTypes, bind,
-                    plan.select(), describeAsked, execute, maxRows);
-            MultiShardRun.Outcome outcome = session.inTransactionBlock()
-                    ? MultiShardInTransaction.run(session, plan, work)
-                    : MultiShardStatements.withBackends(session, plan, work);
+            MultiShardStatements.Work work = (run, running) -> run.moving(running.movedRows(bind, parameterTypes))
+                    .runExtended(running.sqlByShard(), running.parametersByShard(), parameterTypes, bind, running.select(),
+                            describeAsked, execute, maxRows);
+            MultiShardRun.Outcome outcome = plan.run(session, work);
             failed = outcome == null || outcome.failed();
             if (!failed && outcome.suspended() != null) {
                 session.localExtended.suspend(bind.portal(), outcome.suspended());

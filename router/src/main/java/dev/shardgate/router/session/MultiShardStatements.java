@@ -55,12 +55,59 @@ final class MultiShardStatements {
      *     writes): one shard's answer stands for all, and they must agree
      * @param parametersByShard for a split INSERT in the extended protocol, each shard's statement with
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
+     * @param finishing a SELECT finished on one shard from the rows it pulls ({@code sqlByShard} is then
+     *     that shard's statement); null for the other plans
+     * @param fallback for a merged SELECT, which the types and collations the shards answer with may
+     *     refuse (text ordered in a collation other than C, jsonb grouped, money summed), how it is
+     *     finished on one shard instead; null otherwise
      */
     record Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
-                Map<String, ShardParameters> parametersByShard, Move move) {
+                Map<String, ShardParameters> parametersByShard, Move move, FinishOnShard.Finishing finishing,
+                FinishOnShard.Finishing fallback) {
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
+            this(sqlByShard, select, replicated, Map.of(), null, null, null);
+        }
+
         Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
              Map<String, ShardParameters> parametersByShard) {
-            this(sqlByShard, select, replicated, parametersByShard, null);
+            this(sqlByShard, select, replicated, parametersByShard, null, null, null);
+        }
+
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
+             Map<String, ShardParameters> parametersByShard, Move move) {
+            this(sqlByShard, select, replicated, parametersByShard, move, null, null);
+        }
+
+        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated,
+             Map<String, ShardParameters> parametersByShard, FinishOnShard.Finishing finishing,
+             FinishOnShard.Finishing fallback) {
+            this(sqlByShard, select, replicated, parametersByShard, null, finishing, fallback);
+        }
+
+        /** The plan that finishes a SELECT on one shard. */
+        static Plan finishing(FinishOnShard.Finishing finishing) {
+            return new Plan(Map.of(finishing.shard(), finishing.shape().finishSql()), finishing.passThrough(), false, Map.of(),
+                    finishing, null);
+        }
+
+        /**
+         * Runs the work where the plan says: finished on one shard, within the client's transaction
+         * block, or on borrowed backends; a merge the shards' collations refuse before any answer
+         * went out is finished on one shard instead, when it can be.
+         */
+        MultiShardRun.Outcome run(ClientSession session, Work work) throws IOException {
+            if (finishing != null) {
+                return FinishOnShard.run(session, finishing, work, this);
+            }
+            Work tried = fallback == null ? work : (run, plan) -> work.on(run.finishingWhenMergeRefused(), plan);
+            MultiShardRun.Outcome outcome = session.inTransactionBlock() ? MultiShardInTransaction.run(session, this, tried)
+                    : withBackends(session, this, tried);
+            if (outcome != null && outcome.mergeRefused() != null) {
+                log.debug("event=finish_on_shard client={} shard={} because=\"{}\"", session.processId(), fallback.shard(),
+                        outcome.mergeRefused().getMessage());
+                return FinishOnShard.run(session, fallback, work, finishing(fallback));
+            }
+            return outcome;
         }
 
         Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
@@ -102,12 +149,8 @@ final class MultiShardStatements {
             return false;
         }
         ShardNotice.sending(session, sql, plan.shards());
-        Work work = run -> run.moving(plan.movedRows(null, null)).run(plan.sqlByShard(), plan.select());
-        if (session.inTransactionBlock()) {
-            MultiShardInTransaction.run(session, plan, work);
-        } else {
-            withBackends(session, plan, work);
-        }
+        Work work = (run, running) -> run.moving(running.movedRows(null, null)).run(running.sqlByShard(), running.select());
+        plan.run(session, work);
         session.metrics.answered(RouteKind.MULTI_SHARD, session.idleStatus());
         session.out.write(new ReadyForQuery(session.idleStatus()));
         session.out.flush();
@@ -163,6 +206,12 @@ final class MultiShardStatements {
                 return statementsByShard(metadata, table -> session.router.distributedBehind(metadata, table), shards, shape, statement, bound);
             });
         } catch (PgException e) {
+            if (kind == StatementKind.SELECT && e.sqlState() == SqlState.FEATURE_NOT_SUPPORTED) {
+                Plan finished = finished(session, sql, shards, e);
+                if (finished != null) {
+                    return finished;
+                }
+            }
             throw new PgException(e.sqlState(), kind + " runs on several shards (" + String.join(", ", shards) + "): "
                     + e.getMessage(), route.reason(), e.hint(), 0);
         }
@@ -177,7 +226,15 @@ final class MultiShardStatements {
             // each shard's part mentions some of the parameters only (not LIMIT $n): its Bind carries just those
             sqlByShard.forEach((shard, text) -> parametersByShard.put(shard, ShardParameters.of(text)));
         }
-        return new Plan(sqlByShard, select, false, parametersByShard);
+        FinishOnShard.Finishing fallback = null;
+        if (select != null && (select.aggregation() != null || select.distinct() || !select.sortKeys().isEmpty())) {
+            try {
+                fallback = FinishOnShard.plan(session, sql, shards);
+            } catch (PgException cannot) {
+                // the merge answers or refuses, as before
+            }
+        }
+        return new Plan(sqlByShard, select, false, parametersByShard, null, fallback);
     }
 
     /**
@@ -205,13 +262,49 @@ final class MultiShardStatements {
     }
 
     /**
-     * For EXPLAIN ROUTE: why a SELECT over several shards runs whole on each ("pushdown: …"), or null
-     * when it is not pushed down (one distributed relation merged as usual, or refused).
+     * A SELECT the shards cannot answer alone, finished on one of them from the rows it pulls (see
+     * FinishOnShard); null when it cannot be finished there either, the refusal's detail then saying why.
+     */
+    private static Plan finished(ClientSession session, String sql, SortedSet<String> shards, PgException refusal) {
+        FinishOnShard.Finishing finishing;
+        try {
+            finishing = FinishOnShard.plan(session, sql, shards);
+        } catch (PgException e) {
+            log.debug("event=finish_refused client={} reason=\"{}\"", session.processId(), e.getMessage());
+            return null;
+        }
+        log.debug("event=finish_on_shard client={} shard={} pulls={}", session.processId(), finishing.shard(),
+                finishing.sources().size());
+        return Plan.finishing(finishing);
+    }
+
+    /**
+     * For EXPLAIN ROUTE: why a SELECT over several shards runs whole on each ("pushdown: …"), or where
+     * it is finished and what it pulls ("finish on shard sh1: pulls …"); null when it is merged as
+     * usual (one distributed relation) or refused.
      */
     static String pushdownOf(ClientSession session, String sql, java.util.Collection<String> shards) {
-        MultiShardShape shape = session.context().analyzer().multiShardShape(sql,
-                Placements.of(session.context().metadata(), shards));
-        return shape instanceof MultiShardShape.Select select ? select.pushdown() : null;
+        Metadata metadata = session.context().metadata();
+        MultiShardShape shape = session.context().analyzer().multiShardShape(sql, Placements.of(metadata, shards));
+        if (shape instanceof MultiShardShape.Select select) {
+            if (select.pushdown() != null) {
+                return select.pushdown();
+            }
+            try {
+                requireOneDistributedRowSource(table -> session.router.distributedBehind(metadata, table), select.tables(),
+                        select.rowSources());
+                return null;
+            } catch (PgException refused) {
+                // finished on one shard, if at all
+            }
+        } else if (!(shape instanceof MultiShardShape.Unsupported) || shards.size() < 2) {
+            return null;
+        }
+        try {
+            return FinishOnShard.plan(session, sql, new java.util.TreeSet<>(shards)).describe();
+        } catch (PgException refused) {
+            return null;
+        }
     }
 
     /**
@@ -330,7 +423,8 @@ final class MultiShardStatements {
     /** What runs on the backends. */
     @FunctionalInterface
     interface Work {
-        MultiShardRun.Outcome on(MultiShardRun run) throws IOException;
+        /** @param plan the plan being run: the statement's own, or the one that finishes it on one shard */
+        MultiShardRun.Outcome on(MultiShardRun run, Plan plan) throws IOException;
     }
 
     /**
@@ -357,7 +451,7 @@ final class MultiShardStatements {
             started = true;
             session.multiShardBackends = List.copyOf(backends.values());
             outcome = work.on(new MultiShardRun(backends, session.out, plan.replicated(), session.settings.clientEncoding(),
-                    commitOf(session)));
+                    commitOf(session)), plan);
         } finally {
             session.multiShardBackends = null;
             if (plan.replicated()) {

@@ -90,7 +90,7 @@ final class ShardedCopy {
     }
 
     /** The shards that hold key ranges of the relation's distribution, and its default shard. */
-    private static SortedSet<String> shardsOf(Metadata metadata, DistributedRelation relation) {
+    static SortedSet<String> shardsOf(Metadata metadata, DistributedRelation relation) {
         SortedSet<String> shards = new TreeSet<>();
         metadata.index(relation.distributionId()).ranges().forEach(range -> shards.add(range.shardId()));
         metadata.distribution(relation.distributionId()).flatMap(d -> d.defaultShard()).ifPresent(shards::add);
@@ -101,7 +101,7 @@ final class ShardedCopy {
         return shards;
     }
 
-    private static SortedSet<String> shardsOf(Metadata metadata, ReferenceRelation reference) {
+    static SortedSet<String> shardsOf(Metadata metadata, ReferenceRelation reference) {
         return reference.isOnAllShards() ? new TreeSet<>(metadata.shards().keySet()) : new TreeSet<>(reference.shardIds());
     }
 

@@ -36,7 +36,7 @@ class ReloadPlanTest {
     void liveKeysApplyAndRestartKeysKeepTheirRunningValue() {
         RouterConfig config = running().build();
         RouterConfig read = running().routerPort(7777).poolWaitTimeout(Duration.ofSeconds(3)).logLevel(LogLevel.DEBUG)
-                .pauseTimeout(Duration.ofSeconds(7))
+                .pauseTimeout(Duration.ofSeconds(7)).maxIntermediateResultSize(64L << 20)
                 .defaultRouteBehaviour(DefaultRouteBehaviour.ALLOW).shard("sh2", ShardConfig.data("pg2:5432"))
                 .build();
 
@@ -46,6 +46,7 @@ class ReloadPlanTest {
                 "router_port: 6432 -> 7777 (needs restart)",
                 "log_level: info -> debug (applied)",
                 "default_route_behaviour: BLOCK -> ALLOW (applied)",
+                "max_intermediate_result_size: 1GB -> 64MB (applied)",
                 "pool_wait_timeout: 10s -> 3s (applied)",
                 "pause_timeout: 2min -> 7s (applied)",
                 "shards.sh2: (none) -> hosts=[pg2:5432] type=DATA tls=disable (needs restart)");
@@ -53,6 +54,7 @@ class ReloadPlanTest {
         assertThat(plan.applied().shards()).containsOnlyKeys("sh1");
         assertThat(plan.applied().poolWaitTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(plan.applied().pauseTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(plan.applied().maxIntermediateResultSize()).isEqualTo(64L << 20);
         assertThat(plan.applied().logLevel()).isEqualTo(LogLevel.DEBUG);
     }
 

@@ -115,7 +115,8 @@ class RouterConfigLoadTest {
                         Duration.ZERO, Duration.ofSeconds(10)), dev.shardgate.qdb.tls.GrpcTls.DISABLED,
                 FrontendTlsSettings.DISABLED, ShardTlsSettings.DISABLED, -1,
                 new HealthSettings(Duration.ofSeconds(2), Duration.ofSeconds(1), 3, 2, 0, Duration.ZERO, null, null, null), RouterConfig.DEFAULT_SHUTDOWN_TIMEOUT, RouterConfig.DEFAULT_PAUSE_TIMEOUT,
-                new ClientLimits(Duration.ofSeconds(60), 5_000, Duration.ofSeconds(1)), false));
+                new ClientLimits(Duration.ofSeconds(60), 5_000, Duration.ofSeconds(1)), false,
+                RouterConfig.DEFAULT_MAX_INTERMEDIATE_RESULT_SIZE));
     }
 
     @Test

@@ -31,7 +31,7 @@ class RouterConfigValidationTest {
                 "router.yaml:1: router_prot: unknown key 'router_prot' (expected one of: host, router_port, "
                         + "admin_console_port, grpc_api_port, http_port, with_coordinator, coordinator_address, router_mode, log_level, "
                         + "pool_wait_timeout, client_idle_timeout, shutdown_timeout, pause_timeout, lock_wait_timeout, max_message_length, "
-                        + "max_message_size, auth_timeout, max_clients, auth_failure_delay, client_connection_rate, default_route_behaviour, commit_strategy, show_notice_messages, router_id, sequence_block_size, event_loops, "
+                        + "max_message_size, auth_timeout, max_clients, auth_failure_delay, client_connection_rate, default_route_behaviour, commit_strategy, show_notice_messages, max_intermediate_result_size, router_id, sequence_block_size, event_loops, "
                         + "server_connect_timeout, tcp_keepalive, tcp_keepidle, tcp_keepintvl, tcp_keepcnt, query_timeout, "
                         + "cancel_wait_timeout, health_check_interval, health_check_timeout, health_check_fails, "
                         + "health_check_successes, max_replica_lag, health_check, qdb_file, init_sql, frontend_tls, shard_tls, frontend_rules, backend_rules, shards, "
@@ -173,6 +173,16 @@ class RouterConfigValidationTest {
                 "router.yaml:1: max_message_length: must be a size between 16kB and 1GB, got '100'");
         assertRejected("max_message_length: lots\n" + RULES, "router.yaml:1: max_message_length: must be a size "
                 + "such as '8192', '64kB', '256MB' or '1GB', got 'lots'");
+    }
+
+    @Test
+    void maxIntermediateResultSizeIsAPositiveSizeKeptInTheWrittenFile() {
+        RouterConfig config = RouterConfig.parse("max_intermediate_result_size: 64MB\n" + RULES, "router.yaml");
+        assertThat(config.maxIntermediateResultSize()).isEqualTo(64L << 20);
+        assertThat(RouterConfig.parse(config.toYaml(), "again").maxIntermediateResultSize()).isEqualTo(64L << 20);
+        assertThat(RouterConfig.parse(RULES, "router.yaml").maxIntermediateResultSize()).isEqualTo(1L << 30);
+        assertRejected("max_intermediate_result_size: 0\n" + RULES,
+                "router.yaml:1: max_intermediate_result_size: must be a size of at least 1 byte, got '0'");
     }
 
     @Test
