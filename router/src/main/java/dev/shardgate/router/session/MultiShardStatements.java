@@ -55,6 +55,7 @@ final class MultiShardStatements {
      *     writes): one shard's answer stands for all, and they must agree
      * @param parametersByShard for a split INSERT in the extended protocol, each shard's statement with
      *     its own parameters renumbered (its rows' values only); empty when every shard takes the client's Bind
+     * @param move a split update's rows moving to the shard that runs the UPDATE; null for the other plans
      * @param finishing a SELECT finished on one shard from the rows it pulls ({@code sqlByShard} is then
      *     that shard's statement); null for the other plans
      * @param fallback for a merged SELECT, which the types and collations the shards answer with may
@@ -108,10 +109,6 @@ final class MultiShardStatements {
                 return FinishOnShard.run(session, fallback, work, finishing(fallback));
             }
             return outcome;
-        }
-
-        Plan(Map<String, String> sqlByShard, MultiShardShape.Select select, boolean replicated) {
-            this(sqlByShard, select, replicated, Map.of(), null);
         }
 
         /** Every shard the statement needs a backend on: those running it, and the one its moved rows leave. */
