@@ -9,7 +9,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A test hook that stops a move just before a named step, or after it ran but before that was
  * recorded, to prove every step can be resumed: {@code <step>} or {@code <step>-done}, optionally
- * followed by {@code :<batch>} (batch numbers start at 1), e.g. {@code copy:2}, {@code delete-done:1}.
+ * followed by {@code :<batch>} (batch numbers start at 1), e.g. {@code copy:2}, {@code delete-done:1}; and
+ * {@code delete-commit}, inside DELETE between recording its transaction and committing it.
  *
  * <p>The environment variable {@code SHARDGATE_MOVE_FAIL_AT} halts the coordinator's JVM with
  * exit code 137, as SIGKILL would, without any cleanup. The system property
@@ -32,6 +33,14 @@ final class FailPoint {
     /** After {@code step} ran, before the group records it. */
     static void checkDone(MoveStep step, TaskGroup group) {
         check(step.label() + "-done", "after step " + step.label(), group);
+    }
+
+    /**
+     * Inside a step, at a point named {@code <step>-<point>}: {@code delete-commit} is after DELETE
+     * recorded its transaction's id and before that transaction commits.
+     */
+    static void checkInside(MoveStep step, String point, TaskGroup group) {
+        check(step.label() + "-" + point, "inside step " + step.label() + " (" + point + ")", group);
     }
 
     private static void check(String point, String where, TaskGroup group) {

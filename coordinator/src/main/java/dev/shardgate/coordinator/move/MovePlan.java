@@ -57,7 +57,7 @@ record MovePlan(String distributionId, String sourceShard, List<List<String>> ro
                     throw new PgException(SqlState.UNDEFINED_TABLE, "relation \"" + span.relation().name()
                             + "\" does not exist on shard \"" + source.id() + "\"");
                 }
-                String count = countRows ? Long.toString(ShardData.content(from, span, ShardData.columns(from, span)).rows())
+                String count = countRows ? Long.toString(ShardData.count(from, span))
                         : "not counted";
                 String there = ShardData.exists(to, span) ? "present"
                         : "missing: created from shard " + source.id();

@@ -13,11 +13,14 @@ public enum MoveStep {
     SPLIT,
     /** Lock the batch's range, wait for the routers to see the lock and for older writes to end. */
     LOCK,
-    /** Replace the batch's rows on the destination with the source's. */
+    /** Replace the batch's rows on the destination with the source's, counting them as they pass. */
     COPY,
-    /** Compare row count and checksum on both shards; a mismatch goes back to COPY. */
+    /** Read the batch back on the destination and compare it with what COPY counted; a mismatch goes back to COPY. */
     VERIFY,
-    /** Delete the batch's rows from the source. */
+    /**
+     * Delete the batch's rows from the source in a transaction that commits only if they are the
+     * rows COPY counted (else back to COPY); its id is recorded before COMMIT.
+     */
     DELETE,
     /** Point the batch's range at the destination, unlock it and unite it with the moved part. */
     MOVE;

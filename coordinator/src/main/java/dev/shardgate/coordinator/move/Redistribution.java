@@ -10,10 +10,15 @@ import dev.shardgate.qdb.Qdb;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -162,73 +167,166 @@ final class Redistribution {
                 List<KeySpan> spans = batchSpans(metadata);
                 DestinationTables.prepare(metadata, shards, group.sourceShard(), source.connection(),
                         group.destinationShard(), destination.connection(), spans);
+                Map<String, BatchContent> copied = new LinkedHashMap<>();
                 for (KeySpan span : spans) {
                     if (ShardData.exists(source.connection(), span)) {
-                        ShardData.copy(source.connection(), source.hashes().rows(span), destination.connection(),
-                                destination.hashes().rows(span), span, ShardData.columns(source.connection(), span),
-                                () -> destination.hashes().copied(span));
+                        copied.put(span.relation().name().toString(), ShardData.copy(source.connection(),
+                                source.hashes().rows(span), destination.connection(), destination.hashes().rows(span),
+                                span, ShardData.columns(source.connection(), span), () -> destination.hashes().copied(span)));
                     }
                 }
-                group = done(step, group.at(MoveStep.VERIFY));
+                group = done(step, group.copied(copied));
             }
-            case VERIFY -> {
-                boolean same = true;
-                long rows = 0;
-                ShardSessions.Session source = session(metadata, group.sourceShard());
-                ShardSessions.Session destination = session(metadata, group.destinationShard());
-                for (KeySpan span : batchSpans(metadata)) {
-                    if (ShardData.exists(source.connection(), span)) {
-                        List<String> columns = ShardData.columns(source.connection(), span);
-                        String sourceRows = source.hashes().rows(span);
-                        String destinationRows = destination.hashes().rows(span);
-                        List<ShardData.Content> both = ShardData.contents(source.connection(), sourceRows,
-                                destination.connection(), destinationRows, span, columns);
-                        ShardData.Content there = both.get(0);
-                        ShardData.Content here = both.get(1);
-                        rows += here.rows();
-                        if (!there.equals(here)) {
-                            log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
-                                    group.id(), span.relation().name(), there, here);
-                            same = false;
-                        }
-                    }
-                }
-                if (!same && ++copyAttempts >= COPY_ATTEMPTS) {
-                    throw new PgException(SqlState.DATA_CORRUPTED, "rows on shard \"" + group.destinationShard()
-                            + "\" differ from shard \"" + group.sourceShard() + "\" after " + COPY_ATTEMPTS + " copies");
-                }
-                group = done(step, same ? group.verified(rows) : group.at(MoveStep.COPY));
-            }
-            case DELETE -> {
-                ShardSessions.Session source = session(metadata, group.sourceShard());
-                List<String> conditions = new ArrayList<>();
-                List<KeySpan> spans = new ArrayList<>();
-                for (KeySpan span : batchSpans(metadata)) {
-                    if (ShardData.exists(source.connection(), span)) {
-                        spans.add(span);
-                        conditions.add(source.hashes().rows(span));
-                    }
-                }
-                Connection connection = source.connection();
-                connection.setAutoCommit(false);
-                try {
-                    for (int i = 0; i < spans.size(); i++) {
-                        ShardData.delete(connection, spans.get(i), conditions.get(i));
-                    }
-                    connection.commit();
-                } catch (SQLException | RuntimeException e) {
-                    connection.rollback();
-                    throw e;
-                } finally {
-                    connection.setAutoCommit(true);
-                }
-                group = done(step, group.at(MoveStep.MOVE));
-            }
+            case VERIFY -> group = done(step, verify(metadata));
+            case DELETE -> group = done(step, delete(metadata));
             case MOVE -> {
                 return move(metadata);
             }
         }
         return false;
+    }
+
+    /**
+     * Reads the batch back from the destination and compares it with what COPY streamed: the
+     * source is not read again (DELETE checks it). A mismatch copies the batch again.
+     */
+    private TaskGroup verify(Metadata metadata) throws SQLException {
+        if (group.copied().isEmpty()) {
+            // copied by a version that did not count the rows on the way: copy again to count them
+            return group.copyAgain();
+        }
+        ShardSessions.Session source = session(metadata, group.sourceShard());
+        ShardSessions.Session destination = session(metadata, group.destinationShard());
+        boolean same = true;
+        long rows = 0;
+        for (KeySpan span : batchSpans(metadata)) {
+            BatchContent copied = group.copied().get().get(span.relation().name().toString());
+            if (copied == null) {
+                continue; // not on the source, nothing copied
+            }
+            BatchContent here = ShardData.read(destination.connection(), span, destination.hashes().rows(span),
+                    ShardData.columns(source.connection(), span));
+            rows += here.rows();
+            if (!here.equals(copied)) {
+                log.warn("event=task_group_verify_mismatch task_group={} relation={} copied={} destination={}",
+                        group.id(), span.relation().name(), copied, here);
+                same = false;
+            }
+        }
+        if (same) {
+            return group.verified(rows);
+        }
+        countFailedCopy("rows on shard \"" + group.destinationShard() + "\" differ from those copied from shard \""
+                + group.sourceShard() + "\"");
+        return group.copyAgain();
+    }
+
+    /**
+     * Deletes the batch on the source in one transaction whose DELETE … RETURNING counts the rows
+     * it removes; it commits only when they are the rows COPY streamed (and VERIFY found on the
+     * destination), else rolls back and copies the batch again. The transaction's id is recorded
+     * before COMMIT, so a DELETE resumed after a crash asks the source whether it committed
+     * ({@code txid_status}) instead of guessing from what is left.
+     */
+    private TaskGroup delete(Metadata metadata) throws SQLException, InterruptedException {
+        ShardSessions.Session source = session(metadata, group.sourceShard());
+        Connection connection = source.connection();
+        if (group.deleteTransaction() != 0 && committed(connection, group.deleteTransaction())) {
+            log.info("event=task_group_delete_committed_before task_group={} batch={} transaction={}", group.id(),
+                    group.batchNumber(), group.deleteTransaction());
+            return group.at(MoveStep.MOVE);
+        }
+        List<KeySpan> spans = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        List<List<String>> columns = new ArrayList<>();
+        for (KeySpan span : batchSpans(metadata)) {
+            if (ShardData.exists(connection, span)) {
+                spans.add(span);
+                conditions.add(source.hashes().rows(span)); // may build a key table: outside the transaction
+                columns.add(ShardData.columns(connection, span));
+            }
+        }
+        connection.setAutoCommit(false);
+        try {
+            long transaction;
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT txid_current()")) {
+                row.next();
+                transaction = row.getLong(1);
+            }
+            boolean same = true;
+            for (int i = 0; i < spans.size(); i++) {
+                KeySpan span = spans.get(i);
+                BatchContent deleted = ShardData.delete(connection, span, conditions.get(i), columns.get(i));
+                // a group a version without checksums verified deletes unchecked, as that version did
+                BatchContent copied = group.copied().map(c -> c.getOrDefault(span.relation().name().toString(),
+                        BatchContent.EMPTY)).orElse(deleted);
+                if (!deleted.equals(copied)) {
+                    log.warn("event=task_group_delete_mismatch task_group={} relation={} copied={} source={}",
+                            group.id(), span.relation().name(), copied, deleted);
+                    same = false;
+                }
+            }
+            if (!same) {
+                connection.rollback();
+                countFailedCopy("rows of shard \"" + group.sourceShard() + "\" changed while the batch was locked");
+                return group.copyAgain();
+            }
+            group = save(group.deleting(transaction));
+            FailPoint.checkInside(MoveStep.DELETE, "commit", group);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+        return group.at(MoveStep.MOVE);
+    }
+
+    /** Another copy of the batch is due; after {@link #COPY_ATTEMPTS} the group fails instead. */
+    private void countFailedCopy(String why) {
+        if (++copyAttempts >= COPY_ATTEMPTS) {
+            throw new PgException(SqlState.DATA_CORRUPTED, why + " after " + COPY_ATTEMPTS + " copies");
+        }
+    }
+
+    /**
+     * Whether the source's transaction {@code transaction} committed, by {@code txid_status}
+     * (PostgreSQL "System Information Functions": made for a client that lost the answer to its
+     * COMMIT). A transaction still in progress (its session not yet ended by the crash) is waited
+     * for; one the shard does not know (a failover lost it: "in the future") did not commit.
+     */
+    private static boolean committed(Connection connection, long transaction) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + OLD_TRANSACTIONS_WAIT.toNanos();
+        try (PreparedStatement statement = connection.prepareStatement("SELECT txid_status(?)")) {
+            statement.setLong(1, transaction);
+            while (true) {
+                String status;
+                try (ResultSet row = statement.executeQuery()) {
+                    row.next();
+                    status = row.getString(1);
+                } catch (SQLException e) {
+                    if (SqlState.INVALID_PARAMETER_VALUE.code().equals(e.getSQLState())) {
+                        return false;
+                    }
+                    throw e;
+                }
+                if (status == null) {
+                    throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "the source no longer knows whether "
+                            + "transaction " + transaction + " (this batch's delete) committed; compare the batch's rows "
+                            + "on both shards by hand");
+                }
+                if (!status.equals("in progress")) {
+                    return status.equals("committed");
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "transaction " + transaction
+                            + " (this batch's delete) is still in progress on the source");
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /** Points the batch at the destination, unlocks it and unites it with the moved part. */

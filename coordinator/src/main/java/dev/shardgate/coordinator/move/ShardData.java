@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.postgresql.copy.CopyOut;
@@ -155,21 +153,22 @@ final class ShardData {
      * {@code destinationRows} select the span's rows on each shard ({@link KeyHashes#rows});
      * {@code afterCopy} runs before the destination commits.
      *
-     * @return rows copied
+     * @return the rows copied, counted as they passed ({@link RowChecksum})
      */
-    static long copy(Connection source, String sourceRows, Connection destination, String destinationRows, KeySpan span,
-                     List<String> columns, AfterCopy afterCopy) throws SQLException {
+    static BatchContent copy(Connection source, String sourceRows, Connection destination, String destinationRows,
+                             KeySpan span, List<String> columns, AfterCopy afterCopy) throws SQLException {
         String list = String.join(", ", columns);
         destination.setAutoCommit(false);
         try {
             try (Statement statement = destination.createStatement()) {
                 statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + destinationRows);
             }
-            long rows = pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE "
-                    + sourceRows, list);
+            RowChecksum checksum = new RowChecksum();
+            pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE " + sourceRows,
+                    list, checksum);
             afterCopy.run();
             destination.commit();
-            return rows;
+            return checksum.content();
         } catch (SQLException | RuntimeException e) {
             destination.rollback();
             throw e;
@@ -186,11 +185,17 @@ final class ShardData {
      */
     static long pipe(Connection source, Connection destination, String table, String select, String columns)
             throws SQLException {
+        return pipe(source, destination, table, select, columns, new RowChecksum());
+    }
+
+    private static long pipe(Connection source, Connection destination, String table, String select, String columns,
+                             RowChecksum checksum) throws SQLException {
         CopyOut out = source.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + select + ") TO STDOUT");
         CopyIn in = destination.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY " + table + " (" + columns + ") FROM STDIN");
         try {
             byte[] chunk;
             while ((chunk = out.readFromCopy()) != null) {
+                checksum.update(chunk, 0, chunk.length);
                 in.writeToCopy(chunk, 0, chunk.length);
             }
             return in.endCopy();
@@ -204,56 +209,46 @@ final class ShardData {
         }
     }
 
-    /** Row count and a checksum of the rows' text forms, which equal rows give on any shard. */
-    record Content(long rows, long checksum) {
-    }
-
-    static Content content(Connection connection, KeySpan span, List<String> columns) throws SQLException {
-        return content(connection, span, span.predicate(), columns);
-    }
-
-    /** {@link #content(Connection, KeySpan, List)} of the rows {@code rows} selects. */
-    static Content content(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
-        String sql = "SELECT count(*), coalesce(sum(hashtext(ROW(" + String.join(", ", columns) + ")::text)::bigint), 0)"
-                + " FROM " + span.table() + " WHERE " + rows;
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return new Content(row.getLong(1), row.getLong(2));
-        }
+    /**
+     * Count and checksum of the span's rows that {@code rows} selects, read by COPY in the text
+     * form the copy streamed them in.
+     */
+    static BatchContent read(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
+        return copyOut(connection, "SELECT " + String.join(", ", columns) + " FROM " + span.table() + " WHERE " + rows);
     }
 
     /**
-     * The contents of the span on two shards, {@code first} and {@code second}, scanned at the same
-     * time (the batch stays locked for the longer scan only, not for both).
+     * Deletes the span's rows that {@code rows} selects, in the connection's transaction, and
+     * returns their count and checksum ({@code DELETE … RETURNING} under COPY): one pass that
+     * deletes and says exactly what it deleted.
      */
-    static List<Content> contents(Connection first, String firstRows, Connection second, String secondRows, KeySpan span,
-                                  List<String> columns) throws SQLException, InterruptedException {
-        FutureTask<Content> other = new FutureTask<>(() -> content(first, span, firstRows, columns));
-        Thread.ofVirtual().name("verify-" + span.relation().name()).start(other);
-        Content secondContent;
+    static BatchContent delete(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
+        return copyOut(connection, "DELETE FROM " + span.table() + " WHERE " + rows + " RETURNING "
+                + String.join(", ", columns));
+    }
+
+    private static BatchContent copyOut(Connection connection, String query) throws SQLException {
+        CopyOut out = connection.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (" + query + ") TO STDOUT");
+        RowChecksum checksum = new RowChecksum();
         try {
-            secondContent = content(second, span, secondRows, columns);
+            byte[] chunk;
+            while ((chunk = out.readFromCopy()) != null) {
+                checksum.update(chunk, 0, chunk.length);
+            }
+            return checksum.content();
         } finally {
-            try {
-                other.get();
-            } catch (ExecutionException e) {
-                // reported below, unless this thread's scan failed first
+            if (out.isActive()) {
+                out.cancelCopy();
             }
-        }
-        try {
-            return List.of(other.get(), secondContent);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
     }
 
-    /** Deletes the span's rows on the source; returns how many. */
-    static long delete(Connection source, KeySpan span, String rows) throws SQLException {
-        try (Statement statement = source.createStatement()) {
-            return statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + rows);
+    /** The span's rows on the shard, counted. */
+    static long count(Connection connection, KeySpan span) throws SQLException {
+        String sql = "SELECT count(*) FROM " + span.table() + " WHERE " + span.predicate();
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getLong(1);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.shardgate.coordinator.move;
 
 import dev.shardgate.meta.KeyBound;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,13 +18,18 @@ import java.util.Optional;
  * @param lockStartedMillis when the current batch's lock was taken, 0 before
  * @param batchRows    the current batch's rows, as VERIFY counted them on the destination
  * @param stopRequested STOP TASK GROUP: end at the next batch boundary
+ * @param copied       per relation, the rows COPY streamed from the source for the current batch
+ *                     (empty before COPY ran, or when a version that did not count them ran it)
+ * @param deleteTransaction the source's transaction id of the current batch's DELETE, recorded just
+ *                     before it commits (0 before): a resumed DELETE asks the source whether it did
  */
 public record TaskGroup(String id, String keyRangeId, String distributionId, String sourceShard,
                         String destinationShard, int batchSize, TaskState state, String error,
                         Optional<String> movedId, String restId, int batchNumber, MoveStep step,
                         Optional<List<String>> batchBound, Optional<String> nextRestId,
                         long rowsMoved, int batchesDone, long lastLockMillis, long lockStartedMillis,
-                        long batchRows, boolean stopRequested) {
+                        long batchRows, boolean stopRequested, Optional<Map<String, BatchContent>> copied,
+                        long deleteTransaction) {
 
     public TaskGroup {
         Objects.requireNonNull(id);
@@ -31,6 +37,7 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
         Objects.requireNonNull(step);
         error = error == null ? "" : error;
         batchBound = batchBound.map(List::copyOf);
+        copied = copied.map(Map::copyOf);
     }
 
     /** A new group about to plan its first batch. */
@@ -38,7 +45,7 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
                              String destinationShard, int batchSize) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize,
                 TaskState.PLANNED, "", Optional.empty(), keyRangeId, 1, MoveStep.PLAN, Optional.empty(),
-                Optional.empty(), 0, 0, 0, 0, 0, false);
+                Optional.empty(), 0, 0, 0, 0, 0, false, Optional.empty(), 0);
     }
 
     /** The range the current batch moves: the rest, whose low end is split off. */
@@ -49,19 +56,19 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
     TaskGroup at(MoveStep newStep) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, newStep, batchBound, nextRestId, rowsMoved, batchesDone, lastLockMillis,
-                lockStartedMillis, batchRows, stopRequested);
+                lockStartedMillis, batchRows, stopRequested, copied, deleteTransaction);
     }
 
     TaskGroup inState(TaskState newState, String newError) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, newState,
                 newError, movedId, restId, batchNumber, step, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, lockStartedMillis, batchRows, stopRequested);
+                lastLockMillis, lockStartedMillis, batchRows, stopRequested, copied, deleteTransaction);
     }
 
     TaskGroup withStopRequested() {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, step, batchBound, nextRestId, rowsMoved, batchesDone, lastLockMillis,
-                lockStartedMillis, batchRows, true);
+                lockStartedMillis, batchRows, true, copied, deleteTransaction);
     }
 
     /** PLAN done: the batch ends before {@code bound}, or takes the whole rest when empty. */
@@ -69,27 +76,49 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
         Optional<String> next = bound.map(b -> keyRangeId + "_" + id + "_" + (batchNumber + 1));
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.SPLIT, bound.map(KeyBound::texts), next, rowsMoved,
-                batchesDone, lastLockMillis, lockStartedMillis, batchRows, stopRequested);
+                batchesDone, lastLockMillis, lockStartedMillis, batchRows, stopRequested, copied, deleteTransaction);
     }
 
     TaskGroup locked(long startedMillis) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.COPY, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, startedMillis, batchRows, stopRequested);
+                lastLockMillis, startedMillis, batchRows, stopRequested, copied, deleteTransaction);
     }
 
     /** MOVE done: the batch joined the moved part; the next batch starts from the new rest. */
     TaskGroup batchDone(long rows, long lockMillis) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 Optional.of(movedId.orElse(restId)), nextRestId.orElse(restId), batchNumber + 1, MoveStep.PLAN,
-                Optional.empty(), Optional.empty(), rowsMoved + rows, batchesDone + 1, lockMillis, 0, 0, stopRequested);
+                Optional.empty(), Optional.empty(), rowsMoved + rows, batchesDone + 1, lockMillis, 0, 0, stopRequested,
+                Optional.empty(), 0);
     }
 
     /** VERIFY done: the batch holds {@code rows} rows, about to be deleted from the source. */
     TaskGroup verified(long rows) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, lockStartedMillis, rows, stopRequested);
+                lastLockMillis, lockStartedMillis, rows, stopRequested, copied, deleteTransaction);
+    }
+
+    /** COPY done: it streamed {@code content} per relation; VERIFY comes next. */
+    TaskGroup copied(Map<String, BatchContent> content) {
+        return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
+                movedId, restId, batchNumber, MoveStep.VERIFY, batchBound, nextRestId, rowsMoved, batchesDone,
+                lastLockMillis, lockStartedMillis, batchRows, stopRequested, Optional.of(content), 0);
+    }
+
+    /** The DELETE about to commit in the source's transaction {@code transaction}. */
+    TaskGroup deleting(long transaction) {
+        return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
+                movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
+                lastLockMillis, lockStartedMillis, batchRows, stopRequested, copied, transaction);
+    }
+
+    /** Back to COPY: the rows on the two shards differ, the batch is copied again. */
+    TaskGroup copyAgain() {
+        return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
+                movedId, restId, batchNumber, MoveStep.COPY, batchBound, nextRestId, rowsMoved, batchesDone,
+                lastLockMillis, lockStartedMillis, batchRows, stopRequested, Optional.empty(), 0);
     }
 
     /** Whether the batch that just finished was the last one. */

@@ -97,6 +97,14 @@ final class TaskGroupStore {
         map.put("lock_started_ms", g.lockStartedMillis());
         map.put("batch_rows", g.batchRows());
         map.put("stop_requested", g.stopRequested());
+        g.copied().ifPresent(copied -> {
+            Map<String, String> texts = new java.util.TreeMap<>();
+            copied.forEach((relation, content) -> texts.put(relation, content.text()));
+            map.put("copied", texts);
+        });
+        if (g.deleteTransaction() != 0) {
+            map.put("delete_transaction", g.deleteTransaction());
+        }
         DumperOptions options = new DumperOptions();
         options.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
         return new Yaml(new SafeConstructor(new LoaderOptions()), new Representer(options), options)
@@ -114,7 +122,15 @@ final class TaskGroupStore {
                 Optional.ofNullable((List<Object>) m.get("batch_bound")).map(l -> l.stream().map(String::valueOf).toList()),
                 Optional.ofNullable(m.get("next_rest")).map(String::valueOf), number(m, "rows_moved").longValue(),
                 number(m, "batches_done").intValue(), number(m, "last_lock_ms").longValue(),
-                number(m, "lock_started_ms").longValue(), number(m, "batch_rows").longValue(), Boolean.TRUE.equals(m.get("stop_requested")));
+                number(m, "lock_started_ms").longValue(), number(m, "batch_rows").longValue(), Boolean.TRUE.equals(m.get("stop_requested")),
+                Optional.ofNullable((Map<String, Object>) m.get("copied")).map(TaskGroupStore::contents),
+                number(m, "delete_transaction").longValue());
+    }
+
+    private static Map<String, BatchContent> contents(Map<String, Object> texts) {
+        Map<String, BatchContent> contents = new LinkedHashMap<>();
+        texts.forEach((relation, text) -> contents.put(relation, BatchContent.parse(String.valueOf(text))));
+        return contents;
     }
 
     private static String text(Map<String, Object> map, String key) {

@@ -4,6 +4,7 @@ import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyValue;
 import dev.shardgate.qdb.MemoryQdb;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +23,11 @@ class TaskGroupStoreTest {
         // A varchar bound that looks like a number, with a quote, stays a string.
         TaskGroup planned = group.inState(TaskState.RUNNING, "")
                 .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(7), new KeyValue.VarcharValue("0'12"))));
-        TaskGroup verified = planned.at(MoveStep.LOCK).locked(1234).at(MoveStep.VERIFY).verified(42);
-        for (TaskGroup stage : List.of(planned, verified, verified.withStopRequested(),
+        TaskGroup copied = planned.at(MoveStep.LOCK).locked(1234).copied(Map.of("public.orders",
+                new BatchContent(42, -8_000_000_000_000L), "public.\"odd: name\"", new BatchContent(0, 0)));
+        TaskGroup verified = copied.verified(42);
+        TaskGroup deleting = verified.deleting(987_654_321_012L);
+        for (TaskGroup stage : List.of(planned, copied, verified, deleting, verified.withStopRequested(),
                 verified.inState(TaskState.ERROR, "batch 1, step copy: boom"))) {
             store.save(stage);
             assertThat(store.get(group.id())).contains(stage);
@@ -31,6 +35,10 @@ class TaskGroupStoreTest {
         assertThat(verified.batchBound()).contains(List.of("7", "0'12"));
         assertThat(verified.nextRestId()).contains("kr1_tg1_2");
         assertThat(verified.step()).isEqualTo(MoveStep.DELETE);
+        assertThat(deleting.copied()).isEqualTo(copied.copied());
+        assertThat(deleting.copyAgain().copied()).isEmpty();
+        assertThat(deleting.copyAgain().deleteTransaction()).isZero();
+        assertThat(deleting.batchDone(42, 5).copied()).isEmpty();
     }
 
     @Test

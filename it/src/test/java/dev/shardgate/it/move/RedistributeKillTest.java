@@ -105,7 +105,8 @@ class RedistributeKillTest {
     @Test
     void aCoordinatorHaltedInsideABatchIsResumedOnRestart() throws Exception {
         distribution("integer", "");
-        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-done:2", "move:2",
+        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-commit:2", "delete-done:2",
+                "move:2",
                 "move-done:3"));
     }
 
@@ -113,7 +114,7 @@ class RedistributeKillTest {
     @Test
     void aHashedMoveHaltedInsideABatchIsResumedOnRestart() throws Exception {
         distribution("integer hash", " HASH FUNCTION murmur");
-        haltAndResume(List.of("split-done:2", "copy-done:2", "delete-done:2", "move-done:3"));
+        haltAndResume(List.of("split-done:2", "copy-done:2", "delete-commit:2", "delete-done:2", "move-done:3"));
     }
 
     private void haltAndResume(List<String> points) throws Exception {

@@ -103,6 +103,44 @@ class RedistributeRecoveryTest {
         }
     }
 
+    /**
+     * DELETE commits only the rows COPY counted: a failure after it recorded its transaction and
+     * before COMMIT is retried by asking the source whether it committed (it did not: delete again),
+     * and a row changed on the source around the router while the batch was locked makes it roll
+     * back and copy the batch again, so the changed row arrives instead of being deleted unseen.
+     */
+    @Test
+    void theDeleteCommitsOnlyTheCopiedRowsAndARetryKnowsWhetherItCommitted() throws Exception {
+        try (Connection console = cluster.console()) {
+            System.setProperty(FAIL_AT, "delete-commit:2");
+            SQLException failed = catchThrowableOfType(SQLException.class,
+                    () -> rows(console, "REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE 300"));
+            assertThat(failed.getMessage()).contains("failure injected inside step delete (commit) of batch 2");
+            String group = value(console, "SHOW task_group");
+            assertThat(cluster.content(0, "orders", "id BETWEEN 300 AND 599")).startsWith("300|");
+            System.clearProperty(FAIL_AT);
+            assertThat(rows(console, "RETRY TASK GROUP " + group)).containsExactly(group + "|kr1|1000|4");
+        }
+        assertEveryRowOn(1, "after a failure between recording the delete and its commit");
+
+        try (Connection console = cluster.console()) {
+            System.setProperty(FAIL_AT, "delete:2");
+            assertThat((Throwable) catchThrowableOfType(SQLException.class,
+                    () -> rows(console, "REDISTRIBUTE KEY RANGE kr1 TO sh1 BATCH SIZE 300"))).isNotNull();
+            String group = value(console, "SHOW task_group");
+            try (Connection shard = cluster.shard(1)) {
+                execute(shard, "UPDATE orders SET note = 'changed around the router' WHERE id = 350");
+            }
+            System.clearProperty(FAIL_AT);
+            assertThat(rows(console, "RETRY TASK GROUP " + group)).containsExactly(group + "|kr1|1000|4");
+        }
+        try (Connection shard = cluster.shard(0)) {
+            assertThat(value(shard, "SELECT note FROM orders WHERE id = 350")).isEqualTo("changed around the router");
+            assertThat(value(shard, "SELECT count(*) FROM orders")).isEqualTo("1000");
+        }
+        assertThat(cluster.content(1, "orders", "true")).isEqualTo("0|0");
+    }
+
     @Test
     void aCoordinatorThatGoesAwayMidMoveIsResumedByTheNextOne() throws Exception {
         String group;
