@@ -15,11 +15,16 @@ public enum MoveStep {
     LOCK,
     /** Replace the batch's rows on the destination with the source's, counting them as they pass. */
     COPY,
-    /** Read the batch back on the destination and compare it with what COPY counted; a mismatch goes back to COPY. */
+    /**
+     * Run by earlier versions between COPY and DELETE (both shards counted again); DELETE does its
+     * work now. A group stored at this step goes on to DELETE, or copies again when it does not know
+     * what COPY streamed.
+     */
     VERIFY,
     /**
-     * Delete the batch's rows from the source in a transaction that commits only if they are the
-     * rows COPY counted (else back to COPY); its id is recorded before COMMIT.
+     * Delete the batch's rows from the source while reading them back on the destination, in a
+     * source transaction that commits only if both are the rows COPY counted (else back to COPY);
+     * its id is recorded before COMMIT.
      */
     DELETE,
     /** Point the batch's range at the destination, unlock it and unite it with the moved part. */

@@ -20,6 +20,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,14 +172,15 @@ final class Redistribution {
                 Map<String, BatchContent> copied = new LinkedHashMap<>();
                 for (KeySpan span : spans) {
                     if (ShardData.exists(source.connection(), span)) {
-                        copied.put(span.relation().name().toString(), ShardData.copy(source.connection(),
+                        copied.put(name(span), ShardData.copy(source.connection(),
                                 source.hashes().rows(span), destination.connection(), destination.hashes().rows(span),
                                 span, ShardData.columns(source.connection(), span), () -> destination.hashes().copied(span)));
                     }
                 }
                 group = done(step, group.copied(copied));
             }
-            case VERIFY -> group = done(step, verify(metadata));
+            // an earlier version's step: DELETE now verifies, once it knows what COPY streamed
+            case VERIFY -> group = done(step, group.copied().isPresent() ? group.at(MoveStep.DELETE) : group.copyAgain());
             case DELETE -> group = done(step, delete(metadata));
             case MOVE -> {
                 return move(metadata);
@@ -187,45 +190,11 @@ final class Redistribution {
     }
 
     /**
-     * Reads the batch back from the destination and compares it with what COPY streamed: the
-     * source is not read again (DELETE checks it). A mismatch copies the batch again.
-     */
-    private TaskGroup verify(Metadata metadata) throws SQLException {
-        if (group.copied().isEmpty()) {
-            // copied by a version that did not count the rows on the way: copy again to count them
-            return group.copyAgain();
-        }
-        ShardSessions.Session source = session(metadata, group.sourceShard());
-        ShardSessions.Session destination = session(metadata, group.destinationShard());
-        boolean same = true;
-        long rows = 0;
-        for (KeySpan span : batchSpans(metadata)) {
-            BatchContent copied = group.copied().get().get(span.relation().name().toString());
-            if (copied == null) {
-                continue; // not on the source, nothing copied
-            }
-            BatchContent here = ShardData.read(destination.connection(), span, destination.hashes().rows(span),
-                    ShardData.columns(source.connection(), span));
-            rows += here.rows();
-            if (!here.equals(copied)) {
-                log.warn("event=task_group_verify_mismatch task_group={} relation={} copied={} destination={}",
-                        group.id(), span.relation().name(), copied, here);
-                same = false;
-            }
-        }
-        if (same) {
-            return group.verified(rows);
-        }
-        countFailedCopy("rows on shard \"" + group.destinationShard() + "\" differ from those copied from shard \""
-                + group.sourceShard() + "\"");
-        return group.copyAgain();
-    }
-
-    /**
-     * Deletes the batch on the source in one transaction whose DELETE … RETURNING counts the rows
-     * it removes; it commits only when they are the rows COPY streamed (and VERIFY found on the
-     * destination), else rolls back and copies the batch again. The transaction's id is recorded
-     * before COMMIT, so a DELETE resumed after a crash asks the source whether it committed
+     * Deletes the batch on the source while it reads the batch back on the destination (two shards,
+     * at the same time). The source's transaction counts the rows it removes ({@code DELETE …
+     * RETURNING}) and commits only when they, and the destination's rows, are what COPY streamed;
+     * otherwise it rolls back and the batch is copied again. The transaction's id is recorded before
+     * COMMIT, so a DELETE resumed after a crash asks the source whether it committed
      * ({@code txid_status}) instead of guessing from what is left.
      */
     private TaskGroup delete(Metadata metadata) throws SQLException, InterruptedException {
@@ -236,16 +205,33 @@ final class Redistribution {
                     group.batchNumber(), group.deleteTransaction());
             return group.at(MoveStep.MOVE);
         }
+        if (group.copied().isEmpty()) {
+            return deleteVerified(metadata, source);
+        }
+        ShardSessions.Session destination = session(metadata, group.destinationShard());
+        Map<String, BatchContent> copied = group.copied().get();
         List<KeySpan> spans = new ArrayList<>();
-        List<String> conditions = new ArrayList<>();
+        List<String> sourceRows = new ArrayList<>();
+        List<String> destinationRows = new ArrayList<>();
         List<List<String>> columns = new ArrayList<>();
         for (KeySpan span : batchSpans(metadata)) {
-            if (ShardData.exists(connection, span)) {
+            if (ShardData.exists(connection, span) || copied.containsKey(name(span))) {
                 spans.add(span);
-                conditions.add(source.hashes().rows(span)); // may build a key table: outside the transaction
+                // these may build key tables: outside the transaction
+                sourceRows.add(source.hashes().rows(span));
+                destinationRows.add(copied.containsKey(name(span)) ? destination.hashes().rows(span) : null);
                 columns.add(ShardData.columns(connection, span));
             }
         }
+        FutureTask<List<BatchContent>> readBack = new FutureTask<>(() -> {
+            List<BatchContent> contents = new ArrayList<>();
+            for (int i = 0; i < spans.size(); i++) {
+                contents.add(destinationRows.get(i) == null ? BatchContent.EMPTY // nothing copied, maybe no table
+                        : ShardData.read(destination.connection(), spans.get(i), destinationRows.get(i), columns.get(i)));
+            }
+            return contents;
+        });
+        Thread.ofVirtual().name("verify-" + group.id()).start(readBack);
         connection.setAutoCommit(false);
         try {
             long transaction;
@@ -254,26 +240,64 @@ final class Redistribution {
                 row.next();
                 transaction = row.getLong(1);
             }
-            boolean same = true;
+            List<BatchContent> deleted = new ArrayList<>();
             for (int i = 0; i < spans.size(); i++) {
-                KeySpan span = spans.get(i);
-                BatchContent deleted = ShardData.delete(connection, span, conditions.get(i), columns.get(i));
-                // a group a version without checksums verified deletes unchecked, as that version did
-                BatchContent copied = group.copied().map(c -> c.getOrDefault(span.relation().name().toString(),
-                        BatchContent.EMPTY)).orElse(deleted);
-                if (!deleted.equals(copied)) {
-                    log.warn("event=task_group_delete_mismatch task_group={} relation={} copied={} source={}",
-                            group.id(), span.relation().name(), copied, deleted);
+                deleted.add(ShardData.delete(connection, spans.get(i), sourceRows.get(i), columns.get(i)));
+            }
+            List<BatchContent> destinationContents = result(readBack);
+            boolean same = true;
+            long rows = 0;
+            for (int i = 0; i < spans.size(); i++) {
+                BatchContent expected = copied.getOrDefault(name(spans.get(i)), BatchContent.EMPTY);
+                rows += expected.rows();
+                if (!deleted.get(i).equals(expected) || !destinationContents.get(i).equals(expected)) {
+                    log.warn("event=task_group_verify_mismatch task_group={} relation={} copied={} source={} destination={}",
+                            group.id(), spans.get(i).relation().name(), expected, deleted.get(i), destinationContents.get(i));
                     same = false;
                 }
             }
             if (!same) {
                 connection.rollback();
-                countFailedCopy("rows of shard \"" + group.sourceShard() + "\" changed while the batch was locked");
+                countFailedCopy("rows of shards \"" + group.sourceShard() + "\" and \"" + group.destinationShard()
+                        + "\" differ from those copied");
                 return group.copyAgain();
             }
-            group = save(group.deleting(transaction));
+            group = save(group.deleting(transaction, rows));
             FailPoint.checkInside(MoveStep.DELETE, "commit", group);
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+            try {
+                readBack.get(); // the destination's session is free again before the next step uses it
+            } catch (ExecutionException e) {
+                // reported by result() unless the source failed first
+            }
+        }
+        return group.at(MoveStep.MOVE);
+    }
+
+    /**
+     * DELETE of a group an earlier version copied and verified without recording what it copied:
+     * deleted as that version did, unchecked, in one transaction.
+     */
+    private TaskGroup deleteVerified(Metadata metadata, ShardSessions.Session source) throws SQLException {
+        Connection connection = source.connection();
+        List<KeySpan> spans = new ArrayList<>();
+        List<String> conditions = new ArrayList<>();
+        for (KeySpan span : batchSpans(metadata)) {
+            if (ShardData.exists(connection, span)) {
+                spans.add(span);
+                conditions.add(source.hashes().rows(span));
+            }
+        }
+        connection.setAutoCommit(false);
+        try {
+            for (int i = 0; i < spans.size(); i++) {
+                ShardData.delete(connection, spans.get(i), conditions.get(i), ShardData.columns(connection, spans.get(i)));
+            }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
@@ -282,6 +306,21 @@ final class Redistribution {
             connection.setAutoCommit(true);
         }
         return group.at(MoveStep.MOVE);
+    }
+
+    private static String name(KeySpan span) {
+        return span.relation().name().toString();
+    }
+
+    private static <T> T result(FutureTask<T> task) throws SQLException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     /** Another copy of the batch is due; after {@link #COPY_ATTEMPTS} the group fails instead. */

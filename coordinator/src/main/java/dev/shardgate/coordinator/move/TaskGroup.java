@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param batchBound   the current batch's upper bound as texts, empty when the batch is the whole rest
  * @param nextRestId   the id the rest takes once the batch is split off; empty for the last batch
  * @param lockStartedMillis when the current batch's lock was taken, 0 before
- * @param batchRows    the current batch's rows, as VERIFY counted them on the destination
+ * @param batchRows    the current batch's rows, as DELETE counted them
  * @param stopRequested STOP TASK GROUP: end at the next batch boundary
  * @param copied       per relation, the rows COPY streamed from the source for the current batch
  *                     (empty before COPY ran, or when a version that did not count them ran it)
@@ -93,25 +93,21 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
                 Optional.empty(), 0);
     }
 
-    /** VERIFY done: the batch holds {@code rows} rows, about to be deleted from the source. */
-    TaskGroup verified(long rows) {
-        return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
-                movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, lockStartedMillis, rows, stopRequested, copied, deleteTransaction);
-    }
-
-    /** COPY done: it streamed {@code content} per relation; VERIFY comes next. */
+    /** COPY done: it streamed {@code content} per relation; DELETE comes next. */
     TaskGroup copied(Map<String, BatchContent> content) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
-                movedId, restId, batchNumber, MoveStep.VERIFY, batchBound, nextRestId, rowsMoved, batchesDone,
+                movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
                 lastLockMillis, lockStartedMillis, batchRows, stopRequested, Optional.of(content), 0);
     }
 
-    /** The DELETE about to commit in the source's transaction {@code transaction}. */
-    TaskGroup deleting(long transaction) {
+    /**
+     * The DELETE of the batch's {@code rows} rows, checked, about to commit in the source's
+     * transaction {@code transaction}.
+     */
+    TaskGroup deleting(long transaction, long rows) {
         return new TaskGroup(id, keyRangeId, distributionId, sourceShard, destinationShard, batchSize, state, error,
                 movedId, restId, batchNumber, MoveStep.DELETE, batchBound, nextRestId, rowsMoved, batchesDone,
-                lastLockMillis, lockStartedMillis, batchRows, stopRequested, copied, transaction);
+                lastLockMillis, lockStartedMillis, rows, stopRequested, copied, transaction);
     }
 
     /** Back to COPY: the rows on the two shards differ, the batch is copied again. */

@@ -25,16 +25,16 @@ class TaskGroupStoreTest {
                 .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(7), new KeyValue.VarcharValue("0'12"))));
         TaskGroup copied = planned.at(MoveStep.LOCK).locked(1234).copied(Map.of("public.orders",
                 new BatchContent(42, -8_000_000_000_000L), "public.\"odd: name\"", new BatchContent(0, 0)));
-        TaskGroup verified = copied.verified(42);
-        TaskGroup deleting = verified.deleting(987_654_321_012L);
-        for (TaskGroup stage : List.of(planned, copied, verified, deleting, verified.withStopRequested(),
-                verified.inState(TaskState.ERROR, "batch 1, step copy: boom"))) {
+        TaskGroup deleting = copied.deleting(987_654_321_012L, 42);
+        for (TaskGroup stage : List.of(planned, copied, deleting, deleting.withStopRequested(),
+                deleting.inState(TaskState.ERROR, "batch 1, step delete: boom"))) {
             store.save(stage);
             assertThat(store.get(group.id())).contains(stage);
         }
-        assertThat(verified.batchBound()).contains(List.of("7", "0'12"));
-        assertThat(verified.nextRestId()).contains("kr1_tg1_2");
-        assertThat(verified.step()).isEqualTo(MoveStep.DELETE);
+        assertThat(deleting.batchBound()).contains(List.of("7", "0'12"));
+        assertThat(deleting.nextRestId()).contains("kr1_tg1_2");
+        assertThat(copied.step()).isEqualTo(MoveStep.DELETE);
+        assertThat(deleting.batchRows()).isEqualTo(42);
         assertThat(deleting.copied()).isEqualTo(copied.copied());
         assertThat(deleting.copyAgain().copied()).isEmpty();
         assertThat(deleting.copyAgain().deleteTransaction()).isZero();

@@ -105,7 +105,7 @@ class RedistributeKillTest {
     @Test
     void aCoordinatorHaltedInsideABatchIsResumedOnRestart() throws Exception {
         distribution("integer", "");
-        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "verify:2", "delete-commit:2", "delete-done:2",
+        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "delete:2", "delete-commit:2", "delete-done:2",
                 "move:2",
                 "move-done:3"));
     }
