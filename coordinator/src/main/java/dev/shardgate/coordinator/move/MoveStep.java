@@ -13,19 +13,15 @@ public enum MoveStep {
     SPLIT,
     /** Lock the batch's range, wait for the routers to see the lock and for older writes to end. */
     LOCK,
-    /** Replace the batch's rows on the destination with the source's, counting them as they pass. */
+    /**
+     * Move the batch's rows: the source deletes them and streams them into the destination, which
+     * reads them back; the destination commits when they match, then the source (whose
+     * transaction id is recorded first). A mismatch rolls both back and runs COPY again.
+     */
     COPY,
-    /**
-     * Run by earlier versions between COPY and DELETE (both shards counted again); DELETE does its
-     * work now. A group stored at this step goes on to DELETE, or copies again when it does not know
-     * what COPY streamed.
-     */
+    /** Run by earlier versions after COPY; a group stored at this step copies again (nothing was deleted). */
     VERIFY,
-    /**
-     * Delete the batch's rows from the source while reading them back on the destination, in a
-     * source transaction that commits only if both are the rows COPY counted (else back to COPY);
-     * its id is recorded before COMMIT.
-     */
+    /** Run by earlier versions after VERIFY: deletes the verified batch on the source. */
     DELETE,
     /** Point the batch's range at the destination, unlock it and unite it with the moved part. */
     MOVE;

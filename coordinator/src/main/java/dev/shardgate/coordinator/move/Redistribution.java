@@ -16,12 +16,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -163,25 +159,11 @@ final class Redistribution {
                 }
                 group = done(step, group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
             }
-            case COPY -> {
-                ShardSessions.Session source = session(metadata, group.sourceShard());
-                ShardSessions.Session destination = session(metadata, group.destinationShard());
-                List<KeySpan> spans = batchSpans(metadata);
-                DestinationTables.prepare(metadata, shards, group.sourceShard(), source.connection(),
-                        group.destinationShard(), destination.connection(), spans);
-                Map<String, BatchContent> copied = new LinkedHashMap<>();
-                for (KeySpan span : spans) {
-                    if (ShardData.exists(source.connection(), span)) {
-                        copied.put(name(span), ShardData.copy(source.connection(),
-                                source.hashes().rows(span), destination.connection(), destination.hashes().rows(span),
-                                span, ShardData.columns(source.connection(), span), () -> destination.hashes().copied(span)));
-                    }
-                }
-                group = done(step, group.copied(copied));
-            }
-            // an earlier version's step: DELETE now verifies, once it knows what COPY streamed
-            case VERIFY -> group = done(step, group.copied().isPresent() ? group.at(MoveStep.DELETE) : group.copyAgain());
-            case DELETE -> group = done(step, delete(metadata));
+            case COPY -> group = done(step, copy(metadata));
+            // steps of earlier versions, found in a group one of them stored: VERIFY had not deleted
+            // anything yet, so the batch is copied again; DELETE follows a VERIFY that passed
+            case VERIFY -> group = done(step, group.at(MoveStep.COPY));
+            case DELETE -> group = done(step, deleteVerified(metadata));
             case MOVE -> {
                 return move(metadata);
             }
@@ -190,100 +172,97 @@ final class Redistribution {
     }
 
     /**
-     * Deletes the batch on the source while it reads the batch back on the destination (two shards,
-     * at the same time). The source's transaction counts the rows it removes ({@code DELETE …
-     * RETURNING}) and commits only when they, and the destination's rows, are what COPY streamed;
-     * otherwise it rolls back and the batch is copied again. The transaction's id is recorded before
-     * COMMIT, so a DELETE resumed after a crash asks the source whether it committed
-     * ({@code txid_status}) instead of guessing from what is left.
+     * Moves the batch's rows in one transaction on each shard: the source's deletes them and
+     * streams what it deleted ({@code COPY (DELETE … RETURNING …)}) into the destination's, which
+     * then reads them back; only when the rows read back are the rows streamed (count and checksum)
+     * does the destination commit, then the source. Between the two commits both shards hold the
+     * batch, which the routers still read on the source only. The source transaction's id is
+     * recorded before its COMMIT, so a COPY resumed after a crash asks the source whether it
+     * committed ({@code txid_status}): if so the batch has moved; if not, the destination's rows of
+     * the batch are replaced by a new attempt.
      */
-    private TaskGroup delete(Metadata metadata) throws SQLException, InterruptedException {
+    private TaskGroup copy(Metadata metadata) throws SQLException, InterruptedException {
         ShardSessions.Session source = session(metadata, group.sourceShard());
-        Connection connection = source.connection();
-        if (group.deleteTransaction() != 0 && committed(connection, group.deleteTransaction())) {
-            log.info("event=task_group_delete_committed_before task_group={} batch={} transaction={}", group.id(),
+        ShardSessions.Session destination = session(metadata, group.destinationShard());
+        Connection from = source.connection();
+        Connection to = destination.connection();
+        if (group.deleteTransaction() != 0 && committed(from, group.deleteTransaction())) {
+            log.info("event=task_group_copy_committed_before task_group={} batch={} transaction={}", group.id(),
                     group.batchNumber(), group.deleteTransaction());
             return group.at(MoveStep.MOVE);
         }
-        if (group.copied().isEmpty()) {
-            return deleteVerified(metadata, source);
-        }
-        ShardSessions.Session destination = session(metadata, group.destinationShard());
-        Map<String, BatchContent> copied = group.copied().get();
         List<KeySpan> spans = new ArrayList<>();
+        for (KeySpan span : batchSpans(metadata)) {
+            if (ShardData.exists(from, span)) {
+                spans.add(span);
+            }
+        }
+        DestinationTables.prepare(metadata, shards, group.sourceShard(), from, group.destinationShard(), to, spans);
         List<String> sourceRows = new ArrayList<>();
         List<String> destinationRows = new ArrayList<>();
         List<List<String>> columns = new ArrayList<>();
-        for (KeySpan span : batchSpans(metadata)) {
-            if (ShardData.exists(connection, span) || copied.containsKey(name(span))) {
-                spans.add(span);
-                // these may build key tables: outside the transaction
-                sourceRows.add(source.hashes().rows(span));
-                destinationRows.add(copied.containsKey(name(span)) ? destination.hashes().rows(span) : null);
-                columns.add(ShardData.columns(connection, span));
-            }
+        for (KeySpan span : spans) {
+            // these may build key tables: outside the transactions
+            sourceRows.add(source.hashes().rows(span));
+            destinationRows.add(destination.hashes().rows(span));
+            columns.add(ShardData.columns(from, span));
         }
-        FutureTask<List<BatchContent>> readBack = new FutureTask<>(() -> {
-            List<BatchContent> contents = new ArrayList<>();
-            for (int i = 0; i < spans.size(); i++) {
-                contents.add(destinationRows.get(i) == null ? BatchContent.EMPTY // nothing copied, maybe no table
-                        : ShardData.read(destination.connection(), spans.get(i), destinationRows.get(i), columns.get(i)));
-            }
-            return contents;
-        });
-        Thread.ofVirtual().name("verify-" + group.id()).start(readBack);
-        connection.setAutoCommit(false);
+        from.setAutoCommit(false);
+        to.setAutoCommit(false);
         try {
             long transaction;
-            try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT txid_current()")) {
+            try (Statement statement = from.createStatement(); ResultSet row = statement.executeQuery("SELECT txid_current()")) {
                 row.next();
                 transaction = row.getLong(1);
             }
-            List<BatchContent> deleted = new ArrayList<>();
-            for (int i = 0; i < spans.size(); i++) {
-                deleted.add(ShardData.delete(connection, spans.get(i), sourceRows.get(i), columns.get(i)));
-            }
-            List<BatchContent> destinationContents = result(readBack);
             boolean same = true;
             long rows = 0;
             for (int i = 0; i < spans.size(); i++) {
-                BatchContent expected = copied.getOrDefault(name(spans.get(i)), BatchContent.EMPTY);
-                rows += expected.rows();
-                if (!deleted.get(i).equals(expected) || !destinationContents.get(i).equals(expected)) {
-                    log.warn("event=task_group_verify_mismatch task_group={} relation={} copied={} source={} destination={}",
-                            group.id(), spans.get(i).relation().name(), expected, deleted.get(i), destinationContents.get(i));
+                KeySpan span = spans.get(i);
+                BatchContent moved = ShardData.move(from, sourceRows.get(i), to, destinationRows.get(i), span, columns.get(i));
+                destination.hashes().copied(span);
+                BatchContent arrived = ShardData.read(to, span, destinationRows.get(i), columns.get(i));
+                rows += moved.rows();
+                if (!arrived.equals(moved)) {
+                    log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
+                            group.id(), span.relation().name(), moved, arrived);
                     same = false;
                 }
             }
             if (!same) {
-                connection.rollback();
-                countFailedCopy("rows of shards \"" + group.sourceShard() + "\" and \"" + group.destinationShard()
-                        + "\" differ from those copied");
-                return group.copyAgain();
+                to.rollback();
+                from.rollback();
+                countFailedCopy("rows on shard \"" + group.destinationShard() + "\" differ from those deleted on shard \""
+                        + group.sourceShard() + "\"");
+                return group.at(MoveStep.COPY);
             }
-            group = save(group.deleting(transaction, rows));
-            FailPoint.checkInside(MoveStep.DELETE, "commit", group);
-            connection.commit();
+            to.commit();
+            FailPoint.checkInside(MoveStep.COPY, "destination-committed", group);
+            group = save(group.moving(transaction, rows));
+            FailPoint.checkInside(MoveStep.COPY, "commit", group);
+            from.commit();
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            rollBack(to);
+            rollBack(from);
             throw e;
         } finally {
-            connection.setAutoCommit(true);
-            try {
-                readBack.get(); // the destination's session is free again before the next step uses it
-            } catch (ExecutionException e) {
-                // reported by result() unless the source failed first
-            }
+            from.setAutoCommit(true);
+            to.setAutoCommit(true);
         }
         return group.at(MoveStep.MOVE);
     }
 
-    /**
-     * DELETE of a group an earlier version copied and verified without recording what it copied:
-     * deleted as that version did, unchecked, in one transaction.
-     */
-    private TaskGroup deleteVerified(Metadata metadata, ShardSessions.Session source) throws SQLException {
+    private static void rollBack(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            // the session is gone: its transaction went with it
+        }
+    }
+
+    /** DELETE of a group an earlier version copied and verified: unchecked, as that version did. */
+    private TaskGroup deleteVerified(Metadata metadata) throws SQLException {
+        ShardSessions.Session source = session(metadata, group.sourceShard());
         Connection connection = source.connection();
         List<KeySpan> spans = new ArrayList<>();
         List<String> conditions = new ArrayList<>();
@@ -296,7 +275,7 @@ final class Redistribution {
         connection.setAutoCommit(false);
         try {
             for (int i = 0; i < spans.size(); i++) {
-                ShardData.delete(connection, spans.get(i), conditions.get(i), ShardData.columns(connection, spans.get(i)));
+                ShardData.delete(connection, spans.get(i), conditions.get(i));
             }
             connection.commit();
         } catch (SQLException | RuntimeException e) {
@@ -306,21 +285,6 @@ final class Redistribution {
             connection.setAutoCommit(true);
         }
         return group.at(MoveStep.MOVE);
-    }
-
-    private static String name(KeySpan span) {
-        return span.relation().name().toString();
-    }
-
-    private static <T> T result(FutureTask<T> task) throws SQLException, InterruptedException {
-        try {
-            return task.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof SQLException sql) {
-                throw sql;
-            }
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-        }
     }
 
     /** Another copy of the batch is due; after {@link #COPY_ATTEMPTS} the group fails instead. */

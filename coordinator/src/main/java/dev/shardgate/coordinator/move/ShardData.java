@@ -142,43 +142,29 @@ final class ShardData {
         return columns;
     }
 
-    /** A statement run in the destination's transaction after the rows arrived. */
-    interface AfterCopy {
-        void run() throws SQLException;
-    }
-
     /**
-     * Replaces the span's rows on the destination with the source's, in one destination
-     * transaction: running it twice gives the same result. {@code sourceRows} and
-     * {@code destinationRows} select the span's rows on each shard ({@link KeyHashes#rows});
-     * {@code afterCopy} runs before the destination commits.
+     * Moves the span's rows in the two connections' transactions, which the caller commits:
+     * deletes on the destination the rows {@code destinationRows} selects there (left by an
+     * earlier attempt, or written around the router), then deletes on the source the rows
+     * {@code sourceRows} selects, streaming them ({@code COPY (DELETE … RETURNING …)}) into the
+     * destination. One pass over the source's rows.
      *
-     * @return the rows copied, counted as they passed ({@link RowChecksum})
+     * @return the rows moved, counted as they passed ({@link RowChecksum})
      */
-    static BatchContent copy(Connection source, String sourceRows, Connection destination, String destinationRows,
-                             KeySpan span, List<String> columns, AfterCopy afterCopy) throws SQLException {
+    static BatchContent move(Connection source, String sourceRows, Connection destination, String destinationRows,
+                             KeySpan span, List<String> columns) throws SQLException {
         String list = String.join(", ", columns);
-        destination.setAutoCommit(false);
-        try {
-            try (Statement statement = destination.createStatement()) {
-                statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + destinationRows);
-            }
-            RowChecksum checksum = new RowChecksum();
-            pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE " + sourceRows,
-                    list, checksum);
-            afterCopy.run();
-            destination.commit();
-            return checksum.content();
-        } catch (SQLException | RuntimeException e) {
-            destination.rollback();
-            throw e;
-        } finally {
-            destination.setAutoCommit(true);
+        try (Statement statement = destination.createStatement()) {
+            statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + destinationRows);
         }
+        RowChecksum checksum = new RowChecksum();
+        pipe(source, destination, span.table(), "DELETE FROM " + span.table() + " WHERE " + sourceRows + " RETURNING "
+                + list, list, checksum);
+        return checksum.content();
     }
 
     /**
-     * Streams the rows {@code select} gives on the source into {@code table}'s {@code columns} on
+     * Streams the rows {@code select} (or a DML statement's RETURNING) gives on the source into {@code table}'s {@code columns} on
      * the destination, in whatever transactions the two connections are in.
      *
      * @return rows copied
@@ -211,20 +197,17 @@ final class ShardData {
 
     /**
      * Count and checksum of the span's rows that {@code rows} selects, read by COPY in the text
-     * form the copy streamed them in.
+     * form {@link #move} streamed them in.
      */
     static BatchContent read(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
         return copyOut(connection, "SELECT " + String.join(", ", columns) + " FROM " + span.table() + " WHERE " + rows);
     }
 
-    /**
-     * Deletes the span's rows that {@code rows} selects, in the connection's transaction, and
-     * returns their count and checksum ({@code DELETE … RETURNING} under COPY): one pass that
-     * deletes and says exactly what it deleted.
-     */
-    static BatchContent delete(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
-        return copyOut(connection, "DELETE FROM " + span.table() + " WHERE " + rows + " RETURNING "
-                + String.join(", ", columns));
+    /** Deletes the span's rows that {@code rows} selects; returns how many. */
+    static long delete(Connection connection, KeySpan span, String rows) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            return statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + rows);
+        }
     }
 
     private static BatchContent copyOut(Connection connection, String query) throws SQLException {

@@ -97,11 +97,6 @@ final class TaskGroupStore {
         map.put("lock_started_ms", g.lockStartedMillis());
         map.put("batch_rows", g.batchRows());
         map.put("stop_requested", g.stopRequested());
-        g.copied().ifPresent(copied -> {
-            Map<String, String> texts = new java.util.TreeMap<>();
-            copied.forEach((relation, content) -> texts.put(relation, content.text()));
-            map.put("copied", texts);
-        });
         if (g.deleteTransaction() != 0) {
             map.put("delete_transaction", g.deleteTransaction());
         }
@@ -123,14 +118,7 @@ final class TaskGroupStore {
                 Optional.ofNullable(m.get("next_rest")).map(String::valueOf), number(m, "rows_moved").longValue(),
                 number(m, "batches_done").intValue(), number(m, "last_lock_ms").longValue(),
                 number(m, "lock_started_ms").longValue(), number(m, "batch_rows").longValue(), Boolean.TRUE.equals(m.get("stop_requested")),
-                Optional.ofNullable((Map<String, Object>) m.get("copied")).map(TaskGroupStore::contents),
                 number(m, "delete_transaction").longValue());
-    }
-
-    private static Map<String, BatchContent> contents(Map<String, Object> texts) {
-        Map<String, BatchContent> contents = new LinkedHashMap<>();
-        texts.forEach((relation, text) -> contents.put(relation, BatchContent.parse(String.valueOf(text))));
-        return contents;
     }
 
     private static String text(Map<String, Object> map, String key) {

@@ -20,7 +20,7 @@ class RowChecksumTest {
         BatchContent rows = of("1\tone\t7\n", "2\ttwo\\nlines\t8\n", "3\t\\N\t9\n");
         assertThat(rows.rows()).isEqualTo(3);
         assertThat(of("3\t\\N\t9\n2\ttwo\\nlin", "es\t8\n", "1\tone\t7\n")).isEqualTo(rows);
-        assertThat(of()).isEqualTo(BatchContent.EMPTY);
+        assertThat(of()).isEqualTo(new BatchContent(0, 0));
     }
 
     @Test
@@ -31,11 +31,5 @@ class RowChecksumTest {
         assertThat(of("1\tone\t7\n")).isNotEqualTo(rows);
         // swapping values between rows keeps the bytes but not the rows
         assertThat(of("1\tone\t8\n", "2\ttwo\t7\n").checksum()).isNotEqualTo(rows.checksum());
-    }
-
-    @Test
-    void theStoredTextRoundTrips() {
-        BatchContent content = new BatchContent(50_000, Long.MIN_VALUE + 17);
-        assertThat(BatchContent.parse(content.text())).isEqualTo(content);
     }
 }

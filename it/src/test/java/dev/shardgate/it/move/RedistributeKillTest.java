@@ -105,16 +105,16 @@ class RedistributeKillTest {
     @Test
     void aCoordinatorHaltedInsideABatchIsResumedOnRestart() throws Exception {
         distribution("integer", "");
-        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy-done:2", "delete:2", "delete-commit:2", "delete-done:2",
-                "move:2",
-                "move-done:3"));
+        haltAndResume(List.of("plan:2", "split-done:2", "lock:2", "copy:2", "copy-destination-committed:2",
+                "copy-commit:2", "copy-done:2", "move:2", "move-done:3"));
     }
 
     /** The same for a hashed distribution, whose batches follow the murmur hash of the key. */
     @Test
     void aHashedMoveHaltedInsideABatchIsResumedOnRestart() throws Exception {
         distribution("integer hash", " HASH FUNCTION murmur");
-        haltAndResume(List.of("split-done:2", "copy-done:2", "delete-commit:2", "delete-done:2", "move-done:3"));
+        haltAndResume(List.of("split-done:2", "copy-destination-committed:2", "copy-commit:2", "copy-done:2",
+                "move-done:3"));
     }
 
     private void haltAndResume(List<String> points) throws Exception {
