@@ -217,11 +217,17 @@ final class Redistribution {
             }
             boolean same = true;
             long rows = 0;
+            long streamNanos = 0;
+            long readBackNanos = 0;
             for (int i = 0; i < spans.size(); i++) {
                 KeySpan span = spans.get(i);
+                long start = System.nanoTime();
                 BatchContent moved = ShardData.move(from, sourceRows.get(i), to, destinationRows.get(i), span, columns.get(i));
                 destination.hashes().copied(span);
+                long streamed = System.nanoTime();
                 BatchContent arrived = ShardData.read(to, span, destinationRows.get(i), columns.get(i));
+                streamNanos += streamed - start;
+                readBackNanos += System.nanoTime() - streamed;
                 rows += moved.rows();
                 if (!arrived.equals(moved)) {
                     log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
@@ -235,6 +241,10 @@ final class Redistribution {
                 countFailedCopy("rows on shard \"" + group.destinationShard() + "\" differ from those deleted on shard \""
                         + group.sourceShard() + "\"");
                 return group.at(MoveStep.COPY);
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("event=task_group_copy_parts task_group={} batch={} stream_ms={} read_back_ms={}", group.id(),
+                        group.batchNumber(), streamNanos / 1_000_000, readBackNanos / 1_000_000);
             }
             to.commit();
             FailPoint.checkInside(MoveStep.COPY, "destination-committed", group);
