@@ -132,13 +132,19 @@ class RedistributeKillTest {
 
             startCoordinator(null);
             try (Connection console = console()) {
-                MoveCluster.await("the restarted coordinator finishes the group (" + point + ")", 60_000, () -> {
-                    try {
-                        return rows(console, "SHOW task_group").isEmpty();
-                    } catch (SQLException e) {
-                        throw new IllegalStateException(e);
-                    }
-                });
+                try {
+                    MoveCluster.await("the restarted coordinator finishes the group (" + point + ")", 60_000, () -> {
+                        try {
+                            return rows(console, "SHOW task_group").isEmpty();
+                        } catch (SQLException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    });
+                } catch (AssertionError e) {
+                    List<String> lines = Files.readAllLines(directory.resolve("coordinator.log"));
+                    throw new AssertionError(e.getMessage() + "\n" + String.join("\n",
+                            lines.subList(Math.max(0, lines.size() - 60), lines.size())), e);
+                }
                 assertThat(rows(console, "SHOW key_ranges")).as(point).containsExactly("kr1|sh" + (to + 1) + "|ds1|0|false");
             }
             assertThat(content(to)).as(point).isEqualTo(expected());
