@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,14 +174,16 @@ final class Redistribution {
     }
 
     /**
-     * Moves the batch's rows in one transaction on each shard: the source's deletes them and
-     * streams what it deleted ({@code COPY (DELETE … RETURNING …)}) into the destination's, which
-     * then reads them back; only when the rows read back are the rows streamed (count and checksum)
-     * does the destination commit, then the source. Between the two commits both shards hold the
-     * batch, which the routers still read on the source only. The source transaction's id is
-     * recorded before its COMMIT, so a COPY resumed after a crash asks the source whether it
-     * committed ({@code txid_status}): if so the batch has moved; if not, the destination's rows of
-     * the batch are replaced by a new attempt.
+     * Moves the batch's rows in one transaction on each shard. The source's runs in REPEATABLE
+     * READ: it streams the rows into the destination's (counted and checksummed as they pass),
+     * then deletes them in the same snapshot, so it deletes exactly the rows it streamed or fails
+     * (40001) when one of them changed since; meanwhile the destination reads them back. Only when
+     * the rows read back are the rows streamed, and the source deleted as many, does the
+     * destination commit, then the source. Between the two commits both shards hold the batch,
+     * which the routers still read on the source only. The source transaction's id is recorded
+     * before its COMMIT, so a COPY resumed after a crash asks the source whether it committed
+     * ({@code txid_status}): if so the batch has moved; if not, the destination's rows of the batch
+     * are replaced by a new attempt.
      */
     private TaskGroup copy(Metadata metadata) throws SQLException, InterruptedException {
         ShardSessions.Session source = session(metadata, group.sourceShard());
@@ -211,27 +215,55 @@ final class Redistribution {
         to.setAutoCommit(false);
         try {
             long transaction;
-            try (Statement statement = from.createStatement(); ResultSet row = statement.executeQuery("SELECT txid_current()")) {
-                row.next();
-                transaction = row.getLong(1);
+            try (Statement statement = from.createStatement()) {
+                // one snapshot for the copy and the delete: the delete removes exactly the rows
+                // copied, or fails (40001) when one of them changed since
+                statement.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                try (ResultSet row = statement.executeQuery("SELECT txid_current()")) {
+                    row.next();
+                    transaction = row.getLong(1);
+                }
             }
-            boolean same = true;
-            long rows = 0;
-            long streamNanos = 0;
-            long readBackNanos = 0;
+            long start = System.nanoTime();
+            List<BatchContent> copied = new ArrayList<>();
             for (int i = 0; i < spans.size(); i++) {
-                KeySpan span = spans.get(i);
-                long start = System.nanoTime();
-                BatchContent moved = ShardData.move(from, sourceRows.get(i), to, destinationRows.get(i), span, columns.get(i));
-                destination.hashes().copied(span);
-                long streamed = System.nanoTime();
-                BatchContent arrived = ShardData.read(to, span, destinationRows.get(i), columns.get(i));
-                streamNanos += streamed - start;
-                readBackNanos += System.nanoTime() - streamed;
-                rows += moved.rows();
-                if (!arrived.equals(moved)) {
-                    log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} destination={}",
-                            group.id(), span.relation().name(), moved, arrived);
+                copied.add(ShardData.copy(from, sourceRows.get(i), to, destinationRows.get(i), spans.get(i), columns.get(i)));
+                destination.hashes().copied(spans.get(i));
+            }
+            long streamNanos = System.nanoTime() - start;
+            FutureTask<List<BatchContent>> readBack = new FutureTask<>(() -> {
+                List<BatchContent> contents = new ArrayList<>();
+                for (int i = 0; i < spans.size(); i++) {
+                    contents.add(ShardData.read(to, spans.get(i), destinationRows.get(i), columns.get(i)));
+                }
+                return contents;
+            });
+            Thread.ofVirtual().name("verify-" + group.id()).start(readBack);
+            List<Long> deleted = new ArrayList<>();
+            boolean changed = false;
+            try {
+                for (int i = 0; i < spans.size(); i++) {
+                    deleted.add(ShardData.delete(from, spans.get(i), sourceRows.get(i)));
+                }
+            } catch (SQLException e) {
+                if (!"40001".equals(e.getSQLState())) {
+                    throw e;
+                }
+                changed = true;
+                log.warn("event=task_group_source_changed task_group={} batch={} error=\"{}\"", group.id(),
+                        group.batchNumber(), e.getMessage());
+            } finally {
+                awaitQuietly(readBack); // the destination's session is free again before it is used
+            }
+            List<BatchContent> arrived = result(readBack);
+            long readBackNanos = System.nanoTime() - start - streamNanos;
+            boolean same = !changed;
+            long rows = 0;
+            for (int i = 0; i < spans.size() && same; i++) {
+                rows += copied.get(i).rows();
+                if (!arrived.get(i).equals(copied.get(i)) || deleted.get(i) != copied.get(i).rows()) {
+                    log.warn("event=task_group_verify_mismatch task_group={} relation={} source={} deleted={} destination={}",
+                            group.id(), spans.get(i).relation().name(), copied.get(i), deleted.get(i), arrived.get(i));
                     same = false;
                 }
             }
@@ -243,7 +275,7 @@ final class Redistribution {
                 return group.at(MoveStep.COPY);
             }
             if (log.isDebugEnabled()) {
-                log.debug("event=task_group_copy_parts task_group={} batch={} stream_ms={} read_back_ms={}", group.id(),
+                log.debug("event=task_group_copy_parts task_group={} batch={} stream_ms={} delete_and_read_back_ms={}", group.id(),
                         group.batchNumber(), streamNanos / 1_000_000, readBackNanos / 1_000_000);
             }
             to.commit();
@@ -260,6 +292,25 @@ final class Redistribution {
             to.setAutoCommit(true);
         }
         return group.at(MoveStep.MOVE);
+    }
+
+    private static void awaitQuietly(FutureTask<?> task) throws InterruptedException {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            // reported by result()
+        }
+    }
+
+    private static <T> T result(FutureTask<T> task) throws SQLException, InterruptedException {
+        try {
+            return task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SQLException sql) {
+                throw sql;
+            }
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
     }
 
     private static void rollBack(Connection connection) {

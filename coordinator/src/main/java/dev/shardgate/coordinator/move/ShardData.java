@@ -143,28 +143,27 @@ final class ShardData {
     }
 
     /**
-     * Moves the span's rows in the two connections' transactions, which the caller commits:
+     * Copies the span's rows in the two connections' transactions, which the caller commits:
      * deletes on the destination the rows {@code destinationRows} selects there (left by an
-     * earlier attempt, or written around the router), then deletes on the source the rows
-     * {@code sourceRows} selects, streaming them ({@code COPY (DELETE … RETURNING …)}) into the
-     * destination. One pass over the source's rows.
+     * earlier attempt, or written around the router), then streams the rows {@code sourceRows}
+     * selects on the source into the destination.
      *
-     * @return the rows moved, counted as they passed ({@link RowChecksum})
+     * @return the rows copied, counted as they passed ({@link RowChecksum})
      */
-    static BatchContent move(Connection source, String sourceRows, Connection destination, String destinationRows,
+    static BatchContent copy(Connection source, String sourceRows, Connection destination, String destinationRows,
                              KeySpan span, List<String> columns) throws SQLException {
         String list = String.join(", ", columns);
         try (Statement statement = destination.createStatement()) {
             statement.executeUpdate("DELETE FROM " + span.table() + " WHERE " + destinationRows);
         }
         RowChecksum checksum = new RowChecksum();
-        pipe(source, destination, span.table(), "DELETE FROM " + span.table() + " WHERE " + sourceRows + " RETURNING "
-                + list, list, checksum);
+        pipe(source, destination, span.table(), "SELECT " + list + " FROM " + span.table() + " WHERE " + sourceRows,
+                list, checksum);
         return checksum.content();
     }
 
     /**
-     * Streams the rows {@code select} (or a DML statement's RETURNING) gives on the source into {@code table}'s {@code columns} on
+     * Streams the rows {@code select} gives on the source into {@code table}'s {@code columns} on
      * the destination, in whatever transactions the two connections are in.
      *
      * @return rows copied
@@ -197,7 +196,7 @@ final class ShardData {
 
     /**
      * Count and checksum of the span's rows that {@code rows} selects, read by COPY in the text
-     * form {@link #move} streamed them in.
+     * form {@link #copy} streamed them in.
      */
     static BatchContent read(Connection connection, KeySpan span, String rows, List<String> columns) throws SQLException {
         return copyOut(connection, "SELECT " + String.join(", ", columns) + " FROM " + span.table() + " WHERE " + rows);
