@@ -14,9 +14,10 @@ public enum MoveStep {
     /** Lock the batch's range, wait for the routers to see the lock and for older writes to end. */
     LOCK,
     /**
-     * Move the batch's rows: the source deletes them and streams them into the destination, which
-     * reads them back; the destination commits when they match, then the source (whose
-     * transaction id is recorded first). A mismatch rolls both back and runs COPY again.
+     * Move the batch's rows: the source streams them into the destination and deletes them in the
+     * same snapshot while the destination reads them back; the destination commits when they match,
+     * then the source (whose transaction id is recorded first). A mismatch rolls both back and runs
+     * COPY again.
      */
     COPY,
     /** Run by earlier versions after COPY; a group stored at this step copies again (nothing was deleted). */
