@@ -1,6 +1,6 @@
 package dev.shardgate.cli;
 
-import dev.shardgate.router.config.FrontendTlsSettings;
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.wire.tls.ServerTlsSettings;
 import dev.shardgate.wire.tls.SslMode;
 import java.nio.file.Path;

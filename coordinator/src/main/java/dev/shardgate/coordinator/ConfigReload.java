@@ -56,7 +56,9 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
             new Key("data_move", CoordinatorConfig::dataMove, false),
             new Key("grpc_server_tls", c -> c.grpcTls().server(), false),
             new Key("grpc_client_tls", c -> c.grpcTls().client(), false),
-            new Key("qdb_tls", CoordinatorConfig::qdbTls, false));
+            new Key("qdb_tls", CoordinatorConfig::qdbTls, false),
+            // the certificate files themselves are re-read by the console when they change
+            new Key("frontend_tls", CoordinatorConfig::frontendTls, false));
 
     private final Path file;
     private final ReentrantLock lock = new ReentrantLock();
@@ -99,7 +101,8 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
             CoordinatorConfig before = running;
             List<KeyChange> changes = changes(before, read);
             running = new CoordinatorConfig(before.host(), before.coordinatorPort(), before.grpcApiPort(), before.qdbAddr(),
-                    read.logLevel(), read.frontendRules(), before.dataMove(), before.grpcTls(), before.qdbTls(), before.httpPort());
+                    read.logLevel(), read.frontendRules(), before.dataMove(), before.grpcTls(), before.qdbTls(), before.httpPort(),
+                    before.frontendTls());
             if (!read.logLevel().equals(before.logLevel())) {
                 logLevels.accept(read.logLevel());
             }
@@ -197,7 +200,7 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
             case CLEAR_TEXT -> "clear_text";
             case MD5 -> "md5";
             case SCRAM -> "scram";
-        };
+        } + (rule.requireTls() ? " require_tls=true" : "");
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.shardgate.console.exec.RouterStatus;
 import dev.shardgate.console.server.ConsoleAccess;
 import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.console.server.ConsoleServer;
+import dev.shardgate.console.server.ConsoleTls;
 import dev.shardgate.coordinator.config.ConsoleRule;
 import dev.shardgate.coordinator.config.CoordinatorConfig;
 import dev.shardgate.coordinator.fleet.CoordinatorApi;
@@ -165,7 +166,7 @@ public final class Coordinator implements AutoCloseable {
                     ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic),
                             reload)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),
-                    access(reload::consoleRules), executor);
+                    access(reload::consoleRules), executor, ConsoleTls.of(frontendTls(config.frontendTls())));
             opened.add(console);
             String consoleAddress = config.host() + ":" + console.port();
             Origin origin = Origin.newBuilder().setStoreId(storeId).setConsoleAddress(consoleAddress).build();
@@ -197,8 +198,9 @@ public final class Coordinator implements AutoCloseable {
                         dev.shardgate.console.http.ClusterView.coordinator(executor));
                 opened.add(http);
             }
-            log.info("event=coordinator_started console_port={} grpc_api_port={} grpc_server_tls={} grpc_client_tls={} qdb={}"
-                    + " qdb_tls={} store={}", console.port(), api.port(), config.grpcTls().server().mode().configName(),
+            log.info("event=coordinator_started console_port={} console_tls={} grpc_api_port={} grpc_server_tls={}"
+                    + " grpc_client_tls={} qdb={} qdb_tls={} store={}", console.port(), config.frontendTls().mode().configName(),
+                    api.port(), config.grpcTls().server().mode().configName(),
                     config.grpcTls().client().mode().configName(), config.qdbAddr().isBlank() ? "memory" : config.qdbAddr(),
                     config.qdbTls().enabled(), storeId);
             Coordinator coordinator = new Coordinator(qdb, routers, opened, console, api, fleet, election[0], executor);
@@ -257,6 +259,16 @@ public final class Coordinator implements AutoCloseable {
         return new String(qdb.get(STORE_ID_KEY).orElseThrow(), StandardCharsets.UTF_8);
     }
 
+    /** @throws CoordinatorConfigException naming frontend_tls when the certificate or key does not load */
+    private static dev.shardgate.wire.tls.FrontendTls frontendTls(dev.shardgate.wire.tls.FrontendTlsSettings settings) {
+        try {
+            return dev.shardgate.wire.tls.FrontendTls.load(settings);
+        } catch (java.security.GeneralSecurityException | IOException e) {
+            throw new dev.shardgate.coordinator.config.CoordinatorConfigException("coordinator.yaml", "frontend_tls",
+                    dev.shardgate.wire.tls.FrontendTls.loadProblem(settings, e), e);
+        }
+    }
+
     /**
      * The rules are a whitelist, like pg_hba.conf: without a matching rule nobody gets in. They are
      * read at each login, so that RELOAD changes who may log in next.
@@ -268,13 +280,13 @@ public final class Coordinator implements AutoCloseable {
                 return rules.get().stream()
                         .filter(rule -> rule.usr().equals(user) && rule.db().equals(database))
                         .findFirst()
-                        .map(rule -> new Rule(rule.method(), rule.password()));
+                        .map(rule -> new Rule(rule.method(), rule.password(), rule.requireTls()));
             }
 
             @Override
             public Optional<Rule> ruleForUser(String user) {
                 return rules.get().stream().filter(rule -> rule.usr().equals(user)).findFirst()
-                        .map(rule -> new Rule(rule.method(), rule.password()));
+                        .map(rule -> new Rule(rule.method(), rule.password(), rule.requireTls()));
             }
 
             @Override

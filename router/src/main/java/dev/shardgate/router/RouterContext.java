@@ -53,7 +53,7 @@ public final class RouterContext implements AutoCloseable {
     private final dev.shardgate.router.twophase.CommitDecisions commitDecisions;
     private final dev.shardgate.router.sequence.AutoIncrementFill autoIncrement;
     private final EventLoops loops;
-    private final dev.shardgate.router.tls.FrontendTls frontendTls;
+    private final dev.shardgate.wire.tls.FrontendTls frontendTls;
     private final dev.shardgate.router.tls.ShardTls shardTls;
     private final dev.shardgate.router.metrics.RouterMetrics metrics = new dev.shardgate.router.metrics.RouterMetrics();
     private final dev.shardgate.router.session.SessionDrain drain = new dev.shardgate.router.session.SessionDrain();
@@ -71,7 +71,7 @@ public final class RouterContext implements AutoCloseable {
         registerConfiguredShards(config, qdb);
         this.loops = EventLoops.shared(config.eventLoops());
         this.failedLogins = new dev.shardgate.wire.auth.FailedLogins(config.clientLimits().authFailureDelay());
-        this.frontendTls = dev.shardgate.router.tls.FrontendTls.load(config.frontendTls());
+        this.frontendTls = loadFrontendTls(config.frontendTls());
         this.shardTls = dev.shardgate.router.tls.ShardTls.of(config.shards(), config.shardTls());
         this.pools = new Pools(config, this::metadata, new BackendConnector(config.maxMessageLength(), loops, config.shardLinks(),
                 shardTls));
@@ -80,6 +80,16 @@ public final class RouterContext implements AutoCloseable {
         this.commitDecisions = new dev.shardgate.router.twophase.CommitDecisions(new OffLoopKeyValues(qdb));
         this.autoIncrement = new dev.shardgate.router.sequence.AutoIncrementFill(analyzer, this::metadata,
                 new dev.shardgate.router.sequence.SequenceBlocks(qdb, config.sequenceBlockSize()));
+    }
+
+    /** @throws ConfigException naming frontend_tls and the file's problem: a file that does not load stops the start */
+    private static dev.shardgate.wire.tls.FrontendTls loadFrontendTls(dev.shardgate.wire.tls.FrontendTlsSettings settings) {
+        try {
+            return dev.shardgate.wire.tls.FrontendTls.load(settings);
+        } catch (java.security.GeneralSecurityException | java.io.IOException e) {
+            throw new dev.shardgate.router.config.ConfigException("router.yaml", 0, "frontend_tls",
+                    dev.shardgate.wire.tls.FrontendTls.loadProblem(settings, e), e);
+        }
     }
 
     public void attachConsole(SqlConsole console) {
@@ -97,7 +107,7 @@ public final class RouterContext implements AutoCloseable {
     }
 
     /** TLS towards clients of the router port and the console. */
-    public dev.shardgate.router.tls.FrontendTls frontendTls() {
+    public dev.shardgate.wire.tls.FrontendTls frontendTls() {
         return frontendTls;
     }
 

@@ -123,7 +123,7 @@ public final class RouterServer implements AutoCloseable {
             }
             var frontendTls = context.frontendTls();
             console = ConsoleServer.start(config.host(), config.adminConsolePort(), consoleAccess(context), executor,
-                    new ConsoleTls(frontendTls.server(), frontendTls.mode().requiresTls()),
+                    ConsoleTls.of(frontendTls),
                     new ConsoleServer.Limits(config.clientLimits().authTimeout(), ConsoleServer.Limits.DEFAULTS.maxClients(),
                             config.clientLimits().authFailureDelay()));
             context.consoleIs(console);
@@ -208,13 +208,13 @@ public final class RouterServer implements AutoCloseable {
                     return Optional.empty();
                 }
                 return context.config().consoleRuleFor(user)
-                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
+                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password(), rule.requireTls()));
             }
 
             @Override
             public Optional<Rule> ruleForUser(String user) {
                 return context.config().consoleRuleFor(user)
-                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password()));
+                        .map(rule -> new Rule(rule.authRule().method().exchange(), rule.authRule().password(), rule.requireTls()));
             }
 
             @Override

@@ -33,13 +33,19 @@ public interface ConsoleAccess {
      * @param password the configured password (plain, or a stored {@code md5…} or
      *                 {@code SCRAM-SHA-256$…} secret, see {@link PasswordExchange#authenticate});
      *                 ignored for {@link PasswordExchange.Method#TRUST}
+     * @param requireTls  a plain connection is refused (28000) before the password is asked for
      */
-    record Rule(PasswordExchange.Method method, String password) {
+    record Rule(PasswordExchange.Method method, String password, boolean requireTls) {
         public Rule {
             Objects.requireNonNull(method);
             if (method != PasswordExchange.Method.TRUST) {
                 Objects.requireNonNull(password, "a password rule needs a password");
             }
+        }
+
+        /** A rule that TLS is not required for. */
+        public Rule(PasswordExchange.Method method, String password) {
+            this(method, password, false);
         }
 
         public static Rule trust() {

@@ -76,7 +76,8 @@ final class ConsoleLogin {
             }
         }
         checkProtocol(startup, out);
-        return Optional.of(afterStartup(startup, in, out, access, tls::admit, address, failedLogins, authTimeout));
+        return Optional.of(afterStartup(startup, in, out, access, tls.config(), tls.isSecured(), address, failedLogins,
+                authTimeout));
     }
 
     /**
@@ -84,16 +85,19 @@ final class ConsoleLogin {
      * The router's port runs this for a client of a console database, after its own SSL
      * negotiation and startup packet.
      *
-     * @param admitTls throws 28000 when the connection is plain and TLS is required
+     * @param tls     whether TLS is required of every console client
+     * @param secured whether the connection is TLS: a plain one is refused (28000) when {@code tls}
+     *                or the user's rule ({@code require_tls}) requires TLS
      */
-    static Login afterStartup(StartupMessage startup, PgReader in, PgWriter out, ConsoleAccess access, Runnable admitTls,
-                              InetAddress address, FailedLogins failedLogins, Duration authTimeout) throws IOException {
+    static Login afterStartup(StartupMessage startup, PgReader in, PgWriter out, ConsoleAccess access, ConsoleTls tls,
+                              boolean secured, InetAddress address, FailedLogins failedLogins, Duration authTimeout)
+            throws IOException {
         String user = startup.user();
         if (user == null || user.isEmpty()) {
             throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION,
                     "no PostgreSQL user name specified in startup packet");
         }
-        admitTls.run();
+        tls.admit(secured);
         String database = startup.database();
         try {
             if (!failedLogins.awaitTurn(address, authTimeout)) {
@@ -105,6 +109,11 @@ final class ConsoleLogin {
             throw new InterruptedIOException("interrupted while waiting after failed logins");
         }
         Optional<ConsoleAccess.Rule> rule = access.ruleFor(user, database);
+        if (!secured && rule.isPresent() && rule.get().requireTls()) {
+            // as the router's port does for its rules: before the password, which must not cross in clear text
+            throw new PgException(SqlState.INVALID_AUTHORIZATION_SPECIFICATION, "the console rule for user \"" + user
+                    + "\" and database \"" + database + "\" requires TLS (require_tls): connect with sslmode=require or stronger");
+        }
         try {
             if (rule.isPresent()) {
                 PasswordExchange.authenticate(in, out, rule.get().method(), user, rule.get().password());

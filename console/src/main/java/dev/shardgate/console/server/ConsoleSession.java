@@ -86,7 +86,7 @@ final class ConsoleSession {
         try {
             ConsoleLogin.Login login = LoginDeadline.within(limits.authTimeout(), client.cutOff(),
                     () -> ConsoleLogin.afterStartup(client.startup(), client.in(), client.out(), access,
-                            () -> handOffTls.admit(client.secured()), client.address(), failedLogins, limits.authTimeout()));
+                            handOffTls, client.secured(), client.address(), failedLogins, limits.authTimeout()));
             client.in().liftMessageLengthLimit();
             log.info("event=console_login client={} user={} database={} port=router", client.client(), login.user(),
                     login.database());

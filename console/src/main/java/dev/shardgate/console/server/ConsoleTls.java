@@ -4,14 +4,16 @@ import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.PgReader;
 import dev.shardgate.wire.PgWriter;
 import dev.shardgate.wire.SqlState;
+import dev.shardgate.wire.tls.FrontendTls;
 import dev.shardgate.wire.tls.ServerTls;
 import dev.shardgate.wire.tls.TlsStreams;
 import java.io.IOException;
 import java.net.Socket;
 
 /**
- * TLS for console clients: the router's certificate (wire's {@link ServerTls}, re-read when its
- * files change) and whether plain clients are refused.
+ * TLS for console clients, the router's or the coordinator's: the certificate of their
+ * {@code frontend_tls} (wire's {@link ServerTls}, re-read when its files change) and whether plain
+ * clients are refused.
  *
  * @param server   null: SSLRequest is answered 'N'
  * @param required plain clients get 28000
@@ -23,6 +25,11 @@ public record ConsoleTls(ServerTls server, boolean required) {
         if (required && server == null) {
             throw new IllegalArgumentException("TLS cannot be required without a certificate");
         }
+    }
+
+    /** As {@code frontend_tls} says: TLS offered unless disable, plain clients refused from require on. */
+    public static ConsoleTls of(FrontendTls tls) {
+        return new ConsoleTls(tls.server(), tls.mode().requiresTls());
     }
 
     /**
@@ -59,9 +66,12 @@ public record ConsoleTls(ServerTls server, boolean required) {
             }
         }
 
-        /** @throws PgException 28000 for a plain client when TLS is required */
-        void admit() {
-            tls.admit(secured != null);
+        ConsoleTls config() {
+            return tls;
+        }
+
+        boolean isSecured() {
+            return secured != null;
         }
 
         /** Sends close_notify after a TLS session, before the socket is closed. */

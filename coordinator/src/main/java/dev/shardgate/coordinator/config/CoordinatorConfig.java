@@ -3,6 +3,7 @@ package dev.shardgate.coordinator.config;
 import dev.shardgate.qdb.tls.EtcdTls;
 import dev.shardgate.qdb.tls.GrpcTls;
 import dev.shardgate.wire.auth.PasswordExchange;
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +29,18 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param grpcTls TLS of the gRPC API routers call and of the coordinator's calls to routers
  * @param qdbTls TLS towards etcd
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
+ * @param frontendTls TLS for clients of the console ({@code frontend_tls}, the router's section)
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                                 List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
-                                EtcdTls qdbTls, int httpPort) {
+                                EtcdTls qdbTls, int httpPort, FrontendTlsSettings frontendTls) {
     /** The HTTP port is off unless configured. */
     public static final int HTTP_PORT_OFF = -1;
     private static final List<String> TOP_KEYS = List.of(
             "host", "coordinator_port", "grpc_api_port", "http_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
-            "grpc_server_tls", "grpc_client_tls", "qdb_tls");
+            "grpc_server_tls", "grpc_client_tls", "qdb_tls", "frontend_tls");
     private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
-    private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
+    private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule", "require_tls");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
     private static final List<String> LOG_LEVELS = List.of("debug", "info", "warning", "warn", "error", "fatal");
 
@@ -54,6 +56,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         TlsSections.SERVER_KEYS.forEach(key -> keys.add("grpc_server_tls." + key));
         TlsSections.CLIENT_KEYS.forEach(key -> keys.add("grpc_client_tls." + key));
         TlsSections.ETCD_KEYS.forEach(key -> keys.add("qdb_tls." + key));
+        FrontendTlsSettings.KEYS.forEach(key -> keys.add("frontend_tls." + key));
         SpqrCoordinatorKeys.addKnownKeys(keys);
         return List.copyOf(keys);
     }
@@ -66,6 +69,15 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         Objects.requireNonNull(dataMove);
         Objects.requireNonNull(grpcTls);
         Objects.requireNonNull(qdbTls);
+        Objects.requireNonNull(frontendTls);
+    }
+
+    /** Without frontend_tls. */
+    public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                             List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
+                             EtcdTls qdbTls, int httpPort) {
+        this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                FrontendTlsSettings.DISABLED);
     }
 
     /** Without TLS. */
@@ -84,7 +96,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withHttpPort(int port) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, qdbTls, port);
+                grpcTls, qdbTls, port, frontendTls);
     }
 
     /** With {@link DataMoveConfig#defaults()}, without TLS. */
@@ -95,7 +107,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withDataMove(DataMoveConfig value) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value,
-                grpcTls, qdbTls, httpPort);
+                grpcTls, qdbTls, httpPort, frontendTls);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
@@ -103,14 +115,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         value.server().check();
         value.client().check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                value, qdbTls, httpPort);
+                value, qdbTls, httpPort, frontendTls);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
     public CoordinatorConfig withQdbTls(EtcdTls value) {
         value.check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, value, httpPort);
+                grpcTls, value, httpPort, frontendTls);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -119,16 +131,22 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort, frontendTls);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort, frontendTls);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove, grpcTls,
-                qdbTls, httpPort);
+                qdbTls, httpPort, frontendTls);
+    }
+
+    /** With TLS for console clients. */
+    public CoordinatorConfig withFrontendTls(FrontendTlsSettings value) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                grpcTls, qdbTls, httpPort, value);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -175,6 +193,13 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
             dataMove = new DataMoveConfig(dataMove.database(), dataMove.user(), dataMove.password(),
                     batchSize(top, "data_move_bound_batch_size").orElse(dataMove.batchSize()));
         }
+        FrontendTlsSettings frontendTls = ConsoleTlsSection.read(top, baseDir);
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i).requireTls() && !frontendTls.mode().offersTls()) {
+                throw new CoordinatorConfigException(source, "frontend_rules[" + i + "].require_tls",
+                        "needs frontend_tls with an sslmode other than disable");
+            }
+        }
         return new CoordinatorConfig(
                 top.text("host").orElse(d.host()),
                 top.port("coordinator_port").orElse(d.coordinatorPort()),
@@ -185,7 +210,8 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 dataMove,
                 TlsSections.grpc(top, baseDir),
                 TlsSections.etcd(top, baseDir),
-                httpPort(top));
+                httpPort(top),
+                frontendTls);
     }
 
     /** qdb_addr, or SPQR's qdb_addrs: a list of etcd endpoints, which qdb_addr writes comma-separated. */
@@ -246,7 +272,8 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         if (method != PasswordExchange.Method.TRUST && password.isEmpty()) {
             throw auth.error("password", "is required for auth_method " + methodName);
         }
-        return new ConsoleRule(db, usr, method, method == PasswordExchange.Method.TRUST ? null : password.get());
+        return new ConsoleRule(db, usr, method, method == PasswordExchange.Method.TRUST ? null : password.get(),
+                rule.oneOf("require_tls", List.of("true", "false")).map(Boolean::parseBoolean).orElse(false));
     }
 
     private static String logbackLevel(String level) {

@@ -28,7 +28,6 @@ final class SpqrCoordinatorKeys {
 
     static final Map<String, String> TOP_IGNORED = ordered(
             "pretty_logging", "logging is set in logback.xml",
-            "frontend_tls", "the coordinator's console serves no TLS; reach it over a trusted network",
             "shard_data", "data moves log in to shards with data_move's database, user and password",
             "use_systemd_notifier", "no systemd notification is sent; use /readyz (http_port)",
             "systemd_notifier_debug", "no systemd notification is sent",
@@ -77,7 +76,7 @@ final class SpqrCoordinatorKeys {
     }
 
     /** Keys whose absence of effect leaves less protection than their writer expects: logged at WARN. */
-    private static final java.util.Set<String> PROTECTIVE = java.util.Set.of("frontend_tls", "enable_role_system", "roles_file",
+    private static final java.util.Set<String> PROTECTIVE = java.util.Set.of("enable_role_system", "roles_file",
             "use_spqrguard", "forbid_direct_shard_queries");
 
     /** The section's SPQR keys without an effect here, one log line each. */

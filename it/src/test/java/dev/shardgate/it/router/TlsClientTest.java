@@ -11,7 +11,7 @@ import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
-import dev.shardgate.router.config.FrontendTlsSettings;
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.wire.tls.ServerTlsSettings;

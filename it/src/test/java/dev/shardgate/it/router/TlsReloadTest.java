@@ -9,7 +9,7 @@ import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.cli.ThrowawayCa;
 import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.AuthRule;
-import dev.shardgate.router.config.FrontendTlsSettings;
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.wire.tls.ServerTlsSettings;
 import dev.shardgate.wire.tls.SslMode;

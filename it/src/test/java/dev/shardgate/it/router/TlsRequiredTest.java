@@ -9,7 +9,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
-import dev.shardgate.router.config.FrontendTlsSettings;
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.wire.tls.ServerTlsSettings;
 import dev.shardgate.wire.tls.SslMode;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.qdb.tls.GrpcTls;
 import java.io.IOException;
 import java.nio.file.Files;

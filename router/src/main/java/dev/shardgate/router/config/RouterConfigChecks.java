@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -162,10 +163,9 @@ final class RouterConfigChecks {
                 }
             }
         }
-        if (tls.mode().verifiesPeer() && tls.files().rootCertFile() == null) {
-            throw source.error("frontend_tls", "sslmode " + tls.mode().configName()
-                    + " checks client certificates: root_cert_file is required");
-        }
+        tls.problem().ifPresent(problem -> {
+            throw source.error("frontend_tls", problem);
+        });
         List<BackendRule> backendRules = config.backendRules();
         for (int i = 0; i < backendRules.size(); i++) {
             if (backendRules.get(i).authRule().method() == AuthMethod.CERT) {

@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.List;
@@ -38,8 +39,7 @@ final class RouterConfigReader {
     private static final List<String> BACKEND_AUTH_SPQR_KEYS = SpqrRouterKeys.spqr(SpqrRouterKeys.BACKEND_AUTH_READ,
             SpqrRouterKeys.AUTH_RULE_IGNORED);
     private static final List<String> FRONTEND_AUTH_SPQR_KEYS = SpqrRouterKeys.spqr(List.of(), SpqrRouterKeys.AUTH_RULE_IGNORED);
-    static final List<String> FRONTEND_TLS_KEYS = List.of(
-            "sslmode", "cert_file", "key_file", "root_cert_file", "min_protocol", "ciphers");
+    static final List<String> FRONTEND_TLS_KEYS = FrontendTlsSettings.KEYS;
     static final List<String> SHARD_TLS_KEYS = List.of("sslmode", "root_cert_file", "cert_file", "key_file");
     static final List<String> HEALTH_CHECK_KEYS = List.of("user", "database", "password");
 

@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

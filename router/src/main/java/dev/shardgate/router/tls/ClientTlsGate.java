@@ -1,5 +1,6 @@
 package dev.shardgate.router.tls;
 
+import dev.shardgate.wire.tls.FrontendTls;
 import dev.shardgate.router.config.AuthMethod;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.loop.Conduit;

@@ -1,5 +1,6 @@
 package dev.shardgate.router.config;
 
+import dev.shardgate.wire.tls.FrontendTlsSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
