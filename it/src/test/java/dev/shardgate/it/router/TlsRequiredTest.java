@@ -9,6 +9,7 @@ import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.FrontendRule;
+import dev.shardgate.router.config.PoolMode;
 import dev.shardgate.wire.tls.FrontendTlsSettings;
 import dev.shardgate.wire.tls.ServerTlsSettings;
 import dev.shardgate.wire.tls.SslMode;
@@ -52,6 +53,31 @@ class TlsRequiredTest {
                             assertThat(e.getMessage()).contains("TLS is required");
                         });
                 DriverManager.getConnection("jdbc:postgresql://localhost:" + target, properties(user, "verify-full", ca)).close();
+            }
+        }
+    }
+
+    @Test
+    void aConsoleRuleWithRequireTlsRefusesPlainClientsOnBothPorts(PostgresServers servers) throws Exception {
+        LocalPostgres shard = servers.get(0);
+        Path dir = Files.createTempDirectory("shardgate-tls-console-rule");
+        ThrowawayCa ca = ThrowawayCa.authority(dir, "console-rule-ca");
+        ThrowawayCa.Issued server = ca.server("router");
+        Account account = Account.create(shard, "rt_tls_console_rule");
+        var config = RunningRouter.trusting(RunningRouter.configFor(shard), account, 2)
+                .frontendRule(new FrontendRule("shardgate_console", "secure_admin", PoolMode.TRANSACTION, AuthRule.ok(), false, true))
+                .frontendTls(new FrontendTlsSettings(SslMode.PREFER,
+                        new ServerTlsSettings(server.cert(), server.key(), null, "TLSv1.2", List.of())));
+        try (RunningRouter router = RunningRouter.start(config)) {
+            for (String target : List.of(router.consolePort() + "/shardgate_console", router.port() + "/shardgate_console")) {
+                assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://localhost:" + target,
+                        properties("secure_admin", "disable", ca)).close())
+                        .as(target)
+                        .isInstanceOfSatisfying(SQLException.class, e -> {
+                            assertThat(e.getSQLState()).isEqualTo("28000");
+                            assertThat(e.getMessage()).contains("requires TLS");
+                        });
+                DriverManager.getConnection("jdbc:postgresql://localhost:" + target, properties("secure_admin", "verify-full", ca)).close();
             }
         }
     }
