@@ -79,7 +79,7 @@ class TaskGroupStatementsTest {
 
             List<String> stats = rows(console, "SHOW move_stats");
             assertThat(stats).extracting(row -> row.split("\\|")[0]).containsExactly("qdb.Total", "qdb.move", "qdb.split",
-                    "router", "shard.Total", "shard.copy", "shard.delete", "shard.plan", "shard.verify", "total");
+                    "router", "shard.Total", "shard.copy", "shard.plan", "total");
             assertThat(stats).allSatisfy(row -> assertThat(row.split("\\|")[1]).matches(GO_DURATION));
         }
         assertThat(cluster.content(1, "orders", "true"))
