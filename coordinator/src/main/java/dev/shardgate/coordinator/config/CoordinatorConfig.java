@@ -28,15 +28,16 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param grpcTls TLS of the gRPC API routers call and of the coordinator's calls to routers
  * @param qdbTls TLS towards etcd
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
+ * @param balancer the continuous balancer, off by default
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                                 List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
-                                EtcdTls qdbTls, int httpPort) {
+                                EtcdTls qdbTls, int httpPort, BalancerConfig balancer) {
     /** The HTTP port is off unless configured. */
     public static final int HTTP_PORT_OFF = -1;
     private static final List<String> TOP_KEYS = List.of(
             "host", "coordinator_port", "grpc_api_port", "http_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
-            "grpc_server_tls", "grpc_client_tls", "qdb_tls");
+            "grpc_server_tls", "grpc_client_tls", "qdb_tls", "balancer");
     private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
@@ -54,6 +55,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         TlsSections.SERVER_KEYS.forEach(key -> keys.add("grpc_server_tls." + key));
         TlsSections.CLIENT_KEYS.forEach(key -> keys.add("grpc_client_tls." + key));
         TlsSections.ETCD_KEYS.forEach(key -> keys.add("qdb_tls." + key));
+        BalancerConfig.KEYS.forEach(key -> keys.add("balancer." + key));
         SpqrCoordinatorKeys.addKnownKeys(keys);
         return List.copyOf(keys);
     }
@@ -66,6 +68,20 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         Objects.requireNonNull(dataMove);
         Objects.requireNonNull(grpcTls);
         Objects.requireNonNull(qdbTls);
+        Objects.requireNonNull(balancer);
+    }
+
+    /** With the balancer off. */
+    public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
+                             List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
+                             EtcdTls qdbTls, int httpPort) {
+        this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                BalancerConfig.defaults());
+    }
+
+    public CoordinatorConfig withBalancer(BalancerConfig value) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                grpcTls, qdbTls, httpPort, value);
     }
 
     /** Without TLS. */
@@ -84,7 +100,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withHttpPort(int port) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, qdbTls, port);
+                grpcTls, qdbTls, port, balancer);
     }
 
     /** With {@link DataMoveConfig#defaults()}, without TLS. */
@@ -95,7 +111,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withDataMove(DataMoveConfig value) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value,
-                grpcTls, qdbTls, httpPort);
+                grpcTls, qdbTls, httpPort, balancer);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
@@ -103,14 +119,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         value.server().check();
         value.client().check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                value, qdbTls, httpPort);
+                value, qdbTls, httpPort, balancer);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
     public CoordinatorConfig withQdbTls(EtcdTls value) {
         value.check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, value, httpPort);
+                grpcTls, value, httpPort, balancer);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -119,16 +135,18 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                balancer);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                balancer);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove, grpcTls,
-                qdbTls, httpPort);
+                qdbTls, httpPort, balancer);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -185,7 +203,8 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 dataMove,
                 TlsSections.grpc(top, baseDir),
                 TlsSections.etcd(top, baseDir),
-                httpPort(top));
+                httpPort(top),
+                top.section("balancer", BalancerConfig.KEYS).map(BalancerConfig::read).orElse(d.balancer()));
     }
 
     /** qdb_addr, or SPQR's qdb_addrs: a list of etcd endpoints, which qdb_addr writes comma-separated. */
