@@ -60,6 +60,11 @@ final class Balancer {
             if (!value.equals(config)) {
                 log.info("event=balancer_configured {}", value);
             }
+            if (!value.enabled()) {
+                nextRun = null;
+            } else if (isActive && !config.enabled()) {
+                nextRun = Instant.now().plus(value.interval());
+            }
             config = value;
             changed.signalAll();
         } finally {
