@@ -33,12 +33,15 @@ class BalancerTest {
                   auth_method: ok
             """;
 
+    private static final String FAIL_AT = "shardgate.move.fail_at";
+
     @TempDir
     Path dir;
     private MoveCluster cluster;
 
     @AfterEach
     void stop() {
+        System.clearProperty(FAIL_AT);
         if (cluster != null) {
             cluster.close();
         }
@@ -80,6 +83,60 @@ class BalancerTest {
             assertThat(rows(console, "SHOW task_group")).isEmpty();
             assertThat(rows(console, "SHOW balancer")).singleElement().satisfies(row ->
                     assertThat(row).startsWith("ds1|balanced|every shard within 10% of the mean|").contains("|nothing to move|"));
+        }
+    }
+
+    @Test
+    void aFailedTaskGroupHoldsTheBalancerUntilTheOperatorRetriesIt(PostgresServers servers) throws Exception {
+        cluster = MoveCluster.start(servers, "balancer_held", "", coordinatorYaml());
+        cluster.onShard(0, """
+                CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL);
+                INSERT INTO orders SELECT g, 'n' || g FROM generate_series(0, %d) g;
+                ANALYZE orders;""".formatted(ORDERS - 1));
+        String before = cluster.content(0, "orders", "true");
+        cluster.createShards();
+        try (Connection console = cluster.console()) {
+            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
+            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
+            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            System.setProperty(FAIL_AT, "copy:1");
+            enableBalancer(console);
+
+            MoveCluster.await("the balancer holds ds1", 60_000, () -> {
+                try {
+                    return balancerState(console).equals("held");
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            List<String> groups = rows(console, "SHOW task_group");
+            assertThat(groups).singleElement().satisfies(row -> assertThat(row).startsWith("tg1|").contains("|ERROR|"));
+            // still held at later looks: next_run moves on, nothing else is planned or moved
+            String due = nextRun(console);
+            MoveCluster.await("the balancer looks at ds1 again", 60_000, () -> {
+                try {
+                    String next = nextRun(console);
+                    return next != null && !next.equals(due);
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            assertThat(rows(console, "SHOW balancer")).singleElement().satisfies(row ->
+                    assertThat(row).startsWith("ds1|held|task group tg1 failed: ").contains("RETRY TASK GROUP tg1"));
+            assertThat(rows(console, "SHOW task_group")).singleElement().satisfies(row -> assertThat(row).startsWith("tg1|"));
+            assertThat(rows(console, "SHOW rebalance")).hasSize(2);
+
+            System.clearProperty(FAIL_AT);
+            rows(console, "RETRY TASK GROUP tg1");
+            MoveCluster.await("the balancer evens ds1 after the retry", 180_000, () -> {
+                try {
+                    return balancerState(console).equals("balanced") && isEven();
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            assertThat(sumOverShards()).isEqualTo(before);
+            assertThat(rows(console, "CHECK DISTRIBUTION ds1")).hasSize(3).allMatch(row -> row.endsWith("|0"));
         }
     }
 
@@ -155,6 +212,12 @@ class BalancerTest {
     private static String balancerState(Connection console) throws SQLException {
         List<String> rows = rows(console, "SHOW balancer");
         return rows.isEmpty() ? "" : rows.getFirst().split("\\|", -1)[1];
+    }
+
+    private static String nextRun(Connection console) throws SQLException {
+        List<String> rows = rows(console, "SHOW balancer");
+        String run = rows.isEmpty() ? "null" : rows.getFirst().split("\\|", -1)[5];
+        return run.equals("null") ? null : run;
     }
 
     private static String lastRun(Connection console) throws SQLException {
