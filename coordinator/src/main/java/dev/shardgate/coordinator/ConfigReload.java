@@ -26,8 +26,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * RELOAD on the coordinator's console, and SIGHUP: re-reads coordinator.yaml. {@code log_level} and
- * {@code frontend_rules} (who may open the console, checked at each login) apply at once; every other
+ * RELOAD on the coordinator's console, and SIGHUP: re-reads coordinator.yaml. {@code log_level},
+ * {@code frontend_rules} (who may open the console, checked at each login) and {@code balancer} apply at once; every other
  * key shaped something built at start (ports, etcd, TLS, the data mover's login) and keeps its running
  * value until a restart, reported by name. An invalid file changes nothing (F0000 naming the key).
  */
@@ -58,12 +58,14 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
             new Key("grpc_client_tls", c -> c.grpcTls().client(), false),
             new Key("qdb_tls", CoordinatorConfig::qdbTls, false),
             // the certificate files themselves are re-read by the console when they change
-            new Key("frontend_tls", CoordinatorConfig::frontendTls, false));
+            new Key("frontend_tls", CoordinatorConfig::frontendTls, false),
+            new Key("balancer", CoordinatorConfig::balancer, true));
 
     private final Path file;
     private final ReentrantLock lock = new ReentrantLock();
     private volatile CoordinatorConfig running;
     private volatile Consumer<String> logLevels = level -> { };
+    private volatile Consumer<dev.shardgate.coordinator.config.BalancerConfig> balancers = balancer -> { };
 
     /** @param file what RELOAD reads; null when the coordinator was started from code */
     ConfigReload(CoordinatorConfig running, Path file) {
@@ -78,6 +80,11 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
 
     void logLevelsTo(Consumer<String> applier) {
         logLevels = applier;
+    }
+
+    /** Who runs the balancer with a reloaded {@code balancer} section. */
+    void balancerTo(Consumer<dev.shardgate.coordinator.config.BalancerConfig> applier) {
+        balancers = applier;
     }
 
     /**
@@ -102,9 +109,12 @@ final class ConfigReload implements ConsoleExecutor.OwnStatements {
             List<KeyChange> changes = changes(before, read);
             running = new CoordinatorConfig(before.host(), before.coordinatorPort(), before.grpcApiPort(), before.qdbAddr(),
                     read.logLevel(), read.frontendRules(), before.dataMove(), before.grpcTls(), before.qdbTls(), before.httpPort(),
-                    before.frontendTls());
+                    before.frontendTls(), read.balancer());
             if (!read.logLevel().equals(before.logLevel())) {
                 logLevels.accept(read.logLevel());
+            }
+            if (!read.balancer().equals(before.balancer())) {
+                balancers.accept(read.balancer());
             }
             for (KeyChange change : changes) {
                 if (change.isApplied()) {

@@ -51,6 +51,7 @@ public final class Coordinator implements AutoCloseable {
         targets.add(RouterRegistry.SHOW_TARGET);
         targets.addAll(DataMovement.SHOW_TARGETS);
         targets.add(DataMovement.REBALANCE_SHOW_TARGET);
+        targets.add(DataMovement.BALANCER_SHOW_TARGET);
         targets.add(CoordinatorReplicas.SHOW_TARGET);
         return List.copyOf(targets);
     }
@@ -157,6 +158,8 @@ public final class Coordinator implements AutoCloseable {
             RouterRegistry routers = new RouterRegistry(gated, fleet);
             var registry = new io.prometheus.metrics.model.registry.PrometheusRegistry();
             DataMovement movement = new DataMovement(gated, fleet, config.dataMove()).reportingTo(registry);
+            movement.configureBalancer(config.balancer());
+            reload.balancerTo(movement::configureBalancer);
             CoordinatorGauges.register(registry, qdb, fleet::isActive, () -> routers.routers().size());
             opened.add(movement);
             FleetTraffic traffic = new FleetTraffic(fleet);

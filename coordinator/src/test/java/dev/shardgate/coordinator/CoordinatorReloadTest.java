@@ -88,6 +88,39 @@ class CoordinatorReloadTest {
         }
     }
 
+    private List<String> query(String sql) throws SQLException {
+        try (Connection connection = connect("admin", "unused"); ResultSet rows = connection.createStatement().executeQuery(sql)) {
+            List<String> seen = new ArrayList<>();
+            int columns = rows.getMetaData().getColumnCount();
+            while (rows.next()) {
+                List<String> values = new ArrayList<>();
+                for (int i = 1; i <= columns; i++) {
+                    values.add(rows.getString(i));
+                }
+                seen.add(String.join("|", values.stream().map(String::valueOf).toList()));
+            }
+            return seen;
+        }
+    }
+
+    /** The balancer is off until the file enables it; RELOAD starts it without a restart. */
+    @Test
+    void reloadTurnsTheBalancerOn(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("coordinator.yaml");
+        Files.writeString(file, yaml("", ADMIN));
+        coordinator = Coordinator.start(CoordinatorConfig.load(file), "test", file);
+        try (Connection connection = connect("admin", "unused")) {
+            connection.createStatement().execute("CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
+        }
+        assertThat(query("SHOW balancer")).containsExactly("ds1|off|balancer.enabled is false|null|null|null");
+
+        Files.writeString(file, yaml("balancer:\n  enabled: true\n  interval: 1h\n", ADMIN));
+        assertThat(reload()).containsExactly("balancer|enabled=false interval=60s threshold=10 by=rows max_moves=1"
+                + "|enabled=true interval=3600s threshold=10 by=rows max_moves=1|applied");
+        assertThat(query("SHOW balancer")).singleElement().satisfies(row ->
+                assertThat(row).startsWith("ds1|pending|not looked at yet|null|null|").doesNotEndWith("|null"));
+    }
+
     private List<String> fileSettings(String where) throws SQLException {
         try (Connection connection = connect("admin", "unused");
              ResultSet rows = connection.createStatement().executeQuery("SHOW file_settings " + where)) {

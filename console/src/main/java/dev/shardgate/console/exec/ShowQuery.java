@@ -37,7 +37,7 @@ record ShowQuery(ShowTarget target, Predicate<List<String>> filter, ShowShape sh
 
     private static PgException unknownTarget(String what) {
         return switch (what) {
-            case "routers", "task_group", "task_groups", "move_tasks", "rebalance" -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+            case "routers", "task_group", "task_groups", "move_tasks", "rebalance", "balancer" -> new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "SHOW " + what + " is only supported on the coordinator");
             default -> new PgException(SqlState.UNDEFINED_OBJECT,
                     "unknown SHOW target \"" + what + "\" (expected " + ShowTarget.names() + ")");

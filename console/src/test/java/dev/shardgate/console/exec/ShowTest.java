@@ -226,6 +226,7 @@ class ShowTest {
     @Test
     void rebalanceIsShownOnlyByTheCoordinator() {
         console.fails("SHOW rebalance", SqlState.FEATURE_NOT_SUPPORTED, "SHOW rebalance is only supported on the coordinator");
+        console.fails("SHOW balancer", SqlState.FEATURE_NOT_SUPPORTED, "SHOW balancer is only supported on the coordinator");
     }
 
     @Test

@@ -30,15 +30,17 @@ import org.yaml.snakeyaml.error.YAMLException;
  * @param qdbTls TLS towards etcd
  * @param httpPort where /metrics, /healthz and /readyz are served; -1 (the default) serves none, 0 a free port
  * @param frontendTls TLS for clients of the console ({@code frontend_tls}, the router's section)
+ * @param balancer the continuous balancer, off by default
  */
 public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                                 List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
-                                EtcdTls qdbTls, int httpPort, FrontendTlsSettings frontendTls) {
+                                EtcdTls qdbTls, int httpPort, FrontendTlsSettings frontendTls,
+                                BalancerConfig balancer) {
     /** The HTTP port is off unless configured. */
     public static final int HTTP_PORT_OFF = -1;
     private static final List<String> TOP_KEYS = List.of(
             "host", "coordinator_port", "grpc_api_port", "http_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
-            "grpc_server_tls", "grpc_client_tls", "qdb_tls", "frontend_tls");
+            "grpc_server_tls", "grpc_client_tls", "qdb_tls", "frontend_tls", "balancer");
     private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule", "require_tls");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
@@ -57,6 +59,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         TlsSections.CLIENT_KEYS.forEach(key -> keys.add("grpc_client_tls." + key));
         TlsSections.ETCD_KEYS.forEach(key -> keys.add("qdb_tls." + key));
         FrontendTlsSettings.KEYS.forEach(key -> keys.add("frontend_tls." + key));
+        BalancerConfig.KEYS.forEach(key -> keys.add("balancer." + key));
         SpqrCoordinatorKeys.addKnownKeys(keys);
         return List.copyOf(keys);
     }
@@ -70,14 +73,20 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         Objects.requireNonNull(grpcTls);
         Objects.requireNonNull(qdbTls);
         Objects.requireNonNull(frontendTls);
+        Objects.requireNonNull(balancer);
     }
 
-    /** Without frontend_tls. */
+    /** Without frontend_tls, with the balancer off. */
     public CoordinatorConfig(String host, int coordinatorPort, int grpcApiPort, String qdbAddr, String logLevel,
                              List<ConsoleRule> frontendRules, DataMoveConfig dataMove, GrpcTls grpcTls,
                              EtcdTls qdbTls, int httpPort) {
         this(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
-                FrontendTlsSettings.DISABLED);
+                FrontendTlsSettings.DISABLED, BalancerConfig.defaults());
+    }
+
+    public CoordinatorConfig withBalancer(BalancerConfig value) {
+        return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
+                grpcTls, qdbTls, httpPort, frontendTls, value);
     }
 
     /** Without TLS. */
@@ -96,7 +105,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withHttpPort(int port) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, qdbTls, port, frontendTls);
+                grpcTls, qdbTls, port, frontendTls, balancer);
     }
 
     /** With {@link DataMoveConfig#defaults()}, without TLS. */
@@ -107,7 +116,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
 
     public CoordinatorConfig withDataMove(DataMoveConfig value) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, value,
-                grpcTls, qdbTls, httpPort, frontendTls);
+                grpcTls, qdbTls, httpPort, frontendTls, balancer);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
@@ -115,14 +124,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         value.server().check();
         value.client().check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                value, qdbTls, httpPort, frontendTls);
+                value, qdbTls, httpPort, frontendTls, balancer);
     }
 
     /** @throws dev.shardgate.qdb.tls.TlsConfigException when a file cannot be used */
     public CoordinatorConfig withQdbTls(EtcdTls value) {
         value.check();
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, value, httpPort, frontendTls);
+                grpcTls, value, httpPort, frontendTls, balancer);
     }
 
     /** Defaults as SPQR's: all interfaces, console on 7002, in-memory metadata. */
@@ -131,22 +140,24 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     }
 
     public CoordinatorConfig withCoordinatorPort(int port) {
-        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort, frontendTls);
+        return new CoordinatorConfig(host, port, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                frontendTls, balancer);
     }
 
     public CoordinatorConfig withGrpcApiPort(int port) {
-        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort, frontendTls);
+        return new CoordinatorConfig(host, coordinatorPort, port, qdbAddr, logLevel, frontendRules, dataMove, grpcTls, qdbTls, httpPort,
+                frontendTls, balancer);
     }
 
     public CoordinatorConfig withQdbAddr(String addr) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, addr, logLevel, frontendRules, dataMove, grpcTls,
-                qdbTls, httpPort, frontendTls);
+                qdbTls, httpPort, frontendTls, balancer);
     }
 
     /** With TLS for console clients. */
     public CoordinatorConfig withFrontendTls(FrontendTlsSettings value) {
         return new CoordinatorConfig(host, coordinatorPort, grpcApiPort, qdbAddr, logLevel, frontendRules, dataMove,
-                grpcTls, qdbTls, httpPort, value);
+                grpcTls, qdbTls, httpPort, value, balancer);
     }
 
     public static CoordinatorConfig load(Path file) {
@@ -211,7 +222,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 TlsSections.grpc(top, baseDir),
                 TlsSections.etcd(top, baseDir),
                 httpPort(top),
-                frontendTls);
+                frontendTls, top.section("balancer", BalancerConfig.KEYS).map(BalancerConfig::read).orElse(d.balancer()));
     }
 
     /** qdb_addr, or SPQR's qdb_addrs: a list of etcd endpoints, which qdb_addr writes comma-separated. */

@@ -43,6 +43,8 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public static final List<String> SHOW_TARGETS = List.of("task_group", "task_groups");
     /** SHOW rebalance: the current or last REBALANCE's plan and progress. */
     public static final String REBALANCE_SHOW_TARGET = Rebalancing.SHOW_TARGET;
+    /** SHOW balancer: what the continuous balancer did and does for each distribution. */
+    public static final String BALANCER_SHOW_TARGET = Balancer.SHOW_TARGET;
     static final List<String> SHOW_COLUMNS = List.of("task_group_id", "key_range_id", "source_shard_id",
             "destination_shard_id", "state", "error", "batch_size", "rows_moved", "batches_done", "current_batch",
             "current_step", "last_batch_lock_ms");
@@ -55,6 +57,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     private final DataMoveConfig config;
     private final Map<String, CompletableFuture<TaskGroup>> running = new ConcurrentHashMap<>();
     private final Rebalancing rebalancing;
+    private final Balancer balancer;
     private volatile boolean leaving;
     private MoveMetrics metrics = MoveMetrics.unregistered();
     private final MoveStats stats = new MoveStats();
@@ -68,6 +71,12 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         this.fleet = fleet;
         this.config = config;
         this.rebalancing = new Rebalancing(qdb, shards, new RebalanceMoves(), () -> leaving);
+        this.balancer = new Balancer(rebalancing, qdb::snapshot, store::all);
+    }
+
+    /** The continuous balancer's settings, at start and on RELOAD; it runs while this coordinator is active. */
+    public void configureBalancer(dev.shardgate.coordinator.config.BalancerConfig value) {
+        balancer.configure(value);
     }
 
     /** Counts moved rows, batches and lock time in {@code registry}, and shows the groups in progress there. */
@@ -95,6 +104,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 || statement instanceof CheckDistribution || statement instanceof DrainShard
                 || statement instanceof RebalanceDistribution
                 || statement instanceof Show show && show.what().equals(Rebalancing.SHOW_TARGET)
+                || statement instanceof Show show && show.what().equals(Balancer.SHOW_TARGET)
                 || statement instanceof StopTaskGroup || statement instanceof StopAllTaskGroups
                 || statement instanceof SyncReferenceTables
                 || statement instanceof RetryTaskGroup || statement instanceof RetryAllTaskGroups
@@ -120,6 +130,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                     id -> Optional.ofNullable(running.get(id))).run(d, config.batchSize());
             case RebalanceDistribution r -> rebalancing.rebalance(r, store.all());
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
+            case Show show when show.what().equals(Balancer.SHOW_TARGET) -> balancer.show(qdb.snapshot());
             case StopTaskGroup s -> s.immediate() ? halt(s.id()) : stop(s.id());
             case StopAllTaskGroups s -> stopAll(s.immediate());
             case SyncReferenceTables s -> ReferenceSync.run(qdb.snapshot(), shards, s);
@@ -134,6 +145,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
     public Optional<List<String>> describe(ConsoleStatement statement) {
         return switch (statement) {
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> Optional.of(RebalancePlan.SHOW_COLUMNS);
+            case Show show when show.what().equals(Balancer.SHOW_TARGET) -> Optional.of(Balancer.COLUMNS);
             case Show _ -> Optional.of(SHOW_COLUMNS);
             case RebalanceDistribution _ -> Optional.of(RebalancePlan.COLUMNS);
             case CheckDistribution _ -> Optional.of(DistributionCheck.COLUMNS);
@@ -157,11 +169,13 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             }
         }
         rebalancing.resume();
+        balancer.start();
     }
 
     /** Ends the running groups between steps, recording nothing: the next active coordinator resumes them. */
     public void pause() {
         leaving = true;
+        balancer.stop();
         for (CompletableFuture<TaskGroup> future : running.values()) {
             try {
                 future.get(30, TimeUnit.SECONDS);

@@ -107,6 +107,59 @@ final class Rebalancing {
         }
     }
 
+    /** The current or last plan, as SHOW rebalance shows it. */
+    Optional<RebalancePlan> storedPlan() {
+        return store.get();
+    }
+
+    /**
+     * One round of the continuous balancer: refused as REBALANCE is while busy, planned as REBALANCE
+     * plans, cut after the {@code maxMoves}-th MOVE, run, and waited for.
+     *
+     * @return the plan as it ran; without steps when every shard is within the threshold
+     * @throws PgException 55006 when busy; the error of a failed step (its task group waits for RETRY or STOP)
+     */
+    RebalancePlan balanceRound(String distributionId, boolean byBytes, int thresholdPercent, int maxMoves,
+                               List<TaskGroup> groups) throws InterruptedException {
+        qdb.checkWritable();
+        Metadata metadata = qdb.snapshot();
+        Distribution distribution = metadata.distribution(distributionId).orElseThrow(() -> new PgException(
+                SqlState.UNDEFINED_OBJECT, "distribution \"" + distributionId + "\" does not exist"));
+        Optional<byte[]> stored = store.raw();
+        refuseWhileBusy(metadata, distribution, groups, stored.map(RebalanceStore::decode));
+        RebalancePlan plan = firstMoves(plan(metadata, distribution,
+                new RebalanceDistribution(distributionId, byBytes, thresholdPercent, false)), maxMoves);
+        if (plan.steps().isEmpty()) {
+            return plan;
+        }
+        if (!store.replace(stored.orElse(null), plan)) {
+            throw new PgException(SqlState.OBJECT_IN_USE, "another REBALANCE started meanwhile; see SHOW rebalance");
+        }
+        log.info("event=balancer_round_started distribution={} steps={} max_moves={}", distributionId, plan.steps().size(),
+                maxMoves);
+        try {
+            return start(plan).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof PgException pg) {
+                throw pg;
+            }
+            throw new PgException(SqlState.INTERNAL_ERROR, String.valueOf(e.getCause()));
+        }
+    }
+
+    /** The steps up to the {@code maxMoves}-th MOVE: a SPLIT comes right before the MOVE of its new range. */
+    static RebalancePlan firstMoves(RebalancePlan plan, int maxMoves) {
+        int moves = 0;
+        int end = 0;
+        while (end < plan.steps().size() && moves < maxMoves) {
+            if (plan.steps().get(end++).kind() == RebalanceStep.Kind.MOVE) {
+                moves++;
+            }
+        }
+        return new RebalancePlan(plan.distributionId(), plan.byBytes(), plan.thresholdPercent(), plan.state(), plan.error(),
+                plan.steps().subList(0, end), plan.nextStep());
+    }
+
     /** Starts the stored plan if it was running when the last active coordinator stopped. */
     void resume() {
         Optional<RebalancePlan> plan = store.get();

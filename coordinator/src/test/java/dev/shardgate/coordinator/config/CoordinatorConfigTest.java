@@ -87,6 +87,40 @@ class CoordinatorConfigTest {
     }
 
     @Test
+    void theBalancerIsOffByDefault() {
+        assertThat(CoordinatorConfig.parse("", "c.yaml").balancer()).isEqualTo(BalancerConfig.defaults());
+        assertThat(BalancerConfig.defaults().enabled()).isFalse();
+        assertThat(CoordinatorConfig.parse("balancer: {interval: 5m}\n", "c.yaml").balancer().enabled()).isFalse();
+    }
+
+    @Test
+    void readsTheBalancerSection() {
+        BalancerConfig balancer = CoordinatorConfig.parse("""
+                balancer:
+                  enabled: true
+                  interval: 90s
+                  threshold: 5
+                  by: bytes
+                  max_moves: 3
+                """, "c.yaml").balancer();
+        assertThat(balancer).isEqualTo(new BalancerConfig(true, java.time.Duration.ofSeconds(90), 5, true, 3));
+        assertThat(balancer.toString()).isEqualTo("enabled=true interval=90s threshold=5 by=bytes max_moves=3");
+        assertThat(CoordinatorConfig.parse("balancer: {interval: 500ms}\n", "c.yaml").balancer().interval())
+                .isEqualTo(java.time.Duration.ofMillis(500));
+    }
+
+    @Test
+    void badBalancerValuesAreNamed() {
+        for (String[] bad : new String[][] {{"interval: soon", "balancer.interval"}, {"interval: 10ms", "balancer.interval"},
+                {"threshold: 150", "balancer.threshold"}, {"by: keys", "balancer.by"}, {"max_moves: 0", "balancer.max_moves"},
+                {"enabled: maybe", "balancer.enabled"}, {"max_concurrent_moves: 2", "balancer.max_concurrent_moves"}}) {
+            var e = catchThrowableOfType(CoordinatorConfigException.class,
+                    () -> CoordinatorConfig.parse("balancer:\n  " + bad[0] + "\n", "c.yaml"));
+            assertThat(e.keyPath()).as(bad[0]).isEqualTo(bad[1]);
+        }
+    }
+
+    @Test
     void readsTheDataMoveSection() {
         CoordinatorConfig config = CoordinatorConfig.parse("""
                 data_move:

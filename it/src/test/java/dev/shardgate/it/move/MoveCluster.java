@@ -40,15 +40,17 @@ final class MoveCluster implements AutoCloseable {
     final PostgresServers servers;
     final String database;
     private final String qdbAddr;
+    private final java.nio.file.Path configFile;
     private final int consolePort = freePort();
     private final int grpcApiPort = freePort();
     Coordinator coordinator;
     RouterServer router;
 
-    private MoveCluster(PostgresServers servers, String database, String qdbAddr) {
+    private MoveCluster(PostgresServers servers, String database, String qdbAddr, java.nio.file.Path configFile) {
         this.servers = servers;
         this.database = database;
         this.qdbAddr = qdbAddr;
+        this.configFile = configFile;
     }
 
     /** A fresh database on both servers, a coordinator with an in-memory QDB and a router it feeds. */
@@ -58,7 +60,13 @@ final class MoveCluster implements AutoCloseable {
 
     /** As {@link #start(PostgresServers, String)}, with the QDB in etcd at {@code qdbAddr} when not empty. */
     static MoveCluster start(PostgresServers servers, String database, String qdbAddr) throws Exception {
-        MoveCluster cluster = new MoveCluster(servers, database, qdbAddr);
+        return start(servers, database, qdbAddr, null);
+    }
+
+    /** As {@link #start(PostgresServers, String, String)}, with a coordinator.yaml that RELOAD reads. */
+    static MoveCluster start(PostgresServers servers, String database, String qdbAddr, java.nio.file.Path configFile)
+            throws Exception {
+        MoveCluster cluster = new MoveCluster(servers, database, qdbAddr, configFile);
         for (LocalPostgres server : servers.all()) {
             server.createUser(USER, null);
             server.psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
@@ -71,7 +79,7 @@ final class MoveCluster implements AutoCloseable {
 
     /** Starts the coordinator on the cluster's ports, and waits until it is active. */
     void startCoordinator() throws Exception {
-        coordinator = Coordinator.start(coordinatorConfig(), "test");
+        coordinator = Coordinator.start(coordinatorConfig(), "test", configFile);
         await("the coordinator becomes active", 15_000, coordinator::isActive);
     }
 
