@@ -49,17 +49,9 @@ class BalancerTest {
 
     @Test
     void theBalancerAloneEvensASkewedDistributionOneMovePerRound(PostgresServers servers) throws Exception {
-        cluster = MoveCluster.start(servers, "balancer_skewed", "", coordinatorYaml());
-        cluster.onShard(0, """
-                CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL);
-                INSERT INTO orders SELECT g, 'n' || g FROM generate_series(0, %d) g;
-                ANALYZE orders;""".formatted(ORDERS - 1));
-        String before = cluster.content(0, "orders", "true");
-        cluster.createShards();
+        String before = skewed(servers, "balancer_skewed");
         try (Connection console = cluster.console()) {
-            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
-            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
-            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            attachOneRange(console);
             assertThat(rows(console, "SHOW balancer")).containsExactly("ds1|off|balancer.enabled is false|null|null|null");
             enableBalancer(console);
 
@@ -88,17 +80,9 @@ class BalancerTest {
 
     @Test
     void aFailedTaskGroupHoldsTheBalancerUntilTheOperatorRetriesIt(PostgresServers servers) throws Exception {
-        cluster = MoveCluster.start(servers, "balancer_held", "", coordinatorYaml());
-        cluster.onShard(0, """
-                CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL);
-                INSERT INTO orders SELECT g, 'n' || g FROM generate_series(0, %d) g;
-                ANALYZE orders;""".formatted(ORDERS - 1));
-        String before = cluster.content(0, "orders", "true");
-        cluster.createShards();
+        String before = skewed(servers, "balancer_held");
         try (Connection console = cluster.console()) {
-            execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
-            execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
-            execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
+            attachOneRange(console);
             System.setProperty(FAIL_AT, "copy:1");
             enableBalancer(console);
 
@@ -246,5 +230,24 @@ class BalancerTest {
             checksum += Long.parseLong(content[1]);
         }
         return count + "|" + checksum;
+    }
+
+    /** Every order on sh1, the others empty; returns the orders' checksum. */
+    private String skewed(PostgresServers servers, String name) throws Exception {
+        cluster = MoveCluster.start(servers, name, "", coordinatorYaml());
+        cluster.onShard(0, """
+                CREATE TABLE orders (id bigint PRIMARY KEY, note text NOT NULL);
+                INSERT INTO orders SELECT g, 'n' || g FROM generate_series(0, %d) g;
+                ANALYZE orders;""".formatted(ORDERS - 1));
+        String before = cluster.content(0, "orders", "true");
+        cluster.createShards();
+        return before;
+    }
+
+    /** ds1 with orders attached and one key range on sh1. */
+    private void attachOneRange(Connection console) throws SQLException {
+        execute(console, "CREATE DISTRIBUTION ds1 COLUMN TYPES integer");
+        execute(console, "ALTER DISTRIBUTION ds1 ATTACH RELATION orders DISTRIBUTION KEY id");
+        execute(console, "CREATE KEY RANGE kr1 FROM 0 ROUTE TO sh1 FOR DISTRIBUTION ds1");
     }
 }
