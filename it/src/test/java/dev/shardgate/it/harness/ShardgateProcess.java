@@ -1,6 +1,8 @@
 package dev.shardgate.it.harness;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -9,8 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 
 /**
  * {@code shardgate router|coordinator --config FILE} as its own JVM, so a test can kill it with
@@ -200,6 +207,27 @@ public final class ShardgateProcess implements AutoCloseable {
      */
     public static int freePort() {
         return freePorts(1);
+    }
+
+    /**
+     * A jar like shardgate.jar for bin/shardgate (and scripts that start routers through it), without the shading: its manifest names the main
+     * class, grants what shardgate.jar's grants, and puts this test's class path on its Class-Path.
+     */
+    public static Path classPathJar(Path directory) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.put(Attributes.Name.MAIN_CLASS, "dev.shardgate.cli.Shardgate");
+        attributes.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
+        attributes.put(new Attributes.Name("Add-Opens"), "java.base/java.lang");
+        attributes.put(new Attributes.Name("Add-Exports"), "java.base/sun.nio.ch");
+        attributes.put(Attributes.Name.CLASS_PATH, Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" ")));
+        Path jar = directory.resolve("shardgate.jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
+            out.flush();
+        }
+        return jar;
     }
 
     /** The first of {@code count} consecutive free ports, as {@link #freePort()} chooses them. */

@@ -7,20 +7,12 @@ import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.it.harness.ShardgateProcess;
-import java.io.File;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -43,7 +35,7 @@ class LauncherTest {
         shard.createDatabase(DATABASE, USER);
         shard.psql(DATABASE, "CREATE TABLE t (id int PRIMARY KEY, v text); INSERT INTO t VALUES (1, 'one'); ALTER TABLE t OWNER TO " + USER);
         Path directory = Files.createTempDirectory("launcher-router");
-        Path jar = classPathJar(directory);
+        Path jar = ShardgateProcess.classPathJar(directory);
 
         assertThat(settingsLine(servers, directory, jar, Map.of()))
                 .contains("gc=Serial heap_initial_mb=32 heap_max_mb=512 compact_object_headers=false");
@@ -75,26 +67,5 @@ class LauncherTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
-    }
-
-    /**
-     * A jar like shardgate.jar for the launcher, without the shading: its manifest names the main
-     * class, grants what shardgate.jar's grants, and puts this test's class path on its Class-Path.
-     */
-    private static Path classPathJar(Path directory) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes attributes = manifest.getMainAttributes();
-        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.put(Attributes.Name.MAIN_CLASS, "dev.shardgate.cli.Shardgate");
-        attributes.put(new Attributes.Name("Enable-Native-Access"), "ALL-UNNAMED");
-        attributes.put(new Attributes.Name("Add-Opens"), "java.base/java.lang");
-        attributes.put(new Attributes.Name("Add-Exports"), "java.base/sun.nio.ch");
-        attributes.put(Attributes.Name.CLASS_PATH, Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
-                .map(entry -> Path.of(entry).toUri().toString()).collect(Collectors.joining(" ")));
-        Path jar = directory.resolve("shardgate.jar");
-        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file, manifest)) {
-            out.flush();
-        }
-        return jar;
     }
 }
