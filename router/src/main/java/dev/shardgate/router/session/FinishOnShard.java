@@ -7,7 +7,10 @@ import dev.shardgate.meta.QualifiedName;
 import dev.shardgate.meta.ReferenceRelation;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
+import dev.shardgate.router.route.Route;
+import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.MultiShardRun;
+import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.FinishShape;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.Placement;
@@ -99,7 +102,8 @@ final class FinishOnShard {
                 SortedSet<String> holders = ShardedCopy.shardsOf(metadata, reference(metadata, pull.table()).orElseThrow());
                 shards = new TreeSet<>(List.of(holders.contains(shard) ? shard : holders.first())); // one copy holds every row
             } else {
-                shards = ShardedCopy.shardsOf(metadata, session.router.distributedBehind(metadata, pull.table()).orElseThrow());
+                shards = keyed(session, metadata, pull,
+                        ShardedCopy.shardsOf(metadata, session.router.distributedBehind(metadata, pull.table()).orElseThrow()));
             }
             sources.put(pull, List.copyOf(shards));
         }
@@ -193,6 +197,40 @@ final class FinishOnShard {
                 }
             }
             Relay.giveBack(session, finisher, clean || (!backend.isBroken() && "idle".equals(backend.transactionState())));
+        }
+    }
+
+    /**
+     * Of {@code all}, the shards whose key ranges hold the keys the pull's own conjuncts name (those
+     * whose columns are all qualified by the reference), read as a one-shard statement's key is:
+     * a pull reads the rows a routed statement would, and none a shard holds outside its ranges.
+     * All of them when the conjuncts name no key.
+     */
+    private static SortedSet<String> keyed(ClientSession session, Metadata metadata, FinishShape.Pull pull,
+            SortedSet<String> all) {
+        List<String> qualified = pull.filter().stream().filter(conjunct -> conjunct.unqualifiedNames().isEmpty())
+                .map(FinishShape.Conjunct::sql).toList();
+        if (qualified.isEmpty()) {
+            return all;
+        }
+        String probe = "SELECT 1 FROM " + IntermediateResults.relation(pull.table()) + " AS "
+                + IntermediateResults.quoted(pull.refName()) + " WHERE " + String.join(" AND ", qualified);
+        try {
+            Analysis analysis = session.context().analyzer().analyze(probe);
+            if (analysis.statements().size() != 1) {
+                return all;
+            }
+            SortedSet<String> named = switch (StatementRouter.route(metadata, analysis.statements().getFirst(), null)) {
+                case Route.OneShard one -> new TreeSet<>(List.of(one.shard()));
+                case Route.ManyShards many -> new TreeSet<>(many.shards());
+                case Route.NoKey missing when missing.within() != null -> new TreeSet<>(missing.within());
+                default -> all;
+            };
+            named.retainAll(all);
+            return named.isEmpty() ? all : named;
+        } catch (RuntimeException e) {
+            // a locked range, a key the probe cannot read: every shard, as before
+            return all;
         }
     }
 }

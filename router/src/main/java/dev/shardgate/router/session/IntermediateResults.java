@@ -213,7 +213,7 @@ final class IntermediateResults {
         return new PgException(SqlStates.fromCode(error.code()), "shard \"" + shard + "\": " + error.message());
     }
 
-    private static String relation(TableRef table) {
+    static String relation(TableRef table) {
         return (table.schema() == null ? "" : quoted(table.schema()) + ".") + quoted(table.name());
     }
 
