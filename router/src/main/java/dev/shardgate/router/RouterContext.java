@@ -184,7 +184,7 @@ public final class RouterContext implements AutoCloseable {
             List<String> kept = current.shard(shard.getKey()).map(Shard::hosts).orElse(null);
             if (kept == null) {
                 changes.add(new MetadataChange.CreateShard(new Shard(shard.getKey(), hosts)));
-            } else if (!kept.equals(hosts)) {
+            } else if (!new LinkedHashSet<>(kept).equals(new LinkedHashSet<>(hosts))) {
                 log.warn("event=shard_hosts_from_config shard={} qdb_hosts=\"{}\" config_hosts=\"{}\"", shard.getKey(),
                         String.join(",", kept), String.join(",", hosts));
                 List<String> added = hosts.stream().filter(host -> !kept.contains(host)).toList();
