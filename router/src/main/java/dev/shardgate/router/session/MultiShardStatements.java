@@ -248,14 +248,10 @@ final class MultiShardStatements {
                     + " or DELETE the rows and INSERT them with their new key.", 0);
         }
         TableRef table = statement.writes().getFirst().table();
-        String relation = (table.schema() == null ? "" : quoteIdent(table.schema()) + ".") + quoteIdent(table.name());
+        String relation = IntermediateResults.relation(table);
         log.debug("event=split_update client={} from={} to={}", session.processId(), move.from(), move.to());
         return new Plan(Map.of(move.to(), sql), null, false, Map.of(),
                 new Move(move.from(), move.to(), rows.deleteSql(), "COPY " + relation + " FROM STDIN (FORMAT binary)"));
-    }
-
-    private static String quoteIdent(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /**

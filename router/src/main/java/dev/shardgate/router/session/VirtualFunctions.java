@@ -178,7 +178,9 @@ final class VirtualFunctions {
         if (reference.isPresent() && !reference.get().isOnAllShards()) {
             shards = new TreeSet<>(reference.get().shardIds());
         }
-        String relation = call.argument(0).contains(".") ? quoted(name.schema()) + "." + quoted(name.name()) : quoted(name.name());
+        String relation = call.argument(0).contains(".")
+                ? IntermediateResults.quoted(name.schema()) + "." + IntermediateResults.quoted(name.name())
+                : IntermediateResults.quoted(name.name());
         Map<String, String> sqlByShard = new LinkedHashMap<>();
         for (String shard : shards) {
             sqlByShard.put(shard, "SELECT 'shard " + shard.replace("'", "''") + "'::text AS " + CTID + ", * FROM " + relation);
@@ -223,9 +225,6 @@ final class VirtualFunctions {
         }
     }
 
-    private static String quoted(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 
     /** What the router's console answers; the last statement's answer when the text holds several. */
     private static LocalCommands.LocalResult console(RouterContext context, String text) {
