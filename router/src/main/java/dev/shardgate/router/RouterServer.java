@@ -24,6 +24,7 @@ import dev.shardgate.qdb.MirrorQdb;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.router.session.ClientSession;
+import dev.shardgate.router.session.RoutingFence;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,7 +116,8 @@ public final class RouterServer implements AutoCloseable {
                 // as at any start: in the background, waiting for no hung shard.
                 sync = CoordinatorSync.start(config.host(), config.grpcApiPort(), config.grpcTls(), mirror,
                         config.coordinatorAddress(), config.host() + ":" + config.routerPort(),
-                        () -> StartupRecovery.start(context), new TrafficReceiver(traffic));
+                        () -> StartupRecovery.start(context), new TrafficReceiver(traffic),
+                        version -> RoutingFence.await(context.sessions(), version, RoutingFence.WAIT));
             }
             runInitFile(config, executor);
             if (!config.withCoordinator()) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * A client speaking the protocol message by message, as node-postgres or libpq do: Parse with or
  * without parameter types, Bind with any format codes. Answers are summed up one line per message.
  */
-final class WireClient implements AutoCloseable {
+public final class WireClient implements AutoCloseable {
     private final Socket socket;
     private final PgWriter out;
     private final PgReader in;
@@ -33,7 +33,7 @@ final class WireClient implements AutoCloseable {
         this.in = new PgReader(socket.getInputStream(), 1 << 20);
     }
 
-    static WireClient connect(String host, int port, String user, String database) throws IOException {
+    public static WireClient connect(String host, int port, String user, String database) throws IOException {
         WireClient client = new WireClient(new Socket(host, port));
         client.out.write(StartupMessage.of(Map.of("user", user, "database", database)));
         client.out.flush();
@@ -42,18 +42,35 @@ final class WireClient implements AutoCloseable {
     }
 
     /** Sends the messages (the last usually a Sync) and returns the answers through ReadyForQuery. */
-    List<String> exchange(FrontendMessage... messages) throws IOException {
+    public List<String> exchange(FrontendMessage... messages) throws IOException {
+        send(messages);
+        return untilReady();
+    }
+
+    /** Sends the messages (a Flush rather than a Sync leaves the pipeline open) without reading answers. */
+    public void send(FrontendMessage... messages) throws IOException {
         for (FrontendMessage message : messages) {
             out.write(message);
         }
         out.flush();
-        return untilReady();
+    }
+
+    /** The answers through the first that starts with {@code prefix} (see {@link #untilReady}). */
+    public List<String> until(String prefix) throws IOException {
+        return answers(prefix);
     }
 
     /** "ParseComplete", "DataRow 11|a", "CommandComplete INSERT 0 2", "ErrorResponse 42P18 …", "ReadyForQuery T". */
-    private List<String> untilReady() throws IOException {
+    public List<String> untilReady() throws IOException {
+        return answers("ReadyForQuery");
+    }
+
+    private List<String> answers(String last) throws IOException {
         List<String> answers = new ArrayList<>();
         while (true) {
+            if (!answers.isEmpty() && answers.getLast().startsWith(last)) {
+                return answers;
+            }
             BackendMessage message = in.readBackend();
             switch (message) {
                 case CommandComplete complete -> answers.add("CommandComplete " + complete.tag());
@@ -65,10 +82,7 @@ final class WireClient implements AutoCloseable {
                     }
                     answers.add("DataRow " + String.join("|", values));
                 }
-                case ReadyForQuery ready -> {
-                    answers.add("ReadyForQuery " + (char) ready.status());
-                    return answers;
-                }
+                case ReadyForQuery ready -> answers.add("ReadyForQuery " + (char) ready.status());
                 default -> {
                     String name = message.getClass().getSimpleName();
                     if (!name.equals("ParameterStatus") && !name.equals("BackendKeyData")
@@ -80,11 +94,11 @@ final class WireClient implements AutoCloseable {
         }
     }
 
-    static byte[] text(Object value) {
+    public static byte[] text(Object value) {
         return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
     }
 
-    static byte[] int4(int value) {
+    public static byte[] int4(int value) {
         return java.nio.ByteBuffer.allocate(4).putInt(value).array();
     }
 

@@ -104,8 +104,18 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
         nextTwoPhaseGid = null;
         return gid;
     }
-    /** Whether the session waits on its client, for a graceful shutdown. */
+    /** Whether the session waits on its client, for a graceful shutdown and the routing fence. */
     final IdleWait idleWait = new IdleWait();
+
+    /**
+     * Whether what the session runs now may have been routed with metadata older than {@code version}
+     * and may still reach a shard: false once it waits on its client, and while it waits on a locked
+     * key range (it has seen the lock).
+     */
+    boolean routesWithOlderThan(long version) {
+        TransactionRouter r = router;
+        return idleWait.routesWithOlderThan(version, this) && (r == null || !r.waitingOnLock());
+    }
 
     public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
@@ -190,7 +200,7 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
                 return; // the router shuts down: told between transactions (or at its timeout)
             }
             int type = in.next();
-            if (type < 0 || !idleWait.continuesAfterRead()) {
+            if (type < 0 || !idleWait.continuesAfterRead(context.qdb().version())) {
                 return;
             }
             metrics.messageIn(in.length());

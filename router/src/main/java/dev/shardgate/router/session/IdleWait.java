@@ -23,8 +23,19 @@ final class IdleWait {
     private static final int BETWEEN_TRANSACTIONS = 1;
     private static final int IN_TRANSACTION = 2;
     private static final int CLAIMED = 3;
+    /** Waiting on the client while a relay thread still forwards the answers of what it sent before. */
+    private static final int AWAITING_ANSWERS = 4;
+
+    /** {@link #routingSince} of a session that waits on its client with nothing in flight. */
+    static final long NOT_ROUTING = Long.MAX_VALUE;
 
     private final AtomicInteger state = new AtomicInteger(BUSY);
+    /**
+     * The metadata version the session read when it began what it runs now, kept until it is quiet
+     * again (its answers all relayed): what it routes meanwhile may have been routed with that
+     * version (see {@link RoutingFence}); {@link #NOT_ROUTING} while it waits on its client.
+     */
+    private volatile long routingSince = NOT_ROUTING;
     private final CountDownLatch told = new CountDownLatch(1);
 
     /**
@@ -32,10 +43,14 @@ final class IdleWait {
      * router shuts down (the client has been told, with 57P01).
      */
     boolean endsBeforeNext(ClientSession session, SessionDrain drain) {
-        int waiting = isBetweenTransactions(session) ? BETWEEN_TRANSACTIONS : isQuiet(session) ? IN_TRANSACTION : BUSY;
+        int waiting = isBetweenTransactions(session) ? BETWEEN_TRANSACTIONS : isQuiet(session) ? IN_TRANSACTION : AWAITING_ANSWERS;
         state.set(waiting);
+        if (waiting != AWAITING_ANSWERS) {
+            routingSince = NOT_ROUTING; // every statement it routed has been answered
+        }
         // set before the drain is read: a drain that starts now either sees this wait or is seen here
-        if (waiting == BETWEEN_TRANSACTIONS && drain.isDraining() || waiting != BUSY && (drain.isTerminating() || session.killed)) {
+        if (waiting == BETWEEN_TRANSACTIONS && drain.isDraining()
+                || waiting != AWAITING_ANSWERS && (drain.isTerminating() || session.killed)) {
             if (!claim(session, waiting)) {
                 awaitTold();
             }
@@ -44,10 +59,17 @@ final class IdleWait {
         return false;
     }
 
-    /** Called by the session after its read: false when the drain claimed it meanwhile (and told the client). */
-    boolean continuesAfterRead() {
+    /**
+     * Called by the session after its read, with the metadata version it may route the message
+     * with (read before any metadata it routes with): false when the drain claimed it meanwhile (and
+     * told the client).
+     */
+    boolean continuesAfterRead(long metadataVersion) {
         int now = state.get();
         if (now != CLAIMED && state.compareAndSet(now, BUSY)) {
+            if (routingSince == NOT_ROUTING) {
+                routingSince = metadataVersion; // set before the message is routed: the fence sees it
+            }
             return true;
         }
         awaitTold();
@@ -86,6 +108,19 @@ final class IdleWait {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Whether what the session runs may have been routed with metadata older than {@code version}:
+     * it began its current work with older metadata, and has not since come to wait on its client
+     * with every answer relayed. Once it waits so, whatever it routes next is routed after this look,
+     * with metadata at least as new as the caller's (it reads the metadata after it leaves the wait).
+     */
+    boolean routesWithOlderThan(long version, ClientSession session) {
+        if (routingSince >= version) {
+            return false;
+        }
+        return !(state.get() == AWAITING_ANSWERS && isQuiet(session));
     }
 
     /** No transaction open, no extended-protocol segment half sent: the client may leave without loss. */

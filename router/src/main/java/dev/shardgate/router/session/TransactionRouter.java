@@ -29,6 +29,8 @@ import java.util.Map;
  */
 final class TransactionRouter {
     private static final long LOCK_POLL_MILLIS = 10;
+    /** Set while the session sleeps on a locked key range, read by the routing fence. */
+    private volatile boolean waitingOnLock;
 
     private final RouterContext context;
     final RoutingHints hints = new RoutingHints();
@@ -155,22 +157,41 @@ final class TransactionRouter {
      * while it reports a locked key range, up to lock_wait_timeout (then 55P03).
      */
     <T> T waitingOnLocks(java.util.function.Supplier<T> decision) {
-        long deadline = System.nanoTime() + context.config().lockWaitTimeout().toNanos();
+        try {
+            return decision.get(); // the usual case: no range locked, nothing else to do
+        } catch (KeyRangeLocked locked) {
+            waitingOnLock = true;
+            try {
+                return waitForUnlocked(decision, locked, System.nanoTime() + context.config().lockWaitTimeout().toNanos());
+            } finally {
+                waitingOnLock = false;
+            }
+        }
+    }
+
+    /** Whether the session waits for a locked key range now: it has seen the lock (see RoutingFence). */
+    boolean waitingOnLock() {
+        return waitingOnLock;
+    }
+
+    private <T> T waitForUnlocked(java.util.function.Supplier<T> decision, KeyRangeLocked first, long deadline) {
+        KeyRangeLocked locked = first;
         while (true) {
+            if (System.nanoTime() > deadline) {
+                throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId()
+                        + "\" is locked: waited " + context.config().lockWaitTimeout().toMillis() + " ms")
+                        .withHint("The key range is being moved or was locked with LOCK KEY RANGE; retry later.");
+            }
+            try {
+                Thread.sleep(LOCK_POLL_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PgException(SqlState.QUERY_CANCELED, "canceling statement while waiting for a locked key range");
+            }
             try {
                 return decision.get();
-            } catch (KeyRangeLocked locked) {
-                if (System.nanoTime() > deadline) {
-                    throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId()
-                            + "\" is locked: waited " + context.config().lockWaitTimeout().toMillis() + " ms")
-                            .withHint("The key range is being moved or was locked with LOCK KEY RANGE; retry later.");
-                }
-                try {
-                    Thread.sleep(LOCK_POLL_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new PgException(SqlState.QUERY_CANCELED, "canceling statement while waiting for a locked key range");
-                }
+            } catch (KeyRangeLocked again) {
+                locked = again;
             }
         }
     }

@@ -42,13 +42,15 @@ public final class CoordinatorSync implements AutoCloseable {
      * trying every second in the background.
      *
      * @param traffic serves the coordinator's PAUSE and RESUME
+     * @param beforeAck runs once a pushed version is applied, before the router acknowledges it
      * @param whenFed runs once the mirror holds metadata from a coordinator address: before this
      *     returns when the first fetch succeeds, else on the background fetcher when one arrives
      */
     public static CoordinatorSync start(String host, int port, GrpcTls tls, MirrorQdb mirror, String coordinatorAddress,
-                                        String routerId, Runnable whenFed, TrafficReceiver traffic) throws IOException {
+                                        String routerId, Runnable whenFed, TrafficReceiver traffic,
+                                        java.util.function.LongConsumer beforeAck) throws IOException {
         SyncChannels channels = new SyncChannels(tls.client());
-        SyncServer server = SyncServer.start(host, port, "the coordinator", tls.server(), new MetadataReceiver(mirror), traffic);
+        SyncServer server = SyncServer.start(host, port, "the coordinator", tls.server(), new MetadataReceiver(mirror, beforeAck), traffic);
         List<SyncEndpoint> coordinators = SyncEndpoint.parseList(coordinatorAddress);
         Thread fetcher = null;
         if (!coordinators.isEmpty()) {

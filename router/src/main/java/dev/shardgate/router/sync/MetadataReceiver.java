@@ -24,9 +24,16 @@ final class MetadataReceiver extends RouterMetadataGrpc.RouterMetadataImplBase {
     private static final Logger log = LoggerFactory.getLogger(MetadataReceiver.class);
 
     private final MirrorQdb mirror;
+    private final java.util.function.LongConsumer beforeAck;
 
-    MetadataReceiver(MirrorQdb mirror) {
+    /**
+     * @param beforeAck runs after a batch or snapshot is applied, before the answer that tells the
+     *     coordinator this router holds its version: waits until no statement routed with an older
+     *     version may still reach a shard (router/session/RoutingFence)
+     */
+    MetadataReceiver(MirrorQdb mirror, java.util.function.LongConsumer beforeAck) {
         this.mirror = mirror;
+        this.beforeAck = beforeAck;
     }
 
     @Override
@@ -48,6 +55,7 @@ final class MetadataReceiver extends RouterMetadataGrpc.RouterMetadataImplBase {
         }
         if (refused == null) {
             log.info("event=metadata_applied version={}", batch.getVersion());
+            beforeAck.accept(batch.getVersion());
         } else {
             log.info("event=metadata_batch_refused version={} reason=\"{}\"", batch.getVersion(), refused);
         }
@@ -66,6 +74,7 @@ final class MetadataReceiver extends RouterMetadataGrpc.RouterMetadataImplBase {
             return;
         }
         install(mirror, snapshot.getOrigin().getStoreId(), snapshot.getVersion(), metadata);
+        beforeAck.accept(snapshot.getVersion());
         reply(answer, true, "");
     }
 
