@@ -131,6 +131,28 @@ final class FinishOnShard {
     }
 
     /**
+     * Throws KeyRangeLocked naming a locked key range of a distributed relation a pull reads from
+     * every shard of it (a pull narrowed by the statement's keys waited as the statement's route did).
+     */
+    static void requireNoLockedRange(ClientSession session, Finishing finishing) {
+        Metadata metadata = session.context().metadata();
+        for (FinishShape.Pull pull : finishing.sources().keySet()) {
+            if (pull.reference()) {
+                continue;
+            }
+            Optional<DistributedRelation> relation = session.router.distributedBehind(metadata, pull.table());
+            if (relation.isEmpty()) {
+                continue;
+            }
+            for (var range : metadata.index(relation.get().distributionId()).ranges()) {
+                if (range.locked()) {
+                    throw new dev.shardgate.router.route.KeyRangeLocked(range.id());
+                }
+            }
+        }
+    }
+
+    /**
      * Distributed relations (and views that filter one: pulled as they are, each shard's view
      * giving its rows), reference relations, and other tables the router does not know.
      */

@@ -164,7 +164,13 @@ final class MultiShardStatements {
             return ctid;
         }
         if (route instanceof Route.Finished finished) {
-            FinishOnShard.Finishing finishing = FinishOnShard.plan(session, sql, finished.shards(), finished.functions());
+            // the functions' pulls read every shard: while a range of theirs is locked (being moved,
+            // its rows may be on two shards at once) they wait, as statements without key do
+            FinishOnShard.Finishing finishing = session.router.waitingOnLocks(() -> {
+                FinishOnShard.Finishing planned = FinishOnShard.plan(session, sql, finished.shards(), finished.functions());
+                FinishOnShard.requireNoLockedRange(session, planned);
+                return planned;
+            });
             log.debug("event=finish_on_shard client={} shard={} pulls={} functions={}", session.processId(), finishing.shard(),
                     finishing.sources().size(), finished.functions().size());
             return Plan.finishing(finishing);
