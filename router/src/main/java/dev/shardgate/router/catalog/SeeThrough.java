@@ -50,8 +50,8 @@ import java.util.stream.Collectors;
  *       relations it uses; a SELECT calling one that reads a distributed relation is finished on one
  *       shard, the function copied to pg_temp over rows pulled from every shard; such a call in any
  *       other statement, or of a function in another language (it may read anything), is refused,
- *       with the hint that names a shard on purpose. In a keyed
- *       statement only functions that are not PostgreSQL built-ins are looked up.</li>
+ *       with the hint that names a shard on purpose. In a keyed statement only functions that are
+ *       not PostgreSQL built-ins are looked up.</li>
  *   <li>While reference relations exist, a statement that does not run on every copy may not call
  *       an SQL function whose body writes one (it would change one copy), nor, on an arbitrary
  *       shard, a function in another language.</li>
