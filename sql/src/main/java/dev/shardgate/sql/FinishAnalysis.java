@@ -30,6 +30,20 @@ final class FinishAnalysis {
      *     written them, which the finishing backend's own transaction would not see
      */
     static FinishShape shape(Object tree, byte[] utf8, Placement.Lookup placements, boolean pullReferences) {
+        return shape(tree, utf8, placements, pullReferences, List.of(), "sg_finish_", false);
+    }
+
+    /**
+     * As {@link #shape(Object, byte[], Placement.Lookup, boolean)}, the calls of {@code functions}
+     * spliced to their copies in pg_temp ({@code pg_temp.name(…)}: PostgreSQL looks up functions in
+     * pg_temp only when so qualified).
+     *
+     * @param tempPrefix the names of this text's temporary tables: the prefix and a number
+     * @param body the text is the body of one of {@code functions}: every relation is pulled whole,
+     *     all columns and no filter (its conjuncts may read the function's arguments, named like columns)
+     */
+    static FinishShape shape(Object tree, byte[] utf8, Placement.Lookup placements, boolean pullReferences,
+                             List<FinishShape.Function> functions, String tempPrefix, boolean body) {
         if (!(tree instanceof Map<?, ?> root) || !(root.get("stmts") instanceof List<?> raws) || raws.size() != 1
                 || !(raws.getFirst() instanceof Map<?, ?> entry)) {
             return new Refused("a query string with several statements cannot be finished on one shard");
@@ -42,7 +56,8 @@ final class FinishAnalysis {
         if (refusal != null) {
             return new Refused(refusal);
         }
-        String function = KnownFunctions.firstNotBuiltIn(statement.fields());
+        String function = KnownFunctions.firstNotBuiltIn(statement.fields(),
+                names -> functions.stream().anyMatch(f -> f.isCalledBy(names)));
         if (function != null) {
             return new Refused("function " + function + " is not a built-in function of PostgreSQL: it may read"
                     + " distributed relations, which the finishing shard holds only some rows of");
@@ -60,6 +75,10 @@ final class FinishAnalysis {
         }
         List<Pull> pulls = new ArrayList<>();
         List<SourceText.Edit> edits = new ArrayList<>();
+        int calls = splicedCalls(statement.fields(), text, functions, edits);
+        if (calls < 0) {
+            return new Refused("the name of a called function was not found in the statement's text");
+        }
         for (Site site : sites) {
             TableRef table = QueryAnalysis.tableRef(site.rangeVar());
             Placement placement = placements.of(table);
@@ -91,11 +110,11 @@ final class FinishAnalysis {
                 // its type would be the temporary table's row type, not the relation's
                 return new Refused("a whole-row reference to " + refName + " cannot be finished on one shard");
             }
-            String tempName = "sg_finish_" + (pulls.size() + 1);
+            String tempName = tempPrefix + (pulls.size() + 1);
             Node alias = site.rangeVar().struct("alias", "Alias");
-            boolean allColumns = columns.needsAll(refName) || (alias != null && alias.has("colnames"));
-            List<Conjunct> filter = site.filterable() ? conjuncts(site.select().node("whereClause"), refName, constants)
-                    : List.of();
+            boolean allColumns = body || columns.needsAll(refName) || (alias != null && alias.has("colnames"));
+            List<Conjunct> filter = site.filterable() && !body
+                    ? conjuncts(site.select().node("whereClause"), refName, constants) : List.of();
             pulls.add(new Pull(table, refName, tempName, reference, allColumns, columns.names, filter));
             int start = (int) site.rangeVar().number("location");
             int end = nameEnd(text, start, table.schema() == null ? 1 : 2);
@@ -105,10 +124,50 @@ final class FinishAnalysis {
             edits.add(new SourceText.Edit(start, end, "pg_temp." + tempName
                     + (table.alias() == null ? " AS " + quoted(table.name()) : "")));
         }
-        if (pulls.isEmpty()) {
+        if (pulls.isEmpty() && calls == 0 && !body) {
             return new Refused("it reads no distributed relation");
         }
         return new FinishShape.Finish(text.edited(edits), pulls);
+    }
+
+    /**
+     * Adds an edit for each call of one of {@code functions}, naming its copy in pg_temp instead;
+     * the number of calls, or -1 when a call's name is not where the parse tree says.
+     */
+    private static int splicedCalls(Object json, SourceText text, List<FinishShape.Function> functions,
+                                    List<SourceText.Edit> edits) {
+        int calls = 0;
+        if (json instanceof List<?> list) {
+            for (Object item : list) {
+                int inner = splicedCalls(item, text, functions, edits);
+                if (inner < 0) {
+                    return -1;
+                }
+                calls += inner;
+            }
+        } else if (json instanceof Map<?, ?> map) {
+            Node node = Node.of(json);
+            if (node != null && node.is("FuncCall") && !functions.isEmpty()) {
+                List<String> names = node.names("funcname");
+                if (names != null && functions.stream().anyMatch(f -> f.isCalledBy(names))) {
+                    int start = node.has("location") ? (int) node.number("location") : -1;
+                    int end = start < 0 ? -1 : nameEnd(text, start, names.size());
+                    if (end < 0) {
+                        return -1;
+                    }
+                    edits.add(new SourceText.Edit(start, end, "pg_temp." + quoted(names.getLast())));
+                    calls++;
+                }
+            }
+            for (Object value : map.values()) {
+                int inner = splicedCalls(value, text, functions, edits);
+                if (inner < 0) {
+                    return -1;
+                }
+                calls += inner;
+            }
+        }
+        return calls;
     }
 
     /** An identifier, always quoted: a column may be named like a keyword. */

@@ -15,10 +15,39 @@ public sealed interface FinishShape {
      * @param finishSql the statement with each pulled reference replaced by its temporary table
      *     (under the reference's own alias, or its name)
      * @param pulls what each pulled reference fetches, in the order of the references in the text
+     *     (then those of the functions' bodies)
+     * @param functionDefinitions the CREATE FUNCTION statements that recreate, in pg_temp, each SQL
+     *     function the statement calls whose body reads distributed relations, its body spliced to
+     *     read the pulls; the statement (and the other bodies) call these copies
      */
-    record Finish(String finishSql, List<Pull> pulls) implements FinishShape {
+    record Finish(String finishSql, List<Pull> pulls, List<String> functionDefinitions) implements FinishShape {
         public Finish {
             pulls = List.copyOf(pulls);
+            functionDefinitions = List.copyOf(functionDefinitions);
+        }
+
+        public Finish(String finishSql, List<Pull> pulls) {
+            this(finishSql, pulls, List.of());
+        }
+    }
+
+    /**
+     * An SQL function whose body reads distributed relations, finished with the statement that calls it.
+     *
+     * @param header what follows the name in CREATE FUNCTION up to AS: its arguments, result,
+     *     language, volatility and strictness, as the catalog gives them
+     *     ({@code (lo integer, hi integer) RETURNS bigint LANGUAGE sql STABLE})
+     * @param body its body (prosrc)
+     */
+    record Function(String schema, String name, String header, String body) {
+        public String qualifiedName() {
+            return schema + "." + name;
+        }
+
+        /** Whether a call written with these names calls this function. */
+        boolean isCalledBy(List<String> names) {
+            return names.size() == 1 ? names.getFirst().equals(name)
+                    : names.size() == 2 && names.getFirst().equals(schema) && names.get(1).equals(name);
         }
     }
 

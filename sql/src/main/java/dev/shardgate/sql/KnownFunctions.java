@@ -130,9 +130,14 @@ final class KnownFunctions {
      * would not be one server's.
      */
     static String firstNotBuiltIn(Object json) {
+        return firstNotBuiltIn(json, names -> false);
+    }
+
+    /** As {@link #firstNotBuiltIn(Object)}, passing the calls whose names {@code known} accepts. */
+    static String firstNotBuiltIn(Object json, java.util.function.Predicate<List<String>> known) {
         if (json instanceof List<?> list) {
             for (Object item : list) {
-                String name = firstNotBuiltIn(item);
+                String name = firstNotBuiltIn(item, known);
                 if (name != null) {
                     return name;
                 }
@@ -146,12 +151,12 @@ final class KnownFunctions {
                 }
                 boolean inCatalog = names.size() == 1 || (names.size() == 2 && names.getFirst().equals("pg_catalog"));
                 String name = names.getLast();
-                if (!inCatalog || !(NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name))) {
+                if (!known.test(names) && (!inCatalog || !(NOT_AGGREGATES.contains(name) || AGGREGATES.contains(name)))) {
                     return String.join(".", names);
                 }
             }
             for (Object value : map.values()) {
-                String name = firstNotBuiltIn(value);
+                String name = firstNotBuiltIn(value, known);
                 if (name != null) {
                     return name;
                 }

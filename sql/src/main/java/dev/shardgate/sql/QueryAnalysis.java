@@ -218,7 +218,16 @@ final class QueryAnalysis {
             statement(source, context);
             unknownRows = columns.isEmpty() ? "INSERT without a column list" : "INSERT … SELECT";
             if (!columns.isEmpty() && target != null && source.is("SelectStmt") && isPlainSelect(source)) {
-                Map<String, Value> selected = constantColumns(columns, selectedValues(source));
+                Map<String, Value> constant = constantColumns(columns, selectedValues(source));
+                Map<String, Value> selected = new LinkedHashMap<>();
+                List<Node> values = selectedValues(source);
+                for (int i = 0; i < Math.min(columns.size(), values.size()); i++) {
+                    Value value = constant.containsKey(columns.get(i)) ? constant.get(columns.get(i))
+                            : pinnedByDelete(insert.struct("withClause", "WithClause"), source, values.get(i));
+                    if (columns.get(i) != null && value != null) {
+                        selected.put(columns.get(i), value);
+                    }
+                }
                 if (!selected.isEmpty()) {
                     // every row the SELECT yields has these constants in these columns
                     rows.add(new InsertRow(target.ref, selected));
@@ -466,6 +475,90 @@ final class QueryAnalysis {
             }
         }
         return byColumn;
+    }
+
+    /**
+     * The value every row of {@code select} gives a select-list item that is a column of its one FROM
+     * item, a WITH query {@code d AS (DELETE FROM r WHERE k = v … RETURNING k …)} of the INSERT: the
+     * rows DELETE returns satisfy its WHERE, so their {@code k} is {@code v} (an integer or string
+     * constant, or a parameter, as a key in a WHERE clause routes). Null otherwise.
+     */
+    private Value pinnedByDelete(Node withClause, Node select, Node item) {
+        if (withClause == null || withClause.flag("recursive") || item == null || !item.is("ColumnRef")
+                || select.has("withClause")) {
+            return null;
+        }
+        List<Node> from = select.nodes("fromClause");
+        if (from.size() != 1 || !from.getFirst().is("RangeVar") || from.getFirst().has("schemaname")) {
+            return null;
+        }
+        Node rangeVar = from.getFirst();
+        String cteName = rangeVar.string("relname");
+        Node alias = rangeVar.struct("alias", "Alias");
+        String column = columnOf(item.names("fields"), alias != null ? alias.string("aliasname") : cteName);
+        if (column == null || (alias != null && alias.has("colnames"))) {
+            return null;
+        }
+        Node delete = null;
+        for (Node cte : withClause.nodes("ctes")) {
+            if (cteName.equals(cte.string("ctename"))) {
+                delete = cte.has("aliascolnames") ? null : cte.node("ctequery");
+            }
+        }
+        if (delete == null || !delete.is("DeleteStmt") || delete.has("usingClause") || delete.has("withClause")) {
+            return null;
+        }
+        Node target = delete.struct("relation", "RangeVar");
+        Node targetAlias = target == null ? null : target.struct("alias", "Alias");
+        String targetName = target == null ? null : targetAlias != null ? targetAlias.string("aliasname") : target.string("relname");
+        String returned = null;
+        for (Node result : delete.positional("returningList")) {
+            Node value = result == null ? null : result.node("val");
+            String name = value != null && value.is("ColumnRef") ? columnOf(value.names("fields"), targetName) : null;
+            String output = result == null ? null : result.string("name") != null ? result.string("name") : name;
+            if (column.equals(output)) {
+                if (returned != null || name == null) {
+                    return null;
+                }
+                returned = name;
+            }
+        }
+        if (returned == null) {
+            return null;
+        }
+        Node where = delete.node("whereClause");
+        List<Node> conjuncts = where == null ? List.of() : where.is("BoolExpr")
+                && (where.string("boolop") == null || "AND_EXPR".equals(where.string("boolop")))
+                ? where.nodes("args") : List.of(where);
+        for (Node conjunct : conjuncts) {
+            if (!conjunct.is("A_Expr") || !(conjunct.string("kind") == null || "AEXPR_OP".equals(conjunct.string("kind")))
+                    || !List.of("=").equals(conjunct.names("name"))) {
+                continue;
+            }
+            for (Node[] sides : new Node[][] {{conjunct.node("lexpr"), conjunct.node("rexpr")},
+                    {conjunct.node("rexpr"), conjunct.node("lexpr")}}) {
+                if (sides[0] != null && sides[0].is("ColumnRef")
+                        && returned.equals(columnOf(sides[0].names("fields"), targetName))) {
+                    Value value = constants.valueOf(sides[1]);
+                    if (value instanceof Value.Param || (value instanceof Value.Literal literal
+                            && (literal.kind() == LiteralKind.INTEGER || literal.kind() == LiteralKind.STRING))) {
+                        return value;
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The column a reference names: {@code c}, or {@code q.c} where {@code q} is {@code qualifier}; null otherwise. */
+    private static String columnOf(List<String> names, String qualifier) {
+        if (names == null) {
+            return null;
+        }
+        if (names.size() == 1) {
+            return names.getFirst();
+        }
+        return names.size() == 2 && names.getFirst().equals(qualifier) ? names.get(1) : null;
     }
 
     private static boolean isPlainSelect(Node select) {

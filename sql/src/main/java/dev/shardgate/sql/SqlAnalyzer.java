@@ -130,6 +130,46 @@ public final class SqlAnalyzer {
     }
 
     /**
+     * As {@link #finishShape(String, Placement.Lookup, boolean)} for a SELECT calling SQL functions
+     * whose bodies read distributed relations: each body is spliced as the statement is (its
+     * relations pulled whole), the function recreated over it in pg_temp, and every call (in the
+     * statement and the bodies) made to that copy.
+     */
+    public FinishShape finishShape(String sql, Placement.Lookup placements, boolean pullReferences,
+                                   java.util.List<FinishShape.Function> functions) {
+        FinishShape shape = parsedAfresh(sql, (tree, utf8) -> FinishAnalysis.shape(tree, utf8, placements, pullReferences,
+                functions, "sg_finish_", false), FinishShape.Refused::new);
+        if (functions.isEmpty() || !(shape instanceof FinishShape.Finish finish)) {
+            return shape;
+        }
+        java.util.List<FinishShape.Pull> pulls = new java.util.ArrayList<>(finish.pulls());
+        java.util.List<String> definitions = new java.util.ArrayList<>();
+        for (int i = 0; i < functions.size(); i++) {
+            FinishShape.Function function = functions.get(i);
+            String prefix = "sg_function" + (i + 1) + "_";
+            FinishShape body = parsedAfresh(function.body(), (tree, utf8) -> FinishAnalysis.shape(tree, utf8, placements,
+                    pullReferences, functions, prefix, true), FinishShape.Refused::new);
+            if (body instanceof FinishShape.Refused refused) {
+                return new FinishShape.Refused("the body of function " + function.qualifiedName() + " cannot be spliced to"
+                        + " read the rows pulled to the finishing shard: " + refused.reason());
+            }
+            FinishShape.Finish spliced = (FinishShape.Finish) body;
+            pulls.addAll(spliced.pulls());
+            definitions.add("CREATE FUNCTION pg_temp." + FinishAnalysis.quoted(function.name()) + function.header()
+                    + " AS " + dollarQuoted(spliced.finishSql()));
+        }
+        return new FinishShape.Finish(finish.finishSql(), pulls, definitions);
+    }
+
+    private static String dollarQuoted(String text) {
+        String tag = "$sg$";
+        for (int n = 1; text.contains(tag); n++) {
+            tag = "$sg" + n + "$";
+        }
+        return tag + text + tag;
+    }
+
+    /**
      * The plain column references of a one-SELECT text's select list (a view's definition), with
      * their output names; null when the text is not one SELECT. Never throws.
      */

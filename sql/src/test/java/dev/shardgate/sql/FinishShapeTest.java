@@ -101,4 +101,41 @@ class FinishShapeTest {
         assertThat(refusal("SELECT public.orders.id FROM public.orders")).contains("schema");
         assertThat(refusal("INSERT INTO orders SELECT * FROM items")).contains("only a SELECT");
     }
+
+    private static final FinishShape.Function COUNT_BETWEEN = new FinishShape.Function("public", "count_between",
+            "(lo integer, hi integer) RETURNS bigint LANGUAGE sql STABLE",
+            " SELECT count(*) FROM orders WHERE id >= lo AND id < hi ");
+    private static final FinishShape.Function TWICE = new FinishShape.Function("app", "twice",
+            "(n integer) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT", "SELECT public.count_between(0, n) * 2");
+
+    @Test
+    void functionsReadingDistributedRelationsAreCopiedToPgTempOverTheirRelationsPulledWhole() {
+        FinishShape shape = analyzer.finishShape("SELECT id, count_between(0, id), app.twice(id) FROM orders WHERE id = 7",
+                LOOKUP, false, List.of(COUNT_BETWEEN, TWICE));
+        FinishShape.Finish finish = (FinishShape.Finish) shape;
+        assertThat(finish.finishSql()).isEqualTo("SELECT id, pg_temp.\"count_between\"(0, id), pg_temp.\"twice\"(id)"
+                + " FROM pg_temp.sg_finish_1 AS \"orders\" WHERE id = 7");
+        assertThat(finish.pulls()).extracting(FinishShape.Pull::tempName).containsExactly("sg_finish_1", "sg_function1_1");
+        FinishShape.Pull body = finish.pulls().get(1);
+        // the body's conjuncts name the function's arguments: its relation comes whole
+        assertThat(body.allColumns()).isTrue();
+        assertThat(body.filter()).isEmpty();
+        assertThat(finish.functionDefinitions()).containsExactly(
+                "CREATE FUNCTION pg_temp.\"count_between\"(lo integer, hi integer) RETURNS bigint LANGUAGE sql STABLE AS"
+                        + " $sg$ SELECT count(*) FROM pg_temp.sg_function1_1 AS \"orders\" WHERE id >= lo AND id < hi $sg$",
+                "CREATE FUNCTION pg_temp.\"twice\"(n integer) RETURNS bigint LANGUAGE sql IMMUTABLE STRICT AS"
+                        + " $sg$SELECT pg_temp.\"count_between\"(0, n) * 2$sg$");
+        // a statement that reads no relation itself is finished for its functions alone
+        assertThat(analyzer.finishShape("SELECT count_between(1, 2)", LOOKUP, false, List.of(COUNT_BETWEEN)))
+                .isInstanceOf(FinishShape.Finish.class);
+    }
+
+    @Test
+    void aFunctionWhoseBodyCannotBeSplicedRefusesTheStatement() {
+        FinishShape.Function writes = new FinishShape.Function("public", "bump", "() RETURNS void LANGUAGE sql VOLATILE",
+                "UPDATE orders SET total = total + 1");
+        FinishShape shape = analyzer.finishShape("SELECT bump()", LOOKUP, false, List.of(writes));
+        assertThat(((FinishShape.Refused) shape).reason()).contains("function public.bump").contains("only a SELECT");
+        assertThat(refusal("SELECT count_between(1, 2) FROM orders")).contains("count_between");
+    }
 }

@@ -59,6 +59,30 @@ class InsertRowTest {
     }
 
     @Test
+    void insertSelectFromADeleteThatPinsTheColumnTakesItsValue() {
+        // DELETE returns rows its WHERE matched: their id is 5
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5 RETURNING id, v) INSERT INTO t (id, seq, v)"
+                + " SELECT id, 99, v FROM d ON CONFLICT DO NOTHING")).containsExactly("t(id=5, seq=99)");
+        assertThat(rows("WITH d AS (DELETE FROM u x WHERE x.v > 1 AND $1 = x.id RETURNING x.id AS k) INSERT INTO t (id)"
+                + " SELECT dd.k FROM d dd")).containsExactly("t(id=$1)");
+        // not pinned: another column, OR, USING, an expression, an UPDATE, a join, column aliases
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5 RETURNING v) INSERT INTO t (id) SELECT v FROM d")).isEmpty();
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5 OR id = 6 RETURNING id) INSERT INTO t (id) SELECT id FROM d"))
+                .isEmpty();
+        assertThat(rows("WITH d AS (DELETE FROM u USING w WHERE id = 5 RETURNING id) INSERT INTO t (id) SELECT id FROM d"))
+                .isEmpty();
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5 RETURNING id + 1 AS id) INSERT INTO t (id) SELECT id FROM d"))
+                .isEmpty();
+        assertThat(rows("WITH d AS (UPDATE u SET id = 6 WHERE id = 5 RETURNING id) INSERT INTO t (id) SELECT id FROM d"))
+                .isEmpty();
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5 RETURNING id) INSERT INTO t (id) SELECT w.id FROM d, w"))
+                .isEmpty();
+        assertThat(rows("WITH d (x) AS (DELETE FROM u WHERE id = 5 RETURNING id) INSERT INTO t (id) SELECT x FROM d"))
+                .isEmpty();
+        assertThat(rows("WITH d AS (DELETE FROM u WHERE id = 5.5 RETURNING id) INSERT INTO t (id) SELECT id FROM d")).isEmpty();
+    }
+
+    @Test
     void onConflictAndReturningDoNotChangeTheRows() {
         assertThat(rows("INSERT INTO t (id, n) VALUES ($1, 1) ON CONFLICT (id) DO UPDATE SET n = t.n + 1 WHERE t.id = $1 RETURNING n"))
                 .containsExactly("t(id=$1, n=1)");

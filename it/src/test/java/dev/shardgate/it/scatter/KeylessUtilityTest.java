@@ -145,7 +145,8 @@ class KeylessUtilityTest {
             for (int i = 0; i < 3; i++) {
                 String sql = "SELECT count(*), sum(amount) FROM cheap";
                 assertThat(answer(router, sql)).containsExactlyElementsOf(answer(cluster.reference(), sql));
-                assertThat(sqlState(router, "SELECT count_orders()")).isEqualTo("0A000");
+                assertThat(answer(router, "SELECT count_orders()"))
+                        .containsExactlyElementsOf(answer(cluster.reference(), "SELECT count_orders()"));
             }
             ScatterCluster.execute(router, "BEGIN");
             assertThat(answer(router, "SELECT count(*) FROM cheap WHERE id > 0"))

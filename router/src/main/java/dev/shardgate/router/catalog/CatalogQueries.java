@@ -54,12 +54,22 @@ public final class CatalogQueries {
                 + " CASE WHEN l.lanname = 'sql' THEN CASE WHEN p.prosrc !~ '^[[:space:]]*$' THEN p.prosrc"
                 + " ELSE pg_get_functiondef(p.oid) END END,"
                 + " EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid"
-                + " AND d.deptype = 'e')"
+                + " AND d.deptype = 'e'),"
+                // what a copy in pg_temp needs: CREATE FUNCTION pg_temp.name <header> AS <body>
+                + " CASE WHEN l.lanname = 'sql' THEN '(' || pg_get_function_arguments(p.oid) || ') RETURNS '"
+                + " || pg_get_function_result(p.oid) || ' LANGUAGE sql '"
+                + " || CASE p.provolatile WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' ELSE 'VOLATILE' END"
+                + " || CASE WHEN p.proisstrict THEN ' STRICT' ELSE '' END END,"
+                + " CASE WHEN p.prokind <> 'f' THEN 'it is not a plain function'"
+                + " WHEN p.prosqlbody IS NOT NULL THEN 'its body is SQL-standard (BEGIN ATOMIC or RETURN), parsed when it was"
+                + " created: its relations cannot be spliced'"
+                + " WHEN p.proconfig IS NOT NULL THEN 'it sets ' || array_to_string(p.proconfig, ', ') || ' while it runs'"
+                + " WHEN p.prosecdef THEN 'it is SECURITY DEFINER' END"
                 + " FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace JOIN pg_language l ON l.oid = p.prolang"
                 + " WHERE p.proname = " + literal(function.name()) + " AND " + where);
         List<FunctionInfo> functions = new ArrayList<>(rows.size());
         for (String[] row : rows) {
-            functions.add(new FunctionInfo(row[0], row[1], row[2], row[3], "t".equals(row[4])));
+            functions.add(new FunctionInfo(row[0], row[1], row[2], row[3], "t".equals(row[4]), row[5], row[6]));
         }
         return functions;
     }

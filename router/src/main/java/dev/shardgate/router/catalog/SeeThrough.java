@@ -8,6 +8,7 @@ import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.FinishShape;
 import dev.shardgate.sql.FunctionRef;
 import dev.shardgate.sql.KeyFilter;
 import dev.shardgate.sql.LiteralKind;
@@ -22,7 +23,9 @@ import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -44,9 +47,11 @@ import java.util.stream.Collectors;
  *   <li>Any other view that reads a distributed relation is refused (0A000, naming the view).</li>
  *   <li>In a statement that touches no distributed relation, or one routed by keys (to one shard,
  *       several, or every copy of a reference relation), an SQL function's body is read for the
- *       relations it uses; one that reads a distributed relation, and a function in another language
- *       (it may read anything), are refused, with the hint that names a shard on purpose. In a keyed
- *       statement only functions that are not PostgreSQL built-ins are looked up.</li>
+ *       relations it uses; a SELECT calling one that reads a distributed relation is finished on one
+ *       shard, the function copied to pg_temp over rows pulled from every shard; such a call in any
+ *       other statement, or of a function in another language (it may read anything), is refused,
+ *       with the hint that names a shard on purpose. In a keyed statement only functions that are
+ *       not PostgreSQL built-ins are looked up.</li>
  *   <li>While reference relations exist, a statement that does not run on every copy may not call
  *       an SQL function whose body writes one (it would change one copy), nor, on an arbitrary
  *       shard, a function in another language.</li>
@@ -174,8 +179,7 @@ public final class SeeThrough {
             String reason = String.join("; ", keyed);
             seen = keyedShards.size() == 1 ? new Route.OneShard(keyedShards.first(), reason) : new Route.ManyShards(keyedShards, reason);
         }
-        requireShardIndependentCalls(statement, seen);
-        return seen;
+        return finishedForCalls(statement, seen);
     }
 
     /**
@@ -183,16 +187,103 @@ public final class SeeThrough {
      * Where no key chose that shard, any function may be such a one. Where keys did, they chose it for
      * the statement's own relations, not for what its functions read, so one server's answer needs
      * functions that read no distributed relation; only names outside PostgreSQL's built-in list are
-     * asked about, so a keyed statement calling built-ins asks no catalog. A routing hint never comes
-     * here: it names the shard on purpose.
+     * asked about, so a keyed statement calling built-ins asks no catalog. A SELECT calling SQL
+     * functions that do is finished on one shard from pulled rows, the functions copied over them
+     * ({@link Route.Finished}); any other such statement is refused. A routing hint never comes here:
+     * it names the shard on purpose.
      */
-    private void requireShardIndependentCalls(Statement statement, Route route) {
+    private Route finishedForCalls(Statement statement, Route route) {
         boolean keyless = route instanceof Route.AnyShard;
+        Map<String, FinishShape.Function> spliced = new LinkedHashMap<>();
         for (FunctionRef function : statement.functions()) {
-            if (keyless || !function.isBuiltIn()) {
-                requireShardIndependent(function);
+            if (!keyless && function.isBuiltIn()) {
+                continue;
+            }
+            Dependence found = dependence(function, 0);
+            if (found == null) {
+                continue;
+            }
+            if (statement.kind() != StatementKind.SELECT) {
+                throw refusedCall(found);
+            }
+            Dependence unspliced = splice(function, 0, spliced);
+            if (unspliced != null) {
+                throw refusedCall(unspliced);
             }
         }
+        if (spliced.isEmpty()) {
+            return route;
+        }
+        SortedSet<String> shards = switch (route) {
+            case Route.OneShard one -> new TreeSet<>(List.of(one.shard()));
+            case Route.ManyShards many -> many.shards();
+            default -> new TreeSet<>(metadata.shards().keySet());
+        };
+        String reason = "function" + (spliced.size() > 1 ? "s " : " ") + String.join(", ", spliced.keySet())
+                + " read" + (spliced.size() > 1 ? "" : "s") + " distributed relations: finished on one shard"
+                + (route instanceof Route.AnyShard ? "" : " (" + route.reason() + ")");
+        return new Route.Finished(shards, reason, List.copyOf(spliced.values()));
+    }
+
+    /**
+     * Adds {@code function} (when its answer depends on the shard) and the functions its body calls
+     * that do to {@code spliced}, to be recreated in pg_temp over the rows pulled to the finishing
+     * shard; why one cannot be, or null. Only an SQL function's body can be spliced; it must be the
+     * only function of its name (the copy's calls would otherwise choose among fewer overloads).
+     */
+    private Dependence splice(FunctionRef function, int depth, Map<String, FinishShape.Function> spliced) {
+        if (function.schema() != null && SYSTEM_SCHEMAS.contains(function.schema())) {
+            return null;
+        }
+        List<FunctionInfo> candidates = catalog.functions(function).stream().filter(info -> !info.isBuiltIn()
+                && !SAFE_LANGUAGES.contains(info.language()) && !(info.inExtension() && "c".equals(info.language()))).toList();
+        if (candidates.isEmpty() || dependence(function, depth) == null) {
+            return null;
+        }
+        FunctionInfo info = candidates.getFirst();
+        if (spliced.containsKey(info.qualifiedName())) {
+            return null;
+        }
+        if (!"sql".equals(info.language())) {
+            return new Dependence(info, "it is written in " + info.language() + ", so the router cannot see which relations it reads");
+        }
+        if (candidates.size() > 1) {
+            return new Dependence(info, "it has " + candidates.size() + " overloads, of which the router copies none"
+                    + " to the finishing shard");
+        }
+        if (depth >= MAX_DEPTH) {
+            return new Dependence(info, "functions are nested more than " + MAX_DEPTH + " deep");
+        }
+        if (info.unspliceable() != null || info.header() == null) {
+            return new Dependence(info, info.unspliceable() != null ? info.unspliceable() : "its definition was not read");
+        }
+        for (String other : spliced.keySet()) {
+            if (spliced.get(other).name().equals(info.name())) {
+                return new Dependence(info, "function " + other + " has the same name, and both would be copied to pg_temp");
+            }
+        }
+        Analysis analysis = info.source() == null ? null : analyzer.analyze(info.source());
+        if (analysis == null || !analysis.isParsed()) {
+            return new Dependence(info, "its body could not be analysed");
+        }
+        spliced.put(info.qualifiedName(), new FinishShape.Function(info.schema(), info.name(), info.header(), info.source()));
+        for (Statement statement : analysis.statements()) {
+            for (FunctionRef called : statement.functions()) {
+                Dependence inner = splice(called, depth + 1, spliced);
+                if (inner != null) {
+                    return inner.function() == info ? inner : new Dependence(info, "it calls function "
+                            + inner.function().qualifiedName() + ", where " + inner.reason());
+                }
+            }
+        }
+        return null;
+    }
+
+    private static PgException refusedCall(Dependence found) {
+        return new PgException(SqlState.FEATURE_NOT_SUPPORTED, "function " + found.function().qualifiedName()
+                + " may read distributed relations and would see one shard only: " + found.reason())
+                .withHint("To run it on one shard on purpose, name the shard: /*__spqr__execute_on: <shard>*/ "
+                        + "before the statement, or give its sharding key with /*__spqr__sharding_key: <key>*/.");
     }
 
     /** The key values a statement restricts a view's key column to (every use of it), or null. */
@@ -370,23 +461,13 @@ public final class SeeThrough {
         return found.isPresent() && SYSTEM_SCHEMAS.contains(found.get().schema());
     }
 
-    private boolean isShardIndependent(FunctionRef function) {
-        return dependence(function, 0) == null;
-    }
-
     /**
      * A function whose answer does not depend on the shard it runs on: built in, compiled into the
      * server, a C function of an extension, or an SQL function whose body reads no distributed
      * relation (directly, through views or through the functions it calls).
      */
-    private void requireShardIndependent(FunctionRef function) {
-        Dependence found = dependence(function, 0);
-        if (found != null) {
-            throw new PgException(SqlState.FEATURE_NOT_SUPPORTED, "function " + found.function().qualifiedName()
-                    + " may read distributed relations and would see one shard only: " + found.reason())
-                    .withHint("To run it on one shard on purpose, name the shard: /*__spqr__execute_on: <shard>*/ "
-                            + "before the statement, or give its sharding key with /*__spqr__sharding_key: <key>*/.");
-        }
+    private boolean isShardIndependent(FunctionRef function) {
+        return dependence(function, 0) == null;
     }
 
     /**

@@ -85,6 +85,8 @@ public final class QueryStringRoute {
             case Route.EveryShard every -> every.shards();
             case Route.Scatter scatter -> scatter.shards();
             case Route.AnyShard any -> new TreeSet<>();
+            case Route.Finished finished -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "a SELECT finished on one shard must come alone in its query string").withDetail(finished.reason());
             // a policy that leaves a statement without key unplaced: it may need any shard's rows
             case Route.NoKey missing -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "no sharding key found for relation " + missing.relation() + " in a query string of several statements")
@@ -102,6 +104,7 @@ public final class QueryStringRoute {
                 case Route.EveryShard every -> "every shard (" + String.join(", ", every.shards()) + ")";
                 case Route.Scatter scatter -> "every shard (" + String.join(", ", scatter.shards()) + ")";
                 case Route.AnyShard any -> "any shard";
+                case Route.Finished finished -> "finished on " + finished.shards().first();
                 case Route.NoKey missing -> "no shard";
             };
             String text = i < statements.size() ? shown(statements.get(i).text()) : "?";

@@ -1,5 +1,8 @@
 package dev.shardgate.router.route;
 
+import dev.shardgate.sql.FinishShape;
+
+import java.util.List;
 import java.util.SortedSet;
 import java.util.function.Supplier;
 
@@ -70,6 +73,18 @@ public sealed interface Route {
 
     /** The rows an UPDATE gives a new distribution key leave shard {@code from} for shard {@code to}. */
     record RowMove(String from, String to) {
+    }
+
+    /**
+     * A SELECT that calls SQL functions whose bodies read distributed relations: run on one shard,
+     * each would see that shard's rows only. It is finished on the first of {@code shards} (those
+     * its own keys name, else every shard) from rows pulled from every shard, the functions
+     * recreated in pg_temp over them (see FinishOnShard).
+     */
+    record Finished(SortedSet<String> shards, String reason, List<FinishShape.Function> functions) implements Route {
+        public Finished {
+            functions = List.copyOf(functions);
+        }
     }
 
     /** The statement touches no distributed relation (SELECT 1, catalog queries, SHOW …): any shard serves it. */

@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * A SELECT over several shards that neither shard-local pushdown nor the streaming merge can answer
@@ -55,7 +56,8 @@ final class FinishOnShard {
      * @param shard where it is finished
      * @param sources for each pull, the shards its rows are read from
      */
-    record Finishing(FinishShape.Finish shape, String shard, Map<FinishShape.Pull, List<String>> sources) {
+    record Finishing(FinishShape.Finish shape, String shard, Map<FinishShape.Pull, List<String>> sources,
+                     List<FinishShape.Function> functions) {
         /** The rows of the finishing backend pass to the client as they come. */
         MultiShardShape.Select passThrough() {
             return new MultiShardShape.Select(shape.finishSql(), null, List.of(), -1, 0, false, List.of(), List.of());
@@ -63,7 +65,12 @@ final class FinishOnShard {
 
         /** For EXPLAIN ROUTE. */
         String describe() {
-            StringBuilder text = new StringBuilder("finish on shard ").append(shard).append(": pulls ");
+            StringBuilder text = new StringBuilder("finish on shard ").append(shard);
+            if (!functions.isEmpty()) {
+                text.append(" with ").append(functions.stream().map(f -> "pg_temp." + f.name()).collect(Collectors.joining(", ")))
+                        .append(" reading the pulls");
+            }
+            text.append(": pulls ");
             int i = 0;
             for (Map.Entry<FinishShape.Pull, List<String>> entry : sources.entrySet()) {
                 text.append(i++ == 0 ? "" : ", ").append(IntermediateResults.describe(entry.getKey(), entry.getValue()));
@@ -74,10 +81,20 @@ final class FinishOnShard {
 
     /** How the statement is finished on one shard of {@code routeShards}; 0A000 with the reason when it cannot be. */
     static Finishing plan(ClientSession session, String sql, SortedSet<String> routeShards) {
+        return plan(session, sql, routeShards, List.of());
+    }
+
+    /**
+     * As {@link #plan(ClientSession, String, SortedSet)} for a SELECT that calls {@code functions},
+     * SQL functions whose bodies read distributed relations: they are copied to pg_temp, their
+     * bodies reading the relations pulled whole (see SqlAnalyzer#finishShape).
+     */
+    static Finishing plan(ClientSession session, String sql, SortedSet<String> routeShards,
+                          List<FinishShape.Function> functions) {
         Metadata metadata = session.context().metadata();
         boolean pullReferences = session.inTransactionBlock();
         Placement.Lookup placements = placements(session, metadata);
-        FinishShape shape = session.context().analyzer().finishShape(sql, placements, true);
+        FinishShape shape = session.context().analyzer().finishShape(sql, placements, true, functions);
         String shard = routeShards.first();
         if (shape instanceof FinishShape.Finish all && !pullReferences) {
             // outside a transaction block a reference relation is read in place where the finishing shard holds it
@@ -89,11 +106,14 @@ final class FinishOnShard {
             }
             if (!holders.isEmpty()) {
                 shard = holders.iterator().next();
-                shape = session.context().analyzer().finishShape(sql, placements, false);
+                shape = session.context().analyzer().finishShape(sql, placements, false, functions);
             }
         }
         if (!(shape instanceof FinishShape.Finish finish)) {
-            throw new PgException(dev.shardgate.wire.SqlState.FEATURE_NOT_SUPPORTED, ((FinishShape.Refused) shape).reason());
+            String reason = ((FinishShape.Refused) shape).reason();
+            throw new PgException(dev.shardgate.wire.SqlState.FEATURE_NOT_SUPPORTED, functions.isEmpty() ? reason
+                    : "function " + functions.stream().map(FinishShape.Function::qualifiedName).collect(Collectors.joining(", "))
+                    + " reads distributed relations, so the statement is finished on one shard, which it cannot be: " + reason);
         }
         Map<FinishShape.Pull, List<String>> sources = new LinkedHashMap<>();
         for (FinishShape.Pull pull : finish.pulls()) {
@@ -107,7 +127,29 @@ final class FinishOnShard {
             }
             sources.put(pull, List.copyOf(shards));
         }
-        return new Finishing(finish, shard, sources);
+        return new Finishing(finish, shard, sources, List.copyOf(functions));
+    }
+
+    /**
+     * Throws KeyRangeLocked naming a locked key range of a distributed relation a pull reads from
+     * every shard of it (a pull narrowed by the statement's keys waited as the statement's route did).
+     */
+    static void requireNoLockedRange(ClientSession session, Finishing finishing) {
+        Metadata metadata = session.context().metadata();
+        for (FinishShape.Pull pull : finishing.sources().keySet()) {
+            if (pull.reference()) {
+                continue;
+            }
+            Optional<DistributedRelation> relation = session.router.distributedBehind(metadata, pull.table());
+            if (relation.isEmpty()) {
+                continue;
+            }
+            for (var range : metadata.index(relation.get().distributionId()).ranges()) {
+                if (range.locked()) {
+                    throw new dev.shardgate.router.route.KeyRangeLocked(range.id());
+                }
+            }
+        }
     }
 
     /**
@@ -183,6 +225,13 @@ final class FinishOnShard {
                     session.context().config().maxIntermediateResultSize());
             for (Map.Entry<FinishShape.Pull, List<String>> entry : finishing.sources().entrySet()) {
                 results.pull(entry.getKey(), entry.getValue(), sources);
+            }
+            if (!finishing.shape().functionDefinitions().isEmpty()) {
+                // a copy may call another (or itself) before it exists: its body is checked when it runs
+                BackendQueries.execute(backend, "SET LOCAL check_function_bodies = off");
+                for (String definition : finishing.shape().functionDefinitions()) {
+                    BackendQueries.execute(backend, definition, session.settings.clientEncoding());
+                }
             }
             MultiShardRun.Outcome outcome = work.on(new MultiShardRun(Map.of(finishing.shard(), backend), session.out, false,
                     session.settings.clientEncoding()), plan);

@@ -268,6 +268,8 @@ final class LocalCommands {
             }
             case Route.Scatter scatter -> scatter.shards().stream().map(s -> List.of(s, scatter.reason())).toList();
             case Route.AnyShard any -> List.of(List.of("any", any.reason()));
+            case Route.Finished finished -> List.of(List.of(finished.shards().first(),
+                    MultiShardStatements.finishOf(session, statement, finished)));
         };
     }
 

@@ -163,6 +163,18 @@ final class MultiShardStatements {
         if (ctid != null) {
             return ctid;
         }
+        if (route instanceof Route.Finished finished) {
+            // the functions' pulls read every shard: while a range of theirs is locked (being moved,
+            // its rows may be on two shards at once) they wait, as statements without key do
+            FinishOnShard.Finishing finishing = session.router.waitingOnLocks(() -> {
+                FinishOnShard.Finishing planned = FinishOnShard.plan(session, sql, finished.shards(), finished.functions());
+                FinishOnShard.requireNoLockedRange(session, planned);
+                return planned;
+            });
+            log.debug("event=finish_on_shard client={} shard={} pulls={} functions={}", session.processId(), finishing.shard(),
+                    finishing.sources().size(), finished.functions().size());
+            return Plan.finishing(finishing);
+        }
         SortedSet<String> shards = session.router.multiShardTargets(route);
         if (shards == null || analysis == null || analysis.statements().size() != 1) {
             return null;
@@ -297,6 +309,15 @@ final class MultiShardStatements {
             return FinishOnShard.plan(session, sql, new java.util.TreeSet<>(shards)).describe();
         } catch (PgException refused) {
             return null;
+        }
+    }
+
+    /** For EXPLAIN ROUTE: the reason of a route finished for the functions it calls, and what it pulls, or why it is refused. */
+    static String finishOf(ClientSession session, String sql, Route.Finished route) {
+        try {
+            return route.reason() + "; " + FinishOnShard.plan(session, sql, route.shards(), route.functions()).describe();
+        } catch (PgException refused) {
+            return route.reason() + "; refused: " + refused.getMessage();
         }
     }
 

@@ -360,6 +360,8 @@ final class TransactionRouter {
                         + " must come alone in its query string")
                         .withDetail(scatter.reason());
             }
+            case Route.Finished finished -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
+                    "a SELECT finished on one shard must come alone in its query string").withDetail(finished.reason());
             case Route.ManyShards many -> throw new PgException(SqlState.FEATURE_NOT_SUPPORTED,
                     "statement touches keys on several shards (" + String.join(", ", many.shards())
                             + "); multi-shard statements are not supported yet")
@@ -435,6 +437,7 @@ final class TransactionRouter {
                 }
                 yield shards.isEmpty() ? null : shards;
             }
+            case Route.Finished finished -> finished.shards();
             case Route.OneShard one -> null;
             case Route.AnyShard any -> null;
         };

@@ -60,6 +60,13 @@ class SeeThroughTest {
             return this;
         }
 
+        /** An SQL function whose definition the catalog gave, so that a copy of it can be made; {@code unspliceable} as pg_proc says. */
+        FakeCatalog sqlFunction(String name, String source, String unspliceable) {
+            functions.put(name, List.of(new FunctionInfo("public", name, "sql", source, false,
+                    "() RETURNS bigint LANGUAGE sql STABLE", unspliceable)));
+            return this;
+        }
+
         @Override
         public Optional<RelationInfo> relation(TableRef table) {
             asked.add(table.name());
@@ -137,6 +144,26 @@ class SeeThroughTest {
                 .hasMessageContaining("function public.count_orders").hasMessageContaining("orders");
         assertThatThrownBy(() -> route(catalog, "SELECT pl()", ANY)).hasMessageContaining("written in plpgsql");
         assertThat(route(catalog, "SELECT twice(2), lower('A')", ANY)).isSameAs(ANY);
+    }
+
+    @Test
+    void aSelectCallingSqlFunctionsThatReadOtherShardsIsFinishedWithCopiesOfThem() {
+        FakeCatalog catalog = new FakeCatalog().sqlFunction("count_orders", "SELECT count(*) FROM orders", null)
+                .sqlFunction("calls_count", "SELECT count_orders() + 1", null)
+                .sqlFunction("with_path", "SELECT count(*) FROM orders", "it sets search_path=app while it runs");
+        Route keyed = new Route.OneShard("sh1", "key");
+        assertThat(route(catalog, "SELECT id, calls_count() FROM orders WHERE id = 1", keyed))
+                .isInstanceOfSatisfying(Route.Finished.class, finished -> {
+                    assertThat(finished.shards()).containsExactly("sh1");
+                    assertThat(finished.functions()).extracting(f -> f.name()).containsExactly("calls_count", "count_orders");
+                    assertThat(finished.reason()).contains("functions public.calls_count, public.count_orders read");
+                });
+        assertThat(route(catalog, "SELECT count_orders()", ANY)).isInstanceOfSatisfying(Route.Finished.class,
+                finished -> assertThat(finished.shards()).containsExactly("sh1", "sh2"));
+        assertThatThrownBy(() -> route(catalog, "UPDATE orders SET amount = count_orders() WHERE id = 1", keyed))
+                .hasMessageContaining("function public.count_orders");
+        assertThatThrownBy(() -> route(catalog, "SELECT with_path()", ANY))
+                .hasMessageContaining("function public.with_path").hasMessageContaining("search_path=app");
     }
 
     @Test
