@@ -1,9 +1,6 @@
 package dev.shardgate.it.coordinator;
 
 import dev.shardgate.coordinator.Coordinator;
-import dev.shardgate.coordinator.config.ConsoleRule;
-import dev.shardgate.coordinator.config.CoordinatorConfig;
-import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.meta.Metadata;
@@ -13,7 +10,6 @@ import dev.shardgate.router.config.AuthRule;
 import dev.shardgate.router.config.BackendRule;
 import dev.shardgate.router.config.FrontendRule;
 import dev.shardgate.router.config.RouterConfig;
-import dev.shardgate.wire.auth.PasswordExchange;
 import dev.shardgate.it.harness.ShardgateProcess;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -51,11 +47,7 @@ class CoordinatorSyncTest {
     void start(PostgresServers servers) throws Exception {
         SyncedCluster.prepareShards(servers, DATABASE);
         etcd = LocalEtcd.start();
-        coordinator = Coordinator.start(new CoordinatorConfig(SyncedCluster.HOST, 0, 0, etcd.endpoint(), "INFO",
-                List.of(new ConsoleRule(SyncedCluster.CONSOLE_DATABASE, SyncedCluster.USER, PasswordExchange.Method.TRUST, "")))
-                .withDataMove(new DataMoveConfig(DATABASE, SyncedCluster.USER, "", 500)),
-                "test");
-        await("the only coordinator becomes active", 10_000, coordinator::isActive);
+        coordinator = SyncedCluster.startCoordinator(etcd, DATABASE);
     }
 
     @AfterEach

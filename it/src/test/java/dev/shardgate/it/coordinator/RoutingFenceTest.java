@@ -1,9 +1,6 @@
 package dev.shardgate.it.coordinator;
 
 import dev.shardgate.coordinator.Coordinator;
-import dev.shardgate.coordinator.config.ConsoleRule;
-import dev.shardgate.coordinator.config.CoordinatorConfig;
-import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.it.harness.PostgresServers;
 import dev.shardgate.it.harness.RealPostgres;
 import dev.shardgate.it.scatter.WireClient;
@@ -18,7 +15,6 @@ import dev.shardgate.wire.Execute;
 import dev.shardgate.wire.Flush;
 import dev.shardgate.wire.Parse;
 import dev.shardgate.wire.Sync;
-import dev.shardgate.wire.auth.PasswordExchange;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -52,11 +48,7 @@ class RoutingFenceTest {
     void start(PostgresServers servers) throws Exception {
         SyncedCluster.prepareShards(servers, DATABASE);
         etcd = LocalEtcd.start();
-        coordinator = Coordinator.start(new CoordinatorConfig(SyncedCluster.HOST, 0, 0, etcd.endpoint(), "INFO",
-                List.of(new ConsoleRule(SyncedCluster.CONSOLE_DATABASE, SyncedCluster.USER, PasswordExchange.Method.TRUST, "")))
-                .withDataMove(new DataMoveConfig(DATABASE, SyncedCluster.USER, "", 500)),
-                "test");
-        await("the only coordinator becomes active", 10_000, coordinator::isActive);
+        coordinator = SyncedCluster.startCoordinator(etcd, DATABASE);
         router = RouterServer.start(RouterConfig.builder()
                 .host(SyncedCluster.HOST).routerPort(0).adminConsolePort(0).grpcApiPort(0)
                 .withCoordinator(true).coordinatorAddress(SyncedCluster.HOST + ":" + coordinator.grpcApiPort())
@@ -82,12 +74,7 @@ class RoutingFenceTest {
     @Test
     void theLocksVersionIsAcknowledgedOnlyAfterAStatementRoutedBeforeItHasEnded(PostgresServers servers) throws Exception {
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
-            execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
-            long synced = coordinator.qdb().version();
-            await("the router acknowledges the metadata", 10_000, () -> acknowledged(console, synced));
+            long synced = shardOrders(console, servers);
             try (Connection client = SyncedCluster.connect(router.port(), DATABASE)) {
                 execute(client, "INSERT INTO orders (id, note) VALUES (5, 'before')");
             }
@@ -120,12 +107,7 @@ class RoutingFenceTest {
     @Test
     void aSessionWaitingOnItsClientInATransactionDoesNotHoldTheAcknowledgementBack(PostgresServers servers) throws Exception {
         try (Connection console = console(coordinator.consolePort())) {
-            for (String command : SyncedCluster.metadataCommands(servers)) {
-                execute(console, command);
-            }
-            execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
-            long synced = coordinator.qdb().version();
-            await("the router acknowledges the metadata", 10_000, () -> acknowledged(console, synced));
+            shardOrders(console, servers);
             try (Connection client = SyncedCluster.connect(router.port(), DATABASE)) {
                 client.setAutoCommit(false);
                 execute(client, "INSERT INTO orders (id, note) VALUES (1500, 'open transaction')");
@@ -137,6 +119,17 @@ class RoutingFenceTest {
             }
             execute(console, "UNLOCK KEY RANGE kr2");
         }
+    }
+
+    /** Shards orders over the servers, registers the router and waits until it acknowledges: the version it holds. */
+    private long shardOrders(Connection console, PostgresServers servers) throws SQLException {
+        for (String command : SyncedCluster.metadataCommands(servers)) {
+            execute(console, command);
+        }
+        execute(console, "REGISTER ROUTER r1 ADDRESS '127.0.0.1:" + router.grpcApiPort() + "'");
+        long synced = coordinator.qdb().version();
+        await("the router acknowledges the metadata", 10_000, () -> acknowledged(console, synced));
+        return synced;
     }
 
     private static String status(Connection console) throws SQLException {

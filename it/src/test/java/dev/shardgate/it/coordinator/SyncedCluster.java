@@ -1,8 +1,14 @@
 package dev.shardgate.it.coordinator;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
+import dev.shardgate.coordinator.Coordinator;
+import dev.shardgate.coordinator.config.ConsoleRule;
+import dev.shardgate.coordinator.config.CoordinatorConfig;
+import dev.shardgate.coordinator.config.DataMoveConfig;
 import dev.shardgate.it.harness.Jdbc;
 import dev.shardgate.it.harness.PostgresServers;
+import dev.shardgate.qdb.LocalEtcd;
+import dev.shardgate.wire.auth.PasswordExchange;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -97,6 +103,16 @@ final class SyncedCluster {
             }
         }
         return String.join(",", values);
+    }
+
+    /** A coordinator on {@code etcd} whose console trusts {@link #USER} and whose moves log in to {@code database}, once active. */
+    static Coordinator startCoordinator(LocalEtcd etcd, String database) throws Exception {
+        Coordinator coordinator = Coordinator.start(new CoordinatorConfig(HOST, 0, 0, etcd.endpoint(), "INFO",
+                List.of(new ConsoleRule(CONSOLE_DATABASE, USER, PasswordExchange.Method.TRUST, "")))
+                .withDataMove(new DataMoveConfig(database, USER, "", 500)),
+                "test");
+        await("the only coordinator becomes active", 10_000, coordinator::isActive);
+        return coordinator;
     }
 
     /** Waits up to {@code millis} for the condition; fails naming {@code what} otherwise. Returns the time taken. */
