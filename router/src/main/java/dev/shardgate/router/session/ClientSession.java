@@ -107,16 +107,6 @@ public final class ClientSession implements Runnable, CancelRegistry.Cancellable
     /** Whether the session waits on its client, for a graceful shutdown and the routing fence. */
     final IdleWait idleWait = new IdleWait();
 
-    /**
-     * Whether what the session runs now may have been routed with metadata older than {@code version}
-     * and may still reach a shard: false once it waits on its client, and while it waits on a locked
-     * key range (it has seen the lock).
-     */
-    boolean routesWithOlderThan(long version) {
-        TransactionRouter r = router;
-        return idleWait.routesWithOlderThan(version, this) && (r == null || !r.waitingOnLock());
-    }
-
     public ClientSession(RouterContext context, Conduit socket) throws IOException {
         this.context = context;
         this.socket = socket;

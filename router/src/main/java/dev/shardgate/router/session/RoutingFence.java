@@ -40,7 +40,7 @@ public final class RoutingFence {
         while (true) {
             int older = 0;
             for (ClientSession session : sessions) {
-                if (session.routesWithOlderThan(version)) {
+                if (routesWithOlderThan(session, version)) {
                     older++;
                 }
             }
@@ -58,5 +58,15 @@ public final class RoutingFence {
                 return false;
             }
         }
+    }
+
+    /**
+     * Whether what {@code session} runs now may have been routed with metadata older than
+     * {@code version} and may still reach a shard: false once it waits on its client, and while it
+     * waits on a locked key range (it has seen the lock).
+     */
+    private static boolean routesWithOlderThan(ClientSession session, long version) {
+        TransactionRouter router = session.router;
+        return session.idleWait.routesWithOlderThan(version, session) && (router == null || !router.waitingOnLock());
     }
 }
