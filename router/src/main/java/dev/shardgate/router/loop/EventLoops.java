@@ -66,7 +66,7 @@ public final class EventLoops {
             // One loop with count carriers over one epoll set (EventLoop says why not a loop per carrier).
             EventLoop[] loops = {new EventLoop(0, count, factory)};
             shared = new EventLoops(loops, factory, jdkScheduler);
-            log.info("event=event_loops_started carriers={}", count);
+            log.info("event=event_loops_started count={}", count);
         } catch (Throwable e) {
             unavailable = e.toString();
             log.warn("event=event_loops_unavailable reason=\"{}\" hint=\"run with --add-opens java.base/java.lang=ALL-UNNAMED"
