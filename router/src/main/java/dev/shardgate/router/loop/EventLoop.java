@@ -52,6 +52,8 @@ public final class EventLoop implements Executor {
      * switches each, more than the loop per CPU paid); at 8, 0.07 times per transaction.
      */
     private static final int WAKE_AT = 8;
+    /** How long a parked carrier sleeps before it looks at the queue and the epoll set again. */
+    private static final long PARKED_LOOK_NANOS = 20_000_000;
     private static final int RUNNING = 0;
     private static final int WAITING = 1;
 
@@ -241,7 +243,9 @@ public final class EventLoop implements Executor {
         // A poller that looked before this carrier said it was parked saw nothing to wake it for:
         // look again once the flag is visible.
         if (ready.isEmpty() && pollLock.isLocked()) {
-            LockSupport.park(this);
+            // Timed: a carrier held in the kernel by a continuation that pins it (a class
+            // initializer, a native call) wakes nobody, so a parked one looks again by itself.
+            LockSupport.parkNanos(this, PARKED_LOOK_NANOS);
         }
         parked.set(me, 0);
     }
