@@ -63,10 +63,8 @@ public final class EventLoops {
                 throw new IllegalAccessException("java.lang.VirtualThread.scheduler is not accessible");
             }
             LoopConduit.descriptorOf(fd);
-            EventLoop[] loops = new EventLoop[count];
-            for (int i = 0; i < count; i++) {
-                loops[i] = new EventLoop(i, factory);
-            }
+            // One loop with count carriers over one epoll set (EventLoop says why not a loop per carrier).
+            EventLoop[] loops = {new EventLoop(0, count, factory)};
             shared = new EventLoops(loops, factory, jdkScheduler);
             log.info("event=event_loops_started count={}", count);
         } catch (Throwable e) {
@@ -78,7 +76,7 @@ public final class EventLoops {
         return shared;
     }
 
-    /** The loop for a new session, in turn. */
+    /** The loop for a new session (there is one, with several carriers; see {@link EventLoop}). */
     public EventLoop next() {
         return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
     }

@@ -297,4 +297,28 @@ class LoopConduitTest {
         assertThat(onLoop(() -> in.readNBytes(3))).containsExactly(1, 2, 3);
         assertThat(in.available()).isZero();
     }
+
+    /**
+     * Every session shares the loop's carriers: one held by a thread that does not yield (a long
+     * computation, a call that pins it) leaves another carrier to serve the socket that comes ready.
+     */
+    @Test
+    void aCarrierHeldByABusyThreadLeavesTheOtherToServeASocket() throws Exception {
+        connect();
+        java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<Boolean> busyUntilServed = new CompletableFuture<>();
+        loops.next().start("busy", () -> {
+            long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!served.get() && System.nanoTime() < giveUp) {
+                Thread.onSpinWait(); // holds its carrier: no park, no yield
+            }
+            busyUntilServed.complete(served.get());
+        });
+        CompletableFuture<Integer> read = readOnNextLoop();
+        peer.getOutputStream().write(42);
+        assertThat(read.get(20, TimeUnit.SECONDS)).isEqualTo(42);
+        served.set(true);
+        assertThat(busyUntilServed.get(20, TimeUnit.SECONDS)).as("the read was served while the busy thread held its carrier")
+                .isTrue();
+    }
 }
