@@ -41,7 +41,7 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
     private static final List<String> TOP_KEYS = List.of(
             "host", "coordinator_port", "grpc_api_port", "http_port", "qdb_addr", "log_level", "frontend_rules", "data_move",
             "grpc_server_tls", "grpc_client_tls", "qdb_tls", "frontend_tls", "balancer");
-    private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size");
+    private static final List<String> DATA_MOVE_KEYS = List.of("database", "user", "password", "batch_size", "batch_lock");
     private static final List<String> RULE_KEYS = List.of("db", "usr", "auth_rule", "require_tls");
     private static final List<String> AUTH_KEYS = List.of("auth_method", "password");
     private static final List<String> LOG_LEVELS = List.of("debug", "info", "warning", "warn", "error", "fatal");
@@ -201,8 +201,12 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
             if (top.section("data_move", DATA_MOVE_KEYS).flatMap(section -> section.text("batch_size")).isPresent()) {
                 throw top.error("data_move_bound_batch_size", "means data_move.batch_size, which is also given; give one of them");
             }
+            if (top.section("data_move", DATA_MOVE_KEYS).flatMap(section -> section.text("batch_lock")).isPresent()) {
+                throw top.error("data_move_bound_batch_size", "fixes the rows per batch, which data_move.batch_lock sizes by "
+                        + "time; give one of them");
+            }
             dataMove = new DataMoveConfig(dataMove.database(), dataMove.user(), dataMove.password(),
-                    batchSize(top, "data_move_bound_batch_size").orElse(dataMove.batchSize()));
+                    batchSize(top, "data_move_bound_batch_size").orElseThrow());
         }
         FrontendTlsSettings frontendTls = ConsoleTlsSection.read(top, baseDir);
         for (int i = 0; i < rules.size(); i++) {
@@ -244,10 +248,40 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
         return top.port("http_port").orElse(HTTP_PORT_OFF);
     }
 
+    /** A batch_size fixes the rows per batch; without one, batches are sized by time (batch_lock). */
     private static DataMoveConfig dataMove(Section section) {
         DataMoveConfig d = DataMoveConfig.defaults();
-        return new DataMoveConfig(section.text("database").orElse(d.database()), section.text("user").orElse(d.user()),
-                section.text("password").orElse(d.password()), batchSize(section, "batch_size").orElse(d.batchSize()));
+        String database = section.text("database").orElse(d.database());
+        String user = section.text("user").orElse(d.user());
+        String password = section.text("password").orElse(d.password());
+        Optional<Integer> rows = batchSize(section, "batch_size");
+        if (rows.isPresent()) {
+            if (section.text("batch_lock").isPresent()) {
+                throw section.error("batch_lock", "sizes batches by time, which batch_size fixes in rows; give one of them");
+            }
+            return new DataMoveConfig(database, user, password, rows.get());
+        }
+        return new DataMoveConfig(database, user, password, d.batchSize(),
+                section.text("batch_lock").map(text -> batchLock(section, text)).orElse(d.batchLock()));
+    }
+
+    /** {@code 500ms} or {@code 2s}: how long a batch sized by time should keep its key range locked. */
+    private static java.time.Duration batchLock(Section section, String text) {
+        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
+        long millis = -1;
+        try {
+            if (t.endsWith("ms")) {
+                millis = Long.parseLong(t.substring(0, t.length() - 2).trim());
+            } else if (t.endsWith("s")) {
+                millis = Long.parseLong(t.substring(0, t.length() - 1).trim()) * 1000;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (millis < 10) {
+            throw section.error("batch_lock", "must be a duration of at least 10ms (500ms, 2s), got '" + text + "'");
+        }
+        return java.time.Duration.ofMillis(millis);
     }
 
     private static Optional<Integer> batchSize(Section section, String key) {

@@ -127,7 +127,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
             case MoveKeyRange m -> redistribute(asRedistribute(m));
             case CheckDistribution c -> DistributionCheck.run(qdb.snapshot(), shards, c.id());
             case DrainShard d -> new ShardDrain(qdb, store, shards, fleet, this::moveAndWait,
-                    id -> Optional.ofNullable(running.get(id))).run(d, config.batchSize());
+                    id -> Optional.ofNullable(running.get(id))).run(d);
             case RebalanceDistribution r -> rebalancing.rebalance(r, store.all());
             case Show show when show.what().equals(Rebalancing.SHOW_TARGET) -> rebalancing.show();
             case Show show when show.what().equals(Balancer.SHOW_TARGET) -> balancer.show(qdb.snapshot());
@@ -203,13 +203,12 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                     : statement.noWait() ? List.of("task_group_id") : RESULT_COLUMNS;
             return new ConsoleResult.Rows(columns, List.of());
         }
-        int batchSize = statement.batchSize().orElse(config.batchSize());
         MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, statement.id(), statement.shard(),
                 statement.checkOnly());
         if (statement.checkOnly()) {
             return plan.result();
         }
-        TaskGroup group = plan(plan, statement.id(), statement.shard(), batchSize, statement.taskGroup());
+        TaskGroup group = plan(plan, statement.id(), statement.shard(), statement.batchSize(), statement.taskGroup());
         CompletableFuture<TaskGroup> future = start(group);
         if (statement.noWait()) {
             return new ConsoleResult.Rows(List.of("task_group_id"), List.of(List.of(group.id())));
@@ -219,24 +218,32 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
                 Long.toString(done.rowsMoved()), Integer.toString(done.batchesDone()))));
     }
 
-    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, int batchSize) {
+    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, java.util.OptionalInt batchSize) {
         return plan(plan, keyRangeId, shardId, batchSize, Optional.empty());
     }
 
-    /** @param id the id REDISTRIBUTE … TASK GROUP gives; empty for the store's next number */
-    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, int batchSize, Optional<String> id) {
-        TaskGroup group = TaskGroup.planned(id.orElseGet(store::nextId), keyRangeId, plan.distributionId(),
-                plan.sourceShard(), shardId, batchSize);
+    /**
+     * @param batchSize the statement's BATCH SIZE; empty for the configured one (data_move.batch_size
+     *                  rows, or batches sized by time)
+     * @param id the id REDISTRIBUTE … TASK GROUP gives; empty for the store's next number
+     */
+    private TaskGroup plan(MovePlan plan, String keyRangeId, String shardId, java.util.OptionalInt batchSize,
+                           Optional<String> id) {
+        TaskGroup group = batchSize.isPresent()
+                ? TaskGroup.planned(id.orElseGet(store::nextId), keyRangeId, plan.distributionId(), plan.sourceShard(),
+                        shardId, batchSize.getAsInt())
+                : TaskGroup.planned(id.orElseGet(store::nextId), keyRangeId, plan.distributionId(), plan.sourceShard(),
+                        shardId, config.batchSize(), config.batchLock().toMillis());
         if (!store.create(group)) {
             throw new PgException(SqlState.DUPLICATE_OBJECT, "task group \"" + group.id() + "\" already exists");
         }
-        log.info("event=task_group_planned task_group={} key_range={} from={} to={} batch_size={}", group.id(),
-                group.keyRangeId(), group.sourceShard(), group.destinationShard(), batchSize);
+        log.info("event=task_group_planned task_group={} key_range={} from={} to={} batch_size={} batch_lock_ms={}", group.id(),
+                group.keyRangeId(), group.sourceShard(), group.destinationShard(), group.batchSize(), group.batchLockMillis());
         return group;
     }
 
     /** A REDISTRIBUTE that waits for its end, as DRAIN SHARD runs them one after another. */
-    private TaskGroup moveAndWait(String keyRangeId, String shardId, int batchSize) {
+    private TaskGroup moveAndWait(String keyRangeId, String shardId, java.util.OptionalInt batchSize) {
         MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shardId, false);
         return await(start(plan(plan, keyRangeId, shardId, batchSize)));
     }
@@ -246,7 +253,7 @@ public final class DataMovement implements ConsoleExecutor.OwnStatements, AutoCl
         @Override
         public String start(String keyRangeId, String shard) {
             MovePlan plan = MovePlan.check(qdb.snapshot(), store.all(), shards, keyRangeId, shard, false);
-            TaskGroup group = plan(plan, keyRangeId, shard, config.batchSize());
+            TaskGroup group = plan(plan, keyRangeId, shard, java.util.OptionalInt.empty());
             DataMovement.this.start(group);
             return group.id();
         }

@@ -137,13 +137,21 @@ final class Redistribution {
     private boolean runStep(MoveStep step) throws SQLException, InterruptedException {
         Metadata metadata = qdb.snapshot();
         switch (step) {
-            case PLAN -> group = done(step, group.planned(planBatch(metadata)));
+            case PLAN -> {
+                int rows = group.nextBatchRows();
+                group = done(step, group.planned(planBatch(metadata, rows), rows));
+            }
             case SPLIT -> {
+                long lockedAt = 0;
                 if (group.nextRestId().isPresent() && metadata.keyRange(group.nextRestId().get()).isEmpty()) {
                     KeyBound bound = bound(metadata, group.batchBound().orElseThrow());
-                    qdb.apply(new MetadataChange.SplitKeyRange(group.nextRestId().get(), group.restId(), bound));
+                    // the batch's lock goes with its split: one metadata change for the routers to
+                    // take and acknowledge rather than two; LOCK then finds it locked and waits
+                    qdb.apply(List.of(new MetadataChange.SplitKeyRange(group.nextRestId().get(), group.restId(), bound),
+                            new MetadataChange.LockKeyRange(group.batchRangeId())));
+                    lockedAt = System.currentTimeMillis();
                 }
-                group = done(step, group.at(MoveStep.LOCK));
+                group = done(step, group.split(lockedAt));
             }
             case LOCK -> {
                 if (!range(metadata, group.batchRangeId()).locked()) {
@@ -154,10 +162,16 @@ final class Redistribution {
                     log.warn("event=task_group_lock_not_seen task_group={} key_range={} wait_ms={}", group.id(),
                             group.batchRangeId(), ROUTER_ACK_WAIT.toMillis());
                 }
+                long acknowledgedAt = System.currentTimeMillis();
                 if (!ShardData.awaitOlderTransactions(session(metadata, group.sourceShard()).connection(),
                         OLD_TRANSACTIONS_WAIT.toMillis())) {
                     throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "transactions older than the lock of key range \""
                             + group.batchRangeId() + "\" are still open on shard \"" + group.sourceShard() + "\"");
+                }
+                if (log.isDebugEnabled()) {
+                    log.debug("event=task_group_lock_parts task_group={} batch={} routers_ms={} older_transactions_ms={}",
+                            group.id(), group.batchNumber(), acknowledgedAt - lockedAt,
+                            System.currentTimeMillis() - acknowledgedAt);
                 }
                 group = done(step, group.locked(group.lockStartedMillis() == 0 ? lockedAt : group.lockStartedMillis()));
             }
@@ -195,6 +209,7 @@ final class Redistribution {
                     group.batchNumber(), group.deleteTransaction());
             return group.at(MoveStep.MOVE);
         }
+        long prepareStart = System.nanoTime();
         List<KeySpan> spans = new ArrayList<>();
         for (KeySpan span : batchSpans(metadata)) {
             if (ShardData.exists(from, span)) {
@@ -225,6 +240,7 @@ final class Redistribution {
                 }
             }
             long start = System.nanoTime();
+            long prepareNanos = start - prepareStart;
             List<BatchContent> copied = new ArrayList<>();
             for (int i = 0; i < spans.size(); i++) {
                 copied.add(ShardData.copy(from, sourceRows.get(i), to, destinationRows.get(i), spans.get(i), columns.get(i)));
@@ -274,15 +290,18 @@ final class Redistribution {
                         + group.sourceShard() + "\"");
                 return group.at(MoveStep.COPY);
             }
-            if (log.isDebugEnabled()) {
-                log.debug("event=task_group_copy_parts task_group={} batch={} stream_ms={} delete_and_read_back_ms={}", group.id(),
-                        group.batchNumber(), streamNanos / 1_000_000, readBackNanos / 1_000_000);
-            }
+            long commitStart = System.nanoTime();
             to.commit();
             FailPoint.checkInside(MoveStep.COPY, "destination-committed", group);
             group = save(group.moving(transaction, rows));
             FailPoint.checkInside(MoveStep.COPY, "commit", group);
             from.commit();
+            if (log.isDebugEnabled()) {
+                log.debug("event=task_group_copy_parts task_group={} batch={} prepare_ms={} stream_ms={} "
+                                + "delete_and_read_back_ms={} commit_ms={}", group.id(), group.batchNumber(),
+                        prepareNanos / 1_000_000, streamNanos / 1_000_000, readBackNanos / 1_000_000,
+                        (System.nanoTime() - commitStart) / 1_000_000);
+            }
         } catch (SQLException | RuntimeException e) {
             rollBack(to);
             rollBack(from);
@@ -427,7 +446,7 @@ final class Redistribution {
     }
 
     /** The next batch's upper bound: the lowest over the relations, empty when the rest fits in one batch. */
-    private Optional<KeyBound> planBatch(Metadata metadata) throws SQLException {
+    private Optional<KeyBound> planBatch(Metadata metadata, int rows) throws SQLException {
         KeyRange rest = range(metadata, group.restId());
         Optional<KeyBound> lowest = Optional.empty();
         ShardSessions.Session source = session(metadata, group.sourceShard());
@@ -435,8 +454,8 @@ final class Redistribution {
             if (!ShardData.exists(source.connection(), span)) {
                 continue;
             }
-            Optional<KeyBound> end = KeyHashes.applies(span) ? source.hashes().batchEnd(span, group.batchSize())
-                    : ShardData.batchEnd(source.connection(), span, group.batchSize());
+            Optional<KeyBound> end = KeyHashes.applies(span) ? source.hashes().batchEnd(span, rows)
+                    : ShardData.batchEnd(source.connection(), span, rows);
             if (end.isPresent() && end.get().compareTo(rest.lowerBound()) > 0
                     && (lowest.isEmpty() || end.get().compareTo(lowest.get()) < 0)) {
                 lowest = end;

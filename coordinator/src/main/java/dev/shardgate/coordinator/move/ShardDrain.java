@@ -37,7 +37,8 @@ final class ShardDrain {
 
     /** Moves a key range to a shard with the given batch size and returns the finished group. */
     interface Mover {
-        TaskGroup moveAndWait(String keyRangeId, String shardId, int batchSize);
+        /** @param batchSize DRAIN SHARD's BATCH SIZE; empty for the configured one */
+        TaskGroup moveAndWait(String keyRangeId, String shardId, java.util.OptionalInt batchSize);
     }
 
     private final Qdb qdb;
@@ -57,7 +58,7 @@ final class ShardDrain {
         this.running = running;
     }
 
-    ConsoleResult run(DrainShard statement, int defaultBatchSize) {
+    ConsoleResult run(DrainShard statement) {
         qdb.checkWritable();
         String drained = statement.id();
         Metadata metadata = qdb.snapshot();
@@ -73,13 +74,12 @@ final class ShardDrain {
                 });
         awaitGroupsFrom(drained);
         log.info("event=shard_drain_started shard={} targets={}", drained, String.join(",", targets));
-        int batchSize = statement.batchSize().orElse(defaultBatchSize);
         List<List<String>> rows = new ArrayList<>();
         int next = 0;
         Optional<KeyRange> range;
         while ((range = firstRangeOn(qdb.snapshot(), drained)).isPresent()) {
             String target = targets.get(next++ % targets.size());
-            TaskGroup group = mover.moveAndWait(range.get().id(), target, batchSize);
+            TaskGroup group = mover.moveAndWait(range.get().id(), target, statement.batchSize());
             if (firstRangeOn(qdb.snapshot(), drained).filter(r -> r.id().equals(group.keyRangeId())).isPresent()) {
                 throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "key range \"" + group.keyRangeId()
                         + "\" is still on shard \"" + drained + "\" after task group \"" + group.id() + "\"");

@@ -97,6 +97,9 @@ final class TaskGroupStore {
         map.put("lock_started_ms", g.lockStartedMillis());
         map.put("batch_rows", g.batchRows());
         map.put("stop_requested", g.stopRequested());
+        if (g.batchLockMillis() != 0) {
+            map.put("batch_lock_ms", g.batchLockMillis());
+        }
         if (g.deleteTransaction() != 0) {
             map.put("delete_transaction", g.deleteTransaction());
         }
@@ -118,7 +121,7 @@ final class TaskGroupStore {
                 Optional.ofNullable(m.get("next_rest")).map(String::valueOf), number(m, "rows_moved").longValue(),
                 number(m, "batches_done").intValue(), number(m, "last_lock_ms").longValue(),
                 number(m, "lock_started_ms").longValue(), number(m, "batch_rows").longValue(), Boolean.TRUE.equals(m.get("stop_requested")),
-                number(m, "delete_transaction").longValue());
+                number(m, "delete_transaction").longValue(), number(m, "batch_lock_ms").longValue());
     }
 
     private static String text(Map<String, Object> map, String key) {

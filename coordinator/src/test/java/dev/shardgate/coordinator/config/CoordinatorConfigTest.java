@@ -130,8 +130,24 @@ class CoordinatorConfigTest {
                   batch_size: 1000
                 """, "c.yaml");
         assertThat(config.dataMove()).isEqualTo(new DataMoveConfig("shop", "mover", "secret", 1000));
+        // without a batch_size, batches are sized by time: the first of 10,000 rows, the next to hold 500 ms
         assertThat(CoordinatorConfig.parse("data_move: {user: u}\n", "c.yaml").dataMove())
-                .isEqualTo(new DataMoveConfig("postgres", "u", "", 500));
+                .isEqualTo(new DataMoveConfig("postgres", "u", "", 10_000, java.time.Duration.ofMillis(500)));
+        assertThat(CoordinatorConfig.parse("data_move: {batch_lock: 2s}\n", "c.yaml").dataMove().batchLock())
+                .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(new DataMoveConfig("shop", "mover", "secret", 1000).isSizedByTime()).isFalse();
+    }
+
+    @Test
+    void batchSizeAndBatchLockAreOneChoice() {
+        for (String[] bad : new String[][] {
+                {"data_move: {batch_size: 100, batch_lock: 500ms}\n", "data_move.batch_lock"},
+                {"data_move: {batch_lock: 5}\n", "data_move.batch_lock"},
+                {"data_move: {batch_lock: 1ms}\n", "data_move.batch_lock"},
+                {"data_move_bound_batch_size: 100\ndata_move: {batch_lock: 500ms}\n", "data_move_bound_batch_size"}}) {
+            var e = catchThrowableOfType(CoordinatorConfigException.class, () -> CoordinatorConfig.parse(bad[0], "c.yaml"));
+            assertThat(e.keyPath()).as(bad[0]).isEqualTo(bad[1]);
+        }
     }
 
     @Test

@@ -56,6 +56,7 @@ class SpqrCoordinatorKeysTest {
         assertThat(config.logLevel()).isEqualTo("WARN");
         assertThat(config.coordinatorPort()).isEqualTo(7002);
         assertThat(config.dataMove().batchSize()).isEqualTo(2000);
+        assertThat(config.dataMove().isSizedByTime()).isFalse();
         assertThat(config.grpcTls().server().mode()).isEqualTo(TlsMode.DISABLED);
         assertThat(config.frontendRules()).singleElement().satisfies(rule -> assertThat(rule.usr()).isEqualTo("admin"));
     }

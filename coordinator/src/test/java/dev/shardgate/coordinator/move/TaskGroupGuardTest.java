@@ -47,7 +47,7 @@ class TaskGroupGuardTest {
         console.execute("SPLIT KEY RANGE kr2_tg1_2 FROM kr2 BY 1100");
         qdb.apply(new MetadataChange.MoveKeyRange("kr2", "sh2"));
         groups.create(TaskGroup.planned("tg1", "kr2", "ds1", "sh1", "sh2", 100)
-                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(1100)))).batchDone(100, 3));
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(1100))), 100).batchDone(100, 3));
     }
 
     @AfterEach

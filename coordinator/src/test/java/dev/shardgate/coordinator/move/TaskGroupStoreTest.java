@@ -21,7 +21,7 @@ class TaskGroupStoreTest {
 
         // A varchar bound that looks like a number, with a quote, stays a string.
         TaskGroup planned = group.inState(TaskState.RUNNING, "")
-                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(7), new KeyValue.VarcharValue("0'12"))));
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(7), new KeyValue.VarcharValue("0'12"))), 100);
         TaskGroup copying = planned.at(MoveStep.LOCK).locked(1234);
         TaskGroup moving = copying.moving(987_654_321_012L, 42);
         for (TaskGroup stage : List.of(planned, copying, moving, moving.withStopRequested(),
@@ -38,9 +38,37 @@ class TaskGroupStoreTest {
     }
 
     @Test
+    void aGroupSizedByTimeKeepsItsLockTimeAndItsCurrentBatchSize() {
+        TaskGroup group = TaskGroup.planned(store.nextId(), "kr1", "ds1", "sh1", "sh2", 10_000, 500);
+        store.create(group);
+        TaskGroup second = group.planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10_000))), 10_000)
+                .batchDone(10_000, 120).planned(Optional.empty(), 40_000);
+        store.save(second);
+        assertThat(store.get(group.id())).contains(second);
+        assertThat(second.isSizedByTime()).isTrue();
+        assertThat(second.batchSize()).isEqualTo(40_000);
+        assertThat(TaskGroup.planned("tg9", "kr1", "ds1", "sh1", "sh2", 500).isSizedByTime()).isFalse();
+    }
+
+    @Test
+    void aBatchSizedByTimeScalesTheLastOneToTheLockWantedGrowingAtMostEightfold() {
+        TaskGroup first = TaskGroup.planned("tg1", "kr1", "ds1", "sh1", "sh2", 10_000, 500);
+        assertThat(first.nextBatchRows()).isEqualTo(10_000);
+        TaskGroup planned = first.planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10_000))), 10_000);
+        assertThat(planned.batchDone(10_000, 200).nextBatchRows()).isEqualTo(25_000);
+        assertThat(planned.batchDone(10_000, 20).nextBatchRows()).isEqualTo(80_000);
+        assertThat(planned.batchDone(10_000, 5_000).nextBatchRows()).isEqualTo(1_000);
+        assertThat(planned.batchDone(10_000, 1_000_000).nextBatchRows()).isEqualTo(500);
+        // a fixed batch size stays what it is
+        TaskGroup fixed = TaskGroup.planned("tg2", "kr1", "ds1", "sh1", "sh2", 700)
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(700))), 700);
+        assertThat(fixed.batchDone(700, 5_000).nextBatchRows()).isEqualTo(700);
+    }
+
+    @Test
     void aFinishedBatchMakesItsRangeTheMovedPartAndTheRestTheNextBatch() {
         TaskGroup group = TaskGroup.planned("tg1", "kr1", "ds1", "sh1", "sh2", 10)
-                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10))));
+                .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10))), 10);
         TaskGroup first = group.batchDone(10, 5);
         assertThat(first.movedId()).contains("kr1");
         assertThat(first.restId()).isEqualTo("kr1_tg1_2");
@@ -49,7 +77,7 @@ class TaskGroupStoreTest {
         assertThat(first.rowsMoved()).isEqualTo(10);
         assertThat(first.lastLockMillis()).isEqualTo(5);
 
-        TaskGroup last = first.planned(Optional.empty());
+        TaskGroup last = first.planned(Optional.empty(), 10);
         assertThat(last.isLastBatch()).isTrue();
         assertThat(last.batchRangeId()).isEqualTo("kr1_tg1_2");
     }

@@ -45,6 +45,8 @@ final class MoveCluster implements AutoCloseable {
     private final int grpcApiPort = freePort();
     Coordinator coordinator;
     RouterServer router;
+    /** Whether a REDISTRIBUTE without BATCH SIZE gets the coordinator's default batches, not 500 rows. */
+    private boolean defaultBatches;
 
     private MoveCluster(PostgresServers servers, String database, String qdbAddr, java.nio.file.Path configFile) {
         this.servers = servers;
@@ -66,11 +68,24 @@ final class MoveCluster implements AutoCloseable {
     /** As {@link #start(PostgresServers, String, String)}, with a coordinator.yaml that RELOAD reads. */
     static MoveCluster start(PostgresServers servers, String database, String qdbAddr, java.nio.file.Path configFile)
             throws Exception {
-        MoveCluster cluster = new MoveCluster(servers, database, qdbAddr, configFile);
-        for (LocalPostgres server : servers.all()) {
+        return start(new MoveCluster(servers, database, qdbAddr, configFile));
+    }
+
+    /**
+     * As {@link #start(PostgresServers, String)}, with the coordinator's own default batches (sized
+     * by time) rather than the tests' 500 rows for a REDISTRIBUTE without BATCH SIZE.
+     */
+    static MoveCluster startWithDefaultBatches(PostgresServers servers, String database) throws Exception {
+        MoveCluster cluster = new MoveCluster(servers, database, "", null);
+        cluster.defaultBatches = true;
+        return start(cluster);
+    }
+
+    private static MoveCluster start(MoveCluster cluster) throws Exception {
+        for (LocalPostgres server : cluster.servers.all()) {
             server.createUser(USER, null);
-            server.psql("postgres", "DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-            server.createDatabase(database, USER);
+            server.psql("postgres", "DROP DATABASE IF EXISTS " + cluster.database + " WITH (FORCE)");
+            server.createDatabase(cluster.database, USER);
         }
         cluster.startCoordinator();
         cluster.startRouter();
@@ -92,7 +107,8 @@ final class MoveCluster implements AutoCloseable {
     CoordinatorConfig coordinatorConfig() {
         return new CoordinatorConfig(HOST, consolePort, grpcApiPort, qdbAddr, "INFO",
                 List.of(new ConsoleRule(CONSOLE_DATABASE, USER, PasswordExchange.Method.TRUST, "")),
-                new DataMoveConfig(database, USER, "", 500)).withHttpPort(0);
+                defaultBatches ? new DataMoveConfig(database, USER, "", DataMoveConfig.defaults().batchSize(),
+                        DataMoveConfig.defaults().batchLock()) : new DataMoveConfig(database, USER, "", 500)).withHttpPort(0);
     }
 
     void startRouter() throws Exception {

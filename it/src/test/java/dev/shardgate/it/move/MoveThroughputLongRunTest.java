@@ -23,14 +23,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The benchmark figure of docs/resharding.md: rows per second of REDISTRIBUTE (range and hashed)
  * against a raw COPY of the same rows between the same two shards. Prints the figures; asserts
  * only that every row arrived, never a speed. Run with {@code -Dmovebench=run}
- * (and {@code -Dmovebench.rows=N}, 200,000 by default; {@code -Dmovebench.batch=N}, 50,000 by default).
+ * (and {@code -Dmovebench.rows=N}, 200,000 by default; {@code -Dmovebench.batch=N}, 50,000 by default, or
+ * {@code default} for the coordinator's default batches).
  * The coordinator's {@code event=task_group_step} lines (DEBUG, switched on here) give each step's time.
  */
 @RealPostgres(servers = 2)
 @EnabledIfSystemProperty(named = "movebench", matches = "run")
 class MoveThroughputLongRunTest {
     private static final int ROWS = Integer.getInteger("movebench.rows", 200_000);
-    private static final int BATCH = Integer.getInteger("movebench.batch", 50_000);
+    /** Rows per batch, or {@code default}: no BATCH SIZE, the coordinator's default batches (sized by time). */
+    private static final String BATCH = System.getProperty("movebench.batch", "50000");
+    private static final String BATCH_CLAUSE = BATCH.equals("default") ? "" : " BATCH SIZE " + Integer.parseInt(BATCH);
     private MoveCluster cluster;
 
     @BeforeEach
@@ -38,7 +41,8 @@ class MoveThroughputLongRunTest {
         // each step's time (event=task_group_step … ms=) in the output, for docs/resharding.md's breakdown
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.shardgate.coordinator.move.Redistribution"))
                 .setLevel(ch.qos.logback.classic.Level.DEBUG);
-        cluster = MoveCluster.start(servers, "move_bench");
+        cluster = BATCH.equals("default") ? MoveCluster.startWithDefaultBatches(servers, "move_bench")
+                : MoveCluster.start(servers, "move_bench");
         cluster.onShard(0, """
                 CREATE TABLE ranged (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
                 CREATE TABLE hashed (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL);
@@ -69,13 +73,13 @@ class MoveThroughputLongRunTest {
     void moveAgainstRawCopy() throws Exception {
         hashOnShardAgainstStreamingKeys();
         long copyNanos = rawCopy();
-        long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2 BATCH SIZE " + BATCH);
-        long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2 BATCH SIZE " + BATCH);
+        long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2" + BATCH_CLAUSE);
+        long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2" + BATCH_CLAUSE);
         assertThat(cluster.content(1, "hashed", "true")).isEqualTo(cluster.content(1, "ranged", "true"));
         double copyRate = ROWS / (copyNanos / 1e9);
         double rangedRate = ROWS / (rangedNanos / 1e9);
         double hashedRate = ROWS / (hashedNanos / 1e9);
-        System.out.printf("movebench rows=%d batch=%d copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
+        System.out.printf("movebench rows=%d batch=%s copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
                         + "hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, BATCH, copyRate, rangedRate, rangedRate / copyRate,
                 hashedRate, hashedRate / copyRate);
     }
