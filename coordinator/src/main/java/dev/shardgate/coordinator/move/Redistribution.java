@@ -36,6 +36,11 @@ final class Redistribution {
     /** How long a lock waits for transactions older than it on the source before the batch fails. */
     static final Duration OLD_TRANSACTIONS_WAIT = Duration.ofSeconds(30);
     private static final int COPY_ATTEMPTS = 3;
+    /**
+     * A first batch sized by time moves this much of its relation: a few hundred ms of copying on a
+     * development machine (40–100 MB/s through the coordinator), before the next batch is sized by it.
+     */
+    private static final double FIRST_TIMED_BATCH_BYTES = 8 << 20;
 
     /** How a run ended when it did not fail. */
     enum Outcome { FINISHED, STOPPED, INTERRUPTED }
@@ -138,7 +143,8 @@ final class Redistribution {
         Metadata metadata = qdb.snapshot();
         switch (step) {
             case PLAN -> {
-                int rows = group.nextBatchRows();
+                int rows = group.isSizedByTime() && group.batchesDone() == 0 ? firstTimedBatchRows(metadata)
+                        : group.nextBatchRows();
                 group = done(step, group.planned(planBatch(metadata, rows), rows));
             }
             case SPLIT -> {
@@ -443,6 +449,26 @@ final class Redistribution {
         }
         group = save(group);
         return false;
+    }
+
+    /**
+     * The first batch of a group sized by time, before any lock time was measured: the rows of
+     * {@link #FIRST_TIMED_BATCH_BYTES} of the widest relation by its average row on disk
+     * ({@code pg_class}'s pages and row estimate), so that it holds its lock about as long whatever
+     * the rows' width; the group's batch size for a relation without statistics.
+     */
+    private int firstTimedBatchRows(Metadata metadata) throws SQLException {
+        ShardSessions.Session source = session(metadata, group.sourceShard());
+        double widest = 0;
+        for (KeySpan span : spans(metadata, range(metadata, group.restId()))) {
+            if (ShardData.exists(source.connection(), span)) {
+                widest = Math.max(widest, ShardData.averageRowBytes(source.connection(), span).orElse(Double.MAX_VALUE));
+            }
+        }
+        if (widest == 0 || widest == Double.MAX_VALUE) {
+            return group.batchSize();
+        }
+        return (int) Math.max(1_000, Math.min(FIRST_TIMED_BATCH_BYTES / widest, 1_000_000));
     }
 
     /** The next batch's upper bound: the lowest over the relations, empty when the rest fits in one batch. */

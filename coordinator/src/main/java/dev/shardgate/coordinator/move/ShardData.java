@@ -119,6 +119,22 @@ final class ShardData {
                 : String.join(", ", span.relation().valueColumns().stream().map(KeySpan::identifier).toList());
     }
 
+    /**
+     * The relation's average row size on disk, from {@code pg_class} (pages and the row estimate
+     * that VACUUM, ANALYZE and CREATE INDEX keep); empty when the relation has no estimate yet.
+     */
+    static Optional<Double> averageRowBytes(Connection connection, KeySpan span) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT c.relpages::float8 * current_setting('block_size')::int / c.reltuples FROM pg_class c
+                WHERE c.oid = (quote_ident(?) || '.' || quote_ident(?))::regclass AND c.reltuples > 0 AND c.relpages > 0""")) {
+            statement.setString(1, span.relation().name().schema());
+            statement.setString(2, span.relation().name().name());
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getDouble(1)) : Optional.empty();
+            }
+        }
+    }
+
     /** The relation's columns in order, quoted, as both shards must have them. */
     static List<String> columns(Connection connection, KeySpan span) throws SQLException {
         return columns(connection, span.relation().name());
