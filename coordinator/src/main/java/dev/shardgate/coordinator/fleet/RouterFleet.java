@@ -112,9 +112,7 @@ public final class RouterFleet implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            // a move's every batch waits here for the routers' acknowledgement of its lock (a few ms):
-            // reading the links' statuses is cheap, so look often rather than sleep past the answer
-            Thread.sleep(1);
+            Thread.sleep(10);
         }
     }
 
