@@ -122,14 +122,18 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
      * The next batch's rows: the group's batch size, or for a group sized by time the last batch's
      * rows scaled to the lock time wanted (its lock time is nearly proportional to its rows: the
      * lock's fixed part, 10–50 ms, only makes the estimate smaller), at most 8 times the last
-     * batch's rows, so that one batch that ran unusually fast does not make the next one huge.
+     * batch's rows, so that one batch that ran unusually fast does not make the next one huge, and
+     * at least half of them: a hashed batch scans the whole relation whatever its rows, so a lock
+     * longer than wanted may not shrink with the rows, and a load spike would otherwise cut the
+     * batches to a few hundred rows, each as slow as a big one.
      */
     int nextBatchRows() {
         if (!isSizedByTime() || batchesDone == 0 || lastLockMillis <= 0) {
             return batchSize;
         }
         double scaled = (double) batchSize * batchLockMillis / lastLockMillis;
-        return (int) Math.max(MIN_TIMED_BATCH, Math.min(Math.min(scaled, 8.0 * batchSize), MAX_TIMED_BATCH));
+        double bounded = Math.max(batchSize / 2.0, Math.min(scaled, 8.0 * batchSize));
+        return (int) Math.max(MIN_TIMED_BATCH, Math.min(bounded, MAX_TIMED_BATCH));
     }
 
     /** Whether batches are sized by their lock time rather than a fixed count. */
