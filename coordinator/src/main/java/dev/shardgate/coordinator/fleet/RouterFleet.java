@@ -112,7 +112,9 @@ public final class RouterFleet implements AutoCloseable {
             if (System.nanoTime() > deadline) {
                 return false;
             }
-            Thread.sleep(10);
+            // a move's every batch waits here for the routers' acknowledgement of its lock (a few ms):
+            // reading the links' statuses is cheap, so look often rather than sleep past the answer
+            Thread.sleep(1);
         }
     }
 

@@ -284,6 +284,7 @@ final class ShardData {
             now = row.getTimestamp(1);
         }
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        long pause = 2;
         try (PreparedStatement statement = connection.prepareStatement("""
                 SELECT count(*) FROM pg_stat_activity
                 WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start < ?
@@ -299,7 +300,9 @@ final class ShardData {
                 if (System.nanoTime() > deadline) {
                     return false;
                 }
-                Thread.sleep(20);
+                // most such transactions are a router's statement that ends within milliseconds
+                Thread.sleep(pause);
+                pause = Math.min(pause * 2, 20);
             }
         }
     }
