@@ -1,6 +1,7 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.fleet.RouterFleet;
+import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyRange;
@@ -144,7 +145,8 @@ final class Redistribution {
         switch (step) {
             case PLAN -> {
                 int rows = group.isSizedByTime() && group.batchesDone() == 0 ? firstTimedBatchRows(metadata)
-                        : group.nextBatchRows();
+                        : group.nextBatchRows(metadata.distribution(group.distributionId()).orElseThrow()
+                                .columnTypes().stream().anyMatch(ColumnType::isHashed));
                 group = done(step, group.planned(planBatch(metadata, rows), rows));
             }
             case SPLIT -> {

@@ -120,19 +120,20 @@ public record TaskGroup(String id, String keyRangeId, String distributionId, Str
 
     /**
      * The next batch's rows: the group's batch size, or for a group sized by time the last batch's
-     * rows scaled to the lock time wanted (its lock time is nearly proportional to its rows: the
-     * lock's fixed part, 10–50 ms, only makes the estimate smaller), at most 8 times the last
-     * batch's rows, so that one batch that ran unusually fast does not make the next one huge, and
-     * at least half of them: a hashed batch scans the whole relation whatever its rows, so a lock
-     * longer than wanted may not shrink with the rows, and a load spike would otherwise cut the
-     * batches to a few hundred rows, each as slow as a big one.
+     * rows scaled to the lock time wanted (a range batch's lock time is nearly proportional to its
+     * rows: the lock's fixed part, 10–50 ms, only makes the estimate smaller), at most 8 times the
+     * last batch's rows, so that one batch that ran unusually fast does not make the next one huge,
+     * and at least half of them, so that a load spike does not cut the batches to a few hundred rows.
+     * A batch of a {@code hashed} distribution scans the whole relation whatever its rows: a lock
+     * longer than wanted does not shrink with them (halving took a 2-million-row move down to 500-row
+     * batches of 650 ms each), so such a batch never shrinks, and grows only while its lock is short.
      */
-    int nextBatchRows() {
+    int nextBatchRows(boolean hashed) {
         if (!isSizedByTime() || batchesDone == 0 || lastLockMillis <= 0) {
             return batchSize;
         }
         double scaled = (double) batchSize * batchLockMillis / lastLockMillis;
-        double bounded = Math.max(batchSize / 2.0, Math.min(scaled, 8.0 * batchSize));
+        double bounded = Math.max(hashed ? batchSize : batchSize / 2.0, Math.min(scaled, 8.0 * batchSize));
         return (int) Math.max(MIN_TIMED_BATCH, Math.min(bounded, MAX_TIMED_BATCH));
     }
 

@@ -51,22 +51,25 @@ class TaskGroupStoreTest {
     }
 
     @Test
-    void aBatchSizedByTimeScalesTheLastOneToTheLockWantedGrowingAtMostEightfoldShrinkingAtMostByHalf() {
+    void aBatchSizedByTimeScalesTheLastOneToTheLockWantedGrowingAtMostEightfoldShrinkingAtMostByHalfAndAHashedOneNever() {
         TaskGroup first = TaskGroup.planned("tg1", "kr1", "ds1", "sh1", "sh2", 10_000, 500);
-        assertThat(first.nextBatchRows()).isEqualTo(10_000);
+        assertThat(first.nextBatchRows(false)).isEqualTo(10_000);
         TaskGroup planned = first.planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(10_000))), 10_000);
-        assertThat(planned.batchDone(10_000, 200).nextBatchRows()).isEqualTo(25_000);
-        assertThat(planned.batchDone(10_000, 20).nextBatchRows()).isEqualTo(80_000);
+        assertThat(planned.batchDone(10_000, 200).nextBatchRows(false)).isEqualTo(25_000);
+        assertThat(planned.batchDone(10_000, 20).nextBatchRows(false)).isEqualTo(80_000);
         // a lock far too long halves the next batch, no more: it may not shrink with the rows
-        assertThat(planned.batchDone(10_000, 700).nextBatchRows()).isEqualTo(7_142);
-        assertThat(planned.batchDone(10_000, 1_000_000).nextBatchRows()).isEqualTo(5_000);
+        assertThat(planned.batchDone(10_000, 700).nextBatchRows(false)).isEqualTo(7_142);
+        assertThat(planned.batchDone(10_000, 1_000_000).nextBatchRows(false)).isEqualTo(5_000);
+        // a hashed batch scans the whole relation: it keeps its rows when its lock is long, grows when short
+        assertThat(planned.batchDone(10_000, 1_000_000).nextBatchRows(true)).isEqualTo(10_000);
+        assertThat(planned.batchDone(10_000, 200).nextBatchRows(true)).isEqualTo(25_000);
         TaskGroup small = TaskGroup.planned("tg3", "kr1", "ds1", "sh1", "sh2", 600, 500)
                 .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(600))), 600);
-        assertThat(small.batchDone(600, 10_000).nextBatchRows()).isEqualTo(500);
+        assertThat(small.batchDone(600, 10_000).nextBatchRows(false)).isEqualTo(500);
         // a fixed batch size stays what it is
         TaskGroup fixed = TaskGroup.planned("tg2", "kr1", "ds1", "sh1", "sh2", 700)
                 .planned(Optional.of(KeyBound.of(new KeyValue.IntegerValue(700))), 700);
-        assertThat(fixed.batchDone(700, 5_000).nextBatchRows()).isEqualTo(700);
+        assertThat(fixed.batchDone(700, 5_000).nextBatchRows(false)).isEqualTo(700);
     }
 
     @Test
