@@ -122,7 +122,7 @@ final class FinishAnalysis {
                 return new Refused("the name of relation " + table.qualifiedName() + " was not found in the statement's text");
             }
             edits.add(new SourceText.Edit(start, end, "pg_temp." + tempName
-                    + (table.alias() == null ? " AS " + quoted(table.name()) : "")));
+                    + (table.alias() == null ? " AS " + Identifiers.quoted(table.name()) : "")));
         }
         if (pulls.isEmpty() && calls == 0 && !body) {
             return new Refused("it reads no distributed relation");
@@ -155,7 +155,7 @@ final class FinishAnalysis {
                     if (end < 0) {
                         return -1;
                     }
-                    edits.add(new SourceText.Edit(start, end, "pg_temp." + quoted(names.getLast())));
+                    edits.add(new SourceText.Edit(start, end, "pg_temp." + Identifiers.quoted(names.getLast())));
                     calls++;
                 }
             }
@@ -168,11 +168,6 @@ final class FinishAnalysis {
             }
         }
         return calls;
-    }
-
-    /** An identifier, always quoted: a column may be named like a keyword. */
-    static String quoted(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
     /** Why the statement may not be finished elsewhere than on the client's backends, or null. */
@@ -439,10 +434,10 @@ final class FinishAnalysis {
             }
             if (names.size() == 1) {
                 unqualified.add(names.getFirst());
-                return quoted(names.getFirst());
+                return Identifiers.quoted(names.getFirst());
             }
             if (names.size() == 2 && names.getFirst().equals(refName)) {
-                return quoted(names.getFirst()) + "." + quoted(names.get(1));
+                return Identifiers.quoted(names.getFirst()) + "." + Identifiers.quoted(names.get(1));
             }
             return null;
         }
@@ -515,7 +510,7 @@ final class FinishAnalysis {
             }
             StringBuilder sql = new StringBuilder();
             for (String part : names) {
-                sql.append(sql.isEmpty() ? "" : ".").append(quoted(part));
+                sql.append(sql.isEmpty() ? "" : ".").append(Identifiers.quoted(part));
             }
             sql.append("[]".repeat(typeName.nodes("arrayBounds").size() + (typeName.has("arrayBounds")
                     && typeName.nodes("arrayBounds").isEmpty() ? 1 : 0)));

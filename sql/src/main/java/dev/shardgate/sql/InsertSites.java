@@ -69,7 +69,7 @@ public final class InsertSites {
         for (Addition addition : additions) {
             StringBuilder names = new StringBuilder();
             for (String column : addition.columns()) {
-                names.append(", ").append(quoted(column));
+                names.append(", ").append(Identifiers.quoted(column));
             }
             int listEnd = addition.insert().columnListEnd();
             edits.add(new SourceText.Edit(listEnd, listEnd, names.toString()));
@@ -81,8 +81,4 @@ public final class InsertSites {
         return text.edited(edits);
     }
 
-    /** Always quoted: the name is already folded as PostgreSQL folds it, and must stay exactly that. */
-    static String quoted(String identifier) {
-        return '"' + identifier.replace("\"", "\"\"") + '"';
-    }
 }

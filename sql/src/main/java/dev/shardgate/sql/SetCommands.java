@@ -104,6 +104,6 @@ final class SetCommands {
             char c = identifier.charAt(i);
             plain = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
         }
-        return plain ? identifier : "\"" + identifier.replace("\"", "\"\"") + "\"";
+        return plain ? identifier : Identifiers.quoted(identifier);
     }
 }

@@ -155,7 +155,7 @@ public final class SqlAnalyzer {
             }
             FinishShape.Finish spliced = (FinishShape.Finish) body;
             pulls.addAll(spliced.pulls());
-            definitions.add("CREATE FUNCTION pg_temp." + FinishAnalysis.quoted(function.name()) + function.header()
+            definitions.add("CREATE FUNCTION pg_temp." + Identifiers.quoted(function.name()) + function.header()
                     + " AS " + dollarQuoted(spliced.finishSql()));
         }
         return new FinishShape.Finish(finish.finishSql(), pulls, definitions);

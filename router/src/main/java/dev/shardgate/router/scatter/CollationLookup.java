@@ -3,6 +3,7 @@ package dev.shardgate.router.scatter;
 import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.SqlStates;
 import dev.shardgate.router.merge.ShardCollations;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.MultiShardShape.FromScope;
 import dev.shardgate.sql.TableRef;
 import dev.shardgate.wire.BackendMessage;
@@ -86,15 +87,11 @@ final class CollationLookup {
 
     /** {@code '"schema"."name"'}: to_regclass reads the quoted identifiers as written. */
     private static String literal(TableRef relation) {
-        String name = (relation.schema() == null ? "" : identifier(relation.schema()) + ".") + identifier(relation.name());
+        String name = (relation.schema() == null ? "" : Identifiers.quoted(relation.schema()) + ".") + Identifiers.quoted(relation.name());
         if (name.indexOf('\\') >= 0) {
             return "NULL"; // its columns stay unknown rather than depend on standard_conforming_strings
         }
         return "'" + name.replace("'", "''") + "'";
-    }
-
-    private static String identifier(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /** Runs a query and returns its rows as text; a server error after ReadyForQuery, the connection stays usable. */

@@ -12,6 +12,7 @@ import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.sql.Analysis;
 import dev.shardgate.sql.FinishShape;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.Placement;
 import dev.shardgate.sql.TableRef;
@@ -263,7 +264,7 @@ final class FinishOnShard {
             return all;
         }
         String probe = "SELECT 1 FROM " + IntermediateResults.relation(pull.table()) + " AS "
-                + IntermediateResults.quoted(pull.refName()) + " WHERE " + String.join(" AND ", qualified);
+                + Identifiers.quoted(pull.refName()) + " WHERE " + String.join(" AND ", qualified);
         try {
             Analysis analysis = session.context().analyzer().analyze(probe);
             if (analysis.statements().size() != 1) {

@@ -4,6 +4,7 @@ import dev.shardgate.router.backend.BackendConnection;
 import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.backend.SqlStates;
 import dev.shardgate.sql.FinishShape;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.TableRef;
 import dev.shardgate.wire.BackendMessage;
 import dev.shardgate.wire.ClientEncoding;
@@ -70,13 +71,13 @@ final class IntermediateResults {
         if (chosen.isEmpty()) {
             chosen = List.of(columns.getFirst()); // count(*) needs the rows, not their values
         }
-        String list = chosen.stream().map(column -> quoted(column.name())).collect(Collectors.joining(", "));
-        String temp = "pg_temp." + quoted(pull.tempName());
+        String list = chosen.stream().map(column -> Identifiers.quoted(column.name())).collect(Collectors.joining(", "));
+        String temp = "pg_temp." + Identifiers.quoted(pull.tempName());
         execute("CREATE TEMP TABLE " + temp + " (" + chosen.stream().map(Column::definition)
                 .collect(Collectors.joining(", ")) + ") ON COMMIT DROP");
         String where = pull.filter().stream().filter(conjunct -> names.containsAll(conjunct.unqualifiedNames()))
                 .map(FinishShape.Conjunct::sql).collect(Collectors.joining(" AND "));
-        String copyOut = "COPY (SELECT " + list + " FROM " + relation(pull.table()) + " AS " + quoted(pull.refName())
+        String copyOut = "COPY (SELECT " + list + " FROM " + relation(pull.table()) + " AS " + Identifiers.quoted(pull.refName())
                 + (where.isEmpty() ? "" : " WHERE " + where) + ") TO STDOUT (FORMAT binary)";
         String copyIn = "COPY " + temp + " (" + list + ") FROM STDIN (FORMAT binary)";
         for (String shard : shards) {
@@ -150,7 +151,7 @@ final class IntermediateResults {
 
     /** The relation's columns (attnum order) with their types and collations, read on a shard that holds it. */
     private List<Column> columns(BackendConnection backend, String shard, TableRef table) {
-        String regclass = (table.schema() == null ? "" : quoted(table.schema()) + ".") + quoted(table.name());
+        String regclass = (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod) || coalesce(' COLLATE '"
                 + " || quote_ident(n.nspname) || '.' || quote_ident(c.collname), '') FROM pg_catalog.pg_attribute a"
                 + " LEFT JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation"
@@ -165,7 +166,7 @@ final class IntermediateResults {
             switch (message) {
                 case DataRow row -> {
                     String name = text(row.values()[0]);
-                    columns.add(new Column(name, quoted(name) + " " + text(row.values()[1])));
+                    columns.add(new Column(name, Identifiers.quoted(name) + " " + text(row.values()[1])));
                 }
                 case ErrorResponse e -> error = e;
                 case ReadyForQuery ready -> {
@@ -214,10 +215,7 @@ final class IntermediateResults {
     }
 
     static String relation(TableRef table) {
-        return (table.schema() == null ? "" : quoted(table.schema()) + ".") + quoted(table.name());
+        return (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
     }
 
-    static String quoted(String identifier) {
-        return "\"" + identifier.replace("\"", "\"\"") + "\"";
-    }
 }

@@ -1,6 +1,7 @@
 package dev.shardgate.router.session;
 
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.SqlLexer;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
@@ -131,7 +132,7 @@ final class Savepoints {
     List<String> replay() {
         List<String> statements = new ArrayList<>(names.size());
         for (String name : names) {
-            statements.add("SAVEPOINT \"" + name.replace("\"", "\"\"") + "\"");
+            statements.add("SAVEPOINT " + Identifiers.quoted(name));
         }
         return statements;
     }

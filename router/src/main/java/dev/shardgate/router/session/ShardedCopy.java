@@ -9,6 +9,7 @@ import dev.shardgate.router.copy.CopyCommand;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.router.sequence.AutoIncrementFill;
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
 import dev.shardgate.wire.BackendMessage;
@@ -217,7 +218,6 @@ final class ShardedCopy {
         }
     }
 
-
     /** The shard's error with the shard named first in its message, its other fields kept. */
     static ErrorResponse named(String shard, ErrorResponse error) {
         Map<Byte, String> fields = new LinkedHashMap<>(error.fields());
@@ -235,7 +235,7 @@ final class ShardedCopy {
     }
 
     static List<String> columnsOf(BackendConnection backend, String shard, QualifiedName table, ClientEncoding encoding) {
-        String regclass = quoteIdent(table.schema()) + "." + quoteIdent(table.name());
+        String regclass = Identifiers.quoted(table.schema()) + "." + Identifiers.quoted(table.name());
         send(backend, shard, Query.of("SELECT attname FROM pg_attribute WHERE attrelid = '"
                 + regclass.replace("'", "''") + "'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum", encoding));
         List<String> columns = new ArrayList<>();
@@ -257,7 +257,4 @@ final class ShardedCopy {
         }
     }
 
-    private static String quoteIdent(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
-    }
 }

@@ -4,6 +4,7 @@ import dev.shardgate.router.backend.BackendQueries;
 import dev.shardgate.router.route.BoundValues;
 import dev.shardgate.router.route.Route;
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.PreparedCommand;
 import dev.shardgate.sql.StatementKind;
 import dev.shardgate.sql.Value;
@@ -163,7 +164,7 @@ final class SqlPrepared {
                 status = BackendQueries.execute(link.backend, replay, session.settings.clientEncoding());
             }
             if (link.backend.sqlPreparedStatements().remove(name) != null) {
-                status = BackendQueries.execute(link.backend, "DEALLOCATE " + quoteIdent(name),
+                status = BackendQueries.execute(link.backend, "DEALLOCATE " + Identifiers.quoted(name),
                         session.settings.clientEncoding()); // another client's text
             }
             status = BackendQueries.execute(link.backend, prepareText, session.settings.clientEncoding());
@@ -212,10 +213,6 @@ final class SqlPrepared {
         session.metrics.answered(dev.shardgate.router.metrics.RouteKind.LOCAL, session.idleStatus());
         out.write(new ReadyForQuery(session.idleStatus()));
         out.flush();
-    }
-
-    private static String quoteIdent(String name) {
-        return "\"" + name.replace("\"", "\"\"") + "\"";
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.shardgate.router.RouterContext;
 import dev.shardgate.router.route.RoutingHints;
 import dev.shardgate.router.route.StatementRouter;
 import dev.shardgate.sql.Hints;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.wire.PgException;
 import dev.shardgate.wire.SqlState;
 
@@ -179,8 +180,8 @@ final class VirtualFunctions {
             shards = new TreeSet<>(reference.get().shardIds());
         }
         String relation = call.argument(0).contains(".")
-                ? IntermediateResults.quoted(name.schema()) + "." + IntermediateResults.quoted(name.name())
-                : IntermediateResults.quoted(name.name());
+                ? Identifiers.quoted(name.schema()) + "." + Identifiers.quoted(name.name())
+                : Identifiers.quoted(name.name());
         Map<String, String> sqlByShard = new LinkedHashMap<>();
         for (String shard : shards) {
             sqlByShard.put(shard, "SELECT 'shard " + shard.replace("'", "''") + "'::text AS " + CTID + ", * FROM " + relation);
