@@ -25,6 +25,11 @@ public record Distribution(String id, List<ColumnType> columnTypes, Optional<Str
         this(id, columnTypes, Optional.empty());
     }
 
+    /** Whether a key column is hashed: its key ranges are ranges of hash values, not of keys. */
+    public boolean isHashed() {
+        return columnTypes.stream().anyMatch(ColumnType::isHashed);
+    }
+
     /** See {@link KeyBound#parse}. */
     public KeyBound parseBound(List<String> texts) {
         return KeyBound.parse(texts, columnTypes, id);

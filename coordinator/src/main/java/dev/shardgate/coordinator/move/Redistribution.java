@@ -1,7 +1,6 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.fleet.RouterFleet;
-import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.KeyBound;
 import dev.shardgate.meta.KeyRange;
@@ -145,8 +144,7 @@ final class Redistribution {
         switch (step) {
             case PLAN -> {
                 int rows = group.isSizedByTime() && group.batchesDone() == 0 ? firstTimedBatchRows(metadata)
-                        : group.nextBatchRows(metadata.distribution(group.distributionId()).orElseThrow()
-                                .columnTypes().stream().anyMatch(ColumnType::isHashed));
+                        : group.nextBatchRows(metadata.distribution(group.distributionId()).orElseThrow().isHashed());
                 group = done(step, group.planned(planBatch(metadata, rows), rows));
             }
             case SPLIT -> {

@@ -1,7 +1,6 @@
 package dev.shardgate.coordinator.move;
 
 import dev.shardgate.coordinator.config.DataMoveConfig;
-import dev.shardgate.meta.ColumnType;
 import dev.shardgate.meta.DistributedRelation;
 import dev.shardgate.meta.Distribution;
 import dev.shardgate.meta.KeyBound;
@@ -51,7 +50,7 @@ final class ShardData {
      * @throws PgException 08001 naming the shard when it cannot be reached
      */
     Connection connect(Shard shard, Distribution distribution) {
-        return connect(shard, distribution.columnTypes().stream().anyMatch(ColumnType::isHashed));
+        return connect(shard, distribution.isHashed());
     }
 
     /** A connection to the shard's primary, autocommit on, without the key hash functions. */
