@@ -1,5 +1,6 @@
 package dev.shardgate.meta;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,12 +39,33 @@ public record DistributedRelation(QualifiedName name, String distributionId, Lis
      * routing expression in the expression's order. Routing finds a value for each of these.
      */
     public List<String> valueColumns() {
-        return keyColumns.stream().flatMap(entry -> entry.valueColumns().stream()).toList();
+        if (keyColumns.size() == 1) {
+            return keyColumns.getFirst().valueColumns(); // the common case, on every routed statement
+        }
+        List<String> columns = new ArrayList<>();
+        for (DistributionKeyEntry entry : keyColumns) {
+            columns.addAll(entry.valueColumns());
+        }
+        return List.copyOf(columns);
+    }
+
+    /** How many {@link #valueColumns()} there are, without building the list. */
+    public int valueColumnCount() {
+        int count = 0;
+        for (DistributionKeyEntry entry : keyColumns) {
+            count += entry instanceof RoutingExpression expression ? expression.valueColumns().size() : 1;
+        }
+        return count;
     }
 
     /** Whether some key entry is a routing expression. */
     public boolean hasRoutingExpression() {
-        return keyColumns.stream().anyMatch(entry -> entry instanceof RoutingExpression);
+        for (DistributionKeyEntry entry : keyColumns) {
+            if (entry instanceof RoutingExpression) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public Optional<AutoIncrementColumn> autoIncrement(String column) {

@@ -233,6 +233,10 @@ public final class Metadata {
      */
     public List<ColumnType> valueTypes(DistributedRelation relation) {
         List<ColumnType> distributionTypes = requireDistributionOf(relation).columnTypes();
+        if (!relation.hasRoutingExpression()) { // every statement routed by key asks: build nothing
+            int n = Math.min(relation.keyColumns().size(), distributionTypes.size());
+            return n == distributionTypes.size() ? distributionTypes : distributionTypes.subList(0, n);
+        }
         List<ColumnType> types = new ArrayList<>();
         for (int i = 0; i < relation.keyColumns().size(); i++) {
             switch (relation.keyColumns().get(i)) {
@@ -255,7 +259,7 @@ public final class Metadata {
 
     private List<ColumnType> columnTypesFor(DistributedRelation relation, int valueCount) {
         Distribution distribution = requireDistributionOf(relation);
-        int expected = relation.valueColumns().size();
+        int expected = relation.valueColumnCount();
         if (distribution.columnTypes().size() != relation.keyColumns().size() || valueCount != expected) {
             throw new MetadataException(MetadataException.DATATYPE_MISMATCH,
                     "relation " + MetadataException.quote(relation.name().toString()) + " has "

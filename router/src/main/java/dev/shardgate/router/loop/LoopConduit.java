@@ -50,6 +50,9 @@ public final class LoopConduit implements Conduit {
     private long readTimeoutNanos;
 
     private final Edges writable = new Edges();
+    /** The last buffers read into and written from, viewed again instead of wrapped anew per call. */
+    private ByteBuffer readView;
+    private ByteBuffer writeView;
 
     private final Input input = new Input();
     private final Output output = new Output();
@@ -212,7 +215,7 @@ public final class LoopConduit implements Conduit {
             return 0;
         }
         long deadline = readTimeoutNanos > 0 ? System.nanoTime() + readTimeoutNanos : 0;
-        ByteBuffer into = ByteBuffer.wrap(bytes, offset, length);
+        ByteBuffer into = readView = view(readView, bytes, offset, length);
         while (true) {
             int edges = readable.count;
             if (!(readDrained && edges == readEdgesSeen) || readEnded) {
@@ -242,7 +245,7 @@ public final class LoopConduit implements Conduit {
     }
 
     private void write(byte[] bytes, int offset, int length) throws IOException {
-        ByteBuffer from = ByteBuffer.wrap(bytes, offset, length);
+        ByteBuffer from = writeView = view(writeView, bytes, offset, length);
         while (from.hasRemaining()) {
             int edges = writable.count;
             int written;
@@ -260,6 +263,15 @@ public final class LoopConduit implements Conduit {
             watchFromHere();
             writable.await(edges, 0);
         }
+    }
+
+    /** {@code bytes[offset, offset + length)} as a buffer: {@code last} again when it wraps the same array. */
+    private static ByteBuffer view(ByteBuffer last, byte[] bytes, int offset, int length) {
+        if (last == null || last.array() != bytes) {
+            return ByteBuffer.wrap(bytes, offset, length);
+        }
+        last.clear();
+        return last.position(offset).limit(offset + length);
     }
 
     /** The edges a loop saw in one direction of the socket, and the thread waiting for the next. */

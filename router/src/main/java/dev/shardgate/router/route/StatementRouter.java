@@ -291,9 +291,20 @@ public final class StatementRouter {
     static List<List<String>> filterKeys(Metadata metadata, Statement statement, TableRef table,
                                                  DistributedRelation relation, BoundValues bound) {
         List<ColumnType> types = columnTypes(metadata, relation);
+        List<String> columns = relation.valueColumns();
+        if (columns.size() == 1) { // the common case, on every routed statement
+            List<String> values = valuesOf(statement, table, columns.getFirst(), typeAt(types, 0), bound);
+            if (values == null || values.size() > MAX_KEYS) {
+                return null;
+            }
+            List<List<String>> keys = new ArrayList<>(values.size());
+            for (String value : values) {
+                keys.add(List.of(value));
+            }
+            return keys;
+        }
         List<List<String>> tuples = new ArrayList<>();
         tuples.add(List.of());
-        List<String> columns = relation.valueColumns();
         for (int i = 0; i < columns.size(); i++) {
             List<String> values = valuesOf(statement, table, columns.get(i), typeAt(types, i), bound);
             if (values == null) {
@@ -321,6 +332,9 @@ public final class StatementRouter {
      */
     static List<List<String>> newRowKeys(Metadata metadata, Statement statement, TableRef table,
                                          DistributedRelation relation, BoundValues bound) {
+        if (statement.insertRows().isEmpty()) {
+            return null;
+        }
         List<ColumnType> types = columnTypes(metadata, relation);
         List<List<String>> keys = new ArrayList<>();
         for (InsertRow row : statement.insertRows()) {

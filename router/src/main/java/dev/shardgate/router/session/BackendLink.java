@@ -42,7 +42,7 @@ final class BackendLink {
 
     final BackendConnection backend;
     final BackendPool pool;
-    final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    final ArrayDeque<Pending> pending = new ArrayDeque<>(2); // one link per transaction: start small
     /** Query, Sync or FunctionCall sent whose ReadyForQuery has not come back. */
     int syncsInFlight;
     /** Extended-protocol messages sent since the last Sync: the backend owes answers we cannot count yet. */
