@@ -31,6 +31,8 @@ public final class BackendConnection implements AutoCloseable {
     private final int secretKey;
     /** Values the server reported with ParameterStatus (GUC_REPORT parameters), names as the server spells them. */
     private final Map<String, String> reported;
+    /** Lower-case parameter names → as {@link #reported} spells them, filled as they are asked for. */
+    private final Map<String, String> reportedNames = new HashMap<>();
     /** Settings the router put on this connection: startup parameters and replayed SETs, lower-case names. */
     private final Map<String, String> applied;
     /** Names of statements prepared on this server session (router-side names, see PreparedStatements). */
@@ -92,12 +94,22 @@ public final class BackendConnection implements AutoCloseable {
 
     /** The reported value of a parameter, looked up case-insensitively as GUC names are. */
     public String reportedValue(String lowerCaseName) {
-        for (Map.Entry<String, String> entry : reported.entrySet()) {
-            if (entry.getKey().equalsIgnoreCase(lowerCaseName)) {
-                return entry.getValue();
+        // asked for each of the client's settings at every transaction start: the name as the
+        // server spells it is found once (names do not change, values do)
+        String name = reportedNames.get(lowerCaseName);
+        if (name == null) {
+            for (String key : reported.keySet()) {
+                if (key.equalsIgnoreCase(lowerCaseName)) {
+                    name = key;
+                    reportedNames.put(lowerCaseName, key);
+                    break;
+                }
+            }
+            if (name == null) {
+                return null;
             }
         }
-        return null;
+        return reported.get(name);
     }
 
     /** The reported parameters as they were right after login, names as the server spells them. */
