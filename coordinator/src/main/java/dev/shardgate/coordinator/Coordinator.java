@@ -162,7 +162,7 @@ public final class Coordinator implements AutoCloseable {
             reload.balancerTo(movement::configureBalancer);
             CoordinatorGauges.register(registry, qdb, fleet::isActive, () -> routers.routers().size());
             opened.add(movement);
-            FleetTraffic traffic = new FleetTraffic(fleet);
+            FleetTraffic traffic = new FleetTraffic(fleet, qdb);
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()), traffic);
             ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), status(version, reload, movement),

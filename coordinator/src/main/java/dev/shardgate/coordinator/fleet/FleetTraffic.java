@@ -1,6 +1,9 @@
 package dev.shardgate.coordinator.fleet;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.shardgate.console.replica.TrafficHold;
+import dev.shardgate.qdb.KeyValues;
+import dev.shardgate.qdb.QdbException;
 import dev.shardgate.qdb.SyncChannels;
 import dev.shardgate.qdb.sync.PauseRequest;
 import dev.shardgate.qdb.sync.PauseState;
@@ -12,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * for: the switchover's fencing on PostgreSQL protects its clients' data, and a pause it did get
  * ends with its lease. A PAUSE without a lease stands until RESUME: a router that comes up while it
  * stands (registered after it, restarted, or unreachable when it was given) is paused as soon as it
- * has synced its metadata. The coordinator keeps standing pauses in memory only.
+ * has synced its metadata. Standing pauses are kept in the QDB's key-value area ({@value #KEY_PREFIX}
+ * + shard, {@code *} for every shard), so that they outlive a restart of the coordinator and pass
+ * to the one that becomes active after it.
  */
 public final class FleetTraffic implements TrafficHold {
     private static final Logger log = LoggerFactory.getLogger(FleetTraffic.class);
@@ -41,12 +45,16 @@ public final class FleetTraffic implements TrafficHold {
     public record Answer(String router, String address, int inFlight, String error) {
     }
 
-    private final RouterFleet fleet;
-    /** PAUSEs without a lease in force, by shard ("" every shard), given again to a router that comes up. */
-    private final Map<String, PauseRequest> standing = new ConcurrentHashMap<>();
+    /** Key prefix of the standing pauses in the QDB's key-value area. */
+    static final String KEY_PREFIX = "pauses/";
 
-    public FleetTraffic(RouterFleet fleet) {
+    private final RouterFleet fleet;
+    /** PAUSEs without a lease in force, by shard, given again to a router that comes up. */
+    private final KeyValues standing;
+
+    public FleetTraffic(RouterFleet fleet, KeyValues store) {
         this.fleet = fleet;
+        this.standing = store;
         fleet.onRouterUp(this::giveStandingPauses);
     }
 
@@ -65,7 +73,7 @@ public final class FleetTraffic implements TrafficHold {
         // without a drain bound the router waits up to its own pause_timeout (default 120 s)
         Duration wait = (drain == null ? Duration.ofMinutes(10) : drain).plus(CALL_MARGIN);
         if (lease.isEmpty()) {
-            standing.put(request.getShard(), request);
+            standing.put(key(request.getShard()), request.toByteArray());
         }
         return everyRouter(wait, link -> stub(link, wait).pause(request));
     }
@@ -77,9 +85,9 @@ public final class FleetTraffic implements TrafficHold {
                 .build();
         Duration wait = freshCheck.plus(CALL_MARGIN);
         if (shard.isEmpty()) {
-            standing.clear();
+            standing.scan(KEY_PREFIX).keySet().forEach(standing::delete);
         } else {
-            standing.remove(shard.get());
+            standing.delete(key(shard.get()));
         }
         return everyRouter(wait, link -> stub(link, wait).resume(request));
     }
@@ -107,7 +115,20 @@ public final class FleetTraffic implements TrafficHold {
 
     /** On the link's thread: the router just came up and gets every standing pause. */
     private void giveStandingPauses(RouterLink link) {
-        for (PauseRequest request : List.copyOf(standing.values())) {
+        List<PauseRequest> requests = new ArrayList<>();
+        try {
+            for (Map.Entry<String, byte[]> entry : standing.scan(KEY_PREFIX).entrySet()) {
+                try {
+                    requests.add(PauseRequest.parseFrom(entry.getValue()));
+                } catch (InvalidProtocolBufferException e) {
+                    log.warn("event=standing_pause_unreadable key={} error=\"{}\"", entry.getKey(), e.getMessage());
+                }
+            }
+        } catch (QdbException e) {
+            log.warn("event=standing_pauses_unread router={} error=\"{}\"", link.id(), e.getMessage());
+            return;
+        }
+        for (PauseRequest request : requests) {
             String shard = request.getShard().isEmpty() ? "all" : request.getShard();
             try {
                 PauseState state = stub(link, CALL_MARGIN).pause(request.toBuilder().setDrainMillis(1).build());
@@ -120,6 +141,10 @@ public final class FleetTraffic implements TrafficHold {
                 log.warn("event=router_pause_failed router={} shard={} error=\"{}\"", link.id(), shard, SyncChannels.describe(e));
             }
         }
+    }
+
+    private static String key(String shard) {
+        return KEY_PREFIX + (shard.isEmpty() ? "*" : shard);
     }
 
     private static RouterTrafficGrpc.RouterTrafficBlockingStub stub(RouterLink link, Duration wait) {

@@ -5,6 +5,7 @@ import static dev.shardgate.it.replica.ReplicaConsoles.USER;
 import static dev.shardgate.it.replica.ReplicaConsoles.console;
 import static dev.shardgate.it.replica.ReplicaConsoles.direct;
 import static dev.shardgate.it.replica.ReplicaConsoles.execute;
+import static dev.shardgate.it.replica.ReplicaConsoles.rows;
 
 import dev.shardgate.cli.postgres.LocalPostgres;
 import dev.shardgate.coordinator.Coordinator;
@@ -101,12 +102,31 @@ final class ReplicaCluster implements AutoCloseable {
      * ({@code CREATE SHARD sh1 WITH HOSTS …}); its data moves and promotions log in as the superuser.
      */
     Coordinator coordinator() throws Exception {
-        Coordinator coordinator = own(Coordinator.start(new CoordinatorConfig(LocalPostgres.HOST, 0, 0, "", "INFO",
+        return coordinator("");
+    }
+
+    /**
+     * {@link #coordinator()} on the QDB at {@code qdbAddr} (etcd endpoints; "" in memory), which
+     * may already know the shard: a coordinator started again on the same store.
+     */
+    Coordinator coordinator(String qdbAddr) throws Exception {
+        Coordinator coordinator = own(Coordinator.start(new CoordinatorConfig(LocalPostgres.HOST, 0, 0, qdbAddr, "INFO",
                 List.of(new ConsoleRule("shardgate_console", USER, PasswordExchange.Method.TRUST, "")))
                 .withDataMove(new DataMoveConfig(DATABASE, USER, "", 500)), "test"));
-        try (Connection console = console(coordinator.consolePort())) {
-            execute(console, "CREATE SHARD sh1 WITH HOSTS '" + String.join("', '", hosts()) + "'");
-        }
+        // on etcd a coordinator takes changes once it leads (its predecessor's lease may still run)
+        Jdbc.await("the coordinator knows shard sh1", 20_000, () -> {
+            try (Connection console = console(coordinator.consolePort())) {
+                if (rows(console, "SHOW shards").stream().noneMatch(row -> row.getFirst().equals("sh1"))) {
+                    execute(console, "CREATE SHARD sh1 WITH HOSTS '" + String.join("', '", hosts()) + "'");
+                }
+                return true;
+            } catch (SQLException e) {
+                if (e.getMessage().contains("standing by")) {
+                    return false;
+                }
+                throw new IllegalStateException(e);
+            }
+        });
         return coordinator;
     }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardgate.coordinator.Coordinator;
 import dev.shardgate.it.harness.Jdbc;
+import dev.shardgate.qdb.LocalEtcd;
 import dev.shardgate.router.RouterServer;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,6 +50,41 @@ class StandingPauseTest {
                 }
                 assertThat(pauses(r3)).isEmpty();
             }
+        }
+    }
+
+    /**
+     * The standing pause is kept in the QDB: a coordinator started again on the same etcd after
+     * the first one closed pauses a router registered with it, and its RESUME ends the pause.
+     */
+    @Test
+    void aStandingPauseOutlivesTheCoordinator() throws Exception {
+        try (LocalEtcd etcd = LocalEtcd.start();
+             ReplicaCluster cluster = ReplicaCluster.start(0, BankTransfers.tables())) {
+            Coordinator first = cluster.coordinator(etcd.endpoint());
+            RouterServer r1 = cluster.routerFedBy(first, "r1");
+            try (Connection console = console(first.consolePort())) {
+                assertThat(rows(console, "PAUSE SHARD sh1")).extracting(row -> row.getFirst()).containsExactly("r1");
+            }
+            first.close();
+
+            Coordinator second = cluster.coordinator(etcd.endpoint());
+            RouterServer r2 = cluster.routerFedBy(second, "r2");
+            Jdbc.await("r2 holds the pause the first coordinator gave", 20_000,
+                    () -> pauses(r2).equals(List.of(List.of("sh1", "PAUSE"))));
+            assertThat(pauses(r1)).containsExactly(List.of("sh1", "PAUSE"));
+            try (Connection client = client(r2.port())) {
+                CompletableFuture<List<String>> held = CompletableFuture.supplyAsync(() -> count(client));
+                Thread.sleep(500);
+                assertThat(held).as("a transaction through r2 waits").isNotDone();
+                try (Connection console = console(second.consolePort())) {
+                    assertThat(rows(console, "RESUME")).extracting(row -> row.getFirst() + " " + row.get(3))
+                            .containsExactlyInAnyOrder("r1 null", "r2 null");
+                }
+                assertThat(held.get(10, TimeUnit.SECONDS)).containsExactly(Integer.toString(BankTransfers.ACCOUNTS));
+            }
+            assertThat(pauses(r1)).isEmpty();
+            assertThat(pauses(r2)).isEmpty();
         }
     }
 
