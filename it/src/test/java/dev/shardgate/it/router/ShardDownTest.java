@@ -13,6 +13,7 @@ import dev.shardgate.router.config.RouterConfig;
 import dev.shardgate.router.config.ShardConfig;
 import dev.shardgate.router.config.ShardLinkSettings;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -23,6 +24,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -63,6 +66,46 @@ class ShardDownTest {
             try (Connection client = router.connect(account)) {
                 assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 5")).isEqualTo("on sh1");
             }
+        } finally {
+            if (!sh1.isRunning()) {
+                sh1.restart();
+            }
+        }
+    }
+
+    /**
+     * COPY into the distributed table opens a shard at its first row: with sh1 stopped, rows that
+     * all belong on sh2 are copied; a COPY with one row for sh1 fails naming sh1 (08001) and leaves
+     * none of its rows on sh2; once sh1 is back a COPY fills both.
+     */
+    @Test
+    void copyIntoADistributedTableWithAShardStoppedFailsOnlyWhenARowBelongsThere(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_copy_shard_stopped");
+        sh1.stop();
+        try (RunningRouter router = RunningRouter.start(config(account, sh1, sh2));
+             Connection client = router.connect(account)) {
+            CopyManager copy = client.unwrap(PGConnection.class).getCopyAPI();
+            String csv = "id,v\n2001,a\n2002,b\n2003,c\n";
+            assertThat(copy.copyIn("COPY t (id, v) FROM STDIN (FORMAT csv, HEADER true)", new StringReader(csv)))
+                    .isEqualTo(3);
+            assertThat(sh2.psql(account.database(), "SELECT string_agg(id::text, ',' ORDER BY id) FROM t WHERE id > 2000"))
+                    .isEqualTo("2001,2002,2003");
+
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> copy.copyIn(
+                    "COPY t (id, v) FROM STDIN (FORMAT csv)", new StringReader("3001,x\n7,on sh1\n3002,y\n")));
+            assertThat(refused.getSQLState()).isEqualTo("08001");
+            assertThat(refused.getMessage()).contains("sh1");
+            assertThat(sh2.psql(account.database(), "SELECT count(*) FROM t WHERE id > 3000")).as("nothing of it on sh2")
+                    .isEqualTo("0");
+            assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 1500")).as("the session survives").isEqualTo("on sh2");
+
+            sh1.restart();
+            assertThat(copy.copyIn("COPY t (id, v) FROM STDIN (FORMAT csv)", new StringReader("8,x\n3003,y\n")))
+                    .isEqualTo(2);
+            assertThat(sh1.psql(account.database(), "SELECT count(*) FROM t WHERE id = 8")).isEqualTo("1");
+            assertThat(sh2.psql(account.database(), "SELECT count(*) FROM t WHERE id = 3003")).isEqualTo("1");
         } finally {
             if (!sh1.isRunning()) {
                 sh1.restart();

@@ -50,6 +50,16 @@ final class CopyIn implements CopyRows.Sink {
     /** The shards run the COPY within the client's transaction, which commits or rolls it back. */
     private final boolean inClientTransaction;
     private final Map<String, Chunk> chunks = new java.util.LinkedHashMap<>();
+    /**
+     * Outside a transaction block: the shards the rows may go to, each opened (backend borrowed,
+     * COPY begun) when its first row comes, so that a shard that is down fails only a COPY with a
+     * row for it. Empty: {@link #links} are every shard, opened before the client's data.
+     */
+    private final List<String> openLazily;
+    /** The CSV header line, for a shard opened after it passed. */
+    private byte[] header;
+    /** The error of a shard that refused the COPY when its first row came. */
+    private ErrorResponse openError;
 
     /** One shard's rows not sent yet. */
     private static final class Chunk {
@@ -59,6 +69,22 @@ final class CopyIn implements CopyRows.Sink {
 
     CopyIn(ClientSession session, String sql, CopyCommand command, Metadata metadata, DistributedRelation relation,
            Map<String, BackendLink> links, boolean inClientTransaction) {
+        this(session, sql, command, metadata, relation, links, inClientTransaction, List.of());
+    }
+
+    /**
+     * A COPY outside a transaction block that opens shards as their rows come: the first of
+     * {@code shards} that lends a backend before the client's data, the others at their first row.
+     * Backends it borrows are added to {@code links}, whose owner gives them back.
+     */
+    static CopyIn lazy(ClientSession session, String sql, CopyCommand command, Metadata metadata,
+                       DistributedRelation relation, Map<String, BackendLink> links, List<String> shards) {
+        return new CopyIn(session, sql, command, metadata, relation, links, false, shards);
+    }
+
+    private CopyIn(ClientSession session, String sql, CopyCommand command, Metadata metadata, DistributedRelation relation,
+                   Map<String, BackendLink> links, boolean inClientTransaction, List<String> openLazily) {
+        this.openLazily = openLazily;
         this.session = session;
         this.sql = sql;
         this.command = command;
@@ -70,6 +96,9 @@ final class CopyIn implements CopyRows.Sink {
 
     /** @return true when every backend ended idle (in its transaction, within the client's) */
     boolean run() throws IOException {
+        if (!openLazily.isEmpty()) {
+            return runLazily();
+        }
         int[] keyPositions = relation == null ? new int[0] : keyPositions();
         CopyInResponse response = null;
         ErrorResponse error = null;
@@ -107,14 +136,99 @@ final class CopyIn implements CopyRows.Sink {
         }
         session.out.write(response);
         session.out.flush();
-        PgException failure = readClient(keyPositions);
+        return finish(readClient(keyPositions));
+    }
+
+    /**
+     * The first shard that lends a backend starts the COPY (its CopyInResponse is the client's);
+     * one that cannot lend one is passed over, an error of its COPY ends the COPY. The other
+     * shards open at their first row ({@link #open}).
+     */
+    private boolean runLazily() throws IOException {
+        PgException unavailable = null;
+        for (String shard : openLazily) {
+            BackendLink link;
+            try {
+                link = borrow(shard);
+            } catch (PgException e) {
+                unavailable = unavailable == null ? e : unavailable;
+                continue;
+            }
+            int[] keyPositions = keyPositions(); // refused before the client is asked for data
+            BackendMessage message = begin(shard, link);
+            if (message instanceof ErrorResponse e) {
+                endAll("ROLLBACK");
+                session.out.write(ShardedCopy.named(shard, e));
+                return true;
+            }
+            session.out.write(message);
+            session.out.flush();
+            return finish(readClient(keyPositions));
+        }
+        throw unavailable;
+    }
+
+    /** A backend of the shard, added to {@link #links} (their owner gives them back) and to the cancellable ones. */
+    private BackendLink borrow(String shard) throws IOException {
+        BackendLink link = MultiShardStatements.borrow(session, shard);
+        links.put(shard, link);
+        session.multiShardBackends = links.values().stream().map(l -> l.backend).toList();
+        return link;
+    }
+
+    /** BEGIN and the COPY on the shard's backend; its CopyInResponse, or its error. */
+    private BackendMessage begin(String shard, BackendLink link) {
+        try {
+            BackendQueries.execute(link.backend, "BEGIN");
+        } catch (IOException e) {
+            throw link.backend.lost(e);
+        }
+        ShardedCopy.send(link.backend, shard, Query.of(sql, session.settings.clientEncoding()));
+        BackendMessage message;
+        try {
+            message = untilCopyOrReady(shard, link.backend);
+        } catch (IOException e) {
+            throw link.backend.lost(e);
+        }
+        if (message instanceof CopyInResponse) {
+            chunks.put(shard, new Chunk());
+            if (header != null) {
+                add(shard, header, header.length);
+            }
+        }
+        return message;
+    }
+
+    /** A shard's first row came during a lazy COPY: the shard joins it, or the COPY fails naming it. */
+    private void open(String shard) {
+        BackendLink link;
+        try {
+            link = borrow(shard);
+        } catch (IOException e) {
+            throw new PgException(SqlState.CONNECTION_FAILURE, "shard \"" + shard + "\": " + e.getMessage());
+        }
+        if (begin(shard, link) instanceof ErrorResponse e) {
+            openError = ShardedCopy.named(shard, e); // the client gets the shard's own error
+            throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, openError.message());
+        }
+    }
+
+    /** Ends the COPY on every shard it started on: commit when all went well, else roll back; answers the client. */
+    private boolean finish(PgException failure) throws IOException {
+        ErrorResponse error = null;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            if (!copying.contains(entry.getValue().backend)) {
+                continue; // opened, but its COPY never began
+            }
             ShardedCopy.send(entry.getValue().backend, entry.getKey(),
                     failure == null ? CopyDone.INSTANCE : new CopyFail(failure.getMessage()));
         }
         long total = 0;
         long firstCount = -1;
         for (Map.Entry<String, BackendLink> entry : links.entrySet()) {
+            if (!copying.contains(entry.getValue().backend)) {
+                continue;
+            }
             long[] count = {0};
             ErrorResponse e = untilReady(entry.getKey(), entry.getValue().backend, count);
             if (e != null && error == null) {
@@ -125,7 +239,7 @@ final class CopyIn implements CopyRows.Sink {
         }
         if (failure != null || error != null) {
             endAll("ROLLBACK");
-            session.out.write(failure != null ? ErrorResponse.of(failure) : error);
+            session.out.write(openError != null ? openError : failure != null ? ErrorResponse.of(failure) : error);
             return true;
         }
         commitAll();
@@ -189,6 +303,9 @@ final class CopyIn implements CopyRows.Sink {
 
     @Override
     public void header(byte[] bytes, int length) throws IOException {
+        if (!openLazily.isEmpty() && relation != null && header == null) {
+            header = Arrays.copyOf(bytes, length);
+        }
         for (String shard : chunks.keySet()) {
             add(shard, bytes, length);
         }
@@ -213,6 +330,9 @@ final class CopyIn implements CopyRows.Sink {
             shard = StatementRouter.shardOfKey(metadata, relation, Arrays.asList(key));
         } catch (KeyRangeLocked locked) {
             throw new PgException(SqlState.LOCK_NOT_AVAILABLE, "key range \"" + locked.keyRangeId() + "\" is locked");
+        }
+        if (!chunks.containsKey(shard) && !openLazily.isEmpty()) {
+            open(shard);
         }
         if (!chunks.containsKey(shard)) {
             throw new PgException(SqlState.OBJECT_NOT_IN_PREREQUISITE_STATE, "a row of relation " + relation.name()

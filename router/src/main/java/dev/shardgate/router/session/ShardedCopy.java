@@ -84,6 +84,13 @@ final class ShardedCopy {
         }
         // within a transaction block every shard joins the client's transaction and copies within it
         boolean inTransactionBlock = session.inTransactionBlock();
+        if (command.from() && relation.isPresent() && !inTransactionBlock) {
+            // each shard opened at its first row: a shard that is down fails only a COPY with rows for it
+            List<String> candidates = List.copyOf(shards);
+            MultiShardStatements.runOnShards(session, List.of(), links ->
+                    CopyIn.lazy(session, sql, command, metadata, relation.get(), links, candidates).run());
+            return true;
+        }
         MultiShardStatements.runOnShards(session, shards, links -> command.from()
                 ? new CopyIn(session, sql, command, metadata, relation.orElse(null), links, inTransactionBlock).run()
                 : copyOut(session, sql, command, links));
