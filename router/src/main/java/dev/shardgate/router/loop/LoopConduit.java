@@ -330,6 +330,9 @@ public final class LoopConduit implements Conduit {
             if (!(readDrained && edges == readEdgesSeen) || readEnded || closed) {
                 return; // a read would try the socket: let it
             }
+            // the session waits without buffers: the views must not hold on to the ones it gave back
+            readView = null;
+            writeView = null;
             watchFromHere();
             if (!readable.await(edges, deadline)) {
                 throw new SocketTimeoutException("Read timed out");
