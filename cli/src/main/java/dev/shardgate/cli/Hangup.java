@@ -17,7 +17,9 @@ final class Hangup {
     @SuppressWarnings("sunapi")
     static void onSignal(Runnable reload) {
         try {
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofVirtual().name("sighup-reload").start(() -> {
+            // a platform thread: the reload must not wait for a free carrier of the virtual-thread
+            // scheduler, which a loaded router's own work may hold
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofPlatform().name("sighup-reload").start(() -> {
                 try {
                     reload.run();
                 } catch (RuntimeException e) {

@@ -85,6 +85,25 @@ class ShardedCopyTest {
         assertThat(count(cluster.shard(1), "SELECT count(*) FROM orders")).isZero();
     }
 
+    /**
+     * A shard is opened at its first row: one that refuses the COPY itself then (here its table has
+     * no such column) fails the whole COPY with its own error, named, and the shard that took rows
+     * before it keeps none.
+     */
+    @Test
+    void aShardThatRefusesTheCopyAtItsFirstRowFailsTheWholeCopy() throws Exception {
+        ShardedCluster.execute(cluster.shard(1), "ALTER TABLE orders DROP COLUMN qty");
+        try (Connection router = cluster.connect(true)) {
+            SQLException refused = catchThrowableOfType(SQLException.class, () -> copy(router).copyIn(
+                    "COPY orders (id, qty) FROM STDIN", new StringReader("1\t1\n2\t2\n1001\t3\n3\t3\n")));
+            assertThat(refused.getSQLState()).isEqualTo("42703");
+            assertThat(refused.getMessage()).contains("shard \"sh2\": ").contains("qty");
+            assertThat(copy(router).copyIn("COPY orders (id, qty) FROM STDIN", new StringReader("4\t4\n"))).isEqualTo(1);
+        }
+        assertThat(column(cluster.shard(0), "SELECT id FROM orders")).containsExactly("4");
+        assertThat(count(cluster.shard(1), "SELECT count(*) FROM orders")).isZero();
+    }
+
     @Test
     void copyIntoAReferenceRelationFillsEveryCopy() throws Exception {
         try (Connection router = cluster.connect(true)) {
