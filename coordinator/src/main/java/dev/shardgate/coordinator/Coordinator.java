@@ -95,7 +95,7 @@ public final class Coordinator implements AutoCloseable {
      * @throws dev.shardgate.qdb.QdbException when etcd does not answer
      */
     /** A process without clients or pools, whose config file and data moves SHOW file_settings and move_stats read. */
-    private static RouterStatus status(String version, ConfigReload reload, DataMovement movement) {
+    private static RouterStatus status(String version, ConfigReload reload, DataMovement movement, FleetTraffic traffic) {
         RouterStatus plain = RouterStatus.withoutClients(version);
         return new RouterStatus() {
             @Override
@@ -121,6 +121,11 @@ public final class Coordinator implements AutoCloseable {
             @Override
             public List<dev.shardgate.console.exec.MoveStatInfo> moveStats() {
                 return movement.moveStats();
+            }
+
+            @Override
+            public List<dev.shardgate.console.exec.PauseInfo> pauses() {
+                return traffic.standingPauses();
             }
 
             @Override
@@ -165,7 +170,7 @@ public final class Coordinator implements AutoCloseable {
             FleetTraffic traffic = new FleetTraffic(fleet, qdb);
             CoordinatorReplicas replicas = new CoordinatorReplicas(movement.guarding(gated),
                     new JdbcHostQueries(config.dataMove()), traffic);
-            ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), status(version, reload, movement),
+            ConsoleExecutor executor = new ConsoleExecutor(movement.guarding(gated), status(version, reload, movement, traffic),
                     ConsoleExecutor.OwnStatements.firstOf(List.of(routers, movement, replicas, new TrafficStatements(traffic),
                             reload)));
             ConsoleServer console = ConsoleServer.start(config.host(), config.coordinatorPort(),

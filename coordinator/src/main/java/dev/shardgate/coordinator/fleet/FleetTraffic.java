@@ -1,6 +1,7 @@
 package dev.shardgate.coordinator.fleet;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.shardgate.console.exec.PauseInfo;
 import dev.shardgate.console.replica.TrafficHold;
 import dev.shardgate.qdb.KeyValues;
 import dev.shardgate.qdb.QdbException;
@@ -11,6 +12,7 @@ import dev.shardgate.qdb.sync.ResumeRequest;
 import dev.shardgate.qdb.sync.RouterTrafficGrpc;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +71,7 @@ public final class FleetTraffic implements TrafficHold {
                 .setReason(reason)
                 .setDrainMillis(drain == null ? 0 : drain.toMillis())
                 .setLeaseMillis(lease.map(Duration::toMillis).orElse(0L))
+                .setSinceMillis(System.currentTimeMillis())
                 .build();
         // without a drain bound the router waits up to its own pause_timeout (default 120 s)
         Duration wait = (drain == null ? Duration.ofMinutes(10) : drain).plus(CALL_MARGIN);
@@ -113,17 +116,31 @@ public final class FleetTraffic implements TrafficHold {
         resume(Optional.of(shard), LEARN_WAIT);
     }
 
+    /** The standing pauses, for the coordinator's SHOW pauses: shard ({@code *}: every shard), reason, since. */
+    public List<PauseInfo> standingPauses() {
+        return standing().stream().map(request -> new PauseInfo(request.getShard().isEmpty() ? "*" : request.getShard(),
+                request.getReason(), request.getSinceMillis() == 0 ? null : Instant.ofEpochMilli(request.getSinceMillis()).toString(),
+                null)).toList();
+    }
+
+    /** The stored standing pauses; one that cannot be read is logged and left out. */
+    private List<PauseRequest> standing() {
+        List<PauseRequest> requests = new ArrayList<>();
+        for (Map.Entry<String, byte[]> entry : standing.scan(KEY_PREFIX).entrySet()) {
+            try {
+                requests.add(PauseRequest.parseFrom(entry.getValue()));
+            } catch (InvalidProtocolBufferException e) {
+                log.warn("event=standing_pause_unreadable key={} error=\"{}\"", entry.getKey(), e.getMessage());
+            }
+        }
+        return requests;
+    }
+
     /** On the link's thread: the router just came up and gets every standing pause. */
     private void giveStandingPauses(RouterLink link) {
-        List<PauseRequest> requests = new ArrayList<>();
+        List<PauseRequest> requests;
         try {
-            for (Map.Entry<String, byte[]> entry : standing.scan(KEY_PREFIX).entrySet()) {
-                try {
-                    requests.add(PauseRequest.parseFrom(entry.getValue()));
-                } catch (InvalidProtocolBufferException e) {
-                    log.warn("event=standing_pause_unreadable key={} error=\"{}\"", entry.getKey(), e.getMessage());
-                }
-            }
+            requests = standing();
         } catch (QdbException e) {
             log.warn("event=standing_pauses_unread router={} error=\"{}\"", link.id(), e.getMessage());
             return;

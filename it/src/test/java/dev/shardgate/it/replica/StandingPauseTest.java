@@ -63,12 +63,21 @@ class StandingPauseTest {
              ReplicaCluster cluster = ReplicaCluster.start(0, BankTransfers.tables())) {
             Coordinator first = cluster.coordinator(etcd.endpoint());
             RouterServer r1 = cluster.routerFedBy(first, "r1");
+            String since;
             try (Connection console = console(first.consolePort())) {
                 assertThat(rows(console, "PAUSE SHARD sh1")).extracting(row -> row.getFirst()).containsExactly("r1");
+                List<List<String>> pauses = rows(console, "SHOW pauses");
+                assertThat(pauses).extracting(row -> row.subList(0, 2)).containsExactly(List.of("sh1", "PAUSE"));
+                since = pauses.getFirst().get(2);
             }
+            assertThat(since).as("since").isNotNull();
             first.close();
 
             Coordinator second = cluster.coordinator(etcd.endpoint());
+            try (Connection console = console(second.consolePort())) {
+                assertThat(rows(console, "SHOW pauses")).as("the second coordinator's SHOW pauses")
+                        .containsExactly(java.util.Arrays.asList("sh1", "PAUSE", since, null));
+            }
             RouterServer r2 = cluster.routerFedBy(second, "r2");
             Jdbc.await("r2 holds the pause the first coordinator gave", 20_000,
                     () -> pauses(r2).equals(List.of(List.of("sh1", "PAUSE"))));
@@ -80,6 +89,7 @@ class StandingPauseTest {
                 try (Connection console = console(second.consolePort())) {
                     assertThat(rows(console, "RESUME")).extracting(row -> row.getFirst() + " " + row.get(3))
                             .containsExactlyInAnyOrder("r1 null", "r2 null");
+                    assertThat(rows(console, "SHOW pauses")).isEmpty();
                 }
                 assertThat(held.get(10, TimeUnit.SECONDS)).containsExactly(Integer.toString(BankTransfers.ACCOUNTS));
             }
