@@ -17,15 +17,20 @@ final class Hangup {
     @SuppressWarnings("sunapi")
     static void onSignal(Runnable reload) {
         try {
-            // a platform thread: the reload must not wait for a free carrier of the virtual-thread
-            // scheduler, which a loaded router's own work may hold
-            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> Thread.ofPlatform().name("sighup-reload").start(() -> {
-                try {
-                    reload.run();
-                } catch (RuntimeException e) {
-                    log.debug("event=sighup_reload_failed error=\"{}\"", e.getMessage()); // the reload logged why
-                }
-            }));
+            sun.misc.SignalHandler before = sun.misc.Signal.handle(new sun.misc.Signal("HUP"),
+                    signal -> Thread.ofVirtual().name("sighup-reload").start(() -> {
+                        try {
+                            reload.run();
+                        } catch (RuntimeException e) {
+                            log.debug("event=sighup_reload_failed error=\"{}\"", e.getMessage()); // the reload logged why
+                        }
+                    }));
+            if (before == sun.misc.SignalHandler.SIG_IGN) {
+                // started with SIGHUP ignored (nohup, or a parent that ignores it): the JVM then keeps
+                // it ignored and installs no handler, so kill -HUP would do nothing, silently
+                log.warn("event=sighup_ignored reason=\"the process was started with SIGHUP ignored (nohup?);"
+                        + " SIGHUP will not reload the configuration: use RELOAD on the console\"");
+            }
         } catch (IllegalArgumentException e) {
             // the JVM runs with -Xrs or the platform has no SIGHUP: RELOAD on the console still works
             log.warn("event=sighup_unavailable error=\"{}\"", e.getMessage());

@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +36,7 @@ class ReloadSignalTest {
         Account newcomer = owner.withUser(shard, "rt_hup_new");
         int port = ShardgateProcess.freePort();
         String yaml = ShardgateProcess.trustingRouterYaml(port, owner.database(), owner.user(), "", servers.routerShardsYaml());
-        try (ShardgateProcess router = ShardgateProcess.start("router", directory, "router", yaml, port)) {
+        try (ShardgateProcess router = startWithSighup(directory, yaml, port, "DEFAULT")) {
             Sql.assertFailsWith("28P01", () -> connect(port, newcomer).close());
 
             String admitted = yaml
@@ -60,6 +62,39 @@ class ReloadSignalTest {
                 assertThat(Sql.single(connection, "SELECT 'still admitted'")).isEqualTo("still admitted");
             }
         }
+    }
+
+    /**
+     * A router started with SIGHUP ignored (as under nohup) cannot take it over: the JVM keeps an
+     * ignored SIGHUP ignored. It says so at start, and kill -HUP leaves it running as it was.
+     */
+    @Test
+    void aRouterStartedWithSighupIgnoredSaysSoAndKeepsRunning(PostgresServers servers, @TempDir Path directory)
+            throws Exception {
+        LocalPostgres shard = servers.get(0);
+        Account owner = Account.create(shard, "rt_hup_ignored");
+        int port = ShardgateProcess.freePort();
+        String yaml = ShardgateProcess.trustingRouterYaml(port, owner.database(), owner.user(), "", servers.routerShardsYaml());
+        try (ShardgateProcess router = startWithSighup(directory, yaml, port, "IGNORE")) {
+            awaitLog(router, "event=sighup_ignored");
+            router.hangUp();
+            try (Connection connection = connect(port, owner)) {
+                assertThat(Sql.single(connection, "SELECT 'still here'")).isEqualTo("still here");
+            }
+            assertThat(router.isAlive()).isTrue();
+            assertThat(router.logText()).doesNotContain("event=config_reloaded");
+        }
+    }
+
+    /**
+     * A router whose SIGHUP starts as {@code disposition} (perl's DEFAULT or IGNORE), whatever the
+     * test runner's is: one started under nohup passes SIGHUP on ignored.
+     */
+    private static ShardgateProcess startWithSighup(Path directory, String yaml, int port, String disposition) {
+        ShardgateProcess router = ShardgateProcess.prepare("router", directory, "router", yaml, port, List.of())
+                .withLauncher(List.of("perl", "-e", "$SIG{HUP} = '" + disposition + "'; exec @ARGV or die \"exec: $!\"", "--"));
+        router.start(Map.of());
+        return router;
     }
 
     private static String trusting(Account account, String extra) {
