@@ -118,13 +118,13 @@ public final class FleetTraffic implements TrafficHold {
 
     /** The standing pauses, for the coordinator's SHOW pauses: shard ({@code *}: every shard), reason, since. */
     public List<PauseInfo> standingPauses() {
-        return standing().stream().map(request -> new PauseInfo(request.getShard().isEmpty() ? "*" : request.getShard(),
+        return stored().stream().map(request -> new PauseInfo(request.getShard().isEmpty() ? "*" : request.getShard(),
                 request.getReason(), request.getSinceMillis() == 0 ? null : Instant.ofEpochMilli(request.getSinceMillis()).toString(),
                 null)).toList();
     }
 
     /** The stored standing pauses; one that cannot be read is logged and left out. */
-    private List<PauseRequest> standing() {
+    private List<PauseRequest> stored() {
         List<PauseRequest> requests = new ArrayList<>();
         for (Map.Entry<String, byte[]> entry : standing.scan(KEY_PREFIX).entrySet()) {
             try {
@@ -140,7 +140,7 @@ public final class FleetTraffic implements TrafficHold {
     private void giveStandingPauses(RouterLink link) {
         List<PauseRequest> requests;
         try {
-            requests = standing();
+            requests = stored();
         } catch (QdbException e) {
             log.warn("event=standing_pauses_unread router={} error=\"{}\"", link.id(), e.getMessage());
             return;
