@@ -12,4 +12,9 @@ public final class Identifiers {
     public static String quoted(String identifier) {
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
+
+    /** The table's name quoted, behind its quoted schema when it has one: {@code "s"."t"} or {@code "t"}. */
+    public static String quoted(TableRef table) {
+        return (table.schema() == null ? "" : quoted(table.schema()) + ".") + quoted(table.name());
+    }
 }

@@ -29,7 +29,7 @@ public final class CatalogQueries {
     }
 
     public static Optional<RelationInfo> relation(BackendConnection backend, TableRef table) {
-        String regclass = (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
+        String regclass = Identifiers.quoted(table);
         List<String[]> rows = rows(backend, "SELECT n.nspname, c.relname, c.relkind,"
                 + " CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid) END"
                 + " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -42,7 +42,7 @@ public final class CatalogQueries {
     }
 
     public static List<String> columns(BackendConnection backend, TableRef table) {
-        String regclass = (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
+        String regclass = Identifiers.quoted(table);
         List<String[]> rows = rows(backend, "SELECT a.attname FROM pg_attribute a"
                 + " WHERE a.attrelid = to_regclass(" + literal(regclass) + ") AND a.attnum > 0 AND NOT a.attisdropped"
                 + " ORDER BY a.attnum");
@@ -121,5 +121,4 @@ public final class CatalogQueries {
         }
         return tag + text + tag;
     }
-
 }

@@ -87,7 +87,7 @@ final class CollationLookup {
 
     /** {@code '"schema"."name"'}: to_regclass reads the quoted identifiers as written. */
     private static String literal(TableRef relation) {
-        String name = (relation.schema() == null ? "" : Identifiers.quoted(relation.schema()) + ".") + Identifiers.quoted(relation.name());
+        String name = Identifiers.quoted(relation);
         if (name.indexOf('\\') >= 0) {
             return "NULL"; // its columns stay unknown rather than depend on standard_conforming_strings
         }

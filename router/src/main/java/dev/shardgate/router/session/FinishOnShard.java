@@ -263,7 +263,7 @@ final class FinishOnShard {
         if (qualified.isEmpty()) {
             return all;
         }
-        String probe = "SELECT 1 FROM " + IntermediateResults.relation(pull.table()) + " AS "
+        String probe = "SELECT 1 FROM " + Identifiers.quoted(pull.table()) + " AS "
                 + Identifiers.quoted(pull.refName()) + " WHERE " + String.join(" AND ", qualified);
         try {
             Analysis analysis = session.context().analyzer().analyze(probe);

@@ -77,7 +77,7 @@ final class IntermediateResults {
                 .collect(Collectors.joining(", ")) + ") ON COMMIT DROP");
         String where = pull.filter().stream().filter(conjunct -> names.containsAll(conjunct.unqualifiedNames()))
                 .map(FinishShape.Conjunct::sql).collect(Collectors.joining(" AND "));
-        String copyOut = "COPY (SELECT " + list + " FROM " + relation(pull.table()) + " AS " + Identifiers.quoted(pull.refName())
+        String copyOut = "COPY (SELECT " + list + " FROM " + Identifiers.quoted(pull.table()) + " AS " + Identifiers.quoted(pull.refName())
                 + (where.isEmpty() ? "" : " WHERE " + where) + ") TO STDOUT (FORMAT binary)";
         String copyIn = "COPY " + temp + " (" + list + ") FROM STDIN (FORMAT binary)";
         for (String shard : shards) {
@@ -151,7 +151,7 @@ final class IntermediateResults {
 
     /** The relation's columns (attnum order) with their types and collations, read on a shard that holds it. */
     private List<Column> columns(BackendConnection backend, String shard, TableRef table) {
-        String regclass = (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
+        String regclass = Identifiers.quoted(table);
         String sql = "SELECT a.attname, format_type(a.atttypid, a.atttypmod) || coalesce(' COLLATE '"
                 + " || quote_ident(n.nspname) || '.' || quote_ident(c.collname), '') FROM pg_catalog.pg_attribute a"
                 + " LEFT JOIN pg_catalog.pg_collation c ON c.oid = a.attcollation"
@@ -213,9 +213,4 @@ final class IntermediateResults {
     private static PgException named(String shard, ErrorResponse error) {
         return new PgException(SqlStates.fromCode(error.code()), "shard \"" + shard + "\": " + error.message());
     }
-
-    static String relation(TableRef table) {
-        return (table.schema() == null ? "" : Identifiers.quoted(table.schema()) + ".") + Identifiers.quoted(table.name());
-    }
-
 }

@@ -16,6 +16,7 @@ import dev.shardgate.router.scatter.MultiShardRun;
 import dev.shardgate.wire.Bind;
 import dev.shardgate.router.scatter.ShardParameters;
 import dev.shardgate.sql.Analysis;
+import dev.shardgate.sql.Identifiers;
 import dev.shardgate.sql.MultiShardShape;
 import dev.shardgate.sql.Statement;
 import dev.shardgate.sql.StatementKind;
@@ -260,7 +261,7 @@ final class MultiShardStatements {
                     + " or DELETE the rows and INSERT them with their new key.", 0);
         }
         TableRef table = statement.writes().getFirst().table();
-        String relation = IntermediateResults.relation(table);
+        String relation = Identifiers.quoted(table);
         log.debug("event=split_update client={} from={} to={}", session.processId(), move.from(), move.to());
         return new Plan(Map.of(move.to(), sql), null, false, Map.of(),
                 new Move(move.from(), move.to(), rows.deleteSql(), "COPY " + relation + " FROM STDIN (FORMAT binary)"));
