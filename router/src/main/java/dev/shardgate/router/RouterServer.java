@@ -324,7 +324,7 @@ public final class RouterServer implements AutoCloseable {
         };
         String name = "client-" + client.getPort();
         if (context.loops() != null) {
-            context.loops().next().start(name, session);
+            context.loops().loop().start(name, session);
         } else {
             Thread.ofVirtual().name(name).start(session);
         }

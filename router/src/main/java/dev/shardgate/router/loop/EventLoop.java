@@ -58,7 +58,6 @@ public final class EventLoop implements Executor {
     private static final int RUNNING = 0;
     private static final int WAITING = 1;
 
-    private final int index;
     private final int epoll;
     private final int wakeFd;
     private final MethodHandle builderFactory;
@@ -74,8 +73,7 @@ public final class EventLoop implements Executor {
     /** Per carrier: parked for want of work, until a poller with more ready than it can run wakes it. */
     private final AtomicIntegerArray parked;
 
-    EventLoop(int index, int carrierCount, MethodHandle builderFactory) throws IOException {
-        this.index = index;
+    EventLoop(int carrierCount, MethodHandle builderFactory) throws IOException {
         this.builderFactory = builderFactory;
         this.epoll = Epoll.create();
         this.wakeFd = Epoll.eventFd();
@@ -85,7 +83,7 @@ public final class EventLoop implements Executor {
         this.parked = new AtomicIntegerArray(carrierCount);
         for (int i = 0; i < carrierCount; i++) {
             int carrier = i;
-            carriers[i] = Thread.ofPlatform().name("event-loop-" + (index == 0 ? "" : index + "-") + i).daemon(true)
+            carriers[i] = Thread.ofPlatform().name("event-loop-" + i).daemon(true)
                     .unstarted(() -> run(carrier));
         }
         for (Thread carrier : carriers) {
@@ -123,7 +121,7 @@ public final class EventLoop implements Executor {
         try {
             builder = (Thread.Builder.OfVirtual) builderFactory.invoke((Executor) this);
         } catch (Throwable e) {
-            throw new IllegalStateException("cannot make a virtual thread for event loop " + index, e);
+            throw new IllegalStateException("cannot make a virtual thread for the event loop", e);
         }
         return builder.name(name).start(task);
     }
@@ -163,7 +161,7 @@ public final class EventLoop implements Executor {
 
     @Override
     public String toString() {
-        return "event-loop-" + index;
+        return "event-loop";
     }
 
     private void run(int me) {
@@ -186,7 +184,7 @@ public final class EventLoop implements Executor {
                     park(me); // another carrier polls, and wakes this one when it has more than it can run
                 }
             } catch (Throwable e) {
-                log.error("event=event_loop_error loop={} carrier={} error=\"{}\"", index, me, e.toString(), e);
+                log.error("event=event_loop_error carrier={} error=\"{}\"", me, e.toString(), e);
             }
         }
     }

@@ -8,7 +8,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Constructor;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The process's event loops, made once on first use and shared by every router in the JVM. They
@@ -22,8 +21,8 @@ public final class EventLoops {
     private static EventLoops shared;
     private static String unavailable;
 
-    private final EventLoop[] loops;
-    private final AtomicInteger next = new AtomicInteger();
+    /** The one loop: its carriers share one epoll set (EventLoop says why not a loop per carrier). */
+    private final EventLoop loop;
     /**
      * Builds virtual threads on the JDK's own scheduler. Thread.ofVirtual() will not do on a loop: a
      * virtual thread started by another inherits its scheduler, so it would run on the same loop.
@@ -31,8 +30,8 @@ public final class EventLoops {
     private final MethodHandle builderFactory;
     private final Executor jdkScheduler;
 
-    private EventLoops(EventLoop[] loops, MethodHandle builderFactory, Executor jdkScheduler) {
-        this.loops = loops;
+    private EventLoops(EventLoop loop, MethodHandle builderFactory, Executor jdkScheduler) {
+        this.loop = loop;
         this.builderFactory = builderFactory;
         this.jdkScheduler = jdkScheduler;
     }
@@ -63,9 +62,7 @@ public final class EventLoops {
                 throw new IllegalAccessException("java.lang.VirtualThread.scheduler is not accessible");
             }
             LoopConduit.descriptorOf(fd);
-            // One loop with count carriers over one epoll set (EventLoop says why not a loop per carrier).
-            EventLoop[] loops = {new EventLoop(0, count, factory)};
-            shared = new EventLoops(loops, factory, jdkScheduler);
+            shared = new EventLoops(new EventLoop(count, factory), factory, jdkScheduler);
             log.info("event=event_loops_started count={}", count);
         } catch (Throwable e) {
             unavailable = e.toString();
@@ -76,18 +73,9 @@ public final class EventLoops {
         return shared;
     }
 
-    /** The loop for a new session (there is one, with several carriers; see {@link EventLoop}). */
-    public EventLoop next() {
-        return loops[Math.floorMod(next.getAndIncrement(), loops.length)];
-    }
-
-    /** A loop for a socket first waited on by a thread that is on no loop. */
-    EventLoop any() {
-        return loops[0];
-    }
-
-    public int size() {
-        return loops.length;
+    /** The loop that carries the sessions (one, with several carriers; see {@link EventLoop}). */
+    public EventLoop loop() {
+        return loop;
     }
 
     /**

@@ -196,7 +196,7 @@ public final class LoopConduit implements Conduit {
         }
         watchLock.lock();
         try {
-            EventLoop target = here != null ? here : loops.any();
+            EventLoop target = here != null ? here : loops.loop();
             if (watchedBy == target || closed) {
                 return;
             }

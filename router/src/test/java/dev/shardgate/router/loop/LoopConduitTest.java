@@ -63,7 +63,7 @@ class LoopConduitTest {
     /** Runs on a virtual thread carried by the next loop and returns what it returned (or threw). */
     private static <T> T onLoop(Task<T> task) throws Exception {
         CompletableFuture<T> result = new CompletableFuture<>();
-        loops.next().start("test", () -> {
+        loops.loop().start("test", () -> {
             try {
                 result.complete(task.run());
             } catch (Throwable e) {
@@ -83,7 +83,7 @@ class LoopConduitTest {
     /** One byte read by a virtual thread of the next loop, which waits for it there. */
     private CompletableFuture<Integer> readOnNextLoop() {
         CompletableFuture<Integer> read = new CompletableFuture<>();
-        loops.next().start("reader", () -> {
+        loops.loop().start("reader", () -> {
             try {
                 read.complete(conduit.input().read());
             } catch (IOException e) {
@@ -307,7 +307,7 @@ class LoopConduitTest {
         connect();
         java.util.concurrent.atomic.AtomicBoolean served = new java.util.concurrent.atomic.AtomicBoolean();
         CompletableFuture<Boolean> busyUntilServed = new CompletableFuture<>();
-        loops.next().start("busy", () -> {
+        loops.loop().start("busy", () -> {
             long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             while (!served.get() && System.nanoTime() < giveUp) {
                 Thread.onSpinWait(); // holds its carrier: no park, no yield

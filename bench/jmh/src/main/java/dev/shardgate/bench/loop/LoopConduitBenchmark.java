@@ -105,7 +105,7 @@ public class LoopConduitBenchmark {
     @OperationsPerInvocation(TURNS)
     public int roundTrip() throws Exception {
         CompletableFuture<Integer> done = new CompletableFuture<>();
-        loops.next().start("turns", () -> {
+        loops.loop().start("turns", () -> {
             try {
                 OutputStream out = conduit.output();
                 InputStream in = conduit.input();
