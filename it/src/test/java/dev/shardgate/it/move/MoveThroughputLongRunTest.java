@@ -50,6 +50,7 @@ class MoveThroughputLongRunTest {
                 INSERT INTO ranged SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
                 INSERT INTO hashed SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
                 ANALYZE ranged, hashed;""".formatted(ROWS));
+
         cluster.onShard(1, "CREATE TABLE copied (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL)");
         cluster.createShards();
         try (Connection console = cluster.console()) {
@@ -74,10 +75,16 @@ class MoveThroughputLongRunTest {
         hashOnShardAgainstStreamingKeys();
         // each move is compared with a raw COPY run just before it: on a shared machine the load
         // changes within seconds, and a ratio against a COPY of another moment says little
+        long[] busy = new long[5];
+        busy[0] = busyJiffies();
         long copyNanos = rawCopy("ranged");
+        busy[1] = busyJiffies();
         long rangedNanos = move("REDISTRIBUTE KEY RANGE kr1 TO sh2" + BATCH_CLAUSE);
+        busy[2] = busyJiffies();
         long secondCopyNanos = rawCopy("hashed");
+        busy[3] = busyJiffies();
         long hashedNanos = move("REDISTRIBUTE KEY RANGE kh1 TO sh2" + BATCH_CLAUSE);
+        busy[4] = busyJiffies();
         assertThat(cluster.content(1, "hashed", "true")).isEqualTo(cluster.content(1, "ranged", "true"));
         double copyRate = ROWS / (copyNanos / 1e9);
         double secondCopyRate = ROWS / (secondCopyNanos / 1e9);
@@ -86,6 +93,28 @@ class MoveThroughputLongRunTest {
         System.out.printf("movebench rows=%d batch=%s copy_rows_per_s=%.0f range_move_rows_per_s=%.0f (%.2fx) "
                         + "copy_rows_per_s=%.0f hashed_move_rows_per_s=%.0f (%.2fx)%n", ROWS, BATCH, copyRate, rangedRate,
                 rangedRate / copyRate, secondCopyRate, hashedRate, hashedRate / secondCopyRate);
+        // the machine's CPU time (all processes: both shards, the coordinator, the routers) each took,
+        // in CPU seconds and as busy CPUs on average: what bounds a move on a machine of few CPUs
+        String[] names = {"copy", "range_move", "copy", "hashed_move"};
+        long[] nanos = {copyNanos, rangedNanos, secondCopyNanos, hashedNanos};
+        StringBuilder cpu = new StringBuilder("movebench cpu");
+        for (int i = 0; i < 4; i++) {
+            double seconds = (busy[i + 1] - busy[i]) / 100.0;
+            cpu.append(String.format(" %s_cpu_s=%.2f (%.2f cpus)", names[i], seconds, seconds / (nanos[i] / 1e9)));
+        }
+        System.out.println(cpu);
+    }
+
+    /** CPU time the machine spent busy so far, in USER_HZ ticks (1/100 s), from /proc/stat's first line. */
+    private static long busyJiffies() throws java.io.IOException {
+        String[] fields = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            if (i != 4 && i != 5) { // idle, iowait
+                busy += Long.parseLong(fields[i]);
+            }
+        }
+        return busy;
     }
 
     /**
