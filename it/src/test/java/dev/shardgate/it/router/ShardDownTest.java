@@ -283,6 +283,58 @@ class ShardDownTest {
      * check's own connection), and no socket of
      * the router to a shard lingers half-closed (CLOSE-WAIT).
      */
+    /**
+     * A shard opened at its first row dies while the COPY goes on: the client gets an error naming
+     * it, not a hang; the other shard keeps none of the COPY's rows and no backend in a
+     * transaction; the session goes on, and so does the next COPY once the shard answers again.
+     */
+    @Test
+    void aShardOpenedAtItsFirstRowThatDiesMidCopyFailsTheCopyAndNothingIsKept(PostgresServers servers) throws Exception {
+        LocalPostgres sh1 = servers.get(0);
+        LocalPostgres sh2 = servers.get(1);
+        Account account = accountOnBoth(sh1, sh2, "rt_copy_shard_dies");
+        try (RunningRouter router = RunningRouter.start(config(account, sh1, sh2));
+             Connection client = router.connect(account)) {
+            CopyManager copy = client.unwrap(PGConnection.class).getCopyAPI();
+            org.postgresql.copy.CopyIn in = copy.copyIn("COPY t (id, v) FROM STDIN (FORMAT csv)");
+            write(in, "4001,a\n4002,b\n"); // sh2 first
+            write(in, "11,on sh1\n"); // opens sh1
+            String sh1Backend = "usename = '" + account.user() + "' AND query LIKE 'COPY%'";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!sh1.psql("postgres", "SELECT count(*) FROM pg_stat_activity WHERE " + sh1Backend).equals("1")) {
+                assertThat(System.nanoTime()).as("the COPY's backend on sh1").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            assertThat(sh1.psql("postgres", "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE " + sh1Backend))
+                    .isEqualTo("t");
+            SQLException failed = catchThrowableOfType(SQLException.class, () -> {
+                write(in, "12,x\n4003,c\n");
+                in.endCopy();
+            });
+            assertThat((Throwable) failed).as("the COPY fails").isNotNull();
+            // the router meets the dead backend writing to it (08006, naming the shard), or reads its
+            // last words first (the shard's own 57P01)
+            assertThat(failed.getSQLState()).isIn("08006", "57P01");
+            if (failed.getSQLState().equals("08006")) {
+                assertThat(failed.getMessage()).contains("shard \"sh1\"");
+            }
+            assertThat(sh2.psql(account.database(), "SELECT count(*) FROM t WHERE id > 4000")).as("nothing of it on sh2")
+                    .isEqualTo("0");
+            assertThat(Sql.single(client, "SELECT v FROM t WHERE id = 1500")).as("the session survives").isEqualTo("on sh2");
+            assertThat(copy.copyIn("COPY t (id, v) FROM STDIN (FORMAT csv)", new StringReader("13,x\n4004,y\n")))
+                    .isEqualTo(2);
+            assertThat(sh1.psql(account.database(), "SELECT count(*) FROM t WHERE id = 13")).isEqualTo("1");
+            assertThat(sh2.psql(account.database(), "SELECT count(*) FROM t WHERE id = 4004")).isEqualTo("1");
+            assertNothingLeaked(router, account, sh1, sh2);
+        }
+    }
+
+    private static void write(org.postgresql.copy.CopyIn in, String rows) throws SQLException {
+        byte[] bytes = rows.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        in.writeToCopy(bytes, 0, bytes.length);
+        in.flushCopy();
+    }
+
     private static void assertNothingLeaked(RunningRouter router, Account account, LocalPostgres... shards)
             throws Exception {
         for (int i = 0; i < shards.length; i++) {
