@@ -98,6 +98,42 @@ class StandingPauseTest {
         }
     }
 
+    /**
+     * With etcd unreachable a PAUSE cannot be kept, so it pauses nothing: it fails with an error
+     * within the QDB's timeout, the router's clients go on, and once etcd is back a PAUSE works.
+     */
+    @Test
+    void aPauseThatCannotBeStoredPausesNoRouter() throws Exception {
+        try (LocalEtcd etcd = LocalEtcd.start();
+             ReplicaCluster cluster = ReplicaCluster.start(0, BankTransfers.tables())) {
+            Coordinator coordinator = cluster.coordinator(etcd.endpoint());
+            RouterServer r1 = cluster.routerFedBy(coordinator, "r1");
+            try (Connection console = console(coordinator.consolePort())) {
+                etcd.kill();
+                long start = System.nanoTime();
+                SQLException refused = org.assertj.core.api.Assertions.catchThrowableOfType(SQLException.class,
+                        () -> rows(console, "PAUSE SHARD sh1"));
+                assertThat((Throwable) refused).as("PAUSE with etcd down").isNotNull();
+                assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start)).as("seconds to fail").isLessThan(15);
+                assertThat(refused.getSQLState()).isEqualTo("58030");
+                assertThat(refused.getMessage()).contains("could not store key pauses/sh1");
+                assertThat(pauses(r1)).as("r1 was not paused").isEmpty();
+                try (Connection client = client(r1.port())) {
+                    assertThat(count(client)).containsExactly(Integer.toString(BankTransfers.ACCOUNTS));
+                }
+                etcd.restart();
+            }
+            Jdbc.await("a PAUSE once etcd is back", 30_000, () -> {
+                try (Connection console = console(coordinator.consolePort())) {
+                    return rows(console, "PAUSE SHARD sh1").stream().map(List::getFirst).toList().equals(List.of("r1"));
+                } catch (SQLException e) {
+                    return false;
+                }
+            });
+            assertThat(pauses(r1)).containsExactly(List.of("sh1", "PAUSE"));
+        }
+    }
+
     /** SHOW pauses on the router's console: shard and reason. */
     private static List<List<String>> pauses(RouterServer router) {
         try (Connection console = console(router.consolePort())) {
