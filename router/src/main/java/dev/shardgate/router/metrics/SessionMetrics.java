@@ -27,6 +27,12 @@ public final class SessionMetrics {
     private final ShardCounters local;
     private BackendPool lastPool;
     private ShardCounters lastShard;
+    /** The pools this session answered from and their label children, by identity; null until a second pool. */
+    private BackendPool[] pools;
+    private ShardCounters[] poolCounters;
+    private int poolsSeen;
+    /** Pools remembered beyond the last one: a session over more shards looks the rest up in the map. */
+    private static final int REMEMBERED_POOLS = 8;
     /** Where the open transaction is counted: its widest statement's shard and route; null between transactions. */
     private ShardCounters transaction;
     /** System.nanoTime() of the open statement's and transaction's first message; 0 when none is open. */
@@ -67,11 +73,32 @@ public final class SessionMetrics {
     public void ready(BackendPool pool, byte status) {
         ShardCounters shard = lastShard;
         if (pool != lastPool) {
-            shard = metrics.counters(database, user, pool.key().shard(), RouteKind.SINGLE_SHARD);
+            shard = countersOf(pool);
             lastShard = shard;
             lastPool = pool;
         }
         answered(shard, status);
+    }
+
+    private ShardCounters countersOf(BackendPool pool) {
+        for (int i = 0; i < poolsSeen; i++) {
+            if (pools[i] == pool) {
+                return poolCounters[i];
+            }
+        }
+        ShardCounters counters = metrics.counters(database, user, pool.key().shard(), RouteKind.SINGLE_SHARD);
+        if (lastPool != null && poolsSeen < REMEMBERED_POOLS) { // a session on one pool keeps no arrays
+            if (pools == null) {
+                pools = new BackendPool[REMEMBERED_POOLS];
+                poolCounters = new ShardCounters[REMEMBERED_POOLS];
+                pools[0] = lastPool;
+                poolCounters[0] = lastShard;
+                poolsSeen = 1;
+            }
+            pools[poolsSeen] = pool;
+            poolCounters[poolsSeen++] = counters;
+        }
+        return counters;
     }
 
     /** The router answered a statement itself ({@code route} LOCAL) or ran it on several shards (MULTI_SHARD). */

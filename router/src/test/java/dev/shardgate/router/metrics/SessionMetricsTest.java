@@ -32,6 +32,36 @@ class SessionMetricsTest {
         assertThat(multi.sentBytes()).isEqualTo(105);
     }
 
+    /** A session moving between shards' pools, more of them than it remembers, counts each transaction on its own shard. */
+    @Test
+    void transactionsOnSeveralShardsCountOnEach() {
+        SessionMetrics session = metrics.session("db", "alice");
+        List<dev.shardgate.router.pool.BackendPool> pools = new java.util.ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+            pools.add(pool("sh" + i));
+        }
+        int[] order = {0, 1, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 9, 8, 1, 0};
+        for (int index : order) {
+            session.messageIn(20);
+            session.ready(pools.get(index), (byte) 'I');
+        }
+        List<StatsInfo> rows = StatsTable.rows(metrics);
+        for (int i = 0; i < 10; i++) {
+            int shard = i;
+            long expected = java.util.Arrays.stream(order).filter(index -> index == shard).count();
+            StatsInfo row = rows.stream().filter(r -> r.shard().equals("sh" + (shard + 1))).findFirst().orElseThrow();
+            assertThat(row.transactions()).as("transactions on sh" + (shard + 1)).isEqualTo(expected);
+            assertThat(row.statements()).isEqualTo(expected);
+        }
+    }
+
+    private static dev.shardgate.router.pool.BackendPool pool(String shard) {
+        return new dev.shardgate.router.pool.BackendPool(new dev.shardgate.router.pool.PoolKey(shard, "db", "alice"),
+                List.of(dev.shardgate.router.backend.BackendAddress.parse(shard, "localhost:5432")),
+                new dev.shardgate.router.config.BackendRule("db", "alice", 10, false, true,
+                        dev.shardgate.router.config.AuthRule.ok(), false), java.time.Duration.ofSeconds(1), null);
+    }
+
     @Test
     void routerErrorsCountByClassAndSource() {
         SessionMetrics session = metrics.session("db", "alice");

@@ -40,20 +40,27 @@ public class SessionMetricsBenchmark {
     @State(Scope.Benchmark)
     public static class Shared {
         final RouterMetrics metrics = new RouterMetrics();
-        final BackendPool pool = new BackendPool(new PoolKey("sh1", "bench", "bench"),
-                List.of(BackendAddress.parse("sh1", "localhost:5432")),
-                new BackendRule("bench", "bench", 10, false, true, AuthRule.ok(), false), Duration.ofSeconds(1), null);
+        final BackendPool pool = pool("sh1");
+        final BackendPool second = pool("sh2");
+
+        private static BackendPool pool(String shard) {
+            return new BackendPool(new PoolKey(shard, "bench", "bench"), List.of(BackendAddress.parse(shard, "localhost:5432")),
+                    new BackendRule("bench", "bench", 10, false, true, AuthRule.ok(), false), Duration.ofSeconds(1), null);
+        }
     }
 
     @State(Scope.Thread)
     public static class Session {
         SessionMetrics recorder;
         BackendPool pool;
+        BackendPool second;
+        long transactions;
 
         @Setup(Level.Trial)
         public void open(Shared shared) {
             recorder = shared.metrics.session("bench", "bench");
             pool = shared.pool;
+            second = shared.second;
         }
     }
 
@@ -74,6 +81,21 @@ public class SessionMetricsBenchmark {
         recorder.sent(1);
         recorder.ready(session.pool, (byte) 'I');
         return session.pool.key().shard().length();
+    }
+
+    /** The same over two shards, as pgbench -S through the benchmark's router: each transaction on either, alternately. */
+    @Benchmark
+    @Threads(1)
+    public long twoShardTransaction(Session session) {
+        SessionMetrics recorder = session.recorder;
+        BackendPool pool = (session.transactions++ & 1) == 0 ? session.pool : session.second;
+        recorder.messageIn(52);
+        recorder.sent(30);
+        recorder.sent(14);
+        recorder.sent(13);
+        recorder.sent(1);
+        recorder.ready(pool, (byte) 'I');
+        return pool.key().shard().length();
     }
 
     @Benchmark
