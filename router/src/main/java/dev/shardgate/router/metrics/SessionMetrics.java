@@ -31,7 +31,7 @@ public final class SessionMetrics {
     private BackendPool[] pools;
     private ShardCounters[] poolCounters;
     private int poolsSeen;
-    /** Pools remembered beyond the last one: a session over more shards looks the rest up in the map. */
+    /** Pools remembered at most: a session over more shards looks the others up in the map. */
     private static final int REMEMBERED_POOLS = 8;
     /** Where the open transaction is counted: its widest statement's shard and route; null between transactions. */
     private ShardCounters transaction;
