@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * only that every row arrived, never a speed. Run with {@code -Dmovebench=run}
  * (and {@code -Dmovebench.rows=N}, 200,000 by default; {@code -Dmovebench.batch=N}, 50,000 by default, or
  * {@code default} for the coordinator's default batches).
- * The coordinator's {@code event=task_group_step} lines (DEBUG, switched on here) give each step's time.
+ * The coordinator's {@code event=task_group_step} lines (DEBUG, switched on here) give each step's time,
+ * and {@code movebench cpu} the machine's CPU time during each COPY and move.
  */
 @RealPostgres(servers = 2)
 @EnabledIfSystemProperty(named = "movebench", matches = "run")
@@ -50,7 +51,6 @@ class MoveThroughputLongRunTest {
                 INSERT INTO ranged SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
                 INSERT INTO hashed SELECT g, 'note number ' || g, g %% 100 FROM generate_series(1, %1$d) g;
                 ANALYZE ranged, hashed;""".formatted(ROWS));
-
         cluster.onShard(1, "CREATE TABLE copied (id bigint PRIMARY KEY, note text NOT NULL, qty int NOT NULL)");
         cluster.createShards();
         try (Connection console = cluster.console()) {
