@@ -1,5 +1,6 @@
 package dev.shardgate.coordinator.config;
 
+import dev.shardgate.console.exec.ConfigDurations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -76,27 +77,14 @@ public record BalancerConfig(boolean enabled, Duration interval, int thresholdPe
         return new BalancerConfig(enabled, interval, threshold, byBytes, maxMoves);
     }
 
-    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare number of seconds. */
+    /** A duration as router.yaml's ({@link ConfigDurations}), or a bare number of seconds. */
     private static Duration duration(Section section, String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
-        Duration value = null;
-        try {
-            if (t.endsWith("ms")) {
-                value = Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            } else if (t.endsWith("s")) {
-                value = Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-            } else if (t.endsWith("m")) {
-                value = Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-            } else if (t.endsWith("h")) {
-                value = Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1).trim()));
-            } else {
-                value = Duration.ofSeconds(Long.parseLong(t));
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
+        Duration value = t.matches("[0-9]+") ? integer(t).map(seconds -> Duration.ofSeconds(seconds)).orElse(null)
+                : ConfigDurations.parse(t).orElse(null);
         if (value == null || value.compareTo(Duration.ofMillis(100)) < 0) {
-            throw section.error("interval", "must be a duration of at least 100ms (500ms, 30s, 5m, 1h), got '" + text + "'");
+            throw section.error("interval", "must be a duration of at least 100ms (500ms, 30s, 5m, 1min, 1h, 1m30s), got '"
+                    + text + "'");
         }
         return value;
     }

@@ -265,23 +265,14 @@ public record CoordinatorConfig(String host, int coordinatorPort, int grpcApiPor
                 section.text("batch_lock").map(text -> batchLock(section, text)).orElse(d.batchLock()));
     }
 
-    /** {@code 500ms} or {@code 2s}: how long a batch sized by time should keep its key range locked. */
+    /** A duration as router.yaml's ({@code 500ms}, {@code 2s}): how long a batch sized by time should keep its key range locked. */
     private static java.time.Duration batchLock(Section section, String text) {
-        String t = text.trim().toLowerCase(java.util.Locale.ROOT);
-        long millis = -1;
-        try {
-            if (t.endsWith("ms")) {
-                millis = Long.parseLong(t.substring(0, t.length() - 2).trim());
-            } else if (t.endsWith("s")) {
-                millis = Long.parseLong(t.substring(0, t.length() - 1).trim()) * 1000;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        java.time.Duration lock = dev.shardgate.console.exec.ConfigDurations.parse(text.trim().toLowerCase(java.util.Locale.ROOT))
+                .orElse(java.time.Duration.ZERO);
+        if (lock.compareTo(java.time.Duration.ofMillis(10)) < 0) {
+            throw section.error("batch_lock", "must be a duration of at least 10ms (500ms, 2s, 1s500ms), got '" + text + "'");
         }
-        if (millis < 10) {
-            throw section.error("batch_lock", "must be a duration of at least 10ms (500ms, 2s), got '" + text + "'");
-        }
-        return java.time.Duration.ofMillis(millis);
+        return lock;
     }
 
     private static Optional<Integer> batchSize(Section section, String key) {

@@ -107,11 +107,17 @@ class CoordinatorConfigTest {
         assertThat(balancer.toString()).isEqualTo("enabled=true interval=90s threshold=5 by=bytes max_moves=3");
         assertThat(CoordinatorConfig.parse("balancer: {interval: 500ms}\n", "c.yaml").balancer().interval())
                 .isEqualTo(java.time.Duration.ofMillis(500));
+        // router.yaml's durations (PostgreSQL's units and Go's), and a bare number of seconds as before
+        for (String[] written : new String[][] {{"1min", "60"}, {"1m30s", "90"}, {"2H", "7200"}, {"90", "90"}, {"1h0m0s", "3600"}}) {
+            assertThat(CoordinatorConfig.parse("balancer: {interval: " + written[0] + "}\n", "c.yaml").balancer().interval())
+                    .as(written[0]).isEqualTo(java.time.Duration.ofSeconds(Long.parseLong(written[1])));
+        }
     }
 
     @Test
     void badBalancerValuesAreNamed() {
         for (String[] bad : new String[][] {{"interval: soon", "balancer.interval"}, {"interval: 10ms", "balancer.interval"},
+                {"interval: 5 parsecs", "balancer.interval"}, {"interval: 0", "balancer.interval"},
                 {"threshold: 150", "balancer.threshold"}, {"by: keys", "balancer.by"}, {"max_moves: 0", "balancer.max_moves"},
                 {"enabled: maybe", "balancer.enabled"}, {"max_concurrent_moves: 2", "balancer.max_concurrent_moves"}}) {
             var e = catchThrowableOfType(CoordinatorConfigException.class,
@@ -135,6 +141,10 @@ class CoordinatorConfigTest {
                 .isEqualTo(new DataMoveConfig("postgres", "u", "", 10_000, java.time.Duration.ofMillis(500)));
         assertThat(CoordinatorConfig.parse("data_move: {batch_lock: 2s}\n", "c.yaml").dataMove().batchLock())
                 .isEqualTo(java.time.Duration.ofSeconds(2));
+        assertThat(CoordinatorConfig.parse("data_move: {batch_lock: 1s500ms}\n", "c.yaml").dataMove().batchLock())
+                .isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThat(CoordinatorConfig.parse("data_move: {batch_lock: 1min}\n", "c.yaml").dataMove().batchLock())
+                .isEqualTo(java.time.Duration.ofMinutes(1));
         assertThat(new DataMoveConfig("shop", "mover", "secret", 1000).isSizedByTime()).isFalse();
     }
 
